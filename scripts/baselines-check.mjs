@@ -176,10 +176,13 @@ export async function checkBaselines({ root = ROOT, read, manifest, baselines } 
     try {
       if (!set) throw new Error(`baseline ${source.baseline} has no set ${source.set}`);
       const statements = extractStatements(source, await readText(source));
-      r.drift = compareSet(set.statements, statements);
-      // (actions kept on purpose beside the source: not drift)
-      const kept = new Set((source.kept ?? []).map((a) => String(a).toLowerCase()));
-      if (kept.size) r.drift.removed = r.drift.removed.filter((a) => !kept.has(a.toLowerCase()));
+      // (with the other sets the source holds too: one of its statements split into sets)
+      const withSets = (source['with-sets'] ?? []).map((n) => {
+        const w = b.sets.find((s) => s.name === n);
+        if (!w) throw new Error(`baseline ${source.baseline} has no set ${n} (with-sets)`);
+        return w;
+      });
+      r.drift = compareSet([...set.statements, ...withSets.flatMap((w) => w.statements)], statements);
     } catch (e) {
       r.error = e instanceof Error ? e.message : String(e);
     }

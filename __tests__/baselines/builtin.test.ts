@@ -266,12 +266,14 @@ describe('built-in baseline content', () => {
     expect(a.defaultSets).toEqual(['steady-state']);
   });
 
-  it('datadog: standard or core, resource collection, optional log-archive and CloudTrail; 2022 kept', () => {
+  it('datadog: standard or core, resource collection, optional Trusted Advisor (either API), log-archive and CloudTrail; 2022 kept', () => {
     const d = builtin('datadog');
     expect(d.sets.map((s) => [s.name, s.kind, s.choice])).toEqual([
       ['standard', 'ongoing', 'base-permissions'],
       ['core', 'ongoing', 'base-permissions'],
       ['resource-collection', 'ongoing', undefined],
+      ['trusted-advisor', 'optional', undefined],
+      ['trusted-advisor-support-api', 'optional', undefined],
       ['log-archive', 'optional', undefined],
       ['cloudtrail', 'optional', undefined],
     ]);
@@ -324,13 +326,19 @@ describe('every set of every built-in baseline equals its source document', () =
   /** baseline -> set -> its source statements (in order). */
   const SOURCES: Record<string, Record<string, () => unknown[]>> = {
     datadog: {
-      // The template at 0417aa87 with the Trusted Advisor actions of the one before it (1e903ee3)
-      // kept in their place (a role made from either is held to its own: see the baseline's notes).
+      // The inline policy of the template at 0417aa87 less its Trusted Advisor actions, which are
+      // a set of their own, as are those of the template before it (1e903ee3).
       standard: () => {
         const [st] = fx('datadog-cfn-inline-standard-full-0417aa87.json') as { Action: string[] }[];
-        const at = st!.Action.indexOf('tag:GetResources');
-        st!.Action.splice(at, 0, 'support:DescribeTrustedAdvisor*', 'support:RefreshTrustedAdvisorCheck');
-        return [st];
+        return [{ ...st, Action: st!.Action.filter((a) => !a.startsWith('trustedadvisor:')) }];
+      },
+      'trusted-advisor': () => {
+        const [st] = fx('datadog-cfn-inline-standard-full-0417aa87.json') as { Action: string[] }[];
+        return [{ ...st, Action: st!.Action.filter((a) => a.startsWith('trustedadvisor:')) }];
+      },
+      'trusted-advisor-support-api': () => {
+        const [st] = fx('datadog-cfn-inline-standard-full.json') as { Action: string[] }[];
+        return [{ ...st, Action: st!.Action.filter((a) => a.startsWith('support:')) }];
       },
       core: () => fx('datadog-cfn-inline-core.json'),
       'resource-collection': () =>

@@ -47,26 +47,26 @@ describe('baselines:check on local copies', () => {
     expect(check.formatResults(results)).toMatch(/^datadog \/ standard: up to date$/m);
   });
 
-  it("Datadog's standard keeps the Trusted Advisor actions of the template before 0417aa87 (`kept`): not drift, and only those", async () => {
+  it("Datadog's standard is compared with its template together with the trusted-advisor set (`with-sets`)", async () => {
     const standard = manifest().sources.find((s) => s.baseline === 'datadog' && s.set === 'standard')!;
-    expect(standard.kept).toEqual(['support:DescribeTrustedAdvisor*', 'support:RefreshTrustedAdvisorCheck']);
+    expect(standard['with-sets']).toEqual(['trusted-advisor']);
     const without = { ...standard };
-    delete without.kept;
+    delete without['with-sets'];
     const [r] = await check.checkBaselines({ root: ROOT, manifest: { sources: [without] } });
-    expect(r!.drift!.removed).toEqual([
-      'support:DescribeTrustedAdvisor*',
-      'support:RefreshTrustedAdvisorCheck',
+    expect(r!.drift!.added).toEqual([
+      'trustedadvisor:ListRecommendationResources',
+      'trustedadvisor:ListRecommendations',
     ]);
-    expect(r!.drift!.added).toEqual([]);
-    const [kept] = await check.checkBaselines({ root: ROOT, manifest: { sources: [standard] } });
-    expect(check.exitCode([kept!])).toBe(0);
+    expect(r!.drift!.removed).toEqual([]);
+    const [whole] = await check.checkBaselines({ root: ROOT, manifest: { sources: [standard] } });
+    expect(check.exitCode([whole!])).toBe(0);
   });
 
   it("reports the drift of Datadog's 2022 policy from its current CloudFormation template", async () => {
     const standard = manifest().sources.find((s) => s.set === 'standard')!;
     const results = await check.checkBaselines({
       root: ROOT,
-      manifest: { sources: [{ ...standard, baseline: 'datadog@2022', set: 'integration' }] },
+      manifest: { sources: [{ ...standard, baseline: 'datadog@2022', set: 'integration', 'with-sets': [] }] },
     });
     const d = results[0]!.drift!;
     expect(d.added).toContain('events:CreateEventBus');

@@ -565,8 +565,21 @@ describe("each vendor's current published policy audits clean against its curren
       // 782 actions were reported excess against the 2022 policy.
       expect(excess.length).toBeLessThanOrEqual(10);
       expect(excess).toEqual([]);
+      // (nor is the other template's Trusted Advisor pair missing: "the integration may break")
+      const trusted = report.findings.filter(
+        (f) => f.kind === 'missing-permission' && f.actions.some((a) => /^(trustedadvisor|support):/.test(a)),
+      );
+      expect(trusted).toEqual([]);
     },
   );
+
+  it("Datadog: the Trusted Advisor sets come only with standard (a core policy granting one is held to core's)", async () => {
+    const core = vendor('datadog-cfn-inline-core.json') as { Statement: { Action: string[] }[] };
+    core.Statement[0]!.Action.push('trustedadvisor:ListRecommendations');
+    const r = await audit({ 'datadog-core.json': core }, 'datadog');
+    expect(r.policies[0]!.sets).toEqual(['core']);
+    expect(actionsOf(excessLike(r))).toEqual(['trustedadvisor:ListRecommendations']);
+  });
 
   it('Datadog: the core inline policy is held to core, not standard; log-archive and CloudTrail policies are features', async () => {
     const core = await audit({ 'datadog-core.json': vendor('datadog-cfn-inline-core.json') }, 'datadog');
@@ -586,7 +599,8 @@ describe("each vendor's current published policy audits clean against its curren
       'datadog',
     );
     expect(brief(excessLike(logs))).toEqual([]);
-    expect(logs.policies[0]!.features).toEqual(['log-archive', 'cloudtrail']);
+    // (the template before 0417aa87 reads Trusted Advisor through the Support API: that set, in use)
+    expect(logs.policies[0]!.features).toEqual(['trusted-advisor-support-api', 'log-archive', 'cloudtrail']);
   });
 
   it('SkyPilot: the current minimal policy alone and with each optional block', async () => {
