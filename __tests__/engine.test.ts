@@ -713,7 +713,7 @@ describe("an optional feature's actions on broader resources than the feature's"
     const excess = byKind('excess-action');
     expect(excess.map((f) => f.actions)).toEqual([['iam:CreateRole', 'sqs:SendMessage']]);
     expect(excess[0]!.message).toMatch(
-      /the baseline has iam:CreateRole only in the inactive set "setup", on narrower resources/,
+      /\(its inactive set "setup" grants on narrower resources: iam:CreateRole\)/,
     );
     // The minimal policy keeps none of them.
     expect(JSON.stringify(out.suggestions[0]!.minimal)).not.toMatch(/s3:|iam:CreateRole|sqs:/);

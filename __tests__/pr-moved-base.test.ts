@@ -193,3 +193,101 @@ test('many blocks whose `from` holds their `to`, over many instances: each addre
   expect(r.policies.length).toBe(100);
   expect(r.findings.filter((f) => f.new === true)).toEqual([]);
 });
+
+// A second review: blocks Terraform refuses (the `from` instance still there, two blocks from one
+// `from`) were honoured, and a role moved onto one the base already had hid the one deleted.
+const forEach = (keys: Record<string, string[]>) => `
+resource "aws_iam_policy" "p" {
+  for_each = { ${Object.entries(keys)
+    .map(([k, v]) => `${k} = "${v.join(',')}"`)
+    .join(', ')} }
+  name   = "p-\${each.key}"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = split(",", each.value), Resource = "*" }]
+  })
+}
+`;
+const counted = (n: number) => `
+resource "aws_iam_policy" "p" {
+  count  = ${n}
+  name   = "p-\${count.index}"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["iam:*"], Resource = "*" }]
+  })
+}
+`;
+const allNew = (r: Report, address: string) => {
+  const of = r.findings.filter((f) => f.address === address && f.kind === 'excess-action');
+  expect(of.length).toBeGreaterThan(0);
+  expect(of.filter((f) => f.new !== true)).toEqual([]);
+};
+
+test('an instance moved while it is still there (for_each, count, a module instance) moves nothing', async () => {
+  allNew(
+    await pr(
+      { 'main.tf': forEach({ a: ['iam:*'] }) },
+      {
+        'main.tf':
+          forEach({ a: ['iam:*'], b: ['iam:*'] }) + mv('aws_iam_policy.p["a"]', 'aws_iam_policy.p["b"]'),
+      },
+    ),
+    'aws_iam_policy.p["b"]',
+  );
+  allNew(
+    await pr(
+      { 'main.tf': counted(1) },
+      { 'main.tf': counted(2) + mv('aws_iam_policy.p[0]', 'aws_iam_policy.p[1]') },
+    ),
+    'aws_iam_policy.p[1]',
+  );
+  const call = (n: number) => `module "m" {\n  source = "./m"\n  count  = ${n}\n}\n`;
+  allNew(
+    await pr(
+      { 'main.tf': call(1), 'm/p.tf': pol('q', ['iam:*']) },
+      { 'main.tf': call(2) + mv('module.m[0]', 'module.m[1]'), 'm/p.tf': pol('q', ['iam:*']) },
+    ),
+    'module.m[1].aws_iam_policy.q',
+  );
+});
+
+test('two blocks from one `from` (Terraform refuses them) move nothing', async () => {
+  const r = await pr(
+    { 'main.tf': pol('a', ['iam:*']) },
+    {
+      'main.tf':
+        pol('b', ['iam:*']) +
+        pol('c', ['iam:*']) +
+        mv('aws_iam_policy.a', 'aws_iam_policy.b') +
+        mv('aws_iam_policy.a', 'aws_iam_policy.c'),
+    },
+  );
+  allNew(r, 'aws_iam_policy.b');
+  allNew(r, 'aws_iam_policy.c');
+});
+
+test('a role moved onto one the base had already: the one moved from is deleted', async () => {
+  const base = {
+    'infra/main.tf':
+      ROLE('a', 'ra') +
+      ROLE('b', 'rb') +
+      pol('min', MIN) +
+      pol('x', ['s3:*']) +
+      att('am', 'a', 'min') +
+      att('ax', 'a', 'x') +
+      att('bm', 'b', 'min'),
+    [C]: cfg('aws_iam_role.*'),
+  };
+  const head = {
+    'infra/main.tf':
+      ROLE('b', 'rb') +
+      pol('min', MIN) +
+      pol('x', ['s3:*']) +
+      att('bm', 'b', 'min') +
+      mv('aws_iam_role.a', 'aws_iam_role.b'),
+    [C]: cfg('aws_iam_role.*'),
+  };
+  const r = await pr(base, head, { baseline: null, paths: ['infra'] });
+  expect(removed(r).filter((f) => f.policy === 'aws_iam_role.a').length).toBeGreaterThan(0);
+});

@@ -167,10 +167,10 @@ sets:
     const hidden = excess.find((f) => f.ignored)!;
     const rest = excess.find((f) => !f.ignored)!;
     expect(hidden.message).toBe(
-      '1 action beyond the My Vendor baseline (the baseline has s3:DeleteObject only in the inactive set "setup", on narrower resources): s3:DeleteObject',
+      '1 action beyond the My Vendor baseline (its inactive set "setup" grants on narrower resources: s3:DeleteObject): s3:DeleteObject',
     );
     expect(rest.message).toMatch(
-      /^2 actions \(from s3:GetObject, sqs:Send\*\) beyond the My Vendor baseline \(the baseline has s3:GetObject only in the inactive set "setup", on narrower resources\): /,
+      /^2 actions \(from s3:GetObject, sqs:Send\*\) beyond the My Vendor baseline \(its inactive set "setup" grants on narrower resources: s3:GetObject\): /,
     );
   });
 

@@ -1358,6 +1358,17 @@ function atomRest(a: Atom): string {
 }
 
 /**
+ * The keys an atom of the side compared with is found by: its own, and, for a grant without the
+ * condition its set needs, the key without it too, so that the same grant under that condition
+ * (narrowed: a change that adds the condition) is not new. The reverse (a change that drops it)
+ * still is: an atom with `need` is found by its own key only.
+ */
+function atomRests(a: Atom): string[] {
+  const rest = atomRest(a);
+  return a.need === undefined ? [rest] : [rest, atomRest({ ...a, need: undefined })];
+}
+
+/**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
  * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
  * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
@@ -1376,12 +1387,13 @@ class AtomKeys {
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
-        const rest = this.rest(a);
-        const had = this.byAction.get(act);
-        if (had === undefined) this.byAction.set(act, rest);
-        else if (typeof had === 'string') {
-          if (had !== rest) this.byAction.set(act, new Set([had, rest]));
-        } else had.add(rest);
+        for (const rest of a.need === undefined ? [this.rest(a)] : atomRests(a)) {
+          const had = this.byAction.get(act);
+          if (had === undefined) this.byAction.set(act, rest);
+          else if (typeof had === 'string') {
+            if (had !== rest) this.byAction.set(act, new Set([had, rest]));
+          } else had.add(rest);
+        }
       }
   }
 
@@ -1426,13 +1438,13 @@ class SetKeys {
   constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern, denied?: ActionSet) {
     if (pattern) this.covering = new Covering(lists, pattern, denied);
     for (const atoms of lists)
-      for (const a of atoms) {
-        const rest = SetKeys.rest(a);
-        if (a.actions) {
-          const had = this.sets.get(rest);
-          this.sets.set(rest, had ? had.union(a.actions) : a.actions);
-        } else this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
-      }
+      for (const a of atoms)
+        for (const rest of atomRests(a)) {
+          if (a.actions) {
+            const had = this.sets.get(rest);
+            this.sets.set(rest, had ? had.union(a.actions) : a.actions);
+          } else this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
+        }
   }
 
   private static rest(a: Atom): string {
@@ -1507,12 +1519,16 @@ class Covering {
         let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
         if (actions?.isEmpty()) continue;
-        const key = Covering.key(a);
-        const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
-        const same = list.find((e) => e.text === a.resource);
-        if (same)
-          same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-        else list.push({ text: a.resource, actions });
+        // (a grant without the condition its set needs covers the same grant under it too)
+        for (const key of a.need === undefined
+          ? [Covering.key(a)]
+          : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
+          const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
+          const same = list.find((e) => e.text === a.resource);
+          if (same)
+            same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+          else list.push({ text: a.resource, actions });
+        }
       }
   }
 

@@ -693,9 +693,10 @@ function findingMessage(
         .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
         .map(
           ([set, acts]) =>
-            `${[...acts].sort().join(', ')} only in the inactive set "${set}", on narrower resources`,
+            `its inactive set "${set}" grants on narrower resources: ${[...acts].sort().join(', ')}`,
         );
-      const tail = where.length ? ` (the baseline has ${where.join('; ')})` : '';
+      // (the set and the reason before the actions: a long list clipped in a report keeps them)
+      const tail = where.length ? ` (${where.join('; ')})` : '';
       return `${prefix}${what}${via} beyond the ${b.name} baseline${tail}: ${exampleText()}`;
     }
     case 'leftover-set': {
@@ -763,8 +764,8 @@ const AFTER_VIA = /\) (beyond the |only in the |granted )/;
 /** The scope note at the end of a message's `(from …)` (see findingMessage). */
 const SCOPE_NOTE = /; [^;()]* can grant only [^;()]* actions$/;
 /** An excess finding's note on the inactive sets (see findingMessage). */
-const NARROWER = / \(the baseline has (.*)\)$/;
-const NARROWER_ENTRY = /^(.*) only in the inactive set "([^"]*)", on narrower resources$/;
+const NARROWER = / \((its inactive set "[^"]*" grants on narrower resources: .*)\)$/;
+const NARROWER_ENTRY = /^its inactive set "([^"]*)" grants on narrower resources: (.*)$/;
 
 /**
  * The middle of a message (between its count and its examples) for part of its actions: the
@@ -800,13 +801,13 @@ function partMiddle(middle: string, infos: readonly ActionInfo[], names: Readonl
       .map((e) => {
         const m = NARROWER_ENTRY.exec(e);
         if (!m) return e;
-        const held = m[1]!.split(', ').filter((a) => names.has(a));
+        const held = m[2]!.split(', ').filter((a) => names.has(a));
         return held.length
-          ? `${held.join(', ')} only in the inactive set "${m[2]}", on narrower resources`
+          ? `its inactive set "${m[1]}" grants on narrower resources: ${held.join(', ')}`
           : '';
       })
       .filter((e) => e !== '');
-    out = out.slice(0, narrower.index) + (entries.length ? ` (the baseline has ${entries.join('; ')})` : '');
+    out = out.slice(0, narrower.index) + (entries.length ? ` (${entries.join('; ')})` : '');
   }
   return out;
 }

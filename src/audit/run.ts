@@ -258,6 +258,22 @@ function assumedBy(document: unknown): string[] {
   return [...out];
 }
 
+/**
+ * The files with a trust policy that a principal other than a service may assume (an account, a
+ * role or user of any account, a value not known: assumedBy's `*`): there, a service named by
+ * another trust policy of the file does not make its policies an instance role's.
+ */
+function trustOthers(inputs: LoadedInput[]): Set<string> {
+  const out = new Set<string>();
+  for (const { result } of inputs)
+    for (const r of result.policies)
+      if (r.kind === 'trust' && r.status === 'resolved' && assumedBy(r.document).length > 0) {
+        out.add(result.path);
+        break;
+      }
+  return out;
+}
+
 /** Service principals named in trust policies, per file. */
 function trustServices(inputs: LoadedInput[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -375,10 +391,16 @@ function principalFit(
   services: string[] | undefined,
   accounts: string[] | undefined,
   whose: string,
+  others = false,
 ): { exclude?: string; unsure?: string } {
   const kinds = baseline.principals;
   if (!kinds?.length || !services?.length || kinds.includes('instance-role')) return {};
   const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
+  // (another trust policy of the file lets principals that are not services assume its role)
+  if (!accounts?.length && others)
+    return {
+      unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be an AWS account's; ${baseline.id} describes the policy of a ${described}`,
+    };
   if (!accounts?.length)
     return {
       exclude: `an instance or service role's policy (${whose} trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
@@ -445,15 +467,14 @@ function movedPrincipal(
 }
 
 /**
- * The notes on the actions of your own baselines (not the built-in ones, which the tests hold to
- * the catalog) that match no action of the catalog: a typo there (`s3:GetObjekt`) grants nothing,
- * so the action the vendor needs reads as excess, and nothing else says why.
+ * The notes on the actions of the baselines in use that match no action of the catalog: a typo in
+ * your own (`s3:GetObjekt`) grants nothing, so the action the vendor needs reads as excess, and
+ * nothing else says why. (The built-in ones are held to the catalog by the tests; one of them with
+ * an action the catalog retired would be said too.)
  */
 function unknownBaselineActions(used: readonly Baseline[], catalog: Catalog): string[] {
-  const builtin = new Set(builtinBaselines().map((b) => b.id));
   const notes: string[] = [];
   for (const b of used) {
-    if (builtin.has(b.id)) continue;
     for (const set of b.sets) {
       const unknown = new Set<string>();
       for (const st of set.statements) {
@@ -782,13 +803,19 @@ async function deletedAtBase(
       .map((r) => r.id),
   );
   const headPrincipals = new Set<string>();
-  // (and where each was before its root's moved blocks: renamed, not deleted)
+  const basePrincipals = collectPrincipals(baseInputs);
+  // (and where each was before its root's moved blocks: renamed, not deleted; unless the base has
+  // it where it is, where Terraform moves nothing onto it)
+  const baseAt = new Set(
+    [...basePrincipals.values()].map((pr) => `${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`),
+  );
   const movedHere = new Set<string>();
   for (const pr of principals.values()) {
     headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+    if (basePrincipals.has(pr.id) || baseAt.has(`${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`))
+      continue;
     for (const m of pr.movedFrom ?? []) movedHere.add(`${m.dir}\u0000${m.address}`);
   }
-  const basePrincipals = collectPrincipals(baseInputs);
   const gonePrincipals = new Set(
     [...basePrincipals.values()]
       .filter(
@@ -1549,6 +1576,7 @@ function planAudit(
   // Detect the baseline each policy (that no audit selects) most likely implements.
   const accounts = trustAccounts(inputs);
   const services = trustServices(inputs);
+  const others = trustOthers(inputs);
   const roles = roleTrust(inputs);
   for (const p of toDetect) {
     const r = p.record;
@@ -1592,7 +1620,13 @@ function planAudit(
             ? {} // also held by a user or a group: audited
             : own
               ? principalFit(baseline, own.services, own.accounts, "its role's")
-              : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's");
+              : principalFit(
+                  baseline,
+                  services.get(r.path),
+                  accounts.get(r.path),
+                  "its file's",
+                  others.has(r.path),
+                );
       if (fit.exclude) {
         plan.notAudited.set(r.id, {
           status: 'not-matched',

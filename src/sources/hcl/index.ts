@@ -24,7 +24,7 @@ import {
 import { hclReady, initHcl, kids, parseHcl, type ParsedHcl } from './parse.js';
 import { labelText } from './evaluator.js';
 import { shortText } from './values.js';
-import { movedFrom, moveIndex } from './moves.js';
+import { appliedMoves, movedFrom, moveIndex } from './moves.js';
 import { list } from '../terraform/values.js';
 
 export { initHcl, hclReady };
@@ -281,7 +281,12 @@ export function readHclModules(
     }
     for (const e of analyzed.errors) input(e.path).errors.push(e);
     // The places each policy and principal had before its root's moved blocks (this root's only).
-    const moves = moveIndex(ctx.moves);
+    const moves = moveIndex(
+      appliedMoves(
+        ctx.moves,
+        ctx.resources.map((r) => r.address),
+      ),
+    );
     if (moves.size) {
       for (const p of analyzed.policies) {
         const from = p.address ? movedFrom(p.address, dirOf(p.path), moves) : [];

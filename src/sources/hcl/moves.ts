@@ -44,6 +44,36 @@ export function validMove(m: Move, declared: ReadonlyMap<string, unknown>): bool
   return !(own && declared.has(from) && declaredName(m.to) !== from);
 }
 
+/**
+ * The blocks of one root's module instances that Terraform would apply: not one whose `from` is
+ * still there (an object or instance evaluated at it or under it: `aws_x.p[0]` moved to
+ * `aws_x.p[1]` while `count = 2` keeps it), and not those that share a `from` or a `to` with
+ * another block ("Ambiguous move statements"); the same block written twice is one.
+ */
+export function appliedMoves(moves: readonly WholeMove[], evaluated: readonly string[]): WholeMove[] {
+  if (moves.length === 0) return [];
+  // Every evaluated address and each address that holds one (cut at its `.` and `[` steps).
+  const present = new Set<string>();
+  for (const a of evaluated) {
+    present.add(a);
+    for (let i = a.length - 1; i > 0; i--) {
+      const c = a.charCodeAt(i);
+      if (c === 46 /* . */ || c === 91 /* [ */) present.add(a.slice(0, i));
+    }
+  }
+  const unique = new Map<string, WholeMove>();
+  for (const m of moves) unique.set(`${m.from}\u0000${m.to}`, m);
+  const froms = new Map<string, number>();
+  const tos = new Map<string, number>();
+  for (const m of unique.values()) {
+    froms.set(m.from, (froms.get(m.from) ?? 0) + 1);
+    tos.set(m.to, (tos.get(m.to) ?? 0) + 1);
+  }
+  return [...unique.values()].filter(
+    (m) => !present.has(m.from) && froms.get(m.from) === 1 && tos.get(m.to) === 1,
+  );
+}
+
 /** The blocks of one root's module instances, by their `to` (the first of each). */
 export function moveIndex(moves: readonly WholeMove[]): Map<string, WholeMove> {
   const byTo = new Map<string, WholeMove>();
