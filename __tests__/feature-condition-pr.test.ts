@@ -36,3 +36,10 @@ test("the feature's condition dropped: the grant without it is new", async () =>
   const r = await pr(doc(IP), doc());
   expect(leftovers(r).filter((f) => f.new === true).length).toBeGreaterThan(0);
 });
+
+// (a third review) Another condition swapped for the feature's: the grant is no narrower (the head
+// allows what the base's condition denied), so it is new.
+test("another condition swapped for the feature's: new", async () => {
+  const r = await pr(doc({ Bool: { 'aws:SecureTransport': 'true' } }), doc(IP));
+  expect(leftovers(r).filter((f) => f.new === true).length).toBeGreaterThan(0);
+});

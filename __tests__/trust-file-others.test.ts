@@ -20,7 +20,7 @@ test("Anyscale's module: the steady-state policy is audited against anyscale, un
   expect([p.status, p.baseline]).toEqual(['audited', 'anyscale']);
   expect(p.detection!.evidence).toContainEqual(
     expect.stringMatching(
-      /^principal: unsure: its file's trust policies name a service \(ec2\.amazonaws\.com\) and principals that may be an AWS account's/,
+      /^principal: unsure: its file's trust policies name a service \(ec2\.amazonaws\.com\) and principals that may be another account's \(not known here\)/,
     ),
   );
 });
@@ -34,6 +34,54 @@ test("with only the service trust policy in its file, it is still left out as an
   writeFileSync(join(root, 'iam-policies-data.tf'), text.slice(0, start) + text.slice(end + 1));
   const r = await runAudit({ root, paths: ['.'] });
   const p = r.policies.find((x) => x.id === ID)!;
+  expect(p.status).toBe('not-matched');
+  expect(p.reason).toMatch(/its file's trust policy lets only ec2\.amazonaws\.com assume the role/);
+});
+
+// (a third review) A role of your own account beside the instance role (an admin role) is not a
+// principal of another account: the policy is still left out as the instance role's.
+test("a trust policy of your own account's role does not make the file's policies unsure", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'trust-others-'));
+  writeFileSync(
+    join(root, 'main.tf'),
+    `data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "ec2_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "admin_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/admin"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "monitoring" {
+  statement {
+    actions = [
+      "cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*",
+      "ec2:Describe*", "logs:Describe*", "logs:Get*", "logs:FilterLogEvents",
+      "tag:GetResources", "tag:GetTagKeys", "tag:GetTagValues",
+      "autoscaling:Describe*", "elasticloadbalancing:Describe*", "s3:GetBucketTagging",
+      "lambda:List*", "rds:Describe*", "sqs:ListQueues", "sns:List*", "support:DescribeTrustedAdvisor*",
+    ]
+    resources = ["*"]
+  }
+}
+`,
+  );
+  const r = await runAudit({ root, paths: ['.'] });
+  const p = r.policies.find((x) => x.id === 'main.tf#data.aws_iam_policy_document.monitoring')!;
   expect(p.status).toBe('not-matched');
   expect(p.reason).toMatch(/its file's trust policy lets only ec2\.amazonaws\.com assume the role/);
 });

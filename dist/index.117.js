@@ -29510,7 +29510,11 @@ function atomRest(a) {
  */
 function atomRests(a) {
     const rest = atomRest(a);
-    return a.need === undefined ? [rest] : [rest, atomRest({ ...a, need: undefined })];
+    // (only a grant under no condition at all: one under another condition, swapped for the set's,
+    // is not narrowed by the change, as Covering reads it)
+    return a.need === undefined || a.stmt?.condition !== undefined
+        ? [rest]
+        : [rest, atomRest({ ...a, need: undefined })];
 }
 /**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
@@ -30086,19 +30090,53 @@ function assumedBy(document) {
     return [...out];
 }
 /**
- * The files with a trust policy that a principal other than a service may assume (an account, a
- * role or user of any account, a value not known: assumedBy's `*`): there, a service named by
- * another trust policy of the file does not make its policies an instance role's.
+ * The files with a trust policy that a principal of another account may assume (an account, a role
+ * or user of an account that is not yours, `*`, `NotPrincipal`, a value not known): there, a
+ * service named by another trust policy of the file does not make its policies an instance role's.
+ * Your own account's principals (its root, a role or user of it: an admin role beside an instance
+ * role) do not count.
  */
 function trustOthers(inputs) {
     const out = new Set();
     for (const { result } of inputs)
         for (const r of result.policies)
-            if (r.kind === 'trust' && r.status === 'resolved' && assumedBy(r.document).length > 0) {
+            if (r.kind === 'trust' && r.status === 'resolved' && assumedByOthers(r.document)) {
                 out.add(result.path);
                 break;
             }
     return out;
+}
+/** Whether a trust policy's Allow statements let a principal of another account (or one not known) assume the role. */
+function assumedByOthers(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return true;
+        }
+    }
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal, NotPrincipal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        if (NotPrincipal !== undefined || Principal === '*')
+            return true;
+        if (!Principal || typeof Principal !== 'object')
+            continue;
+        const aws = Principal.AWS;
+        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+            const text = typeof v === 'string' ? v.trim() : '';
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+            if (account !== ACCOUNT_PLACEHOLDER)
+                return true;
+        }
+    }
+    return false;
 }
 /** Service principals named in trust policies, per file. */
 function trustServices(inputs) {
@@ -30228,7 +30266,7 @@ function principalFit(baseline, services, accounts, whose, others = false) {
     // (another trust policy of the file lets principals that are not services assume its role)
     if (!accounts?.length && others)
         return {
-            unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be an AWS account's; ${baseline.id} describes the policy of a ${described}`,
+            unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be another account's (not known here); ${baseline.id} describes the policy of a ${described}`,
         };
     if (!accounts?.length)
         return {
@@ -30280,17 +30318,18 @@ function serviceOnlyGrantees(document) {
     }
     return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
-/** The principal of the base a `.tf` principal was before its root's `moved` blocks (PrincipalRecord.movedFrom), if one is there once. */
-function movedPrincipal(head, base) {
+/** Where a `.tf` object is: the directory of its module's files and its address (moved blocks' MovedFrom read the same). */
+const placeKey = (dir, address) => `${dir}\u0000${address}`;
+const placeOf = (r) => placeKey(external_node_path_.posix.dirname(r.path), r.address ?? r.id);
+/**
+ * The principal of the base a `.tf` principal was before its root's `moved` blocks
+ * (PrincipalRecord.movedFrom), if one is there once; `at` indexes the base's by placeOf (made once).
+ */
+function movedPrincipal(head, at) {
     if (!head.movedFrom?.length)
         return undefined;
-    const at = new Map();
-    for (const p of base.values()) {
-        const k = `${external_node_path_.posix.dirname(p.path)}\u0000${p.address ?? p.id}`;
-        at.set(k, at.has(k) ? null : p);
-    }
     for (const m of head.movedFrom) {
-        const p = at.get(`${m.dir}\u0000${m.address}`);
+        const p = at().get(placeKey(m.dir, m.address));
         if (p !== undefined)
             return p ?? undefined;
     }
@@ -30412,7 +30451,6 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
     // address, in the directory of its module's files).
     let byModuleAddress;
-    const moduleKey = (dir, address) => `${dir}\u0000${address}`;
     const moved = (id) => {
         const head = prepared.get(id)?.record;
         if (!head?.address || !HCL_FILE.test(head.path))
@@ -30421,16 +30459,27 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             byModuleAddress = new Map();
             for (const p of basePrepared.values())
                 if (p.record.address && HCL_FILE.test(p.record.path)) {
-                    const k = moduleKey(external_node_path_.posix.dirname(p.record.path), p.record.address);
+                    const k = placeOf(p.record);
                     byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
                 }
         }
-        for (const at of [{ address: head.address, dir: external_node_path_.posix.dirname(head.path) }, ...(head.movedFrom ?? [])]) {
-            const found = byModuleAddress.get(moduleKey(at.dir, at.address));
+        for (const at of [placeOf(head), ...(head.movedFrom ?? []).map((m) => placeKey(m.dir, m.address))]) {
+            const found = byModuleAddress.get(at);
             if (found !== undefined)
                 return found ?? undefined;
         }
         return undefined;
+    };
+    let principalsAt;
+    const basePrincipalsAt = () => {
+        if (!principalsAt) {
+            principalsAt = new Map();
+            for (const p of basePrincipals.values()) {
+                const k = placeOf(p);
+                principalsAt.set(k, principalsAt.has(k) ? null : p);
+            }
+        }
+        return principalsAt;
     };
     return {
         inputs: baseInputs,
@@ -30444,7 +30493,7 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
             if (!head || !readAtBase.has(head.path))
                 return undefined;
             // (a role renamed by a `moved` block of its root: the base's where it was)
-            const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipals);
+            const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipalsAt);
             if (!at)
                 return [];
             return at.unresolved.length ? undefined : at.policyIds;
@@ -30616,19 +30665,19 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
     const basePrincipals = collectPrincipals(baseInputs);
     // (and where each was before its root's moved blocks: renamed, not deleted; unless the base has
     // it where it is, where Terraform moves nothing onto it)
-    const baseAt = new Set([...basePrincipals.values()].map((pr) => `${external_node_path_.posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`));
+    const baseAt = new Set([...basePrincipals.values()].map(placeOf));
     const movedHere = new Set();
     for (const pr of principals.values()) {
         headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
-        if (basePrincipals.has(pr.id) || baseAt.has(`${external_node_path_.posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`))
+        if (basePrincipals.has(pr.id) || baseAt.has(placeOf(pr)))
             continue;
         for (const m of pr.movedFrom ?? [])
-            movedHere.add(`${m.dir}\u0000${m.address}`);
+            movedHere.add(placeKey(m.dir, m.address));
     }
     const gonePrincipals = new Set([...basePrincipals.values()]
         .filter((pr) => !headPrincipals.has(pr.id) &&
         !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
-        !movedHere.has(`${external_node_path_.posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`) &&
+        !movedHere.has(placeOf(pr)) &&
         (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
         .map((pr) => pr.id));
     if (gone.size === 0 && gonePrincipals.size === 0)

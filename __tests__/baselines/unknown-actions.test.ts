@@ -54,5 +54,7 @@ test('a baseline whose actions all exist gets no such note; nor do the built-in 
 
 test("your own baseline file that takes a built-in's id is checked too", async () => {
   const r = await audit(yaml(['s3:GetObjekt']).replace('id: mine', 'id: coiled'));
-  expect(r.notes).toContainEqual(expect.stringMatching(/^Baseline .*, set main: s3:GetObjekt matches no action/));
+  expect(r.notes).toContainEqual(
+    expect.stringMatching(/^Baseline .*, set main: s3:GetObjekt matches no action/),
+  );
 });

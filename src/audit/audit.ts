@@ -1365,7 +1365,11 @@ function atomRest(a: Atom): string {
  */
 function atomRests(a: Atom): string[] {
   const rest = atomRest(a);
-  return a.need === undefined ? [rest] : [rest, atomRest({ ...a, need: undefined })];
+  // (only a grant under no condition at all: one under another condition, swapped for the set's,
+  // is not narrowed by the change, as Covering reads it)
+  return a.need === undefined || a.stmt?.condition !== undefined
+    ? [rest]
+    : [rest, atomRest({ ...a, need: undefined })];
 }
 
 /**

@@ -259,19 +259,48 @@ function assumedBy(document: unknown): string[] {
 }
 
 /**
- * The files with a trust policy that a principal other than a service may assume (an account, a
- * role or user of any account, a value not known: assumedBy's `*`): there, a service named by
- * another trust policy of the file does not make its policies an instance role's.
+ * The files with a trust policy that a principal of another account may assume (an account, a role
+ * or user of an account that is not yours, `*`, `NotPrincipal`, a value not known): there, a
+ * service named by another trust policy of the file does not make its policies an instance role's.
+ * Your own account's principals (its root, a role or user of it: an admin role beside an instance
+ * role) do not count.
  */
 function trustOthers(inputs: LoadedInput[]): Set<string> {
   const out = new Set<string>();
   for (const { result } of inputs)
     for (const r of result.policies)
-      if (r.kind === 'trust' && r.status === 'resolved' && assumedBy(r.document).length > 0) {
+      if (r.kind === 'trust' && r.status === 'resolved' && assumedByOthers(r.document)) {
         out.add(result.path);
         break;
       }
   return out;
+}
+
+/** Whether a trust policy's Allow statements let a principal of another account (or one not known) assume the role. */
+function assumedByOthers(document: unknown): boolean {
+  let doc = document;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch {
+      return true;
+    }
+  }
+  const st = (doc as { Statement?: unknown } | null)?.Statement;
+  for (const x of Array.isArray(st) ? st : [st]) {
+    if (!x || typeof x !== 'object') continue;
+    const { Effect, Principal, NotPrincipal } = x as Record<string, unknown>;
+    if (Effect !== 'Allow') continue;
+    if (NotPrincipal !== undefined || Principal === '*') return true;
+    if (!Principal || typeof Principal !== 'object') continue;
+    const aws = (Principal as { AWS?: unknown }).AWS;
+    for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+      const text = typeof v === 'string' ? v.trim() : '';
+      const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+      if (account !== ACCOUNT_PLACEHOLDER) return true;
+    }
+  }
+  return false;
 }
 
 /** Service principals named in trust policies, per file. */
@@ -399,7 +428,7 @@ function principalFit(
   // (another trust policy of the file lets principals that are not services assume its role)
   if (!accounts?.length && others)
     return {
-      unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be an AWS account's; ${baseline.id} describes the policy of a ${described}`,
+      unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be another account's (not known here); ${baseline.id} describes the policy of a ${described}`,
     };
   if (!accounts?.length)
     return {
@@ -448,19 +477,22 @@ export function serviceOnlyGrantees(document: unknown): string[] | undefined {
   return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
 }
 
-/** The principal of the base a `.tf` principal was before its root's `moved` blocks (PrincipalRecord.movedFrom), if one is there once. */
+/** Where a `.tf` object is: the directory of its module's files and its address (moved blocks' MovedFrom read the same). */
+const placeKey = (dir: string, address: string) => `${dir}\u0000${address}`;
+const placeOf = (r: { path: string; address?: string; id: string }) =>
+  placeKey(posix.dirname(r.path), r.address ?? r.id);
+
+/**
+ * The principal of the base a `.tf` principal was before its root's `moved` blocks
+ * (PrincipalRecord.movedFrom), if one is there once; `at` indexes the base's by placeOf (made once).
+ */
 function movedPrincipal(
   head: PrincipalRecord,
-  base: ReadonlyMap<string, PrincipalRecord>,
+  at: () => ReadonlyMap<string, PrincipalRecord | null>,
 ): PrincipalRecord | undefined {
   if (!head.movedFrom?.length) return undefined;
-  const at = new Map<string, PrincipalRecord | null>();
-  for (const p of base.values()) {
-    const k = `${posix.dirname(p.path)}\u0000${p.address ?? p.id}`;
-    at.set(k, at.has(k) ? null : p);
-  }
   for (const m of head.movedFrom) {
-    const p = at.get(`${m.dir}\u0000${m.address}`);
+    const p = at().get(placeKey(m.dir, m.address));
     if (p !== undefined) return p ?? undefined;
   }
   return undefined;
@@ -582,7 +614,6 @@ async function readBaseDocs(
   // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
   // address, in the directory of its module's files).
   let byModuleAddress: Map<string, PreparedPolicy | null> | undefined;
-  const moduleKey = (dir: string, address: string) => `${dir}\u0000${address}`;
   const moved = (id: string): PreparedPolicy | undefined => {
     const head = prepared.get(id)?.record;
     if (!head?.address || !HCL_FILE.test(head.path)) return undefined;
@@ -590,15 +621,26 @@ async function readBaseDocs(
       byModuleAddress = new Map();
       for (const p of basePrepared.values())
         if (p.record.address && HCL_FILE.test(p.record.path)) {
-          const k = moduleKey(posix.dirname(p.record.path), p.record.address);
+          const k = placeOf(p.record);
           byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
         }
     }
-    for (const at of [{ address: head.address, dir: posix.dirname(head.path) }, ...(head.movedFrom ?? [])]) {
-      const found = byModuleAddress.get(moduleKey(at.dir, at.address));
+    for (const at of [placeOf(head), ...(head.movedFrom ?? []).map((m) => placeKey(m.dir, m.address))]) {
+      const found = byModuleAddress.get(at);
       if (found !== undefined) return found ?? undefined;
     }
     return undefined;
+  };
+  let principalsAt: Map<string, PrincipalRecord | null> | undefined;
+  const basePrincipalsAt = () => {
+    if (!principalsAt) {
+      principalsAt = new Map();
+      for (const p of basePrincipals.values()) {
+        const k = placeOf(p);
+        principalsAt.set(k, principalsAt.has(k) ? null : p);
+      }
+    }
+    return principalsAt;
   };
   return {
     inputs: baseInputs,
@@ -611,7 +653,7 @@ async function readBaseDocs(
       const head = principals.get(id);
       if (!head || !readAtBase.has(head.path)) return undefined;
       // (a role renamed by a `moved` block of its root: the base's where it was)
-      const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipals);
+      const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipalsAt);
       if (!at) return [];
       return at.unresolved.length ? undefined : at.policyIds;
     },
@@ -806,15 +848,12 @@ async function deletedAtBase(
   const basePrincipals = collectPrincipals(baseInputs);
   // (and where each was before its root's moved blocks: renamed, not deleted; unless the base has
   // it where it is, where Terraform moves nothing onto it)
-  const baseAt = new Set(
-    [...basePrincipals.values()].map((pr) => `${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`),
-  );
+  const baseAt = new Set([...basePrincipals.values()].map(placeOf));
   const movedHere = new Set<string>();
   for (const pr of principals.values()) {
     headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
-    if (basePrincipals.has(pr.id) || baseAt.has(`${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`))
-      continue;
-    for (const m of pr.movedFrom ?? []) movedHere.add(`${m.dir}\u0000${m.address}`);
+    if (basePrincipals.has(pr.id) || baseAt.has(placeOf(pr))) continue;
+    for (const m of pr.movedFrom ?? []) movedHere.add(placeKey(m.dir, m.address));
   }
   const gonePrincipals = new Set(
     [...basePrincipals.values()]
@@ -822,7 +861,7 @@ async function deletedAtBase(
         (pr) =>
           !headPrincipals.has(pr.id) &&
           !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
-          !movedHere.has(`${posix.dirname(pr.path)}\u0000${pr.address ?? pr.id}`) &&
+          !movedHere.has(placeOf(pr)) &&
           (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)),
       )
       .map((pr) => pr.id),
