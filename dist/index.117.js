@@ -18911,7 +18911,7 @@ function defineModule(dir, files) {
                 const from = a.get('from')?.text.replace(/\s+/g, '');
                 const to = a.get('to')?.text.replace(/\s+/g, '');
                 if (from && to)
-                    def.moves.push({ from, to, file: f.path });
+                    def.moves.push({ from, to });
             }
             else if (kind === 'variable' && labels[0])
                 def.variables.set(labels[0], decl('variable', 'variable', labels[0]));

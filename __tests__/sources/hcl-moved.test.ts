@@ -89,19 +89,14 @@ test('a block whose `from` is still declared (Terraform refuses it), or a data s
   // (an instance key changed keeps its resource declared: that block applies)
   expect(
     validMove(
-      { from: 'aws_iam_policy.p[0]', to: 'aws_iam_policy.p["k"]', file: 'x.tf' },
+      { from: 'aws_iam_policy.p[0]', to: 'aws_iam_policy.p["k"]' },
       new Map([['aws_iam_policy.p', 1]]),
     ),
   ).toBe(true);
-  expect(validMove({ from: 'module.a', to: 'module.b', file: 'x.tf' }, new Map([['module.a', 1]]))).toBe(
-    false,
-  );
+  expect(validMove({ from: 'module.a', to: 'module.b' }, new Map([['module.a', 1]]))).toBe(false);
   // (out of a module still called: that module no longer declares it)
   expect(
-    validMove(
-      { from: 'module.a.aws_iam_policy.p', to: 'aws_iam_policy.p', file: 'x.tf' },
-      new Map([['module.a', 1]]),
-    ),
+    validMove({ from: 'module.a.aws_iam_policy.p', to: 'aws_iam_policy.p' }, new Map([['module.a', 1]])),
   ).toBe(true);
 });
 

@@ -194,7 +194,7 @@ export function defineModule(dir: string, files: ParsedHcl[]): ModuleDef {
         const a = attrsOf(inner);
         const from = a.get('from')?.text.replace(/\s+/g, '');
         const to = a.get('to')?.text.replace(/\s+/g, '');
-        if (from && to) def.moves.push({ from, to, file: f.path });
+        if (from && to) def.moves.push({ from, to });
       } else if (kind === 'variable' && labels[0])
         def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
       else if (kind === 'output' && labels[0])

@@ -9,7 +9,6 @@ import type { MovedFrom } from '../../core/types.js';
 export interface Move {
   from: string;
   to: string;
-  file: string;
 }
 
 /** A block of a module instance, its addresses made whole (the instance's prefix added). */
