@@ -4763,28 +4763,16 @@ function classify(cls, sets, unitNote, member) {
             else
                 (c === 'unknown' ? unsure : no).push({ e: x.e, part });
         }
-        let open = hit.minus(met);
+        const open = hit.minus(met);
         const plain = hit.minus(open);
         if (!plain.isEmpty())
             atom('leftover-set', plain, { set, detail });
-        for (const [list, unknown] of [
-            [unsure, true],
-            [no, false],
-        ])
-            for (const { e, part } of list) {
-                if (open.isEmpty())
-                    return;
-                const h = open.intersect(part);
-                if (h.isEmpty())
-                    continue;
-                open = open.minus(h);
-                atom('leftover-set', h, {
-                    set,
-                    detail,
-                    need: (0,engine/* conditionText */.D3)(e.condition),
-                    approximate: (0,engine/* joinNotes */.Am)(approximate, unknown ? engine/* UNSURE_CONDITION */.dg : undefined),
-                });
-            }
+        byUnmetEntry(open, unsure, no, (e, h, unknown) => atom('leftover-set', h, {
+            set,
+            detail,
+            need: (0,engine/* conditionText */.D3)(e.condition),
+            approximate: (0,engine/* joinNotes */.Am)(approximate, unknown ? engine/* UNSURE_CONDITION */.dg : undefined),
+        }));
     };
     // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
     // of optional sets that both grant an action here, the one whose entry names the resource most
@@ -4945,30 +4933,40 @@ function classify(cls, sets, unitNote, member) {
             });
         }
     // Covered without the condition: the first entry the grant cannot be compared with, else the first.
-    let covered = rest.intersect(coverAny);
-    for (const [list, unsure] of [
-        [unknownEntries, true],
-        [noEntries, false],
+    byUnmetEntry(rest.intersect(coverAny), unknownEntries, noEntries, (e, hit, unsure) => {
+        atom('missing-condition', hit, {
+            set: e.set,
+            detail: (0,engine/* conditionText */.D3)(e.condition),
+            approximate: (0,engine/* joinNotes */.Am)(approximate, unsure ? engine/* UNSURE_CONDITION */.dg : undefined),
+        });
+        pieces.push({
+            cls: g,
+            actions: hit,
+            verdict: { kind: 'missing-condition', need: e.condition, approximate: unsure },
+        });
+    });
+    return { pieces, atoms, free };
+}
+/**
+ * Hands each entry whose condition a grant does not keep to the part of `open` it is the first to
+ * cover: first the entries the grant cannot be compared with (`unsure`: true), then those it does
+ * not keep to, each in order (missing-condition, and a leftover's caveat).
+ */
+function byUnmetEntry(open, unsure, no, each) {
+    let left = open;
+    for (const [list, unknown] of [
+        [unsure, true],
+        [no, false],
     ])
         for (const { e, part } of list) {
-            if (covered.isEmpty())
-                break;
-            const hit = covered.intersect(part);
+            if (left.isEmpty())
+                return;
+            const hit = left.intersect(part);
             if (hit.isEmpty())
                 continue;
-            covered = covered.minus(hit);
-            atom('missing-condition', hit, {
-                set: e.set,
-                detail: (0,engine/* conditionText */.D3)(e.condition),
-                approximate: (0,engine/* joinNotes */.Am)(approximate, unsure ? engine/* UNSURE_CONDITION */.dg : undefined),
-            });
-            pieces.push({
-                cls: g,
-                actions: hit,
-                verdict: { kind: 'missing-condition', need: e.condition, approximate: unsure },
-            });
+            left = left.minus(hit);
+            each(e, hit, unknown);
         }
-    return { pieces, atoms, free };
 }
 /**
  * What the classes grant of each baseline entry on a resource the entry's resource meets: for

@@ -307,25 +307,17 @@ export function classify(
       if (c === 'yes') met = met.union(part);
       else (c === 'unknown' ? unsure : no).push({ e: x.e, part });
     }
-    let open = hit.minus(met);
+    const open = hit.minus(met);
     const plain = hit.minus(open);
     if (!plain.isEmpty()) atom('leftover-set', plain, { set, detail });
-    for (const [list, unknown] of [
-      [unsure, true],
-      [no, false],
-    ] as const)
-      for (const { e, part } of list) {
-        if (open.isEmpty()) return;
-        const h = open.intersect(part);
-        if (h.isEmpty()) continue;
-        open = open.minus(h);
-        atom('leftover-set', h, {
-          set,
-          detail,
-          need: conditionText(e.condition!),
-          approximate: joinNotes(approximate, unknown ? UNSURE_CONDITION : undefined),
-        });
-      }
+    byUnmetEntry(open, unsure, no, (e, h, unknown) =>
+      atom('leftover-set', h, {
+        set,
+        detail,
+        need: conditionText(e.condition!),
+        approximate: joinNotes(approximate, unknown ? UNSURE_CONDITION : undefined),
+      }),
+    );
   };
   // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
   // of optional sets that both grant an action here, the one whose entry names the resource most
@@ -467,28 +459,44 @@ export function classify(
     }
 
   // Covered without the condition: the first entry the grant cannot be compared with, else the first.
-  let covered = rest.intersect(coverAny);
-  for (const [list, unsure] of [
-    [unknownEntries, true],
-    [noEntries, false],
+  byUnmetEntry(rest.intersect(coverAny), unknownEntries, noEntries, (e, hit, unsure) => {
+    atom('missing-condition', hit, {
+      set: e.set,
+      detail: conditionText(e.condition!),
+      approximate: joinNotes(approximate, unsure ? UNSURE_CONDITION : undefined),
+    });
+    pieces.push({
+      cls: g,
+      actions: hit,
+      verdict: { kind: 'missing-condition', need: e.condition!, approximate: unsure },
+    });
+  });
+  return { pieces, atoms, free };
+}
+
+/**
+ * Hands each entry whose condition a grant does not keep to the part of `open` it is the first to
+ * cover: first the entries the grant cannot be compared with (`unsure`: true), then those it does
+ * not keep to, each in order (missing-condition, and a leftover's caveat).
+ */
+function byUnmetEntry<E>(
+  open: ActionSet,
+  unsure: readonly { e: E; part: ActionSet }[],
+  no: readonly { e: E; part: ActionSet }[],
+  each: (e: E, part: ActionSet, unsure: boolean) => void,
+): void {
+  let left = open;
+  for (const [list, unknown] of [
+    [unsure, true],
+    [no, false],
   ] as const)
     for (const { e, part } of list) {
-      if (covered.isEmpty()) break;
-      const hit = covered.intersect(part);
+      if (left.isEmpty()) return;
+      const hit = left.intersect(part);
       if (hit.isEmpty()) continue;
-      covered = covered.minus(hit);
-      atom('missing-condition', hit, {
-        set: e.set,
-        detail: conditionText(e.condition!),
-        approximate: joinNotes(approximate, unsure ? UNSURE_CONDITION : undefined),
-      });
-      pieces.push({
-        cls: g,
-        actions: hit,
-        verdict: { kind: 'missing-condition', need: e.condition!, approximate: unsure },
-      });
+      left = left.minus(hit);
+      each(e, hit, unknown);
     }
-  return { pieces, atoms, free };
 }
 
 /**
