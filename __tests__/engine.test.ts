@@ -289,6 +289,64 @@ describe('audit engine', () => {
     expect(out.findings.find((f) => f.kind === 'excess-action')!.actions).toEqual(['sns:Publish']);
   });
 
+  it.each([true, false])(
+    'reports a Principal in an identity policy as invalid (AWS rejects it), and still judges its grants (memo %s)',
+    (memo) => {
+      const statements = [
+        {
+          Sid: 'Cross',
+          Effect: 'Allow',
+          Principal: { AWS: '111122223333' },
+          Action: 'sns:Publish',
+          Resource: '*',
+        },
+        { Sid: 'Not', Effect: 'Deny', NotPrincipal: { AWS: '111122223333' }, Action: 'sqs:*', Resource: '*' },
+        { Sid: 'Plain', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      ];
+      const identity = audit([policy('p', doc(...statements))], ['ongoing'], undefined, { memo }).findings;
+      const invalid = identity.filter((f) => f.kind === 'invalid-policy');
+      expect(invalid.map((f) => [f.statement, f.message])).toEqual([
+        [
+          'Cross',
+          'the statement names a Principal, which AWS rejects in an identity policy (a policy of a role, user or group applies to whoever holds it): it rejects the policy; remove the Principal',
+        ],
+        [
+          'Not',
+          'the statement names a NotPrincipal, which AWS rejects in an identity policy (a policy of a role, user or group applies to whoever holds it): it rejects the policy; remove the NotPrincipal',
+        ],
+      ]);
+      expect(identity.find((f) => f.kind === 'excess-action')!.actions).toEqual(['sns:Publish']);
+      // The same statements in a resource policy (a bucket's, a topic's) are what AWS expects there.
+      const resource = audit(
+        [policy('p', doc(...statements), { kind: 'resource' })],
+        ['ongoing'],
+        undefined,
+        {
+          memo,
+        },
+      ).findings;
+      expect(resource.filter((f) => f.kind === 'invalid-policy').map((f) => f.statement)).toEqual(['Plain']);
+    },
+  );
+
+  it.each([true, false])(
+    "names a trust policy's statement given as an identity policy as that (memo %s)",
+    (memo) => {
+      const trust = {
+        Effect: 'Allow',
+        Principal: { Service: 'ec2.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      };
+      const found = audit([policy('p', doc(trust))], ['ongoing'], undefined, { memo }).findings;
+      expect(found.filter((f) => f.kind === 'invalid-policy').map((f) => f.message)).toEqual([
+        "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
+      ]);
+      // Not in a role's trust policy itself.
+      const asTrust = audit([policy('p', doc(trust), { kind: 'trust' })], ['ongoing'], undefined, { memo });
+      expect(asTrust.findings.filter((f) => f.kind === 'invalid-policy')).toEqual([]);
+    },
+  );
+
   it('reports what the baseline needs and the policy lacks as informational missing-permission', () => {
     const out = audit([
       policy('p', doc({ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' })),

@@ -34,13 +34,15 @@ export const modules = {
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
-/* harmony import */ var _policy_no_permission_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4791);
+/* harmony import */ var _policy_raw_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(420);
+/* harmony import */ var _policy_no_permission_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4791);
 // Compares what a unit (one policy, or the policies of one principal) grants with the active sets
 // of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
 //
 // Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
 // can be decided per permission; atoms are then grouped into the findings people read
 // (src/audit/findings.ts).
+
 
 
 
@@ -612,9 +614,27 @@ function unknownActionAtom(member, stmt, u) {
 /**
  * The atom of a statement AWS rejects where a resource is required: an Allow with neither Resource
  * nor NotResource; in a resource policy (a bucket's, a key's), a statement with neither Principal
- * nor NotPrincipal (its grants are still judged: never fewer findings for a policy that is wrong).
+ * nor NotPrincipal; in an identity policy (one the input attaches to a role, user or group, or
+ * creates as a managed policy), a statement that names a Principal or NotPrincipal, which IAM
+ * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
+ * fewer findings for a policy that is wrong.
  */
 function invalidStatementAtom(member, stmt, kind) {
+    // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
+    // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
+    if (kind === 'identity' &&
+        stmt.principal !== undefined &&
+        !stmt.resources &&
+        !stmt.notResources &&
+        stmt.actions !== undefined &&
+        stmt.actions.length > 0 &&
+        stmt.actions.every(_policy_raw_js__WEBPACK_IMPORTED_MODULE_3__/* .isTrustAction */ .R7))
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
+        };
     if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
         return {
             kind: 'invalid-policy',
@@ -629,6 +649,15 @@ function invalidStatementAtom(member, stmt, kind) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
+    if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
+        const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: `the statement names a ${field}, which AWS rejects in an identity policy (a policy of a role, user or group applies to whoever holds it): it rejects the policy; remove the ${field}`,
+        };
+    }
     return undefined;
 }
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
@@ -677,7 +706,7 @@ function evaluateUnit(unit, builder) {
         }
         return lastNotText;
     };
-    const noPermission = (0,_policy_no_permission_js__WEBPACK_IMPORTED_MODULE_3__/* .noPermissionSet */ .FJ)(builder.catalog);
+    const noPermission = (0,_policy_no_permission_js__WEBPACK_IMPORTED_MODULE_4__/* .noPermissionSet */ .FJ)(builder.catalog);
     const free = [];
     for (const [key, list] of grants.byAction) {
         const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);
@@ -18401,6 +18430,7 @@ function partialDeny(deny, reach) {
 /* harmony export */   $o: () => (/* binding */ heldDocument),
 /* harmony export */   BI: () => (/* binding */ findPolicyDocument),
 /* harmony export */   GX: () => (/* binding */ statementsOf),
+/* harmony export */   R7: () => (/* binding */ isTrustAction),
 /* harmony export */   _g: () => (/* binding */ policyKindOf),
 /* harmony export */   au: () => (/* binding */ decodePolicyDocument),
 /* harmony export */   we: () => (/* binding */ statementPaths)
@@ -18537,6 +18567,7 @@ function asList(v) {
  */
 const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 const STS_PATTERN = /^sts:[A-Za-z*?]*[*?][A-Za-z*?]*$/;
+/** Whether an action name or pattern is one a role's trust policy allows (a role-session STS action). */
 function isTrustAction(a) {
     return typeof a === 'string' && (TRUST_ACTION.test(a) || STS_PATTERN.test(a));
 }

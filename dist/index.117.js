@@ -8327,6 +8327,7 @@ function raw_asList(v) {
  */
 const TRUST_ACTION = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 const STS_PATTERN = /^sts:[A-Za-z*?]*[*?][A-Za-z*?]*$/;
+/** Whether an action name or pattern is one a role's trust policy allows (a role-session STS action). */
 function isTrustAction(a) {
     return typeof a === 'string' && (TRUST_ACTION.test(a) || STS_PATTERN.test(a));
 }
@@ -22797,6 +22798,7 @@ function joinNotes(a, b) {
 
 
 
+
 /** Marks a condition value that stands for the user's own value (any value of that key is fine). */
 const engine_PLACEHOLDER_VALUE = '<placeholder>';
 function escapeRe(s) {
@@ -23364,9 +23366,27 @@ function unknownActionAtom(member, stmt, u) {
 /**
  * The atom of a statement AWS rejects where a resource is required: an Allow with neither Resource
  * nor NotResource; in a resource policy (a bucket's, a key's), a statement with neither Principal
- * nor NotPrincipal (its grants are still judged: never fewer findings for a policy that is wrong).
+ * nor NotPrincipal; in an identity policy (one the input attaches to a role, user or group, or
+ * creates as a managed policy), a statement that names a Principal or NotPrincipal, which IAM
+ * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
+ * fewer findings for a policy that is wrong.
  */
 function invalidStatementAtom(member, stmt, kind) {
+    // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
+    // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
+    if (kind === 'identity' &&
+        stmt.principal !== undefined &&
+        !stmt.resources &&
+        !stmt.notResources &&
+        stmt.actions !== undefined &&
+        stmt.actions.length > 0 &&
+        stmt.actions.every(isTrustAction))
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
+        };
     if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
         return {
             kind: 'invalid-policy',
@@ -23381,6 +23401,15 @@ function invalidStatementAtom(member, stmt, kind) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
+    if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
+        const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: `the statement names a ${field}, which AWS rejects in an identity policy (a policy of a role, user or group applies to whoever holds it): it rejects the policy; remove the ${field}`,
+        };
+    }
     return undefined;
 }
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */

@@ -17,6 +17,7 @@ import {
 } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
 import { conditionImplies } from '../policy/condition.js';
+import { isTrustAction } from '../policy/raw.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
@@ -791,9 +792,30 @@ export function unknownActionAtom(
 /**
  * The atom of a statement AWS rejects where a resource is required: an Allow with neither Resource
  * nor NotResource; in a resource policy (a bucket's, a key's), a statement with neither Principal
- * nor NotPrincipal (its grants are still judged: never fewer findings for a policy that is wrong).
+ * nor NotPrincipal; in an identity policy (one the input attaches to a role, user or group, or
+ * creates as a managed policy), a statement that names a Principal or NotPrincipal, which IAM
+ * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
+ * fewer findings for a policy that is wrong.
  */
 export function invalidStatementAtom(member: number, stmt: Statement, kind: PolicyKind): Atom | undefined {
+  // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
+  // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
+  if (
+    kind === 'identity' &&
+    stmt.principal !== undefined &&
+    !stmt.resources &&
+    !stmt.notResources &&
+    stmt.actions !== undefined &&
+    stmt.actions.length > 0 &&
+    stmt.actions.every(isTrustAction)
+  )
+    return {
+      kind: 'invalid-policy',
+      member,
+      stmt,
+      message:
+        "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
+    };
   if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
     return {
       kind: 'invalid-policy',
@@ -810,6 +832,15 @@ export function invalidStatementAtom(member: number, stmt: Statement, kind: Poli
       message:
         'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
     };
+  if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
+    const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
+    return {
+      kind: 'invalid-policy',
+      member,
+      stmt,
+      message: `the statement names a ${field}, which AWS rejects in an identity policy (a policy of a role, user or group applies to whoever holds it): it rejects the policy; remove the ${field}`,
+    };
+  }
   return undefined;
 }
 

@@ -135,7 +135,8 @@ const TRUST_ACTION =
   /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 const STS_PATTERN = /^sts:[A-Za-z*?]*[*?][A-Za-z*?]*$/;
 
-function isTrustAction(a: unknown): boolean {
+/** Whether an action name or pattern is one a role's trust policy allows (a role-session STS action). */
+export function isTrustAction(a: unknown): boolean {
   return typeof a === 'string' && (TRUST_ACTION.test(a) || STS_PATTERN.test(a));
 }
 
