@@ -7606,7 +7606,7 @@ class Auditor {
             const baseResult = baseUnit ? (0,engine/* evaluateUnit */.Ww)(baseUnit, this.builder) : { atoms: [] };
             const pattern = (r) => this.builder.pattern(r);
             const baseKeys = new AtomKeys([baseResult.atoms], pattern, baseUnit ? this.deniedBy(baseUnit) : undefined);
-            const headKeys = new AtomKeys([result.atoms]);
+            const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit));
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
@@ -7749,7 +7749,8 @@ class Auditor {
             for (const { mi, stmt, o } of was) {
                 if (!o.removable || inHead.has(o))
                     continue;
-                headKeys ??= new SetKeys(head.map((x) => x.o.atoms));
+                // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
+                headKeys ??= new SetKeys(head.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(unit));
                 for (const x of o.atoms)
                     if (kinds/* REMOVABLE_KINDS */.os.has(x.kind))
                         for (const part of headKeys.split(x))
@@ -7847,12 +7848,61 @@ class Auditor {
         return { ...unit, members };
     }
 }
+const scopeTexts = new WeakMap();
+const NO_SCOPE = { full: '', bare: '', condition: '' };
+function byFirst(a, b) {
+    return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+/** A condition's canonical text ('' when none). */
+function conditionKey(c) {
+    if (c === undefined)
+        return '';
+    const ops = Object.keys(c).sort();
+    if (ops.length === 0)
+        return '';
+    return JSON.stringify(ops.map((op) => [
+        op,
+        Object.entries(c[op])
+            .map(([k, v]) => [k.toLowerCase(), [...v].sort()])
+            .sort(byFirst),
+    ]));
+}
+/** A Principal's (or NotPrincipal's) canonical text: its types sorted, each one's values sorted. */
+function principalKey(p) {
+    if (p === undefined)
+        return '';
+    if (p === null || typeof p !== 'object' || Array.isArray(p))
+        return JSON.stringify(p) ?? '';
+    return JSON.stringify(Object.entries(p)
+        .map(([k, v]) => [
+        k,
+        Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : [JSON.stringify(v)],
+    ])
+        .sort(byFirst));
+}
+function scopeOf(s) {
+    if (s === undefined)
+        return NO_SCOPE;
+    let t = scopeTexts.get(s);
+    if (t === undefined) {
+        const who = s.principal === undefined && s.notPrincipal === undefined
+            ? ''
+            : `${principalKey(s.principal)}\u0001${principalKey(s.notPrincipal)}`;
+        const condition = conditionKey(s.condition);
+        t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition };
+        scopeTexts.set(s, t);
+    }
+    return t;
+}
 /**
- * An atom's key but its action (kind, resource, set, detail, and the condition a leftover's set
- * needs: a change that drops a feature's condition from its grant makes that grant new).
+ * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
+ * a change that drops a feature's condition from its grant makes that grant new; and whom and under
+ * what its statement grants, ScopeText). `bare`: with the statement's principal but not its
+ * condition.
  */
-function atomRest(a) {
-    const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+function atomRest(a, bare = false) {
+    const scope = scopeOf(a.stmt);
+    const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
     return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
 }
 /**
@@ -7868,6 +7918,15 @@ function atomRests(a) {
     return a.need === undefined || a.stmt?.condition !== undefined
         ? [rest]
         : [rest, atomRest({ ...a, need: undefined })];
+}
+/**
+ * The keys an atom is looked up by in the other side: its own, and, for a grant under a condition,
+ * its key without the condition: the same grant without any condition on the other side holds it
+ * (a condition added narrows). A condition of the other side that this one's implies is Covering's.
+ */
+function lookupRests(a) {
+    const own = atomRest(a);
+    return scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
 }
 /**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
@@ -7903,9 +7962,12 @@ class AtomKeys {
     }
     has(a) {
         const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
-        const rest = had === undefined ? '' : this.rest(a);
-        if (had !== undefined && (typeof had === 'string' ? had === rest : had.has(rest)))
-            return true;
+        if (had !== undefined) {
+            const rests = scopeOf(a.stmt).condition === '' ? [this.rest(a)] : lookupRests(a);
+            for (const rest of rests)
+                if (typeof had === 'string' ? had === rest : had.has(rest))
+                    return true;
+        }
         // (the same on a resource that contains this one: the grant was narrowed, nothing added)
         if (!this.covering || a.resource === undefined)
             return false;
@@ -7919,7 +7981,8 @@ class AtomKeys {
             l.resource !== a.resource ||
             l.set !== a.set ||
             l.detail !== a.detail ||
-            l.need !== a.need) {
+            l.need !== a.need ||
+            l.stmt !== a.stmt) {
             this.last = a;
             this.lastRest = atomRest(a);
         }
@@ -7948,15 +8011,27 @@ class SetKeys {
                         this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
                 }
     }
-    static rest(a) {
-        return atomRest(a);
-    }
     /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
     split(a) {
-        const rest = SetKeys.rest(a);
-        if (!a.actions)
-            return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
-        const had = this.sets.get(rest);
+        const rests = lookupRests(a);
+        if (!a.actions) {
+            const act = a.action?.key ?? a.pattern ?? '';
+            if (rests.some((rest) => this.singles.has(`${act}\u0000${rest}`)))
+                return [{ ...a, fresh: false }];
+            // (a single action on a resource the other side's grant contains)
+            const ord = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
+            const covered = this.covering !== undefined &&
+                a.resource !== undefined &&
+                ord !== undefined &&
+                this.covering.within(a, a.resource).some((e) => e.actions?.has(ord) ?? false);
+            return [{ ...a, fresh: !covered }];
+        }
+        let had;
+        for (const rest of rests) {
+            const h = this.sets.get(rest);
+            if (h)
+                had = had ? had.union(h) : h;
+        }
         let old = had ? a.actions.intersect(had) : action_set/* ActionSet */.L.EMPTY;
         let fresh = had ? a.actions.minus(had) : a.actions;
         // (what the other side has on a resource that contains this one: narrowed, nothing added)
@@ -8004,10 +8079,7 @@ class Covering {
         this.parse = parse;
         for (const atoms of lists)
             for (const a of atoms) {
-                if (a.resource === undefined ||
-                    a.stmt?.condition !== undefined ||
-                    a.stmt?.notResources ||
-                    a.stmt?.notPrincipal !== undefined)
+                if (a.resource === undefined || a.stmt?.notResources || a.stmt?.notPrincipal !== undefined)
                     continue;
                 if (a.resource.startsWith('NotResource'))
                     continue;
@@ -8021,20 +8093,24 @@ class Covering {
                     ? [Covering.key(a)]
                     : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
                     const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
-                    const same = list.find((e) => e.text === a.resource);
+                    const condition = scopeOf(a.stmt).condition;
+                    const same = list.find((e) => e.text === a.resource && e.conditionText === condition);
                     if (same)
                         same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
                     else
-                        list.push({ text: a.resource, actions });
+                        list.push({ text: a.resource, actions, condition: a.stmt?.condition, conditionText: condition });
                 }
             }
     }
-    /** (a resource policy's statement covers only for the same principal, written the same way) */
+    /** (a resource policy's statement covers only for the same principal) */
     static key(a) {
-        const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
-        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
+        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${scopeOf(a.stmt).bare}`;
     }
-    /** The entries of the atom's key on another resource that contains `resource`. */
+    /**
+     * The entries of the atom's key on a resource that contains `resource` (another one, or the same
+     * under another condition) and under no condition, or one the atom's own condition implies
+     * (`aws:SourceVpc` narrowed to one of its values): what the other side granted at least as widely.
+     */
     within(a, resource) {
         const list = this.byKey.get(Covering.key(a));
         if (!list ||
@@ -8043,7 +8119,13 @@ class Covering {
             a.stmt?.notPrincipal !== undefined)
             return [];
         const inner = this.parse(resource);
-        return list.filter((e) => e.text !== resource && (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner));
+        const own = scopeOf(a.stmt).condition;
+        return list.filter((e) => (e.text === resource
+            ? e.conditionText !== own
+            : (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner)) &&
+            (e.condition === undefined ||
+                e.conditionText === own ||
+                (0,engine/* implies */.M0)(a.stmt?.condition, e.condition) === 'yes'));
     }
 }
 /** The atoms' actions within a scope (atoms left with none are dropped). */

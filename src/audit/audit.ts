@@ -8,7 +8,13 @@ import {
   type ActionInfo,
   type Catalog,
 } from '../policy/catalog.js';
-import { parsePolicyDocument, problemPath, type PolicyDocument, type Statement } from '../policy/document.js';
+import {
+  parsePolicyDocument,
+  problemPath,
+  type Condition,
+  type PolicyDocument,
+  type Statement,
+} from '../policy/document.js';
 import { GrantBuilder } from '../policy/grants.js';
 import { locateLines } from '../core/json-lines.js';
 import type {
@@ -41,6 +47,7 @@ import {
   disjointFields,
   formatPattern,
   grantedBaselineKeys,
+  implies,
   shownResource,
   shownResources,
   type Atom,
@@ -1090,7 +1097,7 @@ export class Auditor {
         pattern,
         baseUnit ? this.deniedBy(baseUnit) : undefined,
       );
-      const headKeys = new AtomKeys([result.atoms]);
+      const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit));
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
@@ -1248,7 +1255,12 @@ export class Auditor {
       const removed: Atom[] = [];
       for (const { mi, stmt, o } of was) {
         if (!o.removable || inHead.has(o)) continue;
-        headKeys ??= new SetKeys(head.map((x) => x.o.atoms));
+        // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
+        headKeys ??= new SetKeys(
+          head.map((x) => x.o.atoms),
+          (r) => this.builder.pattern(r),
+          this.deniedBy(unit),
+        );
         for (const x of o.atoms)
           if (REMOVABLE_KINDS.has(x.kind))
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
@@ -1349,11 +1361,80 @@ export class Auditor {
 }
 
 /**
- * An atom's key but its action (kind, resource, set, detail, and the condition a leftover's set
- * needs: a change that drops a feature's condition from its grant makes that grant new).
+ * Whom and under what a statement grants, as canonical text: its Principal or NotPrincipal and its
+ * Condition (operators and keys sorted, keys in lower case as AWS compares them, values sorted), and
+ * the same without the condition. Part of an atom's key: a grant under a condition at the base does
+ * not make the same grant without it (or under another one) old, nor does a resource policy's grant
+ * to one principal make the same grant to `*` or another account old (a review: both passed
+ * `fail-on: new`).
  */
-function atomRest(a: Atom): string {
-  const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}`;
+interface ScopeText {
+  full: string;
+  /** Without the condition (the principal alone). */
+  bare: string;
+  /** The condition alone ('' when none). */
+  condition: string;
+}
+const scopeTexts = new WeakMap<Statement, ScopeText>();
+const NO_SCOPE: ScopeText = { full: '', bare: '', condition: '' };
+
+function byFirst(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** A condition's canonical text ('' when none). */
+export function conditionKey(c: Condition | undefined): string {
+  if (c === undefined) return '';
+  const ops = Object.keys(c).sort();
+  if (ops.length === 0) return '';
+  return JSON.stringify(
+    ops.map((op) => [
+      op,
+      Object.entries(c[op]!)
+        .map(([k, v]): [string, string[]] => [k.toLowerCase(), [...v].sort()])
+        .sort(byFirst),
+    ]),
+  );
+}
+
+/** A Principal's (or NotPrincipal's) canonical text: its types sorted, each one's values sorted. */
+function principalKey(p: unknown): string {
+  if (p === undefined) return '';
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) return JSON.stringify(p) ?? '';
+  return JSON.stringify(
+    Object.entries(p as Record<string, unknown>)
+      .map(([k, v]): [string, unknown] => [
+        k,
+        Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : [JSON.stringify(v)],
+      ])
+      .sort(byFirst),
+  );
+}
+
+function scopeOf(s: Statement | undefined): ScopeText {
+  if (s === undefined) return NO_SCOPE;
+  let t = scopeTexts.get(s);
+  if (t === undefined) {
+    const who =
+      s.principal === undefined && s.notPrincipal === undefined
+        ? ''
+        : `${principalKey(s.principal)}\u0001${principalKey(s.notPrincipal)}`;
+    const condition = conditionKey(s.condition);
+    t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition };
+    scopeTexts.set(s, t);
+  }
+  return t;
+}
+
+/**
+ * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
+ * a change that drops a feature's condition from its grant makes that grant new; and whom and under
+ * what its statement grants, ScopeText). `bare`: with the statement's principal but not its
+ * condition.
+ */
+function atomRest(a: Atom, bare = false): string {
+  const scope = scopeOf(a.stmt);
+  const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
   return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
 }
 
@@ -1370,6 +1451,16 @@ function atomRests(a: Atom): string[] {
   return a.need === undefined || a.stmt?.condition !== undefined
     ? [rest]
     : [rest, atomRest({ ...a, need: undefined })];
+}
+
+/**
+ * The keys an atom is looked up by in the other side: its own, and, for a grant under a condition,
+ * its key without the condition: the same grant without any condition on the other side holds it
+ * (a condition added narrows). A condition of the other side that this one's implies is Covering's.
+ */
+function lookupRests(a: Atom): string[] {
+  const own = atomRest(a);
+  return scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
 }
 
 /**
@@ -1403,8 +1494,10 @@ class AtomKeys {
 
   has(a: Atom): boolean {
     const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
-    const rest = had === undefined ? '' : this.rest(a);
-    if (had !== undefined && (typeof had === 'string' ? had === rest : had.has(rest))) return true;
+    if (had !== undefined) {
+      const rests = scopeOf(a.stmt).condition === '' ? [this.rest(a)] : lookupRests(a);
+      for (const rest of rests) if (typeof had === 'string' ? had === rest : had.has(rest)) return true;
+    }
     // (the same on a resource that contains this one: the grant was narrowed, nothing added)
     if (!this.covering || a.resource === undefined) return false;
     const action = a.action ? actionOrdinal(a.action) : undefined;
@@ -1421,7 +1514,8 @@ class AtomKeys {
       l.resource !== a.resource ||
       l.set !== a.set ||
       l.detail !== a.detail ||
-      l.need !== a.need
+      l.need !== a.need ||
+      l.stmt !== a.stmt
     ) {
       this.last = a;
       this.lastRest = atomRest(a);
@@ -1451,16 +1545,26 @@ class SetKeys {
         }
   }
 
-  private static rest(a: Atom): string {
-    return atomRest(a);
-  }
-
   /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
   split(a: Atom): Atom[] {
-    const rest = SetKeys.rest(a);
-    if (!a.actions)
-      return [{ ...a, fresh: !this.singles.has(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`) }];
-    const had = this.sets.get(rest);
+    const rests = lookupRests(a);
+    if (!a.actions) {
+      const act = a.action?.key ?? a.pattern ?? '';
+      if (rests.some((rest) => this.singles.has(`${act}\u0000${rest}`))) return [{ ...a, fresh: false }];
+      // (a single action on a resource the other side's grant contains)
+      const ord = a.action ? actionOrdinal(a.action) : undefined;
+      const covered =
+        this.covering !== undefined &&
+        a.resource !== undefined &&
+        ord !== undefined &&
+        this.covering.within(a, a.resource).some((e) => e.actions?.has(ord) ?? false);
+      return [{ ...a, fresh: !covered }];
+    }
+    let had: ActionSet | undefined;
+    for (const rest of rests) {
+      const h = this.sets.get(rest);
+      if (h) had = had ? had.union(h) : h;
+    }
     let old = had ? a.actions.intersect(had) : ActionSet.EMPTY;
     let fresh = had ? a.actions.minus(had) : a.actions;
     // (what the other side has on a resource that contains this one: narrowed, nothing added)
@@ -1498,7 +1602,16 @@ function grantsOf(result: UnitResult) {
  * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
  */
 class Covering {
-  private readonly byKey = new Map<string, { text: string; actions?: ActionSet; pattern?: ArnPattern }[]>();
+  private readonly byKey = new Map<
+    string,
+    {
+      text: string;
+      actions?: ActionSet;
+      pattern?: ArnPattern;
+      condition: Condition | undefined;
+      conditionText: string;
+    }[]
+  >();
 
   /**
    * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
@@ -1512,13 +1625,7 @@ class Covering {
   ) {
     for (const atoms of lists)
       for (const a of atoms) {
-        if (
-          a.resource === undefined ||
-          a.stmt?.condition !== undefined ||
-          a.stmt?.notResources ||
-          a.stmt?.notPrincipal !== undefined
-        )
-          continue;
+        if (a.resource === undefined || a.stmt?.notResources || a.stmt?.notPrincipal !== undefined) continue;
         if (a.resource.startsWith('NotResource')) continue;
         let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
@@ -1528,21 +1635,26 @@ class Covering {
           ? [Covering.key(a)]
           : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
           const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
-          const same = list.find((e) => e.text === a.resource);
+          const condition = scopeOf(a.stmt).condition;
+          const same = list.find((e) => e.text === a.resource && e.conditionText === condition);
           if (same)
             same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-          else list.push({ text: a.resource, actions });
+          else
+            list.push({ text: a.resource, actions, condition: a.stmt?.condition, conditionText: condition });
         }
       }
   }
 
-  /** (a resource policy's statement covers only for the same principal, written the same way) */
+  /** (a resource policy's statement covers only for the same principal) */
   private static key(a: Atom): string {
-    const principal = a.stmt?.principal === undefined ? '' : JSON.stringify(a.stmt.principal);
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
+    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${scopeOf(a.stmt).bare}`;
   }
 
-  /** The entries of the atom's key on another resource that contains `resource`. */
+  /**
+   * The entries of the atom's key on a resource that contains `resource` (another one, or the same
+   * under another condition) and under no condition, or one the atom's own condition implies
+   * (`aws:SourceVpc` narrowed to one of its values): what the other side granted at least as widely.
+   */
   within(a: Atom, resource: string): { actions?: ActionSet }[] {
     const list = this.byKey.get(Covering.key(a));
     if (
@@ -1553,7 +1665,16 @@ class Covering {
     )
       return [];
     const inner = this.parse(resource);
-    return list.filter((e) => e.text !== resource && arnContains((e.pattern ??= this.parse(e.text)), inner));
+    const own = scopeOf(a.stmt).condition;
+    return list.filter(
+      (e) =>
+        (e.text === resource
+          ? e.conditionText !== own
+          : arnContains((e.pattern ??= this.parse(e.text)), inner)) &&
+        (e.condition === undefined ||
+          e.conditionText === own ||
+          implies(a.stmt?.condition, e.condition) === 'yes'),
+    );
   }
 }
 
