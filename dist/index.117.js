@@ -30610,6 +30610,35 @@ async function readBaseDocs(readBase, inputs, files, root, prepared, principals)
     };
 }
 /**
+ * Files and policies the head reads and the base has but cannot read (invalid or unresolved there): their
+ * findings all count as new, which is the safe reading, and the report says why (a review: a base
+ * with a trailing comma made every finding new with no word of it).
+ */
+function unreadAtBase(base, inputs, prepared) {
+    const out = [];
+    const audited = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
+    const said = new Set();
+    for (const { result } of base.inputs) {
+        if (!audited.has(result.path) || result.status !== 'error')
+            continue;
+        said.add(result.path);
+        const why = result.errors[0]?.message ?? result.reason ?? 'not valid';
+        out.push(`${result.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
+    }
+    for (const [id, p] of prepared) {
+        if (!p.doc || said.has(p.record.path))
+            continue;
+        const at = base.prepared.get(id);
+        if (!at || at.doc)
+            continue;
+        const why = at.record.status === 'unresolved'
+            ? (at.record.reason ?? 'it could not be resolved')
+            : (at.problems[0]?.message ?? 'not a valid policy document');
+        out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
+    }
+    return out;
+}
+/**
  * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
  * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
  * its own, whose document is, key order aside, that of a base policy no head policy continues, is
@@ -30979,6 +31008,8 @@ async function runAudit(req) {
     const base = req.readBase
         ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
         : undefined;
+    if (base)
+        notes.push(...unreadAtBase(base, inputs, prepared));
     if (base && req.readBase)
         base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
             root,
