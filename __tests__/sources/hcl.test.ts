@@ -1478,7 +1478,8 @@ resource "aws_iam_policy" "w" {
     ]);
     expect(recs[1]).toMatchObject({
       status: 'unresolved',
-      reason: 'policy is the value of var.policy_json, which this file does not define',
+      reason:
+        'policy is the value of var.policy_json, which has no value in the files read (its value is given when Terraform runs: by -var, -var-file or the calling module)',
     });
     expect(recs[2]!.status).toBe('unresolved');
     expect(recs[2]!.reason).toContain('sha256(...)');

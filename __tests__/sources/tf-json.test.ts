@@ -303,7 +303,7 @@ describe('Terraform JSON edge cases', () => {
       },
     });
     expect(r.policies.map((p) => p.reason)).toEqual([
-      'policy is the value of var.policy, which this file does not define',
+      'policy is the value of var.policy, which has no value in the files read (its value is given when Terraform runs: by -var, -var-file or the calling module)',
       'policy references data.aws_iam_policy_document.nope, which is not in this file',
       'policy is computed by an expression that is not evaluated (${var.a ? var.b : var.c})',
       'policy is a template that is not a JSON object once its interpolations read as wildcards (${jsonencode(local.statements)})',

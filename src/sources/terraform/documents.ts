@@ -121,6 +121,11 @@ export class DocumentAnalyzer extends AnalyzerBase {
           return {
             reason: `${label} is the value of ${clip(e)}: aws_iam_policy_document is a data source, which Terraform reads only as data.${clip(e)} (declared with data "aws_iam_policy_document", not resource): fix the declaration and the reference`,
           };
+        // (a variable declared without a default is declared: its value comes from outside the files)
+        if (/^var\.[A-Za-z_]/.test(e))
+          return {
+            reason: `${label} is the value of ${clip(e)}, which has no value in the files read (its value is given when Terraform runs: by -var, -var-file or the calling module)`,
+          };
         return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
       const chosen = this.chosenDocument(res, a, e, label);
