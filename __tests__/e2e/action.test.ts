@@ -1138,4 +1138,125 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
     expect(ourSuggestions()).toEqual([]);
   });
+
+  /** The findings of a run's JSON report. */
+  const findingsOf = (r: RunResult) =>
+    (
+      JSON.parse(readFileSync(r.outputs['findings-file']!, 'utf8')) as {
+        findings: { kind: string; path: string; new?: boolean; actions?: string[]; statement?: string }[];
+      }
+    ).findings;
+  const tfPolicy = (actions: string[]) =>
+    [
+      'resource "aws_iam_policy" "p" {',
+      '  name = "p"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      `    Statement = [{ Sid = "X", Effect = "Allow", Action = ${JSON.stringify(actions)}, Resource = "*" }]`,
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+  /** Commits files as `git add -f` does: the .gitignore does not keep them out. */
+  const commitForced = (repo: Repo, files: Record<string, string>, message: string) => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(repo.dir, path)), { recursive: true });
+      writeFileSync(join(repo.dir, path), text);
+    }
+    git(repo.dir, 'add', '-f', '--', ...Object.keys(files));
+    git(repo.dir, 'commit', '-q', '-m', message);
+    return git(repo.dir, 'rev-parse', 'HEAD');
+  };
+  // GitHub's Terraform .gitignore (github/gitignore), whose lines Terraform's own files match.
+  const TERRAFORM_GITIGNORE = [
+    '**/.terraform/*',
+    '*.tfstate',
+    '*.tfstate.*',
+    '*.tfvars',
+    '*.tfvars.json',
+    'override.tf',
+    'override.tf.json',
+    '*_override.tf',
+    '*_override.tf.json',
+    '',
+  ].join('\n');
+
+  // (a review: the root .gitignore left out every file it matched, tracked or not: an
+  // `infra/iam_override.tf` added with `git add -f` granting iam:* passed with no new finding)
+  it('a file git tracks is audited whatever the .gitignore says: a Terraform *_override.tf the pull request adds', async () => {
+    const repo = makeRepo(tmp, []);
+    repo.base = commitForced(
+      repo,
+      { '.gitignore': TERRAFORM_GITIGNORE, 'infra/main.tf': tfPolicy(['ec2:RunInstances']) },
+      'terraform',
+    );
+    // (untracked, as Terraform leaves it: not in the pull request, not audited)
+    mkdirSync(join(repo.dir, 'infra/.terraform'), { recursive: true });
+    writeFileSync(join(repo.dir, 'infra/.terraform/local_override.tf'), tfPolicy(['s3:*']));
+    writeFileSync(join(repo.dir, 'infra/local_override.tf'), tfPolicy(['sqs:*']));
+    repo.head = commitForced(
+      repo,
+      { 'infra/iam_override.tf': tfPolicy(['ec2:RunInstances', 'iam:*']) },
+      'override',
+    );
+    const r = await run(repo, { inputs: { paths: 'infra' } });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    const added = findingsOf(r).filter((f) => f.new === true && f.kind === 'excess-action');
+    expect(added.map((f) => f.path)).toEqual(['infra/iam_override.tf']);
+    expect(JSON.stringify(findingsOf(r))).not.toMatch(/local_override|sqs:|"s3:/);
+  });
+
+  it('a tracked terraform.tfvars the .gitignore lists is read, at the base too: what its change grants is new', async () => {
+    const main = [
+      'variable "extra" {',
+      '  type    = list(string)',
+      '  default = []',
+      '}',
+      tfPolicy(['ec2:RunInstances']).replace(
+        '["ec2:RunInstances"]',
+        'concat(["ec2:RunInstances"], var.extra)',
+      ),
+    ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.base = commitForced(
+      repo,
+      {
+        '.gitignore': TERRAFORM_GITIGNORE,
+        'infra/main.tf': main,
+        'infra/terraform.tfvars': 'extra = ["s3:GetObject"]\n',
+      },
+      'terraform',
+    );
+    repo.head = repo.commit(
+      { 'infra/terraform.tfvars': 'extra = ["s3:GetObject", "iam:PassRole"]\n' },
+      'more',
+    );
+    const r = await run(repo, { inputs: { paths: 'infra' } });
+    expect(r.code).toBe(1);
+    const excess = findingsOf(r).filter((f) => f.kind === 'excess-action');
+    expect(excess.map((f) => [f.actions, f.new])).toEqual([
+      [['s3:GetObject'], false],
+      [['iam:PassRole'], true],
+    ]);
+  });
+
+  it('a tracked policy a new .gitignore lists is still audited, and compared with its base', async () => {
+    const repo = makeRepo(tmp, []);
+    repo.base = repo.commit({ 'iam/q.json': basePolicy() }, 'q');
+    repo.head = repo.commit(
+      {
+        '.gitignore': 'iam/q.json\n',
+        'iam/q.json': basePolicy([{ Sid: 'More', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]),
+      },
+      'ignore q',
+    );
+    const r = await run(repo);
+    expect(r.code).toBe(1);
+    const q = findingsOf(r).filter((f) => f.path === 'iam/q.json' && f.kind === 'excess-action');
+    expect(q.map((f) => [f.statement, f.new])).toEqual([
+      ['Ongoing', false],
+      ['More', true],
+    ]);
+  });
 });
