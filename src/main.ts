@@ -24,6 +24,8 @@ export { decide, type Verdict } from './report/verdict.js';
 /** The base, for `new` on each finding (pull-request mode only). */
 function baseReader(root: string, inputs: Inputs, context: RunContext): BaseReader | undefined {
   if (context.mode !== 'pull-request' || inputs.report) return undefined;
+  // (the event's base: compared at the merge base of it and the checkout, as the pull request's
+  // diff is; a `base-ref` given is the commit to compare with, as it is)
   const ref = inputs.baseRef ?? context.pr?.base?.sha;
   if (!ref) {
     log.warning(
@@ -41,6 +43,8 @@ function baseReader(root: string, inputs: Inputs, context: RunContext): BaseRead
     repo,
     pull,
     onUnknownChanges: (why) => log.warning(why),
+    mergeBase: inputs.baseRef === undefined,
+    onNote: (note, level) => (level === 'warning' ? log.warning(note) : log.info(note)),
   });
   log.info(`Comparing with the base ${ref}.`);
   return reader;

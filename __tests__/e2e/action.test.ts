@@ -1259,4 +1259,98 @@ describe('the bundled action (dist/index.js) end to end', () => {
       ['More', true],
     ]);
   });
+
+  /**
+   * The base branch moves on after the pull request branched from it: it takes the pre-existing
+   * s3:ListAllMyBuckets away and adds iam/other.json. The pull request (branched from `repo.base`)
+   * adds ec2:*; `moved` is the event's base.sha (main's tip), the checkout is at the head.
+   */
+  const movedBase = (repo: Repo) => {
+    git(repo.dir, 'checkout', '-q', '-b', 'main2', repo.base);
+    const moved = repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'iam/other.json': {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Other', Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }],
+        },
+      },
+      'main moves on',
+    );
+    git(repo.dir, 'checkout', '-q', 'main');
+    return moved;
+  };
+  const removedOf = (r: RunResult) =>
+    (
+      JSON.parse(readFileSync(r.outputs['findings-file']!, 'utf8')) as {
+        findings: { removed?: boolean; path: string }[];
+      }
+    ).findings.filter((f) => f.removed);
+
+  // (a review: with the checkout at the head, main's later changes were the pull request's:
+  // s3:ListAllMyBuckets, which main took away, "new", and iam/other.json "deleted" by it)
+  it('the base branch moved on after the pull request branched: compared with the merge base, from git', async () => {
+    const repo = makeRepo(tmp);
+    const moved = movedBase(repo);
+    const r = await run(repo, { baseSha: moved });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(findingsOf(r).filter((f) => f.new === true && f.kind === 'excess-action')).toEqual([
+      expect.objectContaining({ statement: 'AddedInThisPR' }),
+    ]);
+    expect(removedOf(r)).toEqual([]);
+    expect(r.stdout).toContain(`comparing with their merge base ${repo.base}`);
+    expect(r.stdout).not.toContain('::warning::');
+
+    // GitHub's merge commit (refs/pull/N/merge, the pull_request default checkout): its first
+    // parent is the base, so the base is the merge base: main's changes are in the checkout.
+    git(repo.dir, 'checkout', '-q', '--detach', moved);
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'merge', repo.head);
+    const merge = await run(repo, { baseSha: moved });
+    // (ec2:*, new; iam/other.json's sns:Publish, in the base)
+    expect(merge.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(removedOf(merge)).toEqual([]);
+    expect(merge.stdout).not.toContain('merge base');
+    expect(merge.stdout).not.toContain('::warning::');
+  });
+
+  it("the base branch moved on, a shallow checkout: the base is read at the compare API's merge base", async () => {
+    const repo = makeRepo(tmp);
+    const moved = movedBase(repo);
+    // The contents API has both commits; GitHub's files list is the pull request's own change.
+    for (const sha of [repo.base, moved])
+      for (const path of git(repo.dir, 'ls-tree', '-r', '--name-only', sha).split('\n'))
+        gh.files.set(`${sha}:${path}`, `${git(repo.dir, 'show', `${sha}:${path}`)}\n`);
+    gh.mergeBases.set(`${moved}...${repo.head}`, repo.base);
+    const shallow = join(tmp, 'shallow');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
+    const files = pullFiles(repo);
+    const r = await run({ ...repo, dir: shallow }, { baseSha: moved, pullFiles: files });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(removedOf(r)).toEqual([]);
+    expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toContain(
+      `GET /repos/o/r/compare/${moved}...${repo.head}`,
+    );
+    expect(r.stdout).toContain(`comparing with their merge base ${repo.base}`);
+
+    // Not known (GitHub has no such commit): read at the base, and said.
+    gh.mergeBases.clear();
+    const unknown = await run({ ...repo, dir: shallow }, { baseSha: moved, pullFiles: files });
+    expect(unknown.stdout).toMatch(
+      /::warning::The merge base of the base [0-9a-f]{40} and the checkout is not known/,
+    );
+
+    // GitHub's merge commit, shallow (the default checkout): its first parent is the base, known
+    // from the commit itself; GitHub is not asked.
+    git(repo.dir, 'checkout', '-q', '-b', 'pr-merge', moved);
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'merge', repo.head);
+    const merged = join(tmp, 'merged');
+    git(tmp, 'clone', '-q', '--depth', '1', '--branch', 'pr-merge', `file://${repo.dir}`, merged);
+    gh.reset();
+    const merge = await run({ ...repo, dir: merged }, { baseSha: moved, pullFiles: files });
+    expect(merge.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(gh.requests.filter((q) => q.path.includes('/compare/'))).toEqual([]);
+    expect(merge.stdout).not.toContain('::warning::The merge base');
+  });
 });
