@@ -8,6 +8,7 @@ import { ConfigError, runAudit, UsageError } from './audit/run.js';
 import type { Report } from './core/types.js';
 import { makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
+import { notThePullRequest, publishNotAudited } from './github/head-check.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
 import { log } from './github/log.js';
 import { guardWarnings } from './core/warnings.js';
@@ -81,6 +82,12 @@ export async function run(): Promise<void> {
     return;
   }
   const context = runContext(inputs);
+  // A checkout that is not the pull request (pull_request_target's default): nothing to audit.
+  const notAudited = await notThePullRequest(root, inputs, context);
+  if (notAudited) {
+    await publishNotAudited(notAudited, inputs, context);
+    return;
+  }
   const report = await obtainReport(root, inputs, context);
   if (!report) return;
 

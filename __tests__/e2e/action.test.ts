@@ -1353,4 +1353,47 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(gh.requests.filter((q) => q.path.includes('/compare/'))).toEqual([]);
     expect(merge.stdout).not.toContain('::warning::The merge base');
   });
+
+  // (a review: a pull_request_target workflow with actions/checkout's default, the base branch,
+  // audited the base as the pull request: "0 new", a pass of the required check)
+  it('a checkout that is not the pull request (pull_request_target’s default): nothing is audited, the step fails and says how', async () => {
+    const repo = makeRepo(tmp);
+    git(repo.dir, 'checkout', '-q', '--detach', repo.base);
+    const r = await run(repo, { event: 'pull_request_target' });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    expect(r.outputs['findings-file']).toBeUndefined();
+    expect(r.stdout).toMatch(
+      /::error::Nothing of pull request #7 was audited: the checkout is its base commit [0-9a-f]{12} \(a `pull_request_target` workflow/,
+    );
+    expect(r.stdout).toContain('ref: ${{ github.event.pull_request.head.sha }}');
+    expect(r.summary).toContain('❌ **Nothing of this pull request was audited.**');
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('❌ **Nothing of this pull request was audited.**');
+    expect(gh.reviewComments).toEqual([]);
+
+    // Another commit (the base branch's later tip): the same; `comment: off` writes no comment.
+    gh.reset();
+    const later = repo.commit({ 'iam/later.json': BASELINE }, 'main moves on');
+    const off = await run(repo, { event: 'pull_request_target', inputs: { comment: 'off' } });
+    expect(off.code).toBe(1);
+    expect(off.stdout).toContain(`the checkout is commit ${later.slice(0, 12)}, neither its head`);
+    expect(gh.writes()).toEqual([]);
+
+    // The head checked out (ref: head.sha): audited as usual.
+    git(repo.dir, 'checkout', '-q', '--detach', repo.head);
+    const head = await run(repo, { event: 'pull_request_target' });
+    expect(head.outputs).toMatchObject({ result: 'fail', 'new-excess-count': '1' });
+    expect(head.stdout).not.toContain('Nothing of pull request');
+    // A later commit of the pull request's branch (a checkout by branch name): audited too.
+    repo.commit({ 'iam/later.json': BASELINE }, 'more');
+    const branch = await run(repo, { event: 'pull_request' });
+    expect(branch.stdout).not.toContain('Nothing of pull request');
+    expect(branch.outputs['new-excess-count']).toBe('1');
+    // A push (no pull request) of the base: audited as usual.
+    git(repo.dir, 'checkout', '-q', '--detach', repo.base);
+    const push = await run(repo, { event: 'push' });
+    expect(push.stdout).not.toContain('Nothing of pull request');
+    expect(push.outputs['findings-file']).toBeDefined();
+  });
 });
