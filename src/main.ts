@@ -8,6 +8,7 @@ import { ConfigError, runAudit, UsageError } from './audit/run.js';
 import type { Report } from './core/types.js';
 import { makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
+import { notThePullRequest, publishNotAudited } from './github/head-check.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
 import { log } from './github/log.js';
 import { guardWarnings } from './core/warnings.js';
@@ -24,6 +25,8 @@ export { decide, type Verdict } from './report/verdict.js';
 /** The base, for `new` on each finding (pull-request mode only). */
 function baseReader(root: string, inputs: Inputs, context: RunContext): BaseReader | undefined {
   if (context.mode !== 'pull-request' || inputs.report) return undefined;
+  // (the event's base: compared at the merge base of it and the checkout, as the pull request's
+  // diff is; a `base-ref` given is the commit to compare with, as it is)
   const ref = inputs.baseRef ?? context.pr?.base?.sha;
   if (!ref) {
     log.warning(
@@ -41,6 +44,8 @@ function baseReader(root: string, inputs: Inputs, context: RunContext): BaseRead
     repo,
     pull,
     onUnknownChanges: (why) => log.warning(why),
+    mergeBase: inputs.baseRef === undefined,
+    onNote: (note, level) => (level === 'warning' ? log.warning(note) : log.info(note)),
   });
   log.info(`Comparing with the base ${ref}.`);
   return reader;
@@ -77,6 +82,12 @@ export async function run(): Promise<void> {
     return;
   }
   const context = runContext(inputs);
+  // A checkout that is not the pull request (pull_request_target's default): nothing to audit.
+  const notAudited = await notThePullRequest(root, inputs, context);
+  if (notAudited) {
+    await publishNotAudited(notAudited, inputs, context);
+    return;
+  }
   const report = await obtainReport(root, inputs, context);
   if (!report) return;
 

@@ -1138,4 +1138,262 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(clean.outputs).toMatchObject({ 'excess-count': '0', result: 'pass' });
     expect(ourSuggestions()).toEqual([]);
   });
+
+  /** The findings of a run's JSON report. */
+  const findingsOf = (r: RunResult) =>
+    (
+      JSON.parse(readFileSync(r.outputs['findings-file']!, 'utf8')) as {
+        findings: { kind: string; path: string; new?: boolean; actions?: string[]; statement?: string }[];
+      }
+    ).findings;
+  const tfPolicy = (actions: string[]) =>
+    [
+      'resource "aws_iam_policy" "p" {',
+      '  name = "p"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      `    Statement = [{ Sid = "X", Effect = "Allow", Action = ${JSON.stringify(actions)}, Resource = "*" }]`,
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+  /** Commits files as `git add -f` does: the .gitignore does not keep them out. */
+  const commitForced = (repo: Repo, files: Record<string, string>, message: string) => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(repo.dir, path)), { recursive: true });
+      writeFileSync(join(repo.dir, path), text);
+    }
+    git(repo.dir, 'add', '-f', '--', ...Object.keys(files));
+    git(repo.dir, 'commit', '-q', '-m', message);
+    return git(repo.dir, 'rev-parse', 'HEAD');
+  };
+  // GitHub's Terraform .gitignore (github/gitignore), whose lines Terraform's own files match.
+  const TERRAFORM_GITIGNORE = [
+    '**/.terraform/*',
+    '*.tfstate',
+    '*.tfstate.*',
+    '*.tfvars',
+    '*.tfvars.json',
+    'override.tf',
+    'override.tf.json',
+    '*_override.tf',
+    '*_override.tf.json',
+    '',
+  ].join('\n');
+
+  // (a review: the root .gitignore left out every file it matched, tracked or not: an
+  // `infra/iam_override.tf` added with `git add -f` granting iam:* passed with no new finding)
+  it('a file git tracks is audited whatever the .gitignore says: a Terraform *_override.tf the pull request adds', async () => {
+    const repo = makeRepo(tmp, []);
+    repo.base = commitForced(
+      repo,
+      { '.gitignore': TERRAFORM_GITIGNORE, 'infra/main.tf': tfPolicy(['ec2:RunInstances']) },
+      'terraform',
+    );
+    // (untracked, as Terraform leaves it: not in the pull request, not audited)
+    mkdirSync(join(repo.dir, 'infra/.terraform'), { recursive: true });
+    writeFileSync(join(repo.dir, 'infra/.terraform/local_override.tf'), tfPolicy(['s3:*']));
+    writeFileSync(join(repo.dir, 'infra/local_override.tf'), tfPolicy(['sqs:*']));
+    repo.head = commitForced(
+      repo,
+      { 'infra/iam_override.tf': tfPolicy(['ec2:RunInstances', 'iam:*']) },
+      'override',
+    );
+    const r = await run(repo, { inputs: { paths: 'infra' } });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    const added = findingsOf(r).filter((f) => f.new === true && f.kind === 'excess-action');
+    expect(added.map((f) => f.path)).toEqual(['infra/iam_override.tf']);
+    expect(JSON.stringify(findingsOf(r))).not.toMatch(/local_override|sqs:|"s3:/);
+  });
+
+  it('a tracked terraform.tfvars the .gitignore lists is read, at the base too: what its change grants is new', async () => {
+    const main = [
+      'variable "extra" {',
+      '  type    = list(string)',
+      '  default = []',
+      '}',
+      tfPolicy(['ec2:RunInstances']).replace(
+        '["ec2:RunInstances"]',
+        'concat(["ec2:RunInstances"], var.extra)',
+      ),
+    ].join('\n');
+    const repo = makeRepo(tmp, []);
+    repo.base = commitForced(
+      repo,
+      {
+        '.gitignore': TERRAFORM_GITIGNORE,
+        'infra/main.tf': main,
+        'infra/terraform.tfvars': 'extra = ["s3:GetObject"]\n',
+      },
+      'terraform',
+    );
+    repo.head = repo.commit(
+      { 'infra/terraform.tfvars': 'extra = ["s3:GetObject", "iam:PassRole"]\n' },
+      'more',
+    );
+    const r = await run(repo, { inputs: { paths: 'infra' } });
+    expect(r.code).toBe(1);
+    const excess = findingsOf(r).filter((f) => f.kind === 'excess-action');
+    expect(excess.map((f) => [f.actions, f.new])).toEqual([
+      [['s3:GetObject'], false],
+      [['iam:PassRole'], true],
+    ]);
+  });
+
+  it('a tracked policy a new .gitignore lists is still audited, and compared with its base', async () => {
+    const repo = makeRepo(tmp, []);
+    repo.base = repo.commit({ 'iam/q.json': basePolicy() }, 'q');
+    repo.head = repo.commit(
+      {
+        '.gitignore': 'iam/q.json\n',
+        'iam/q.json': basePolicy([{ Sid: 'More', Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]),
+      },
+      'ignore q',
+    );
+    const r = await run(repo);
+    expect(r.code).toBe(1);
+    const q = findingsOf(r).filter((f) => f.path === 'iam/q.json' && f.kind === 'excess-action');
+    expect(q.map((f) => [f.statement, f.new])).toEqual([
+      ['Ongoing', false],
+      ['More', true],
+    ]);
+  });
+
+  /**
+   * The base branch moves on after the pull request branched from it: it takes the pre-existing
+   * s3:ListAllMyBuckets away and adds iam/other.json. The pull request (branched from `repo.base`)
+   * adds ec2:*; `moved` is the event's base.sha (main's tip), the checkout is at the head.
+   */
+  const movedBase = (repo: Repo) => {
+    git(repo.dir, 'checkout', '-q', '-b', 'main2', repo.base);
+    const moved = repo.commit(
+      {
+        'iam/coiled-policy.json': BASELINE,
+        'iam/other.json': {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Other', Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }],
+        },
+      },
+      'main moves on',
+    );
+    git(repo.dir, 'checkout', '-q', 'main');
+    return moved;
+  };
+  const removedOf = (r: RunResult) =>
+    (
+      JSON.parse(readFileSync(r.outputs['findings-file']!, 'utf8')) as {
+        findings: { removed?: boolean; path: string }[];
+      }
+    ).findings.filter((f) => f.removed);
+
+  // (a review: with the checkout at the head, main's later changes were the pull request's:
+  // s3:ListAllMyBuckets, which main took away, "new", and iam/other.json "deleted" by it)
+  it('the base branch moved on after the pull request branched: compared with the merge base, from git', async () => {
+    const repo = makeRepo(tmp);
+    const moved = movedBase(repo);
+    const r = await run(repo, { baseSha: moved });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(findingsOf(r).filter((f) => f.new === true && f.kind === 'excess-action')).toEqual([
+      expect.objectContaining({ statement: 'AddedInThisPR' }),
+    ]);
+    expect(removedOf(r)).toEqual([]);
+    expect(r.stdout).toContain(`comparing with their merge base ${repo.base}`);
+    expect(r.stdout).not.toContain('::warning::');
+
+    // GitHub's merge commit (refs/pull/N/merge, the pull_request default checkout): its first
+    // parent is the base, so the base is the merge base: main's changes are in the checkout.
+    git(repo.dir, 'checkout', '-q', '--detach', moved);
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'merge', repo.head);
+    const merge = await run(repo, { baseSha: moved });
+    // (ec2:*, new; iam/other.json's sns:Publish, in the base)
+    expect(merge.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(removedOf(merge)).toEqual([]);
+    expect(merge.stdout).not.toContain('merge base');
+    expect(merge.stdout).not.toContain('::warning::');
+  });
+
+  it("the base branch moved on, a shallow checkout: the base is read at the compare API's merge base", async () => {
+    const repo = makeRepo(tmp);
+    const moved = movedBase(repo);
+    // The contents API has both commits; GitHub's files list is the pull request's own change.
+    for (const sha of [repo.base, moved])
+      for (const path of git(repo.dir, 'ls-tree', '-r', '--name-only', sha).split('\n'))
+        gh.files.set(`${sha}:${path}`, `${git(repo.dir, 'show', `${sha}:${path}`)}\n`);
+    gh.mergeBases.set(`${moved}...${repo.head}`, repo.base);
+    const shallow = join(tmp, 'shallow');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, shallow);
+    const files = pullFiles(repo);
+    const r = await run({ ...repo, dir: shallow }, { baseSha: moved, pullFiles: files });
+    expect(r.code).toBe(1);
+    expect(r.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(removedOf(r)).toEqual([]);
+    expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toContain(
+      `GET /repos/o/r/compare/${moved}...${repo.head}`,
+    );
+    expect(r.stdout).toContain(`comparing with their merge base ${repo.base}`);
+
+    // Not known (GitHub has no such commit): read at the base, and said.
+    gh.mergeBases.clear();
+    const unknown = await run({ ...repo, dir: shallow }, { baseSha: moved, pullFiles: files });
+    expect(unknown.stdout).toMatch(
+      /::warning::The merge base of the base [0-9a-f]{40} and the checkout is not known/,
+    );
+
+    // GitHub's merge commit, shallow (the default checkout): its first parent is the base, known
+    // from the commit itself; GitHub is not asked.
+    git(repo.dir, 'checkout', '-q', '-b', 'pr-merge', moved);
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'merge', repo.head);
+    const merged = join(tmp, 'merged');
+    git(tmp, 'clone', '-q', '--depth', '1', '--branch', 'pr-merge', `file://${repo.dir}`, merged);
+    gh.reset();
+    const merge = await run({ ...repo, dir: merged }, { baseSha: moved, pullFiles: files });
+    expect(merge.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(gh.requests.filter((q) => q.path.includes('/compare/'))).toEqual([]);
+    expect(merge.stdout).not.toContain('::warning::The merge base');
+  });
+
+  // (a review: a pull_request_target workflow with actions/checkout's default, the base branch,
+  // audited the base as the pull request: "0 new", a pass of the required check)
+  it('a checkout that is not the pull request (pull_request_target’s default): nothing is audited, the step fails and says how', async () => {
+    const repo = makeRepo(tmp);
+    git(repo.dir, 'checkout', '-q', '--detach', repo.base);
+    const r = await run(repo, { event: 'pull_request_target' });
+    expect(r.code).toBe(1);
+    expect(r.outputs.result).toBe('fail');
+    expect(r.outputs['findings-file']).toBeUndefined();
+    expect(r.stdout).toMatch(
+      /::error::Nothing of pull request #7 was audited: the checkout is its base commit [0-9a-f]{12} \(a `pull_request_target` workflow/,
+    );
+    expect(r.stdout).toContain('ref: ${{ github.event.pull_request.head.sha }}');
+    expect(r.summary).toContain('❌ **Nothing of this pull request was audited.**');
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('❌ **Nothing of this pull request was audited.**');
+    expect(gh.reviewComments).toEqual([]);
+
+    // Another commit (the base branch's later tip): the same; `comment: off` writes no comment.
+    gh.reset();
+    const later = repo.commit({ 'iam/later.json': BASELINE }, 'main moves on');
+    const off = await run(repo, { event: 'pull_request_target', inputs: { comment: 'off' } });
+    expect(off.code).toBe(1);
+    expect(off.stdout).toContain(`the checkout is commit ${later.slice(0, 12)}, neither its head`);
+    expect(gh.writes()).toEqual([]);
+
+    // The head checked out (ref: head.sha): audited as usual.
+    git(repo.dir, 'checkout', '-q', '--detach', repo.head);
+    const head = await run(repo, { event: 'pull_request_target' });
+    expect(head.outputs).toMatchObject({ result: 'fail', 'new-excess-count': '1' });
+    expect(head.stdout).not.toContain('Nothing of pull request');
+    // A later commit of the pull request's branch (a checkout by branch name): audited too.
+    repo.commit({ 'iam/later.json': BASELINE }, 'more');
+    const branch = await run(repo, { event: 'pull_request' });
+    expect(branch.stdout).not.toContain('Nothing of pull request');
+    expect(branch.outputs['new-excess-count']).toBe('1');
+    // A push (no pull request) of the base: audited as usual.
+    git(repo.dir, 'checkout', '-q', '--detach', repo.base);
+    const push = await run(repo, { event: 'push' });
+    expect(push.stdout).not.toContain('Nothing of pull request');
+    expect(push.outputs['findings-file']).toBeDefined();
+  });
 });

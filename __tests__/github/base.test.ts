@@ -346,4 +346,51 @@ describe('without the base commit (actions/checkout fetch-depth 1; a review: a `
     expect(unknown).toHaveLength(1);
     expect(unknown[0]).toMatch(/renamed or deleted since the base c{40} are not known/);
   });
+
+  // (a review: the event's base.sha is the base branch's tip; when it moved on after the pull
+  // request branched, its later changes were read as the pull request's)
+  it('mergeBase: reads the base at the merge base of the base and the checkout, and says so', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'iba-base-moved-'));
+    try {
+      git(d, 'init', '-q', '-b', 'main');
+      mkdirSync(join(d, 'iam'));
+      writeFileSync(join(d, 'iam/p.json'), '{"v": "branch point"}\n');
+      git(d, 'add', '.');
+      git(d, 'commit', '-q', '-m', 'branch point');
+      const point = git(d, 'rev-parse', 'HEAD');
+      writeFileSync(join(d, 'iam/p.json'), '{"v": "main later"}\n');
+      writeFileSync(join(d, 'iam/other.json'), '{}\n');
+      git(d, 'add', '.');
+      git(d, 'commit', '-q', '-m', 'main moves on');
+      const tip = git(d, 'rev-parse', 'HEAD');
+      git(d, 'checkout', '-q', '-b', 'pr', point);
+      writeFileSync(join(d, 'iam/new.json'), '{"v": "the pull request\'s"}\n');
+      git(d, 'add', '.');
+      git(d, 'commit', '-q', '-m', 'head');
+      const notes: string[] = [];
+      const read = makeBaseReader({ root: d, ref: tip, mergeBase: true, onNote: (n) => notes.push(n) });
+      expect(await read('iam/p.json')).toBe('{"v": "branch point"}\n');
+      expect(await read.deleted!()).toEqual([]);
+      expect(notes).toEqual([expect.stringContaining(`comparing with their merge base ${point}`)]);
+      // A `base-ref` given (no mergeBase): that commit, as given.
+      const literal = makeBaseReader({ root: d, ref: tip });
+      expect(await literal('iam/p.json')).toBe('{"v": "main later"}\n');
+      expect(await literal.deleted!()).toEqual(['iam/other.json']);
+      // The base in the checkout but not its history (a shallow fetch): the base, and a warning.
+      const shallow = join(d, 'shallow');
+      git(d, 'clone', '-q', '--depth', '1', '--branch', 'pr', `file://${d}`, shallow);
+      git(shallow, 'fetch', '-q', '--depth', '1', 'origin', tip);
+      const warned: [string, string][] = [];
+      const cut = makeBaseReader({
+        root: shallow,
+        ref: tip,
+        mergeBase: true,
+        onNote: (n, level) => warned.push([level, n]),
+      });
+      expect(await cut('iam/p.json')).toBe('{"v": "main later"}\n');
+      expect(warned).toEqual([['warning', expect.stringContaining('No merge base of the base')]]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // A fake GitHub API on 127.0.0.1 (node:http, random port) implementing what the action uses:
 // issue comments (list with Link-header pagination, create, update, delete), GET /user, issues
-// (list, create, update), labels, the contents API, POST /graphql (viewer, minimizeComment), and
+// (list, create, update), labels, the contents API, the compare API's merge base, POST /graphql (viewer, minimizeComment), and
 // for the review of suggested changes: a pull request's files (with their patch), its review
 // comments (list, create one, update, delete) and POST reviews, which refuses, as GitHub does, a comment on a
 // line outside the diff or spanning two hunks. Every request is recorded so tests can assert on
@@ -98,6 +98,8 @@ export class FakeGitHub {
   pullFiles = new Map<number, FakePullFile[]>();
   /** Pull requests by number, for GET /repos/o/r/pulls/:n. */
   pulls = new Map<number, { state: 'open' | 'closed'; head: { sha: string } }>();
+  /** `${base}...${head}` → their merge base, for GET /repos/o/r/compare/:basehead (else 404). */
+  mergeBases = new Map<string, string>();
   private server?: Server;
   private nextId = 1000;
 
@@ -415,6 +417,13 @@ export class FakeGitHub {
         encoding: 'base64',
         content: Buffer.from(content, 'utf8').toString('base64'),
       });
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/)) && rec.method === 'GET') {
+      const basehead = decodeURIComponent(g[1]!);
+      const sha = this.mergeBases.get(basehead);
+      if (sha === undefined) return this.send(res, 404, { message: 'Not Found' });
+      return this.send(res, 200, { status: 'diverged', merge_base_commit: { sha }, commits: [], files: [] });
     }
 
     if ((g = m(/^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)\/files$/)) && rec.method === 'GET') {

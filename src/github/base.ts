@@ -1,9 +1,14 @@
 // Reads a file as it is at the pull request's base commit: from git when the checkout has that
 // commit (actions/checkout with fetch-depth: 0, or a fetch of the base), otherwise from the
 // repository contents API. git runs through execFile with an argument array, never a shell.
+// The event's base commit is the base branch's tip when the event came: when that branch moved on
+// after the pull request branched, the pull request is compared with the merge base of it and the
+// checkout (`mergeBase`), as GitHub's own diff is, else main's later changes were the pull
+// request's (a permission main took away reported new, a file main added "deleted" by it).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { posix } from 'node:path';
+import { checkoutCommit, isSha } from './checkout.js';
 import type { Octokit } from './comment.js';
 import { pullRequestFiles, repoPrefix, type ApiFile } from './pr-diff.js';
 
@@ -27,6 +32,15 @@ export interface BaseReaderOptions {
   onUnknownChanges?: (why: string) => void;
   /** Largest file read through git, in bytes. */
   maxBytes?: number;
+  /**
+   * `ref` is the pull request's base (the event's `base.sha`): compare with the merge base of it
+   * and the checked-out HEAD (`git merge-base`; without the base commit, the compare API's
+   * `merge_base_commit`). For GitHub's merge commit, whose first parent is the base, that is the
+   * base itself.
+   */
+  mergeBase?: boolean;
+  /** Told what the comparison is with, when not `ref` itself or not known to be right (for the log). */
+  onNote?: (note: string, level: 'info' | 'warning') => void;
 }
 
 export type BaseReader = ((path: string) => Promise<string | undefined>) & {
@@ -65,8 +79,8 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   const { root, ref } = options;
   if (!validRef(ref)) throw new Error(`base ref is not valid: ${JSON.stringify(ref)}`);
   const maxBuffer = options.maxBytes ?? 64 * 1024 * 1024;
-  let hasCommit: Promise<boolean> | undefined;
   const cache = new Map<string, Promise<string | undefined>>();
+  const note = (text: string, level: 'info' | 'warning' = 'info') => options.onNote?.(text, level);
 
   const gitHasCommit = async (): Promise<boolean> => {
     try {
@@ -77,9 +91,82 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     }
   };
 
+  /** The commit the base is read at: `ref`, or (mergeBase) the merge base of it and the checkout. */
+  interface Source {
+    /** Read from git (the checkout has the commit), else from the contents API. */
+    git: boolean;
+    at: string;
+  }
+  let source: Promise<Source> | undefined;
+  const resolveSource = async (): Promise<Source> => {
+    const git = await gitHasCommit();
+    if (!options.mergeBase) return { git, at: ref };
+    return { git, at: git ? await gitMergeBase() : await apiMergeBase() };
+  };
+  const from = () => (source ??= resolveSource());
+  const baseAt = async () => (await from()).at;
+  const moved = (at: string) =>
+    note(
+      `The base branch moved on after this pull request branched from it: comparing with their merge base ${at} (of the base ${ref} and the checkout), as GitHub's diff does.`,
+    );
+
+  const gitMergeBase = async (): Promise<string> => {
+    try {
+      const [{ stdout: base }, { stdout: merged }] = await Promise.all([
+        run('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }),
+        run('git', ['merge-base', ref, 'HEAD'], { cwd: root, encoding: 'utf8' }),
+      ]);
+      const at = merged.trim().toLowerCase();
+      if (isSha(at)) {
+        if (at !== base.trim().toLowerCase()) moved(at);
+        return at;
+      }
+    } catch {
+      // (no common commit in the history fetched: below)
+    }
+    note(
+      `No merge base of the base ${ref} and the checkout in the history fetched (a shallow fetch?): comparing with ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`,
+      'warning',
+    );
+    return ref;
+  };
+
+  // Without the base commit (a shallow checkout): GitHub's merge commit has the base as its first
+  // parent (the merge base is the base); otherwise the compare API's `merge_base_commit`.
+  const apiMergeBase = async (): Promise<string> => {
+    const head = await checkoutCommit(root);
+    const base = ref.toLowerCase();
+    if (head && (head.sha === base || head.parents.includes(base))) return ref;
+    const { octokit, owner, repo } = options;
+    const unknown = (why: string) => {
+      note(
+        `The merge base of the base ${ref} and the checkout is not known (${why}): the base's files are read at ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`,
+        'warning',
+      );
+      return ref;
+    };
+    if (!head) return unknown('git cannot tell which commit is checked out');
+    if (!octokit || !owner || !repo) return unknown('no token to ask GitHub');
+    try {
+      const { data } = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        owner,
+        repo,
+        basehead: `${ref}...${head.sha}`,
+        per_page: 1,
+      });
+      const at = String(data.merge_base_commit?.sha ?? '').toLowerCase();
+      if (!isSha(at)) return unknown('GitHub named no merge base');
+      if (at !== base) moved(at);
+      return at;
+    } catch (err) {
+      return unknown(`GitHub's compare failed: ${(err as Error).message}`);
+    }
+  };
+
   /** Whether `path` is a symbolic link at the base (git's mode 120000). */
   const isLinkAtBase = async (path: string): Promise<boolean> => {
-    const { stdout } = await run('git', ['ls-tree', ref, '--', `./${path}`], { cwd: root, encoding: 'utf8' });
+    const at = await baseAt();
+    const { stdout } = await run('git', ['ls-tree', at, '--', `./${path}`], { cwd: root, encoding: 'utf8' });
     return stdout.startsWith('120000 ');
   };
 
@@ -92,9 +179,10 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     const parts = posix.normalize(path).split('/');
     if (parts.length < 2 || links >= 8) return undefined;
     const dirs = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+    const rev = await baseAt();
     let listed: string;
     try {
-      ({ stdout: listed } = await run('git', ['ls-tree', '-z', ref, '--', ...dirs.map((d) => `./${d}`)], {
+      ({ stdout: listed } = await run('git', ['ls-tree', '-z', rev, '--', ...dirs.map((d) => `./${d}`)], {
         cwd: root,
         encoding: 'utf8',
       }));
@@ -110,7 +198,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     const at = dirs.findIndex((d) => linked.has(d));
     if (at < 0) return undefined;
     const dir = dirs[at]!;
-    const { stdout: to } = await run('git', ['cat-file', 'blob', `${ref}:./${dir}`], {
+    const { stdout: to } = await run('git', ['cat-file', 'blob', `${rev}:./${dir}`], {
       cwd: root,
       encoding: 'utf8',
     });
@@ -120,12 +208,13 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   };
 
   const fromGit = async (path: string, links = 0): Promise<string | undefined> => {
+    const at = await baseAt();
     let stdout: string;
     try {
       // `<rev>:./<path>` is relative to cwd (root), which may be a subdirectory of the work tree.
       // (cat-file, not show: `git show` reads a name with `[`, `*` or `?` that is not at the base
       // as a pattern, prints nothing and succeeds: an empty file, never a missing one)
-      ({ stdout } = await run('git', ['cat-file', 'blob', `${ref}:./${path}`], {
+      ({ stdout } = await run('git', ['cat-file', 'blob', `${at}:./${path}`], {
         cwd: root,
         maxBuffer,
         encoding: 'utf8',
@@ -162,6 +251,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     const { octokit, owner, repo } = options;
     if (!octokit || !owner || !repo) return undefined;
     const path = (await (prefix ??= repoPrefix(root))) + rel;
+    const ref = await baseAt();
     try {
       const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
       if (Array.isArray(data) || data.type !== 'file') return undefined;
@@ -192,12 +282,12 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   let changes: Promise<Changes> | undefined;
   const gitChanges = async (): Promise<Changes> => {
     const out: Changes = { renames: new Map(), deleted: [] };
-    hasCommit ??= gitHasCommit();
-    if (!(await hasCommit)) return apiChanges(out);
+    const { git, at } = await from();
+    if (!git) return apiChanges(out);
     try {
       const { stdout } = await run(
         'git',
-        ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', ref, '--'],
+        ['diff', '--relative', '--name-status', '-M90%', '-z', '--no-color', at, '--'],
         { cwd: root, maxBuffer, encoding: 'utf8' },
       );
       const parts = stdout.split('\0');
@@ -267,8 +357,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     let hit = cache.get(p);
     if (!hit) {
       hit = (async () => {
-        hasCommit ??= gitHasCommit();
-        return (await hasCommit) ? fromGit(p) : fromApi(p);
+        return (await from()).git ? fromGit(p) : fromApi(p);
       })();
       cache.set(p, hit);
     }

@@ -20,6 +20,8 @@ export interface PullRequest {
   number: number;
   base?: { sha?: string; repo?: { full_name?: string } };
   head?: { sha?: string; repo?: { full_name?: string; fork?: boolean } };
+  /** GitHub's merge commit of the pull request (refs/pull/N/merge; once merged, the merge or squash commit). */
+  merge_commit_sha?: string | null;
 }
 
 export interface RunContext {

@@ -1,6 +1,7 @@
 // Finds the files to audit: walks directories (skipping node_modules, .git and what the root
-// .gitignore ignores), keeps candidates by extension, and names every file it passes over
-// that was asked for explicitly.
+// .gitignore ignores, except the files git tracks: git never ignores a tracked file), keeps
+// candidates by extension, and names every file it passes over that was asked for explicitly.
+import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Glob } from '../policy/glob.js';
@@ -39,6 +40,8 @@ export interface DiscoverResult {
 
 /** Largest .gitignore read (a real one is a few kilobytes). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
+/** Largest list of tracked files read from `git ls-files` (a million paths of 60 bytes). */
+const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 
 function candidate(name: string): boolean {
   return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
@@ -73,11 +76,64 @@ function ignored(globs: Glob[], rel: string): boolean {
   return globs.some((g) => g.matches(rel));
 }
 
+/** The files git tracks under the root (relative to it, `/` separated) and their directories. */
+interface Tracked {
+  files: Set<string>;
+  dirs: Set<string>;
+}
+
+/**
+ * What git tracks under `root` (`git ls-files -z`, run there: paths relative to it), for the
+ * .gitignore to leave alone: git never ignores a tracked file, and Terraform reads
+ * `*_override.tf` and `terraform.tfvars` that GitHub's Terraform .gitignore lists. Undefined when
+ * git is not installed or the root is not in a work tree (the .gitignore then applies to every
+ * file, as before); `why` says why else it could not be listed.
+ */
+function trackedFiles(root: string): { tracked?: Tracked; why?: string } {
+  let stdout: string;
+  try {
+    // (synchronous, as the walk is: an argument array, never a shell; its standard error kept)
+    stdout = execFileSync('git', ['ls-files', '-z', '--cached', '--'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: MAX_TRACKED_BYTES,
+      timeout: 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: unknown; status?: unknown };
+    if (e.code === 'ENOENT' || /not a git repository/i.test(String(e.stderr ?? ''))) return {};
+    if (e.code === 'ENOBUFS' || e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+      return { why: `git's list of tracked files is over ${MAX_TRACKED_BYTES / 1024 / 1024} MB` };
+    // (git's message is not quoted: it names the runner's absolute paths)
+    const how = typeof e.status === 'number' ? ` with exit status ${e.status}` : e.code ? ` (${e.code})` : '';
+    return { why: `\`git ls-files\` failed${how}` };
+  }
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for (const rel of stdout.split('\0')) {
+    if (!rel) continue;
+    files.add(rel);
+    for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+      const dir = rel.slice(0, i);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return { tracked: { files, dirs } };
+}
+
 /** How a path named on the command line or in `paths` reads in messages: as given, `/` separated. */
 function shown(p: string): string {
   return toPosix(p);
 }
 
+/**
+ * The files to audit under `paths` (relative to `root`, or absolute). Inside a git work tree, a
+ * file git tracks is read whatever the root's .gitignore says (git's own rule); untracked files it
+ * matches, and untracked directories it matches, are skipped.
+ */
 export function discover(root: string, paths: string[]): DiscoverResult {
   const files: Discovered[] = [];
   const missing: DiscoverResult['missing'] = [];
@@ -85,6 +141,16 @@ export function discover(root: string, paths: string[]): DiscoverResult {
   const skipped: DiscoverResult['skipped'] = [];
   const notes: string[] = [];
   const ignores = gitignore(root, notes);
+  // (only asked for when the .gitignore ignores something)
+  const { tracked, why: untracked } = ignores.length ? trackedFiles(root) : {};
+  let droppedTracked = false;
+  /** Whether the .gitignore leaves out this path (a directory, or a file under `inIgnored`). */
+  const leftOut = (rel: string, dir: boolean, inIgnored: boolean): boolean => {
+    if (!inIgnored && !ignored(ignores, rel)) return false;
+    if (tracked) return !(dir ? tracked.dirs : tracked.files).has(rel);
+    droppedTracked = true;
+    return true;
+  };
   const seen = new Set<string>();
   const add = (abs: string, size: number, explicit: boolean) => {
     const rel = toPosix(relative(root, abs)) || '.';
@@ -129,9 +195,10 @@ export function discover(root: string, paths: string[]): DiscoverResult {
       skip(toPosix(relative(root, abs)) || shown(p), `${fileTypeOf(st)}: only regular files are read`);
       continue;
     }
-    const stack = [abs];
+    // (a directory the .gitignore matches is walked for the files git tracks in it only)
+    const stack: { dir: string; inIgnored: boolean }[] = [{ dir: abs, inIgnored: false }];
     while (stack.length) {
-      const dir = stack.pop()!;
+      const { dir, inIgnored } = stack.pop()!;
       let entries: Dirent[];
       try {
         entries = readdirSync(dir, { withFileTypes: true });
@@ -147,10 +214,11 @@ export function discover(root: string, paths: string[]): DiscoverResult {
         const full = join(dir, ent.name);
         const rel = toPosix(relative(root, full));
         if (ent.isDirectory()) {
-          if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel)) stack.push(full);
+          if (ALWAYS_SKIPPED.has(ent.name) || leftOut(rel, true, inIgnored)) continue;
+          stack.push({ dir: full, inIgnored: inIgnored || ignored(ignores, rel) });
           continue;
         }
-        if (!candidate(ent.name) || ignored(ignores, rel)) continue;
+        if (!candidate(ent.name) || leftOut(rel, false, inIgnored)) continue;
         if (ent.isSymbolicLink()) {
           skip(rel, 'a symbolic link: not followed (only regular files in the repository are read)');
         } else if (ent.isFile()) {
@@ -174,6 +242,10 @@ export function discover(root: string, paths: string[]): DiscoverResult {
       }
     }
   }
+  if (droppedTracked && untracked)
+    notes.push(
+      `The files git tracks could not be listed (${untracked}): every file the .gitignore matches was skipped, tracked or not.`,
+    );
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, missing, unreadable, skipped, notes };
@@ -182,16 +254,17 @@ export function discover(root: string, paths: string[]): DiscoverResult {
 /**
  * Of files that are not in the working tree (the base's, deleted by a pull request), those
  * discover would have read under `paths`: candidates by their name, under one of the paths, not in
- * a directory always skipped, not ignored by the root's .gitignore. Paths relative to the root.
+ * a directory always skipped. Paths relative to the root. The .gitignore does not leave any out:
+ * git tracked each at the base (they come from its diff or the pull request's files), and the
+ * base's audit read a tracked file whatever the .gitignore said.
  */
 export function wouldDiscover(root: string, paths: string[], rels: readonly string[]): string[] {
   const at = (paths.length ? paths : ['.']).map((p) => toPosix(relative(root, resolve(root, p))));
-  const globs = rels.length ? gitignore(root, []) : [];
   return rels.filter((rel) => {
     const segments = rel.split('/');
     if (!candidate(segments[segments.length - 1]!) || segments.some((s) => ALWAYS_SKIPPED.has(s)))
       return false;
     const under = at.some((a) => a === '' || a === rel || (!a.startsWith('..') && rel.startsWith(`${a}/`)));
-    return under && !ignored(globs, rel);
+    return under;
   });
 }

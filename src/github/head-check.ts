@@ -1,0 +1,96 @@
+// Whether the checkout is the pull request at all. A `pull_request_target` workflow's checkout is
+// the base branch unless told otherwise (actions/checkout's default for that event): audited as if
+// it were the pull request, nothing the pull request changes is seen, and a required check passes
+// with "0 new" (a review). In pull-request mode the checked-out HEAD must be the pull request's
+// head commit, a commit that has it as a parent (GitHub's merge commit refs/pull/N/merge, the
+// `pull_request` default), one git knows to descend from it, or the event's `merge_commit_sha`;
+// otherwise nothing is audited and the step fails, saying how to check out the head. Not asked:
+// other events (push, schedule: no pull request), the fork recipe's `report` (it audits nothing
+// here), an event that names no head commit, and a checkout git cannot tell (no work tree).
+import * as core from '@actions/core';
+import { commentMarker } from '../report/markdown.js';
+import { checkoutCommit, isAncestor, isSha } from './checkout.js';
+import { upsertComment } from './comment.js';
+import { attempt, forbiddenHint, type RunContext } from './context.js';
+import type { Inputs } from './inputs.js';
+import { log } from './log.js';
+
+/** How to check out the pull request's head (the step's message, the summary, the comment). */
+export const CHECKOUT_HINT =
+  "Check out the pull request's head: in a `pull_request` workflow, actions/checkout's default " +
+  "(GitHub's merge commit) is; in a `pull_request_target` workflow, give actions/checkout " +
+  '`ref: ${{ github.event.pull_request.head.sha }}` with `persist-credentials: false`, or audit ' +
+  'in a `pull_request` workflow and comment from a `workflow_run` one (the README\'s "Pull ' +
+  'requests from forks").';
+
+const short = (sha: string) => sha.slice(0, 12);
+
+/**
+ * Why the checkout is not the pull request (the message), or undefined when it is, or when this
+ * run does not audit a pull request's files or git cannot tell.
+ */
+export async function notThePullRequest(
+  root: string,
+  inputs: Pick<Inputs, 'report'>,
+  context: Pick<RunContext, 'mode' | 'pr'>,
+): Promise<string | undefined> {
+  const { mode, pr } = context;
+  if (mode !== 'pull-request' || inputs.report || !pr) return undefined;
+  const head = String(pr.head?.sha ?? '').toLowerCase();
+  if (!isSha(head)) return undefined;
+  const checkout = await checkoutCommit(root);
+  if (!checkout) {
+    log.info(
+      "Which commit is checked out is not known (git cannot tell): it is taken to be the pull request's head.",
+    );
+    return undefined;
+  }
+  const merge = String(pr.merge_commit_sha ?? '').toLowerCase();
+  if (checkout.sha === head || checkout.parents.includes(head) || (isSha(merge) && checkout.sha === merge))
+    return undefined;
+  if ((await isAncestor(root, head, checkout.sha)) === true) return undefined;
+  const base = String(pr.base?.sha ?? '').toLowerCase();
+  const what =
+    checkout.sha === base
+      ? `its base commit ${short(base)} (a \`pull_request_target\` workflow checks out the base branch unless told otherwise)`
+      : `commit ${short(checkout.sha)}, neither its head ${short(head)} nor a merge of it`;
+  return `Nothing of pull request #${pr.number} was audited: the checkout is ${what}, so a change it makes could not be seen. ${CHECKOUT_HINT}`;
+}
+
+/**
+ * The run that audited nothing: the message in the job summary and the pull request's comment
+ * (unless `comment: off`), output `result: fail`, and the step failed with it (an error
+ * annotation). Never a pass of a required check.
+ */
+export async function publishNotAudited(
+  message: string,
+  inputs: Pick<Inputs, 'comment' | 'commentKey'>,
+  context: RunContext,
+): Promise<void> {
+  const title = 'IAM baseline audit';
+  // (the message holds SHAs, a number and fixed text only)
+  const text = `❌ **Nothing of this pull request was audited.** ${message}`;
+  await attempt('write the job summary', async () => {
+    await core.summary.addRaw(`### ${title}\n\n${text}\n`, true).write();
+  });
+  const { octokit, pr, owner, repo, isFork } = context;
+  if (inputs.comment !== 'off' && octokit && pr?.number && owner) {
+    const issueNumber = pr.number;
+    await attempt(
+      'comment on the pull request',
+      async () => {
+        const body = `${commentMarker(inputs.commentKey)}\n### ${title}\n\n${text}\n`;
+        const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
+          mode: inputs.comment,
+          key: inputs.commentKey,
+        });
+        log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+        if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
+        if (res.url) core.setOutput('comment-url', res.url);
+      },
+      forbiddenHint('comment', isFork),
+    );
+  }
+  core.setOutput('result', 'fail');
+  log.fail(message);
+}
