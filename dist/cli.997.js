@@ -3940,14 +3940,17 @@ var policy_arn = __webpack_require__(6185);
 var no_permission = __webpack_require__(4791);
 // EXTERNAL MODULE: ./src/policy/principal.ts
 var principal = __webpack_require__(548);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./src/sources/inside.ts
 var inside = __webpack_require__(5080);
 // EXTERNAL MODULE: ./src/sources/safe-read.ts
 var safe_read = __webpack_require__(4646);
 ;// CONCATENATED MODULE: ./src/sources/discover.ts
 // Finds the files to audit: walks directories (skipping node_modules, .git and what the root
-// .gitignore ignores), keeps candidates by extension, and names every file it passes over
-// that was asked for explicitly.
+// .gitignore ignores, except the files git tracks: git never ignores a tracked file), keeps
+// candidates by extension, and names every file it passes over that was asked for explicitly.
+
 
 
 
@@ -3960,6 +3963,8 @@ const CANDIDATE = /\.(json|tfstate|ya?ml|template)$/i;
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 /** Largest .gitignore read (a real one is a few kilobytes). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
+/** Largest list of tracked files read from `git ls-files` (a million paths of 60 bytes). */
+const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 function candidate(name) {
     return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
 }
@@ -3991,10 +3996,60 @@ function gitignore(root, notes) {
 function ignored(globs, rel) {
     return globs.some((g) => g.matches(rel));
 }
+/**
+ * What git tracks under `root` (`git ls-files -z`, run there: paths relative to it), for the
+ * .gitignore to leave alone: git never ignores a tracked file, and Terraform reads
+ * `*_override.tf` and `terraform.tfvars` that GitHub's Terraform .gitignore lists. Undefined when
+ * git is not installed or the root is not in a work tree (the .gitignore then applies to every
+ * file, as before); `why` says why else it could not be listed.
+ */
+function trackedFiles(root) {
+    let stdout;
+    try {
+        // (synchronous, as the walk is: an argument array, never a shell; its standard error kept)
+        stdout = (0,external_node_child_process_.execFileSync)('git', ['ls-files', '-z', '--cached', '--'], {
+            cwd: root,
+            encoding: 'utf8',
+            maxBuffer: MAX_TRACKED_BYTES,
+            timeout: 120_000,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+    }
+    catch (err) {
+        const e = err;
+        if (e.code === 'ENOENT' || /not a git repository/i.test(String(e.stderr ?? '')))
+            return {};
+        if (e.code === 'ENOBUFS' || e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+            return { why: `git's list of tracked files is over ${MAX_TRACKED_BYTES / 1024 / 1024} MB` };
+        // (git's message is not quoted: it names the runner's absolute paths)
+        const how = typeof e.status === 'number' ? ` with exit status ${e.status}` : e.code ? ` (${e.code})` : '';
+        return { why: `\`git ls-files\` failed${how}` };
+    }
+    const files = new Set();
+    const dirs = new Set();
+    for (const rel of stdout.split('\0')) {
+        if (!rel)
+            continue;
+        files.add(rel);
+        for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+            const dir = rel.slice(0, i);
+            if (dirs.has(dir))
+                break;
+            dirs.add(dir);
+        }
+    }
+    return { tracked: { files, dirs } };
+}
 /** How a path named on the command line or in `paths` reads in messages: as given, `/` separated. */
 function shown(p) {
     return toPosix(p);
 }
+/**
+ * The files to audit under `paths` (relative to `root`, or absolute). Inside a git work tree, a
+ * file git tracks is read whatever the root's .gitignore says (git's own rule); untracked files it
+ * matches, and untracked directories it matches, are skipped.
+ */
 function discover(root, paths) {
     const files = [];
     const missing = [];
@@ -4002,6 +4057,18 @@ function discover(root, paths) {
     const skipped = [];
     const notes = [];
     const ignores = gitignore(root, notes);
+    // (only asked for when the .gitignore ignores something)
+    const { tracked, why: untracked } = ignores.length ? trackedFiles(root) : {};
+    let droppedTracked = false;
+    /** Whether the .gitignore leaves out this path (a directory, or a file under `inIgnored`). */
+    const leftOut = (rel, dir, inIgnored) => {
+        if (!inIgnored && !ignored(ignores, rel))
+            return false;
+        if (tracked)
+            return !(dir ? tracked.dirs : tracked.files).has(rel);
+        droppedTracked = true;
+        return true;
+    };
     const seen = new Set();
     const add = (abs, size, explicit) => {
         const rel = toPosix((0,external_node_path_.relative)(root, abs)) || '.';
@@ -4048,9 +4115,10 @@ function discover(root, paths) {
             skip(toPosix((0,external_node_path_.relative)(root, abs)) || shown(p), `${(0,safe_read/* fileTypeOf */.UY)(st)}: only regular files are read`);
             continue;
         }
-        const stack = [abs];
+        // (a directory the .gitignore matches is walked for the files git tracks in it only)
+        const stack = [{ dir: abs, inIgnored: false }];
         while (stack.length) {
-            const dir = stack.pop();
+            const { dir, inIgnored } = stack.pop();
             let entries;
             try {
                 entries = (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true });
@@ -4067,11 +4135,12 @@ function discover(root, paths) {
                 const full = (0,external_node_path_.join)(dir, ent.name);
                 const rel = toPosix((0,external_node_path_.relative)(root, full));
                 if (ent.isDirectory()) {
-                    if (!ALWAYS_SKIPPED.has(ent.name) && !ignored(ignores, rel))
-                        stack.push(full);
+                    if (ALWAYS_SKIPPED.has(ent.name) || leftOut(rel, true, inIgnored))
+                        continue;
+                    stack.push({ dir: full, inIgnored: inIgnored || ignored(ignores, rel) });
                     continue;
                 }
-                if (!candidate(ent.name) || ignored(ignores, rel))
+                if (!candidate(ent.name) || leftOut(rel, false, inIgnored))
                     continue;
                 if (ent.isSymbolicLink()) {
                     skip(rel, 'a symbolic link: not followed (only regular files in the repository are read)');
@@ -4100,6 +4169,8 @@ function discover(root, paths) {
             }
         }
     }
+    if (droppedTracked && untracked)
+        notes.push(`The files git tracks could not be listed (${untracked}): every file the .gitignore matches was skipped, tracked or not.`);
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, missing, unreadable, skipped, notes };
@@ -4107,17 +4178,18 @@ function discover(root, paths) {
 /**
  * Of files that are not in the working tree (the base's, deleted by a pull request), those
  * discover would have read under `paths`: candidates by their name, under one of the paths, not in
- * a directory always skipped, not ignored by the root's .gitignore. Paths relative to the root.
+ * a directory always skipped. Paths relative to the root. The .gitignore does not leave any out:
+ * git tracked each at the base (they come from its diff or the pull request's files), and the
+ * base's audit read a tracked file whatever the .gitignore said.
  */
 function wouldDiscover(root, paths, rels) {
     const at = (paths.length ? paths : ['.']).map((p) => toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p))));
-    const globs = rels.length ? gitignore(root, []) : [];
     return rels.filter((rel) => {
         const segments = rel.split('/');
         if (!candidate(segments[segments.length - 1]) || segments.some((s) => ALWAYS_SKIPPED.has(s)))
             return false;
         const under = at.some((a) => a === '' || a === rel || (!a.startsWith('..') && rel.startsWith(`${a}/`)));
-        return under && !ignored(globs, rel);
+        return under;
     });
 }
 
