@@ -3,7 +3,9 @@
 // Before, the trust policies of the file's other roles were read for it: their AWS accounts as a
 // vendor's evidence (Datadog's account made a user's `Action: '*'` policy Datadog's), their
 // services as the reason to leave it out as an instance role's. The file's trust policies are
-// read only for a policy no principal is known to hold (a policy document, an unattached policy).
+// read only for a policy no principal is known to hold (a policy document, an unattached policy),
+// and then only for their services (trust-file-others.test.ts): a vendor's account in another
+// role's trust is no evidence for any policy but that role's.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -77,15 +79,6 @@ ${DATADOG_ROLE_CFN}  OnCallPolicy:
       expect(p.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/^account:/));
     }
     expect(r.findings.filter((f) => f.policy !== 'template.yaml#DatadogIntegrationRole')).toEqual([]);
-  });
-
-  test('a user or a group named by a Ref to one in the template is read as before', async () => {
-    const r = await audit({
-      'template.yaml': template
-        .replace('Groups: [oncall]', 'Groups: [!Ref OnCall]')
-        .replace('Resources:\n', 'Resources:\n  OnCall:\n    Type: AWS::IAM::Group\n'),
-    });
-    expect(policy(r, 'template.yaml#OnCallPolicy').status).toBe('not-matched');
   });
 });
 
@@ -212,4 +205,107 @@ resource "aws_iam_role_policy" "ci" {
   expect([p.status, p.baseline]).toEqual(['not-matched', undefined]);
   expect(p.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/^account:/));
   expect(r.findings.filter((f) => f.policy === p.id)).toEqual([]);
+});
+
+test("Terraform: a policy attached to no principal here takes no vendor's account from its file's trust policies", async () => {
+  const r = await audit({
+    'main.tf': `resource "aws_iam_role" "datadog" {
+  name = "DatadogIntegrationRole"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::464622532012:root" }, Condition = { StringEquals = { "sts:ExternalId" = "abc" } } }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "datadog" {
+  role       = aws_iam_role.datadog.name
+  policy_arn = "arn:aws:iam::aws:policy/SecurityAudit"
+}
+
+resource "aws_iam_policy" "standalone" {
+  name = "developers-observability"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["ec2:Describe*", "cloudwatch:*", "logs:*"], Resource = "*" }]
+  })
+}
+`,
+  });
+  const p = policy(r, 'main.tf#aws_iam_policy.standalone');
+  expect([p.status, p.baseline]).toEqual(['not-matched', undefined]);
+  expect(p.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/^account:/));
+  // (the trust policy itself still shows Datadog's account as the evidence it gives)
+  const trust = r.policies.find(
+    (x) =>
+      x.status === 'not-matched' &&
+      x.detection?.baseline === 'datadog' &&
+      /trust policy/.test(x.reason ?? ''),
+  );
+  expect(trust?.detection?.evidence).toContainEqual(expect.stringMatching(/^account: .*464622532012/));
+});
+
+// SkyPilot's page describes a user's policy: a user's, beside the skypilot-v1 role that only EC2
+// may assume, is audited against it, not left out as an instance role's for that role's trust.
+test("CloudFormation: a user's policy beside an instance role is audited, the role's trust not its own", async () => {
+  const r = await audit({
+    'template.yaml': `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  SkyPilotV1:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: skypilot-v1
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: ec2.amazonaws.com }
+            Action: sts:AssumeRole
+  SkyPilotUser:
+    Type: AWS::IAM::UserPolicy
+    Properties:
+      UserName: skypilot
+      PolicyName: minimal-skypilot-policy
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Action: ec2:RunInstances, Resource: '*' }
+          - { Effect: Allow, Action: ['ec2:Describe*'], Resource: '*' }
+          - Effect: Allow
+            Action: [iam:GetRole, iam:PassRole]
+            Resource: arn:aws:iam::123456789012:role/skypilot-v1
+          - { Effect: Allow, Action: ['s3:*'], Resource: '*' }
+`,
+  });
+  const p = policy(r, 'template.yaml#SkyPilotUser');
+  expect([p.status, p.baseline]).toEqual(['audited', 'skypilot']);
+  expect(p.detection!.evidence.join('\n')).not.toMatch(/ec2\.amazonaws\.com/);
+});
+
+test("Terraform: a user's policy whose user is a variable, beside an instance role, is audited", async () => {
+  const r = await audit({
+    'main.tf': SKYPILOT_TF.replace('variable "api_trust_policy" {}', 'variable "user" {}')
+      .replace(/resource "aws_iam_role" "api" \{[^}]*\}\n/, '')
+      .replace('resource "aws_iam_role_policy" "api"', 'resource "aws_iam_user_policy" "api"')
+      .replace('role = aws_iam_role.api.id', 'user = var.user'),
+  });
+  const p = policy(r, 'main.tf#aws_iam_user_policy.api');
+  expect([p.status, p.baseline]).toEqual(['audited', 'skypilot']);
+});
+
+test('Terraform: a policy attached to a group that is a variable, beside an instance role, is audited', async () => {
+  const r = await audit({
+    'main.tf':
+      SKYPILOT_TF.replace('variable "api_trust_policy" {}', 'variable "group" {}')
+        .replace(/resource "aws_iam_role" "api" \{[^}]*\}\n/, '')
+        .replace('resource "aws_iam_role_policy" "api"', 'resource "aws_iam_policy" "api"')
+        .replace('role = aws_iam_role.api.id', '') +
+      `
+resource "aws_iam_group_policy_attachment" "api" {
+  group      = var.group
+  policy_arn = aws_iam_policy.api.arn
+}
+`,
+  });
+  const p = policy(r, 'main.tf#aws_iam_policy.api');
+  expect([p.status, p.baseline]).toEqual(['audited', 'skypilot']);
 });

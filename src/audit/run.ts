@@ -1621,19 +1621,18 @@ function planAudit(
   for (const p of toDetect) {
     const r = p.record;
     // The accounts that may assume its own roles, wherever they are written (an attachment in
-    // another file than the role: AdministratorAccess on Datadog's role was not matched). Those its
-    // file's trust policies name only for a policy no principal is known to hold (a policy
-    // document, an unattached policy): a policy of a user, a group or a role of the inputs, of
-    // known trust or not, is none of the file's other roles' (a contractor's role, a user's
-    // policy, a role whose trust is a variable, beside Datadog's role in one file are not
-    // Datadog's).
+    // another file than the role: AdministratorAccess on Datadog's role was not matched); none
+    // from its file's other trust policies: a user's or a group's policy, a role's whose trust is
+    // a variable, or a policy no principal here holds (attached elsewhere, to anyone), beside
+    // Datadog's role in one file is not Datadog's for that. (A trust policy: its file's, as
+    // evidence shown on it.)
     const held = roles.byPolicy.get(r.id);
-    const holderKnown = !!held || roles.unknown.has(r.id) || !!r.heldByPeople;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
       baselines,
       {
-        trustAccounts: held?.accounts.length ? held.accounts : holderKnown ? undefined : accounts.get(r.path),
+        trustAccounts:
+          r.kind === 'trust' ? accounts.get(r.path) : held?.accounts.length ? held.accounts : undefined,
       },
     );
     if (r.kind === 'trust') {
@@ -1647,7 +1646,8 @@ function planAudit(
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
       // The trust of the policy's own roles where known; of the trust policies of its file only
-      // where no principal is known to hold it.
+      // where no principal is known to hold it (a policy document read alone, an unattached
+      // policy), and then only to leave it out as an instance role's, or say it may be one.
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
         ? { exclude: serviceOnlyReason(grantees, baseline) }
