@@ -391,7 +391,8 @@ function roleTrust(inputs: LoadedInput[]): {
         : principal.trustServices
           ? { services: principal.trustServices, accounts: [] }
           : undefined;
-      // A role whose trust is not known says nothing (the file's trust policies are read instead).
+      // A role whose trust is not known says nothing of it (nor do the file's other trust
+      // policies: its policies are audited against what they match, not left out).
       if (principal.type === 'role' && !t) {
         for (const id of principal.policyIds) unknown.add(id);
         continue;
@@ -1657,22 +1658,18 @@ function planAudit(
   for (const p of toDetect) {
     const r = p.record;
     // The accounts that may assume its own roles, wherever they are written (an attachment in
-    // another file than the role: AdministratorAccess on Datadog's role was not matched); else
-    // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
-    // file is not Datadog's.
-    // (a policy only users, groups and roles of known trust hold: theirs alone, none from the file:
-    // a user's policy in an export beside Datadog's role is not Datadog's)
+    // another file than the role: AdministratorAccess on Datadog's role was not matched); none
+    // from its file's other trust policies: a user's or a group's policy, a role's whose trust is
+    // a variable, or a policy no principal here holds (attached elsewhere, to anyone), beside
+    // Datadog's role in one file is not Datadog's for that. (A trust policy: its file's, as
+    // evidence shown on it.)
     const held = roles.byPolicy.get(r.id);
-    const roleAccounts = held?.accounts;
     const d = detectBaseline(
       { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
       baselines,
       {
-        trustAccounts: roleAccounts?.length
-          ? roleAccounts
-          : !held || roles.unknown.has(r.id)
-            ? accounts.get(r.path)
-            : undefined,
+        trustAccounts:
+          r.kind === 'trust' ? accounts.get(r.path) : held?.accounts.length ? held.accounts : undefined,
       },
     );
     if (r.kind === 'trust') {
@@ -1685,17 +1682,18 @@ function planAudit(
     }
     if (d.match) {
       const baseline = baselines.find((b) => b.id === d.match!.baseline)!;
-      // The trust of the policy's own role where known, else of the trust policies of its file.
-      const own = roles.byPolicy.get(r.id);
+      // The trust of the policy's own roles where known; of the trust policies of its file only
+      // where no principal is known to hold it (a policy document read alone, an unattached
+      // policy), and then only to leave it out as an instance role's, or say it may be one.
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
         ? { exclude: serviceOnlyReason(grantees, baseline) }
         : r.kind !== 'identity'
           ? {}
-          : own?.alsoOther
-            ? {} // also held by a user or a group: audited
-            : own
-              ? principalFit(baseline, own.services, own.accounts, "its role's")
+          : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
+            ? {} // also held by a user or a group, or by a role whose trust is not known: audited
+            : held
+              ? principalFit(baseline, held.services, held.accounts, "its role's")
               : principalFit(
                   baseline,
                   services.get(r.path),

@@ -29,7 +29,7 @@
 //   plus any overlap with the vendor's actions is a match; a name alone is not.
 // - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
 // - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
-//   or in the trust policy of the same principal or file (options.trustAccounts, e = 0.7).
+//   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
 // A match needs confidence >= DETECTION_THRESHOLD (0.5); below it only `best` is returned.
 //
 // Observed on the vendors' own policies (__tests__/baselines/detect.test.ts): each scores 1.0 for
@@ -66,7 +66,7 @@ export interface DetectInput {
 }
 
 export interface DetectOptions {
-  /** Vendor account IDs seen in trust policies of the same principal or file. */
+  /** Vendor account IDs seen in the trust policies of the roles that hold the policy (a trust policy: of its file). */
   trustAccounts?: string[];
 }
 

@@ -105,6 +105,13 @@ export interface PolicyRecord {
    * no principal as a policy): why. It is listed as not audited with this reason.
    */
   grantsNothing?: string;
+  /**
+   * Set where the input attaches the policy to a user or a group that is not in it (a
+   * CloudFormation UserPolicy whose user is made elsewhere, a Terraform aws_iam_group_policy whose
+   * group is a variable): people hold it, which no trust policy lets anyone assume, so detection
+   * reads no other role's trust policy of its file as its own.
+   */
+  heldByPeople?: true;
   /** Notes on where the document is only an over-approximation (e.g. `${...}` interpolations read as wildcards). */
   approximate?: string[];
   /** 1-based line of each statement, index-aligned with the statements when known. */

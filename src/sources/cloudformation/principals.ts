@@ -450,6 +450,15 @@ export class Analyzer extends PolicyAnalyzer {
               : [];
     for (const [prop, type] of attach) {
       const raw = r.props[prop];
+      // (a user or a group it names that is not in the template, made elsewhere: still people's)
+      if (
+        type !== 'role' &&
+        this.items(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop]).some(
+          (it) =>
+            this.chosen(it.value) !== NO_VALUE && this.targets([it.value], [...P, prop], type).length === 0,
+        )
+      )
+        for (const x of own) x.heldByPeople = true;
       for (const p of this.targets(
         Array.isArray(raw) || raw === undefined ? raw : [raw],
         [...P, prop],

@@ -118,6 +118,14 @@ export class Analyzer extends RecordAnalyzer {
     return uniq(out);
   }
 
+  /** Whether an attribute naming principals may name one: set, and not known or not empty. */
+  protected namesSome(res: TfResource, attr: string): boolean {
+    const a = this.attr(res, [attr], res.values ? 'after' : 'before');
+    return (
+      a.state === 'unknown' || (a.state === 'known' && asList(a.value).some((v) => v !== '' && v != null))
+    );
+  }
+
   /** An attribute's strings when every one is known and literal (no `${...}` of a .tf.json), else undefined. */
   protected literalValues(a: Attr): string[] | undefined {
     if (a.state !== 'known') return undefined;
@@ -461,17 +469,27 @@ export class Analyzer extends RecordAnalyzer {
       const inline = INLINE_POLICY_TARGETS[r.type];
       if (inline) {
         const recs = this.recordsOf.get(r.address) ?? [];
-        for (const p of this.targets(r, inline[0], inline[1]))
+        const to = this.targets(r, inline[0], inline[1]);
+        for (const p of to)
           pushAll(
             p.record.policyIds,
             recs.map((x) => x.id),
           );
+        // (a user or a group not known here, `user = var.user`: still people's)
+        if (inline[1] !== 'role' && to.length === 0 && this.namesSome(r, inline[0]))
+          for (const x of recs) x.heldByPeople = true;
       }
       const att = ATTACHMENTS[r.type];
       if (att && r.change !== 'delete') {
         const got = this.policiesForArns(r, att.arn);
         for (const id of got.ids) attached.add(id);
-        const to = att.targets.flatMap(([attr, type]) => this.targets(r, attr, type));
+        const to = att.targets.flatMap(([attr, type]) => {
+          const found = this.targets(r, attr, type);
+          // (a user or a group it names that is not known here, `user = var.user`: still people's)
+          if (type !== 'role' && found.length === 0 && this.namesSome(r, attr))
+            for (const x of this.policies) if (got.ids.includes(x.id)) x.heldByPeople = true;
+          return found;
+        });
         for (const p of to) {
           pushAll(p.record.policyIds, got.ids);
           pushAll(p.record.unresolved, got.unresolved);
