@@ -113,6 +113,45 @@ describe.each([false, true])('pull request: a grant compared with its base (refe
     }
   });
 
+  it("a condition edit does not make a finding about the statement's text new (an unknown action)", async () => {
+    const typo = (condition: unknown) => ({
+      Sid: 'T',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeInstancez'],
+      Resource: '*',
+      Condition: condition,
+    });
+    const r = await pr(
+      policy(OK, typo({ StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } })),
+      policy(OK, typo({ StringEquals: { 'aws:RequestedRegion': 'us-east-1' } })),
+      reference,
+    );
+    expect(r.findings.filter((f) => f.kind === 'unknown-action').map((f) => f.new)).toEqual([false]);
+  });
+
+  it('a grant narrowed by a condition added is not said to be removed (it is still there)', async () => {
+    const r = await pr(
+      policy(OK, passRole()),
+      policy(OK, passRole({ StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } })),
+      reference,
+    );
+    expect(newOnes(r)).toEqual([]);
+    expect(removed(r)).toEqual([]);
+  });
+
+  it('a NotResource grant under a stricter condition is not new', async () => {
+    const notRes = (values: string[]) => ({
+      Sid: 'N',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      NotResource: 'arn:aws:s3:::secret/*',
+      Condition: { StringEquals: { 'aws:SourceVpc': values } },
+    });
+    const r = await pr(policy(OK, notRes(['vpc-1', 'vpc-2'])), policy(OK, notRes(['vpc-1'])), reference);
+    expect(excess(r).some((f) => f.statement === 'N')).toBe(true);
+    expect(newOnes(r)).toEqual([]);
+  });
+
   it('a grant widened to `*` is new, and its narrower grant at the base is not said to be removed', async () => {
     const get = (Resource: string) => ({ Sid: 'G', Effect: 'Allow', Action: 's3:GetObject', Resource });
     const r = await pr(policy(OK, get('arn:aws:s3:::a/*')), policy(OK, get('*')), reference);
@@ -148,6 +187,26 @@ describe.each([false, true])('pull request: a grant compared with its base (refe
       expect(newOnes(other)).toEqual(['A s3:GetObject']);
     });
 
+    it('the same principals written another way, or fewer of them, are not new', async () => {
+      const root = 'arn:aws:iam::111122223333:root';
+      const role = 'arn:aws:iam::111122223333:role/reader';
+      // [base, head, the same principals written another way (nothing removed), or fewer (the
+      // base's wider grant is gone, as a narrowed resource's is)]
+      const cases: [unknown, unknown, boolean][] = [
+        ['*', { AWS: '*' }, true],
+        [{ AWS: '*' }, '*', true],
+        [{ AWS: '111122223333' }, { AWS: root }, true],
+        [{ AWS: '*' }, { AWS: role }, false],
+        [{ AWS: [root, role] }, { AWS: role }, false],
+      ];
+      for (const [base, head, same] of cases) {
+        const r = await pr(policy(grant('A', base)), policy(grant('A', head)), reference, 'iam/bucket.json');
+        expect(excess(r).length).toBeGreaterThan(0);
+        expect(newOnes(r)).toEqual([]);
+        if (same) expect(removed(r)).toEqual([]);
+      }
+    });
+
     it('the same principal, written in another order, on a narrower resource, is not new', async () => {
       const two = { AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:root'] };
       const r = await pr(
@@ -159,5 +218,45 @@ describe.each([false, true])('pull request: a grant compared with its base (refe
       expect(excess(r).length).toBeGreaterThan(0);
       expect(newOnes(r)).toEqual([]);
     });
+  });
+});
+
+describe.each([false, true])('pull request: a value not known at the base (reference %s)', (reference) => {
+  // (a review: a bucket policy's principal `var.reader_arn`, read as `*` at the base, changed to a
+  // literal "*": the grant to everyone was pre-existing)
+  const tf = (identifiers: string) => `variable "reader_arn" { type = string }
+resource "aws_s3_bucket" "b" { bucket = "bkt" }
+data "aws_iam_policy_document" "d" {
+  statement {
+    sid       = "X"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["arn:aws:s3:::bkt/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [${identifiers}]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.d.json
+}
+`;
+  it('a literal `*` where the base had a variable is new, and the report says why', async () => {
+    const r = await pr(tf('var.reader_arn'), tf('"*"'), reference, 'iam/main.tf');
+    expect(excess(r).length).toBeGreaterThan(0);
+    expect(excess(r).every((f) => f.new === true)).toBe(true);
+    expect((r.notes ?? []).filter((n) => n.includes('values not known'))).toEqual([
+      expect.stringMatching(
+        /^iam\/main\.tf aws_s3_bucket_policy\.p was read at the base with values not known \(.*var\.reader_arn.*\), which this change makes known: .* its findings all count as new in this change$/,
+      ),
+    ]);
+  });
+
+  it('the same variable on both sides compares as before (nothing new)', async () => {
+    const r = await pr(tf('var.reader_arn'), tf('var.reader_arn'), reference, 'iam/main.tf');
+    expect(excess(r).length).toBeGreaterThan(0);
+    expect(excess(r).every((f) => f.new === false)).toBe(true);
+    expect((r.notes ?? []).filter((n) => n.includes('values not known'))).toEqual([]);
   });
 });

@@ -4448,7 +4448,7 @@ function baselineFromPolicyJson(textIn, path) {
 //   plus any overlap with the vendor's actions is a match; a name alone is not.
 // - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
 // - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
-//   or in the trust policy of the same principal or file (options.trustAccounts, e = 0.7).
+//   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
 // A match needs confidence >= DETECTION_THRESHOLD (0.5); below it only `best` is returned.
 //
 // Observed on the vendors' own policies (__tests__/baselines/detect.test.ts): each scores 1.0 for
@@ -10746,6 +10746,11 @@ class Analyzer extends RecordAnalyzer {
         }
         return uniq(out);
     }
+    /** Whether an attribute naming principals may name one: set, and not known or not empty. */
+    namesSome(res, attr) {
+        const a = this.attr(res, [attr], res.values ? 'after' : 'before');
+        return (a.state === 'unknown' || (a.state === 'known' && values_asList(a.value).some((v) => v !== '' && v != null)));
+    }
     /** An attribute's strings when every one is known and literal (no `${...}` of a .tf.json), else undefined. */
     literalValues(a) {
         if (a.state !== 'known')
@@ -11077,15 +11082,28 @@ class Analyzer extends RecordAnalyzer {
             const inline = INLINE_POLICY_TARGETS[r.type];
             if (inline) {
                 const recs = this.recordsOf.get(r.address) ?? [];
-                for (const p of this.targets(r, inline[0], inline[1]))
+                const to = this.targets(r, inline[0], inline[1]);
+                for (const p of to)
                     pushAll(p.record.policyIds, recs.map((x) => x.id));
+                // (a user or a group not known here, `user = var.user`: still people's)
+                if (inline[1] !== 'role' && to.length === 0 && this.namesSome(r, inline[0]))
+                    for (const x of recs)
+                        x.heldByPeople = true;
             }
             const att = ATTACHMENTS[r.type];
             if (att && r.change !== 'delete') {
                 const got = this.policiesForArns(r, att.arn);
                 for (const id of got.ids)
                     attached.add(id);
-                const to = att.targets.flatMap(([attr, type]) => this.targets(r, attr, type));
+                const to = att.targets.flatMap(([attr, type]) => {
+                    const found = this.targets(r, attr, type);
+                    // (a user or a group it names that is not known here, `user = var.user`: still people's)
+                    if (type !== 'role' && found.length === 0 && this.namesSome(r, attr))
+                        for (const x of this.policies)
+                            if (got.ids.includes(x.id))
+                                x.heldByPeople = true;
+                    return found;
+                });
                 for (const p of to) {
                     pushAll(p.record.policyIds, got.ids);
                     pushAll(p.record.unresolved, got.unresolved);
@@ -16301,6 +16319,11 @@ class principals_Analyzer extends PolicyAnalyzer {
                         : [];
         for (const [prop, type] of attach) {
             const raw = r.props[prop];
+            // (a user or a group it names that is not in the template, made elsewhere: still people's)
+            if (type !== 'role' &&
+                this.items(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop]).some((it) => this.chosen(it.value) !== NO_VALUE && this.targets([it.value], [...P, prop], type).length === 0))
+                for (const x of own)
+                    x.heldByPeople = true;
             for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
                 p.record.policyIds.push(...own.map((x) => x.id));
                 // (surely attached, when neither may not be created: no note that it may not be)
@@ -29357,7 +29380,7 @@ class Auditor {
             const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
             const pattern = (r) => this.builder.pattern(r);
             const baseKeys = new AtomKeys([baseResult.atoms], pattern, baseUnit ? this.deniedBy(baseUnit) : undefined);
-            const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit));
+            const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit), true);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
@@ -29501,7 +29524,7 @@ class Auditor {
                 if (!o.removable || inHead.has(o))
                     continue;
                 // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
-                headKeys ??= new SetKeys(head.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(unit));
+                headKeys ??= new SetKeys(head.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(unit), true);
                 for (const x of o.atoms)
                     if (REMOVABLE_KINDS.has(x.kind))
                         for (const part of headKeys.split(x))
@@ -29588,6 +29611,10 @@ class Auditor {
                 continue;
             known = true;
             const b = base.get(r.id);
+            // (a base whose unknown values read as wildcards where the head's are known: its `*` is not
+            // everyone, so it holds nothing of the head's: new, and said in a note: unknownOnlyAtBase)
+            if (b?.record && unknownOnlyAtBase(b.record, r) !== undefined)
+                continue;
             // (with its record at the base: a removed finding points at the base's line, not the head's)
             if (b?.doc && b.raw)
                 members.push(judgedMember(b.record ?? r, b.doc, b.raw, unit.baseline.baseline, this.grantees, !!m.whole).member);
@@ -29598,6 +29625,22 @@ class Auditor {
             return null;
         return { ...unit, members };
     }
+}
+/** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
+const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
+/**
+ * The note of a policy at the base whose unknown values were read as wildcards where the head's
+ * are not the same unknowns (a variable the change replaces by a literal `*`): the base's `*` stood
+ * for a value not known, not for everyone, so it cannot tell what the head adds (a review: a
+ * bucket policy's principal changed from `var.reader_arn` to `"*"` was pre-existing). Undefined
+ * when the base has no such note the head has not too.
+ */
+function unknownOnlyAtBase(base, head) {
+    const had = base.approximate?.filter((n) => UNKNOWN_NOTE.test(n));
+    if (!had?.length)
+        return undefined;
+    const now = new Set(head.approximate ?? []);
+    return had.find((n) => !now.has(n));
 }
 const scopeTexts = new WeakMap();
 const NO_SCOPE = { full: '', bare: '', condition: '' };
@@ -29618,33 +29661,62 @@ function conditionKey(c) {
             .sort(byFirst),
     ]));
 }
-/** A Principal's (or NotPrincipal's) canonical text: its types sorted, each one's values sorted. */
-function principalKey(p) {
-    if (p === undefined)
-        return '';
-    if (p === null || typeof p !== 'object' || Array.isArray(p))
-        return JSON.stringify(p) ?? '';
-    return JSON.stringify(Object.entries(p)
-        .map(([k, v]) => [
-        k,
-        Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : [JSON.stringify(v)],
-    ])
-        .sort(byFirst));
+const ACCOUNT_ID = /^\d{12}$/;
+function principalsOf(p) {
+    if (p === '*')
+        return { all: true, entries: new Set(), text: '*' };
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+        const text = JSON.stringify(p) ?? '';
+        return { all: false, entries: new Set([text]), text };
+    }
+    const entries = new Set();
+    for (const [type, v] of Object.entries(p))
+        for (const x of Array.isArray(v) ? v : [v]) {
+            if (type === 'AWS' && x === '*')
+                return { all: true, entries: new Set(), text: '*' };
+            const value = typeof x !== 'string'
+                ? JSON.stringify(x)
+                : type === 'AWS' && ACCOUNT_ID.test(x)
+                    ? `arn:aws:iam::${x}:root`
+                    : x;
+            entries.add(`${type}\u0001${value}`);
+        }
+    return { all: false, entries, text: [...entries].sort().join('\u0002') };
+}
+/** Whether a grant to `outer` reaches every principal a grant to `inner` does. */
+function principalsCover(outer, inner) {
+    if (outer === undefined || inner === undefined)
+        return outer === inner;
+    if (outer.all)
+        return true;
+    if (inner.all)
+        return false;
+    for (const e of inner.entries)
+        if (!outer.entries.has(e))
+            return false;
+    return true;
 }
 function scopeOf(s) {
     if (s === undefined)
         return NO_SCOPE;
     let t = scopeTexts.get(s);
     if (t === undefined) {
+        const principal = s.principal === undefined ? undefined : principalsOf(s.principal);
         const who = s.principal === undefined && s.notPrincipal === undefined
             ? ''
-            : `${principalKey(s.principal)}\u0001${principalKey(s.notPrincipal)}`;
+            : `${principal?.text ?? ''}\u0001${s.notPrincipal === undefined ? '' : principalsOf(s.notPrincipal).text}`;
         const condition = conditionKey(s.condition);
-        t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition };
+        t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition, principal };
         scopeTexts.set(s, t);
     }
     return t;
 }
+/**
+ * Kinds whose finding is about the statement's text itself (an action name no catalog has, a
+ * statement AWS rejects), not about what it grants to whom: compared without the scope, so that an
+ * edit of a condition does not make them new.
+ */
+const TEXT_KINDS = new Set(['unknown-action', 'invalid-policy']);
 /**
  * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
  * a change that drops a feature's condition from its grant makes that grant new; and whom and under
@@ -29652,7 +29724,7 @@ function scopeOf(s) {
  * condition.
  */
 function atomRest(a, bare = false) {
-    const scope = scopeOf(a.stmt);
+    const scope = TEXT_KINDS.has(a.kind) ? NO_SCOPE : scopeOf(a.stmt);
     const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
     return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
 }
@@ -29677,7 +29749,16 @@ function atomRests(a) {
  */
 function lookupRests(a) {
     const own = atomRest(a);
-    return scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
+    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
+}
+/**
+ * Of the removal direction (what the base had that the head no longer has): the keys a head atom
+ * is also found by, without its condition. A finding the head still has under a condition it added
+ * was narrowed, not removed (a review: the same finding was listed both pre-existing and removed).
+ */
+function looseRests(a) {
+    const own = atomRests(a);
+    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? own : [...own, atomRest(a, true)];
 }
 /**
  * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
@@ -29692,13 +29773,13 @@ class AtomKeys {
     last;
     lastRest = '';
     covering;
-    constructor(lists, pattern, denied) {
+    constructor(lists, pattern, denied, loose = false) {
         if (pattern)
-            this.covering = new Covering(lists, pattern, denied);
+            this.covering = new Covering(lists, pattern, denied, loose);
         for (const atoms of lists)
             for (const a of atoms) {
                 const act = a.action?.key ?? a.pattern ?? '';
-                for (const rest of a.need === undefined ? [this.rest(a)] : atomRests(a)) {
+                for (const rest of loose ? looseRests(a) : a.need === undefined ? [this.rest(a)] : atomRests(a)) {
                     const had = this.byAction.get(act);
                     if (had === undefined)
                         this.byAction.set(act, rest);
@@ -29748,12 +29829,12 @@ class SetKeys {
     sets = new Map();
     singles = new Set();
     covering;
-    constructor(lists, pattern, denied) {
+    constructor(lists, pattern, denied, loose = false) {
         if (pattern)
-            this.covering = new Covering(lists, pattern, denied);
+            this.covering = new Covering(lists, pattern, denied, loose);
         for (const atoms of lists)
             for (const a of atoms)
-                for (const rest of atomRests(a)) {
+                for (const rest of loose ? looseRests(a) : atomRests(a)) {
                     if (a.actions) {
                         const had = this.sets.get(rest);
                         this.sets.set(rest, had ? had.union(a.actions) : a.actions);
@@ -29820,62 +29901,75 @@ function audit_grantsOf(result) {
  */
 class Covering {
     parse;
+    loose;
     byKey = new Map();
     /**
-     * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
-     * under a condition (the head may drop it), nor one a Deny of its side names (the head may drop
-     * the Deny), nor a NotResource (excluding less grants more: its text contains nothing).
+     * `denied`: the actions a Deny of the side's unit names. Only a grant to the principals of the
+     * other's (or more) covers, under no condition or one the other's implies; not one a Deny of its
+     * side names (the head may drop the Deny), nor a NotPrincipal. `loose` (the removal direction):
+     * conditions aside, as a finding the head still has under a condition it added was narrowed.
      */
-    constructor(lists, parse, denied = ActionSet.EMPTY) {
+    constructor(lists, parse, denied = ActionSet.EMPTY, loose = false) {
         this.parse = parse;
+        this.loose = loose;
         for (const atoms of lists)
             for (const a of atoms) {
-                if (a.resource === undefined || a.stmt?.notResources || a.stmt?.notPrincipal !== undefined)
-                    continue;
-                if (a.resource.startsWith('NotResource'))
+                if (a.resource === undefined || a.stmt?.notPrincipal !== undefined)
                     continue;
                 let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
                 if (actions && !denied.isEmpty())
                     actions = actions.minus(denied);
                 if (actions?.isEmpty())
                     continue;
+                const scope = scopeOf(a.stmt);
                 // (a grant without the condition its set needs covers the same grant under it too)
                 for (const key of a.need === undefined
                     ? [Covering.key(a)]
                     : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
                     const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
-                    const condition = scopeOf(a.stmt).condition;
-                    const same = list.find((e) => e.text === a.resource && e.conditionText === condition);
+                    const same = list.find((e) => e.text === a.resource &&
+                        e.conditionText === scope.condition &&
+                        e.principal?.text === scope.principal?.text);
                     if (same)
                         same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
                     else
-                        list.push({ text: a.resource, actions, condition: a.stmt?.condition, conditionText: condition });
+                        list.push({
+                            text: a.resource,
+                            actions,
+                            notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+                            condition: a.stmt?.condition,
+                            conditionText: scope.condition,
+                            principal: scope.principal,
+                        });
                 }
             }
     }
-    /** (a resource policy's statement covers only for the same principal) */
+    /** (a resource policy's statement covers only a statement with principals, within its own) */
     static key(a) {
-        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${scopeOf(a.stmt).bare}`;
+        const principal = a.stmt?.principal === undefined ? '' : 'P';
+        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
     }
     /**
-     * The entries of the atom's key on a resource that contains `resource` (another one, or the same
-     * under another condition) and under no condition, or one the atom's own condition implies
-     * (`aws:SourceVpc` narrowed to one of its values): what the other side granted at least as widely.
+     * The entries of the atom's key that grant at least as widely: on `resource` or one that contains
+     * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
+     * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
+     * narrowed to one of its values).
      */
     within(a, resource) {
         const list = this.byKey.get(Covering.key(a));
-        if (!list ||
-            resource.startsWith('NotResource') ||
-            a.stmt?.notResources ||
-            a.stmt?.notPrincipal !== undefined)
+        if (!list || a.stmt?.notPrincipal !== undefined)
             return [];
-        const inner = this.parse(resource);
-        const own = scopeOf(a.stmt).condition;
-        return list.filter((e) => (e.text === resource
-            ? e.conditionText !== own
-            : arnContains((e.pattern ??= this.parse(e.text)), inner)) &&
-            (e.condition === undefined ||
-                e.conditionText === own ||
+        const notResource = resource.startsWith('NotResource') || !!a.stmt?.notResources;
+        const inner = notResource ? undefined : this.parse(resource);
+        const own = scopeOf(a.stmt);
+        return list.filter((e) => (e.text === resource ||
+            (inner !== undefined &&
+                !e.notResource &&
+                arnContains((e.pattern ??= this.parse(e.text)), inner))) &&
+            principalsCover(e.principal, own.principal) &&
+            (this.loose ||
+                e.condition === undefined ||
+                e.conditionText === own.condition ||
                 implies(a.stmt?.condition, e.condition) === 'yes'));
     }
 }
@@ -30416,7 +30510,8 @@ function roleTrust(inputs) {
                 : principal.trustServices
                     ? { services: principal.trustServices, accounts: [] }
                     : undefined;
-            // A role whose trust is not known says nothing (the file's trust policies are read instead).
+            // A role whose trust is not known says nothing of it (nor do the file's other trust
+            // policies: its policies are audited against what they match, not left out).
             if (principal.type === 'role' && !t) {
                 for (const id of principal.policyIds)
                     unknown.add(id);
@@ -30706,7 +30801,14 @@ function unreadAtBase(base, inputs, prepared) {
         if (!p.doc || said.has(p.record.path))
             continue;
         const at = base.prepared.get(id);
-        if (!at || at.doc)
+        if (!at)
+            continue;
+        const unknown = at.doc ? unknownOnlyAtBase(at.record, p.record) : undefined;
+        if (unknown !== undefined) {
+            out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} was read at the base with values not known (${unknown}), which this change makes known: what it grants cannot be told from what the base granted, so its findings all count as new in this change`);
+            continue;
+        }
+        if (at.doc)
             continue;
         const why = at.record.status === 'unresolved'
             ? (at.record.reason ?? 'it could not be resolved')
@@ -31565,19 +31667,14 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     for (const p of toDetect) {
         const r = p.record;
         // The accounts that may assume its own roles, wherever they are written (an attachment in
-        // another file than the role: AdministratorAccess on Datadog's role was not matched); else
-        // those its file's trust policies name. Not both: a contractor's role beside Datadog's in one
-        // file is not Datadog's.
-        // (a policy only users, groups and roles of known trust hold: theirs alone, none from the file:
-        // a user's policy in an export beside Datadog's role is not Datadog's)
+        // another file than the role: AdministratorAccess on Datadog's role was not matched); none
+        // from its file's other trust policies: a user's or a group's policy, a role's whose trust is
+        // a variable, or a policy no principal here holds (attached elsewhere, to anyone), beside
+        // Datadog's role in one file is not Datadog's for that. (A trust policy: its file's, as
+        // evidence shown on it.)
         const held = roles.byPolicy.get(r.id);
-        const roleAccounts = held?.accounts;
         const d = detectBaseline({ name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw }, baselines, {
-            trustAccounts: roleAccounts?.length
-                ? roleAccounts
-                : !held || roles.unknown.has(r.id)
-                    ? accounts.get(r.path)
-                    : undefined,
+            trustAccounts: r.kind === 'trust' ? accounts.get(r.path) : held?.accounts.length ? held.accounts : undefined,
         });
         if (r.kind === 'trust') {
             plan.notAudited.set(r.id, {
@@ -31589,17 +31686,18 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         }
         if (d.match) {
             const baseline = baselines.find((b) => b.id === d.match.baseline);
-            // The trust of the policy's own role where known, else of the trust policies of its file.
-            const own = roles.byPolicy.get(r.id);
+            // The trust of the policy's own roles where known; of the trust policies of its file only
+            // where no principal is known to hold it (a policy document read alone, an unattached
+            // policy), and then only to leave it out as an instance role's, or say it may be one.
             const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
             const fit = grantees
                 ? { exclude: serviceOnlyReason(grantees, baseline) }
                 : r.kind !== 'identity'
                     ? {}
-                    : own?.alsoOther
-                        ? {} // also held by a user or a group: audited
-                        : own
-                            ? principalFit(baseline, own.services, own.accounts, "its role's")
+                    : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
+                        ? {} // also held by a user or a group, or by a role whose trust is not known: audited
+                        : held
+                            ? principalFit(baseline, held.services, held.accounts, "its role's")
                             : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's", others.has(r.path));
             if (fit.exclude) {
                 plan.notAudited.set(r.id, {

@@ -1097,7 +1097,7 @@ export class Auditor {
         pattern,
         baseUnit ? this.deniedBy(baseUnit) : undefined,
       );
-      const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit));
+      const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit), true);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
@@ -1260,6 +1260,7 @@ export class Auditor {
           head.map((x) => x.o.atoms),
           (r) => this.builder.pattern(r),
           this.deniedBy(unit),
+          true,
         );
         for (const x of o.atoms)
           if (REMOVABLE_KINDS.has(x.kind))
@@ -1348,6 +1349,9 @@ export class Auditor {
       if (!base) continue;
       known = true;
       const b = base.get(r.id);
+      // (a base whose unknown values read as wildcards where the head's are known: its `*` is not
+      // everyone, so it holds nothing of the head's: new, and said in a note: unknownOnlyAtBase)
+      if (b?.record && unknownOnlyAtBase(b.record, r) !== undefined) continue;
       // (with its record at the base: a removed finding points at the base's line, not the head's)
       if (b?.doc && b.raw)
         members.push(
@@ -1358,6 +1362,23 @@ export class Auditor {
     if (members.length === 0) return null;
     return { ...unit, members };
   }
+}
+
+/** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
+const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
+
+/**
+ * The note of a policy at the base whose unknown values were read as wildcards where the head's
+ * are not the same unknowns (a variable the change replaces by a literal `*`): the base's `*` stood
+ * for a value not known, not for everyone, so it cannot tell what the head adds (a review: a
+ * bucket policy's principal changed from `var.reader_arn` to `"*"` was pre-existing). Undefined
+ * when the base has no such note the head has not too.
+ */
+export function unknownOnlyAtBase(base: PolicyRecord, head: PolicyRecord): string | undefined {
+  const had = base.approximate?.filter((n) => UNKNOWN_NOTE.test(n));
+  if (!had?.length) return undefined;
+  const now = new Set(head.approximate ?? []);
+  return had.find((n) => !now.has(n));
 }
 
 /**
@@ -1374,6 +1395,8 @@ interface ScopeText {
   bare: string;
   /** The condition alone ('' when none). */
   condition: string;
+  /** The Principal's entries (undefined when the statement has none). */
+  principal?: Principals;
 }
 const scopeTexts = new WeakMap<Statement, ScopeText>();
 const NO_SCOPE: ScopeText = { full: '', bare: '', condition: '' };
@@ -1397,34 +1420,70 @@ export function conditionKey(c: Condition | undefined): string {
   );
 }
 
-/** A Principal's (or NotPrincipal's) canonical text: its types sorted, each one's values sorted. */
-function principalKey(p: unknown): string {
-  if (p === undefined) return '';
-  if (p === null || typeof p !== 'object' || Array.isArray(p)) return JSON.stringify(p) ?? '';
-  return JSON.stringify(
-    Object.entries(p as Record<string, unknown>)
-      .map(([k, v]): [string, unknown] => [
-        k,
-        Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : [JSON.stringify(v)],
-      ])
-      .sort(byFirst),
-  );
+/**
+ * A Principal's (or NotPrincipal's) entries, as AWS reads them: `"*"` and `{"AWS": "*"}` are
+ * everyone (`all`); an account ID is its root (`111122223333` is `arn:aws:iam::111122223333:root`);
+ * otherwise `type\u0001value` per value, sorted. Its text is the canonical form the key holds.
+ */
+interface Principals {
+  all: boolean;
+  entries: ReadonlySet<string>;
+  text: string;
+}
+const ACCOUNT_ID = /^\d{12}$/;
+
+function principalsOf(p: unknown): Principals {
+  if (p === '*') return { all: true, entries: new Set(), text: '*' };
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+    const text = JSON.stringify(p) ?? '';
+    return { all: false, entries: new Set([text]), text };
+  }
+  const entries = new Set<string>();
+  for (const [type, v] of Object.entries(p as Record<string, unknown>))
+    for (const x of Array.isArray(v) ? v : [v]) {
+      if (type === 'AWS' && x === '*') return { all: true, entries: new Set(), text: '*' };
+      const value =
+        typeof x !== 'string'
+          ? JSON.stringify(x)
+          : type === 'AWS' && ACCOUNT_ID.test(x)
+            ? `arn:aws:iam::${x}:root`
+            : x;
+      entries.add(`${type}\u0001${value}`);
+    }
+  return { all: false, entries, text: [...entries].sort().join('\u0002') };
+}
+
+/** Whether a grant to `outer` reaches every principal a grant to `inner` does. */
+function principalsCover(outer: Principals | undefined, inner: Principals | undefined): boolean {
+  if (outer === undefined || inner === undefined) return outer === inner;
+  if (outer.all) return true;
+  if (inner.all) return false;
+  for (const e of inner.entries) if (!outer.entries.has(e)) return false;
+  return true;
 }
 
 function scopeOf(s: Statement | undefined): ScopeText {
   if (s === undefined) return NO_SCOPE;
   let t = scopeTexts.get(s);
   if (t === undefined) {
+    const principal = s.principal === undefined ? undefined : principalsOf(s.principal);
     const who =
       s.principal === undefined && s.notPrincipal === undefined
         ? ''
-        : `${principalKey(s.principal)}\u0001${principalKey(s.notPrincipal)}`;
+        : `${principal?.text ?? ''}\u0001${s.notPrincipal === undefined ? '' : principalsOf(s.notPrincipal).text}`;
     const condition = conditionKey(s.condition);
-    t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition };
+    t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition, principal };
     scopeTexts.set(s, t);
   }
   return t;
 }
+
+/**
+ * Kinds whose finding is about the statement's text itself (an action name no catalog has, a
+ * statement AWS rejects), not about what it grants to whom: compared without the scope, so that an
+ * edit of a condition does not make them new.
+ */
+const TEXT_KINDS: ReadonlySet<string> = new Set(['unknown-action', 'invalid-policy']);
 
 /**
  * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
@@ -1433,7 +1492,7 @@ function scopeOf(s: Statement | undefined): ScopeText {
  * condition.
  */
 function atomRest(a: Atom, bare = false): string {
-  const scope = scopeOf(a.stmt);
+  const scope = TEXT_KINDS.has(a.kind) ? NO_SCOPE : scopeOf(a.stmt);
   const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
   return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
 }
@@ -1460,7 +1519,17 @@ function atomRests(a: Atom): string[] {
  */
 function lookupRests(a: Atom): string[] {
   const own = atomRest(a);
-  return scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
+  return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
+}
+
+/**
+ * Of the removal direction (what the base had that the head no longer has): the keys a head atom
+ * is also found by, without its condition. A finding the head still has under a condition it added
+ * was narrowed, not removed (a review: the same finding was listed both pre-existing and removed).
+ */
+function looseRests(a: Atom): string[] {
+  const own = atomRests(a);
+  return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? own : [...own, atomRest(a, true)];
 }
 
 /**
@@ -1477,12 +1546,17 @@ class AtomKeys {
   private lastRest = '';
   private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern, denied?: ActionSet) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied);
+  constructor(
+    lists: readonly (readonly Atom[])[],
+    pattern?: (r: string) => ArnPattern,
+    denied?: ActionSet,
+    loose = false,
+  ) {
+    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
-        for (const rest of a.need === undefined ? [this.rest(a)] : atomRests(a)) {
+        for (const rest of loose ? looseRests(a) : a.need === undefined ? [this.rest(a)] : atomRests(a)) {
           const had = this.byAction.get(act);
           if (had === undefined) this.byAction.set(act, rest);
           else if (typeof had === 'string') {
@@ -1533,11 +1607,16 @@ class SetKeys {
   private readonly singles = new Set<string>();
   private readonly covering?: Covering;
 
-  constructor(lists: readonly (readonly Atom[])[], pattern?: (r: string) => ArnPattern, denied?: ActionSet) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied);
+  constructor(
+    lists: readonly (readonly Atom[])[],
+    pattern?: (r: string) => ArnPattern,
+    denied?: ActionSet,
+    loose = false,
+  ) {
+    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
     for (const atoms of lists)
       for (const a of atoms)
-        for (const rest of atomRests(a)) {
+        for (const rest of loose ? looseRests(a) : atomRests(a)) {
           if (a.actions) {
             const had = this.sets.get(rest);
             this.sets.set(rest, had ? had.union(a.actions) : a.actions);
@@ -1608,71 +1687,87 @@ class Covering {
       text: string;
       actions?: ActionSet;
       pattern?: ArnPattern;
+      /** A NotResource grant: it covers only the same NotResource (excluding less grants more). */
+      notResource: boolean;
       condition: Condition | undefined;
       conditionText: string;
+      principal: Principals | undefined;
     }[]
   >();
 
   /**
-   * `denied`: the actions a Deny of the side's unit names. Only a plain grant covers: not one
-   * under a condition (the head may drop it), nor one a Deny of its side names (the head may drop
-   * the Deny), nor a NotResource (excluding less grants more: its text contains nothing).
+   * `denied`: the actions a Deny of the side's unit names. Only a grant to the principals of the
+   * other's (or more) covers, under no condition or one the other's implies; not one a Deny of its
+   * side names (the head may drop the Deny), nor a NotPrincipal. `loose` (the removal direction):
+   * conditions aside, as a finding the head still has under a condition it added was narrowed.
    */
   constructor(
     lists: readonly (readonly Atom[])[],
     private readonly parse: (r: string) => ArnPattern,
     denied: ActionSet = ActionSet.EMPTY,
+    private readonly loose = false,
   ) {
     for (const atoms of lists)
       for (const a of atoms) {
-        if (a.resource === undefined || a.stmt?.notResources || a.stmt?.notPrincipal !== undefined) continue;
-        if (a.resource.startsWith('NotResource')) continue;
+        if (a.resource === undefined || a.stmt?.notPrincipal !== undefined) continue;
         let actions = a.actions ?? (a.action ? ActionSet.fromActions([a.action]) : undefined);
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
         if (actions?.isEmpty()) continue;
+        const scope = scopeOf(a.stmt);
         // (a grant without the condition its set needs covers the same grant under it too)
         for (const key of a.need === undefined
           ? [Covering.key(a)]
           : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
           const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
-          const condition = scopeOf(a.stmt).condition;
-          const same = list.find((e) => e.text === a.resource && e.conditionText === condition);
+          const same = list.find(
+            (e) =>
+              e.text === a.resource &&
+              e.conditionText === scope.condition &&
+              e.principal?.text === scope.principal?.text,
+          );
           if (same)
             same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
           else
-            list.push({ text: a.resource, actions, condition: a.stmt?.condition, conditionText: condition });
+            list.push({
+              text: a.resource,
+              actions,
+              notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+              condition: a.stmt?.condition,
+              conditionText: scope.condition,
+              principal: scope.principal,
+            });
         }
       }
   }
 
-  /** (a resource policy's statement covers only for the same principal) */
+  /** (a resource policy's statement covers only a statement with principals, within its own) */
   private static key(a: Atom): string {
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${scopeOf(a.stmt).bare}`;
+    const principal = a.stmt?.principal === undefined ? '' : 'P';
+    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
   }
 
   /**
-   * The entries of the atom's key on a resource that contains `resource` (another one, or the same
-   * under another condition) and under no condition, or one the atom's own condition implies
-   * (`aws:SourceVpc` narrowed to one of its values): what the other side granted at least as widely.
+   * The entries of the atom's key that grant at least as widely: on `resource` or one that contains
+   * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
+   * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
+   * narrowed to one of its values).
    */
   within(a: Atom, resource: string): { actions?: ActionSet }[] {
     const list = this.byKey.get(Covering.key(a));
-    if (
-      !list ||
-      resource.startsWith('NotResource') ||
-      a.stmt?.notResources ||
-      a.stmt?.notPrincipal !== undefined
-    )
-      return [];
-    const inner = this.parse(resource);
-    const own = scopeOf(a.stmt).condition;
+    if (!list || a.stmt?.notPrincipal !== undefined) return [];
+    const notResource = resource.startsWith('NotResource') || !!a.stmt?.notResources;
+    const inner = notResource ? undefined : this.parse(resource);
+    const own = scopeOf(a.stmt);
     return list.filter(
       (e) =>
-        (e.text === resource
-          ? e.conditionText !== own
-          : arnContains((e.pattern ??= this.parse(e.text)), inner)) &&
-        (e.condition === undefined ||
-          e.conditionText === own ||
+        (e.text === resource ||
+          (inner !== undefined &&
+            !e.notResource &&
+            arnContains((e.pattern ??= this.parse(e.text)), inner))) &&
+        principalsCover(e.principal, own.principal) &&
+        (this.loose ||
+          e.condition === undefined ||
+          e.conditionText === own.condition ||
           implies(a.stmt?.condition, e.condition) === 'yes'),
     );
   }

@@ -45,6 +45,7 @@ import {
   Auditor,
   grantsOnlyIndex,
   preparePolicies,
+  unknownOnlyAtBase,
   type Assignment,
   type AuditOutcome,
   type AuditPlan,
@@ -685,7 +686,15 @@ function unreadAtBase(
   for (const [id, p] of prepared) {
     if (!p.doc || said.has(p.record.path)) continue;
     const at = base.prepared.get(id);
-    if (!at || at.doc) continue;
+    if (!at) continue;
+    const unknown = at.doc ? unknownOnlyAtBase(at.record, p.record) : undefined;
+    if (unknown !== undefined) {
+      out.push(
+        `${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} was read at the base with values not known (${unknown}), which this change makes known: what it grants cannot be told from what the base granted, so its findings all count as new in this change`,
+      );
+      continue;
+    }
+    if (at.doc) continue;
     const why =
       at.record.status === 'unresolved'
         ? (at.record.reason ?? 'it could not be resolved')
