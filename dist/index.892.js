@@ -37670,6 +37670,7 @@ async function publishReview(pub, plan = planFixes) {
 
 
 
+
 function safeName(key) {
     return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
 }
@@ -37741,8 +37742,9 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
             mode: inputs.comment,
             key: inputs.commentKey,
             // A change that adds excess, or takes away a permission the vendor needs (informational:
-            // it never fails the check, but the integration may break): worth a comment.
-            createIfMissing: verdict.newExcessCount > 0 || takesAway(report),
+            // it never fails the check, but the integration may break), or adds excess an ignore rule
+            // hides (one the change may add itself: a review): worth a comment.
+            createIfMissing: verdict.newExcessCount > 0 || takesAway(report) || hidesNew(report),
         });
         log.log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
         if (res.id !== undefined)
@@ -37754,6 +37756,10 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
 /** Whether the change takes away a permission the vendor needs (a new missing-permission finding). */
 function takesAway(report) {
     return report.findings.some((f) => f.kind === 'missing-permission' && f.new === true && !f.ignored && !f.removed);
+}
+/** Whether an ignore rule hides excess the change adds (the comment says so: "… new ignored"). */
+function hidesNew(report) {
+    return report.findings.some((f) => f.new === true && !!f.ignored && !f.removed && isExcess(f));
 }
 /** The drift tracking issue (drift mode): opened, updated or closed. */
 async function publishDriftIssue({ inputs, context, report, verdict, title, }) {

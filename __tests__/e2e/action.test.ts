@@ -316,6 +316,18 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(third.outputs['comment-id']).toBe(String(comment.id));
   });
 
+  // (a review: a pull request that adds excess and an ignore rule hiding it passed with the comment
+  // skipped; only the job summary said "1 new finding ignored by the configuration")
+  it('comments when the excess a pull request adds is hidden by an ignore rule (the check still passes)', async () => {
+    const config = ['version: 1', 'ignore:', '  - action: "ec2:*"', '    reason: "needed"', ''].join('\n');
+    const repo = makeRepo(tmp, [ADDED_EC2], { '.github/iam-baseline-audit.yml': config });
+    const r = await run(repo);
+    expect(r.code).toBe(0);
+    expect(r.outputs.result).toBe('pass');
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toMatch(/new finding(s)? ignored by the configuration/);
+  });
+
   it('fork recipe: a workflow_run job comments the report a pull_request run saved, without auditing', async () => {
     const repo = makeRepo(tmp);
     gh.pulls.set(7, { state: 'open', head: { sha: repo.head } });

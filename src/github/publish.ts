@@ -10,6 +10,7 @@ import { jsonReportChunks } from '../report/json.js';
 import { sarifChunks, writeChunksToFile } from '../report/json-stream.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
+import { isExcess } from '../report/group.js';
 import type { Verdict } from '../report/verdict.js';
 import { annotate } from './annotations.js';
 import { upsertComment } from './comment.js';
@@ -119,8 +120,9 @@ export async function publishComment({
         mode: inputs.comment,
         key: inputs.commentKey,
         // A change that adds excess, or takes away a permission the vendor needs (informational:
-        // it never fails the check, but the integration may break): worth a comment.
-        createIfMissing: verdict.newExcessCount > 0 || takesAway(report),
+        // it never fails the check, but the integration may break), or adds excess an ignore rule
+        // hides (one the change may add itself: a review): worth a comment.
+        createIfMissing: verdict.newExcessCount > 0 || takesAway(report) || hidesNew(report),
       });
       log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
       if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
@@ -135,6 +137,11 @@ function takesAway(report: Report): boolean {
   return report.findings.some(
     (f) => f.kind === 'missing-permission' && f.new === true && !f.ignored && !f.removed,
   );
+}
+
+/** Whether an ignore rule hides excess the change adds (the comment says so: "… new ignored"). */
+function hidesNew(report: Report): boolean {
+  return report.findings.some((f) => f.new === true && !!f.ignored && !f.removed && isExcess(f));
 }
 
 /** The drift tracking issue (drift mode): opened, updated or closed. */
