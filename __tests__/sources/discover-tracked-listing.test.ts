@@ -43,6 +43,7 @@ const FILES: Record<string, string> = {
   'other/terraform.tfvars': 'x = 1\n',
   'pol*/a_override.tf': '# a name with a glob character\n',
   'policy/b_override.tf': '# what pol* would match as a pattern\n',
+  'plain/p.json': '{}\n',
 };
 const UNTRACKED = ['infra/local_override.tf'];
 
@@ -73,6 +74,11 @@ describe('the tracked files listed', () => {
     expect(listings).toEqual([['infra/iam_override.tf', 'infra/main.tf']]);
   });
 
+  it('nothing under the audited paths that the .gitignore matches: git is not asked', () => {
+    expect(found(root, ['plain', 'infra/main.tf'])).toEqual(['infra/main.tf', 'plain/p.json']);
+    expect(listings).toEqual([]);
+  });
+
   it('an absolute path, a file and a name with `*` (literally) are each listed alone', () => {
     expect(found(root, [join(root, 'infra'), 'other/terraform.tfvars', 'pol*'])).toEqual([
       'infra/iam_override.tf',
@@ -86,8 +92,8 @@ describe('the tracked files listed', () => {
   });
 
   it('the root itself lists them all; from a subdirectory as the root, what is under it', () => {
-    expect(found(root, ['.'])).toHaveLength(6);
-    expect(listings[0]).toHaveLength(7); // (and .gitignore)
+    expect(found(root, ['.'])).toHaveLength(7);
+    expect(listings[0]).toHaveLength(8); // (and .gitignore)
     listings.length = 0;
     writeFileSync(join(root, 'infra/.gitignore'), '*_override.tf\n');
     try {

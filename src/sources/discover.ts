@@ -163,13 +163,14 @@ export function discover(root: string, paths: string[]): DiscoverResult {
   const skipped: DiscoverResult['skipped'] = [];
   const notes: string[] = [];
   const ignores = gitignore(root, notes);
-  // (only asked for when the .gitignore ignores something, and only under the paths audited)
   const asked = paths.length ? paths : ['.'];
-  const { tracked, why: untracked } = ignores.length ? trackedFiles(root, pathspecs(root, asked)) : {};
+  // (asked for once the .gitignore matches a path of the walk, and only under the paths audited)
+  let listed: ReturnType<typeof trackedFiles> | undefined;
   let droppedTracked = false;
   /** Whether the .gitignore leaves out this path (a directory, or a file under `inIgnored`). */
   const leftOut = (rel: string, dir: boolean, inIgnored: boolean): boolean => {
     if (!inIgnored && !ignored(ignores, rel)) return false;
+    const { tracked } = (listed ??= trackedFiles(root, pathspecs(root, asked)));
     if (tracked) return !(dir ? tracked.dirs : tracked.files).has(rel);
     droppedTracked = true;
     return true;
@@ -265,6 +266,7 @@ export function discover(root: string, paths: string[]): DiscoverResult {
       }
     }
   }
+  const untracked = listed?.why;
   if (droppedTracked && untracked)
     notes.push(
       `The files git tracks could not be listed (${untracked}): every file the .gitignore matches was skipped, tracked or not.`,
