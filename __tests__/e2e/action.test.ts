@@ -1346,6 +1346,21 @@ describe('the bundled action (dist/index.js) end to end', () => {
     );
     expect(r.stdout).toContain(`comparing with their merge base ${repo.base}`);
 
+    // The base commit fetched too, shallow (a review: git had the base, not their merge base, and
+    // main's later changes were the pull request's): GitHub's merge base all the same.
+    const both = join(tmp, 'both');
+    git(tmp, 'clone', '-q', '--depth', '1', `file://${repo.dir}`, both);
+    git(both, 'fetch', '-q', '--depth', '1', 'origin', moved);
+    gh.reset();
+    const fetched = await run({ ...repo, dir: both }, { baseSha: moved, pullFiles: files });
+    expect(fetched.outputs).toMatchObject({ 'new-excess-count': '1', 'excess-count': '2' });
+    expect(removedOf(fetched)).toEqual([]);
+    expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toContain(
+      `GET /repos/o/r/compare/${moved}...${repo.head}`,
+    );
+    expect(fetched.stdout).toContain(`comparing with their merge base ${repo.base}`);
+    expect(fetched.stdout).not.toContain('::warning::');
+
     // Not known (GitHub has no such commit): read at the base, and said.
     gh.mergeBases.clear();
     const unknown = await run({ ...repo, dir: shallow }, { baseSha: moved, pullFiles: files });
@@ -1407,5 +1422,53 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const push = await run(repo, { event: 'push' });
     expect(push.stdout).not.toContain('Nothing of pull request');
     expect(push.outputs['findings-file']).toBeDefined();
+  });
+
+  // (a review: with the base checked out, a work tree git would not read (another user's, a
+  // `container:` job) or no `.git` (actions/checkout's download without git) was taken to be the
+  // head: "0 new", a pass, and an info line)
+  it('pull_request_target, a checkout git cannot read: the step fails, saying why and how; pull_request: a warning', async () => {
+    const repo = makeRepo(tmp);
+    git(repo.dir, 'checkout', '-q', '--detach', repo.base);
+    // (git's switch for its own tests: the work tree is taken to be another user's; no
+    // safe.directory of this machine's configuration)
+    const gitconfig = join(tmp, 'gitconfig');
+    writeFileSync(gitconfig, '');
+    const env = {
+      GIT_TEST_ASSUME_DIFFERENT_OWNER: '1',
+      GIT_CONFIG_GLOBAL: gitconfig,
+      GIT_CONFIG_NOSYSTEM: '1',
+    };
+    const dubious = await run(repo, { event: 'pull_request_target', env });
+    expect(dubious.code).toBe(1);
+    expect(dubious.outputs.result).toBe('fail');
+    expect(dubious.outputs['findings-file']).toBeUndefined();
+    expect(dubious.stdout).toMatch(
+      /::error::Nothing of pull request #7 was audited: which commit is checked out could not be confirmed, as git refuses to read the work tree, which another user owns \(git's "dubious ownership"/,
+    );
+    expect(dubious.stdout).toContain('safe.directory "$GITHUB_WORKSPACE"');
+    expect(dubious.stdout).toContain('ref: ${{ github.event.pull_request.head.sha }}');
+    // (git's message names the runner's paths: never quoted)
+    expect(`${dubious.stdout}${dubious.summary}${JSON.stringify(gh.comments)}`).not.toContain(repo.dir);
+    expect(dubious.summary).toContain('❌ **Nothing of this pull request was audited.**');
+    expect(ourComments()).toHaveLength(1);
+
+    // pull_request (its default checkout is the merge commit): audited, with a warning.
+    const warned = await run(repo, { event: 'pull_request', env });
+    expect(warned.stdout).toMatch(
+      /::warning::Which commit is checked out could not be confirmed, as git refuses/,
+    );
+    expect(warned.outputs['findings-file']).toBeDefined();
+
+    // No `.git` (actions/checkout without git on the runner): the same.
+    const files = pullFiles(repo);
+    rmSync(join(repo.dir, '.git'), { recursive: true, force: true });
+    const nogit = await run(repo, { event: 'pull_request_target', pullFiles: files });
+    expect(nogit.code).toBe(1);
+    expect(nogit.outputs['findings-file']).toBeUndefined();
+    expect(nogit.stdout).toMatch(
+      /::error::Nothing of pull request #7 was audited: which commit is checked out could not be confirmed, as the workspace is not a git repository/,
+    );
+    expect(nogit.stdout).not.toContain(repo.dir);
   });
 });

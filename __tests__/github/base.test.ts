@@ -376,19 +376,65 @@ describe('without the base commit (actions/checkout fetch-depth 1; a review: a `
       const literal = makeBaseReader({ root: d, ref: tip });
       expect(await literal('iam/p.json')).toBe('{"v": "main later"}\n');
       expect(await literal.deleted!()).toEqual(['iam/other.json']);
-      // The base in the checkout but not its history (a shallow fetch): the base, and a warning.
+      // The base in the checkout but not their merge base (the head and the base each fetched
+      // shallow; a review: main's later changes were the pull request's): GitHub's merge base,
+      // read through the contents API (git does not have it), renames and deletions from the
+      // pull request's files list.
       const shallow = join(d, 'shallow');
       git(d, 'clone', '-q', '--depth', '1', '--branch', 'pr', `file://${d}`, shallow);
       git(shallow, 'fetch', '-q', '--depth', '1', 'origin', tip);
+      const head = git(shallow, 'rev-parse', 'HEAD');
+      gh.mergeBases.set(`${tip}...${head}`, point);
+      gh.files.set(`${point}:iam/p.json`, '{"v": "branch point"}\n');
+      gh.pullFiles.set(8, [{ filename: 'iam/new.json', status: 'added' }]);
+      const asked: [string, string][] = [];
+      const octokit = getOctokit('t', { baseUrl: gh.url });
+      const viaApi = makeBaseReader({
+        root: shallow,
+        ref: tip,
+        mergeBase: true,
+        octokit,
+        owner: 'o',
+        repo: 'r',
+        pull: 8,
+        onNote: (n, level) => asked.push([level, n]),
+      });
+      expect(await viaApi('iam/p.json')).toBe('{"v": "branch point"}\n');
+      expect(await viaApi.deleted!()).toEqual([]);
+      expect(asked).toEqual([['info', expect.stringContaining(`comparing with their merge base ${point}`)]]);
+      // GitHub's merge base is a commit git has (a deeper fetch of the head), though git cannot
+      // tell it is theirs (the base's history is cut): read from git.
+      git(shallow, 'fetch', '-q', '--depth', '2', 'origin', 'pr');
+      const deeper = makeBaseReader({
+        root: shallow,
+        ref: tip,
+        mergeBase: true,
+        octokit,
+        owner: 'o',
+        repo: 'r',
+      });
+      gh.files.delete(`${point}:iam/p.json`);
+      expect(await deeper('iam/p.json')).toBe('{"v": "branch point"}\n');
+      // GitHub cannot tell either (no client here): the base, and a warning.
+      const cutDir = join(d, 'cut');
+      git(d, 'clone', '-q', '--depth', '1', '--branch', 'pr', `file://${d}`, cutDir);
+      git(cutDir, 'fetch', '-q', '--depth', '1', 'origin', tip);
       const warned: [string, string][] = [];
       const cut = makeBaseReader({
-        root: shallow,
+        root: cutDir,
         ref: tip,
         mergeBase: true,
         onNote: (n, level) => warned.push([level, n]),
       });
       expect(await cut('iam/p.json')).toBe('{"v": "main later"}\n');
-      expect(warned).toEqual([['warning', expect.stringContaining('No merge base of the base')]]);
+      expect(warned).toEqual([
+        [
+          'warning',
+          expect.stringContaining(
+            `The merge base of the base ${tip} and the checkout is not known (none in the history fetched, a shallow fetch, and no token to ask GitHub)`,
+          ),
+        ],
+      ]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

@@ -82,9 +82,9 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   const cache = new Map<string, Promise<string | undefined>>();
   const note = (text: string, level: 'info' | 'warning' = 'info') => options.onNote?.(text, level);
 
-  const gitHasCommit = async (): Promise<boolean> => {
+  const gitHasCommit = async (commit: string): Promise<boolean> => {
     try {
-      await run('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: root });
+      await run('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: root });
       return true;
     } catch {
       return false;
@@ -99,9 +99,16 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   }
   let source: Promise<Source> | undefined;
   const resolveSource = async (): Promise<Source> => {
-    const git = await gitHasCommit();
+    const git = await gitHasCommit(ref);
     if (!options.mergeBase) return { git, at: ref };
-    return { git, at: git ? await gitMergeBase() : await apiMergeBase() };
+    if (!git) return { git, at: await apiMergeBase(false) };
+    const merged = await gitMergeBase();
+    if (merged !== undefined) return { git, at: merged };
+    // The base commit, but no merge base in the history fetched (the head and the base each
+    // fetched shallow): GitHub's, read from git if it has that commit, else from the contents API.
+    // (read at the base tip, main's later changes were the pull request's: a review)
+    const at = await apiMergeBase(true);
+    return { git: at === ref || (await gitHasCommit(at)), at };
   };
   const from = () => (source ??= resolveSource());
   const baseAt = async () => (await from()).at;
@@ -110,7 +117,8 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
       `The base branch moved on after this pull request branched from it: comparing with their merge base ${at} (of the base ${ref} and the checkout), as GitHub's diff does.`,
     );
 
-  const gitMergeBase = async (): Promise<string> => {
+  /** The merge base from git; undefined when the history fetched has none (a shallow fetch). */
+  const gitMergeBase = async (): Promise<string | undefined> => {
     try {
       const [{ stdout: base }, { stdout: merged }] = await Promise.all([
         run('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }),
@@ -122,25 +130,23 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
         return at;
       }
     } catch {
-      // (no common commit in the history fetched: below)
+      // (no common commit in the history fetched)
     }
-    note(
-      `No merge base of the base ${ref} and the checkout in the history fetched (a shallow fetch?): comparing with ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`,
-      'warning',
-    );
-    return ref;
+    return undefined;
   };
 
-  // Without the base commit (a shallow checkout): GitHub's merge commit has the base as its first
-  // parent (the merge base is the base); otherwise the compare API's `merge_base_commit`.
-  const apiMergeBase = async (): Promise<string> => {
+  // Without the base commit or without their merge base (a shallow checkout): GitHub's merge
+  // commit has the base as its first parent (the merge base is the base); otherwise the compare
+  // API's `merge_base_commit`. `fetched`: git has the base commit, not the merge base.
+  const apiMergeBase = async (fetched: boolean): Promise<string> => {
     const head = await checkoutCommit(root);
     const base = ref.toLowerCase();
     if (head && (head.sha === base || head.parents.includes(base))) return ref;
     const { octokit, owner, repo } = options;
     const unknown = (why: string) => {
+      const known = fetched ? `none in the history fetched, a shallow fetch, and ${why}` : why;
       note(
-        `The merge base of the base ${ref} and the checkout is not known (${why}): the base's files are read at ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`,
+        `The merge base of the base ${ref} and the checkout is not known (${known}): the base's files are read at ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`,
         'warning',
       );
       return ref;

@@ -26,6 +26,8 @@ export interface PullRequest {
 
 export interface RunContext {
   mode: EffectiveMode;
+  /** The event that started the run (`pull_request`, `pull_request_target`, `schedule`…). */
+  event?: string;
   owner: string;
   repo: string;
   octokit?: Octokit;
@@ -47,7 +49,7 @@ export function runContext(inputs: Inputs): RunContext {
     !!pr &&
     (pr.head?.repo?.fork === true ||
       (!!pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name));
-  return { mode, owner, repo, octokit, pr, isFork };
+  return { mode, event: ctx.eventName, owner, repo, octokit, pr, isFork };
 }
 
 /** Values registered as secrets: also cut out of every message built from an error (defence in depth: the runner masks them in the log, not in a summary, a comment or an output). */

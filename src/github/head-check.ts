@@ -6,10 +6,14 @@
 // `pull_request` default), one git knows to descend from it, or the event's `merge_commit_sha`;
 // otherwise nothing is audited and the step fails, saying how to check out the head. Not asked:
 // other events (push, schedule: no pull request), the fork recipe's `report` (it audits nothing
-// here), an event that names no head commit, and a checkout git cannot tell (no work tree).
+// here) and an event that names no head commit. A checkout git cannot tell (another user's work
+// tree, git's "dubious ownership" in a `container:` job; no `.git`, actions/checkout's download
+// without git) fails a `pull_request_target` run too, whose default checkout is the base: taken to
+// be the head, it passed with "0 new" (a review); in other pull-request runs (`pull_request`,
+// whose default is the merge commit) it is a warning.
 import * as core from '@actions/core';
 import { commentMarker } from '../report/markdown.js';
-import { checkoutCommit, isAncestor, isSha } from './checkout.js';
+import { isAncestor, isSha, readCheckout, type UnknownCheckout } from './checkout.js';
 import { upsertComment } from './comment.js';
 import { attempt, forbiddenHint, type RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
@@ -25,26 +29,45 @@ export const CHECKOUT_HINT =
 
 const short = (sha: string) => sha.slice(0, 12);
 
+/** Why git cannot tell which commit is checked out, and the fix (git's message is never quoted: it names the runner's paths). */
+const UNKNOWN_WHY: Record<UnknownCheckout, string> = {
+  'dubious-ownership':
+    'git refuses to read the work tree, which another user owns (git\'s "dubious ownership", as in a ' +
+    '`container:` job): run `git config --global --add safe.directory "$GITHUB_WORKSPACE"` before this step',
+  'no-repository':
+    'the workspace is not a git repository (actions/checkout downloads the files alone, without ' +
+    '`.git`, when git 2.18 or later is not on the runner): install git before actions/checkout',
+  'no-git': 'git is not installed: install it before this step',
+  'no-commit': 'no commit is checked out',
+  failed: 'git could not read the repository',
+};
+
 /**
  * Why the checkout is not the pull request (the message), or undefined when it is, or when this
- * run does not audit a pull request's files or git cannot tell.
+ * run does not audit a pull request's files, or (not `pull_request_target`, a warning) when git
+ * cannot tell.
  */
 export async function notThePullRequest(
   root: string,
   inputs: Pick<Inputs, 'report'>,
-  context: Pick<RunContext, 'mode' | 'pr'>,
+  context: Pick<RunContext, 'mode' | 'pr' | 'event'>,
 ): Promise<string | undefined> {
   const { mode, pr } = context;
   if (mode !== 'pull-request' || inputs.report || !pr) return undefined;
   const head = String(pr.head?.sha ?? '').toLowerCase();
   if (!isSha(head)) return undefined;
-  const checkout = await checkoutCommit(root);
-  if (!checkout) {
-    log.info(
-      "Which commit is checked out is not known (git cannot tell): it is taken to be the pull request's head.",
+  const read = await readCheckout(root);
+  if ('unknown' in read) {
+    const why = UNKNOWN_WHY[read.unknown];
+    // (pull_request_target's default checkout is the base: taken to be the head, a pass of "0 new")
+    if (context.event === 'pull_request_target')
+      return `Nothing of pull request #${pr.number} was audited: which commit is checked out could not be confirmed, as ${why}. A \`pull_request_target\` workflow checks out the base branch unless told otherwise, so a change the pull request makes might not be seen. ${CHECKOUT_HINT}`;
+    log.warning(
+      `Which commit is checked out could not be confirmed, as ${why}. It is taken to be pull request #${pr.number}'s head (actions/checkout's default); if it is not, the pull request's changes were not audited.`,
     );
     return undefined;
   }
+  const checkout = read.commit;
   const merge = String(pr.merge_commit_sha ?? '').toLowerCase();
   if (checkout.sha === head || checkout.parents.includes(head) || (isSha(merge) && checkout.sha === merge))
     return undefined;
