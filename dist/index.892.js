@@ -7132,17 +7132,41 @@ function ignored(globs, rel) {
     return globs.some((g) => g.matches(rel));
 }
 /**
- * What git tracks under `root` (`git ls-files -z`, run there: paths relative to it), for the
- * .gitignore to leave alone: git never ignores a tracked file, and Terraform reads
- * `*_override.tf` and `terraform.tfvars` that GitHub's Terraform .gitignore lists. Undefined when
- * git is not installed or the root is not in a work tree (the .gitignore then applies to every
- * file, as before); `why` says why else it could not be listed.
+ * The audited paths inside the root, relative to it with `/` separators (`.` for the root itself),
+ * for `git ls-files` to list the files under them only (a repository's million tracked paths took
+ * 3 seconds and 300 MB for one file audited, and over the cap none were known). Paths outside the
+ * root are left out: git refuses one outside the work tree, and the root's .gitignore does not
+ * name them.
  */
-function trackedFiles(root) {
+function pathspecs(root, paths) {
+    const specs = new Set();
+    for (const p of paths) {
+        const rel = (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p));
+        if (rel === '')
+            specs.add('.');
+        else if (rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !(0,external_node_path_.isAbsolute)(rel))
+            specs.add(toPosix(rel));
+    }
+    return [...specs];
+}
+/**
+ * What git tracks under the audited paths `specs` (pathspecs relative to `root`, from
+ * `pathspecs`), for the .gitignore to leave alone: git never ignores a tracked file, and
+ * Terraform reads `*_override.tf` and `terraform.tfvars` that GitHub's Terraform .gitignore lists.
+ * `git ls-files -z` runs in the root (paths relative to it), taking the paths literally (a name
+ * with `*` or a leading `:` is a name). Undefined when git is not installed or the root is not in
+ * a work tree (the .gitignore then applies to every file, as before); `why` says why else it
+ * could not be listed.
+ */
+function trackedFiles(root, specs) {
+    // (no path inside the root: nothing of the root's .gitignore's to leave alone)
+    if (specs.length === 0)
+        return { tracked: { files: new Set(), dirs: new Set() } };
     let stdout;
     try {
         // (synchronous, as the walk is: an argument array, never a shell; its standard error kept)
-        stdout = (0,external_node_child_process_.execFileSync)('git', ['ls-files', '-z', '--cached', '--'], {
+        const args = ['--literal-pathspecs', 'ls-files', '-z', '--cached', '--', ...specs];
+        stdout = (0,external_node_child_process_.execFileSync)('git', args, {
             cwd: root,
             encoding: 'utf8',
             maxBuffer: MAX_TRACKED_BYTES,
@@ -7192,13 +7216,15 @@ function discover(root, paths) {
     const skipped = [];
     const notes = [];
     const ignores = gitignore(root, notes);
-    // (only asked for when the .gitignore ignores something)
-    const { tracked, why: untracked } = ignores.length ? trackedFiles(root) : {};
+    const asked = paths.length ? paths : ['.'];
+    // (asked for once the .gitignore matches a path of the walk, and only under the paths audited)
+    let listed;
     let droppedTracked = false;
     /** Whether the .gitignore leaves out this path (a directory, or a file under `inIgnored`). */
     const leftOut = (rel, dir, inIgnored) => {
         if (!inIgnored && !ignored(ignores, rel))
             return false;
+        const { tracked } = (listed ??= trackedFiles(root, pathspecs(root, asked)));
         if (tracked)
             return !(dir ? tracked.dirs : tracked.files).has(rel);
         droppedTracked = true;
@@ -7218,7 +7244,7 @@ function discover(root, paths) {
         seen.add(rel);
         skipped.push({ path: rel, reason });
     };
-    for (const p of paths.length ? paths : ['.']) {
+    for (const p of asked) {
         // Absolute paths are taken as they are; relative ones from the root.
         const abs = (0,external_node_path_.resolve)(root, p);
         let st;
@@ -7304,6 +7330,7 @@ function discover(root, paths) {
             }
         }
     }
+    const untracked = listed?.why;
     if (droppedTracked && untracked)
         notes.push(`The files git tracks could not be listed (${untracked}): every file the .gitignore matches was skipped, tracked or not.`);
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -31958,8 +31985,24 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function isSha(s) {
     return SHA.test(s);
 }
-/** The checked-out commit of the work tree `root` is in; undefined when git cannot tell (no git, not a work tree). */
-async function checkoutCommit(root) {
+/** How git failed, from its exit and standard error (never quoted: it names absolute paths). */
+function whyUnknown(err) {
+    const e = err;
+    if (e.code === 'ENOENT')
+        return 'no-git';
+    const stderr = String(e.stderr ?? '');
+    // (git 2.35.2 to 2.36 said "unsafe repository ('…' is owned by someone else)")
+    if (/dubious ownership|unsafe repository|owned by someone else/i.test(stderr))
+        return 'dubious-ownership';
+    if (/not a git repository/i.test(stderr))
+        return 'no-repository';
+    // (`--verify --quiet` of an unborn HEAD: exit status 1, nothing said)
+    if (e.code === 1 && !stderr.trim())
+        return 'no-commit';
+    return 'failed';
+}
+/** The checked-out commit of the work tree `root` is in, or why git cannot tell. */
+async function readCheckout(root) {
     try {
         const { stdout: sha } = await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
             cwd: root,
@@ -31967,7 +32010,7 @@ async function checkoutCommit(root) {
         });
         const head = sha.trim().toLowerCase();
         if (!isSha(head))
-            return undefined;
+            return { unknown: 'failed' };
         const { stdout: text } = await run('git', ['cat-file', 'commit', head], {
             cwd: root,
             encoding: 'utf8',
@@ -31980,11 +32023,16 @@ async function checkoutCommit(root) {
             .filter((l) => l.startsWith('parent '))
             .map((l) => l.slice('parent '.length).trim().toLowerCase())
             .filter(isSha);
-        return { sha: head, parents };
+        return { commit: { sha: head, parents } };
     }
-    catch {
-        return undefined;
+    catch (err) {
+        return { unknown: whyUnknown(err) };
     }
+}
+/** The checked-out commit of the work tree `root` is in; undefined when git cannot tell (no git, not a work tree). */
+async function checkoutCommit(root) {
+    const read = await readCheckout(root);
+    return 'commit' in read ? read.commit : undefined;
 }
 /** Whether `ancestor` is `commit` or one of its ancestors, when git has both; undefined when it cannot tell. */
 async function isAncestor(root, ancestor, commit) {
@@ -32245,9 +32293,9 @@ function makeBaseReader(options) {
     const maxBuffer = options.maxBytes ?? 64 * 1024 * 1024;
     const cache = new Map();
     const note = (text, level = 'info') => options.onNote?.(text, level);
-    const gitHasCommit = async () => {
+    const gitHasCommit = async (commit) => {
         try {
-            await base_run('git', ['cat-file', '-e', `${ref}^{commit}`], { cwd: root });
+            await base_run('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: root });
             return true;
         }
         catch {
@@ -32256,14 +32304,24 @@ function makeBaseReader(options) {
     };
     let source;
     const resolveSource = async () => {
-        const git = await gitHasCommit();
+        const git = await gitHasCommit(ref);
         if (!options.mergeBase)
             return { git, at: ref };
-        return { git, at: git ? await gitMergeBase() : await apiMergeBase() };
+        if (!git)
+            return { git, at: await apiMergeBase(false) };
+        const merged = await gitMergeBase();
+        if (merged !== undefined)
+            return { git, at: merged };
+        // The base commit, but no merge base in the history fetched (the head and the base each
+        // fetched shallow): GitHub's, read from git if it has that commit, else from the contents API.
+        // (read at the base tip, main's later changes were the pull request's: a review)
+        const at = await apiMergeBase(true);
+        return { git: at === ref || (await gitHasCommit(at)), at };
     };
     const from = () => (source ??= resolveSource());
     const baseAt = async () => (await from()).at;
     const moved = (at) => note(`The base branch moved on after this pull request branched from it: comparing with their merge base ${at} (of the base ${ref} and the checkout), as GitHub's diff does.`);
+    /** The merge base from git; undefined when the history fetched has none (a shallow fetch). */
     const gitMergeBase = async () => {
         try {
             const [{ stdout: base }, { stdout: merged }] = await Promise.all([
@@ -32278,21 +32336,22 @@ function makeBaseReader(options) {
             }
         }
         catch {
-            // (no common commit in the history fetched: below)
+            // (no common commit in the history fetched)
         }
-        note(`No merge base of the base ${ref} and the checkout in the history fetched (a shallow fetch?): comparing with ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`, 'warning');
-        return ref;
+        return undefined;
     };
-    // Without the base commit (a shallow checkout): GitHub's merge commit has the base as its first
-    // parent (the merge base is the base); otherwise the compare API's `merge_base_commit`.
-    const apiMergeBase = async () => {
+    // Without the base commit or without their merge base (a shallow checkout): GitHub's merge
+    // commit has the base as its first parent (the merge base is the base); otherwise the compare
+    // API's `merge_base_commit`. `fetched`: git has the base commit, not the merge base.
+    const apiMergeBase = async (fetched) => {
         const head = await checkoutCommit(root);
         const base = ref.toLowerCase();
         if (head && (head.sha === base || head.parents.includes(base)))
             return ref;
         const { octokit, owner, repo } = options;
         const unknown = (why) => {
-            note(`The merge base of the base ${ref} and the checkout is not known (${why}): the base's files are read at ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`, 'warning');
+            const known = fetched ? `none in the history fetched, a shallow fetch, and ${why}` : why;
+            note(`The merge base of the base ${ref} and the checkout is not known (${known}): the base's files are read at ${ref}, so if its branch moved on after the pull request branched, those changes count as the pull request's. Check out with \`fetch-depth: 0\`.`, 'warning');
             return ref;
         };
         if (!head)
@@ -32556,7 +32615,7 @@ function runContext(inputs) {
     const isFork = !!pr &&
         (pr.head?.repo?.fork === true ||
             (!!pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name));
-    return { mode, owner, repo, octokit, pr, isFork };
+    return { mode, event: ctx.eventName, owner, repo, octokit, pr, isFork };
 }
 /** Values registered as secrets: also cut out of every message built from an error (defence in depth: the runner masks them in the log, not in a summary, a comment or an output). */
 const secrets = new Set();
@@ -33745,7 +33804,11 @@ async function upsertComment(octokit, target, body, options) {
 // `pull_request` default), one git knows to descend from it, or the event's `merge_commit_sha`;
 // otherwise nothing is audited and the step fails, saying how to check out the head. Not asked:
 // other events (push, schedule: no pull request), the fork recipe's `report` (it audits nothing
-// here), an event that names no head commit, and a checkout git cannot tell (no work tree).
+// here) and an event that names no head commit. A checkout git cannot tell (another user's work
+// tree, git's "dubious ownership" in a `container:` job; no `.git`, actions/checkout's download
+// without git) fails a `pull_request_target` run too, whose default checkout is the base: taken to
+// be the head, it passed with "0 new" (a review); in other pull-request runs (`pull_request`,
+// whose default is the merge commit) it is a warning.
 
 
 
@@ -33759,9 +33822,20 @@ const CHECKOUT_HINT = "Check out the pull request's head: in a `pull_request` wo
     'in a `pull_request` workflow and comment from a `workflow_run` one (the README\'s "Pull ' +
     'requests from forks").';
 const head_check_short = (sha) => sha.slice(0, 12);
+/** Why git cannot tell which commit is checked out, and the fix (git's message is never quoted: it names the runner's paths). */
+const UNKNOWN_WHY = {
+    'dubious-ownership': 'git refuses to read the work tree, which another user owns (git\'s "dubious ownership", as in a ' +
+        '`container:` job): run `git config --global --add safe.directory "$GITHUB_WORKSPACE"` before this step',
+    'no-repository': 'the workspace is not a git repository (actions/checkout downloads the files alone, without ' +
+        '`.git`, when git 2.18 or later is not on the runner): install git before actions/checkout',
+    'no-git': 'git is not installed: install it before this step',
+    'no-commit': 'no commit is checked out',
+    failed: 'git could not read the repository',
+};
 /**
  * Why the checkout is not the pull request (the message), or undefined when it is, or when this
- * run does not audit a pull request's files or git cannot tell.
+ * run does not audit a pull request's files, or (not `pull_request_target`, a warning) when git
+ * cannot tell.
  */
 async function notThePullRequest(root, inputs, context) {
     const { mode, pr } = context;
@@ -33770,11 +33844,16 @@ async function notThePullRequest(root, inputs, context) {
     const head = String(pr.head?.sha ?? '').toLowerCase();
     if (!isSha(head))
         return undefined;
-    const checkout = await checkoutCommit(root);
-    if (!checkout) {
-        log.log.info("Which commit is checked out is not known (git cannot tell): it is taken to be the pull request's head.");
+    const read = await readCheckout(root);
+    if ('unknown' in read) {
+        const why = UNKNOWN_WHY[read.unknown];
+        // (pull_request_target's default checkout is the base: taken to be the head, a pass of "0 new")
+        if (context.event === 'pull_request_target')
+            return `Nothing of pull request #${pr.number} was audited: which commit is checked out could not be confirmed, as ${why}. A \`pull_request_target\` workflow checks out the base branch unless told otherwise, so a change the pull request makes might not be seen. ${CHECKOUT_HINT}`;
+        log.log.warning(`Which commit is checked out could not be confirmed, as ${why}. It is taken to be pull request #${pr.number}'s head (actions/checkout's default); if it is not, the pull request's changes were not audited.`);
         return undefined;
     }
+    const checkout = read.commit;
     const merge = String(pr.merge_commit_sha ?? '').toLowerCase();
     if (checkout.sha === head || checkout.parents.includes(head) || (isSha(merge) && checkout.sha === merge))
         return undefined;
