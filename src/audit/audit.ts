@@ -1406,7 +1406,7 @@ function byFirst(a: [string, unknown], b: [string, unknown]): number {
 }
 
 /** A condition's canonical text ('' when none). */
-export function conditionKey(c: Condition | undefined): string {
+function conditionKey(c: Condition | undefined): string {
   if (c === undefined) return '';
   const ops = Object.keys(c).sort();
   if (ops.length === 0) return '';
