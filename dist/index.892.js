@@ -32464,9 +32464,9 @@ function makeBaseReader(options) {
         if (!octokit || !owner || !repo)
             return undefined;
         const path = (await (prefix ??= repoPrefix(root))) + rel;
-        const ref = await baseAt();
+        const at = await baseAt();
         try {
-            const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+            const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: at });
             if (Array.isArray(data) || data.type !== 'file')
                 return undefined;
             if ('content' in data && data.encoding === 'base64')
@@ -32476,7 +32476,7 @@ function makeBaseReader(options) {
                 owner,
                 repo,
                 path,
-                ref,
+                ref: at,
                 mediaType: { format: 'raw' },
             });
             return typeof raw.data === 'string' ? raw.data : undefined;
@@ -33795,124 +33795,707 @@ async function upsertComment(octokit, target, body, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/head-check.ts
-// Whether the checkout is the pull request at all. A `pull_request_target` workflow's checkout is
-// the base branch unless told otherwise (actions/checkout's default for that event): audited as if
-// it were the pull request, nothing the pull request changes is seen, and a required check passes
-// with "0 new" (a review). In pull-request mode the checked-out HEAD must be the pull request's
-// head commit, a commit that has it as a parent (GitHub's merge commit refs/pull/N/merge, the
-// `pull_request` default), one git knows to descend from it, or the event's `merge_commit_sha`;
-// otherwise nothing is audited and the step fails, saying how to check out the head. Not asked:
-// other events (push, schedule: no pull request), the fork recipe's `report` (it audits nothing
-// here) and an event that names no head commit. A checkout git cannot tell (another user's work
-// tree, git's "dubious ownership" in a `container:` job; no `.git`, actions/checkout's download
-// without git) fails a `pull_request_target` run too, whose default checkout is the base: taken to
-// be the head, it passed with "0 new" (a review); in other pull-request runs (`pull_request`,
-// whose default is the merge commit) it is a warning.
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/report/json-stream.ts
+// Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
+// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
+// schemaVersion 2 wrote long action sets as patterns (src/report/actions.ts), at 40,000 policies
+// the findings of `NotAction` statements, each listing some 20,000 actions, made over 512 MB of
+// JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid string length`; a
+// report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
+// member by member, and each value below them (one finding, one suggestion, one SARIF result) is
+// one JSON.stringify: the longest string ever made is one record, not the report.
 
 
-
-
-
-
-/** How to check out the pull request's head (the step's message, the summary, the comment). */
-const CHECKOUT_HINT = "Check out the pull request's head: in a `pull_request` workflow, actions/checkout's default " +
-    "(GitHub's merge commit) is; in a `pull_request_target` workflow, give actions/checkout " +
-    '`ref: ${{ github.event.pull_request.head.sha }}` with `persist-credentials: false`, or audit ' +
-    'in a `pull_request` workflow and comment from a `workflow_run` one (the README\'s "Pull ' +
-    'requests from forks").';
-const head_check_short = (sha) => sha.slice(0, 12);
-/** Why git cannot tell which commit is checked out, and the fix (git's message is never quoted: it names the runner's paths). */
-const UNKNOWN_WHY = {
-    'dubious-ownership': 'git refuses to read the work tree, which another user owns (git\'s "dubious ownership", as in a ' +
-        '`container:` job): run `git config --global --add safe.directory "$GITHUB_WORKSPACE"` before this step',
-    'no-repository': 'the workspace is not a git repository (actions/checkout downloads the files alone, without ' +
-        '`.git`, when git 2.18 or later is not on the runner): install git before actions/checkout',
-    'no-git': 'git is not installed: install it before this step',
-    'no-commit': 'no commit is checked out',
-    failed: 'git could not read the repository',
+/**
+ * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
+ * bytes under V8's largest regular object (128 KB): a larger one is mapped from the system each time
+ * and unmapped when it dies, and a virtual machine charges each page on first touch (at 1 MB, the
+ * JSON report of 5,000 policies touched 60 MB of new pages).
+ */
+const DEFAULT_CHUNK_SIZE = 32 * 1024;
+const AS_IS = {
+    members: (record, type) => Object.keys(record).map((k) => [k, record[k], type]),
+    whole: (value) => value,
 };
-/**
- * Why the checkout is not the pull request (the message), or undefined when it is, or when this
- * run does not audit a pull request's files, or (not `pull_request_target`, a warning) when git
- * cannot tell.
- */
-async function notThePullRequest(root, inputs, context) {
-    const { mode, pr } = context;
-    if (mode !== 'pull-request' || inputs.report || !pr)
-        return undefined;
-    const head = String(pr.head?.sha ?? '').toLowerCase();
-    if (!isSha(head))
-        return undefined;
-    const read = await readCheckout(root);
-    if ('unknown' in read) {
-        const why = UNKNOWN_WHY[read.unknown];
-        // (pull_request_target's default checkout is the base: taken to be the head, a pass of "0 new")
-        if (context.event === 'pull_request_target')
-            return `Nothing of pull request #${pr.number} was audited: which commit is checked out could not be confirmed, as ${why}. A \`pull_request_target\` workflow checks out the base branch unless told otherwise, so a change the pull request makes might not be seen. ${CHECKOUT_HINT}`;
-        log.log.warning(`Which commit is checked out could not be confirmed, as ${why}. It is taken to be pull request #${pr.number}'s head (actions/checkout's default); if it is not, the pull request's changes were not audited.`);
-        return undefined;
-    }
-    const checkout = read.commit;
-    const merge = String(pr.merge_commit_sha ?? '').toLowerCase();
-    if (checkout.sha === head || checkout.parents.includes(head) || (isSha(merge) && checkout.sha === merge))
-        return undefined;
-    if ((await isAncestor(root, head, checkout.sha)) === true)
-        return undefined;
-    const base = String(pr.base?.sha ?? '').toLowerCase();
-    const what = checkout.sha === base
-        ? `its base commit ${head_check_short(base)} (a \`pull_request_target\` workflow checks out the base branch unless told otherwise)`
-        : `commit ${head_check_short(checkout.sha)}, neither its head ${head_check_short(head)} nor a merge of it`;
-    return `Nothing of pull request #${pr.number} was audited: the checkout is ${what}, so a change it makes could not be seen. ${CHECKOUT_HINT}`;
+/** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
+function walkable(value) {
+    if (value === null || typeof value !== 'object')
+        return false;
+    if (Array.isArray(value))
+        return true;
+    if (typeof value.toJSON === 'function')
+        return false;
+    return !(value instanceof Number || value instanceof String || value instanceof Boolean);
 }
 /**
- * The run that audited nothing: the message in the job summary and the pull request's comment
- * (unless `comment: off`), output `result: fail`, and the step failed with it (an error
- * annotation). Never a pass of a required check.
+ * JSON.stringify(value, null, 2) with each line after the first indented for `level` (undefined
+ * where JSON.stringify gives undefined). A value JSON.stringify writes the same inside an array
+ * (a plain object or array, a string, a number, a boolean, null) is written inside `level` arrays,
+ * which indents it in the same pass, and cut out; anything else is written alone, then indented.
  */
-async function publishNotAudited(message, inputs, context) {
-    const title = 'IAM baseline audit';
-    // (the message holds SHAs, a number and fixed text only)
-    const text = `❌ **Nothing of this pull request was audited.** ${message}`;
-    await attempt('write the job summary', async () => {
-        await core.summary.addRaw(`### ${title}\n\n${text}\n`, true).write();
+function stringifyAt(value, level) {
+    if (level === 0)
+        return JSON.stringify(value, null, 2);
+    const t = typeof value;
+    const wraps = value === null ||
+        t === 'string' ||
+        t === 'number' ||
+        t === 'boolean' ||
+        (t === 'object' && typeof value.toJSON !== 'function');
+    if (!wraps) {
+        const s = JSON.stringify(value, null, 2);
+        // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
+        return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
+    }
+    let wrapped = value;
+    for (let i = 0; i < level; i++)
+        wrapped = [wrapped];
+    const s = JSON.stringify(wrapped, null, 2);
+    // Opened: `[` and a line break indented one level more, per level; closed the other way round.
+    return s.slice(level * (level + 3), s.length - level * (level + 1));
+}
+/** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
+function* pieces(value, level, type, depth, shape) {
+    if (level >= depth || !walkable(value)) {
+        // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
+        yield stringifyAt(shape.whole(value, type), level) ?? 'null';
+        return;
+    }
+    const inner = `\n${'  '.repeat(level + 1)}`;
+    const close = `\n${'  '.repeat(level)}`;
+    if (Array.isArray(value)) {
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
+        for (let i = 0; i < value.length; i++) {
+            yield i === 0 ? `[${inner}` : `,${inner}`;
+            yield* pieces(value[i], level + 1, type, depth, shape);
+        }
+        yield `${close}]`;
+        return;
+    }
+    let first = true;
+    for (const [key, member, memberType] of shape.members(value, type)) {
+        if (!walkable(member) || level + 1 >= depth) {
+            // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
+            const s = stringifyAt(shape.whole(member, memberType), level + 1);
+            if (s === undefined)
+                continue;
+            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s}`;
+        }
+        else {
+            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
+            yield* pieces(member, level + 1, memberType, depth, shape);
+        }
+        first = false;
+    }
+    yield first ? '{}' : `${close}}`;
+}
+/**
+ * `JSON.stringify(value, null, 2) + '\n'` as UTF-8 chunks of `chunkSize` bytes (the last one
+ * shorter), made as they are consumed: the whole text is never in memory. Byte for byte the same.
+ */
+function* prettyJsonChunks(value, options) {
+    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
+    const shape = options.shape ?? AS_IS;
+    let buffered = [];
+    let length = 0;
+    let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
+    function* flush(last) {
+        const made = Buffer.from(buffered.join(''), 'utf8');
+        const bytes = rest.length > 0 ? Buffer.concat([rest, made]) : made;
+        buffered = [];
+        length = 0;
+        // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two
+        // chunks is whole again in the output.
+        let at = 0;
+        for (; bytes.length - at >= chunkSize; at += chunkSize)
+            yield bytes.subarray(at, at + chunkSize);
+        rest = bytes.subarray(at);
+        if (last && rest.length > 0)
+            yield rest;
+    }
+    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
+        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
+        buffered.push(piece);
+        length += piece.length;
+        if (length >= chunkSize)
+            yield* flush(false);
+    }
+    buffered.push('\n');
+    yield* flush(true);
+}
+/** Writes chunks to a file (created or truncated), one at a time. */
+function writeChunksToFile(path, chunks) {
+    const fd = (0,external_node_fs_.openSync)(path, 'w');
+    try {
+        for (const chunk of chunks) {
+            // writeSync may write less than it is given (a full disk, a pipe): write the rest.
+            for (let at = 0; at < chunk.length;)
+                at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/**
+ * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
+ * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
+ * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
+ */
+async function writeChunksToStream(stream, chunks) {
+    for (const chunk of chunks) {
+        if (stream.destroyed)
+            return;
+        if (!stream.write(chunk))
+            await drainedOrClosed(stream);
+    }
+}
+/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
+function drainedOrClosed(stream) {
+    if (stream.destroyed)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            stream.off('error', done);
+            resolve();
+        };
+        stream.on('drain', done);
+        stream.on('close', done);
+        stream.on('error', done);
     });
-    const { octokit, pr, owner, repo, isFork } = context;
-    if (inputs.comment !== 'off' && octokit && pr?.number && owner) {
-        const issueNumber = pr.number;
-        await attempt('comment on the pull request', async () => {
-            const body = `${commentMarker(inputs.commentKey)}\n### ${title}\n\n${text}\n`;
-            const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
-                mode: inputs.comment,
-                key: inputs.commentKey,
-            });
-            log.log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-            if (res.id !== undefined)
-                core.setOutput('comment-id', String(res.id));
-            if (res.url)
-                core.setOutput('comment-url', res.url);
-        }, forbiddenHint('comment', isFork));
-    }
-    core.setOutput('result', 'fail');
-    log.log.fail(message);
+}
+/**
+ * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
+ * results), each written whole; a result gives its finding's actions as the JSON report does, so
+ * the log grows as the JSON report does.
+ */
+function sarifChunks(log, options = {}) {
+    return prettyJsonChunks(log, { depth: 4, ...options });
 }
 
-;// CONCATENATED MODULE: ./src/report/verdict.ts
+;// CONCATENATED MODULE: ./src/report/json.ts
 
-const FAIL_ON = ['none', 'new', 'any'];
+
+const ORDER = {
+    report: [
+        'schemaVersion',
+        'tool',
+        'catalog',
+        'baselines',
+        'inputs',
+        'policies',
+        'findings',
+        'suggestions',
+        'summary',
+        'notes',
+    ],
+    tool: ['name', 'version'],
+    catalog: ['source', 'version'],
+    baseline: ['id', 'name', 'version', 'date', 'sets', 'remediation', 'sources'],
+    input: ['path', 'kind', 'status', 'reason', 'policies'],
+    policy: [
+        'id',
+        'path',
+        'line',
+        'address',
+        'kind',
+        'baseline',
+        'sets',
+        'features',
+        'status',
+        'reason',
+        'detection',
+    ],
+    detection: ['baseline', 'confidence', 'evidence'],
+    finding: [
+        'kind',
+        'severity',
+        'policy',
+        'statement',
+        'actions',
+        'actionSet',
+        'resources',
+        'set',
+        'feature',
+        'choice',
+        'remediation',
+        'baseline',
+        'new',
+        'removed',
+        'path',
+        'line',
+        'address',
+        'accessLevels',
+        'approximate',
+        'ignored',
+        'message',
+    ],
+    ignored: ['reason', 'expires'],
+    actionSet: ['patterns', 'except', 'count'],
+    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
+    diffOmitted: ['lines', 'bytes'],
+    summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
+};
+/** What each key of a record holds: the record type of its value (arrays: of their items). */
+const CHILD = {
+    report: {
+        tool: 'tool',
+        catalog: 'catalog',
+        baselines: 'baseline',
+        inputs: 'input',
+        policies: 'policy',
+        findings: 'finding',
+        suggestions: 'suggestion',
+        summary: 'summary',
+    },
+    policy: { detection: 'detection' },
+    finding: { ignored: 'ignored', actionSet: 'actionSet' },
+    suggestion: { minimal: 'verbatim', diffOmitted: 'diffOmitted' },
+};
+/** A record's keys in report order: those of its type first, in that order, then the others sorted. */
+function keysOf(record, type) {
+    if (type === 'verbatim')
+        return Object.keys(record);
+    const known = ORDER[type] ?? [];
+    return [
+        ...known.filter((k) => k in record),
+        ...Object.keys(record)
+            .filter((k) => !known.includes(k))
+            .sort(),
+    ];
+}
+const childType = (type, key) => type === 'verbatim' ? type : (CHILD[type]?.[key] ?? `${type}.${key}`);
+function ordered(value, type, catalog) {
+    if (Array.isArray(value))
+        return value.map((v) => ordered(v, type, catalog));
+    if (value === null || typeof value !== 'object' || type === 'verbatim')
+        return value;
+    let record = value;
+    // The compact forms (src/report/actions.ts), applied record by record as they are written.
+    if (type === 'finding' && catalog)
+        record = storedFinding(record, catalog);
+    else if (type === 'suggestion')
+        record = storedSuggestion(record);
+    const out = {};
+    for (const k of keysOf(record, type))
+        out[k] = ordered(record[k], childType(type, k), catalog);
+    return out;
+}
+/** The report as written: with its schema version and notes (empty when none). */
+function withNotes(report) {
+    requireSuggestions(report, 'a JSON');
+    return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
+}
+/** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */
+function renderJson(report) {
+    return `${JSON.stringify(ordered(withNotes(report), 'report', report.catalog), null, 2)}\n`;
+}
+/** The report order, applied record by record as the report is written. */
+function reportShape(catalog) {
+    return {
+        members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
+        whole: (value, type) => ordered(value, type, catalog),
+    };
+}
 /**
- * The result, from `fail-on` and the severity threshold only: findings at or above the
- * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
- * bucketFindings: those with `new === true`, those not compared (no base for their file), or
- * every finding when the audit had no base at all.
+ * The bytes of renderJson(report), in chunks made as they are written: the report itself is
+ * walked down to its arrays, and each record (a finding, a suggestion...) is one string, so a
+ * report larger than the longest string V8 allows (512 MB) is still written.
  */
-function decide(report, failOn, threshold) {
-    const b = bucketFindings(report.findings);
-    const excessCount = [...b.current, ...b.preexisting].filter(isExcess).length;
-    const newExcessCount = b.current.filter(isExcess).length;
-    const pool = failOn === 'none' ? [] : failOn === 'any' ? [...b.current, ...b.preexisting] : b.current;
-    const failing = pool.filter((f) => atLeast(f.severity, threshold));
-    return { excessCount, newExcessCount, failing, result: failing.length > 0 ? 'fail' : 'pass' };
+function jsonReportChunks(report, options = {}) {
+    return prettyJsonChunks(withNotes(report), {
+        depth: 2,
+        shape: reportShape(report.catalog),
+        type: 'report',
+        ...options,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/fingerprint.ts
+// A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
+// alert open, not duplicated, when the same finding comes back) and for matching base findings.
+// Pure: no I/O.
+
+
+/**
+ * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
+ * address, never the line), the statement, the sorted actions and resources, and the baseline set.
+ * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ * A finding read from a saved report made with another catalog, whose actions are only known as
+ * the report's patterns (`actionSet`), is identified by those patterns instead.
+ */
+function findingFingerprint(f) {
+    const identity = [
+        'v1',
+        f.kind,
+        f.path,
+        f.address ?? '',
+        f.statement ?? '',
+        f.actionSet && f.actions.length === 0
+            ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
+            : findingActionSet(f)
+                ? f.actions // a kept set's names: sorted by construction, made for this call only
+                : [...f.actions].sort(),
+        [...f.resources].sort(),
+        f.set ?? '',
+    ];
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+
+
+
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key of our partial fingerprint (versioned: a change of recipe changes the key). */
+const FINGERPRINT_KEY = 'iamBaselineAudit/v1';
+const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audit';
+function sarifLevel(s) {
+    return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
+}
+/** GitHub's scale: critical 9.0 and above, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
+const SECURITY_SEVERITY = {
+    critical: '9.5',
+    high: '8.0',
+    medium: '5.5',
+    low: '3.0',
+    info: '0.0',
+};
+/** A rule id: the kind and the severity, `excess-action/critical`. */
+function ruleId(kind, severity) {
+    return `${kind}/${severity}`;
+}
+function ruleName(kind, severity) {
+    return `${kind}-${severity}`.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase());
+}
+function rule(kind, severity) {
+    const info = KIND_INFO[kind];
+    const markdown = `**${info.title}** (${severity}): ${info.description}\n\n` +
+        `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
+        'list the actions, the statement and a suggested minimal policy.';
+    return {
+        id: ruleId(kind, severity),
+        name: ruleName(kind, severity),
+        shortDescription: { text: `${info.title} (${severity})` },
+        fullDescription: { text: info.description },
+        help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
+        defaultConfiguration: { level: severity === 'info' ? 'note' : sarifLevel(severity) },
+        properties: {
+            tags: ['security', 'aws', 'iam', 'least-privilege'],
+            precision: info.precision,
+            'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
+            'security-severity': SECURITY_SEVERITY[severity],
+        },
+    };
+}
+/**
+ * The uri of a file the report names. Report paths are relative to the audit's root with `/`
+ * separators already (src/sources/discover.ts: on Windows its separators become `/`; on POSIX a
+ * `\` is a character of a name, and a repository can commit `infra\prod\admin.json`), so each
+ * segment is percent-encoded as it is: a `\` becomes `%5C`, never a separator that would point the
+ * result at another file (`iam\..\src\main.ts.json` is one file at the root, not `src/main.ts.json`).
+ */
+function uriOf(path) {
+    const p = path.replace(/^(\.\/)+/, '');
+    if (!inRepository(p))
+        return OUTSIDE_URI;
+    return p
+        .split('/')
+        .map((seg) => encodeURIComponent(seg.replace(core_escape/* LONE_SURROGATE */.uG, '\uFFFD'))) // encodeURIComponent throws on them
+        .join('/');
+}
+/**
+ * Where a result whose path cannot name a file of the repository points (an absolute path, a `.`,
+ * `..` or empty segment, a drive letter: a path named outside the root on the command line, or a
+ * hand-made report). Encoding its dots would not do: `%2E%2E` is a `..` segment to a WHATWG URL
+ * parser. Code scanning needs a uri, so it is this fixed name, which no path of the report is
+ * made into; the path itself stays in the result's `properties.path`, made visible.
+ */
+const OUTSIDE_URI = 'outside-the-repository';
+function inRepository(path) {
+    return (path !== '' &&
+        !/^[A-Za-z]:/.test(path) &&
+        path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
+        !path.includes('\0'));
+}
+/** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
+function messageOf(f) {
+    const info = KIND_INFO[f.kind];
+    let base = (0,core_escape/* clipShown */.SM)(f.message, MAX_MESSAGE_SHOWN);
+    if (f.message.trim() === '') {
+        const s = shownActions(f);
+        const what = s.listed && s.count <= MAX_ACTIONS
+            ? s.patterns.join(', ')
+            : `${countShown(s)}: ${describeShown(s, String)}`;
+        base = `${info.title}: ${what}`;
+    }
+    return (0,core_escape/* escapeSarifText */.au)(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
+}
+function result(f, ruleIndex, catalog) {
+    const uri = uriOf(f.path);
+    const location = {
+        physicalLocation: {
+            artifactLocation: { uri },
+            region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
+        },
+    };
+    if (f.address)
+        location.logicalLocations = [{ fullyQualifiedName: (0,core_escape/* escapeSarifText */.au)(f.address), kind: 'resource' }];
+    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
+    // visible (the JSON report keeps every value whole and as written). The actions as the JSON
+    // report stores them: the list when short, else `actionSet` (src/report/actions.ts).
+    const stored = storedFinding(f, catalog);
+    const set = stored.actionSet;
+    const properties = {
+        severity: f.severity,
+        ...(uri === OUTSIDE_URI ? { path: (0,core_escape/* escapeTerminal */.en)(f.path) } : {}),
+        policy: (0,core_escape/* escapeTerminal */.en)(f.policy),
+        ...(set
+            ? {
+                actionSet: {
+                    patterns: set.patterns.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
+                    except: set.except.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
+                    count: set.count,
+                },
+            }
+            : { actions: f.actions.map((a) => (0,core_escape/* escapeTerminal */.en)(a)) }),
+        resources: f.resources.map((r) => (0,core_escape/* escapeTerminal */.en)(r)),
+    };
+    if (f.statement !== undefined)
+        properties.statement = (0,core_escape/* escapeTerminal */.en)(f.statement);
+    if (f.baseline)
+        properties.baseline = (0,core_escape/* escapeTerminal */.en)(f.baseline);
+    if (f.set)
+        properties.set = (0,core_escape/* escapeTerminal */.en)(f.set);
+    if (f.new !== undefined)
+        properties.new = f.new;
+    if (f.approximate)
+        properties.approximate = (0,core_escape/* escapeTerminal */.en)(f.approximate);
+    const out = {
+        ruleId: ruleId(f.kind, f.severity),
+        ruleIndex,
+        level: sarifLevel(f.severity),
+        message: { text: messageOf(f) },
+        locations: [location],
+        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+        properties,
+    };
+    if (f.ignored)
+        out.suppressions = [{ kind: 'external', justification: (0,core_escape/* escapeSarifText */.au)(f.ignored.reason) }];
+    return out;
+}
+function renderSarif(report, options = {}) {
+    const findings = report.findings
+        .filter((f) => !f.removed)
+        .map((f) => ({ f, fp: findingFingerprint(f) }))
+        .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
+        (a.f.line ?? 0) - (b.f.line ?? 0) ||
+        KIND_ORDER.indexOf(a.f.kind) - KIND_ORDER.indexOf(b.f.kind) ||
+        a.fp.localeCompare(b.fp));
+    const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
+    // The rules the results use, by kind then from the most severe.
+    const used = new Map();
+    for (const { f } of findings)
+        used.set(ruleId(f.kind, f.severity), { kind: f.kind, severity: f.severity });
+    const rules = [...used.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        severityRank(b.severity) - severityRank(a.severity));
+    const ruleIndex = new Map(rules.map((r, i) => [ruleId(r.kind, r.severity), i]));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: report.tool.name,
+                        version: report.tool.version,
+                        ...(version ? { semanticVersion: version } : {}),
+                        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
+                        rules: rules.map((r) => rule(r.kind, r.severity)),
+                    },
+                },
+                results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity)), report.catalog)),
+                properties: {
+                    catalog: report.catalog,
+                    // Data, but shown by some viewers: through the same escaping as the results' properties.
+                    baselines: report.baselines.map((b) => ({
+                        id: (0,core_escape/* escapeTerminal */.en)(b.id),
+                        version: b.version === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.version),
+                        date: b.date === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.date),
+                        sets: b.sets.map((x) => (0,core_escape/* escapeTerminal */.en)(x)),
+                    })),
+                },
+            },
+        ],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/annotations.ts
+// Workflow annotations for the most severe findings, within GitHub's per-step limits (10 errors,
+// 10 warnings and 10 notices are shown per step; the rest are dropped by GitHub, so we choose).
+// @actions/core escapes the workflow-command format itself (`%`, `\r`, `\n` in the message; also
+// `:` and `,` in properties such as file and title), so we only make control characters visible.
+
+
+
+const ANNOTATION_LIMIT = 10;
+function levelOf(f, preexistingAsNotice) {
+    // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
+    // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
+    if (f.new === false && preexistingAsNotice)
+        return 'notice';
+    const r = severityRank(f.severity);
+    return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+}
+/**
+ * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
+ * path and line; at most ANNOTATION_LIMIT of each level.
+ */
+function annotate(findings, sink = core, options = {}) {
+    const preexistingAsNotice = options.preexistingAsNotice ?? true;
+    const counted = findings
+        .filter((f) => !f.ignored && !f.removed)
+        .sort((a, b) => Number(b.new === true) - Number(a.new === true) ||
+        severityRank(b.severity) - severityRank(a.severity) ||
+        a.path.localeCompare(b.path) ||
+        (a.line ?? 0) - (b.line ?? 0));
+    const counts = { error: 0, warning: 0, notice: 0, dropped: 0 };
+    for (const f of counted) {
+        const level = levelOf(f, preexistingAsNotice);
+        if (counts[level] >= ANNOTATION_LIMIT) {
+            counts.dropped++;
+            continue;
+        }
+        counts[level]++;
+        const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
+        const parts = [f.message];
+        if (f.statement !== undefined)
+            parts.push(`statement ${f.statement}`);
+        if (f.address)
+            parts.push(f.address);
+        if (f.approximate)
+            parts.push(`approximate: ${f.approximate}`);
+        sink[level]((0,core_escape/* escapeTerminal */.en)(parts.join(' · ')), {
+            title: (0,core_escape/* escapeTerminal */.en)(title),
+            file: (0,core_escape/* escapeTerminal */.en)(f.path),
+            startLine: f.line !== undefined && f.line >= 1 ? f.line : 1,
+        });
+    }
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/github/issue.ts
+// The drift tracking issue (scheduled runs): one open issue per key, found by hidden marker AND
+// author, labelled `iam-baseline-audit`. Created when the audit has findings, updated when they
+// change (no write when unchanged), closed with a short comment when the audit is clean.
+//
+// A closed issue is history: when drift comes back after a close, a NEW issue is opened that links
+// the previous one (rather than reopening it), so each episode of drift has its own thread and a
+// human's "closed as not planned" is never overridden.
+
+
+const DRIFT_LABEL = 'iam-baseline-audit';
+/** Links the previous (closed) tracking issue at the end of the body. */
+function withPrevious(body, previous) {
+    return `${body.trimEnd()}\n\nPreviously tracked in #${previous}.\n`;
+}
+function issue_normalise(body) {
+    return body.replace(/\r\n/g, '\n').trim();
+}
+/** Creates the label when it is missing; false when that was not possible (no write access...). */
+async function ensureLabel(octokit, target) {
+    try {
+        await octokit.rest.issues.getLabel({ ...target, name: DRIFT_LABEL });
+        return true;
+    }
+    catch {
+        try {
+            await octokit.rest.issues.createLabel({
+                ...target,
+                name: DRIFT_LABEL,
+                color: 'd93f0b',
+                description: 'IAM permissions beyond the vendor baselines (iam-baseline-audit)',
+            });
+            return true;
+        }
+        catch {
+            return false;
+        }
+    }
+}
+async function syncDriftIssue(octokit, target, options) {
+    const marker = driftMarker(options.key);
+    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
+    const identity = options.identity ?? (await resolveIdentity(octokit));
+    const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...target,
+        state: 'all',
+        labels: DRIFT_LABEL,
+        per_page: 100,
+    }));
+    const isOurs = (i) => !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
+    const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
+    let open = ours.find((i) => i.state === 'open');
+    if (!open) {
+        // The label may have been removed by hand (or could not be created): look at our open issues.
+        try {
+            const mine = (await octokit.paginate(octokit.rest.issues.listForRepo, {
+                ...target,
+                state: 'open',
+                creator: identity,
+                per_page: 100,
+            }));
+            open = mine.filter(isOurs).sort((a, b) => b.number - a.number)[0];
+        }
+        catch {
+            // `creator` not accepted for this identity: the labelled issues were all we could find.
+        }
+    }
+    if (!options.hasFindings) {
+        if (!open)
+            return { action: 'skipped' };
+        const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
+        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
+        await octokit.rest.issues.update({
+            ...target,
+            issue_number: open.number,
+            body,
+            state: 'closed',
+            state_reason: 'completed',
+        });
+        return { number: open.number, url: open.html_url, action: 'closed' };
+    }
+    if (open) {
+        const kept = /\n\nPreviously tracked in #(\d+)\.\s*$/.exec(open.body ?? '');
+        const desired = kept ? withPrevious(body, Number(kept[1])) : body;
+        if (issue_normalise(open.body ?? '') === issue_normalise(desired))
+            return { number: open.number, url: open.html_url, action: 'unchanged' };
+        await octokit.rest.issues.update({
+            ...target,
+            issue_number: open.number,
+            body: desired,
+            title: options.title,
+        });
+        return { number: open.number, url: open.html_url, action: 'updated' };
+    }
+    const previous = ours[0];
+    const fullBody = previous ? withPrevious(body, previous.number) : body;
+    const labelled = await ensureLabel(octokit, target);
+    const { data } = await octokit.rest.issues.create({
+        ...target,
+        title: options.title,
+        body: fullBody,
+        ...(labelled ? { labels: [DRIFT_LABEL] } : {}),
+    });
+    return { number: data.number, url: data.html_url, action: 'created' };
 }
 
 ;// CONCATENATED MODULE: ./src/fix/align.ts
@@ -36776,852 +37359,6 @@ async function syncReview(octokit, target, wanted, options) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/github/verify-pr.ts
-/** The pull request cannot be verified: the step fails with this message and writes nothing. */
-class PullRequestMismatch extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'PullRequestMismatch';
-    }
-}
-const verify_pr_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
-function verify_pr_isSha(value) {
-    return verify_pr_SHA.test(value);
-}
-/** Resolves when pull request `number` is open and its head is `headSha`; throws PullRequestMismatch otherwise. */
-async function verifyPullRequest(octokit, t) {
-    let pr;
-    try {
-        ({ data: pr } = await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number }));
-    }
-    catch (err) {
-        const status = err.status;
-        throw new PullRequestMismatch(status === 404
-            ? `pull request #${t.number} does not exist in ${t.owner}/${t.repo}: refusing to comment`
-            : `cannot read pull request #${t.number} to check it (${typeof status === 'number' ? `HTTP ${status}` : 'no answer'}): refusing to comment (the token needs \`pull-requests: read\`)`);
-    }
-    if (pr.state !== 'open')
-        throw new PullRequestMismatch(`pull request #${t.number} is ${pr.state === 'closed' ? 'closed' : 'not open'}: refusing to comment on it`);
-    const head = String(pr.head?.sha ?? '');
-    if (head.toLowerCase() !== t.headSha.toLowerCase())
-        throw new PullRequestMismatch(`pull request #${t.number}'s head is ${head.slice(0, 12) || 'unknown'}, not ${t.headSha.slice(0, 12)}, the commit the saved report was made for: refusing to comment (the saved number names another pull request, or the pull request moved on since; the next run comments it)`);
-}
-
-;// CONCATENATED MODULE: ./src/github/inputs.ts
-// The action's inputs (kebab-case names, as in action.yml): read and validated once. An invalid
-// input is an InputError, which fails the step with its message.
-
-
-
-
-
-
-
-
-/** The checked-out repository: GITHUB_WORKSPACE, else the current directory. */
-function workspace() {
-    return (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
-}
-/** An input error: the step fails with this message. */
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-function oneOf(name, value, allowed, fallback) {
-    if (value === '')
-        return fallback;
-    const v = value.toLowerCase();
-    if (!allowed.includes(v)) {
-        throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`);
-    }
-    return v;
-}
-/** Reads and validates the inputs (kebab-case names, as in action.yml). */
-function inputs_readInputs(root = workspace()) {
-    const get = (name) => core.getInput(name).trim();
-    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
-    const rawPaths = core.getInput('paths');
-    const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
-        .map((p) => p.trim())
-        .filter(Boolean);
-    const accountId = get('account-id').replace(/-/g, '');
-    if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
-        throw new InputError(`Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`);
-    }
-    const commentKey = get('comment-key') || 'default';
-    if (commentKey.length > 100)
-        throw new InputError('Input `comment-key` must be at most 100 characters.');
-    const baseRef = get('base-ref');
-    if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
-        throw new InputError(`Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`);
-    }
-    return {
-        paths: paths.length > 0 ? paths : ['.'],
-        config: get('config') || undefined,
-        baseline: get('baseline') || undefined,
-        accountId: accountId || undefined,
-        token: get('github-token') || undefined,
-        comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
-        review: oneOf('review', get('review'), REVIEW_MODES, 'suggest'),
-        commentKey,
-        failOn: oneOf('fail-on', get('fail-on'), FAIL_ON, 'new'),
-        threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
-        sarifFile: get('sarif-file') || undefined,
-        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
-        baseRef: baseRef || undefined,
-        report: get('report') || undefined,
-        prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
-        headSha: readHeadSha(get('head-sha')),
-    };
-}
-function readHeadSha(value) {
-    if (value === '')
-        return undefined;
-    if (!verify_pr_isSha(value))
-        throw new InputError(`Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`);
-    return value.toLowerCase();
-}
-/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
-function readPrNumber(root, value, file) {
-    let raw = value;
-    if (!raw && file) {
-        const read = readRepoFile(root, file, 1024);
-        if (!read.ok)
-            throw new InputError(`Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`);
-        raw = read.text.slice(0, 64).split(/\r?\n/)[0].trim();
-    }
-    if (!raw)
-        return undefined;
-    if (!/^[1-9]\d{0,9}$/.test(raw))
-        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
-    return Number(raw);
-}
-
-;// CONCATENATED MODULE: ./src/core/warnings.ts
-// Node's warnings (process.emitWarning: Node's own, or a library's) reach standard error through
-// Node's default listener, as they are: a library that quotes its input there (the yaml library
-// quotes a map key that is itself a list or a map) would let the repository write `##[...]` or a
-// line starting with `::` into the Actions log, where the runner reads it as a workflow command.
-// guardWarnings() puts that listener behind the log boundary (escape.ts), like every other message.
-
-/**
- * Replaces Node's default printing of warnings with the same text through escapeLogMessage. Left
- * alone when nothing prints warnings (`node --no-warnings`: Node installs no listener).
- */
-function guardWarnings(write = (t) => process.stderr.write(t), emitter = process) {
-    if (emitter.listenerCount('warning') === 0)
-        return;
-    emitter.removeAllListeners('warning');
-    emitter.on('warning', (w) => {
-        write(`${(0,core_escape/* escapeLogMessage */.fQ)(`(node:${process.pid}) ${w.name}: ${w.message}`)}\n`);
-    });
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-;// CONCATENATED MODULE: ./src/report/json-stream.ts
-// Pretty JSON (the bytes of `JSON.stringify(value, null, 2) + '\n'`) made and written in chunks.
-// A report can be larger than the longest string V8 can hold (2^29 - 24 characters, 512 MB): before
-// schemaVersion 2 wrote long action sets as patterns (src/report/actions.ts), at 40,000 policies
-// the findings of `NotAction` statements, each listing some 20,000 actions, made over 512 MB of
-// JSON, and one JSON.stringify of the whole report throws `RangeError: Invalid string length`; a
-// report of hundreds of thousands of findings still can. Here the containers of the first levels (the report, its arrays) are written
-// member by member, and each value below them (one finding, one suggestion, one SARIF result) is
-// one JSON.stringify: the longest string ever made is one record, not the report.
-
-
-/**
- * Bytes per chunk by default: few enough system calls, little memory, and each chunk's string and
- * bytes under V8's largest regular object (128 KB): a larger one is mapped from the system each time
- * and unmapped when it dies, and a virtual machine charges each page on first touch (at 1 MB, the
- * JSON report of 5,000 policies touched 60 MB of new pages).
- */
-const DEFAULT_CHUNK_SIZE = 32 * 1024;
-const AS_IS = {
-    members: (record, type) => Object.keys(record).map((k) => [k, record[k], type]),
-    whole: (value) => value,
-};
-/** A container to walk member by member; anything else (and anything with toJSON) is one JSON.stringify. */
-function walkable(value) {
-    if (value === null || typeof value !== 'object')
-        return false;
-    if (Array.isArray(value))
-        return true;
-    if (typeof value.toJSON === 'function')
-        return false;
-    return !(value instanceof Number || value instanceof String || value instanceof Boolean);
-}
-/**
- * JSON.stringify(value, null, 2) with each line after the first indented for `level` (undefined
- * where JSON.stringify gives undefined). A value JSON.stringify writes the same inside an array
- * (a plain object or array, a string, a number, a boolean, null) is written inside `level` arrays,
- * which indents it in the same pass, and cut out; anything else is written alone, then indented.
- */
-function stringifyAt(value, level) {
-    if (level === 0)
-        return JSON.stringify(value, null, 2);
-    const t = typeof value;
-    const wraps = value === null ||
-        t === 'string' ||
-        t === 'number' ||
-        t === 'boolean' ||
-        (t === 'object' && typeof value.toJSON !== 'function');
-    if (!wraps) {
-        const s = JSON.stringify(value, null, 2);
-        // JSON.stringify escapes newlines inside strings: every '\n' of its output is between lines.
-        return s === undefined ? s : s.replace(/\n/g, `\n${'  '.repeat(level)}`);
-    }
-    let wrapped = value;
-    for (let i = 0; i < level; i++)
-        wrapped = [wrapped];
-    const s = JSON.stringify(wrapped, null, 2);
-    // Opened: `[` and a line break indented one level more, per level; closed the other way round.
-    return s.slice(level * (level + 3), s.length - level * (level + 1));
-}
-/** The pieces of `value` at `level` (its first line unindented, the others indented for that level). */
-function* pieces(value, level, type, depth, shape) {
-    if (level >= depth || !walkable(value)) {
-        // undefined for an array item JSON.stringify cannot write (undefined, a function): it writes null.
-        yield stringifyAt(shape.whole(value, type), level) ?? 'null';
-        return;
-    }
-    const inner = `\n${'  '.repeat(level + 1)}`;
-    const close = `\n${'  '.repeat(level)}`;
-    if (Array.isArray(value)) {
-        if (value.length === 0) {
-            yield '[]';
-            return;
-        }
-        for (let i = 0; i < value.length; i++) {
-            yield i === 0 ? `[${inner}` : `,${inner}`;
-            yield* pieces(value[i], level + 1, type, depth, shape);
-        }
-        yield `${close}]`;
-        return;
-    }
-    let first = true;
-    for (const [key, member, memberType] of shape.members(value, type)) {
-        if (!walkable(member) || level + 1 >= depth) {
-            // Members JSON.stringify leaves out (undefined, functions, symbols) give undefined here.
-            const s = stringifyAt(shape.whole(member, memberType), level + 1);
-            if (s === undefined)
-                continue;
-            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: ${s}`;
-        }
-        else {
-            yield `${first ? '{' : ','}${inner}${JSON.stringify(key)}: `;
-            yield* pieces(member, level + 1, memberType, depth, shape);
-        }
-        first = false;
-    }
-    yield first ? '{}' : `${close}}`;
-}
-/**
- * `JSON.stringify(value, null, 2) + '\n'` as UTF-8 chunks of `chunkSize` bytes (the last one
- * shorter), made as they are consumed: the whole text is never in memory. Byte for byte the same.
- */
-function* prettyJsonChunks(value, options) {
-    const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? DEFAULT_CHUNK_SIZE));
-    const shape = options.shape ?? AS_IS;
-    let buffered = [];
-    let length = 0;
-    let rest = Buffer.alloc(0); // bytes made and not yet a whole chunk
-    function* flush(last) {
-        const made = Buffer.from(buffered.join(''), 'utf8');
-        const bytes = rest.length > 0 ? Buffer.concat([rest, made]) : made;
-        buffered = [];
-        length = 0;
-        // Cut on byte boundaries: the receiver concatenates bytes, so a character split between two
-        // chunks is whole again in the output.
-        let at = 0;
-        for (; bytes.length - at >= chunkSize; at += chunkSize)
-            yield bytes.subarray(at, at + chunkSize);
-        rest = bytes.subarray(at);
-        if (last && rest.length > 0)
-            yield rest;
-    }
-    for (const made of pieces(value, 0, options.type ?? '', options.depth, shape)) {
-        const piece = options.inert ? (0,core_escape/* inertJson */.nl)(made) : made;
-        buffered.push(piece);
-        length += piece.length;
-        if (length >= chunkSize)
-            yield* flush(false);
-    }
-    buffered.push('\n');
-    yield* flush(true);
-}
-/** Writes chunks to a file (created or truncated), one at a time. */
-function writeChunksToFile(path, chunks) {
-    const fd = (0,external_node_fs_.openSync)(path, 'w');
-    try {
-        for (const chunk of chunks) {
-            // writeSync may write less than it is given (a full disk, a pipe): write the rest.
-            for (let at = 0; at < chunk.length;)
-                at += (0,external_node_fs_.writeSync)(fd, chunk, at, chunk.length - at);
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/**
- * Writes chunks to a stream (standard output), waiting for it to drain: one chunk queued at a time.
- * A stream that is closed on the way (the reader of a pipe went away: `| head`) ends the writing:
- * the rest is neither made nor written, and its error is left to the stream's own listener (cli.ts).
- */
-async function writeChunksToStream(stream, chunks) {
-    for (const chunk of chunks) {
-        if (stream.destroyed)
-            return;
-        if (!stream.write(chunk))
-            await drainedOrClosed(stream);
-    }
-}
-/** Resolves when the stream drains, closes or fails (never rejects: see writeChunksToStream). */
-function drainedOrClosed(stream) {
-    if (stream.destroyed)
-        return Promise.resolve();
-    return new Promise((resolve) => {
-        const done = () => {
-            stream.off('drain', done);
-            stream.off('close', done);
-            stream.off('error', done);
-            resolve();
-        };
-        stream.on('drain', done);
-        stream.on('close', done);
-        stream.on('error', done);
-    });
-}
-/**
- * A SARIF log (renderSarif) as chunks: its results are at the fourth level (log, runs, the run,
- * results), each written whole; a result gives its finding's actions as the JSON report does, so
- * the log grows as the JSON report does.
- */
-function sarifChunks(log, options = {}) {
-    return prettyJsonChunks(log, { depth: 4, ...options });
-}
-
-;// CONCATENATED MODULE: ./src/report/json.ts
-
-
-const ORDER = {
-    report: [
-        'schemaVersion',
-        'tool',
-        'catalog',
-        'baselines',
-        'inputs',
-        'policies',
-        'findings',
-        'suggestions',
-        'summary',
-        'notes',
-    ],
-    tool: ['name', 'version'],
-    catalog: ['source', 'version'],
-    baseline: ['id', 'name', 'version', 'date', 'sets', 'remediation', 'sources'],
-    input: ['path', 'kind', 'status', 'reason', 'policies'],
-    policy: [
-        'id',
-        'path',
-        'line',
-        'address',
-        'kind',
-        'baseline',
-        'sets',
-        'features',
-        'status',
-        'reason',
-        'detection',
-    ],
-    detection: ['baseline', 'confidence', 'evidence'],
-    finding: [
-        'kind',
-        'severity',
-        'policy',
-        'statement',
-        'actions',
-        'actionSet',
-        'resources',
-        'set',
-        'feature',
-        'choice',
-        'remediation',
-        'baseline',
-        'new',
-        'removed',
-        'path',
-        'line',
-        'address',
-        'accessLevels',
-        'approximate',
-        'ignored',
-        'message',
-    ],
-    ignored: ['reason', 'expires'],
-    actionSet: ['patterns', 'except', 'count'],
-    suggestion: ['policy', 'minimal', 'diff', 'diffOmitted', 'approximate'],
-    diffOmitted: ['lines', 'bytes'],
-    summary: ['inputs', 'policies', 'findings', 'byKind', 'bySeverity'],
-};
-/** What each key of a record holds: the record type of its value (arrays: of their items). */
-const CHILD = {
-    report: {
-        tool: 'tool',
-        catalog: 'catalog',
-        baselines: 'baseline',
-        inputs: 'input',
-        policies: 'policy',
-        findings: 'finding',
-        suggestions: 'suggestion',
-        summary: 'summary',
-    },
-    policy: { detection: 'detection' },
-    finding: { ignored: 'ignored', actionSet: 'actionSet' },
-    suggestion: { minimal: 'verbatim', diffOmitted: 'diffOmitted' },
-};
-/** A record's keys in report order: those of its type first, in that order, then the others sorted. */
-function keysOf(record, type) {
-    if (type === 'verbatim')
-        return Object.keys(record);
-    const known = ORDER[type] ?? [];
-    return [
-        ...known.filter((k) => k in record),
-        ...Object.keys(record)
-            .filter((k) => !known.includes(k))
-            .sort(),
-    ];
-}
-const childType = (type, key) => type === 'verbatim' ? type : (CHILD[type]?.[key] ?? `${type}.${key}`);
-function ordered(value, type, catalog) {
-    if (Array.isArray(value))
-        return value.map((v) => ordered(v, type, catalog));
-    if (value === null || typeof value !== 'object' || type === 'verbatim')
-        return value;
-    let record = value;
-    // The compact forms (src/report/actions.ts), applied record by record as they are written.
-    if (type === 'finding' && catalog)
-        record = storedFinding(record, catalog);
-    else if (type === 'suggestion')
-        record = storedSuggestion(record);
-    const out = {};
-    for (const k of keysOf(record, type))
-        out[k] = ordered(record[k], childType(type, k), catalog);
-    return out;
-}
-/** The report as written: with its schema version and notes (empty when none). */
-function withNotes(report) {
-    requireSuggestions(report, 'a JSON');
-    return { schemaVersion: REPORT_SCHEMA_VERSION, ...report, notes: report.notes ?? [] };
-}
-/** The report as one string, which a report over 512 MB does not fit: for tests. The CLI and the action write jsonReportChunks. */
-function renderJson(report) {
-    return `${JSON.stringify(ordered(withNotes(report), 'report', report.catalog), null, 2)}\n`;
-}
-/** The report order, applied record by record as the report is written. */
-function reportShape(catalog) {
-    return {
-        members: (record, type) => keysOf(record, type).map((k) => [k, record[k], childType(type, k)]),
-        whole: (value, type) => ordered(value, type, catalog),
-    };
-}
-/**
- * The bytes of renderJson(report), in chunks made as they are written: the report itself is
- * walked down to its arrays, and each record (a finding, a suggestion...) is one string, so a
- * report larger than the longest string V8 allows (512 MB) is still written.
- */
-function jsonReportChunks(report, options = {}) {
-    return prettyJsonChunks(withNotes(report), {
-        depth: 2,
-        shape: reportShape(report.catalog),
-        type: 'report',
-        ...options,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/fingerprint.ts
-// A finding's identity across commits, for SARIF partialFingerprints (GitHub code scanning keeps an
-// alert open, not duplicated, when the same finding comes back) and for matching base findings.
-// Pure: no I/O.
-
-
-/**
- * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
- * address, never the line), the statement, the sorted actions and resources, and the baseline set.
- * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
- * A finding read from a saved report made with another catalog, whose actions are only known as
- * the report's patterns (`actionSet`), is identified by those patterns instead.
- */
-function findingFingerprint(f) {
-    const identity = [
-        'v1',
-        f.kind,
-        f.path,
-        f.address ?? '',
-        f.statement ?? '',
-        f.actionSet && f.actions.length === 0
-            ? { patterns: f.actionSet.patterns, except: f.actionSet.except }
-            : findingActionSet(f)
-                ? f.actions // a kept set's names: sorted by construction, made for this call only
-                : [...f.actions].sort(),
-        [...f.resources].sort(),
-        f.set ?? '',
-    ];
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(identity)).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-
-
-
-
-const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** The key of our partial fingerprint (versioned: a change of recipe changes the key). */
-const FINGERPRINT_KEY = 'iamBaselineAudit/v1';
-const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audit';
-function sarifLevel(s) {
-    return severityRank(s) >= severityRank('high') ? 'error' : s === 'medium' ? 'warning' : 'note';
-}
-/** GitHub's scale: critical 9.0 and above, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. */
-const SECURITY_SEVERITY = {
-    critical: '9.5',
-    high: '8.0',
-    medium: '5.5',
-    low: '3.0',
-    info: '0.0',
-};
-/** A rule id: the kind and the severity, `excess-action/critical`. */
-function ruleId(kind, severity) {
-    return `${kind}/${severity}`;
-}
-function ruleName(kind, severity) {
-    return `${kind}-${severity}`.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase());
-}
-function rule(kind, severity) {
-    const info = KIND_INFO[kind];
-    const markdown = `**${info.title}** (${severity}): ${info.description}\n\n` +
-        `What to do: ${info.advice}. The pull request comment and the job summary of iam-baseline-audit ` +
-        'list the actions, the statement and a suggested minimal policy.';
-    return {
-        id: ruleId(kind, severity),
-        name: ruleName(kind, severity),
-        shortDescription: { text: `${info.title} (${severity})` },
-        fullDescription: { text: info.description },
-        help: { text: `${info.description} What to do: ${info.advice}.`, markdown },
-        defaultConfiguration: { level: severity === 'info' ? 'note' : sarifLevel(severity) },
-        properties: {
-            tags: ['security', 'aws', 'iam', 'least-privilege'],
-            precision: info.precision,
-            'problem.severity': severity === 'info' ? 'recommendation' : sarifLevel(severity),
-            'security-severity': SECURITY_SEVERITY[severity],
-        },
-    };
-}
-/**
- * The uri of a file the report names. Report paths are relative to the audit's root with `/`
- * separators already (src/sources/discover.ts: on Windows its separators become `/`; on POSIX a
- * `\` is a character of a name, and a repository can commit `infra\prod\admin.json`), so each
- * segment is percent-encoded as it is: a `\` becomes `%5C`, never a separator that would point the
- * result at another file (`iam\..\src\main.ts.json` is one file at the root, not `src/main.ts.json`).
- */
-function uriOf(path) {
-    const p = path.replace(/^(\.\/)+/, '');
-    if (!inRepository(p))
-        return OUTSIDE_URI;
-    return p
-        .split('/')
-        .map((seg) => encodeURIComponent(seg.replace(core_escape/* LONE_SURROGATE */.uG, '\uFFFD'))) // encodeURIComponent throws on them
-        .join('/');
-}
-/**
- * Where a result whose path cannot name a file of the repository points (an absolute path, a `.`,
- * `..` or empty segment, a drive letter: a path named outside the root on the command line, or a
- * hand-made report). Encoding its dots would not do: `%2E%2E` is a `..` segment to a WHATWG URL
- * parser. Code scanning needs a uri, so it is this fixed name, which no path of the report is
- * made into; the path itself stays in the result's `properties.path`, made visible.
- */
-const OUTSIDE_URI = 'outside-the-repository';
-function inRepository(path) {
-    return (path !== '' &&
-        !/^[A-Za-z]:/.test(path) &&
-        path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') &&
-        !path.includes('\0'));
-}
-/** The message, bounded (the JSON report keeps it whole); without one, the kind and the actions described. */
-function messageOf(f) {
-    const info = KIND_INFO[f.kind];
-    let base = (0,core_escape/* clipShown */.SM)(f.message, MAX_MESSAGE_SHOWN);
-    if (f.message.trim() === '') {
-        const s = shownActions(f);
-        const what = s.listed && s.count <= MAX_ACTIONS
-            ? s.patterns.join(', ')
-            : `${countShown(s)}: ${describeShown(s, String)}`;
-        base = `${info.title}: ${what}`;
-    }
-    return (0,core_escape/* escapeSarifText */.au)(f.approximate ? `${base} (approximate: ${f.approximate})` : base);
-}
-function result(f, ruleIndex, catalog) {
-    const uri = uriOf(f.path);
-    const location = {
-        physicalLocation: {
-            artifactLocation: { uri },
-            region: { startLine: f.line !== undefined && f.line >= 1 ? Math.floor(f.line) : 1 },
-        },
-    };
-    if (f.address)
-        location.logicalLocations = [{ fullyQualifiedName: (0,core_escape/* escapeSarifText */.au)(f.address), kind: 'resource' }];
-    // Data for tools, which some SARIF viewers show: clipped, control and invisible characters made
-    // visible (the JSON report keeps every value whole and as written). The actions as the JSON
-    // report stores them: the list when short, else `actionSet` (src/report/actions.ts).
-    const stored = storedFinding(f, catalog);
-    const set = stored.actionSet;
-    const properties = {
-        severity: f.severity,
-        ...(uri === OUTSIDE_URI ? { path: (0,core_escape/* escapeTerminal */.en)(f.path) } : {}),
-        policy: (0,core_escape/* escapeTerminal */.en)(f.policy),
-        ...(set
-            ? {
-                actionSet: {
-                    patterns: set.patterns.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
-                    except: set.except.map((a) => (0,core_escape/* escapeTerminal */.en)(a)),
-                    count: set.count,
-                },
-            }
-            : { actions: f.actions.map((a) => (0,core_escape/* escapeTerminal */.en)(a)) }),
-        resources: f.resources.map((r) => (0,core_escape/* escapeTerminal */.en)(r)),
-    };
-    if (f.statement !== undefined)
-        properties.statement = (0,core_escape/* escapeTerminal */.en)(f.statement);
-    if (f.baseline)
-        properties.baseline = (0,core_escape/* escapeTerminal */.en)(f.baseline);
-    if (f.set)
-        properties.set = (0,core_escape/* escapeTerminal */.en)(f.set);
-    if (f.new !== undefined)
-        properties.new = f.new;
-    if (f.approximate)
-        properties.approximate = (0,core_escape/* escapeTerminal */.en)(f.approximate);
-    const out = {
-        ruleId: ruleId(f.kind, f.severity),
-        ruleIndex,
-        level: sarifLevel(f.severity),
-        message: { text: messageOf(f) },
-        locations: [location],
-        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
-        properties,
-    };
-    if (f.ignored)
-        out.suppressions = [{ kind: 'external', justification: (0,core_escape/* escapeSarifText */.au)(f.ignored.reason) }];
-    return out;
-}
-function renderSarif(report, options = {}) {
-    const findings = report.findings
-        .filter((f) => !f.removed)
-        .map((f) => ({ f, fp: findingFingerprint(f) }))
-        .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
-        (a.f.line ?? 0) - (b.f.line ?? 0) ||
-        KIND_ORDER.indexOf(a.f.kind) - KIND_ORDER.indexOf(b.f.kind) ||
-        a.fp.localeCompare(b.fp));
-    const version = /^\d+\.\d+\.\d+/.test(report.tool.version) ? report.tool.version : undefined;
-    // The rules the results use, by kind then from the most severe.
-    const used = new Map();
-    for (const { f } of findings)
-        used.set(ruleId(f.kind, f.severity), { kind: f.kind, severity: f.severity });
-    const rules = [...used.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        severityRank(b.severity) - severityRank(a.severity));
-    const ruleIndex = new Map(rules.map((r, i) => [ruleId(r.kind, r.severity), i]));
-    return {
-        $schema: SARIF_SCHEMA,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: report.tool.name,
-                        version: report.tool.version,
-                        ...(version ? { semanticVersion: version } : {}),
-                        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
-                        rules: rules.map((r) => rule(r.kind, r.severity)),
-                    },
-                },
-                results: findings.map(({ f }) => result(f, ruleIndex.get(ruleId(f.kind, f.severity)), report.catalog)),
-                properties: {
-                    catalog: report.catalog,
-                    // Data, but shown by some viewers: through the same escaping as the results' properties.
-                    baselines: report.baselines.map((b) => ({
-                        id: (0,core_escape/* escapeTerminal */.en)(b.id),
-                        version: b.version === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.version),
-                        date: b.date === undefined ? undefined : (0,core_escape/* escapeTerminal */.en)(b.date),
-                        sets: b.sets.map((x) => (0,core_escape/* escapeTerminal */.en)(x)),
-                    })),
-                },
-            },
-        ],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/annotations.ts
-// Workflow annotations for the most severe findings, within GitHub's per-step limits (10 errors,
-// 10 warnings and 10 notices are shown per step; the rest are dropped by GitHub, so we choose).
-// @actions/core escapes the workflow-command format itself (`%`, `\r`, `\n` in the message; also
-// `:` and `,` in properties such as file and title), so we only make control characters visible.
-
-
-
-const ANNOTATION_LIMIT = 10;
-function levelOf(f, preexistingAsNotice) {
-    // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
-    // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
-    if (f.new === false && preexistingAsNotice)
-        return 'notice';
-    const r = severityRank(f.severity);
-    return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
-}
-/**
- * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
- * path and line; at most ANNOTATION_LIMIT of each level.
- */
-function annotate(findings, sink = core, options = {}) {
-    const preexistingAsNotice = options.preexistingAsNotice ?? true;
-    const counted = findings
-        .filter((f) => !f.ignored && !f.removed)
-        .sort((a, b) => Number(b.new === true) - Number(a.new === true) ||
-        severityRank(b.severity) - severityRank(a.severity) ||
-        a.path.localeCompare(b.path) ||
-        (a.line ?? 0) - (b.line ?? 0));
-    const counts = { error: 0, warning: 0, notice: 0, dropped: 0 };
-    for (const f of counted) {
-        const level = levelOf(f, preexistingAsNotice);
-        if (counts[level] >= ANNOTATION_LIMIT) {
-            counts.dropped++;
-            continue;
-        }
-        counts[level]++;
-        const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
-        const parts = [f.message];
-        if (f.statement !== undefined)
-            parts.push(`statement ${f.statement}`);
-        if (f.address)
-            parts.push(f.address);
-        if (f.approximate)
-            parts.push(`approximate: ${f.approximate}`);
-        sink[level]((0,core_escape/* escapeTerminal */.en)(parts.join(' · ')), {
-            title: (0,core_escape/* escapeTerminal */.en)(title),
-            file: (0,core_escape/* escapeTerminal */.en)(f.path),
-            startLine: f.line !== undefined && f.line >= 1 ? f.line : 1,
-        });
-    }
-    return counts;
-}
-
-;// CONCATENATED MODULE: ./src/github/issue.ts
-// The drift tracking issue (scheduled runs): one open issue per key, found by hidden marker AND
-// author, labelled `iam-baseline-audit`. Created when the audit has findings, updated when they
-// change (no write when unchanged), closed with a short comment when the audit is clean.
-//
-// A closed issue is history: when drift comes back after a close, a NEW issue is opened that links
-// the previous one (rather than reopening it), so each episode of drift has its own thread and a
-// human's "closed as not planned" is never overridden.
-
-
-const DRIFT_LABEL = 'iam-baseline-audit';
-/** Links the previous (closed) tracking issue at the end of the body. */
-function withPrevious(body, previous) {
-    return `${body.trimEnd()}\n\nPreviously tracked in #${previous}.\n`;
-}
-function issue_normalise(body) {
-    return body.replace(/\r\n/g, '\n').trim();
-}
-/** Creates the label when it is missing; false when that was not possible (no write access...). */
-async function ensureLabel(octokit, target) {
-    try {
-        await octokit.rest.issues.getLabel({ ...target, name: DRIFT_LABEL });
-        return true;
-    }
-    catch {
-        try {
-            await octokit.rest.issues.createLabel({
-                ...target,
-                name: DRIFT_LABEL,
-                color: 'd93f0b',
-                description: 'IAM permissions beyond the vendor baselines (iam-baseline-audit)',
-            });
-            return true;
-        }
-        catch {
-            return false;
-        }
-    }
-}
-async function syncDriftIssue(octokit, target, options) {
-    const marker = driftMarker(options.key);
-    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
-    const identity = options.identity ?? (await resolveIdentity(octokit));
-    const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
-        ...target,
-        state: 'all',
-        labels: DRIFT_LABEL,
-        per_page: 100,
-    }));
-    const isOurs = (i) => !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
-    const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
-    let open = ours.find((i) => i.state === 'open');
-    if (!open) {
-        // The label may have been removed by hand (or could not be created): look at our open issues.
-        try {
-            const mine = (await octokit.paginate(octokit.rest.issues.listForRepo, {
-                ...target,
-                state: 'open',
-                creator: identity,
-                per_page: 100,
-            }));
-            open = mine.filter(isOurs).sort((a, b) => b.number - a.number)[0];
-        }
-        catch {
-            // `creator` not accepted for this identity: the labelled issues were all we could find.
-        }
-    }
-    if (!options.hasFindings) {
-        if (!open)
-            return { action: 'skipped' };
-        const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
-        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
-        await octokit.rest.issues.update({
-            ...target,
-            issue_number: open.number,
-            body,
-            state: 'closed',
-            state_reason: 'completed',
-        });
-        return { number: open.number, url: open.html_url, action: 'closed' };
-    }
-    if (open) {
-        const kept = /\n\nPreviously tracked in #(\d+)\.\s*$/.exec(open.body ?? '');
-        const desired = kept ? withPrevious(body, Number(kept[1])) : body;
-        if (issue_normalise(open.body ?? '') === issue_normalise(desired))
-            return { number: open.number, url: open.html_url, action: 'unchanged' };
-        await octokit.rest.issues.update({
-            ...target,
-            issue_number: open.number,
-            body: desired,
-            title: options.title,
-        });
-        return { number: open.number, url: open.html_url, action: 'updated' };
-    }
-    const previous = ours[0];
-    const fullBody = previous ? withPrevious(body, previous.number) : body;
-    const labelled = await ensureLabel(octokit, target);
-    const { data } = await octokit.rest.issues.create({
-        ...target,
-        title: options.title,
-        body: fullBody,
-        ...(labelled ? { labels: [DRIFT_LABEL] } : {}),
-    });
-    return { number: data.number, url: data.html_url, action: 'created' };
-}
-
 ;// CONCATENATED MODULE: ./src/github/publish-review.ts
 // The review publisher (pull-request mode, unless `review: off`): reads the pull request's diff and
 // the changed files, plans the fixes (src/fix), and keeps the review comments of suggested changes
@@ -37825,12 +37562,16 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
             // hides (one the change may add itself: a review): worth a comment.
             createIfMissing: verdict.newExcessCount > 0 || takesAway(report) || hidesNew(report),
         });
-        log.log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-        if (res.id !== undefined)
-            core.setOutput('comment-id', String(res.id));
-        if (res.url)
-            core.setOutput('comment-url', res.url);
+        commentWritten(res);
     }, forbiddenHint('comment', isFork));
+}
+/** What became of the pull request's comment: the log line and the `comment-id` / `comment-url` outputs. */
+function commentWritten(res) {
+    log.log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+    if (res.id !== undefined)
+        core.setOutput('comment-id', String(res.id));
+    if (res.url)
+        core.setOutput('comment-url', res.url);
 }
 /** Whether the change takes away a permission the vendor needs (a new missing-permission finding). */
 function takesAway(report) {
@@ -37883,6 +37624,266 @@ const PUBLISHERS = [
     publishComment,
     publishDriftIssue,
 ];
+
+;// CONCATENATED MODULE: ./src/github/head-check.ts
+// Whether the checkout is the pull request at all. A `pull_request_target` workflow's checkout is
+// the base branch unless told otherwise (actions/checkout's default for that event): audited as if
+// it were the pull request, nothing the pull request changes is seen, and a required check passes
+// with "0 new" (a review). In pull-request mode the checked-out HEAD must be the pull request's
+// head commit, a commit that has it as a parent (GitHub's merge commit refs/pull/N/merge, the
+// `pull_request` default), one git knows to descend from it, or the event's `merge_commit_sha`;
+// otherwise nothing is audited and the step fails, saying how to check out the head. Not asked:
+// other events (push, schedule: no pull request), the fork recipe's `report` (it audits nothing
+// here) and an event that names no head commit. A checkout git cannot tell (another user's work
+// tree, git's "dubious ownership" in a `container:` job; no `.git`, actions/checkout's download
+// without git) fails a `pull_request_target` run too, whose default checkout is the base: taken to
+// be the head, it passed with "0 new" (a review); in other pull-request runs (`pull_request`,
+// whose default is the merge commit) it is a warning.
+
+
+
+
+
+
+
+/** How to check out the pull request's head (the step's message, the summary, the comment). */
+const CHECKOUT_HINT = "Check out the pull request's head: in a `pull_request` workflow, actions/checkout's default " +
+    "(GitHub's merge commit) is; in a `pull_request_target` workflow, give actions/checkout " +
+    '`ref: ${{ github.event.pull_request.head.sha }}` with `persist-credentials: false`, or audit ' +
+    'in a `pull_request` workflow and comment from a `workflow_run` one (the README\'s "Pull ' +
+    'requests from forks").';
+const head_check_short = (sha) => sha.slice(0, 12);
+/** Why git cannot tell which commit is checked out, and the fix (git's message is never quoted: it names the runner's paths). */
+const UNKNOWN_WHY = {
+    'dubious-ownership': 'git refuses to read the work tree, which another user owns (git\'s "dubious ownership", as in a ' +
+        '`container:` job): run `git config --global --add safe.directory "$GITHUB_WORKSPACE"` before this step',
+    'no-repository': 'the workspace is not a git repository (actions/checkout downloads the files alone, without ' +
+        '`.git`, when git 2.18 or later is not on the runner): install git before actions/checkout',
+    'no-git': 'git is not installed: install it before this step',
+    'no-commit': 'no commit is checked out',
+    failed: 'git could not read the repository',
+};
+/**
+ * Why the checkout is not the pull request (the message), or undefined when it is, or when this
+ * run does not audit a pull request's files, or (not `pull_request_target`, a warning) when git
+ * cannot tell.
+ */
+async function notThePullRequest(root, inputs, context) {
+    const { mode, pr } = context;
+    if (mode !== 'pull-request' || inputs.report || !pr)
+        return undefined;
+    const head = String(pr.head?.sha ?? '').toLowerCase();
+    if (!isSha(head))
+        return undefined;
+    const read = await readCheckout(root);
+    if ('unknown' in read) {
+        const why = UNKNOWN_WHY[read.unknown];
+        // (pull_request_target's default checkout is the base: taken to be the head, a pass of "0 new")
+        if (context.event === 'pull_request_target')
+            return `Nothing of pull request #${pr.number} was audited: which commit is checked out could not be confirmed, as ${why}. A \`pull_request_target\` workflow checks out the base branch unless told otherwise, so a change the pull request makes might not be seen. ${CHECKOUT_HINT}`;
+        log.log.warning(`Which commit is checked out could not be confirmed, as ${why}. It is taken to be pull request #${pr.number}'s head (actions/checkout's default); if it is not, the pull request's changes were not audited.`);
+        return undefined;
+    }
+    const checkout = read.commit;
+    const merge = String(pr.merge_commit_sha ?? '').toLowerCase();
+    if (checkout.sha === head || checkout.parents.includes(head) || (isSha(merge) && checkout.sha === merge))
+        return undefined;
+    if ((await isAncestor(root, head, checkout.sha)) === true)
+        return undefined;
+    const base = String(pr.base?.sha ?? '').toLowerCase();
+    const what = checkout.sha === base
+        ? `its base commit ${head_check_short(base)} (a \`pull_request_target\` workflow checks out the base branch unless told otherwise)`
+        : `commit ${head_check_short(checkout.sha)}, neither its head ${head_check_short(head)} nor a merge of it`;
+    return `Nothing of pull request #${pr.number} was audited: the checkout is ${what}, so a change it makes could not be seen. ${CHECKOUT_HINT}`;
+}
+/**
+ * The run that audited nothing: the message in the job summary and the pull request's comment
+ * (unless `comment: off`), output `result: fail`, and the step failed with it (an error
+ * annotation). Never a pass of a required check.
+ */
+async function publishNotAudited(message, inputs, context) {
+    const title = 'IAM baseline audit';
+    // (the message holds SHAs, a number and fixed text only)
+    const text = `❌ **Nothing of this pull request was audited.** ${message}`;
+    await attempt('write the job summary', async () => {
+        await core.summary.addRaw(`### ${title}\n\n${text}\n`, true).write();
+    });
+    const { octokit, pr, owner, repo, isFork } = context;
+    if (inputs.comment !== 'off' && octokit && pr?.number && owner) {
+        const issueNumber = pr.number;
+        await attempt('comment on the pull request', async () => {
+            const body = `${commentMarker(inputs.commentKey)}\n### ${title}\n\n${text}\n`;
+            const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
+                mode: inputs.comment,
+                key: inputs.commentKey,
+            });
+            commentWritten(res);
+        }, forbiddenHint('comment', isFork));
+    }
+    core.setOutput('result', 'fail');
+    log.log.fail(message);
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+const FAIL_ON = ['none', 'new', 'any'];
+/**
+ * The result, from `fail-on` and the severity threshold only: findings at or above the
+ * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
+ * bucketFindings: those with `new === true`, those not compared (no base for their file), or
+ * every finding when the audit had no base at all.
+ */
+function decide(report, failOn, threshold) {
+    const b = bucketFindings(report.findings);
+    const excessCount = [...b.current, ...b.preexisting].filter(isExcess).length;
+    const newExcessCount = b.current.filter(isExcess).length;
+    const pool = failOn === 'none' ? [] : failOn === 'any' ? [...b.current, ...b.preexisting] : b.current;
+    const failing = pool.filter((f) => atLeast(f.severity, threshold));
+    return { excessCount, newExcessCount, failing, result: failing.length > 0 ? 'fail' : 'pass' };
+}
+
+;// CONCATENATED MODULE: ./src/github/verify-pr.ts
+/** The pull request cannot be verified: the step fails with this message and writes nothing. */
+class PullRequestMismatch extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PullRequestMismatch';
+    }
+}
+const verify_pr_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+function verify_pr_isSha(value) {
+    return verify_pr_SHA.test(value);
+}
+/** Resolves when pull request `number` is open and its head is `headSha`; throws PullRequestMismatch otherwise. */
+async function verifyPullRequest(octokit, t) {
+    let pr;
+    try {
+        ({ data: pr } = await octokit.rest.pulls.get({ owner: t.owner, repo: t.repo, pull_number: t.number }));
+    }
+    catch (err) {
+        const status = err.status;
+        throw new PullRequestMismatch(status === 404
+            ? `pull request #${t.number} does not exist in ${t.owner}/${t.repo}: refusing to comment`
+            : `cannot read pull request #${t.number} to check it (${typeof status === 'number' ? `HTTP ${status}` : 'no answer'}): refusing to comment (the token needs \`pull-requests: read\`)`);
+    }
+    if (pr.state !== 'open')
+        throw new PullRequestMismatch(`pull request #${t.number} is ${pr.state === 'closed' ? 'closed' : 'not open'}: refusing to comment on it`);
+    const head = String(pr.head?.sha ?? '');
+    if (head.toLowerCase() !== t.headSha.toLowerCase())
+        throw new PullRequestMismatch(`pull request #${t.number}'s head is ${head.slice(0, 12) || 'unknown'}, not ${t.headSha.slice(0, 12)}, the commit the saved report was made for: refusing to comment (the saved number names another pull request, or the pull request moved on since; the next run comments it)`);
+}
+
+;// CONCATENATED MODULE: ./src/github/inputs.ts
+// The action's inputs (kebab-case names, as in action.yml): read and validated once. An invalid
+// input is an InputError, which fails the step with its message.
+
+
+
+
+
+
+
+
+/** The checked-out repository: GITHUB_WORKSPACE, else the current directory. */
+function workspace() {
+    return (0,external_node_path_.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
+}
+/** An input error: the step fails with this message. */
+class InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+function oneOf(name, value, allowed, fallback) {
+    if (value === '')
+        return fallback;
+    const v = value.toLowerCase();
+    if (!allowed.includes(v)) {
+        throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)}).`);
+    }
+    return v;
+}
+/** Reads and validates the inputs (kebab-case names, as in action.yml). */
+function inputs_readInputs(root = workspace()) {
+    const get = (name) => core.getInput(name).trim();
+    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
+    const rawPaths = core.getInput('paths');
+    const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+        .map((p) => p.trim())
+        .filter(Boolean);
+    const accountId = get('account-id').replace(/-/g, '');
+    if (accountId !== '' && !/^\d{12}$/.test(accountId)) {
+        throw new InputError(`Input \`account-id\` must be a 12-digit AWS account ID (got ${JSON.stringify(get('account-id'))}).`);
+    }
+    const commentKey = get('comment-key') || 'default';
+    if (commentKey.length > 100)
+        throw new InputError('Input `comment-key` must be at most 100 characters.');
+    const baseRef = get('base-ref');
+    if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
+        throw new InputError(`Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`);
+    }
+    return {
+        paths: paths.length > 0 ? paths : ['.'],
+        config: get('config') || undefined,
+        baseline: get('baseline') || undefined,
+        accountId: accountId || undefined,
+        token: get('github-token') || undefined,
+        comment: oneOf('comment', get('comment'), COMMENT_MODES, 'update'),
+        review: oneOf('review', get('review'), REVIEW_MODES, 'suggest'),
+        commentKey,
+        failOn: oneOf('fail-on', get('fail-on'), FAIL_ON, 'new'),
+        threshold: oneOf('severity-threshold', get('severity-threshold'), SEVERITIES, 'medium'),
+        sarifFile: get('sarif-file') || undefined,
+        mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
+        baseRef: baseRef || undefined,
+        report: get('report') || undefined,
+        prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+        headSha: readHeadSha(get('head-sha')),
+    };
+}
+function readHeadSha(value) {
+    if (value === '')
+        return undefined;
+    if (!verify_pr_isSha(value))
+        throw new InputError(`Input \`head-sha\` must be a full commit SHA (40 hex digits; got ${JSON.stringify(value.slice(0, 80))}).`);
+    return value.toLowerCase();
+}
+/** `pr-number`, or the first line of `pr-number-file` (an untrusted artifact): digits only. */
+function readPrNumber(root, value, file) {
+    let raw = value;
+    if (!raw && file) {
+        const read = readRepoFile(root, file, 1024);
+        if (!read.ok)
+            throw new InputError(`Input \`pr-number-file\`: ${JSON.stringify(file.slice(0, 200))} ${read.reason}; expected a file holding the pull request number.`);
+        raw = read.text.slice(0, 64).split(/\r?\n/)[0].trim();
+    }
+    if (!raw)
+        return undefined;
+    if (!/^[1-9]\d{0,9}$/.test(raw))
+        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+    return Number(raw);
+}
+
+;// CONCATENATED MODULE: ./src/core/warnings.ts
+// Node's warnings (process.emitWarning: Node's own, or a library's) reach standard error through
+// Node's default listener, as they are: a library that quotes its input there (the yaml library
+// quotes a map key that is itself a list or a map) would let the repository write `##[...]` or a
+// line starting with `::` into the Actions log, where the runner reads it as a workflow command.
+// guardWarnings() puts that listener behind the log boundary (escape.ts), like every other message.
+
+/**
+ * Replaces Node's default printing of warnings with the same text through escapeLogMessage. Left
+ * alone when nothing prints warnings (`node --no-warnings`: Node installs no listener).
+ */
+function guardWarnings(write = (t) => process.stderr.write(t), emitter = process) {
+    if (emitter.listenerCount('warning') === 0)
+        return;
+    emitter.removeAllListeners('warning');
+    emitter.on('warning', (w) => {
+        write(`${(0,core_escape/* escapeLogMessage */.fQ)(`(node:${process.pid}) ${w.name}: ${w.message}`)}\n`);
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 // Reads a JSON report written by an earlier run (the fork recipe: a `workflow_run` workflow comments

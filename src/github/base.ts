@@ -257,9 +257,9 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     const { octokit, owner, repo } = options;
     if (!octokit || !owner || !repo) return undefined;
     const path = (await (prefix ??= repoPrefix(root))) + rel;
-    const ref = await baseAt();
+    const at = await baseAt();
     try {
-      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+      const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref: at });
       if (Array.isArray(data) || data.type !== 'file') return undefined;
       if ('content' in data && data.encoding === 'base64')
         return Buffer.from(data.content, 'base64').toString('utf8');
@@ -268,7 +268,7 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
         owner,
         repo,
         path,
-        ref,
+        ref: at,
         mediaType: { format: 'raw' },
       });
       return typeof raw.data === 'string' ? raw.data : undefined;

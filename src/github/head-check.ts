@@ -18,6 +18,7 @@ import { upsertComment } from './comment.js';
 import { attempt, forbiddenHint, type RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import { log } from './log.js';
+import { commentWritten } from './publish.js';
 
 /** How to check out the pull request's head (the step's message, the summary, the comment). */
 export const CHECKOUT_HINT =
@@ -107,9 +108,7 @@ export async function publishNotAudited(
           mode: inputs.comment,
           key: inputs.commentKey,
         });
-        log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-        if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
-        if (res.url) core.setOutput('comment-url', res.url);
+        commentWritten(res);
       },
       forbiddenHint('comment', isFork),
     );

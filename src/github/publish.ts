@@ -13,7 +13,7 @@ import { renderSarif } from '../report/sarif.js';
 import { isExcess } from '../report/group.js';
 import type { Verdict } from '../report/verdict.js';
 import { annotate } from './annotations.js';
-import { upsertComment } from './comment.js';
+import { upsertComment, type CommentResult } from './comment.js';
 import { attempt, forbiddenHint, runUrl, stableReportUrl, type RunContext } from './context.js';
 import type { Inputs } from './inputs.js';
 import { syncDriftIssue } from './issue.js';
@@ -124,12 +124,17 @@ export async function publishComment({
         // hides (one the change may add itself: a review): worth a comment.
         createIfMissing: verdict.newExcessCount > 0 || takesAway(report) || hidesNew(report),
       });
-      log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
-      if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
-      if (res.url) core.setOutput('comment-url', res.url);
+      commentWritten(res);
     },
     forbiddenHint('comment', isFork),
   );
+}
+
+/** What became of the pull request's comment: the log line and the `comment-id` / `comment-url` outputs. */
+export function commentWritten(res: CommentResult): void {
+  log.info(`Pull request comment: ${res.action}${res.url ? ` (${res.url})` : ''}.`);
+  if (res.id !== undefined) core.setOutput('comment-id', String(res.id));
+  if (res.url) core.setOutput('comment-url', res.url);
 }
 
 /** Whether the change takes away a permission the vendor needs (a new missing-permission finding). */
