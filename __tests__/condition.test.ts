@@ -198,45 +198,108 @@ describe('String operators', () => {
 });
 
 describe('Numeric operators', () => {
-  it('NumericEquals compares the values as written', () => {
+  it('NumericEquals compares the values as numbers (`10.0` is `10`)', () => {
     const need = c('NumericEquals', 's3:max-keys', '10', '20');
     expect(implies(c('NumericEquals', 's3:max-keys', '10'), need)).toBe('yes');
+    expect(implies(c('NumericEquals', 's3:max-keys', '10.0'), need)).toBe('yes');
     expect(implies(c('NumericEquals', 's3:max-keys', '30'), need)).toBe('no');
   });
 
-  it('ordering and negated numeric operators are not compared (unknown)', () => {
-    for (const op of [
-      'NumericLessThan',
-      'NumericLessThanEquals',
-      'NumericGreaterThan',
-      'NumericGreaterThanEquals',
-      'NumericNotEquals',
-    ])
-      expect(implies(c(op, 's3:max-keys', '5'), c(op, 's3:max-keys', '10'))).toBe('unknown');
+  it("a bound within the baseline's bound on the same side is yes; a looser one no", () => {
+    // IAM User Guide, numeric condition operators: x < 5 allows only requests x < 10 allows.
+    expect(implies(c('NumericLessThan', 's3:max-keys', '5'), c('NumericLessThan', 's3:max-keys', '10'))).toBe(
+      'yes',
+    );
+    expect(
+      implies(c('NumericLessThan', 's3:max-keys', '20'), c('NumericLessThan', 's3:max-keys', '10')),
+    ).toBe('no');
+    expect(implies(c('NumericGreaterThanEquals', 'k', '100'), c('NumericGreaterThanEquals', 'k', '50'))).toBe(
+      'yes',
+    );
+    expect(implies(c('NumericGreaterThan', 'k', '10'), c('NumericGreaterThan', 'k', '50'))).toBe('no');
+  });
+
+  it('the bound itself: a strict bound equal to an inclusive one is within it, not the reverse', () => {
+    expect(implies(c('NumericLessThan', 'k', '10'), c('NumericLessThanEquals', 'k', '10'))).toBe('yes');
+    expect(implies(c('NumericLessThanEquals', 'k', '10'), c('NumericLessThan', 'k', '10'))).toBe('no');
+    expect(implies(c('NumericLessThan', 'k', '10'), c('NumericLessThan', 'k', '10'))).toBe('yes');
+    expect(implies(c('NumericGreaterThan', 'k', '10'), c('NumericGreaterThanEquals', 'k', '10'))).toBe('yes');
+    expect(implies(c('NumericGreaterThanEquals', 'k', '10'), c('NumericGreaterThan', 'k', '10'))).toBe('no');
+  });
+
+  it('NumericEquals within a bound is yes; at a strict bound no', () => {
+    expect(implies(c('NumericEquals', 'k', '3', '4'), c('NumericLessThan', 'k', '5'))).toBe('yes');
+    expect(implies(c('NumericEquals', 'k', '3', '5'), c('NumericLessThan', 'k', '5'))).toBe('no');
+    expect(implies(c('NumericEquals', 'k', '5'), c('NumericLessThanEquals', 'k', '5'))).toBe('yes');
+  });
+
+  it('the values of one key are alternatives: every policy value must lie within the loosest baseline bound', () => {
+    const need = c('NumericLessThan', 'k', '3', '10');
+    expect(implies(c('NumericLessThan', 'k', '5', '8'), need)).toBe('yes');
+    expect(implies(c('NumericLessThan', 'k', '5', '12'), need)).toBe('no');
+  });
+
+  it('a bound on the other side is no (it allows values without end)', () => {
+    expect(implies(c('NumericGreaterThan', 'k', '5'), c('NumericLessThan', 'k', '10'))).toBe('no');
+  });
+
+  it('a value that is not a number (a policy variable) is unknown; negated operators stay unknown', () => {
+    expect(
+      implies(c('NumericLessThan', 'k', '${aws:PrincipalTag/limit}'), c('NumericLessThan', 'k', '10')),
+    ).toBe('unknown');
+    expect(implies(c('NumericLessThan', 'k', '5'), c('NumericLessThan', 'k', '${aws:PrincipalTag/x}'))).toBe(
+      'unknown',
+    );
+    expect(implies(c('NumericNotEquals', 'k', '5'), c('NumericNotEquals', 'k', '10'))).toBe('unknown');
+  });
+
+  it('IfExists and set qualifiers as for other operators: the same, or the policy without IfExists', () => {
+    expect(implies(c('NumericLessThan', 'k', '5'), c('NumericLessThanIfExists', 'k', '10'))).toBe('yes');
+    // The policy's IfExists grants where the key is absent, which the baseline's bound does not.
+    expect(implies(c('NumericLessThanIfExists', 'k', '5'), c('NumericLessThan', 'k', '10'))).toBe('unknown');
+    expect(
+      implies(c('ForAnyValue:NumericLessThan', 'k', '5'), c('ForAnyValue:NumericLessThan', 'k', '10')),
+    ).toBe('yes');
   });
 });
 
 describe('Date operators', () => {
-  it('DateEquals compares the values as written', () => {
+  it('DateEquals compares the dates, whatever their form', () => {
     const need = c('DateEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z');
     expect(implies(c('DateEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z'), need)).toBe('yes');
+    expect(implies(c('DateEquals', 'aws:CurrentTime', '2026-01-01T01:00:00+01:00'), need)).toBe('yes');
+    expect(implies(c('DateEquals', 'aws:CurrentTime', '1767225600'), need)).toBe('yes');
     expect(implies(c('DateEquals', 'aws:CurrentTime', '2027-01-01T00:00:00Z'), need)).toBe('no');
   });
 
-  it('ordering and negated date operators are not compared (unknown)', () => {
-    for (const op of [
-      'DateLessThan',
-      'DateLessThanEquals',
-      'DateGreaterThan',
-      'DateGreaterThanEquals',
-      'DateNotEquals',
-    ])
-      expect(
-        implies(
-          c(op, 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
-          c(op, 'aws:CurrentTime', '2027-01-01T00:00:00Z'),
-        ),
-      ).toBe('unknown');
+  it('an earlier deadline is within a later one; a later one is not', () => {
+    const need = c('DateLessThan', 'aws:CurrentTime', '2027-01-01T00:00:00Z');
+    expect(implies(c('DateLessThan', 'aws:CurrentTime', '2026-06-30'), need)).toBe('yes');
+    expect(implies(c('DateLessThanEquals', 'aws:CurrentTime', '2026-12-31T23:59:59Z'), need)).toBe('yes');
+    expect(implies(c('DateLessThan', 'aws:CurrentTime', '2028-01-01T00:00:00Z'), need)).toBe('no');
+    expect(
+      implies(
+        c('DateGreaterThan', 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
+        c('DateGreaterThan', 'aws:CurrentTime', '2025-01-01T00:00:00Z'),
+      ),
+    ).toBe('yes');
+  });
+
+  it('a value that is not a date this tool reads is unknown; negated operators stay unknown', () => {
+    const need = c('DateLessThan', 'aws:CurrentTime', '2027-01-01T00:00:00Z');
+    expect(implies(c('DateLessThan', 'aws:CurrentTime', 'next tuesday'), need)).toBe('unknown');
+    expect(
+      implies(
+        c('DateNotEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
+        c('DateNotEquals', 'aws:CurrentTime', '2027-01-01T00:00:00Z'),
+      ),
+    ).toBe('unknown');
+  });
+
+  it('numeric and date operators are not compared with each other', () => {
+    expect(
+      implies(c('NumericLessThan', 'aws:EpochTime', '5'), c('DateLessThan', 'aws:EpochTime', '10')),
+    ).toBe('unknown');
   });
 });
 
@@ -623,15 +686,15 @@ describe('several conditions on one key, and several keys', () => {
   it('one unknown key and the rest met is unknown, naming only that key', () => {
     const need: Condition = {
       StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
-      NumericLessThan: { 's3:max-keys': ['100'] },
+      NumericNotEquals: { 's3:max-keys': ['100'] },
     };
     const have: Condition = {
       StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
-      NumericLessThan: { 's3:max-keys': ['10'] },
+      NumericNotEquals: { 's3:max-keys': ['10'] },
     };
     expect(conditionImplies(have, need)).toEqual({
       result: 'unknown',
-      missing: ['NumericLessThan s3:max-keys'],
+      missing: ['NumericNotEquals s3:max-keys'],
     });
   });
 });
@@ -732,6 +795,26 @@ describe('mergeConditions', () => {
     expect(
       mergeConditions(c('Null', 'aws:RequestTag/owner', 'true'), c('Null', 'aws:RequestTag/owner', 'false')),
     ).toBeNull();
+  });
+
+  // x < 3 and x < 10 both hold for x < 3: never null (requests below both bounds meet both).
+  it('a numeric or date bound both name: the tighter of the two, never null', () => {
+    expect(mergeConditions(c('NumericLessThan', 'k', '10'), c('NumericLessThan', 'k', '3'))).toEqual(
+      c('NumericLessThan', 'k', '3'),
+    );
+    expect(mergeConditions(c('NumericLessThan', 'k', '3'), c('NumericLessThan', 'k', '10'))).toEqual(
+      c('NumericLessThan', 'k', '3'),
+    );
+    expect(
+      mergeConditions(
+        c('DateGreaterThan', 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
+        c('DateGreaterThan', 'aws:CurrentTime', '2026-06-01T00:00:00Z'),
+      ),
+    ).toEqual(c('DateGreaterThan', 'aws:CurrentTime', '2026-06-01T00:00:00Z'));
+    // A bound this tool does not read: the policy's as written.
+    expect(
+      mergeConditions(c('NumericLessThan', 'k', '${aws:PrincipalTag/n}'), c('NumericLessThan', 'k', '3')),
+    ).toEqual(c('NumericLessThan', 'k', '${aws:PrincipalTag/n}'));
   });
 
   it('a key both name with a negated operator excludes the values of both', () => {

@@ -113,6 +113,26 @@ describe.each([false, true])('pull request: a grant compared with its base (refe
     }
   });
 
+  it('a numeric or date bound made stricter is not new; one made looser is', async () => {
+    const until = (d: string) => ({ DateLessThan: { 'aws:CurrentTime': d } });
+    const maxAge = (n: string) => ({ NumericLessThan: { 'aws:MultiFactorAuthAge': n } });
+    for (const [base, head] of [
+      [passRole(until('2027-01-01T00:00:00Z')), passRole(until('2026-12-31'))],
+      [passRole(maxAge('3600')), passRole(maxAge('900'))],
+    ]) {
+      const r = await pr(policy(OK, base), policy(OK, head), reference);
+      expect(excess(r).some((f) => f.statement === 'X')).toBe(true);
+      expect(newOnes(r)).toEqual([]);
+    }
+    for (const [base, head] of [
+      [passRole(until('2026-12-31')), passRole(until('2027-01-01T00:00:00Z'))],
+      [passRole(maxAge('900')), passRole(maxAge('3600'))],
+    ]) {
+      const r = await pr(policy(OK, base), policy(OK, head), reference);
+      expect(newOnes(r)).toEqual(['X iam:PassRole']);
+    }
+  });
+
   it("a condition edit does not make a finding about the statement's text new (an unknown action)", async () => {
     const typo = (condition: unknown) => ({
       Sid: 'T',

@@ -39,6 +39,55 @@ const STRING_EQ = new Set([
 /** ARN operators: both take `*` and `?` in each of the six components (IAM User Guide). */
 const ARN = new Set(['arnequals', 'arnlike']);
 
+/**
+ * The numeric and date operators that bound a value (IAM User Guide, condition operators): which
+ * kind of value, which side the bound is on, and whether the bound itself is allowed. A key's
+ * values are alternatives (any one may hold), so a list of bounds is its loosest one.
+ */
+interface Bound {
+  kind: 'numeric' | 'date';
+  below: boolean;
+  inclusive: boolean;
+}
+const BOUNDS: Record<string, Bound> = {
+  numericlessthan: { kind: 'numeric', below: true, inclusive: false },
+  numericlessthanequals: { kind: 'numeric', below: true, inclusive: true },
+  numericgreaterthan: { kind: 'numeric', below: false, inclusive: false },
+  numericgreaterthanequals: { kind: 'numeric', below: false, inclusive: true },
+  datelessthan: { kind: 'date', below: true, inclusive: false },
+  datelessthanequals: { kind: 'date', below: true, inclusive: true },
+  dategreaterthan: { kind: 'date', below: false, inclusive: false },
+  dategreaterthanequals: { kind: 'date', below: false, inclusive: true },
+};
+/** The equality operator of each kind of bounded value. */
+const EQUALS_OF = { numeric: 'numericequals', date: 'dateequals' } as const;
+
+/**
+ * A numeric or date condition value as a number, or undefined when it is not one this tool reads
+ * for certain (a policy variable such as `${aws:CurrentTime}`, an interpolation, other text): such
+ * a value is then compared as `unknown`. Numbers are decimal, as IAM writes them; dates are ISO
+ * 8601 (a date, or a date and time with a zone) or epoch seconds.
+ */
+function orderedValue(kind: 'numeric' | 'date', v: string): number | undefined {
+  const t = v.trim();
+  if (kind === 'numeric') return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : undefined;
+  if (/^\d+$/.test(t)) return Number(t) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(t)) return undefined;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The loosest of a bounded operator's values (any one may hold), or undefined when one is not read. */
+function loosest(b: Bound, values: readonly string[]): number | undefined {
+  let out: number | undefined;
+  for (const v of values) {
+    const n = orderedValue(b.kind, v);
+    if (n === undefined) return undefined;
+    if (out === undefined || (b.below ? n > out : n < out)) out = n;
+  }
+  return out;
+}
+
 function ipv4(cidr: string): [number, number] | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
   if (!m) return undefined;
@@ -121,6 +170,29 @@ type ValueTest = (value: string) => Implication;
  * pair of keys: a set for the exact operators, parsed patterns for the others.
  */
 function valueTest(nBase: string, hBase: string, need: string[]): ValueTest | undefined {
+  const nb = BOUNDS[nBase];
+  if (nb) {
+    // The policy's value `v` under its operator (a bound on the same side, or equality) allows
+    // only requests the baseline's loosest bound allows.
+    const limit = loosest(nb, need);
+    if (limit === undefined) return () => 'unknown';
+    const hb = BOUNDS[hBase];
+    return (v) => {
+      const n = orderedValue(nb.kind, v);
+      if (n === undefined) return 'unknown';
+      if (hb && hb.below !== nb.below) return 'no';
+      const inside = nb.below ? n < limit : n > limit;
+      // Equality, or an inclusive bound, reaches `n` itself; a strict one stops short of it.
+      const reaches = !hb || hb.inclusive;
+      return inside || (n === limit && (nb.inclusive || !reaches)) ? 'yes' : 'no';
+    };
+  }
+  if (nBase === 'numericequals' || nBase === 'dateequals') {
+    // Compared as values where both are read (`1.0` is `1`; a date in any of its forms), else as text.
+    const kind = nBase === 'numericequals' ? 'numeric' : 'date';
+    const allowed = new Set(need.map((v) => orderedValue(kind, v) ?? v));
+    return (v) => (allowed.has(orderedValue(kind, v) ?? v) ? 'yes' : 'no');
+  }
   if (STRING_EQ.has(nBase)) {
     const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
     const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
@@ -198,6 +270,8 @@ function valuesImply(nBase: string, hBase: string, have: string[], need: string[
 function compared(h: Op, n: Op): boolean {
   if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists)) return false;
   if (h.base === n.base) return true;
+  const nb = BOUNDS[n.base];
+  if (nb) return h.base === EQUALS_OF[nb.kind] || BOUNDS[h.base]?.kind === nb.kind;
   if (n.base === 'stringlike') return h.base === 'stringequals' || h.base === 'arnequals';
   if (ARN.has(n.base)) return h.base === 'stringequals' || ARN.has(h.base);
   return false;
@@ -298,7 +372,9 @@ function opIdentity(op: Op): string {
  *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
  *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
  * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
- *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them.
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them;
+ * - for a numeric or date bound, the tighter of the two (`b`'s when it is: a request within it is
+ *   within `a`'s too).
  */
 function narrowValues(op: Op, a: string[], b: string[]): string[] | undefined {
   if (NEGATED.has(op.base)) {
@@ -307,6 +383,14 @@ function narrowValues(op: Op, a: string[], b: string[]): string[] | undefined {
   }
   if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
     return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
+  const bound = BOUNDS[op.base];
+  if (bound) {
+    // Both bounds hold: the tighter one, as written (a bound read by neither: `a` as written).
+    const la = loosest(bound, a);
+    const lb = loosest(bound, b);
+    if (la === undefined || lb === undefined) return a;
+    return (bound.below ? la <= lb : la >= lb) ? a : b;
+  }
   const test = valueTest(op.base, op.base, b);
   if (!test) return a;
   const kept: string[] = [];
