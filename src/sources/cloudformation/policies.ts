@@ -237,16 +237,15 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     } else if (SAM_FUNCTIONS.has(t)) {
       this.samPolicies(r);
     } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
-      const prop = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t)
-        ? RESOURCE_POLICY_PROPERTIES[t]!
-        : r.props.PolicyDocument !== undefined
-          ? 'PolicyDocument'
-          : '';
-      if (!prop) return;
-      let raw: unknown = r.props;
-      for (const k of prop.split('.')) raw = isObject(raw) ? raw[k] : undefined;
+      const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t]! : undefined;
+      const props = own !== undefined ? (Array.isArray(own) ? own : [own]) : [];
+      if (own === undefined && r.props.PolicyDocument !== undefined) props.push('PolicyDocument');
       // (an event bus policy written the old way, Action and Principal, is not read: said so)
-      if (raw === undefined && t === 'AWS::Events::EventBusPolicy' && r.props.Action !== undefined)
+      if (
+        t === 'AWS::Events::EventBusPolicy' &&
+        r.props.Statement === undefined &&
+        r.props.Action !== undefined
+      )
         return this.unresolved(
           r.logicalId,
           r.logicalId,
@@ -254,30 +253,93 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
           P,
           'an event bus policy given as Action and Principal (not Statement) is not read',
         );
-      if (raw === undefined) return;
-      const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
-      this.docRecord({
+      for (const prop of props) this.resourcePolicyAt(r, prop.split('.'), r.props, P, []);
+    }
+  }
+
+  /**
+   * The resource policy of `r` at `keys` (a dotted property; `X[]`: each item of the list X) of
+   * `raw`, written at `path` (`walked`: the keys so far, for its address): a record when it is
+   * given, unresolved (with why) where what holds it is not known, nothing when it is not given.
+   * An intrinsic function on the way (`StreamSpecification: !If [C, {...}, !Ref AWS::NoValue]`)
+   * is evaluated with the document (docRecord: each branch of a condition not known), the rest of
+   * the way picked from what it gives.
+   */
+  private resourcePolicyAt(
+    r: Resource,
+    keys: string[],
+    raw: unknown,
+    path: JsonPath,
+    walked: string[],
+  ): void {
+    const address = (ks: string[]) =>
+      ks.length === 1 && ['PolicyDocument', 'ResourcePolicy', 'Statement'].includes(ks[0]!)
+        ? r.logicalId
+        : `${r.logicalId}.${ks.join('.')}`;
+    const unknown = asUnknown(raw);
+    if (unknown)
+      return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
+    const intrinsic =
+      isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!);
+    if (keys.length > 0 && intrinsic && keys.some((k) => k.endsWith('[]'))) {
+      // (a list on the way: what the expression gives, read on)
+      this.ev.begin();
+      const v = this.ev.eval(raw);
+      return v === NO_VALUE ? undefined : this.resourcePolicyAt(r, keys, v, path, walked);
+    }
+    if (keys.length > 0 && intrinsic)
+      return void this.docRecord({
         owner: r.logicalId,
-        address:
-          prop === 'PolicyDocument' || prop === 'ResourcePolicy' || prop === 'Statement'
-            ? r.logicalId
-            : `${r.logicalId}.${prop}`,
+        address: address([...walked, ...keys]),
         kind: 'resource',
         name: r.logicalId,
         raw,
-        path: [...P, ...prop.split('.')],
-        ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
-        // (an event bus policy's Statement is the one statement of its policy)
-        ...(t === 'AWS::Events::EventBusPolicy'
-          ? {
-              evaluate: () => {
-                const s = this.ev.eval(raw);
-                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-              },
-            }
-          : {}),
+        path,
+        ...this.resourceScope(r.type),
+        evaluate: () => {
+          let v = this.ev.eval(raw);
+          for (const k of keys) {
+            if (v === NO_VALUE || asUnknown(v)) return v;
+            if (!isObject(v) || v[k] === undefined) return NO_VALUE;
+            v = v[k];
+          }
+          return v;
+        },
       });
+    if (keys.length > 0) {
+      const [k, ...rest] = keys as [string, ...string[]];
+      const list = k.endsWith('[]') ? k.slice(0, -2) : undefined;
+      if (!isObject(raw) || raw[list ?? k] === undefined) return;
+      if (list === undefined) return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
+      return void this.items(raw[list], [...path, list]).forEach((it, i) =>
+        this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]),
+      );
     }
+    const t = r.type;
+    this.docRecord({
+      owner: r.logicalId,
+      address: address(walked),
+      kind: 'resource',
+      name: r.logicalId,
+      raw,
+      path,
+      ...this.resourceScope(t),
+      // (an event bus policy's Statement is the one statement of its policy)
+      ...(t === 'AWS::Events::EventBusPolicy'
+        ? {
+            evaluate: () => {
+              const s = this.ev.eval(raw);
+              return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** The services a resource policy of this type can grant actions of, when the type is known. */
+  private resourceScope(t: string): { grantScope?: { resourceType: string; services: string[] } } {
+    const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
+    return services ? { grantScope: { resourceType: t, services: [...services] } } : {};
   }
 
   /** One entry of a SAM function's Policies, as a record (a managed policy: linkPrincipals). */

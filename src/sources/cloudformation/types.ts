@@ -3,12 +3,19 @@ import type { PrincipalRecord } from '../../core/types.js';
 import type { JsonPath } from '../../core/json-lines.js';
 import type { ResourceLike } from './resources.js';
 
-/** Resource types holding a resource policy, and the property (dotted) that holds it. */
-export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
+/**
+ * Resource types holding a resource policy, and the property (dotted) that holds it, or the
+ * properties when it has more than one (`[]`: each item of a list, a global table's `Replicas`).
+ */
+export const RESOURCE_POLICY_PROPERTIES: Record<string, string | string[]> = {
   'AWS::S3::BucketPolicy': 'PolicyDocument',
   'AWS::S3Express::BucketPolicy': 'PolicyDocument',
   'AWS::S3Outposts::BucketPolicy': 'PolicyDocument',
   'AWS::S3::AccessPoint': 'Policy',
+  'AWS::S3Outposts::AccessPoint': 'Policy',
+  'AWS::S3Express::AccessPoint': 'Policy',
+  'AWS::S3::MultiRegionAccessPointPolicy': 'Policy',
+  'AWS::S3ObjectLambda::AccessPointPolicy': 'PolicyDocument',
   'AWS::SQS::QueuePolicy': 'PolicyDocument',
   'AWS::SNS::TopicPolicy': 'PolicyDocument',
   'AWS::SQS::QueueInlinePolicy': 'PolicyDocument',
@@ -17,15 +24,25 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
   'AWS::KMS::ReplicaKey': 'KeyPolicy',
   'AWS::ECR::Repository': 'RepositoryPolicyText',
   'AWS::ECR::RegistryPolicy': 'PolicyText',
+  'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
   'AWS::SecretsManager::ResourcePolicy': 'ResourcePolicy',
   'AWS::Logs::ResourcePolicy': 'PolicyDocument',
+  'AWS::Logs::Destination': 'DestinationPolicy',
   'AWS::OpenSearchService::Domain': 'AccessPolicies',
   'AWS::Elasticsearch::Domain': 'AccessPolicies',
   'AWS::ApiGateway::RestApi': 'Policy',
   'AWS::EFS::FileSystem': 'FileSystemPolicy',
   'AWS::Backup::BackupVault': 'AccessPolicy',
   'AWS::EC2::VPCEndpoint': 'PolicyDocument',
-  'AWS::DynamoDB::Table': 'ResourcePolicy.PolicyDocument',
+  // (the table's own, and its stream's)
+  'AWS::DynamoDB::Table': [
+    'ResourcePolicy.PolicyDocument',
+    'StreamSpecification.ResourcePolicy.PolicyDocument',
+  ],
+  'AWS::DynamoDB::GlobalTable': [
+    'Replicas[].ResourcePolicy.PolicyDocument',
+    'Replicas[].ReplicaStreamSpecification.ResourcePolicy.PolicyDocument',
+  ],
   'AWS::Kinesis::ResourcePolicy': 'ResourcePolicy',
   'AWS::Lambda::LayerVersionPermission': '',
   'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
@@ -33,6 +50,7 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string> = {
   'AWS::Glue::ResourcePolicy': 'Policy',
   // (one statement, not a document: policiesOf)
   'AWS::Events::EventBusPolicy': 'Statement',
+  'AWS::Events::EventBus': 'Policy',
 };
 
 /**
@@ -46,6 +64,10 @@ export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
   'AWS::S3Express::BucketPolicy': ['s3express'],
   'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
   'AWS::S3::AccessPoint': ['s3'],
+  'AWS::S3Outposts::AccessPoint': ['s3-outposts'],
+  'AWS::S3Express::AccessPoint': ['s3express'],
+  'AWS::S3::MultiRegionAccessPointPolicy': ['s3'],
+  'AWS::S3ObjectLambda::AccessPointPolicy': ['s3-object-lambda'],
   'AWS::SQS::QueuePolicy': ['sqs'],
   'AWS::SNS::TopicPolicy': ['sns'],
   'AWS::SQS::QueueInlinePolicy': ['sqs'],
@@ -54,19 +76,23 @@ export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
   'AWS::KMS::ReplicaKey': ['kms'],
   'AWS::ECR::Repository': ['ecr'],
   'AWS::ECR::RegistryPolicy': ['ecr'],
+  'AWS::ECR::PublicRepository': ['ecr-public'],
   'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
   'AWS::Logs::ResourcePolicy': ['logs'],
+  'AWS::Logs::Destination': ['logs'],
   'AWS::OpenSearchService::Domain': ['es'],
   'AWS::Elasticsearch::Domain': ['es'],
   'AWS::ApiGateway::RestApi': ['execute-api'],
   'AWS::EFS::FileSystem': ['elasticfilesystem'],
   'AWS::Backup::BackupVault': ['backup'],
   'AWS::DynamoDB::Table': ['dynamodb'],
+  'AWS::DynamoDB::GlobalTable': ['dynamodb'],
   'AWS::Kinesis::ResourcePolicy': ['kinesis'],
   'AWS::CodeArtifact::Domain': ['codeartifact'],
   'AWS::CodeArtifact::Repository': ['codeartifact'],
   'AWS::Glue::ResourcePolicy': ['glue'],
   'AWS::Events::EventBusPolicy': ['events'],
+  'AWS::Events::EventBus': ['events'],
 };
 
 /** Types with a `PolicyDocument` that is not an IAM policy. */
