@@ -707,9 +707,7 @@ export class Evaluator {
           for (const r of this.conditionRefs(x)) refs.add(r);
           continue;
         }
-        const text = k === 'Fn::Sub' ? (Array.isArray(x) ? x[0] : x) : undefined;
-        if (typeof text === 'string')
-          for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)) refs.add(m[1]!.trim());
+        if (k === 'Fn::Sub') for (const n of subNames(x)) refs.add(n);
         if (k === 'Ref' && typeof x === 'string') refs.add(x);
         const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
         if (att !== undefined) refs.add(att);
@@ -804,14 +802,10 @@ export class Evaluator {
         return;
       }
       // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
-      const sub = keys.length === 1 ? v['Fn::Sub'] : undefined;
-      const subText = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
-      if (typeof subText === 'string')
-        for (const m of subText.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
-          if (tried(m[1]!.trim())) {
-            simple = false;
-            return;
-          }
+      if (keys.length === 1 && subNames(v['Fn::Sub']).some((n) => tried(n))) {
+        simple = false;
+        return;
+      }
       const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
       if (Array.isArray(eq) && eq.length === 2) {
         eq.forEach((x, i) => {
@@ -1073,6 +1067,26 @@ function unknownWithin(v: unknown, depth = 0): Unknown | undefined {
 function canonical(v: unknown): string {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v) ?? '';
+}
+
+/**
+ * The names an `Fn::Sub` refers to, as sub() reads it: each `${Name}` of its text (`${Res.Attr}`:
+ * the resource Res; `${AWS::Region}`: the pseudo parameter), but a key of its variable map (a name
+ * of its own, not a reference) and a `${!Literal}` (text).
+ */
+export function subNames(arg: unknown): string[] {
+  const text = Array.isArray(arg) ? arg[0] : arg;
+  if (typeof text !== 'string') return [];
+  const vars = Array.isArray(arg) && isObject(arg[1]) ? arg[1] : {};
+  const out: string[] = [];
+  for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+    const body = m[1]!;
+    const name = body.trim();
+    if (body.startsWith('!') || name === '' || Object.hasOwn(vars, name)) continue;
+    const dot = name.includes('.') && !name.startsWith('AWS::') ? name.indexOf('.') : -1;
+    out.push(dot >= 0 ? name.slice(0, dot) : name);
+  }
+  return out;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 } from '../managed-policies.js';
 import { isObject } from '../parser.js';
 import { boundDocuments, boundaryOnlyReason, noteBoundaries } from '../records.js';
-import { NO_VALUE, asUnknown, clipText, describe, getAttTarget } from './intrinsics.js';
+import { NO_VALUE, asUnknown, clipText, describe, getAttTarget, subNames } from './intrinsics.js';
 import { resourceName } from './resources.js';
 import {
   SAM_BASIC_POLICY_ARN,
@@ -617,10 +617,8 @@ export class Analyzer extends PolicyAnalyzer {
             if (k === 'Ref' && typeof x === 'string') out.add(x);
             else if (k === 'Fn::GetAtt')
               out.add(typeof x === 'string' ? x.split('.')[0]! : Array.isArray(x) ? String(x[0]) : '');
-            else if (k === 'Fn::Sub') {
-              const s = typeof x === 'string' ? x : Array.isArray(x) && typeof x[0] === 'string' ? x[0] : '';
-              for (const m of s.matchAll(/\$\{([^!}][^}.]*)/g)) out.add(m[1]!.trim());
-            } else if (k === 'DependsOn' && v === def)
+            else if (k === 'Fn::Sub') for (const n of subNames(x)) out.add(n);
+            else if (k === 'DependsOn' && v === def)
               for (const d of Array.isArray(x) ? x : [x]) if (typeof d === 'string') out.add(d);
             stack.push(x);
           }
