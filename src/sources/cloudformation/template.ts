@@ -213,7 +213,12 @@ export function yamlTemplate(text: string, path: string): YamlRead {
           });
           continue;
         }
-        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        // (a key is text as written, as a scalar value is: `061190967865:` keeps its leading zero)
+        const k = isScalar(pair.key)
+          ? typeof pair.key.value === 'number' && pair.key.source !== undefined
+            ? String(numberText(pair.key.source, pair.key.value))
+            : String(pair.key.value)
+          : String(pair.key);
         if (seen.has(k)) {
           const at = lineAt((pair.key as Node | null)?.range?.[0]) ?? 1;
           return {
