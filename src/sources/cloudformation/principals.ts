@@ -402,6 +402,9 @@ export class Analyzer extends PolicyAnalyzer {
         // one SAM writes)
         this.linkTrust(role, r.logicalId);
         if (!role.record.trustIds) role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]!];
+        // (SAM sets the function's or state machine's PermissionsBoundary, a function's merged with
+        // the Globals one, on the role it makes, and on no role the template gives)
+        this.boundary(role, this.samMerged(r, 'PermissionsBoundary')?.value);
         // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
         if (r.type === 'AWS::Serverless::Function') this.samImplicitPolicies(r, role);
         else this.samStateMachineTracing(r, role);
