@@ -16,6 +16,7 @@ import {
   samEventPolicyName,
   samDestinationPolicy,
   samIntrinsic,
+  samMerge,
   samPolicyEntry,
   samTruthy,
 } from './sam.js';
@@ -29,6 +30,23 @@ import {
   type PrincipalEntry,
 } from './types.js';
 import { DocumentAnalyzer } from './documents.js';
+
+/**
+ * The fields of a SAM API's Auth.ResourcePolicy other than CustomStatements, from which SAM
+ * generates statements of its own (swagger.py add_resource_policy).
+ */
+const SAM_API_POLICY_FIELDS = [
+  'AwsAccountWhitelist',
+  'AwsAccountBlacklist',
+  'IpRangeWhitelist',
+  'IpRangeBlacklist',
+  'SourceVpcWhitelist',
+  'SourceVpcBlacklist',
+  'IntrinsicVpcWhitelist',
+  'IntrinsicVpcBlacklist',
+  'IntrinsicVpceWhitelist',
+  'IntrinsicVpceBlacklist',
+];
 
 export class PolicyAnalyzer extends DocumentAnalyzer {
   protected principal(r: Resource): PrincipalEntry | undefined {
@@ -177,6 +195,14 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
   policiesOf(r: Resource): void {
     const P = [...r.path, 'Properties'];
     const t = r.type;
+    // (the API SAM makes for Api events takes the Globals' Auth, resource policy included)
+    if (r.implicitFor && r.logicalId === 'ServerlessRestApi' && isObject(this.root.Globals))
+      return this.samApiResourcePolicy(
+        r,
+        `${r.logicalId}.Auth.ResourcePolicy`,
+        isObject(this.root.Globals.Api) ? this.root.Globals.Api.Auth : undefined,
+        ['Globals', 'Api', 'Auth'],
+      );
     if (r.implicitFor) return;
     // A SAM connector's policy (model/connector, connector_profiles/profiles.json: on its source's
     // role, or a resource policy of its destination) is not generated here: unresolved, naming it,
@@ -236,6 +262,16 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         });
     } else if (SAM_FUNCTIONS.has(t)) {
       this.samPolicies(r);
+      this.samEventApiPolicies(r);
+    } else if (t === 'AWS::Serverless::Api') {
+      // (its Auth merged with the Globals one, as SAM merges them: globals.py)
+      const globals =
+        isObject(this.root.Globals) && isObject(this.root.Globals.Api)
+          ? this.root.Globals.Api.Auth
+          : undefined;
+      const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
+      const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
+      this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
     } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
       const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t]! : undefined;
       const props = own !== undefined ? (Array.isArray(own) ? own : [own]) : [];
@@ -334,6 +370,67 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
           }
         : {}),
     });
+  }
+
+  /**
+   * The resource policy SAM writes into an API's definition (`x-amazon-apigateway-policy`, the
+   * RestApi's policy) from an `Auth.ResourcePolicy` (`auth`, written at `at`): its
+   * CustomStatements, read as the policy's statements. The statements SAM generates from its other
+   * fields (SAM_API_POLICY_FIELDS: account, IP range and VPC allow and block lists, on the API's
+   * methods) are not: the record says so (approximate), or, with no CustomStatements, is
+   * unresolved, naming them.
+   */
+  private samApiResourcePolicy(r: Resource, address: string, auth: unknown, at: JsonPath): void {
+    if (auth === undefined || auth === NO_VALUE) return;
+    const u = asUnknown(auth);
+    if (u) return this.unresolved(r.logicalId, address, 'resource', at, u.reason);
+    if (!isObject(auth) || samIntrinsic(auth) || auth.ResourcePolicy === undefined) return;
+    const rp = auth.ResourcePolicy;
+    const rpAt = [...at, 'ResourcePolicy'];
+    const scope = { grantScope: { resourceType: 'AWS::ApiGateway::RestApi', services: ['execute-api'] } };
+    if (!isObject(rp) || samIntrinsic(rp))
+      return this.unresolved(
+        r.logicalId,
+        address,
+        'resource',
+        rpAt,
+        `an Auth.ResourcePolicy that is ${describe(rp)}: SAM reads only a map there`,
+      );
+    const others = SAM_API_POLICY_FIELDS.filter((k) => rp[k] !== undefined);
+    const notRead = `the statements SAM generates for its ${others.join(', ')} (on the API's methods) are not read`;
+    const custom = rp.CustomStatements;
+    if (custom === undefined) {
+      if (others.length > 0) this.unresolved(r.logicalId, address, 'resource', rpAt, notRead);
+      return;
+    }
+    const rec = this.docRecord({
+      owner: r.logicalId,
+      address,
+      kind: 'resource',
+      name: r.logicalId,
+      raw: custom,
+      path: [...rpAt, 'CustomStatements'],
+      ...scope,
+      // (one statement or a list of them: SAM's _add_custom_statement)
+      evaluate: () => {
+        const s = this.ev.eval(custom);
+        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+      },
+    });
+    if (rec && others.length > 0) (rec.approximate ??= []).push(`${notRead}: only its CustomStatements are`);
+  }
+
+  /**
+   * The resource policy an `Api` event of a SAM function or state machine adds to its API
+   * (`Auth.ResourcePolicy`, as an API's own: samApiResourcePolicy), one record for each event.
+   */
+  private samEventApiPolicies(r: Resource): void {
+    for (const e of this.samEvents(r)) {
+      const way = e.ways.find((w) => w.type === 'Api' && w.props.Auth !== undefined);
+      if (!way) continue;
+      const at = [...r.path, 'Properties', 'Events', e.name, 'Properties', 'Auth'];
+      this.samApiResourcePolicy(r, `${r.logicalId}.Events.${e.name}.Auth.ResourcePolicy`, way.props.Auth, at);
+    }
   }
 
   /** The services a resource policy of this type can grant actions of, when the type is known. */

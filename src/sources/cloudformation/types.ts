@@ -111,6 +111,7 @@ export function holdsPolicies(type: string): boolean {
   return (
     /^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
     SAM_FUNCTIONS.has(type) ||
+    type === 'AWS::Serverless::Api' ||
     type === 'AWS::SSO::PermissionSet' ||
     Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type)
   );
