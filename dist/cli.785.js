@@ -1348,6 +1348,13 @@ function locateReported(report, read, policyId) {
  * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
  */
 function hclFileTarget(report, read, policyId) {
+    return hclFileSite(report, read, policyId)?.target;
+}
+/**
+ * hclFileTarget, with where the `file()` call is: the `.tf` file and the call's offset in its
+ * text (fileReadSites finds the same call there).
+ */
+function hclFileSite(report, read, policyId) {
     const at = locateReported(report, read, policyId);
     if (!at)
         return undefined;
@@ -1360,7 +1367,57 @@ function hclFileTarget(report, read, policyId) {
     if (!m)
         return undefined;
     const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), m[1]));
-    return target.startsWith('../') ? undefined : target;
+    if (target.startsWith('../'))
+        return undefined;
+    const start = found.value.startIndex + (found.value.text.length - found.value.text.trimStart().length);
+    return { target, site: `${p.path}\u0000${start}` };
+}
+/** A call of a Terraform function that reads a file by its path (`file`, `templatefile`, ...). */
+const FILE_CALL = /\b(file|templatefile|filebase64|filesha256|filemd5|filesha1|filesha512|filebase64sha256|filebase64sha512)\s*\(\s*("(?:[^"\\]|\\.)*"|[^,)]*)/g;
+/**
+ * Every place in the audited `.tf` files that may read the file `target`, found in the text (not
+ * evaluated) so that no reader is missed: a call of a function that reads a file (file,
+ * templatefile, ...) whose path is the target (`${path.module}/…` from the calling file's
+ * directory), or ends with its name where the directory is not known here (a path from the root
+ * module, `${path.root}/…`, a bare relative or an absolute one), or, in the target's directory, a
+ * path this cannot read (not a string written out, or one whose name is interpolated). Each as
+ * `path\u0000offset` (the offset of the function's name) and as `path:line`.
+ */
+function fileReadSites(report, read, target) {
+    const name = external_node_path_.posix.basename(target).toLowerCase();
+    const out = [];
+    for (const input of report.inputs) {
+        if (input.kind !== 'terraform-hcl')
+            continue;
+        const text = read(input.path);
+        if (text === undefined)
+            continue;
+        FILE_CALL.lastIndex = 0;
+        for (let m = FILE_CALL.exec(text); m; m = FILE_CALL.exec(text)) {
+            const arg = m[2].trim();
+            const literal = arg.startsWith('"') ? arg.slice(1, -1) : undefined;
+            const last = literal?.split('/').pop()?.toLowerCase();
+            const here = external_node_path_.posix.dirname(input.path);
+            const unknown = literal === undefined || (last?.includes('${') ?? true);
+            if (unknown) {
+                if (here !== external_node_path_.posix.dirname(target))
+                    continue;
+            }
+            else if (literal.startsWith('${path.module}/')) {
+                if (external_node_path_.posix.normalize(external_node_path_.posix.join(here, literal.slice('${path.module}/'.length))) !== target)
+                    continue;
+            }
+            else if (last !== name)
+                continue;
+            const line = text.slice(0, m.index).split('\n').length;
+            out.push({
+                site: `${input.path}\u0000${m.index}`,
+                where: `${input.path}:${line}`,
+                call: `${m[1]}(${arg.length > 60 ? `${arg.slice(0, 57)}...` : arg}${m[1] === 'templatefile' ? ', …' : ''})`,
+            });
+        }
+    }
+    return out;
 }
 /**
  * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
@@ -1750,8 +1807,10 @@ function planFixes(report, read) {
     if (viaFile.size) {
         const targets = new Map([...byPath].flatMap(([path, list]) => list.map((s) => [path, s.policy])));
         const suggested = new Set(report.suggestions.map((s) => s.policy));
+        // Of any status: a policy not matched to a baseline, or not audited, is still deployed with
+        // the file's text, and keeps it as written.
         for (const p of report.policies) {
-            if (p.status !== 'audited' || suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
+            if (suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
                 continue;
             const file = hclFileTarget(report, read, p.id);
             const held = file === undefined ? undefined : targets.get(file);
@@ -1781,6 +1840,14 @@ function planFixes(report, read) {
             no('the file could not be read again');
             continue;
         }
+        // A file that a `.tf` policy reads in a way fix does not follow (templatefile(), a path from
+        // the root module, a path not written out): rewritten for one policy, it would change the
+        // other, which its own audit never asked for.
+        const unfollowed = kind === 'terraform-hcl' ? undefined : unfollowedReaders(report, read, path);
+        if (unfollowed) {
+            no(unfollowed);
+            continue;
+        }
         const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
         // Two suggestions for one policy of the file (two .tf policies that read it with file(), each
         // audited against its baseline): applied one after the other, the last would win and take
@@ -1801,7 +1868,7 @@ function planFixes(report, read) {
             if (same.length < 2)
                 continue;
             const who = same
-                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'its baseline'})`)
+                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'no baseline'})`)
                 .sort()
                 .join(', ');
             try {
@@ -1871,6 +1938,34 @@ function planFixes(report, read) {
         });
     }
     return { files, notFixed };
+}
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
+function unfollowedReaders(report, read, path) {
+    if (!report.inputs.some((i) => i.kind === 'terraform-hcl'))
+        return undefined;
+    const sites = fileReadSites(report, read, path);
+    if (!sites.length)
+        return undefined;
+    const followed = new Set();
+    for (const p of report.policies) {
+        if (!report.inputs.some((i) => i.path === p.path && i.kind === 'terraform-hcl'))
+            continue;
+        const at = hclFileSite(report, read, p.id);
+        if (at?.target === path)
+            followed.add(at.site);
+    }
+    const others = sites.filter((s) => !followed.has(s.site));
+    if (!others.length)
+        return undefined;
+    const named = others
+        .slice(0, 3)
+        .map((s) => `${s.call} at ${s.where}`)
+        .join(', ');
+    return `${path} is also read by ${named}${others.length > 3 ? ', …' : ''}, whose policy fix cannot tell apart: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
 }
 /**
  * When a policy would lose every statement only because its resources, narrowed to the baseline's,

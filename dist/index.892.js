@@ -12320,7 +12320,12 @@ function yamlTemplate(text, path) {
                     });
                     continue;
                 }
-                const k = (0,dist.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+                // (a key is text as written, as a scalar value is: `061190967865:` keeps its leading zero)
+                const k = (0,dist.isScalar)(pair.key)
+                    ? typeof pair.key.value === 'number' && pair.key.source !== undefined
+                        ? String(numberText(pair.key.source, pair.key.value))
+                        : String(pair.key.value)
+                    : String(pair.key);
                 if (seen.has(k)) {
                     const at = lineAt(pair.key?.range?.[0]) ?? 1;
                     return {
@@ -13148,10 +13153,9 @@ class Evaluator {
                         refs.add(r);
                     continue;
                 }
-                const text = k === 'Fn::Sub' ? (Array.isArray(x) ? x[0] : x) : undefined;
-                if (typeof text === 'string')
-                    for (const m of text.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
-                        refs.add(m[1].trim());
+                if (k === 'Fn::Sub')
+                    for (const n of subNames(x))
+                        refs.add(n);
                 if (k === 'Ref' && typeof x === 'string')
                     refs.add(x);
                 const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
@@ -13248,14 +13252,10 @@ class Evaluator {
                 return;
             }
             // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
-            const sub = keys.length === 1 ? v['Fn::Sub'] : undefined;
-            const subText = typeof sub === 'string' ? sub : Array.isArray(sub) ? sub[0] : undefined;
-            if (typeof subText === 'string')
-                for (const m of subText.matchAll(/\$\{([^}!.]+)[^}]*\}/g))
-                    if (tried(m[1].trim())) {
-                        simple = false;
-                        return;
-                    }
+            if (keys.length === 1 && subNames(v['Fn::Sub']).some((n) => tried(n))) {
+                simple = false;
+                return;
+            }
             const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
             if (Array.isArray(eq) && eq.length === 2) {
                 eq.forEach((x, i) => {
@@ -13558,6 +13558,27 @@ function canonical(v) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
         return String(v);
     return JSON.stringify(v) ?? '';
+}
+/**
+ * The names an `Fn::Sub` refers to, as sub() reads it: each `${Name}` of its text (`${Res.Attr}`:
+ * the resource Res; `${AWS::Region}`: the pseudo parameter), but a key of its variable map (a name
+ * of its own, not a reference) and a `${!Literal}` (text).
+ */
+function subNames(arg) {
+    const text = Array.isArray(arg) ? arg[0] : arg;
+    if (typeof text !== 'string')
+        return [];
+    const vars = Array.isArray(arg) && isObject(arg[1]) ? arg[1] : {};
+    const out = [];
+    for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+        const body = m[1];
+        const name = body.trim();
+        if (body.startsWith('!') || name === '' || Object.hasOwn(vars, name))
+            continue;
+        const dot = name.includes('.') && !name.startsWith('AWS::') ? name.indexOf('.') : -1;
+        out.push(dot >= 0 ? name.slice(0, dot) : name);
+    }
+    return out;
 }
 /**
  * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
@@ -14337,12 +14358,19 @@ const SAM_EVENT_DESTINATION_TYPES = {
 };
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/types.ts
-/** Resource types holding a resource policy, and the property (dotted) that holds it. */
+/**
+ * Resource types holding a resource policy, and the property (dotted) that holds it, or the
+ * properties when it has more than one (`[]`: each item of a list, a global table's `Replicas`).
+ */
 const RESOURCE_POLICY_PROPERTIES = {
     'AWS::S3::BucketPolicy': 'PolicyDocument',
     'AWS::S3Express::BucketPolicy': 'PolicyDocument',
     'AWS::S3Outposts::BucketPolicy': 'PolicyDocument',
     'AWS::S3::AccessPoint': 'Policy',
+    'AWS::S3Outposts::AccessPoint': 'Policy',
+    'AWS::S3Express::AccessPoint': 'Policy',
+    'AWS::S3::MultiRegionAccessPointPolicy': 'Policy',
+    'AWS::S3ObjectLambda::AccessPointPolicy': 'PolicyDocument',
     'AWS::SQS::QueuePolicy': 'PolicyDocument',
     'AWS::SNS::TopicPolicy': 'PolicyDocument',
     'AWS::SQS::QueueInlinePolicy': 'PolicyDocument',
@@ -14351,15 +14379,25 @@ const RESOURCE_POLICY_PROPERTIES = {
     'AWS::KMS::ReplicaKey': 'KeyPolicy',
     'AWS::ECR::Repository': 'RepositoryPolicyText',
     'AWS::ECR::RegistryPolicy': 'PolicyText',
+    'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
     'AWS::SecretsManager::ResourcePolicy': 'ResourcePolicy',
     'AWS::Logs::ResourcePolicy': 'PolicyDocument',
+    'AWS::Logs::Destination': 'DestinationPolicy',
     'AWS::OpenSearchService::Domain': 'AccessPolicies',
     'AWS::Elasticsearch::Domain': 'AccessPolicies',
     'AWS::ApiGateway::RestApi': 'Policy',
     'AWS::EFS::FileSystem': 'FileSystemPolicy',
     'AWS::Backup::BackupVault': 'AccessPolicy',
     'AWS::EC2::VPCEndpoint': 'PolicyDocument',
-    'AWS::DynamoDB::Table': 'ResourcePolicy.PolicyDocument',
+    // (the table's own, and its stream's)
+    'AWS::DynamoDB::Table': [
+        'ResourcePolicy.PolicyDocument',
+        'StreamSpecification.ResourcePolicy.PolicyDocument',
+    ],
+    'AWS::DynamoDB::GlobalTable': [
+        'Replicas[].ResourcePolicy.PolicyDocument',
+        'Replicas[].ReplicaStreamSpecification.ResourcePolicy.PolicyDocument',
+    ],
     'AWS::Kinesis::ResourcePolicy': 'ResourcePolicy',
     'AWS::Lambda::LayerVersionPermission': '',
     'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
@@ -14367,6 +14405,7 @@ const RESOURCE_POLICY_PROPERTIES = {
     'AWS::Glue::ResourcePolicy': 'Policy',
     // (one statement, not a document: policiesOf)
     'AWS::Events::EventBusPolicy': 'Statement',
+    'AWS::Events::EventBus': 'Policy',
 };
 /**
  * Resource policy types -> the services whose actions the policy can grant: AWS applies it to its
@@ -14379,6 +14418,10 @@ const RESOURCE_POLICY_SERVICES = {
     'AWS::S3Express::BucketPolicy': ['s3express'],
     'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
     'AWS::S3::AccessPoint': ['s3'],
+    'AWS::S3Outposts::AccessPoint': ['s3-outposts'],
+    'AWS::S3Express::AccessPoint': ['s3express'],
+    'AWS::S3::MultiRegionAccessPointPolicy': ['s3'],
+    'AWS::S3ObjectLambda::AccessPointPolicy': ['s3-object-lambda'],
     'AWS::SQS::QueuePolicy': ['sqs'],
     'AWS::SNS::TopicPolicy': ['sns'],
     'AWS::SQS::QueueInlinePolicy': ['sqs'],
@@ -14387,19 +14430,23 @@ const RESOURCE_POLICY_SERVICES = {
     'AWS::KMS::ReplicaKey': ['kms'],
     'AWS::ECR::Repository': ['ecr'],
     'AWS::ECR::RegistryPolicy': ['ecr'],
+    'AWS::ECR::PublicRepository': ['ecr-public'],
     'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
     'AWS::Logs::ResourcePolicy': ['logs'],
+    'AWS::Logs::Destination': ['logs'],
     'AWS::OpenSearchService::Domain': ['es'],
     'AWS::Elasticsearch::Domain': ['es'],
     'AWS::ApiGateway::RestApi': ['execute-api'],
     'AWS::EFS::FileSystem': ['elasticfilesystem'],
     'AWS::Backup::BackupVault': ['backup'],
     'AWS::DynamoDB::Table': ['dynamodb'],
+    'AWS::DynamoDB::GlobalTable': ['dynamodb'],
     'AWS::Kinesis::ResourcePolicy': ['kinesis'],
     'AWS::CodeArtifact::Domain': ['codeartifact'],
     'AWS::CodeArtifact::Repository': ['codeartifact'],
     'AWS::Glue::ResourcePolicy': ['glue'],
     'AWS::Events::EventBusPolicy': ['events'],
+    'AWS::Events::EventBus': ['events'],
 };
 /** Types with a `PolicyDocument` that is not an IAM policy. */
 const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
@@ -14413,6 +14460,7 @@ const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::St
 function holdsPolicies(type) {
     return (/^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
         SAM_FUNCTIONS.has(type) ||
+        type === 'AWS::Serverless::Api' ||
         type === 'AWS::SSO::PermissionSet' ||
         Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type));
 }
@@ -15278,6 +15326,22 @@ function writtenNumber(path) {
 
 
 
+/**
+ * The fields of a SAM API's Auth.ResourcePolicy other than CustomStatements, from which SAM
+ * generates statements of its own (swagger.py add_resource_policy).
+ */
+const SAM_API_POLICY_FIELDS = [
+    'AwsAccountWhitelist',
+    'AwsAccountBlacklist',
+    'IpRangeWhitelist',
+    'IpRangeBlacklist',
+    'SourceVpcWhitelist',
+    'SourceVpcBlacklist',
+    'IntrinsicVpcWhitelist',
+    'IntrinsicVpcBlacklist',
+    'IntrinsicVpceWhitelist',
+    'IntrinsicVpceBlacklist',
+];
 class PolicyAnalyzer extends documents_DocumentAnalyzer {
     principal(r) {
         const type = types_PRINCIPAL_TYPES[r.type];
@@ -15417,6 +15481,9 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
     policiesOf(r) {
         const P = [...r.path, 'Properties'];
         const t = r.type;
+        // (the API SAM makes for Api events takes the Globals' Auth, resource policy included)
+        if (r.implicitFor && r.logicalId === 'ServerlessRestApi' && isObject(this.root.Globals))
+            return this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, isObject(this.root.Globals.Api) ? this.root.Globals.Api.Auth : undefined, ['Globals', 'Api', 'Auth']);
         if (r.implicitFor)
             return;
         // A SAM connector's policy (model/connector, connector_profiles/profiles.json: on its source's
@@ -15472,45 +15539,166 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
         }
         else if (SAM_FUNCTIONS.has(t)) {
             this.samPolicies(r);
+            this.samEventApiPolicies(r);
+        }
+        else if (t === 'AWS::Serverless::Api') {
+            // (its Auth merged with the Globals one, as SAM merges them: globals.py)
+            const globals = isObject(this.root.Globals) && isObject(this.root.Globals.Api)
+                ? this.root.Globals.Api.Auth
+                : undefined;
+            const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
+            const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
+            this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
         }
         else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
-            const prop = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t)
-                ? RESOURCE_POLICY_PROPERTIES[t]
-                : r.props.PolicyDocument !== undefined
-                    ? 'PolicyDocument'
-                    : '';
-            if (!prop)
-                return;
-            let raw = r.props;
-            for (const k of prop.split('.'))
-                raw = isObject(raw) ? raw[k] : undefined;
+            const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t] : undefined;
+            const props = own !== undefined ? (Array.isArray(own) ? own : [own]) : [];
+            if (own === undefined && r.props.PolicyDocument !== undefined)
+                props.push('PolicyDocument');
             // (an event bus policy written the old way, Action and Principal, is not read: said so)
-            if (raw === undefined && t === 'AWS::Events::EventBusPolicy' && r.props.Action !== undefined)
+            if (t === 'AWS::Events::EventBusPolicy' &&
+                r.props.Statement === undefined &&
+                r.props.Action !== undefined)
                 return this.unresolved(r.logicalId, r.logicalId, 'resource', P, 'an event bus policy given as Action and Principal (not Statement) is not read');
-            if (raw === undefined)
-                return;
-            const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
-            this.docRecord({
+            for (const prop of props)
+                this.resourcePolicyAt(r, prop.split('.'), r.props, P, []);
+        }
+    }
+    /**
+     * The resource policy of `r` at `keys` (a dotted property; `X[]`: each item of the list X) of
+     * `raw`, written at `path` (`walked`: the keys so far, for its address): a record when it is
+     * given, unresolved (with why) where what holds it is not known, nothing when it is not given.
+     * An intrinsic function on the way (`StreamSpecification: !If [C, {...}, !Ref AWS::NoValue]`)
+     * is evaluated with the document (docRecord: each branch of a condition not known), the rest of
+     * the way picked from what it gives.
+     */
+    resourcePolicyAt(r, keys, raw, path, walked) {
+        const address = (ks) => ks.length === 1 && ['PolicyDocument', 'ResourcePolicy', 'Statement'].includes(ks[0])
+            ? r.logicalId
+            : `${r.logicalId}.${ks.join('.')}`;
+        const unknown = asUnknown(raw);
+        if (unknown)
+            return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
+        const intrinsic = isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]);
+        if (keys.length > 0 && intrinsic && keys.some((k) => k.endsWith('[]'))) {
+            // (a list on the way: what the expression gives, read on)
+            this.ev.begin();
+            const v = this.ev.eval(raw);
+            return v === NO_VALUE ? undefined : this.resourcePolicyAt(r, keys, v, path, walked);
+        }
+        if (keys.length > 0 && intrinsic)
+            return void this.docRecord({
                 owner: r.logicalId,
-                address: prop === 'PolicyDocument' || prop === 'ResourcePolicy' || prop === 'Statement'
-                    ? r.logicalId
-                    : `${r.logicalId}.${prop}`,
+                address: address([...walked, ...keys]),
                 kind: 'resource',
                 name: r.logicalId,
                 raw,
-                path: [...P, ...prop.split('.')],
-                ...(services ? { grantScope: { resourceType: t, services: [...services] } } : {}),
-                // (an event bus policy's Statement is the one statement of its policy)
-                ...(t === 'AWS::Events::EventBusPolicy'
-                    ? {
-                        evaluate: () => {
-                            const s = this.ev.eval(raw);
-                            return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-                        },
+                path,
+                ...this.resourceScope(r.type),
+                evaluate: () => {
+                    let v = this.ev.eval(raw);
+                    for (const k of keys) {
+                        if (v === NO_VALUE || asUnknown(v))
+                            return v;
+                        if (!isObject(v) || v[k] === undefined)
+                            return NO_VALUE;
+                        v = v[k];
                     }
-                    : {}),
+                    return v;
+                },
             });
+        if (keys.length > 0) {
+            const [k, ...rest] = keys;
+            const list = k.endsWith('[]') ? k.slice(0, -2) : undefined;
+            if (!isObject(raw) || raw[list ?? k] === undefined)
+                return;
+            if (list === undefined)
+                return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
+            return void this.items(raw[list], [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
         }
+        const t = r.type;
+        this.docRecord({
+            owner: r.logicalId,
+            address: address(walked),
+            kind: 'resource',
+            name: r.logicalId,
+            raw,
+            path,
+            ...this.resourceScope(t),
+            // (an event bus policy's Statement is the one statement of its policy)
+            ...(t === 'AWS::Events::EventBusPolicy'
+                ? {
+                    evaluate: () => {
+                        const s = this.ev.eval(raw);
+                        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+                    },
+                }
+                : {}),
+        });
+    }
+    /**
+     * The resource policy SAM writes into an API's definition (`x-amazon-apigateway-policy`, the
+     * RestApi's policy) from an `Auth.ResourcePolicy` (`auth`, written at `at`): its
+     * CustomStatements, read as the policy's statements. The statements SAM generates from its other
+     * fields (SAM_API_POLICY_FIELDS: account, IP range and VPC allow and block lists, on the API's
+     * methods) are not: the record says so (approximate), or, with no CustomStatements, is
+     * unresolved, naming them.
+     */
+    samApiResourcePolicy(r, address, auth, at) {
+        if (auth === undefined || auth === NO_VALUE)
+            return;
+        const u = asUnknown(auth);
+        if (u)
+            return this.unresolved(r.logicalId, address, 'resource', at, u.reason);
+        if (!isObject(auth) || samIntrinsic(auth) || auth.ResourcePolicy === undefined)
+            return;
+        const rp = auth.ResourcePolicy;
+        const rpAt = [...at, 'ResourcePolicy'];
+        const scope = { grantScope: { resourceType: 'AWS::ApiGateway::RestApi', services: ['execute-api'] } };
+        if (!isObject(rp) || samIntrinsic(rp))
+            return this.unresolved(r.logicalId, address, 'resource', rpAt, `an Auth.ResourcePolicy that is ${intrinsics_describe(rp)}: SAM reads only a map there`);
+        const others = SAM_API_POLICY_FIELDS.filter((k) => rp[k] !== undefined);
+        const notRead = `the statements SAM generates for its ${others.join(', ')} (on the API's methods) are not read`;
+        const custom = rp.CustomStatements;
+        if (custom === undefined) {
+            if (others.length > 0)
+                this.unresolved(r.logicalId, address, 'resource', rpAt, notRead);
+            return;
+        }
+        const rec = this.docRecord({
+            owner: r.logicalId,
+            address,
+            kind: 'resource',
+            name: r.logicalId,
+            raw: custom,
+            path: [...rpAt, 'CustomStatements'],
+            ...scope,
+            // (one statement or a list of them: SAM's _add_custom_statement)
+            evaluate: () => {
+                const s = this.ev.eval(custom);
+                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+            },
+        });
+        if (rec && others.length > 0)
+            (rec.approximate ??= []).push(`${notRead}: only its CustomStatements are`);
+    }
+    /**
+     * The resource policy an `Api` event of a SAM function or state machine adds to its API
+     * (`Auth.ResourcePolicy`, as an API's own: samApiResourcePolicy), one record for each event.
+     */
+    samEventApiPolicies(r) {
+        for (const e of this.samEvents(r)) {
+            const way = e.ways.find((w) => w.type === 'Api' && w.props.Auth !== undefined);
+            if (!way)
+                continue;
+            const at = [...r.path, 'Properties', 'Events', e.name, 'Properties', 'Auth'];
+            this.samApiResourcePolicy(r, `${r.logicalId}.Events.${e.name}.Auth.ResourcePolicy`, way.props.Auth, at);
+        }
+    }
+    /** The services a resource policy of this type can grant actions of, when the type is known. */
+    resourceScope(t) {
+        const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
+        return services ? { grantScope: { resourceType: t, services: [...services] } } : {};
     }
     /** One entry of a SAM function's Policies, as a record (a managed policy: linkPrincipals). */
     samEntry(r, it, i) {
@@ -16299,6 +16487,9 @@ class principals_Analyzer extends PolicyAnalyzer {
                 this.linkTrust(role, r.logicalId);
                 if (!role.record.trustIds)
                     role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]];
+                // (SAM sets the function's or state machine's PermissionsBoundary, a function's merged with
+                // the Globals one, on the role it makes, and on no role the template gives)
+                this.boundary(role, this.samMerged(r, 'PermissionsBoundary')?.value);
                 // (a state machine's role gets none of these, but X-Ray: samStateMachineTracing)
                 if (r.type === 'AWS::Serverless::Function')
                     this.samImplicitPolicies(r, role);
@@ -16506,11 +16697,9 @@ class principals_Analyzer extends PolicyAnalyzer {
                             out.add(x);
                         else if (k === 'Fn::GetAtt')
                             out.add(typeof x === 'string' ? x.split('.')[0] : Array.isArray(x) ? String(x[0]) : '');
-                        else if (k === 'Fn::Sub') {
-                            const s = typeof x === 'string' ? x : Array.isArray(x) && typeof x[0] === 'string' ? x[0] : '';
-                            for (const m of s.matchAll(/\$\{([^!}][^}.]*)/g))
-                                out.add(m[1].trim());
-                        }
+                        else if (k === 'Fn::Sub')
+                            for (const n of subNames(x))
+                                out.add(n);
                         else if (k === 'DependsOn' && v === def)
                             for (const d of Array.isArray(x) ? x : [x])
                                 if (typeof d === 'string')
@@ -35878,6 +36067,13 @@ function locateReported(report, read, policyId) {
  * input of its own (read through its module: sources/index.ts) and fixed for the `.tf` policy.
  */
 function hclFileTarget(report, read, policyId) {
+    return hclFileSite(report, read, policyId)?.target;
+}
+/**
+ * hclFileTarget, with where the `file()` call is: the `.tf` file and the call's offset in its
+ * text (fileReadSites finds the same call there).
+ */
+function hclFileSite(report, read, policyId) {
     const at = locateReported(report, read, policyId);
     if (!at)
         return undefined;
@@ -35890,7 +36086,57 @@ function hclFileTarget(report, read, policyId) {
     if (!m)
         return undefined;
     const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), m[1]));
-    return target.startsWith('../') ? undefined : target;
+    if (target.startsWith('../'))
+        return undefined;
+    const start = found.value.startIndex + (found.value.text.length - found.value.text.trimStart().length);
+    return { target, site: `${p.path}\u0000${start}` };
+}
+/** A call of a Terraform function that reads a file by its path (`file`, `templatefile`, ...). */
+const FILE_CALL = /\b(file|templatefile|filebase64|filesha256|filemd5|filesha1|filesha512|filebase64sha256|filebase64sha512)\s*\(\s*("(?:[^"\\]|\\.)*"|[^,)]*)/g;
+/**
+ * Every place in the audited `.tf` files that may read the file `target`, found in the text (not
+ * evaluated) so that no reader is missed: a call of a function that reads a file (file,
+ * templatefile, ...) whose path is the target (`${path.module}/…` from the calling file's
+ * directory), or ends with its name where the directory is not known here (a path from the root
+ * module, `${path.root}/…`, a bare relative or an absolute one), or, in the target's directory, a
+ * path this cannot read (not a string written out, or one whose name is interpolated). Each as
+ * `path\u0000offset` (the offset of the function's name) and as `path:line`.
+ */
+function fileReadSites(report, read, target) {
+    const name = external_node_path_.posix.basename(target).toLowerCase();
+    const out = [];
+    for (const input of report.inputs) {
+        if (input.kind !== 'terraform-hcl')
+            continue;
+        const text = read(input.path);
+        if (text === undefined)
+            continue;
+        FILE_CALL.lastIndex = 0;
+        for (let m = FILE_CALL.exec(text); m; m = FILE_CALL.exec(text)) {
+            const arg = m[2].trim();
+            const literal = arg.startsWith('"') ? arg.slice(1, -1) : undefined;
+            const last = literal?.split('/').pop()?.toLowerCase();
+            const here = external_node_path_.posix.dirname(input.path);
+            const unknown = literal === undefined || (last?.includes('${') ?? true);
+            if (unknown) {
+                if (here !== external_node_path_.posix.dirname(target))
+                    continue;
+            }
+            else if (literal.startsWith('${path.module}/')) {
+                if (external_node_path_.posix.normalize(external_node_path_.posix.join(here, literal.slice('${path.module}/'.length))) !== target)
+                    continue;
+            }
+            else if (last !== name)
+                continue;
+            const line = text.slice(0, m.index).split('\n').length;
+            out.push({
+                site: `${input.path}\u0000${m.index}`,
+                where: `${input.path}:${line}`,
+                call: `${m[1]}(${arg.length > 60 ? `${arg.slice(0, 57)}...` : arg}${m[1] === 'templatefile' ? ', …' : ''})`,
+            });
+        }
+    }
+    return out;
 }
 /**
  * The file a `.tf` policy is rewritten in: its own, or the module file (same directory) that holds
@@ -36280,8 +36526,10 @@ function planFixes(report, read) {
     if (viaFile.size) {
         const targets = new Map([...byPath].flatMap(([path, list]) => list.map((s) => [path, s.policy])));
         const suggested = new Set(report.suggestions.map((s) => s.policy));
+        // Of any status: a policy not matched to a baseline, or not audited, is still deployed with
+        // the file's text, and keeps it as written.
         for (const p of report.policies) {
-            if (p.status !== 'audited' || suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
+            if (suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl')
                 continue;
             const file = hclFileTarget(report, read, p.id);
             const held = file === undefined ? undefined : targets.get(file);
@@ -36311,6 +36559,14 @@ function planFixes(report, read) {
             no('the file could not be read again');
             continue;
         }
+        // A file that a `.tf` policy reads in a way fix does not follow (templatefile(), a path from
+        // the root module, a path not written out): rewritten for one policy, it would change the
+        // other, which its own audit never asked for.
+        const unfollowed = kind === 'terraform-hcl' ? undefined : unfollowedReaders(report, read, path);
+        if (unfollowed) {
+            no(unfollowed);
+            continue;
+        }
         const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
         // Two suggestions for one policy of the file (two .tf policies that read it with file(), each
         // audited against its baseline): applied one after the other, the last would win and take
@@ -36331,7 +36587,7 @@ function planFixes(report, read) {
             if (same.length < 2)
                 continue;
             const who = same
-                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'its baseline'})`)
+                .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'no baseline'})`)
                 .sort()
                 .join(', ');
             try {
@@ -36401,6 +36657,34 @@ function planFixes(report, read) {
         });
     }
     return { files, notFixed };
+}
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
+function unfollowedReaders(report, read, path) {
+    if (!report.inputs.some((i) => i.kind === 'terraform-hcl'))
+        return undefined;
+    const sites = fileReadSites(report, read, path);
+    if (!sites.length)
+        return undefined;
+    const followed = new Set();
+    for (const p of report.policies) {
+        if (!report.inputs.some((i) => i.path === p.path && i.kind === 'terraform-hcl'))
+            continue;
+        const at = hclFileSite(report, read, p.id);
+        if (at?.target === path)
+            followed.add(at.site);
+    }
+    const others = sites.filter((s) => !followed.has(s.site));
+    if (!others.length)
+        return undefined;
+    const named = others
+        .slice(0, 3)
+        .map((s) => `${s.call} at ${s.where}`)
+        .join(', ');
+    return `${path} is also read by ${named}${others.length > 3 ? ', …' : ''}, whose policy fix cannot tell apart: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
 }
 /**
  * When a policy would lose every statement only because its resources, narrowed to the baseline's,

@@ -529,6 +529,18 @@ export function hclFileTarget(
   read: (path: string) => string | undefined,
   policyId: string,
 ): string | undefined {
+  return hclFileSite(report, read, policyId)?.target;
+}
+
+/**
+ * hclFileTarget, with where the `file()` call is: the `.tf` file and the call's offset in its
+ * text (fileReadSites finds the same call there).
+ */
+export function hclFileSite(
+  report: Report,
+  read: (path: string) => string | undefined,
+  policyId: string,
+): { target: string; site: string } | undefined {
   const at = locateReported(report, read, policyId);
   if (!at) return undefined;
   const { p, found } = at;
@@ -539,7 +551,56 @@ export function hclFileTarget(
   const m = /^file\(\s*"\$\{path\.module\}\/([^"$%\\]+)"\s*\)$/.exec(found.value.text.trim());
   if (!m) return undefined;
   const target = posix.normalize(posix.join(posix.dirname(p.path), m[1]!));
-  return target.startsWith('../') ? undefined : target;
+  if (target.startsWith('../')) return undefined;
+  const start = found.value.startIndex + (found.value.text.length - found.value.text.trimStart().length);
+  return { target, site: `${p.path}\u0000${start}` };
+}
+
+/** A call of a Terraform function that reads a file by its path (`file`, `templatefile`, ...). */
+const FILE_CALL =
+  /\b(file|templatefile|filebase64|filesha256|filemd5|filesha1|filesha512|filebase64sha256|filebase64sha512)\s*\(\s*("(?:[^"\\]|\\.)*"|[^,)]*)/g;
+
+/**
+ * Every place in the audited `.tf` files that may read the file `target`, found in the text (not
+ * evaluated) so that no reader is missed: a call of a function that reads a file (file,
+ * templatefile, ...) whose path is the target (`${path.module}/…` from the calling file's
+ * directory), or ends with its name where the directory is not known here (a path from the root
+ * module, `${path.root}/…`, a bare relative or an absolute one), or, in the target's directory, a
+ * path this cannot read (not a string written out, or one whose name is interpolated). Each as
+ * `path\u0000offset` (the offset of the function's name) and as `path:line`.
+ */
+export function fileReadSites(
+  report: Report,
+  read: (path: string) => string | undefined,
+  target: string,
+): { site: string; where: string; call: string }[] {
+  const name = posix.basename(target).toLowerCase();
+  const out: { site: string; where: string; call: string }[] = [];
+  for (const input of report.inputs) {
+    if (input.kind !== 'terraform-hcl') continue;
+    const text = read(input.path);
+    if (text === undefined) continue;
+    FILE_CALL.lastIndex = 0;
+    for (let m = FILE_CALL.exec(text); m; m = FILE_CALL.exec(text)) {
+      const arg = m[2]!.trim();
+      const literal = arg.startsWith('"') ? arg.slice(1, -1) : undefined;
+      const last = literal?.split('/').pop()?.toLowerCase();
+      const here = posix.dirname(input.path);
+      const unknown = literal === undefined || (last?.includes('${') ?? true);
+      if (unknown) {
+        if (here !== posix.dirname(target)) continue;
+      } else if (literal!.startsWith('${path.module}/')) {
+        if (posix.normalize(posix.join(here, literal!.slice('${path.module}/'.length))) !== target) continue;
+      } else if (last !== name) continue;
+      const line = text.slice(0, m.index).split('\n').length;
+      out.push({
+        site: `${input.path}\u0000${m.index}`,
+        where: `${input.path}:${line}`,
+        call: `${m[1]}(${arg.length > 60 ? `${arg.slice(0, 57)}...` : arg}${m[1] === 'templatefile' ? ', …' : ''})`,
+      });
+    }
+  }
+  return out;
 }
 
 /**

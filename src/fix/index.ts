@@ -14,7 +14,7 @@ import { parseSource } from '../sources/index.js';
 import { keptByIgnore } from '../audit/report-model.js';
 import { alignStatements } from './align.js';
 import { applyEdits, pairOf, parseNodes, statementListEdits, Unfixable, type Edit } from './edit.js';
-import { hclFileFixer, hclFileTarget, hclTarget } from './hcl.js';
+import { fileReadSites, hclFileFixer, hclFileSite, hclFileTarget, hclTarget } from './hcl.js';
 import { checkAnchors, checkOutside } from './yaml-guard.js';
 
 export interface FileFix {
@@ -137,8 +137,10 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       [...byPath].flatMap(([path, list]) => list.map((s) => [path, s.policy] as const)),
     );
     const suggested = new Set(report.suggestions.map((s) => s.policy));
+    // Of any status: a policy not matched to a baseline, or not audited, is still deployed with
+    // the file's text, and keeps it as written.
     for (const p of report.policies) {
-      if (p.status !== 'audited' || suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl') continue;
+      if (suggested.has(p.id) || kindOf.get(p.path) !== 'terraform-hcl') continue;
       const file = hclFileTarget(report, read, p.id);
       const held = file === undefined ? undefined : targets.get(file);
       if (file === undefined || held === undefined) continue;
@@ -167,6 +169,14 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       no('the file could not be read again');
       continue;
     }
+    // A file that a `.tf` policy reads in a way fix does not follow (templatefile(), a path from
+    // the root module, a path not written out): rewritten for one policy, it would change the
+    // other, which its own audit never asked for.
+    const unfollowed = kind === 'terraform-hcl' ? undefined : unfollowedReaders(report, read, path);
+    if (unfollowed) {
+      no(unfollowed);
+      continue;
+    }
     const fixer = kind === 'terraform-hcl' ? hclFileFixer(path, read, report) : textFileFixer(path, kind);
     // Two suggestions for one policy of the file (two .tf policies that read it with file(), each
     // audited against its baseline): applied one after the other, the last would win and take
@@ -186,7 +196,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       const same = byPolicy.get(s!.policy)!;
       if (same.length < 2) continue;
       const who = same
-        .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'its baseline'})`)
+        .map((x) => `${idOf(x)} (${baselineOf.get(idOf(x)) ?? 'no baseline'})`)
         .sort()
         .join(', ');
       try {
@@ -253,6 +263,34 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     });
   }
   return { files, notFixed };
+}
+
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
+function unfollowedReaders(
+  report: Report,
+  read: (path: string) => string | undefined,
+  path: string,
+): string | undefined {
+  if (!report.inputs.some((i) => i.kind === 'terraform-hcl')) return undefined;
+  const sites = fileReadSites(report, read, path);
+  if (!sites.length) return undefined;
+  const followed = new Set<string>();
+  for (const p of report.policies) {
+    if (!report.inputs.some((i) => i.path === p.path && i.kind === 'terraform-hcl')) continue;
+    const at = hclFileSite(report, read, p.id);
+    if (at?.target === path) followed.add(at.site);
+  }
+  const others = sites.filter((s) => !followed.has(s.site));
+  if (!others.length) return undefined;
+  const named = others
+    .slice(0, 3)
+    .map((s) => `${s.call} at ${s.where}`)
+    .join(', ');
+  return `${path} is also read by ${named}${others.length > 3 ? ', …' : ''}, whose policy fix cannot tell apart: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
 }
 
 /**
