@@ -1093,8 +1093,10 @@ function heredocEdits(text, heredoc, originals, minimal) {
     const fates = alignStatements(originals, minimal);
     if (!fates)
         throw new Unfixable('the minimal policy could not be matched statement by statement with the policy as written');
-    // `$${` in a heredoc is a literal `${`: the JSON editor writes none (interpolations are refused)
-    return statementListEdits(body, true, list, originals, fates, true).map((e) => ({
+    // `$${` in a heredoc is a literal `${` (an interpolation would be a node of its own, refused
+    // above): the body's `${` are all escaped ones, policy variables, not interpolations. The JSON
+    // editor writes none unescaped.
+    return statementListEdits(body, true, list, originals, fates, false).map((e) => ({
         start: e.start + from,
         end: e.end + from,
         // (text copied from the heredoc keeps its `$${`; only new values are escaped)

@@ -382,3 +382,28 @@ describe('fix on .tf files: file() and templatefile()', () => {
     ]);
   });
 });
+
+describe('fix on .tf files: a heredoc with `$${…}`', () => {
+  // `$${` in a heredoc is a literal `${` (an IAM policy variable): not an interpolation, which
+  // would be a node of the template of its own (a review: fix refused such a statement as one
+  // holding "the interpolation").
+  const tf = (statements: string) =>
+    `resource "aws_iam_policy" "sky" {\n  name   = "skypilot-v1"\n  policy = <<-EOF\n    {\n      "Version": "2012-10-17",\n      "Statement": [\n${statements}\n      ]\n    }\n  EOF\n}\n`;
+  const keptStatement = `        {\n          "Sid": "Own",\n          "Effect": "Allow",\n          "Action": "ec2:Describe*",\n          "Resource": "*"\n        }`;
+
+  it('a statement with a policy variable is rewritten like any other, the variable kept escaped where kept', async () => {
+    const root = repo({
+      'main.tf': tf(
+        `        {\n          "Sid": "Pass",\n          "Effect": "Allow",\n          "Action": ["iam:GetRole", "iam:PassRole", "iam:CreateRole"],\n          "NotResource": "arn:aws:iam::123456789012:role/admin-$\${aws:username}"\n        },\n${keptStatement}`,
+      ),
+      '.github/iam-baseline-audit.yml': 'version: 1\naccount-id: "123456789012"\n',
+    });
+    const { plan, after } = await fixAndReaudit(root, 'skypilot');
+    expect(plan.notFixed).toEqual([]);
+    const fixed = readFileSync(join(root, 'main.tf'), 'utf8');
+    expect(fixed).toContain('"Action": ["iam:GetRole", "iam:PassRole"]');
+    expect(fixed).toContain('"Resource": "arn:aws:iam::123456789012:role/skypilot-v1"');
+    expect(fixed).toContain(keptStatement);
+    expect(excess(after)).toEqual([]);
+  });
+});
