@@ -219,4 +219,31 @@ describe('fix: a split statement keeps its comments once, on its first part', ()
     expect(count(after, '/* what the cluster needs */')).toBe(1);
     expect(count(after, '# the whole lot')).toBe(1);
   });
+
+  // (a review: the text between two statements of a list on one line each, comments included, was
+  // copied between the parts, so the comment after the statement and the comment line above the
+  // next one were written twice)
+  it('HCL: statements one a line, the comments between them are not copied between the parts', async () => {
+    const tf = [
+      'resource "aws_iam_policy" "sky" {',
+      '  name = "skypilot-v1"',
+      '  policy = jsonencode({',
+      '    Version = "2012-10-17"',
+      '    Statement = [',
+      '      { Sid = "Mixed", Effect = "Allow", Action = ["ec2:DescribeInstances", "iam:PassRole"], Resource = "*" }, # the lot',
+      '      # describes',
+      '      { Sid = "Own", Effect = "Allow", Action = ["ec2:DescribeImages"], Resource = "*" }, # images',
+      '      { Sid = "Last", Effect = "Allow", Action = ["ec2:DescribeRegions", "iam:PassRole"], Resource = "*" } # last',
+      '    ]',
+      '  })',
+      '}',
+      '',
+    ].join('\n');
+    const { after, notFixed } = await fixOnce('main.tf', tf);
+    expect(notFixed).toEqual([]);
+    expect(count(after, 'Sid = "Mixed2"')).toBe(1);
+    expect(count(after, 'Sid = "Last2"')).toBe(1);
+    for (const comment of ['# the lot', '# describes', '# images', '# last'])
+      expect(count(after, comment)).toBe(1);
+  });
 });

@@ -752,7 +752,12 @@ export function statementListEdits(
     if (next && items.length > 1) {
       const a = i + 1 < items.length ? item : next;
       const b = i + 1 < items.length ? next : item;
-      return text.slice(endOf(a), start(b));
+      const between = text.slice(endOf(a), start(b));
+      // Without the comments it holds (a neighbour's, or a line of its own): copied between the
+      // parts, they would be written twice.
+      if (!/#|\/\/|\/\*/.test(between)) return between;
+      const comma = between.includes(',') ? ',' : '';
+      return between.includes('\n') ? `${comma}\n${lineIndent(text, start(b))}` : `${comma} `;
     }
     const multiline = text.slice(start(item), endOf(item)).includes('\n');
     return multiline ? `,\n${lineIndent(text, start(item))}` : ', ';
