@@ -6970,7 +6970,10 @@ function combinedSuggestions(sink) {
 /**
  * What any of the plans keeps of a statement: their parts, those with the same resources and
  * condition made into one with the actions of each (in the order of first part). Every part is
- * within the statement as written, so the union is too.
+ * within the statement as written, so the union is too. A part whose actions another part grants
+ * on `*` under the same condition adds nothing and is left out (one audit narrows to the
+ * baseline's resources what another keeps on `*`: a policy two roles hold, each audited against
+ * its own baseline).
  */
 function unionParts(plans) {
     const byKey = new Map();
@@ -6984,7 +6987,14 @@ function unionParts(plans) {
                 if (!had.actions.includes(a))
                     had.actions.push(a);
     }
-    return [...byKey.values()];
+    const parts = [...byKey.values()];
+    const everywhere = parts.filter((q) => q.resources.length === 1 && q.resources[0] === '*');
+    if (!everywhere.length)
+        return parts;
+    const conditionOf = (p) => JSON.stringify(p.condition ?? null);
+    return parts.filter((p) => everywhere.includes(p) ||
+        p.resources.length === 0 ||
+        !everywhere.some((q) => conditionOf(q) === conditionOf(p) && p.actions.every((a) => q.actions.includes(a))));
 }
 /** A run's plan of a statement, null where its member keeps the statement as written (by index). */
 function sharedRun(member, plan) {
@@ -19338,14 +19348,19 @@ function groupFindings(findings, report) {
         const first = list[0];
         const own = id.startsWith(`${first.path}#`) ? id.slice(first.path.length + 1) : id;
         if (!policy && id !== first.path && list.some((f) => f.address !== undefined && f.address !== own)) {
-            const member = report.policies.find((p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address));
+            // (a member shared with a principal audited against another baseline has that one's record:
+            // the heading names the baseline of the findings, with a member's sets only when it is its)
+            const wanted = list.find((f) => f.baseline !== undefined)?.baseline;
+            const members = report.policies.filter((p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address));
+            const member = members.find((p) => wanted === undefined || p.baseline === wanted);
+            const baseline = member === undefined && wanted !== undefined ? { baseline: wanted } : {};
             // (a role's file is its trust policy's: its members may be in another file, a module's)
             const trust = report.policies.find((p) => p.kind === 'trust' &&
                 p.address !== undefined &&
                 (`${p.path}#${p.address}` === id || p.address === id));
             if (trust)
-                return { id, policy: member, path: trust.path, address: trust.address, kinds };
-            return { id, policy: member, path: first.path, address: own, kinds };
+                return { id, policy: member, path: trust.path, address: trust.address, kinds, ...baseline };
+            return { id, policy: member, path: first.path, address: own, kinds, ...baseline };
         }
         const g = {
             id,

@@ -259,7 +259,10 @@ function combinedSuggestions(sink: SuggestionSink): Suggestion[] {
 /**
  * What any of the plans keeps of a statement: their parts, those with the same resources and
  * condition made into one with the actions of each (in the order of first part). Every part is
- * within the statement as written, so the union is too.
+ * within the statement as written, so the union is too. A part whose actions another part grants
+ * on `*` under the same condition adds nothing and is left out (one audit narrows to the
+ * baseline's resources what another keeps on `*`: a policy two roles hold, each audited against
+ * its own baseline).
  */
 function unionParts(plans: readonly MinimalPart[][]): MinimalPart[] {
   const byKey = new Map<string, MinimalPart>();
@@ -269,7 +272,18 @@ function unionParts(plans: readonly MinimalPart[][]): MinimalPart[] {
     if (!had) byKey.set(key, { ...part, actions: [...part.actions] });
     else for (const a of part.actions) if (!had.actions.includes(a)) had.actions.push(a);
   }
-  return [...byKey.values()];
+  const parts = [...byKey.values()];
+  const everywhere = parts.filter((q) => q.resources.length === 1 && q.resources[0] === '*');
+  if (!everywhere.length) return parts;
+  const conditionOf = (p: MinimalPart) => JSON.stringify(p.condition ?? null);
+  return parts.filter(
+    (p) =>
+      everywhere.includes(p) ||
+      p.resources.length === 0 ||
+      !everywhere.some(
+        (q) => conditionOf(q) === conditionOf(p) && p.actions.every((a) => q.actions.includes(a)),
+      ),
+  );
 }
 
 /** A run's plan of a statement, null where its member keeps the statement as written (by index). */

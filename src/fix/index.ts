@@ -77,7 +77,17 @@ export function planFixes(report: Report, read: (path: string) => string | undef
     if (baseline) (auditedBy.get(policy) ?? auditedBy.set(policy, new Set()).get(policy)!).add(baseline);
   };
   for (const p of report.policies) audited(p.id, p.baseline);
-  for (const f of report.findings) if (!f.ignored) audited(f.policy, f.baseline);
+  // (a principal audited as a whole names its own id as the finding's policy, and the member
+  // policy by its place: a policy two roles hold, audited against each one's baseline)
+  const atPlace = new Map<string, string>();
+  for (const p of report.policies)
+    if (p.address !== undefined) atPlace.set(`${p.path}\u0000${p.address}`, p.id);
+  for (const f of report.findings) {
+    if (f.ignored) continue;
+    audited(f.policy, f.baseline);
+    const member = f.address === undefined ? undefined : atPlace.get(`${f.path}\u0000${f.address}`);
+    if (member !== undefined && member !== f.policy) audited(member, f.baseline);
+  }
   /**
    * A suggestion for the policy of a file that a .tf policy reads with file() -> that .tf policy
    * (hclFileTarget): per suggestion, as two .tf policies may read the same file.

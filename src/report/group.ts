@@ -155,9 +155,14 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
     const first = list[0]!;
     const own = id.startsWith(`${first.path}#`) ? id.slice(first.path.length + 1) : id;
     if (!policy && id !== first.path && list.some((f) => f.address !== undefined && f.address !== own)) {
-      const member = report.policies.find(
+      // (a member shared with a principal audited against another baseline has that one's record:
+      // the heading names the baseline of the findings, with a member's sets only when it is its)
+      const wanted = list.find((f) => f.baseline !== undefined)?.baseline;
+      const members = report.policies.filter(
         (p) => p.baseline && list.some((f) => f.path === p.path && f.address === p.address),
       );
+      const member = members.find((p) => wanted === undefined || p.baseline === wanted);
+      const baseline = member === undefined && wanted !== undefined ? { baseline: wanted } : {};
       // (a role's file is its trust policy's: its members may be in another file, a module's)
       const trust = report.policies.find(
         (p) =>
@@ -165,8 +170,8 @@ export function groupFindings(findings: readonly Finding[], report: Pick<Report,
           p.address !== undefined &&
           (`${p.path}#${p.address}` === id || p.address === id),
       );
-      if (trust) return { id, policy: member, path: trust.path, address: trust.address, kinds };
-      return { id, policy: member, path: first.path, address: own, kinds };
+      if (trust) return { id, policy: member, path: trust.path, address: trust.address, kinds, ...baseline };
+      return { id, policy: member, path: first.path, address: own, kinds, ...baseline };
     }
     const g: PolicyGroup = {
       id,
