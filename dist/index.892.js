@@ -35204,7 +35204,10 @@ function isIntrinsicKey(p) {
 }
 /** An HCL quoted string (JSON escapes; `${` and `%{` doubled so they stay literal). */
 function hclString(value) {
-    return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+    // (a function: in a replacement string `$$` is one `$`)
+    return JSON.stringify(value)
+        .replace(/\$\{/g, () => '$${')
+        .replace(/%\{/g, () => '%%{');
 }
 /** An HCL value (objects with `=`, keys quoted unless identifiers), on one line or indented. */
 function hclValue(v, eq, comma, indent, unit) {
@@ -35840,7 +35843,7 @@ function heredocEdits(text, heredoc, originals, minimal) {
         start: e.start + from,
         end: e.end + from,
         // (text copied from the heredoc keeps its `$${`; only new values are escaped)
-        text: e.text.replace(/(?<!\$)\$\{/g, '$${').replace(/(?<!%)%\{/g, '%%{'),
+        text: e.text.replace(/(?<!\$)\$\{/g, () => '$${').replace(/(?<!%)%\{/g, () => '%%{'),
     }));
 }
 // ---------------------------------------------------------------------------------------------

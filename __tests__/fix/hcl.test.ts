@@ -407,3 +407,34 @@ describe('fix on .tf files: a heredoc with `$${…}`', () => {
     expect(excess(after)).toEqual([]);
   });
 });
+
+describe('fix on .tf files: a new value with a policy variable is written escaped', () => {
+  // (a review: `'$${'` as a replacement string is one `$`, so a condition the baseline adds with
+  // `${aws:username}` was written unescaped, a Terraform interpolation; the read-back refused it)
+  const BASE = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: 'arn:aws:s3:::b',
+        Condition: { StringLike: { 's3:prefix': ['${aws:username}/*'] } },
+      },
+    ],
+  });
+  const jsonencode = `resource "aws_iam_policy" "x" {\n  name = "x"\n  policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [\n      {\n        Effect   = "Allow"\n        Action   = ["s3:ListBucket"]\n        Resource = "arn:aws:s3:::b"\n      }\n    ]\n  })\n}\n`;
+  const heredoc = `resource "aws_iam_policy" "x" {\n  name   = "x"\n  policy = <<EOF\n{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n      "Action": ["s3:ListBucket"],\n      "Resource": "arn:aws:s3:::b"\n    }\n  ]\n}\nEOF\n}\n`;
+
+  it.each([
+    ['jsonencode', jsonencode],
+    ['a heredoc', heredoc],
+  ])('%s: the added condition holds $${aws:username}', async (_, tf) => {
+    const root = repo({ 'main.tf': tf, 'base.json': BASE });
+    const { plan, after } = await fixAndReaudit(root, './base.json');
+    expect(plan.notFixed).toEqual([]);
+    const fixed = readFileSync(join(root, 'main.tf'), 'utf8');
+    expect(fixed).toContain('$${aws:username}/*');
+    expect(fixed).not.toMatch(/[^$]\$\{aws:username\}/);
+    expect(excess(after)).toEqual([]);
+  });
+});

@@ -356,7 +356,10 @@ interface Style {
 
 /** An HCL quoted string (JSON escapes; `${` and `%{` doubled so they stay literal). */
 export function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // (a function: in a replacement string `$$` is one `$`)
+  return JSON.stringify(value)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 }
 
 /** An HCL value (objects with `=`, keys quoted unless identifiers), on one line or indented. */

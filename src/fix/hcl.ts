@@ -250,7 +250,7 @@ function heredocEdits(
     start: e.start + from,
     end: e.end + from,
     // (text copied from the heredoc keeps its `$${`; only new values are escaped)
-    text: e.text.replace(/(?<!\$)\$\{/g, '$${').replace(/(?<!%)%\{/g, '%%{'),
+    text: e.text.replace(/(?<!\$)\$\{/g, () => '$${').replace(/(?<!%)%\{/g, () => '%%{'),
   }));
 }
 
