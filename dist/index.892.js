@@ -36114,52 +36114,119 @@ function hclFileSite(report, read, policyId) {
     const target = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(p.path), m[1]));
     if (target.startsWith('../'))
         return undefined;
-    const start = found.value.startIndex + (found.value.text.length - found.value.text.trimStart().length);
-    return { target, site: `${p.path}\u0000${start}` };
+    // (the site of its path, the string: as fileReadSites finds it)
+    const args = kids(found.value).find((k) => k.type === 'function_arguments');
+    const path = args ? kids(args)[0] : undefined;
+    const str = path && stringNode(path);
+    if (!str)
+        return undefined;
+    return { target, site: `${p.path}\u0000${str.startIndex}` };
 }
-/** A call of a Terraform function that reads a file by its path (`file`, `templatefile`, ...). */
-const FILE_CALL = /\b(file|templatefile|filebase64|filesha256|filemd5|filesha1|filesha512|filebase64sha256|filebase64sha512)\s*\(\s*("(?:[^"\\]|\\.)*"|[^,)]*)/g;
+/** Terraform functions that read a file by its path. */
+const FILE_FUNCTIONS = new Set([
+    'file',
+    'templatefile',
+    'filebase64',
+    'filemd5',
+    'filesha1',
+    'filesha256',
+    'filesha512',
+    'filebase64sha256',
+    'filebase64sha512',
+]);
+/** The string an expression is (through its single-child wrappers), or undefined. */
+function stringNode(n) {
+    let x = n;
+    while (x && x.type !== 'string_lit' && x.type !== 'quoted_template') {
+        const k = kids(x);
+        x = k.length === 1 ? k[0] : undefined;
+    }
+    return x;
+}
+/** `*`-glob (no other special character) matched against a whole text. */
+function globMatches(glob, text) {
+    const re = new RegExp(`^${glob
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^]*')}$`);
+    return re.test(text);
+}
 /**
- * Every place in the audited `.tf` files that may read the file `target`, found in the text (not
- * evaluated) so that no reader is missed: a call of a function that reads a file (file,
- * templatefile, ...) whose path is the target (`${path.module}/…` from the calling file's
- * directory), or ends with its name where the directory is not known here (a path from the root
- * module, `${path.root}/…`, a bare relative or an absolute one), or, in the target's directory, a
- * path this cannot read (not a string written out, or one whose name is interpolated). Each as
- * `path\u0000offset` (the offset of the function's name) and as `path:line`.
+ * Every place in the audited Terraform files that may read the file `target`, so that `fix` does
+ * not rewrite it for one policy while another reads it too: in a `.tf` file (read with the parser,
+ * so comments do not count), a string that may be the target's path, as a glob where each
+ * interpolation but the first `${path.module}` is `*` (`"${path.module}/policies/${var.name}.json"`):
+ * from `${path.module}`, the path from the file's directory; otherwise (`${path.root}`, a bare
+ * relative path, an absolute one) any path that ends with it; and a function that reads a file
+ * whose path is not a string at all (`file(var.p)`), in the target's directory. In a `.tf.json`
+ * file (whose readers fix does not follow), any mention of the target's name. Each as
+ * `path\u0000offset` (the string's offset: hclFileSite's `site`), with `path:line` and what it is.
  */
 function fileReadSites(report, read, target) {
-    const name = external_node_path_.posix.basename(target).toLowerCase();
+    const name = external_node_path_.posix.basename(target);
     const out = [];
+    const lineOf = (text, at) => text.slice(0, at).split('\n').length;
+    const place = (path, text, at, what) => out.push({
+        site: `${path}\u0000${at}`,
+        where: `${path}:${lineOf(text, at)}`,
+        call: what.length > 70 ? `${what.slice(0, 67)}...` : what,
+    });
     for (const input of report.inputs) {
-        if (input.kind !== 'terraform-hcl')
-            continue;
-        const text = read(input.path);
+        const text = input.path !== target && (input.kind === 'terraform-hcl' || input.kind === 'terraform-json')
+            ? read(input.path)
+            : undefined;
         if (text === undefined)
             continue;
-        FILE_CALL.lastIndex = 0;
-        for (let m = FILE_CALL.exec(text); m; m = FILE_CALL.exec(text)) {
-            const arg = m[2].trim();
-            const literal = arg.startsWith('"') ? arg.slice(1, -1) : undefined;
-            const last = literal?.split('/').pop()?.toLowerCase();
-            const here = external_node_path_.posix.dirname(input.path);
-            const unknown = literal === undefined || (last?.includes('${') ?? true);
-            if (unknown) {
-                if (here !== external_node_path_.posix.dirname(target))
-                    continue;
+        const here = external_node_path_.posix.dirname(input.path);
+        if (input.kind === 'terraform-json') {
+            for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
+                place(input.path, text, at, `a mention of ${name}`);
+            continue;
+        }
+        if (!hclReady())
+            continue;
+        let root;
+        try {
+            root = parseHcl(input.path, text).root;
+        }
+        catch {
+            continue;
+        }
+        const stack = [root];
+        while (stack.length) {
+            const n = stack.pop();
+            if (n.type === 'function_call' && FILE_FUNCTIONS.has(kids(n)[0]?.text ?? '')) {
+                const args = kids(n).find((k) => k.type === 'function_arguments');
+                const first = args ? kids(args)[0] : undefined;
+                if ((!first || !stringNode(first)) && here === external_node_path_.posix.dirname(target))
+                    place(input.path, text, n.startIndex, n.text);
             }
-            else if (literal.startsWith('${path.module}/')) {
-                if (external_node_path_.posix.normalize(external_node_path_.posix.join(here, literal.slice('${path.module}/'.length))) !== target)
-                    continue;
-            }
-            else if (last !== name)
+            if (n.type === 'string_lit' || n.type === 'quoted_template') {
+                let glob = '';
+                let fromModule = false;
+                const parts = kids(n);
+                for (let i = 0; i < parts.length; i++) {
+                    const k = parts[i];
+                    if (k.type === 'template_literal')
+                        glob += k.text;
+                    else if (k.type === 'template_interpolation') {
+                        if (glob === '' && !fromModule && /^\$\{\s*path\.module\s*\}$/.test(k.text))
+                            fromModule = true;
+                        else
+                            glob += '*';
+                    }
+                }
+                const path = fromModule ? external_node_path_.posix.normalize(external_node_path_.posix.join(here, glob.replace(/^\/+/, ''))) : glob;
+                const matches = /[^*]/.test(glob) &&
+                    (fromModule
+                        ? globMatches(path, target)
+                        : globMatches(`*${path.startsWith('/') ? '' : '/'}${path.replace(/^\.\//, '')}`, `/${target}`));
+                if (matches)
+                    place(input.path, text, n.startIndex, `the path ${n.text}`);
                 continue;
-            const line = text.slice(0, m.index).split('\n').length;
-            out.push({
-                site: `${input.path}\u0000${m.index}`,
-                where: `${input.path}:${line}`,
-                call: `${m[1]}(${arg.length > 60 ? `${arg.slice(0, 57)}...` : arg}${m[1] === 'templatefile' ? ', …' : ''})`,
-            });
+            }
+            for (const k of kids(n))
+                stack.push(k);
         }
     }
     return out;
@@ -36701,7 +36768,7 @@ function planFixes(report, read) {
  * policies, which fix follows), or undefined when there is no such place.
  */
 function unfollowedReaders(report, read, path) {
-    if (!report.inputs.some((i) => i.kind === 'terraform-hcl'))
+    if (!report.inputs.some((i) => i.kind === 'terraform-hcl' || i.kind === 'terraform-json'))
         return undefined;
     const sites = fileReadSites(report, read, path);
     if (!sites.length)
@@ -36721,7 +36788,7 @@ function unfollowedReaders(report, read, path) {
         .slice(0, 3)
         .map((s) => `${s.call} at ${s.where}`)
         .join(', ');
-    return `${path} is also read by ${named}${others.length > 3 ? ', …' : ''}, whose policy fix cannot tell apart: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
+    return `${path} may also be read elsewhere (${named}${others.length > 3 ? ', …' : ''}), by a policy fix cannot tell: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
 }
 /**
  * When a policy would lose every statement only because its resources, narrowed to the baseline's,

@@ -91,11 +91,11 @@ describe('a policy file read by two .tf policies', () => {
   });
 
   it.each([
-    ['a bare file("p.json")', 'file("p.json")', 'file("p.json") at main.tf:8'],
+    ['a bare file("p.json")', 'file("p.json")', 'the path "p.json" at main.tf:8'],
     [
       'templatefile()',
       'templatefile("${path.module}/p.json", {})',
-      'templatefile("${path.module}/p.json", …) at main.tf:8',
+      'the path "${path.module}/p.json" at main.tf:8',
     ],
     ['a path in a local', 'file(local.policy_path)', 'file(local.policy_path) at main.tf:8'],
   ])('the other reader reads it with %s: not fixed, and the place is named', async (_, call, named) => {
@@ -103,7 +103,58 @@ describe('a policy file read by two .tf policies', () => {
     expect(after).toBe(POLICY);
     expect(plan.files).toEqual([]);
     const reason = plan.notFixed.find((n) => n.policy === 'main.tf#aws_iam_policy.coiled')?.reason ?? '';
-    expect(reason).toContain(`p.json is also read by ${named}`);
+    expect(reason).toContain(`p.json may also be read elsewhere (${named})`);
+  });
+
+  // (a second review: a path with a variable in a module's subdirectory, a local_file data source
+  // and a .tf.json file were readers not seen; a comment naming the file was taken for one)
+  it.each([
+    [
+      'a path with a variable, from a subdirectory',
+      {
+        'main.tf':
+          'variable "name" {}\nresource "aws_iam_role_policy" "x" {\n  role   = "r"\n  policy = file("${path.module}/policies/${var.name}.json")\n}\n',
+      },
+      'the path "${path.module}/policies/${var.name}.json" at main.tf:4',
+    ],
+    [
+      'a local_file data source',
+      {
+        'main.tf':
+          'data "local_file" "p" {\n  filename = "${path.module}/policies/p.json"\n}\nresource "aws_iam_role_policy" "x" {\n  role   = "r"\n  policy = data.local_file.p.content\n}\n',
+      },
+      'the path "${path.module}/policies/p.json" at main.tf:2',
+    ],
+    [
+      'a .tf.json file',
+      {
+        'main.tf.json': JSON.stringify({
+          resource: {
+            aws_iam_role_policy: { x: { role: 'r', policy: '${file("${path.module}/policies/p.json")}' } },
+          },
+        }),
+      },
+      'a mention of p.json at main.tf.json:1',
+    ],
+  ])('a policy file read by %s is not rewritten', async (_, tf, named) => {
+    const root = repo({ ...tf, 'policies/p.json': POLICY });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    const plan = planFixes(report, readIn(root));
+    expect(plan.files).toEqual([]);
+    const reason = plan.notFixed.find((n) => n.path === 'policies/p.json')?.reason ?? '';
+    expect(reason).toContain(`policies/p.json may also be read elsewhere (${named})`);
+  });
+
+  it('a comment that names the file is not a reader', async () => {
+    const root = repo({
+      'main.tf':
+        '# policy = file("policies/p.json") was the old way\nresource "aws_iam_user" "u" {\n  name = "u"\n}\n',
+      'policies/p.json': POLICY,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    const plan = planFixes(report, readIn(root));
+    expect(plan.notFixed.filter((n) => n.path === 'policies/p.json')).toEqual([]);
+    expect(plan.files.map((f) => f.path)).toEqual(['policies/p.json']);
   });
 
   it('a file of the same name in another module is not a reader', async () => {

@@ -285,7 +285,7 @@ function unfollowedReaders(
   read: (path: string) => string | undefined,
   path: string,
 ): string | undefined {
-  if (!report.inputs.some((i) => i.kind === 'terraform-hcl')) return undefined;
+  if (!report.inputs.some((i) => i.kind === 'terraform-hcl' || i.kind === 'terraform-json')) return undefined;
   const sites = fileReadSites(report, read, path);
   if (!sites.length) return undefined;
   const followed = new Set<string>();
@@ -300,7 +300,7 @@ function unfollowedReaders(
     .slice(0, 3)
     .map((s) => `${s.call} at ${s.where}`)
     .join(', ');
-  return `${path} is also read by ${named}${others.length > 3 ? ', …' : ''}, whose policy fix cannot tell apart: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
+  return `${path} may also be read elsewhere (${named}${others.length > 3 ? ', …' : ''}), by a policy fix cannot tell: rewritten for one policy, the file would change another's; narrow it by hand, or give each policy its own file`;
 }
 
 /**
