@@ -73,7 +73,16 @@ export class GrantBuilder {
   pattern(raw: string): ArnPattern {
     let p = this.patternCache.get(raw);
     if (!p) {
-      p = parseArnPattern(raw, this.bindings);
+      // API Gateway's short form in an API's resource policy, `execute-api:/stage/METHOD/path`,
+      // names the API the policy is attached to (API Gateway writes it out as
+      // arn:…:execute-api:region:account:api-id/… when it saves the policy): read as that path of
+      // any API (`arn:*:execute-api:*:*:*/…`), the text kept as written.
+      p = /^execute-api:\//.test(raw)
+        ? {
+            ...parseArnPattern(`arn:*:execute-api:*:*:*${raw.slice('execute-api:'.length)}`, this.bindings),
+            raw,
+          }
+        : parseArnPattern(raw, this.bindings);
       // Resources repeat within a repository, but an organisation's are mostly distinct: bounded.
       if (this.patternCache.size >= 50_000) this.patternCache.clear();
       this.patternCache.set(raw, p);
