@@ -647,15 +647,19 @@ function operation(n: Node, scope: Scope, depth: number): Value {
 
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
 export function evaluateBody(
-  body: Node | undefined,
-  scope: Scope,
+  body: Node | readonly { node: Node; file: ParsedHcl }[] | undefined,
+  outer: Scope,
   opts: { skip?: ReadonlySet<string>; onError?: (name: string, e: HclEvalError, at: Node) => void } = {},
   depth = 0,
 ): { [k: string]: Value } {
   const out = newObj();
   if (!body) return out;
   if (depth > 32) throw new HclEvalError('blocks nested too deeply');
-  for (const item of kids(body)) {
+  // A body merged from override files: each item read in its own file.
+  const items = Array.isArray(body)
+    ? body.map((i) => ({ item: i.node, scope: i.file === outer.file ? outer : { ...outer, file: i.file } }))
+    : kids(body as Node).map((item) => ({ item, scope: outer }));
+  for (const { item, scope } of items) {
     if (item.type === 'attribute') {
       const [id, expr] = kids(item);
       const name = id!.text;

@@ -104,6 +104,10 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
       const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
       return 'error' in files ? [] : files;
     },
+    jsonConfig(dir) {
+      const files = filesOf(dir, (n) => /\.tf\.json$/i.test(n));
+      return 'error' in files ? [] : files;
+    },
     hasJsonConfig(dir) {
       const abs = inside(dir);
       try {
@@ -210,7 +214,7 @@ export function readHclModules(
     for (const v of host.variableFiles?.(d) ?? []) if (!vars.some((x) => x.path === v.path)) vars.push(v);
   }
   const defs = new Map<string, ModuleDef | { error: string }>();
-  for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed));
+  for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed, host.jsonConfig?.(dir)));
   // Directories another discovered module calls are read through that call (with its arguments).
   const calledByOthers = new Set<string>();
   for (const def of defs.values())
