@@ -319,14 +319,18 @@ export function readHclModules(
       });
     for (const n of ctx.notFollowed)
       skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
-    const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
-    for (const n of ctx.noInstances)
+    const rootRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
+    // (a called module's variables are its call's arguments, else their defaults)
+    const moduleRead = "with the variables as read (the module call's arguments, else their defaults)";
+    for (const n of ctx.noInstances) {
+      const asRead = n.inModule ? moduleRead : rootRead;
       skip(
         n,
         n.usedOnlyBy
           ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
           : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`,
       );
+    }
   }
   for (const [p, dir] of principalDirs) {
     const ids = renamed.get(dir);

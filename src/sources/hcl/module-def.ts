@@ -12,8 +12,8 @@ export const MAX_MODULE_DEPTH = 16;
 export const MAX_INSTANCES = 1000;
 
 /** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
-export function oneInstanceNote(what: 'count' | 'for_each', written: string): string {
-  return `its ${what} (${written}) is not known: read as one instance`;
+export function oneInstanceNote(what: 'count' | 'for_each', written: string, why?: string): string {
+  return `its ${what} (${written}) is not known${why ? ` (${why})` : ''}: read as one instance`;
 }
 
 /** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
@@ -473,6 +473,8 @@ export interface NotFollowed {
    * those (their addresses). It grants nothing, so it is not audited on its own.
    */
   usedOnlyBy?: string[];
+  /** In a called module (its variables are the module call's arguments and their defaults). */
+  inModule?: boolean;
 }
 
 export interface LoadContext {

@@ -228,15 +228,32 @@ export class Instance {
     const t = variableType(d);
     if (!t) return v;
     const hit = this.converted.get(name);
-    if (hit && hit.from === v) return hit.to;
+    if (hit && hit.from === v) {
+      if (hit.note) this.fn.note?.(hit.note);
+      return hit.to;
+    }
     const typeScope = this.scope(attrFile(d, 'type'));
-    const to = convert(v, t, (n) => evaluate(n, typeScope));
-    this.converted.set(name, { from: v, to });
+    let to: Value;
+    let note: string | undefined;
+    try {
+      to = convert(v, t, (n) => evaluate(n, typeScope));
+    } catch (e) {
+      if (!(e instanceof HclEvalError)) throw e;
+      // Terraform refuses the value: not known here, with the reason.
+      const reason = `var.${name}: ${shortText(e.message, 160)}`;
+      note = `${reason}: read as not known`;
+      this.fn.note?.(note);
+      to = new Unknown(`var.${name} (${reason})`);
+    }
+    this.converted.set(name, note ? { from: v, to, note } : { from: v, to });
     return to;
   }
 
-  /** Each variable's value converted to its type, with the value it was converted from (variable()). */
-  private readonly converted = new Map<string, { from: Value; to: Value }>();
+  /**
+   * Each variable's value converted to its type, with the value it was converted from (variable())
+   * and the note of a conversion Terraform refuses.
+   */
+  private readonly converted = new Map<string, { from: Value; to: Value; note?: string }>();
 
   local(name: string): Value {
     if (this.localCache.has(name)) {
@@ -723,12 +740,22 @@ export class Instance {
   instances(decl: Decl): Instances {
     const count = decl.attrs.get('count');
     const fe = decl.attrs.get('for_each');
+    // Why it is not known, when a variable's value is one Terraform refuses (variable()).
+    let why: string | undefined;
     const evalOr = (n: Node): Value => {
+      const outer = this.sink;
+      const heard: string[] = [];
+      this.sink = heard;
       try {
         return evaluate(n, this.scope(attrFile(decl, n === count ? 'count' : 'for_each')));
       } catch (e) {
         if (!(e instanceof HclEvalError)) throw e;
         return new Unknown(`${textOf(n)} (${shortText(e.message, 80)})`);
+      } finally {
+        this.sink = outer;
+        for (const h of heard) this.fn.note?.(h);
+        const refused = heard.filter((h) => h.includes('which Terraform refuses'));
+        if (refused.length) why = refused.map((h) => h.replace(/: read as not known$/, '')).join('; ');
       }
     };
     if (count) {
@@ -738,7 +765,7 @@ export class Instance {
         return [
           {
             iter: { count: { index: new Unknown('count.index') } as { [k: string]: Value } },
-            approximate: oneInstanceNote('count', textOf(count)),
+            approximate: oneInstanceNote('count', textOf(count), why),
           },
         ];
       const { keys, cut } = countKeys(n);
@@ -763,7 +790,7 @@ export class Instance {
                 [k: string]: Value;
               },
             },
-            approximate: oneInstanceNote('for_each', textOf(fe)),
+            approximate: oneInstanceNote('for_each', textOf(fe), why),
           },
         ];
       const { keys, cut } = eachKeys(entries);
@@ -819,12 +846,14 @@ export class Instance {
     const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
     const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
     const unused = this.unusedDocuments(none);
+    const inModule = this.prefix !== '' ? { inModule: true } : {};
     const noInstance = (decl: Decl, address: string) =>
       this.ctx.noInstances.push({
         file: decl.file.path,
         line: lineOf(decl.block),
         address,
         reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+        ...inModule,
       });
     for (const decl of this.def.resources) {
       const insts = instances.get(decl)!;
@@ -840,6 +869,7 @@ export class Instance {
           address: `${this.prefix}data.${decl.type}.${decl.name}`,
           reason: '',
           usedOnlyBy: by,
+          ...inModule,
         });
         continue;
       }
