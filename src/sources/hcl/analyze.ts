@@ -27,6 +27,12 @@ const DOCUMENT_PARTS = new Set([
   'override_json',
 ]);
 
+/** The analyzer's reason for a reference to a block the module's `.tf` files do not declare. */
+const NOT_IN_FILE = /references (\S+), which is not in this file$/;
+/** The note of a block a `*.tf.json` file of the module declares (Instance.inJsonNote): address, file. */
+const IN_JSON =
+  /^(\S+) is declared in (.+?), which this reader does not combine with the module's \.tf files/;
+
 /** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
 function modeOf(ev: Evaluated): ModeOf {
   if (ev.mode === 'data')
@@ -172,6 +178,11 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     if (failed) rec.reason = `${failed.attribute} could not be evaluated: ${failed.message}`;
     const notes = ev ? notesFor(ev) : [];
     if (notes.length) rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+    // A document "not in this file" that a *.tf.json file of the module declares (inJsonNote): said so.
+    const missing = rec.status === 'unresolved' ? NOT_IN_FILE.exec(rec.reason ?? '') : null;
+    const inJson = missing ? notes.map((n) => IN_JSON.exec(n)).find((m) => m?.[1] === missing[1]) : undefined;
+    if (missing && inJson)
+      rec.reason = `${rec.reason!.slice(0, missing.index)}references ${missing[1]}, which is declared in ${inJson[2]}: this reader does not combine a module's .tf.json files with its .tf files (${inJson[2]} is audited on its own)`;
     const reads = ev ? readsFor(ev) : [];
     if (reads.length) policyReads.set(rec, reads);
     delete rec.jsonPath;

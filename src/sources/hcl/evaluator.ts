@@ -608,10 +608,11 @@ function operation(n: Node, scope: Scope, depth: number): Value {
   if (op === '||' && b === true) return true;
   if (!isKnown(a) || !isKnown(b)) return new Unknown(text);
   switch (op) {
+    // (type and value: "1" == 1 is false, as in Terraform; a map's or object's keys in any order)
     case '==':
-      return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
+      return canonical(toPlain(a)) === canonical(toPlain(b));
     case '!=':
-      return JSON.stringify(toPlain(a)) !== JSON.stringify(toPlain(b));
+      return canonical(toPlain(a)) !== canonical(toPlain(b));
     case '&&':
     case '||':
       if (typeof a !== 'boolean' || typeof b !== 'boolean')
@@ -645,17 +646,32 @@ function operation(n: Node, scope: Scope, depth: number): Value {
   throw new HclEvalError(`${text}: unknown operator ${op}`);
 }
 
+/** JSON text with every object's keys in order (two maps or objects equal whatever their order). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && v !== null)
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
 export function evaluateBody(
-  body: Node | undefined,
-  scope: Scope,
+  body: Node | readonly { node: Node; file: ParsedHcl }[] | undefined,
+  outer: Scope,
   opts: { skip?: ReadonlySet<string>; onError?: (name: string, e: HclEvalError, at: Node) => void } = {},
   depth = 0,
 ): { [k: string]: Value } {
   const out = newObj();
   if (!body) return out;
   if (depth > 32) throw new HclEvalError('blocks nested too deeply');
-  for (const item of kids(body)) {
+  // A body merged from override files: each item read in its own file.
+  const items = Array.isArray(body)
+    ? body.map((i) => ({ item: i.node, scope: i.file === outer.file ? outer : { ...outer, file: i.file } }))
+    : kids(body as Node).map((item) => ({ item, scope: outer }));
+  for (const { item, scope } of items) {
     if (item.type === 'attribute') {
       const [id, expr] = kids(item);
       const name = id!.text;

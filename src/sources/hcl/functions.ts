@@ -126,6 +126,25 @@ function mismatch(v: Value | undefined, text: string, what: string): Unknown {
   throw new HclEvalError(`${what}, got ${got}`);
 }
 
+/**
+ * What a function makes of arguments Terraform refuses (an index out of range...): as mismatch,
+ * inside try() or can() Terraform's error, elsewhere an unknown.
+ */
+function refused(text: string, message: string): Unknown {
+  if (tries === 0) return new Unknown(text);
+  throw new HclEvalError(message);
+}
+
+/** A whole number (an index, a count), else undefined. */
+function whole(v: Value | undefined): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+/** A string's characters as Terraform counts them (grapheme clusters). */
+function characters(s: string): string[] {
+  return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s), (g) => g.segment);
+}
+
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
 function overItems(l: Value, text: string, f: (xs: Value[]) => Value[], name: string): Value {
   if (Array.isArray(l)) return f(l);
@@ -310,9 +329,14 @@ const FUNCTIONS: Record<string, Fn> = {
     if (d !== undefined) return d;
     throw new HclEvalError(`lookup: no key "${key}"`);
   },
+  // (an index wraps around, a negative one from the end as since Terraform 1.8: -1 is the last;
+  // an empty list is Terraform's error)
   element: ([l, i], text) => {
-    if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0) return new Unknown(text);
-    return l[Math.trunc(i) % l.length]!;
+    if (!Array.isArray(l) || typeof i !== 'number') return new Unknown(text);
+    const n = whole(i);
+    if (n === undefined) return refused(text, 'element: the index is not a whole number');
+    if (l.length === 0) return refused(text, 'element: the list is empty');
+    return l[((n % l.length) + l.length) % l.length]!;
   },
   index: ([l, v], text) => {
     if (!Array.isArray(l) || !isKnown(v!)) return new Unknown(text);
@@ -337,7 +361,7 @@ const FUNCTIONS: Record<string, Fn> = {
     if (v === null) throw new HclEvalError('length: the argument is null');
     if (Array.isArray(v)) return v.length;
     if (isObj(v)) return Object.keys(v).length;
-    if (typeof v === 'string') return Array.from(v).length;
+    if (typeof v === 'string') return characters(v).length;
     return mismatch(v, text, 'length: expected a list, map or string');
   },
   // (a set made a list: its elements in the set's order, keyed by index again)
@@ -371,21 +395,37 @@ const FUNCTIONS: Record<string, Fn> = {
     });
     return out;
   },
+  // (go-cty's RangeFunc: without a step, 1 up to the limit or -1 down to it; a step against the
+  // direction, or 0, is an error)
   range: (args, text) => {
     if (!args.every((a) => typeof a === 'number')) return new Unknown(text);
-    const [a, b, s] =
-      args.length === 1
-        ? [0, args[0] as number, 1]
-        : [args[0] as number, args[1] as number, (args[2] as number) ?? 1];
+    if (args.length < 1 || args.length > 3)
+      throw new HclEvalError('range: expected one, two or three numbers');
+    const [a, b] = args.length === 1 ? [0, args[0] as number] : [args[0] as number, args[1] as number];
+    const s = args.length === 3 ? (args[2] as number) : b < a ? -1 : 1;
+    if (s === 0) throw new HclEvalError('range: the step is zero');
+    if (s < 0 && b > a)
+      throw new HclEvalError('range: the limit is greater than the start with a negative step');
+    if (s > 0 && b < a)
+      throw new HclEvalError('range: the limit is less than the start with a positive step');
     const out: number[] = [];
     for (let i = a; s > 0 ? i < b : i > b; i += s) {
+      if (out.length >= 1024) throw new HclEvalError('range: too long');
       out.push(i);
-      if (out.length > 1024) throw new HclEvalError('range: too long');
     }
     return out;
   },
-  slice: ([l, a, b], text) =>
-    Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new Unknown(text),
+  // (indexes from 0 to the length, the start not after the end: else Terraform's error)
+  slice: ([l, a, b], text) => {
+    if (!Array.isArray(l) || typeof a !== 'number' || typeof b !== 'number') return new Unknown(text);
+    const from = whole(a);
+    const to = whole(b);
+    if (from === undefined || to === undefined) return refused(text, 'slice: an index is not a whole number');
+    if (from < 0) return refused(text, 'slice: the start index is negative');
+    if (to > l.length) return refused(text, 'slice: the end index is past the end of the list');
+    if (from > to) return refused(text, 'slice: the start index is after the end index');
+    return l.slice(from, to);
+  },
   reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new Unknown(text)),
   sort: ([l], text) =>
     Array.isArray(l) && l.every((x) => typeof x === 'string')
@@ -430,21 +470,43 @@ const FUNCTIONS: Record<string, Fn> = {
     if (a.length > 1 && a.startsWith('/') && a.endsWith('/')) return new Unknown(text);
     return s.split(a).join(b);
   },
+  // (an empty separator: each character, as Go's strings.Split)
   split: ([sep, s], text) =>
-    typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new Unknown(text),
+    typeof sep === 'string' && typeof s === 'string'
+      ? sep === ''
+        ? Array.from(s)
+        : s.split(sep)
+      : new Unknown(text),
+  // (go-cty's SubstrFunc: a negative offset counts from the end, a negative length takes the rest;
+  // a length of 0 is "" unless the offset is negative, when it takes the rest too)
   substr: ([s, o, l], text) => {
     if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number') return new Unknown(text);
-    const a = Array.from(s);
-    return a.slice(o, l < 0 ? undefined : o + l).join('');
+    let offset = whole(o);
+    const length = whole(l);
+    if (offset === undefined || length === undefined)
+      return refused(text, 'substr: the offset or length is not a whole number');
+    const a = characters(s);
+    if (offset < 0) offset = Math.max(0, offset + a.length);
+    else if (length === 0) return '';
+    const rest = a.slice(offset);
+    return (length <= 0 ? rest : rest.slice(0, length)).join('');
   },
   startswith: ([s, p], text) =>
     typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new Unknown(text),
   endswith: ([s, p], text) =>
     typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new Unknown(text),
   max: (args, text) =>
-    args.every((a) => typeof a === 'number') ? Math.max(...(args as number[])) : new Unknown(text),
+    args.length === 0
+      ? refused(text, 'max: no number given')
+      : args.every((a) => typeof a === 'number')
+        ? Math.max(...(args as number[]))
+        : new Unknown(text),
   min: (args, text) =>
-    args.every((a) => typeof a === 'number') ? Math.min(...(args as number[])) : new Unknown(text),
+    args.length === 0
+      ? refused(text, 'min: no number given')
+      : args.every((a) => typeof a === 'number')
+        ? Math.min(...(args as number[]))
+        : new Unknown(text),
   abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new Unknown(text)),
   basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new Unknown(text)),
   dirname: ([s], text) =>

@@ -104,6 +104,10 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
       const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
       return 'error' in files ? [] : files;
     },
+    jsonConfig(dir) {
+      const files = filesOf(dir, (n) => /\.tf\.json$/i.test(n));
+      return 'error' in files ? [] : files;
+    },
     hasJsonConfig(dir) {
       const abs = inside(dir);
       try {
@@ -210,7 +214,7 @@ export function readHclModules(
     for (const v of host.variableFiles?.(d) ?? []) if (!vars.some((x) => x.path === v.path)) vars.push(v);
   }
   const defs = new Map<string, ModuleDef | { error: string }>();
-  for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed));
+  for (const [dir, parsed] of byDir) defs.set(dir, defineModule(dir, parsed, host.jsonConfig?.(dir)));
   // Directories another discovered module calls are read through that call (with its arguments).
   const calledByOthers = new Set<string>();
   for (const def of defs.values())
@@ -315,14 +319,18 @@ export function readHclModules(
       });
     for (const n of ctx.notFollowed)
       skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
-    const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
-    for (const n of ctx.noInstances)
+    const rootRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
+    // (a called module's variables are its call's arguments, else their defaults)
+    const moduleRead = "with the variables as read (the module call's arguments, else their defaults)";
+    for (const n of ctx.noInstances) {
+      const asRead = n.inModule ? moduleRead : rootRead;
       skip(
         n,
         n.usedOnlyBy
           ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
           : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`,
       );
+    }
   }
   for (const [p, dir] of principalDirs) {
     const ids = renamed.get(dir);

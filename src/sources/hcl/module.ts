@@ -47,6 +47,7 @@ import {
   oneInstanceNote,
   type Decl,
   type ModuleDef,
+  attrFile,
   defineModule,
   documentUsers,
   type Evaluated,
@@ -201,30 +202,58 @@ export class Instance {
         ? this.ctx.tfvars.get(name)!
         : undefined;
     // Undeclared (a module read in part): as given, else unknown, as Terraform would refuse it.
-    if (!d) return given ?? new Unknown(`var.${name}`);
-    const scope = this.scope(d.file);
+    if (!d) {
+      this.inJsonNote(`var.${name}`);
+      return given ?? new Unknown(`var.${name}`);
+    }
+    if (this.def.inJson.get(`var.${name}`)?.override) this.inJsonNote(`var.${name}`);
     const def = d.attrs.get('default');
+    const defScope = this.scope(attrFile(d, 'default'));
     let v: Value;
     if (given === undefined) {
       if (!def) return new Unknown(`var.${name}`);
-      v = defaultOf(d, def, scope);
+      v = defaultOf(d, def, defScope);
     } else v = given;
     // `nullable = false`: a null given is the default.
     const nullable = d.attrs.get('nullable');
-    if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
-      v = defaultOf(d, def, scope);
+    if (
+      v === null &&
+      given !== undefined &&
+      def &&
+      nullable &&
+      evaluate(nullable, this.scope(attrFile(d, 'nullable'))) === false
+    )
+      v = defaultOf(d, def, defScope);
     // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
     const t = variableType(d);
     if (!t) return v;
     const hit = this.converted.get(name);
-    if (hit && hit.from === v) return hit.to;
-    const to = convert(v, t, (n) => evaluate(n, scope));
-    this.converted.set(name, { from: v, to });
+    if (hit && hit.from === v) {
+      if (hit.note) this.fn.note?.(hit.note);
+      return hit.to;
+    }
+    const typeScope = this.scope(attrFile(d, 'type'));
+    let to: Value;
+    let note: string | undefined;
+    try {
+      to = convert(v, t, (n) => evaluate(n, typeScope));
+    } catch (e) {
+      if (!(e instanceof HclEvalError)) throw e;
+      // Terraform refuses the value: not known here, with the reason.
+      const reason = `var.${name}: ${shortText(e.message, 160)}`;
+      note = `${reason}: read as not known`;
+      this.fn.note?.(note);
+      to = new Unknown(`var.${name} (${reason})`);
+    }
+    this.converted.set(name, note ? { from: v, to, note } : { from: v, to });
     return to;
   }
 
-  /** Each variable's value converted to its type, with the value it was converted from (variable()). */
-  private readonly converted = new Map<string, { from: Value; to: Value }>();
+  /**
+   * Each variable's value converted to its type, with the value it was converted from (variable())
+   * and the note of a conversion Terraform refuses.
+   */
+  private readonly converted = new Map<string, { from: Value; to: Value; note?: string }>();
 
   local(name: string): Value {
     if (this.localCache.has(name)) {
@@ -236,9 +265,11 @@ export class Instance {
     // Undefined (a module read in part, such as one file copied from it): unknown, like an
     // undeclared variable, so that only the part of a value that uses it is read as a wildcard.
     if (!l) {
-      this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
+      if (!this.inJsonNote(`local.${name}`))
+        this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
       return new Unknown(`local.${name}`);
     }
+    if (this.def.inJson.get(`local.${name}`)?.override) this.inJsonNote(`local.${name}`);
     if (this.localBusy.has(name)) throw new HclEvalError(`local.${name} refers to itself`);
     this.localBusy.add(name);
     // The local's own notes are kept with it, and given again wherever it is used.
@@ -267,6 +298,21 @@ export class Instance {
       for (const n of mine) this.fn.note?.(n);
       for (const r of reads) this.reread(r);
     }
+  }
+
+  /**
+   * Notes that a `*.tf.json` file of the module declares (or overrides) `address` (ModuleDef.inJson),
+   * which this reader does not combine with the `.tf` files; whether it does.
+   */
+  private inJsonNote(address: string): boolean {
+    const j = this.def.inJson.get(address);
+    if (!j) return false;
+    this.fn.note?.(
+      j.override
+        ? `${this.prefix}${address} is overridden by ${j.file}, which this reader does not merge into the module's .tf files: read as the .tf files declare it`
+        : `${this.prefix}${address} is declared in ${j.file}, which this reader does not combine with the module's .tf files (it is audited on its own): read as unknown`,
+    );
+    return true;
   }
 
   /** A file read while a resource (or a local) is evaluated: kept with it. */
@@ -360,7 +406,10 @@ export class Instance {
   ): { value: Value; used: number } {
     const local = `${data ? 'data.' : ''}${type}.${name}`;
     const decl = this.def.byAddress.get(local);
-    if (!decl) return { value: new Unknown(text), used: rest.length };
+    if (!decl) {
+      this.inJsonNote(local);
+      return { value: new Unknown(text), used: rest.length };
+    }
     const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
     // The resource as a whole (`for_each = aws_iam_policy.p`, then `each.value.arn`): its instances.
     if (counted && rest.length === 0 && !data) {
@@ -561,7 +610,10 @@ export class Instance {
 
   private moduleRef(name: string, rest: Step[], text: string): { value: Value; used: number } {
     const decl = this.def.byAddress.get(`module.${name}`);
-    if (!decl) return { value: new Unknown(text), used: rest.length + 1 };
+    if (!decl) {
+      this.inJsonNote(`module.${name}`);
+      return { value: new Unknown(text), used: rest.length + 1 };
+    }
     let i = 0;
     let key: string | number | undefined;
     if (decl.attrs.has('count') || decl.attrs.has('for_each')) {
@@ -580,7 +632,7 @@ export class Instance {
     if (!o || !ov) return { value: new Unknown(text), used: rest.length + 1 };
     let v: Value;
     try {
-      v = evaluate(ov, child.scope(o.file));
+      v = evaluate(ov, child.scope(attrFile(o, 'value')));
     } catch (e) {
       if (!(e instanceof HclEvalError)) throw e;
       v = new Unknown(text);
@@ -602,7 +654,7 @@ export class Instance {
     const s = decl.attrs.get('source');
     if (!s) return undefined;
     try {
-      const v = evaluate(s, this.scope(decl.file));
+      const v = evaluate(s, this.scope(attrFile(decl, 'source')));
       return typeof v === 'string' ? v : undefined;
     } catch {
       return undefined;
@@ -639,6 +691,7 @@ export class Instance {
         def = defineModule(
           dir,
           parsed.filter((p) => p.problems.length === 0),
+          this.ctx.host.jsonConfig?.(dir),
         );
       }
       this.ctx.defs.set(dir, def);
@@ -653,7 +706,7 @@ export class Instance {
       args.set(k, () => {
         if (!cached) {
           try {
-            cached = { v: evaluate(expr, this.scope(decl.file, inst.iter)) };
+            cached = { v: evaluate(expr, this.scope(attrFile(decl, k), inst.iter)) };
           } catch (e) {
             if (!(e instanceof HclEvalError)) throw e;
             cached = { v: new Unknown(`module.${decl.name}.${k}`) };
@@ -687,13 +740,22 @@ export class Instance {
   instances(decl: Decl): Instances {
     const count = decl.attrs.get('count');
     const fe = decl.attrs.get('for_each');
-    const sc = this.scope(decl.file);
+    // Why it is not known, when a variable's value is one Terraform refuses (variable()).
+    let why: string | undefined;
     const evalOr = (n: Node): Value => {
+      const outer = this.sink;
+      const heard: string[] = [];
+      this.sink = heard;
       try {
-        return evaluate(n, sc);
+        return evaluate(n, this.scope(attrFile(decl, n === count ? 'count' : 'for_each')));
       } catch (e) {
         if (!(e instanceof HclEvalError)) throw e;
         return new Unknown(`${textOf(n)} (${shortText(e.message, 80)})`);
+      } finally {
+        this.sink = outer;
+        for (const h of heard) this.fn.note?.(h);
+        const refused = heard.filter((h) => h.includes('which Terraform refuses'));
+        if (refused.length) why = refused.map((h) => h.replace(/: read as not known$/, '')).join('; ');
       }
     };
     if (count) {
@@ -703,7 +765,7 @@ export class Instance {
         return [
           {
             iter: { count: { index: new Unknown('count.index') } as { [k: string]: Value } },
-            approximate: oneInstanceNote('count', textOf(count)),
+            approximate: oneInstanceNote('count', textOf(count), why),
           },
         ];
       const { keys, cut } = countKeys(n);
@@ -728,7 +790,7 @@ export class Instance {
                 [k: string]: Value;
               },
             },
-            approximate: oneInstanceNote('for_each', textOf(fe)),
+            approximate: oneInstanceNote('for_each', textOf(fe), why),
           },
         ];
       const { keys, cut } = eachKeys(entries);
@@ -751,13 +813,9 @@ export class Instance {
    */
   private unusedDocuments(none: ReadonlySet<Decl>): Map<Decl, string[]> {
     const unused = new Map<Decl, string[]>();
-    // Uses this reader does not see (a *.tf.json file of the module, an override file that may
-    // change a count) may give a document a user that exists: then it is audited, as before.
-    if (
-      none.size === 0 ||
-      this.ctx.host.hasJsonConfig?.(this.def.dir) ||
-      this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path))
-    )
+    // Uses this reader does not see (a *.tf.json file of the module, which may also be an override
+    // file that changes a count) may give a document a user that exists: then it is audited, as before.
+    if (none.size === 0 || this.def.inJson.size > 0 || this.ctx.host.hasJsonConfig?.(this.def.dir))
       return unused;
     const users = documentUsers(this.def);
     const address = (d: Decl) =>
@@ -788,12 +846,14 @@ export class Instance {
     const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
     const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
     const unused = this.unusedDocuments(none);
+    const inModule = this.prefix !== '' ? { inModule: true } : {};
     const noInstance = (decl: Decl, address: string) =>
       this.ctx.noInstances.push({
         file: decl.file.path,
         line: lineOf(decl.block),
         address,
         reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+        ...inModule,
       });
     for (const decl of this.def.resources) {
       const insts = instances.get(decl)!;
@@ -809,6 +869,7 @@ export class Instance {
           address: `${this.prefix}data.${decl.type}.${decl.name}`,
           reason: '',
           usedOnlyBy: by,
+          ...inModule,
         });
         continue;
       }
@@ -818,6 +879,7 @@ export class Instance {
         const address = `${this.prefix}${local}${inst.key !== undefined ? keyText(inst.key) : ''}`;
         const notes: string[] = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
         this.sink = notes;
+        if (this.def.inJson.get(local)?.override) this.inJsonNote(local);
         const reads: FileRead[] = [];
         this.ctx.reads = reads;
         let values: { [k: string]: Value };
@@ -877,6 +939,13 @@ export class Instance {
             reason: child.unknown,
           });
           continue;
+        }
+        if (this.def.inJson.get(`module.${decl.name}`)?.override) {
+          const notes: string[] = [];
+          this.sink = notes;
+          this.inJsonNote(`module.${decl.name}`);
+          this.sink = undefined;
+          child.moduleNotes = [...new Set([...child.moduleNotes, ...notes])];
         }
         child.collect();
       }

@@ -2,16 +2,29 @@
 // optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
 // every value given to a variable (a module argument, a tfvars entry, the default) to its type:
 // an attribute of an object type declared optional() and left out (or null) becomes its default,
-// else null, so that `not_actions = statement.value.not_actions` is null, not an error; and a
-// value of a set type is a set (its elements in order, each its own key). Nothing else of the
-// conversion matters here (a string for a number is the same text), so a type that has neither is
-// not applied at all.
+// else null, so that `not_actions = statement.value.not_actions` is null, not an error; a value of
+// a set type is a set (its elements in order, each its own key); and a primitive is converted to
+// the primitive type (go-cty's convert: a bool or number to a string, a string to a number when
+// it is one, "true"/"false" and "1"/"0" to a bool), which `==` tells apart (`var.on == "true"` is
+// true for a string variable given `on = true`). A conversion Terraform refuses is an
+// HclEvalError (the variable is then not known, with the reason).
+import { HclEvalError } from './functions.js';
 import { entryOriginOf, originOf, setEntryOrigin, setOrigin } from './lines.js';
 import { kids, type Node } from './parse.js';
-import { asSet, isObj, isSet, newObj, templateKeysOf, setTemplateKey, type Value } from './values.js';
+import {
+  asSet,
+  isObj,
+  isSet,
+  newObj,
+  shortText,
+  templateKeysOf,
+  setTemplateKey,
+  type Value,
+} from './values.js';
 
 export type TypeSpec =
   | { kind: 'other' }
+  | { kind: 'string' | 'number' | 'bool' }
   | { kind: 'list' | 'set' | 'map'; of: TypeSpec }
   | { kind: 'tuple'; items: TypeSpec[] }
   | { kind: 'object'; attrs: Map<string, { type: TypeSpec; optional: boolean; default?: Node }> };
@@ -28,7 +41,10 @@ function inner(n: Node): Node {
 /** The type an expression of a `type` attribute writes (what is not understood is `other`: left as given). */
 export function typeOf(n: Node, depth = 0): TypeSpec {
   const x = inner(n);
-  if (depth > 32 || x.type !== 'function_call') return OTHER;
+  if (depth > 32) return OTHER;
+  if (x.type === 'variable_expr' && (x.text === 'string' || x.text === 'number' || x.text === 'bool'))
+    return { kind: x.text };
+  if (x.type !== 'function_call') return OTHER;
   const name = kids(x)[0]?.text;
   const args = kids(kids(x).find((k) => k.type === 'function_arguments') ?? x).filter(
     (k) => k.type === 'expression',
@@ -71,9 +87,9 @@ export function typeOf(n: Node, depth = 0): TypeSpec {
 }
 
 /**
- * Whether converting to this type can change a value: a list or tuple (a set given becomes a list
- * again), a set, an object (optional attributes; attributes it does not declare are dropped), or
- * a map of one of those.
+ * Whether converting to this type can change a value: a primitive type, a list or tuple (a set
+ * given becomes a list again), a set, an object (optional attributes; attributes it does not
+ * declare are dropped), or a map of one of those.
  */
 export function converts(t: TypeSpec, depth = 0): boolean {
   if (depth > 32) return false;
@@ -87,6 +103,7 @@ export function converts(t: TypeSpec, depth = 0): boolean {
  */
 export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth = 0): Value {
   if (depth > 32 || v === null || t.kind === 'other') return v;
+  if (t.kind === 'string' || t.kind === 'number' || t.kind === 'bool') return primitive(v, t.kind);
   if (Array.isArray(v)) {
     if (t.kind === 'list' || t.kind === 'set') {
       const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
@@ -154,6 +171,50 @@ export function convert(v: Value, t: TypeSpec, dflt: (n: Node) => Value, depth =
     }
   }
   return changed ? copyOrigins(v, out) : v;
+}
+
+/** A number as go-cty writes it converted to a string (big.Float's Text('f', -1): no exponent). */
+export function numberText(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s) || !Number.isFinite(n)) return s;
+  if (Number.isInteger(n)) return BigInt(n).toString();
+  return n.toFixed(100).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** A decimal number as big.Float parses one (Terraform's string to number). */
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * A value converted to a primitive type (go-cty convert); a value not known, or a text with
+ * parts not known, is left as it is. What Terraform refuses is an HclEvalError.
+ */
+function primitive(v: Value, to: 'string' | 'number' | 'bool'): Value {
+  const shown = () => shortText(JSON.stringify(v) ?? String(v), 40);
+  const refuse = (what: string): never => {
+    throw new HclEvalError(`${shown()} is not ${what}, which Terraform refuses for a value of type ${to}`);
+  };
+  if (typeof v === 'string') {
+    if (to === 'string') return v;
+    if (to === 'number') {
+      if (!NUMBER_TEXT.test(v)) refuse('a number');
+      return Number(v);
+    }
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    return refuse('a bool ("true" or "false")');
+  }
+  if (typeof v === 'number') {
+    if (to === 'number') return v;
+    if (to === 'string') return numberText(v);
+    return refuse('a bool');
+  }
+  if (typeof v === 'boolean') {
+    if (to === 'bool') return v;
+    if (to === 'string') return v ? 'true' : 'false';
+    return refuse('a number');
+  }
+  if (Array.isArray(v) || isObj(v)) return refuse(`a ${to}`);
+  return v;
 }
 
 /** `to` with the origins (and keys not known) of `from`, entry by entry. */
