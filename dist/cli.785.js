@@ -1543,6 +1543,16 @@ function hclFileFixer(path, read, report) {
                 });
                 return out.length ? out : { error: `the directory ${dir} has no .tf files that were audited` };
             },
+            // (read as the audit read them: the module's .tf.json files name what they declare)
+            jsonConfig(dir) {
+                const d = external_node_path_.posix.normalize(dir).replace(/\/+$/, '');
+                return report.inputs
+                    .filter((i) => i.kind === 'terraform-json' && external_node_path_.posix.dirname(i.path) === d)
+                    .flatMap((i) => {
+                    const t = get(i.path);
+                    return t === undefined ? [] : [{ path: i.path, text: t }];
+                });
+            },
             readFile: (p) => get(external_node_path_.posix.normalize(p)),
         };
         return (0,hcl/* readHclModules */.P$)(files, host);

@@ -9112,6 +9112,7 @@ async function readBaseModules(hclBase, readBase, root) {
             },
             variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
             hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+            jsonConfig: (dir) => listedAtBase(work.jsonConfig?.(dir) ?? []),
             readFile: (p) => atBase(p, () => work.readFile(p)),
         };
         const results = (0,sources_hcl/* readHclModules */.P$)(hclBase, host);
@@ -19600,26 +19601,846 @@ function decide(report, failOn, threshold) {
 
 /***/ }),
 
-/***/ 2779:
+/***/ 6159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ME: () => (/* binding */ evaluateBody),
+/* harmony export */   QK: () => (/* binding */ labelText),
+/* harmony export */   _3: () => (/* binding */ evaluate),
+/* harmony export */   b6: () => (/* binding */ textOf),
+/* harmony export */   cD: () => (/* reexport safe */ _functions_js__WEBPACK_IMPORTED_MODULE_0__.cD)
+/* harmony export */ });
+/* unused harmony exports withIter, applySteps, template */
+/* harmony import */ var _functions_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5043);
+/* harmony import */ var _terraform_evaluator_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4700);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(433);
+/* harmony import */ var _terraform_model_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6248);
+/* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5889);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1382);
+// Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
+// not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
+// HclEvalError, which the caller turns into an unresolved policy with the reason.
 
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  cD: () => (/* reexport */ HclEvalError),
-  _3: () => (/* binding */ evaluate),
-  ME: () => (/* binding */ evaluateBody),
-  QK: () => (/* binding */ labelText),
-  b6: () => (/* binding */ textOf)
-});
 
-// UNUSED EXPORTS: Json, applySteps, jsonText, template, withIter
 
-// EXTERNAL MODULE: ./src/sources/hcl/values.ts
-var values = __webpack_require__(1382);
-// EXTERNAL MODULE: ./src/sources/hcl/lines.ts
-var lines = __webpack_require__(433);
-;// CONCATENATED MODULE: ./src/sources/hcl/functions.ts
+
+
+
+
+const MAX_DEPTH = 200;
+const MAX_ITEMS = 10_000;
+function withIter(scope, vars) {
+    const iter = new Map(scope.iter);
+    for (const [k, v] of Object.entries(vars))
+        iter.set(k, v);
+    return { ...scope, iter };
+}
+function origin(scope, n) {
+    return { file: scope.file.path, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .lineOf */ .cA)(n) };
+}
+function textOf(n) {
+    return (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .shortText */ .os)(n.text);
+}
+/** Evaluates an `expression` (or any expression-like) node. */
+function evaluate(n, scope, depth = 0) {
+    if (depth > MAX_DEPTH)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('the expression is nested too deeply');
+    try {
+        switch (n.type) {
+            case 'expression':
+                return term((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .allKids */ .TH)(n), n, scope, depth + 1);
+            case 'conditional':
+                return conditional(n, scope, depth + 1);
+            default:
+                return term([n], n, scope, depth + 1);
+        }
+    }
+    catch (e) {
+        // The innermost expression's place, so that a reason can name it (a template file's lines
+        // are read one below its own: renderTemplate).
+        if (e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD && !e.at)
+            e.at = { file: scope.file.path, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .lineOf */ .cA)(n) - (scope.template ? 1 : 0) };
+        throw e;
+    }
+}
+/** Two values known and equal. */
+function sameKnown(x, y) {
+    return (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isKnown */ .qE)(x) && (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isKnown */ .qE)(y) && JSON.stringify((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(x)) === JSON.stringify((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(y));
+}
+function conditional(n, scope, depth) {
+    const [c, a, b] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n);
+    if (!c || !a || !b)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('an incomplete conditional expression');
+    const cond = evaluate(c, scope, depth);
+    if (cond === true)
+        return evaluate(a, scope, depth);
+    if (cond === false)
+        return evaluate(b, scope, depth);
+    if (typeof cond === 'string' && (cond === 'true' || cond === 'false'))
+        return evaluate(cond === 'true' ? a : b, scope, depth);
+    if (cond instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r || cond instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5) {
+        // Both sides the same: the condition does not matter.
+        let x, y;
+        try {
+            x = evaluate(a, scope, depth);
+            y = evaluate(b, scope, depth);
+        }
+        catch {
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(n));
+        }
+        if (sameKnown(x, y))
+            return x;
+        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
+        // off by value): that many items, each one unknown where the two differ (either of two strings).
+        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+            const text = textOf(n);
+            return x.map((xi, i) => {
+                const yi = y[i];
+                return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi, textOf(c));
+            });
+        }
+        return either(textOf(n), x, y, textOf(c));
+    }
+    throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`the condition of ${textOf(n)} is not a bool`);
+}
+/**
+ * The value of a conditional not known between x and y: an Either when both are strings, or lists
+ * of them, of one kind; a Choice when they are made of references (its text names each); else an
+ * unknown of the expression's text.
+ */
+function either(text, x, y, test) {
+    const listy = (v) => Array.isArray(v) || (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Either */ .uu && v.list);
+    const a = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .eitherValues */ .Ik)(x);
+    const b = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .eitherValues */ .Ik)(y);
+    if (!a || !b || listy(x) !== listy(y)) {
+        const written = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .choiceText */ .Vq)(test, [x, y], (u) => u.text);
+        return written === undefined ? new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text) : new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Choice */ .GR(written, test, [x, y]);
+    }
+    return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Either */ .uu(text, [...new Set([...a, ...b])], listy(x));
+}
+/** A term: a primary node followed by get_attr / index / splat nodes. */
+function term(nodes, whole, scope, depth) {
+    let i = 0;
+    let base;
+    const first = nodes[0];
+    if (!first)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('an empty expression');
+    if (first.type === '(') {
+        const inner = nodes[1];
+        if (!inner)
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('empty parentheses');
+        base = evaluate(inner, scope, depth);
+        i = 3;
+    }
+    else if (first.type === 'variable_expr') {
+        const name = first.text;
+        const steps = stepsOf(nodes.slice(1), scope, depth);
+        const text = textOf(whole);
+        if (scope.iter.has(name))
+            return applySteps(scope.iter.get(name), steps, text);
+        const r = scope.resolve(name, steps, text, scope);
+        return applySteps(r.value, steps.slice(r.used), text);
+    }
+    else {
+        base = primary(first, scope, depth);
+        i = 1;
+    }
+    const steps = stepsOf(nodes.slice(i), scope, depth);
+    return applySteps(base, steps, textOf(whole));
+}
+function stepsOf(nodes, scope, depth) {
+    const out = [];
+    for (const n of nodes) {
+        if (n.type === 'get_attr')
+            out.push({ kind: 'attr', name: (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0]?.text ?? '' });
+        else if (n.type === 'index') {
+            const k = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0];
+            if (k?.type === 'legacy_index')
+                out.push({ kind: 'index', key: Number(k.text.replace(/^\./, '')) });
+            else {
+                const e = k ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(k)[0] : undefined;
+                if (!e)
+                    throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('an empty index');
+                out.push({ kind: 'index', key: evaluate(e, scope, depth + 1) });
+            }
+        }
+        else if (n.type === 'splat') {
+            const s = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0];
+            out.push({ kind: 'splat', rest: s ? stepsOf((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(s), scope, depth + 1) : [] });
+        }
+        else if (n.type === ')')
+            continue;
+        else
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`unexpected ${n.type} in an expression`);
+    }
+    return out;
+}
+function applySteps(v, steps, text) {
+    let cur = v;
+    for (let i = 0; i < steps.length; i++) {
+        const s = steps[i];
+        if (cur instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r || cur instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
+        if (cur instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Json */ .LM)
+            cur = cur.value;
+        if (s.kind === 'splat') {
+            if (cur === null)
+                return [];
+            const items = Array.isArray(cur) ? cur : [cur];
+            return items.map((x) => applySteps(x, s.rest, text));
+        }
+        if (s.kind === 'attr') {
+            if ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(cur) && Object.hasOwn(cur, s.name))
+                cur = cur[s.name];
+            else if ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(cur))
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: no attribute "${s.name}"`);
+            else
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: "${s.name}" of a value that is not an object`);
+            continue;
+        }
+        const key = s.key instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Json */ .LM ? (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonText */ .s$)(s.key.value) : s.key;
+        if (key instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r || key instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
+        if (Array.isArray(cur)) {
+            const k = typeof key === 'number' ? key : Number((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(key));
+            if (!Number.isInteger(k) || k < 0 || k >= cur.length)
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: index out of range`);
+            cur = cur[k];
+        }
+        else if ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(cur)) {
+            const k = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(key);
+            if (k === undefined || !Object.hasOwn(cur, k))
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: no key ${JSON.stringify(k)}`);
+            cur = cur[k];
+        }
+        else
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: an index on a value that is neither a list nor a map`);
+    }
+    return cur;
+}
+function primary(n, scope, depth) {
+    switch (n.type) {
+        case 'literal_value':
+            return literal((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0], scope, depth);
+        case 'template_expr':
+            return template((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0], scope, depth);
+        case 'collection_value':
+            return collection((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0], scope, depth);
+        case 'function_call':
+            return functionCall(n, scope, depth);
+        case 'for_expr':
+            return forExpr((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0], scope, depth);
+        case 'operation':
+            return operation((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0], scope, depth);
+        case 'expression':
+        case 'conditional':
+            return evaluate(n, scope, depth);
+        default:
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`cannot read ${n.type} (${textOf(n)})`);
+    }
+}
+function literal(n, scope, depth) {
+    switch (n.type) {
+        case 'numeric_lit':
+            return Number(n.text);
+        case 'bool_lit':
+            return n.text === 'true';
+        case 'null_lit':
+            return null;
+        case 'string_lit':
+            return template(n, scope, depth);
+        default:
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`cannot read the literal ${textOf(n)}`);
+    }
+}
+function unescapeQuoted(s) {
+    return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/gs, (m, e) => {
+        if (m === '$${')
+            return '${';
+        if (m === '%%{')
+            return '%{';
+        switch (e[0]) {
+            case 'n':
+                return '\n';
+            case 't':
+                return '\t';
+            case 'r':
+                return '\r';
+            case 'u':
+            case 'U':
+                return String.fromCodePoint(parseInt(e.slice(1), 16));
+            default:
+                return e;
+        }
+    });
+}
+/** A quoted template, a string literal or a heredoc. */
+function template(n, scope, depth) {
+    const src = scope.file.text;
+    const all = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .allKids */ .TH)(n);
+    let start;
+    let end;
+    let heredoc = false;
+    let flush = false;
+    if (n.type === 'heredoc_template') {
+        heredoc = true;
+        flush = all[0]?.text === '<<-';
+        const ids = all.filter((c) => c.type === 'heredoc_identifier');
+        const open = ids[0];
+        const close = ids[1];
+        if (!open || !close)
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('an unterminated heredoc');
+        const nl = src.indexOf('\n', open.endIndex);
+        start = nl < 0 ? open.endIndex : nl + 1;
+        end = src.lastIndexOf('\n', close.startIndex - 1) + 1;
+        if (end < start)
+            end = start;
+    }
+    else {
+        const open = all[0];
+        const close = all[all.length - 1];
+        start = open.endIndex;
+        end = close.type === 'quoted_template_end' ? close.startIndex : close.endIndex;
+    }
+    // The structural parts inside [start, end); everything between them is literal text.
+    const inner = all.filter((c) => c.startIndex >= start &&
+        c.endIndex <= end &&
+        (c.type === 'template_interpolation' || c.type === 'template_directive'));
+    const pieces = [];
+    const lit = (a, b) => {
+        if (b > a) {
+            const raw = src.slice(a, b);
+            pieces.push(heredoc ? (0,_terraform_evaluator_js__WEBPACK_IMPORTED_MODULE_4__/* .unescapeTemplate */ .Bn)(raw) : unescapeQuoted(raw));
+        }
+    };
+    let at = start;
+    for (const c of inner) {
+        lit(at, c.startIndex);
+        pushAllPieces(pieces, templatePart(c, scope, depth, src));
+        at = c.endIndex;
+    }
+    lit(at, end);
+    let result = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .concatParts */ .b5)(pieces);
+    if (flush)
+        result = stripIndent(result, src.slice(start, end));
+    // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
+    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5))
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setTextOrigin */ .oI)(result, { file: scope.file.path, line: lineAtIndex(src, start) });
+    return result;
+}
+function lineAtIndex(src, index) {
+    let line = 1;
+    for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1))
+        line++;
+    return line;
+}
+function pushAllPieces(out, v) {
+    if (Array.isArray(v))
+        out.push(...v);
+    else
+        out.push(v);
+}
+/** `${...}` or a directive (`%{if}`, `%{for}`) inside a template. */
+function templatePart(c, scope, depth, src) {
+    if (c.type === 'template_interpolation') {
+        const e = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c).find((k) => k.type === 'expression');
+        if (!e)
+            return '';
+        const v = evaluate(e, scope, depth + 1);
+        if (v === null)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(e));
+        if (Array.isArray(v) || (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(v))
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${textOf(e)} is not a string: a list or an object inside a template`);
+        return (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .asStringPiece */ .W1)(v, textOf(e));
+    }
+    // template_directive: template_if / template_for
+    const d = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c)[0];
+    const body = (from, to, sc) => {
+        const out = [];
+        const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).filter((k) => k.startIndex >= from &&
+            k.endIndex <= to &&
+            (k.type === 'template_interpolation' || k.type === 'template_directive'));
+        let at = from;
+        for (const p of parts) {
+            if (p.startIndex > at)
+                out.push((0,_terraform_evaluator_js__WEBPACK_IMPORTED_MODULE_4__/* .unescapeTemplate */ .Bn)(src.slice(at, p.startIndex)));
+            pushAllPieces(out, templatePart(p, sc, depth + 1, src));
+            at = p.endIndex;
+        }
+        if (to > at)
+            out.push((0,_terraform_evaluator_js__WEBPACK_IMPORTED_MODULE_4__/* .unescapeTemplate */ .Bn)(src.slice(at, to)));
+        return out;
+    };
+    if (d.type === 'template_if') {
+        const intro = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).find((k) => k.type === 'template_if_intro');
+        const els = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).find((k) => k.type === 'template_else_intro');
+        const fin = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).find((k) => k.type === 'template_if_end');
+        const condNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(intro).find((k) => k.type === 'expression');
+        const cond = condNode ? evaluate(condNode, scope, depth + 1) : undefined;
+        if (cond === true || cond === 'true')
+            return body(intro.endIndex, els ? els.startIndex : fin.startIndex, scope);
+        if (cond === false || cond === 'false')
+            return els ? body(els.endIndex, fin.startIndex, scope) : [];
+        // Not known, and no %{else}: the text is read as present (what it grants is then counted).
+        if (!els && condNode) {
+            scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
+            return body(intro.endIndex, fin.startIndex, scope);
+        }
+        return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(c));
+    }
+    if (d.type === 'template_for') {
+        const startN = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).find((k) => k.type === 'template_for_start');
+        const endN = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(d).find((k) => k.type === 'template_for_end');
+        const ids = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(startN).filter((k) => k.type === 'identifier');
+        const collNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(startN).find((k) => k.type === 'expression');
+        const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
+        const entries = iterable(coll);
+        if (!entries)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(c));
+        const out = [];
+        for (const [k, v] of entries) {
+            const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
+            out.push(...body(startN.endIndex, endN.startIndex, withIter(scope, vars)));
+        }
+        return out;
+    }
+    return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(c));
+}
+/** `<<-` heredocs: the smallest indentation of the non-blank lines is removed from every line. */
+function stripIndent(v, raw) {
+    let min = Infinity;
+    for (const line of raw.split('\n')) {
+        if (!line.trim())
+            continue;
+        const m = /^[ \t]*/.exec(line)[0].length;
+        if (m < min)
+            min = m;
+    }
+    if (!Number.isFinite(min) || min === 0)
+        return v;
+    const strip = (s, atLineStart) => s
+        .split('\n')
+        .map((l, i) => (i === 0 && !atLineStart ? l : l.replace(new RegExp(`^[ \\t]{0,${min}}`), '')))
+        .join('\n');
+    if (typeof v === 'string')
+        return strip(v, true);
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5) {
+        let atStart = true;
+        const parts = v.parts.map((p) => {
+            if (typeof p !== 'string') {
+                atStart = false;
+                return p;
+            }
+            const s = strip(p, atStart);
+            atStart = p.endsWith('\n');
+            return s;
+        });
+        return (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .concatParts */ .b5)(parts);
+    }
+    return v;
+}
+function iterable(v) {
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Json */ .LM)
+        v = v.value;
+    // (a set's element is its own key)
+    if (Array.isArray(v))
+        return (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isSet */ .vM)(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
+    if ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(v))
+        return Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]);
+    return undefined;
+}
+function collection(n, scope, depth) {
+    if (n.type === 'tuple') {
+        const out = [];
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(out, origin(scope, n));
+        for (const e of (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)) {
+            if (e.type !== 'expression')
+                continue;
+            (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, out.length, origin(scope, e));
+            out.push(evaluate(e, scope, depth + 1));
+        }
+        return out;
+    }
+    const out = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
+    (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(out, origin(scope, n));
+    for (const el of (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)) {
+        if (el.type !== 'object_elem')
+            continue;
+        const k = el.childForFieldName('key');
+        const v = el.childForFieldName('val');
+        if (!k || !v)
+            continue;
+        const [key, notKnown] = objectKey(k, scope, depth);
+        // A key not known is kept under its text, and marked: a policy's JSON writes it as the
+        // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
+        if (notKnown)
+            (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .setTemplateKey */ .k1)(out, key, notKnown);
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, key, origin(scope, el));
+        out[key] = evaluate(v, scope, depth + 1);
+    }
+    return out;
+}
+/**
+ * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
+ * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
+ */
+function objectKey(k, scope, depth) {
+    const ks = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .allKids */ .TH)(k);
+    if (ks.length === 1 && ks[0].type === 'variable_expr')
+        return [ks[0].text];
+    const v = evaluate(k, scope, depth + 1);
+    const s = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(v);
+    if (s !== undefined)
+        return [s];
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5 || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r) {
+        const t = v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r ? new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5([v]) : v;
+        return [
+            t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
+            v,
+        ];
+    }
+    throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`the object key ${textOf(k)} is not a string`);
+}
+function functionCall(n, scope, depth) {
+    const name = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0].text.replace(/^provider::[\w-]+::/, '');
+    const argsNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).find((k) => k.type === 'function_arguments');
+    const argNodes = argsNode ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(argsNode).filter((k) => k.type === 'expression') : [];
+    const expand = argsNode ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(argsNode).some((k) => k.type === 'ellipsis') : false;
+    const text = textOf(n);
+    if (name === 'try' || name === 'can') {
+        for (const a of argNodes) {
+            try {
+                const made = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .absentCount */ .rE)();
+                const v = (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .insideTry */ .IO)(() => evaluate(a, scope, depth + 1));
+                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
+                if ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .absentCount */ .rE)() !== made || (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .hasAbsent */ .Y2)(v))
+                    continue;
+                if (name === 'can')
+                    return v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r ? new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text) : true;
+                // An unknown value is not an error: try() gives it (unknown), as Terraform does.
+                return v;
+            }
+            catch (e) {
+                if (!(e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD))
+                    throw e;
+            }
+        }
+        if (name === 'can')
+            return false;
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .shortText */ .os)(text, 60)}: no argument could be evaluated`);
+    }
+    let args = argNodes.map((a) => evaluate(a, scope, depth + 1));
+    if (expand && args.length) {
+        const last = args[args.length - 1];
+        if (!Array.isArray(last))
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
+        args = [...args.slice(0, -1), ...last];
+    }
+    return (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .callFunction */ .Tx)(name, args, text, scope.fn);
+}
+function forExpr(n, scope, depth) {
+    const intro = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).find((k) => k.type === 'for_intro');
+    const ids = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(intro).filter((k) => k.type === 'identifier');
+    const collNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(intro).find((k) => k.type === 'expression');
+    const coll = evaluate(collNode, scope, depth + 1);
+    const entries = iterable(coll);
+    if (!entries)
+        return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(n));
+    if (entries.length > MAX_ITEMS)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${textOf(n)}: more than ${MAX_ITEMS} items`);
+    const exprs = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).filter((k) => k.type === 'expression');
+    const condNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).find((k) => k.type === 'for_cond');
+    const cond = condNode ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(condNode).find((k) => k.type === 'expression') : undefined;
+    const grouping = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).some((k) => k.type === 'ellipsis');
+    const isObject = n.type === 'for_object_expr';
+    const outList = [];
+    const outObj = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
+    for (const [k, v] of entries) {
+        const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
+        const sc = withIter(scope, vars);
+        if (cond) {
+            const c = evaluate(cond, sc, depth + 1);
+            if (c === false)
+                continue;
+            if (c !== true)
+                return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(n));
+        }
+        if (!isObject) {
+            outList.push(evaluate(exprs[0], sc, depth + 1));
+            continue;
+        }
+        const key = evaluate(exprs[0], sc, depth + 1);
+        const ks = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(key);
+        if (ks === undefined)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(n));
+        const val = evaluate(exprs[1], sc, depth + 1);
+        if (grouping) {
+            const cur = outObj[ks];
+            if (Array.isArray(cur))
+                cur.push(val);
+            else
+                outObj[ks] = [val];
+        }
+        else
+            outObj[ks] = val;
+    }
+    return isObject ? outObj : outList;
+}
+function operation(n, scope, depth) {
+    const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .allKids */ .TH)(n);
+    const text = textOf(n);
+    if (n.type === 'unary_operation') {
+        const op = parts[0].text;
+        const v = term(parts.slice(1), n, scope, depth + 1);
+        if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
+        if (op === '!') {
+            if (typeof v !== 'boolean')
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: ! of a value that is not a bool`);
+            return !v;
+        }
+        if (typeof v !== 'number')
+            throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: - of a value that is not a number`);
+        return -v;
+    }
+    // binary_operation: the operator is the anonymous child between the two terms, outside the
+    // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
+    let depth0 = 0;
+    const opAt = parts.findIndex((p, i) => {
+        if (p.isNamed)
+            return false;
+        if (p.type === '(')
+            depth0++;
+        else if (p.type === ')')
+            depth0--;
+        else
+            return i > 0 && depth0 === 0;
+        return false;
+    });
+    if (opAt < 0)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`cannot read the operation ${text}`);
+    const op = parts[opAt].text;
+    const a = term(parts.slice(0, opAt), n, scope, depth + 1);
+    // && and || with a known deciding left side do not need the right side.
+    if (op === '&&' && a === false)
+        return false;
+    if (op === '||' && a === true)
+        return true;
+    const b = term(parts.slice(opAt + 1), n, scope, depth + 1);
+    if (op === '&&' && b === false)
+        return false;
+    if (op === '||' && b === true)
+        return true;
+    if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isKnown */ .qE)(a) || !(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isKnown */ .qE)(b))
+        return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
+    switch (op) {
+        // (type and value: "1" == 1 is false, as in Terraform; a map's or object's keys in any order)
+        case '==':
+            return canonical((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(a)) === canonical((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(b));
+        case '!=':
+            return canonical((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(a)) !== canonical((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toPlain */ .Ul)(b));
+        case '&&':
+        case '||':
+            if (typeof a !== 'boolean' || typeof b !== 'boolean')
+                throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: ${op} of values that are not bools`);
+            return op === '&&' ? a && b : a || b;
+    }
+    const x = typeof a === 'number' ? a : Number((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(a));
+    const y = typeof b === 'number' ? b : Number((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveString */ .X2)(b));
+    if (Number.isNaN(x) || Number.isNaN(y))
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: ${op} of values that are not numbers`);
+    switch (op) {
+        case '+':
+            return x + y;
+        case '-':
+            return x - y;
+        case '*':
+            return x * y;
+        case '/':
+            return x / y;
+        case '%':
+            return x % y;
+        case '>':
+            return x > y;
+        case '>=':
+            return x >= y;
+        case '<':
+            return x < y;
+        case '<=':
+            return x <= y;
+    }
+    throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${text}: unknown operator ${op}`);
+}
+/** JSON text with every object's keys in order (two maps or objects equal whatever their order). */
+function canonical(v) {
+    if (Array.isArray(v))
+        return `[${v.map(canonical).join(',')}]`;
+    if (typeof v === 'object' && v !== null)
+        return `{${Object.keys(v)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(v) ?? 'null';
+}
+/** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
+function evaluateBody(body, outer, opts = {}, depth = 0) {
+    const out = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
+    if (!body)
+        return out;
+    if (depth > 32)
+        throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD('blocks nested too deeply');
+    // A body merged from override files: each item read in its own file.
+    const items = Array.isArray(body)
+        ? body.map((i) => ({ item: i.node, scope: i.file === outer.file ? outer : { ...outer, file: i.file } }))
+        : (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(body).map((item) => ({ item, scope: outer }));
+    for (const { item, scope } of items) {
+        if (item.type === 'attribute') {
+            const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(item);
+            const name = id.text;
+            if (opts.skip?.has(name) || !expr)
+                continue;
+            (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, name, origin(scope, item));
+            try {
+                out[name] = evaluate(expr, scope);
+            }
+            catch (e) {
+                if (!(e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD))
+                    throw e;
+                opts.onError?.(name, e, item);
+                out[name] = new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(`${textOf(expr)} (${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .shortText */ .os)(e.message, 100)})`);
+            }
+            continue;
+        }
+        if (item.type !== 'block')
+            continue;
+        const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(item);
+        const type = parts[0].text;
+        const labels = parts.filter((p) => p.type === 'string_lit' || (p.type === 'identifier' && p !== parts[0]));
+        const inner = parts.find((p) => p.type === 'body');
+        if (type === 'dynamic' && labels[0]) {
+            const name = labelText(labels[0]);
+            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
+            continue;
+        }
+        if (opts.skip?.has(type) && depth === 0)
+            continue;
+        const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
+        if (!Object.hasOwn(out, type) || list.length === 0)
+            (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, type, origin(scope, item));
+        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(child, origin(scope, item));
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(list, list.length, origin(scope, item));
+        list.push(child);
+    }
+    return out;
+}
+function labelText(n) {
+    if (n.type === 'identifier')
+        return n.text;
+    return n.text.replace(/^"/, '').replace(/"$/, '');
+}
+function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
+    const attrs = new Map();
+    let content;
+    for (const c of inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(inner) : []) {
+        if (c.type === 'attribute')
+            attrs.set((0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c)[0].text, (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c)[1]);
+        else if (c.type === 'block' && (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c)[0].text === 'content') {
+            content = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c).find((p) => p.type === 'body');
+        }
+    }
+    const itName = attrs.has('iterator') ? attrs.get('iterator').text.trim() : name;
+    const feNode = attrs.get('for_each');
+    let fe;
+    try {
+        fe = feNode ? evaluate(feNode, scope) : null;
+    }
+    catch (e) {
+        if (!(e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD))
+            throw e;
+        fe = new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(`${textOf(feNode)} (${(0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .shortText */ .os)(e.message, 100)})`);
+    }
+    const entries = iterable(fe);
+    const expand = (list, items) => {
+        for (const [k, v] of items) {
+            const it = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
+            it.key = k;
+            it.value = v;
+            const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
+            (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(child, origin(scope, item));
+            (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(list, list.length, origin(scope, item));
+            list.push(child);
+        }
+    };
+    if (!entries) {
+        // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
+        // the name: two such blocks are a list of two).
+        const dyn = ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(out.dynamic) ? out.dynamic : (out.dynamic = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)()));
+        const spec = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
+        spec.for_each = fe instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r ? fe : new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(feNode ? textOf(feNode) : 'for_each');
+        spec.content = evaluateBody(content, withIter(scope, { [itName]: new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(itName) }), opts, depth + 1);
+        // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
+        // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
+        const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
+        if (chosen)
+            expand((spec[_terraform_model_js__WEBPACK_IMPORTED_MODULE_5__/* .CHOSEN_BLOCKS */ .Yc] = []), chosen);
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(spec, origin(scope, item));
+        const had = dyn[name];
+        dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, 'dynamic', origin(scope, item));
+        return;
+    }
+    const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
+    expand(list, entries);
+    if (!Object.hasOwn(out, name) || list.length)
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, name, origin(scope, item));
+}
+/**
+ * The entries of a conditional's one branch that is not empty, when its condition is not known
+ * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
+ * `dynamic` block is turned on or off); else undefined.
+ */
+function chosenBranch(n, scope) {
+    const c = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).length === 1 && (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0].type === 'conditional' ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n)[0] : n;
+    if (c.type !== 'conditional')
+        return undefined;
+    const [test, a, b] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(c);
+    if (!test || !a || !b)
+        return undefined;
+    const empty = (v) => v === null || (Array.isArray(v) && v.length === 0) || ((0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isObj */ .sA)(v) && Object.keys(v).length === 0);
+    try {
+        const t = evaluate(test, scope);
+        if (!(t instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r || t instanceof _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Tmpl */ .C5))
+            return undefined;
+        const x = evaluate(a, scope);
+        const y = evaluate(b, scope);
+        return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
+    }
+    catch (e) {
+        if (!(e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD))
+            throw e;
+        return undefined;
+    }
+}
+
+
+
+/***/ }),
+
+/***/ 5043:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IO: () => (/* binding */ insideTry),
+/* harmony export */   Tx: () => (/* binding */ callFunction),
+/* harmony export */   cD: () => (/* binding */ HclEvalError)
+/* harmony export */ });
+/* unused harmony export knownFunction */
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1382);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(433);
 // Terraform's built-in functions that policies use, evaluated on what is known statically. A
 // function called with an unknown argument gives an unknown result, except where the unknown part
 // can be carried (join, format, concat, merge, jsonencode...), which keep it in place.
@@ -19632,7 +20453,7 @@ class HclEvalError extends Error {
     at;
 }
 function str(v, what) {
-    const s = (0,values/* primitiveString */.X2)(v);
+    const s = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(v);
     if (s === undefined)
         throw new HclEvalError(`${what}: expected a string`);
     return s;
@@ -19648,11 +20469,11 @@ function list(v, what) {
  * when some items are not known one by one. Anything else is not a list.
  */
 function listItems(v, what, acc) {
-    if (v instanceof values/* PartialList */.A0) {
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0) {
         acc.partial = true;
         return v.items;
     }
-    if (v instanceof values/* Unknown */.$r) {
+    if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r) {
         acc.partial = true;
         return [v];
     }
@@ -19666,9 +20487,9 @@ function partialOr(items, partial, text) {
     if (!partial)
         return items;
     // (a reference that stands for a pattern, `aws_iam_role.r.arn`, counts as known)
-    return items.some((x) => !(x instanceof values/* Unknown */.$r) || x.pattern !== undefined)
-        ? new values/* PartialList */.A0(text, items)
-        : new values/* Unknown */.$r(text);
+    return items.some((x) => !(x instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r) || x.pattern !== undefined)
+        ? new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0(text, items)
+        : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
 }
 /** How many try() or can() arguments are being evaluated (see mismatch). */
 let tries = 0;
@@ -19690,16 +20511,33 @@ function insideTry(f) {
  * Terraform's, which is read as not known rather than losing the policy.)
  */
 function mismatch(v, text, what) {
-    if (tries === 0 || v === undefined || v instanceof values/* Unknown */.$r || v instanceof values/* Tmpl */.C5 || v instanceof values/* Json */.LM)
-        return new values/* Unknown */.$r(text);
-    const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : (0,values/* isObj */.sA)(v) ? 'an object' : `a ${typeof v}`;
+    if (tries === 0 || v === undefined || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5 || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM)
+        return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+    const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v) ? 'an object' : `a ${typeof v}`;
     throw new HclEvalError(`${what}, got ${got}`);
+}
+/**
+ * What a function makes of arguments Terraform refuses (an index out of range...): as mismatch,
+ * inside try() or can() Terraform's error, elsewhere an unknown.
+ */
+function refused(text, message) {
+    if (tries === 0)
+        return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+    throw new HclEvalError(message);
+}
+/** A whole number (an index, a count), else undefined. */
+function whole(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+/** A string's characters as Terraform counts them (grapheme clusters). */
+function characters(s) {
+    return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s), (g) => g.segment);
 }
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
 function overItems(l, text, f, name) {
     if (Array.isArray(l))
         return f(l);
-    if (l instanceof values/* PartialList */.A0)
+    if (l instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0)
         return partialOr(f([...l.items]), true, text);
     return mismatch(l, text, `${name}: expected a list or set`);
 }
@@ -19711,7 +20549,7 @@ function num(v, what) {
     throw new HclEvalError(`${what}: expected a number`);
 }
 function equal(a, b) {
-    return JSON.stringify((0,values/* toPlain */.Ul)(a)) === JSON.stringify((0,values/* toPlain */.Ul)(b));
+    return JSON.stringify((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .toPlain */ .Ul)(a)) === JSON.stringify((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .toPlain */ .Ul)(b));
 }
 function distinct(xs) {
     const out = [];
@@ -19719,7 +20557,7 @@ function distinct(xs) {
     let unknowns = 0;
     for (const x of xs) {
         // Unknown values are never taken for one another.
-        const k = x instanceof values/* Unknown */.$r || x instanceof values/* Tmpl */.C5 ? `\u0000${unknowns++}` : JSON.stringify((0,values/* toPlain */.Ul)(x));
+        const k = x instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || x instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5 ? `\u0000${unknowns++}` : JSON.stringify((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .toPlain */ .Ul)(x));
         if (seen.has(k))
             continue;
         seen.add(k);
@@ -19749,21 +20587,21 @@ function format(fmt, args, text) {
                 throw new HclEvalError('format: too few arguments');
             const a = args[ai++];
             if (m[2] === 'q') {
-                const s = (0,values/* primitiveString */.X2)(a);
-                parts.push(s !== undefined ? JSON.stringify(s) : new values/* Unknown */.$r(text));
+                const s = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(a);
+                parts.push(s !== undefined ? JSON.stringify(s) : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text));
             }
             else if (m[2] === 'd' && typeof a === 'number')
                 parts.push(String(Math.trunc(a)));
-            else if (m[2] === 'v' && (Array.isArray(a) || (0,values/* isObj */.sA)(a))) {
-                const j2 = (0,values/* jsonText */.s$)(a);
+            else if (m[2] === 'v' && (Array.isArray(a) || (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(a))) {
+                const j2 = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonText */ .s$)(a);
                 parts.push(j2);
             }
             else
-                parts.push((0,values/* asStringPiece */.W1)(a, text));
+                parts.push((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .asStringPiece */ .W1)(a, text));
         }
         i = j + m[0].length;
     }
-    return (0,values/* concatParts */.b5)(parts);
+    return (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .concatParts */ .b5)(parts);
 }
 const FUNCTIONS = {
     join: ([sep, ...lists], text) => {
@@ -19772,26 +20610,26 @@ const FUNCTIONS = {
         const s = str(sep, 'join');
         const items = [];
         for (const l of lists) {
-            if (l instanceof values/* Unknown */.$r)
-                return new values/* Unknown */.$r(text);
+            if (l instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r)
+                return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
             items.push(...list(l, 'join'));
         }
         const parts = [];
         items.forEach((x, i) => {
             if (i)
                 parts.push(s);
-            parts.push((0,values/* asStringPiece */.W1)(x, text));
+            parts.push((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .asStringPiece */ .W1)(x, text));
         });
-        return (0,values/* concatParts */.b5)(parts);
+        return (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .concatParts */ .b5)(parts);
     },
     format: ([fmt, ...args], text) => {
-        if (fmt instanceof values/* Unknown */.$r || fmt instanceof values/* Tmpl */.C5)
-            return new values/* Unknown */.$r(text);
+        if (fmt instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || fmt instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5)
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         return format(str(fmt, 'format'), args, text);
     },
     formatlist: ([fmt, ...args], text) => {
-        if (!args.every((a) => Array.isArray(a) || (0,values/* primitiveString */.X2)(a) !== undefined))
-            return new values/* Unknown */.$r(text);
+        if (!args.every((a) => Array.isArray(a) || (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(a) !== undefined))
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const n = Math.max(0, ...args.filter(Array.isArray).map((a) => a.length));
         const out = [];
         for (let i = 0; i < n; i++)
@@ -19806,15 +20644,15 @@ const FUNCTIONS = {
         return partialOr(out, acc.partial, text);
     },
     merge: (args, text) => {
-        const out = (0,values/* newObj */.AC)();
+        const out = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .newObj */ .AC)();
         const marks = new Map();
         for (const a of args) {
             if (a === null)
                 continue;
-            if (!(0,values/* isObj */.sA)(a))
+            if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(a))
                 return mismatch(a, text, 'merge: expected objects or maps');
             // Keys that are not known stay marked (a later known key of the same text replaces one).
-            const notKnown = (0,values/* templateKeysOf */.UM)(a);
+            const notKnown = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .templateKeysOf */ .UM)(a);
             for (const k of Object.keys(a)) {
                 out[k] = a[k];
                 const m = notKnown?.get(k);
@@ -19825,25 +20663,25 @@ const FUNCTIONS = {
             }
         }
         for (const [k, m] of marks)
-            (0,values/* setTemplateKey */.k1)(out, k, m);
+            (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .setTemplateKey */ .k1)(out, k, m);
         return out;
     },
     flatten: ([l], text) => {
-        if (!Array.isArray(l) && !(l instanceof values/* PartialList */.A0))
+        if (!Array.isArray(l) && !(l instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0))
             return mismatch(l, text, 'flatten: expected a list or set');
         // An unknown item may be a list of any length: kept as one Unknown, the result partly known.
-        const acc = { partial: l instanceof values/* PartialList */.A0 };
+        const acc = { partial: l instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0 };
         const out = [];
         const walk = (xs, depth) => {
             if (depth > 64)
                 return false;
             for (const x of xs) {
-                if (x instanceof values/* PartialList */.A0) {
+                if (x instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0) {
                     acc.partial = true;
                     if (!walk(x.items, depth + 1))
                         return false;
                 }
-                else if (x instanceof values/* Unknown */.$r) {
+                else if (x instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r) {
                     // (a resource's json, ARN or id is a string, not a list of any length: the list stays known)
                     if (!(x.scope !== undefined && NEVER_EMPTY.test(x.text)))
                         acc.partial = true;
@@ -19858,9 +20696,9 @@ const FUNCTIONS = {
             }
             return true;
         };
-        return walk(l instanceof values/* PartialList */.A0 ? l.items : l, 0)
+        return walk(l instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0 ? l.items : l, 0)
             ? partialOr(out, acc.partial, text)
-            : new values/* Unknown */.$r(text);
+            : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
     },
     distinct: ([l], text) => overItems(l, text, distinct, 'distinct'),
     compact: ([l], text) => overItems(l, text, (xs) => xs.filter((x) => x !== '' && x !== null), 'compact'),
@@ -19878,11 +20716,11 @@ const FUNCTIONS = {
             // A resource's or data source's attribute that is never null or empty (a policy document's
             // json, an ARN, an id): that one (`coalesce(var.custom_policy, data.aws_iam_policy_document.x.json)`
             // with var.custom_policy null, as Anyscale's S3 policy module writes it).
-            if (a instanceof values/* Unknown */.$r)
-                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new values/* Unknown */.$r(text);
+            if (a instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r)
+                return a.scope !== undefined && NEVER_EMPTY.test(a.text) ? a : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
             // A template with literal text is a non-empty string, whatever its unknown parts are.
-            if (a instanceof values/* Tmpl */.C5)
-                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new values/* Unknown */.$r(text);
+            if (a instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5)
+                return a.parts.some((p) => typeof p === 'string' && p !== '') ? a : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
             if (a !== null && a !== '')
                 return a;
         }
@@ -19891,17 +20729,17 @@ const FUNCTIONS = {
     coalescelist: (args, text) => {
         for (const a of args) {
             if (!Array.isArray(a))
-                return new values/* Unknown */.$r(text);
+                return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
             if (a.length)
                 return a;
         }
         return [];
     },
     lookup: ([m, k, d], text) => {
-        if (!(0,values/* isObj */.sA)(m))
+        if (!(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(m))
             return mismatch(m, text, 'lookup: expected a map or object');
         if (typeof k !== 'string' && typeof k !== 'number')
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const key = String(k);
         if (Object.hasOwn(m, key))
             return m[key];
@@ -19909,26 +20747,33 @@ const FUNCTIONS = {
             return d;
         throw new HclEvalError(`lookup: no key "${key}"`);
     },
+    // (an index wraps around, a negative one from the end as since Terraform 1.8: -1 is the last;
+    // an empty list is Terraform's error)
     element: ([l, i], text) => {
-        if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0)
-            return new values/* Unknown */.$r(text);
-        return l[Math.trunc(i) % l.length];
+        if (!Array.isArray(l) || typeof i !== 'number')
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+        const n = whole(i);
+        if (n === undefined)
+            return refused(text, 'element: the index is not a whole number');
+        if (l.length === 0)
+            return refused(text, 'element: the list is empty');
+        return l[((n % l.length) + l.length) % l.length];
     },
     index: ([l, v], text) => {
-        if (!Array.isArray(l) || !(0,values/* isKnown */.qE)(v))
-            return new values/* Unknown */.$r(text);
+        if (!Array.isArray(l) || !(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isKnown */ .qE)(v))
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const i = l.findIndex((x) => equal(x, v));
         if (i < 0)
             throw new HclEvalError('index: not found');
         return i;
     },
     contains: ([l, v], text) => {
-        if (!Array.isArray(l) || !(0,values/* isKnown */.qE)(l) || !(0,values/* isKnown */.qE)(v))
-            return new values/* Unknown */.$r(text);
+        if (!Array.isArray(l) || !(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isKnown */ .qE)(l) || !(0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isKnown */ .qE)(v))
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         return l.some((x) => equal(x, v));
     },
-    keys: ([m], text) => (0,values/* isObj */.sA)(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
-    values: ([m], text) => (0,values/* isObj */.sA)(m)
+    keys: ([m], text) => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(m) ? Object.keys(m).sort() : mismatch(m, text, 'keys: expected a map or object'),
+    values: ([m], text) => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(m)
         ? Object.keys(m)
             .sort()
             .map((k) => m[k])
@@ -19939,86 +20784,110 @@ const FUNCTIONS = {
             throw new HclEvalError('length: the argument is null');
         if (Array.isArray(v))
             return v.length;
-        if ((0,values/* isObj */.sA)(v))
+        if ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v))
             return Object.keys(v).length;
         if (typeof v === 'string')
-            return Array.from(v).length;
+            return characters(v).length;
         return mismatch(v, text, 'length: expected a list, map or string');
     },
     // (a set made a list: its elements in the set's order, keyed by index again)
     // (null converts to null, as Terraform's to* functions do)
     tolist: ([v], text) => v === null
         ? null
-        : (0,values/* isSet */.vM)(v)
+        : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isSet */ .vM)(v)
             ? [...v]
-            : Array.isArray(v) || v instanceof values/* PartialList */.A0
+            : Array.isArray(v) || v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .PartialList */ .A0
                 ? v
                 : mismatch(v, text, 'tolist: expected a list or set'),
-    toset: ([v], text) => (v === null ? null : overItems(v, text, (xs) => (0,values/* asSet */.pZ)(distinct(xs)), 'toset')),
-    tomap: ([v], text) => v === null ? null : (0,values/* isObj */.sA)(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
+    toset: ([v], text) => (v === null ? null : overItems(v, text, (xs) => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .asSet */ .pZ)(distinct(xs)), 'toset')),
+    tomap: ([v], text) => v === null ? null : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isObj */ .sA)(v) ? v : mismatch(v, text, 'tomap: expected a map or object'),
     tostring: ([v], text) => {
-        const s = (0,values/* primitiveString */.X2)(v);
+        const s = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(v);
         if (s !== undefined)
             return s;
-        if (v instanceof values/* Tmpl */.C5 || v === null)
+        if (v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Tmpl */ .C5 || v === null)
             return v;
         return mismatch(v, text, 'tostring: expected a string, number or bool');
     },
-    tonumber: ([v], text) => typeof v === 'number' ? v : (0,values/* primitiveString */.X2)(v) !== undefined ? num(v, 'tonumber') : new values/* Unknown */.$r(text),
-    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new values/* Unknown */.$r(text),
+    tonumber: ([v], text) => typeof v === 'number' ? v : (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(v) !== undefined ? num(v, 'tonumber') : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    tobool: ([v], text) => typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
     zipmap: ([ks, vs], text) => {
         if (!Array.isArray(ks) || !Array.isArray(vs))
-            return new values/* Unknown */.$r(text);
-        const out = (0,values/* newObj */.AC)();
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+        const out = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .newObj */ .AC)();
         ks.forEach((k, i) => {
             out[str(k, 'zipmap')] = vs[i] ?? null;
         });
         return out;
     },
+    // (go-cty's RangeFunc: without a step, 1 up to the limit or -1 down to it; a step against the
+    // direction, or 0, is an error)
     range: (args, text) => {
         if (!args.every((a) => typeof a === 'number'))
-            return new values/* Unknown */.$r(text);
-        const [a, b, s] = args.length === 1
-            ? [0, args[0], 1]
-            : [args[0], args[1], args[2] ?? 1];
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+        if (args.length < 1 || args.length > 3)
+            throw new HclEvalError('range: expected one, two or three numbers');
+        const [a, b] = args.length === 1 ? [0, args[0]] : [args[0], args[1]];
+        const s = args.length === 3 ? args[2] : b < a ? -1 : 1;
+        if (s === 0)
+            throw new HclEvalError('range: the step is zero');
+        if (s < 0 && b > a)
+            throw new HclEvalError('range: the limit is greater than the start with a negative step');
+        if (s > 0 && b < a)
+            throw new HclEvalError('range: the limit is less than the start with a positive step');
         const out = [];
         for (let i = a; s > 0 ? i < b : i > b; i += s) {
-            out.push(i);
-            if (out.length > 1024)
+            if (out.length >= 1024)
                 throw new HclEvalError('range: too long');
+            out.push(i);
         }
         return out;
     },
-    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new values/* Unknown */.$r(text),
-    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new values/* Unknown */.$r(text)),
+    // (indexes from 0 to the length, the start not after the end: else Terraform's error)
+    slice: ([l, a, b], text) => {
+        if (!Array.isArray(l) || typeof a !== 'number' || typeof b !== 'number')
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+        const from = whole(a);
+        const to = whole(b);
+        if (from === undefined || to === undefined)
+            return refused(text, 'slice: an index is not a whole number');
+        if (from < 0)
+            return refused(text, 'slice: the start index is negative');
+        if (to > l.length)
+            return refused(text, 'slice: the end index is past the end of the list');
+        if (from > to)
+            return refused(text, 'slice: the start index is after the end index');
+        return l.slice(from, to);
+    },
+    reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
     sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
         ? [...l].sort()
-        : new values/* Unknown */.$r(text),
+        : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
     setunion: (args, text) => {
         const acc = { partial: false };
         const out = [];
         for (const a of args)
             out.push(...listItems(a, 'setunion', acc));
-        return partialOr((0,values/* asSet */.pZ)(distinct(out)), acc.partial, text);
+        return partialOr((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .asSet */ .pZ)(distinct(out)), acc.partial, text);
     },
-    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new values/* Unknown */.$r(text)),
-    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new values/* Unknown */.$r(text)),
-    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new values/* Unknown */.$r(text),
-    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new values/* Unknown */.$r(text)),
-    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new values/* Unknown */.$r(text)),
+    lower: ([s], text) => (typeof s === 'string' ? s.toLowerCase() : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
+    upper: ([s], text) => (typeof s === 'string' ? s.toUpperCase() : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
+    title: ([s], text) => typeof s === 'string' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    trimspace: ([s], text) => (typeof s === 'string' ? s.trim() : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
+    chomp: ([s], text) => (typeof s === 'string' ? s.replace(/[\r\n]+$/, '') : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
     trimprefix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
         ? s.startsWith(p)
             ? s.slice(p.length)
             : s
-        : new values/* Unknown */.$r(text),
+        : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
     trimsuffix: ([s, p], text) => typeof s === 'string' && typeof p === 'string'
         ? p && s.endsWith(p)
             ? s.slice(0, -p.length)
             : s
-        : new values/* Unknown */.$r(text),
+        : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
     trim: ([s, cs], text) => {
         if (typeof s !== 'string' || typeof cs !== 'string')
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const set = new Set(Array.from(cs));
         const a = Array.from(s);
         let i = 0;
@@ -20031,33 +20900,57 @@ const FUNCTIONS = {
     },
     replace: ([s, a, b], text) => {
         if (typeof s !== 'string' || typeof a !== 'string' || typeof b !== 'string')
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         if (a.length > 1 && a.startsWith('/') && a.endsWith('/'))
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         return s.split(a).join(b);
     },
-    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new values/* Unknown */.$r(text),
+    // (an empty separator: each character, as Go's strings.Split)
+    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string'
+        ? sep === ''
+            ? Array.from(s)
+            : s.split(sep)
+        : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    // (go-cty's SubstrFunc: a negative offset counts from the end, a negative length takes the rest;
+    // a length of 0 is "" unless the offset is negative, when it takes the rest too)
     substr: ([s, o, l], text) => {
         if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number')
-            return new values/* Unknown */.$r(text);
-        const a = Array.from(s);
-        return a.slice(o, l < 0 ? undefined : o + l).join('');
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
+        let offset = whole(o);
+        const length = whole(l);
+        if (offset === undefined || length === undefined)
+            return refused(text, 'substr: the offset or length is not a whole number');
+        const a = characters(s);
+        if (offset < 0)
+            offset = Math.max(0, offset + a.length);
+        else if (length === 0)
+            return '';
+        const rest = a.slice(offset);
+        return (length <= 0 ? rest : rest.slice(0, length)).join('');
     },
-    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new values/* Unknown */.$r(text),
-    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new values/* Unknown */.$r(text),
-    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new values/* Unknown */.$r(text),
-    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new values/* Unknown */.$r(text),
-    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new values/* Unknown */.$r(text)),
-    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new values/* Unknown */.$r(text)),
-    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new values/* Unknown */.$r(text),
-    jsonencode: ([v]) => new values/* Json */.LM(v),
+    startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    max: (args, text) => args.length === 0
+        ? refused(text, 'max: no number given')
+        : args.every((a) => typeof a === 'number')
+            ? Math.max(...args)
+            : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    min: (args, text) => args.length === 0
+        ? refused(text, 'min: no number given')
+        : args.every((a) => typeof a === 'number')
+            ? Math.min(...args)
+            : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
+    basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
+    dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text),
+    jsonencode: ([v]) => new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM(v),
     jsondecode: ([s], text) => {
-        if (s instanceof values/* Json */.LM)
+        if (s instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM)
             return s.value;
         if (typeof s !== 'string')
             return mismatch(s, text, 'jsondecode: expected a string');
         try {
-            return (0,values/* fromPlain */.bM)(JSON.parse(s));
+            return (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .fromPlain */ .bM)(JSON.parse(s));
         }
         catch (e) {
             throw new HclEvalError(`jsondecode: not valid JSON (${e.message})`);
@@ -20065,33 +20958,33 @@ const FUNCTIONS = {
     },
     file: ([p], text, ctx) => {
         if (typeof p !== 'string')
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`file("${p}"): the file is not in the repository`);
         const path = ctx.filePath?.(p) ?? p;
         ctx.read?.({ path, fn: 'file' });
         // A JSON policy read from it: its statements' lines are counted in that file.
-        (0,lines/* setTextOrigin */.oI)(t, { file: path, line: 1 });
+        (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setTextOrigin */ .oI)(t, { file: path, line: 1 });
         return t;
     },
-    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new values/* Unknown */.$r(text)),
+    fileexists: ([p], text, ctx) => (typeof p === 'string' ? ctx.readFile(p) !== undefined : new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text)),
     templatefile: ([p, vars], text, ctx) => {
         if (typeof p !== 'string')
-            return new values/* Unknown */.$r(text);
+            return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
         const t = ctx.readFile(p);
         if (t === undefined)
             throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
         const path = ctx.filePath?.(p) ?? p;
         let v;
         try {
-            v = ctx.renderTemplate(t, vars ?? (0,values/* newObj */.AC)(), path);
+            v = ctx.renderTemplate(t, vars ?? (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .newObj */ .AC)(), path);
         }
         catch (e) {
             ctx.read?.({ path, fn: 'templatefile', rendered: false });
             throw e;
         }
-        ctx.read?.({ path, fn: 'templatefile', rendered: !(v instanceof values/* Unknown */.$r) });
+        ctx.read?.({ path, fn: 'templatefile', rendered: !(v instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r) });
         return v;
     },
 };
@@ -20130,813 +21023,13 @@ function knownFunction(name) {
 function callFunction(name, args, text, ctx) {
     const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!fn)
-        return new values/* Unknown */.$r(text);
+        return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
     if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')
-        args = args.map((a) => (a instanceof values/* Json */.LM ? (0,values/* jsonText */.s$)(a.value) : a));
-    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => (0,values/* firstUnknown */.Ny)(a) !== undefined))
-        return new values/* Unknown */.$r(text);
+        args = args.map((a) => (a instanceof _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Json */ .LM ? (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonText */ .s$)(a.value) : a));
+    if (!CARRIES_UNKNOWN.has(name) && args.some((a) => (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .firstUnknown */ .Ny)(a) !== undefined))
+        return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
     return fn(args, text, ctx);
 }
-
-// EXTERNAL MODULE: ./src/sources/terraform/evaluator.ts
-var evaluator = __webpack_require__(4700);
-// EXTERNAL MODULE: ./src/sources/terraform/model.ts
-var model = __webpack_require__(6248);
-// EXTERNAL MODULE: ./src/sources/hcl/parse.ts
-var parse = __webpack_require__(5889);
-;// CONCATENATED MODULE: ./src/sources/hcl/evaluator.ts
-// Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
-// not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
-// HclEvalError, which the caller turns into an unresolved policy with the reason.
-
-
-
-
-
-
-
-const MAX_DEPTH = 200;
-const MAX_ITEMS = 10_000;
-function withIter(scope, vars) {
-    const iter = new Map(scope.iter);
-    for (const [k, v] of Object.entries(vars))
-        iter.set(k, v);
-    return { ...scope, iter };
-}
-function origin(scope, n) {
-    return { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) };
-}
-function textOf(n) {
-    return (0,values/* shortText */.os)(n.text);
-}
-/** Evaluates an `expression` (or any expression-like) node. */
-function evaluate(n, scope, depth = 0) {
-    if (depth > MAX_DEPTH)
-        throw new HclEvalError('the expression is nested too deeply');
-    try {
-        switch (n.type) {
-            case 'expression':
-                return term((0,parse/* allKids */.TH)(n), n, scope, depth + 1);
-            case 'conditional':
-                return conditional(n, scope, depth + 1);
-            default:
-                return term([n], n, scope, depth + 1);
-        }
-    }
-    catch (e) {
-        // The innermost expression's place, so that a reason can name it (a template file's lines
-        // are read one below its own: renderTemplate).
-        if (e instanceof HclEvalError && !e.at)
-            e.at = { file: scope.file.path, line: (0,parse/* lineOf */.cA)(n) - (scope.template ? 1 : 0) };
-        throw e;
-    }
-}
-/** Two values known and equal. */
-function sameKnown(x, y) {
-    return (0,values/* isKnown */.qE)(x) && (0,values/* isKnown */.qE)(y) && JSON.stringify((0,values/* toPlain */.Ul)(x)) === JSON.stringify((0,values/* toPlain */.Ul)(y));
-}
-function conditional(n, scope, depth) {
-    const [c, a, b] = (0,parse/* kids */.aw)(n);
-    if (!c || !a || !b)
-        throw new HclEvalError('an incomplete conditional expression');
-    const cond = evaluate(c, scope, depth);
-    if (cond === true)
-        return evaluate(a, scope, depth);
-    if (cond === false)
-        return evaluate(b, scope, depth);
-    if (typeof cond === 'string' && (cond === 'true' || cond === 'false'))
-        return evaluate(cond === 'true' ? a : b, scope, depth);
-    if (cond instanceof values/* Unknown */.$r || cond instanceof values/* Tmpl */.C5) {
-        // Both sides the same: the condition does not matter.
-        let x, y;
-        try {
-            x = evaluate(a, scope, depth);
-            y = evaluate(b, scope, depth);
-        }
-        catch {
-            return new values/* Unknown */.$r(textOf(n));
-        }
-        if (sameKnown(x, y))
-            return x;
-        // Two lists of one length (`local.create ? [1] : [0]`, how a `dynamic` block is turned on or
-        // off by value): that many items, each one unknown where the two differ (either of two strings).
-        if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
-            const text = textOf(n);
-            return x.map((xi, i) => {
-                const yi = y[i];
-                return sameKnown(xi, yi) ? xi : either(`(${text})[${i}]`, xi, yi, textOf(c));
-            });
-        }
-        return either(textOf(n), x, y, textOf(c));
-    }
-    throw new HclEvalError(`the condition of ${textOf(n)} is not a bool`);
-}
-/**
- * The value of a conditional not known between x and y: an Either when both are strings, or lists
- * of them, of one kind; a Choice when they are made of references (its text names each); else an
- * unknown of the expression's text.
- */
-function either(text, x, y, test) {
-    const listy = (v) => Array.isArray(v) || (v instanceof values/* Either */.uu && v.list);
-    const a = (0,values/* eitherValues */.Ik)(x);
-    const b = (0,values/* eitherValues */.Ik)(y);
-    if (!a || !b || listy(x) !== listy(y)) {
-        const written = (0,values/* choiceText */.Vq)(test, [x, y], (u) => u.text);
-        return written === undefined ? new values/* Unknown */.$r(text) : new values/* Choice */.GR(written, test, [x, y]);
-    }
-    return new values/* Either */.uu(text, [...new Set([...a, ...b])], listy(x));
-}
-/** A term: a primary node followed by get_attr / index / splat nodes. */
-function term(nodes, whole, scope, depth) {
-    let i = 0;
-    let base;
-    const first = nodes[0];
-    if (!first)
-        throw new HclEvalError('an empty expression');
-    if (first.type === '(') {
-        const inner = nodes[1];
-        if (!inner)
-            throw new HclEvalError('empty parentheses');
-        base = evaluate(inner, scope, depth);
-        i = 3;
-    }
-    else if (first.type === 'variable_expr') {
-        const name = first.text;
-        const steps = stepsOf(nodes.slice(1), scope, depth);
-        const text = textOf(whole);
-        if (scope.iter.has(name))
-            return applySteps(scope.iter.get(name), steps, text);
-        const r = scope.resolve(name, steps, text, scope);
-        return applySteps(r.value, steps.slice(r.used), text);
-    }
-    else {
-        base = primary(first, scope, depth);
-        i = 1;
-    }
-    const steps = stepsOf(nodes.slice(i), scope, depth);
-    return applySteps(base, steps, textOf(whole));
-}
-function stepsOf(nodes, scope, depth) {
-    const out = [];
-    for (const n of nodes) {
-        if (n.type === 'get_attr')
-            out.push({ kind: 'attr', name: (0,parse/* kids */.aw)(n)[0]?.text ?? '' });
-        else if (n.type === 'index') {
-            const k = (0,parse/* kids */.aw)(n)[0];
-            if (k?.type === 'legacy_index')
-                out.push({ kind: 'index', key: Number(k.text.replace(/^\./, '')) });
-            else {
-                const e = k ? (0,parse/* kids */.aw)(k)[0] : undefined;
-                if (!e)
-                    throw new HclEvalError('an empty index');
-                out.push({ kind: 'index', key: evaluate(e, scope, depth + 1) });
-            }
-        }
-        else if (n.type === 'splat') {
-            const s = (0,parse/* kids */.aw)(n)[0];
-            out.push({ kind: 'splat', rest: s ? stepsOf((0,parse/* kids */.aw)(s), scope, depth + 1) : [] });
-        }
-        else if (n.type === ')')
-            continue;
-        else
-            throw new HclEvalError(`unexpected ${n.type} in an expression`);
-    }
-    return out;
-}
-function applySteps(v, steps, text) {
-    let cur = v;
-    for (let i = 0; i < steps.length; i++) {
-        const s = steps[i];
-        if (cur instanceof values/* Unknown */.$r || cur instanceof values/* Tmpl */.C5)
-            return new values/* Unknown */.$r(text);
-        if (cur instanceof values/* Json */.LM)
-            cur = cur.value;
-        if (s.kind === 'splat') {
-            if (cur === null)
-                return [];
-            const items = Array.isArray(cur) ? cur : [cur];
-            return items.map((x) => applySteps(x, s.rest, text));
-        }
-        if (s.kind === 'attr') {
-            if ((0,values/* isObj */.sA)(cur) && Object.hasOwn(cur, s.name))
-                cur = cur[s.name];
-            else if ((0,values/* isObj */.sA)(cur))
-                throw new HclEvalError(`${text}: no attribute "${s.name}"`);
-            else
-                throw new HclEvalError(`${text}: "${s.name}" of a value that is not an object`);
-            continue;
-        }
-        const key = s.key instanceof values/* Json */.LM ? (0,values/* jsonText */.s$)(s.key.value) : s.key;
-        if (key instanceof values/* Unknown */.$r || key instanceof values/* Tmpl */.C5)
-            return new values/* Unknown */.$r(text);
-        if (Array.isArray(cur)) {
-            const k = typeof key === 'number' ? key : Number((0,values/* primitiveString */.X2)(key));
-            if (!Number.isInteger(k) || k < 0 || k >= cur.length)
-                throw new HclEvalError(`${text}: index out of range`);
-            cur = cur[k];
-        }
-        else if ((0,values/* isObj */.sA)(cur)) {
-            const k = (0,values/* primitiveString */.X2)(key);
-            if (k === undefined || !Object.hasOwn(cur, k))
-                throw new HclEvalError(`${text}: no key ${JSON.stringify(k)}`);
-            cur = cur[k];
-        }
-        else
-            throw new HclEvalError(`${text}: an index on a value that is neither a list nor a map`);
-    }
-    return cur;
-}
-function primary(n, scope, depth) {
-    switch (n.type) {
-        case 'literal_value':
-            return literal((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'template_expr':
-            return template((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'collection_value':
-            return collection((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'function_call':
-            return functionCall(n, scope, depth);
-        case 'for_expr':
-            return forExpr((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'operation':
-            return operation((0,parse/* kids */.aw)(n)[0], scope, depth);
-        case 'expression':
-        case 'conditional':
-            return evaluate(n, scope, depth);
-        default:
-            throw new HclEvalError(`cannot read ${n.type} (${textOf(n)})`);
-    }
-}
-function literal(n, scope, depth) {
-    switch (n.type) {
-        case 'numeric_lit':
-            return Number(n.text);
-        case 'bool_lit':
-            return n.text === 'true';
-        case 'null_lit':
-            return null;
-        case 'string_lit':
-            return template(n, scope, depth);
-        default:
-            throw new HclEvalError(`cannot read the literal ${textOf(n)}`);
-    }
-}
-function unescapeQuoted(s) {
-    return s.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{/gs, (m, e) => {
-        if (m === '$${')
-            return '${';
-        if (m === '%%{')
-            return '%{';
-        switch (e[0]) {
-            case 'n':
-                return '\n';
-            case 't':
-                return '\t';
-            case 'r':
-                return '\r';
-            case 'u':
-            case 'U':
-                return String.fromCodePoint(parseInt(e.slice(1), 16));
-            default:
-                return e;
-        }
-    });
-}
-/** A quoted template, a string literal or a heredoc. */
-function template(n, scope, depth) {
-    const src = scope.file.text;
-    const all = (0,parse/* allKids */.TH)(n);
-    let start;
-    let end;
-    let heredoc = false;
-    let flush = false;
-    if (n.type === 'heredoc_template') {
-        heredoc = true;
-        flush = all[0]?.text === '<<-';
-        const ids = all.filter((c) => c.type === 'heredoc_identifier');
-        const open = ids[0];
-        const close = ids[1];
-        if (!open || !close)
-            throw new HclEvalError('an unterminated heredoc');
-        const nl = src.indexOf('\n', open.endIndex);
-        start = nl < 0 ? open.endIndex : nl + 1;
-        end = src.lastIndexOf('\n', close.startIndex - 1) + 1;
-        if (end < start)
-            end = start;
-    }
-    else {
-        const open = all[0];
-        const close = all[all.length - 1];
-        start = open.endIndex;
-        end = close.type === 'quoted_template_end' ? close.startIndex : close.endIndex;
-    }
-    // The structural parts inside [start, end); everything between them is literal text.
-    const inner = all.filter((c) => c.startIndex >= start &&
-        c.endIndex <= end &&
-        (c.type === 'template_interpolation' || c.type === 'template_directive'));
-    const pieces = [];
-    const lit = (a, b) => {
-        if (b > a) {
-            const raw = src.slice(a, b);
-            pieces.push(heredoc ? (0,evaluator/* unescapeTemplate */.Bn)(raw) : unescapeQuoted(raw));
-        }
-    };
-    let at = start;
-    for (const c of inner) {
-        lit(at, c.startIndex);
-        pushAllPieces(pieces, templatePart(c, scope, depth, src));
-        at = c.endIndex;
-    }
-    lit(at, end);
-    let result = (0,values/* concatParts */.b5)(pieces);
-    if (flush)
-        result = stripIndent(result, src.slice(start, end));
-    // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
-    if (heredoc && !scope.template && (typeof result === 'string' || result instanceof values/* Tmpl */.C5))
-        (0,lines/* setTextOrigin */.oI)(result, { file: scope.file.path, line: lineAtIndex(src, start) });
-    return result;
-}
-function lineAtIndex(src, index) {
-    let line = 1;
-    for (let i = src.indexOf('\n'); i >= 0 && i < index; i = src.indexOf('\n', i + 1))
-        line++;
-    return line;
-}
-function pushAllPieces(out, v) {
-    if (Array.isArray(v))
-        out.push(...v);
-    else
-        out.push(v);
-}
-/** `${...}` or a directive (`%{if}`, `%{for}`) inside a template. */
-function templatePart(c, scope, depth, src) {
-    if (c.type === 'template_interpolation') {
-        const e = (0,parse/* kids */.aw)(c).find((k) => k.type === 'expression');
-        if (!e)
-            return '';
-        const v = evaluate(e, scope, depth + 1);
-        if (v === null)
-            return new values/* Unknown */.$r(textOf(e));
-        if (Array.isArray(v) || (0,values/* isObj */.sA)(v))
-            throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
-        return (0,values/* asStringPiece */.W1)(v, textOf(e));
-    }
-    // template_directive: template_if / template_for
-    const d = (0,parse/* kids */.aw)(c)[0];
-    const body = (from, to, sc) => {
-        const out = [];
-        const parts = (0,parse/* kids */.aw)(d).filter((k) => k.startIndex >= from &&
-            k.endIndex <= to &&
-            (k.type === 'template_interpolation' || k.type === 'template_directive'));
-        let at = from;
-        for (const p of parts) {
-            if (p.startIndex > at)
-                out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, p.startIndex)));
-            pushAllPieces(out, templatePart(p, sc, depth + 1, src));
-            at = p.endIndex;
-        }
-        if (to > at)
-            out.push((0,evaluator/* unescapeTemplate */.Bn)(src.slice(at, to)));
-        return out;
-    };
-    if (d.type === 'template_if') {
-        const intro = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_intro');
-        const els = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_else_intro');
-        const fin = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_if_end');
-        const condNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
-        const cond = condNode ? evaluate(condNode, scope, depth + 1) : undefined;
-        if (cond === true || cond === 'true')
-            return body(intro.endIndex, els ? els.startIndex : fin.startIndex, scope);
-        if (cond === false || cond === 'false')
-            return els ? body(els.endIndex, fin.startIndex, scope) : [];
-        // Not known, and no %{else}: the text is read as present (what it grants is then counted).
-        if (!els && condNode) {
-            scope.fn.note?.(`the template condition ${textOf(condNode)} is not known: its text is read as present`);
-            return body(intro.endIndex, fin.startIndex, scope);
-        }
-        return new values/* Unknown */.$r(textOf(c));
-    }
-    if (d.type === 'template_for') {
-        const startN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_start');
-        const endN = (0,parse/* kids */.aw)(d).find((k) => k.type === 'template_for_end');
-        const ids = (0,parse/* kids */.aw)(startN).filter((k) => k.type === 'identifier');
-        const collNode = (0,parse/* kids */.aw)(startN).find((k) => k.type === 'expression');
-        const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
-        const entries = iterable(coll);
-        if (!entries)
-            return new values/* Unknown */.$r(textOf(c));
-        const out = [];
-        for (const [k, v] of entries) {
-            const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
-            out.push(...body(startN.endIndex, endN.startIndex, withIter(scope, vars)));
-        }
-        return out;
-    }
-    return new values/* Unknown */.$r(textOf(c));
-}
-/** `<<-` heredocs: the smallest indentation of the non-blank lines is removed from every line. */
-function stripIndent(v, raw) {
-    let min = Infinity;
-    for (const line of raw.split('\n')) {
-        if (!line.trim())
-            continue;
-        const m = /^[ \t]*/.exec(line)[0].length;
-        if (m < min)
-            min = m;
-    }
-    if (!Number.isFinite(min) || min === 0)
-        return v;
-    const strip = (s, atLineStart) => s
-        .split('\n')
-        .map((l, i) => (i === 0 && !atLineStart ? l : l.replace(new RegExp(`^[ \\t]{0,${min}}`), '')))
-        .join('\n');
-    if (typeof v === 'string')
-        return strip(v, true);
-    if (v instanceof values/* Tmpl */.C5) {
-        let atStart = true;
-        const parts = v.parts.map((p) => {
-            if (typeof p !== 'string') {
-                atStart = false;
-                return p;
-            }
-            const s = strip(p, atStart);
-            atStart = p.endsWith('\n');
-            return s;
-        });
-        return (0,values/* concatParts */.b5)(parts);
-    }
-    return v;
-}
-function iterable(v) {
-    if (v instanceof values/* Json */.LM)
-        v = v.value;
-    // (a set's element is its own key)
-    if (Array.isArray(v))
-        return (0,values/* isSet */.vM)(v) ? v.map((x) => [x, x]) : v.map((x, i) => [i, x]);
-    if ((0,values/* isObj */.sA)(v))
-        return Object.keys(v)
-            .sort()
-            .map((k) => [k, v[k]]);
-    return undefined;
-}
-function collection(n, scope, depth) {
-    if (n.type === 'tuple') {
-        const out = [];
-        (0,lines/* setOrigin */.vB)(out, origin(scope, n));
-        for (const e of (0,parse/* kids */.aw)(n)) {
-            if (e.type !== 'expression')
-                continue;
-            (0,lines/* setEntryOrigin */.XM)(out, out.length, origin(scope, e));
-            out.push(evaluate(e, scope, depth + 1));
-        }
-        return out;
-    }
-    const out = (0,values/* newObj */.AC)();
-    (0,lines/* setOrigin */.vB)(out, origin(scope, n));
-    for (const el of (0,parse/* kids */.aw)(n)) {
-        if (el.type !== 'object_elem')
-            continue;
-        const k = el.childForFieldName('key');
-        const v = el.childForFieldName('val');
-        if (!k || !v)
-            continue;
-        const [key, notKnown] = objectKey(k, scope, depth);
-        // A key not known is kept under its text, and marked: a policy's JSON writes it as the
-        // interpolation it is (a condition's operator `(var.op) = {...}` is then known not to be known).
-        if (notKnown)
-            (0,values/* setTemplateKey */.k1)(out, key, notKnown);
-        (0,lines/* setEntryOrigin */.XM)(out, key, origin(scope, el));
-        out[key] = evaluate(v, scope, depth + 1);
-    }
-    return out;
-}
-/**
- * An object key: a bare name is the name itself; anything else is evaluated. A key with parts that
- * are not known is its text (`aws:ResourceTag/${var.k}`), with its value as evaluated.
- */
-function objectKey(k, scope, depth) {
-    const ks = (0,parse/* allKids */.TH)(k);
-    if (ks.length === 1 && ks[0].type === 'variable_expr')
-        return [ks[0].text];
-    const v = evaluate(k, scope, depth + 1);
-    const s = (0,values/* primitiveString */.X2)(v);
-    if (s !== undefined)
-        return [s];
-    if (v instanceof values/* Tmpl */.C5 || v instanceof values/* Unknown */.$r) {
-        const t = v instanceof values/* Unknown */.$r ? new values/* Tmpl */.C5([v]) : v;
-        return [
-            t.parts.map((p) => (typeof p === 'string' ? p : `\${${p.text.replace(/[{}"\\]/g, '')}}`)).join(''),
-            v,
-        ];
-    }
-    throw new HclEvalError(`the object key ${textOf(k)} is not a string`);
-}
-function functionCall(n, scope, depth) {
-    const name = (0,parse/* kids */.aw)(n)[0].text.replace(/^provider::[\w-]+::/, '');
-    const argsNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'function_arguments');
-    const argNodes = argsNode ? (0,parse/* kids */.aw)(argsNode).filter((k) => k.type === 'expression') : [];
-    const expand = argsNode ? (0,parse/* kids */.aw)(argsNode).some((k) => k.type === 'ellipsis') : false;
-    const text = textOf(n);
-    if (name === 'try' || name === 'can') {
-        for (const a of argNodes) {
-            try {
-                const made = (0,values/* absentCount */.rE)();
-                const v = insideTry(() => evaluate(a, scope, depth + 1));
-                // (a resource instance that does not exist, anywhere in the argument: Terraform's error)
-                if ((0,values/* absentCount */.rE)() !== made || (0,values/* hasAbsent */.Y2)(v))
-                    continue;
-                if (name === 'can')
-                    return v instanceof values/* Unknown */.$r ? new values/* Unknown */.$r(text) : true;
-                // An unknown value is not an error: try() gives it (unknown), as Terraform does.
-                return v;
-            }
-            catch (e) {
-                if (!(e instanceof HclEvalError))
-                    throw e;
-            }
-        }
-        if (name === 'can')
-            return false;
-        throw new HclEvalError(`${(0,values/* shortText */.os)(text, 60)}: no argument could be evaluated`);
-    }
-    let args = argNodes.map((a) => evaluate(a, scope, depth + 1));
-    if (expand && args.length) {
-        const last = args[args.length - 1];
-        if (!Array.isArray(last))
-            return new values/* Unknown */.$r(text);
-        args = [...args.slice(0, -1), ...last];
-    }
-    return callFunction(name, args, text, scope.fn);
-}
-function forExpr(n, scope, depth) {
-    const intro = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_intro');
-    const ids = (0,parse/* kids */.aw)(intro).filter((k) => k.type === 'identifier');
-    const collNode = (0,parse/* kids */.aw)(intro).find((k) => k.type === 'expression');
-    const coll = evaluate(collNode, scope, depth + 1);
-    const entries = iterable(coll);
-    if (!entries)
-        return new values/* Unknown */.$r(textOf(n));
-    if (entries.length > MAX_ITEMS)
-        throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
-    const exprs = (0,parse/* kids */.aw)(n).filter((k) => k.type === 'expression');
-    const condNode = (0,parse/* kids */.aw)(n).find((k) => k.type === 'for_cond');
-    const cond = condNode ? (0,parse/* kids */.aw)(condNode).find((k) => k.type === 'expression') : undefined;
-    const grouping = (0,parse/* kids */.aw)(n).some((k) => k.type === 'ellipsis');
-    const isObject = n.type === 'for_object_expr';
-    const outList = [];
-    const outObj = (0,values/* newObj */.AC)();
-    for (const [k, v] of entries) {
-        const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
-        const sc = withIter(scope, vars);
-        if (cond) {
-            const c = evaluate(cond, sc, depth + 1);
-            if (c === false)
-                continue;
-            if (c !== true)
-                return new values/* Unknown */.$r(textOf(n));
-        }
-        if (!isObject) {
-            outList.push(evaluate(exprs[0], sc, depth + 1));
-            continue;
-        }
-        const key = evaluate(exprs[0], sc, depth + 1);
-        const ks = (0,values/* primitiveString */.X2)(key);
-        if (ks === undefined)
-            return new values/* Unknown */.$r(textOf(n));
-        const val = evaluate(exprs[1], sc, depth + 1);
-        if (grouping) {
-            const cur = outObj[ks];
-            if (Array.isArray(cur))
-                cur.push(val);
-            else
-                outObj[ks] = [val];
-        }
-        else
-            outObj[ks] = val;
-    }
-    return isObject ? outObj : outList;
-}
-function operation(n, scope, depth) {
-    const parts = (0,parse/* allKids */.TH)(n);
-    const text = textOf(n);
-    if (n.type === 'unary_operation') {
-        const op = parts[0].text;
-        const v = term(parts.slice(1), n, scope, depth + 1);
-        if (v instanceof values/* Unknown */.$r || v instanceof values/* Tmpl */.C5)
-            return new values/* Unknown */.$r(text);
-        if (op === '!') {
-            if (typeof v !== 'boolean')
-                throw new HclEvalError(`${text}: ! of a value that is not a bool`);
-            return !v;
-        }
-        if (typeof v !== 'number')
-            throw new HclEvalError(`${text}: - of a value that is not a number`);
-        return -v;
-    }
-    // binary_operation: the operator is the anonymous child between the two terms, outside the
-    // parentheses of either (`(a || b) && c`: the left term is `(`, an expression and `)`).
-    let depth0 = 0;
-    const opAt = parts.findIndex((p, i) => {
-        if (p.isNamed)
-            return false;
-        if (p.type === '(')
-            depth0++;
-        else if (p.type === ')')
-            depth0--;
-        else
-            return i > 0 && depth0 === 0;
-        return false;
-    });
-    if (opAt < 0)
-        throw new HclEvalError(`cannot read the operation ${text}`);
-    const op = parts[opAt].text;
-    const a = term(parts.slice(0, opAt), n, scope, depth + 1);
-    // && and || with a known deciding left side do not need the right side.
-    if (op === '&&' && a === false)
-        return false;
-    if (op === '||' && a === true)
-        return true;
-    const b = term(parts.slice(opAt + 1), n, scope, depth + 1);
-    if (op === '&&' && b === false)
-        return false;
-    if (op === '||' && b === true)
-        return true;
-    if (!(0,values/* isKnown */.qE)(a) || !(0,values/* isKnown */.qE)(b))
-        return new values/* Unknown */.$r(text);
-    switch (op) {
-        case '==':
-            return JSON.stringify((0,values/* toPlain */.Ul)(a)) === JSON.stringify((0,values/* toPlain */.Ul)(b));
-        case '!=':
-            return JSON.stringify((0,values/* toPlain */.Ul)(a)) !== JSON.stringify((0,values/* toPlain */.Ul)(b));
-        case '&&':
-        case '||':
-            if (typeof a !== 'boolean' || typeof b !== 'boolean')
-                throw new HclEvalError(`${text}: ${op} of values that are not bools`);
-            return op === '&&' ? a && b : a || b;
-    }
-    const x = typeof a === 'number' ? a : Number((0,values/* primitiveString */.X2)(a));
-    const y = typeof b === 'number' ? b : Number((0,values/* primitiveString */.X2)(b));
-    if (Number.isNaN(x) || Number.isNaN(y))
-        throw new HclEvalError(`${text}: ${op} of values that are not numbers`);
-    switch (op) {
-        case '+':
-            return x + y;
-        case '-':
-            return x - y;
-        case '*':
-            return x * y;
-        case '/':
-            return x / y;
-        case '%':
-            return x % y;
-        case '>':
-            return x > y;
-        case '>=':
-            return x >= y;
-        case '<':
-            return x < y;
-        case '<=':
-            return x <= y;
-    }
-    throw new HclEvalError(`${text}: unknown operator ${op}`);
-}
-/** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
-function evaluateBody(body, scope, opts = {}, depth = 0) {
-    const out = (0,values/* newObj */.AC)();
-    if (!body)
-        return out;
-    if (depth > 32)
-        throw new HclEvalError('blocks nested too deeply');
-    for (const item of (0,parse/* kids */.aw)(body)) {
-        if (item.type === 'attribute') {
-            const [id, expr] = (0,parse/* kids */.aw)(item);
-            const name = id.text;
-            if (opts.skip?.has(name) || !expr)
-                continue;
-            (0,lines/* setEntryOrigin */.XM)(out, name, origin(scope, item));
-            try {
-                out[name] = evaluate(expr, scope);
-            }
-            catch (e) {
-                if (!(e instanceof HclEvalError))
-                    throw e;
-                opts.onError?.(name, e, item);
-                out[name] = new values/* Unknown */.$r(`${textOf(expr)} (${(0,values/* shortText */.os)(e.message, 100)})`);
-            }
-            continue;
-        }
-        if (item.type !== 'block')
-            continue;
-        const parts = (0,parse/* kids */.aw)(item);
-        const type = parts[0].text;
-        const labels = parts.filter((p) => p.type === 'string_lit' || (p.type === 'identifier' && p !== parts[0]));
-        const inner = parts.find((p) => p.type === 'body');
-        if (type === 'dynamic' && labels[0]) {
-            const name = labelText(labels[0]);
-            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
-            continue;
-        }
-        if (opts.skip?.has(type) && depth === 0)
-            continue;
-        const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
-        if (!Object.hasOwn(out, type) || list.length === 0)
-            (0,lines/* setEntryOrigin */.XM)(out, type, origin(scope, item));
-        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
-        (0,lines/* setOrigin */.vB)(child, origin(scope, item));
-        (0,lines/* setEntryOrigin */.XM)(list, list.length, origin(scope, item));
-        list.push(child);
-    }
-    return out;
-}
-function labelText(n) {
-    if (n.type === 'identifier')
-        return n.text;
-    return n.text.replace(/^"/, '').replace(/"$/, '');
-}
-function expandDynamicBlock(name, inner, item, out, scope, opts, depth) {
-    const attrs = new Map();
-    let content;
-    for (const c of inner ? (0,parse/* kids */.aw)(inner) : []) {
-        if (c.type === 'attribute')
-            attrs.set((0,parse/* kids */.aw)(c)[0].text, (0,parse/* kids */.aw)(c)[1]);
-        else if (c.type === 'block' && (0,parse/* kids */.aw)(c)[0].text === 'content') {
-            content = (0,parse/* kids */.aw)(c).find((p) => p.type === 'body');
-        }
-    }
-    const itName = attrs.has('iterator') ? attrs.get('iterator').text.trim() : name;
-    const feNode = attrs.get('for_each');
-    let fe;
-    try {
-        fe = feNode ? evaluate(feNode, scope) : null;
-    }
-    catch (e) {
-        if (!(e instanceof HclEvalError))
-            throw e;
-        fe = new values/* Unknown */.$r(`${textOf(feNode)} (${(0,values/* shortText */.os)(e.message, 100)})`);
-    }
-    const entries = iterable(fe);
-    const expand = (list, items) => {
-        for (const [k, v] of items) {
-            const it = (0,values/* newObj */.AC)();
-            it.key = k;
-            it.value = v;
-            const child = evaluateBody(content, withIter(scope, { [itName]: it }), opts, depth + 1);
-            (0,lines/* setOrigin */.vB)(child, origin(scope, item));
-            (0,lines/* setEntryOrigin */.XM)(list, list.length, origin(scope, item));
-            list.push(child);
-        }
-    };
-    if (!entries) {
-        // Not known: written as *.tf.json writes it, so that the analyzer says why (each block of
-        // the name: two such blocks are a list of two).
-        const dyn = ((0,values/* isObj */.sA)(out.dynamic) ? out.dynamic : (out.dynamic = (0,values/* newObj */.AC)()));
-        const spec = (0,values/* newObj */.AC)();
-        spec.for_each = fe instanceof values/* Unknown */.$r ? fe : new values/* Unknown */.$r(feNode ? textOf(feNode) : 'for_each');
-        spec.content = evaluateBody(content, withIter(scope, { [itName]: new values/* Unknown */.$r(itName) }), opts, depth + 1);
-        // Chosen by a condition not known (`var.on ? var.buckets : {}`): also the blocks it makes when
-        // chosen, which the analyzer may read as there (CHOSEN_BLOCKS).
-        const chosen = feNode ? chosenBranch(feNode, scope) : undefined;
-        if (chosen)
-            expand((spec[model/* CHOSEN_BLOCKS */.Yc] = []), chosen);
-        (0,lines/* setOrigin */.vB)(spec, origin(scope, item));
-        const had = dyn[name];
-        dyn[name] = had === undefined ? spec : Array.isArray(had) ? [...had, spec] : [had, spec];
-        (0,lines/* setEntryOrigin */.XM)(out, 'dynamic', origin(scope, item));
-        return;
-    }
-    const list = (Array.isArray(out[name]) ? out[name] : (out[name] = []));
-    expand(list, entries);
-    if (!Object.hasOwn(out, name) || list.length)
-        (0,lines/* setEntryOrigin */.XM)(out, name, origin(scope, item));
-}
-/**
- * The entries of a conditional's one branch that is not empty, when its condition is not known
- * and its other branch is an empty list, map or null (`var.on ? var.buckets : {}`, how a
- * `dynamic` block is turned on or off); else undefined.
- */
-function chosenBranch(n, scope) {
-    const c = (0,parse/* kids */.aw)(n).length === 1 && (0,parse/* kids */.aw)(n)[0].type === 'conditional' ? (0,parse/* kids */.aw)(n)[0] : n;
-    if (c.type !== 'conditional')
-        return undefined;
-    const [test, a, b] = (0,parse/* kids */.aw)(c);
-    if (!test || !a || !b)
-        return undefined;
-    const empty = (v) => v === null || (Array.isArray(v) && v.length === 0) || ((0,values/* isObj */.sA)(v) && Object.keys(v).length === 0);
-    try {
-        const t = evaluate(test, scope);
-        if (!(t instanceof values/* Unknown */.$r || t instanceof values/* Tmpl */.C5))
-            return undefined;
-        const x = evaluate(a, scope);
-        const y = evaluate(b, scope);
-        return empty(y) ? iterable(x) : empty(x) ? iterable(y) : undefined;
-    }
-    catch (e) {
-        if (!(e instanceof HclEvalError))
-            throw e;
-        return undefined;
-    }
-}
-
 
 
 /***/ }),
@@ -21001,6 +21094,10 @@ const DOCUMENT_PARTS = new Set([
     'source_json',
     'override_json',
 ]);
+/** The analyzer's reason for a reference to a block the module's `.tf` files do not declare. */
+const NOT_IN_FILE = /references (\S+), which is not in this file$/;
+/** The note of a block a `*.tf.json` file of the module declares (Instance.inJsonNote): address, file. */
+const IN_JSON = /^(\S+) is declared in (.+?), which this reader does not combine with the module's \.tf files/;
 /** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
 function modeOf(ev) {
     if (ev.mode === 'data')
@@ -21140,6 +21237,11 @@ function analyzeModule(dir, resources) {
         const notes = ev ? notesFor(ev) : [];
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+        // A document "not in this file" that a *.tf.json file of the module declares (inJsonNote): said so.
+        const missing = rec.status === 'unresolved' ? NOT_IN_FILE.exec(rec.reason ?? '') : null;
+        const inJson = missing ? notes.map((n) => IN_JSON.exec(n)).find((m) => m?.[1] === missing[1]) : undefined;
+        if (missing && inJson)
+            rec.reason = `${rec.reason.slice(0, missing.index)}references ${missing[1]}, which is declared in ${inJson[2]}: this reader does not combine a module's .tf.json files with its .tf files (${inJson[2]} is audited on its own)`;
         const reads = ev ? readsFor(ev) : [];
         if (reads.length)
             policyReads.set(rec, reads);
@@ -21164,8 +21266,8 @@ function analyzeModule(dir, resources) {
     return { policies: result.policies, errors: result.errors, principals };
 }
 
-// EXTERNAL MODULE: ./src/sources/hcl/evaluator.ts + 1 modules
-var evaluator = __webpack_require__(2779);
+// EXTERNAL MODULE: ./src/sources/hcl/evaluator.ts
+var evaluator = __webpack_require__(6159);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/policy/arn.ts
@@ -21338,15 +21440,20 @@ function resourceAttribute(type, values, attribute, canonical, ref, scope, other
 
 // EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
 var resource_types = __webpack_require__(7469);
+// EXTERNAL MODULE: ./src/sources/hcl/functions.ts
+var functions = __webpack_require__(5043);
 ;// CONCATENATED MODULE: ./src/sources/hcl/types.ts
 // A variable's type constraint (`type = list(object({ sid = optional(string), effect =
 // optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
 // every value given to a variable (a module argument, a tfvars entry, the default) to its type:
 // an attribute of an object type declared optional() and left out (or null) becomes its default,
-// else null, so that `not_actions = statement.value.not_actions` is null, not an error; and a
-// value of a set type is a set (its elements in order, each its own key). Nothing else of the
-// conversion matters here (a string for a number is the same text), so a type that has neither is
-// not applied at all.
+// else null, so that `not_actions = statement.value.not_actions` is null, not an error; a value of
+// a set type is a set (its elements in order, each its own key); and a primitive is converted to
+// the primitive type (go-cty's convert: a bool or number to a string, a string to a number when
+// it is one, "true"/"false" and "1"/"0" to a bool), which `==` tells apart (`var.on == "true"` is
+// true for a string variable given `on = true`). A conversion Terraform refuses is an
+// HclEvalError (the variable is then not known, with the reason).
+
 
 
 
@@ -21361,7 +21468,11 @@ function inner(n) {
 /** The type an expression of a `type` attribute writes (what is not understood is `other`: left as given). */
 function typeOf(n, depth = 0) {
     const x = inner(n);
-    if (depth > 32 || x.type !== 'function_call')
+    if (depth > 32)
+        return OTHER;
+    if (x.type === 'variable_expr' && (x.text === 'string' || x.text === 'number' || x.text === 'bool'))
+        return { kind: x.text };
+    if (x.type !== 'function_call')
         return OTHER;
     const name = (0,parse/* kids */.aw)(x)[0]?.text;
     const args = (0,parse/* kids */.aw)((0,parse/* kids */.aw)(x).find((k) => k.type === 'function_arguments') ?? x).filter((k) => k.type === 'expression');
@@ -21403,9 +21514,9 @@ function typeOf(n, depth = 0) {
     return OTHER;
 }
 /**
- * Whether converting to this type can change a value: a list or tuple (a set given becomes a list
- * again), a set, an object (optional attributes; attributes it does not declare are dropped), or
- * a map of one of those.
+ * Whether converting to this type can change a value: a primitive type, a list or tuple (a set
+ * given becomes a list again), a set, an object (optional attributes; attributes it does not
+ * declare are dropped), or a map of one of those.
  */
 function converts(t, depth = 0) {
     if (depth > 32)
@@ -21420,6 +21531,8 @@ function converts(t, depth = 0) {
 function convert(v, t, dflt, depth = 0) {
     if (depth > 32 || v === null || t.kind === 'other')
         return v;
+    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'bool')
+        return primitive(v, t.kind);
     if (Array.isArray(v)) {
         if (t.kind === 'list' || t.kind === 'set') {
             const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
@@ -21497,6 +21610,58 @@ function convert(v, t, dflt, depth = 0) {
         }
     }
     return changed ? copyOrigins(v, out) : v;
+}
+/** A number as go-cty writes it converted to a string (big.Float's Text('f', -1): no exponent). */
+function numberText(n) {
+    const s = String(n);
+    if (!/e/i.test(s) || !Number.isFinite(n))
+        return s;
+    if (Number.isInteger(n))
+        return BigInt(n).toString();
+    return n.toFixed(100).replace(/0+$/, '').replace(/\.$/, '');
+}
+/** A decimal number as big.Float parses one (Terraform's string to number). */
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/**
+ * A value converted to a primitive type (go-cty convert); a value not known, or a text with
+ * parts not known, is left as it is. What Terraform refuses is an HclEvalError.
+ */
+function primitive(v, to) {
+    const shown = () => (0,hcl_values/* shortText */.os)(JSON.stringify(v) ?? String(v), 40);
+    const refuse = (what) => {
+        throw new functions/* HclEvalError */.cD(`${shown()} is not ${what}, which Terraform refuses for a value of type ${to}`);
+    };
+    if (typeof v === 'string') {
+        if (to === 'string')
+            return v;
+        if (to === 'number') {
+            if (!NUMBER_TEXT.test(v))
+                refuse('a number');
+            return Number(v);
+        }
+        if (v === 'true' || v === '1')
+            return true;
+        if (v === 'false' || v === '0')
+            return false;
+        return refuse('a bool ("true" or "false")');
+    }
+    if (typeof v === 'number') {
+        if (to === 'number')
+            return v;
+        if (to === 'string')
+            return numberText(v);
+        return refuse('a bool');
+    }
+    if (typeof v === 'boolean') {
+        if (to === 'bool')
+            return v;
+        if (to === 'string')
+            return v ? 'true' : 'false';
+        return refuse('a number');
+    }
+    if (Array.isArray(v) || (0,hcl_values/* isObj */.sA)(v))
+        return refuse(`a ${to}`);
+    return v;
 }
 /** `to` with the origins (and keys not known) of `from`, entry by entry. */
 function copyOrigins(from, to) {
@@ -21852,34 +22017,62 @@ class Instance {
                 ? this.ctx.tfvars.get(name)
                 : undefined;
         // Undeclared (a module read in part): as given, else unknown, as Terraform would refuse it.
-        if (!d)
+        if (!d) {
+            this.inJsonNote(`var.${name}`);
             return given ?? new hcl_values/* Unknown */.$r(`var.${name}`);
-        const scope = this.scope(d.file);
+        }
+        if (this.def.inJson.get(`var.${name}`)?.override)
+            this.inJsonNote(`var.${name}`);
         const def = d.attrs.get('default');
+        const defScope = this.scope((0,module_def/* attrFile */.OM)(d, 'default'));
         let v;
         if (given === undefined) {
             if (!def)
                 return new hcl_values/* Unknown */.$r(`var.${name}`);
-            v = defaultOf(d, def, scope);
+            v = defaultOf(d, def, defScope);
         }
         else
             v = given;
         // `nullable = false`: a null given is the default.
         const nullable = d.attrs.get('nullable');
-        if (v === null && given !== undefined && def && nullable && (0,evaluator/* evaluate */._3)(nullable, scope) === false)
-            v = defaultOf(d, def, scope);
+        if (v === null &&
+            given !== undefined &&
+            def &&
+            nullable &&
+            (0,evaluator/* evaluate */._3)(nullable, this.scope((0,module_def/* attrFile */.OM)(d, 'nullable'))) === false)
+            v = defaultOf(d, def, defScope);
         // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
         const t = variableType(d);
         if (!t)
             return v;
         const hit = this.converted.get(name);
-        if (hit && hit.from === v)
+        if (hit && hit.from === v) {
+            if (hit.note)
+                this.fn.note?.(hit.note);
             return hit.to;
-        const to = convert(v, t, (n) => (0,evaluator/* evaluate */._3)(n, scope));
-        this.converted.set(name, { from: v, to });
+        }
+        const typeScope = this.scope((0,module_def/* attrFile */.OM)(d, 'type'));
+        let to;
+        let note;
+        try {
+            to = convert(v, t, (n) => (0,evaluator/* evaluate */._3)(n, typeScope));
+        }
+        catch (e) {
+            if (!(e instanceof evaluator/* HclEvalError */.cD))
+                throw e;
+            // Terraform refuses the value: not known here, with the reason.
+            const reason = `var.${name}: ${(0,hcl_values/* shortText */.os)(e.message, 160)}`;
+            note = `${reason}: read as not known`;
+            this.fn.note?.(note);
+            to = new hcl_values/* Unknown */.$r(`var.${name} (${reason})`);
+        }
+        this.converted.set(name, note ? { from: v, to, note } : { from: v, to });
         return to;
     }
-    /** Each variable's value converted to its type, with the value it was converted from (variable()). */
+    /**
+     * Each variable's value converted to its type, with the value it was converted from (variable())
+     * and the note of a conversion Terraform refuses.
+     */
     converted = new Map();
     local(name) {
         if (this.localCache.has(name)) {
@@ -21893,9 +22086,12 @@ class Instance {
         // Undefined (a module read in part, such as one file copied from it): unknown, like an
         // undeclared variable, so that only the part of a value that uses it is read as a wildcard.
         if (!l) {
-            this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
+            if (!this.inJsonNote(`local.${name}`))
+                this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
             return new hcl_values/* Unknown */.$r(`local.${name}`);
         }
+        if (this.def.inJson.get(`local.${name}`)?.override)
+            this.inJsonNote(`local.${name}`);
         if (this.localBusy.has(name))
             throw new evaluator/* HclEvalError */.cD(`local.${name} refers to itself`);
         this.localBusy.add(name);
@@ -21930,6 +22126,19 @@ class Instance {
             for (const r of reads)
                 this.reread(r);
         }
+    }
+    /**
+     * Notes that a `*.tf.json` file of the module declares (or overrides) `address` (ModuleDef.inJson),
+     * which this reader does not combine with the `.tf` files; whether it does.
+     */
+    inJsonNote(address) {
+        const j = this.def.inJson.get(address);
+        if (!j)
+            return false;
+        this.fn.note?.(j.override
+            ? `${this.prefix}${address} is overridden by ${j.file}, which this reader does not merge into the module's .tf files: read as the .tf files declare it`
+            : `${this.prefix}${address} is declared in ${j.file}, which this reader does not combine with the module's .tf files (it is audited on its own): read as unknown`);
+        return true;
     }
     /** A file read while a resource (or a local) is evaluated: kept with it. */
     reread(r) {
@@ -22017,8 +22226,10 @@ class Instance {
     resourceRef(type, name, rest, text, data) {
         const local = `${data ? 'data.' : ''}${type}.${name}`;
         const decl = this.def.byAddress.get(local);
-        if (!decl)
+        if (!decl) {
+            this.inJsonNote(local);
             return { value: new hcl_values/* Unknown */.$r(text), used: rest.length };
+        }
         const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
         // The resource as a whole (`for_each = aws_iam_policy.p`, then `each.value.arn`): its instances.
         if (counted && rest.length === 0 && !data) {
@@ -22194,8 +22405,10 @@ class Instance {
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);
-        if (!decl)
+        if (!decl) {
+            this.inJsonNote(`module.${name}`);
             return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
+        }
         let i = 0;
         let key;
         if (decl.attrs.has('count') || decl.attrs.has('for_each')) {
@@ -22217,7 +22430,7 @@ class Instance {
             return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         let v;
         try {
-            v = (0,evaluator/* evaluate */._3)(ov, child.scope(o.file));
+            v = (0,evaluator/* evaluate */._3)(ov, child.scope((0,module_def/* attrFile */.OM)(o, 'value')));
         }
         catch (e) {
             if (!(e instanceof evaluator/* HclEvalError */.cD))
@@ -22241,7 +22454,7 @@ class Instance {
         if (!s)
             return undefined;
         try {
-            const v = (0,evaluator/* evaluate */._3)(s, this.scope(decl.file));
+            const v = (0,evaluator/* evaluate */._3)(s, this.scope((0,module_def/* attrFile */.OM)(decl, 'source')));
             return typeof v === 'string' ? v : undefined;
         }
         catch {
@@ -22277,7 +22490,7 @@ class Instance {
                             line: pr.line,
                             message: `not valid HCL at line ${pr.line}, column ${pr.column}: ${pr.message}`,
                         });
-                def = (0,module_def/* defineModule */.ki)(dir, parsed.filter((p) => p.problems.length === 0));
+                def = (0,module_def/* defineModule */.ki)(dir, parsed.filter((p) => p.problems.length === 0), this.ctx.host.jsonConfig?.(dir));
             }
             this.ctx.defs.set(dir, def);
         }
@@ -22293,7 +22506,7 @@ class Instance {
             args.set(k, () => {
                 if (!cached) {
                     try {
-                        cached = { v: (0,evaluator/* evaluate */._3)(expr, this.scope(decl.file, inst.iter)) };
+                        cached = { v: (0,evaluator/* evaluate */._3)(expr, this.scope((0,module_def/* attrFile */.OM)(decl, k), inst.iter)) };
                     }
                     catch (e) {
                         if (!(e instanceof evaluator/* HclEvalError */.cD))
@@ -22316,15 +22529,27 @@ class Instance {
     instances(decl) {
         const count = decl.attrs.get('count');
         const fe = decl.attrs.get('for_each');
-        const sc = this.scope(decl.file);
+        // Why it is not known, when a variable's value is one Terraform refuses (variable()).
+        let why;
         const evalOr = (n) => {
+            const outer = this.sink;
+            const heard = [];
+            this.sink = heard;
             try {
-                return (0,evaluator/* evaluate */._3)(n, sc);
+                return (0,evaluator/* evaluate */._3)(n, this.scope((0,module_def/* attrFile */.OM)(decl, n === count ? 'count' : 'for_each')));
             }
             catch (e) {
                 if (!(e instanceof evaluator/* HclEvalError */.cD))
                     throw e;
                 return new hcl_values/* Unknown */.$r(`${(0,evaluator/* textOf */.b6)(n)} (${(0,hcl_values/* shortText */.os)(e.message, 80)})`);
+            }
+            finally {
+                this.sink = outer;
+                for (const h of heard)
+                    this.fn.note?.(h);
+                const refused = heard.filter((h) => h.includes('which Terraform refuses'));
+                if (refused.length)
+                    why = refused.map((h) => h.replace(/: read as not known$/, '')).join('; ');
             }
         };
         if (count) {
@@ -22334,7 +22559,7 @@ class Instance {
                 return [
                     {
                         iter: { count: { index: new hcl_values/* Unknown */.$r('count.index') } },
-                        approximate: (0,module_def/* oneInstanceNote */.Up)('count', (0,evaluator/* textOf */.b6)(count)),
+                        approximate: (0,module_def/* oneInstanceNote */.Up)('count', (0,evaluator/* textOf */.b6)(count), why),
                     },
                 ];
             const { keys, cut } = (0,module_def/* countKeys */.GO)(n);
@@ -22361,7 +22586,7 @@ class Instance {
                         iter: {
                             each: { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') },
                         },
-                        approximate: (0,module_def/* oneInstanceNote */.Up)('for_each', (0,evaluator/* textOf */.b6)(fe)),
+                        approximate: (0,module_def/* oneInstanceNote */.Up)('for_each', (0,evaluator/* textOf */.b6)(fe), why),
                     },
                 ];
             const { keys, cut } = (0,module_def/* eachKeys */.sd)(entries);
@@ -22384,11 +22609,9 @@ class Instance {
      */
     unusedDocuments(none) {
         const unused = new Map();
-        // Uses this reader does not see (a *.tf.json file of the module, an override file that may
-        // change a count) may give a document a user that exists: then it is audited, as before.
-        if (none.size === 0 ||
-            this.ctx.host.hasJsonConfig?.(this.def.dir) ||
-            this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path)))
+        // Uses this reader does not see (a *.tf.json file of the module, which may also be an override
+        // file that changes a count) may give a document a user that exists: then it is audited, as before.
+        if (none.size === 0 || this.def.inJson.size > 0 || this.ctx.host.hasJsonConfig?.(this.def.dir))
             return unused;
         const users = (0,module_def/* documentUsers */.aE)(this.def);
         const address = (d) => `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
@@ -22419,11 +22642,13 @@ class Instance {
         const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
         const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
         const unused = this.unusedDocuments(none);
+        const inModule = this.prefix !== '' ? { inModule: true } : {};
         const noInstance = (decl, address) => this.ctx.noInstances.push({
             file: decl.file.path,
             line: (0,parse/* lineOf */.cA)(decl.block),
             address,
             reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+            ...inModule,
         });
         for (const decl of this.def.resources) {
             const insts = instances.get(decl);
@@ -22439,6 +22664,7 @@ class Instance {
                     address: `${this.prefix}data.${decl.type}.${decl.name}`,
                     reason: '',
                     usedOnlyBy: by,
+                    ...inModule,
                 });
                 continue;
             }
@@ -22448,6 +22674,8 @@ class Instance {
                 const address = `${this.prefix}${local}${inst.key !== undefined ? (0,module_def/* keyText */.Pu)(inst.key) : ''}`;
                 const notes = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
                 this.sink = notes;
+                if (this.def.inJson.get(local)?.override)
+                    this.inJsonNote(local);
                 const reads = [];
                 this.ctx.reads = reads;
                 let values;
@@ -22513,6 +22741,13 @@ class Instance {
                         reason: child.unknown,
                     });
                     continue;
+                }
+                if (this.def.inJson.get(`module.${decl.name}`)?.override) {
+                    const notes = [];
+                    this.sink = notes;
+                    this.inJsonNote(`module.${decl.name}`);
+                    this.sink = undefined;
+                    child.moduleNotes = [...new Set([...child.moduleNotes, ...notes])];
                 }
                 child.collect();
             }
@@ -22610,6 +22845,10 @@ function fsHost(root) {
         variableFiles(dir) {
             // (those a directory's audit reads: HCL_FILE)
             const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
+            return 'error' in files ? [] : files;
+        },
+        jsonConfig(dir) {
+            const files = filesOf(dir, (n) => /\.tf\.json$/i.test(n));
             return 'error' in files ? [] : files;
         },
         hasJsonConfig(dir) {
@@ -22729,7 +22968,7 @@ function readHclModules(files, host, explicit) {
     }
     const defs = new Map();
     for (const [dir, parsed] of byDir)
-        defs.set(dir, (0,module_def/* defineModule */.ki)(dir, parsed));
+        defs.set(dir, (0,module_def/* defineModule */.ki)(dir, parsed, host.jsonConfig?.(dir)));
     // Directories another discovered module calls are read through that call (with its arguments).
     const calledByOthers = new Set();
     for (const def of defs.values())
@@ -22836,11 +23075,15 @@ function readHclModules(files, host, explicit) {
         });
         for (const n of ctx.notFollowed)
             skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
-        const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
-        for (const n of ctx.noInstances)
+        const rootRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
+        // (a called module's variables are its call's arguments, else their defaults)
+        const moduleRead = "with the variables as read (the module call's arguments, else their defaults)";
+        for (const n of ctx.noInstances) {
+            const asRead = n.inModule ? moduleRead : rootRead;
             skip(n, n.usedOnlyBy
                 ? `${n.address} (line ${n.line}) is used only by ${(0,values/* list */.p_)(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
                 : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`);
+        }
     }
     for (const [p, dir] of principalDirs) {
         const ids = renamed.get(dir);
@@ -23221,6 +23464,7 @@ function jsonParts(v, mode, out, depth, seen) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $O: () => (/* binding */ SKIPPED),
 /* harmony export */   GO: () => (/* binding */ countKeys),
+/* harmony export */   OM: () => (/* binding */ attrFile),
 /* harmony export */   Pu: () => (/* binding */ keyText),
 /* harmony export */   Up: () => (/* binding */ oneInstanceNote),
 /* harmony export */   aE: () => (/* binding */ documentUsers),
@@ -23228,8 +23472,8 @@ function jsonParts(v, mode, out, depth, seen) {
 /* harmony export */   mS: () => (/* binding */ MAX_MODULE_DEPTH),
 /* harmony export */   sd: () => (/* binding */ eachKeys)
 /* harmony export */ });
-/* unused harmony exports MAX_INSTANCES, attrsOf */
-/* harmony import */ var _evaluator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2779);
+/* unused harmony exports MAX_INSTANCES, OVERRIDE_FILE, attrsOf */
+/* harmony import */ var _evaluator_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6159);
 /* harmony import */ var _parse_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5889);
 /* harmony import */ var _terraform_resource_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7469);
 // A module's declarations (variables, locals, resources, data sources, module calls, outputs) gathered
@@ -23240,8 +23484,8 @@ function jsonParts(v, mode, out, depth, seen) {
 const MAX_MODULE_DEPTH = 16;
 const MAX_INSTANCES = 1000;
 /** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
-function oneInstanceNote(what, written) {
-    return `its ${what} (${written}) is not known: read as one instance`;
+function oneInstanceNote(what, written, why) {
+    return `its ${what} (${written}) is not known${why ? ` (${why})` : ''}: read as one instance`;
 }
 /** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
 function countKeys(n) {
@@ -23269,6 +23513,88 @@ const SKIPPED = new Set([
     'provisioner',
     'connection',
 ]);
+/** The file an attribute of a declaration is written in (an override file's, where one set it). */
+function attrFile(d, name) {
+    return d.attrFiles?.get(name) ?? d.file;
+}
+/**
+ * Override files (`override.tf`, `*_override.tf`, and the `.tf.json` forms), which Terraform reads
+ * after the module's other files and merges into the blocks they declare (files/override.mdx).
+ */
+const OVERRIDE_FILE = /(^|\/)(override|[^/]*_override)\.tf(\.json)?$/i;
+/** A block's type for overriding: a `dynamic "x"` block's is x. */
+function itemType(n) {
+    if (n.type !== 'block')
+        return undefined;
+    const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(n);
+    const t = parts[0]?.text;
+    if (t === 'dynamic' && parts[1] && (parts[1].type === 'string_lit' || parts[1].type === 'identifier'))
+        return (0,_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK)(parts[1]);
+    return t;
+}
+/**
+ * Merges an override block into a declaration as Terraform does (internal/configs/module_merge.go,
+ * MergeBodies): each attribute of the override replaces the one of that name; its nested blocks of
+ * a type (a `dynamic` block of that type included) replace all the original's of that type, and
+ * come after the original's others; nested blocks' contents are not merged.
+ */
+function mergeOverride(d, block, file) {
+    const inner = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(block).find((p) => p.type === 'body');
+    const items = Array.isArray(d.body)
+        ? d.body
+        : (d.body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(d.body) : []).map((node) => ({ node, file: d.file }));
+    const mine = (inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner) : []).filter((n) => n.type === 'attribute' || n.type === 'block');
+    const setAttrs = new Map();
+    const blockTypes = new Set();
+    for (const n of mine) {
+        if (n.type === 'attribute') {
+            const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(n);
+            if (id && expr)
+                setAttrs.set(id.text, n);
+        }
+        else {
+            const t = itemType(n);
+            if (t)
+                blockTypes.add(t);
+        }
+    }
+    const merged = [];
+    for (const it of items) {
+        if (it.node.type === 'attribute') {
+            const name = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(it.node)[0]?.text;
+            const over = name !== undefined ? setAttrs.get(name) : undefined;
+            if (over) {
+                merged.push({ node: over, file });
+                setAttrs.delete(name);
+            }
+            else
+                merged.push(it);
+        }
+        else if (it.node.type === 'block') {
+            const t = itemType(it.node);
+            if (t === undefined || !blockTypes.has(t))
+                merged.push(it);
+        }
+        else
+            merged.push(it);
+    }
+    for (const n of mine) {
+        if (n.type === 'attribute') {
+            const name = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(n)[0]?.text;
+            if (name !== undefined && setAttrs.get(name) === n)
+                merged.push({ node: n, file });
+        }
+        else
+            merged.push({ node: n, file });
+    }
+    d.body = merged;
+    d.attrFiles ??= new Map();
+    for (const [k, v] of attrsOf(inner)) {
+        d.attrs.set(k, v);
+        d.attrFiles.set(k, file);
+    }
+    (d.overrides ??= []).push({ block, file });
+}
 /** What in a `provider "aws"` block may make it another account than the default one's. */
 const ACCOUNT_SETTINGS = new Set([
     'assume_role',
@@ -23284,7 +23610,7 @@ const ACCOUNT_SETTINGS = new Set([
 ]);
 function attrsOf(body) {
     const m = new Map();
-    for (const c of body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
+    for (const c of Array.isArray(body) ? body.map((i) => i.node) : body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
         if (c.type !== 'attribute')
             continue;
         const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
@@ -23293,8 +23619,44 @@ function attrsOf(body) {
     }
     return m;
 }
-/** Collects the declarations of a module's parsed files. */
-function defineModule(dir, files) {
+/** The addresses a `*.tf.json` file declares (ModuleDef.inJson); none when it is not valid JSON. */
+function jsonDeclarations(text) {
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    const out = [];
+    // (a block type's value is an object, or a list of objects: both forms are Terraform's)
+    const objects = (x) => (Array.isArray(x) ? x : [x]).filter((o) => typeof o === 'object' && o !== null && !Array.isArray(o));
+    for (const top of objects(v))
+        for (const [kind, body] of Object.entries(top)) {
+            for (const o of objects(body))
+                for (const [k, inner] of Object.entries(o)) {
+                    if (kind === 'resource' || kind === 'data')
+                        for (const named of objects(inner))
+                            for (const n of Object.keys(named))
+                                out.push(`${kind === 'data' ? 'data.' : ''}${k}.${n}`);
+                    else if (kind === 'variable')
+                        out.push(`var.${k}`);
+                    else if (kind === 'locals')
+                        out.push(`local.${k}`);
+                    else if (kind === 'module')
+                        out.push(`module.${k}`);
+                    else if (kind === 'output')
+                        out.push(`output.${k}`);
+                }
+        }
+    return out;
+}
+/**
+ * Collects the declarations of a module's parsed files: those of its override files (OVERRIDE_FILE)
+ * merged, after the others, into the blocks they override, in the order of their names, as
+ * Terraform does. `json`: its `*.tf.json` files (ModuleDef.inJson).
+ */
+function defineModule(dir, files, json = []) {
     const def = {
         dir,
         files,
@@ -23308,87 +23670,178 @@ function defineModule(dir, files) {
         accountAliases: new Set(),
         awsAliases: new Set(),
         moves: [],
+        inJson: new Map(),
     };
-    for (const f of files) {
-        const body = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(f.root).find((k) => k.type === 'body');
-        for (const b of body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []) {
-            if (b.type !== 'block')
-                continue;
-            const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(b);
-            const kind = parts[0].text;
-            const labels = parts
-                .slice(1)
-                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
-                .map(_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK);
-            const inner = parts.find((p) => p.type === 'body');
-            const decl = (k, type, name) => ({
-                kind: k,
-                type,
-                name,
-                block: b,
-                body: inner,
-                file: f,
-                attrs: attrsOf(inner),
+    for (const j of json)
+        for (const a of jsonDeclarations(j.text))
+            if (!def.inJson.has(a) || OVERRIDE_FILE.test(j.path))
+                def.inJson.set(a, { file: j.path, override: OVERRIDE_FILE.test(j.path) });
+    const name = (f) => f.path.slice(f.path.lastIndexOf('/') + 1);
+    const primary = files.filter((f) => !OVERRIDE_FILE.test(f.path));
+    const overrides = files
+        .filter((f) => OVERRIDE_FILE.test(f.path))
+        .sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    for (const f of primary)
+        for (const b of topBlocks(f))
+            declare(def, f, b);
+    for (const f of overrides)
+        for (const b of topBlocks(f))
+            override(def, f, b);
+    return def;
+}
+function topBlocks(f) {
+    const body = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(f.root).find((k) => k.type === 'body');
+    return (body ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(body) : []).filter((b) => b.type === 'block');
+}
+function blockParts(b) {
+    const parts = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(b);
+    const kind = parts[0].text;
+    const labels = parts
+        .slice(1)
+        .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
+        .map(_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK);
+    const inner = parts.find((p) => p.type === 'body');
+    return { kind, labels, inner };
+}
+/** A provider "aws" block's alias, and whether it may reach another account (ModuleDef.accountAliases). */
+function readProvider(def, inner) {
+    const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+    // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+    const settings = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner).map((c) => {
+        const first = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[0]?.text;
+        const label = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[1];
+        return first === 'dynamic' && label ? (0,_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK)(label) : first;
+    });
+    if (alias)
+        def.awsAliases.add(alias);
+    if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+        def.accountAliases.add(alias);
+}
+/** A block of a primary (not override) file. */
+function declare(def, f, b) {
+    const { kind, labels, inner } = blockParts(b);
+    const dir = def.dir;
+    const decl = (k, type, name) => ({
+        kind: k,
+        type,
+        name,
+        block: b,
+        body: inner,
+        file: f,
+        attrs: attrsOf(inner),
+    });
+    const dup = (key, d) => {
+        if (def.byAddress.has(key)) {
+            def.problems.push({
+                file: f.path,
+                line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(b),
+                address: key,
+                message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
             });
-            const dup = (key, d) => {
-                if (def.byAddress.has(key)) {
-                    def.problems.push({
-                        file: f.path,
-                        line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(b),
-                        address: key,
-                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
-                    });
-                    return true;
-                }
-                def.byAddress.set(key, d);
-                return false;
-            };
-            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
-                const d = decl(kind, labels[0], labels[1]);
-                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
-                    def.resources.push(d);
-            }
-            else if (kind === 'module' && labels[0]) {
-                const d = decl('module', 'module', labels[0]);
-                if (!dup(`module.${labels[0]}`, d))
-                    def.calls.push(d);
-            }
-            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
-                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
-                const settings = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner).map((c) => {
-                    const first = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[0]?.text;
-                    const label = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c)[1];
-                    return first === 'dynamic' && label ? (0,_evaluator_js__WEBPACK_IMPORTED_MODULE_0__/* .labelText */ .QK)(label) : first;
-                });
-                if (alias)
-                    def.awsAliases.add(alias);
-                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
-                    def.accountAliases.add(alias);
-            }
-            else if (kind === 'moved' && inner) {
-                const a = attrsOf(inner);
-                const from = a.get('from')?.text.replace(/\s+/g, '');
-                const to = a.get('to')?.text.replace(/\s+/g, '');
-                if (from && to)
-                    def.moves.push({ from, to });
-            }
-            else if (kind === 'variable' && labels[0])
-                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
-            else if (kind === 'output' && labels[0])
-                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
-            else if (kind === 'locals') {
-                for (const c of inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner) : []) {
-                    if (c.type !== 'attribute')
-                        continue;
-                    const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
-                    if (id && expr)
-                        def.locals.set(id.text, { expr, file: f, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(c) });
-                }
-            }
+            return true;
+        }
+        def.byAddress.set(key, d);
+        return false;
+    };
+    if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+        const d = decl(kind, labels[0], labels[1]);
+        if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
+            def.resources.push(d);
+    }
+    else if (kind === 'module' && labels[0]) {
+        const d = decl('module', 'module', labels[0]);
+        if (!dup(`module.${labels[0]}`, d))
+            def.calls.push(d);
+    }
+    else if (kind === 'provider' && labels[0] === 'aws' && inner)
+        readProvider(def, inner);
+    else if (kind === 'moved' && inner) {
+        const a = attrsOf(inner);
+        const from = a.get('from')?.text.replace(/\s+/g, '');
+        const to = a.get('to')?.text.replace(/\s+/g, '');
+        if (from && to)
+            def.moves.push({ from, to });
+    }
+    else if (kind === 'variable' && labels[0])
+        def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
+    else if (kind === 'output' && labels[0])
+        def.outputs.set(labels[0], decl('output', 'output', labels[0]));
+    else if (kind === 'locals') {
+        for (const c of inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner) : []) {
+            if (c.type !== 'attribute')
+                continue;
+            const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
+            if (id && expr)
+                def.locals.set(id.text, { expr, file: f, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(c) });
         }
     }
-    return def;
+}
+/** A block of an override file: merged into the block it overrides (files/override.mdx). */
+function override(def, f, b) {
+    const { kind, labels, inner } = blockParts(b);
+    const problem = (address, message, line = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(b)) => def.problems.push({ file: f.path, line, address, message });
+    /** No base for it: Terraform refuses the configuration ("Missing ... to override"). */
+    const missing = (address, line = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(b)) => {
+        const j = def.inJson.get(address);
+        problem(address, j
+            ? `${address} in the override file ${f.path} overrides ${address} of ${j.file}, which this reader does not combine with the module's .tf files: the override is not read (${j.file} is audited on its own, without it)`
+            : `${address} in the override file ${f.path} overrides nothing: no other file of the module (${def.dir}) declares it; Terraform refuses this ("Missing ... to override"): declare it in a file that is not an override file, or remove the override`, line);
+    };
+    let target;
+    let address;
+    if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+        address = `${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`;
+        target = def.byAddress.get(address);
+    }
+    else if (kind === 'module' && labels[0]) {
+        address = `module.${labels[0]}`;
+        target = def.byAddress.get(address);
+    }
+    else if (kind === 'variable' && labels[0]) {
+        address = `var.${labels[0]}`;
+        target = def.variables.get(labels[0]);
+    }
+    else if (kind === 'output' && labels[0]) {
+        address = `output.${labels[0]}`;
+        target = def.outputs.get(labels[0]);
+    }
+    else if (kind === 'locals') {
+        // Value by value, whichever locals block defines it.
+        for (const c of inner ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(inner) : []) {
+            if (c.type !== 'attribute')
+                continue;
+            const [id, expr] = (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .kids */ .aw)(c);
+            if (!id || !expr)
+                continue;
+            if (!def.locals.has(id.text))
+                missing(`local.${id.text}`, (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(c));
+            else
+                def.locals.set(id.text, { expr, file: f, line: (0,_parse_js__WEBPACK_IMPORTED_MODULE_1__/* .lineOf */ .cA)(c) });
+        }
+        return;
+    }
+    else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+        // (what the merged block sets is what either sets: the same aliases and settings)
+        readProvider(def, inner);
+        return;
+    }
+    else if (kind === 'moved') {
+        problem('moved', `a moved block in the override file ${f.path}: Terraform refuses this ("Cannot override 'moved' blocks"): move it to a file that is not an override file`);
+        return;
+    }
+    else
+        return;
+    if (!target) {
+        missing(address);
+        return;
+    }
+    if (attrsOf(inner).has('depends_on') && target.kind !== 'variable')
+        problem(address, `${address} in the override file ${f.path} sets depends_on, which Terraform refuses in an override ("Unsupported override")`);
+    mergeOverride(target, b, f);
+    if ((target.kind === 'resource' || target.kind === 'data' || target.kind === 'module') &&
+        target.attrs.has('count') &&
+        target.attrs.has('for_each'))
+        problem(address, `${address} has both count and for_each once the override file ${f.path} is merged in (Terraform allows only one of them): read with its count`);
 }
 function keyText(k) {
     return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;

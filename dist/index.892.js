@@ -17749,6 +17749,23 @@ function mismatch(v, text, what) {
     const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : isObj(v) ? 'an object' : `a ${typeof v}`;
     throw new HclEvalError(`${what}, got ${got}`);
 }
+/**
+ * What a function makes of arguments Terraform refuses (an index out of range...): as mismatch,
+ * inside try() or can() Terraform's error, elsewhere an unknown.
+ */
+function refused(text, message) {
+    if (tries === 0)
+        return new values_Unknown(text);
+    throw new HclEvalError(message);
+}
+/** A whole number (an index, a count), else undefined. */
+function whole(v) {
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+/** A string's characters as Terraform counts them (grapheme clusters). */
+function characters(s) {
+    return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s), (g) => g.segment);
+}
 /** A list function over a known list's items, or a PartialList's known ones (its unknown lists kept). */
 function overItems(l, text, f, name) {
     if (Array.isArray(l))
@@ -17963,10 +17980,17 @@ const FUNCTIONS = {
             return d;
         throw new HclEvalError(`lookup: no key "${key}"`);
     },
+    // (an index wraps around, a negative one from the end as since Terraform 1.8: -1 is the last;
+    // an empty list is Terraform's error)
     element: ([l, i], text) => {
-        if (!Array.isArray(l) || typeof i !== 'number' || l.length === 0)
+        if (!Array.isArray(l) || typeof i !== 'number')
             return new values_Unknown(text);
-        return l[Math.trunc(i) % l.length];
+        const n = whole(i);
+        if (n === undefined)
+            return refused(text, 'element: the index is not a whole number');
+        if (l.length === 0)
+            return refused(text, 'element: the list is empty');
+        return l[((n % l.length) + l.length) % l.length];
     },
     index: ([l, v], text) => {
         if (!Array.isArray(l) || !isKnown(v))
@@ -17996,7 +18020,7 @@ const FUNCTIONS = {
         if (isObj(v))
             return Object.keys(v).length;
         if (typeof v === 'string')
-            return Array.from(v).length;
+            return characters(v).length;
         return mismatch(v, text, 'length: expected a list, map or string');
     },
     // (a set made a list: its elements in the set's order, keyed by index again)
@@ -18029,21 +18053,45 @@ const FUNCTIONS = {
         });
         return out;
     },
+    // (go-cty's RangeFunc: without a step, 1 up to the limit or -1 down to it; a step against the
+    // direction, or 0, is an error)
     range: (args, text) => {
         if (!args.every((a) => typeof a === 'number'))
             return new values_Unknown(text);
-        const [a, b, s] = args.length === 1
-            ? [0, args[0], 1]
-            : [args[0], args[1], args[2] ?? 1];
+        if (args.length < 1 || args.length > 3)
+            throw new HclEvalError('range: expected one, two or three numbers');
+        const [a, b] = args.length === 1 ? [0, args[0]] : [args[0], args[1]];
+        const s = args.length === 3 ? args[2] : b < a ? -1 : 1;
+        if (s === 0)
+            throw new HclEvalError('range: the step is zero');
+        if (s < 0 && b > a)
+            throw new HclEvalError('range: the limit is greater than the start with a negative step');
+        if (s > 0 && b < a)
+            throw new HclEvalError('range: the limit is less than the start with a positive step');
         const out = [];
         for (let i = a; s > 0 ? i < b : i > b; i += s) {
-            out.push(i);
-            if (out.length > 1024)
+            if (out.length >= 1024)
                 throw new HclEvalError('range: too long');
+            out.push(i);
         }
         return out;
     },
-    slice: ([l, a, b], text) => Array.isArray(l) && typeof a === 'number' && typeof b === 'number' ? l.slice(a, b) : new values_Unknown(text),
+    // (indexes from 0 to the length, the start not after the end: else Terraform's error)
+    slice: ([l, a, b], text) => {
+        if (!Array.isArray(l) || typeof a !== 'number' || typeof b !== 'number')
+            return new values_Unknown(text);
+        const from = whole(a);
+        const to = whole(b);
+        if (from === undefined || to === undefined)
+            return refused(text, 'slice: an index is not a whole number');
+        if (from < 0)
+            return refused(text, 'slice: the start index is negative');
+        if (to > l.length)
+            return refused(text, 'slice: the end index is past the end of the list');
+        if (from > to)
+            return refused(text, 'slice: the start index is after the end index');
+        return l.slice(from, to);
+    },
     reverse: ([l], text) => (Array.isArray(l) ? [...l].reverse() : new values_Unknown(text)),
     sort: ([l], text) => Array.isArray(l) && l.every((x) => typeof x === 'string')
         ? [...l].sort()
@@ -18090,17 +18138,41 @@ const FUNCTIONS = {
             return new values_Unknown(text);
         return s.split(a).join(b);
     },
-    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string' ? s.split(sep) : new values_Unknown(text),
+    // (an empty separator: each character, as Go's strings.Split)
+    split: ([sep, s], text) => typeof sep === 'string' && typeof s === 'string'
+        ? sep === ''
+            ? Array.from(s)
+            : s.split(sep)
+        : new values_Unknown(text),
+    // (go-cty's SubstrFunc: a negative offset counts from the end, a negative length takes the rest;
+    // a length of 0 is "" unless the offset is negative, when it takes the rest too)
     substr: ([s, o, l], text) => {
         if (typeof s !== 'string' || typeof o !== 'number' || typeof l !== 'number')
             return new values_Unknown(text);
-        const a = Array.from(s);
-        return a.slice(o, l < 0 ? undefined : o + l).join('');
+        let offset = whole(o);
+        const length = whole(l);
+        if (offset === undefined || length === undefined)
+            return refused(text, 'substr: the offset or length is not a whole number');
+        const a = characters(s);
+        if (offset < 0)
+            offset = Math.max(0, offset + a.length);
+        else if (length === 0)
+            return '';
+        const rest = a.slice(offset);
+        return (length <= 0 ? rest : rest.slice(0, length)).join('');
     },
     startswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.startsWith(p) : new values_Unknown(text),
     endswith: ([s, p], text) => typeof s === 'string' && typeof p === 'string' ? s.endsWith(p) : new values_Unknown(text),
-    max: (args, text) => args.every((a) => typeof a === 'number') ? Math.max(...args) : new values_Unknown(text),
-    min: (args, text) => args.every((a) => typeof a === 'number') ? Math.min(...args) : new values_Unknown(text),
+    max: (args, text) => args.length === 0
+        ? refused(text, 'max: no number given')
+        : args.every((a) => typeof a === 'number')
+            ? Math.max(...args)
+            : new values_Unknown(text),
+    min: (args, text) => args.length === 0
+        ? refused(text, 'min: no number given')
+        : args.every((a) => typeof a === 'number')
+            ? Math.min(...args)
+            : new values_Unknown(text),
     abs: ([a], text) => (typeof a === 'number' ? Math.abs(a) : new values_Unknown(text)),
     basename: ([s], text) => (typeof s === 'string' ? (s.split('/').pop() ?? '') : new values_Unknown(text)),
     dirname: ([s], text) => typeof s === 'string' ? s.split('/').slice(0, -1).join('/') || '.' : new values_Unknown(text),
@@ -18914,10 +18986,11 @@ function operation(n, scope, depth) {
     if (!isKnown(a) || !isKnown(b))
         return new values_Unknown(text);
     switch (op) {
+        // (type and value: "1" == 1 is false, as in Terraform; a map's or object's keys in any order)
         case '==':
-            return JSON.stringify(values_toPlain(a)) === JSON.stringify(values_toPlain(b));
+            return evaluator_canonical(values_toPlain(a)) === evaluator_canonical(values_toPlain(b));
         case '!=':
-            return JSON.stringify(values_toPlain(a)) !== JSON.stringify(values_toPlain(b));
+            return evaluator_canonical(values_toPlain(a)) !== evaluator_canonical(values_toPlain(b));
         case '&&':
         case '||':
             if (typeof a !== 'boolean' || typeof b !== 'boolean')
@@ -18950,14 +19023,29 @@ function operation(n, scope, depth) {
     }
     throw new HclEvalError(`${text}: unknown operator ${op}`);
 }
+/** JSON text with every object's keys in order (two maps or objects equal whatever their order). */
+function evaluator_canonical(v) {
+    if (Array.isArray(v))
+        return `[${v.map(evaluator_canonical).join(',')}]`;
+    if (typeof v === 'object' && v !== null)
+        return `{${Object.keys(v)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${evaluator_canonical(v[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(v) ?? 'null';
+}
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
-function evaluateBody(body, scope, opts = {}, depth = 0) {
+function evaluateBody(body, outer, opts = {}, depth = 0) {
     const out = newObj();
     if (!body)
         return out;
     if (depth > 32)
         throw new HclEvalError('blocks nested too deeply');
-    for (const item of kids(body)) {
+    // A body merged from override files: each item read in its own file.
+    const items = Array.isArray(body)
+        ? body.map((i) => ({ item: i.node, scope: i.file === outer.file ? outer : { ...outer, file: i.file } }))
+        : kids(body).map((item) => ({ item, scope: outer }));
+    for (const { item, scope } of items) {
         if (item.type === 'attribute') {
             const [id, expr] = kids(item);
             const name = id.text;
@@ -19097,8 +19185,8 @@ function chosenBranch(n, scope) {
 const module_def_MAX_MODULE_DEPTH = 16;
 const MAX_INSTANCES = 1000;
 /** The note of a count or for_each whose value is not known here (`.tf`, `*.tf.json`): one instance is read. */
-function oneInstanceNote(what, written) {
-    return `its ${what} (${written}) is not known: read as one instance`;
+function oneInstanceNote(what, written, why) {
+    return `its ${what} (${written}) is not known${why ? ` (${why})` : ''}: read as one instance`;
 }
 /** A count's instance keys, at most MAX_INSTANCES, and the note of those left out. */
 function countKeys(n) {
@@ -19126,6 +19214,88 @@ const SKIPPED = new Set([
     'provisioner',
     'connection',
 ]);
+/** The file an attribute of a declaration is written in (an override file's, where one set it). */
+function attrFile(d, name) {
+    return d.attrFiles?.get(name) ?? d.file;
+}
+/**
+ * Override files (`override.tf`, `*_override.tf`, and the `.tf.json` forms), which Terraform reads
+ * after the module's other files and merges into the blocks they declare (files/override.mdx).
+ */
+const OVERRIDE_FILE = /(^|\/)(override|[^/]*_override)\.tf(\.json)?$/i;
+/** A block's type for overriding: a `dynamic "x"` block's is x. */
+function itemType(n) {
+    if (n.type !== 'block')
+        return undefined;
+    const parts = kids(n);
+    const t = parts[0]?.text;
+    if (t === 'dynamic' && parts[1] && (parts[1].type === 'string_lit' || parts[1].type === 'identifier'))
+        return labelText(parts[1]);
+    return t;
+}
+/**
+ * Merges an override block into a declaration as Terraform does (internal/configs/module_merge.go,
+ * MergeBodies): each attribute of the override replaces the one of that name; its nested blocks of
+ * a type (a `dynamic` block of that type included) replace all the original's of that type, and
+ * come after the original's others; nested blocks' contents are not merged.
+ */
+function mergeOverride(d, block, file) {
+    const inner = kids(block).find((p) => p.type === 'body');
+    const items = Array.isArray(d.body)
+        ? d.body
+        : (d.body ? kids(d.body) : []).map((node) => ({ node, file: d.file }));
+    const mine = (inner ? kids(inner) : []).filter((n) => n.type === 'attribute' || n.type === 'block');
+    const setAttrs = new Map();
+    const blockTypes = new Set();
+    for (const n of mine) {
+        if (n.type === 'attribute') {
+            const [id, expr] = kids(n);
+            if (id && expr)
+                setAttrs.set(id.text, n);
+        }
+        else {
+            const t = itemType(n);
+            if (t)
+                blockTypes.add(t);
+        }
+    }
+    const merged = [];
+    for (const it of items) {
+        if (it.node.type === 'attribute') {
+            const name = kids(it.node)[0]?.text;
+            const over = name !== undefined ? setAttrs.get(name) : undefined;
+            if (over) {
+                merged.push({ node: over, file });
+                setAttrs.delete(name);
+            }
+            else
+                merged.push(it);
+        }
+        else if (it.node.type === 'block') {
+            const t = itemType(it.node);
+            if (t === undefined || !blockTypes.has(t))
+                merged.push(it);
+        }
+        else
+            merged.push(it);
+    }
+    for (const n of mine) {
+        if (n.type === 'attribute') {
+            const name = kids(n)[0]?.text;
+            if (name !== undefined && setAttrs.get(name) === n)
+                merged.push({ node: n, file });
+        }
+        else
+            merged.push({ node: n, file });
+    }
+    d.body = merged;
+    d.attrFiles ??= new Map();
+    for (const [k, v] of attrsOf(inner)) {
+        d.attrs.set(k, v);
+        d.attrFiles.set(k, file);
+    }
+    (d.overrides ??= []).push({ block, file });
+}
 /** What in a `provider "aws"` block may make it another account than the default one's. */
 const ACCOUNT_SETTINGS = new Set([
     'assume_role',
@@ -19141,7 +19311,7 @@ const ACCOUNT_SETTINGS = new Set([
 ]);
 function attrsOf(body) {
     const m = new Map();
-    for (const c of body ? kids(body) : []) {
+    for (const c of Array.isArray(body) ? body.map((i) => i.node) : body ? kids(body) : []) {
         if (c.type !== 'attribute')
             continue;
         const [id, expr] = kids(c);
@@ -19150,8 +19320,44 @@ function attrsOf(body) {
     }
     return m;
 }
-/** Collects the declarations of a module's parsed files. */
-function defineModule(dir, files) {
+/** The addresses a `*.tf.json` file declares (ModuleDef.inJson); none when it is not valid JSON. */
+function jsonDeclarations(text) {
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    const out = [];
+    // (a block type's value is an object, or a list of objects: both forms are Terraform's)
+    const objects = (x) => (Array.isArray(x) ? x : [x]).filter((o) => typeof o === 'object' && o !== null && !Array.isArray(o));
+    for (const top of objects(v))
+        for (const [kind, body] of Object.entries(top)) {
+            for (const o of objects(body))
+                for (const [k, inner] of Object.entries(o)) {
+                    if (kind === 'resource' || kind === 'data')
+                        for (const named of objects(inner))
+                            for (const n of Object.keys(named))
+                                out.push(`${kind === 'data' ? 'data.' : ''}${k}.${n}`);
+                    else if (kind === 'variable')
+                        out.push(`var.${k}`);
+                    else if (kind === 'locals')
+                        out.push(`local.${k}`);
+                    else if (kind === 'module')
+                        out.push(`module.${k}`);
+                    else if (kind === 'output')
+                        out.push(`output.${k}`);
+                }
+        }
+    return out;
+}
+/**
+ * Collects the declarations of a module's parsed files: those of its override files (OVERRIDE_FILE)
+ * merged, after the others, into the blocks they override, in the order of their names, as
+ * Terraform does. `json`: its `*.tf.json` files (ModuleDef.inJson).
+ */
+function defineModule(dir, files, json = []) {
     const def = {
         dir,
         files,
@@ -19165,87 +19371,178 @@ function defineModule(dir, files) {
         accountAliases: new Set(),
         awsAliases: new Set(),
         moves: [],
+        inJson: new Map(),
     };
-    for (const f of files) {
-        const body = kids(f.root).find((k) => k.type === 'body');
-        for (const b of body ? kids(body) : []) {
-            if (b.type !== 'block')
-                continue;
-            const parts = kids(b);
-            const kind = parts[0].text;
-            const labels = parts
-                .slice(1)
-                .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
-                .map(labelText);
-            const inner = parts.find((p) => p.type === 'body');
-            const decl = (k, type, name) => ({
-                kind: k,
-                type,
-                name,
-                block: b,
-                body: inner,
-                file: f,
-                attrs: attrsOf(inner),
+    for (const j of json)
+        for (const a of jsonDeclarations(j.text))
+            if (!def.inJson.has(a) || OVERRIDE_FILE.test(j.path))
+                def.inJson.set(a, { file: j.path, override: OVERRIDE_FILE.test(j.path) });
+    const name = (f) => f.path.slice(f.path.lastIndexOf('/') + 1);
+    const primary = files.filter((f) => !OVERRIDE_FILE.test(f.path));
+    const overrides = files
+        .filter((f) => OVERRIDE_FILE.test(f.path))
+        .sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+    for (const f of primary)
+        for (const b of topBlocks(f))
+            declare(def, f, b);
+    for (const f of overrides)
+        for (const b of topBlocks(f))
+            override(def, f, b);
+    return def;
+}
+function topBlocks(f) {
+    const body = kids(f.root).find((k) => k.type === 'body');
+    return (body ? kids(body) : []).filter((b) => b.type === 'block');
+}
+function blockParts(b) {
+    const parts = kids(b);
+    const kind = parts[0].text;
+    const labels = parts
+        .slice(1)
+        .filter((p) => p.type === 'string_lit' || p.type === 'identifier')
+        .map(labelText);
+    const inner = parts.find((p) => p.type === 'body');
+    return { kind, labels, inner };
+}
+/** A provider "aws" block's alias, and whether it may reach another account (ModuleDef.accountAliases). */
+function readProvider(def, inner) {
+    const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
+    // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
+    const settings = kids(inner).map((c) => {
+        const first = kids(c)[0]?.text;
+        const label = kids(c)[1];
+        return first === 'dynamic' && label ? labelText(label) : first;
+    });
+    if (alias)
+        def.awsAliases.add(alias);
+    if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
+        def.accountAliases.add(alias);
+}
+/** A block of a primary (not override) file. */
+function declare(def, f, b) {
+    const { kind, labels, inner } = blockParts(b);
+    const dir = def.dir;
+    const decl = (k, type, name) => ({
+        kind: k,
+        type,
+        name,
+        block: b,
+        body: inner,
+        file: f,
+        attrs: attrsOf(inner),
+    });
+    const dup = (key, d) => {
+        if (def.byAddress.has(key)) {
+            def.problems.push({
+                file: f.path,
+                line: lineOf(b),
+                address: key,
+                message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
             });
-            const dup = (key, d) => {
-                if (def.byAddress.has(key)) {
-                    def.problems.push({
-                        file: f.path,
-                        line: lineOf(b),
-                        address: key,
-                        message: `${key} is declared more than once in the module (${dir}); Terraform refuses this: keep one`,
-                    });
-                    return true;
-                }
-                def.byAddress.set(key, d);
-                return false;
-            };
-            if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
-                const d = decl(kind, labels[0], labels[1]);
-                if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
-                    def.resources.push(d);
-            }
-            else if (kind === 'module' && labels[0]) {
-                const d = decl('module', 'module', labels[0]);
-                if (!dup(`module.${labels[0]}`, d))
-                    def.calls.push(d);
-            }
-            else if (kind === 'provider' && labels[0] === 'aws' && inner) {
-                const alias = attrsOf(inner).get('alias')?.text.replace(/^"|"$/g, '');
-                // (an attribute's or block's name; a dynamic block's label: `dynamic "assume_role"`)
-                const settings = kids(inner).map((c) => {
-                    const first = kids(c)[0]?.text;
-                    const label = kids(c)[1];
-                    return first === 'dynamic' && label ? labelText(label) : first;
-                });
-                if (alias)
-                    def.awsAliases.add(alias);
-                if (alias && settings.some((t) => t !== undefined && ACCOUNT_SETTINGS.has(t)))
-                    def.accountAliases.add(alias);
-            }
-            else if (kind === 'moved' && inner) {
-                const a = attrsOf(inner);
-                const from = a.get('from')?.text.replace(/\s+/g, '');
-                const to = a.get('to')?.text.replace(/\s+/g, '');
-                if (from && to)
-                    def.moves.push({ from, to });
-            }
-            else if (kind === 'variable' && labels[0])
-                def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
-            else if (kind === 'output' && labels[0])
-                def.outputs.set(labels[0], decl('output', 'output', labels[0]));
-            else if (kind === 'locals') {
-                for (const c of inner ? kids(inner) : []) {
-                    if (c.type !== 'attribute')
-                        continue;
-                    const [id, expr] = kids(c);
-                    if (id && expr)
-                        def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
-                }
-            }
+            return true;
+        }
+        def.byAddress.set(key, d);
+        return false;
+    };
+    if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+        const d = decl(kind, labels[0], labels[1]);
+        if (!dup(`${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`, d))
+            def.resources.push(d);
+    }
+    else if (kind === 'module' && labels[0]) {
+        const d = decl('module', 'module', labels[0]);
+        if (!dup(`module.${labels[0]}`, d))
+            def.calls.push(d);
+    }
+    else if (kind === 'provider' && labels[0] === 'aws' && inner)
+        readProvider(def, inner);
+    else if (kind === 'moved' && inner) {
+        const a = attrsOf(inner);
+        const from = a.get('from')?.text.replace(/\s+/g, '');
+        const to = a.get('to')?.text.replace(/\s+/g, '');
+        if (from && to)
+            def.moves.push({ from, to });
+    }
+    else if (kind === 'variable' && labels[0])
+        def.variables.set(labels[0], decl('variable', 'variable', labels[0]));
+    else if (kind === 'output' && labels[0])
+        def.outputs.set(labels[0], decl('output', 'output', labels[0]));
+    else if (kind === 'locals') {
+        for (const c of inner ? kids(inner) : []) {
+            if (c.type !== 'attribute')
+                continue;
+            const [id, expr] = kids(c);
+            if (id && expr)
+                def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
         }
     }
-    return def;
+}
+/** A block of an override file: merged into the block it overrides (files/override.mdx). */
+function override(def, f, b) {
+    const { kind, labels, inner } = blockParts(b);
+    const problem = (address, message, line = lineOf(b)) => def.problems.push({ file: f.path, line, address, message });
+    /** No base for it: Terraform refuses the configuration ("Missing ... to override"). */
+    const missing = (address, line = lineOf(b)) => {
+        const j = def.inJson.get(address);
+        problem(address, j
+            ? `${address} in the override file ${f.path} overrides ${address} of ${j.file}, which this reader does not combine with the module's .tf files: the override is not read (${j.file} is audited on its own, without it)`
+            : `${address} in the override file ${f.path} overrides nothing: no other file of the module (${def.dir}) declares it; Terraform refuses this ("Missing ... to override"): declare it in a file that is not an override file, or remove the override`, line);
+    };
+    let target;
+    let address;
+    if ((kind === 'resource' || kind === 'data') && labels.length >= 2) {
+        address = `${kind === 'data' ? 'data.' : ''}${labels[0]}.${labels[1]}`;
+        target = def.byAddress.get(address);
+    }
+    else if (kind === 'module' && labels[0]) {
+        address = `module.${labels[0]}`;
+        target = def.byAddress.get(address);
+    }
+    else if (kind === 'variable' && labels[0]) {
+        address = `var.${labels[0]}`;
+        target = def.variables.get(labels[0]);
+    }
+    else if (kind === 'output' && labels[0]) {
+        address = `output.${labels[0]}`;
+        target = def.outputs.get(labels[0]);
+    }
+    else if (kind === 'locals') {
+        // Value by value, whichever locals block defines it.
+        for (const c of inner ? kids(inner) : []) {
+            if (c.type !== 'attribute')
+                continue;
+            const [id, expr] = kids(c);
+            if (!id || !expr)
+                continue;
+            if (!def.locals.has(id.text))
+                missing(`local.${id.text}`, lineOf(c));
+            else
+                def.locals.set(id.text, { expr, file: f, line: lineOf(c) });
+        }
+        return;
+    }
+    else if (kind === 'provider' && labels[0] === 'aws' && inner) {
+        // (what the merged block sets is what either sets: the same aliases and settings)
+        readProvider(def, inner);
+        return;
+    }
+    else if (kind === 'moved') {
+        problem('moved', `a moved block in the override file ${f.path}: Terraform refuses this ("Cannot override 'moved' blocks"): move it to a file that is not an override file`);
+        return;
+    }
+    else
+        return;
+    if (!target) {
+        missing(address);
+        return;
+    }
+    if (attrsOf(inner).has('depends_on') && target.kind !== 'variable')
+        problem(address, `${address} in the override file ${f.path} sets depends_on, which Terraform refuses in an override ("Unsupported override")`);
+    mergeOverride(target, b, f);
+    if ((target.kind === 'resource' || target.kind === 'data' || target.kind === 'module') &&
+        target.attrs.has('count') &&
+        target.attrs.has('for_each'))
+        problem(address, `${address} has both count and for_each once the override file ${f.path} is merged in (Terraform allows only one of them): read with its count`);
 }
 function module_def_keyText(k) {
     return typeof k === 'number' ? `[${k}]` : `[${JSON.stringify(k)}]`;
@@ -19930,6 +20227,10 @@ const DOCUMENT_PARTS = new Set([
     'source_json',
     'override_json',
 ]);
+/** The analyzer's reason for a reference to a block the module's `.tf` files do not declare. */
+const NOT_IN_FILE = /references (\S+), which is not in this file$/;
+/** The note of a block a `*.tf.json` file of the module declares (Instance.inJsonNote): address, file. */
+const IN_JSON = /^(\S+) is declared in (.+?), which this reader does not combine with the module's \.tf files/;
 /** Policy attributes (and statement blocks) read their references as the patterns they stand for. */
 function modeOf(ev) {
     if (ev.mode === 'data')
@@ -20069,6 +20370,11 @@ function analyzeModule(dir, resources) {
         const notes = ev ? notesFor(ev) : [];
         if (notes.length)
             rec.approximate = [...new Set([...(rec.approximate ?? []), ...notes])];
+        // A document "not in this file" that a *.tf.json file of the module declares (inJsonNote): said so.
+        const missing = rec.status === 'unresolved' ? NOT_IN_FILE.exec(rec.reason ?? '') : null;
+        const inJson = missing ? notes.map((n) => IN_JSON.exec(n)).find((m) => m?.[1] === missing[1]) : undefined;
+        if (missing && inJson)
+            rec.reason = `${rec.reason.slice(0, missing.index)}references ${missing[1]}, which is declared in ${inJson[2]}: this reader does not combine a module's .tf.json files with its .tf files (${inJson[2]} is audited on its own)`;
         const reads = ev ? readsFor(ev) : [];
         if (reads.length)
             policyReads.set(rec, reads);
@@ -20260,10 +20566,13 @@ function resourceAttribute(type, values, attribute, canonical, ref, scope, other
 // optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
 // every value given to a variable (a module argument, a tfvars entry, the default) to its type:
 // an attribute of an object type declared optional() and left out (or null) becomes its default,
-// else null, so that `not_actions = statement.value.not_actions` is null, not an error; and a
-// value of a set type is a set (its elements in order, each its own key). Nothing else of the
-// conversion matters here (a string for a number is the same text), so a type that has neither is
-// not applied at all.
+// else null, so that `not_actions = statement.value.not_actions` is null, not an error; a value of
+// a set type is a set (its elements in order, each its own key); and a primitive is converted to
+// the primitive type (go-cty's convert: a bool or number to a string, a string to a number when
+// it is one, "true"/"false" and "1"/"0" to a bool), which `==` tells apart (`var.on == "true"` is
+// true for a string variable given `on = true`). A conversion Terraform refuses is an
+// HclEvalError (the variable is then not known, with the reason).
+
 
 
 
@@ -20278,7 +20587,11 @@ function inner(n) {
 /** The type an expression of a `type` attribute writes (what is not understood is `other`: left as given). */
 function types_typeOf(n, depth = 0) {
     const x = inner(n);
-    if (depth > 32 || x.type !== 'function_call')
+    if (depth > 32)
+        return OTHER;
+    if (x.type === 'variable_expr' && (x.text === 'string' || x.text === 'number' || x.text === 'bool'))
+        return { kind: x.text };
+    if (x.type !== 'function_call')
         return OTHER;
     const name = kids(x)[0]?.text;
     const args = kids(kids(x).find((k) => k.type === 'function_arguments') ?? x).filter((k) => k.type === 'expression');
@@ -20320,9 +20633,9 @@ function types_typeOf(n, depth = 0) {
     return OTHER;
 }
 /**
- * Whether converting to this type can change a value: a list or tuple (a set given becomes a list
- * again), a set, an object (optional attributes; attributes it does not declare are dropped), or
- * a map of one of those.
+ * Whether converting to this type can change a value: a primitive type, a list or tuple (a set
+ * given becomes a list again), a set, an object (optional attributes; attributes it does not
+ * declare are dropped), or a map of one of those.
  */
 function converts(t, depth = 0) {
     if (depth > 32)
@@ -20337,6 +20650,8 @@ function converts(t, depth = 0) {
 function convert(v, t, dflt, depth = 0) {
     if (depth > 32 || v === null || t.kind === 'other')
         return v;
+    if (t.kind === 'string' || t.kind === 'number' || t.kind === 'bool')
+        return primitive(v, t.kind);
     if (Array.isArray(v)) {
         if (t.kind === 'list' || t.kind === 'set') {
             const items = v.map((x) => convert(x, t.of, dflt, depth + 1));
@@ -20414,6 +20729,58 @@ function convert(v, t, dflt, depth = 0) {
         }
     }
     return changed ? copyOrigins(v, out) : v;
+}
+/** A number as go-cty writes it converted to a string (big.Float's Text('f', -1): no exponent). */
+function types_numberText(n) {
+    const s = String(n);
+    if (!/e/i.test(s) || !Number.isFinite(n))
+        return s;
+    if (Number.isInteger(n))
+        return BigInt(n).toString();
+    return n.toFixed(100).replace(/0+$/, '').replace(/\.$/, '');
+}
+/** A decimal number as big.Float parses one (Terraform's string to number). */
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/**
+ * A value converted to a primitive type (go-cty convert); a value not known, or a text with
+ * parts not known, is left as it is. What Terraform refuses is an HclEvalError.
+ */
+function primitive(v, to) {
+    const shown = () => shortText(JSON.stringify(v) ?? String(v), 40);
+    const refuse = (what) => {
+        throw new HclEvalError(`${shown()} is not ${what}, which Terraform refuses for a value of type ${to}`);
+    };
+    if (typeof v === 'string') {
+        if (to === 'string')
+            return v;
+        if (to === 'number') {
+            if (!NUMBER_TEXT.test(v))
+                refuse('a number');
+            return Number(v);
+        }
+        if (v === 'true' || v === '1')
+            return true;
+        if (v === 'false' || v === '0')
+            return false;
+        return refuse('a bool ("true" or "false")');
+    }
+    if (typeof v === 'number') {
+        if (to === 'number')
+            return v;
+        if (to === 'string')
+            return types_numberText(v);
+        return refuse('a bool');
+    }
+    if (typeof v === 'boolean') {
+        if (to === 'bool')
+            return v;
+        if (to === 'string')
+            return v ? 'true' : 'false';
+        return refuse('a number');
+    }
+    if (Array.isArray(v) || isObj(v))
+        return refuse(`a ${to}`);
+    return v;
 }
 /** `to` with the origins (and keys not known) of `from`, entry by entry. */
 function copyOrigins(from, to) {
@@ -20767,34 +21134,62 @@ class Instance {
                 ? this.ctx.tfvars.get(name)
                 : undefined;
         // Undeclared (a module read in part): as given, else unknown, as Terraform would refuse it.
-        if (!d)
+        if (!d) {
+            this.inJsonNote(`var.${name}`);
             return given ?? new values_Unknown(`var.${name}`);
-        const scope = this.scope(d.file);
+        }
+        if (this.def.inJson.get(`var.${name}`)?.override)
+            this.inJsonNote(`var.${name}`);
         const def = d.attrs.get('default');
+        const defScope = this.scope(attrFile(d, 'default'));
         let v;
         if (given === undefined) {
             if (!def)
                 return new values_Unknown(`var.${name}`);
-            v = defaultOf(d, def, scope);
+            v = defaultOf(d, def, defScope);
         }
         else
             v = given;
         // `nullable = false`: a null given is the default.
         const nullable = d.attrs.get('nullable');
-        if (v === null && given !== undefined && def && nullable && evaluate(nullable, scope) === false)
-            v = defaultOf(d, def, scope);
+        if (v === null &&
+            given !== undefined &&
+            def &&
+            nullable &&
+            evaluate(nullable, this.scope(attrFile(d, 'nullable'))) === false)
+            v = defaultOf(d, def, defScope);
         // Its type constraint: optional() attributes, sets (types.ts), converted once per value given.
         const t = variableType(d);
         if (!t)
             return v;
         const hit = this.converted.get(name);
-        if (hit && hit.from === v)
+        if (hit && hit.from === v) {
+            if (hit.note)
+                this.fn.note?.(hit.note);
             return hit.to;
-        const to = convert(v, t, (n) => evaluate(n, scope));
-        this.converted.set(name, { from: v, to });
+        }
+        const typeScope = this.scope(attrFile(d, 'type'));
+        let to;
+        let note;
+        try {
+            to = convert(v, t, (n) => evaluate(n, typeScope));
+        }
+        catch (e) {
+            if (!(e instanceof HclEvalError))
+                throw e;
+            // Terraform refuses the value: not known here, with the reason.
+            const reason = `var.${name}: ${shortText(e.message, 160)}`;
+            note = `${reason}: read as not known`;
+            this.fn.note?.(note);
+            to = new values_Unknown(`var.${name} (${reason})`);
+        }
+        this.converted.set(name, note ? { from: v, to, note } : { from: v, to });
         return to;
     }
-    /** Each variable's value converted to its type, with the value it was converted from (variable()). */
+    /**
+     * Each variable's value converted to its type, with the value it was converted from (variable())
+     * and the note of a conversion Terraform refuses.
+     */
     converted = new Map();
     local(name) {
         if (this.localCache.has(name)) {
@@ -20808,9 +21203,12 @@ class Instance {
         // Undefined (a module read in part, such as one file copied from it): unknown, like an
         // undeclared variable, so that only the part of a value that uses it is read as a wildcard.
         if (!l) {
-            this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
+            if (!this.inJsonNote(`local.${name}`))
+                this.fn.note?.(`local.${name} is not defined in this module: read as unknown`);
             return new values_Unknown(`local.${name}`);
         }
+        if (this.def.inJson.get(`local.${name}`)?.override)
+            this.inJsonNote(`local.${name}`);
         if (this.localBusy.has(name))
             throw new HclEvalError(`local.${name} refers to itself`);
         this.localBusy.add(name);
@@ -20845,6 +21243,19 @@ class Instance {
             for (const r of reads)
                 this.reread(r);
         }
+    }
+    /**
+     * Notes that a `*.tf.json` file of the module declares (or overrides) `address` (ModuleDef.inJson),
+     * which this reader does not combine with the `.tf` files; whether it does.
+     */
+    inJsonNote(address) {
+        const j = this.def.inJson.get(address);
+        if (!j)
+            return false;
+        this.fn.note?.(j.override
+            ? `${this.prefix}${address} is overridden by ${j.file}, which this reader does not merge into the module's .tf files: read as the .tf files declare it`
+            : `${this.prefix}${address} is declared in ${j.file}, which this reader does not combine with the module's .tf files (it is audited on its own): read as unknown`);
+        return true;
     }
     /** A file read while a resource (or a local) is evaluated: kept with it. */
     reread(r) {
@@ -20932,8 +21343,10 @@ class Instance {
     resourceRef(type, name, rest, text, data) {
         const local = `${data ? 'data.' : ''}${type}.${name}`;
         const decl = this.def.byAddress.get(local);
-        if (!decl)
+        if (!decl) {
+            this.inJsonNote(local);
             return { value: new values_Unknown(text), used: rest.length };
+        }
         const counted = decl.attrs.has('count') || decl.attrs.has('for_each');
         // The resource as a whole (`for_each = aws_iam_policy.p`, then `each.value.arn`): its instances.
         if (counted && rest.length === 0 && !data) {
@@ -21109,8 +21522,10 @@ class Instance {
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);
-        if (!decl)
+        if (!decl) {
+            this.inJsonNote(`module.${name}`);
             return { value: new values_Unknown(text), used: rest.length + 1 };
+        }
         let i = 0;
         let key;
         if (decl.attrs.has('count') || decl.attrs.has('for_each')) {
@@ -21132,7 +21547,7 @@ class Instance {
             return { value: new values_Unknown(text), used: rest.length + 1 };
         let v;
         try {
-            v = evaluate(ov, child.scope(o.file));
+            v = evaluate(ov, child.scope(attrFile(o, 'value')));
         }
         catch (e) {
             if (!(e instanceof HclEvalError))
@@ -21156,7 +21571,7 @@ class Instance {
         if (!s)
             return undefined;
         try {
-            const v = evaluate(s, this.scope(decl.file));
+            const v = evaluate(s, this.scope(attrFile(decl, 'source')));
             return typeof v === 'string' ? v : undefined;
         }
         catch {
@@ -21192,7 +21607,7 @@ class Instance {
                             line: pr.line,
                             message: `not valid HCL at line ${pr.line}, column ${pr.column}: ${pr.message}`,
                         });
-                def = defineModule(dir, parsed.filter((p) => p.problems.length === 0));
+                def = defineModule(dir, parsed.filter((p) => p.problems.length === 0), this.ctx.host.jsonConfig?.(dir));
             }
             this.ctx.defs.set(dir, def);
         }
@@ -21208,7 +21623,7 @@ class Instance {
             args.set(k, () => {
                 if (!cached) {
                     try {
-                        cached = { v: evaluate(expr, this.scope(decl.file, inst.iter)) };
+                        cached = { v: evaluate(expr, this.scope(attrFile(decl, k), inst.iter)) };
                     }
                     catch (e) {
                         if (!(e instanceof HclEvalError))
@@ -21231,15 +21646,27 @@ class Instance {
     instances(decl) {
         const count = decl.attrs.get('count');
         const fe = decl.attrs.get('for_each');
-        const sc = this.scope(decl.file);
+        // Why it is not known, when a variable's value is one Terraform refuses (variable()).
+        let why;
         const evalOr = (n) => {
+            const outer = this.sink;
+            const heard = [];
+            this.sink = heard;
             try {
-                return evaluate(n, sc);
+                return evaluate(n, this.scope(attrFile(decl, n === count ? 'count' : 'for_each')));
             }
             catch (e) {
                 if (!(e instanceof HclEvalError))
                     throw e;
                 return new values_Unknown(`${textOf(n)} (${shortText(e.message, 80)})`);
+            }
+            finally {
+                this.sink = outer;
+                for (const h of heard)
+                    this.fn.note?.(h);
+                const refused = heard.filter((h) => h.includes('which Terraform refuses'));
+                if (refused.length)
+                    why = refused.map((h) => h.replace(/: read as not known$/, '')).join('; ');
             }
         };
         if (count) {
@@ -21249,7 +21676,7 @@ class Instance {
                 return [
                     {
                         iter: { count: { index: new values_Unknown('count.index') } },
-                        approximate: oneInstanceNote('count', textOf(count)),
+                        approximate: oneInstanceNote('count', textOf(count), why),
                     },
                 ];
             const { keys, cut } = countKeys(n);
@@ -21276,7 +21703,7 @@ class Instance {
                         iter: {
                             each: { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') },
                         },
-                        approximate: oneInstanceNote('for_each', textOf(fe)),
+                        approximate: oneInstanceNote('for_each', textOf(fe), why),
                     },
                 ];
             const { keys, cut } = eachKeys(entries);
@@ -21299,11 +21726,9 @@ class Instance {
      */
     unusedDocuments(none) {
         const unused = new Map();
-        // Uses this reader does not see (a *.tf.json file of the module, an override file that may
-        // change a count) may give a document a user that exists: then it is audited, as before.
-        if (none.size === 0 ||
-            this.ctx.host.hasJsonConfig?.(this.def.dir) ||
-            this.def.files.some((f) => /(^|\/)(override|[^/]*_override)\.tf$/i.test(f.path)))
+        // Uses this reader does not see (a *.tf.json file of the module, which may also be an override
+        // file that changes a count) may give a document a user that exists: then it is audited, as before.
+        if (none.size === 0 || this.def.inJson.size > 0 || this.ctx.host.hasJsonConfig?.(this.def.dir))
             return unused;
         const users = documentUsers(this.def);
         const address = (d) => `${this.prefix}${d.kind === 'module' ? 'module.' : d.kind === 'data' ? 'data.' : ''}${d.type === 'module' ? '' : `${d.type}.`}${d.name}`;
@@ -21334,11 +21759,13 @@ class Instance {
         const instances = new Map([...this.def.resources, ...this.def.calls].map((d) => [d, this.instances(d)]));
         const none = new Set([...instances].filter(([, i]) => i.length === 0).map(([d]) => d));
         const unused = this.unusedDocuments(none);
+        const inModule = this.prefix !== '' ? { inModule: true } : {};
         const noInstance = (decl, address) => this.ctx.noInstances.push({
             file: decl.file.path,
             line: lineOf(decl.block),
             address,
             reason: decl.attrs.has('count') ? 'its count is 0' : 'its for_each is empty',
+            ...inModule,
         });
         for (const decl of this.def.resources) {
             const insts = instances.get(decl);
@@ -21354,6 +21781,7 @@ class Instance {
                     address: `${this.prefix}data.${decl.type}.${decl.name}`,
                     reason: '',
                     usedOnlyBy: by,
+                    ...inModule,
                 });
                 continue;
             }
@@ -21363,6 +21791,8 @@ class Instance {
                 const address = `${this.prefix}${local}${inst.key !== undefined ? module_def_keyText(inst.key) : ''}`;
                 const notes = [...this.moduleNotes, ...(inst.approximate ? [inst.approximate] : [])];
                 this.sink = notes;
+                if (this.def.inJson.get(local)?.override)
+                    this.inJsonNote(local);
                 const reads = [];
                 this.ctx.reads = reads;
                 let values;
@@ -21428,6 +21858,13 @@ class Instance {
                         reason: child.unknown,
                     });
                     continue;
+                }
+                if (this.def.inJson.get(`module.${decl.name}`)?.override) {
+                    const notes = [];
+                    this.sink = notes;
+                    this.inJsonNote(`module.${decl.name}`);
+                    this.sink = undefined;
+                    child.moduleNotes = [...new Set([...child.moduleNotes, ...notes])];
                 }
                 child.collect();
             }
@@ -21523,6 +21960,10 @@ function fsHost(root) {
         variableFiles(dir) {
             // (those a directory's audit reads: HCL_FILE)
             const files = filesOf(dir, (n) => TFVARS_FILE.test(n) && HCL_FILE.test(n));
+            return 'error' in files ? [] : files;
+        },
+        jsonConfig(dir) {
+            const files = filesOf(dir, (n) => /\.tf\.json$/i.test(n));
             return 'error' in files ? [] : files;
         },
         hasJsonConfig(dir) {
@@ -21642,7 +22083,7 @@ function readHclModules(files, host, explicit) {
     }
     const defs = new Map();
     for (const [dir, parsed] of byDir)
-        defs.set(dir, defineModule(dir, parsed));
+        defs.set(dir, defineModule(dir, parsed, host.jsonConfig?.(dir)));
     // Directories another discovered module calls are read through that call (with its arguments).
     const calledByOthers = new Set();
     for (const def of defs.values())
@@ -21749,11 +22190,15 @@ function readHclModules(files, host, explicit) {
         });
         for (const n of ctx.notFollowed)
             skip(n, `module ${n.address} (line ${n.line}) is not followed: ${n.reason}`);
-        const asRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
-        for (const n of ctx.noInstances)
+        const rootRead = 'with the variables as read (their defaults, terraform.tfvars and *.auto.tfvars)';
+        // (a called module's variables are its call's arguments, else their defaults)
+        const moduleRead = "with the variables as read (the module call's arguments, else their defaults)";
+        for (const n of ctx.noInstances) {
+            const asRead = n.inModule ? moduleRead : rootRead;
             skip(n, n.usedOnlyBy
                 ? `${n.address} (line ${n.line}) is used only by ${list(n.usedOnlyBy)}, which ${n.usedOnlyBy.length > 1 ? 'have' : 'has'} no instance ${asRead}, so it grants nothing: not audited on its own`
                 : `${n.address} (line ${n.line}) has no instance: ${n.reason} ${asRead}, so it grants nothing`);
+        }
     }
     for (const [p, dir] of principalDirs) {
         const ids = renamed.get(dir);
@@ -31216,6 +31661,7 @@ async function readBaseModules(hclBase, readBase, root) {
             },
             variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
             hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+            jsonConfig: (dir) => listedAtBase(work.jsonConfig?.(dir) ?? []),
             readFile: (p) => atBase(p, () => work.readFile(p)),
         };
         const results = readHclModules(hclBase, host);
@@ -36285,6 +36731,16 @@ function hclFileFixer(path, read, report) {
                     return t === undefined ? [] : [{ path: p, text: t }];
                 });
                 return out.length ? out : { error: `the directory ${dir} has no .tf files that were audited` };
+            },
+            // (read as the audit read them: the module's .tf.json files name what they declare)
+            jsonConfig(dir) {
+                const d = external_node_path_.posix.normalize(dir).replace(/\/+$/, '');
+                return report.inputs
+                    .filter((i) => i.kind === 'terraform-json' && external_node_path_.posix.dirname(i.path) === d)
+                    .flatMap((i) => {
+                    const t = get(i.path);
+                    return t === undefined ? [] : [{ path: i.path, text: t }];
+                });
             },
             readFile: (p) => get(external_node_path_.posix.normalize(p)),
         };

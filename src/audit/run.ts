@@ -796,6 +796,7 @@ async function readBaseModules(
       },
       variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
       hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+      jsonConfig: (dir) => listedAtBase(work.jsonConfig?.(dir) ?? []),
       readFile: (p) => atBase(p, () => work.readFile(p)),
     };
     const results = readHclModules(hclBase, host);

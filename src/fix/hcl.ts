@@ -727,6 +727,16 @@ export function hclFileFixer(
           });
         return out.length ? out : { error: `the directory ${dir} has no .tf files that were audited` };
       },
+      // (read as the audit read them: the module's .tf.json files name what they declare)
+      jsonConfig(dir) {
+        const d = posix.normalize(dir).replace(/\/+$/, '');
+        return report.inputs
+          .filter((i) => i.kind === 'terraform-json' && posix.dirname(i.path) === d)
+          .flatMap((i) => {
+            const t = get(i.path);
+            return t === undefined ? [] : [{ path: i.path, text: t }];
+          });
+      },
       readFile: (p) => get(posix.normalize(p)),
     };
     return readHclModules(files, host);
