@@ -264,11 +264,9 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       this.samPolicies(r);
       this.samEventApiPolicies(r);
     } else if (t === 'AWS::Serverless::Api') {
-      // (its Auth merged with the Globals one, as SAM merges them: globals.py)
-      const globals =
-        isObject(this.root.Globals) && isObject(this.root.Globals.Api)
-          ? this.root.Globals.Api.Auth
-          : undefined;
+      // (its Auth merged with the Globals one, as SAM merges them, unless IgnoreGlobals leaves it
+      // out: globals.py, samGlobals)
+      const globals = this.samGlobals(r, 'Api').Auth;
       const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
       const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
       this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
@@ -892,8 +890,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
    * one; undefined when neither is written as maps that far.
    */
   private samPlace(r: Resource, name: string, keys: string[]): JsonPath | undefined {
-    const globals =
-      isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+    const globals = this.samGlobals(r, 'Function');
     const has = (v: unknown) => {
       for (const k of keys) {
         if (!isObject(v) || samIntrinsic(v) || v[k] === undefined) return false;
