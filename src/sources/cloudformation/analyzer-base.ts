@@ -2,7 +2,7 @@
 import type { PolicyRecord, SourceError, SourceFile } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import { Evaluator, NO_VALUE, Unknown, clipText } from './intrinsics.js';
+import { Evaluator, NO_VALUE, Unknown, clipText, describe } from './intrinsics.js';
 import { resourceHooks } from './resources.js';
 import { samMerge } from './sam.js';
 import type { Template } from './template.js';
@@ -146,17 +146,58 @@ export class AnalyzerBase {
    * where it is written (its own, else the Globals one). Undefined when neither is given.
    */
   protected samMerged(r: Resource, name: string): { value: unknown; path: JsonPath } | undefined {
-    const globals =
-      r.type === 'AWS::Serverless::Function' &&
-      isObject(this.root.Globals) &&
-      isObject(this.root.Globals.Function)
-        ? this.root.Globals.Function[name]
-        : undefined;
+    const globals = r.type === 'AWS::Serverless::Function' ? this.samGlobals(r, 'Function')[name] : undefined;
     const value = samMerge(globals, r.props[name], this.languageExtensions());
     if (value === undefined) return undefined;
     const path =
       r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
     return { value, path };
+  }
+
+  /**
+   * The template's Globals of a section (`Function`, `Api`) as SAM merges them into `r`
+   * (globals.py get_template_globals): with the resource attribute `IgnoreGlobals: '*'` none, with
+   * a list of property names all but those. SAM rejects any other IgnoreGlobals, and a listed
+   * name the section does not have: an error, the Globals then read as merged. The resources SAM
+   * makes (an implicit API) have none.
+   */
+  protected samGlobals(r: Resource, section: string): Record<string, unknown> {
+    const all =
+      isObject(this.root.Globals) && isObject(this.root.Globals[section]) ? this.root.Globals[section] : {};
+    const own =
+      isObject(this.root.Resources) && !r.implicitFor ? this.root.Resources[r.logicalId] : undefined;
+    const ignore = isObject(own) ? own.IgnoreGlobals : undefined;
+    // (Python's `if not ignore_globals`: not given, '' or [] ignore nothing)
+    if (
+      ignore === undefined ||
+      ignore === null ||
+      ignore === '' ||
+      (Array.isArray(ignore) && ignore.length === 0)
+    )
+      return all;
+    if (ignore === '*') return {};
+    const at = [...r.path, 'IgnoreGlobals'];
+    if (!Array.isArray(ignore)) {
+      this.error(
+        `IgnoreGlobals is ${describe(ignore)}: SAM accepts only '*' or a list of Globals property names, and fails to transform the template; read with the Globals merged`,
+        at,
+        r.logicalId,
+      );
+      return all;
+    }
+    const bad = ignore.filter((k) => typeof k !== 'string' || !Object.hasOwn(all, k));
+    if (bad.length > 0 && isObject(this.root.Globals) && isObject(this.root.Globals[section]))
+      this.error(
+        `IgnoreGlobals names ${bad.map((k) => (typeof k === 'string' ? k : describe(k))).join(', ')}, not a property of Globals.${section}: SAM fails to transform the template`,
+        at,
+        r.logicalId,
+      );
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(all))
+      // (own properties, `__proto__` included, are defined, never assigned)
+      if (!ignore.includes(k))
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    return out;
   }
 
   /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
