@@ -14592,16 +14592,46 @@ class analyzer_base_AnalyzerBase {
      * where it is written (its own, else the Globals one). Undefined when neither is given.
      */
     samMerged(r, name) {
-        const globals = r.type === 'AWS::Serverless::Function' &&
-            isObject(this.root.Globals) &&
-            isObject(this.root.Globals.Function)
-            ? this.root.Globals.Function[name]
-            : undefined;
+        const globals = r.type === 'AWS::Serverless::Function' ? this.samGlobals(r, 'Function')[name] : undefined;
         const value = samMerge(globals, r.props[name], this.languageExtensions());
         if (value === undefined)
             return undefined;
         const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
         return { value, path };
+    }
+    /**
+     * The template's Globals of a section (`Function`, `Api`) as SAM merges them into `r`
+     * (globals.py get_template_globals): with the resource attribute `IgnoreGlobals: '*'` none, with
+     * a list of property names all but those. SAM rejects any other IgnoreGlobals, and a listed
+     * name the section does not have: an error, the Globals then read as merged. The resources SAM
+     * makes (an implicit API) have none.
+     */
+    samGlobals(r, section) {
+        const all = isObject(this.root.Globals) && isObject(this.root.Globals[section]) ? this.root.Globals[section] : {};
+        const own = isObject(this.root.Resources) && !r.implicitFor ? this.root.Resources[r.logicalId] : undefined;
+        const ignore = isObject(own) ? own.IgnoreGlobals : undefined;
+        // (Python's `if not ignore_globals`: not given, '' or [] ignore nothing)
+        if (ignore === undefined ||
+            ignore === null ||
+            ignore === '' ||
+            (Array.isArray(ignore) && ignore.length === 0))
+            return all;
+        if (ignore === '*')
+            return {};
+        const at = [...r.path, 'IgnoreGlobals'];
+        if (!Array.isArray(ignore)) {
+            this.error(`IgnoreGlobals is ${intrinsics_describe(ignore)}: SAM accepts only '*' or a list of Globals property names, and fails to transform the template; read with the Globals merged`, at, r.logicalId);
+            return all;
+        }
+        const bad = ignore.filter((k) => typeof k !== 'string' || !Object.hasOwn(all, k));
+        if (bad.length > 0 && isObject(this.root.Globals) && isObject(this.root.Globals[section]))
+            this.error(`IgnoreGlobals names ${bad.map((k) => (typeof k === 'string' ? k : intrinsics_describe(k))).join(', ')}, not a property of Globals.${section}: SAM fails to transform the template`, at, r.logicalId);
+        const out = {};
+        for (const [k, v] of Object.entries(all))
+            // (own properties, `__proto__` included, are defined, never assigned)
+            if (!ignore.includes(k))
+                Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return out;
     }
     /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
     languageExtensions() {
@@ -15542,10 +15572,9 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             this.samEventApiPolicies(r);
         }
         else if (t === 'AWS::Serverless::Api') {
-            // (its Auth merged with the Globals one, as SAM merges them: globals.py)
-            const globals = isObject(this.root.Globals) && isObject(this.root.Globals.Api)
-                ? this.root.Globals.Api.Auth
-                : undefined;
+            // (its Auth merged with the Globals one, as SAM merges them, unless IgnoreGlobals leaves it
+            // out: globals.py, samGlobals)
+            const globals = this.samGlobals(r, 'Api').Auth;
             const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
             const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
             this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
@@ -15580,33 +15609,10 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
         if (unknown)
             return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
         const intrinsic = isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]);
-        if (keys.length > 0 && intrinsic && keys.some((k) => k.endsWith('[]'))) {
-            // (a list on the way: what the expression gives, read on)
-            this.ev.begin();
-            const v = this.ev.eval(raw);
-            return v === NO_VALUE ? undefined : this.resourcePolicyAt(r, keys, v, path, walked);
-        }
+        // (`X[]` as two steps for what an expression gives: X, then each item of it)
+        const steps = (ks) => ks.flatMap((k) => (k.endsWith('[]') ? [k.slice(0, -2), '[]'] : [k]));
         if (keys.length > 0 && intrinsic)
-            return void this.docRecord({
-                owner: r.logicalId,
-                address: address([...walked, ...keys]),
-                kind: 'resource',
-                name: r.logicalId,
-                raw,
-                path,
-                ...this.resourceScope(r.type),
-                evaluate: () => {
-                    let v = this.ev.eval(raw);
-                    for (const k of keys) {
-                        if (v === NO_VALUE || asUnknown(v))
-                            return v;
-                        if (!isObject(v) || v[k] === undefined)
-                            return NO_VALUE;
-                        v = v[k];
-                    }
-                    return v;
-                },
-            });
+            return this.resourcePoliciesGiven(r, steps(keys), raw, path, walked, address);
         if (keys.length > 0) {
             const [k, ...rest] = keys;
             const list = k.endsWith('[]') ? k.slice(0, -2) : undefined;
@@ -15614,7 +15620,11 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 return;
             if (list === undefined)
                 return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
-            return void this.items(raw[list], [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
+            const items = raw[list];
+            // (a list an expression makes, `Replicas: !If [C, [...], [...]]`: each branch's items)
+            if (isObject(items) && Object.keys(items).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(items)[0]))
+                return this.resourcePoliciesGiven(r, ['[]', ...steps(rest)], items, [...path, list], [...walked, list], address);
+            return void this.items(items, [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
         }
         const t = r.type;
         this.docRecord({
@@ -15693,6 +15703,85 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 continue;
             const at = [...r.path, 'Properties', 'Events', e.name, 'Properties', 'Auth'];
             this.samApiResourcePolicy(r, `${r.logicalId}.Events.${e.name}.Auth.ResourcePolicy`, way.props.Auth, at);
+        }
+    }
+    /**
+     * The resource policies at `steps` (keys, `[]`: each item of a list) of what the intrinsic
+     * function `raw` (written at `path`, `walked` the keys so far) gives, each read as a document
+     * (docRecord: each branch of a condition not known, noted): one record for each place, `X[i]`,
+     * that any reading of the expression gives (readings()), so that an Fn::If choosing a whole list
+     * (`Replicas: !If [C, [...], [...]]`) has the items of both its lists audited, not its true
+     * branch's only.
+     */
+    resourcePoliciesGiven(r, steps, raw, path, walked, address) {
+        // The value at `steps` with these indices (one for each `[]`: a value that is not a list is
+        // read as its one item, as items() reads it); NO_VALUE where there is none.
+        const pick = (v, at) => {
+            let n = 0;
+            for (const k of steps) {
+                if (v === NO_VALUE || asUnknown(v))
+                    return v;
+                if (k === '[]') {
+                    const i = at[n++];
+                    v = Array.isArray(v) ? (i < v.length ? v[i] : NO_VALUE) : i === 0 ? v : NO_VALUE;
+                    continue;
+                }
+                if (!isObject(v) || v[k] === undefined)
+                    return NO_VALUE;
+                v = v[k];
+            }
+            return v;
+        };
+        // The indices each `[]` may take in a value (a list's items, past which the way goes on).
+        const places = (v, from, at, out) => {
+            for (let s = from; s < steps.length; s++) {
+                if (v === NO_VALUE)
+                    return;
+                if (asUnknown(v))
+                    break;
+                const k = steps[s];
+                if (k === '[]') {
+                    const list = Array.isArray(v) ? v : [v];
+                    list.forEach((x, i) => places(x, s + 1, [...at, i], out));
+                    return;
+                }
+                if (!isObject(v) || v[k] === undefined)
+                    return;
+                v = v[k];
+            }
+            // (not known on the way: one place, its first item for each `[]` left, unresolved below)
+            const lists = steps.filter((k) => k === '[]').length;
+            out.push([...at, ...new Array(lists - at.length).fill(0)]);
+        };
+        this.ev.begin(true);
+        const found = this.readings(() => {
+            const out = [];
+            places(this.ev.eval(raw), 0, [], out);
+            return out;
+        });
+        this.ev.endMarking();
+        const all = new Map();
+        for (const x of found.readings)
+            for (const at of x.value)
+                all.set(at.join(','), at);
+        const ordered = [...all.values()].sort((a, b) => {
+            const i = a.findIndex((n, k) => n !== b[k]);
+            return i < 0 ? 0 : a[i] - b[i];
+        });
+        for (const at of ordered) {
+            let n = 0;
+            const named = steps.map((k) => (k === '[]' ? `[${at[n++]}]` : k));
+            const ks = [...walked, ...named].reduce((acc, k) => k.startsWith('[') && acc.length > 0 ? [...acc.slice(0, -1), `${acc.at(-1)}${k}`] : [...acc, k], []);
+            this.docRecord({
+                owner: r.logicalId,
+                address: address(ks),
+                kind: 'resource',
+                name: r.logicalId,
+                raw,
+                path,
+                ...this.resourceScope(r.type),
+                evaluate: () => pick(this.ev.eval(raw), at),
+            });
         }
     }
     /** The services a resource policy of this type can grant actions of, when the type is known. */
@@ -16073,7 +16162,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
      * one; undefined when neither is written as maps that far.
      */
     samPlace(r, name, keys) {
-        const globals = isObject(this.root.Globals) && isObject(this.root.Globals.Function) ? this.root.Globals.Function : {};
+        const globals = this.samGlobals(r, 'Function');
         const has = (v) => {
             for (const k of keys) {
                 if (!isObject(v) || samIntrinsic(v) || v[k] === undefined)
