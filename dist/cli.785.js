@@ -1431,22 +1431,47 @@ function globMatches(glob, text) {
 function fileReadSites(report, read, target) {
     const name = external_node_path_.posix.basename(target);
     const out = [];
-    const lineOf = (text, at) => text.slice(0, at).split('\n').length;
-    const place = (path, text, at, what) => out.push({
-        site: `${path}\u0000${at}`,
-        where: `${path}:${lineOf(text, at)}`,
-        call: what.length > 70 ? `${what.slice(0, 67)}...` : what,
-    });
+    for (const c of pathCandidates(report, read)) {
+        if (c.path === target)
+            continue;
+        const matches = c.kind === 'mention'
+            ? c.text.includes(name)
+            : c.kind === 'call'
+                ? c.dir === external_node_path_.posix.dirname(target)
+                : c.fromModule
+                    ? globMatches(external_node_path_.posix.normalize(external_node_path_.posix.join(c.dir, c.glob.replace(/^\/+/, ''))), target)
+                    : globMatches(`*${c.glob.startsWith('/') ? '' : '/'}${c.glob.replace(/^\.\//, '')}`, `/${target}`);
+        if (!matches)
+            continue;
+        if (c.kind !== 'mention') {
+            out.push({ site: `${c.path}\u0000${c.at}`, where: `${c.path}:${c.line()}`, call: c.what });
+            continue;
+        }
+        for (let at = c.text.indexOf(name); at >= 0; at = c.text.indexOf(name, at + 1))
+            out.push({
+                site: `${c.path}\u0000${at}`,
+                where: `${c.path}:${c.text.slice(0, at).split('\n').length}`,
+                call: `a mention of ${name}`,
+            });
+    }
+    return out;
+}
+/** Per report: the places of its Terraform files that may name a path, each file parsed once. */
+const candidatesOf = new WeakMap();
+function pathCandidates(report, read) {
+    const had = candidatesOf.get(report);
+    if (had)
+        return had;
+    const out = [];
+    const short = (what) => (what.length > 70 ? `${what.slice(0, 67)}...` : what);
     for (const input of report.inputs) {
-        const text = input.path !== target && (input.kind === 'terraform-hcl' || input.kind === 'terraform-json')
-            ? read(input.path)
-            : undefined;
+        if (input.kind !== 'terraform-hcl' && input.kind !== 'terraform-json')
+            continue;
+        const text = read(input.path);
         if (text === undefined)
             continue;
-        const here = external_node_path_.posix.dirname(input.path);
         if (input.kind === 'terraform-json') {
-            for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
-                place(input.path, text, at, `a mention of ${name}`);
+            out.push({ kind: 'mention', path: input.path, text });
             continue;
         }
         if (!(0,hcl/* hclReady */.$W)())
@@ -1458,21 +1483,29 @@ function fileReadSites(report, read, target) {
         catch {
             continue;
         }
+        const dir = external_node_path_.posix.dirname(input.path);
+        // (the offset, not the node, kept: the tree is not held)
+        const lineAt = (at) => () => text.slice(0, at).split('\n').length;
         const stack = [root];
         while (stack.length) {
             const n = stack.pop();
             if (n.type === 'function_call' && FILE_FUNCTIONS.has((0,parse/* kids */.aw)(n)[0]?.text ?? '')) {
                 const args = (0,parse/* kids */.aw)(n).find((k) => k.type === 'function_arguments');
                 const first = args ? (0,parse/* kids */.aw)(args)[0] : undefined;
-                if ((!first || !stringNode(first)) && here === external_node_path_.posix.dirname(target))
-                    place(input.path, text, n.startIndex, n.text);
+                if (!first || !stringNode(first))
+                    out.push({
+                        kind: 'call',
+                        path: input.path,
+                        dir,
+                        at: n.startIndex,
+                        line: lineAt(n.startIndex),
+                        what: short(n.text),
+                    });
             }
             if (n.type === 'string_lit' || n.type === 'quoted_template') {
                 let glob = '';
                 let fromModule = false;
-                const parts = (0,parse/* kids */.aw)(n);
-                for (let i = 0; i < parts.length; i++) {
-                    const k = parts[i];
+                for (const k of (0,parse/* kids */.aw)(n)) {
                     if (k.type === 'template_literal')
                         glob += k.text;
                     else if (k.type === 'template_interpolation') {
@@ -1482,19 +1515,24 @@ function fileReadSites(report, read, target) {
                             glob += '*';
                     }
                 }
-                const path = fromModule ? external_node_path_.posix.normalize(external_node_path_.posix.join(here, glob.replace(/^\/+/, ''))) : glob;
-                const matches = /[^*]/.test(glob) &&
-                    (fromModule
-                        ? globMatches(path, target)
-                        : globMatches(`*${path.startsWith('/') ? '' : '/'}${path.replace(/^\.\//, '')}`, `/${target}`));
-                if (matches)
-                    place(input.path, text, n.startIndex, `the path ${n.text}`);
+                if (/[^*]/.test(glob))
+                    out.push({
+                        kind: 'string',
+                        path: input.path,
+                        dir,
+                        at: n.startIndex,
+                        line: lineAt(n.startIndex),
+                        what: short(`the path ${n.text}`),
+                        glob,
+                        fromModule,
+                    });
                 continue;
             }
             for (const k of (0,parse/* kids */.aw)(n))
                 stack.push(k);
         }
     }
+    candidatesOf.set(report, out);
     return out;
 }
 /**

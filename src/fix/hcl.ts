@@ -614,23 +614,64 @@ export function fileReadSites(
 ): { site: string; where: string; call: string }[] {
   const name = posix.basename(target);
   const out: { site: string; where: string; call: string }[] = [];
-  const lineOf = (text: string, at: number) => text.slice(0, at).split('\n').length;
-  const place = (path: string, text: string, at: number, what: string) =>
-    out.push({
-      site: `${path}\u0000${at}`,
-      where: `${path}:${lineOf(text, at)}`,
-      call: what.length > 70 ? `${what.slice(0, 67)}...` : what,
-    });
+  for (const c of pathCandidates(report, read)) {
+    if (c.path === target) continue;
+    const matches =
+      c.kind === 'mention'
+        ? c.text.includes(name)
+        : c.kind === 'call'
+          ? c.dir === posix.dirname(target)
+          : c.fromModule
+            ? globMatches(posix.normalize(posix.join(c.dir, c.glob.replace(/^\/+/, ''))), target)
+            : globMatches(
+                `*${c.glob.startsWith('/') ? '' : '/'}${c.glob.replace(/^\.\//, '')}`,
+                `/${target}`,
+              );
+    if (!matches) continue;
+    if (c.kind !== 'mention') {
+      out.push({ site: `${c.path}\u0000${c.at}`, where: `${c.path}:${c.line()}`, call: c.what });
+      continue;
+    }
+    for (let at = c.text.indexOf(name); at >= 0; at = c.text.indexOf(name, at + 1))
+      out.push({
+        site: `${c.path}\u0000${at}`,
+        where: `${c.path}:${c.text.slice(0, at).split('\n').length}`,
+        call: `a mention of ${name}`,
+      });
+  }
+  return out;
+}
+
+/** A place of the Terraform files that may name a file's path (fileReadSites). */
+type PathCandidate =
+  | {
+      kind: 'string';
+      path: string;
+      dir: string;
+      at: number;
+      /** (counted only for a place named: a large file has many strings) */
+      line: () => number;
+      what: string;
+      glob: string;
+      fromModule: boolean;
+    }
+  | { kind: 'call'; path: string; dir: string; at: number; line: () => number; what: string }
+  | { kind: 'mention'; path: string; text: string };
+
+/** Per report: the places of its Terraform files that may name a path, each file parsed once. */
+const candidatesOf = new WeakMap<Report, PathCandidate[]>();
+
+function pathCandidates(report: Report, read: (path: string) => string | undefined): PathCandidate[] {
+  const had = candidatesOf.get(report);
+  if (had) return had;
+  const out: PathCandidate[] = [];
+  const short = (what: string) => (what.length > 70 ? `${what.slice(0, 67)}...` : what);
   for (const input of report.inputs) {
-    const text =
-      input.path !== target && (input.kind === 'terraform-hcl' || input.kind === 'terraform-json')
-        ? read(input.path)
-        : undefined;
+    if (input.kind !== 'terraform-hcl' && input.kind !== 'terraform-json') continue;
+    const text = read(input.path);
     if (text === undefined) continue;
-    const here = posix.dirname(input.path);
     if (input.kind === 'terraform-json') {
-      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
-        place(input.path, text, at, `a mention of ${name}`);
+      out.push({ kind: 'mention', path: input.path, text });
       continue;
     }
     if (!hclReady()) continue;
@@ -640,39 +681,52 @@ export function fileReadSites(
     } catch {
       continue;
     }
+    const dir = posix.dirname(input.path);
+    // (the offset, not the node, kept: the tree is not held)
+    const lineAt = (at: number) => () => text.slice(0, at).split('\n').length;
     const stack: Node[] = [root];
     while (stack.length) {
       const n = stack.pop()!;
       if (n.type === 'function_call' && FILE_FUNCTIONS.has(kids(n)[0]?.text ?? '')) {
         const args = kids(n).find((k) => k.type === 'function_arguments');
         const first = args ? kids(args)[0] : undefined;
-        if ((!first || !stringNode(first)) && here === posix.dirname(target))
-          place(input.path, text, n.startIndex, n.text);
+        if (!first || !stringNode(first))
+          out.push({
+            kind: 'call',
+            path: input.path,
+            dir,
+            at: n.startIndex,
+            line: lineAt(n.startIndex),
+            what: short(n.text),
+          });
       }
       if (n.type === 'string_lit' || n.type === 'quoted_template') {
         let glob = '';
         let fromModule = false;
-        const parts = kids(n);
-        for (let i = 0; i < parts.length; i++) {
-          const k = parts[i]!;
+        for (const k of kids(n)) {
           if (k.type === 'template_literal') glob += k.text;
           else if (k.type === 'template_interpolation') {
             if (glob === '' && !fromModule && /^\$\{\s*path\.module\s*\}$/.test(k.text)) fromModule = true;
             else glob += '*';
           }
         }
-        const path = fromModule ? posix.normalize(posix.join(here, glob.replace(/^\/+/, ''))) : glob;
-        const matches =
-          /[^*]/.test(glob) &&
-          (fromModule
-            ? globMatches(path, target)
-            : globMatches(`*${path.startsWith('/') ? '' : '/'}${path.replace(/^\.\//, '')}`, `/${target}`));
-        if (matches) place(input.path, text, n.startIndex, `the path ${n.text}`);
+        if (/[^*]/.test(glob))
+          out.push({
+            kind: 'string',
+            path: input.path,
+            dir,
+            at: n.startIndex,
+            line: lineAt(n.startIndex),
+            what: short(`the path ${n.text}`),
+            glob,
+            fromModule,
+          });
         continue;
       }
       for (const k of kids(n)) stack.push(k);
     }
   }
+  candidatesOf.set(report, out);
   return out;
 }
 
