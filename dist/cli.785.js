@@ -2081,20 +2081,31 @@ function planFixes(report, read) {
  * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
  * policies, which fix follows), or undefined when there is no such place.
  */
+/** Per report: the sites of the `file("${path.module}/…")` calls of its `.tf` policies (hclFileSite), found once. */
+const followedOf = new WeakMap();
+function followedSites(report, read) {
+    let out = followedOf.get(report);
+    if (out)
+        return out;
+    out = new Set();
+    const hcl = new Set(report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path));
+    for (const p of report.policies) {
+        if (!hcl.has(p.path))
+            continue;
+        const at = hclFileSite(report, read, p.id);
+        if (at)
+            out.add(at.site);
+    }
+    followedOf.set(report, out);
+    return out;
+}
 function unfollowedReaders(report, read, path) {
     if (!report.inputs.some((i) => i.kind === 'terraform-hcl' || i.kind === 'terraform-json'))
         return undefined;
     const sites = fileReadSites(report, read, path);
     if (!sites.length)
         return undefined;
-    const followed = new Set();
-    for (const p of report.policies) {
-        if (!report.inputs.some((i) => i.path === p.path && i.kind === 'terraform-hcl'))
-            continue;
-        const at = hclFileSite(report, read, p.id);
-        if (at?.target === path)
-            followed.add(at.site);
-    }
+    const followed = followedSites(report, read);
     const others = sites.filter((s) => !followed.has(s.site));
     if (!others.length)
         return undefined;
