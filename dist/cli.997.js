@@ -27417,7 +27417,8 @@ const RESOURCE_POLICY_PROPERTIES = {
     'AWS::Logs::Destination': 'DestinationPolicy',
     'AWS::OpenSearchService::Domain': 'AccessPolicies',
     'AWS::Elasticsearch::Domain': 'AccessPolicies',
-    'AWS::ApiGateway::RestApi': 'Policy',
+    // (its own, and one its OpenAPI definition gives: the x-amazon-apigateway-policy extension)
+    'AWS::ApiGateway::RestApi': ['Policy', 'Body.x-amazon-apigateway-policy'],
     'AWS::EFS::FileSystem': 'FileSystemPolicy',
     'AWS::Backup::BackupVault': 'AccessPolicy',
     'AWS::EC2::VPCEndpoint': 'PolicyDocument',
@@ -27469,6 +27470,7 @@ const RESOURCE_POLICY_SERVICES = {
     'AWS::OpenSearchService::Domain': ['es'],
     'AWS::Elasticsearch::Domain': ['es'],
     'AWS::ApiGateway::RestApi': ['execute-api'],
+    'AWS::Serverless::Api': ['execute-api'],
     'AWS::EFS::FileSystem': ['elasticfilesystem'],
     'AWS::Backup::BackupVault': ['backup'],
     'AWS::DynamoDB::Table': ['dynamodb'],
@@ -28610,6 +28612,8 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
             const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
             this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
+            // (a policy its OpenAPI definition gives, which SAM keeps, adding Auth's statements to it)
+            this.resourcePolicyAt(r, ['DefinitionBody', 'x-amazon-apigateway-policy'], r.props, P, []);
         }
         else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
             const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t] : undefined;

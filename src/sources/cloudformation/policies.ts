@@ -270,6 +270,8 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
       const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
       this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
+      // (a policy its OpenAPI definition gives, which SAM keeps, adding Auth's statements to it)
+      this.resourcePolicyAt(r, ['DefinitionBody', 'x-amazon-apigateway-policy'], r.props, P, []);
     } else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
       const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t]! : undefined;
       const props = own !== undefined ? (Array.isArray(own) ? own : [own]) : [];

@@ -30,7 +30,8 @@ export const RESOURCE_POLICY_PROPERTIES: Record<string, string | string[]> = {
   'AWS::Logs::Destination': 'DestinationPolicy',
   'AWS::OpenSearchService::Domain': 'AccessPolicies',
   'AWS::Elasticsearch::Domain': 'AccessPolicies',
-  'AWS::ApiGateway::RestApi': 'Policy',
+  // (its own, and one its OpenAPI definition gives: the x-amazon-apigateway-policy extension)
+  'AWS::ApiGateway::RestApi': ['Policy', 'Body.x-amazon-apigateway-policy'],
   'AWS::EFS::FileSystem': 'FileSystemPolicy',
   'AWS::Backup::BackupVault': 'AccessPolicy',
   'AWS::EC2::VPCEndpoint': 'PolicyDocument',
@@ -83,6 +84,7 @@ export const RESOURCE_POLICY_SERVICES: Record<string, string[]> = {
   'AWS::OpenSearchService::Domain': ['es'],
   'AWS::Elasticsearch::Domain': ['es'],
   'AWS::ApiGateway::RestApi': ['execute-api'],
+  'AWS::Serverless::Api': ['execute-api'],
   'AWS::EFS::FileSystem': ['elasticfilesystem'],
   'AWS::Backup::BackupVault': ['backup'],
   'AWS::DynamoDB::Table': ['dynamodb'],
