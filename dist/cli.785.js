@@ -1366,6 +1366,17 @@ function hclFileTarget(report, read, policyId) {
  * text (fileReadSites finds the same call there).
  */
 function hclFileSite(report, read, policyId) {
+    // (once per policy of a report: planFixes asks for a suggestion's, each reader's and every site)
+    let known = fileSites.get(report);
+    if (!known)
+        fileSites.set(report, (known = new Map()));
+    if (!known.has(policyId))
+        known.set(policyId, findFileSite(report, read, policyId));
+    return known.get(policyId);
+}
+/** Per report, per policy id: hclFileSite's answer. */
+const fileSites = new WeakMap();
+function findFileSite(report, read, policyId) {
     const at = locateReported(report, read, policyId);
     if (!at)
         return undefined;
@@ -2076,11 +2087,6 @@ function planFixes(report, read) {
     }
     return { files, notFixed };
 }
-/**
- * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
- * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
- * policies, which fix follows), or undefined when there is no such place.
- */
 /** Per report: the sites of the `file("${path.module}/…")` calls of its `.tf` policies (hclFileSite), found once. */
 const followedOf = new WeakMap();
 function followedSites(report, read) {
@@ -2099,6 +2105,11 @@ function followedSites(report, read) {
     followedOf.set(report, out);
     return out;
 }
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
 function unfollowedReaders(report, read, path) {
     if (!report.inputs.some((i) => i.kind === 'terraform-hcl' || i.kind === 'terraform-json'))
         return undefined;

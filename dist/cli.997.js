@@ -25597,6 +25597,13 @@ function intrinsicOf(v) {
 function sortedKey(values) {
     return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+/** A value written as an intrinsic function: an object of one key, `Ref` or `Fn::…`. */
+function isIntrinsic(v) {
+    if (!(0,json_lines/* isObject */.Gv)(v))
+        return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && /^(Fn::|Ref$)/.test(keys[0]);
+}
 /** The Unknown inside a value, if it is one (or an unknown tag). */
 function asUnknown(v) {
     if (v instanceof Unknown)
@@ -27748,7 +27755,7 @@ class AnalyzerBase {
             return [];
         if (Array.isArray(raw))
             return raw.map((value, i) => ({ value, path: [...path, i] }));
-        if ((0,json_lines/* isObject */.Gv)(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0])) {
+        if (isIntrinsic(raw)) {
             const v = this.ev.eval(raw);
             if (v === NO_VALUE)
                 return [];
@@ -28433,12 +28440,12 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     inlinePolicies(r) {
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
-        if ((0,json_lines/* isObject */.Gv)(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]))
+        if (isIntrinsic(raw))
             return this.policiesExpression(r, raw, base);
         this.items(raw, base).forEach((it, i) => {
             const address = `${r.logicalId}.Policies[${i}]`;
             const item = it.value;
-            if ((0,json_lines/* isObject */.Gv)(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0])) {
+            if (isIntrinsic(item)) {
                 // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
                 // read as a document, so that a condition not known is read both ways (docRecord).
                 this.ev.begin(true);
@@ -28644,7 +28651,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const unknown = asUnknown(raw);
         if (unknown)
             return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
-        const intrinsic = (0,json_lines/* isObject */.Gv)(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]);
+        const intrinsic = isIntrinsic(raw);
         // (`X[]` as two steps for what an expression gives: X, then each item of it)
         const steps = (ks) => ks.flatMap((k) => (k.endsWith('[]') ? [k.slice(0, -2), '[]'] : [k]));
         if (keys.length > 0 && intrinsic)
@@ -28658,7 +28665,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
             const items = raw[list];
             // (a list an expression makes, `Replicas: !If [C, [...], [...]]`: each branch's items)
-            if ((0,json_lines/* isObject */.Gv)(items) && Object.keys(items).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(items)[0]))
+            if (isIntrinsic(items))
                 return this.resourcePoliciesGiven(r, ['[]', ...steps(rest)], items, [...path, list], [...walked, list], address);
             return void this.items(items, [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
         }
@@ -28672,14 +28679,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             path,
             ...this.resourceScope(t),
             // (an event bus policy's Statement is the one statement of its policy)
-            ...(t === 'AWS::Events::EventBusPolicy'
-                ? {
-                    evaluate: () => {
-                        const s = this.ev.eval(raw);
-                        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-                    },
-                }
-                : {}),
+            ...(t === 'AWS::Events::EventBusPolicy' ? { evaluate: () => this.statementsAsDocument(raw) } : {}),
         });
     }
     /**
@@ -28700,7 +28700,6 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             return;
         const rp = auth.ResourcePolicy;
         const rpAt = [...at, 'ResourcePolicy'];
-        const scope = { grantScope: { resourceType: 'AWS::ApiGateway::RestApi', services: ['execute-api'] } };
         if (!(0,json_lines/* isObject */.Gv)(rp) || samIntrinsic(rp))
             return this.unresolved(r.logicalId, address, 'resource', rpAt, `an Auth.ResourcePolicy that is ${describe(rp)}: SAM reads only a map there`);
         const others = SAM_API_POLICY_FIELDS.filter((k) => rp[k] !== undefined);
@@ -28718,12 +28717,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             name: r.logicalId,
             raw: custom,
             path: [...rpAt, 'CustomStatements'],
-            ...scope,
+            ...this.resourceScope('AWS::ApiGateway::RestApi'),
             // (one statement or a list of them: SAM's _add_custom_statement)
-            evaluate: () => {
-                const s = this.ev.eval(custom);
-                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-            },
+            evaluate: () => this.statementsAsDocument(custom),
         });
         if (rec && others.length > 0)
             (rec.approximate ??= []).push(`${notRead}: only its CustomStatements are`);
@@ -28819,6 +28815,11 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 evaluate: () => pick(this.ev.eval(raw), at),
             });
         }
+    }
+    /** Statements (one, or a list) as the document that holds them; a value not known as it is. */
+    statementsAsDocument(raw) {
+        const s = this.ev.eval(raw);
+        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
     }
     /** The services a resource policy of this type can grant actions of, when the type is known. */
     resourceScope(t) {

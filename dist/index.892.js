@@ -12565,6 +12565,13 @@ function intrinsicOf(v) {
 function sortedKey(values) {
     return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+/** A value written as an intrinsic function: an object of one key, `Ref` or `Fn::…`. */
+function isIntrinsic(v) {
+    if (!isObject(v))
+        return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && /^(Fn::|Ref$)/.test(keys[0]);
+}
 /** The Unknown inside a value, if it is one (or an unknown tag). */
 function asUnknown(v) {
     if (v instanceof Unknown)
@@ -14716,7 +14723,7 @@ class analyzer_base_AnalyzerBase {
             return [];
         if (Array.isArray(raw))
             return raw.map((value, i) => ({ value, path: [...path, i] }));
-        if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0])) {
+        if (isIntrinsic(raw)) {
             const v = this.ev.eval(raw);
             if (v === NO_VALUE)
                 return [];
@@ -15401,12 +15408,12 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
     inlinePolicies(r) {
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
-        if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]))
+        if (isIntrinsic(raw))
             return this.policiesExpression(r, raw, base);
         this.items(raw, base).forEach((it, i) => {
             const address = `${r.logicalId}.Policies[${i}]`;
             const item = it.value;
-            if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0])) {
+            if (isIntrinsic(item)) {
                 // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
                 // read as a document, so that a condition not known is read both ways (docRecord).
                 this.ev.begin(true);
@@ -15612,7 +15619,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
         const unknown = asUnknown(raw);
         if (unknown)
             return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
-        const intrinsic = isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]);
+        const intrinsic = isIntrinsic(raw);
         // (`X[]` as two steps for what an expression gives: X, then each item of it)
         const steps = (ks) => ks.flatMap((k) => (k.endsWith('[]') ? [k.slice(0, -2), '[]'] : [k]));
         if (keys.length > 0 && intrinsic)
@@ -15626,7 +15633,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
             const items = raw[list];
             // (a list an expression makes, `Replicas: !If [C, [...], [...]]`: each branch's items)
-            if (isObject(items) && Object.keys(items).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(items)[0]))
+            if (isIntrinsic(items))
                 return this.resourcePoliciesGiven(r, ['[]', ...steps(rest)], items, [...path, list], [...walked, list], address);
             return void this.items(items, [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
         }
@@ -15640,14 +15647,7 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             path,
             ...this.resourceScope(t),
             // (an event bus policy's Statement is the one statement of its policy)
-            ...(t === 'AWS::Events::EventBusPolicy'
-                ? {
-                    evaluate: () => {
-                        const s = this.ev.eval(raw);
-                        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-                    },
-                }
-                : {}),
+            ...(t === 'AWS::Events::EventBusPolicy' ? { evaluate: () => this.statementsAsDocument(raw) } : {}),
         });
     }
     /**
@@ -15668,7 +15668,6 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             return;
         const rp = auth.ResourcePolicy;
         const rpAt = [...at, 'ResourcePolicy'];
-        const scope = { grantScope: { resourceType: 'AWS::ApiGateway::RestApi', services: ['execute-api'] } };
         if (!isObject(rp) || samIntrinsic(rp))
             return this.unresolved(r.logicalId, address, 'resource', rpAt, `an Auth.ResourcePolicy that is ${intrinsics_describe(rp)}: SAM reads only a map there`);
         const others = SAM_API_POLICY_FIELDS.filter((k) => rp[k] !== undefined);
@@ -15686,12 +15685,9 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             name: r.logicalId,
             raw: custom,
             path: [...rpAt, 'CustomStatements'],
-            ...scope,
+            ...this.resourceScope('AWS::ApiGateway::RestApi'),
             // (one statement or a list of them: SAM's _add_custom_statement)
-            evaluate: () => {
-                const s = this.ev.eval(custom);
-                return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-            },
+            evaluate: () => this.statementsAsDocument(custom),
         });
         if (rec && others.length > 0)
             (rec.approximate ??= []).push(`${notRead}: only its CustomStatements are`);
@@ -15787,6 +15783,11 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 evaluate: () => pick(this.ev.eval(raw), at),
             });
         }
+    }
+    /** Statements (one, or a list) as the document that holds them; a value not known as it is. */
+    statementsAsDocument(raw) {
+        const s = this.ev.eval(raw);
+        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
     }
     /** The services a resource policy of this type can grant actions of, when the type is known. */
     resourceScope(t) {
@@ -36648,6 +36649,17 @@ function hclFileTarget(report, read, policyId) {
  * text (fileReadSites finds the same call there).
  */
 function hclFileSite(report, read, policyId) {
+    // (once per policy of a report: planFixes asks for a suggestion's, each reader's and every site)
+    let known = fileSites.get(report);
+    if (!known)
+        fileSites.set(report, (known = new Map()));
+    if (!known.has(policyId))
+        known.set(policyId, findFileSite(report, read, policyId));
+    return known.get(policyId);
+}
+/** Per report, per policy id: hclFileSite's answer. */
+const fileSites = new WeakMap();
+function findFileSite(report, read, policyId) {
     const at = locateReported(report, read, policyId);
     if (!at)
         return undefined;
@@ -37358,11 +37370,6 @@ function planFixes(report, read) {
     }
     return { files, notFixed };
 }
-/**
- * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
- * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
- * policies, which fix follows), or undefined when there is no such place.
- */
 /** Per report: the sites of the `file("${path.module}/…")` calls of its `.tf` policies (hclFileSite), found once. */
 const followedOf = new WeakMap();
 function followedSites(report, read) {
@@ -37381,6 +37388,11 @@ function followedSites(report, read) {
     followedOf.set(report, out);
     return out;
 }
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
 function unfollowedReaders(report, read, path) {
     if (!report.inputs.some((i) => i.kind === 'terraform-hcl' || i.kind === 'terraform-json'))
         return undefined;

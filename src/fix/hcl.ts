@@ -543,6 +543,21 @@ export function hclFileSite(
   read: (path: string) => string | undefined,
   policyId: string,
 ): { target: string; site: string } | undefined {
+  // (once per policy of a report: planFixes asks for a suggestion's, each reader's and every site)
+  let known = fileSites.get(report);
+  if (!known) fileSites.set(report, (known = new Map()));
+  if (!known.has(policyId)) known.set(policyId, findFileSite(report, read, policyId));
+  return known.get(policyId);
+}
+
+/** Per report, per policy id: hclFileSite's answer. */
+const fileSites = new WeakMap<Report, Map<string, { target: string; site: string } | undefined>>();
+
+function findFileSite(
+  report: Report,
+  read: (path: string) => string | undefined,
+  policyId: string,
+): { target: string; site: string } | undefined {
   const at = locateReported(report, read, policyId);
   if (!at) return undefined;
   const { p, found } = at;

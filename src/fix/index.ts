@@ -275,11 +275,6 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   return { files, notFixed };
 }
 
-/**
- * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
- * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
- * policies, which fix follows), or undefined when there is no such place.
- */
 /** Per report: the sites of the `file("${path.module}/…")` calls of its `.tf` policies (hclFileSite), found once. */
 const followedOf = new WeakMap<Report, Set<string>>();
 
@@ -297,6 +292,11 @@ function followedSites(report: Report, read: (path: string) => string | undefine
   return out;
 }
 
+/**
+ * Why a policy file cannot be rewritten because a `.tf` file may read it where fix cannot tell
+ * which policy that is (fileReadSites, less the `file("${path.module}/…")` calls of the report's
+ * policies, which fix follows), or undefined when there is no such place.
+ */
 function unfollowedReaders(
   report: Report,
   read: (path: string) => string | undefined,

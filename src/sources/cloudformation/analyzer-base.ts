@@ -2,7 +2,7 @@
 import type { PolicyRecord, SourceError, SourceFile } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import { Evaluator, NO_VALUE, Unknown, clipText, describe } from './intrinsics.js';
+import { Evaluator, NO_VALUE, Unknown, clipText, describe, isIntrinsic } from './intrinsics.js';
 import { resourceHooks } from './resources.js';
 import { samMerge } from './sam.js';
 import type { Template } from './template.js';
@@ -290,7 +290,7 @@ export class AnalyzerBase {
   protected items(raw: unknown, path: JsonPath): { value: unknown; path: JsonPath }[] {
     if (raw === undefined) return [];
     if (Array.isArray(raw)) return raw.map((value, i) => ({ value, path: [...path, i] }));
-    if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!)) {
+    if (isIntrinsic(raw)) {
       const v = this.ev.eval(raw);
       if (v === NO_VALUE) return [];
       if (Array.isArray(v)) return v.map((value, i) => ({ value, path: [...path, i] }));

@@ -150,6 +150,13 @@ function sortedKey(values: ReadonlyMap<string, boolean>): string {
   return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** A value written as an intrinsic function: an object of one key, `Ref` or `Fn::…`. */
+export function isIntrinsic(v: unknown): v is Record<string, unknown> {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && /^(Fn::|Ref$)/.test(keys[0]!);
+}
+
 /** The Unknown inside a value, if it is one (or an unknown tag). */
 export function asUnknown(v: unknown): Unknown | undefined {
   if (v instanceof Unknown) return v;

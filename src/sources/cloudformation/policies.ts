@@ -2,7 +2,15 @@
 import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
-import { MAX_EVAL_DEPTH, NO_VALUE, Unknown, asUnknown, clipText, describe } from './intrinsics.js';
+import {
+  MAX_EVAL_DEPTH,
+  NO_VALUE,
+  Unknown,
+  asUnknown,
+  clipText,
+  describe,
+  isIntrinsic,
+} from './intrinsics.js';
 import { TYPE_MODELS, generated, resourceName } from './resources.js';
 import {
   SAM_DESTINATION_TYPES,
@@ -74,12 +82,11 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
   protected inlinePolicies(r: Resource): void {
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
-    if (isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!))
-      return this.policiesExpression(r, raw, base);
+    if (isIntrinsic(raw)) return this.policiesExpression(r, raw, base);
     this.items(raw, base).forEach((it, i) => {
       const address = `${r.logicalId}.Policies[${i}]`;
       const item = it.value;
-      if (isObject(item) && Object.keys(item).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(item)[0]!)) {
+      if (isIntrinsic(item)) {
         // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
         // read as a document, so that a condition not known is read both ways (docRecord).
         this.ev.begin(true);
@@ -315,8 +322,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     const unknown = asUnknown(raw);
     if (unknown)
       return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
-    const intrinsic =
-      isObject(raw) && Object.keys(raw).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(raw)[0]!);
+    const intrinsic = isIntrinsic(raw);
     // (`X[]` as two steps for what an expression gives: X, then each item of it)
     const steps = (ks: string[]) => ks.flatMap((k) => (k.endsWith('[]') ? [k.slice(0, -2), '[]'] : [k]));
     if (keys.length > 0 && intrinsic)
@@ -328,7 +334,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       if (list === undefined) return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
       const items = raw[list];
       // (a list an expression makes, `Replicas: !If [C, [...], [...]]`: each branch's items)
-      if (isObject(items) && Object.keys(items).length === 1 && /^(Fn::|Ref$)/.test(Object.keys(items)[0]!))
+      if (isIntrinsic(items))
         return this.resourcePoliciesGiven(
           r,
           ['[]', ...steps(rest)],
@@ -351,14 +357,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       path,
       ...this.resourceScope(t),
       // (an event bus policy's Statement is the one statement of its policy)
-      ...(t === 'AWS::Events::EventBusPolicy'
-        ? {
-            evaluate: () => {
-              const s = this.ev.eval(raw);
-              return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-            },
-          }
-        : {}),
+      ...(t === 'AWS::Events::EventBusPolicy' ? { evaluate: () => this.statementsAsDocument(raw) } : {}),
     });
   }
 
@@ -377,7 +376,6 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     if (!isObject(auth) || samIntrinsic(auth) || auth.ResourcePolicy === undefined) return;
     const rp = auth.ResourcePolicy;
     const rpAt = [...at, 'ResourcePolicy'];
-    const scope = { grantScope: { resourceType: 'AWS::ApiGateway::RestApi', services: ['execute-api'] } };
     if (!isObject(rp) || samIntrinsic(rp))
       return this.unresolved(
         r.logicalId,
@@ -400,12 +398,9 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       name: r.logicalId,
       raw: custom,
       path: [...rpAt, 'CustomStatements'],
-      ...scope,
+      ...this.resourceScope('AWS::ApiGateway::RestApi'),
       // (one statement or a list of them: SAM's _add_custom_statement)
-      evaluate: () => {
-        const s = this.ev.eval(custom);
-        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
-      },
+      evaluate: () => this.statementsAsDocument(custom),
     });
     if (rec && others.length > 0) (rec.approximate ??= []).push(`${notRead}: only its CustomStatements are`);
   }
@@ -505,6 +500,12 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         evaluate: () => pick(this.ev.eval(raw), at),
       });
     }
+  }
+
+  /** Statements (one, or a list) as the document that holds them; a value not known as it is. */
+  private statementsAsDocument(raw: unknown): unknown {
+    const s = this.ev.eval(raw);
+    return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
   }
 
   /** The services a resource policy of this type can grant actions of, when the type is known. */
