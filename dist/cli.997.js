@@ -619,7 +619,7 @@ function unknownActionAtom(member, stmt, u) {
  * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
  * fewer findings for a policy that is wrong.
  */
-function invalidStatementAtom(member, stmt, kind) {
+function invalidStatementAtom(member, stmt, kind, scope) {
     // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
     // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
     if (kind === 'identity' &&
@@ -635,7 +635,7 @@ function invalidStatementAtom(member, stmt, kind) {
             stmt,
             message: "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
         };
-    if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+    if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources && !scope?.impliedResource)
         return {
             kind: 'invalid-policy',
             member,
@@ -666,14 +666,14 @@ function evaluateUnit(unit, builder) {
     const verdicts = new Map();
     const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
     const resourceRequired = unit.kind !== 'trust';
-    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired, services: unit.scope?.services });
+    const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired, services: unit.scope?.services, impliedResource: unit.scope?.impliedResource });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     for (const u of grants.unknown)
         atoms.push(unknownActionAtom(u.doc, u.stmt, u));
     if (resourceRequired) {
         unit.members.forEach((m, i) => {
             for (const s of m.doc.statements) {
-                const invalid = invalidStatementAtom(i, s, unit.kind);
+                const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope);
                 if (invalid)
                     atoms.push(invalid);
             }
@@ -4509,9 +4509,11 @@ class GrantBuilder {
                     ]
                     : stmt.resources
                         ? stmt.resources.map((r) => ({ p: this.pattern(r) }))
-                        : options.resourceRequired === false
-                            ? [{ p: this.pattern(ALL) }]
-                            : [];
+                        : options.impliedResource
+                            ? [{ p: this.pattern(options.impliedResource.arn), approx: options.impliedResource.note }]
+                            : options.resourceRequired === false
+                                ? [{ p: this.pattern(ALL) }]
+                                : [];
                 // One resource that applies to every action (`*`, NotResource): no per-action check.
                 const everywhere = resources.length === 1 && (resources[0].not !== undefined || (0,policy_arn/* isAll */.kd)(resources[0].p));
                 for (const action of actions) {
@@ -5739,7 +5741,9 @@ class GrantSets {
     }
     /**
      * The classes an Allow statement grants, after the Deny statements given (in their order).
-     * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`.
+     * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`;
+     * `impliedResource` reads it as that ARN pattern (an ECR repository's policy, whose statements
+     * name no Resource: the repository it is attached to), approximate by `impliedNote`.
      * `scope`: the most the policy can grant (a resource policy of a known type: its services'
      * actions, serviceActions); the statement's actions are intersected with it.
      */
@@ -5766,9 +5770,18 @@ class GrantSets {
             ]
             : stmt.resources
                 ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos, not: undefined, approx: undefined }))
-                : options.resourceRequired === false
-                    ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
-                    : [];
+                : options.impliedResource
+                    ? [
+                        {
+                            p: b.pattern(options.impliedResource.arn),
+                            pos: 0,
+                            not: undefined,
+                            approx: options.impliedResource.note,
+                        },
+                    ]
+                    : options.resourceRequired === false
+                        ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
+                        : [];
         const everywhere = resources.length === 1 && (resources[0].not !== undefined || (0,policy_arn/* isAll */.kd)(resources[0].p));
         let classes = [];
         for (const r of resources) {
@@ -6139,10 +6152,10 @@ class StatementMemo {
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
             atoms.push((0,engine/* unknownActionAtom */.W1)(0, stmt, u));
-        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt, unit.kind) : undefined;
+        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt, unit.kind, unit.scope) : undefined;
         if (invalid)
             atoms.push(invalid);
-        const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions });
+        const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource });
         const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
         const pieces = [];
         const found = [];
@@ -7081,6 +7094,26 @@ function grantsOnlyIndex(plan) {
     const byKey = new Map((plan.grantsOnly ?? []).map((a) => [key(a, a.target), a]));
     return { assignments: byKey.values(), has: (a, id) => byKey.has(key(a, id)) };
 }
+/**
+ * Resource policies whose statements name no Resource, by the type that holds them (CloudFormation's
+ * and Terraform's names): a statement applies to the resource the policy is attached to. An ECR
+ * repository's policy is written so (AWS's examples have no Resource). The repository's name is
+ * not followed, so the reading is any repository of the service, and says so.
+ */
+const ECR_PRIVATE = {
+    arn: 'arn:*:ecr:*:*:repository/*',
+    note: 'a statement without Resource applies to the repository the policy is attached to: read as any repository (its name is not followed)',
+};
+const ECR_PUBLIC = {
+    arn: 'arn:*:ecr-public::*:repository/*',
+    note: ECR_PRIVATE.note,
+};
+const IMPLIED_RESOURCE = new Map([
+    ['AWS::ECR::Repository', ECR_PRIVATE],
+    ['aws_ecr_repository_policy', ECR_PRIVATE],
+    ['AWS::ECR::PublicRepository', ECR_PUBLIC],
+    ['aws_ecrpublic_repository_policy', ECR_PUBLIC],
+]);
 class Auditor {
     catalog;
     builder;
@@ -7482,6 +7515,10 @@ class Auditor {
                 key,
                 note: `${and(typeList)} can grant only ${and(list)} actions`,
             };
+            const implied = new Set(typeList.map((t) => IMPLIED_RESOURCE.get(t)));
+            const only = implied.size === 1 ? [...implied][0] : undefined;
+            if (only)
+                scope.impliedResource = only;
             this.scopes.set(key, scope);
         }
         return scope;
@@ -11218,12 +11255,12 @@ function auditRoot(cwd, paths) {
  * written without `::` or `##[` instead (inertJson), and not framed.
  */
 async function toStdout(write) {
-    const inActions = process.env.GITHUB_ACTIONS === 'true';
-    const token = (0,external_node_crypto_.randomUUID)();
-    if (inActions)
+    // The token only where the runner reads commands: a first randomUUID() costs some 5 to 20 ms.
+    const token = process.env.GITHUB_ACTIONS === 'true' ? (0,external_node_crypto_.randomUUID)() : undefined;
+    if (token)
         process.stdout.write(`::stop-commands::${token}\n`);
     await write();
-    if (inActions)
+    if (token)
         process.stdout.write(`::${token}::\n`);
 }
 async function audit(argv) {

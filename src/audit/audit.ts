@@ -15,7 +15,7 @@ import {
   type PolicyDocument,
   type Statement,
 } from '../policy/document.js';
-import { GrantBuilder } from '../policy/grants.js';
+import { GrantBuilder, type ImpliedResource } from '../policy/grants.js';
 import { locateLines } from '../core/json-lines.js';
 import type {
   Baseline,
@@ -416,6 +416,27 @@ export function grantsOnlyIndex(plan: AuditPlan): {
   const byKey = new Map((plan.grantsOnly ?? []).map((a) => [key(a, a.target), a]));
   return { assignments: byKey.values(), has: (a, id) => byKey.has(key(a, id)) };
 }
+
+/**
+ * Resource policies whose statements name no Resource, by the type that holds them (CloudFormation's
+ * and Terraform's names): a statement applies to the resource the policy is attached to. An ECR
+ * repository's policy is written so (AWS's examples have no Resource). The repository's name is
+ * not followed, so the reading is any repository of the service, and says so.
+ */
+const ECR_PRIVATE: ImpliedResource = {
+  arn: 'arn:*:ecr:*:*:repository/*',
+  note: 'a statement without Resource applies to the repository the policy is attached to: read as any repository (its name is not followed)',
+};
+const ECR_PUBLIC: ImpliedResource = {
+  arn: 'arn:*:ecr-public::*:repository/*',
+  note: ECR_PRIVATE.note,
+};
+const IMPLIED_RESOURCE = new Map<string, ImpliedResource>([
+  ['AWS::ECR::Repository', ECR_PRIVATE],
+  ['aws_ecr_repository_policy', ECR_PRIVATE],
+  ['AWS::ECR::PublicRepository', ECR_PUBLIC],
+  ['aws_ecrpublic_repository_policy', ECR_PUBLIC],
+]);
 
 export class Auditor {
   readonly catalog: Catalog;
@@ -851,6 +872,9 @@ export class Auditor {
         key,
         note: `${and(typeList)} can grant only ${and(list)} actions`,
       };
+      const implied = new Set(typeList.map((t) => IMPLIED_RESOURCE.get(t)));
+      const only = implied.size === 1 ? [...implied][0] : undefined;
+      if (only) scope.impliedResource = only;
       this.scopes.set(key, scope);
     }
     return scope;

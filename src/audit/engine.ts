@@ -19,7 +19,7 @@ import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/
 import { conditionImplies } from '../policy/condition.js';
 import { isTrustAction } from '../policy/raw.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
-import { GrantBuilder, type Grant } from '../policy/grants.js';
+import { GrantBuilder, type Grant, type ImpliedResource } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import type { Baseline, FindingKind, PolicyKind, PolicyRecord } from '../core/types.js';
@@ -266,6 +266,11 @@ export interface UnitScope {
   key: string;
   /** How a finding says it (`aws_s3_bucket_policy can grant only s3 actions`). */
   note: string;
+  /**
+   * What a statement without Resource applies to, in a policy of these types (an ECR
+   * repository's, whose statements name none: the repository); undefined where AWS requires one.
+   */
+  impliedResource?: ImpliedResource;
 }
 
 /** A resource the baseline allows an action on, with the condition it requires there. */
@@ -797,7 +802,12 @@ export function unknownActionAtom(
  * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
  * fewer findings for a policy that is wrong.
  */
-export function invalidStatementAtom(member: number, stmt: Statement, kind: PolicyKind): Atom | undefined {
+export function invalidStatementAtom(
+  member: number,
+  stmt: Statement,
+  kind: PolicyKind,
+  scope?: UnitScope,
+): Atom | undefined {
   // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
   // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
   if (
@@ -816,7 +826,7 @@ export function invalidStatementAtom(member: number, stmt: Statement, kind: Poli
       message:
         "the statement is a trust policy's (who may assume a role: a Principal, sts actions, no Resource), which AWS rejects in an identity policy: it rejects the policy; give it as the role's trust policy (assume_role_policy, AssumeRolePolicyDocument) instead",
     };
-  if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+  if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources && !scope?.impliedResource)
     return {
       kind: 'invalid-policy',
       member,
@@ -852,7 +862,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const resourceRequired = unit.kind !== 'trust';
   const grants = builder.build(
     unit.members.map((m) => m.doc),
-    { resourceRequired, services: unit.scope?.services },
+    { resourceRequired, services: unit.scope?.services, impliedResource: unit.scope?.impliedResource },
   );
   const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
 
@@ -860,7 +870,7 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   if (resourceRequired) {
     unit.members.forEach((m, i) => {
       for (const s of m.doc.statements) {
-        const invalid = invalidStatementAtom(i, s, unit.kind);
+        const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope);
         if (invalid) atoms.push(invalid);
       }
     });

@@ -299,12 +299,12 @@ export class StatementMemo {
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     const atoms: Atom[] = [];
     for (const u of this.sets.statementSet(stmt).unknown) atoms.push(unknownActionAtom(0, stmt, u));
-    const invalid = resourceRequired ? invalidStatementAtom(0, stmt, unit.kind) : undefined;
+    const invalid = resourceRequired ? invalidStatementAtom(0, stmt, unit.kind, unit.scope) : undefined;
     if (invalid) atoms.push(invalid);
     const classes: GrantClass[] = this.sets.classes(
       stmt,
       denies.filter((d) => d !== stmt),
-      { resourceRequired, scope: unit.scope?.actions },
+      { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource },
     );
     const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
     const pieces: Piece[] = [];

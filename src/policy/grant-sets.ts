@@ -22,7 +22,7 @@ import {
 import { ActionSet } from './action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from './catalog.js';
 import type { Condition, Statement } from './document.js';
-import { withinNotResource, type GrantBuilder } from './grants.js';
+import { withinNotResource, type GrantBuilder, type ImpliedResource } from './grants.js';
 import { denyReach, partialDeny } from './principal.js';
 import { conditionNeverHolds } from './condition.js';
 
@@ -528,14 +528,16 @@ export class GrantSets {
 
   /**
    * The classes an Allow statement grants, after the Deny statements given (in their order).
-   * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`.
+   * `resourceRequired: false` (trust policies) reads a statement without Resource as `*`;
+   * `impliedResource` reads it as that ARN pattern (an ECR repository's policy, whose statements
+   * name no Resource: the repository it is attached to), approximate by `impliedNote`.
    * `scope`: the most the policy can grant (a resource policy of a known type: its services'
    * actions, serviceActions); the statement's actions are intersected with it.
    */
   classes(
     stmt: Statement,
     denies: readonly Statement[],
-    options: { resourceRequired?: boolean; scope?: ActionSet } = {},
+    options: { resourceRequired?: boolean; scope?: ActionSet; impliedResource?: ImpliedResource } = {},
   ): GrantClass[] {
     if (stmt.effect !== 'Allow') return [];
     // A condition no request can meet (every condition of a statement must hold): it grants nothing.
@@ -557,9 +559,18 @@ export class GrantSets {
           ]
         : stmt.resources
           ? stmt.resources.map((r, pos) => ({ p: b.pattern(r), pos, not: undefined, approx: undefined }))
-          : options.resourceRequired === false
-            ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
-            : [];
+          : options.impliedResource
+            ? [
+                {
+                  p: b.pattern(options.impliedResource.arn),
+                  pos: 0,
+                  not: undefined,
+                  approx: options.impliedResource.note,
+                },
+              ]
+            : options.resourceRequired === false
+              ? [{ p: b.pattern('*'), pos: 0, not: undefined, approx: undefined }]
+              : [];
     const everywhere = resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
     let classes: GrantClass[] = [];
     for (const r of resources) {

@@ -18,6 +18,15 @@ import type { Condition, PolicyDocument, Statement } from './document.js';
 import { denyReach, partialDeny } from './principal.js';
 import { conditionNeverHolds } from './condition.js';
 
+/**
+ * What a statement without Resource or NotResource applies to in a policy of some resource types
+ * (an ECR repository's policy: the repository), and why that reading is approximate.
+ */
+export interface ImpliedResource {
+  arn: string;
+  note: string;
+}
+
 export interface Grant {
   action: ActionInfo;
   /** Index of the document (in the list given) the statement comes from. */
@@ -188,7 +197,11 @@ export class GrantBuilder {
    */
   build(
     docs: PolicyDocument[],
-    options: { resourceRequired?: boolean; services?: ReadonlySet<string> } = {},
+    options: {
+      resourceRequired?: boolean;
+      services?: ReadonlySet<string>;
+      impliedResource?: ImpliedResource;
+    } = {},
   ): Grants {
     const services = options.services;
     const byAction = new Map<string, Grant[]>();
@@ -215,9 +228,11 @@ export class GrantBuilder {
             ]
           : stmt.resources
             ? stmt.resources.map((r) => ({ p: this.pattern(r) }))
-            : options.resourceRequired === false
-              ? [{ p: this.pattern(ALL) }]
-              : [];
+            : options.impliedResource
+              ? [{ p: this.pattern(options.impliedResource.arn), approx: options.impliedResource.note }]
+              : options.resourceRequired === false
+                ? [{ p: this.pattern(ALL) }]
+                : [];
         // One resource that applies to every action (`*`, NotResource): no per-action check.
         const everywhere =
           resources.length === 1 && (resources[0]!.not !== undefined || isAll(resources[0]!.p));
