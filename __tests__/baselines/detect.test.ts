@@ -251,6 +251,79 @@ describe('detectBaseline: names, Sids and accounts', () => {
     expect(detect(unrelated, 'identity', { name: 'datadog-table-reader' }).match).toBeUndefined();
   });
 
+  // A vendor name is no match with only a sliver of the vendor's actions. Datadog's other
+  // components live under the same folder as its integration role: the Forwarder Lambda's role
+  // (secrets, KMS, logs writes, one S3 bucket, tag:GetResources) and the Agent's instance role
+  // (a few EC2/ECS reads). Both were audited against the integration role (0.505 and 0.5: the
+  // name alone with a 0.00-0.01 action score), the Forwarder's own permissions reported as
+  // MEDIUM excess to delete. (A review's reproducer, written by hand.)
+  describe("a vendor name needs the vendor's actions behind it", () => {
+    const forwarder = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::my-log-bucket/*' },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKeySecret-*',
+        },
+        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*' },
+        { Effect: 'Allow', Action: ['tag:GetResources'], Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: '*',
+        },
+      ],
+    };
+    const agent = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            'ec2:DescribeInstances',
+            'ec2:DescribeTags',
+            'ecs:ListClusters',
+            'ecs:DescribeContainerInstances',
+          ],
+          Resource: '*',
+        },
+      ],
+    };
+    it.each([
+      ['infra/datadog/forwarder-policy.json', forwarder],
+      ['infra/datadog/agent-instance-policy.json', agent],
+    ])('%s is not matched', (path, document) => {
+      const r = detectBaseline({ path, kind: 'identity', document }, baselines);
+      expect(r.match).toBeUndefined();
+      expect(r.best?.baseline).toBe('datadog');
+      expect(r.best!.confidence).toBeLessThan(DETECTION_THRESHOLD);
+      expect(r.best!.evidence.join(' ')).toMatch(
+        /name: path "datadog" matches \*datadog\*.*not the vendor's/,
+      );
+    });
+
+    // The vendors' own policies, each under a folder named after its vendor, match still: the
+    // small ones too (an optional feature's statements, Coiled's log-pull, a Terraform template's
+    // setup statements), whose actions are all the vendor's.
+    it.each([
+      ...VENDOR_CASES.map(([file, want, kind]) => [file, want, kind] as const),
+      ['datadog-cfn-macro-cloudtrail-policy.json', 'datadog', 'identity'],
+      ['datadog-cfn-macro-log-archive-policy.json', 'datadog', 'identity'],
+      ['coiled-cli-package-sync-statements.json', 'coiled', 'identity'],
+      ['lightly-user-access.json', 'lightly', 'identity'],
+      ['skypilot-aws-optional-clone-disk-34478f4.json', 'skypilot', 'identity'],
+      ['skypilot-aws-optional-open-ports-34478f4.json', 'skypilot', 'identity'],
+      ['skypilot-aws-optional-s3-access-34478f4.json', 'skypilot', 'identity'],
+      ['skypilot-aws-optional-storage-buckets-34478f4.json', 'skypilot', 'identity'],
+    ] as const)('%s under a folder named after its vendor -> %s', (file, want, kind) => {
+      const vendor = want.replace(/@.*/, '');
+      const r = detectBaseline({ path: `infra/${vendor}/${file}`, kind, document: fixture(file) }, baselines);
+      expect(r.match?.baseline.replace(/@.*/, '')).toBe(vendor);
+    });
+  });
+
   it('counts the vendor Sids (Lightly: lightlyS3Access, AllowLightly)', () => {
     const r = detect(fixture('lightly-delegated-access.json'));
     expect(r.match!.evidence.join(' ')).toMatch(/Sid "lightlyS3Access" matches \*lightly\*/);

@@ -1738,7 +1738,14 @@ function planAudit(
     } else {
       // A best candidate is named only when it scored something (`score 0.00` says nothing).
       const score = d.best?.confidence.toFixed(2);
-      const best = d.best && score !== '0.00' ? ` (best candidate: ${d.best.baseline}, score ${score})` : '';
+      const best =
+        d.best && score !== '0.00'
+          ? ` (best candidate: ${d.best.baseline}, score ${score}${
+              d.nameWithoutActions
+                ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
+                : ''
+            })`
+          : '';
       const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } =
         {
           status: 'not-matched',

@@ -23,10 +23,16 @@
 //                 not in the table), a wildcard counting as its most generic covered action;
 //     factor    = min(1, mass / 3): an overlap made only of widely granted actions (plain S3
 //                 object access, CloudWatch Logs writes) cannot carry a match on its own.
-// - names (e = 0.5, or 0.4 when the policy shares no action with the baseline): a detect.names glob
-//   matches the policy's name, a part of its Terraform address, a segment of its path, a name in
-//   its Resource or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name
-//   plus any overlap with the vendor's actions is a match; a name alone is not.
+// - names (e = 0.5 when the vendor's actions back it, else 0.4): a detect.names glob matches the
+//   policy's name, a part of its Terraform address, a segment of its path, a name in its Resource
+//   or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name is a match
+//   when the policy is made of the vendor's actions: an action score above 0 with a precision of
+//   at least NAME_MIN_PRECISION (most of the policy's patterns are the vendor's). A name with a
+//   sliver of the vendor's actions is not: a vendor's other components live under its name too
+//   (Datadog's Forwarder Lambda role, its Agent's instance role), and grant their own permissions
+//   besides a few of the integration role's (29% and 39% of their patterns); the vendors' own
+//   policies, however small (an optional feature's statements, Coiled's log-pull), are 97-100%
+//   the vendor's. A name alone is not a match either.
 // - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
 // - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
 //   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
@@ -82,6 +88,8 @@ export const OLDER_VERSION_MARGIN = 0.1;
 export const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
 const NAME_ONLY_WEIGHT = 0.4;
+/** The share of a policy's action patterns that must be the vendor's for its name to make a match. */
+const NAME_MIN_PRECISION = 0.5;
 const SID_WEIGHT = 0.3;
 const SELF_ACCOUNT_WEIGHT = 0.95;
 const TRUST_ACCOUNT_WEIGHT = 0.7;
@@ -550,6 +558,8 @@ interface Candidate {
   baseline: Baseline;
   confidence: number;
   evidence: string[];
+  /** A vendor name matched, without the vendor's actions to back it (see NAME_MIN_PRECISION). */
+  unbackedName?: boolean;
 }
 
 function score(
@@ -573,6 +583,7 @@ function score(
   }
 
   const nameHits: string[] = [];
+  let unbackedName = false;
   for (const n of names) {
     let g = pb.nameMatches.get(n.text);
     if (g === undefined) {
@@ -583,10 +594,17 @@ function score(
       nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
   }
   if (nameHits.length > 0) {
-    // A vendor name with some overlap with the vendor's actions is a match; a name alone is not.
-    signals.push(a.score > 0 ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+    // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
+    // name with a sliver of them (another component of the vendor's), or alone, is not.
+    const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+    unbackedName = !backed && a.precision > 0;
+    signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
     evidence.push(
-      `name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}`,
+      `name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${
+        backed || a.precision === 0
+          ? ''
+          : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`
+      }`,
     );
   }
 
@@ -616,7 +634,7 @@ function score(
 
   let rest = 1;
   for (const s of signals) rest *= 1 - Math.min(1, Math.max(0, s));
-  return { baseline: b, confidence: round(1 - rest), evidence };
+  return { baseline: b, confidence: round(1 - rest), evidence, ...(unbackedName ? { unbackedName } : {}) };
 }
 
 function isLatest(b: Baseline, group: Baseline[]): boolean {
@@ -646,6 +664,11 @@ export function detectBaseline(
    * policy may follow that version on purpose.
    */
   earlier?: { baseline: string; confidence: number };
+  /**
+   * Without a match: the best candidate's name matched the policy, with too few of its actions
+   * (a vendor's other component, under its name). A report says why it is not that vendor's.
+   */
+  nameWithoutActions?: true;
 } {
   const statements = statementsOf(policy.document);
   // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
@@ -697,7 +720,8 @@ export function detectBaseline(
   const top = topCandidate(chosen);
   if (!top) return {};
   const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
-  if (top.confidence < DETECTION_THRESHOLD) return { best };
+  if (top.confidence < DETECTION_THRESHOLD)
+    return top.unbackedName ? { best, nameWithoutActions: true } : { best };
   const older = closer.get(top);
   return older
     ? { match: best, best, earlier: { baseline: older.baseline.id, confidence: older.confidence } }
