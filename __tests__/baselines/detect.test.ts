@@ -48,7 +48,8 @@ function thinOut(doc: Doc): Doc {
 const VENDOR_CASES: [string, string, 'identity' | 'resource', (d: Doc) => Doc][] = [
   ['coiled-setup-policy.json', 'coiled', 'identity', thinOut],
   ['coiled-ongoing-policy.json', 'coiled', 'identity', dropTwoAddOne],
-  ['coiled-v0.0.40-template.json', 'coiled@2022', 'identity', thinOut],
+  // (an earlier version fits it better: audited against the current one, which names it)
+  ['coiled-v0.0.40-template.json', 'coiled', 'identity', thinOut],
   ['skypilot-minimal.json', 'skypilot', 'identity', dropTwoAddOne],
   ['anyscale-initial-setup.json', 'anyscale', 'identity', thinOut],
   ['anyscale-steady-state.json', 'anyscale', 'identity', dropTwoAddOne],
@@ -108,10 +109,19 @@ describe('detectBaseline: each vendor policy detects as its vendor', () => {
     }
   });
 
-  it('picks the latest version unless an older one fits clearly better', () => {
+  it('picks the latest version, and names an earlier one that fits better', () => {
+    // Coiled's 2022 template fits coiled@2022 (1.00) far better than the current coiled (0.63): it
+    // is audited against the current one, whose findings show what Coiled no longer asks for, and
+    // the report names the version it follows (run.ts). Its confidence is the earlier version's:
+    // it is Coiled's policy however well the current version fits it.
     const template = detect(fixture('coiled-v0.0.40-template.json'));
-    expect(template.match?.baseline).toBe('coiled@2022');
-    expect(template.match!.evidence.join(' ')).toMatch(/earlier version/);
+    expect(template.match?.baseline).toBe('coiled');
+    expect(template.match!.confidence).toBe(1);
+    expect(template.earlier).toMatchObject({ baseline: 'coiled@2022', confidence: 1 });
+    expect(template.earlier!.currentConfidence).toBeLessThan(0.7);
+    expect(template.match!.evidence.join(' ')).toMatch(
+      /an earlier version: coiled@2022 fits it better \(1\.00\) than the current coiled \(0\.6\d\)/,
+    );
     expect(detect(fixture('coiled-ongoing-policy.json')).match?.baseline).toBe('coiled');
     expect(detect(fixture('skypilot-minimal.json')).match?.baseline).toBe('skypilot');
   });

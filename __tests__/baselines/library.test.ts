@@ -704,14 +704,14 @@ describe('new vendors, each audited clean against its own source', () => {
     expect(renderMarkdown(r)).toContain('**Another alternative** `managed` (1): only the alternative');
   });
 
-  it('names an earlier version that fits a detected policy better, though not by enough to be chosen', async () => {
+  it('names an earlier version that fits a detected policy better, and what the current one no longer asks for', async () => {
     // Datadog's 2022 documented policy, kept as it was: audited against the current datadog,
     // and the report says that datadog@2022 fits it better.
     const r = await audit({ 'iam/datadog.json': vendor('datadog-integration.json') });
     expect(r.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'datadog']]);
     expect(r.notes).toContainEqual(
       expect.stringMatching(
-        /^iam\/datadog\.json: the earlier baseline datadog@2022 fits it better \(1\.00, against 0\.\d\d\), yet not by enough to be chosen, so it is audited against the current datadog; if it follows that version on purpose, audit with --baseline datadog@2022\.$/,
+        /^iam\/datadog\.json: follows an earlier version of Datadog's policy: datadog@2022 fits it better \(1\.00, against 0\.\d\d for the current datadog\)\. It is audited against the current datadog: 1 of the actions it grants beyond it is datadog@2022's, which Datadog no longer asks for \(lambda:GetPolicy\), reported as excess\. If it follows datadog@2022 on purpose, audit with --baseline datadog@2022\.$/,
       ),
     );
     // Several policies: one note, without one policy's scores for all.
@@ -720,11 +720,11 @@ describe('new vendors, each audited clean against its own source', () => {
       'iam/b.json': vendor('datadog-integration.json'),
     });
     expect(two.notes).toContainEqual(
-      'iam/a.json, iam/b.json: the earlier baseline datadog@2022 fits them better, yet not by enough to be chosen, so they are audited against the current datadog; if they follow that version on purpose, audit with --baseline datadog@2022.',
+      "iam/a.json, iam/b.json: follow an earlier version of Datadog's policy: datadog@2022 fits them better. They are audited against the current datadog: 1 of the actions they grant beyond it is datadog@2022's, which Datadog no longer asks for (lambda:GetPolicy), reported as excess. If they follow datadog@2022 on purpose, audit with --baseline datadog@2022.",
     );
     // A policy of the current version gets no such note.
     const current = await audit({ 'iam/datadog.json': vendor('datadog-cfn-inline-standard-full.json') });
-    expect(current.notes ?? []).not.toContainEqual(expect.stringMatching(/earlier baseline/));
+    expect(current.notes ?? []).not.toContainEqual(expect.stringMatching(/earlier version/));
   });
 
   it("a policy that grants none of a choice's actions is held to the baseline's default alternative", async () => {

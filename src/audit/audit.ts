@@ -114,6 +114,21 @@ export interface AuditPlan {
   unread?: Map<string, string[]>;
   /** What the inputs tell of principals, for resource policies shared with a vendor (grantees.ts). */
   grantees?: GranteeContext;
+  /**
+   * Detected policies that an earlier version of their vendor's baseline fits better, audited
+   * against the current one: named in a note once the findings are known (earlierVersionNotes).
+   */
+  earlier?: EarlierFit[];
+}
+
+/** Policies (ids) an earlier baseline fits better than the current one they are audited against. */
+export interface EarlierFit {
+  current: Baseline;
+  earlier: Baseline;
+  ids: string[];
+  /** Of the first policy (shown when it is the only one): the earlier's and the current's. */
+  confidence: number;
+  currentConfidence: number;
 }
 
 /** A parsed input plus the text it came from (for line numbers). */

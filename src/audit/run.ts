@@ -25,7 +25,7 @@ import {
   type ModuleHost,
 } from '../sources/hcl/index.js';
 import { pointPlansAtTf } from '../sources/hcl/plan-lines.js';
-import { canonicalKey, list } from '../sources/terraform/values.js';
+import { asList, canonicalKey, list } from '../sources/terraform/values.js';
 import { addressLabel } from '../core/labels.js';
 import { naturalCompare } from '../core/natural.js';
 import { visibilise } from '../core/escape.js';
@@ -49,6 +49,7 @@ import {
   type Assignment,
   type AuditOutcome,
   type AuditPlan,
+  type EarlierFit,
   type BaseDocs,
   type DeletedAtBase,
   type PreparedPolicy,
@@ -498,6 +499,61 @@ function movedPrincipal(
     if (p !== undefined) return p ?? undefined;
   }
   return undefined;
+}
+
+/**
+ * The notes on the detected policies that an earlier version of their vendor's baseline fits
+ * better than the current one (Coiled's 2022 template, with the ECS backend's permissions): each
+ * is audited against the current version, so what that version no longer asks for is reported
+ * beyond it; the note says which version the policy follows, which of the actions beyond the
+ * current one that version asked for, and how to audit against it, since a policy may follow it
+ * on purpose.
+ */
+function earlierVersionNotes(
+  fits: readonly EarlierFit[],
+  findings: readonly Finding[],
+  catalog: Catalog,
+): string[] {
+  const notes: string[] = [];
+  for (const { current, earlier, ids, confidence, currentConfidence } of fits) {
+    const earlierKeys = new Set<string>();
+    for (const set of earlier.sets)
+      for (const st of set.statements) {
+        if (!st || typeof st !== 'object' || (st as { Effect?: unknown }).Effect !== 'Allow') continue;
+        for (const a of asList((st as { Action?: unknown }).Action))
+          if (typeof a === 'string') for (const x of catalog.expand(a)) earlierKeys.add(x.key);
+      }
+    const mine = new Set(ids);
+    const dropped = new Set<string>();
+    for (const f of findings)
+      if (f.kind === 'excess-action' && !f.removed && mine.has(f.policy))
+        for (const a of f.actions) {
+          const key = catalog.lookup(a)?.key;
+          if (key && earlierKeys.has(key)) dropped.add(a);
+        }
+    const one = ids.length === 1;
+    const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+    // The scores of one policy; of several, none (each has its own).
+    const scores = one
+      ? ` (${confidence.toFixed(2)}, against ${currentConfidence.toFixed(2)} for the current ${current.id})`
+      : '';
+    // By service (the findings name each action): `ec2 18, ecs 10, secretsmanager 1`.
+    const byService = new Map<string, number>();
+    for (const a of dropped) {
+      const svc = a.slice(0, a.indexOf(':'));
+      byService.set(svc, (byService.get(svc) ?? 0) + 1);
+    }
+    const services = [...byService]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .map(([svc, n]) => `${svc} ${n}`);
+    const what = dropped.size
+      ? `: ${dropped.size} of the actions ${one ? 'it grants' : 'they grant'} beyond it ${dropped.size === 1 ? 'is' : 'are'} ${earlier.id}'s, which ${current.name} no longer asks for (${dropped.size === 1 ? [...dropped][0] : list(services, 8)}), reported as excess`
+      : '';
+    notes.push(
+      `${shown}: ${one ? 'follows' : 'follow'} an earlier version of ${current.name}'s policy: ${earlier.id} fits ${one ? 'it' : 'them'} better${scores}. ${one ? 'It is' : 'They are'} audited against the current ${current.id}${what}. If ${one ? 'it follows' : 'they follow'} ${earlier.id} on purpose, audit with --baseline ${earlier.id}.`,
+    );
+  }
+  return notes;
 }
 
 /**
@@ -1209,6 +1265,10 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     outcome.policies.filter((p) => p.status === 'audited'),
   );
 
+  // Policies that follow an earlier version of their vendor's policy: said, with what the current
+  // version no longer asks for.
+  if (plan.earlier) notes.push(...earlierVersionNotes(plan.earlier, findings, catalog));
+
   // Optional sets granted as documented are features in use, not findings: said once. A feature
   // with a finding of its own in the policy (or in a principal that holds it) is not "as
   // documented": its findings say so instead.
@@ -1522,11 +1582,8 @@ function planAudit(
   notes: string[],
 ): AuditPlan {
   const plan: AuditPlan = { assignments: [], notAudited: new Map() };
-  /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
-  const closer = new Map<
-    string,
-    { latest: number; earlier: { baseline: string; confidence: number }; ids: string[] }
-  >();
+  /** Detected policies an earlier version fits better, by current and earlier baseline. */
+  const closer = new Map<string, EarlierFit>();
   /** The identity policies that match no baseline (managedBesideDetected). */
   const unmatched = new Set<string>();
   // A policy that grants nothing where it is used (a permissions boundary only): listed with why,
@@ -1719,11 +1776,21 @@ function planAudit(
         });
         continue;
       }
-      const earlier = d.earlier;
+      const earlier = d.earlier && baselines.find((b) => b.id === d.earlier!.baseline);
       if (earlier) {
-        const key = `${baseline.id}\u0000${earlier.baseline}`;
-        const e =
-          closer.get(key) ?? closer.set(key, { latest: d.match.confidence, earlier, ids: [] }).get(key)!;
+        const key = `${baseline.id}\u0000${earlier.id}`;
+        let e = closer.get(key);
+        if (!e)
+          closer.set(
+            key,
+            (e = {
+              current: baseline,
+              earlier,
+              ids: [],
+              confidence: d.earlier!.confidence,
+              currentConfidence: d.earlier!.currentConfidence,
+            }),
+          );
         e.ids.push(r.id);
       }
       plan.assignments.push({
@@ -1757,18 +1824,8 @@ function planAudit(
     }
   }
   managedBesideDetected(plan, prepared, principals, unmatched);
-  // An earlier version that fits better, not by enough to be chosen: said, since a policy may
-  // follow it on purpose (a vendor's 2022 policy, kept as it was).
-  for (const [key, { latest, earlier, ids }] of closer) {
-    const current = key.slice(0, key.indexOf('\u0000'));
-    const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
-    // The scores of one policy; of several, none (each has its own).
-    const scores =
-      ids.length === 1 ? ` (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)})` : '';
-    notes.push(
-      `${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`,
-    );
-  }
+  // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
+  if (closer.size) plan.earlier = [...closer.values()];
   return documentedAttachments(plan, prepared, principals, notes);
 }
 

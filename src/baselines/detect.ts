@@ -1,6 +1,10 @@
 // Detection: which vendor baseline a policy most likely implements, for repositories without a
 // configuration. Only the baselines handed in are candidates (the built-in ones and any configured
-// ones), and of each vendor only its latest version unless an older one fits clearly better.
+// ones), and of each vendor only its latest version: an earlier version that fits the policy
+// better lends the vendor its confidence (the policy is the vendor's, of an older release) and is
+// named (`earlier`), yet the policy is audited against the latest, whose findings show what the
+// vendor no longer asks for (the ECS backend of Coiled's 2022 policy), as a user who keeps an old
+// policy wants to know. `--baseline vendor@version` audits against the earlier one.
 //
 // Evidence, combined as independent signals (confidence = 1 - prod(1 - e)):
 // - actions (e = precision x recall x mass factor, 0..1). The policy's Allow `Action` patterns and
@@ -78,12 +82,10 @@ export interface DetectOptions {
 
 /** Confidence at or above which a policy is taken as the vendor's. */
 export const DETECTION_THRESHOLD = 0.5;
-/** How much better an older version of a vendor must fit to be chosen over the latest. */
-export const OLDER_VERSION_MARGIN = 0.1;
 /**
- * How much better an older version must fit for the report to say so (a note, not a choice): a
- * difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise, and a
- * policy that fits two versions alike follows neither on purpose.
+ * How much better an older version must fit for the report to name it (the latest is used all the
+ * same): a difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise,
+ * and a policy that fits two versions alike follows neither on purpose.
  */
 export const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
@@ -659,11 +661,12 @@ export function detectBaseline(
   match?: Detection;
   best?: Detection;
   /**
-   * With a match: an earlier version of the same vendor's baseline that fits the policy better,
-   * though not by OLDER_VERSION_MARGIN (so the latest is used). A report names it, since the
-   * policy may follow that version on purpose.
+   * With a match: an earlier version of the same vendor's baseline that fits the policy better
+   * (by OLDER_VERSION_NOTE_MARGIN at least; the best of them), whose confidence the match carries.
+   * The match is the latest version all the same; a report names this one, what the latest no
+   * longer asks for, and how to audit against it.
    */
-  earlier?: { baseline: string; confidence: number };
+  earlier?: { baseline: string; confidence: number; currentConfidence: number };
   /**
    * Without a match: the best candidate's name matched the policy, with too few of its actions
    * (a vendor's other component, under its name). A report says why it is not that vendor's.
@@ -686,35 +689,40 @@ export function detectBaseline(
     else groups.set(v, [b]);
   }
   const chosen: Candidate[] = [];
-  /** Per chosen latest version: an earlier version that fits better, but not by the margin. */
+  /** Per chosen candidate (a latest version): the earlier version that fits better. */
   const closer = new Map<Candidate, Candidate>();
+  /** Per candidate in closer: the latest version's own confidence. */
+  const scoredLatest = new Map<Candidate, number>();
   for (const group of groups.values()) {
     const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
     const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
-    let pick = latest;
-    for (const c of scored) {
+    let older: Candidate | undefined;
+    for (const c of scored)
       if (
         c !== latest &&
-        c.confidence > pick.confidence &&
-        c.confidence >= latest.confidence + OLDER_VERSION_MARGIN
+        c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+        c.confidence > (older ?? latest).confidence
       )
-        pick = c;
+        older = c;
+    if (!older) {
+      chosen.push(latest);
+      continue;
     }
-    if (pick !== latest)
-      pick.evidence.push(
-        `an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`,
-      );
-    else {
-      let older: Candidate | undefined;
-      for (const c of scored)
-        if (
-          c !== latest &&
-          c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
-          c.confidence > (older ?? latest).confidence
-        )
-          older = c;
-      if (older) closer.set(latest, older);
-    }
+    // The vendor's, as sure as its best version says; audited against the latest.
+    const pick: Candidate = {
+      ...latest,
+      confidence: older.confidence,
+      evidence: [
+        ...(older.confidence >= DETECTION_THRESHOLD && latest.confidence < DETECTION_THRESHOLD
+          ? older.evidence.map((e) => `${older.baseline.id}: ${e}`)
+          : latest.evidence),
+        `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
+      ],
+    };
+    if (older.unbackedName) pick.unbackedName = true;
+    else delete pick.unbackedName;
+    closer.set(pick, older);
+    scoredLatest.set(pick, latest.confidence);
     chosen.push(pick);
   }
   const top = topCandidate(chosen);
@@ -723,9 +731,13 @@ export function detectBaseline(
   if (top.confidence < DETECTION_THRESHOLD)
     return top.unbackedName ? { best, nameWithoutActions: true } : { best };
   const older = closer.get(top);
-  return older
-    ? { match: best, best, earlier: { baseline: older.baseline.id, confidence: older.confidence } }
-    : { match: best, best };
+  if (!older) return { match: best, best };
+  const current = scoredLatest.get(top)!;
+  return {
+    match: best,
+    best,
+    earlier: { baseline: older.baseline.id, confidence: older.confidence, currentConfidence: current },
+  };
 }
 
 /**
