@@ -745,10 +745,17 @@ function statementWithin(part: unknown, whole: unknown): boolean {
   return true;
 }
 
-/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
-function statementsById(path: string, text: string): Map<string, unknown[] | undefined> {
+/**
+ * The statements of each policy of a file, by id (undefined for a policy whose document is not
+ * read): the file's own records, or those `records` reads with the file's text (a `.tf` module).
+ */
+function statementsById(
+  path: string,
+  text: string,
+  records?: (text: string) => readonly PolicyRecord[],
+): Map<string, unknown[] | undefined> {
   const out = new Map<string, unknown[] | undefined>();
-  for (const r of parseSource({ path, text }, true).result.policies) {
+  for (const r of records ? records(text) : parseSource({ path, text }, true).result.policies) {
     const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
     out.set(r.id, raw ? statementList(raw) : undefined);
   }
@@ -762,12 +769,19 @@ function statementsById(path: string, text: string): Map<string, unknown[] | und
  * written or as the whole fix writes it (a minimal statement grants no more than the original).
  * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
  * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ * A `.tf` file's policies are read by its module: `records` reads them with the file's text given.
  */
-export function partGrantsNoMore(path: string, before: string, partial: string, after: string): boolean {
+export function partGrantsNoMore(
+  path: string,
+  before: string,
+  partial: string,
+  after: string,
+  records?: (text: string) => readonly PolicyRecord[],
+): boolean {
   try {
-    const was = statementsById(path, before);
-    const full = statementsById(path, after);
-    const part = statementsById(path, partial);
+    const was = statementsById(path, before, records);
+    const full = statementsById(path, after, records);
+    const part = statementsById(path, partial, records);
     for (const [id, original] of was) {
       if (!original) continue;
       const now = part.get(id);

@@ -6,9 +6,10 @@
 // new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Finding, Report, Severity } from '../core/types.js';
+import type { Finding, InputResult, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import { partGrantsNoMore, type FileFix, type FixPlan } from '../fix/index.js';
+import { hclModuleReader } from '../fix/hcl.js';
 import { actionCount } from '../audit/finding-set.js';
 import { isExcess, plural, severityRank, splitLeftovers } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
@@ -78,7 +79,10 @@ export interface PlanInput {
   key: string;
   /** Reads any other file of the checkout by its report path (a `.tf` module's other files). */
   readOther?: (path: string) => string | undefined;
-  /** Checks a file with only part of its fix applied (default: validFile, through the sources stage). */
+  /**
+   * Checks a file with only part of its fix applied (default: validFile, through the sources stage;
+   * a `.tf` file's module read again, as validHclFile).
+   */
   validate?: Validate;
 }
 
@@ -237,9 +241,10 @@ function regionsOf(result: { files: FileFix[] }, path: string, text: string): Re
 export type Validate = (path: string, before: string, after: string) => boolean;
 
 /**
- * The default Validate: the sources stage reads `after` as the same kind of input, without a new
- * error, and every policy it read in `before` is still there and read. Terraform `.tf` modules are
- * read a directory at a time, not file by file: never taken as valid in part.
+ * The default Validate of a policy file: the sources stage reads `after` as the same kind of input,
+ * without a new error, and every policy it read in `before` is still there and read. Terraform
+ * `.tf` modules are read a directory at a time, not file by file: never valid here (see
+ * validHclFile, which reads the file's module).
  */
 export function validFile(path: string, before: string, after: string): boolean {
   try {
@@ -249,6 +254,51 @@ export function validFile(path: string, before: string, after: string): boolean 
     if (b.kind !== a.kind || b.status !== 'audited' || b.errors.length > a.errors.length) return false;
     const read = new Set(b.policies.filter((p) => p.status === 'resolved').map((p) => p.id));
     return a.policies.every((p) => p.status !== 'resolved' || read.has(p.id));
+  } catch {
+    return false;
+  }
+}
+
+/** A `.tf` file's module read again with the file's text given (each text read once). */
+type ModuleWith = (text: string) => InputResult[];
+
+function moduleWith(report: Report, read: (path: string) => string | undefined, path: string): ModuleWith {
+  const readModule = hclModuleReader(report, read);
+  const memo = new Map<string, InputResult[]>();
+  return (text) => {
+    let r = memo.get(text);
+    if (!r) {
+      r = readModule({ [path]: text });
+      memo.set(text, r);
+    }
+    return r;
+  };
+}
+
+/**
+ * The Validate of a `.tf` file, whose policies its module makes: the module (its other files as
+ * `read` has them) read again with `after` in the file's place (src/sources/hcl, as the audit
+ * reads it) has no new error nor input in error (a syntax error leaves the file out), and every
+ * policy read with `before` is still there and read.
+ */
+export function validHclFile(report: Report, read: (path: string) => string | undefined): Validate {
+  return (path, before, after) => validModule(moduleWith(report, read, path), before, after);
+}
+
+function validModule(module: ModuleWith, before: string, after: string): boolean {
+  try {
+    const a = module(before);
+    const b = module(after);
+    const errors = (rs: InputResult[]) => rs.reduce((n, r) => n + r.errors.length, 0);
+    const failed = (rs: InputResult[]) => rs.filter((r) => r.status === 'error').length;
+    if (errors(b) > errors(a) || failed(b) > failed(a)) return false;
+    const read = new Set(
+      b
+        .flatMap((r) => r.policies)
+        .filter((p) => p.status === 'resolved')
+        .map((p) => p.id),
+    );
+    return a.flatMap((r) => r.policies).every((p) => p.status !== 'resolved' || read.has(p.id));
   } catch {
     return false;
   }
@@ -292,12 +342,18 @@ function validPart(
     file.before,
     part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })),
   );
+  // A `.tf` file's policies are read by its module: the module is read again with the part applied.
+  const hcl = input.report.inputs.some((i) => i.path === file.path && i.kind === 'terraform-hcl');
+  const module = hcl ? moduleWith(input.report, reader(input), file.path) : undefined;
+  const records = module && ((text: string) => module(text).flatMap((r) => r.policies));
+  const valid = input.validate
+    ? input.validate(file.path, file.before, after)
+    : module
+      ? validModule(module, file.before, after)
+      : validFile(file.path, file.before, after);
   // Valid, and no wider than the file was: a part may undo half of a change (delete an item of a
   // NotResource list the rest of the fix renames to Resource), which grants more alone.
-  return (input.validate ?? validFile)(file.path, file.before, after) &&
-    partGrantsNoMore(file.path, file.before, after, file.after)
-    ? part
-    : [];
+  return valid && partGrantsNoMore(file.path, file.before, after, file.after, records) ? part : [];
 }
 
 /**
