@@ -457,13 +457,18 @@ describe('planReview', () => {
       },
     });
     expect(checked).toEqual(['iam/p.json']);
-    expect(refused).toEqual({ comments: [], outside: ['iam/p.json'] });
+    expect(refused).toEqual({
+      comments: [],
+      outside: ['iam/p.json'],
+      noSuggestion: [{ why: 'outside-diff', paths: ['iam/p.json'] }],
+    });
   });
 
   it('a file outside the diff (or not readable) gets no comment', () => {
     expect(plan(new Map([['other.json', [{ start: 1, end: 5 }]]]))).toEqual({
       comments: [],
       outside: ['iam/p.json'],
+      noSuggestion: [{ why: 'outside-diff', paths: ['iam/p.json'] }],
     });
     expect(plan(new Map([['iam/p.json', []]])).comments).toEqual([]);
     const none = planReview({
@@ -475,7 +480,39 @@ describe('planReview', () => {
       mode: 'suggest',
       key: 'default',
     });
-    expect(none).toEqual({ comments: [], outside: [] });
+    expect(none).toEqual({ comments: [], outside: [], noSuggestion: [] });
+  });
+
+  it('a new finding with no suggestion says why: a placeholder the fix would write, a policy fix cannot rewrite; a finding the base had is not said again', () => {
+    const refusing =
+      (placeholder?: string): PlanFixes =>
+      (rep) => ({
+        files: [],
+        notFixed: rep.suggestions.map((s) => ({
+          policy: s.policy,
+          path: 'iam/p.json',
+          reason: 'refused',
+          ...(placeholder ? { placeholder } : {}),
+        })),
+      });
+    const run = (planFixes: PlanFixes, fs = findings) =>
+      planReview({
+        report: report(fs, policy),
+        texts: new Map([['iam/p.json', file]]),
+        diff: new Map([['iam/p.json', [{ start: 1, end: fileLines.length }]]]),
+        prefix: '',
+        planFixes,
+        mode: 'suggest',
+        key: 'default',
+      });
+    expect(run(refusing('<account-ID-without-hyphens>')).noSuggestion).toEqual([
+      { why: 'placeholder', placeholder: '<account-ID-without-hyphens>', paths: ['iam/p.json'] },
+    ]);
+    expect(run(refusing()).noSuggestion).toEqual([{ why: 'not-rewritten', paths: ['iam/p.json'] }]);
+    // Only the finding the base had: nothing to say.
+    expect(run(refusing('<x>'), [findings[0]!]).noSuggestion).toEqual([]);
+    // Every fix posted: nothing to say.
+    expect(run(jsonPlanFixes).noSuggestion).toEqual([]);
   });
 
   it('review: comment describes the change (a diff block) instead of a suggestion', () => {

@@ -541,3 +541,31 @@ describe('renderMarkdown: suggested changes left out of the review', () => {
     expect(seven).toContain('`iam-baseline-audit fix`');
   });
 });
+
+describe('renderMarkdown: why the review has no suggested change for some files', () => {
+  it('one short line per reason, the files escaped; nothing when there is none', () => {
+    const plain = renderMarkdown(pullRequestReport(), { mode: 'comment' });
+    expect(renderMarkdown(pullRequestReport(), { mode: 'comment', noSuggestion: [] })).toBe(plain);
+    const out = renderMarkdown(pullRequestReport(), {
+      mode: 'comment',
+      noSuggestion: [
+        { why: 'placeholder', placeholder: '<account-ID-without-hyphens>', paths: ['infra/sky.json'] },
+        { why: 'outside-diff', paths: ['a.tf', 'b`c.json', 'd.json', 'e.json'] },
+        { why: 'not-rewritten', paths: [HOSTILE.details] },
+      ],
+    });
+    const lines = out.split('\n').filter((l) => l.startsWith('💡 No one-click suggestion'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(
+      `💡 No one-click suggestion for \`infra/sky.json\`: it would write the baseline's placeholder ${escapeMarkdown('<account-ID-without-hyphens>')} into the file: set \`account-id\` when it is the account ID, or narrow it by hand.`,
+    );
+    expect(lines[1]).toMatch(
+      /^💡 No one-click suggestion for `a\.tf`, .*, `d\.json` and 1 more file: the change is outside this pull request's diff\.$/,
+    );
+    expect(lines[1]).not.toContain('e.json');
+    expect(lines[1]).toContain(escapeMarkdown('b`c.json'));
+    expect(lines[2]).toBe(
+      `💡 No one-click suggestion for ${escapeMarkdown(HOSTILE.details)}: the policy cannot be rewritten in its file (\`iam-baseline-audit fix --dry-run\` says why).`,
+    );
+  });
+});

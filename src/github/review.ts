@@ -13,7 +13,7 @@ import { hclModuleReader } from '../fix/hcl.js';
 import { actionCount } from '../audit/finding-set.js';
 import { isExcess, plural, severityRank, splitLeftovers } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
-import { SEVERITY_ICON } from '../report/markdown.js';
+import { SEVERITY_ICON, type NoSuggestion } from '../report/markdown.js';
 import { isAuthor, resolveIdentity, type Octokit } from './comment.js';
 import type { LineRange, PrDiff } from './pr-diff.js';
 import {
@@ -64,6 +64,11 @@ export interface ReviewPlan {
   comments: WantedComment[];
   /** Report paths of findings no comment resolves (they stay in the main comment only). */
   outside: string[];
+  /**
+   * The files with new findings (those the pull request adds) that no comment resolves, by why:
+   * what the main comment says in a line each.
+   */
+  noSuggestion: NoSuggestion[];
 }
 
 export interface PlanInput {
@@ -361,7 +366,7 @@ function validPart(
  * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
  * the file's policies that lie wholly inside the diff (recomputed without the others).
  */
-function planFile(input: PlanInput, file: FileFix): WantedComment[] {
+function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long' {
   const { report, diff, prefix, mode, key } = input;
   const repoPath = prefix + file.path;
   const hunks = diff.get(repoPath) ?? [];
@@ -433,7 +438,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
       mode,
     });
     // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
-    if (body.length > MAX_BODY) return [];
+    if (body.length > MAX_BODY) return 'too-long';
     out.push({
       id,
       path: repoPath,
@@ -460,12 +465,17 @@ export function planReview(input: PlanInput): ReviewPlan {
     (f) => fixable(f) && (input.texts.has(f.path) || (hcl.has(f.path) && dirs.has(posix.dirname(f.path)))),
   );
   const policies = new Set(candidates.map((f) => f.policy));
-  const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
+  const { files, notFixed } = input.planFixes(withPolicies(input.report, policies), reader(input));
   const comments: WantedComment[] = [];
   const placed = new Set<string>();
+  const tooLong = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (!input.texts.has(file.path)) continue;
     const planned = planFile(input, file);
+    if (planned === 'too-long') {
+      for (const p of file.policies) tooLong.add(p);
+      continue;
+    }
     for (const c of planned) for (const f of c.findings) placed.add(f.path);
     comments.push(...planned);
   }
@@ -483,7 +493,67 @@ export function planReview(input: PlanInput): ReviewPlan {
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
       a.start - b.start,
   );
-  return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
+  return {
+    comments,
+    outside: [...paths].filter((p) => !placed.has(p)).sort(),
+    noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong),
+  };
+}
+
+/**
+ * Why the new findings no comment resolves have none, by file: their policy's fix would write a
+ * baseline placeholder, or cannot be made in the file, or is too long for a comment, or (the fix
+ * is made) lies outside the pull request's diff. A finding the base had is not said again (the
+ * comment lists it apart), nor a file that has a comment. A file is listed once, for its first
+ * reason in that order.
+ */
+function noSuggestion(
+  candidates: readonly Finding[],
+  comments: readonly WantedComment[],
+  files: readonly FileFix[],
+  notFixed: FixPlan['notFixed'],
+  tooLong: ReadonlySet<string>,
+): NoSuggestion[] {
+  // (a file some comment is for is not listed: its other findings' fixes are in the comment's list)
+  const placed = new Set(comments.flatMap((c) => c.findings.map((f) => f.path)));
+  const fixed = new Set(files.flatMap((f) => f.policies));
+  const refused = new Map<string, (typeof notFixed)[number]>();
+  for (const n of notFixed) if (!refused.has(n.policy)) refused.set(n.policy, n);
+  const byKey = new Map<string, NoSuggestion & { paths: string[] }>();
+  const order: NoSuggestion['why'][] = ['placeholder', 'not-rewritten', 'too-long', 'outside-diff'];
+  const chosen = new Map<string, { why: NoSuggestion['why']; placeholder?: string }>();
+  for (const f of candidates) {
+    if (f.new === false || placed.has(f.path)) continue;
+    const n = refused.get(f.policy);
+    const why: { why: NoSuggestion['why']; placeholder?: string } | undefined = n
+      ? n.placeholder !== undefined
+        ? { why: 'placeholder', placeholder: n.placeholder }
+        : { why: 'not-rewritten' }
+      : tooLong.has(f.policy)
+        ? { why: 'too-long' }
+        : fixed.has(f.policy)
+          ? { why: 'outside-diff' }
+          : undefined;
+    if (!why) continue;
+    const was = chosen.get(f.path);
+    if (!was || order.indexOf(why.why) < order.indexOf(was.why)) chosen.set(f.path, why);
+  }
+  for (const [path, why] of chosen) {
+    const key = `${why.why}\u0000${why.placeholder ?? ''}`;
+    const entry = byKey.get(key) ?? byKey.set(key, { ...why, paths: [] }).get(key)!;
+    entry.paths.push(path);
+  }
+  return [...byKey.values()]
+    .map((n) => ({ ...n, paths: n.paths.sort() }))
+    .sort(
+      (a, b) =>
+        order.indexOf(a.why) - order.indexOf(b.why) ||
+        ((a.placeholder ?? '') < (b.placeholder ?? '')
+          ? -1
+          : (a.placeholder ?? '') > (b.placeholder ?? '')
+            ? 1
+            : 0),
+    );
 }
 
 /**
