@@ -28,12 +28,14 @@ import {
 } from '../../src/github/review.js';
 import {
   applySuggestions,
+  changeBlock,
   changedRegions,
   planSuggestions,
   replacementLines,
   splitLines,
   suggestionBlock,
 } from '../../src/github/suggest.js';
+import { fencedBlockNote } from '../../src/core/escape.js';
 import { outsideCode } from '../report/golden.js';
 import { BOT, FakeGitHub } from './fake-github.js';
 
@@ -362,6 +364,17 @@ describe('from a fix to suggestions on lines of the diff', () => {
     expect(block.split('\n').slice(1, -1)).toEqual([...content.slice(0, 3), 'a']);
     expect(suggestionBlock([])).toBe('```suggestion\n```');
     expect(suggestionBlock(['plain'])).toBe('```suggestion\nplain\n```');
+  });
+
+  it('review: comment shows a <!-- of the text as <!-\\- and says so under the diff; a suggestion keeps it as written', () => {
+    const original = ['  "Sid": "a"'];
+    const replacement = ['  "Sid": "<!-- b"'];
+    const shown = changeBlock(original, replacement);
+    expect(shown).not.toContain('<!--');
+    expect(shown).toContain('<!-\\- b');
+    expect(shown.endsWith(`\n\n${fencedBlockNote('<!--')}`)).toBe(true);
+    expect(changeBlock(original, ['  "Sid": "b"'])).not.toContain(fencedBlockNote('<!--')!);
+    expect(suggestionBlock(replacement)).toContain('"<!-- b"');
   });
 });
 

@@ -1,4 +1,10 @@
-import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/core/escape.js';
+import {
+  escapeMarkdown,
+  escapeTerminal,
+  fencedBlock,
+  fencedBlockNote,
+  hiddenMarker,
+} from '../../src/core/escape.js';
 import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from '../../src/report/markdown.js';
 import {
   baseReport,
@@ -349,7 +355,28 @@ describe('renderMarkdown: hostile input is inert', () => {
     const close = lines.indexOf(fence, open + 1);
     expect(close).toBeGreaterThan(open);
     expect(lines.slice(open + 1, close).join('\n')).toContain('<img src=x');
-    expect(lines[close + 2]).toBe('</details>');
+    // The hostile diff holds a marker, shown as `<!-\-`: a line under the block says so.
+    expect(lines.slice(open + 1, close).join('\n')).toContain('<!-\\- iam-baseline-audit');
+    expect(lines[close + 2]).toBe(fencedBlockNote('<!--'));
+    expect(lines[close + 4]).toBe('</details>');
+  });
+
+  it('says under a diff when it shows a <!-- of the policy as <!-\\-, and only then', () => {
+    const rep = pullRequestReport();
+    const plain = renderMarkdown(rep, { mode: 'comment' });
+    expect(plain).not.toContain(fencedBlockNote('<!--')!);
+    const s = rep.suggestions[0]!;
+    s.diff = s.diff.replace(/^\+(.*)$/m, '+$1 "<!-- x -->"');
+    expect(s.diff).toContain('<!--');
+    const out = renderMarkdown(rep, { mode: 'comment' });
+    expect(out).toContain('<!-\\- x -->');
+    expect(count(out, '<!--')).toBe(1);
+    const lines = out.split('\n');
+    const note = lines.indexOf(fencedBlockNote('<!--')!);
+    expect(note).toBeGreaterThan(0);
+    expect(lines[note - 2]).toMatch(/^`{3,}$/);
+    expect(outsideCode(lines[note]!)).not.toMatch(/</);
+    expect(fencedBlockNote('<!-')).toBeUndefined();
   });
 
   it('renders every hostile value somewhere (nothing is dropped)', () => {

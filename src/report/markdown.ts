@@ -5,7 +5,13 @@
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
 import type { Finding, Report } from '../core/types.js';
-import { clipShown, escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
+import {
+  clipShown,
+  escapeMarkdown as md,
+  fencedBlock,
+  fencedBlockNote,
+  hiddenMarker,
+} from '../core/escape.js';
 import { keptByIgnore } from '../audit/report-model.js';
 import { denyWasLeftOut } from '../sources/records.js';
 import {
@@ -342,6 +348,12 @@ function ignoredSection(ignored: readonly Finding[]): string {
   return details(`🙈 ${plural(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 
+/** A suggestion's diff in a block, with a line under it when the block shows `<!--` otherwise. */
+function diffBlock(diff: string): string {
+  const note = fencedBlockNote(diff);
+  return fencedBlock(diff, 'diff') + (note === undefined ? '' : `\n\n${note}`);
+}
+
 /**
  * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
  * suggestion with an empty diff makes an empty section, which is left out.
@@ -361,7 +373,7 @@ function suggestionSections(report: Report): (() => string)[] {
       const omitted = omittedDiff(s);
       const body = omitted
         ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
-        : fencedBlock(s.diff, 'diff');
+        : diffBlock(s.diff);
       // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
       const ignored = kept.get(s.policy);
       const denyLeftOut = denyWasLeftOut(s.approximate);
