@@ -21,14 +21,15 @@ const CONDITION = `    resources = ["*"]
       values   = ["coiled"]
     }
 `;
-const head = base.replace(CONDITION, `    resources = ["*"]\n`);
+const HEAD = base.replace(CONDITION, `    resources = ["*"]\n`);
+const head = HEAD;
 const VARS =
   'variable "coiled_account_id" { default = "077742499581" }\nvariable "coiled_workspace_name" { default = "acme" }\n' +
   'locals {\n  current_account_id = data.aws_caller_identity.current.account_id\n  current_region = data.aws_region.current.name\n}\n' +
   'data "aws_caller_identity" "current" {}\ndata "aws_region" "current" {}\n' +
   'resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }\nresource "aws_cloudwatch_log_group" "cluster_log_group" { name = "coiled" }\n';
 
-async function review() {
+async function review(head = HEAD) {
   const root = repo({ 'infra/iam.tf': head, 'infra/main.tf': VARS });
   const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
   const diff = new Map([
@@ -72,6 +73,27 @@ describe('Terraform: a suggestion inside the diff when the policy has findings e
     });
     expect(again.findings.filter(dropped)).toEqual([]);
     expect(again.findings.length).toBe(report.findings.length - 1);
+  });
+
+  it("with a statement added too (the reviewer's s9): both suggested, and committed together they leave neither finding", async () => {
+    const debug = HEAD.replace(
+      '  statement {\n    sid       = "ECRToken"',
+      '  statement {\n    sid       = "Debug"\n    actions   = ["s3:*", "iam:PassRole"]\n    resources = ["*"]\n  }\n  statement {\n    sid       = "ECRToken"',
+    );
+    expect(debug).not.toBe(HEAD);
+    const { report, plan } = await review(debug);
+    expect(report.findings.some((f) => f.statement === 'Debug')).toBe(true);
+    const applied = applySuggestions(debug, plan.comments);
+    expect(applied).toContain(CONDITION);
+    const again = await runAudit({
+      root: repo({ 'infra/iam.tf': applied, 'infra/main.tf': VARS }),
+      paths: ['.'],
+      baseline: 'coiled',
+      now: NOW,
+    });
+    expect(
+      again.findings.filter((f) => f.statement === 'Debug' || f.statement === 'TerminateInstances'),
+    ).toEqual([]);
   });
 
   it('a part that drops a condition grants more: refused, read through the module', async () => {
