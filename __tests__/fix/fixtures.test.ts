@@ -83,6 +83,7 @@ describe('fix on real repositories', () => {
       {
         policy: 'infra/skypilot/skypilot-user-policy.json',
         path: 'infra/skypilot/skypilot-user-policy.json',
+        placeholder: '<account-ID-without-hyphens>',
         reason:
           'the rewrite would write <account-ID-without-hyphens> into the file, a placeholder for a value the file does not write that way: pass --account-id (or set `account-id` in the configuration) when it is the account ID, or narrow it by hand',
       },

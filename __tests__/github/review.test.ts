@@ -28,12 +28,14 @@ import {
 } from '../../src/github/review.js';
 import {
   applySuggestions,
+  changeBlock,
   changedRegions,
   planSuggestions,
   replacementLines,
   splitLines,
   suggestionBlock,
 } from '../../src/github/suggest.js';
+import { fencedBlockNote } from '../../src/core/escape.js';
 import { outsideCode } from '../report/golden.js';
 import { BOT, FakeGitHub } from './fake-github.js';
 
@@ -363,6 +365,17 @@ describe('from a fix to suggestions on lines of the diff', () => {
     expect(suggestionBlock([])).toBe('```suggestion\n```');
     expect(suggestionBlock(['plain'])).toBe('```suggestion\nplain\n```');
   });
+
+  it('review: comment shows a <!-- of the text as <!-\\- and says so under the diff; a suggestion keeps it as written', () => {
+    const original = ['  "Sid": "a"'];
+    const replacement = ['  "Sid": "<!-- b"'];
+    const shown = changeBlock(original, replacement);
+    expect(shown).not.toContain('<!--');
+    expect(shown).toContain('<!-\\- b');
+    expect(shown.endsWith(`\n\n${fencedBlockNote('<!--')}`)).toBe(true);
+    expect(changeBlock(original, ['  "Sid": "b"'])).not.toContain(fencedBlockNote('<!--')!);
+    expect(suggestionBlock(replacement)).toContain('"<!-- b"');
+  });
 });
 
 describe('planReview', () => {
@@ -457,13 +470,18 @@ describe('planReview', () => {
       },
     });
     expect(checked).toEqual(['iam/p.json']);
-    expect(refused).toEqual({ comments: [], outside: ['iam/p.json'] });
+    expect(refused).toEqual({
+      comments: [],
+      outside: ['iam/p.json'],
+      noSuggestion: [{ why: 'outside-diff', paths: ['iam/p.json'] }],
+    });
   });
 
   it('a file outside the diff (or not readable) gets no comment', () => {
     expect(plan(new Map([['other.json', [{ start: 1, end: 5 }]]]))).toEqual({
       comments: [],
       outside: ['iam/p.json'],
+      noSuggestion: [{ why: 'outside-diff', paths: ['iam/p.json'] }],
     });
     expect(plan(new Map([['iam/p.json', []]])).comments).toEqual([]);
     const none = planReview({
@@ -475,7 +493,39 @@ describe('planReview', () => {
       mode: 'suggest',
       key: 'default',
     });
-    expect(none).toEqual({ comments: [], outside: [] });
+    expect(none).toEqual({ comments: [], outside: [], noSuggestion: [] });
+  });
+
+  it('a new finding with no suggestion says why: a placeholder the fix would write, a policy fix cannot rewrite; a finding the base had is not said again', () => {
+    const refusing =
+      (placeholder?: string): PlanFixes =>
+      (rep) => ({
+        files: [],
+        notFixed: rep.suggestions.map((s) => ({
+          policy: s.policy,
+          path: 'iam/p.json',
+          reason: 'refused',
+          ...(placeholder ? { placeholder } : {}),
+        })),
+      });
+    const run = (planFixes: PlanFixes, fs = findings) =>
+      planReview({
+        report: report(fs, policy),
+        texts: new Map([['iam/p.json', file]]),
+        diff: new Map([['iam/p.json', [{ start: 1, end: fileLines.length }]]]),
+        prefix: '',
+        planFixes,
+        mode: 'suggest',
+        key: 'default',
+      });
+    expect(run(refusing('<account-ID-without-hyphens>')).noSuggestion).toEqual([
+      { why: 'placeholder', placeholder: '<account-ID-without-hyphens>', paths: ['iam/p.json'] },
+    ]);
+    expect(run(refusing()).noSuggestion).toEqual([{ why: 'not-rewritten', paths: ['iam/p.json'] }]);
+    // Only the finding the base had: nothing to say.
+    expect(run(refusing('<x>'), [findings[0]!]).noSuggestion).toEqual([]);
+    // Every fix posted: nothing to say.
+    expect(run(jsonPlanFixes).noSuggestion).toEqual([]);
   });
 
   it('review: comment describes the change (a diff block) instead of a suggestion', () => {

@@ -1,4 +1,10 @@
-import { escapeMarkdown, escapeTerminal, fencedBlock, hiddenMarker } from '../../src/core/escape.js';
+import {
+  escapeMarkdown,
+  escapeTerminal,
+  fencedBlock,
+  fencedBlockNote,
+  hiddenMarker,
+} from '../../src/core/escape.js';
 import { COMMENT_LIMIT, commentMarker, renderMarkdown, SUMMARY_LIMIT } from '../../src/report/markdown.js';
 import {
   baseReport,
@@ -349,7 +355,28 @@ describe('renderMarkdown: hostile input is inert', () => {
     const close = lines.indexOf(fence, open + 1);
     expect(close).toBeGreaterThan(open);
     expect(lines.slice(open + 1, close).join('\n')).toContain('<img src=x');
-    expect(lines[close + 2]).toBe('</details>');
+    // The hostile diff holds a marker, shown as `<!-\-`: a line under the block says so.
+    expect(lines.slice(open + 1, close).join('\n')).toContain('<!-\\- iam-baseline-audit');
+    expect(lines[close + 2]).toBe(fencedBlockNote('<!--'));
+    expect(lines[close + 4]).toBe('</details>');
+  });
+
+  it('says under a diff when it shows a <!-- of the policy as <!-\\-, and only then', () => {
+    const rep = pullRequestReport();
+    const plain = renderMarkdown(rep, { mode: 'comment' });
+    expect(plain).not.toContain(fencedBlockNote('<!--')!);
+    const s = rep.suggestions[0]!;
+    s.diff = s.diff.replace(/^\+(.*)$/m, '+$1 "<!-- x -->"');
+    expect(s.diff).toContain('<!--');
+    const out = renderMarkdown(rep, { mode: 'comment' });
+    expect(out).toContain('<!-\\- x -->');
+    expect(count(out, '<!--')).toBe(1);
+    const lines = out.split('\n');
+    const note = lines.indexOf(fencedBlockNote('<!--')!);
+    expect(note).toBeGreaterThan(0);
+    expect(lines[note - 2]).toMatch(/^`{3,}$/);
+    expect(outsideCode(lines[note]!)).not.toMatch(/</);
+    expect(fencedBlockNote('<!-')).toBeUndefined();
   });
 
   it('renders every hostile value somewhere (nothing is dropped)', () => {
@@ -539,5 +566,33 @@ describe('renderMarkdown: suggested changes left out of the review', () => {
     const seven = renderMarkdown(pullRequestReport(), { mode: 'comment', moreSuggestions: 7 });
     expect(seven).toContain('💡 7 more suggested changes were not posted in the review');
     expect(seven).toContain('`iam-baseline-audit fix`');
+  });
+});
+
+describe('renderMarkdown: why the review has no suggested change for some files', () => {
+  it('one short line per reason, the files escaped; nothing when there is none', () => {
+    const plain = renderMarkdown(pullRequestReport(), { mode: 'comment' });
+    expect(renderMarkdown(pullRequestReport(), { mode: 'comment', noSuggestion: [] })).toBe(plain);
+    const out = renderMarkdown(pullRequestReport(), {
+      mode: 'comment',
+      noSuggestion: [
+        { why: 'placeholder', placeholder: '<account-ID-without-hyphens>', paths: ['infra/sky.json'] },
+        { why: 'outside-diff', paths: ['a.tf', 'b`c.json', 'd.json', 'e.json'] },
+        { why: 'not-rewritten', paths: [HOSTILE.details] },
+      ],
+    });
+    const lines = out.split('\n').filter((l) => l.startsWith('💡 No one-click suggestion'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(
+      `💡 No one-click suggestion for \`infra/sky.json\`: it would write the baseline's placeholder ${escapeMarkdown('<account-ID-without-hyphens>')} into the file: set \`account-id\` when it is the account ID, or narrow it by hand.`,
+    );
+    expect(lines[1]).toMatch(
+      /^💡 No one-click suggestion for `a\.tf`, .*, `d\.json` and 1 more file: the change is outside this pull request's diff\.$/,
+    );
+    expect(lines[1]).not.toContain('e.json');
+    expect(lines[1]).toContain(escapeMarkdown('b`c.json'));
+    expect(lines[2]).toBe(
+      `💡 No one-click suggestion for ${escapeMarkdown(HOSTILE.details)}: the policy cannot be rewritten in its file (\`iam-baseline-audit fix --dry-run\` says why).`,
+    );
   });
 });

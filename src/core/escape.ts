@@ -187,6 +187,18 @@ export function fencedBlock(content: string, language = ''): string {
 }
 
 /**
+ * The line to put under fencedBlock(content) when it showed a `<!--` of the content as `<!-\-`
+ * (Markdown text, no raw `<`), else undefined: the text copied from the block is then not the
+ * text itself. (The rewrite stays: our sticky comment is found by its marker anywhere in the
+ * body, and a block of someone else's text must never hold it.)
+ */
+export function fencedBlockNote(content: string): string | undefined {
+  if (!content.includes('<!--')) return undefined;
+  const open = escapeMarkdown('<!--', 'text');
+  return `Each ${open} in the diff above is shown as ${escapeMarkdown('<!-\\-', 'text')}, so that it cannot be taken for this comment's hidden marker: the text itself has ${open}.`;
+}
+
+/**
  * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:
  * `<!-- iam-baseline-audit:suggestion key=main id=0123abcd -->`). The key and id are
  * percent-encoded outside `[A-Za-z0-9_.-]`, so they cannot close the comment early.

@@ -771,14 +771,17 @@ export function hclTarget(
   return holders[0];
 }
 
-/** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
-export function hclFileFixer(
-  path: string,
-  read: (path: string) => string | undefined,
+/**
+ * The report's `.tf` modules read again as the audit read them, with the files of `override` read
+ * as the texts given there and the others through `read`. Throws Unfixable when the HCL parser is
+ * not loaded.
+ */
+export function hclModuleReader(
   report: Report,
-): FileFixer {
+  read: (path: string) => string | undefined,
+): (override: Record<string, string>) => InputResult[] {
   const hclPaths = report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path);
-  const evaluate = (override: Record<string, string>): InputResult[] => {
+  return (override) => {
     if (!hclReady()) throw new Unfixable('the HCL parser is not loaded');
     const get = (p: string) => (p in override ? override[p] : read(p));
     const files = hclPaths.flatMap((p) => {
@@ -810,6 +813,15 @@ export function hclFileFixer(
     };
     return readHclModules(files, host);
   };
+}
+
+/** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
+export function hclFileFixer(
+  path: string,
+  read: (path: string) => string | undefined,
+  report: Report,
+): FileFixer {
+  const evaluate = hclModuleReader(report, read);
   const recordsOf = (results: InputResult[]) => results.flatMap((r) => r.policies);
   // The module read with this file's text: the last texts read are kept (a fix reads the text it
   // starts from, which the previous verify has read already).

@@ -32,6 +32,18 @@ export interface NotFixed {
   policy: string;
   path: string;
   reason: string;
+  /** The baseline placeholder the rewrite would have written (`<account-ID-without-hyphens>`), when that is the reason. */
+  placeholder?: string;
+}
+
+/** A rewrite refused because it would write a baseline placeholder into the file. */
+class PlaceholderWritten extends Unfixable {
+  constructor(
+    message: string,
+    readonly placeholder: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface FixPlan {
@@ -233,8 +245,8 @@ export function planFixes(report: Report, read: (path: string) => string | undef
       if (!s) continue;
       try {
         const candidate = fixer.fix(current, s);
-        const hole = placeholderReason(s.minimal, text, candidate);
-        if (hole) throw new Unfixable(hole);
+        const hole = placeholderReason(s.minimal, current, candidate);
+        if (hole) throw new PlaceholderWritten(hole.reason, hole.placeholder);
         const audits = [...(auditedBy.get(idOf(s)) ?? [])].sort();
         if (candidate === current && audits.length > 1)
           throw new Unfixable(
@@ -254,7 +266,9 @@ export function planFixes(report: Report, read: (path: string) => string | undef
             ? e.message
             : `the text could not be rewritten (${(e as Error)?.message ?? String(e)})`;
         if (reason.startsWith('every statement would be removed')) reason = narrowedAway(report, s) ?? reason;
-        for (const id of idsOf(s)) notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason });
+        const placeholder = e instanceof PlaceholderWritten ? { placeholder: e.placeholder } : {};
+        for (const id of idsOf(s))
+          notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason, ...placeholder });
       }
     }
     if (done.length) files.push({ path, before: text, after: current, policies: done.flatMap(idsOf) });
@@ -404,18 +418,47 @@ function actionList(v: unknown): string[] {
 /** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
 const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;
 
+/** How many times `hole` occurs in `lines`. */
+function occurrences(lines: readonly string[], hole: string): number {
+  return lines.reduce((n, l) => n + l.split(hole).length - 1, 0);
+}
+
 /**
  * Why the rewrite is refused, when it would write a baseline placeholder of a minimal policy into
- * the file (in the rewritten text and not in the file as it was): in a resource
- * (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as `<${x}>`), or in a
- * condition's key or value (`<placeholder>`, the user's own value a baseline condition needs: the
- * condition removed from Anyscale's cloud-ID statement would come back with it). A placeholder that
- * is the policy's own (the account of a resource a `.tf` module creates, written there as its
- * reference) is kept as written, so is no reason.
+ * the file: in a resource (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept
+ * as `<${x}>`), or in a condition's key or value (`<placeholder>`, the user's own value a baseline
+ * condition needs: the condition removed from Anyscale's cloud-ID statement would come back with
+ * it). Written: a change of the rewrite (`before` to `after`, line by line) has it more times in
+ * the lines it writes than in those it replaces; so a file that already holds the placeholder
+ * elsewhere (a vendor's document pasted as published) is not written more of it, while a statement
+ * kept or edited in place keeps its own. A placeholder that is the policy's own (the account of a
+ * resource a `.tf` module creates, written there as its reference) is not in the text, so is no
+ * reason.
  */
-function placeholderReason(minimal: unknown, before: string, after: string): string | undefined {
+function placeholderReason(
+  minimal: unknown,
+  before: string,
+  after: string,
+): { reason: string; placeholder: string } | undefined {
+  let hunks: { lines: string[] }[] | undefined;
+  const writes = (hole: string): boolean => {
+    if (!after.includes(hole)) return false;
+    if (!before.includes(hole)) return true;
+    hunks ??= structuredPatch('', '', before, after, undefined, undefined, { context: 0 }).hunks;
+    return hunks.some(
+      (h) =>
+        occurrences(
+          h.lines.filter((l) => l.startsWith('+')),
+          hole,
+        ) >
+        occurrences(
+          h.lines.filter((l) => l.startsWith('-')),
+          hole,
+        ),
+    );
+  };
   const written = (v: string) => {
-    for (const m of v.matchAll(PLACEHOLDER)) if (after.includes(m[0]) && !before.includes(m[0])) return m[0];
+    for (const m of v.matchAll(PLACEHOLDER)) if (writes(m[0])) return m[0];
     return undefined;
   };
   const statements = (minimal as { Statement?: unknown })?.Statement;
@@ -425,16 +468,25 @@ function placeholderReason(minimal: unknown, before: string, after: string): str
     for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
       const hole = typeof v === 'string' ? written(v) : undefined;
       if (hole && /account/i.test(hole))
-        return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`;
+        return {
+          placeholder: hole,
+          reason: `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`,
+        };
       if (hole)
-        return `the rewrite would write ${hole} into the file, the baseline's placeholder for a name of your own (a bucket, a role...) that neither --account-id nor the configuration sets: narrow the resource to your own name by hand (or audit against your own copy of the baseline with the name written in, listed under \`baselines\` in the configuration)`;
+        return {
+          placeholder: hole,
+          reason: `the rewrite would write ${hole} into the file, the baseline's placeholder for a name of your own (a bucket, a role...) that neither --account-id nor the configuration sets: narrow the resource to your own name by hand (or audit against your own copy of the baseline with the name written in, listed under \`baselines\` in the configuration)`,
+        };
     }
     for (const [op, keys] of Object.entries(isObject(st.Condition) ? st.Condition : {})) {
       for (const [key, values] of Object.entries(isObject(keys) ? keys : {})) {
         for (const v of [key, ...(Array.isArray(values) ? values : [values])]) {
           const hole = typeof v === 'string' ? written(v) : undefined;
           if (hole)
-            return `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`;
+            return {
+              placeholder: hole,
+              reason: `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`,
+            };
         }
       }
     }
@@ -745,10 +797,17 @@ function statementWithin(part: unknown, whole: unknown): boolean {
   return true;
 }
 
-/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
-function statementsById(path: string, text: string): Map<string, unknown[] | undefined> {
+/**
+ * The statements of each policy of a file, by id (undefined for a policy whose document is not
+ * read): the file's own records, or those `records` reads with the file's text (a `.tf` module).
+ */
+function statementsById(
+  path: string,
+  text: string,
+  records?: (text: string) => readonly PolicyRecord[],
+): Map<string, unknown[] | undefined> {
   const out = new Map<string, unknown[] | undefined>();
-  for (const r of parseSource({ path, text }, true).result.policies) {
+  for (const r of records ? records(text) : parseSource({ path, text }, true).result.policies) {
     const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
     out.set(r.id, raw ? statementList(raw) : undefined);
   }
@@ -762,12 +821,19 @@ function statementsById(path: string, text: string): Map<string, unknown[] | und
  * written or as the whole fix writes it (a minimal statement grants no more than the original).
  * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
  * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ * A `.tf` file's policies are read by its module: `records` reads them with the file's text given.
  */
-export function partGrantsNoMore(path: string, before: string, partial: string, after: string): boolean {
+export function partGrantsNoMore(
+  path: string,
+  before: string,
+  partial: string,
+  after: string,
+  records?: (text: string) => readonly PolicyRecord[],
+): boolean {
   try {
-    const was = statementsById(path, before);
-    const full = statementsById(path, after);
-    const part = statementsById(path, partial);
+    const was = statementsById(path, before, records);
+    const full = statementsById(path, after, records);
+    const part = statementsById(path, partial, records);
     for (const [id, original] of was) {
       if (!original) continue;
       const now = part.get(id);

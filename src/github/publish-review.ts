@@ -115,11 +115,16 @@ export async function publishReview(pub: Publication, plan: PlanFixes = planFixe
           log.warning(`Could not ${what}: ${status(err) === 403 ? hint : message(err)}`),
       });
       pub.moreSuggestions = more;
+      pub.noSuggestion = planned.noSuggestion;
       log.info(
         `Suggested changes (diff from ${source}): ${wanted.length} wanted` +
           (more > 0 ? ` (${more} more left out)` : '') +
           `; ${res.created} posted, ${res.updated} updated, ${res.deleted} deleted, ${res.unchanged} unchanged.`,
       );
+      for (const n of planned.noSuggestion)
+        log.info(
+          `Suggested changes: none for ${n.paths.map(visibilise).join(', ')} (${n.why}${n.placeholder ? `: ${visibilise(n.placeholder)}` : ''}).`,
+        );
     },
     hint,
   );

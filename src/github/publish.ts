@@ -8,7 +8,7 @@ import * as github from '@actions/github';
 import type { Report } from '../core/types.js';
 import { jsonReportChunks } from '../report/json.js';
 import { sarifChunks, writeChunksToFile } from '../report/json-stream.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { renderMarkdown, type NoSuggestion } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { isExcess } from '../report/group.js';
 import type { Verdict } from '../report/verdict.js';
@@ -31,6 +31,8 @@ export interface Publication {
   title: string;
   /** Set by the review publisher: suggested changes left out of the review (over the limit). */
   moreSuggestions?: number;
+  /** Set by the review publisher: why the new findings of some files have no suggested change. */
+  noSuggestion?: readonly NoSuggestion[];
 }
 
 function safeName(key: string): string {
@@ -94,6 +96,7 @@ export async function publishComment({
   verdict,
   title,
   moreSuggestions,
+  noSuggestion,
 }: Publication): Promise<void> {
   const { mode, octokit, pr, owner, repo, isFork } = context;
   if (mode !== 'pull-request' || inputs.comment === 'off') return;
@@ -115,6 +118,7 @@ export async function publishComment({
         summaryUrl: stableReportUrl(issueNumber),
         title,
         moreSuggestions,
+        noSuggestion,
       });
       const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
         mode: inputs.comment,

@@ -6,13 +6,14 @@
 // new ones go out in one review. At most MAX_REVIEW_COMMENTS per run, most severe first.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Finding, Report, Severity } from '../core/types.js';
+import type { Finding, InputResult, Report, Severity } from '../core/types.js';
 import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import { partGrantsNoMore, type FileFix, type FixPlan } from '../fix/index.js';
+import { hclModuleReader } from '../fix/hcl.js';
 import { actionCount } from '../audit/finding-set.js';
 import { isExcess, plural, severityRank, splitLeftovers } from '../report/group.js';
 import { parseSource } from '../sources/index.js';
-import { SEVERITY_ICON } from '../report/markdown.js';
+import { SEVERITY_ICON, type NoSuggestion } from '../report/markdown.js';
 import { isAuthor, resolveIdentity, type Octokit } from './comment.js';
 import type { LineRange, PrDiff } from './pr-diff.js';
 import {
@@ -63,6 +64,11 @@ export interface ReviewPlan {
   comments: WantedComment[];
   /** Report paths of findings no comment resolves (they stay in the main comment only). */
   outside: string[];
+  /**
+   * The files with new findings (those the pull request adds) that no comment resolves, by why:
+   * what the main comment says in a line each.
+   */
+  noSuggestion: NoSuggestion[];
 }
 
 export interface PlanInput {
@@ -78,7 +84,10 @@ export interface PlanInput {
   key: string;
   /** Reads any other file of the checkout by its report path (a `.tf` module's other files). */
   readOther?: (path: string) => string | undefined;
-  /** Checks a file with only part of its fix applied (default: validFile, through the sources stage). */
+  /**
+   * Checks a file with only part of its fix applied (default: validFile, through the sources stage;
+   * a `.tf` file's module read again, as validHclFile).
+   */
   validate?: Validate;
 }
 
@@ -237,9 +246,10 @@ function regionsOf(result: { files: FileFix[] }, path: string, text: string): Re
 export type Validate = (path: string, before: string, after: string) => boolean;
 
 /**
- * The default Validate: the sources stage reads `after` as the same kind of input, without a new
- * error, and every policy it read in `before` is still there and read. Terraform `.tf` modules are
- * read a directory at a time, not file by file: never taken as valid in part.
+ * The default Validate of a policy file: the sources stage reads `after` as the same kind of input,
+ * without a new error, and every policy it read in `before` is still there and read. Terraform
+ * `.tf` modules are read a directory at a time, not file by file: never valid here (see
+ * validHclFile, which reads the file's module).
  */
 export function validFile(path: string, before: string, after: string): boolean {
   try {
@@ -249,6 +259,51 @@ export function validFile(path: string, before: string, after: string): boolean 
     if (b.kind !== a.kind || b.status !== 'audited' || b.errors.length > a.errors.length) return false;
     const read = new Set(b.policies.filter((p) => p.status === 'resolved').map((p) => p.id));
     return a.policies.every((p) => p.status !== 'resolved' || read.has(p.id));
+  } catch {
+    return false;
+  }
+}
+
+/** A `.tf` file's module read again with the file's text given (each text read once). */
+type ModuleWith = (text: string) => InputResult[];
+
+function moduleWith(report: Report, read: (path: string) => string | undefined, path: string): ModuleWith {
+  const readModule = hclModuleReader(report, read);
+  const memo = new Map<string, InputResult[]>();
+  return (text) => {
+    let r = memo.get(text);
+    if (!r) {
+      r = readModule({ [path]: text });
+      memo.set(text, r);
+    }
+    return r;
+  };
+}
+
+/**
+ * The Validate of a `.tf` file, whose policies its module makes: the module (its other files as
+ * `read` has them) read again with `after` in the file's place (src/sources/hcl, as the audit
+ * reads it) has no new error nor input in error (a syntax error leaves the file out), and every
+ * policy read with `before` is still there and read.
+ */
+export function validHclFile(report: Report, read: (path: string) => string | undefined): Validate {
+  return (path, before, after) => validModule(moduleWith(report, read, path), before, after);
+}
+
+function validModule(module: ModuleWith, before: string, after: string): boolean {
+  try {
+    const a = module(before);
+    const b = module(after);
+    const errors = (rs: InputResult[]) => rs.reduce((n, r) => n + r.errors.length, 0);
+    const failed = (rs: InputResult[]) => rs.filter((r) => r.status === 'error').length;
+    if (errors(b) > errors(a) || failed(b) > failed(a)) return false;
+    const read = new Set(
+      b
+        .flatMap((r) => r.policies)
+        .filter((p) => p.status === 'resolved')
+        .map((p) => p.id),
+    );
+    return a.flatMap((r) => r.policies).every((p) => p.status !== 'resolved' || read.has(p.id));
   } catch {
     return false;
   }
@@ -292,12 +347,18 @@ function validPart(
     file.before,
     part.map((s) => ({ start: s.start, end: s.end, replacement: replacementLines(lines, s) })),
   );
+  // A `.tf` file's policies are read by its module: the module is read again with the part applied.
+  const hcl = input.report.inputs.some((i) => i.path === file.path && i.kind === 'terraform-hcl');
+  const module = hcl ? moduleWith(input.report, reader(input), file.path) : undefined;
+  const records = module && ((text: string) => module(text).flatMap((r) => r.policies));
+  const valid = input.validate
+    ? input.validate(file.path, file.before, after)
+    : module
+      ? validModule(module, file.before, after)
+      : validFile(file.path, file.before, after);
   // Valid, and no wider than the file was: a part may undo half of a change (delete an item of a
   // NotResource list the rest of the fix renames to Resource), which grants more alone.
-  return (input.validate ?? validFile)(file.path, file.before, after) &&
-    partGrantsNoMore(file.path, file.before, after, file.after)
-    ? part
-    : [];
+  return valid && partGrantsNoMore(file.path, file.before, after, file.after, records) ? part : [];
 }
 
 /**
@@ -305,7 +366,7 @@ function validPart(
  * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
  * the file's policies that lie wholly inside the diff (recomputed without the others).
  */
-function planFile(input: PlanInput, file: FileFix): WantedComment[] {
+function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long' {
   const { report, diff, prefix, mode, key } = input;
   const repoPath = prefix + file.path;
   const hunks = diff.get(repoPath) ?? [];
@@ -377,7 +438,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] {
       mode,
     });
     // Too long for GitHub: the file's fix is not posted in part (the rest might not be valid alone).
-    if (body.length > MAX_BODY) return [];
+    if (body.length > MAX_BODY) return 'too-long';
     out.push({
       id,
       path: repoPath,
@@ -404,12 +465,17 @@ export function planReview(input: PlanInput): ReviewPlan {
     (f) => fixable(f) && (input.texts.has(f.path) || (hcl.has(f.path) && dirs.has(posix.dirname(f.path)))),
   );
   const policies = new Set(candidates.map((f) => f.policy));
-  const { files } = input.planFixes(withPolicies(input.report, policies), reader(input));
+  const { files, notFixed } = input.planFixes(withPolicies(input.report, policies), reader(input));
   const comments: WantedComment[] = [];
   const placed = new Set<string>();
+  const tooLong = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (!input.texts.has(file.path)) continue;
     const planned = planFile(input, file);
+    if (planned === 'too-long') {
+      for (const p of file.policies) tooLong.add(p);
+      continue;
+    }
     for (const c of planned) for (const f of c.findings) placed.add(f.path);
     comments.push(...planned);
   }
@@ -427,7 +493,67 @@ export function planReview(input: PlanInput): ReviewPlan {
       (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
       a.start - b.start,
   );
-  return { comments, outside: [...paths].filter((p) => !placed.has(p)).sort() };
+  return {
+    comments,
+    outside: [...paths].filter((p) => !placed.has(p)).sort(),
+    noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong),
+  };
+}
+
+/**
+ * Why the new findings no comment resolves have none, by file: their policy's fix would write a
+ * baseline placeholder, or cannot be made in the file, or is too long for a comment, or (the fix
+ * is made) lies outside the pull request's diff. A finding the base had is not said again (the
+ * comment lists it apart), nor a file that has a comment. A file is listed once, for its first
+ * reason in that order.
+ */
+function noSuggestion(
+  candidates: readonly Finding[],
+  comments: readonly WantedComment[],
+  files: readonly FileFix[],
+  notFixed: FixPlan['notFixed'],
+  tooLong: ReadonlySet<string>,
+): NoSuggestion[] {
+  // (a file some comment is for is not listed: its other findings' fixes are in the comment's list)
+  const placed = new Set(comments.flatMap((c) => c.findings.map((f) => f.path)));
+  const fixed = new Set(files.flatMap((f) => f.policies));
+  const refused = new Map<string, (typeof notFixed)[number]>();
+  for (const n of notFixed) if (!refused.has(n.policy)) refused.set(n.policy, n);
+  const byKey = new Map<string, NoSuggestion & { paths: string[] }>();
+  const order: NoSuggestion['why'][] = ['placeholder', 'not-rewritten', 'too-long', 'outside-diff'];
+  const chosen = new Map<string, { why: NoSuggestion['why']; placeholder?: string }>();
+  for (const f of candidates) {
+    if (f.new === false || placed.has(f.path)) continue;
+    const n = refused.get(f.policy);
+    const why: { why: NoSuggestion['why']; placeholder?: string } | undefined = n
+      ? n.placeholder !== undefined
+        ? { why: 'placeholder', placeholder: n.placeholder }
+        : { why: 'not-rewritten' }
+      : tooLong.has(f.policy)
+        ? { why: 'too-long' }
+        : fixed.has(f.policy)
+          ? { why: 'outside-diff' }
+          : undefined;
+    if (!why) continue;
+    const was = chosen.get(f.path);
+    if (!was || order.indexOf(why.why) < order.indexOf(was.why)) chosen.set(f.path, why);
+  }
+  for (const [path, why] of chosen) {
+    const key = `${why.why}\u0000${why.placeholder ?? ''}`;
+    const entry = byKey.get(key) ?? byKey.set(key, { ...why, paths: [] }).get(key)!;
+    entry.paths.push(path);
+  }
+  return [...byKey.values()]
+    .map((n) => ({ ...n, paths: n.paths.sort() }))
+    .sort(
+      (a, b) =>
+        order.indexOf(a.why) - order.indexOf(b.why) ||
+        ((a.placeholder ?? '') < (b.placeholder ?? '')
+          ? -1
+          : (a.placeholder ?? '') > (b.placeholder ?? '')
+            ? 1
+            : 0),
+    );
 }
 
 /**

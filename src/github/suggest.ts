@@ -4,7 +4,7 @@
 // replaces exactly lines `start`..`end` with the fixed text (or, for `review: comment`, a diff of
 // the change). Pure: no I/O.
 import { diffArrays } from 'diff';
-import { fencedBlock, longestBacktickRun } from '../core/escape.js';
+import { fencedBlock, fencedBlockNote, longestBacktickRun } from '../core/escape.js';
 import type { LineRange } from './pr-diff.js';
 
 /**
@@ -168,6 +168,7 @@ export function suggestionBlock(replacement: readonly string[]): string {
 
 /** For `review: comment`: the change as a diff (shown, not applied: escaped as any text we do not control). */
 export function changeBlock(original: readonly string[], replacement: readonly string[]): string {
-  const diff = [...original.map((l) => `-${bare(l)}`), ...replacement.map((l) => `+${bare(l)}`)];
-  return fencedBlock(diff.join('\n'), 'diff');
+  const diff = [...original.map((l) => `-${bare(l)}`), ...replacement.map((l) => `+${bare(l)}`)].join('\n');
+  const note = fencedBlockNote(diff);
+  return fencedBlock(diff, 'diff') + (note === undefined ? '' : `\n\n${note}`);
 }

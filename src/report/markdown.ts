@@ -5,7 +5,13 @@
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
 import type { Finding, Report } from '../core/types.js';
-import { clipShown, escapeMarkdown as md, fencedBlock, hiddenMarker } from '../core/escape.js';
+import {
+  clipShown,
+  escapeMarkdown as md,
+  fencedBlock,
+  fencedBlockNote,
+  hiddenMarker,
+} from '../core/escape.js';
 import { keptByIgnore } from '../audit/report-model.js';
 import { denyWasLeftOut } from '../sources/records.js';
 import {
@@ -67,6 +73,44 @@ export interface MarkdownOptions {
    * in one line.
    */
   moreSuggestions?: number;
+  /**
+   * New findings the pull request's review has no one-click suggestion for, by why: a line each
+   * (the review publisher sets it).
+   */
+  noSuggestion?: readonly NoSuggestion[];
+}
+
+/** Why the review has no one-click suggestion for the new findings of some files. */
+export interface NoSuggestion {
+  /**
+   * `outside-diff`: the change lies outside the pull request's diff (or part of it, and the part
+   * inside is not valid alone); `placeholder`: it would write a baseline placeholder; `not-rewritten`:
+   * `fix` cannot rewrite the policy in its file; `too-long`: too long for a review comment.
+   */
+  why: 'outside-diff' | 'placeholder' | 'not-rewritten' | 'too-long';
+  /** The files (report paths), sorted. */
+  paths: readonly string[];
+  /** With `placeholder`: the placeholder (`<account-ID-without-hyphens>`). */
+  placeholder?: string;
+}
+
+const MAX_NO_SUGGESTION_PATHS = 3;
+
+/** One line: the files the review has no suggestion for, and why. */
+export function noSuggestionLine(n: NoSuggestion): string {
+  const shown = n.paths.slice(0, MAX_NO_SUGGESTION_PATHS).map((p) => md(p));
+  const more = n.paths.length - shown.length;
+  const files = shown.join(', ') + (more > 0 ? ` and ${plural(more, 'more file')}` : '');
+  const hole = n.placeholder === undefined ? 'a placeholder' : md(n.placeholder);
+  const why =
+    n.why === 'outside-diff'
+      ? "the change is outside this pull request's diff"
+      : n.why === 'placeholder'
+        ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
+        : n.why === 'too-long'
+          ? 'the change is too long for a review comment'
+          : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
+  return `💡 No one-click suggestion for ${files}: ${why}.`;
 }
 
 /** The hidden marker that identifies our sticky comment for `key`. */
@@ -304,6 +348,12 @@ function ignoredSection(ignored: readonly Finding[]): string {
   return details(`🙈 ${plural(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 
+/** A suggestion's diff in a block, with a line under it when the block shows `<!--` otherwise. */
+function diffBlock(diff: string): string {
+  const note = fencedBlockNote(diff);
+  return fencedBlock(diff, 'diff') + (note === undefined ? '' : `\n\n${note}`);
+}
+
 /**
  * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
  * suggestion with an empty diff makes an empty section, which is left out.
@@ -323,7 +373,7 @@ function suggestionSections(report: Report): (() => string)[] {
       const omitted = omittedDiff(s);
       const body = omitted
         ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${MAX_DIFF_LINES.toLocaleString('en-US')} lines or ${MAX_DIFF_BYTES.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
-        : fencedBlock(s.diff, 'diff');
+        : diffBlock(s.diff);
       // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
       const ignored = kept.get(s.policy);
       const denyLeftOut = denyWasLeftOut(s.approximate);
@@ -520,6 +570,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         `💡 ${plural(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`,
     );
   }
+  for (const n of options.noSuggestion ?? []) if (n.paths.length > 0) rest.push(() => noSuggestionLine(n));
   if (b.preexisting.length > 0) {
     rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
   }
