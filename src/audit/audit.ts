@@ -30,7 +30,7 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
-import { GrantSets } from '../policy/grant-sets.js';
+import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import {
   ACCOUNT_PLACEHOLDER,
@@ -905,6 +905,25 @@ export class Auditor {
   }
 
   /**
+   * What a unit grants (Covering.ofGrants): the base's, against which a grant of the head
+   * is new only when no grant of the base holds it, whatever each side's finding is filed under.
+   */
+  private grantCovering(unit: Unit): Covering {
+    const resourceRequired = unit.kind !== 'trust';
+    const options = {
+      resourceRequired,
+      scope: unit.scope?.actions,
+      impliedResource: unit.scope?.impliedResource,
+    };
+    const classes: GrantClass[] = [];
+    // (no Deny given: Covering leaves out every action a Deny of the unit names)
+    for (const m of unit.members)
+      for (const st of m.doc.statements)
+        for (const c of this.grantSets.classes(st, [], options)) classes.push(c);
+    return Covering.ofGrants(classes, (r) => this.builder.pattern(r), this.deniedBy(unit));
+  }
+
+  /**
    * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
    * false) and the part the base granted (`fresh` true: the change takes it away).
    */
@@ -1130,12 +1149,13 @@ export class Auditor {
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
       const pattern = (r: string) => this.builder.pattern(r);
-      const baseKeys = new AtomKeys(
-        [baseResult.atoms],
-        pattern,
-        baseUnit ? this.deniedBy(baseUnit) : undefined,
+      const baseKeys = new AtomKeys([baseResult.atoms], baseUnit ? this.grantCovering(baseUnit) : undefined);
+      // (a finding the head still has on a resource containing the base's, whatever it is filed under)
+      const headKeys = new AtomKeys(
+        [result.atoms],
+        new Covering([result.atoms], pattern, this.deniedBy(unit), true),
+        true,
       );
-      const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit), true);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
@@ -1281,8 +1301,7 @@ export class Auditor {
         if (inBase.has(o)) return false;
         baseKeys ??= new SetKeys(
           was.map((x) => x.o.atoms),
-          (r) => this.builder.pattern(r),
-          this.deniedBy(baseUnit),
+          this.grantCovering(baseUnit),
         );
         const split = o.atoms.flatMap((a) => baseKeys!.split(a));
         if (split.every((a) => a.fresh)) return true;
@@ -1294,12 +1313,12 @@ export class Auditor {
       for (const { mi, stmt, o } of was) {
         if (!o.removable || inHead.has(o)) continue;
         // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
-        headKeys ??= new SetKeys(
-          head.map((x) => x.o.atoms),
-          (r) => this.builder.pattern(r),
-          this.deniedBy(unit),
-          true,
-        );
+        // (nor one the head still has filed under another kind or set: Covering)
+        headKeys ??= (() => {
+          const lists = head.map((x) => x.o.atoms);
+          const pattern = (r: string) => this.builder.pattern(r);
+          return new SetKeys(lists, new Covering(lists, pattern, this.deniedBy(unit), true), true);
+        })();
         for (const x of o.atoms)
           if (REMOVABLE_KINDS.has(x.kind))
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
@@ -1584,13 +1603,9 @@ class AtomKeys {
   private lastRest = '';
   private readonly covering?: Covering;
 
-  constructor(
-    lists: readonly (readonly Atom[])[],
-    pattern?: (r: string) => ArnPattern,
-    denied?: ActionSet,
-    loose = false,
-  ) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
+  /** `covering`: what the side grants on resources containing others' (see Covering). */
+  constructor(lists: readonly (readonly Atom[])[], covering?: Covering, loose = false) {
+    this.covering = covering;
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
@@ -1645,13 +1660,9 @@ class SetKeys {
   private readonly singles = new Set<string>();
   private readonly covering?: Covering;
 
-  constructor(
-    lists: readonly (readonly Atom[])[],
-    pattern?: (r: string) => ArnPattern,
-    denied?: ActionSet,
-    loose = false,
-  ) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
+  /** `covering`: what the side grants on resources containing others' (see Covering). */
+  constructor(lists: readonly (readonly Atom[])[], covering?: Covering, loose = false) {
+    this.covering = covering;
     for (const atoms of lists)
       for (const a of atoms)
         for (const rest of loose ? looseRests(a) : atomRests(a)) {
@@ -1714,11 +1725,16 @@ function grantsOf(result: UnitResult) {
 }
 
 /**
- * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a
- * resource that contains another one (`*` contains `role/sky*`). A grant the base had on `*` that
- * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
+ * Grants of one side with their resources: which of them grant on a resource that contains another
+ * one (`*` contains `role/sky*`). A grant the base had on `*` that the change narrows to `role/sky*`
+ * is not new there (a review: narrowing failed `fail-on: new`). Whatever kind and set each side's
+ * finding on it, if any, is filed under: each side is audited with the sets it uses itself
+ * (Auditor.baseUnit), so the same grant may be a broader-resource finding of one feature at the
+ * base and a leftover-set finding of another at the head (a review: a Resource narrowed from `*` to
+ * a bucket was new, `broader-resource` on `*`, `leftover-set` of package-sync on the bucket).
  */
 class Covering {
+  /** By whether the statement has a Principal ('P') or not (''). */
   private readonly byKey = new Map<
     string,
     {
@@ -1752,40 +1768,55 @@ class Covering {
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
         if (actions?.isEmpty()) continue;
         const scope = scopeOf(a.stmt);
-        // (a grant without the condition its set needs covers the same grant under it too)
-        for (const key of a.need === undefined
-          ? [Covering.key(a)]
-          : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
-          const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
-          const same = list.find(
-            (e) =>
-              e.text === a.resource &&
-              e.conditionText === scope.condition &&
-              e.principal?.text === scope.principal?.text,
-          );
-          if (same)
-            same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-          else
-            list.push({
-              text: a.resource,
-              actions,
-              notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
-              condition: a.stmt?.condition,
-              conditionText: scope.condition,
-              principal: scope.principal,
-            });
-        }
+        const key = Covering.key(a);
+        const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
+        const same = list.find(
+          (e) =>
+            e.text === a.resource &&
+            e.conditionText === scope.condition &&
+            e.principal?.text === scope.principal?.text,
+        );
+        if (same)
+          same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+        else
+          list.push({
+            text: a.resource,
+            actions,
+            notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+            condition: a.stmt?.condition,
+            conditionText: scope.condition,
+            principal: scope.principal,
+          });
       }
+  }
+
+  /**
+   * What a side grants (each Allow statement's classes: GrantSets.classes): a grant of the other
+   * side within one of these was granted there, whether or not this side reports a finding on it
+   * (new is what the head grants that the base did not). `denied` as for the constructor.
+   */
+  static ofGrants(
+    classes: readonly GrantClass[],
+    parse: (r: string) => ArnPattern,
+    denied: ActionSet = ActionSet.EMPTY,
+  ): Covering {
+    const atoms: Atom[] = classes.map((c) => ({
+      kind: 'excess-action',
+      member: 0,
+      stmt: c.stmt,
+      actions: c.actions,
+      resource: c.notResource ? `NotResource: ${c.notResource.join(', ')}` : c.resource.raw,
+    }));
+    return new Covering([atoms], parse, denied);
   }
 
   /** (a resource policy's statement covers only a statement with principals, within its own) */
   private static key(a: Atom): string {
-    const principal = a.stmt?.principal === undefined ? '' : 'P';
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
+    return a.stmt?.principal === undefined ? '' : 'P';
   }
 
   /**
-   * The entries of the atom's key that grant at least as widely: on `resource` or one that contains
+   * The grants of the atom's key that grant at least as widely: on `resource` or one that contains
    * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
    * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
    * narrowed to one of its values).
