@@ -4,6 +4,8 @@
 //   new finding that failed `fail-on: new`: on `*` the grant was a broader-resource finding of the
 //   persistent-data feature, on the bucket a leftover-set finding of package-sync (whose bucket
 //   placeholder matches any bucket), and base and head were only compared within one kind and set;
+// - the base was audited with the head's sets (its features in use), so a change that deleted the
+//   OptionalECR statement listed "removed" a leftover-set finding the base never had.
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,8 +70,13 @@ async function pr(
 }
 
 const fresh = (r: Report) => r.findings.filter((f) => f.new === true && f.kind !== 'missing-permission');
+const removed = (r: Report) => r.findings.filter((f) => f.removed);
 const brief = (fs: Finding[]) =>
   fs.map((f) => `${f.kind} ${f.statement ?? ''} ${[...f.actions].sort().join(',')}`);
+/** The same pull request audited without a base: what the base's own audit finds. */
+const alone = async (text: string, reference: boolean) =>
+  (await pr({}, { 'infra/c.json': text }, reference)).findings.filter((f) => f.kind !== 'missing-permission');
+
 describe.each([
   ['shared statement outcomes', false],
   ['the reference path', true],
@@ -132,5 +139,44 @@ describe.each([
       reference,
     );
     expect(brief(fresh(r))).toEqual([]);
+  });
+
+  test('a statement deleted from an exact copy of the policy removes no finding (the base had none)', async () => {
+    const r = await pr(
+      { 'infra/c.json': policy([]) },
+      { 'infra/c.json': policy([], (st) => st.filter((s) => s.Sid !== 'OptionalECR')) },
+      reference,
+    );
+    expect(await alone(policy([]), reference)).toEqual([]);
+    expect(brief(removed(r))).toEqual([]);
+    expect(brief(fresh(r))).toEqual([]);
+  });
+
+  test("what is removed is the base's own findings, as its own audit files them", async () => {
+    const baseText = policy([S3_ALL]);
+    const r = await pr(
+      { 'infra/c.json': baseText },
+      {
+        'infra/c.json': policy([], (st) => st.slice(0, 5)),
+        'infra/c-part2.json': policy([S3_ALL], (st) => st.slice(5)),
+      },
+      reference,
+    );
+    const own = await alone(baseText, reference);
+    expect(own).toHaveLength(3);
+    expect(brief(removed(r)).sort()).toEqual(brief(own).sort());
+    for (const f of removed(r)) expect(f.message).toMatch(/^Removed: /);
+  });
+
+  test('the features a change stops using re-label no finding: none new, none removed', async () => {
+    const r = await pr(
+      { 'infra/c.json': policy([S3_ALL]) },
+      {
+        'infra/c.json': policy([S3_ALL], (st) => st.filter((s) => !s.Sid.startsWith('OngoingPersistent'))),
+      },
+      reference,
+    );
+    expect(brief(fresh(r))).toEqual([]);
+    expect(brief(removed(r))).toEqual([]);
   });
 });

@@ -692,8 +692,8 @@ export class Auditor {
       const keys = new Set<string>();
       const from = findings.length;
       const baseKnown = this.memo
-        ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase)
-        : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase);
+        ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
+        : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
       if (!baseKnown) g.atBase = undefined;
       // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
       // known) is audited in each: a finding the same in both is told once.
@@ -1131,7 +1131,10 @@ export class Auditor {
   private readonly requiredCache = new WeakMap<SetEntry, ActionSet>();
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
-  /** Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted. */
+  /**
+   * Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted.
+   * `assigned`: the unit's assignment, whose sets the base chooses from as the head's did.
+   */
   private runUnit(
     unit: Unit,
     base: BaseDocs | undefined,
@@ -1140,11 +1143,12 @@ export class Auditor {
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
+    assigned?: Assignment,
   ): boolean {
     const result = evaluateUnit(unit, this.builder);
     for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
-    const baseUnit = this.baseUnit(unit, base);
+    const baseUnit = this.baseUnit(unit, base, assigned);
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
@@ -1278,6 +1282,7 @@ export class Auditor {
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
+    assigned?: Assignment,
   ): boolean {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
@@ -1287,7 +1292,7 @@ export class Auditor {
       );
     };
     const head = occurrences(unit);
-    const baseUnit = this.baseUnit(unit, base);
+    const baseUnit = this.baseUnit(unit, base, assigned);
     // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
     // otherwise its atoms are split by set difference with the base's (made once, only when needed).
     let newness: (o: StatementOutcome) => boolean | undefined | Atom[] = () => undefined;
@@ -1367,9 +1372,34 @@ export class Auditor {
 
   /**
    * The unit as it was at the base: undefined when there is no base at all, null when the unit did
-   * not exist there (everything is new).
+   * not exist there (everything is new). With its assignment (`assigned`), audited as it was: held
+   * to the sets its own grants choose (the features it used, the alternative it fitted), as
+   * runDeleted's units are, not to the head's, so that what it lists as removed is what the base
+   * had (a review: a change that deleted the OptionalECR statement of Coiled's exact policy listed
+   * as removed a leftover-set finding of the ecr feature, which the base used in full). New and
+   * removed compare grants, not kinds and sets (Covering), so the two sides may differ in them.
+   * Without it (missing-deny), the head's sets.
    */
-  private baseUnit(unit: Unit, base?: BaseDocs): Unit | null | undefined {
+  private baseUnit(unit: Unit, base?: BaseDocs, assigned?: Assignment): Unit | null | undefined {
+    const at = this.unitAtBase(unit, base);
+    if (!at || !assigned) return at;
+    const choice = chooseSets(
+      unit.baseline,
+      assigned.sets,
+      at.members,
+      at.kind,
+      this.builder,
+      this.grantSets,
+      {
+        explicit: assigned.explicitSets,
+        scope: at.scope,
+      },
+    );
+    return { ...at, activeSets: choice.sets };
+  }
+
+  /** baseUnit's members, the head's sets. */
+  private unitAtBase(unit: Unit, base?: BaseDocs): Unit | null | undefined {
     const members: UnitMember[] = [];
     // A principal audited as a whole (a pull request's base, not a plan's `before`): its policies
     // at the base are those it held there. A policy attached by the change is new to it, and one
