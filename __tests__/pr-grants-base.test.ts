@@ -5,7 +5,9 @@
 //   persistent-data feature, on the bucket a leftover-set finding of package-sync (whose bucket
 //   placeholder matches any bucket), and base and head were only compared within one kind and set;
 // - the base was audited with the head's sets (its features in use), so a change that deleted the
-//   OptionalECR statement listed "removed" a leftover-set finding the base never had.
+//   OptionalECR statement listed "removed" a leftover-set finding the base never had;
+// - a vendor permission the change takes away pointed at the policy's line 1, not at the statement
+//   that granted it.
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -178,5 +180,18 @@ describe.each([
     );
     expect(brief(fresh(r))).toEqual([]);
     expect(brief(removed(r))).toEqual([]);
+  });
+
+  test('a vendor permission the change takes away points at the statement that granted it', async () => {
+    const head = policy([], (st) => {
+      st[0]!.Action = (st[0]!.Action as string[]).filter((a) => a !== 'ec2:RunInstances');
+      return st;
+    });
+    const r = await pr({ 'infra/c.json': policy([]) }, { 'infra/c.json': head }, reference);
+    const taken = r.findings.filter((f) => f.kind === 'missing-permission' && f.new === true);
+    expect(taken.map((f) => f.actions)).toEqual([['ec2:RunInstances']]);
+    // (the Ongoing statement: its `{` is on the line before its Sid)
+    const sidLine = head.split('\n').findIndex((l) => l.includes('"Sid": "Ongoing"')) + 1;
+    expect(taken[0]!.line).toBe(sidLine - 1);
   });
 });

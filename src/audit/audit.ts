@@ -773,7 +773,7 @@ export class Auditor {
       for (const [target, list] of byUnit) {
         // With a base: what was missing there already (pre-existing), and what the change takes
         // away (new: the integration may break because of this change).
-        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
+        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
         // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
         for (const f of groupAtoms(atoms, {
           unit: target,
@@ -925,19 +925,23 @@ export class Auditor {
 
   /**
    * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
-   * false) and the part the base granted (`fresh` true: the change takes it away).
+   * false) and the part the base granted (`fresh` true: the change takes it away, told at the
+   * statement that granted it: takenAt).
    */
   private missingAgainstBase(
     target: Unit,
     atoms: Atom[],
     atBase: Map<number, ActionSet>,
     unsure: ReadonlyMap<string, Unsure>,
+    base: BaseDocs | undefined,
   ): Atom[] {
     const before = new Map<string, ActionSet>();
     const key = (a: Atom) => `${a.set}\u0000${a.detail}\u0000${a.resource}`;
     for (const set of new Set(atoms.map((a) => a.set!)))
       for (const a of this.missing(target.baseline, set, atBase, unsure))
         if (a.actions) before.set(key(a), a.actions);
+    let made: StatementAtBase[] | undefined;
+    const granted = () => (made ??= this.grantedAtBase(target, base));
     const out: Atom[] = [];
     for (const a of atoms) {
       if (!a.actions) {
@@ -948,8 +952,52 @@ export class Auditor {
       const old = a.actions.intersect(was);
       const taken = a.actions.minus(was);
       if (!old.isEmpty()) out.push({ ...a, actions: old, fresh: false });
-      if (!taken.isEmpty()) out.push({ ...a, actions: taken, fresh: true });
+      if (!taken.isEmpty()) out.push(...this.takenAt({ ...a, actions: taken, fresh: true }, granted));
     }
+    return out;
+  }
+
+  /**
+   * A permission the change takes away, at the head's statement that granted it at the base (the
+   * statement with the same Sid; without one, at the same place of a policy with as many
+   * statements), split by statement; what none still written granted stays at the policy's line
+   * (a review: `ec2:RunInstances` dropped from Coiled's Ongoing statement was told at line 1).
+   * `grantedAtBase`: the unit's statements at the base with what each granted, made once.
+   */
+  private takenAt(atom: Atom, grantedAtBase: () => StatementAtBase[]): Atom[] {
+    if (!atom.actions) return [atom];
+    const out: Atom[] = [];
+    let left = atom.actions;
+    for (const { actions, now } of grantedAtBase()) {
+      if (left.isEmpty()) break;
+      if (!now || !actions.intersects(left)) continue;
+      const part = actions.intersect(left);
+      out.push({ ...atom, actions: part, member: now.member, stmt: now.stmt });
+      left = left.minus(part);
+    }
+    if (!left.isEmpty()) out.push(left === atom.actions ? atom : { ...atom, actions: left });
+    return out;
+  }
+
+  /** What each Allow statement of the unit at the base granted, with the head's statement continuing it. */
+  private grantedAtBase(target: Unit, base: BaseDocs | undefined): StatementAtBase[] {
+    const at = this.unitAtBase(target, base);
+    if (!at) return [];
+    const options = {
+      resourceRequired: at.kind !== 'trust',
+      scope: at.scope?.actions,
+      impliedResource: at.scope?.impliedResource,
+    };
+    const out: StatementAtBase[] = [];
+    for (const m of at.members)
+      for (const st of m.doc.statements) {
+        const classes = this.grantSets.classes(st, [], options);
+        if (classes.length === 0) continue;
+        out.push({
+          actions: ActionSet.unionOf(classes.map((c) => c.actions)),
+          now: headStatement(target, m, st),
+        });
+      }
     return out;
   }
 
@@ -1449,6 +1497,34 @@ export class Auditor {
     if (members.length === 0) return null;
     return { ...unit, members };
   }
+}
+
+/** An Allow statement of a unit at the base: what it granted, and the head's statement that continues it. */
+interface StatementAtBase {
+  actions: ActionSet;
+  now: { member: number; stmt: Statement } | undefined;
+}
+
+/**
+ * The head's statement that continues a statement of the base (takenAt): of the same policy, the
+ * one with its Sid, else the one at its place when the policy has as many statements as before.
+ */
+function headStatement(
+  unit: Unit,
+  was: UnitMember,
+  stmt: Statement,
+): { member: number; stmt: Statement } | undefined {
+  const mi = unit.members.findIndex((m) => m.record.id === was.record.id);
+  const m = unit.members[mi];
+  if (!m) return undefined;
+  const list = m.doc.statements;
+  const found =
+    stmt.sid !== undefined
+      ? list.find((s) => s.sid === stmt.sid && s.effect === 'Allow')
+      : list.length === was.doc.statements.length
+        ? list.find((s) => s.index === stmt.index && s.effect === 'Allow')
+        : undefined;
+  return found ? { member: mi, stmt: found } : undefined;
 }
 
 /** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
