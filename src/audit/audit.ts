@@ -30,7 +30,7 @@ import { ActionSet } from '../policy/action-set.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
-import { GrantSets } from '../policy/grant-sets.js';
+import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import {
   ACCOUNT_PLACEHOLDER,
@@ -707,8 +707,8 @@ export class Auditor {
       const keys = new Set<string>();
       const from = findings.length;
       const baseKnown = this.memo
-        ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase)
-        : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase);
+        ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
+        : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
       if (!baseKnown) g.atBase = undefined;
       // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
       // known) is audited in each: a finding the same in both is told once.
@@ -788,7 +788,7 @@ export class Auditor {
       for (const [target, list] of byUnit) {
         // With a base: what was missing there already (pre-existing), and what the change takes
         // away (new: the integration may break because of this change).
-        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
+        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
         // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
         for (const f of groupAtoms(atoms, {
           unit: target,
@@ -920,20 +920,43 @@ export class Auditor {
   }
 
   /**
+   * What a unit grants (Covering.ofGrants): the base's, against which a grant of the head
+   * is new only when no grant of the base holds it, whatever each side's finding is filed under.
+   */
+  private grantCovering(unit: Unit): Covering {
+    const resourceRequired = unit.kind !== 'trust';
+    const options = {
+      resourceRequired,
+      scope: unit.scope?.actions,
+      impliedResource: unit.scope?.impliedResource,
+    };
+    const classes: GrantClass[] = [];
+    // (no Deny given: Covering leaves out every action a Deny of the unit names)
+    for (const m of unit.members)
+      for (const st of m.doc.statements)
+        for (const c of this.grantSets.classes(st, [], options)) classes.push(c);
+    return Covering.ofGrants(classes, (r) => this.builder.pattern(r), this.deniedBy(unit));
+  }
+
+  /**
    * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
-   * false) and the part the base granted (`fresh` true: the change takes it away).
+   * false) and the part the base granted (`fresh` true: the change takes it away, told at the
+   * statement that granted it: takenAt).
    */
   private missingAgainstBase(
     target: Unit,
     atoms: Atom[],
     atBase: Map<number, ActionSet>,
     unsure: ReadonlyMap<string, Unsure>,
+    base: BaseDocs | undefined,
   ): Atom[] {
     const before = new Map<string, ActionSet>();
     const key = (a: Atom) => `${a.set}\u0000${a.detail}\u0000${a.resource}`;
     for (const set of new Set(atoms.map((a) => a.set!)))
       for (const a of this.missing(target.baseline, set, atBase, unsure))
         if (a.actions) before.set(key(a), a.actions);
+    let made: StatementAtBase[] | undefined;
+    const granted = () => (made ??= this.grantedAtBase(target, base));
     const out: Atom[] = [];
     for (const a of atoms) {
       if (!a.actions) {
@@ -944,8 +967,52 @@ export class Auditor {
       const old = a.actions.intersect(was);
       const taken = a.actions.minus(was);
       if (!old.isEmpty()) out.push({ ...a, actions: old, fresh: false });
-      if (!taken.isEmpty()) out.push({ ...a, actions: taken, fresh: true });
+      if (!taken.isEmpty()) out.push(...this.takenAt({ ...a, actions: taken, fresh: true }, granted));
     }
+    return out;
+  }
+
+  /**
+   * A permission the change takes away, at the head's statement that granted it at the base (the
+   * statement with the same Sid; without one, at the same place of a policy with as many
+   * statements), split by statement; what none still written granted stays at the policy's line
+   * (a review: `ec2:RunInstances` dropped from Coiled's Ongoing statement was told at line 1).
+   * `grantedAtBase`: the unit's statements at the base with what each granted, made once.
+   */
+  private takenAt(atom: Atom, grantedAtBase: () => StatementAtBase[]): Atom[] {
+    if (!atom.actions) return [atom];
+    const out: Atom[] = [];
+    let left = atom.actions;
+    for (const { actions, now } of grantedAtBase()) {
+      if (left.isEmpty()) break;
+      if (!now || !actions.intersects(left)) continue;
+      const part = actions.intersect(left);
+      out.push({ ...atom, actions: part, member: now.member, stmt: now.stmt });
+      left = left.minus(part);
+    }
+    if (!left.isEmpty()) out.push(left === atom.actions ? atom : { ...atom, actions: left });
+    return out;
+  }
+
+  /** What each Allow statement of the unit at the base granted, with the head's statement continuing it. */
+  private grantedAtBase(target: Unit, base: BaseDocs | undefined): StatementAtBase[] {
+    const at = this.unitAtBase(target, base);
+    if (!at) return [];
+    const options = {
+      resourceRequired: at.kind !== 'trust',
+      scope: at.scope?.actions,
+      impliedResource: at.scope?.impliedResource,
+    };
+    const out: StatementAtBase[] = [];
+    for (const m of at.members)
+      for (const st of m.doc.statements) {
+        const classes = this.grantSets.classes(st, [], options);
+        if (classes.length === 0) continue;
+        out.push({
+          actions: ActionSet.unionOf(classes.map((c) => c.actions)),
+          now: headStatement(target, m, st),
+        });
+      }
     return out;
   }
 
@@ -1127,7 +1194,10 @@ export class Auditor {
   private readonly requiredCache = new WeakMap<SetEntry, ActionSet>();
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
-  /** Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted. */
+  /**
+   * Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted.
+   * `assigned`: the unit's assignment, whose sets the base chooses from as the head's did.
+   */
   private runUnit(
     unit: Unit,
     base: BaseDocs | undefined,
@@ -1136,21 +1206,23 @@ export class Auditor {
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
+    assigned?: Assignment,
   ): boolean {
     const result = evaluateUnit(unit, this.builder);
     for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
-    const baseUnit = this.baseUnit(unit, base);
+    const baseUnit = this.baseUnit(unit, base, assigned);
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
       const pattern = (r: string) => this.builder.pattern(r);
-      const baseKeys = new AtomKeys(
-        [baseResult.atoms],
-        pattern,
-        baseUnit ? this.deniedBy(baseUnit) : undefined,
+      const baseKeys = new AtomKeys([baseResult.atoms], baseUnit ? this.grantCovering(baseUnit) : undefined);
+      // (a finding the head still has on a resource containing the base's, whatever it is filed under)
+      const headKeys = new AtomKeys(
+        [result.atoms],
+        new Covering([result.atoms], pattern, this.deniedBy(unit), true),
+        true,
       );
-      const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit), true);
       isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
@@ -1273,6 +1345,7 @@ export class Auditor {
     granted: Set<string>,
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
+    assigned?: Assignment,
   ): boolean {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
@@ -1282,7 +1355,7 @@ export class Auditor {
       );
     };
     const head = occurrences(unit);
-    const baseUnit = this.baseUnit(unit, base);
+    const baseUnit = this.baseUnit(unit, base, assigned);
     // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
     // otherwise its atoms are split by set difference with the base's (made once, only when needed).
     let newness: (o: StatementOutcome) => boolean | undefined | Atom[] = () => undefined;
@@ -1296,8 +1369,7 @@ export class Auditor {
         if (inBase.has(o)) return false;
         baseKeys ??= new SetKeys(
           was.map((x) => x.o.atoms),
-          (r) => this.builder.pattern(r),
-          this.deniedBy(baseUnit),
+          this.grantCovering(baseUnit),
         );
         const split = o.atoms.flatMap((a) => baseKeys!.split(a));
         if (split.every((a) => a.fresh)) return true;
@@ -1309,12 +1381,12 @@ export class Auditor {
       for (const { mi, stmt, o } of was) {
         if (!o.removable || inHead.has(o)) continue;
         // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
-        headKeys ??= new SetKeys(
-          head.map((x) => x.o.atoms),
-          (r) => this.builder.pattern(r),
-          this.deniedBy(unit),
-          true,
-        );
+        // (nor one the head still has filed under another kind or set: Covering)
+        headKeys ??= (() => {
+          const lists = head.map((x) => x.o.atoms);
+          const pattern = (r: string) => this.builder.pattern(r);
+          return new SetKeys(lists, new Covering(lists, pattern, this.deniedBy(unit), true), true);
+        })();
         for (const x of o.atoms)
           if (REMOVABLE_KINDS.has(x.kind))
             for (const part of headKeys.split(x)) if (part.fresh) removed.push({ ...part, member: mi, stmt });
@@ -1363,9 +1435,34 @@ export class Auditor {
 
   /**
    * The unit as it was at the base: undefined when there is no base at all, null when the unit did
-   * not exist there (everything is new).
+   * not exist there (everything is new). With its assignment (`assigned`), audited as it was: held
+   * to the sets its own grants choose (the features it used, the alternative it fitted), as
+   * runDeleted's units are, not to the head's, so that what it lists as removed is what the base
+   * had (a review: a change that deleted the OptionalECR statement of Coiled's exact policy listed
+   * as removed a leftover-set finding of the ecr feature, which the base used in full). New and
+   * removed compare grants, not kinds and sets (Covering), so the two sides may differ in them.
+   * Without it (missing-deny), the head's sets.
    */
-  private baseUnit(unit: Unit, base?: BaseDocs): Unit | null | undefined {
+  private baseUnit(unit: Unit, base?: BaseDocs, assigned?: Assignment): Unit | null | undefined {
+    const at = this.unitAtBase(unit, base);
+    if (!at || !assigned) return at;
+    const choice = chooseSets(
+      unit.baseline,
+      assigned.sets,
+      at.members,
+      at.kind,
+      this.builder,
+      this.grantSets,
+      {
+        explicit: assigned.explicitSets,
+        scope: at.scope,
+      },
+    );
+    return { ...at, activeSets: choice.sets };
+  }
+
+  /** baseUnit's members, the head's sets. */
+  private unitAtBase(unit: Unit, base?: BaseDocs): Unit | null | undefined {
     const members: UnitMember[] = [];
     // A principal audited as a whole (a pull request's base, not a plan's `before`): its policies
     // at the base are those it held there. A policy attached by the change is new to it, and one
@@ -1415,6 +1512,34 @@ export class Auditor {
     if (members.length === 0) return null;
     return { ...unit, members };
   }
+}
+
+/** An Allow statement of a unit at the base: what it granted, and the head's statement that continues it. */
+interface StatementAtBase {
+  actions: ActionSet;
+  now: { member: number; stmt: Statement } | undefined;
+}
+
+/**
+ * The head's statement that continues a statement of the base (takenAt): of the same policy, the
+ * one with its Sid, else the one at its place when the policy has as many statements as before.
+ */
+function headStatement(
+  unit: Unit,
+  was: UnitMember,
+  stmt: Statement,
+): { member: number; stmt: Statement } | undefined {
+  const mi = unit.members.findIndex((m) => m.record.id === was.record.id);
+  const m = unit.members[mi];
+  if (!m) return undefined;
+  const list = m.doc.statements;
+  const found =
+    stmt.sid !== undefined
+      ? list.find((s) => s.sid === stmt.sid && s.effect === 'Allow')
+      : list.length === was.doc.statements.length
+        ? list.find((s) => s.index === stmt.index && s.effect === 'Allow')
+        : undefined;
+  return found ? { member: mi, stmt: found } : undefined;
 }
 
 /** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
@@ -1599,13 +1724,9 @@ class AtomKeys {
   private lastRest = '';
   private readonly covering?: Covering;
 
-  constructor(
-    lists: readonly (readonly Atom[])[],
-    pattern?: (r: string) => ArnPattern,
-    denied?: ActionSet,
-    loose = false,
-  ) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
+  /** `covering`: what the side grants on resources containing others' (see Covering). */
+  constructor(lists: readonly (readonly Atom[])[], covering?: Covering, loose = false) {
+    this.covering = covering;
     for (const atoms of lists)
       for (const a of atoms) {
         const act = a.action?.key ?? a.pattern ?? '';
@@ -1660,13 +1781,9 @@ class SetKeys {
   private readonly singles = new Set<string>();
   private readonly covering?: Covering;
 
-  constructor(
-    lists: readonly (readonly Atom[])[],
-    pattern?: (r: string) => ArnPattern,
-    denied?: ActionSet,
-    loose = false,
-  ) {
-    if (pattern) this.covering = new Covering(lists, pattern, denied, loose);
+  /** `covering`: what the side grants on resources containing others' (see Covering). */
+  constructor(lists: readonly (readonly Atom[])[], covering?: Covering, loose = false) {
+    this.covering = covering;
     for (const atoms of lists)
       for (const a of atoms)
         for (const rest of loose ? looseRests(a) : atomRests(a)) {
@@ -1729,11 +1846,16 @@ function grantsOf(result: UnitResult) {
 }
 
 /**
- * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a
- * resource that contains another one (`*` contains `role/sky*`). A grant the base had on `*` that
- * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
+ * Grants of one side with their resources: which of them grant on a resource that contains another
+ * one (`*` contains `role/sky*`). A grant the base had on `*` that the change narrows to `role/sky*`
+ * is not new there (a review: narrowing failed `fail-on: new`). Whatever kind and set each side's
+ * finding on it, if any, is filed under: each side is audited with the sets it uses itself
+ * (Auditor.baseUnit), so the same grant may be a broader-resource finding of one feature at the
+ * base and a leftover-set finding of another at the head (a review: a Resource narrowed from `*` to
+ * a bucket was new, `broader-resource` on `*`, `leftover-set` of package-sync on the bucket).
  */
 class Covering {
+  /** By whether the statement has a Principal ('P') or not (''). */
   private readonly byKey = new Map<
     string,
     {
@@ -1767,40 +1889,55 @@ class Covering {
         if (actions && !denied.isEmpty()) actions = actions.minus(denied);
         if (actions?.isEmpty()) continue;
         const scope = scopeOf(a.stmt);
-        // (a grant without the condition its set needs covers the same grant under it too)
-        for (const key of a.need === undefined
-          ? [Covering.key(a)]
-          : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
-          const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
-          const same = list.find(
-            (e) =>
-              e.text === a.resource &&
-              e.conditionText === scope.condition &&
-              e.principal?.text === scope.principal?.text,
-          );
-          if (same)
-            same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-          else
-            list.push({
-              text: a.resource,
-              actions,
-              notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
-              condition: a.stmt?.condition,
-              conditionText: scope.condition,
-              principal: scope.principal,
-            });
-        }
+        const key = Covering.key(a);
+        const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key)!;
+        const same = list.find(
+          (e) =>
+            e.text === a.resource &&
+            e.conditionText === scope.condition &&
+            e.principal?.text === scope.principal?.text,
+        );
+        if (same)
+          same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+        else
+          list.push({
+            text: a.resource,
+            actions,
+            notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+            condition: a.stmt?.condition,
+            conditionText: scope.condition,
+            principal: scope.principal,
+          });
       }
+  }
+
+  /**
+   * What a side grants (each Allow statement's classes: GrantSets.classes): a grant of the other
+   * side within one of these was granted there, whether or not this side reports a finding on it
+   * (new is what the head grants that the base did not). `denied` as for the constructor.
+   */
+  static ofGrants(
+    classes: readonly GrantClass[],
+    parse: (r: string) => ArnPattern,
+    denied: ActionSet = ActionSet.EMPTY,
+  ): Covering {
+    const atoms: Atom[] = classes.map((c) => ({
+      kind: 'excess-action',
+      member: 0,
+      stmt: c.stmt,
+      actions: c.actions,
+      resource: c.notResource ? `NotResource: ${c.notResource.join(', ')}` : c.resource.raw,
+    }));
+    return new Covering([atoms], parse, denied);
   }
 
   /** (a resource policy's statement covers only a statement with principals, within its own) */
   private static key(a: Atom): string {
-    const principal = a.stmt?.principal === undefined ? '' : 'P';
-    return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
+    return a.stmt?.principal === undefined ? '' : 'P';
   }
 
   /**
-   * The entries of the atom's key that grant at least as widely: on `resource` or one that contains
+   * The grants of the atom's key that grant at least as widely: on `resource` or one that contains
    * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
    * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
    * narrowed to one of its values).
