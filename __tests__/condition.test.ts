@@ -992,12 +992,18 @@ describe('denyConditionHolds: does a policy Deny hold wherever the baseline Deny
     );
   });
 
-  it("a Deny's aws:ResourceTag is the baseline's ec2:ResourceTag, not the reverse", () => {
+  it("a Deny's aws:ResourceTag is the baseline's ec2:ResourceTag; the reverse only maybe (EC2 actions only)", () => {
     expect(
       holds(c('StringNotEquals', 'ec2:ResourceTag/c', 'a'), c('StringNotEquals', 'aws:ResourceTag/c', 'a')),
     ).toBe('yes');
     expect(
       holds(c('StringNotEquals', 'aws:ResourceTag/c', 'a'), c('StringNotEquals', 'ec2:ResourceTag/c', 'a')),
+    ).toBe('unknown');
+    expect(
+      holds(
+        c('StringNotEquals', 'aws:ResourceTag/c', 'a'),
+        c('StringNotEquals', 'ec2:ResourceTag/c', 'a', 'b'),
+      ),
     ).toBe('no');
   });
 });

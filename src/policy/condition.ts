@@ -702,6 +702,12 @@ export function denyConditionHolds(
         }
         if (r === 'unknown') best = 'unknown';
       }
+      // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
+      // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+      const lower = denyKey.toLowerCase();
+      if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
+        for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
+          if (pairHolds(b, { op, values }) !== 'no') best = 'unknown';
       if (best !== 'yes') {
         missing.push(`${denyOp} ${denyKey}`);
         if (best === 'no') result = 'no';
