@@ -8,6 +8,8 @@ import {
   cidrContains,
   conditionAsWritten,
   conditionImplies,
+  conditionsExclude,
+  denyConditionHolds,
   mergeConditions,
 } from '../src/policy/condition.js';
 
@@ -934,5 +936,96 @@ describe('linear work in the number of condition keys (a step counter, not a clo
     const out = conditionAsWritten(written, merged, w) as Record<string, Record<string, unknown>>;
     expect(Object.keys(out.StringEquals!)).toHaveLength(2 * N);
     expect(w.steps).toBeLessThanOrEqual(3 * N);
+  });
+});
+
+describe('denyConditionHolds: does a policy Deny hold wherever the baseline Deny does', () => {
+  const P = '<placeholder>';
+  const holds = (baseline: Condition | undefined, deny: Condition | undefined) =>
+    denyConditionHolds(baseline, deny).result;
+  const tag = 'aws:ResourceTag/cloud';
+
+  it('is yes for a Deny under no condition, and no for a key the baseline does not constrain', () => {
+    expect(holds(c('StringNotEquals', tag, 'a'), undefined)).toBe('yes');
+    expect(
+      denyConditionHolds(c('StringNotEquals', tag, 'a'), c('StringEquals', 'aws:RequestedRegion', 'x')),
+    ).toEqual({
+      result: 'no',
+      missing: ['StringEquals aws:RequestedRegion'],
+    });
+    expect(holds(undefined, c('StringNotEquals', tag, 'a'))).toBe('no');
+  });
+
+  it('negated on both sides: yes when every value the Deny exempts the baseline exempts too', () => {
+    expect(holds(c('StringNotEquals', tag, 'a', 'b'), c('StringNotEquals', tag, 'a'))).toBe('yes');
+    expect(holds(c('StringNotEquals', tag, 'a'), c('StringNotEquals', tag, 'a', 'b'))).toBe('no');
+    expect(holds(c('StringNotEqualsIfExists', tag, 'a'), c('StringNotEquals', tag, 'a'))).toBe('yes');
+    expect(holds(c('StringNotLike', tag, 'a*'), c('StringNotEquals', tag, 'ab'))).toBe('yes');
+    expect(holds(c('StringNotEquals', tag, 'a'), c('ForAnyValue:StringNotEquals', tag, 'a'))).toBe('unknown');
+  });
+
+  it('reads the baseline placeholder as the one value the Deny exempts, not two, not a policy variable', () => {
+    expect(holds(c('StringNotEquals', tag, P), c('StringNotEquals', tag, 'cld_1'))).toBe('yes');
+    expect(holds(c('StringNotEquals', tag, P), c('StringNotEquals', tag, '${cloud_id}'))).toBe('yes');
+    expect(holds(c('StringNotEquals', tag, P), c('StringNotEquals', tag, 'cld_1', 'cld_2'))).toBe('unknown');
+    expect(holds(c('StringNotEquals', tag, P), c('StringNotEquals', tag, '${aws:PrincipalTag/c}'))).toBe(
+      'unknown',
+    );
+  });
+
+  it('a negated baseline against a positive Deny of values written out: no (an absent or other value)', () => {
+    expect(holds(c('StringNotEquals', tag, P), c('StringEquals', tag, 'nothing'))).toBe('no');
+    expect(holds(c('StringNotEquals', tag, P), c('StringLike', tag, '*'))).toBe('unknown');
+  });
+
+  it('a positive baseline against a negated Deny: yes when the Deny exempts none of its values', () => {
+    expect(holds(c('StringEquals', tag, 'a'), c('StringNotEquals', tag, 'b'))).toBe('yes');
+    expect(holds(c('StringEquals', tag, 'a'), c('StringNotEquals', tag, 'a'))).toBe('no');
+    expect(holds(c('StringLike', tag, 'a*'), c('StringNotLike', tag, 'ab*'))).toBe('unknown');
+  });
+
+  it('positive on both sides: the baseline values must lie within the Deny values', () => {
+    expect(holds(c('StringEquals', tag, 'a'), c('StringEquals', tag, 'a', 'b'))).toBe('yes');
+    expect(holds(c('StringEquals', tag, 'a', 'b'), c('StringEquals', tag, 'a'))).toBe('no');
+    expect(holds(c('Bool', 'aws:SecureTransport', 'false'), c('Bool', 'aws:SecureTransport', 'false'))).toBe(
+      'yes',
+    );
+  });
+
+  it("a Deny's aws:ResourceTag is the baseline's ec2:ResourceTag; the reverse only maybe (EC2 actions only)", () => {
+    expect(
+      holds(c('StringNotEquals', 'ec2:ResourceTag/c', 'a'), c('StringNotEquals', 'aws:ResourceTag/c', 'a')),
+    ).toBe('yes');
+    expect(
+      holds(c('StringNotEquals', 'aws:ResourceTag/c', 'a'), c('StringNotEquals', 'ec2:ResourceTag/c', 'a')),
+    ).toBe('unknown');
+    expect(
+      holds(
+        c('StringNotEquals', 'aws:ResourceTag/c', 'a'),
+        c('StringNotEquals', 'ec2:ResourceTag/c', 'a', 'b'),
+      ),
+    ).toBe('no');
+  });
+});
+
+describe('conditionsExclude: can no request meet both an Allow and a baseline Deny', () => {
+  const P = '<placeholder>';
+  const tag = 'aws:ResourceTag/cloud';
+  it('yes when the Allow requires the one value the Deny exempts (the placeholder read as it)', () => {
+    expect(conditionsExclude(c('StringEquals', tag, 'a'), c('StringNotEquals', tag, 'a'))).toBe('yes');
+    expect(conditionsExclude(c('StringEquals', tag, 'cld_1'), c('StringNotEquals', tag, P))).toBe('yes');
+    expect(
+      conditionsExclude(c('StringEquals', 'ec2:ResourceTag/cloud', '${id}'), c('StringNotEquals', tag, P)),
+    ).toBe('yes');
+  });
+  it('no when they are about different keys or either has none; unknown on a shared key it cannot decide', () => {
+    expect(
+      conditionsExclude(c('StringEquals', 'aws:RequestedRegion', 'x'), c('StringNotEquals', tag, P)),
+    ).toBe('no');
+    expect(conditionsExclude(undefined, c('StringNotEquals', tag, P))).toBe('no');
+    expect(conditionsExclude(c('StringEquals', tag, 'a'), undefined)).toBe('no');
+    expect(conditionsExclude(c('StringEquals', tag, 'a', 'b'), c('StringNotEquals', tag, P))).toBe('unknown');
+    expect(conditionsExclude(c('StringLike', tag, 'a*'), c('StringNotEquals', tag, 'a'))).toBe('unknown');
+    expect(conditionsExclude(c('StringEquals', tag, 'b'), c('StringNotEquals', tag, 'a'))).toBe('unknown');
   });
 });

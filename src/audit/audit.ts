@@ -32,9 +32,13 @@ import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
 import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
+import { conditionsExclude, denyConditionHolds, type ConditionCheck } from '../policy/condition.js';
 import {
   ACCOUNT_PLACEHOLDER,
   arnContains,
+  arnIntersection,
+  arnIntersects,
+  denyContains,
   meetsFormat,
   parseArnPattern,
   type ArnPattern,
@@ -42,12 +46,14 @@ import {
 import {
   compileBaseline,
   conditionText,
+  coversForAction,
   evaluateUnit,
   PLACEHOLDER_VALUE,
   disjointFields,
   formatPattern,
   grantedBaselineKeys,
   implies,
+  joinNotes,
   shownResource,
   shownResources,
   type Atom,
@@ -72,6 +78,26 @@ import {
 } from './minimal.js';
 import { inStatementOrder, StatementMemo, type StatementOutcome } from './memo.js';
 import { chooseSets, memberFeatures } from './phases.js';
+
+/** A Deny statement of a unit, read once for missing-deny. */
+interface OwnDeny {
+  stmt: Statement;
+  actions: ActionSet;
+  resources: ArnPattern[] | undefined;
+  notResources: ArnPattern[] | undefined;
+  label: string;
+}
+
+/**
+ * How a unit's Deny statements cover a baseline Deny's requests for one action on one resource:
+ * `yes` covered; `no` not, `reason` saying why (the finding's words); `unknown` not decided,
+ * `note` saying why (the finding's approximate note).
+ */
+interface DenyCover {
+  status: 'yes' | 'no' | 'unknown';
+  reason: string;
+  note?: string;
+}
 
 /** A decision, made before auditing, of which baseline (and sets) a policy or principal is held to. */
 export interface Assignment {
@@ -1070,12 +1096,15 @@ export class Auditor {
   }
 
   /**
-   * missing-deny, both paths: per Deny statement (Action and Resource) of the unit's active sets,
-   * the actions it denies that the unit grants on a resource that meets the Deny's, when no Deny
-   * statement of the unit names any of those actions. Only what is sure is reported: a unit with
-   * a Deny of some of them is not compared (its resources and condition are not weighed against
-   * the vendor's), nor is a grant under a condition or by NotResource (either may already keep
-   * to what the Deny allows). New against a base that did not lack the same Deny.
+   * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
+   * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
+   * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
+   * Deny of the action on a resource that covers it, under a condition that holds whenever the
+   * baseline's does). A grant under a condition is weighed too, unless its condition and the
+   * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
+   * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
+   * resource) is reported, marked approximate with the reason. New against a base that did not
+   * lack the same Deny.
    */
   private missingDenyFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
     const atoms = this.missingDenies(unit);
@@ -1094,7 +1123,17 @@ export class Auditor {
   private missingDenies(unit: Unit): Atom[] {
     const atoms: Atom[] = [];
     const sets = this.grantSets;
-    const own = unit.members.flatMap((m) => m.doc.statements.filter((s) => s.effect === 'Deny'));
+    const own: OwnDeny[] = unit.members.flatMap((m) =>
+      m.doc.statements
+        .filter((s) => s.effect === 'Deny')
+        .map((stmt) => ({
+          stmt,
+          actions: sets.statementSet(stmt).actions,
+          resources: stmt.resources?.map((r) => this.builder.pattern(r)),
+          notResources: stmt.notResources?.map((r) => this.builder.pattern(r)),
+          label: statementLabel(stmt),
+        })),
+    );
     const b = unit.baseline.baseline;
     const choiceOf = (name: string) => b.sets.find((x) => x.name === name)?.choice;
     for (const set of unit.activeSets) {
@@ -1106,7 +1145,7 @@ export class Auditor {
         // A resource policy of a known type grants none of the others' actions: none to deny.
         const named = sets.statementSet(deny).actions;
         const denied = unit.scope ? named.intersect(unit.scope.actions) : named;
-        if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied))) continue;
+        if (denied.isEmpty()) continue;
         // A placeholder stands for the user's value: any value, where the Deny applies.
         const where = deny.resources!.map((r) => this.builder.pattern(r.replace(/<[^<>]*>/g, '*')));
         // The finding's words for the Deny (and its group key): which statement, and what it denies.
@@ -1114,38 +1153,192 @@ export class Auditor {
           ? ` when ${conditionText(deny.condition).replaceAll(PLACEHOLDER_VALUE, 'your value')}`
           : '';
         const detail = `${statementLabel(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${shownResources(deny.resources!)}${when})`;
+        // How each of the unit's Deny statements' conditions compares with the baseline Deny's.
+        const holds = own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition));
         unit.members.forEach((m, mi) => {
           for (const stmt of m.doc.statements) {
-            if (stmt.effect !== 'Allow' || stmt.condition || !stmt.resources) continue;
+            if (stmt.effect !== 'Allow') continue;
             const hit = sets.statementSet(stmt).actions.intersect(denied);
             if (hit.isEmpty()) continue;
-            for (const raw of stmt.resources) {
-              const p = this.builder.pattern(raw);
-              // The actions with a resource type that both the granted resource and one of the Deny's reach.
-              const meets = where.filter((w) => !disjointFields(p, w));
+            // A grant whose condition rules out every request the Deny denies needs no Deny.
+            const exclude = conditionsExclude(stmt.condition, deny.condition);
+            if (exclude === 'yes') continue;
+            const grantNote =
+              exclude === 'unknown'
+                ? `this tool cannot tell whether the grant's condition keeps to what the baseline's Deny ${statementLabel(deny)} allows (a condition on the same key that it cannot compare exactly)`
+                : undefined;
+            // The resources it grants on: its Resource, or (NotResource) every one but those.
+            const granted: { raw: string; p: ArnPattern | undefined }[] = stmt.resources
+              ? stmt.resources.map((raw) => ({ raw, p: this.builder.pattern(raw) }))
+              : stmt.notResources
+                ? [{ raw: `NotResource: ${stmt.notResources.join(', ')}`, p: undefined }]
+                : [];
+            const excluded = stmt.notResources?.map((r) => this.builder.pattern(r));
+            for (const { raw, p } of granted) {
+              // The actions with a resource type that both the granted resource and one of the Deny's
+              // reach, by how the unit's Deny statements cover them there.
+              const meets = where.filter((w) => !p || !disjointFields(p, w));
               if (!meets.length) continue;
-              const left: number[] = [];
+              const byOutcome = new Map<string, { left: number[]; cover: DenyCover }>();
               hit.forEach((o) => {
                 const a = actionOfOrdinal(o);
-                if (meets.some((w) => sharesType(a, p, w))) left.push(o);
+                let worst: DenyCover | undefined;
+                for (const w of meets) {
+                  if (p && !sharesType(a, p, w)) continue;
+                  let cover: DenyCover;
+                  if (excluded) {
+                    // NotResource: granted on `w` unless an excluded pattern covers it; where one
+                    // only meets it, on part of it (approximate).
+                    if (excluded.some((x) => coversForAction(x, w, a, false))) continue;
+                    cover = this.denyCover(a, o, w, own, holds);
+                    if (cover.status === 'no' && excluded.some((x) => !disjointFields(x, w)))
+                      cover = {
+                        ...cover,
+                        status: 'unknown',
+                        note: `this tool cannot tell which part of ${w.raw} the grant's NotResource leaves granted`,
+                      };
+                  } else cover = this.coverOn(a, o, p!, w, own, holds);
+                  if (cover.status === 'yes') continue;
+                  if (!worst || (worst.status === 'unknown' && cover.status === 'no')) worst = cover;
+                  if (worst.status === 'no') break;
+                }
+                if (!worst) return;
+                const note = worst.status === 'no' ? grantNote : joinNotes(worst.note, grantNote);
+                const key = `${worst.reason}\u0000${note ?? ''}`;
+                const at =
+                  byOutcome.get(key) ?? byOutcome.set(key, { left: [], cover: { ...worst, note } }).get(key)!;
+                at.left.push(o);
               });
-              const reach = ActionSet.fromOrdinals(left);
-              if (reach.isEmpty()) continue;
-              atoms.push({
-                kind: 'missing-deny',
-                member: mi,
-                stmt,
-                actions: reach,
-                set,
-                resource: raw,
-                detail,
-              });
+              for (const { left, cover } of byOutcome.values())
+                atoms.push({
+                  kind: 'missing-deny',
+                  member: mi,
+                  stmt,
+                  actions: ActionSet.fromOrdinals(left),
+                  set,
+                  resource: raw,
+                  approximate: cover.note,
+                  detail,
+                  need: cover.reason,
+                });
             }
           }
         });
       }
     }
     return atoms;
+  }
+
+  /**
+   * How the unit's Deny statements cover the action on what a grant on `p` and the baseline's
+   * Deny on `w` both reach: their intersection when it can be written, else (a Deny covering
+   * either covers it) the better of the two.
+   */
+  private coverOn(
+    a: ActionInfo,
+    o: number,
+    p: ArnPattern,
+    w: ArnPattern,
+    own: readonly OwnDeny[],
+    holds: readonly ConditionCheck[],
+  ): DenyCover {
+    const both = arnIntersection(p, w);
+    if (both !== undefined) return this.denyCover(a, o, this.builder.pattern(both), own, holds);
+    const onW = this.denyCover(a, o, w, own, holds);
+    if (onW.status === 'yes') return onW;
+    const onP = this.denyCover(a, o, p, own, holds);
+    return onP.status === 'yes' || (onP.status === 'unknown' && onW.status === 'no') ? onP : onW;
+  }
+
+  /**
+   * Whether the unit's Deny statements deny action `a` (ordinal `o`) on every resource of `t`
+   * whenever the baseline's Deny condition holds: some Deny of the action whose Resource covers `t`
+   * (or whose NotResource excludes none of it) and whose condition holds wherever the baseline's
+   * does (`holds`, per Deny). `unknown`, with the note, where this cannot tell; `no` with the reason
+   * (the finding's words) otherwise.
+   */
+  private denyCover(
+    a: ActionInfo,
+    o: number,
+    t: ArnPattern,
+    own: readonly OwnDeny[],
+    holds: readonly ConditionCheck[],
+  ): DenyCover {
+    const why: string[] = [];
+    const unsure: string[] = [];
+    const parts: string[] = [];
+    for (let i = 0; i < own.length; i++) {
+      const d = own[i]!;
+      if (!d.actions.has(o)) continue;
+      let reach: 'all' | 'part' | 'none' | 'unknown';
+      let variable = false;
+      if (d.resources) {
+        const hit = d.resources.filter((r) => !disjointFields(r, t) && arnIntersects(r, t));
+        variable = hit.some((r) => r.variables.length > 0);
+        reach = d.resources.some((r) =>
+          r.unboundPlaceholders.length ? denyContains(r, t) : coversForAction(r, t, a, false),
+        )
+          ? 'all'
+          : !hit.length
+            ? 'none'
+            : variable || hit.some((r) => r.unboundPlaceholders.length)
+              ? 'unknown'
+              : 'part';
+      } else if (d.notResources) {
+        reach = d.notResources.some((r) => arnContains(r, t))
+          ? 'none'
+          : d.notResources.every((r) => disjointFields(r, t) || !arnIntersects(r, t))
+            ? 'all'
+            : 'unknown';
+      } else reach = 'unknown';
+      const cond = holds[i]!;
+      const where = d.resources
+        ? shownResources(d.stmt.resources!)
+        : `everything but ${shownResources(d.stmt.notResources ?? [])}`;
+      if (reach === 'none') {
+        why.push(`${d.label} denies them only on ${where}`);
+        continue;
+      }
+      if (cond.result === 'no') {
+        why.push(`${d.label} denies them only under a narrower condition (${cond.missing.join(', ')})`);
+        continue;
+      }
+      if (reach === 'all' && cond.result === 'yes') return { status: 'yes', reason: '' };
+      if (reach === 'part' && cond.result === 'yes') {
+        parts.push(d.label);
+        why.push(`${d.label} denies them only on ${where}`);
+        continue;
+      }
+      unsure.push(
+        reach === 'unknown'
+          ? `whether the Deny statement ${d.label} applies on all of ${t.raw} (${
+              d.resources
+                ? variable
+                  ? 'a policy variable'
+                  : 'a placeholder'
+                : d.notResources
+                  ? 'NotResource'
+                  : 'no Resource'
+            })`
+          : `whether the condition of the Deny statement ${d.label} holds wherever the baseline's does (${cond.missing.join(', ')}: not compared exactly)`,
+      );
+      why.push(`${d.label} may not deny them wherever the baseline's does`);
+    }
+    const reason =
+      why.length === 0
+        ? 'this policy has no Deny of them'
+        : why.length === 1
+          ? `this policy's Deny statement ${why[0]!}`
+          : `this policy's Deny statements fall short (${why.join('; ')})`;
+    if (unsure.length)
+      return { status: 'unknown', reason, note: `this tool cannot tell ${unsure.join('; nor ')}` };
+    if (parts.length > 1)
+      return {
+        status: 'unknown',
+        reason,
+        note: `this tool cannot tell whether the Deny statements ${parts.join(', ')} together cover ${t.raw}`,
+      };
+    return { status: 'no', reason };
   }
 
   /**

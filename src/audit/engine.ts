@@ -334,6 +334,8 @@ export interface Atom {
    * leftover-set: the condition (conditionText) under which the inactive set grants these actions,
    * when the statement does not keep to it (the set grants them under no condition the statement's
    * implies): said in the message, so that a user of the set is not told to keep the grant as it is.
+   * missing-deny: why the policy's own Deny statements do not deny what the baseline's does (the
+   * finding's words: `this policy has no Deny of them`, or which of its Deny statements falls short).
    */
   need?: string;
   message?: string;

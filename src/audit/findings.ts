@@ -86,7 +86,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
           ? (a.detail ?? '')
           : '',
         a.kind === 'missing-permission' ? a.detail : '',
-        a.kind === 'leftover-set' ? (a.need ?? '') : '',
+        a.kind === 'leftover-set' || a.kind === 'missing-deny' ? (a.need ?? '') : '',
         a.approximate ?? '',
         isNew === undefined ? '' : String(isNew),
         a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
@@ -732,7 +732,7 @@ function findingMessage(
       // (a statement with a condition of its own that does not keep to the baseline's: a broader one)
       return `${prefix}${what} granted ${first.stmt?.condition ? 'under a condition that does not keep to' : 'without'} the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
     case 'missing-deny':
-      return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
+      return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; ${first.need ?? 'this policy has no Deny of them'}: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
     case 'missing-permission': {
       const names = namesOf();
       // The vendor's wildcards read better than their first actions: the set's shortest exact

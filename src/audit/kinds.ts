@@ -92,7 +92,7 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     title: 'Missing Deny statements',
     advice: 'the baseline denies these where it grants them: add its Deny statement',
     description:
-      'The policy grants actions that the baseline restricts with a Deny statement, and has no Deny of those actions.',
+      "The policy grants actions that the baseline restricts with a Deny statement, and its own Deny statements do not deny them wherever the baseline's does.",
     severity: 'high',
     severityRule: 'high',
     removable: false,

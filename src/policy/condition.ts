@@ -569,3 +569,224 @@ export function conditionAsWritten(
   }
   return out;
 }
+
+/** The positive operator of each negated one (denyConditionHolds). */
+const POSITIVE_OF_NEGATED: Record<string, string> = {
+  ...POSITIVE_OF,
+  numericnotequals: 'numericequals',
+  datenotequals: 'dateequals',
+  notipaddress: 'ipaddress',
+};
+/** Positive operators whose literal values name a finite set of an unbounded domain. */
+const FINITE = new Set([
+  'stringequals',
+  'stringequalsignorecase',
+  'arnequals',
+  'numericequals',
+  'dateequals',
+]);
+
+/** An IAM policy variable (`${aws:username}`, `${s3:prefix}`): a value known only per request. */
+function hasPolicyVariable(v: string): boolean {
+  return /\$\{[^}]*:[^}]*\}/.test(v);
+}
+/** A value written out: no wildcard, no policy variable (a template interpolation is one value). */
+function literalValue(v: string): boolean {
+  return !/[*?]/.test(v) && !hasPolicyVariable(v);
+}
+
+/**
+ * The baseline keys that a Deny's key `key` (lower case) is the same test as: the key itself, and
+ * for `aws:ResourceTag/…` the baseline's `ec2:ResourceTag/…` (a baseline that writes it names EC2
+ * actions, for which the two are alike; see policyKeys). Not the reverse: a policy's
+ * `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another service's actions.
+ */
+function baselineKeys(key: string): string[] {
+  return key.startsWith('aws:resourcetag/') ? [key, `ec2:${key.slice(4)}`] : [key];
+}
+
+/**
+ * Whether a policy's Deny condition pair (`d`) holds on every request on which the baseline's
+ * Deny condition pair (`b`) holds, both on the same key. `b`'s values may hold PLACEHOLDER_VALUE,
+ * the user's own value: one value the Deny's may name (a single value written out, a template
+ * interpolation included), not a policy variable, a pattern, or a second value.
+ */
+function pairHolds(b: KeyEntry, d: KeyEntry): Implication {
+  const bNeg = POSITIVE_OF_NEGATED[b.op.base];
+  const dNeg = POSITIVE_OF_NEGATED[d.op.base];
+  if (d.values.length === 0 || b.values.length === 0) return 'unknown';
+  if (bNeg && dNeg) {
+    // `b` holds off its values, `d` off its own (a key absent: both hold): `d` holds wherever `b`
+    // does when every value `d` excludes `b` excludes too.
+    if (b.op.qualifier || d.op.qualifier) return 'unknown';
+    const asPolicy: Op = { base: dNeg, ifExists: false, qualifier: '' };
+    const asBaseline: Op = { base: bNeg, ifExists: false, qualifier: '' };
+    if (!compared(asPolicy, asBaseline)) return 'unknown';
+    const written = b.values.filter((v) => v !== PLACEHOLDER_VALUE);
+    const test = written.length ? valueTest(bNeg, dNeg, written) : undefined;
+    if (written.length && !test) return 'unknown';
+    const left: string[] = [];
+    let unknown = false;
+    for (const v of d.values) {
+      const r = test ? test(v) : 'no';
+      if (r === 'unknown') unknown = true;
+      else if (r === 'no') left.push(v);
+    }
+    if (left.length === 0) return unknown ? 'unknown' : 'yes';
+    if (written.length === b.values.length) return 'no';
+    // (the one value left is the user's, which the baseline's placeholder stands for)
+    return left.length === 1 && literalValue(left[0]!) && !unknown ? 'yes' : 'unknown';
+  }
+  if (bNeg) {
+    // `b` holds where the key is absent or off its values; `d` (positive) needs the key, one of a
+    // finite set of values written out: some request meets `b` and not `d`.
+    if (b.op.qualifier || d.op.qualifier || d.op.ifExists) return 'unknown';
+    return FINITE.has(d.op.base) && d.values.every(literalValue) ? 'no' : 'unknown';
+  }
+  if (dNeg) {
+    // `b` needs one of its values, `d` holds off its own: `d` holds wherever `b` does when no value
+    // of `b` is one `d` excludes.
+    if (b.op.qualifier || d.op.qualifier) return 'unknown';
+    if (b.values.includes(PLACEHOLDER_VALUE)) return 'unknown';
+    const asPolicy: Op = { base: b.op.base, ifExists: false, qualifier: '' };
+    const asDeny: Op = { base: dNeg, ifExists: false, qualifier: '' };
+    if (!compared(asPolicy, asDeny)) return 'unknown';
+    const test = valueTest(dNeg, b.op.base, d.values);
+    if (!test) return 'unknown';
+    let out: Implication = 'yes';
+    for (const v of b.values) {
+      const r = test(v);
+      // (a value of `b` that `d` excludes: `d` does not hold there, for certain only when both are written out)
+      if (r === 'yes') return literalValue(v) && d.values.every(literalValue) ? 'no' : 'unknown';
+      // (a pattern of `b` not inside `d`'s values may still meet one of them)
+      if (r === 'unknown' || !literalValue(v)) out = 'unknown';
+    }
+    return out;
+  }
+  // Both positive: every value `b` allows is one `d` names (the user's value: when `d` names one).
+  if (!compared(b.op, d.op)) return 'unknown';
+  const written = b.values.filter((v) => v !== PLACEHOLDER_VALUE);
+  if (written.length < b.values.length && !(d.values.length === 1 && literalValue(d.values[0]!)))
+    return 'unknown';
+  return written.length ? valuesImply(d.op.base, b.op.base, written, d.values) : 'yes';
+}
+
+/**
+ * Does a policy's Deny condition (`deny`) hold on every request on which the baseline's Deny
+ * condition (`baseline`) holds? Then the policy's Deny denies at least what the baseline's does
+ * (on the same actions and resources). `deny` undefined or empty: always yes. A key of `deny` that
+ * `baseline` does not constrain: no (some request the baseline's Deny denies has another value
+ * there). `missing` names the pairs of `deny` not provably met. Linear in the pairs of both.
+ */
+export function denyConditionHolds(
+  baseline: Condition | undefined,
+  deny: Condition | undefined,
+  stats?: ConditionStats,
+): ConditionCheck {
+  const missing: string[] = [];
+  let result: Implication = 'yes';
+  if (!deny) return { result, missing };
+  let index: Map<string, KeyEntry[]> | undefined;
+  for (const [denyOp, denyKeys] of Object.entries(deny)) {
+    const op = parseOp(denyOp);
+    for (const [denyKey, values] of Object.entries(denyKeys)) {
+      if (stats) stats.steps++;
+      index ??= byKey(baseline, stats);
+      let best: Implication = 'no';
+      for (const b of baselineKeys(denyKey.toLowerCase()).flatMap((k) => index!.get(k) ?? [])) {
+        if (stats) stats.steps++;
+        const r = pairHolds(b, { op, values });
+        if (r === 'yes') {
+          best = 'yes';
+          break;
+        }
+        if (r === 'unknown') best = 'unknown';
+      }
+      // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
+      // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+      const lower = denyKey.toLowerCase();
+      if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
+        for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
+          if (pairHolds(b, { op, values }) !== 'no') best = 'unknown';
+      if (best !== 'yes') {
+        missing.push(`${denyOp} ${denyKey}`);
+        if (best === 'no') result = 'no';
+        else if (result === 'yes') result = 'unknown';
+      }
+    }
+  }
+  return { result, missing };
+}
+
+/**
+ * Can no request meet both an Allow's condition (`allow`) and a baseline Deny's (`deny`)? `yes`
+ * when the two exclude each other (mergeConditions finds no value of a key both name, or the
+ * merged condition never holds), the Deny's placeholder read as the Allow's value where the Allow
+ * requires one value written out for that key (`StringEquals aws:ResourceTag/cloud = cld_1`
+ * against `StringNotEquals aws:ResourceTag/cloud = <your value>`: the user's value is cld_1);
+ * `unknown` when they constrain a key in common and this cannot tell; `no` otherwise (they are
+ * about different keys, so some request meets both).
+ */
+export function conditionsExclude(allow: Condition | undefined, deny: Condition | undefined): Implication {
+  if (!allow || !deny) return 'no';
+  const allowIndex = byKey(allow);
+  const keyOf = (k: string) => (k.startsWith('ec2:resourcetag/') ? `aws:${k.slice(4)}` : k);
+  const allowKeys = new Map<string, KeyEntry[]>();
+  for (const [k, list] of allowIndex) allowKeys.set(keyOf(k), [...(allowKeys.get(keyOf(k)) ?? []), ...list]);
+  let shared = false;
+  const denyRead: Condition = {};
+  for (const [op, keys] of Object.entries(deny)) {
+    for (const [key, values] of Object.entries(keys)) {
+      const k = keyOf(key.toLowerCase());
+      const onKey = allowKeys.get(k);
+      if (onKey) shared = true;
+      let read = values;
+      if (values.includes(PLACEHOLDER_VALUE)) {
+        // The Allow's one required value for the key, written out: the user's value.
+        const one = onKey?.find(
+          (e) =>
+            !e.op.qualifier &&
+            !e.op.ifExists &&
+            (e.op.base === 'stringequals' || e.op.base === 'arnequals') &&
+            e.values.length === 1 &&
+            literalValue(e.values[0]!),
+        );
+        if (!one) continue;
+        read = values.map((v) => (v === PLACEHOLDER_VALUE ? one.values[0]! : v));
+      }
+      (denyRead[op] ??= {})[key] = read;
+    }
+  }
+  if (!shared) return 'no';
+  // (keys compared as one: the Allow's ec2:ResourceTag and aws:ResourceTag)
+  const norm = (c: Condition): Condition =>
+    Object.fromEntries(
+      Object.entries(c).map(([op, keys]) => [
+        op,
+        Object.fromEntries(Object.entries(keys).map(([k, v]) => [keyOf(k.toLowerCase()), v])),
+      ]),
+    );
+  const merged = mergeConditions(norm(allow), norm(denyRead));
+  if (merged === null) return 'yes';
+  if (merged && exclusive(merged)) return 'yes';
+  return 'unknown';
+}
+
+/** conditionNeverHolds, with a template interpolation (not a policy variable) read as a value written out. */
+function exclusive(c: Condition): boolean {
+  if (conditionNeverHolds(c)) return true;
+  const marks = new Map<string, string>();
+  let n = 0;
+  const rewritten: Condition = {};
+  for (const [op, keys] of Object.entries(c)) {
+    rewritten[op] = {};
+    for (const [k, values] of Object.entries(keys))
+      rewritten[op][k] = values.map((v) => {
+        if (!/\$\{/.test(v) || hasPolicyVariable(v) || /[*?]/.test(v)) return v;
+        let m = marks.get(v);
+        if (!m) marks.set(v, (m = `interpolation-${n++}-${v.replace(/[${}]/g, '')}`));
+        return m;
+      });
+  }
+  return marks.size > 0 && conditionNeverHolds(rewritten);
+}
