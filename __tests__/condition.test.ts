@@ -7,7 +7,9 @@ import type { Condition } from '../src/policy/document.js';
 import {
   cidrContains,
   conditionAsWritten,
+  conditionForService,
   conditionImplies,
+  conditionService,
   conditionsExclude,
   denyConditionHolds,
   mergeConditions,
@@ -82,6 +84,84 @@ describe('conditionImplies: the same key under two names', () => {
   });
 });
 
+describe("conditionForService: a tag key under the service's own name, for that service's actions", () => {
+  const aws = c('StringEquals', 'aws:ResourceTag/owner', 'coiled');
+  const ec2 = c('StringEquals', 'ec2:ResourceTag/owner', 'coiled');
+
+  it('EC2: ec2:ResourceTag/k and aws:ResourceTag/k are the same test, both ways', () => {
+    expect(implies(ec2, conditionForService(aws, 'ec2'))).toBe('yes');
+    expect(implies(aws, conditionForService(ec2, 'ec2'))).toBe('yes');
+    expect(
+      implies(c('StringEquals', 'EC2:resourcetag/Owner', 'coiled'), conditionForService(aws, 'ec2')),
+    ).toBe('yes');
+    // Values, the tag's name, operators and qualifiers still compared.
+    expect(
+      implies(c('StringEquals', 'ec2:ResourceTag/owner', 'other'), conditionForService(aws, 'ec2')),
+    ).toBe('no');
+    expect(
+      implies(c('StringEquals', 'ec2:ResourceTag/team', 'coiled'), conditionForService(aws, 'ec2')),
+    ).toBe('no');
+    expect(
+      implies(
+        c('Null', 'ec2:ResourceTag/owner', 'false'),
+        conditionForService(c('Null', 'aws:ResourceTag/owner', 'false'), 'ec2'),
+      ),
+    ).toBe('yes');
+    expect(
+      implies(ec2, conditionForService(c('StringEqualsIfExists', 'aws:ResourceTag/owner', 'coiled'), 'ec2')),
+    ).toBe('yes');
+    expect(
+      implies(c('StringEqualsIfExists', 'ec2:ResourceTag/owner', 'coiled'), conditionForService(aws, 'ec2')),
+    ).toBe('unknown');
+    // Not RequestTag: EC2 documents no ec2:RequestTag.
+    expect(
+      implies(
+        c('StringEquals', 'ec2:RequestTag/owner', 'coiled'),
+        conditionForService(c('StringEquals', 'aws:RequestTag/owner', 'coiled'), 'ec2'),
+      ),
+    ).toBe('no');
+  });
+
+  it("another service's actions: no alias, not even ec2:ResourceTag for aws:ResourceTag", () => {
+    expect(implies(ec2, conditionForService(aws, 's3'))).toBe('no');
+    expect(implies(aws, conditionForService(ec2, 's3'))).toBe('no');
+    // ec2-instance-connect documents ec2:ResourceTag: the instance's tags, not its own resource's.
+    expect(implies(ec2, conditionForService(aws, 'ec2-instance-connect'))).toBe('no');
+  });
+
+  it('a service with its own alias AWS does not document as the same test: unknown at best, no when the values differ', () => {
+    const sm = c('StringEquals', 'secretsmanager:ResourceTag/owner', 'coiled');
+    expect(implies(sm, conditionForService(aws, 'secretsmanager'))).toBe('unknown');
+    expect(implies(aws, conditionForService(sm, 'secretsmanager'))).toBe('unknown');
+    expect(
+      implies(
+        c('StringEquals', 'secretsmanager:ResourceTag/owner', 'other'),
+        conditionForService(aws, 'secretsmanager'),
+      ),
+    ).toBe('no');
+    expect(
+      implies(
+        c('StringEquals', 'elasticmapreduce:RequestTag/owner', 'coiled'),
+        conditionForService(c('StringEquals', 'aws:RequestTag/owner', 'coiled'), 'elasticmapreduce'),
+      ),
+    ).toBe('unknown');
+    // The global key itself is still exact.
+    expect(implies(aws, conditionForService(aws, 'secretsmanager'))).toBe('yes');
+  });
+
+  it('a copy per service, the same each time; the condition itself when it has no tag key', () => {
+    const plain = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1');
+    expect(conditionForService(plain, 'ec2')).toBe(plain);
+    const scoped = conditionForService(aws, 'ec2');
+    expect(scoped).not.toBe(aws);
+    expect(scoped).toEqual(aws);
+    expect(conditionForService(aws, 'ec2')).toBe(scoped);
+    expect(conditionForService(aws, 's3')).not.toBe(scoped);
+    expect(conditionService(scoped)).toBe('ec2');
+    expect(conditionService(aws)).toBeUndefined();
+  });
+});
+
 describe('String operators', () => {
   it('StringEquals: yes when every policy value is one the baseline allows, no otherwise', () => {
     const need = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1', 'us-east-1');
@@ -110,11 +190,19 @@ describe('String operators', () => {
     expect(implies(c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'), need)).toBe('no');
   });
 
-  it('StringEquals and StringEqualsIgnoreCase are not compared with each other (unknown)', () => {
+  it('a StringEquals (or wildcard-free StringLike) policy meets a StringEqualsIgnoreCase baseline by its text without case, not the reverse', () => {
+    const need = c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'data');
+    expect(implies(c('StringEquals', 'aws:PrincipalTag/team', 'data'), need)).toBe('yes');
+    expect(implies(c('StringEquals', 'aws:PrincipalTag/team', 'Data'), need)).toBe('yes');
+    expect(implies(c('StringLike', 'aws:PrincipalTag/team', 'DATA'), need)).toBe('yes');
+    expect(implies(c('StringEquals', 'aws:PrincipalTag/team', 'ops'), need)).toBe('no');
+    // A pattern allows values past any list of them.
+    expect(implies(c('StringLike', 'aws:PrincipalTag/team', 'da*'), need)).toBe('no');
+    // The reverse: IgnoreCase allows `DATA` too, which StringEquals `data` does not (not compared).
     expect(
       implies(
-        c('StringEquals', 'aws:PrincipalTag/team', 'data'),
         c('StringEqualsIgnoreCase', 'aws:PrincipalTag/team', 'data'),
+        c('StringEquals', 'aws:PrincipalTag/team', 'data'),
       ),
     ).toBe('unknown');
   });
@@ -165,28 +253,115 @@ describe('String operators', () => {
     expect(implies(have, c('StringLike', 's3:prefix', 'home/$*'))).toBe('no');
   });
 
-  it('Like vs Equals: a StringLike policy is not compared with a StringEquals baseline (unknown)', () => {
+  it('Like vs Equals: a StringLike policy value without a wildcard is its text, case and all; one with a wildcard allows more', () => {
+    const need = c('StringEquals', 's3:prefix', 'home/alice');
+    expect(implies(c('StringLike', 's3:prefix', 'home/alice'), need)).toBe('yes');
+    expect(implies(c('StringLike', 's3:prefix', 'home/Alice'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'home/bob'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'home/*'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'home/alic?'), need)).toBe('no');
+    expect(implies(c('StringLike', 's3:prefix', 'home/alice', 'home/a*'), need)).toBe('no');
+    // A policy variable may be any value: not compared exactly.
+    expect(implies(c('StringLike', 's3:prefix', 'home/${aws:username}'), need)).toBe('unknown');
+    // With IfExists and set qualifiers as for other operators.
     expect(
-      implies(c('StringLike', 's3:prefix', 'home/alice'), c('StringEquals', 's3:prefix', 'home/alice')),
-    ).toBe('unknown');
+      implies(
+        c('StringLikeIfExists', 's3:prefix', 'home/alice'),
+        c('StringEqualsIfExists', 's3:prefix', 'home/alice'),
+      ),
+    ).toBe('yes');
+    expect(implies(c('StringLikeIfExists', 's3:prefix', 'home/alice'), need)).toBe('unknown');
+    expect(
+      implies(
+        c('ForAllValues:StringLike', 'aws:TagKeys', 'owner', 'team'),
+        c('ForAllValues:StringEquals', 'aws:TagKeys', 'owner', 'team', 'env'),
+      ),
+    ).toBe('yes');
+    // A baseline's wildcard-free StringLike is its text too.
+    expect(
+      implies(c('StringLike', 's3:prefix', 'home/alice'), c('StringLike', 's3:prefix', 'home/alice')),
+    ).toBe('yes');
+    expect(
+      implies(c('StringEquals', 's3:prefix', 'home/alice'), c('StringLike', 's3:prefix', 'home/alice')),
+    ).toBe('yes');
   });
 
-  it('negated operators are not compared (unknown), even when the policy excludes more', () => {
+  it("negated operators: yes when the policy excludes the same values or more, no when it lets one of the baseline's through", () => {
     const need = c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1');
-    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1', 'us-west-2'), need)).toBe(
+    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1', 'us-west-2'), need)).toBe('yes');
+    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'), need)).toBe('yes');
+    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'us-west-2'), need)).toBe('no');
+    expect(
+      implies(
+        c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'),
+        c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1', 'us-west-2'),
+      ),
+    ).toBe('no');
+    // A StringEquals policy: yes when none of its values is excluded, no when one is.
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('yes');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1', 'ap-south-1'), need)).toBe('no');
+    expect(implies(c('StringEqualsIfExists', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('yes');
+    expect(implies(c('StringLike', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('yes');
+    expect(
+      implies(
+        c('StringEquals', 'aws:RequestedRegion', 'ap-south-2'),
+        c('StringNotLike', 'aws:RequestedRegion', 'ap-*'),
+      ),
+    ).toBe('no');
+    expect(
+      implies(
+        c('StringEquals', 'aws:RequestedRegion', 'AP-SOUTH-1'),
+        c('StringNotEqualsIgnoreCase', 'aws:RequestedRegion', 'ap-south-1'),
+      ),
+    ).toBe('no');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'AP-SOUTH-1'), need)).toBe('yes');
+    // Not compared: a pattern (it may meet an excluded value or not), a variable, a set qualifier.
+    expect(implies(c('StringLike', 'aws:RequestedRegion', 'eu-*'), need)).toBe('unknown');
+    expect(implies(c('StringEquals', 'aws:RequestedRegion', '${aws:PrincipalTag/region}'), need)).toBe(
       'unknown',
     );
-    expect(implies(c('StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'), need)).toBe('unknown');
-    expect(implies(c('StringEquals', 'aws:RequestedRegion', 'eu-west-1'), need)).toBe('unknown');
+    expect(
+      implies(
+        c('ForAnyValue:StringEquals', 'aws:RequestedRegion', 'eu-west-1'),
+        c('ForAnyValue:StringNotEquals', 'aws:RequestedRegion', 'ap-south-1'),
+      ),
+    ).toBe('unknown');
     expect(
       implies(c('StringNotLike', 's3:prefix', 'secret/*'), c('StringNotLike', 's3:prefix', 'secret/*')),
+    ).toBe('yes');
+    // A pattern excluded covers the values within it; a value excluded does not cover a pattern.
+    expect(
+      implies(c('StringNotLike', 's3:prefix', 'secret/*'), c('StringNotEquals', 's3:prefix', 'secret/a')),
+    ).toBe('yes');
+    expect(
+      implies(c('StringNotEquals', 's3:prefix', 'secret/a'), c('StringNotLike', 's3:prefix', 'secret/*')),
+    ).toBe('no');
+    // A wildcard-free StringNotLike is StringNotEquals.
+    expect(
+      implies(c('StringNotLike', 's3:prefix', 'secret/a'), c('StringNotEquals', 's3:prefix', 'secret/a')),
+    ).toBe('yes');
+    expect(
+      implies(c('StringNotEquals', 's3:prefix', 'secret/a'), c('StringNotLike', 's3:prefix', 'secret/a')),
+    ).toBe('yes');
+    // Case: IgnoreCase excludes every case of its value, StringNotEquals only its text.
+    expect(
+      implies(
+        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'OPS'),
+        c('StringNotEquals', 'aws:PrincipalTag/team', 'ops'),
+      ),
+    ).toBe('yes');
+    expect(
+      implies(
+        c('StringNotEquals', 'aws:PrincipalTag/team', 'ops'),
+        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'),
+      ),
     ).toBe('unknown');
     expect(
       implies(
         c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'),
-        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'ops'),
+        c('StringNotEqualsIgnoreCase', 'aws:PrincipalTag/team', 'OPS'),
       ),
-    ).toBe('unknown');
+    ).toBe('yes');
   });
 
   it('a negated policy operator does not meet a positive baseline operator (unknown)', () => {
@@ -245,14 +420,15 @@ describe('Numeric operators', () => {
     expect(implies(c('NumericGreaterThan', 'k', '5'), c('NumericLessThan', 'k', '10'))).toBe('no');
   });
 
-  it('a value that is not a number (a policy variable) is unknown; negated operators stay unknown', () => {
+  it("a value that is not a number (a policy variable) is unknown; NumericNotEquals excludes at least the baseline's values or allows more", () => {
     expect(
       implies(c('NumericLessThan', 'k', '${aws:PrincipalTag/limit}'), c('NumericLessThan', 'k', '10')),
     ).toBe('unknown');
     expect(implies(c('NumericLessThan', 'k', '5'), c('NumericLessThan', 'k', '${aws:PrincipalTag/x}'))).toBe(
       'unknown',
     );
-    expect(implies(c('NumericNotEquals', 'k', '5'), c('NumericNotEquals', 'k', '10'))).toBe('unknown');
+    expect(implies(c('NumericNotEquals', 'k', '5'), c('NumericNotEquals', 'k', '10'))).toBe('no');
+    expect(implies(c('NumericNotEquals', 'k', '10.0', '5'), c('NumericNotEquals', 'k', '10'))).toBe('yes');
   });
 
   it('IfExists and set qualifiers as for other operators: the same, or the policy without IfExists', () => {
@@ -287,7 +463,7 @@ describe('Date operators', () => {
     ).toBe('yes');
   });
 
-  it('a value that is not a date this tool reads is unknown; negated operators stay unknown', () => {
+  it('a value that is not a date this tool reads is unknown; DateNotEquals compared as NumericNotEquals is', () => {
     const need = c('DateLessThan', 'aws:CurrentTime', '2027-01-01T00:00:00Z');
     expect(implies(c('DateLessThan', 'aws:CurrentTime', 'next tuesday'), need)).toBe('unknown');
     expect(
@@ -295,7 +471,13 @@ describe('Date operators', () => {
         c('DateNotEquals', 'aws:CurrentTime', '2026-01-01T00:00:00Z'),
         c('DateNotEquals', 'aws:CurrentTime', '2027-01-01T00:00:00Z'),
       ),
-    ).toBe('unknown');
+    ).toBe('no');
+    expect(
+      implies(
+        c('DateNotEquals', 'aws:CurrentTime', '2027-01-01T00:00:00Z'),
+        c('DateNotEquals', 'aws:CurrentTime', '2027-01-01'),
+      ),
+    ).toBe('yes');
   });
 
   it('numeric and date operators are not compared with each other', () => {
@@ -362,13 +544,12 @@ describe('IP address operators', () => {
     expect(implies(c('IpAddress', 'aws:SourceIp', '2001:db8::/32', '198.51.100.5'), need)).toBe('no');
   });
 
-  it('NotIpAddress is not compared (unknown)', () => {
-    expect(
-      implies(
-        c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24'),
-        c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24'),
-      ),
-    ).toBe('unknown');
+  it("NotIpAddress: yes when the policy excludes the baseline's ranges (or wider ones), no when it lets part of one through", () => {
+    const need = c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24');
+    expect(implies(c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/24'), need)).toBe('yes');
+    expect(implies(c('NotIpAddress', 'aws:SourceIp', '192.0.0.0/16', '10.0.0.0/8'), need)).toBe('yes');
+    expect(implies(c('NotIpAddress', 'aws:SourceIp', '192.0.2.0/25'), need)).toBe('no');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '198.51.100.0/24'), need)).toBe('unknown');
   });
 });
 
@@ -502,18 +683,31 @@ describe('ARN operators', () => {
     ).toBe('no');
   });
 
-  it('negated ARN operators are not compared (unknown)', () => {
+  it("negated ARN operators: the policy excludes the baseline's ARNs, or more", () => {
     const arn = 'arn:aws:iam::123456789012:role/admin';
     expect(implies(c('ArnNotLike', 'aws:PrincipalArn', arn), c('ArnNotLike', 'aws:PrincipalArn', arn))).toBe(
-      'unknown',
+      'yes',
     );
     expect(
       implies(c('ArnNotEquals', 'aws:PrincipalArn', arn), c('ArnNotEquals', 'aws:PrincipalArn', arn)),
-    ).toBe('unknown');
+    ).toBe('yes');
+    expect(
+      implies(
+        c('ArnNotLike', 'aws:PrincipalArn', 'arn:aws:iam::123456789012:role/*'),
+        c('ArnNotEquals', 'aws:PrincipalArn', arn),
+      ),
+    ).toBe('yes');
+    expect(
+      implies(
+        c('ArnNotLike', 'aws:PrincipalArn', arn),
+        c('ArnNotLike', 'aws:PrincipalArn', 'arn:aws:iam::123456789012:role/*'),
+      ),
+    ).toBe('no');
   });
 
-  it('a StringLike policy is not compared with an ArnLike baseline (unknown)', () => {
-    expect(implies(c('StringLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'), need)).toBe(
+  it('a StringLike policy is compared with an ArnLike baseline only without a wildcard (its text)', () => {
+    expect(implies(c('StringLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/app'), need)).toBe('yes');
+    expect(implies(c('StringLike', 'aws:SourceArn', 'arn:aws:iam::123456789012:role/*'), need)).toBe(
       'unknown',
     );
   });
@@ -532,8 +726,18 @@ describe('Null', () => {
     expect(implies(c('Null', 'aws:TokenIssueTime', 'false', 'true'), need)).toBe('unknown');
   });
 
-  it('another operator on the key does not meet a Null baseline (unknown)', () => {
-    expect(implies(c('StringEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('unknown');
+  it('Null = false (the key is there) is met by an operator that holds only when the key is there', () => {
+    expect(implies(c('StringEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('yes');
+    expect(implies(c('DateGreaterThan', 'aws:TokenIssueTime', '2026-01-01'), need)).toBe('yes');
+    expect(implies(c('ForAnyValue:StringEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('yes');
+    // Not by one that holds when the key is absent.
+    expect(implies(c('StringEqualsIfExists', 'aws:TokenIssueTime', 'x'), need)).toBe('unknown');
+    expect(implies(c('StringNotEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('unknown');
+    expect(implies(c('ForAllValues:StringEquals', 'aws:TokenIssueTime', 'x'), need)).toBe('unknown');
+    // Null = true (the key is absent) is met by none of them.
+    expect(
+      implies(c('StringEquals', 'aws:TokenIssueTime', 'x'), c('Null', 'aws:TokenIssueTime', 'true')),
+    ).toBe('unknown');
   });
 });
 
@@ -629,7 +833,7 @@ describe('ForAnyValue and ForAllValues', () => {
 describe('several conditions on one key, and several keys', () => {
   it('the best answer over the policy operators on the key wins', () => {
     const need = c('StringEquals', 'aws:RequestedRegion', 'eu-west-1');
-    // unknown (StringLike) then yes (StringEquals): yes
+    // no (StringLike, a pattern) then yes (StringEquals): yes
     expect(
       implies(
         {
@@ -639,7 +843,8 @@ describe('several conditions on one key, and several keys', () => {
         need,
       ),
     ).toBe('yes');
-    // no (StringEquals, another value) then unknown (StringLike): unknown
+    // no (StringEquals, another value) and no (StringLike, a pattern): together they may hold for
+    // no request at all (no value is both), so not a sure no: unknown
     expect(
       implies(
         {
@@ -649,7 +854,7 @@ describe('several conditions on one key, and several keys', () => {
         need,
       ),
     ).toBe('unknown');
-    // unknown then no: unknown stays
+    // in either order
     expect(
       implies(
         {
@@ -666,13 +871,13 @@ describe('several conditions on one key, and several keys', () => {
       StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
       StringLike: { 's3:prefix': ['home/*'] },
     };
-    const unknownThenNo: Condition = { StringLike: { 'ec2:ResourceTag/owner': ['coiled'] } };
+    const unknownThenNo: Condition = { StringEqualsIgnoreCase: { 'ec2:ResourceTag/owner': ['coiled'] } };
     expect(conditionImplies(unknownThenNo, need)).toEqual({
       result: 'no',
       missing: ['StringEquals ec2:ResourceTag/owner', 'StringLike s3:prefix'],
     });
     const noThenUnknown: Condition = {
-      StringLike: { 'ec2:ResourceTag/owner': ['coiled'] },
+      StringEqualsIgnoreCase: { 'ec2:ResourceTag/owner': ['coiled'] },
       StringEquals: { 's3:prefix': ['x'] },
     };
     const needPrefixFirst: Condition = {
@@ -688,26 +893,63 @@ describe('several conditions on one key, and several keys', () => {
   it('one unknown key and the rest met is unknown, naming only that key', () => {
     const need: Condition = {
       StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
-      NumericNotEquals: { 's3:max-keys': ['100'] },
+      NumericLessThan: { 's3:max-keys': ['100'] },
     };
     const have: Condition = {
       StringEquals: { 'ec2:ResourceTag/owner': ['coiled'] },
-      NumericNotEquals: { 's3:max-keys': ['10'] },
+      NumericLessThan: { 's3:max-keys': ['${aws:PrincipalTag/limit}'] },
     };
     expect(conditionImplies(have, need)).toEqual({
       result: 'unknown',
-      missing: ['NumericNotEquals s3:max-keys'],
+      missing: ['NumericLessThan s3:max-keys'],
     });
   });
 });
 
 describe('placeholders', () => {
-  it('a baseline value <placeholder> stands for the user own value: any value meets it', () => {
+  it("a baseline value <placeholder> stands for the user own value: any value of the user's meets it", () => {
     const need = c('StringEquals', 'sts:ExternalId', '<placeholder>');
     expect(implies(c('StringEquals', 'sts:ExternalId', 'my-external-id'), need)).toBe('yes');
+    expect(implies(c('StringLike', 'sts:ExternalId', 'my-external-id'), need)).toBe('yes');
     expect(
-      implies(c('StringLike', 'sts:ExternalId', '*'), c('StringLike', 'sts:ExternalId', '<placeholder>')),
+      implies(
+        c('StringLike', 'sts:ExternalId', 'team-*'),
+        c('StringLike', 'sts:ExternalId', '<placeholder>'),
+      ),
     ).toBe('yes');
+    expect(
+      implies(
+        c('IpAddress', 'aws:SourceIp', '203.0.113.0/24'),
+        c('IpAddress', 'aws:SourceIp', '<placeholder>'),
+      ),
+    ).toBe('yes');
+  });
+
+  it('but not a value that lets every value through: that is no restriction at all', () => {
+    const ip = c('IpAddress', 'aws:SourceIp', '<placeholder>');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '0.0.0.0/0'), ip)).toBe('no');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '::/0'), ip)).toBe('no');
+    expect(implies(c('IpAddress', 'aws:SourceIp', '203.0.113.0/24', '0.0.0.0/0'), ip)).toBe('no');
+    expect(
+      implies(
+        c('IpAddressIfExists', 'aws:SourceIp', '0.0.0.0/0'),
+        c('IpAddressIfExists', 'aws:SourceIp', '<placeholder>'),
+      ),
+    ).toBe('no');
+    const like = c('StringLike', 'sts:ExternalId', '<placeholder>');
+    expect(implies(c('StringLike', 'sts:ExternalId', '*'), like)).toBe('no');
+    expect(implies(c('StringLike', 'sts:ExternalId', '**'), like)).toBe('no');
+    const arn = c('ArnLike', 'aws:SourceArn', '<placeholder>');
+    expect(implies(c('ArnLike', 'aws:SourceArn', '*'), arn)).toBe('no');
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:*:*:*:*:*'), arn)).toBe('no');
+    expect(implies(c('ArnLike', 'aws:SourceArn', 'arn:aws:s3:::my-bucket'), arn)).toBe('yes');
+    // A bare `*` under an operator that reads it as text may be a value this tool read as `*` (a
+    // variable, an interpolation): not compared exactly. So is a pattern where the baseline needs
+    // the value itself.
+    const equals = c('StringEquals', 'sts:ExternalId', '<placeholder>');
+    expect(implies(c('StringEquals', 'sts:ExternalId', '*'), equals)).toBe('unknown');
+    expect(implies(c('StringLike', 'sts:ExternalId', '*'), equals)).toBe('no');
+    expect(implies(c('StringLike', 'sts:ExternalId', 'team-*'), equals)).toBe('unknown');
   });
 
   it('but the key must still be constrained, with at least one value', () => {
@@ -841,6 +1083,24 @@ describe('mergeConditions', () => {
         c('StringEquals', 'sts:ExternalId', '<placeholder>'),
       ),
     ).toEqual(c('StringEquals', 'sts:ExternalId', 'mine'));
+    // A value this tool cannot compare (a bare `*`, maybe a variable read as `*`): as written.
+    expect(
+      mergeConditions(
+        c('StringEquals', 'sts:ExternalId', '*'),
+        c('StringEquals', 'sts:ExternalId', '<placeholder>'),
+      ),
+    ).toEqual(c('StringEquals', 'sts:ExternalId', '*'));
+  });
+
+  it('a policy value that lets every value through gives way to the placeholder: the user own value lies within it', () => {
+    const ip = c('IpAddress', 'aws:SourceIp', '<placeholder>');
+    expect(mergeConditions(c('IpAddress', 'aws:SourceIp', '0.0.0.0/0'), ip)).toEqual(ip);
+    expect(mergeConditions(c('IpAddress', 'aws:SourceIp', '203.0.113.0/24', '::/0'), ip)).toEqual(ip);
+    expect(mergeConditions(c('IpAddress', 'aws:SourceIp', '203.0.113.0/24'), ip)).toEqual(
+      c('IpAddress', 'aws:SourceIp', '203.0.113.0/24'),
+    );
+    const like = c('StringLike', 'sts:ExternalId', '<placeholder>');
+    expect(mergeConditions(c('StringLike', 'sts:ExternalId', '*'), like)).toEqual(like);
   });
 
   it('the merged condition meets the baseline whenever some policy value does', () => {

@@ -209,12 +209,27 @@ describe('audit engine', () => {
           Effect: 'Allow',
           Action: 'ec2:TerminateInstances',
           Resource: '*',
-          Condition: { StringLike: { 'ec2:ResourceTag/owner': '*' } },
+          Condition: { StringEqualsIgnoreCase: { 'ec2:ResourceTag/owner': 'vendor' } },
         }),
       ),
     ]);
     const approx = other.findings.find((x) => x.kind === 'missing-condition')!;
     expect(approx.approximate).toMatch(/cannot compare exactly/);
+    // A StringLike pattern lets values through that the baseline's StringEquals does not: exact.
+    const wider = audit([
+      policy(
+        'p',
+        doc({
+          Effect: 'Allow',
+          Action: 'ec2:TerminateInstances',
+          Resource: '*',
+          Condition: { StringLike: { 'ec2:ResourceTag/owner': '*' } },
+        }),
+      ),
+    ]);
+    const exact = wider.findings.find((x) => x.kind === 'missing-condition')!;
+    expect(exact.actions).toEqual(['ec2:TerminateInstances']);
+    expect(exact.approximate).toBeUndefined();
   });
 
   it('subtracts Deny statements, and says so when a Deny only partly applies', () => {

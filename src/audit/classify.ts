@@ -7,6 +7,7 @@ import { arnIntersects, isAll, isLiteral, type ArnPattern } from '../policy/arn.
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from '../policy/catalog.js';
 import { noPermissionSet } from '../policy/no-permission.js';
+import { conditionService } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantClass } from '../policy/grant-sets.js';
 import {
@@ -79,7 +80,9 @@ export function baselineSets(baseline: CompiledBaseline, catalog: Catalog): Base
     const o = info ? actionOrdinal(info) : undefined;
     if (o === undefined) continue;
     for (const x of list) {
-      const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}`;
+      // (a condition compared per service, conditionForService, keeps each service's entry apart)
+      const scope = conditionService(x.condition);
+      const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}${scope === undefined ? '' : `\u0000${scope}`}`;
       let entry = byId.get(id);
       if (!entry) {
         const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;

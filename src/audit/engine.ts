@@ -16,7 +16,7 @@ import {
   type ArnPattern,
 } from '../policy/arn.js';
 import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
-import { conditionImplies } from '../policy/condition.js';
+import { conditionForService, conditionImplies } from '../policy/condition.js';
 import { isTrustAction } from '../policy/raw.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant, type ImpliedResource } from '../policy/grants.js';
@@ -52,7 +52,10 @@ export interface CompiledBaseline {
   setDenies: Map<string, Statement[]>;
 }
 
-/** Marks a condition value that stands for the user's own value (any value of that key is fine). */
+/**
+ * Marks a condition value that stands for the user's own value (any value of that key is fine but
+ * one that lets every value through: src/policy/condition.ts).
+ */
 export const PLACEHOLDER_VALUE = '<placeholder>';
 
 function escapeRe(s: string): string {
@@ -161,13 +164,15 @@ export function compileBaseline(
     for (const [key, list] of grants.byAction) {
       let out = byAction.get(key);
       if (!out) byAction.set(key, (out = []));
+      const service = key.slice(0, key.indexOf(':'));
       for (const g of list)
         out.push({
           set: set.name,
           setKind: set.kind,
           stmt: g.stmt,
           resource: g.resource,
-          condition: g.condition,
+          // (compared as the condition of this action's service: its own alias of a tag key)
+          condition: g.condition && conditionForService(g.condition, service),
         });
     }
     for (const e of impliedEntries(doc, builder)) {
@@ -208,7 +213,7 @@ function impliedEntries(
         resource: builder.pattern('*'),
         implied: true,
       };
-      if (stmt.condition) entry.condition = stmt.condition;
+      if (stmt.condition) entry.condition = conditionForService(stmt.condition, action.service);
       out.push({ key: action.key, entry });
     }
   }

