@@ -148,7 +148,12 @@ describe.each([true, false])('missing-deny (memo path: %s)', (memo) => {
       NotResource: 'arn:aws:ec2:*:*:instance/i-*',
       Condition: DENY!.Condition,
     };
-    const notLike = { ...DENY, Condition: { StringNotLike: { 'aws:ResourceTag/owner': 'vendor' } } };
+    // (an operator the comparison cannot pair with the baseline's StringNotEquals; a StringNotLike
+    // without wildcards is compared as StringNotEquals)
+    const notLike = {
+      ...DENY,
+      Condition: { StringNotEqualsIgnoreCase: { 'aws:ResourceTag/owner': 'vendor' } },
+    };
     for (const [d, why] of [
       [variable, 'a policy variable'],
       [notResource, 'NotResource'],
@@ -159,6 +164,9 @@ describe.each([true, false])('missing-deny (memo path: %s)', (memo) => {
       expect(approx[0]!.approximate).toContain(why);
       expect(approx[0]!.severity).toBe('high');
     }
+    // The same test written with StringNotLike and no wildcard: exactly the baseline's Deny.
+    const plainNotLike = { ...DENY, Condition: { StringNotLike: { 'aws:ResourceTag/owner': 'vendor' } } };
+    expect(denies(audit(doc(TAGS, DESCRIBE, plainNotLike), { memo }))).toEqual([]);
   });
 
   it('counts a NotAction grant that reaches the denied actions', () => {
