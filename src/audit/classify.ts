@@ -3,7 +3,7 @@
 // leftover-set, excess-action, broader-resource and missing-condition parts, each an atom that
 // stands for a set of actions. The same verdicts as evaluateUnit (src/audit/engine.ts), which
 // decides action by action; that path stays as the reference the tests compare this one with.
-import { arnIntersects, isAll, isLiteral, type ArnPattern } from '../policy/arn.js';
+import { arnIntersects, isAll, type ArnPattern } from '../policy/arn.js';
 import { ActionSet } from '../policy/action-set.js';
 import { actionOfOrdinal, actionOrdinal, type Catalog } from '../policy/catalog.js';
 import { noPermissionSet } from '../policy/no-permission.js';
@@ -13,6 +13,7 @@ import type { GrantClass } from '../policy/grant-sets.js';
 import {
   conditionMiss,
   conditionText,
+  coverage,
   coversForAction,
   coversResource,
   disjointFields,
@@ -24,6 +25,7 @@ import {
   SET_KIND_ORDER,
   shownResources,
   UNSURE_CONDITION,
+  UNSURE_RESOURCE,
   type Atom,
   type ResourceNeed,
   type CompiledBaseline,
@@ -183,7 +185,7 @@ export function activeSets(
 function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolean): ActionSet {
   const mine = part.intersect(e.actions);
   if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes)) return mine;
-  if (notRes || isLiteral(e.resource)) return ActionSet.EMPTY;
+  if (notRes) return ActionSet.EMPTY;
   const kept: number[] = [];
   mine.forEach((o) => {
     if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false)) kept.push(o);
@@ -269,13 +271,29 @@ export function classify(
 
   const resourceText = notRes ? `NotResource: ${g.notResource!.join(', ')}` : g.resource.raw;
   const approximate = joinNotes(g.approximate, unitNote);
+  // The actions of `rest` some entry's coverage of the resource was not decided exactly for
+  // (coverage: `unsure`, read as not covered): their atoms say so (UNSURE_RESOURCE), as the
+  // reference path's do.
+  let unsureActs = ActionSet.EMPTY;
+  if (!notRes)
+    for (const e of [...sets.active, ...sets.inactive.flatMap((x) => x.entries)]) {
+      const mine = e.actions.intersect(rest);
+      if (mine.isEmpty() || coversResource(e.resource, g.resource, false)) continue;
+      const hit: number[] = [];
+      mine.forEach((o) => {
+        if (coverage(e.resource, g.resource, actionOfOrdinal(o), false) === 'unsure') hit.push(o);
+      });
+      if (hit.length) unsureActs = unsureActs.union(ActionSet.fromOrdinals(hit));
+    }
+  const unsureNote = joinNotes(approximate, UNSURE_RESOURCE);
   // Every atom of this path has the same fields in the same order (undefined where it has no
   // value): one shape, so the code that reads them (groupAtoms) stays optimised, and never a
   // `delete`, which would turn an atom into a dictionary.
-  const atom = (
+  const push = (
     kind: Atom['kind'],
     actions: ActionSet,
-    extra: { set?: string; detail?: string; need?: string; approximate?: string } = {},
+    extra: { set?: string; detail?: string; need?: string; note?: string },
+    base: string | undefined,
   ): void => {
     atoms.push({
       kind,
@@ -286,8 +304,19 @@ export function classify(
       set: extra.set,
       detail: extra.detail,
       need: extra.need,
-      approximate: 'approximate' in extra ? extra.approximate : approximate,
+      approximate: joinNotes(base, extra.note),
     });
+  };
+  const atom = (
+    kind: Atom['kind'],
+    actions: ActionSet,
+    extra: { set?: string; detail?: string; need?: string; note?: string } = {},
+  ): void => {
+    if (!unsureActs.isEmpty() && actions.intersects(unsureActs)) {
+      const plain = actions.minus(unsureActs);
+      if (!plain.isEmpty()) push(kind, plain, extra, approximate);
+      push(kind, actions.intersect(unsureActs), extra, unsureNote);
+    } else push(kind, actions, extra, approximate);
   };
   // The leftover-set atoms of `hit` (actions the inactive set `set` has), split by the condition
   // the set grants them under where the grant keeps to none of its entries' (`entries`: with the
@@ -318,7 +347,7 @@ export function classify(
         set,
         detail,
         need: conditionText(e.condition!),
-        approximate: joinNotes(approximate, unknown ? UNSURE_CONDITION : undefined),
+        note: unknown ? UNSURE_CONDITION : undefined,
       }),
     );
   };
@@ -466,7 +495,7 @@ export function classify(
     atom('missing-condition', hit, {
       set: e.set,
       detail: conditionText(e.condition!),
-      approximate: joinNotes(approximate, unsure ? UNSURE_CONDITION : undefined),
+      note: unsure ? UNSURE_CONDITION : undefined,
     });
     pieces.push({
       cls: g,

@@ -7,10 +7,12 @@
 
 import {
   arnContains,
+  arnCoveredWithin,
   arnFormatToPattern,
+  arnWitness,
+  WITNESS_OTHER,
   arnIntersects,
   isAll,
-  isLiteral,
   parseArnPattern,
   meetsFormat,
   type ArnPattern,
@@ -364,8 +366,19 @@ export interface UnitResult {
   free: { member: number; action: ActionInfo }[];
 }
 
-/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
-const containsCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, boolean>>();
+/** resourceCover per pair of pattern objects (patterns are cached per text by their builder). */
+const containsCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, Cover>>();
+
+/**
+ * Whether a baseline resource covers a granted one: `unsure` where this could not be decided
+ * exactly (a search that gave up: see fillPlaceholders), which the audit reads as not covered
+ * and says so (UNSURE_RESOURCE) rather than pass.
+ */
+export type Cover = 'yes' | 'no' | 'unsure';
+
+/** The note of a finding whose resource could not be compared with the baseline's exactly. */
+export const UNSURE_RESOURCE =
+  "whether the resource is within the baseline's could not be decided exactly: read as broader";
 
 function covers(entry: BaselineEntry, g: Grant): boolean {
   return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
@@ -383,15 +396,44 @@ export function coversForAction(
   action: ActionInfo,
   notResource: boolean,
 ): boolean {
-  if (coversResource(baseline, granted, notResource)) return true;
-  if (notResource) return false;
-  if (coversTypes(baseline, granted, action.resourceTypes)) return true;
+  return coverage(baseline, granted, action, notResource) === 'yes';
+}
+
+/** coversForAction, with `unsure` where it could not be decided exactly (see Cover). */
+export function coverage(
+  baseline: ArnPattern,
+  granted: ArnPattern,
+  action: ActionInfo,
+  notResource: boolean,
+): Cover {
+  const direct = resourceCover(baseline, granted, notResource);
+  if (direct === 'yes' || notResource) return direct;
+  const typed = coversTypes(baseline, granted, action.resourceTypes);
+  if (typed === 'yes') return 'yes';
+  let unsure = direct === 'unsure' || typed === 'unsure';
   // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
   const own = inPartitionOf(baseline, granted);
-  return (
-    own !== granted &&
-    (coversResource(baseline, own, false) || coversTypes(baseline, own, action.resourceTypes))
-  );
+  if (own !== granted) {
+    const d = resourceCover(baseline, own, false);
+    if (d === 'yes') return 'yes';
+    const t = coversTypes(baseline, own, action.resourceTypes);
+    if (t === 'yes') return 'yes';
+    unsure ||= d === 'unsure' || t === 'unsure';
+  }
+  return unsure ? 'unsure' : 'no';
+}
+
+/**
+ * Whether some baseline entry's coverage of a grant of this action could not be decided exactly
+ * (coverage): the finding made of the grant says so (UNSURE_RESOURCE).
+ */
+export function unsureCover(
+  entries: readonly { resource: ArnPattern }[],
+  granted: ArnPattern,
+  action: ActionInfo,
+  notResource: boolean,
+): boolean {
+  return entries.some((e) => coverage(e.resource, granted, action, notResource) === 'unsure');
 }
 
 /** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
@@ -410,7 +452,7 @@ function inPartitionOf(baseline: ArnPattern, granted: ArnPattern): ArnPattern {
 }
 
 /** coversTypes per (baseline, granted) pair and list of resource types (by their formats). */
-const typesCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, Map<string, boolean>>>();
+const typesCache = new WeakMap<ArnPattern, WeakMap<ArnPattern, Map<string, Cover>>>();
 /** The key of a list of resource types: their ARN formats. */
 const typesKeys = new WeakMap<readonly ResourceTypeRef[], string>();
 /** Catalog formats (some with fields bound), parsed once per text. */
@@ -472,14 +514,16 @@ export function disjointFields(a: ArnPattern, b: ArnPattern): boolean {
 
 /**
  * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
- * whose format meets the granted pattern, the format with the partition, region and account bound
- * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
- * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
- * baseline's. True when the pattern reaches no type of the action at all (it grants nothing the
- * baseline lacks); false when a type it reaches has no format.
+ * whose format meets the granted pattern, every ARN both the granted pattern and the format match
+ * must be matched by the baseline's (arnCoveredWithin, or with the baseline's placeholders filled:
+ * fillPlaceholders): `arn:aws:s3:::coiled-data-*` reaches objects only as `coiled-data-…/…`, which
+ * `arn:aws:s3:::coiled-data-*\/*` covers. A policy applies only in its own partition: a granted
+ * pattern that does not name it (`*`) takes the baseline's (the format's partition is bound to
+ * it). `yes` when the pattern reaches no type of the action at all (it grants nothing the baseline
+ * lacks); `no` when a type it reaches has no format.
  */
-function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly ResourceTypeRef[]): boolean {
-  if (types.length === 0 || isLiteral(baseline)) return false;
+function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly ResourceTypeRef[]): Cover {
+  if (types.length === 0) return 'no';
   let key = typesKeys.get(types);
   if (key === undefined) typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
   let byGranted = typesCache.get(baseline);
@@ -495,19 +539,33 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
   if (reached.length === 0) {
     // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
     // through a wildcard over the partition, read in the baseline's partition).
-    hit = true;
-  } else if (reached.some((t) => !t.arn) || !arnIntersects(baseline, granted)) {
-    hit = false;
+    hit = 'yes';
+  } else if (reached.some((t) => !t.arn)) {
+    hit = 'no';
   } else {
     const own = literalFields(granted);
-    const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
-    hit = reached.every((t) => {
+    const partition = own[1] ?? literalFields(baseline)[1];
+    hit = 'yes';
+    for (const t of reached) {
       const fields = t.arn.split(':');
-      for (const i of [1, 3, 4])
-        if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]!))
-          fields[i] = values[i]!;
-      return coversResource(baseline, formatPattern(fields.join(':')), false);
-    });
+      if (partition !== undefined && fields[1] !== undefined && FORMAT_VARIABLE.test(fields[1]))
+        fields[1] = partition;
+      // (First the format with the granted pattern's literal region and account too, which holds
+      // every ARN both match: covered, then, without the search.)
+      if (valuePlaceholders(baseline) === 0) {
+        const bound = [...fields];
+        for (const i of [3, 4])
+          if (own[i] !== undefined && bound[i] !== undefined && FORMAT_VARIABLE.test(bound[i]!))
+            bound[i] = own[i]!;
+        if (arnContains(baseline, formatPattern(bound.join(':')))) continue;
+      }
+      const c = fillPlaceholders(baseline, granted, formatPattern(fields.join(':')));
+      if (c === 'no') {
+        hit = 'no';
+        break;
+      }
+      if (c === 'unsure') hit = 'unsure';
+    }
   }
   byTypes.set(key, hit);
   return hit;
@@ -526,105 +584,149 @@ export function reachesResource(baseline: ArnPattern, granted: ArnPattern, notRe
 
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 export function coversResource(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): boolean {
-  if (notResource) return isAll(baseline);
+  return resourceCover(baseline, granted, notResource) === 'yes';
+}
+
+/** coversResource, with `unsure` where it could not be decided exactly (see Cover). */
+function resourceCover(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): Cover {
+  if (notResource) return isAll(baseline) ? 'yes' : 'no';
   let byInner = containsCache.get(baseline);
   if (!byInner) containsCache.set(baseline, (byInner = new WeakMap()));
   let hit = byInner.get(granted);
   if (hit === undefined) {
-    hit = arnContains(baseline, granted) && fillsPlaceholders(baseline, granted);
+    hit = fillPlaceholders(baseline, granted);
     byInner.set(granted, hit);
   }
   return hit;
 }
 
-/** Candidate values tried for a vendor placeholder before the old reading (`*`) is kept. */
-const PLACEHOLDER_CANDIDATES = 4096;
+/** Containment checks tried for a baseline resource's placeholders before the answer is `unsure`. */
+const PLACEHOLDER_CHECKS = 4096;
 /**
  * Placeholders of where a policy applies rather than of what it names (the account, the region,
  * the partition): read as any value, as before (an account is bound with `--account-id`).
  */
 const ENVIRONMENT_PLACEHOLDER = /account|region|partition/i;
-/** The value given a placeholder found in both patterns. */
-const SAME_VALUE = 'placeholder-value';
+/** The value given a placeholder found in both patterns (then its index and a `-`). */
+const SAME_VALUE = 'placeholder-value-';
 /** The literal end of a text: what follows its last wildcard, `$`, or placeholder bracket. */
 const LITERAL_TAIL = /[^*?$<>{}]*$/;
+/** The literal start of a text: what comes before its first wildcard, `$`, or placeholder bracket. */
+const LITERAL_HEAD = /^[^*?$<>{}]*/;
 /** Characters a value may hold once escaped (`${*}`, `${?}`, `${$}`). */
 const ESCAPABLE = /[*?$]/g;
-/** Characters a value may not hold (they could open a placeholder once written into a pattern). */
-const NO_VALUE = /[<>{}]/;
+/** Characters a value may not hold (they could open a placeholder once written into a pattern; WITNESS_OTHER). */
+const NO_VALUE = /[<>{}\u0002]/;
 
 /**
- * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`) stands for one value the
- * user chooses, not for every value: `arn:aws:s3:::{YOUR_BUCKET}/*` covers `arn:aws:s3:::data/*`
- * (the bucket `data`) but not `arn:aws:s3:::*` nor `arn:aws:s3:::data-*`. Containment reads the
- * placeholder as `*` (arnContains); this asks, once that holds, whether one literal value of the
- * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
- * Account, region and partition placeholders keep the `*` reading (an account is bound with
- * `--account-id`: README), as do a baseline resource with two different placeholders and a
- * granted text with too many candidate values. (Which resource types a resource with placeholders
- * reaches is not lenient: each keeps to its own ARN field, placeholderFieldsMeet.)
+ * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`, Lightly's `<datalake>`)
+ * stands for one value the user chooses, not for every value: `arn:aws:s3:::{YOUR_BUCKET}/*`
+ * covers `arn:aws:s3:::data/*` (the bucket `data`) but not `arn:aws:s3:::*` nor
+ * `arn:aws:s3:::data-*`; `arn:aws:s3:::<datalake>/<projects/farm-animals>/*` covers
+ * `arn:aws:s3:::data/images/*` but not `arn:aws:s3:::*\/*\/*` nor `arn:aws:s3:::*\/projects/*`.
+ * So a baseline resource covers a granted one (within `within`, an ARN format, when given: every
+ * ARN both match; see coversTypes) when some literal value of each placeholder, the same at each
+ * of its places, makes the baseline's text cover it. Each value is a part of one string the
+ * granted pattern matches (arnWitness; every string it matches holds the value, so one string
+ * gives every candidate), right after the baseline's literal text before the placeholder and
+ * right before its literal text after it; the placeholders are filled in the order the baseline
+ * writes them, each fill kept only while the text with the rest read as `*` still covers the
+ * granted one. Account, region and partition placeholders keep the `*` reading (an account is
+ * bound with `--account-id`: README). `unsure` when the search gives up (PLACEHOLDER_CHECKS
+ * containment checks, or a search of arnCoveredWithin), which the audit reports rather than pass.
+ * (Which resource types a resource with placeholders reaches is not lenient: each keeps to its
+ * own ARN field, placeholderFieldsMeet.)
  */
-function fillsPlaceholders(baseline: ArnPattern, granted: ArnPattern): boolean {
+function fillPlaceholders(baseline: ArnPattern, granted: ArnPattern, within?: ArnPattern): Cover {
+  const contained = (outer: ArnPattern, inner: ArnPattern): boolean | undefined =>
+    within ? arnCoveredWithin(outer, inner, within) : arnContains(outer, inner);
+  // With every placeholder read as `*` (which covers any value's text), a first answer.
+  const loose = contained(baseline, granted);
+  if (loose === false) return 'no';
   const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));
-  if (keys.length !== 1) return true;
-  const key = keys[0]!;
+  if (keys.length === 0) return loose === undefined ? 'unsure' : 'yes';
+  let checks = 0;
+  // Fills keys[i…] of the baseline text `text` (the earlier ones written as their values).
+  const fill = (text: string, own: ArnPattern, witness: string, i: number): Cover => {
+    if (i === keys.length) return 'yes';
+    const key = keys[i]!;
+    const at = text.indexOf(key);
+    if (at < 0) return fill(text, own, witness, i + 1);
+    const before = text.slice(0, at);
+    const after = text.slice(at + key.length);
+    const tail = LITERAL_TAIL.exec(before)![0];
+    const head = LITERAL_HEAD.exec(after)![0];
+    let unsure = false;
+    for (let start = 0; start < witness.length; start++) {
+      if (before === '' ? start > 0 : !witness.startsWith(tail, start - tail.length) || start < tail.length)
+        continue;
+      for (let end = start + 1; end <= witness.length; end++) {
+        if (NO_VALUE.test(witness[end - 1]!)) break;
+        if (after === '' ? end < witness.length : !witness.startsWith(head, end)) continue;
+        if (++checks > PLACEHOLDER_CHECKS) return 'unsure';
+        const v = witness.slice(start, end).replace(ESCAPABLE, (c) => `\${${c}}`);
+        const filled = text.split(key).join(v);
+        const c = contained(parseArnPattern(filled, baseline.bindings), own);
+        if (c === false) continue;
+        const r = c === undefined ? 'unsure' : fill(filled, own, witness, i + 1);
+        if (r === 'yes') return 'yes';
+        if (r === 'unsure') unsure = true;
+      }
+    }
+    return unsure ? 'unsure' : 'no';
+  };
+  const search = (text: string, g: ArnPattern): Cover => {
+    // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
+    // resource's ARN, a template pasted as it is) stands for one value at each: each is written as
+    // a literal value no ARN holds, and the text is compared as any other. So
+    // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its
+    // whole text, while `…:role/*` (every role of the account) fills it with no value.
+    const own = g.unboundPlaceholders.length > 0 ? ownValues(g) : g;
+    const witness = within ? arnWitness(own, within) : directWitness(own);
+    if (witness === null) return 'yes';
+    if (witness === undefined) return 'unsure';
+    return fill(text, own, witness, 0);
+  };
   // The vendor's own text, placeholder and all (a policy pasted before it was filled in): the same
   // value in both. (A hole of the vendor's text, `${cloud_id}` or `{{BillingBucketName}}`, is the
   // placeholder `<${cloud_id}>` here: see withPlaceholders.)
-  const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
-  if (granted.raw.includes(key) || (hole && granted.raw.includes(hole))) {
-    const same = (raw: string) => {
-      const filled = raw.split(key).join(SAME_VALUE);
-      return parseArnPattern(hole ? filled.split(hole).join(SAME_VALUE) : filled);
-    };
-    if (arnContains(same(baseline.raw), same(granted.raw))) return true;
-  }
-  // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
-  // resource's ARN, a template pasted as it is) stands for one value at each: each is written as a
-  // literal value no ARN holds, and the text is compared as any other. So
-  // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its whole
-  // text, while `…:role/*` (every role of the account) fills it with no value. (Every placeholder
-  // of the granted text used to make it covered: PassRole on every role went unreported.)
-  const own = granted.unboundPlaceholders.length > 0 ? ownValues(granted) : granted;
-  // Runs of the granted pattern's literal characters: a value must lie within one.
-  const tokens = own.tokens;
-  const runs: string[] = [];
-  let run = '';
-  for (const t of tokens) {
-    if (t.kind === 'char' && !NO_VALUE.test(t.ch)) run += t.ch;
-    else if (run) {
-      runs.push(run);
-      run = '';
+  let sameB = baseline.raw;
+  let sameG = granted.raw;
+  let same = false;
+  keys.forEach((key, i) => {
+    const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
+    if (!sameG.includes(key) && !(hole && sameG.includes(hole))) return;
+    same = true;
+    const value = `${SAME_VALUE}${i}-`;
+    for (const k of hole ? [key, hole] : [key]) {
+      sameB = sameB.split(k).join(value);
+      sameG = sameG.split(k).join(value);
     }
+  });
+  let unsure = false;
+  if (same) {
+    const g = parseArnPattern(sameG, granted.bindings);
+    const r = contained(parseArnPattern(sameB, baseline.bindings), g) === false ? 'no' : search(sameB, g);
+    if (r === 'yes') return 'yes';
+    unsure = r === 'unsure';
   }
-  if (run) runs.push(run);
-  // The literal text just before the placeholder in the baseline (`:::` of `arn:*:s3:::`): a value
-  // starts right after one of its occurrences. Without one, any part of a run may be the value.
-  const tail = LITERAL_TAIL.exec(baseline.raw.slice(0, baseline.raw.indexOf(key)))![0];
-  const candidates: string[] = [];
-  for (const r of runs)
-    for (
-      let at = tail ? r.indexOf(tail) : 0;
-      at >= 0 && at < r.length;
-      at = tail ? r.indexOf(tail, at + 1) : at + 1
-    )
-      for (let end = at + tail.length + 1; end <= r.length; end++) {
-        candidates.push(r.slice(at + tail.length, end));
-        if (candidates.length > PLACEHOLDER_CANDIDATES) return true;
-      }
-  for (const v of candidates)
-    if (
-      arnContains(parseArnPattern(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), own)
-    )
-      return true;
-  return false;
+  const r = search(baseline.raw, granted);
+  return r === 'yes' ? 'yes' : unsure || r === 'unsure' ? 'unsure' : 'no';
+}
+
+/**
+ * One string a pattern matches: its literal characters, and WITNESS_OTHER for each wildcard or
+ * policy variable (a character no pattern writes), as arnWitness gives one.
+ */
+function directWitness(p: ArnPattern): string {
+  return p.tokens.map((t) => (t.kind === 'char' ? t.ch : WITNESS_OTHER)).join('');
 }
 
 /** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
 const OWN_VALUE = '\u0001';
 
 /**
- * The granted text with each of its placeholders written as a value of its own (fillsPlaceholders);
+ * The granted text with each of its placeholders written as a value of its own (fillPlaceholders);
  * a bound one (the configured account) keeps its value.
  */
 function ownValues(granted: ArnPattern): ArnPattern {
@@ -948,7 +1050,15 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
         stmt: g.stmt,
         action: g.action,
         resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
-        approximate: joinNotes(g.approximate, unitNote),
+        // (UNSURE_RESOURCE: an entry's coverage of the resource was not decided exactly, read as not covered)
+        approximate: joinNotes(
+          joinNotes(g.approximate, unitNote),
+          !g.notResource &&
+            (unsureCover(activeEntries, g.resource, g.action, false) ||
+              unsureCover(inactiveEntries, g.resource, g.action, false))
+            ? UNSURE_RESOURCE
+            : undefined,
+        ),
       };
       if (activeEntries.length === 0) {
         // Leftover only where the inactive set grants it on this resource; beyond that it is excess.

@@ -1123,3 +1123,273 @@ function paddedFields(text: string): string[] | undefined {
   while (f.length < 6) f.push('*');
   return f;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Containment within a third pattern
+
+/** Stands for a character no pattern of a search writes (not `/` nor `:`). */
+const OTHER = -1;
+/** The character a witness (arnWitness) writes for OTHER, one no ARN holds. */
+export const WITNESS_OTHER = '\u0002';
+/** How many product states arnCoveredWithin and arnWitness visit before they give up. */
+const WITHIN_BUDGET = 20000;
+
+/**
+ * A pattern as the product search reads it: per token, a character (its code point) or a wildcard
+ * (`star`: any run; else one character) with the characters it may not spell; `never` for a
+ * token that spells nothing (a policy variable of the covering pattern: its value is not known).
+ */
+interface Steps {
+  ch: Int32Array;
+  /** 0 a character, 1 one character, 2 a run, 3 nothing. */
+  kind: Uint8Array;
+  noColon: Uint8Array;
+  noSlash: Uint8Array;
+}
+
+const stepsCache = new WeakMap<ArnPattern, Map<boolean, Steps>>();
+
+/**
+ * A pattern's steps. A pattern of an ARN's six fields or more (five `:` characters) is read field by
+ * field, as IAM matches an ARN: a wildcard before its fifth `:` does not spell a `:` (the same
+ * reading as literalFields in src/audit/engine.ts). A catalog `seg` spells neither `/` nor `:`.
+ * A policy variable is a run in a pattern that is covered (any value), nothing in the covering one.
+ */
+function stepsOf(p: ArnPattern, covering: boolean): Steps {
+  let byRole = stepsCache.get(p);
+  if (!byRole) stepsCache.set(p, (byRole = new Map()));
+  let s = byRole.get(covering);
+  if (s) return s;
+  const t = p.tokens;
+  const n = t.length;
+  s = {
+    ch: new Int32Array(n),
+    kind: new Uint8Array(n),
+    noColon: new Uint8Array(n),
+    noSlash: new Uint8Array(n),
+  };
+  let colons = 0;
+  for (const tok of t) if (tok.kind === 'char' && tok.ch === ':') colons++;
+  const fieldwise = t[0]?.kind === 'char' && colons >= 5;
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    const tok = t[i]!;
+    const head = fieldwise && seen < 5 ? 1 : 0;
+    switch (tok.kind) {
+      case 'char':
+        s.ch[i] = tok.ch.codePointAt(0)!;
+        if (tok.ch === ':') seen++;
+        break;
+      case 'one':
+        s.kind[i] = 1;
+        s.noColon[i] = head;
+        break;
+      case 'segOne':
+        s.kind[i] = 1;
+        s.noColon[i] = s.noSlash[i] = 1;
+        break;
+      case 'seg':
+        s.kind[i] = 2;
+        s.noColon[i] = s.noSlash[i] = 1;
+        break;
+      case 'star':
+        s.kind[i] = 2;
+        s.noColon[i] = head;
+        break;
+      case 'var':
+        s.kind[i] = covering ? 3 : 2;
+        s.noColon[i] = head;
+        break;
+    }
+  }
+  byRole.set(covering, s);
+  return s;
+}
+
+/**
+ * A pattern's steps read as a deterministic automaton, made as it is explored (the subset
+ * construction) and kept with the pattern: each state a set of steps, its moves by character.
+ */
+interface Dfa {
+  steps: Steps;
+  /** Each state's set of steps (sorted), and whether it accepts. */
+  sets: number[][];
+  accepts: boolean[];
+  ids: Map<string, number>;
+  /** Each state's moves: character -> state (-1: no string goes on). */
+  moves: Map<number, number>[];
+}
+
+const dfaCache = new WeakMap<ArnPattern, Map<boolean, Dfa>>();
+/** A pattern's automaton keeps at most this many states; past it a search gives up. */
+const DFA_STATES = 4096;
+
+function dfaOf(p: ArnPattern, covering: boolean): Dfa {
+  let byRole = dfaCache.get(p);
+  if (!byRole) dfaCache.set(p, (byRole = new Map()));
+  let d = byRole.get(covering);
+  if (!d) {
+    d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [] };
+    dfaState(d, closure(d.steps, [0]));
+    byRole.set(covering, d);
+  }
+  return d;
+}
+
+/** The state of a set of steps (-1 for the empty set; -2 when the automaton is full). */
+function dfaState(d: Dfa, set: number[]): number {
+  if (set.length === 0) return -1;
+  const key = set.join(',');
+  let id = d.ids.get(key);
+  if (id === undefined) {
+    if (d.sets.length >= DFA_STATES) return -2;
+    id = d.sets.length;
+    d.ids.set(key, id);
+    d.sets.push(set);
+    d.accepts.push(set.includes(d.steps.kind.length));
+    d.moves.push(new Map());
+  }
+  return id;
+}
+
+/** Steps of the subset construction a search may still take (productSearch sets it). */
+let subsetWork = 0;
+/** How many steps of the subset construction one search may take before it gives up. */
+const SUBSET_WORK = 200000;
+
+/** The state `state` moves to on `c` (-1: none; -2: the automaton is full, or the search's work is spent). */
+function dfaMove(d: Dfa, state: number, c: number): number {
+  const moves = d.moves[state]!;
+  let next = moves.get(c);
+  if (next === undefined) {
+    const set = d.sets[state]!;
+    if ((subsetWork -= set.length) < 0) return -2;
+    next = dfaState(d, advance(d.steps, set, c));
+    if (next !== -2) moves.set(c, next);
+  }
+  return next;
+}
+
+/** The states after the runs that may spell nothing from each of `states`, sorted. */
+function closure(s: Steps, states: Iterable<number>): number[] {
+  const out = new Set<number>();
+  for (let j of states)
+    for (;;) {
+      if (out.has(j)) break;
+      out.add(j);
+      if (j >= s.kind.length || s.kind[j] !== 2) break;
+      j++;
+    }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The states `states` move to on the character `c` (OTHER for one no pattern writes). */
+function advance(s: Steps, states: readonly number[], c: number): number[] {
+  const next: number[] = [];
+  for (const j of states) {
+    if (j >= s.kind.length) continue;
+    const k = s.kind[j]!;
+    if (k === 3) continue;
+    if (k === 0) {
+      if (s.ch[j] === c) next.push(j + 1);
+      continue;
+    }
+    if ((c === COLON && s.noColon[j]) || (c === SLASH && s.noSlash[j])) continue;
+    next.push(k === 1 ? j + 1 : j);
+  }
+  return closure(s, next);
+}
+
+/**
+ * The product search of arnCoveredWithin and arnWitness: the strings `inner` and `within` both
+ * match, depth first, until one that `outer` does not match (every one when
+ * there is no `outer`). Returns that string (OTHER written as WITNESS_OTHER), null when there is
+ * none, undefined when the search gave up (WITHIN_BUDGET product states, DFA_STATES states of one
+ * pattern, or SUBSET_WORK steps of making them).
+ */
+function productSearch(
+  inner: ArnPattern,
+  within: ArnPattern | undefined,
+  outer: ArnPattern | undefined,
+): string | null | undefined {
+  subsetWork = SUBSET_WORK;
+  const di = dfaOf(inner, false);
+  const dw = within ? dfaOf(within, false) : undefined;
+  const dout = outer ? dfaOf(outer, true) : undefined;
+  const alphabet = new Set<number>([COLON, SLASH, OTHER]);
+  for (const d of [di, dw, dout])
+    if (d) d.steps.kind.forEach((k, j) => (k === 0 ? alphabet.add(d.steps.ch[j]!) : undefined));
+  const letters = [...alphabet];
+  // Product states as (inner, within, outer) states, an outer of -1 once no string goes on there
+  // (a within of -1 when there is none), each with its parent and the character that led to it,
+  // for the string; explored depth first.
+  const iOf: number[] = [0];
+  const wOf: number[] = [dw ? 0 : -1];
+  const oOf: number[] = [dout ? 0 : -1];
+  const parent: number[] = [-1];
+  const via: number[] = [0];
+  const key = (i: number, w: number, o: number) => (i * (DFA_STATES + 1) + w + 1) * (DFA_STATES + 1) + o + 1;
+  const seen = new Set<number>([key(0, wOf[0]!, oOf[0]!)]);
+  const text = (x: number) => {
+    const cs: string[] = [];
+    for (; parent[x]! >= 0; x = parent[x]!)
+      cs.push(via[x] === OTHER ? WITNESS_OTHER : String.fromCodePoint(via[x]!));
+    return cs.reverse().join('');
+  };
+  const stack = [0];
+  while (stack.length) {
+    const x = stack.pop()!;
+    const i = iOf[x]!;
+    const w = wOf[x]!;
+    const o = oOf[x]!;
+    if (di.accepts[i] && (!dw || dw.accepts[w]!) && !(dout && o >= 0 && dout.accepts[o])) return text(x);
+    for (const c of letters) {
+      const ni = dfaMove(di, i, c);
+      if (ni === -1) continue;
+      const nw = dw ? dfaMove(dw, w, c) : -1;
+      if (dw && nw === -1) continue;
+      const no = dout && o >= 0 ? dfaMove(dout, o, c) : -1;
+      if (ni === -2 || nw === -2 || no === -2) return undefined;
+      const k = key(ni, nw, no);
+      if (seen.has(k)) continue;
+      if (seen.size >= WITHIN_BUDGET) return undefined;
+      seen.add(k);
+      stack.push(iOf.length);
+      iOf.push(ni);
+      wOf.push(nw);
+      oOf.push(no);
+      parent.push(x);
+      via.push(c);
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether `outer` matches every string both `inner` and `within` match (every string `inner` does
+ * without `within`): L(inner) ∩ L(within) ⊆ L(outer). An ARN pattern is read field by field, as IAM
+ * matches one (a wildcard before the fifth `:` does not spell a `:`; see stepsOf), a catalog
+ * format's `seg` as a name without `/` or `:`. So `arn:aws:s3:::coiled-data-*` within an object's
+ * format `arn:${Partition}:s3:::${BucketName}/${ObjectName}` is covered by
+ * `arn:aws:s3:::coiled-data-*\/*`, and `arn:aws:s3:*:*:bucket-a` within an access point's format
+ * names nothing. A policy variable of `inner` or `within` is any value; of `outer`, no value (so the
+ * answer is false when it needs one). Undefined when the search gives up (WITHIN_BUDGET states of
+ * the three patterns read at once: never for an ARN of ordinary length).
+ */
+export function arnCoveredWithin(
+  outer: ArnPattern,
+  inner: ArnPattern,
+  within?: ArnPattern,
+): boolean | undefined {
+  const found = productSearch(inner, within, outer);
+  return found === undefined ? undefined : found === null;
+}
+
+/**
+ * A string both `inner` and `within` match, with WITNESS_OTHER where any character
+ * but `/` and `:` would do; null when they share none, undefined when the search gives up.
+ * (Read as arnCoveredWithin reads them.)
+ */
+export function arnWitness(inner: ArnPattern, within?: ArnPattern): string | null | undefined {
+  return productSearch(inner, within, undefined);
+}

@@ -542,6 +542,8 @@ export class GrantSets {
     if (stmt.effect !== 'Allow') return [];
     // A condition no request can meet (every condition of a statement must hold): it grants nothing.
     if (stmt.condition && conditionNeverHolds(stmt.condition)) return [];
+    // A NotResource that holds `*` leaves no resource: it grants nothing.
+    if (stmt.notResources && this.builder.excludesAll(stmt.notResources)) return [];
     const b = this.builder;
     const named = this.statementSet(stmt).actions;
     const actions = options.scope ? named.intersect(options.scope) : named;

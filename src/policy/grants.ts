@@ -191,6 +191,17 @@ export class GrantBuilder {
   }
 
   /**
+   * Whether a NotResource list leaves no resource: it holds `*` (not a vendor placeholder read as
+   * `*`, which stands for one value). An Allow with it grants nothing (a Deny with it denies nothing).
+   */
+  excludesAll(notResources: readonly string[]): boolean {
+    return notResources.some((r) => {
+      const p = this.pattern(r);
+      return isAll(p) && p.unboundPlaceholders.length === 0;
+    });
+  }
+
+  /**
    * Builds the grants of documents evaluated together (the policies of one principal).
    * `services`: only their actions are granted (a resource policy of a known type; the actions of
    * other services its statements name are not, and are not reported as unknown either).
@@ -217,6 +228,8 @@ export class GrantBuilder {
         }
         // A condition no request can meet (every condition of a statement must hold): it grants nothing.
         if (stmt.condition && conditionNeverHolds(stmt.condition)) continue;
+        // A NotResource that holds `*` leaves no resource: it grants nothing.
+        if (stmt.notResources && this.excludesAll(stmt.notResources)) continue;
         const actions = services ? named.filter((a) => services.has(a.service)) : named;
         const resources: { p: ArnPattern; not?: string[]; approx?: string }[] = stmt.notResources
           ? [
