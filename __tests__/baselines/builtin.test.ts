@@ -262,8 +262,10 @@ describe('built-in baseline content', () => {
       ['services', 'optional', undefined],
       ['services-v2', 'optional', undefined],
       ['services-v2-cloud-id', 'optional', undefined],
+      ['s3-bucket-access', 'optional', undefined],
     ]);
     expect(a.defaultSets).toEqual(['steady-state']);
+    expect(Object.keys(a.managedPolicies ?? {})).toEqual(['AmazonEC2ContainerRegistryReadOnly']);
   });
 
   it('datadog: standard or core, resource collection, optional Trusted Advisor (either API), log-archive and CloudTrail; 2022 kept', () => {
@@ -385,6 +387,16 @@ describe('every set of every built-in baseline equals its source document', () =
       services: () => fx('anyscale-services.json'),
       'services-v2': () => fx('anyscale-tf-services-v2-unrestricted.json'),
       'services-v2-cloud-id': () => fx('anyscale-tf-services-v2-cloud-id-restricted.json'),
+      // The module's template, plain JSON (the hcl fixture, a copy of the shared one).
+      's3-bucket-access': () =>
+        (
+          JSON.parse(
+            readFileSync(
+              join(ROOT, '__tests__/fixtures/hcl/anyscale-aws-anyscale-iam/s3-bucket-access.tmpl'),
+              'utf8',
+            ),
+          ) as { Statement: unknown[] }
+        ).Statement,
     },
     coiled: {
       setup: () => fx('coiled-setup-policy.json'),

@@ -1,0 +1,82 @@
+// Policies a vendor documents, in the variants its own sources write (an optional policy of its
+// Terraform module, a partition of its data source, a managed policy it names), audit as
+// documented: no "delete them" for what the vendor tells its users to grant, while what it does not
+// document is still reported (a review compared the baselines with the vendors' sources).
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import type { Finding, Report } from '../../src/core/types.js';
+
+const NOW = new Date('2026-11-22T00:00:00Z');
+const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+
+type Doc = { Version?: string; Statement: Record<string, unknown>[] };
+
+function repo(files: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), 'iba-variants-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return root;
+}
+
+const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+
+/** Findings that ask for a change (everything but the informational missing-permission). */
+const excessLike = (r: Report) => r.findings.filter((f) => f.kind !== 'missing-permission');
+const brief = (fs: Finding[]) => fs.map((f) => `${f.kind} ${f.set ?? ''} ${f.actions.join(',')}`);
+
+async function audit(files: Record<string, unknown>, baseline?: string): Promise<Report> {
+  return runAudit({ root: repo(files), paths: ['.'], baseline, now: NOW });
+}
+
+describe("Anyscale's Terraform module: its S3 bucket policy and the ECR managed policy", () => {
+  /** The module (modules/aws-anyscale-iam, see fixtures/README.md) with a bucket given. */
+  const moduleRepo = () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-anyscale-'));
+    cpSync(join(FIXTURES, 'hcl/anyscale-aws-anyscale-iam'), root, { recursive: true });
+    writeFileSync(
+      join(root, 'terraform.tfvars'),
+      'anyscale_s3_bucket_arn = "arn:aws:s3:::ml-platform-data"\n',
+    );
+    return root;
+  };
+
+  it('audits clean: S3BucketAccess is the optional s3-bucket-access set, AmazonEC2ContainerRegistryReadOnly documented', async () => {
+    const r = await runAudit({ root: moduleRepo(), paths: ['.'], now: NOW });
+    expect(brief(excessLike(r))).toEqual([]);
+    const s3 = r.policies.find((p) => p.address === 'aws_iam_policy.anyscale_s3_access_policy[0]')!;
+    expect([s3.status, s3.baseline]).toEqual(['audited', 'anyscale']);
+    expect(s3.features ?? []).toContain('s3-bucket-access');
+    const ecr = r.policies.find(
+      (p) => p.address === 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly',
+    )!;
+    expect(ecr.status).toBe('not-matched');
+    expect(ecr.reason).toMatch(/^an AWS managed policy that Anyscale documents attaching \(pulling images/);
+    // The cluster node role's own CloudWatch policy, beside the S3 policy the module attaches to that
+    // (EC2) role too, is not taken for the cross-account role's.
+    const cw = r.policies.find(
+      (p) => p.address === 'aws_iam_policy.anyscale_cluster_node_cloudwatch_policy',
+    )!;
+    expect(cw.status).toBe('not-matched');
+  });
+
+  it('the same statement on every bucket is still broader than the baseline', async () => {
+    const tmpl = JSON.parse(
+      readFileSync(join(FIXTURES, 'hcl/anyscale-aws-anyscale-iam/s3-bucket-access.tmpl'), 'utf8'),
+    ) as Doc;
+    const [st] = tmpl.Statement;
+    const r = await audit(
+      { 's3.json': doc([{ ...st, Resource: ['arn:aws:s3:::*', 'arn:aws:s3:::*/*'] }]) },
+      'anyscale:steady-state,s3-bucket-access',
+    );
+    expect(
+      r.findings
+        .filter((f) => f.kind === 'broader-resource')
+        .flatMap((f) => f.actions)
+        .sort(),
+    ).toEqual((st!.Action as string[]).slice().sort());
+  });
+});
