@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
+import { builtinBaselines, findBaseline } from '../../src/baselines/load.js';
 import type { Finding, Report } from '../../src/core/types.js';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
@@ -22,6 +23,10 @@ function repo(files: Record<string, unknown>): string {
   return root;
 }
 
+const vendor = (name: string): Doc => {
+  const d = JSON.parse(readFileSync(join(FIXTURES, 'baselines', name), 'utf8')) as { Statement: unknown };
+  return { ...d, Statement: (Array.isArray(d.Statement) ? d.Statement : [d.Statement]) as Doc['Statement'] };
+};
 const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
 
 /** Findings that ask for a change (everything but the informational missing-permission). */
@@ -79,4 +84,64 @@ describe("Anyscale's Terraform module: its S3 bucket policy and the ECR managed 
         .sort(),
     ).toEqual((st!.Action as string[]).slice().sort());
   });
+});
+
+describe("SkyPilot: the skypilot-v1 role's policy, and the role-creation block the page calls Optional", () => {
+  const minimal = () => vendor('skypilot-aws-minimal-34478f4.json');
+  const ec2Trust = doc([
+    { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ]);
+
+  it.each(['skypilot', 'skypilot@2024', 'skypilot@2023'])(
+    '%s describes the skypilot-v1 role\'s policy too (trusted entity EC2, "the IAM policy from step 1")',
+    (id) => {
+      expect(findBaseline(id, builtinBaselines())!.principals).toEqual(['user', 'instance-role']);
+    },
+  );
+
+  it("without a configuration: the excess on the skypilot-v1 role is reported, not left out as an instance role's", async () => {
+    const policy = {
+      ...minimal(),
+      Statement: [...minimal().Statement, { Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+    };
+    const r = await audit({
+      'main.tf.json': {
+        resource: {
+          aws_iam_role: { skypilot: { name: 'skypilot-v1', assume_role_policy: JSON.stringify(ec2Trust) } },
+          aws_iam_role_policy: {
+            minimal: {
+              name: 'minimal-skypilot-policy',
+              role: '${aws_iam_role.skypilot.id}',
+              policy: JSON.stringify(policy),
+            },
+          },
+        },
+      },
+    });
+    const p = r.policies.find((x) => x.address === 'aws_iam_role_policy.minimal')!;
+    expect([p.status, p.baseline]).toEqual(['audited', 'skypilot']);
+    expect(excessLike(r).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['skypilot', () => vendor('skypilot-aws-optional-auto-create-role-34478f4.json').Statement],
+    [
+      'skypilot@2024',
+      () =>
+        (
+          JSON.parse(
+            readFileSync(join(FIXTURES, 'baselines/skypilot-optional-statements.json'), 'utf8'),
+          ) as Record<string, unknown[]>
+        ).auto_create_iam_role_replaces_last_two_rules!,
+    ],
+  ] as const)(
+    '%s: the minimal policy with its last two rules replaced by the Optional block is a feature in use, not a leftover',
+    async (id, block) => {
+      const base = id === 'skypilot' ? minimal() : vendor('skypilot-minimal.json');
+      const policy = { ...base, Statement: [...base.Statement.slice(0, -2), ...block()] };
+      const r = await audit({ 'skypilot.json': policy }, id);
+      expect(brief(excessLike(r))).toEqual([]);
+      expect(r.policies[0]!.features ?? []).toContain('auto-create-role');
+    },
+  );
 });
