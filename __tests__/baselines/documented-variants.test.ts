@@ -145,3 +145,43 @@ describe("SkyPilot: the skypilot-v1 role's policy, and the role-creation block t
     },
   );
 });
+
+describe("Databricks: the data source's partitions and its pass_roles statement", () => {
+  const customer = () => vendor('databricks-crossaccount-policy-customer.json');
+
+  it.each(['managed', 'customer', 'restricted'])(
+    'the %s policy written for GovCloud (aws_partition aws-us-gov) audits clean',
+    async (type) => {
+      const text = JSON.stringify(vendor(`databricks-crossaccount-policy-${type}.json`)).replaceAll(
+        'arn:aws:',
+        'arn:aws-us-gov:',
+      );
+      expect(text).toContain('arn:aws-us-gov:');
+      const r = await audit({ 'databricks-cross-account.json': JSON.parse(text) as unknown });
+      expect([r.policies[0]!.baseline, r.policies[0]!.sets]).toEqual(['databricks', [type]]);
+      expect(brief(excessLike(r))).toEqual([]);
+    },
+  );
+
+  it('with pass_roles, the appended iam:PassRole statement is the optional pass-roles set', async () => {
+    // data_aws_crossaccount_policy.go lines 164-172: Effect Allow, Actions iam:PassRole, Resources pass_roles.
+    const passRole = {
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: ['arn:aws:iam::123456789012:role/databricks-s3-access'],
+    };
+    const policy = { ...customer(), Statement: [...customer().Statement, passRole] };
+    const r = await audit({ 'databricks-cross-account.json': policy });
+    expect(r.policies[0]!.baseline).toBe('databricks');
+    expect(brief(excessLike(r))).toEqual([]);
+    expect(r.policies[0]!.features).toEqual(['pass-roles']);
+    // PassRole on every role is not what pass_roles writes.
+    const any = { ...customer(), Statement: [...customer().Statement, { ...passRole, Resource: '*' }] };
+    const broad = await audit({ 'databricks-cross-account.json': any }, 'databricks');
+    expect(
+      excessLike(broad)
+        .filter((f) => f.actions.includes('iam:PassRole'))
+        .map((f) => f.kind),
+    ).toEqual(['broader-resource']);
+  });
+});
