@@ -1253,18 +1253,17 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(brief(excessLike(r))).toEqual([]);
   });
 
+  /** The managed policies policies/README.md names (managed.json lists the last three). */
   const czManaged = [
     'CloudWatchReadOnlyAccess',
-    'SecurityAudit',
+    'ComputeOptimizerReadOnlyAccess',
     'job-function/ViewOnlyAccess',
-    'job-function/Billing',
     'AWSBillingReadOnlyAccess',
   ];
   /**
-   * CloudZero's role as its CloudFormation template makes it (services/account_type/
-   * resource_owner.yaml: the five managed policies and its inline policy), the inline policy
-   * without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing one (no
-   * managed policy grants bcm-pricing-calculator actions).
+   * CloudZero's role with the four managed policies its policies/README.md names and its inline
+   * policy, without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing
+   * one (no managed policy grants bcm-pricing-calculator actions).
    */
   const czRole = () => {
     const inline = vendor('cloudzero-policies-resource_owner.json');
@@ -1304,7 +1303,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
   };
 
-  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+  it("a role audited as a whole: CloudZero's four managed policies only grant; the account type is its inline policy's", async () => {
     const template = czRole();
     const r = await runAudit({
       root: repo({
@@ -1329,7 +1328,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
   it("without a configuration: CloudZero's managed policies beside its detected inline policy are its documented attachments", async () => {
     const r = await runAudit({ root: repo({ 't.yaml': czRole() }), paths: ['.'], now: NOW });
     const managed = r.policies.filter((p) => p.address?.startsWith('arn:aws:iam::aws:policy/'));
-    expect(managed).toHaveLength(5);
+    expect(managed).toHaveLength(4);
     for (const p of managed) {
       expect(p).toMatchObject({ status: 'not-matched', baseline: undefined });
       expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
@@ -1357,10 +1356,24 @@ describe('AWS managed policies a vendor documents attaching', () => {
       "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
     );
     expect(excessLike(r).filter((f) => f.policy === power.id).length).toBeGreaterThan(0);
-    // (the five it documents stay documented)
+    // (the four it documents stay documented)
     expect(
       r.policies.filter((p) => p.reason?.startsWith('an AWS managed policy that CloudZero documents')),
-    ).toHaveLength(5);
+    ).toHaveLength(4);
+  });
+
+  it('SecurityAudit and job-function/Billing, which only the 2023-2024 CloudFormation template attached, are audited, not documented', async () => {
+    // services/account_type/resource_owner.yaml @ 06967596 attached five managed policies;
+    // CloudZero's current policies/README.md and managed.json name neither of these two.
+    const template = czRole();
+    for (const m of ['SecurityAudit', 'job-function/Billing'])
+      template.Resources.Role.Properties.ManagedPolicyArns.push(`arn:aws:iam::aws:policy/${m}`);
+    const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
+    for (const m of ['SecurityAudit', 'job-function/Billing']) {
+      const p = r.policies.find((x) => x.address === `arn:aws:iam::aws:policy/${m}`)!;
+      expect([m, p.status, p.baseline]).toEqual([m, 'audited', 'cloudzero']);
+      expect(excessLike(r).filter((f) => f.policy === p.id).length).toBeGreaterThan(0);
+    }
   });
 
   it("without a configuration: a group's own policy beside SkyPilot's detected one stays not matched (a group is people; a review)", async () => {
