@@ -185,3 +185,50 @@ describe("Databricks: the data source's partitions and its pass_roles statement"
     ).toEqual(['broader-resource']);
   });
 });
+
+describe("Coiled's Terraform template: DeleteSecurityGroup under its ec2:Vpc condition", () => {
+  const template = () => vendor('coiled-terraform-template-ongoing.json');
+  /** The kinds of finding on each of the template's destructive actions (a review: all HIGH missing-condition). */
+  const destructive = (fs: Finding[]) =>
+    ['ec2:DeleteSecurityGroup', 'ec2:DeleteLaunchTemplate', 'ec2:DeleteLaunchTemplateVersions'].map((a) => [
+      a,
+      fs.filter((f) => f.kind !== 'missing-permission' && f.actions.includes(a)).map((f) => f.kind),
+    ]);
+  // DeleteLaunchTemplate* by ARN, with no tag condition: every launch template of the account, what
+  // `*` grants; documenting it would let an unconditioned one pass for every Coiled policy (coiled.yml).
+  const expected = [
+    ['ec2:DeleteSecurityGroup', []],
+    ['ec2:DeleteLaunchTemplate', ['missing-condition']],
+    ['ec2:DeleteLaunchTemplateVersions', ['missing-condition']],
+  ];
+
+  it('the policy document: its Network statement is documented', async () => {
+    const r = await audit({ 'coiled-ongoing.json': template() });
+    expect([r.policies[0]!.baseline, r.policies[0]!.sets]).toEqual(['coiled', ['ongoing']]);
+    expect(destructive(r.findings)).toEqual(expected);
+  });
+
+  it('the template itself (iam.tf): its Network statement is documented', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'iba-coiled-'));
+    cpSync(join(FIXTURES, 'hcl/coiled-terraform-template'), root, { recursive: true });
+    const r = await runAudit({ root, paths: ['.'], now: NOW });
+    const p = r.policies.find((x) => x.address === 'aws_iam_policy.ongoing')!;
+    expect([p.status, p.baseline]).toEqual(['audited', 'coiled']);
+    expect(destructive(r.findings.filter((f) => f.policy === p.id))).toEqual(expected);
+  });
+
+  it('DeleteSecurityGroup without its ec2:Vpc condition is still reported (missing-condition)', async () => {
+    const open = template();
+    open.Statement = open.Statement.map((s) =>
+      s.Sid === 'Network' ? Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'Condition')) : s,
+    );
+    const r = await audit({ 'coiled-ongoing.json': open });
+    expect(destructive(r.findings)[0]).toEqual(['ec2:DeleteSecurityGroup', ['missing-condition']]);
+  });
+
+  it("the client's ongoing policy still audits clean", async () => {
+    const r = await audit({ 'coiled-ongoing.json': vendor('coiled-ongoing-policy.json') });
+    expect(r.policies[0]!.sets).toEqual(['ongoing']);
+    expect(brief(r.findings)).toEqual([]);
+  });
+});
