@@ -262,8 +262,10 @@ describe('built-in baseline content', () => {
       ['services', 'optional', undefined],
       ['services-v2', 'optional', undefined],
       ['services-v2-cloud-id', 'optional', undefined],
+      ['s3-bucket-access', 'optional', undefined],
     ]);
     expect(a.defaultSets).toEqual(['steady-state']);
+    expect(Object.keys(a.managedPolicies ?? {})).toEqual(['AmazonEC2ContainerRegistryReadOnly']);
   });
 
   it('datadog: standard or core, resource collection, optional Trusted Advisor (either API), log-archive and CloudTrail; 2022 kept', () => {
@@ -293,6 +295,7 @@ describe('built-in baseline content', () => {
       ['managed', 'policy-type'],
       ['customer', 'policy-type'],
       ['restricted', 'policy-type'],
+      ['pass-roles', undefined],
     ]);
     expect(actionsOf(d, 'managed').length - actionsOf(d, 'customer').length).toBe(26);
     const c = builtin('cloudzero');
@@ -301,6 +304,52 @@ describe('built-in baseline content', () => {
       ['master-payer', 'account-type'],
     ]);
     expect(c.defaultSets).toEqual(['resource-owner']);
+  });
+});
+
+describe('baselines/README.md lists each built-in baseline as its file says', () => {
+  // The table is written by hand: a review found rows with an earlier date, source and sets.
+  const rows = new Map(
+    readFileSync(join(ROOT, 'baselines/README.md'), 'utf8')
+      .split('\n')
+      .filter((l) => /^\| [a-z0-9@.-]+\.yml \|/.test(l))
+      .map((l) => {
+        const [file, id, sets, date, source] = l.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, ''));
+        return [file!, { id: id!, sets: sets!, date: date!, source: source! }];
+      }),
+  );
+
+  it.each(builtinBaselines().map((b) => b.id))('%s', (id) => {
+    const b = builtin(id);
+    const row = rows.get(`${id}.yml`)!;
+    expect(row).toBeDefined();
+    expect([row.id, row.date]).toEqual([`\`${id}\``, b.date]);
+    // Every commit of the baseline's version is named in the source column.
+    for (const commit of (b.version ?? '').match(/(?<=@ )[0-9a-f]{7,40}/g) ?? [])
+      expect([commit, row.source]).toEqual([commit, expect.stringContaining(commit)]);
+    // Every set, and no other, by name; the defaults in bold; the optional ones in the last group.
+    // (parenthetical remarks aside, but for the kinds "(setup)" and "(optional)")
+    const bare = row.sets.replace(/\((?!optional\)|setup\))[^)]*\)/g, '');
+    const named = [...bare.matchAll(/(?<![A-Za-z0-9-])[a-z0-9]+(?:-[a-z0-9]+)*(?![A-Za-z0-9-])/g)].map(
+      (m) => m[0],
+    );
+    const choices = new Set(b.sets.flatMap((s) => (s.choice ? [s.choice] : [])));
+    const isSet = (n: string) => b.sets.some((s) => s.name === n);
+    expect(
+      [
+        ...new Set(named.filter((n) => isSet(n) || !(choices.has(n) || ['setup', 'optional'].includes(n)))),
+      ].sort(),
+    ).toEqual(b.sets.map((s) => s.name).sort());
+    expect([...row.sets.matchAll(/\*\*([a-z0-9-]+)\*\*/g)].map((m) => m[1]).sort()).toEqual(
+      [...(b.defaultSets ?? [])].sort(),
+    );
+    const optional = b.sets.filter((s) => s.kind === 'optional').map((s) => s.name);
+    if (optional.length) {
+      const last = row.sets.slice(row.sets.lastIndexOf(';') + 1);
+      expect(last).toMatch(/\(optional\)$/);
+      for (const o of optional)
+        expect([o, last]).toEqual([o, expect.stringMatching(new RegExp(`(^|[ ,])${o}([ ,]|$)`))]);
+    }
   });
 });
 
@@ -323,6 +372,8 @@ describe('every set of every built-in baseline equals its source document', () =
   const optional24 = JSON.parse(
     readFileSync(join(ROOT, '__tests__/fixtures/baselines/skypilot-optional-statements.json'), 'utf8'),
   ) as Record<string, unknown[]>;
+  const anyPartition = (statements: unknown[]) =>
+    JSON.parse(JSON.stringify(statements).replaceAll('arn:aws:', 'arn:${aws_partition}:')) as unknown[];
   /** baseline -> set -> its source statements (in order). */
   const SOURCES: Record<string, Record<string, () => unknown[]>> = {
     datadog: {
@@ -385,16 +436,29 @@ describe('every set of every built-in baseline equals its source document', () =
       services: () => fx('anyscale-services.json'),
       'services-v2': () => fx('anyscale-tf-services-v2-unrestricted.json'),
       'services-v2-cloud-id': () => fx('anyscale-tf-services-v2-cloud-id-restricted.json'),
+      // The module's template, plain JSON (the hcl fixture, a copy of the shared one).
+      's3-bucket-access': () =>
+        (
+          JSON.parse(
+            readFileSync(
+              join(ROOT, '__tests__/fixtures/hcl/anyscale-aws-anyscale-iam/s3-bucket-access.tmpl'),
+              'utf8',
+            ),
+          ) as { Statement: unknown[] }
+        ).Statement,
     },
     coiled: {
       setup: () => fx('coiled-setup-policy.json'),
       'package-sync': () => fx('coiled-cli-package-sync-statements.json'),
     },
     'coiled@2022': {},
+    // The fixtures are written for partition aws; the sets for any (the data source's aws_partition).
     databricks: {
-      managed: () => fx('databricks-crossaccount-policy-managed.json'),
-      customer: () => fx('databricks-crossaccount-policy-customer.json'),
-      restricted: () => fx('databricks-crossaccount-policy-restricted.json'),
+      managed: () => anyPartition(fx('databricks-crossaccount-policy-managed.json')),
+      customer: () => anyPartition(fx('databricks-crossaccount-policy-customer.json')),
+      restricted: () => anyPartition(fx('databricks-crossaccount-policy-restricted.json')),
+      // Go, not JSON: data_aws_crossaccount_policy.go lines 164-172 with pass_roles as a placeholder.
+      'pass-roles': () => [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '${pass_roles}' }],
     },
     spot: { account: () => fx('spot-help-spot-policy-in-aws-634bd82f.json') },
     cloudzero: {
@@ -413,8 +477,16 @@ describe('every set of every built-in baseline equals its source document', () =
     const c = builtin('coiled');
     const sets = (b: Baseline, ...names: string[]) =>
       names.flatMap((n) => b.sets.find((s) => s.name === n)!.statements);
-    expect(new Set(sets(c, 'ongoing', 'log-pull', 'ecr', 'persistent-data'))).toEqual(
-      new Set(fx('coiled-ongoing-policy.json')),
+    // ongoing also holds the Network statement of Coiled's Terraform template, an alternative form.
+    const template = ['Network'];
+    const own = sets(c, 'ongoing', 'log-pull', 'ecr', 'persistent-data').filter(
+      (s) => !template.includes((s as { Sid?: string }).Sid ?? ''),
+    );
+    expect(new Set(own)).toEqual(new Set(fx('coiled-ongoing-policy.json')));
+    expect(sets(c, 'ongoing').filter((s) => template.includes((s as { Sid?: string }).Sid ?? ''))).toEqual(
+      fx('coiled-terraform-template-ongoing.json').filter((s) =>
+        template.includes((s as { Sid?: string }).Sid ?? ''),
+      ),
     );
     expect(sets(builtin('coiled@2022'), 'setup', 'ongoing')).toEqual(fx('coiled-v0.0.40-template.json'));
   });

@@ -162,16 +162,25 @@ describe('phases: setup is leftover, optional sets are features', () => {
   });
 
   it("a setup set is still a leftover, with its own set's note", async () => {
-    const role = vendor('skypilot-aws-optional-auto-create-role-34478f4.json');
-    const report = await audit({ 'skypilot-user.json': doc([...minimal.Statement, ...role.Statement]) });
+    // (SkyPilot's role-creation block was the example: the page calls it Optional, a feature now)
+    const steady = vendor('anyscale-steady-state.json');
+    const setup = vendor('anyscale-initial-setup.json');
+    const report = await audit({ 'anyscale-role.json': doc([...steady.Statement, ...setup.Statement]) });
     const found = excessLike(report);
     expect([...new Set(found.map((f) => `${f.kind}:${f.set}:${f.feature}`))]).toEqual([
-      'leftover-set:auto-create-role:undefined',
+      'leftover-set:initial-setup:undefined',
     ]);
     expect(found[0]!.remediation).toMatch(
-      /role-creation permissions .* can be removed once the skypilot-v1 role/,
+      /can be removed once the Anyscale cloud's network\s+resources exist/,
     );
     expect(renderMarkdown(report)).toMatch(/step that is over/);
+  });
+
+  it("SkyPilot's role-creation block, which the page calls Optional, is a feature in use, not a leftover", async () => {
+    const role = vendor('skypilot-aws-optional-auto-create-role-34478f4.json');
+    const report = await audit({ 'skypilot-user.json': doc([...minimal.Statement, ...role.Statement]) });
+    expect(brief(excessLike(report))).toEqual([]);
+    expect(report.policies[0]!.features).toEqual(['auto-create-role']);
   });
 
   it("the vendors' own optional examples audit clean with no configuration (SkyPilot S3, Lightly restrict-IP/VPC, Anyscale Services)", async () => {
@@ -817,6 +826,9 @@ describe('new vendors, each audited clean against its own source', () => {
 });
 
 describe('which principal a baseline describes', () => {
+  // Coiled describes the policy of a user or a cross-account role, not of its clusters' instance
+  // role. (SkyPilot's page was the example here: its skypilot-v1 role, which only EC2 may assume,
+  // gets the same minimal policy, so skypilot lists instance-role now: documented-variants.test.ts.)
   /** A Terraform JSON file: one role with its trust policy and one inline policy. */
   const tfRole = (name: string, trust: unknown, policy: unknown) => ({
     resource: {
@@ -836,27 +848,27 @@ describe('which principal a baseline describes', () => {
     { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
   ]);
 
-  it("a policy of SkyPilot's skypilot-v1 instance role is not audited against SkyPilot's user baseline", async () => {
-    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
-    const report = await audit({ 'main.tf.json': tfRole('skypilot-v1', ec2Trust, minimal) });
+  it("a policy of an instance role is not audited against Coiled's user and cross-account role baseline", async () => {
+    const minimal = vendor('coiled-ongoing-policy.json');
+    const report = await audit({ 'main.tf.json': tfRole('coiled-instance', ec2Trust, minimal) });
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => p.status)).toEqual(['not-matched']);
     expect(identity[0]!.reason).toMatch(
-      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and coiled describes the policy of a user or cross account role/,
     );
     expect(excessLike(report)).toEqual([]);
   });
 
   it("CloudFormation: each role's own trust policy decides, not every trust policy of its template", async () => {
-    // Two roles in one template: an EC2 instance role and SkyPilot's user-like cross-account role.
+    // Two roles in one template: an EC2 instance role and Coiled's cross-account role.
     // Each role's policy is judged by its own role's trust (it was by the file's, so both were
-    // "unsure" and the instance role's policy was audited against SkyPilot's user baseline).
-    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    // "unsure" and the instance role's policy was audited against Coiled's baseline).
+    const minimal = vendor('coiled-ongoing-policy.json');
     const role = (trust: unknown) => ({
       Type: 'AWS::IAM::Role',
       Properties: {
         AssumeRolePolicyDocument: trust,
-        Policies: [{ PolicyName: 'skypilot', PolicyDocument: minimal }],
+        Policies: [{ PolicyName: 'coiled', PolicyDocument: minimal }],
       },
     });
     const accountTrust = doc([
@@ -868,7 +880,7 @@ describe('which principal a baseline describes', () => {
     const status = (address: string) => report.policies.find((p) => p.address === address);
     expect(status('Instance.Policies[0]')?.status).toBe('not-matched');
     expect(status('Instance.Policies[0]')?.reason).toMatch(
-      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and skypilot describes the policy of a user/,
+      /instance or service role's policy \(its role's trust policy lets only ec2\.amazonaws\.com assume the role\), and coiled describes the policy of a user or cross account role/,
     );
     expect(status('Shared.Policies[0]')?.status).toBe('audited');
     expect(status('Shared.Policies[0]')?.detection?.evidence.join('\n') ?? '').not.toContain('unsure');
@@ -878,8 +890,8 @@ describe('which principal a baseline describes', () => {
     // The role SAM makes for a function trusts lambda.amazonaws.com, for a state machine
     // states.amazonaws.com (samtranslator lambda_assume_role_policy, stepfunctions_assume_role_policy):
     // its policies were judged by the template's trust policies, so by the cross-account role's
-    // beside them, and audited against SkyPilot's user baseline.
-    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    // beside them, and audited against the vendor's user baseline (SkyPilot's, then).
+    const minimal = vendor('coiled-ongoing-policy.json');
     const accountTrust = doc([
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
     ]);
@@ -891,7 +903,7 @@ describe('which principal a baseline describes', () => {
           Type: 'AWS::IAM::Role',
           Properties: {
             AssumeRolePolicyDocument: accountTrust,
-            Policies: [{ PolicyName: 'skypilot', PolicyDocument: minimal }],
+            Policies: [{ PolicyName: 'coiled', PolicyDocument: minimal }],
           },
         },
         Fn: {
@@ -914,7 +926,7 @@ describe('which principal a baseline describes', () => {
       return `${p.status}: ${p.reason ?? ''}`;
     };
     const only = (services: string) =>
-      `not-matched: an instance or service role's policy (its role's trust policy lets only ${services} assume the role), and skypilot describes the policy of a user: not audited against it`;
+      `not-matched: an instance or service role's policy (its role's trust policy lets only ${services} assume the role), and coiled describes the policy of a user or cross account role: not audited against it`;
     const plain = await audit({ 'template.json': template({}) });
     expect(reason(plain, 'Fn.Policies[0]')).toBe(only('lambda.amazonaws.com'));
     expect(reason(plain, 'Flow.Policies[0]')).toBe(only('states.amazonaws.com'));
@@ -933,15 +945,15 @@ describe('which principal a baseline describes', () => {
   });
 
   it('a policy attached to an instance role and to a user is audited against a user baseline', async () => {
-    // As a user's SkyPilot Terraform: one policy for the API server's instance role and its user.
-    const minimal = vendor('skypilot-aws-minimal-34478f4.json');
+    // One policy for an instance role and a user (as a user's SkyPilot Terraform for its API server).
+    const minimal = vendor('coiled-ongoing-policy.json');
     const files = (withUser: boolean) => ({
       'main.tf.json': {
         resource: {
-          aws_iam_role: { node: { name: 'skypilot-node', assume_role_policy: JSON.stringify(ec2Trust) } },
+          aws_iam_role: { node: { name: 'coiled-node', assume_role_policy: JSON.stringify(ec2Trust) } },
           aws_iam_policy: {
             minimal: {
-              name: 'minimal-skypilot-policy',
+              name: 'coiled-ongoing',
               policy: JSON.stringify({ ...minimal, Statement: [...minimal.Statement, broad] }),
             },
           },
@@ -950,7 +962,7 @@ describe('which principal a baseline describes', () => {
           },
           ...(withUser
             ? {
-                aws_iam_user: { api: { name: 'skypilot-api-server' } },
+                aws_iam_user: { api: { name: 'coiled-api' } },
                 aws_iam_user_policy_attachment: {
                   api: { user: '${aws_iam_user.api.name}', policy_arn: '${aws_iam_policy.minimal.arn}' },
                 },
@@ -962,11 +974,11 @@ describe('which principal a baseline describes', () => {
     const broad = { Effect: 'Allow', Action: 's3:*', Resource: '*' };
     const shared = await audit(files(true));
     const identity = shared.policies.filter((p) => p.kind === 'identity');
-    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
-    // Its `s3:*` on `*` is reported (beyond SkyPilot's minimal set), not hidden.
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'coiled']]);
+    // Its `s3:*` on `*` is reported (beyond Coiled's ongoing set), not hidden.
     expect(shared.findings.filter((f) => f.kind !== 'missing-permission').length).toBeGreaterThan(0);
     expect(shared.findings.map((f) => f.message).join('\n')).toMatch(/from s3:\*/);
-    // Held by the instance role alone, it is still not audited against SkyPilot's user baseline.
+    // Held by the instance role alone, it is still not audited against Coiled's baseline.
     const roleOnly = await audit(files(false));
     expect(roleOnly.policies.filter((p) => p.kind === 'identity').map((p) => p.status)).toEqual([
       'not-matched',
@@ -1111,7 +1123,7 @@ resource "aws_s3_bucket" "elb_logs" {
     const datadogTrust = doc([
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
     ]);
-    const a = tfRole('skypilot-v1', ec2Trust, vendor('skypilot-aws-minimal-34478f4.json'));
+    const a = tfRole('coiled-instance', ec2Trust, vendor('coiled-ongoing-policy.json'));
     const b = tfRole('DatadogIntegrationRole', datadogTrust, vendor('datadog-cfn-inline-standard-full.json'));
     const merged = {
       resource: {
@@ -1123,7 +1135,7 @@ resource "aws_s3_bucket" "elb_logs" {
     const identity = report.policies.filter((p) => p.kind === 'identity');
     expect(identity.map((p) => [p.address, p.status, p.baseline])).toEqual([
       ['aws_iam_role_policy.DatadogIntegrationRole_policy', 'audited', 'datadog'],
-      ['aws_iam_role_policy.skypilot-v1_policy', 'not-matched', undefined],
+      ['aws_iam_role_policy.coiled-instance_policy', 'not-matched', undefined],
     ]);
   });
 
@@ -1133,10 +1145,10 @@ resource "aws_s3_bucket" "elb_logs" {
       { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' },
     ]);
     const report = await audit({
-      'main.tf.json': tfRole('skypilot-user', both, vendor('skypilot-aws-minimal-34478f4.json')),
+      'main.tf.json': tfRole('coiled-user', both, vendor('coiled-ongoing-policy.json')),
     });
     const identity = report.policies.filter((p) => p.kind === 'identity');
-    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
+    expect(identity.map((p) => [p.status, p.baseline])).toEqual([['audited', 'coiled']]);
     expect(identity[0]!.detection!.evidence.join(' ')).toMatch(
       /principal: unsure: its role's trust policies name both a service \(ec2\.amazonaws\.com\) and AWS accounts \(123456789012\)/,
     );
@@ -1241,18 +1253,17 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(brief(excessLike(r))).toEqual([]);
   });
 
+  /** The managed policies policies/README.md names (managed.json lists the last three). */
   const czManaged = [
     'CloudWatchReadOnlyAccess',
-    'SecurityAudit',
+    'ComputeOptimizerReadOnlyAccess',
     'job-function/ViewOnlyAccess',
-    'job-function/Billing',
     'AWSBillingReadOnlyAccess',
   ];
   /**
-   * CloudZero's role as its CloudFormation template makes it (services/account_type/
-   * resource_owner.yaml: the five managed policies and its inline policy), the inline policy
-   * without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing one (no
-   * managed policy grants bcm-pricing-calculator actions).
+   * CloudZero's role with the four managed policies its policies/README.md names and its inline
+   * policy, without its CloudWatch statement (CloudWatchReadOnlyAccess grants it) and its pricing
+   * one (no managed policy grants bcm-pricing-calculator actions).
    */
   const czRole = () => {
     const inline = vendor('cloudzero-policies-resource_owner.json');
@@ -1292,7 +1303,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
     expect(missing.filter((a) => a.startsWith('bcm-pricing-calculator:')).length).toBeGreaterThan(0);
   };
 
-  it("a role audited as a whole: CloudZero's five managed policies only grant; the account type is its inline policy's", async () => {
+  it("a role audited as a whole: CloudZero's four managed policies only grant; the account type is its inline policy's", async () => {
     const template = czRole();
     const r = await runAudit({
       root: repo({
@@ -1317,7 +1328,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
   it("without a configuration: CloudZero's managed policies beside its detected inline policy are its documented attachments", async () => {
     const r = await runAudit({ root: repo({ 't.yaml': czRole() }), paths: ['.'], now: NOW });
     const managed = r.policies.filter((p) => p.address?.startsWith('arn:aws:iam::aws:policy/'));
-    expect(managed).toHaveLength(5);
+    expect(managed).toHaveLength(4);
     for (const p of managed) {
       expect(p).toMatchObject({ status: 'not-matched', baseline: undefined });
       expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
@@ -1345,10 +1356,24 @@ describe('AWS managed policies a vendor documents attaching', () => {
       "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
     );
     expect(excessLike(r).filter((f) => f.policy === power.id).length).toBeGreaterThan(0);
-    // (the five it documents stay documented)
+    // (the four it documents stay documented)
     expect(
       r.policies.filter((p) => p.reason?.startsWith('an AWS managed policy that CloudZero documents')),
-    ).toHaveLength(5);
+    ).toHaveLength(4);
+  });
+
+  it('SecurityAudit and job-function/Billing, which only the 2023-2024 CloudFormation template attached, are audited, not documented', async () => {
+    // services/account_type/resource_owner.yaml @ 06967596 attached five managed policies;
+    // CloudZero's current policies/README.md and managed.json name neither of these two.
+    const template = czRole();
+    for (const m of ['SecurityAudit', 'job-function/Billing'])
+      template.Resources.Role.Properties.ManagedPolicyArns.push(`arn:aws:iam::aws:policy/${m}`);
+    const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
+    for (const m of ['SecurityAudit', 'job-function/Billing']) {
+      const p = r.policies.find((x) => x.address === `arn:aws:iam::aws:policy/${m}`)!;
+      expect([m, p.status, p.baseline]).toEqual([m, 'audited', 'cloudzero']);
+      expect(excessLike(r).filter((f) => f.policy === p.id).length).toBeGreaterThan(0);
+    }
   });
 
   it("without a configuration: a group's own policy beside SkyPilot's detected one stays not matched (a group is people; a review)", async () => {

@@ -182,17 +182,18 @@ describe.each(Object.keys(LAYOUTS) as (keyof typeof LAYOUTS)[])('the same role a
 
 it('detection reads the trust of a role named after its directory (its policy in another file)', async () => {
   // Two root modules with `aws_iam_role.r` (ids `a/aws_iam_role.r`, `b/aws_iam_role.r`): the
-  // role's trust policy (only EC2 may assume it) is found by its address, so its SkyPilot-named
-  // policy is an instance role's, not the user's policy SkyPilot describes.
+  // role's trust policy (only EC2 may assume it) is found by its address, so its Coiled-named
+  // policy is an instance role's, not the user's or cross-account role's policy Coiled describes.
+  // (SkyPilot's page describes its skypilot-v1 instance role's policy too: not an example.)
   const role = `resource "aws_iam_role" "r" {
-  name               = "skypilot-v1"
+  name               = "coiled-worker"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
 }
 `;
   const policy = `resource "aws_iam_role_policy" "p" {
-  name   = "skypilot-v1"
+  name   = "coiled-worker"
   role   = aws_iam_role.r.id
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:RunInstances", "ec2:DescribeInstances", "ec2:TerminateInstances"], Resource = "*" }] })
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["ec2:RunInstances", "ec2:DescribeInstances", "ec2:CreateFleet"], Resource = "*" }] })
 }
 `;
   const root = repo({ 'a/role.tf': role, 'a/policy.tf': policy, 'b/role.tf': role, 'b/policy.tf': policy });

@@ -1461,13 +1461,17 @@ function managedName(p: PreparedPolicy | undefined): string | undefined {
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
  * SecurityAudit is matched on its own where its role trusts Datadog's account.) A policy detected
- * as another vendor's, or kept from a vendor by its principal's trust, stays as it was.
+ * as another vendor's, or kept from a vendor by its principal's trust, stays as it was; so does
+ * one held only by roles that only a service may assume, beside a policy of a baseline that is not
+ * for instance roles (the CloudWatch policy of Anyscale's cluster node role, beside the S3 policy
+ * its module attaches to both that role and the cross-account role: principalFit).
  */
 function managedBesideDetected(
   plan: AuditPlan,
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
   unmatched: ReadonlySet<string>,
+  roles: ReturnType<typeof roleTrust>,
 ): void {
   const managed = [...prepared.keys()].filter(
     (id) =>
@@ -1490,13 +1494,29 @@ function managedBesideDetected(
   for (const pr of principals.values())
     for (const id of pr.policyIds) (holders.get(id) ?? holders.set(id, []).get(id)!).push(pr);
   for (const id of managed) {
+    // (held only by roles a service alone may assume: an instance role's, for the baselines that
+    // are not for instance roles)
+    const held = roles.byPolicy.get(id);
+    const serviceRole =
+      held !== undefined &&
+      !held.alsoOther &&
+      !roles.unknown.has(id) &&
+      !prepared.get(id)?.record.heldByPeople;
+    const fits = (b: Baseline) =>
+      !serviceRole || !principalFit(b, held.services, held.accounts, "its role's").exclude;
     // Per baseline, the first policy beside it detected as that vendor's.
     const by = new Map<string, { a: Assignment; beside: string; holder: string }>();
     for (const pr of holders.get(id) ?? []) {
       if (!roleOnly(id, pr)) continue;
       for (const sib of pr.policyIds) {
         const a = detected.get(sib);
-        if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
+        if (
+          a &&
+          sib !== id &&
+          !by.has(a.baseline.id) &&
+          !assigned.get(id)?.has(a.baseline.id) &&
+          fits(a.baseline)
+        )
           by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
       }
     }
@@ -1823,7 +1843,7 @@ function planAudit(
       if (r.kind === 'identity') unmatched.add(r.id);
     }
   }
-  managedBesideDetected(plan, prepared, principals, unmatched);
+  managedBesideDetected(plan, prepared, principals, unmatched, roles);
   // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
   if (closer.size) plan.earlier = [...closer.values()];
   return documentedAttachments(plan, prepared, principals, notes);
