@@ -8576,10 +8576,11 @@ exports.visitAsync = visitAsync;
 __webpack_require__.d(__webpack_exports__, {
   jr: () => (/* binding */ FILE_HEADERS_ONLY),
   ss: () => (/* binding */ createTwoFilesPatch),
-  Gu: () => (/* binding */ formatPatch)
+  Gu: () => (/* binding */ formatPatch),
+  YB: () => (/* binding */ structuredPatch)
 });
 
-// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch, structuredPatch
+// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {

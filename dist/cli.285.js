@@ -12,6 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   SUMMARY_LIMIT: () => (/* binding */ SUMMARY_LIMIT),
 /* harmony export */   commentMarker: () => (/* binding */ commentMarker),
 /* harmony export */   driftMarker: () => (/* binding */ driftMarker),
+/* harmony export */   noSuggestionLine: () => (/* binding */ noSuggestionLine),
 /* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
 /* harmony export */ });
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
@@ -28,6 +29,22 @@ __webpack_require__.r(__webpack_exports__);
 const COMMENT_LIMIT = 65_536;
 /** GitHub drops a job summary larger than 1 MiB (counted in bytes). */
 const SUMMARY_LIMIT = 1024 * 1024;
+const MAX_NO_SUGGESTION_PATHS = 3;
+/** One line: the files the review has no suggestion for, and why. */
+function noSuggestionLine(n) {
+    const shown = n.paths.slice(0, MAX_NO_SUGGESTION_PATHS).map((p) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p));
+    const more = n.paths.length - shown.length;
+    const files = shown.join(', ') + (more > 0 ? ` and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(more, 'more file')}` : '');
+    const hole = n.placeholder === undefined ? 'a placeholder' : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n.placeholder);
+    const why = n.why === 'outside-diff'
+        ? "the change is outside this pull request's diff"
+        : n.why === 'placeholder'
+            ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
+            : n.why === 'too-long'
+                ? 'the change is too long for a review comment'
+                : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
+    return `💡 No one-click suggestion for ${files}: ${why}.`;
+}
 /** The hidden marker that identifies our sticky comment for `key`. */
 function commentMarker(key = 'default') {
     return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .hiddenMarker */ .z0)('comment', key);
@@ -248,6 +265,11 @@ function ignoredSection(ignored) {
     });
     return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
+/** A suggestion's diff in a block, with a line under it when the block shows `<!--` otherwise. */
+function diffBlock(diff) {
+    const note = (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlockNote */ .bK)(diff);
+    return (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(diff, 'diff') + (note === undefined ? '' : `\n\n${note}`);
+}
 /**
  * One section per suggestion, made when read (its diff is made on first read: see fitToLimit); a
  * suggestion with an empty diff makes an empty section, which is left out.
@@ -265,7 +287,7 @@ function suggestionSections(report) {
         const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .omittedDiff */ .sO)(s);
         const body = omitted
             ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
-            : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .fencedBlock */ .zW)(s.diff, 'diff');
+            : diffBlock(s.diff);
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
         const ignored = kept.get(s.policy);
         const denyLeftOut = (0,_sources_records_js__WEBPACK_IMPORTED_MODULE_2__/* .denyWasLeftOut */ .HG)(s.approximate);
@@ -448,6 +470,9 @@ function renderMarkdown(report, options = {}) {
         const n = options.moreSuggestions;
         rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
+    for (const n of options.noSuggestion ?? [])
+        if (n.paths.length > 0)
+            rest.push(() => noSuggestionLine(n));
     if (b.preexisting.length > 0) {
         rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
     }

@@ -11,6 +11,7 @@ export const modules = {
 /* harmony export */   SM: () => (/* binding */ clipShown),
 /* harmony export */   _I: () => (/* binding */ MAX_SHOWN_LENGTH),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
+/* harmony export */   bK: () => (/* binding */ fencedBlockNote),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   escapeLogMessage: () => (/* binding */ escapeLogMessage),
 /* harmony export */   nl: () => (/* binding */ inertJson),
@@ -197,6 +198,18 @@ function fencedBlock(content, language = '') {
         .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
     const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
     return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
+}
+/**
+ * The line to put under fencedBlock(content) when it showed a `<!--` of the content as `<!-\-`
+ * (Markdown text, no raw `<`), else undefined: the text copied from the block is then not the
+ * text itself. (The rewrite stays: our sticky comment is found by its marker anywhere in the
+ * body, and a block of someone else's text must never hold it.)
+ */
+function fencedBlockNote(content) {
+    if (!content.includes('<!--'))
+        return undefined;
+    const open = escapeMarkdown('<!--', 'text');
+    return `Each ${open} in the diff above is shown as ${escapeMarkdown('<!-\\-', 'text')}, so that it cannot be taken for this comment's hidden marker: the text itself has ${open}.`;
 }
 /**
  * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:

