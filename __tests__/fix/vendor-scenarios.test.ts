@@ -157,7 +157,11 @@ describe('fix on every vendor baseline with added excess', () => {
     const tf = JSON.stringify(
       {
         resource: {
-          aws_iam_policy: { vendor: { name: 'vendor', policy: JSON.stringify(doc, null, 2) } },
+          // (`${` written `$${`, as Terraform reads a literal `${`: the vendors' placeholders such
+          // as `${anyscale_s3_bucket_arn}` and IAM's policy variables are not interpolations)
+          aws_iam_policy: {
+            vendor: { name: 'vendor', policy: JSON.stringify(doc, null, 2).replaceAll('${', () => '$${') },
+          },
           aws_iam_role: { r: { name: 'r', assume_role_policy: '{}' } },
         },
       },
