@@ -31075,8 +31075,15 @@ class Auditor {
         const byStatement = new Map();
         for (const e of entries)
             (byStatement.get(e.stmtIndex) ?? byStatement.set(e.stmtIndex, []).get(e.stmtIndex)).push(e);
+        // What is already told missing on a resource, by the resource as written: an action two
+        // statements of the set list on it (alternative forms, as Coiled's Network statement beside
+        // its Ongoing one) is told once, under the first.
+        const told = new Map();
         for (const e of entries) {
             let missing = this.required(e, baseline, byStatement.get(e.stmtIndex)).minus(granted.get(e.index) ?? ActionSet.EMPTY);
+            const already = told.get(e.resource.raw);
+            if (already)
+                missing = missing.minus(already);
             if (missing.isEmpty())
                 continue;
             // Granted on another resource of the same statement that reaches the same resource type of
@@ -31098,6 +31105,7 @@ class Auditor {
                     continue;
                 missing = ActionSet.fromOrdinals(left);
             }
+            told.set(e.resource.raw, already ? already.union(missing) : missing);
             const stmt = statements.find((s) => s.index === e.stmtIndex);
             atoms.push({
                 kind: 'missing-permission',
