@@ -1218,6 +1218,11 @@ interface Dfa {
   ids: Map<string, number>;
   /** Each state's moves: character -> state (-1: no string goes on). */
   moves: Map<number, number>[];
+  /**
+   * Per state, made when first asked (onlyLetters): the characters it moves on when its steps are
+   * all characters (a literal pattern's every state), null when one is a wildcard (any letter may).
+   */
+  only: (ReadonlySet<number> | null | undefined)[];
 }
 
 const dfaCache = new WeakMap<ArnPattern, Map<boolean, Dfa>>();
@@ -1229,7 +1234,7 @@ function dfaOf(p: ArnPattern, covering: boolean): Dfa {
   if (!byRole) dfaCache.set(p, (byRole = new Map()));
   let d = byRole.get(covering);
   if (!d) {
-    d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [] };
+    d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [], only: [] };
     dfaState(d, closure(d.steps, [0]));
     byRole.set(covering, d);
   }
@@ -1268,6 +1273,30 @@ function dfaMove(d: Dfa, state: number, c: number): number {
     if (next !== -2) moves.set(c, next);
   }
   return next;
+}
+
+/**
+ * The characters `state` moves on when each of its steps is a character (null when one is a
+ * wildcard, which moves on any letter): the product search tries no other letter there, so that a
+ * literal ARN (one character per state) costs a move per character, not one per letter of the
+ * alphabet (each a subset step made once per pattern, and a literal grant is a pattern of its own).
+ */
+function onlyLetters(d: Dfa, state: number): ReadonlySet<number> | null {
+  let o = d.only[state];
+  if (o === undefined) {
+    const chars = new Set<number>();
+    o = chars;
+    for (const j of d.sets[state]!) {
+      if (j >= d.steps.kind.length) continue;
+      if (d.steps.kind[j] !== 0) {
+        o = null;
+        break;
+      }
+      chars.add(d.steps.ch[j]!);
+    }
+    d.only[state] = o;
+  }
+  return o;
 }
 
 /** The states after the runs that may spell nothing from each of `states`, sorted. */
@@ -1343,7 +1372,10 @@ function productSearch(
     const w = wOf[x]!;
     const o = oOf[x]!;
     if (di.accepts[i] && (!dw || dw.accepts[w]!) && !(dout && o >= 0 && dout.accepts[o])) return text(x);
+    // (a letter no step of the state spells moves nowhere: skipped without making the move)
+    const only = onlyLetters(di, i);
     for (const c of letters) {
+      if (only && !only.has(c)) continue;
       const ni = dfaMove(di, i, c);
       if (ni === -1) continue;
       const nw = dw ? dfaMove(dw, w, c) : -1;
@@ -1366,6 +1398,58 @@ function productSearch(
 }
 
 /**
+ * arnCoveredWithin by the general product search only, whatever `inner` is: what the literal
+ * path (literalSearch) must answer alike (__tests__/policy/arn-literal-search.test.ts).
+ */
+export function arnCoveredWithinBySearch(
+  outer: ArnPattern,
+  inner: ArnPattern,
+  within?: ArnPattern,
+): boolean | undefined {
+  const found = productSearch(inner, within, outer);
+  return found === undefined ? undefined : found === null;
+}
+
+/** The characters of a pattern with no wildcard and no variable (as the search reads it), else undefined. */
+function literalSteps(p: ArnPattern): Int32Array | undefined {
+  const s = stepsOf(p, false);
+  for (let j = 0; j < s.kind.length; j++) if (s.kind[j] !== 0) return undefined;
+  return s.ch;
+}
+
+/**
+ * productSearch of a literal `inner` (a grant of one ARN, the usual one): its one string read by
+ * `within` and `outer` a character at a time, with no product states to keep. The same answers.
+ */
+function literalSearch(
+  inner: ArnPattern,
+  within: ArnPattern | undefined,
+  outer: ArnPattern | undefined,
+): string | null | undefined {
+  subsetWork = SUBSET_WORK;
+  const ch = stepsOf(inner, false).ch;
+  const dw = within ? dfaOf(within, false) : undefined;
+  const dout = outer ? dfaOf(outer, true) : undefined;
+  let w = 0;
+  let o = dout ? 0 : -1;
+  for (let j = 0; j < ch.length; j++) {
+    const c = ch[j]!;
+    if (dw) {
+      w = dfaMove(dw, w, c);
+      if (w === -1) return null;
+      if (w === -2) return undefined;
+    }
+    if (dout && o >= 0) {
+      o = dfaMove(dout, o, c);
+      if (o === -2) return undefined;
+    }
+  }
+  if (dw && !dw.accepts[w]) return null;
+  if (dout && o >= 0 && dout.accepts[o]) return null;
+  return String.fromCodePoint(...ch);
+}
+
+/**
  * Whether `outer` matches every string both `inner` and `within` match (every string `inner` does
  * without `within`): L(inner) ∩ L(within) ⊆ L(outer). An ARN pattern is read field by field, as IAM
  * matches one (a wildcard before the fifth `:` does not spell a `:`; see stepsOf), a catalog
@@ -1381,7 +1465,9 @@ export function arnCoveredWithin(
   inner: ArnPattern,
   within?: ArnPattern,
 ): boolean | undefined {
-  const found = productSearch(inner, within, outer);
+  const found = literalSteps(inner)
+    ? literalSearch(inner, within, outer)
+    : productSearch(inner, within, outer);
   return found === undefined ? undefined : found === null;
 }
 
@@ -1391,5 +1477,7 @@ export function arnCoveredWithin(
  * (Read as arnCoveredWithin reads them.)
  */
 export function arnWitness(inner: ArnPattern, within?: ArnPattern): string | null | undefined {
-  return productSearch(inner, within, undefined);
+  return literalSteps(inner)
+    ? literalSearch(inner, within, undefined)
+    : productSearch(inner, within, undefined);
 }
