@@ -6619,7 +6619,7 @@ function dfaOf(p, covering) {
         dfaCache.set(p, (byRole = new Map()));
     let d = byRole.get(covering);
     if (!d) {
-        d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [] };
+        d = { steps: stepsOf(p, covering), sets: [], accepts: [], ids: new Map(), moves: [], only: [] };
         dfaState(d, closure(d.steps, [0]));
         byRole.set(covering, d);
     }
@@ -6659,6 +6659,30 @@ function dfaMove(d, state, c) {
             moves.set(c, next);
     }
     return next;
+}
+/**
+ * The characters `state` moves on when each of its steps is a character (null when one is a
+ * wildcard, which moves on any letter): the product search tries no other letter there, so that a
+ * literal ARN (one character per state) costs a move per character, not one per letter of the
+ * alphabet (each a subset step made once per pattern, and a literal grant is a pattern of its own).
+ */
+function onlyLetters(d, state) {
+    let o = d.only[state];
+    if (o === undefined) {
+        const chars = new Set();
+        o = chars;
+        for (const j of d.sets[state]) {
+            if (j >= d.steps.kind.length)
+                continue;
+            if (d.steps.kind[j] !== 0) {
+                o = null;
+                break;
+            }
+            chars.add(d.steps.ch[j]);
+        }
+        d.only[state] = o;
+    }
+    return o;
 }
 /** The states after the runs that may spell nothing from each of `states`, sorted. */
 function closure(s, states) {
@@ -6735,7 +6759,11 @@ function productSearch(inner, within, outer) {
         const o = oOf[x];
         if (di.accepts[i] && (!dw || dw.accepts[w]) && !(dout && o >= 0 && dout.accepts[o]))
             return text(x);
+        // (a letter no step of the state spells moves nowhere: skipped without making the move)
+        const only = onlyLetters(di, i);
         for (const c of letters) {
+            if (only && !only.has(c))
+                continue;
             const ni = dfaMove(di, i, c);
             if (ni === -1)
                 continue;
@@ -6762,6 +6790,54 @@ function productSearch(inner, within, outer) {
     return null;
 }
 /**
+ * arnCoveredWithin by the general product search only, whatever `inner` is: what the literal
+ * path (literalSearch) must answer alike (__tests__/policy/arn-literal-search.test.ts).
+ */
+function arnCoveredWithinBySearch(outer, inner, within) {
+    const found = productSearch(inner, within, outer);
+    return found === undefined ? undefined : found === null;
+}
+/** The characters of a pattern with no wildcard and no variable (as the search reads it), else undefined. */
+function literalSteps(p) {
+    const s = stepsOf(p, false);
+    for (let j = 0; j < s.kind.length; j++)
+        if (s.kind[j] !== 0)
+            return undefined;
+    return s.ch;
+}
+/**
+ * productSearch of a literal `inner` (a grant of one ARN, the usual one): its one string read by
+ * `within` and `outer` a character at a time, with no product states to keep. The same answers.
+ */
+function literalSearch(inner, within, outer) {
+    subsetWork = SUBSET_WORK;
+    const ch = stepsOf(inner, false).ch;
+    const dw = within ? dfaOf(within, false) : undefined;
+    const dout = outer ? dfaOf(outer, true) : undefined;
+    let w = 0;
+    let o = dout ? 0 : -1;
+    for (let j = 0; j < ch.length; j++) {
+        const c = ch[j];
+        if (dw) {
+            w = dfaMove(dw, w, c);
+            if (w === -1)
+                return null;
+            if (w === -2)
+                return undefined;
+        }
+        if (dout && o >= 0) {
+            o = dfaMove(dout, o, c);
+            if (o === -2)
+                return undefined;
+        }
+    }
+    if (dw && !dw.accepts[w])
+        return null;
+    if (dout && o >= 0 && dout.accepts[o])
+        return null;
+    return String.fromCodePoint(...ch);
+}
+/**
  * Whether `outer` matches every string both `inner` and `within` match (every string `inner` does
  * without `within`): L(inner) ∩ L(within) ⊆ L(outer). An ARN pattern is read field by field, as IAM
  * matches one (a wildcard before the fifth `:` does not spell a `:`; see stepsOf), a catalog
@@ -6773,7 +6849,9 @@ function productSearch(inner, within, outer) {
  * the three patterns read at once: never for an ARN of ordinary length).
  */
 function arnCoveredWithin(outer, inner, within) {
-    const found = productSearch(inner, within, outer);
+    const found = literalSteps(inner)
+        ? literalSearch(inner, within, outer)
+        : productSearch(inner, within, outer);
     return found === undefined ? undefined : found === null;
 }
 /**
@@ -6782,7 +6860,9 @@ function arnCoveredWithin(outer, inner, within) {
  * (Read as arnCoveredWithin reads them.)
  */
 function arnWitness(inner, within) {
-    return productSearch(inner, within, undefined);
+    return literalSteps(inner)
+        ? literalSearch(inner, within, undefined)
+        : productSearch(inner, within, undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/policy/action-set.ts
