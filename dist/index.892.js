@@ -6849,11 +6849,27 @@ function literalSearch(inner, within, outer) {
  * the three patterns read at once: never for an ARN of ordinary length).
  */
 function arnCoveredWithin(outer, inner, within) {
-    const found = literalSteps(inner)
-        ? literalSearch(inner, within, outer)
-        : productSearch(inner, within, outer);
-    return found === undefined ? undefined : found === null;
+    if (literalSteps(inner)) {
+        const found = literalSearch(inner, within, outer);
+        return found === undefined ? undefined : found === null;
+    }
+    // A grant with wildcards is often the same text in many statements (`*`, `arn:aws:s3:::*\/*`),
+    // each its own pattern: its answers are kept by the three texts (the tokens written back, which
+    // the search reads), a bounded table.
+    const key = `${outer.canonical}\u0000${inner.canonical}\u0000${within ? within.canonical : ''}`;
+    let hit = COVERED_WITHIN.get(key);
+    if (hit === undefined && !COVERED_WITHIN.has(key)) {
+        const found = productSearch(inner, within, outer);
+        hit = found === undefined ? undefined : found === null;
+        if (COVERED_WITHIN.size >= COVERED_WITHIN_MAX)
+            COVERED_WITHIN.clear();
+        COVERED_WITHIN.set(key, hit);
+    }
+    return hit;
 }
+/** arnCoveredWithin's answers for grants with wildcards, by the three patterns' texts. */
+const COVERED_WITHIN = new Map();
+const COVERED_WITHIN_MAX = 16_384;
 /**
  * A string both `inner` and `within` match, with WITNESS_OTHER where any character
  * but `/` and `:` would do; null when they share none, undefined when the search gives up.
