@@ -1,17 +1,6 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY, INCLUDE_HEADERS, OMIT_HEADERS } from 'diff';
 import { lineTokens, unifiedDiff } from '../../src/core/unified-diff.js';
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const jsdiff = (a: string, b: string, context: number, names = ['a.json', 'a.json (minimal)']) =>
   createTwoFilesPatch(names[0]!, names[1]!, a, b, undefined, undefined, { context });

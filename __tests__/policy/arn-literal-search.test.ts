@@ -11,18 +11,7 @@ import {
   parseArnPattern,
 } from '../../src/policy/arn.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const catalog = loadCatalog();
 const formats = [

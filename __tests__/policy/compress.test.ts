@@ -7,6 +7,7 @@ import {
   wordStarts,
   type ActionSetDescription,
 } from '../../src/policy/compress.js';
+import { rng } from '../helpers/rng.js';
 
 const catalog = loadCatalog();
 const all = catalog.all().map((a) => a.full);
@@ -37,18 +38,6 @@ function checkExact(names: string[]): ActionSetDescription {
   // expandActionSet gives the canonical names, sorted as Finding.actions is.
   expect(expandActionSet(d, catalog)).toEqual([...new Set(names)].sort());
   return d;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const expandNames = (p: string) => catalog.expand(p).map((a) => a.full);
