@@ -791,13 +791,6 @@ export function conditionAsWritten(
   return out;
 }
 
-/** The positive operator of each negated one (denyConditionHolds). */
-const POSITIVE_OF_NEGATED: Record<string, string> = {
-  ...POSITIVE_OF,
-  numericnotequals: 'numericequals',
-  datenotequals: 'dateequals',
-  notipaddress: 'ipaddress',
-};
 /** Positive operators whose literal values name a finite set of an unbounded domain. */
 const FINITE = new Set([
   'stringequals',
@@ -833,8 +826,8 @@ function baselineKeys(key: string): string[] {
  * interpolation included), not a policy variable, a pattern, or a second value.
  */
 function pairHolds(b: KeyEntry, d: KeyEntry): Implication {
-  const bNeg = POSITIVE_OF_NEGATED[b.op.base];
-  const dNeg = POSITIVE_OF_NEGATED[d.op.base];
+  const bNeg = NEGATED[b.op.base];
+  const dNeg = NEGATED[d.op.base];
   if (d.values.length === 0 || b.values.length === 0) return 'unknown';
   if (bNeg && dNeg) {
     // `b` holds off its values, `d` off its own (a key absent: both hold): `d` holds wherever `b`
