@@ -18803,13 +18803,6 @@ function conditionAsWritten(written, merged, stats) {
     }
     return out;
 }
-/** The positive operator of each negated one (denyConditionHolds). */
-const POSITIVE_OF_NEGATED = {
-    ...POSITIVE_OF,
-    numericnotequals: 'numericequals',
-    datenotequals: 'dateequals',
-    notipaddress: 'ipaddress',
-};
 /** Positive operators whose literal values name a finite set of an unbounded domain. */
 const FINITE = new Set([
     'stringequals',
@@ -18842,8 +18835,8 @@ function baselineKeys(key) {
  * interpolation included), not a policy variable, a pattern, or a second value.
  */
 function pairHolds(b, d) {
-    const bNeg = POSITIVE_OF_NEGATED[b.op.base];
-    const dNeg = POSITIVE_OF_NEGATED[d.op.base];
+    const bNeg = NEGATED[b.op.base];
+    const dNeg = NEGATED[d.op.base];
     if (d.values.length === 0 || b.values.length === 0)
         return 'unknown';
     if (bNeg && dNeg) {
