@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
+import { AGENT_POLICY, FORWARDER_POLICY } from '../helpers/datadog-components.js';
 
 const NOW = new Date('2026-12-05T00:00:00Z');
 const FIX = join(process.cwd(), '__tests__/fixtures/baselines');
@@ -17,39 +18,8 @@ test("Datadog's Forwarder and Agent policies under infra/datadog are not matched
   mkdirSync(join(root, 'infra/datadog'), { recursive: true });
   const write = (name: string, doc: unknown) =>
     writeFileSync(join(root, 'infra/datadog', name), JSON.stringify(doc, null, 2));
-  write('forwarder-policy.json', {
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::my-log-bucket/*' },
-      {
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKeySecret-*',
-      },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*' },
-      { Effect: 'Allow', Action: ['tag:GetResources'], Resource: '*' },
-      {
-        Effect: 'Allow',
-        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: '*',
-      },
-    ],
-  });
-  write('agent-instance-policy.json', {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'ec2:DescribeInstances',
-          'ec2:DescribeTags',
-          'ecs:ListClusters',
-          'ecs:DescribeContainerInstances',
-        ],
-        Resource: '*',
-      },
-    ],
-  });
+  write('forwarder-policy.json', FORWARDER_POLICY);
+  write('agent-instance-policy.json', AGENT_POLICY);
   writeFileSync(
     join(root, 'infra/datadog/integration-core.json'),
     readFileSync(join(FIX, 'datadog-cfn-inline-core.json')),

@@ -10,6 +10,7 @@ import {
 } from '../../src/baselines/detect.js';
 import { loadCatalog } from '../../src/policy/catalog.js';
 import { builtinBaselines, parseBaselineYaml } from '../../src/baselines/load.js';
+import { AGENT_POLICY, FORWARDER_POLICY } from '../helpers/datadog-components.js';
 
 const FIX = join(process.cwd(), '__tests__/fixtures/baselines');
 type Doc = { Statement: Record<string, unknown>[] };
@@ -268,42 +269,9 @@ describe('detectBaseline: names, Sids and accounts', () => {
   // name alone with a 0.00-0.01 action score), the Forwarder's own permissions reported as
   // MEDIUM excess to delete. (A review's reproducer, written by hand.)
   describe("a vendor name needs the vendor's actions behind it", () => {
-    const forwarder = {
-      Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::my-log-bucket/*' },
-        {
-          Effect: 'Allow',
-          Action: ['secretsmanager:GetSecretValue'],
-          Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKeySecret-*',
-        },
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*' },
-        { Effect: 'Allow', Action: ['tag:GetResources'], Resource: '*' },
-        {
-          Effect: 'Allow',
-          Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: '*',
-        },
-      ],
-    };
-    const agent = {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: [
-            'ec2:DescribeInstances',
-            'ec2:DescribeTags',
-            'ecs:ListClusters',
-            'ecs:DescribeContainerInstances',
-          ],
-          Resource: '*',
-        },
-      ],
-    };
     it.each([
-      ['infra/datadog/forwarder-policy.json', forwarder],
-      ['infra/datadog/agent-instance-policy.json', agent],
+      ['infra/datadog/forwarder-policy.json', FORWARDER_POLICY],
+      ['infra/datadog/agent-instance-policy.json', AGENT_POLICY],
     ])('%s is not matched', (path, document) => {
       const r = detectBaseline({ path, kind: 'identity', document }, baselines);
       expect(r.match).toBeUndefined();
