@@ -145,6 +145,18 @@ export interface AuditPlan {
    * against the current one: named in a note once the findings are known (earlierVersionNotes).
    */
   earlier?: EarlierFit[];
+  /**
+   * Trust policies held to their vendor's documented trust (audit/trust.ts): not in notAudited; the
+   * runner compares them and lists them as audited.
+   */
+  trust?: TrustAssignment[];
+}
+
+/** A trust policy and the baseline whose documented trust it is held to. */
+export interface TrustAssignment {
+  id: string;
+  baseline: Baseline & { trust: NonNullable<Baseline['trust']> };
+  detection?: ReportPolicy['detection'];
 }
 
 /** Policies (ids) an earlier baseline fits better than the current one they are audited against. */

@@ -748,6 +748,9 @@ function findingMessage(
       return first.message ?? 'unknown action';
     case 'invalid-policy':
       return first.message ?? 'invalid policy';
+    case 'broader-trust':
+      // (made by audit/trust.ts, never from atoms)
+      return first.message ?? 'broader trust';
   }
 }
 

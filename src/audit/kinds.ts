@@ -88,6 +88,18 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     precision: 'medium',
     messageRepeatsActions: false,
   },
+  'broader-trust': {
+    title: 'Broader trust than the vendor documents',
+    advice: "let only the vendor's principal assume the role",
+    description:
+      "The role's trust policy lets principals assume it that the vendor does not name in its documented trust policy: any AWS account, or another account, role, service or identity provider.",
+    severity: 'high',
+    severityRule: 'high',
+    removable: false,
+    excess: true,
+    precision: 'high',
+    messageRepeatsActions: false,
+  },
   'missing-deny': {
     title: 'Missing Deny statements',
     advice: 'the baseline denies these where it grants them: add its Deny statement',
@@ -146,6 +158,7 @@ export const KIND_ORDER: readonly FindingKind[] = [
   'leftover-set',
   'broader-resource',
   'missing-condition',
+  'broader-trust',
   'missing-deny',
   'unknown-action',
   'invalid-policy',

@@ -53,8 +53,10 @@ import {
   type BaseDocs,
   type DeletedAtBase,
   type PreparedPolicy,
+  type TrustAssignment,
 } from './audit.js';
-import { statementLabel } from '../policy/document.js';
+import { parsePolicyDocument, statementLabel, type PolicyDocument } from '../policy/document.js';
+import { trustApplies, trustFindings } from './trust.js';
 import type { GranteeContext, JudgedStatements } from './grantees.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
@@ -1197,6 +1199,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
   phase('read base');
   const outcome = auditor.run(prepared, principals, plan, base);
+  if (plan.trust?.length) auditTrust(plan.trust, prepared, outcome, catalog, base, accountId);
   phase('evaluate');
   // Attachments that name a policy this audit cannot see are listed, not dropped.
   const listed = new Set(outcome.policies.map((p) => p.id));
@@ -1591,6 +1594,50 @@ function documentedAttachments(
   return plan;
 }
 
+/**
+ * The trust policies held to their vendor's documented trust: listed as audited against it, their
+ * findings added (new: those the base's version of the policy did not have).
+ */
+function auditTrust(
+  list: TrustAssignment[],
+  prepared: Map<string, PreparedPolicy>,
+  outcome: { policies: ReportPolicy[]; findings: Finding[] },
+  catalog: Catalog,
+  base: BaseDocs | undefined,
+  ownAccount: string | undefined,
+): void {
+  const entries = new Map(outcome.policies.map((e) => [e.id, e]));
+  for (const t of list) {
+    const p = prepared.get(t.id);
+    const entry = entries.get(t.id);
+    if (!p?.doc || !entry) continue;
+    entry.status = 'audited';
+    entry.baseline = t.baseline.id;
+    delete entry.reason;
+    if (t.detection) entry.detection = t.detection;
+    const found = trustFindings({ record: p.record, doc: p.doc, baseline: t.baseline, catalog, ownAccount });
+    // What the policy was before the change: the base's (a pull request) or the plan's `before`.
+    let before: PolicyDocument | null | undefined;
+    if (p.record.before !== undefined)
+      before = p.record.before === null ? null : (parsePolicyDocument(p.record.before).doc ?? undefined);
+    else if (base) before = base.get(t.id)?.doc ?? null;
+    const key = (f: Finding) => `${f.kind}\u0000${f.message}`;
+    const had =
+      before === undefined || before === null
+        ? undefined
+        : new Set(
+            trustFindings({ record: p.record, doc: before, baseline: t.baseline, catalog, ownAccount }).map(
+              key,
+            ),
+          );
+    for (const f of found) {
+      if (before === null) f.new = true;
+      else if (had) f.new = !had.has(key(f));
+      outcome.findings.push(f);
+    }
+  }
+}
+
 function planAudit(
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
@@ -1617,6 +1664,29 @@ function planAudit(
   const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
   const TRUST_REASON =
     'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
+  /**
+   * A trust policy: held to its baseline's documented trust where it lets the vendor's principal, or
+   * any AWS account, assume the role (trustApplies); else not audited (another role's trust).
+   */
+  const trustPolicy = (
+    p: PreparedPolicy,
+    baseline: Baseline | undefined,
+    detection?: ReportPolicy['detection'],
+  ) => {
+    if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, loadCatalog())) {
+      (plan.trust ??= []).push({
+        id: p.record.id,
+        baseline: baseline as TrustAssignment['baseline'],
+        ...(detection ? { detection } : {}),
+      });
+      return;
+    }
+    plan.notAudited.set(p.record.id, {
+      status: 'not-matched',
+      reason: TRUST_REASON,
+      ...(detection ? { detection } : {}),
+    });
+  };
 
   if (baselineSpec) {
     const { baseline, sets } = resolveBaselineSpec(baselineSpec, readFile, baselines);
@@ -1626,7 +1696,7 @@ function planAudit(
       readFile(baselineSpec.trim()) === undefined;
     for (const p of auditable) {
       if (p.record.kind === 'trust') {
-        plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
+        trustPolicy(p, baseline);
         continue;
       }
       // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).
@@ -1706,7 +1776,7 @@ function planAudit(
           continue;
         covered.add(p.record.id);
         if (p.record.kind === 'trust') {
-          plan.notAudited.set(p.record.id, { status: 'not-matched', reason: TRUST_REASON });
+          trustPolicy(p, baseline);
           continue;
         }
         plan.assignments.push({
@@ -1760,11 +1830,11 @@ function planAudit(
       },
     );
     if (r.kind === 'trust') {
-      plan.notAudited.set(r.id, {
-        status: 'not-matched',
-        reason: TRUST_REASON,
-        detection: d.match ?? d.best,
-      });
+      trustPolicy(
+        p,
+        d.match ? baselines.find((b) => b.id === d.match!.baseline) : undefined,
+        d.match ?? d.best,
+      );
       continue;
     }
     if (d.match) {

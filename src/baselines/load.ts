@@ -17,7 +17,13 @@ import {
   typeName,
 } from '../policy/document.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
-import type { Baseline, BaselineDetect, BaselinePrincipal, BaselineSet } from '../core/types.js';
+import type {
+  Baseline,
+  BaselineDetect,
+  BaselinePrincipal,
+  BaselineSet,
+  BaselineTrust,
+} from '../core/types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
 interface RawBaseline {
@@ -33,6 +39,7 @@ interface RawBaseline {
   placeholders?: Record<string, string>;
   detect?: { names?: string[]; accounts?: string[] };
   'managed-policies'?: Record<string, string>;
+  trust?: { principals: string[]; condition?: Record<string, Record<string, string | string[]>> };
   /** As in the report model: the YAML keys of a set are its field names (but `only-with`). */
   sets: (Omit<BaselineSet, 'onlyWith'> & { 'only-with'?: string })[];
 }
@@ -62,6 +69,17 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
   if (raw.principals !== undefined) b.principals = raw.principals;
   if (raw.notes !== undefined) b.notes = raw.notes;
   if (raw['managed-policies'] !== undefined) b.managedPolicies = raw['managed-policies'];
+  if (raw.trust !== undefined) {
+    const t: BaselineTrust = { principals: raw.trust.principals };
+    if (raw.trust.condition)
+      t.condition = Object.fromEntries(
+        Object.entries(raw.trust.condition).map(([op, keys]) => [
+          op,
+          Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+        ]),
+      );
+    b.trust = t;
+  }
   if (raw.detect !== undefined) {
     const d: BaselineDetect = {};
     if (raw.detect.names) d.names = raw.detect.names;

@@ -243,6 +243,19 @@ export interface Baseline {
    * `job-function/ViewOnlyAccess`), what for. Such an attachment is not held to the statements.
    */
   managedPolicies?: Record<string, string>;
+  /**
+   * The role the vendor assumes in your account, as the vendor documents its trust policy: the
+   * principals it names and the condition on their statement (an external ID). Trust policies that
+   * let one of them, or any account, assume a role are compared with it (audit/trust.ts).
+   */
+  trust?: BaselineTrust;
+}
+
+export interface BaselineTrust {
+  /** The vendor's principals: `arn:aws:iam::ACCOUNT:root` (any principal of the account), a role ARN, or a service. */
+  principals: string[];
+  /** The condition the vendor documents on their statement (operator, key, values); a placeholder value stands for yours. */
+  condition?: Record<string, Record<string, string[]>>;
 }
 
 export interface BaselineDetect {
@@ -260,6 +273,7 @@ export type FindingKind =
   | 'leftover-set'
   | 'broader-resource'
   | 'missing-condition'
+  | 'broader-trust'
   | 'missing-deny'
   | 'missing-permission'
   | 'unknown-action'
