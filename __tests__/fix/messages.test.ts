@@ -103,3 +103,22 @@ describe('fix: the reasons name what would help', () => {
     expect(got).toEqual(['every statement would be removed: delete the policy (or detach it) instead']);
   });
 });
+
+describe("fix: a role's trust policy", () => {
+  it("held to the vendor's trust and lacking its external ID: left as written, with the reason", async () => {
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const { plan } = await fixFiles({ 'datadog-trust.json': trust }, 'datadog');
+    expect(plan.files).toEqual([]);
+    expect(plan.notFixed).toEqual([
+      expect.objectContaining({
+        policy: 'datadog-trust.json',
+        reason: expect.stringContaining('fix does not change who may assume a role'),
+      }),
+    ]);
+  });
+});

@@ -1638,6 +1638,48 @@ function auditTrust(
   }
 }
 
+const TRUST_REASON =
+  'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
+
+/**
+ * A role's trust policy that its own evidence did not tie to a vendor (a trust policy names no
+ * vendor's actions, and `"AWS": "*"` no vendor's account) is held to the documented trust of the
+ * baseline its role's permissions are audited against, where that is one baseline with a
+ * documented trust and the trust policy lets its principals or any account assume the role.
+ */
+function trustOfRoles(
+  plan: AuditPlan,
+  prepared: Map<string, PreparedPolicy>,
+  inputs: LoadedInput[],
+): AuditPlan {
+  const baselinesOf = new Map<string, Set<Baseline>>();
+  for (const a of plan.assignments)
+    (baselinesOf.get(a.target) ?? baselinesOf.set(a.target, new Set()).get(a.target)!).add(a.baseline);
+  for (const { result } of inputs) {
+    const trustOf = trustLookup(result);
+    for (const principal of result.principals ?? []) {
+      if (principal.type !== 'role') continue;
+      const t = trustOf(principal);
+      const na = t && plan.notAudited.get(t.id);
+      if (!t || !na || na.reason !== TRUST_REASON) continue;
+      const found = new Set<Baseline>();
+      for (const id of [principal.id, ...principal.policyIds])
+        for (const b of baselinesOf.get(id) ?? []) if (b.trust) found.add(b);
+      if (found.size !== 1) continue;
+      const [b] = [...found] as [Baseline & { trust: NonNullable<Baseline['trust']> }];
+      const p = prepared.get(t.id);
+      if (!p?.doc || !trustApplies(p.doc, b.trust, loadCatalog())) continue;
+      plan.notAudited.delete(t.id);
+      (plan.trust ??= []).push({
+        id: t.id,
+        baseline: b,
+        ...(na.detection ? { detection: na.detection } : {}),
+      });
+    }
+  }
+  return plan;
+}
+
 function planAudit(
   prepared: Map<string, PreparedPolicy>,
   principals: Map<string, PrincipalRecord>,
@@ -1662,8 +1704,6 @@ function planAudit(
   const auditable = grants.filter((p) => p.record.status === 'resolved' && p.doc);
   // Policies that could not be read: those an audit would hold make its missing permissions unsure.
   const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
-  const TRUST_REASON =
-    'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
   /**
    * A trust policy: held to its baseline's documented trust where it lets the vendor's principal, or
    * any AWS account, assume the role (trustApplies); else not audited (another role's trust).
@@ -1712,7 +1752,7 @@ function planAudit(
     }
     const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
     if (unread.length) plan.unread = new Map([['cli', unread]]);
-    return documentedAttachments(plan, prepared, principals, notes);
+    return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
   }
 
   // The configuration's audits first; a configuration without audits (only an account, own
@@ -1916,7 +1956,7 @@ function planAudit(
   managedBesideDetected(plan, prepared, principals, unmatched, roles);
   // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
   if (closer.size) plan.earlier = [...closer.values()];
-  return documentedAttachments(plan, prepared, principals, notes);
+  return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
 }
 
 /**

@@ -289,12 +289,19 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
     }
     for (const s of service) if (!d.services.has(s.trim().toLowerCase())) others.push(s.trim());
     for (const f of federated) others.push(f.trim());
-    if (others.length)
+    if (others.length) {
+      // (narrowed by a condition on the caller, as Databricks' optional statement that lets the role
+      // assume itself is: `aws:PrincipalArn` of the role, in your account; not compared)
+      const keys = [...new Set(callerKeys)];
       add(
         'broader-trust',
-        'medium',
-        `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.join(', ')})`} assume the role; ${vendor} documents only ${named}`,
+        keys.length ? 'low' : 'medium',
+        `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.join(', ')})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`,
+        keys.length
+          ? `the condition on the caller (${keys.join(', ')}) is not compared with ${vendor}'s principals`
+          : undefined,
       );
+    }
     if (vendorNamed && trust.condition) {
       const missing = missingCondition(stmt, trust.condition);
       if (missing.length)

@@ -1,0 +1,251 @@
+// Trust policies held to the trust their vendor documents (src/audit/trust.ts): Datadog's own
+// CloudFormation template (the role's trust: Datadog's account and the external ID) gives no
+// finding; the same template without its condition, with `"AWS": "*"` or with another account
+// gives one; the trust of a role that is not the vendor's (an instance role) is not audited.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../src/audit/run.js';
+import type { Finding, Report } from '../src/core/types.js';
+import { ACCOUNT_PLACEHOLDER } from '../src/policy/arn.js';
+
+const TEMPLATE = readFileSync(
+  new URL('./fixtures/cloudformation/datadog__datadog_integration_role.yaml', import.meta.url),
+  'utf8',
+);
+// The template's trust statement, as written there (checked below, so that a change of the fixture
+// does not leave these tests comparing nothing).
+const CONDITION = `            Condition:
+              StringEquals:
+                'sts:ExternalId': !Ref ExternalId
+`;
+const PRINCIPAL = `              AWS: !Sub
+                - 'arn:aws:iam::\${DdAWSAccountId}:root'
+                - { DdAWSAccountId: !Ref DdAWSAccountId }
+`;
+
+function dir(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'trust-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+  return root;
+}
+
+async function audit(files: Record<string, string>, baseline?: string): Promise<Report> {
+  const root = dir(files);
+  return runAudit({ root, paths: Object.keys(files), ...(baseline ? { baseline } : {}) });
+}
+
+const trustOnes = (r: Report) =>
+  r.findings.filter(
+    (f) =>
+      f.kind === 'broader-trust' || (f.kind === 'missing-condition' && f.actions.includes('sts:AssumeRole')),
+  );
+const brief = (f: Finding) => [f.kind, f.severity, f.statement, f.actions];
+
+const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+const assume = (principal: unknown, condition?: object) => ({
+  Effect: 'Allow',
+  Principal: principal,
+  Action: 'sts:AssumeRole',
+  ...(condition ? { Condition: condition } : {}),
+});
+const DATADOG = 'arn:aws:iam::464622532012:root';
+const EXTERNAL_ID = { StringEquals: { 'sts:ExternalId': 'a1b2c3' } };
+
+describe("Datadog's own template", () => {
+  it('has the trust statement these tests change', () => {
+    expect(TEMPLATE).toContain(CONDITION);
+    expect(TEMPLATE).toContain(PRINCIPAL);
+  });
+
+  it("as written: the role's trust policy is audited against Datadog's, with no finding", async () => {
+    const r = await audit({ 'datadog.yaml': TEMPLATE });
+    const trust = r.policies.find((p) => p.kind === 'trust')!;
+    expect(trust).toMatchObject({ status: 'audited', baseline: 'datadog' });
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it('without its external ID: missing-condition, high, on the trust statement and its line', async () => {
+    const r = await audit({ 'datadog.yaml': TEMPLATE.replace(CONDITION, '') });
+    const found = trustOnes(r);
+    expect(found.map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+    expect(found[0]!.message).toContain('StringEquals sts:ExternalId');
+    expect(found[0]!.message).toContain('confused deputy');
+    const line = TEMPLATE.slice(
+      0,
+      TEMPLATE.indexOf('          - Effect: Allow\n            Principal:'),
+    ).split('\n').length;
+    expect(found[0]!.line).toBe(line);
+    expect(found[0]!.path).toBe('datadog.yaml');
+  });
+
+  it('with any AWS account as the principal: broader-trust, critical', async () => {
+    const r = await audit({ 'datadog.yaml': TEMPLATE.replace(PRINCIPAL, "              AWS: '*'\n") });
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(r)[0]!.message).toMatch(
+      /any AWS account.*Datadog documents only its accounts 464622532012/,
+    );
+  });
+});
+
+describe('trust policies compared statement by statement', () => {
+  it('another account beside the vendor: broader-trust, medium; the condition is there: nothing else', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: [DATADOG, 'arn:aws:iam::111122223333:role/ops'] }, EXTERNAL_ID),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'medium', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(r)[0]!.message).toContain('arn:aws:iam::111122223333:role/ops');
+  });
+
+  it("the role's own account beside the vendor is yours: no finding", async () => {
+    const own = `arn:aws:iam::${ACCOUNT_PLACEHOLDER}:root`;
+    const r = await audit(
+      { 'datadog-trust.json': doc(assume({ AWS: [DATADOG, own] }, EXTERNAL_ID)) },
+      'datadog',
+    );
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it('any principal restricted by a condition on the caller: medium, approximate', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume(
+            { AWS: '*' },
+            { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'sts:ExternalId': 'x' } },
+          ),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'medium', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(r)[0]!.approximate).toContain('aws:PrincipalOrgID');
+  });
+
+  it('NotPrincipal in an Allow: critical', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc({
+          Effect: 'Allow',
+          NotPrincipal: { AWS: DATADOG },
+          Action: 'sts:AssumeRole',
+        }),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+  });
+
+  it.each([
+    ['a wildcard external ID', { StringLike: { 'sts:ExternalId': '*' } }],
+    [
+      'an IfExists operator (met without any external ID)',
+      { StringEqualsIfExists: { 'sts:ExternalId': 'a1b2c3' } },
+    ],
+    ['a negated operator', { StringNotEquals: { 'sts:ExternalId': 'a1b2c3' } }],
+    ['a condition on another key only', { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }],
+  ])("the vendor's principal with %s: missing-condition", async (_, condition) => {
+    const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: DATADOG }, condition)) }, 'datadog');
+    expect(trustOnes(r).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+  });
+
+  it.each([
+    ['StringEquals', { StringEquals: { 'sts:ExternalId': 'a1b2c3' } }],
+    ['StringLike without a wildcard', { StringLike: { 'sts:ExternalId': ['a1b2c3'] } }],
+    ['the key in another case', { StringEquals: { 'STS:externalid': 'a1b2c3' } }],
+    ['a bare account ID as the principal', undefined],
+  ])('the external ID as %s: no finding', async (name, condition) => {
+    const principal = condition ? { AWS: DATADOG } : { AWS: '464622532012' };
+    const r = await audit(
+      { 'datadog-trust.json': doc(assume(principal, condition ?? EXTERNAL_ID)) },
+      'datadog',
+    );
+    expect([name, trustOnes(r)]).toEqual([name, []]);
+  });
+
+  it("a vendor that documents no condition (Anyscale's client): its principal alone gives no finding", async () => {
+    const r = await audit(
+      { 'anyscale-trust.json': doc(assume({ AWS: 'arn:aws:iam::525325868955:root' })) },
+      'anyscale',
+    );
+    expect(r.policies.find((p) => p.id === 'anyscale-trust.json')).toMatchObject({ status: 'audited' });
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it("another role's trust (an instance role's) is not held to the vendor's: not audited, as before", async () => {
+    const r = await audit({ 'ec2-trust.json': doc(assume({ Service: 'ec2.amazonaws.com' })) }, 'datadog');
+    expect(r.policies.find((p) => p.id === 'ec2-trust.json')).toMatchObject({ status: 'not-matched' });
+    expect(r.findings).toEqual([]);
+  });
+
+  it("detected by the vendor's account alone (no vendor name in the file)", async () => {
+    const r = await audit({ 'role-trust.json': doc(assume({ AWS: 'arn:aws:iam::922761411349:root' })) });
+    expect(r.policies.find((p) => p.id === 'role-trust.json')).toMatchObject({
+      status: 'audited',
+      baseline: 'spot',
+    });
+    expect(trustOnes(r).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+  });
+});
+
+describe('new in a pull request', () => {
+  async function pr(base: string, head: string): Promise<Report> {
+    const root = dir({ 'datadog-trust.json': head });
+    return runAudit({ root, paths: ['datadog-trust.json'], baseline: 'datadog', readBase: async () => base });
+  }
+
+  it('a change that drops the external ID: the finding is new', async () => {
+    const r = await pr(doc(assume({ AWS: DATADOG }, EXTERNAL_ID)), doc(assume({ AWS: DATADOG })));
+    expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['missing-condition', true]]);
+  });
+
+  it('a change elsewhere in a policy that already lacked it: not new', async () => {
+    const r = await pr(doc(assume({ AWS: DATADOG })), doc({ Sid: 'Renamed', ...assume({ AWS: DATADOG }) }));
+    expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['missing-condition', false]]);
+  });
+
+  it('a trust policy the change adds: new', async () => {
+    const root = dir({ 'datadog-trust.json': doc(assume({ AWS: '*' })) });
+    const r = await runAudit({
+      root,
+      paths: ['datadog-trust.json'],
+      baseline: 'datadog',
+      readBase: async () => undefined,
+    });
+    expect(trustOnes(r).map((f) => [f.kind, f.severity, f.new])).toEqual([
+      ['broader-trust', 'critical', true],
+    ]);
+  });
+});
+
+describe("Databricks' optional statement that lets the role assume itself", () => {
+  it('another account narrowed by aws:PrincipalArn: low and approximate, not medium', async () => {
+    const self = {
+      Sid: 'ExplicitSelfRoleAssumption',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/databricks-cross-account' },
+      },
+    };
+    const r = await audit(
+      {
+        'databricks-trust.json': doc(
+          assume({ AWS: 'arn:aws:iam::414351767826:root' }, { StringEquals: { 'sts:ExternalId': 'acct-1' } }),
+          self,
+        ),
+      },
+      'databricks',
+    );
+    expect(trustOnes(r).map(brief)).toEqual([
+      ['broader-trust', 'low', 'ExplicitSelfRoleAssumption', ['sts:AssumeRole']],
+    ]);
+    expect(trustOnes(r)[0]!.approximate).toContain('aws:PrincipalArn');
+  });
+});
