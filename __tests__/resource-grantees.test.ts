@@ -301,7 +301,11 @@ Resources:
           - { Sid: Trusted, Effect: Allow, Principal: { AWS: !Ref TrustedAccount }, Action: 'kms:*', Resource: '*' }
 `,
     });
-    expect(statementsOf(r)).toEqual(['Datadog', 'Reader', 'Trusted']);
+    // (#0: ReaderRole's trust lets Datadog's account assume it without an external ID)
+    expect(statementsOf(r)).toEqual(['#0', 'Datadog', 'Reader', 'Trusted']);
+    expect(r.findings.filter((f) => f.statement === '#0').map((f) => [f.kind, f.address])).toEqual([
+      ['missing-condition', 'ReaderRole.AssumeRolePolicyDocument'],
+    ]);
     expect(minimalSids(r)).toEqual(['EnableRoot', 'Logs', 'App']);
   });
 

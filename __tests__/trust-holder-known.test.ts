@@ -234,14 +234,12 @@ resource "aws_iam_policy" "standalone" {
   const p = policy(r, 'main.tf#aws_iam_policy.standalone');
   expect([p.status, p.baseline]).toEqual(['not-matched', undefined]);
   expect(p.detection?.evidence ?? []).not.toContainEqual(expect.stringMatching(/^account:/));
-  // (the trust policy itself still shows Datadog's account as the evidence it gives)
-  const trust = r.policies.find(
-    (x) =>
-      x.status === 'not-matched' &&
-      x.detection?.baseline === 'datadog' &&
-      /trust policy/.test(x.reason ?? ''),
-  );
+  // (the trust policy itself still shows Datadog's account as the evidence it gives, and is held to
+  // Datadog's documented trust: its account with an external ID, no finding)
+  const trust = r.policies.find((x) => x.kind === 'trust' && x.detection?.baseline === 'datadog');
   expect(trust?.detection?.evidence).toContainEqual(expect.stringMatching(/^account: .*464622532012/));
+  expect([trust?.status, trust?.baseline]).toEqual(['audited', 'datadog']);
+  expect(r.findings.filter((f) => f.policy === trust?.id)).toEqual([]);
 });
 
 // SkyPilot's page describes a user's policy: a user's, beside the skypilot-v1 role that only EC2

@@ -79,9 +79,10 @@ describe("Datadog's own template", () => {
     expect(found[0]!.path).toBe('datadog.yaml');
   });
 
-  it('with any AWS account as the principal: broader-trust, critical', async () => {
+  it('with any AWS account as the principal: broader-trust, high (its ExternalId parameter has no default: approximate)', async () => {
     const r = await audit({ 'datadog.yaml': TEMPLATE.replace(PRINCIPAL, "              AWS: '*'\n") });
-    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'high', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(r)[0]!.approximate).toBe('parameter ExternalId has no default');
     expect(trustOnes(r)[0]!.message).toMatch(
       /any AWS account.*Datadog documents only its accounts 464622532012/,
     );
@@ -247,5 +248,36 @@ describe("Databricks' optional statement that lets the role assume itself", () =
       ['broader-trust', 'low', 'ExplicitSelfRoleAssumption', ['sts:AssumeRole']],
     ]);
     expect(trustOnes(r)[0]!.approximate).toContain('aws:PrincipalArn');
+  });
+});
+
+describe('values not known', () => {
+  it('an account read as a wildcard (`arn:aws:iam::*:root`, which IAM refuses) is not any account: not audited', async () => {
+    const r = await audit(
+      { 'coiled-trust.json': doc(assume({ AWS: 'arn:aws:iam::*:root' }, EXTERNAL_ID)) },
+      'coiled',
+    );
+    expect(r.policies.find((p) => p.id === 'coiled-trust.json')).toMatchObject({ status: 'not-matched' });
+    expect(r.findings).toEqual([]);
+  });
+
+  it("Coiled's Terraform template with its account variable not known: its trust is not reported open", async () => {
+    const tf = `variable "coiled_account_id" {}
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::\${var.coiled_account_id}:root"]
+    }
+  }
+}
+resource "aws_iam_role" "coiled" {
+  name               = "coiled-control-plane"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+`;
+    const r = await audit({ 'main.tf': tf }, 'coiled');
+    expect(r.findings.filter((f) => f.actions.includes('sts:AssumeRole'))).toEqual([]);
   });
 });

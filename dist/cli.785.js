@@ -2102,6 +2102,21 @@ function planFixes(report, read) {
             reason: `it lacks a Deny statement of its baseline's set "${f.set ?? ''}" (missing-deny): fix does not add statements; add the vendor's Deny as the report's finding names it`,
         });
     }
+    // A trust policy held to its vendor's documented trust is changed by hand: who may assume a role
+    // and under which external ID is not a permission a minimal policy removes.
+    const trusts = new Set(report.policies.filter((p) => p.kind === 'trust').map((p) => p.id));
+    for (const f of report.findings) {
+        if (f.kind !== 'broader-trust' && f.kind !== 'missing-condition')
+            continue;
+        if (!trusts.has(f.policy) || f.ignored || f.removed || told.has(f.policy))
+            continue;
+        told.add(f.policy);
+        notFixed.push({
+            policy: f.policy,
+            path: pathOf.get(f.policy) ?? f.path,
+            reason: `a role's trust policy (${f.kind}): fix does not change who may assume a role; trust only the vendor's principal, with the condition it documents, as the report's finding says`,
+        });
+    }
     return { files, notFixed };
 }
 /** Per report: the sites of the `file("${path.module}/…")` calls of its `.tf` policies (hclFileSite), found once. */

@@ -8941,8 +8941,8 @@ function readAws(value) {
     if (!m)
         return { kind: 'unknown', text };
     const account = m[1];
-    if (account === '*')
-        return { kind: 'any', text };
+    // (IAM refuses a wildcard in a principal's ARN: `arn:aws:iam::*:root` is a value a reader did not
+    // know, read as a wildcard, never "any account")
     if (account === policy_arn/* ACCOUNT_PLACEHOLDER */.a7 || /^\d{12}$/.test(account))
         return { kind: 'account', text, account, root: m[2] === 'root' };
     return { kind: 'unknown', text };
@@ -9122,8 +9122,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
                 f.line = line;
             if (record.address)
                 f.address = record.address;
-            if (approximate)
-                f.approximate = approximate;
+            // (a document read with values not known as wildcards: every finding of it says so)
+            const notes = [...(approximate ? [approximate] : []), ...(record.approximate ?? [])];
+            if (notes.length)
+                f.approximate = notes.join('; ');
             out.push(f);
         };
         if (stmt.notPrincipal !== undefined) {
@@ -9142,7 +9144,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
                 if (callerKeys.length)
                     add('broader-trust', 'medium', `lets any AWS principal that meets its condition on ${[...new Set(callerKeys)].join(', ')} assume the role; ${vendor} documents only ${named}`, `the condition on the caller (${[...new Set(callerKeys)].join(', ')}) is not compared with ${vendor}'s principals`);
                 else
-                    add('broader-trust', 'critical', `lets any AWS account assume the role ("AWS": "${p.text}"); ${vendor} documents only ${named}`);
+                    add('broader-trust', 
+                    // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
+                    // rather than critical; still over the default threshold)
+                    record.approximate?.length ? 'high' : 'critical', `lets any AWS account assume the role ("AWS": "${p.text}"); ${vendor} documents only ${named}`);
                 continue;
             }
             if (p.kind === 'unknown')
@@ -9161,8 +9166,14 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
                 others.push(s.trim());
         for (const f of federated)
             others.push(f.trim());
-        if (others.length)
-            add('broader-trust', 'medium', `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.join(', ')})`} assume the role; ${vendor} documents only ${named}`);
+        if (others.length) {
+            // (narrowed by a condition on the caller, as Databricks' optional statement that lets the role
+            // assume itself is: `aws:PrincipalArn` of the role, in your account; not compared)
+            const keys = [...new Set(callerKeys)];
+            add('broader-trust', keys.length ? 'low' : 'medium', `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.join(', ')})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`, keys.length
+                ? `the condition on the caller (${keys.join(', ')}) is not compared with ${vendor}'s principals`
+                : undefined);
+        }
         if (vendorNamed && trust.condition) {
             const missing = missingCondition(stmt, trust.condition);
             if (missing.length)
@@ -10653,6 +10664,47 @@ function auditTrust(list, prepared, outcome, catalog, base, ownAccount) {
         }
     }
 }
+const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
+/**
+ * A role's trust policy that its own evidence did not tie to a vendor (a trust policy names no
+ * vendor's actions, and `"AWS": "*"` no vendor's account) is held to the documented trust of the
+ * baseline its role's permissions are audited against, where that is one baseline with a
+ * documented trust and the trust policy lets its principals or any account assume the role.
+ */
+function trustOfRoles(plan, prepared, inputs) {
+    const baselinesOf = new Map();
+    for (const a of plan.assignments)
+        (baselinesOf.get(a.target) ?? baselinesOf.set(a.target, new Set()).get(a.target)).add(a.baseline);
+    for (const { result } of inputs) {
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals ?? []) {
+            if (principal.type !== 'role')
+                continue;
+            const t = trustOf(principal);
+            const na = t && plan.notAudited.get(t.id);
+            if (!t || !na || na.reason !== TRUST_REASON)
+                continue;
+            const found = new Set();
+            for (const id of [principal.id, ...principal.policyIds])
+                for (const b of baselinesOf.get(id) ?? [])
+                    if (b.trust)
+                        found.add(b);
+            if (found.size !== 1)
+                continue;
+            const [b] = [...found];
+            const p = prepared.get(t.id);
+            if (!p?.doc || !trustApplies(p.doc, b.trust, (0,policy_catalog/* loadCatalog */.ak)()))
+                continue;
+            plan.notAudited.delete(t.id);
+            (plan.trust ??= []).push({
+                id: t.id,
+                baseline: b,
+                ...(na.detection ? { detection: na.detection } : {}),
+            });
+        }
+    }
+    return plan;
+}
 function planAudit(prepared, principals, inputs, baselines, config, baselineSpec, readFile, notes) {
     const plan = { assignments: [], notAudited: new Map() };
     /** Detected policies an earlier version fits better, by current and earlier baseline. */
@@ -10668,7 +10720,6 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     const auditable = grants.filter((p) => p.record.status === 'resolved' && p.doc);
     // Policies that could not be read: those an audit would hold make its missing permissions unsure.
     const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
-    const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
     /**
      * A trust policy: held to its baseline's documented trust where it lets the vendor's principal, or
      * any AWS account, assume the role (trustApplies); else not audited (another role's trust).
@@ -10712,7 +10763,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const unread = unreadable.filter((p) => p.record.kind !== 'trust').map((p) => p.record.id);
         if (unread.length)
             plan.unread = new Map([['cli', unread]]);
-        return documentedAttachments(plan, prepared, principals, notes);
+        return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
     }
     // The configuration's audits first; a configuration without audits (only an account, own
     // baselines or ignore rules) leaves each policy to detection, as without a configuration.
@@ -10882,7 +10933,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
     if (closer.size)
         plan.earlier = [...closer.values()];
-    return documentedAttachments(plan, prepared, principals, notes);
+    return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
 }
 /**
  * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose

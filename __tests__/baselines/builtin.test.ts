@@ -280,7 +280,15 @@ describe('built-in baseline content', () => {
       ['cloudtrail', 'optional', undefined],
     ]);
     expect(d.defaultSets).toEqual(['standard', 'resource-collection']);
-    expect(d.detect?.accounts).toEqual(['464622532012']);
+    expect(d.detect?.accounts).toEqual([
+      '464622532012',
+      '417141415827',
+      '412381753143',
+      '065115117704',
+      '392588925713',
+    ]);
+    expect(d.trust?.principals).toContain('arn:aws:iam::464622532012:root');
+    expect(d.trust?.condition).toEqual({ StringEquals: { 'sts:ExternalId': ['${external_id}'] } });
     expect(actionsOf(d, 'standard')).toContain('events:CreateEventBus');
     expect(actionsOf(d, 'standard')).not.toContain('lambda:GetPolicy');
     expect(actionsOf(d, 'resource-collection')).toHaveLength(188 + 185 + 173 + 173);

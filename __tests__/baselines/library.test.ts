@@ -986,8 +986,14 @@ describe('which principal a baseline describes', () => {
   });
 
   it("a cross-account role trusted by Datadog's account is audited against Datadog", async () => {
+    // (with the external ID Datadog documents: the trust policy is held to Datadog's, and passes)
     const trust = doc([
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::464622532012:root' }, Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::464622532012:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'dd-external-id' } },
+      },
     ]);
     const report = await audit({
       'main.tf.json': tfRole(
@@ -1244,12 +1250,14 @@ describe('AWS managed policies a vendor documents attaching', () => {
     });
     // The role's own policies are held to the sets the template's inline policy implements.
     const audited = r.policies.filter((p) => p.status === 'audited');
-    expect(audited.map((p) => [p.id, p.sets])).toEqual(
-      [
+    expect(audited.map((p) => [p.id, p.sets])).toEqual([
+      // (its trust: held to Datadog's documented trust, no sets)
+      ['dd.yaml#DatadogIntegrationRole.AssumeRolePolicyDocument', undefined],
+      ...[
         'DatadogIntegrationRole.Policies[0]',
         ...[1, 2, 3, 4].map((i) => `DatadogIntegrationRoleManagedPolicy${i}`),
       ].map((id) => [`dd.yaml#${id}`, ['standard', 'resource-collection']]),
-    );
+    ]);
     expect(brief(excessLike(r))).toEqual([]);
   });
 
@@ -1279,6 +1287,7 @@ describe('AWS managed policies a vendor documents attaching', () => {
                 Effect: 'Allow',
                 Principal: { AWS: 'arn:aws:iam::061190967865:root' },
                 Action: 'sts:AssumeRole',
+                Condition: { StringEquals: { 'sts:ExternalId': 'cz-external-id' } },
               },
             ]),
             ManagedPolicyArns: czManaged.map((m) => `arn:aws:iam::aws:policy/${m}`),
@@ -1332,10 +1341,9 @@ describe('AWS managed policies a vendor documents attaching', () => {
     for (const p of managed) {
       expect(p).toMatchObject({ status: 'not-matched', baseline: undefined });
       expect(p.reason).toMatch(/^an AWS managed policy that CloudZero documents attaching \(/);
-      expect(p.detection).toMatchObject({
-        baseline: 'cloudzero',
-        evidence: ["held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's"],
-      });
+      // (the role's trust names CloudZero's account: that is the evidence)
+      expect(p.detection).toMatchObject({ baseline: 'cloudzero' });
+      expect(p.detection?.evidence).toContainEqual(expect.stringMatching(/^account: .*061190967865/));
     }
     expect(r.policies.find((p) => p.address === 'Role.Policies[0]')).toMatchObject({
       status: 'audited',
@@ -1352,14 +1360,35 @@ describe('AWS managed policies a vendor documents attaching', () => {
     const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
     const power = r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/PowerUserAccess')!;
     expect(power).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
-    expect(power.detection?.evidence).toContain(
-      "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
-    );
+    expect(power.detection?.evidence).toContainEqual(expect.stringMatching(/^account: .*061190967865/));
     expect(excessLike(r).filter((f) => f.policy === power.id).length).toBeGreaterThan(0);
     // (the four it documents stay documented)
     expect(
       r.policies.filter((p) => p.reason?.startsWith('an AWS managed policy that CloudZero documents')),
     ).toHaveLength(4);
+  });
+
+  it("without a configuration: a role whose trust names no vendor's account takes the vendor from its detected inline policy", async () => {
+    // (the trust another account's role: only the policy held beside it ties the managed one to CloudZero)
+    const template = czRole();
+    template.Resources.Role.Properties.AssumeRolePolicyDocument = doc([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:role/billing' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    template.Resources.Role.Properties.ManagedPolicyArns.push('arn:aws:iam::aws:policy/PowerUserAccess');
+    const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
+    const power = r.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/PowerUserAccess')!;
+    expect(power).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
+    expect(power.detection?.evidence).toContain(
+      "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
+    );
+    // (nor is its trust held to CloudZero's: it lets neither CloudZero's account nor any account
+    // assume the role, as a role another role assumes for the vendor may)
+    expect(r.policies.find((p) => p.address === 'Role.AssumeRolePolicyDocument')?.status).toBe('not-matched');
+    expect(r.findings.filter((f) => f.kind === 'broader-trust')).toEqual([]);
   });
 
   it('SecurityAudit and job-function/Billing, which only the 2023-2024 CloudFormation template attached, are audited, not documented', async () => {
@@ -1426,9 +1455,7 @@ resource "aws_iam_group_policy" "team_data" {
     const r = await runAudit({ root: repo({ 't.yaml': template }), paths: ['.'], now: NOW });
     const glass = r.policies.find((p) => p.address === 'BreakGlass')!;
     expect(glass).toMatchObject({ status: 'audited', baseline: 'cloudzero' });
-    expect(glass.detection?.evidence).toContain(
-      "held by t.yaml#Role beside t.yaml#Role.Policies[0], detected as CloudZero's",
-    );
+    expect(glass.detection?.evidence).toContainEqual(expect.stringMatching(/^account: .*061190967865/));
     const found = excessLike(r).filter((f) => f.policy === glass.id);
     expect(found.some((f) => f.kind === 'excess-action' && f.severity === 'critical')).toBe(true);
     // (a policy of nobody's role, matching no baseline, stays not matched)
@@ -1459,6 +1486,7 @@ resource "aws_iam_group_policy" "team_data" {
                     Effect: 'Allow',
                     Principal: { AWS: 'arn:aws:iam::464622532012:root' },
                     Action: 'sts:AssumeRole',
+                    Condition: { StringEquals: { 'sts:ExternalId': 'dd-external-id' } },
                   },
                 ]),
                 ManagedPolicyArns: ['arn:aws:iam::aws:policy/SecurityAudit'],

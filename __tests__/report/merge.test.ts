@@ -118,7 +118,20 @@ describe('merge of real reports', () => {
       'summary',
       'findings',
     ]);
-    expect(back).toEqual(JSON.parse(JSON.stringify(merged)));
+    // (a finding of more than 50 actions is written as its report's JSON stores it: an exact
+    // `actionSet` of patterns with their count, in place of the list)
+    const plain = JSON.parse(JSON.stringify(merged)) as { findings: Record<string, unknown>[] };
+    const compacted = (back.findings as Record<string, unknown>[]).flatMap((f, i) =>
+      f.actionSet ? [i] : [],
+    );
+    for (const i of compacted) {
+      const set = (back.findings as Record<string, { count: number }>[])[i]!.actionSet!;
+      expect((plain.findings[i]!.actions as string[]).length).toBe(set.count);
+      const rest = { ...plain.findings[i]! };
+      delete rest.actions;
+      plain.findings[i] = { ...rest, actionSet: set };
+    }
+    expect(back).toEqual(plain);
     const first = (back.findings as Record<string, unknown>[])[0]!;
     expect(Object.keys(first)[0]).toBe('repository');
   });

@@ -47,7 +47,8 @@ function readAws(value: string): AwsPrincipal {
   const m = /^arn:[^:]+:(?:iam|sts)::([^:]*):(.+)$/.exec(text);
   if (!m) return { kind: 'unknown', text };
   const account = m[1]!;
-  if (account === '*') return { kind: 'any', text };
+  // (IAM refuses a wildcard in a principal's ARN: `arn:aws:iam::*:root` is a value a reader did not
+  // know, read as a wildcard, never "any account")
   if (account === ACCOUNT_PLACEHOLDER || /^\d{12}$/.test(account))
     return { kind: 'account', text, account, root: m[2] === 'root' };
   return { kind: 'unknown', text };
@@ -245,7 +246,9 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
       const line = record.statementLines?.[stmt.index] || record.line;
       if (line !== undefined) f.line = line;
       if (record.address) f.address = record.address;
-      if (approximate) f.approximate = approximate;
+      // (a document read with values not known as wildcards: every finding of it says so)
+      const notes = [...(approximate ? [approximate] : []), ...(record.approximate ?? [])];
+      if (notes.length) f.approximate = notes.join('; ');
       out.push(f);
     };
     if (stmt.notPrincipal !== undefined) {
@@ -275,7 +278,9 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
         else
           add(
             'broader-trust',
-            'critical',
+            // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
+            // rather than critical; still over the default threshold)
+            record.approximate?.length ? 'high' : 'critical',
             `lets any AWS account assume the role ("AWS": "${p.text}"); ${vendor} documents only ${named}`,
           );
         continue;

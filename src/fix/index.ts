@@ -290,6 +290,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
   // and under which external ID is not a permission a minimal policy removes.
   const trusts = new Set(report.policies.filter((p) => p.kind === 'trust').map((p) => p.id));
   for (const f of report.findings) {
+    if (f.kind !== 'broader-trust' && f.kind !== 'missing-condition') continue;
     if (!trusts.has(f.policy) || f.ignored || f.removed || told.has(f.policy)) continue;
     told.add(f.policy);
     notFixed.push({
