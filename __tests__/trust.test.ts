@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import { runAudit } from '../src/audit/run.js';
+import { runCommand } from '../src/cli-commands.js';
 import type { Finding, Report } from '../src/core/types.js';
 import { ACCOUNT_PLACEHOLDER } from '../src/policy/arn.js';
 
@@ -279,5 +281,69 @@ resource "aws_iam_role" "coiled" {
 `;
     const r = await audit({ 'main.tf': tf }, 'coiled');
     expect(r.findings.filter((f) => f.actions.includes('sts:AssumeRole'))).toEqual([]);
+  });
+});
+
+describe('baselines show', () => {
+  it("prints the vendor's documented trust", async () => {
+    const written: string[] = [];
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      written.push(String(s));
+      return true;
+    });
+    try {
+      expect(await runCommand('baselines', ['show', 'databricks'])).toBe(0);
+    } finally {
+      out.mockRestore();
+    }
+    expect(written.join('')).toContain(
+      '  trust: arn:aws:iam::414351767826:root, arn:aws-us-gov:iam::044793339203:root, arn:aws-us-gov:iam::170661010020:root (condition: StringEquals sts:ExternalId = ${databricks_account_id})',
+    );
+  });
+});
+
+describe('new in a Terraform plan (its `before`)', () => {
+  const plan = (before: string, after: string) =>
+    JSON.stringify({
+      format_version: '1.2',
+      terraform_version: '1.5.7',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'aws_iam_role.dd',
+              mode: 'managed',
+              type: 'aws_iam_role',
+              name: 'dd',
+              values: { name: 'datadog-integration', assume_role_policy: after },
+            },
+          ],
+        },
+      },
+      resource_changes: [
+        {
+          address: 'aws_iam_role.dd',
+          mode: 'managed',
+          type: 'aws_iam_role',
+          name: 'dd',
+          change: {
+            actions: ['update'],
+            before: { name: 'datadog-integration', assume_role_policy: before },
+            after: { name: 'datadog-integration', assume_role_policy: after },
+          },
+        },
+      ],
+    });
+  const withId = doc(assume({ AWS: DATADOG }, EXTERNAL_ID));
+  const without = doc(assume({ AWS: DATADOG }));
+
+  it('the plan drops the external ID: new', async () => {
+    const r = await audit({ 'plan.json': plan(withId, without) }, 'datadog');
+    expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['missing-condition', true]]);
+  });
+
+  it('the role lacked it before: not new', async () => {
+    const r = await audit({ 'plan.json': plan(without, without) }, 'datadog');
+    expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['missing-condition', false]]);
   });
 });

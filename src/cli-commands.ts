@@ -264,6 +264,14 @@ function baselinesCommand(argv: string[]): number {
     ];
     for (const s of b.sources ?? []) lines.push(`  source: ${s}`);
     if (b.remediation) lines.push(`  remediation: ${b.remediation}`);
+    if (b.trust) {
+      const condition = Object.entries(b.trust.condition ?? {}).flatMap(([op, keys]) =>
+        Object.entries(keys).map(([k, v]) => `${op} ${k} = ${v.join(', ')}`),
+      );
+      lines.push(
+        `  trust: ${b.trust.principals.join(', ')}${condition.length ? ` (condition: ${condition.join('; ')})` : ''}`,
+      );
+    }
     for (const set of b.sets) {
       const actions = new Set<string>();
       for (const st of set.statements as { Action?: string | string[] }[]) {

@@ -301,7 +301,7 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
       add(
         'broader-trust',
         keys.length ? 'low' : 'medium',
-        `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.join(', ')})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`,
+        `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`,
         keys.length
           ? `the condition on the caller (${keys.join(', ')}) is not compared with ${vendor}'s principals`
           : undefined,
