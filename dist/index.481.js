@@ -36619,7 +36619,8 @@ async function findOurComments(octokit, target, marker, identity) {
 }
 /**
  * Creates, updates or replaces our comment, per mode:
- * - `update`: edit ours in place (the latest, when there are several); no write when unchanged.
+ * - `update`: edit ours in place; when several of ours are there (two runs raced), the latest is
+ *   kept and the older ones deleted; no write when unchanged.
  * - `new`: always post a new comment.
  * - `hide-and-new`: minimize the latest of ours as OUTDATED, then post; no write when unchanged.
  * - `delete-and-new`: delete all of ours, then post; no write when the latest is unchanged.
@@ -36651,6 +36652,10 @@ async function upsertComment(octokit, target, body, options) {
         return { action: 'skipped' };
     if (options.mode === 'new')
         return create();
+    // Sticky means one: two runs that raced (a push while the last run posted) may each have posted
+    // one. The latest is kept and brought up to date; the older ones, stale, are deleted.
+    if (options.mode === 'update')
+        await deleteComments(octokit, target, ours.slice(0, -1));
     if (latest && comment_normalise(latest.body ?? '') === comment_normalise(full)) {
         return { id: latest.id, url: latest.html_url, action: 'unchanged' };
     }
@@ -36673,20 +36678,20 @@ async function upsertComment(octokit, target, body, options) {
             return create();
         }
         case 'delete-and-new': {
-            for (const c of ours) {
-                try {
-                    await octokit.rest.issues.deleteComment({
-                        owner: target.owner,
-                        repo: target.repo,
-                        comment_id: c.id,
-                    });
-                }
-                catch (err) {
-                    if (comment_status(err) !== 404)
-                        throw err;
-                }
-            }
+            await deleteComments(octokit, target, ours);
             return create();
+        }
+    }
+}
+/** Deletes the comments (one already gone, 404, is fine). */
+async function deleteComments(octokit, target, list) {
+    for (const c of list) {
+        try {
+            await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: c.id });
+        }
+        catch (err) {
+            if (comment_status(err) !== 404)
+                throw err;
         }
     }
 }

@@ -43,6 +43,26 @@ describe('upsertComment against a fake GitHub', () => {
     expect(gh.writes()).toEqual([]);
   });
 
+  it('two of ours after a race: the latest is updated, the older one deleted (only ours)', async () => {
+    const older = gh.addComment(7, body('from the run that lost the race'));
+    const latest = gh.addComment(7, body('from the run that won it'));
+    const forged = gh.addComment(7, body('a copy by someone else'), { login: 'mallory', type: 'User' });
+    gh.reset();
+    const res = await upsertComment(octokit, target, body('now'), { mode: 'update' });
+    expect(res).toMatchObject({ action: 'updated', id: latest.id });
+    expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
+      `DELETE /repos/o/r/issues/comments/${older.id}`,
+      `PATCH /repos/o/r/issues/comments/${latest.id}`,
+    ]);
+    expect(gh.comments.map((c) => c.id)).toEqual([latest.id, forged.id]);
+
+    // Unchanged since: nothing to write, and the duplicate stays gone.
+    gh.reset();
+    const again = await upsertComment(octokit, target, body('now'), { mode: 'update' });
+    expect(again).toMatchObject({ action: 'unchanged', id: latest.id });
+    expect(gh.writes()).toEqual([]);
+  });
+
   it('adds the marker when the body lacks it', async () => {
     await upsertComment(octokit, target, 'plain', { mode: 'update', key: 'k1' });
     expect(gh.comments[0]!.body).toBe(`${commentMarker('k1')}\nplain`);

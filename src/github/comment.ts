@@ -113,7 +113,8 @@ export interface CommentOptions {
 
 /**
  * Creates, updates or replaces our comment, per mode:
- * - `update`: edit ours in place (the latest, when there are several); no write when unchanged.
+ * - `update`: edit ours in place; when several of ours are there (two runs raced), the latest is
+ *   kept and the older ones deleted; no write when unchanged.
  * - `new`: always post a new comment.
  * - `hide-and-new`: minimize the latest of ours as OUTDATED, then post; no write when unchanged.
  * - `delete-and-new`: delete all of ours, then post; no write when the latest is unchanged.
@@ -147,6 +148,9 @@ export async function upsertComment(
   const latest = ours[ours.length - 1];
   if (!latest && !createIfMissing) return { action: 'skipped' };
   if (options.mode === 'new') return create();
+  // Sticky means one: two runs that raced (a push while the last run posted) may each have posted
+  // one. The latest is kept and brought up to date; the older ones, stale, are deleted.
+  if (options.mode === 'update') await deleteComments(octokit, target, ours.slice(0, -1));
   if (latest && normalise(latest.body ?? '') === normalise(full)) {
     return { id: latest.id, url: latest.html_url, action: 'unchanged' };
   }
@@ -172,18 +176,23 @@ export async function upsertComment(
       return create();
     }
     case 'delete-and-new': {
-      for (const c of ours) {
-        try {
-          await octokit.rest.issues.deleteComment({
-            owner: target.owner,
-            repo: target.repo,
-            comment_id: c.id,
-          });
-        } catch (err) {
-          if (status(err) !== 404) throw err;
-        }
-      }
+      await deleteComments(octokit, target, ours);
       return create();
+    }
+  }
+}
+
+/** Deletes the comments (one already gone, 404, is fine). */
+async function deleteComments(
+  octokit: Octokit,
+  target: IssueTarget,
+  list: readonly { id: number }[],
+): Promise<void> {
+  for (const c of list) {
+    try {
+      await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: c.id });
+    } catch (err) {
+      if (status(err) !== 404) throw err;
     }
   }
 }
