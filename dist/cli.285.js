@@ -15,11 +15,19 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   noSuggestionLine: () => (/* binding */ noSuggestionLine),
 /* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
 /* harmony export */ });
+/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3054);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
 /* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
 /* harmony import */ var _sources_records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1872);
 /* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9493);
 /* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+// The Markdown report, rendered once: the same body is the pull request comment, the job summary
+// and the drift tracking issue (the comment and the issue add their hidden marker). Built for a
+// phone and an e-mail notification: short lines, lists instead of tables. Pure: no I/O.
+//
+// Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
+// place, fitToLimit().
+
 
 
 
@@ -153,10 +161,26 @@ function remediationFor(report, findings) {
     }
     return out;
 }
-/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+function topSeverity(g) {
+    let top = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings)
+            top = Math.max(top, _core_types_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .o.indexOf(f.severity));
+    return top;
+}
+/**
+ * Findings grouped by policy, then kind: one chunk per heading and per finding. The policies with
+ * the most severe findings first (in the report's order among equals): a comment or an issue cut to
+ * GitHub's limit keeps the critical ones.
+ */
 function groupChunks(report, findings) {
     const chunks = [];
-    for (const g of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)) {
+    const groups = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)
+        .map((g, i) => ({ g, i, top: topSeverity(g) }))
+        .sort((a, b) => b.top - a.top || a.i - b.i)
+        .map((x) => x.g);
+    for (const g of groups) {
         // Found when the group's heading or a finding is first made (not for a group past the limit).
         let found;
         const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedApproximate */ .cm)(g) }).note;

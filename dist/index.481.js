@@ -36080,6 +36080,13 @@ function messageAddsToActions(f, many) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+// The Markdown report, rendered once: the same body is the pull request comment, the job summary
+// and the drift tracking issue (the comment and the issue add their hidden marker). Built for a
+// phone and an e-mail notification: short lines, lists instead of tables. Pure: no I/O.
+//
+// Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
+// place, fitToLimit().
+
 
 
 
@@ -36213,10 +36220,26 @@ function remediationFor(report, findings) {
     }
     return out;
 }
-/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+function topSeverity(g) {
+    let top = 0;
+    for (const k of g.kinds)
+        for (const f of k.findings)
+            top = Math.max(top, SEVERITIES.indexOf(f.severity));
+    return top;
+}
+/**
+ * Findings grouped by policy, then kind: one chunk per heading and per finding. The policies with
+ * the most severe findings first (in the report's order among equals): a comment or an issue cut to
+ * GitHub's limit keeps the critical ones.
+ */
 function groupChunks(report, findings) {
     const chunks = [];
-    for (const g of groupFindings(findings, report)) {
+    const groups = groupFindings(findings, report)
+        .map((g, i) => ({ g, i, top: topSeverity(g) }))
+        .sort((a, b) => b.top - a.top || a.i - b.i)
+        .map((x) => x.g);
+    for (const g of groups) {
         // Found when the group's heading or a finding is first made (not for a group past the limit).
         let found;
         const shared = () => (found ??= { note: sharedApproximate(g) }).note;

@@ -596,3 +596,43 @@ describe('renderMarkdown: why the review has no suggested change for some files'
     );
   });
 });
+
+describe('renderMarkdown: the most severe policies first', () => {
+  // Two policies in the report's order (by path): the second has the critical finding.
+  const report = () =>
+    baseReport({
+      findings: [
+        finding({
+          kind: 'excess-action',
+          severity: 'medium',
+          actions: ['ec2:DescribeRegions'],
+          message: 'first-medium',
+        }),
+        finding({
+          kind: 'excess-action',
+          severity: 'critical',
+          policy: 'infra/main.tf.json#aws_iam_role_policy.coiled',
+          path: 'infra/main.tf.json',
+          address: 'aws_iam_role_policy.coiled',
+          actions: ['iam:PassRole'],
+          message: 'second-critical',
+        }),
+      ],
+    });
+
+  it.each(['issue', 'comment', 'summary'] as const)('%s: the critical policy heads the findings', (mode) => {
+    const md = renderMarkdown(report(), { mode });
+    expect(md.indexOf('iam:PassRole')).toBeGreaterThan(0);
+    expect(md.indexOf('iam:PassRole')).toBeLessThan(md.indexOf('ec2:DescribeRegions'));
+  });
+
+  it('an issue cut to its limit keeps the critical one', () => {
+    // The longest cut that drops a finding: the medium one goes, the critical one stays.
+    const whole = renderMarkdown(report(), { mode: 'issue' });
+    let cut = whole;
+    for (let limit = whole.length; cut.includes('ec2:DescribeRegions') && limit > 0; limit -= 10)
+      cut = renderMarkdown(report(), { mode: 'issue', maxLength: limit });
+    expect(cut).not.toContain('ec2:DescribeRegions');
+    expect(cut).toContain('iam:PassRole');
+  });
+});

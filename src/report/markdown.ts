@@ -4,7 +4,7 @@
 //
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
-import type { Finding, Report } from '../core/types.js';
+import { SEVERITIES, type Finding, type Report } from '../core/types.js';
 import {
   clipShown,
   escapeMarkdown as md,
@@ -233,10 +233,25 @@ function remediationFor(report: Report, findings: readonly Finding[]): string[] 
   return out;
 }
 
-/** Findings grouped by policy, then kind: one chunk per heading and per finding. */
+/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+function topSeverity(g: PolicyGroup): number {
+  let top = 0;
+  for (const k of g.kinds) for (const f of k.findings) top = Math.max(top, SEVERITIES.indexOf(f.severity));
+  return top;
+}
+
+/**
+ * Findings grouped by policy, then kind: one chunk per heading and per finding. The policies with
+ * the most severe findings first (in the report's order among equals): a comment or an issue cut to
+ * GitHub's limit keeps the critical ones.
+ */
 function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
   const chunks: Chunk[] = [];
-  for (const g of groupFindings(findings, report)) {
+  const groups = groupFindings(findings, report)
+    .map((g, i) => ({ g, i, top: topSeverity(g) }))
+    .sort((a, b) => b.top - a.top || a.i - b.i)
+    .map((x) => x.g);
+  for (const g of groups) {
     // Found when the group's heading or a finding is first made (not for a group past the limit).
     let found: { note: SharedNote | undefined } | undefined;
     const shared = () => (found ??= { note: sharedApproximate(g) }).note;
