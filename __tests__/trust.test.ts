@@ -2,12 +2,13 @@
 // CloudFormation template (the role's trust: Datadog's account and the external ID) gives no
 // finding; the same template without its condition, with `"AWS": "*"` or with another account
 // gives one; the trust of a role that is not the vendor's (an instance role) is not audited.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { runAudit } from '../src/audit/run.js';
 import { runCommand } from '../src/cli-commands.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { Finding, Report } from '../src/core/types.js';
 import { ACCOUNT_PLACEHOLDER } from '../src/policy/arn.js';
 
@@ -114,34 +115,73 @@ describe('trust policies compared statement by statement', () => {
     expect(trustOnes(r)).toEqual([]);
   });
 
-  it('any principal restricted by a condition on the caller: medium, approximate', async () => {
+  it("any principal restricted by a condition on the caller, on a role not tied to the vendor (an organisation's role): not audited", async () => {
     const r = await audit(
       {
-        'datadog-trust.json': doc(
-          assume(
-            { AWS: '*' },
-            { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'sts:ExternalId': 'x' } },
-          ),
+        'org-trust.json': doc(
+          assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }),
         ),
       },
       'datadog',
     );
-    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'medium', '#0', ['sts:AssumeRole']]]);
+    expect(r.policies.find((p) => p.id === 'org-trust.json')).toMatchObject({ status: 'not-matched' });
+    expect(r.findings).toEqual([]);
+  });
+
+  it("NotPrincipal in an Allow, on Datadog's role: critical", async () => {
+    const r = await audit({
+      'datadog.yaml': TEMPLATE.replace(
+        `            Principal:\n${PRINCIPAL}`,
+        "            NotPrincipal:\n              AWS: 'arn:aws:iam::464622532012:root'\n",
+      ),
+    });
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+  });
+
+  it("any principal narrowed by aws:PrincipalOrgID, on Datadog's role: low, approximate", async () => {
+    const r = await audit({
+      'datadog.yaml': TEMPLATE.replace(PRINCIPAL, "              AWS: '*'\n").replace(
+        CONDITION,
+        "            Condition:\n              StringEquals:\n                'aws:PrincipalOrgID': o-a1b2c3d4e5\n                'sts:ExternalId': !Ref ExternalId\n",
+      ),
+    });
+    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'low', '#0', ['sts:AssumeRole']]]);
     expect(trustOnes(r)[0]!.approximate).toContain('aws:PrincipalOrgID');
   });
 
-  it('NotPrincipal in an Allow: critical', async () => {
-    const r = await audit(
+  it('any principal narrowed by aws:PrincipalAccount to the vendor is the vendor: its external ID is checked', async () => {
+    const vendorOnly = { StringEquals: { 'aws:PrincipalAccount': '464622532012' } };
+    const without = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, vendorOnly)) }, 'datadog');
+    expect(trustOnes(without).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+    const withId = await audit(
       {
-        'datadog-trust.json': doc({
-          Effect: 'Allow',
-          NotPrincipal: { AWS: DATADOG },
-          Action: 'sts:AssumeRole',
-        }),
+        'datadog-trust.json': doc(
+          assume({ AWS: '*' }, { StringEquals: { ...vendorOnly.StringEquals, 'sts:ExternalId': 'x1' } }),
+        ),
       },
       'datadog',
     );
-    expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+    expect(trustOnes(withId)).toEqual([]);
+  });
+
+  it('a Deny of every session without the external ID meets the condition; ForAllValues does not', async () => {
+    const deny = {
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringNotEquals: { 'sts:ExternalId': 'x1' } },
+    };
+    const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: DATADOG }), deny) }, 'datadog');
+    expect(trustOnes(r)).toEqual([]);
+    const forAll = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: DATADOG }, { 'ForAllValues:StringEquals': { 'sts:ExternalId': 'x1' } }),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(forAll).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
   });
 
   it.each([
@@ -161,6 +201,7 @@ describe('trust policies compared statement by statement', () => {
     ['StringEquals', { StringEquals: { 'sts:ExternalId': 'a1b2c3' } }],
     ['StringLike without a wildcard', { StringLike: { 'sts:ExternalId': ['a1b2c3'] } }],
     ['the key in another case', { StringEquals: { 'STS:externalid': 'a1b2c3' } }],
+    ['StringEqualsIgnoreCase', { StringEqualsIgnoreCase: { 'sts:ExternalId': 'A1B2C3' } }],
     ['a bare account ID as the principal', undefined],
   ])('the external ID as %s: no finding', async (name, condition) => {
     const principal = condition ? { AWS: DATADOG } : { AWS: '464622532012' };
@@ -213,7 +254,7 @@ describe('new in a pull request', () => {
   });
 
   it('a trust policy the change adds: new', async () => {
-    const root = dir({ 'datadog-trust.json': doc(assume({ AWS: '*' })) });
+    const root = dir({ 'datadog-trust.json': doc(assume({ AWS: DATADOG })) });
     const r = await runAudit({
       root,
       paths: ['datadog-trust.json'],
@@ -221,7 +262,40 @@ describe('new in a pull request', () => {
       readBase: async () => undefined,
     });
     expect(trustOnes(r).map((f) => [f.kind, f.severity, f.new])).toEqual([
-      ['broader-trust', 'critical', true],
+      ['missing-condition', 'high', true],
+    ]);
+  });
+
+  const three = (accounts: string[]) => doc(assume({ AWS: [DATADOG, ...accounts] }, EXTERNAL_ID));
+  it('a change that removes one of the other accounts, or reorders them: not new', async () => {
+    const base = three(['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root']);
+    const removed = await pr(base, three(['arn:aws:iam::111111111111:root']));
+    expect(trustOnes(removed).map((f) => [f.kind, f.resources, f.new])).toEqual([
+      ['broader-trust', ['arn:aws:iam::111111111111:root'], false],
+    ]);
+    const reordered = await pr(
+      base,
+      three(['arn:aws:iam::222222222222:root', 'arn:aws:iam::111111111111:root']),
+    );
+    expect(trustOnes(reordered).map((f) => f.new)).toEqual([false]);
+  });
+
+  it('a change that adds an account: new', async () => {
+    const r = await pr(
+      three(['arn:aws:iam::111111111111:root']),
+      three(['arn:aws:iam::111111111111:root', 'arn:aws:iam::333333333333:root']),
+    );
+    expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['broader-trust', true]]);
+  });
+
+  it("a second statement of another of the vendor's accounts without the external ID: new", async () => {
+    const r = await pr(
+      doc(assume({ AWS: DATADOG })),
+      doc(assume({ AWS: DATADOG }), assume({ AWS: 'arn:aws:iam::417141415827:root' })),
+    );
+    expect(trustOnes(r).map((f) => [f.resources, f.new])).toEqual([
+      [[DATADOG], false],
+      [['arn:aws:iam::417141415827:root'], true],
     ]);
   });
 });
@@ -345,5 +419,106 @@ describe('new in a Terraform plan (its `before`)', () => {
   it('the role lacked it before: not new', async () => {
     const r = await audit({ 'plan.json': plan(without, without) }, 'datadog');
     expect(trustOnes(r).map((f) => [f.kind, f.new])).toEqual([['missing-condition', false]]);
+  });
+});
+
+describe("Databricks' Unity Catalog role, which trusts itself (databricks/terraform-databricks-sra iam_unity_catalog.tf)", () => {
+  it('its own ARN as a principal, and `*` narrowed by aws:PrincipalArn to it: no finding', async () => {
+    const tf = `resource "aws_iam_role" "uc" {
+  name = "acme-unitycatalog"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = ["arn:aws:iam::414351767826:role/unity-catalog-prod-UCMasterRole-14S5ZJVKOTYTL", "arn:aws:iam::123456789012:role/acme-unitycatalog"] }
+        Action    = "sts:AssumeRole"
+        Condition = { StringEquals = { "sts:ExternalId" = "databricks-account-id" } }
+      },
+      {
+        Sid       = "ExplicitSelfRoleAssumption"
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "sts:AssumeRole"
+        Condition = { ArnLike = { "aws:PrincipalArn" = "arn:aws:iam::123456789012:role/acme-unitycatalog" } }
+      }
+    ]
+  })
+}
+`;
+    const r = await audit({ 'main.tf': tf }, 'databricks');
+    expect(r.policies.find((p) => p.kind === 'trust')).toMatchObject({
+      status: 'audited',
+      baseline: 'databricks',
+    });
+    expect(trustOnes(r)).toEqual([]);
+  });
+});
+
+describe("ignore rules on a role's trust policy", () => {
+  const CONFIG = '.github/iam-baseline-audit.yml';
+  const trust = (...accounts: string[]) => doc(assume({ AWS: [DATADOG, ...accounts] }));
+  async function withRules(rules: string, policy: string): Promise<Report> {
+    const root = dir({});
+    mkdirSync(join(root, '.github'), { recursive: true });
+    writeFileSync(join(root, CONFIG), `version: 1\nignore:\n${rules}`);
+    writeFileSync(join(root, 'datadog-trust.json'), policy);
+    return runAudit({ root, paths: ['.'], baseline: 'datadog', now: new Date('2026-12-06T00:00:00Z') });
+  }
+  const shown = (r: Report) =>
+    trustOnes(r)
+      .filter((f) => !f.ignored)
+      .map((f) => [f.kind, f.resources])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+  it('a rule for the action alone hides none of them, and says so', async () => {
+    const r = await withRules(
+      '  - action: sts:AssumeRole\n    reason: accepted\n',
+      trust('arn:aws:iam::111122223333:root'),
+    );
+    expect(shown(r)).toEqual([
+      ['broader-trust', ['arn:aws:iam::111122223333:root']],
+      ['missing-condition', [DATADOG]],
+    ]);
+    expect(r.notes?.join('\n')).toMatch(
+      /does not hide the findings of a role's trust policy .*name the principal/,
+    );
+  });
+
+  it('a rule that names the principal hides that one only: not a later `*`, nor the missing external ID', async () => {
+    const rule =
+      '  - action: sts:AssumeRole\n    principal: "arn:aws:iam::111122223333:*"\n    reason: our audit role\n';
+    const accepted = await withRules(rule, trust('arn:aws:iam::111122223333:root'));
+    expect(shown(accepted)).toEqual([['missing-condition', [DATADOG]]]);
+    expect(trustOnes(accepted).find((f) => f.ignored)?.resources).toEqual(['arn:aws:iam::111122223333:root']);
+    const later = await withRules(rule, trust('arn:aws:iam::111122223333:root', '*'));
+    expect(shown(later)).toEqual([
+      ['broader-trust', ['*']],
+      ['missing-condition', [DATADOG]],
+    ]);
+  });
+
+  it('a rule with a principal hides no permission finding', async () => {
+    const root = dir({});
+    mkdirSync(join(root, '.github'), { recursive: true });
+    writeFileSync(
+      join(root, CONFIG),
+      'version: 1\nignore:\n  - action: "*"\n    principal: "*"\n    reason: everything\n',
+    );
+    writeFileSync(
+      join(root, 'datadog-policy.json'),
+      doc({ Effect: 'Allow', Action: ['iam:CreateUser'], Resource: '*' }),
+    );
+    const r = await runAudit({ root, paths: ['.'], baseline: 'datadog' });
+    expect(r.findings.filter((f) => f.kind === 'excess-action' && !f.ignored).length).toBe(1);
+  });
+});
+
+describe('the Markdown verdict', () => {
+  it('says trust when every finding is a trust policy’s', async () => {
+    const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: DATADOG })) }, 'datadog');
+    expect(renderMarkdown(r, { mode: 'comment' })).toContain(
+      '❌ **1 finding** in 1 policy: trust beyond what the vendors document',
+    );
   });
 });

@@ -1172,7 +1172,7 @@ function ucs2length(str) {
     return length;
 }
 const validateConfig = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "principal": { "description": "A principal accepted in a role's trust policy, as written there, with `*` and `?` wildcards (`arn:aws:iam::111122223333:*`; `arn:aws:iam::464622532012:root` for the vendor's own, to accept it without the external ID). The rule then hides only the findings of trust policies (`broader-trust`, and `missing-condition` of a trust policy) all of whose principals it matches, with `action` `sts:AssumeRole` or a pattern covering it; a rule without `principal` hides no trust finding.", "type": "string", "minLength": 1 } } } } };
 const pattern0 = new RegExp("^[0-9]{12}$", "u");
 const schema12 = { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } };
 const schema13 = { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } };
@@ -1372,7 +1372,7 @@ else {
     }
     errors++;
 } validate11.errors = vErrors; return errors === 0; }
-const schema14 = { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } } };
+const schema14 = { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "principal": { "description": "A principal accepted in a role's trust policy, as written there, with `*` and `?` wildcards (`arn:aws:iam::111122223333:*`; `arn:aws:iam::464622532012:root` for the vendor's own, to accept it without the external ID). The rule then hides only the findings of trust policies (`broader-trust`, and `missing-condition` of a trust policy) all of whose principals it matches, with `action` `sts:AssumeRole` or a pattern covering it; a rule without `principal` hides no trust finding.", "type": "string", "minLength": 1 } } };
 const pattern1 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "u");
 function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.action === undefined) {
@@ -1396,7 +1396,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
     }
     for (const key0 in data) {
-        if (!((((key0 === "action") || (key0 === "policies")) || (key0 === "reason")) || (key0 === "expires"))) {
+        if (!(((((key0 === "action") || (key0 === "policies")) || (key0 === "reason")) || (key0 === "expires")) || (key0 === "principal"))) {
             const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data };
             if (vErrors === null) {
                 vErrors = [err2];
@@ -1533,14 +1533,39 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
         }
     }
+    if (data.principal !== undefined) {
+        let data5 = data.principal;
+        if (typeof data5 === "string") {
+            if (func2(data5) < 1) {
+                const err13 = { instancePath: instancePath + "/principal", schemaPath: "#/properties/principal/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.principal, data: data5 };
+                if (vErrors === null) {
+                    vErrors = [err13];
+                }
+                else {
+                    vErrors.push(err13);
+                }
+                errors++;
+            }
+        }
+        else {
+            const err14 = { instancePath: instancePath + "/principal", schemaPath: "#/properties/principal/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.principal.type, parentSchema: schema14.properties.principal, data: data5 };
+            if (vErrors === null) {
+                vErrors = [err14];
+            }
+            else {
+                vErrors.push(err14);
+            }
+            errors++;
+        }
+    }
 }
 else {
-    const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data };
     if (vErrors === null) {
-        vErrors = [err13];
+        vErrors = [err15];
     }
     else {
-        vErrors.push(err13);
+        vErrors.push(err15);
     }
     errors++;
 } validate13.errors = vErrors; return errors === 0; }
@@ -1703,7 +1728,7 @@ else {
 } validate10.errors = vErrors; return errors === 0; }
 const validateBaseline = validate15;
 const schema16 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit baseline", "description": "A vendor's minimal IAM policy for its AWS integration, split into named sets (setup, ongoing, optional). One file per baseline; earlier versions of a vendor's policy live in sibling files named after their id (coiled@2022.yml).", "type": "object", "additionalProperties": false, "required": ["sets"], "properties": { "id": { "description": "Identifier used on the command line and in the configuration: the vendor in lower case (`coiled`), or `vendor@version` for an earlier version (`coiled@2022`). Built-in baselines must match their file name. A user-defined baseline without an id is identified by its path.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$" }, "name": { "description": "Human-readable name shown in reports, e.g. `Coiled` or `Coiled (2022 docs template)`.", "type": "string", "minLength": 1 }, "version": { "description": "The vendor's own version of the policy, where there is one: a client release, a docs version or a commit (`docs 0.0.40`, `docs @ 9fe81c3f`).", "type": "string" }, "date": { "description": "When the policy was taken from the vendor's documents, as YYYY-MM-DD (quote it). Used to say how old a baseline is.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "sources": { "description": "Where the statements come from: the vendor's documentation URLs and the exact location (file, function, commit).", "type": "array", "minItems": 1, "items": { "description": "A URL or a precise location such as `coiled/cli/setup/aws.py (setup_doc)`.", "type": "string", "minLength": 1 } }, "default-sets": { "description": "The sets treated as needed when no `sets` are chosen (in the configuration or with `--baseline id:set,set`). Omit to make every set active.", "type": "array", "uniqueItems": true, "items": { "description": "The name of one of this baseline's sets.", "type": "string" } }, "principals": { "description": "Which principals the baseline's policies are for: `user` (an IAM user's keys), `cross-account-role` (a role the vendor's AWS account assumes), `instance-role` (the role of the vendor's VMs), `resource` (a bucket or other resource policy). Detection does not hold a policy of an instance role (its trust policy names only a service such as ec2.amazonaws.com) to a baseline that is not for instance roles.", "type": "array", "uniqueItems": true, "items": { "description": "One kind of principal.", "type": "string", "enum": ["user", "cross-account-role", "instance-role", "resource"] } }, "remediation": { "description": "Fallback remediation note for the baseline's setup sets that have no `remediation` of their own (each set's own note is preferred).", "type": "string" }, "notes": { "description": "Free text: caveats, differences between published copies, how to activate optional sets.", "type": "string" }, "placeholders": { "description": "Literal texts in the statements that stand for a value of yours (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`), each with its meaning.", "type": "object", "propertyNames": { "minLength": 1 }, "additionalProperties": { "description": "What the placeholder stands for, e.g. `the AWS account ID the vendor's resources run in`.", "type": "string" } }, "trust": { "description": "The role the vendor assumes in your account, as the vendor documents its trust policy: the principals it names and the condition it puts on their statement (an external ID). A trust policy that lets one of these principals, or any AWS account, take a role session is compared with it: another principal beside them is `broader-trust`, the vendor's principal without the condition is `missing-condition`.", "type": "object", "additionalProperties": false, "required": ["principals"], "properties": { "principals": { "description": "The vendor's principals: `arn:aws:iam::ACCOUNT:root` (any principal of that account), a role ARN, a 12-digit account ID, or a service (`ec2.amazonaws.com`).", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "type": "string", "minLength": 1 } }, "condition": { "description": "The condition block the vendor documents on its statement, as in a policy: operator, then key, then a value or values. A placeholder value (`${external_id}`, `<your external ID>`) stands for any value of yours but `*`; a literal value must be among the statement's.", "type": "object", "additionalProperties": { "type": "object", "additionalProperties": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }] } } } } }, "managed-policies": { "description": "AWS managed policies the vendor documents attaching to its principal beside its own policy (Datadog's SecurityAudit for Cloud Security Management), by name as in their ARN after `policy/` (`SecurityAudit`, `job-function/ViewOnlyAccess`), each with what it is for. Such an attachment is listed as documented and not held to the sets' statements; an AWS managed policy the vendor does not name is audited like any other policy.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z0-9+=,.@_/-]+$" }, "additionalProperties": { "description": "What the vendor attaches it for, e.g. `Cloud Security Management (optional)`.", "type": "string", "minLength": 1 } }, "detect": { "description": "How a policy is recognised as this vendor's when the repository has no configuration.", "type": "object", "additionalProperties": false, "properties": { "names": { "description": "Case-insensitive globs (`*`, `?`) on policy, role, bucket and instance-profile names, Terraform address parts, path segments and Sids: `coiled-*`, `skypilot-v1`, `*datadog*`.", "type": "array", "items": { "description": "A glob such as `coiled-*`.", "type": "string", "minLength": 1 } }, "accounts": { "description": "The vendor's AWS account IDs as they appear in a trust policy's principal (12 digits, quoted).", "type": "array", "items": { "description": "A 12-digit AWS account ID in quotes, e.g. \"464622532012\".", "type": "string", "pattern": "^[0-9]{12}$" } } } }, "sets": { "description": "The named parts of the vendor's policy. Each holds IAM statements exactly as the vendor documents them.", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/set" } } }, "definitions": { "set": { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards: an inactive setup set is a leftover); `ongoing`: needed to run; `optional`: a feature, taken as in use when a policy grants it as documented.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "remediation": { "description": "One short line on what to do with permissions found only in this set (for a setup set: when they can be removed; for an optional set: which feature needs them). Shown with the findings of this set.", "type": "string" }, "choice": { "description": "Sets with the same choice are alternatives (e.g. `access`: minimum, delegated-access, user-access): only one is active, the one a policy implements; `default-sets` names at most one of them.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "only-with": { "description": "An alternative (a set with a `choice`) this set comes with: active only where that alternative is the one chosen (Datadog's resource-collection policies exist only with BasePermissions=Full, the `standard` alternative, not with `core`).", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } }, "stringOrList": { "description": "A string or a list of strings.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "statement": { "description": "An IAM policy statement (element names are case-sensitive, as in AWS).", "type": "object", "additionalProperties": false, "required": ["Effect"], "anyOf": [{ "required": ["Action"] }, { "required": ["NotAction"] }], "properties": { "Sid": { "description": "Statement id, kept as the vendor wrote it.", "type": "string" }, "Effect": { "description": "`Allow` or `Deny`.", "type": "string", "enum": ["Allow", "Deny"] }, "Action": { "description": "Actions (`service:Action`, wildcards allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotAction": { "description": "Actions excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Resource": { "description": "Resource ARNs (wildcards and placeholders allowed), a string or a list.", "$ref": "#/definitions/stringOrList" }, "NotResource": { "description": "Resource ARNs excluded, a string or a list.", "$ref": "#/definitions/stringOrList" }, "Condition": { "description": "Condition block: operator -> condition key -> value(s).", "type": "object" }, "Principal": { "description": "For resource (bucket) and trust policies: who the statement applies to.", "type": ["string", "object"] }, "NotPrincipal": { "description": "Principals excluded.", "type": ["string", "object"] } } } } };
-const func9 = Object.prototype.hasOwnProperty;
+const func10 = Object.prototype.hasOwnProperty;
 const pattern2 = new RegExp("^[a-z0-9][a-z0-9._-]*(@[A-Za-z0-9._-]+)?$", "u");
 const pattern4 = new RegExp("^[A-Za-z0-9+=,.@_/-]+$", "u");
 const schema17 = { "description": "One named part of the policy.", "type": "object", "additionalProperties": false, "required": ["name", "kind", "statements"], "properties": { "name": { "description": "Set name in lower case, used in `sets:` and `--baseline id:set`: `setup`, `ongoing`, `ecr`.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "kind": { "description": "`setup`: needed only while onboarding (removable afterwards: an inactive setup set is a leftover); `ongoing`: needed to run; `optional`: a feature, taken as in use when a policy grants it as documented.", "type": "string", "enum": ["setup", "ongoing", "optional"] }, "description": { "description": "One line on what the set is for.", "type": "string" }, "remediation": { "description": "One short line on what to do with permissions found only in this set (for a setup set: when they can be removed; for an optional set: which feature needs them). Shown with the findings of this set.", "type": "string" }, "choice": { "description": "Sets with the same choice are alternatives (e.g. `access`: minimum, delegated-access, user-access): only one is active, the one a policy implements; `default-sets` names at most one of them.", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "only-with": { "description": "An alternative (a set with a `choice`) this set comes with: active only where that alternative is the one chosen (Datadog's resource-collection policies exist only with BasePermissions=Full, the `standard` alternative, not with `core`).", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$" }, "statements": { "description": "IAM policy statements exactly as the vendor documents them (Sids kept).", "type": "array", "minItems": 1, "items": { "$ref": "#/definitions/statement" } } } };
@@ -1769,7 +1794,7 @@ else {
         errors++;
     }
     for (const key0 in data) {
-        if (!(func9.call(schema18.properties, key0))) {
+        if (!(func10.call(schema18.properties, key0))) {
             const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data };
             if (vErrors === null) {
                 vErrors = [err4];
@@ -2368,7 +2393,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
     }
     for (const key0 in data) {
-        if (!(func9.call(schema16.properties, key0))) {
+        if (!(func10.call(schema16.properties, key0))) {
             const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data };
             if (vErrors === null) {
                 vErrors = [err1];
@@ -5487,6 +5512,7 @@ function loadConfig(text, path) {
                 ...(r.policies !== undefined ? { policies: r.policies } : {}),
                 reason: r.reason,
                 ...(r.expires !== undefined ? { expires: r.expires } : {}),
+                ...(r.principal !== undefined ? { principal: r.principal } : {}),
                 line: parsed.lineAt(['ignore', i]),
             };
         }),
@@ -32582,63 +32608,146 @@ function sessionActions(stmt, catalog) {
     }
     return [...out].sort();
 }
-/** Whether the statement lets any principal of the vendor's assume the role (the policy is the vendor's to audit). */
+/** The role's own ARN, when a principal is it: `arn:…:iam::ACCOUNT:role/path/NAME` of the role's name (any account text). */
+function isSelf(text, roleName) {
+    if (!roleName)
+        return false;
+    const m = /^arn:[^:]+:(?:iam|sts)::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(text.trim());
+    return !!m && m[1] === roleName;
+}
+const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+function callerScope(stmt) {
+    const keys = [];
+    let admitted = [];
+    for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
+        for (const [key, values] of Object.entries(byKey)) {
+            const k = key.toLowerCase();
+            if (!CALLER_KEYS.has(k))
+                continue;
+            if (!keys.some((x) => x.toLowerCase() === k))
+                keys.push(key);
+            const readable = EQUALITY.test(op) && (k === 'aws:principalaccount' || k === 'aws:principalarn');
+            if (!readable || !admitted) {
+                admitted = undefined;
+                continue;
+            }
+            for (const v of values)
+                admitted.push(readAws(v));
+        }
+    return { keys, ...(admitted && admitted.length ? { admitted } : {}) };
+}
+function standing(p, d, ownAccount, roleName) {
+    if (isSelf(p.text, roleName))
+        return 'own';
+    if (p.kind === 'any')
+        return 'other';
+    if (p.kind === 'unknown')
+        return 'unknown';
+    if (p.account === arn_ACCOUNT_PLACEHOLDER || p.account === ownAccount)
+        return 'own';
+    // (a role of the vendor's account where the vendor names its account's root; the very principal
+    // it names; not the whole account where it names one role of it)
+    return d.accounts.has(p.account) || d.exact.has(p.text) ? 'vendor' : 'other';
+}
+/** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
 function namesVendor(stmt, d) {
     const { aws, service } = trust_principalsOf(stmt.principal);
-    return (aws.some((v) => {
-        const p = readAws(v);
-        return (p.kind === 'account' && d.accounts.has(p.account)) || d.exact.has(v.trim());
-    }) || service.some((s) => d.services.has(s.trim().toLowerCase())));
+    const scope = callerScope(stmt);
+    return (aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
+        (aws.some((v) => readAws(v).kind === 'any') &&
+            !!scope.admitted?.length &&
+            scope.admitted.every((p) => standing(p, d, undefined) === 'vendor')) ||
+        service.some((s) => d.services.has(s.trim().toLowerCase())));
 }
-/** Whether the statement lets any AWS account assume the role (`*`, or NotPrincipal in an Allow). */
-function opensToAll(stmt) {
-    return (stmt.notPrincipal !== undefined || trust_principalsOf(stmt.principal).aws.some((v) => readAws(v).kind === 'any'));
+/** Whether the statement lets any AWS account, or a principal not known here, assume the role. */
+function opensOrUnknown(stmt) {
+    return (stmt.notPrincipal !== undefined ||
+        trust_principalsOf(stmt.principal).aws.some((v) => readAws(v).kind !== 'account'));
 }
 /**
  * Whether a trust policy is one to hold to the vendor's documented trust: an Allow of a role session
- * to one of the vendor's principals, or to any AWS account (which, on the vendor's role, is the worst
- * of all). A trust policy of another role (an instance role, your own account's) is not.
+ * to one of the vendor's principals. With `byRole` (the role's permissions are audited against the
+ * vendor: the role is the vendor's), also one to any AWS account or to a principal not known here.
+ * A trust policy of another role (an instance role, your own account's, an organisation's) is not.
  */
-function trustApplies(doc, trust, catalog) {
+function trustApplies(doc, trust, catalog, byRole = false) {
     const d = documented(trust);
-    return doc.statements.some((s) => s.effect === 'Allow' && sessionActions(s, catalog).length > 0 && (namesVendor(s, d) || opensToAll(s)));
+    return doc.statements.some((s) => s.effect === 'Allow' &&
+        sessionActions(s, catalog).length > 0 &&
+        (namesVendor(s, d) || (byRole && opensOrUnknown(s))));
 }
-/** Operators that require a key's value (negated and IfExists ones do not). */
+/**
+ * The operator of a condition that requires a key's value, lower case: an IfExists or negated one
+ * does not (met without the key), nor does ForAllValues (true when the request has no such key).
+ */
 function requiring(op) {
-    const bare = op.replace(/^(ForAnyValue|ForAllValues):/i, '');
+    if (/^ForAllValues:/i.test(op))
+        return undefined;
+    const bare = op.replace(/^ForAnyValue:/i, '');
     if (/IfExists$/i.test(bare) || /Not/.test(bare) || /^Null$/i.test(bare))
         return undefined;
     return bare.toLowerCase();
 }
 const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\{[A-Za-z_][\w-]*\}/;
 /**
+ * The keys a Deny of the policy requires of every role session (lower case): a Deny of any
+ * principal's session when the key is absent (`Null: {key: true}`) or differs
+ * (`StringNotEquals`, `StringNotLike` without a wildcard), under no other condition. With the
+ * values it allows (none for Null: any value).
+ */
+function requiredByDeny(doc, catalog) {
+    const out = new Map();
+    for (const s of doc.statements) {
+        if (s.effect !== 'Deny' || s.notPrincipal !== undefined || sessionActions(s, catalog).length === 0)
+            continue;
+        if (!trust_principalsOf(s.principal).aws.includes('*'))
+            continue;
+        const entries = Object.entries(s.condition ?? {}).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => ({ op, k: k.toLowerCase(), v })));
+        if (entries.length !== 1)
+            continue;
+        const { op, k, v } = entries[0];
+        if (/^Null$/i.test(op) && v.length === 1 && v[0].toLowerCase() === 'true')
+            out.set(k, []);
+        else if (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(op) && v.length)
+            out.set(k, v);
+        else if (/^StringNotLike$/i.test(op) && v.length && !v.some((x) => /[*?]/.test(x)))
+            out.set(k, v);
+    }
+    return out;
+}
+/**
  * What is missing of the vendor's documented condition in a statement's: the documented
  * (operator, key) pairs it does not require, each as `Operator key`. A documented value that is a
  * placeholder is met by any value but `*`; a literal one must be among the statement's values.
+ * A Deny of the policy that requires the key (requiredByDeny) meets it too.
  */
-function missingCondition(stmt, want) {
+function missingCondition(stmt, want, denied) {
     const missing = [];
     const have = stmt.condition ?? {};
     for (const [op, keys] of Object.entries(want)) {
         const wantOp = requiring(op) ?? op.toLowerCase();
         for (const [key, values] of Object.entries(keys)) {
-            const ok = Object.entries(have).some(([hop, hkeys]) => {
-                const h = requiring(hop);
-                // (StringLike with a value without wildcards is StringEquals)
-                if (h !== wantOp && !(h === 'stringlike' && wantOp === 'stringequals'))
-                    return false;
-                return Object.entries(hkeys).some(([hkey, hvalues]) => {
-                    if (hkey.toLowerCase() !== key.toLowerCase())
+            const literal = values.filter((v) => !PLACEHOLDER.test(v));
+            const meets = (given) => given.length > 0 && (literal.length === 0 || literal.some((v) => given.includes(v)));
+            const byDeny = denied.get(key.toLowerCase());
+            const ok = (byDeny !== undefined && (byDeny.length > 0 ? meets(byDeny) : literal.length === 0)) ||
+                Object.entries(have).some(([hop, hkeys]) => {
+                    const h = requiring(hop);
+                    // (StringLike with a value without wildcards is StringEquals; so is the IgnoreCase form,
+                    // a value of the same letters)
+                    const same = h === wantOp ||
+                        (wantOp === 'stringequals' && (h === 'stringlike' || h === 'stringequalsignorecase'));
+                    if (!same)
                         return false;
-                    const given = hvalues.filter((v) => v !== '');
-                    if (given.length === 0)
-                        return false;
-                    if (h === 'stringlike' && given.some((v) => /[*?]/.test(v)))
-                        return false;
-                    const literal = values.filter((v) => !PLACEHOLDER.test(v));
-                    return literal.length === 0 || literal.some((v) => given.includes(v));
+                    return Object.entries(hkeys).some(([hkey, hvalues]) => {
+                        if (hkey.toLowerCase() !== key.toLowerCase())
+                            return false;
+                        const given = hvalues.filter((v) => v !== '');
+                        if (h === 'stringlike' && given.some((v) => /[*?]/.test(v)))
+                            return false;
+                        return meets(given);
+                    });
                 });
-            });
             if (!ok)
                 missing.push(trust_conditionText(op, key, values));
         }
@@ -32669,12 +32778,28 @@ function trust_conditionText(op, key, values) {
     const literal = values.filter((v) => !PLACEHOLDER.test(v));
     return `${op} ${key}${literal.length ? ` = ${literal.join(', ')}` : ''}`;
 }
-/** The findings of a trust policy against its vendor's documented trust (see the top of this file). */
-function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
+/** `Datadog's`, `Databricks'`. */
+function possessive(name) {
+    return name.endsWith('s') ? `${name}'` : `${name}'s`;
+}
+/** `a`, or `3 principals (a, b, c)`, at most five named. */
+function principalList(list) {
+    if (list.length === 1)
+        return list[0];
+    const shown = list.slice(0, 5).join(', ');
+    return `${list.length} principals (${shown}${list.length > 5 ? `, and ${list.length - 5} more` : ''})`;
+}
+/**
+ * The findings of a trust policy against its vendor's documented trust (see the top of this file).
+ * Each names in `resources` the principals it is about (sorted; `*` for any account), by which a
+ * pull request's findings are told new (auditTrust) and an ignore rule's `principal` selects them.
+ */
+function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, byRole, }) {
     const trust = baseline.trust;
     const d = documented(trust);
     const vendor = baseline.name;
     const named = documentedText(trust);
+    const denied = requiredByDeny(doc, catalog);
     const out = [];
     for (const stmt of doc.statements) {
         if (stmt.effect !== 'Allow')
@@ -32682,14 +32807,14 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
         const actions = sessionActions(stmt, catalog);
         if (actions.length === 0)
             continue;
-        const add = (kind, severity, message, approximate) => {
+        const add = (kind, severity, resources, message, approximate) => {
             const f = {
                 kind,
                 severity,
                 policy: record.id,
                 statement: statementLabel(stmt),
                 actions,
-                resources: [],
+                resources: [...new Set(resources)].sort(),
                 baseline: baseline.id,
                 path: record.statementFiles?.[stmt.index] || record.path,
                 message,
@@ -32706,58 +32831,73 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount }) {
             out.push(f);
         };
         if (stmt.notPrincipal !== undefined) {
-            add('broader-trust', 'critical', `NotPrincipal in an Allow lets every principal but the ones it names assume the role; ${vendor} documents only ${named}`);
+            add('broader-trust', 'critical', ['*'], `NotPrincipal in an Allow lets every principal but the ones it names assume the role; ${vendor} documents only ${named}`);
             continue;
         }
         const { aws, service, federated } = trust_principalsOf(stmt.principal);
-        const callerKeys = Object.values(stmt.condition ?? {})
-            .flatMap((keys) => Object.keys(keys))
-            .filter((k) => CALLER_KEYS.has(k.toLowerCase()));
+        const scope = callerScope(stmt);
+        // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
+        const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
+        const admits = (s) => !!admitted?.length && admitted.every((x) => x === s);
         const others = [];
-        let vendorNamed = false;
+        const unknown = [];
+        const vendorPrincipals = [];
+        let any = false;
         for (const v of aws) {
             const p = readAws(v);
-            if (p.kind === 'any') {
-                if (callerKeys.length)
-                    add('broader-trust', 'medium', `lets any AWS principal that meets its condition on ${[...new Set(callerKeys)].join(', ')} assume the role; ${vendor} documents only ${named}`, `the condition on the caller (${[...new Set(callerKeys)].join(', ')}) is not compared with ${vendor}'s principals`);
-                else
-                    add('broader-trust', 
-                    // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
-                    // rather than critical; still over the default threshold)
-                    record.approximate?.length ? 'high' : 'critical', `lets any AWS account assume the role ("AWS": "${p.text}"); ${vendor} documents only ${named}`);
+            const st = standing(p, d, ownAccount, roleName);
+            if (st === 'own')
                 continue;
-            }
-            if (p.kind === 'unknown')
+            if (st === 'vendor')
+                vendorPrincipals.push(p.text);
+            else if (st === 'unknown')
+                unknown.push(p.text);
+            // (narrowed by the condition to yours, or to the vendor's: as if named so)
+            else if (scope.keys.length && admits('own'))
                 continue;
-            if (p.account === arn_ACCOUNT_PLACEHOLDER || p.account === ownAccount)
-                continue;
-            // (a role of the vendor's account where the vendor names its account's root; the very principal
-            // it names; not the whole account where it names one role of it)
-            if (d.accounts.has(p.account) || d.exact.has(p.text))
-                vendorNamed = true;
+            else if (scope.keys.length && admits('vendor'))
+                vendorPrincipals.push(p.text);
+            else if (p.kind === 'any')
+                any = true;
             else
                 others.push(p.text);
         }
-        for (const s of service)
-            if (!d.services.has(s.trim().toLowerCase()))
-                others.push(s.trim());
-        for (const f of federated)
-            others.push(f.trim());
+        for (const x of service)
+            if (!d.services.has(x.trim().toLowerCase()))
+                others.push(x.trim());
+        for (const x of federated)
+            others.push(x.trim());
+        const narrowed = scope.keys.length
+            ? `the condition on the caller (${scope.keys.join(', ')}) is not compared with ${possessive(vendor)} principals`
+            : undefined;
+        if (any) {
+            if (narrowed)
+                add('broader-trust', 'low', ['*'], `lets any AWS principal that meets its condition on ${scope.keys.join(', ')} assume the role; ${vendor} documents only ${named}`, narrowed);
+            else
+                add('broader-trust', 
+                // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
+                // rather than critical; still over the default threshold)
+                record.approximate?.length ? 'high' : 'critical', ['*'], `lets any AWS account assume the role ("AWS": "*"); ${vendor} documents only ${named}`);
+        }
         if (others.length) {
-            // (narrowed by a condition on the caller, as Databricks' optional statement that lets the role
-            // assume itself is: `aws:PrincipalArn` of the role, in your account; not compared)
-            const keys = [...new Set(callerKeys)];
-            add('broader-trust', keys.length ? 'low' : 'medium', `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`, keys.length
-                ? `the condition on the caller (${keys.join(', ')}) is not compared with ${vendor}'s principals`
-                : undefined);
+            const sorted = [...new Set(others)].sort();
+            // (narrowed by a condition on the caller that is not read here: Databricks' optional
+            // statement that lets the role assume itself names its ARN in aws:PrincipalArn)
+            add('broader-trust', narrowed ? 'low' : 'medium', sorted, `also lets ${principalList(sorted)} assume the role${narrowed ? ` where its condition on ${scope.keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`, narrowed);
         }
-        if (vendorNamed && trust.condition) {
-            const missing = missingCondition(stmt, trust.condition);
-            if (missing.length)
-                add('missing-condition', 'high', `lets ${vendor}'s principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${missing.some((m) => /sts:ExternalId/i.test(m))
-                    ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
-                    : ''}`);
-        }
+        if (!trust.condition)
+            continue;
+        const missing = missingCondition(stmt, trust.condition, denied);
+        if (!missing.length)
+            continue;
+        const why = missing.some((m) => /sts:ExternalId/i.test(m))
+            ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
+            : '';
+        if (vendorPrincipals.length)
+            add('missing-condition', 'high', vendorPrincipals, `lets ${possessive(vendor)} principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`);
+        // A principal not known here on a role whose permissions are the vendor's: likely the vendor's.
+        else if (byRole && unknown.length)
+            add('missing-condition', 'medium', unknown, `lets ${principalList([...new Set(unknown)].sort())} assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`, `the principal is not known here; the role's permissions are audited against ${vendor}, so it is taken as ${possessive(vendor)}`);
     }
     return out;
 }
@@ -32901,6 +33041,7 @@ function keptByIgnore(report) {
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
+
 
 
 
@@ -33977,7 +34118,7 @@ async function runAudit(req) {
     phase('read base');
     const outcome = auditor.run(prepared, principals, plan, base);
     if (plan.trust?.length)
-        auditTrust(plan.trust, prepared, outcome, catalog, base, accountId);
+        auditTrust(plan.trust, inputs, prepared, outcome, catalog, base, accountId);
     phase('evaluate');
     // Attachments that name a policy this audit cannot see are listed, not dropped.
     const listed = new Set(outcome.policies.map((p) => p.id));
@@ -34341,8 +34482,18 @@ function documentedAttachments(plan, prepared, principals, notes) {
  * The trust policies held to their vendor's documented trust: listed as audited against it, their
  * findings added (new: those the base's version of the policy did not have).
  */
-function auditTrust(list, prepared, outcome, catalog, base, ownAccount) {
+function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) {
     const entries = new Map(outcome.policies.map((e) => [e.id, e]));
+    // The name of each trust policy's role (a role may trust itself).
+    const roleNames = new Map();
+    for (const { result } of inputs) {
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals ?? []) {
+            const t = principal.type === 'role' && principal.name ? trustOf(principal) : undefined;
+            if (t)
+                roleNames.set(t.id, principal.name);
+        }
+    }
     for (const t of list) {
         const p = prepared.get(t.id);
         const entry = entries.get(t.id);
@@ -34353,22 +34504,32 @@ function auditTrust(list, prepared, outcome, catalog, base, ownAccount) {
         delete entry.reason;
         if (t.detection)
             entry.detection = t.detection;
-        const found = trustFindings({ record: p.record, doc: p.doc, baseline: t.baseline, catalog, ownAccount });
+        const input = {
+            record: p.record,
+            baseline: t.baseline,
+            catalog,
+            ownAccount,
+            ...(roleNames.has(t.id) ? { roleName: roleNames.get(t.id) } : {}),
+            ...(t.byRole ? { byRole: true } : {}),
+        };
+        const found = trustFindings({ ...input, doc: p.doc });
         // What the policy was before the change: the base's (a pull request) or the plan's `before`.
         let before;
         if (p.record.before !== undefined)
             before = p.record.before === null ? null : (parsePolicyDocument(p.record.before).doc ?? undefined);
         else if (base)
             before = base.get(t.id)?.doc ?? null;
-        const key = (f) => `${f.kind}\u0000${f.message}`;
+        // New: a principal this kind of finding names that the base's did not (a principal trusted, or
+        // trusted without the condition, that was not before); not the order or the wording.
+        const keys = (f) => f.resources.map((r) => `${f.kind}\u0000${r}`);
         const had = before === undefined || before === null
             ? undefined
-            : new Set(trustFindings({ record: p.record, doc: before, baseline: t.baseline, catalog, ownAccount }).map(key));
+            : new Set(trustFindings({ ...input, doc: before }).flatMap(keys));
         for (const f of found) {
             if (before === null)
                 f.new = true;
             else if (had)
-                f.new = !had.has(key(f));
+                f.new = keys(f).some((k) => !had.has(k));
             outcome.findings.push(f);
         }
     }
@@ -34402,12 +34563,13 @@ function trustOfRoles(plan, prepared, inputs) {
                 continue;
             const [b] = [...found];
             const p = prepared.get(t.id);
-            if (!p?.doc || !trustApplies(p.doc, b.trust, loadCatalog()))
+            if (!p?.doc || !trustApplies(p.doc, b.trust, loadCatalog(), true))
                 continue;
             plan.notAudited.delete(t.id);
             (plan.trust ??= []).push({
                 id: t.id,
                 baseline: b,
+                byRole: true,
                 ...(na.detection ? { detection: na.detection } : {}),
             });
         }
@@ -34679,6 +34841,10 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
     const pathOf = new Map(audited.map((p) => [p.id, p.path]));
     const used = rules.map(() => false);
     const out = [];
+    // The findings of a role's trust policy (audit/trust.ts) and the rules said not to hide them.
+    const trustPolicies = new Set(audited.filter((p) => p.kind === 'trust').map((p) => p.id));
+    const isTrustFinding = (f) => f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
+    const actionOnly = new Set();
     for (const f of findings) {
         // A permission a plan removes is not hidden: it is gone.
         if (f.removed) {
@@ -34696,10 +34862,23 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
             ...(principalIds ? { principalIds } : {}),
         });
         const expired = [];
+        // A trust finding is about principals: hidden only by a rule that names them (`principal`),
+        // all of them, and whole; a rule with `principal` hides nothing else.
+        const trust = isTrustFinding(f);
         for (let i = 0; i < rules.length && rest; i++) {
             const rule = rules[i];
+            if ((rule.principal !== undefined) !== trust) {
+                if (trust && !actionOnly.has(i) && ignoreCoverage(rule, like(rest), now).covered === 'all') {
+                    actionOnly.add(i);
+                    used[i] = true;
+                    notes.push(`The ignore rule for ${rule.action} (${config.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) does not hide the findings of a role's trust policy (${f.path}): they are about who may assume the role; name the principal it accepts (\`principal\`).`);
+                }
+                continue;
+            }
+            if (trust && !rest.resources.every((r) => compileGlob(rule.principal).matches(r)))
+                continue;
             const c = ignoreCoverage(rule, like(rest), now);
-            if (!reaches(c.covered, rest.kind))
+            if (trust ? c.covered !== 'all' : !reaches(c.covered, rest.kind))
                 continue;
             used[i] = true;
             if (c.expired) {
@@ -34713,8 +34892,10 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 rest = undefined;
                 // Later rules that would have hidden it too are in use.
                 for (let j = i + 1; j < rules.length; j++)
-                    if (!used[j])
-                        used[j] = reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
+                    if (!used[j] && (rules[j].principal !== undefined) === trust)
+                        used[j] =
+                            (!trust || f.resources.every((r) => compileGlob(rules[j].principal).matches(r))) &&
+                                reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
                 break;
             }
             const covered = new Set(c.actions);
@@ -36311,7 +36492,15 @@ function verdict(report) {
             ...(newIgnored > 0 ? [`${newIgnored} new ignored`] : []),
         ];
         const extra = more.length ? ` (and ${more.join(', ')})` : '';
-        return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+        // (a role's trust policy gives findings about who may assume it, not what it may do)
+        const trusts = new Set(report.policies.filter((p) => p.kind === 'trust').map((p) => p.id));
+        const ofTrust = counted.filter((f) => trusts.has(f.policy)).length;
+        const what = ofTrust === 0
+            ? 'permissions beyond the vendor baselines'
+            : ofTrust === counted.length
+                ? 'trust beyond what the vendors document'
+                : 'permissions and trust beyond the vendor baselines';
+        return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}`;
     }
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;

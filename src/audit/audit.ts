@@ -157,6 +157,8 @@ export interface TrustAssignment {
   id: string;
   baseline: Baseline & { trust: NonNullable<Baseline['trust']> };
   detection?: ReportPolicy['detection'];
+  /** Tied to the vendor by its role's permissions (trustApplies `byRole`), not by its own principals. */
+  byRole?: true;
 }
 
 /** Policies (ids) an earlier baseline fits better than the current one they are audited against. */

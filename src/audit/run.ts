@@ -9,6 +9,7 @@ import { CONFIG_PATH, loadConfig, type AuditConfig, type IgnoreRule } from '../c
 import { ignoreCoverage, matchesAnySelector, matchesSelector } from '../config/select.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
+import { compileGlob } from '../policy/glob.js';
 import { noPermissionSource } from '../policy/no-permission.js';
 import { awsServiceAccount } from '../policy/principal.js';
 import { discover, wouldDiscover } from '../sources/discover.js';
@@ -1199,7 +1200,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
   phase('read base');
   const outcome = auditor.run(prepared, principals, plan, base);
-  if (plan.trust?.length) auditTrust(plan.trust, prepared, outcome, catalog, base, accountId);
+  if (plan.trust?.length) auditTrust(plan.trust, inputs, prepared, outcome, catalog, base, accountId);
   phase('evaluate');
   // Attachments that name a policy this audit cannot see are listed, not dropped.
   const listed = new Set(outcome.policies.map((p) => p.id));
@@ -1600,6 +1601,7 @@ function documentedAttachments(
  */
 function auditTrust(
   list: TrustAssignment[],
+  inputs: LoadedInput[],
   prepared: Map<string, PreparedPolicy>,
   outcome: { policies: ReportPolicy[]; findings: Finding[] },
   catalog: Catalog,
@@ -1607,6 +1609,15 @@ function auditTrust(
   ownAccount: string | undefined,
 ): void {
   const entries = new Map(outcome.policies.map((e) => [e.id, e]));
+  // The name of each trust policy's role (a role may trust itself).
+  const roleNames = new Map<string, string>();
+  for (const { result } of inputs) {
+    const trustOf = trustLookup(result);
+    for (const principal of result.principals ?? []) {
+      const t = principal.type === 'role' && principal.name ? trustOf(principal) : undefined;
+      if (t) roleNames.set(t.id, principal.name!);
+    }
+  }
   for (const t of list) {
     const p = prepared.get(t.id);
     const entry = entries.get(t.id);
@@ -1615,24 +1626,30 @@ function auditTrust(
     entry.baseline = t.baseline.id;
     delete entry.reason;
     if (t.detection) entry.detection = t.detection;
-    const found = trustFindings({ record: p.record, doc: p.doc, baseline: t.baseline, catalog, ownAccount });
+    const input = {
+      record: p.record,
+      baseline: t.baseline,
+      catalog,
+      ownAccount,
+      ...(roleNames.has(t.id) ? { roleName: roleNames.get(t.id)! } : {}),
+      ...(t.byRole ? { byRole: true } : {}),
+    };
+    const found = trustFindings({ ...input, doc: p.doc });
     // What the policy was before the change: the base's (a pull request) or the plan's `before`.
     let before: PolicyDocument | null | undefined;
     if (p.record.before !== undefined)
       before = p.record.before === null ? null : (parsePolicyDocument(p.record.before).doc ?? undefined);
     else if (base) before = base.get(t.id)?.doc ?? null;
-    const key = (f: Finding) => `${f.kind}\u0000${f.message}`;
+    // New: a principal this kind of finding names that the base's did not (a principal trusted, or
+    // trusted without the condition, that was not before); not the order or the wording.
+    const keys = (f: Finding) => f.resources.map((r) => `${f.kind}\u0000${r}`);
     const had =
       before === undefined || before === null
         ? undefined
-        : new Set(
-            trustFindings({ record: p.record, doc: before, baseline: t.baseline, catalog, ownAccount }).map(
-              key,
-            ),
-          );
+        : new Set(trustFindings({ ...input, doc: before }).flatMap(keys));
     for (const f of found) {
       if (before === null) f.new = true;
-      else if (had) f.new = !had.has(key(f));
+      else if (had) f.new = keys(f).some((k) => !had.has(k));
       outcome.findings.push(f);
     }
   }
@@ -1668,11 +1685,12 @@ function trustOfRoles(
       if (found.size !== 1) continue;
       const [b] = [...found] as [Baseline & { trust: NonNullable<Baseline['trust']> }];
       const p = prepared.get(t.id);
-      if (!p?.doc || !trustApplies(p.doc, b.trust, loadCatalog())) continue;
+      if (!p?.doc || !trustApplies(p.doc, b.trust, loadCatalog(), true)) continue;
       plan.notAudited.delete(t.id);
       (plan.trust ??= []).push({
         id: t.id,
         baseline: b,
+        byRole: true,
         ...(na.detection ? { detection: na.detection } : {}),
       });
     }
@@ -2001,6 +2019,11 @@ function applyIgnores(
   const pathOf = new Map(audited.map((p) => [p.id, p.path]));
   const used = rules.map(() => false);
   const out: Finding[] = [];
+  // The findings of a role's trust policy (audit/trust.ts) and the rules said not to hide them.
+  const trustPolicies = new Set(audited.filter((p) => p.kind === 'trust').map((p) => p.id));
+  const isTrustFinding = (f: Finding) =>
+    f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
+  const actionOnly = new Set<number>();
   for (const f of findings) {
     // A permission a plan removes is not hidden: it is gone.
     if (f.removed) {
@@ -2018,10 +2041,24 @@ function applyIgnores(
       ...(principalIds ? { principalIds } : {}),
     });
     const expired: IgnoreRule[] = [];
+    // A trust finding is about principals: hidden only by a rule that names them (`principal`),
+    // all of them, and whole; a rule with `principal` hides nothing else.
+    const trust = isTrustFinding(f);
     for (let i = 0; i < rules.length && rest; i++) {
       const rule = rules[i]!;
+      if ((rule.principal !== undefined) !== trust) {
+        if (trust && !actionOnly.has(i) && ignoreCoverage(rule, like(rest), now).covered === 'all') {
+          actionOnly.add(i);
+          used[i] = true;
+          notes.push(
+            `The ignore rule for ${rule.action} (${config!.path ?? CONFIG_PATH}${rule.line ? `, line ${rule.line}` : ''}) does not hide the findings of a role's trust policy (${f.path}): they are about who may assume the role; name the principal it accepts (\`principal\`).`,
+          );
+        }
+        continue;
+      }
+      if (trust && !rest.resources.every((r) => compileGlob(rule.principal!).matches(r))) continue;
       const c = ignoreCoverage(rule, like(rest), now);
-      if (!reaches(c.covered, rest.kind)) continue;
+      if (trust ? c.covered !== 'all' : !reaches(c.covered, rest.kind)) continue;
       used[i] = true;
       if (c.expired) {
         expired.push(rule);
@@ -2034,7 +2071,10 @@ function applyIgnores(
         rest = undefined;
         // Later rules that would have hidden it too are in use.
         for (let j = i + 1; j < rules.length; j++)
-          if (!used[j]) used[j] = reaches(ignoreCoverage(rules[j]!, like(f), now).covered, f.kind);
+          if (!used[j] && (rules[j]!.principal !== undefined) === trust)
+            used[j] =
+              (!trust || f.resources.every((r) => compileGlob(rules[j]!.principal!).matches(r))) &&
+              reaches(ignoreCoverage(rules[j]!, like(f), now).covered, f.kind);
         break;
       }
       const covered = new Set(c.actions);

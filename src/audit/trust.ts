@@ -7,10 +7,13 @@
 //
 // Findings, per Allow statement that lets a principal take a role session (sts:AssumeRole...):
 // - `broader-trust`: a principal the vendor does not name: any AWS account (`*`, NotPrincipal;
-//   critical), one restricted only by a condition on the caller (not compared: approximate), an
-//   account, role, service or identity provider beside the vendor's (medium). The role's own
-//   account is not reported: it is yours.
-// - `missing-condition`: the vendor's principal without the condition the vendor documents (high).
+//   critical), an account, role, service or identity provider beside the vendor's (medium); one
+//   narrowed by a condition on the caller that is not read here (aws:PrincipalOrgID: low,
+//   approximate). The role's own account, and the role itself, are not reported: they are yours;
+//   nor is `*` narrowed by aws:PrincipalAccount or aws:PrincipalArn to yours (or, as the vendor's
+//   principal, to the vendor's).
+// - `missing-condition`: the vendor's principal without the condition the vendor documents (high),
+//   in the statement or in a Deny of every session without it.
 // Pure: no I/O.
 import type { Baseline, BaselineTrust, Finding, PolicyRecord } from '../core/types.js';
 import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
@@ -113,40 +116,111 @@ function sessionActions(stmt: Statement, catalog: Catalog): string[] {
   return [...out].sort();
 }
 
-/** Whether the statement lets any principal of the vendor's assume the role (the policy is the vendor's to audit). */
+/** The role's own ARN, when a principal is it: `arn:…:iam::ACCOUNT:role/path/NAME` of the role's name (any account text). */
+function isSelf(text: string, roleName: string | undefined): boolean {
+  if (!roleName) return false;
+  const m = /^arn:[^:]+:(?:iam|sts)::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(text.trim());
+  return !!m && m[1] === roleName;
+}
+
+/** Who a statement's condition on the caller lets in, where it says exactly (values of equality operators). */
+interface CallerScope {
+  /** The caller keys the condition names (as written, each once). */
+  keys: string[];
+  /**
+   * Per principal the condition admits (aws:PrincipalAccount, aws:PrincipalArn values), what it
+   * is: undefined when the condition also names keys it cannot read so (aws:PrincipalOrgID...).
+   */
+  admitted?: AwsPrincipal[];
+}
+
+const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+
+function callerScope(stmt: Statement): CallerScope {
+  const keys: string[] = [];
+  let admitted: AwsPrincipal[] | undefined = [];
+  for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
+    for (const [key, values] of Object.entries(byKey)) {
+      const k = key.toLowerCase();
+      if (!CALLER_KEYS.has(k)) continue;
+      if (!keys.some((x) => x.toLowerCase() === k)) keys.push(key);
+      const readable = EQUALITY.test(op) && (k === 'aws:principalaccount' || k === 'aws:principalarn');
+      if (!readable || !admitted) {
+        admitted = undefined;
+        continue;
+      }
+      for (const v of values) admitted.push(readAws(v));
+    }
+  return { keys, ...(admitted && admitted.length ? { admitted } : {}) };
+}
+
+/** What one principal is to the vendor's trust. */
+type Standing = 'vendor' | 'own' | 'other' | 'unknown';
+
+function standing(
+  p: AwsPrincipal,
+  d: Documented,
+  ownAccount: string | undefined,
+  roleName?: string,
+): Standing {
+  if (isSelf(p.text, roleName)) return 'own';
+  if (p.kind === 'any') return 'other';
+  if (p.kind === 'unknown') return 'unknown';
+  if (p.account === ACCOUNT_PLACEHOLDER || p.account === ownAccount) return 'own';
+  // (a role of the vendor's account where the vendor names its account's root; the very principal
+  // it names; not the whole account where it names one role of it)
+  return d.accounts.has(p.account) || d.exact.has(p.text) ? 'vendor' : 'other';
+}
+
+/** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
 function namesVendor(stmt: Statement, d: Documented): boolean {
   const { aws, service } = principalsOf(stmt.principal);
+  const scope = callerScope(stmt);
   return (
-    aws.some((v) => {
-      const p = readAws(v);
-      return (p.kind === 'account' && d.accounts.has(p.account)) || d.exact.has(v.trim());
-    }) || service.some((s) => d.services.has(s.trim().toLowerCase()))
+    aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
+    (aws.some((v) => readAws(v).kind === 'any') &&
+      !!scope.admitted?.length &&
+      scope.admitted.every((p) => standing(p, d, undefined) === 'vendor')) ||
+    service.some((s) => d.services.has(s.trim().toLowerCase()))
   );
 }
 
-/** Whether the statement lets any AWS account assume the role (`*`, or NotPrincipal in an Allow). */
-function opensToAll(stmt: Statement): boolean {
+/** Whether the statement lets any AWS account, or a principal not known here, assume the role. */
+function opensOrUnknown(stmt: Statement): boolean {
   return (
-    stmt.notPrincipal !== undefined || principalsOf(stmt.principal).aws.some((v) => readAws(v).kind === 'any')
+    stmt.notPrincipal !== undefined ||
+    principalsOf(stmt.principal).aws.some((v) => readAws(v).kind !== 'account')
   );
 }
 
 /**
  * Whether a trust policy is one to hold to the vendor's documented trust: an Allow of a role session
- * to one of the vendor's principals, or to any AWS account (which, on the vendor's role, is the worst
- * of all). A trust policy of another role (an instance role, your own account's) is not.
+ * to one of the vendor's principals. With `byRole` (the role's permissions are audited against the
+ * vendor: the role is the vendor's), also one to any AWS account or to a principal not known here.
+ * A trust policy of another role (an instance role, your own account's, an organisation's) is not.
  */
-export function trustApplies(doc: PolicyDocument, trust: BaselineTrust, catalog: Catalog): boolean {
+export function trustApplies(
+  doc: PolicyDocument,
+  trust: BaselineTrust,
+  catalog: Catalog,
+  byRole = false,
+): boolean {
   const d = documented(trust);
   return doc.statements.some(
     (s) =>
-      s.effect === 'Allow' && sessionActions(s, catalog).length > 0 && (namesVendor(s, d) || opensToAll(s)),
+      s.effect === 'Allow' &&
+      sessionActions(s, catalog).length > 0 &&
+      (namesVendor(s, d) || (byRole && opensOrUnknown(s))),
   );
 }
 
-/** Operators that require a key's value (negated and IfExists ones do not). */
+/**
+ * The operator of a condition that requires a key's value, lower case: an IfExists or negated one
+ * does not (met without the key), nor does ForAllValues (true when the request has no such key).
+ */
 function requiring(op: string): string | undefined {
-  const bare = op.replace(/^(ForAnyValue|ForAllValues):/i, '');
+  if (/^ForAllValues:/i.test(op)) return undefined;
+  const bare = op.replace(/^ForAnyValue:/i, '');
   if (/IfExists$/i.test(bare) || /Not/.test(bare) || /^Null$/i.test(bare)) return undefined;
   return bare.toLowerCase();
 }
@@ -154,29 +228,62 @@ function requiring(op: string): string | undefined {
 const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\{[A-Za-z_][\w-]*\}/;
 
 /**
+ * The keys a Deny of the policy requires of every role session (lower case): a Deny of any
+ * principal's session when the key is absent (`Null: {key: true}`) or differs
+ * (`StringNotEquals`, `StringNotLike` without a wildcard), under no other condition. With the
+ * values it allows (none for Null: any value).
+ */
+function requiredByDeny(doc: PolicyDocument, catalog: Catalog): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of doc.statements) {
+    if (s.effect !== 'Deny' || s.notPrincipal !== undefined || sessionActions(s, catalog).length === 0)
+      continue;
+    if (!principalsOf(s.principal).aws.includes('*')) continue;
+    const entries = Object.entries(s.condition ?? {}).flatMap(([op, keys]) =>
+      Object.entries(keys).map(([k, v]) => ({ op, k: k.toLowerCase(), v })),
+    );
+    if (entries.length !== 1) continue;
+    const { op, k, v } = entries[0]!;
+    if (/^Null$/i.test(op) && v.length === 1 && v[0]!.toLowerCase() === 'true') out.set(k, []);
+    else if (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(op) && v.length) out.set(k, v);
+    else if (/^StringNotLike$/i.test(op) && v.length && !v.some((x) => /[*?]/.test(x))) out.set(k, v);
+  }
+  return out;
+}
+
+/**
  * What is missing of the vendor's documented condition in a statement's: the documented
  * (operator, key) pairs it does not require, each as `Operator key`. A documented value that is a
  * placeholder is met by any value but `*`; a literal one must be among the statement's values.
+ * A Deny of the policy that requires the key (requiredByDeny) meets it too.
  */
-function missingCondition(stmt: Statement, want: Condition): string[] {
+function missingCondition(stmt: Statement, want: Condition, denied: Map<string, string[]>): string[] {
   const missing: string[] = [];
   const have = stmt.condition ?? {};
   for (const [op, keys] of Object.entries(want)) {
     const wantOp = requiring(op) ?? op.toLowerCase();
     for (const [key, values] of Object.entries(keys)) {
-      const ok = Object.entries(have).some(([hop, hkeys]) => {
-        const h = requiring(hop);
-        // (StringLike with a value without wildcards is StringEquals)
-        if (h !== wantOp && !(h === 'stringlike' && wantOp === 'stringequals')) return false;
-        return Object.entries(hkeys).some(([hkey, hvalues]) => {
-          if (hkey.toLowerCase() !== key.toLowerCase()) return false;
-          const given = hvalues.filter((v) => v !== '');
-          if (given.length === 0) return false;
-          if (h === 'stringlike' && given.some((v) => /[*?]/.test(v))) return false;
-          const literal = values.filter((v) => !PLACEHOLDER.test(v));
-          return literal.length === 0 || literal.some((v) => given.includes(v));
+      const literal = values.filter((v) => !PLACEHOLDER.test(v));
+      const meets = (given: string[]) =>
+        given.length > 0 && (literal.length === 0 || literal.some((v) => given.includes(v)));
+      const byDeny = denied.get(key.toLowerCase());
+      const ok =
+        (byDeny !== undefined && (byDeny.length > 0 ? meets(byDeny) : literal.length === 0)) ||
+        Object.entries(have).some(([hop, hkeys]) => {
+          const h = requiring(hop);
+          // (StringLike with a value without wildcards is StringEquals; so is the IgnoreCase form,
+          // a value of the same letters)
+          const same =
+            h === wantOp ||
+            (wantOp === 'stringequals' && (h === 'stringlike' || h === 'stringequalsignorecase'));
+          if (!same) return false;
+          return Object.entries(hkeys).some(([hkey, hvalues]) => {
+            if (hkey.toLowerCase() !== key.toLowerCase()) return false;
+            const given = hvalues.filter((v) => v !== '');
+            if (h === 'stringlike' && given.some((v) => /[*?]/.test(v))) return false;
+            return meets(given);
+          });
         });
-      });
       if (!ok) missing.push(conditionText(op, key, values));
     }
   }
@@ -206,6 +313,18 @@ function conditionText(op: string, key: string, values: string[]): string {
   return `${op} ${key}${literal.length ? ` = ${literal.join(', ')}` : ''}`;
 }
 
+/** `Datadog's`, `Databricks'`. */
+function possessive(name: string): string {
+  return name.endsWith('s') ? `${name}'` : `${name}'s`;
+}
+
+/** `a`, or `3 principals (a, b, c)`, at most five named. */
+function principalList(list: readonly string[]): string {
+  if (list.length === 1) return list[0]!;
+  const shown = list.slice(0, 5).join(', ');
+  return `${list.length} principals (${shown}${list.length > 5 ? `, and ${list.length - 5} more` : ''})`;
+}
+
 export interface TrustInput {
   record: PolicyRecord;
   doc: PolicyDocument;
@@ -213,14 +332,31 @@ export interface TrustInput {
   catalog: Catalog;
   /** The repository's own account (configuration `account-id`): its principals are yours. */
   ownAccount?: string;
+  /** The role's name: a statement that lets the role assume itself (Databricks' Unity Catalog role) is its own. */
+  roleName?: string;
+  /** The role is tied to the vendor by its permissions (trustApplies `byRole`). */
+  byRole?: boolean;
 }
 
-/** The findings of a trust policy against its vendor's documented trust (see the top of this file). */
-export function trustFindings({ record, doc, baseline, catalog, ownAccount }: TrustInput): Finding[] {
+/**
+ * The findings of a trust policy against its vendor's documented trust (see the top of this file).
+ * Each names in `resources` the principals it is about (sorted; `*` for any account), by which a
+ * pull request's findings are told new (auditTrust) and an ignore rule's `principal` selects them.
+ */
+export function trustFindings({
+  record,
+  doc,
+  baseline,
+  catalog,
+  ownAccount,
+  roleName,
+  byRole,
+}: TrustInput): Finding[] {
   const trust = baseline.trust;
   const d = documented(trust);
   const vendor = baseline.name;
   const named = documentedText(trust);
+  const denied = requiredByDeny(doc, catalog);
   const out: Finding[] = [];
   for (const stmt of doc.statements) {
     if (stmt.effect !== 'Allow') continue;
@@ -229,6 +365,7 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
     const add = (
       kind: Finding['kind'],
       severity: Finding['severity'],
+      resources: string[],
       message: string,
       approximate?: string,
     ) => {
@@ -238,7 +375,7 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
         policy: record.id,
         statement: statementLabel(stmt),
         actions,
-        resources: [],
+        resources: [...new Set(resources)].sort(),
         baseline: baseline.id,
         path: record.statementFiles?.[stmt.index] || record.path,
         message,
@@ -255,71 +392,90 @@ export function trustFindings({ record, doc, baseline, catalog, ownAccount }: Tr
       add(
         'broader-trust',
         'critical',
+        ['*'],
         `NotPrincipal in an Allow lets every principal but the ones it names assume the role; ${vendor} documents only ${named}`,
       );
       continue;
     }
     const { aws, service, federated } = principalsOf(stmt.principal);
-    const callerKeys = Object.values(stmt.condition ?? {})
-      .flatMap((keys) => Object.keys(keys))
-      .filter((k) => CALLER_KEYS.has(k.toLowerCase()));
+    const scope = callerScope(stmt);
+    // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
+    const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
+    const admits = (s: Standing) => !!admitted?.length && admitted.every((x) => x === s);
     const others: string[] = [];
-    let vendorNamed = false;
+    const unknown: string[] = [];
+    const vendorPrincipals: string[] = [];
+    let any = false;
     for (const v of aws) {
       const p = readAws(v);
-      if (p.kind === 'any') {
-        if (callerKeys.length)
-          add(
-            'broader-trust',
-            'medium',
-            `lets any AWS principal that meets its condition on ${[...new Set(callerKeys)].join(', ')} assume the role; ${vendor} documents only ${named}`,
-            `the condition on the caller (${[...new Set(callerKeys)].join(', ')}) is not compared with ${vendor}'s principals`,
-          );
-        else
-          add(
-            'broader-trust',
-            // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
-            // rather than critical; still over the default threshold)
-            record.approximate?.length ? 'high' : 'critical',
-            `lets any AWS account assume the role ("AWS": "${p.text}"); ${vendor} documents only ${named}`,
-          );
-        continue;
-      }
-      if (p.kind === 'unknown') continue;
-      if (p.account === ACCOUNT_PLACEHOLDER || p.account === ownAccount) continue;
-      // (a role of the vendor's account where the vendor names its account's root; the very principal
-      // it names; not the whole account where it names one role of it)
-      if (d.accounts.has(p.account) || d.exact.has(p.text)) vendorNamed = true;
+      const st = standing(p, d, ownAccount, roleName);
+      if (st === 'own') continue;
+      if (st === 'vendor') vendorPrincipals.push(p.text);
+      else if (st === 'unknown') unknown.push(p.text);
+      // (narrowed by the condition to yours, or to the vendor's: as if named so)
+      else if (scope.keys.length && admits('own')) continue;
+      else if (scope.keys.length && admits('vendor')) vendorPrincipals.push(p.text);
+      else if (p.kind === 'any') any = true;
       else others.push(p.text);
     }
-    for (const s of service) if (!d.services.has(s.trim().toLowerCase())) others.push(s.trim());
-    for (const f of federated) others.push(f.trim());
-    if (others.length) {
-      // (narrowed by a condition on the caller, as Databricks' optional statement that lets the role
-      // assume itself is: `aws:PrincipalArn` of the role, in your account; not compared)
-      const keys = [...new Set(callerKeys)];
-      add(
-        'broader-trust',
-        keys.length ? 'low' : 'medium',
-        `also lets ${others.length === 1 ? others[0] : `${others.length} principals (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''})`} assume the role${keys.length ? ` where its condition on ${keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`,
-        keys.length
-          ? `the condition on the caller (${keys.join(', ')}) is not compared with ${vendor}'s principals`
-          : undefined,
-      );
-    }
-    if (vendorNamed && trust.condition) {
-      const missing = missingCondition(stmt, trust.condition);
-      if (missing.length)
+    for (const x of service) if (!d.services.has(x.trim().toLowerCase())) others.push(x.trim());
+    for (const x of federated) others.push(x.trim());
+    const narrowed = scope.keys.length
+      ? `the condition on the caller (${scope.keys.join(', ')}) is not compared with ${possessive(vendor)} principals`
+      : undefined;
+    if (any) {
+      if (narrowed)
         add(
-          'missing-condition',
-          'high',
-          `lets ${vendor}'s principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${
-            missing.some((m) => /sts:ExternalId/i.test(m))
-              ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
-              : ''
-          }`,
+          'broader-trust',
+          'low',
+          ['*'],
+          `lets any AWS principal that meets its condition on ${scope.keys.join(', ')} assume the role; ${vendor} documents only ${named}`,
+          narrowed,
+        );
+      else
+        add(
+          'broader-trust',
+          // (a `*` that may be a value not known here, read as a wildcard: approximate, and high
+          // rather than critical; still over the default threshold)
+          record.approximate?.length ? 'high' : 'critical',
+          ['*'],
+          `lets any AWS account assume the role ("AWS": "*"); ${vendor} documents only ${named}`,
         );
     }
+    if (others.length) {
+      const sorted = [...new Set(others)].sort();
+      // (narrowed by a condition on the caller that is not read here: Databricks' optional
+      // statement that lets the role assume itself names its ARN in aws:PrincipalArn)
+      add(
+        'broader-trust',
+        narrowed ? 'low' : 'medium',
+        sorted,
+        `also lets ${principalList(sorted)} assume the role${narrowed ? ` where its condition on ${scope.keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`,
+        narrowed,
+      );
+    }
+    if (!trust.condition) continue;
+    const missing = missingCondition(stmt, trust.condition, denied);
+    if (!missing.length) continue;
+    const why = missing.some((m) => /sts:ExternalId/i.test(m))
+      ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
+      : '';
+    if (vendorPrincipals.length)
+      add(
+        'missing-condition',
+        'high',
+        vendorPrincipals,
+        `lets ${possessive(vendor)} principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`,
+      );
+    // A principal not known here on a role whose permissions are the vendor's: likely the vendor's.
+    else if (byRole && unknown.length)
+      add(
+        'missing-condition',
+        'medium',
+        unknown,
+        `lets ${principalList([...new Set(unknown)].sort())} assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`,
+        `the principal is not known here; the role's permissions are audited against ${vendor}, so it is taken as ${possessive(vendor)}`,
+      );
   }
   return out;
 }

@@ -43,6 +43,11 @@ export interface IgnoreRule {
   reason: string;
   /** Last day the rule applies, `YYYY-MM-DD` (UTC). */
   expires?: string;
+  /**
+   * A principal accepted in a role's trust policy (a glob on it as written): the rule hides only
+   * trust findings all of whose principals it matches; a rule without it hides no trust finding.
+   */
+  principal?: string;
   /** 1-based line of the rule in the configuration file. */
   line: number;
 }
@@ -63,7 +68,7 @@ interface RawConfig {
   'account-id'?: string;
   audits?: { baseline: string; sets?: string[]; policies: string[] }[];
   baselines?: string[];
-  ignore?: { action: string; policies?: string[]; reason: string; expires?: string }[];
+  ignore?: { action: string; policies?: string[]; reason: string; expires?: string; principal?: string }[];
 }
 
 function validDay(s: string): boolean {
@@ -123,6 +128,7 @@ export function loadConfig(text: string, path: string): AuditConfig {
         ...(r.policies !== undefined ? { policies: r.policies } : {}),
         reason: r.reason,
         ...(r.expires !== undefined ? { expires: r.expires } : {}),
+        ...(r.principal !== undefined ? { principal: r.principal } : {}),
         line: parsed.lineAt(['ignore', i]),
       };
     }),

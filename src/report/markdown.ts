@@ -322,7 +322,16 @@ function verdict(report: Report): string {
       ...(newIgnored > 0 ? [`${newIgnored} new ignored`] : []),
     ];
     const extra = more.length ? ` (and ${more.join(', ')})` : '';
-    return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: permissions beyond the vendor baselines${extra}`;
+    // (a role's trust policy gives findings about who may assume it, not what it may do)
+    const trusts = new Set(report.policies.filter((p) => p.kind === 'trust').map((p) => p.id));
+    const ofTrust = counted.filter((f) => trusts.has(f.policy)).length;
+    const what =
+      ofTrust === 0
+        ? 'permissions beyond the vendor baselines'
+        : ofTrust === counted.length
+          ? 'trust beyond what the vendors document'
+          : 'permissions and trust beyond the vendor baselines';
+    return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}`;
   }
   if (audited === 0 && report.findings.length === 0) {
     return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
