@@ -522,3 +522,39 @@ describe('the Markdown verdict', () => {
     );
   });
 });
+
+describe('conditions on the caller that do not narrow', () => {
+  it.each([
+    [
+      'StringNotEquals aws:PrincipalArn',
+      { StringNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/x' } },
+    ],
+    [
+      'StringEqualsIfExists aws:PrincipalOrgID',
+      { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    ],
+    [
+      'ForAllValues:StringLike aws:PrincipalOrgPaths',
+      { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': ['o-a/*'] } },
+    ],
+  ])("`*` with %s, on Datadog's role: still any account, critical", async (_, condition) => {
+    const yaml = Object.entries(condition)
+      .map(
+        ([op, keys]) =>
+          `              ${op}:\n${Object.entries(keys)
+            .map(([k, v]) => `                '${k}': ${JSON.stringify(v)}\n`)
+            .join('')}`,
+      )
+      .join('');
+    const template = TEMPLATE.replace(PRINCIPAL, "              AWS: '*'\n").replace(
+      CONDITION,
+      `            Condition:\n${yaml}`,
+    );
+    const r = await audit({ 'datadog.yaml': template });
+    expect(
+      trustOnes(r)
+        .filter((f) => f.kind === 'broader-trust')
+        .map((f) => [f.severity, f.resources]),
+    ).toEqual([['critical', ['*']]]);
+  });
+});

@@ -32622,7 +32622,9 @@ function callerScope(stmt) {
     for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
         for (const [key, values] of Object.entries(byKey)) {
             const k = key.toLowerCase();
-            if (!CALLER_KEYS.has(k))
+            // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
+            // lets in the callers it does not name, or those without the key)
+            if (!CALLER_KEYS.has(k) || requiring(op) === undefined)
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
                 keys.push(key);
