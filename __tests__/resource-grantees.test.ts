@@ -10,6 +10,7 @@ import { statementsForVendor } from '../src/audit/grantees.js';
 import { parsePolicyDocument } from '../src/policy/document.js';
 import { builtinBaselines } from '../src/baselines/load.js';
 import type { Report } from '../src/core/types.js';
+import { updatePlan } from './helpers/plan.js';
 
 const NOW = new Date('2026-12-05T00:00:00Z');
 const DATADOG = 'arn:aws:iam::464622532012:root';
@@ -395,36 +396,12 @@ resource "aws_s3_bucket_policy" "archive" {
     };
     const before = bucketPolicy([root]);
     const after = bucketPolicy([root, dd]);
-    const plan = {
-      format_version: '1.2',
-      terraform_version: '1.9.0',
-      planned_values: {
-        root_module: {
-          resources: [
-            {
-              address: 'aws_s3_bucket_policy.logs',
-              mode: 'managed',
-              type: 'aws_s3_bucket_policy',
-              name: 'logs',
-              values: { bucket: 'logs', policy: after },
-            },
-          ],
-        },
-      },
-      resource_changes: [
-        {
-          address: 'aws_s3_bucket_policy.logs',
-          mode: 'managed',
-          type: 'aws_s3_bucket_policy',
-          name: 'logs',
-          change: {
-            actions: ['update'],
-            before: { bucket: 'logs', policy: before },
-            after: { bucket: 'logs', policy: after },
-          },
-        },
-      ],
-    };
+    const plan = updatePlan(
+      'aws_s3_bucket_policy',
+      'logs',
+      { bucket: 'logs', policy: before },
+      { bucket: 'logs', policy: after },
+    );
     const r = await audit({ 'plan.json': plan }, 'datadog');
     const excess = r.findings.filter((f) => f.kind !== 'missing-permission');
     expect(excess.length).toBeGreaterThan(0);

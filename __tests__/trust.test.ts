@@ -9,6 +9,7 @@ import { jest } from '@jest/globals';
 import { runAudit } from '../src/audit/run.js';
 import { runCommand } from '../src/cli-commands.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { updatePlan } from './helpers/plan.js';
 import type { Finding, Report } from '../src/core/types.js';
 import { ACCOUNT_PLACEHOLDER } from '../src/policy/arn.js';
 
@@ -378,36 +379,15 @@ describe('baselines show', () => {
 
 describe('new in a Terraform plan (its `before`)', () => {
   const plan = (before: string, after: string) =>
-    JSON.stringify({
-      format_version: '1.2',
-      terraform_version: '1.5.7',
-      planned_values: {
-        root_module: {
-          resources: [
-            {
-              address: 'aws_iam_role.dd',
-              mode: 'managed',
-              type: 'aws_iam_role',
-              name: 'dd',
-              values: { name: 'datadog-integration', assume_role_policy: after },
-            },
-          ],
-        },
-      },
-      resource_changes: [
-        {
-          address: 'aws_iam_role.dd',
-          mode: 'managed',
-          type: 'aws_iam_role',
-          name: 'dd',
-          change: {
-            actions: ['update'],
-            before: { name: 'datadog-integration', assume_role_policy: before },
-            after: { name: 'datadog-integration', assume_role_policy: after },
-          },
-        },
-      ],
-    });
+    JSON.stringify(
+      updatePlan(
+        'aws_iam_role',
+        'dd',
+        { name: 'datadog-integration', assume_role_policy: before },
+        { name: 'datadog-integration', assume_role_policy: after },
+        '1.5.7',
+      ),
+    );
   const withId = doc(assume({ AWS: DATADOG }, EXTERNAL_ID));
   const without = doc(assume({ AWS: DATADOG }));
 
