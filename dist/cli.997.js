@@ -10810,37 +10810,48 @@ const TRUST_REASON = 'trust policy: it says who may assume the role, not what th
  * documented trust and the trust policy lets its principals or any account assume the role.
  */
 function trustOfRoles(plan, prepared, inputs) {
-    const baselinesOf = new Map();
-    for (const a of plan.assignments)
-        (baselinesOf.get(a.target) ?? baselinesOf.set(a.target, new Set()).get(a.target)).add(a.baseline);
+    // The roles whose trust policy is left unaudited (most plans have few or none: nothing else is
+    // made for a plan of thousands of policies).
+    const candidates = [];
     for (const { result } of inputs) {
+        if (!result.principals?.length)
+            continue;
         const trustOf = trustLookup(result);
-        for (const principal of result.principals ?? []) {
+        for (const principal of result.principals) {
             if (principal.type !== 'role')
                 continue;
             const t = trustOf(principal);
-            const na = t && plan.notAudited.get(t.id);
-            if (!t || !na || na.reason !== TRUST_REASON)
-                continue;
-            const found = new Set();
-            for (const id of [principal.id, ...principal.policyIds])
-                for (const b of baselinesOf.get(id) ?? [])
-                    if (b.trust)
-                        found.add(b);
-            if (found.size !== 1)
-                continue;
-            const [b] = [...found];
-            const p = prepared.get(t.id);
-            if (!p?.doc || !trustApplies(p.doc, b.trust, (0,policy_catalog/* loadCatalog */.ak)(), true))
-                continue;
-            plan.notAudited.delete(t.id);
-            (plan.trust ??= []).push({
-                id: t.id,
-                baseline: b,
-                byRole: true,
-                ...(na.detection ? { detection: na.detection } : {}),
-            });
+            if (t && plan.notAudited.get(t.id)?.reason === TRUST_REASON)
+                candidates.push({ principal, trust: t });
         }
+    }
+    if (!candidates.length)
+        return plan;
+    const wanted = new Set(candidates.flatMap(({ principal }) => [principal.id, ...principal.policyIds]));
+    const baselinesOf = new Map();
+    for (const a of plan.assignments)
+        if (wanted.has(a.target))
+            (baselinesOf.get(a.target) ?? baselinesOf.set(a.target, new Set()).get(a.target)).add(a.baseline);
+    for (const { principal, trust: t } of candidates) {
+        const na = plan.notAudited.get(t.id);
+        const found = new Set();
+        for (const id of [principal.id, ...principal.policyIds])
+            for (const b of baselinesOf.get(id) ?? [])
+                if (b.trust)
+                    found.add(b);
+        if (found.size !== 1)
+            continue;
+        const [b] = [...found];
+        const p = prepared.get(t.id);
+        if (!p?.doc || !trustApplies(p.doc, b.trust, (0,policy_catalog/* loadCatalog */.ak)(), true))
+            continue;
+        plan.notAudited.delete(t.id);
+        (plan.trust ??= []).push({
+            id: t.id,
+            baseline: b,
+            byRole: true,
+            ...(na.detection ? { detection: na.detection } : {}),
+        });
     }
     return plan;
 }
