@@ -34538,10 +34538,11 @@ function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) 
 }
 const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 /**
- * A role's trust policy that its own evidence did not tie to a vendor (a trust policy names no
- * vendor's actions, and `"AWS": "*"` no vendor's account) is held to the documented trust of the
- * baseline its role's permissions are audited against, where that is one baseline with a
- * documented trust and the trust policy lets its principals or any account assume the role.
+ * A role's trust policy that its own principals did not tie to a vendor (`"AWS": "*"`, a principal
+ * not known here) is held to the documented trust of the baseline its role's permissions are
+ * audited against, where that is one baseline with a documented trust and the trust policy lets
+ * the vendor's principals, any account or a principal not known here assume the role
+ * (trustApplies `byRole`).
  */
 function trustOfRoles(plan, prepared, inputs) {
     // The roles whose trust policy is left unaudited (most plans have few or none: nothing else is
@@ -34605,8 +34606,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     // Policies that could not be read: those an audit would hold make its missing permissions unsure.
     const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
     /**
-     * A trust policy: held to its baseline's documented trust where it lets the vendor's principal, or
-     * any AWS account, assume the role (trustApplies); else not audited (another role's trust).
+     * A trust policy: held to its baseline's documented trust where it lets one of the vendor's
+     * principals assume the role (trustApplies); else not audited (another role's trust), unless its
+     * role's permissions tie it to the vendor (trustOfRoles).
      */
     const trustPolicy = (p, baseline, detection) => {
         if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, loadCatalog())) {
@@ -36879,8 +36881,9 @@ async function upsertComment(octokit, target, body, options) {
         return create();
     // Sticky means one: two runs that raced (a push while the last run posted) may each have posted
     // one. The latest is kept and brought up to date; the older ones, stale, are deleted.
+    // (best effort: a duplicate that cannot be deleted does not stop the update)
     if (options.mode === 'update')
-        await deleteComments(octokit, target, ours.slice(0, -1));
+        await deleteComments(octokit, target, ours.slice(0, -1), true);
     if (latest && comment_normalise(latest.body ?? '') === comment_normalise(full)) {
         return { id: latest.id, url: latest.html_url, action: 'unchanged' };
     }
@@ -36908,14 +36911,14 @@ async function upsertComment(octokit, target, body, options) {
         }
     }
 }
-/** Deletes the comments (one already gone, 404, is fine). */
-async function deleteComments(octokit, target, list) {
+/** Deletes the comments (one already gone, 404, is fine; with `bestEffort`, any failure is). */
+async function deleteComments(octokit, target, list, bestEffort = false) {
     for (const c of list) {
         try {
             await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: c.id });
         }
         catch (err) {
-            if (comment_status(err) !== 404)
+            if (!bestEffort && comment_status(err) !== 404)
                 throw err;
         }
     }

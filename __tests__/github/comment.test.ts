@@ -63,6 +63,14 @@ describe('upsertComment against a fake GitHub', () => {
     expect(gh.writes()).toEqual([]);
   });
 
+  it('a duplicate that cannot be deleted does not stop the update', async () => {
+    const older = gh.addComment(7, body('older'));
+    const latest = gh.addComment(7, body('latest'));
+    gh.failures.push({ method: 'DELETE', path: new RegExp(`/issues/comments/${older.id}$`), status: 403 });
+    const res = await upsertComment(octokit, target, body('now'), { mode: 'update' });
+    expect(res).toMatchObject({ action: 'updated', id: latest.id });
+  });
+
   it('adds the marker when the body lacks it', async () => {
     await upsertComment(octokit, target, 'plain', { mode: 'update', key: 'k1' });
     expect(gh.comments[0]!.body).toBe(`${commentMarker('k1')}\nplain`);

@@ -1659,10 +1659,11 @@ const TRUST_REASON =
   'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 
 /**
- * A role's trust policy that its own evidence did not tie to a vendor (a trust policy names no
- * vendor's actions, and `"AWS": "*"` no vendor's account) is held to the documented trust of the
- * baseline its role's permissions are audited against, where that is one baseline with a
- * documented trust and the trust policy lets its principals or any account assume the role.
+ * A role's trust policy that its own principals did not tie to a vendor (`"AWS": "*"`, a principal
+ * not known here) is held to the documented trust of the baseline its role's permissions are
+ * audited against, where that is one baseline with a documented trust and the trust policy lets
+ * the vendor's principals, any account or a principal not known here assume the role
+ * (trustApplies `byRole`).
  */
 function trustOfRoles(
   plan: AuditPlan,
@@ -1732,8 +1733,9 @@ function planAudit(
   // Policies that could not be read: those an audit would hold make its missing permissions unsure.
   const unreadable = grants.filter((p) => !(p.record.status === 'resolved' && p.doc));
   /**
-   * A trust policy: held to its baseline's documented trust where it lets the vendor's principal, or
-   * any AWS account, assume the role (trustApplies); else not audited (another role's trust).
+   * A trust policy: held to its baseline's documented trust where it lets one of the vendor's
+   * principals assume the role (trustApplies); else not audited (another role's trust), unless its
+   * role's permissions tie it to the vendor (trustOfRoles).
    */
   const trustPolicy = (
     p: PreparedPolicy,

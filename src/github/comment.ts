@@ -150,7 +150,8 @@ export async function upsertComment(
   if (options.mode === 'new') return create();
   // Sticky means one: two runs that raced (a push while the last run posted) may each have posted
   // one. The latest is kept and brought up to date; the older ones, stale, are deleted.
-  if (options.mode === 'update') await deleteComments(octokit, target, ours.slice(0, -1));
+  // (best effort: a duplicate that cannot be deleted does not stop the update)
+  if (options.mode === 'update') await deleteComments(octokit, target, ours.slice(0, -1), true);
   if (latest && normalise(latest.body ?? '') === normalise(full)) {
     return { id: latest.id, url: latest.html_url, action: 'unchanged' };
   }
@@ -182,17 +183,18 @@ export async function upsertComment(
   }
 }
 
-/** Deletes the comments (one already gone, 404, is fine). */
+/** Deletes the comments (one already gone, 404, is fine; with `bestEffort`, any failure is). */
 async function deleteComments(
   octokit: Octokit,
   target: IssueTarget,
   list: readonly { id: number }[],
+  bestEffort = false,
 ): Promise<void> {
   for (const c of list) {
     try {
       await octokit.rest.issues.deleteComment({ owner: target.owner, repo: target.repo, comment_id: c.id });
     } catch (err) {
-      if (status(err) !== 404) throw err;
+      if (!bestEffort && status(err) !== 404) throw err;
     }
   }
 }
