@@ -10,6 +10,7 @@ import { runAudit } from '../src/audit/run.js';
 import { runCommand } from '../src/cli-commands.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { updatePlan } from './helpers/plan.js';
+import { expectInert, renderAll } from './hardening/inert.js';
 import type { Finding, Report } from '../src/core/types.js';
 import { ACCOUNT_PLACEHOLDER } from '../src/policy/arn.js';
 
@@ -536,5 +537,47 @@ describe('conditions on the caller that do not narrow', () => {
         .filter((f) => f.kind === 'broader-trust')
         .map((f) => [f.severity, f.resources]),
     ).toEqual([['critical', ['*']]]);
+  });
+});
+
+describe('hostile principals render inert', () => {
+  const HOSTILE_PRINCIPALS = [
+    'a\n::error::pwned',
+    '::add-mask::hunter2',
+    '</details><details open><summary>pwned</summary>',
+    '[link](http://evil.example)',
+    '\u001B[31mred\u001B[0m',
+    'user\u202Etxt.exe',
+    'x`y``z```',
+  ];
+
+  it('in every output, while the JSON report keeps each whole', async () => {
+    const trustDoc = doc(
+      assume(
+        { AWS: [DATADOG, ...HOSTILE_PRINCIPALS.map((h) => `arn:aws:iam::111122223333:role/${h}`)] },
+        EXTERNAL_ID,
+      ),
+    );
+    const r = await audit({ 'datadog-trust.json': trustDoc }, 'datadog');
+    const found = trustOnes(r);
+    expect(found.map((f) => [f.kind, f.resources.length])).toEqual([
+      ['broader-trust', HOSTILE_PRINCIPALS.length],
+    ]);
+    expectInert(r);
+    const json = renderAll(r).json;
+    for (const h of HOSTILE_PRINCIPALS) expect(json).toContain(JSON.stringify(h).slice(1, -1));
+  });
+});
+
+describe('principals not known here', () => {
+  it("beside the vendor's: named, low and approximate, never dropped", async () => {
+    const r = await audit(
+      { 'datadog-trust.json': doc(assume({ AWS: [DATADOG, 'not-a-principal'] }, EXTERNAL_ID)) },
+      'datadog',
+    );
+    expect(trustOnes(r).map((f) => [f.kind, f.severity, f.resources])).toEqual([
+      ['broader-trust', 'low', ['not-a-principal']],
+    ]);
+    expect(trustOnes(r)[0]!.approximate).toMatch(/not known here/);
   });
 });

@@ -32540,7 +32540,7 @@ function readAws(value) {
         return { kind: 'any', text };
     if (/^\d{12}$/.test(text))
         return { kind: 'account', text, account: text, root: true };
-    const m = /^arn:[^:]+:(?:iam|sts)::([^:]*):(.+)$/.exec(text);
+    const m = /^arn:[^:]+:(?:iam|sts)::([^:]*):(.+)$/s.exec(text);
     if (!m)
         return { kind: 'unknown', text };
     const account = m[1];
@@ -32887,19 +32887,32 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             // statement that lets the role assume itself names its ARN in aws:PrincipalArn)
             add('broader-trust', narrowed ? 'low' : 'medium', sorted, `also lets ${principalList(sorted)} assume the role${narrowed ? ` where its condition on ${scope.keys.join(', ')} holds` : ''}; ${vendor} documents only ${named}`, narrowed);
         }
-        if (!trust.condition)
+        // Principals not read as an account (a value not known here, or not a principal's form): named,
+        // not compared; low, as the vendor's principal may be among them.
+        const notKnown = () => {
+            if (unknown.length)
+                add('broader-trust', 'low', unknown, `lets ${principalList([...new Set(unknown)].sort())} assume the role, not compared with ${possessive(vendor)} principals; ${vendor} documents only ${named}`, 'a principal not known here (a value read as a wildcard, or not a principal as AWS writes one)');
+        };
+        if (!trust.condition) {
+            notKnown();
             continue;
+        }
         const missing = missingCondition(stmt, trust.condition, denied);
-        if (!missing.length)
+        if (!missing.length) {
+            notKnown();
             continue;
+        }
         const why = missing.some((m) => /sts:ExternalId/i.test(m))
             ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
             : '';
         if (vendorPrincipals.length)
             add('missing-condition', 'high', vendorPrincipals, `lets ${possessive(vendor)} principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`);
         // A principal not known here on a role whose permissions are the vendor's: likely the vendor's.
-        else if (byRole && unknown.length)
+        else if (byRole && unknown.length) {
             add('missing-condition', 'medium', unknown, `lets ${principalList([...new Set(unknown)].sort())} assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`, `the principal is not known here; the role's permissions are audited against ${vendor}, so it is taken as ${possessive(vendor)}`);
+            continue;
+        }
+        notKnown();
     }
     return out;
 }

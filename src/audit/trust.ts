@@ -47,7 +47,7 @@ function readAws(value: string): AwsPrincipal {
   const text = value.trim();
   if (text === '*') return { kind: 'any', text };
   if (/^\d{12}$/.test(text)) return { kind: 'account', text, account: text, root: true };
-  const m = /^arn:[^:]+:(?:iam|sts)::([^:]*):(.+)$/.exec(text);
+  const m = /^arn:[^:]+:(?:iam|sts)::([^:]*):(.+)$/s.exec(text);
   if (!m) return { kind: 'unknown', text };
   const account = m[1]!;
   // (IAM refuses a wildcard in a principal's ARN: `arn:aws:iam::*:root` is a value a reader did not
@@ -456,9 +456,27 @@ export function trustFindings({
         narrowed,
       );
     }
-    if (!trust.condition) continue;
+    // Principals not read as an account (a value not known here, or not a principal's form): named,
+    // not compared; low, as the vendor's principal may be among them.
+    const notKnown = () => {
+      if (unknown.length)
+        add(
+          'broader-trust',
+          'low',
+          unknown,
+          `lets ${principalList([...new Set(unknown)].sort())} assume the role, not compared with ${possessive(vendor)} principals; ${vendor} documents only ${named}`,
+          'a principal not known here (a value read as a wildcard, or not a principal as AWS writes one)',
+        );
+    };
+    if (!trust.condition) {
+      notKnown();
+      continue;
+    }
     const missing = missingCondition(stmt, trust.condition, denied);
-    if (!missing.length) continue;
+    if (!missing.length) {
+      notKnown();
+      continue;
+    }
     const why = missing.some((m) => /sts:ExternalId/i.test(m))
       ? `: without the external ID, another ${vendor} customer could have ${vendor} act in this account (the confused deputy)`
       : '';
@@ -470,7 +488,7 @@ export function trustFindings({
         `lets ${possessive(vendor)} principal assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`,
       );
     // A principal not known here on a role whose permissions are the vendor's: likely the vendor's.
-    else if (byRole && unknown.length)
+    else if (byRole && unknown.length) {
       add(
         'missing-condition',
         'medium',
@@ -478,6 +496,9 @@ export function trustFindings({
         `lets ${principalList([...new Set(unknown)].sort())} assume the role without the condition ${vendor} documents (${missing.join('; ')})${why}`,
         `the principal is not known here; the role's permissions are audited against ${vendor}, so it is taken as ${possessive(vendor)}`,
       );
+      continue;
+    }
+    notKnown();
   }
   return out;
 }
