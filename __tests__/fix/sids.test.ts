@@ -45,7 +45,9 @@ describe('the Sid of a split statement', () => {
       expect(out).not.toBe(text);
       return out;
     });
-    expect(plan.notFixed).toEqual([]);
+    // (the control-plane role's trust names Coiled's account through a variable without a value
+    // here: a low, approximate trust finding, which fix leaves, as it leaves every trust policy)
+    expect(plan.notFixed.filter((n) => !n.reason.startsWith("a role's trust policy"))).toEqual([]);
     const after = plan.files[0]?.after ?? '';
     const sids = [...after.matchAll(/sid\s*=\s*"([^"]*)"/g)].map((m) => m[1]!);
     expect(sids).toContain('Network3');
