@@ -8,10 +8,10 @@
 //   OptionalECR statement listed "removed" a leftover-set finding the base never had;
 // - a vendor permission the change takes away pointed at the policy's line 1, not at the statement
 //   that granted it.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { runAudit, type BaseRead } from '../src/audit/run.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAudit } from '../src/audit/run.js';
+import { pullRequest } from './helpers/pr.js';
 import type { Finding, Report } from '../src/core/types.js';
 
 const NOW = new Date('2026-12-06T00:00:00Z');
@@ -51,15 +51,7 @@ async function pr(
   head: Record<string, string>,
   reference: boolean,
 ): Promise<Report> {
-  const root = mkdtempSync(join(tmpdir(), 'pr-grants-'));
-  for (const [path, text] of Object.entries(head)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  const readBase: BaseRead = Object.assign(async (p: string) => base[p], {
-    renamedFrom: async () => undefined,
-    deleted: async () => Object.keys(base).filter((p) => !(p in head)),
-  });
+  const { root, readBase } = pullRequest('pr-grants-', base, head);
   return runAudit({
     root,
     paths: ['.'],

@@ -3,10 +3,8 @@
 // `iam:*` policy hidden behind another root's rename (✅ where ❌ was due), a deleted policy not
 // reported, a new role compared with another root's, a role renamed and "removed" at once. Each
 // block moves only its own root's objects, and only as Terraform would.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { runAudit, type BaseRead } from '../src/audit/run.js';
+import { runAudit } from '../src/audit/run.js';
+import { pullRequest } from './helpers/pr.js';
 import type { Report } from '../src/core/types.js';
 
 const NOW = new Date('2026-12-06T00:00:00Z');
@@ -16,15 +14,7 @@ async function pr(
   head: Record<string, string>,
   opts: { baseline?: string | null; paths?: string[] } = {},
 ): Promise<Report> {
-  const root = mkdtempSync(join(tmpdir(), 'pr-moved-'));
-  for (const [path, text] of Object.entries(head)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  const readBase: BaseRead = Object.assign(async (p: string) => base[p], {
-    renamedFrom: async () => undefined,
-    deleted: async () => Object.keys(base).filter((p) => !(p in head)),
-  });
+  const { root, readBase } = pullRequest('pr-moved-', base, head);
   return runAudit({
     root,
     paths: opts.paths ?? ['.'],

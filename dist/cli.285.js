@@ -15,19 +15,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   noSuggestionLine: () => (/* binding */ noSuggestionLine),
 /* harmony export */   renderMarkdown: () => (/* binding */ renderMarkdown)
 /* harmony export */ });
-/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3054);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
 /* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
 /* harmony import */ var _sources_records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1872);
 /* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9493);
 /* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
-// The Markdown report, rendered once: the same body is the pull request comment, the job summary
-// and the drift tracking issue (the comment and the issue add their hidden marker). Built for a
-// phone and an e-mail notification: short lines, lists instead of tables. Pure: no I/O.
-//
-// Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
-// place, fitToLimit().
-
 
 
 
@@ -161,12 +153,12 @@ function remediationFor(report, findings) {
     }
     return out;
 }
-/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+/** A group's highest severity, as a rank (severityRank: info 0 … critical 4). */
 function topSeverity(g) {
     let top = 0;
     for (const k of g.kinds)
         for (const f of k.findings)
-            top = Math.max(top, _core_types_js__WEBPACK_IMPORTED_MODULE_5__/* .SEVERITIES */ .o.indexOf(f.severity));
+            top = Math.max(top, (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .severityRank */ .qs)(f.severity));
     return top;
 }
 /**

@@ -8976,16 +8976,6 @@ function documented(trust) {
     }
     return d;
 }
-/** The vendor's accounts (every account a documented AWS principal is in). */
-function trustAccounts(trust) {
-    const out = new Set();
-    for (const text of trust.principals) {
-        const p = readAws(text);
-        if (p.kind === 'account' && p.account !== ACCOUNT_PLACEHOLDER)
-            out.add(p.account);
-    }
-    return [...out].sort();
-}
 /** The role-session actions a statement allows (canonical names, sorted). */
 function sessionActions(stmt, catalog) {
     const out = new Set();
@@ -9423,7 +9413,7 @@ function readRel(root, p) {
     throw new errors/* ConfigError */.x(`${p}: ${read.reason}`);
 }
 /** Vendor account IDs named in trust policies, per file (evidence for detection). */
-function run_trustAccounts(inputs) {
+function trustAccounts(inputs) {
     const out = new Map();
     for (const { result } of inputs) {
         const accounts = new Set();
@@ -10759,6 +10749,19 @@ function documentedAttachments(plan, prepared, principals, notes) {
     }
     return plan;
 }
+/** Each role of the inputs with its trust policy record (trustLookup), where it has one. */
+function* rolesWithTrust(inputs) {
+    for (const { result } of inputs) {
+        if (!result.principals?.length)
+            continue;
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals) {
+            const trust = principal.type === 'role' ? trustOf(principal) : undefined;
+            if (trust)
+                yield { principal, trust };
+        }
+    }
+}
 /**
  * The trust policies held to their vendor's documented trust: listed as audited against it, their
  * findings added (new: those the base's version of the policy did not have).
@@ -10767,14 +10770,9 @@ function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) 
     const entries = new Map(outcome.policies.map((e) => [e.id, e]));
     // The name of each trust policy's role (a role may trust itself).
     const roleNames = new Map();
-    for (const { result } of inputs) {
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals ?? []) {
-            const t = principal.type === 'role' && principal.name ? trustOf(principal) : undefined;
-            if (t)
-                roleNames.set(t.id, principal.name);
-        }
-    }
+    for (const { principal, trust } of rolesWithTrust(inputs))
+        if (principal.name)
+            roleNames.set(trust.id, principal.name);
     for (const t of list) {
         const p = prepared.get(t.id);
         const entry = entries.get(t.id);
@@ -10826,19 +10824,7 @@ const TRUST_REASON = 'trust policy: it says who may assume the role, not what th
 function trustOfRoles(plan, prepared, inputs) {
     // The roles whose trust policy is left unaudited (most plans have few or none: nothing else is
     // made for a plan of thousands of policies).
-    const candidates = [];
-    for (const { result } of inputs) {
-        if (!result.principals?.length)
-            continue;
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals) {
-            if (principal.type !== 'role')
-                continue;
-            const t = trustOf(principal);
-            if (t && plan.notAudited.get(t.id)?.reason === TRUST_REASON)
-                candidates.push({ principal, trust: t });
-        }
-    }
+    const candidates = [...rolesWithTrust(inputs)].filter(({ trust }) => plan.notAudited.get(trust.id)?.reason === TRUST_REASON);
     if (!candidates.length)
         return plan;
     const wanted = new Set(candidates.flatMap(({ principal }) => [principal.id, ...principal.policyIds]));
@@ -11008,7 +10994,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
     }
     // Detect the baseline each policy (that no audit selects) most likely implements.
-    const accounts = run_trustAccounts(inputs);
+    const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const others = trustOthers(inputs);
     const roles = roleTrust(inputs);
@@ -11139,6 +11125,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
     const trustPolicies = new Set(audited.filter((p) => p.kind === 'trust').map((p) => p.id));
     const isTrustFinding = (f) => f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
     const actionOnly = new Set();
+    const principalGlobs = rules.map((r) => (r.principal !== undefined ? (0,policy_glob/* compileGlob */.SO)(r.principal) : undefined));
+    const namesAll = (i, f) => f.resources.every((r) => principalGlobs[i].matches(r));
     for (const f of findings) {
         // A permission a plan removes is not hidden: it is gone.
         if (f.removed) {
@@ -11169,7 +11157,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 }
                 continue;
             }
-            if (trust && !rest.resources.every((r) => (0,policy_glob/* compileGlob */.SO)(rule.principal).matches(r)))
+            if (trust && !namesAll(i, rest))
                 continue;
             const c = ignoreCoverage(rule, like(rest), now);
             if (trust ? c.covered !== 'all' : !reaches(c.covered, rest.kind))
@@ -11188,8 +11176,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 for (let j = i + 1; j < rules.length; j++)
                     if (!used[j] && (rules[j].principal !== undefined) === trust)
                         used[j] =
-                            (!trust || f.resources.every((r) => (0,policy_glob/* compileGlob */.SO)(rules[j].principal).matches(r))) &&
-                                reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
+                            (!trust || namesAll(j, f)) && reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
                 break;
             }
             const covered = new Set(c.actions);

@@ -5746,7 +5746,7 @@ function ignoreCoverage(rule, finding, now) {
  * account of a Terraform resource's ARN): a placeholder, one value, bound to the configured
  * `account-id` (Auditor) and read as `*` otherwise.
  */
-const arn_ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
+const ACCOUNT_PLACEHOLDER = '<account-ID-without-hyphens>';
 const STAR = { kind: 'star' };
 const SEG = { kind: 'seg' };
 /**
@@ -13164,7 +13164,7 @@ const MAX_EVAL_DEPTH = 256;
 const MAX_EVAL_VALUES = 100_000;
 const MAX_TEMPLATE_EVAL_VALUES = 10_000_000;
 const PSEUDO = {
-    'AWS::AccountId': arn_ACCOUNT_PLACEHOLDER,
+    'AWS::AccountId': ACCOUNT_PLACEHOLDER,
     'AWS::Partition': 'aws',
     'AWS::Region': '*',
     'AWS::URLSuffix': 'amazonaws.com',
@@ -14109,7 +14109,7 @@ class Evaluator {
             if (p)
                 return p;
             // The stack's account is a placeholder here: a condition on it is not known, never false.
-            const account = (v) => typeof v === 'string' && v.includes(arn_ACCOUNT_PLACEHOLDER);
+            const account = (v) => typeof v === 'string' && v.includes(ACCOUNT_PLACEHOLDER);
             if (account(x) || account(y))
                 return new Unknown("AWS::AccountId: the stack's account");
             // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
@@ -14210,7 +14210,7 @@ class Evaluator {
 function stackKey(k) {
     if (asUnknown(k)?.reason === REGION_REASON)
         return 'region';
-    return typeof k === 'string' && k.includes(arn_ACCOUNT_PLACEHOLDER) ? 'account' : undefined;
+    return typeof k === 'string' && k.includes(ACCOUNT_PLACEHOLDER) ? 'account' : undefined;
 }
 /** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
 function unknownWithin(v, depth = 0) {
@@ -14287,7 +14287,7 @@ function intrinsics_describe(v) {
 // (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
 
 
-const A = arn_ACCOUNT_PLACEHOLDER;
+const A = ACCOUNT_PLACEHOLDER;
 /**
  * What CloudFormation makes up at deploy time for a resource (`name`, `key id`): one value, as a
  * placeholder named after the resource (`<name of MyRole>`), which a policy's audit reads as one
@@ -21173,7 +21173,7 @@ function analyzeModule(dir, resources) {
  * wildcard within its segment, is named after the reference the configuration wrote
  * (`aws_iam_role.x.arn's account`), which is what a report's note lists; so is the region.
  */
-const account = (ref, otherProvider) => otherProvider ? new values_Unknown(`${ref}.arn's account`) : arn_ACCOUNT_PLACEHOLDER;
+const account = (ref, otherProvider) => otherProvider ? new values_Unknown(`${ref}.arn's account`) : ACCOUNT_PLACEHOLDER;
 const region = (ref) => new values_Unknown(`${ref}.arn's region`);
 const PARTITION = 'aws';
 /** A configured attribute as a string piece, or undefined when not set. */
@@ -22083,7 +22083,7 @@ class Instance {
         if (type === 'aws_caller_identity' && a === 'account_id' && rest.length === 1) {
             const decl = this.def.byAddress.get(`data.${type}.${name}`);
             if (decl && !this.otherProviderOf(decl) && !decl.attrs.has('count') && !decl.attrs.has('for_each'))
-                return { value: new values_Unknown(text, arn_ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
+                return { value: new values_Unknown(text, ACCOUNT_PLACEHOLDER, this.prefix), used: 3 };
         }
         // An account AWS owns (a Region's log-delivery account): a principal that is never a vendor's.
         const owned = AWS_SERVICE_ACCOUNTS[type];
@@ -26394,7 +26394,7 @@ function whomAws(value, vendor, ctx) {
     // (an account AWS owns: a Region's log-delivery account, `data.aws_elb_service_account`)
     if (awsServiceAccount(s) !== undefined)
         return 'other';
-    if (s === arn_ACCOUNT_PLACEHOLDER)
+    if (s === ACCOUNT_PLACEHOLDER)
         return 'other';
     if (!s.startsWith('arn:'))
         return NOT_KNOWN.test(s) && named(s, vendor) ? 'vendor' : 'any';
@@ -26405,7 +26405,7 @@ function whomAws(value, vendor, ctx) {
     const resource = parts.slice(5).join(':');
     if (resource.includes('*'))
         return 'any';
-    const knownAccount = ACCOUNT.test(account) || account === arn_ACCOUNT_PLACEHOLDER;
+    const knownAccount = ACCOUNT.test(account) || account === ACCOUNT_PLACEHOLDER;
     if (ACCOUNT.test(account)) {
         const w = whomAccount(account, vendor, ctx);
         if (w !== 'other')
@@ -26491,7 +26491,7 @@ function rootOfAccountNotKnown(value) {
     return (parts.length === 6 &&
         parts[5] === 'root' &&
         !ACCOUNT.test(parts[4]) &&
-        parts[4] !== arn_ACCOUNT_PLACEHOLDER &&
+        parts[4] !== ACCOUNT_PLACEHOLDER &&
         awsServiceAccount(value) === undefined);
 }
 /**
@@ -30932,7 +30932,7 @@ class Auditor {
         const bindings = {};
         if (accountId) {
             for (const p of [
-                arn_ACCOUNT_PLACEHOLDER,
+                ACCOUNT_PLACEHOLDER,
                 '<account-id>',
                 '<ACCOUNT_ID>',
                 '<account_id>',
@@ -32546,7 +32546,7 @@ function readAws(value) {
     const account = m[1];
     // (IAM refuses a wildcard in a principal's ARN: `arn:aws:iam::*:root` is a value a reader did not
     // know, read as a wildcard, never "any account")
-    if (account === arn_ACCOUNT_PLACEHOLDER || /^\d{12}$/.test(account))
+    if (account === ACCOUNT_PLACEHOLDER || /^\d{12}$/.test(account))
         return { kind: 'account', text, account, root: m[2] === 'root' };
     return { kind: 'unknown', text };
 }
@@ -32577,16 +32577,6 @@ function documented(trust) {
             d.exact.add(text.trim());
     }
     return d;
-}
-/** The vendor's accounts (every account a documented AWS principal is in). */
-function trustAccounts(trust) {
-    const out = new Set();
-    for (const text of trust.principals) {
-        const p = readAws(text);
-        if (p.kind === 'account' && p.account !== ACCOUNT_PLACEHOLDER)
-            out.add(p.account);
-    }
-    return [...out].sort();
 }
 /** The role-session actions a statement allows (canonical names, sorted). */
 function sessionActions(stmt, catalog) {
@@ -32645,7 +32635,7 @@ function standing(p, d, ownAccount, roleName) {
         return 'other';
     if (p.kind === 'unknown')
         return 'unknown';
-    if (p.account === arn_ACCOUNT_PLACEHOLDER || p.account === ownAccount)
+    if (p.account === ACCOUNT_PLACEHOLDER || p.account === ownAccount)
         return 'own';
     // (a role of the vendor's account where the vendor names its account's root; the very principal
     // it names; not the whole account where it names one role of it)
@@ -33157,7 +33147,7 @@ function readRel(root, p) {
     throw new ConfigError(`${p}: ${read.reason}`);
 }
 /** Vendor account IDs named in trust policies, per file (evidence for detection). */
-function run_trustAccounts(inputs) {
+function trustAccounts(inputs) {
     const out = new Map();
     for (const { result } of inputs) {
         const accounts = new Set();
@@ -33241,7 +33231,7 @@ function assumedBy(document) {
                 continue;
             }
             const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? parts[4] : undefined;
-            if (account === arn_ACCOUNT_PLACEHOLDER)
+            if (account === ACCOUNT_PLACEHOLDER)
                 continue;
             out.add(account && /^\d{12}$/.test(account) ? account : '*');
         }
@@ -33291,7 +33281,7 @@ function assumedByOthers(document) {
         for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
             const text = typeof v === 'string' ? v.trim() : '';
             const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
-            if (account !== arn_ACCOUNT_PLACEHOLDER)
+            if (account !== ACCOUNT_PLACEHOLDER)
                 return true;
         }
     }
@@ -34493,6 +34483,19 @@ function documentedAttachments(plan, prepared, principals, notes) {
     }
     return plan;
 }
+/** Each role of the inputs with its trust policy record (trustLookup), where it has one. */
+function* rolesWithTrust(inputs) {
+    for (const { result } of inputs) {
+        if (!result.principals?.length)
+            continue;
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals) {
+            const trust = principal.type === 'role' ? trustOf(principal) : undefined;
+            if (trust)
+                yield { principal, trust };
+        }
+    }
+}
 /**
  * The trust policies held to their vendor's documented trust: listed as audited against it, their
  * findings added (new: those the base's version of the policy did not have).
@@ -34501,14 +34504,9 @@ function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) 
     const entries = new Map(outcome.policies.map((e) => [e.id, e]));
     // The name of each trust policy's role (a role may trust itself).
     const roleNames = new Map();
-    for (const { result } of inputs) {
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals ?? []) {
-            const t = principal.type === 'role' && principal.name ? trustOf(principal) : undefined;
-            if (t)
-                roleNames.set(t.id, principal.name);
-        }
-    }
+    for (const { principal, trust } of rolesWithTrust(inputs))
+        if (principal.name)
+            roleNames.set(trust.id, principal.name);
     for (const t of list) {
         const p = prepared.get(t.id);
         const entry = entries.get(t.id);
@@ -34560,19 +34558,7 @@ const TRUST_REASON = 'trust policy: it says who may assume the role, not what th
 function trustOfRoles(plan, prepared, inputs) {
     // The roles whose trust policy is left unaudited (most plans have few or none: nothing else is
     // made for a plan of thousands of policies).
-    const candidates = [];
-    for (const { result } of inputs) {
-        if (!result.principals?.length)
-            continue;
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals) {
-            if (principal.type !== 'role')
-                continue;
-            const t = trustOf(principal);
-            if (t && plan.notAudited.get(t.id)?.reason === TRUST_REASON)
-                candidates.push({ principal, trust: t });
-        }
-    }
+    const candidates = [...rolesWithTrust(inputs)].filter(({ trust }) => plan.notAudited.get(trust.id)?.reason === TRUST_REASON);
     if (!candidates.length)
         return plan;
     const wanted = new Set(candidates.flatMap(({ principal }) => [principal.id, ...principal.policyIds]));
@@ -34742,7 +34728,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
     }
     // Detect the baseline each policy (that no audit selects) most likely implements.
-    const accounts = run_trustAccounts(inputs);
+    const accounts = trustAccounts(inputs);
     const services = trustServices(inputs);
     const others = trustOthers(inputs);
     const roles = roleTrust(inputs);
@@ -34873,6 +34859,8 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
     const trustPolicies = new Set(audited.filter((p) => p.kind === 'trust').map((p) => p.id));
     const isTrustFinding = (f) => f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
     const actionOnly = new Set();
+    const principalGlobs = rules.map((r) => (r.principal !== undefined ? compileGlob(r.principal) : undefined));
+    const namesAll = (i, f) => f.resources.every((r) => principalGlobs[i].matches(r));
     for (const f of findings) {
         // A permission a plan removes is not hidden: it is gone.
         if (f.removed) {
@@ -34903,7 +34891,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 }
                 continue;
             }
-            if (trust && !rest.resources.every((r) => compileGlob(rule.principal).matches(r)))
+            if (trust && !namesAll(i, rest))
                 continue;
             const c = ignoreCoverage(rule, like(rest), now);
             if (trust ? c.covered !== 'all' : !reaches(c.covered, rest.kind))
@@ -34922,8 +34910,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
                 for (let j = i + 1; j < rules.length; j++)
                     if (!used[j] && (rules[j].principal !== undefined) === trust)
                         used[j] =
-                            (!trust || f.resources.every((r) => compileGlob(rules[j].principal).matches(r))) &&
-                                reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
+                            (!trust || namesAll(j, f)) && reaches(ignoreCoverage(rules[j], like(f), now).covered, f.kind);
                 break;
             }
             const covered = new Set(c.actions);
@@ -36289,13 +36276,6 @@ function messageAddsToActions(f, many) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
-// The Markdown report, rendered once: the same body is the pull request comment, the job summary
-// and the drift tracking issue (the comment and the issue add their hidden marker). Built for a
-// phone and an e-mail notification: short lines, lists instead of tables. Pure: no I/O.
-//
-// Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
-// place, fitToLimit().
-
 
 
 
@@ -36429,12 +36409,12 @@ function remediationFor(report, findings) {
     }
     return out;
 }
-/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+/** A group's highest severity, as a rank (severityRank: info 0 … critical 4). */
 function topSeverity(g) {
     let top = 0;
     for (const k of g.kinds)
         for (const f of k.findings)
-            top = Math.max(top, SEVERITIES.indexOf(f.severity));
+            top = Math.max(top, severityRank(f.severity));
     return top;
 }
 /**

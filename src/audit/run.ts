@@ -1595,6 +1595,20 @@ function documentedAttachments(
   return plan;
 }
 
+/** Each role of the inputs with its trust policy record (trustLookup), where it has one. */
+function* rolesWithTrust(
+  inputs: LoadedInput[],
+): Generator<{ principal: PrincipalRecord; trust: PolicyRecord }> {
+  for (const { result } of inputs) {
+    if (!result.principals?.length) continue;
+    const trustOf = trustLookup(result);
+    for (const principal of result.principals) {
+      const trust = principal.type === 'role' ? trustOf(principal) : undefined;
+      if (trust) yield { principal, trust };
+    }
+  }
+}
+
 /**
  * The trust policies held to their vendor's documented trust: listed as audited against it, their
  * findings added (new: those the base's version of the policy did not have).
@@ -1611,13 +1625,8 @@ function auditTrust(
   const entries = new Map(outcome.policies.map((e) => [e.id, e]));
   // The name of each trust policy's role (a role may trust itself).
   const roleNames = new Map<string, string>();
-  for (const { result } of inputs) {
-    const trustOf = trustLookup(result);
-    for (const principal of result.principals ?? []) {
-      const t = principal.type === 'role' && principal.name ? trustOf(principal) : undefined;
-      if (t) roleNames.set(t.id, principal.name!);
-    }
-  }
+  for (const { principal, trust } of rolesWithTrust(inputs))
+    if (principal.name) roleNames.set(trust.id, principal.name);
   for (const t of list) {
     const p = prepared.get(t.id);
     const entry = entries.get(t.id);
@@ -1672,16 +1681,9 @@ function trustOfRoles(
 ): AuditPlan {
   // The roles whose trust policy is left unaudited (most plans have few or none: nothing else is
   // made for a plan of thousands of policies).
-  const candidates: { principal: PrincipalRecord; trust: PolicyRecord }[] = [];
-  for (const { result } of inputs) {
-    if (!result.principals?.length) continue;
-    const trustOf = trustLookup(result);
-    for (const principal of result.principals) {
-      if (principal.type !== 'role') continue;
-      const t = trustOf(principal);
-      if (t && plan.notAudited.get(t.id)?.reason === TRUST_REASON) candidates.push({ principal, trust: t });
-    }
-  }
+  const candidates = [...rolesWithTrust(inputs)].filter(
+    ({ trust }) => plan.notAudited.get(trust.id)?.reason === TRUST_REASON,
+  );
   if (!candidates.length) return plan;
   const wanted = new Set(candidates.flatMap(({ principal }) => [principal.id, ...principal.policyIds]));
   const baselinesOf = new Map<string, Set<Baseline>>();
@@ -2035,6 +2037,8 @@ function applyIgnores(
   const isTrustFinding = (f: Finding) =>
     f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
   const actionOnly = new Set<number>();
+  const principalGlobs = rules.map((r) => (r.principal !== undefined ? compileGlob(r.principal) : undefined));
+  const namesAll = (i: number, f: Finding) => f.resources.every((r) => principalGlobs[i]!.matches(r));
   for (const f of findings) {
     // A permission a plan removes is not hidden: it is gone.
     if (f.removed) {
@@ -2067,7 +2071,7 @@ function applyIgnores(
         }
         continue;
       }
-      if (trust && !rest.resources.every((r) => compileGlob(rule.principal!).matches(r))) continue;
+      if (trust && !namesAll(i, rest)) continue;
       const c = ignoreCoverage(rule, like(rest), now);
       if (trust ? c.covered !== 'all' : !reaches(c.covered, rest.kind)) continue;
       used[i] = true;
@@ -2084,8 +2088,7 @@ function applyIgnores(
         for (let j = i + 1; j < rules.length; j++)
           if (!used[j] && (rules[j]!.principal !== undefined) === trust)
             used[j] =
-              (!trust || f.resources.every((r) => compileGlob(rules[j]!.principal!).matches(r))) &&
-              reaches(ignoreCoverage(rules[j]!, like(f), now).covered, f.kind);
+              (!trust || namesAll(j, f)) && reaches(ignoreCoverage(rules[j]!, like(f), now).covered, f.kind);
         break;
       }
       const covered = new Set(c.actions);

@@ -91,16 +91,6 @@ function documented(trust: BaselineTrust): Documented {
   return d;
 }
 
-/** The vendor's accounts (every account a documented AWS principal is in). */
-export function trustAccounts(trust: BaselineTrust): string[] {
-  const out = new Set<string>();
-  for (const text of trust.principals) {
-    const p = readAws(text);
-    if (p.kind === 'account' && p.account !== ACCOUNT_PLACEHOLDER) out.add(p.account);
-  }
-  return [...out].sort();
-}
-
 /** The role-session actions a statement allows (canonical names, sorted). */
 function sessionActions(stmt: Statement, catalog: Catalog): string[] {
   const out = new Set<string>();

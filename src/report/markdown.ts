@@ -4,7 +4,7 @@
 //
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
-import { SEVERITIES, type Finding, type Report } from '../core/types.js';
+import type { Finding, Report } from '../core/types.js';
 import {
   clipShown,
   escapeMarkdown as md,
@@ -44,6 +44,7 @@ import {
   splitLeftovers,
   type PolicyGroup,
   type SharedNote,
+  severityRank,
 } from './group.js';
 
 /** GitHub rejects a comment or issue body of 65,536 characters or more. */
@@ -233,10 +234,10 @@ function remediationFor(report: Report, findings: readonly Finding[]): string[] 
   return out;
 }
 
-/** A group's highest severity, as a rank (SEVERITIES: info 0 … critical 4). */
+/** A group's highest severity, as a rank (severityRank: info 0 … critical 4). */
 function topSeverity(g: PolicyGroup): number {
   let top = 0;
-  for (const k of g.kinds) for (const f of k.findings) top = Math.max(top, SEVERITIES.indexOf(f.severity));
+  for (const k of g.kinds) for (const f of k.findings) top = Math.max(top, severityRank(f.severity));
   return top;
 }
 
