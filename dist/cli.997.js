@@ -16,6 +16,7 @@ export const modules = {
 /* harmony export */   Mw: () => (/* binding */ coversForAction),
 /* harmony export */   P7: () => (/* binding */ compileBaseline),
 /* harmony export */   Qj: () => (/* binding */ invalidStatementAtom),
+/* harmony export */   Tq: () => (/* binding */ pairCoverage),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
 /* harmony export */   W2: () => (/* binding */ UNSURE_RESOURCE),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
@@ -29,10 +30,9 @@ export const modules = {
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
-/* harmony export */   vk: () => (/* binding */ coverage),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony exports withPlaceholders, unsureCover */
+/* unused harmony exports withPlaceholders, coverage, coverageGeneral, PairCoverage, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -240,6 +240,117 @@ function coverage(baseline, granted, action, notResource) {
     const direct = resourceCover(baseline, granted, notResource);
     if (direct === 'yes' || notResource)
         return direct;
+    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(granted))
+        return literalCoverage(direct, granted, action.resourceTypes);
+    return typedCoverage(baseline, granted, action, direct);
+}
+/**
+ * coverage by the general path alone (the literal one of literalCoverage left out): what
+ * literalCoverage is tested against.
+ */
+function coverageGeneral(baseline, granted, action, notResource) {
+    const direct = resourceCover(baseline, granted, notResource);
+    if (direct === 'yes' || notResource)
+        return direct;
+    return typedCoverage(baseline, granted, action, direct);
+}
+/**
+ * The coverage of one granted resource by one baseline resource that does not cover it as a
+ * pattern, per action (coverage), kept by the action's resource types: the loops of classify.ts
+ * ask it for each action an entry shares with a grant.
+ */
+class PairCoverage {
+    baseline;
+    granted;
+    byTypes = new Map();
+    /** Whether some action's answer may be `unsure`: never for one ARN the direct comparison decided. */
+    mayBeUnsure;
+    constructor(baseline, granted, direct) {
+        this.baseline = baseline;
+        this.granted = granted;
+        this.mayBeUnsure = direct === 'unsure' || !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(granted);
+    }
+    /** coverage for the action of this ordinal. */
+    of(ordinal) {
+        const id = typesIdOf(ordinal);
+        let c = this.byTypes.get(id);
+        if (c === undefined) {
+            c = coverage(this.baseline, this.granted, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .actionOfOrdinal */ .xb)(ordinal), false);
+            this.byTypes.set(id, c);
+        }
+        return c;
+    }
+}
+/**
+ * The PairCoverage of a granted resource (not a NotResource) by a baseline resource, or undefined
+ * when the baseline resource covers it as a pattern (coversResource: every action covered). Made
+ * per loop, not kept: one per pair would hold memory for every grant of a large input.
+ */
+function pairCoverage(baseline, granted) {
+    const direct = resourceCover(baseline, granted, false);
+    return direct === 'yes' ? undefined : new PairCoverage(baseline, granted, direct);
+}
+/** A small number per distinct list of resource types (typesKey), by action ordinal. */
+const typesIds = new Map();
+const typesIdByOrdinal = [];
+function typesIdOf(ordinal) {
+    const known = typesIdByOrdinal[ordinal];
+    if (known !== undefined)
+        return known;
+    const key = typesKey((0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .actionOfOrdinal */ .xb)(ordinal).resourceTypes);
+    let id = typesIds.get(key);
+    if (id === undefined)
+        typesIds.set(key, (id = typesIds.size));
+    typesIdByOrdinal[ordinal] = id;
+    return id;
+}
+/**
+ * coverage of a granted pattern that is one ARN (isLiteral: literal text only), not covered as a pattern (`direct`,
+ * `no` or `unsure`). Within a resource type's format that ARN matches, the ARNs both match are that
+ * one ARN, so the type's comparison (coversTypes: arnCoveredWithin, fillPlaceholders with the
+ * format) is the direct one, with the same witness, and so is a type without a format (`no`, or
+ * `unsure` where the direct one is). So the answer is `yes` when the ARN is of no type of the action
+ * (it grants nothing the baseline lacks) and `direct` otherwise. (Its partition is literal: no
+ * other partition to read it in.)
+ */
+function literalCoverage(direct, granted, types) {
+    return reachesNoType(granted, types) ? 'yes' : direct;
+}
+/**
+ * reachesNoType of the last granted pattern asked, per list of resource types (by typesKey): the
+ * loops of classify.ts ask it for one grant's resource entry after entry. One pattern at a time,
+ * so a large input's grants hold no memory here.
+ */
+let reachOf;
+const reach = new Map();
+/**
+ * Whether a granted pattern reaches none of the types (meetsFormat), as coversTypes reads them (a
+ * type without a format is reached).
+ */
+function reachesNoType(granted, types) {
+    if (types.length === 0)
+        return false;
+    if (reachOf !== granted) {
+        reachOf = granted;
+        reach.clear();
+    }
+    const key = typesKey(types);
+    let hit = reach.get(key);
+    if (hit === undefined) {
+        hit = types.every((t) => t.arn && !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(formatPattern(t.arn), t.arn, granted));
+        reach.set(key, hit);
+    }
+    return hit;
+}
+/** The key of a list of resource types: their ARN formats. */
+function typesKey(types) {
+    let key = typesKeys.get(types);
+    if (key === undefined)
+        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    return key;
+}
+/** coverage past the direct comparison (`direct`, not `yes`): the action's types, the partition. */
+function typedCoverage(baseline, granted, action, direct) {
     const typed = coversTypes(baseline, granted, action.resourceTypes);
     if (typed === 'yes')
         return 'yes';
@@ -350,9 +461,7 @@ function disjointFields(a, b) {
 function coversTypes(baseline, granted, types) {
     if (types.length === 0)
         return 'no';
-    let key = typesKeys.get(types);
-    if (key === undefined)
-        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    const key = typesKey(types);
     let byGranted = typesCache.get(baseline);
     if (!byGranted)
         typesCache.set(baseline, (byGranted = new WeakMap()));
@@ -4942,7 +5051,8 @@ function activeSets(baseline, catalog, sets) {
         needs: g.needs,
         actions: action_set/* ActionSet */.L.fromOrdinals(g.ordinals),
     }));
-    hit = { active, activeAll, inactive, broader, free: (0,no_permission/* noPermissionSet */.FJ)(catalog) };
+    const all = [...active, ...inactive.flatMap((x) => x.entries)];
+    hit = { active, activeAll, all, inactive, broader, free: (0,no_permission/* noPermissionSet */.FJ)(catalog) };
     bySets.set(key, hit);
     return hit;
 }
@@ -4957,9 +5067,10 @@ function coveredPart(e, g, part, notRes) {
         return mine;
     if (notRes)
         return action_set/* ActionSet */.L.EMPTY;
+    const pair = (0,engine/* pairCoverage */.Tq)(e.resource, g.resource);
     const kept = [];
     mine.forEach((o) => {
-        if ((0,engine/* coversForAction */.Mw)(e.resource, g.resource, (0,policy_catalog/* actionOfOrdinal */.xb)(o), false))
+        if (pair.of(o) === 'yes')
             kept.push(o);
     });
     return kept.length === mine.size ? mine : action_set/* ActionSet */.L.fromOrdinals(kept);
@@ -5043,13 +5154,15 @@ function classify(cls, sets, unitNote, member) {
     // reference path's do.
     let unsureActs = action_set/* ActionSet */.L.EMPTY;
     if (!notRes)
-        for (const e of [...sets.active, ...sets.inactive.flatMap((x) => x.entries)]) {
-            const mine = e.actions.intersect(rest);
-            if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, false))
+        for (const e of sets.all) {
+            if (!e.actions.intersects(rest))
+                continue;
+            const pair = (0,engine/* pairCoverage */.Tq)(e.resource, g.resource);
+            if (!pair?.mayBeUnsure)
                 continue;
             const hit = [];
-            mine.forEach((o) => {
-                if ((0,engine/* coverage */.vk)(e.resource, g.resource, (0,policy_catalog/* actionOfOrdinal */.xb)(o), false) === 'unsure')
+            e.actions.intersect(rest).forEach((o) => {
+                if (pair.of(o) === 'unsure')
                     hit.push(o);
             });
             if (hit.length)

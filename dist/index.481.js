@@ -25075,6 +25075,117 @@ function engine_coverage(baseline, granted, action, notResource) {
     const direct = resourceCover(baseline, granted, notResource);
     if (direct === 'yes' || notResource)
         return direct;
+    if (isLiteral(granted))
+        return literalCoverage(direct, granted, action.resourceTypes);
+    return typedCoverage(baseline, granted, action, direct);
+}
+/**
+ * coverage by the general path alone (the literal one of literalCoverage left out): what
+ * literalCoverage is tested against.
+ */
+function coverageGeneral(baseline, granted, action, notResource) {
+    const direct = resourceCover(baseline, granted, notResource);
+    if (direct === 'yes' || notResource)
+        return direct;
+    return typedCoverage(baseline, granted, action, direct);
+}
+/**
+ * The coverage of one granted resource by one baseline resource that does not cover it as a
+ * pattern, per action (coverage), kept by the action's resource types: the loops of classify.ts
+ * ask it for each action an entry shares with a grant.
+ */
+class PairCoverage {
+    baseline;
+    granted;
+    byTypes = new Map();
+    /** Whether some action's answer may be `unsure`: never for one ARN the direct comparison decided. */
+    mayBeUnsure;
+    constructor(baseline, granted, direct) {
+        this.baseline = baseline;
+        this.granted = granted;
+        this.mayBeUnsure = direct === 'unsure' || !isLiteral(granted);
+    }
+    /** coverage for the action of this ordinal. */
+    of(ordinal) {
+        const id = typesIdOf(ordinal);
+        let c = this.byTypes.get(id);
+        if (c === undefined) {
+            c = engine_coverage(this.baseline, this.granted, actionOfOrdinal(ordinal), false);
+            this.byTypes.set(id, c);
+        }
+        return c;
+    }
+}
+/**
+ * The PairCoverage of a granted resource (not a NotResource) by a baseline resource, or undefined
+ * when the baseline resource covers it as a pattern (coversResource: every action covered). Made
+ * per loop, not kept: one per pair would hold memory for every grant of a large input.
+ */
+function pairCoverage(baseline, granted) {
+    const direct = resourceCover(baseline, granted, false);
+    return direct === 'yes' ? undefined : new PairCoverage(baseline, granted, direct);
+}
+/** A small number per distinct list of resource types (typesKey), by action ordinal. */
+const typesIds = new Map();
+const typesIdByOrdinal = [];
+function typesIdOf(ordinal) {
+    const known = typesIdByOrdinal[ordinal];
+    if (known !== undefined)
+        return known;
+    const key = typesKey(actionOfOrdinal(ordinal).resourceTypes);
+    let id = typesIds.get(key);
+    if (id === undefined)
+        typesIds.set(key, (id = typesIds.size));
+    typesIdByOrdinal[ordinal] = id;
+    return id;
+}
+/**
+ * coverage of a granted pattern that is one ARN (isLiteral: literal text only), not covered as a pattern (`direct`,
+ * `no` or `unsure`). Within a resource type's format that ARN matches, the ARNs both match are that
+ * one ARN, so the type's comparison (coversTypes: arnCoveredWithin, fillPlaceholders with the
+ * format) is the direct one, with the same witness, and so is a type without a format (`no`, or
+ * `unsure` where the direct one is). So the answer is `yes` when the ARN is of no type of the action
+ * (it grants nothing the baseline lacks) and `direct` otherwise. (Its partition is literal: no
+ * other partition to read it in.)
+ */
+function literalCoverage(direct, granted, types) {
+    return reachesNoType(granted, types) ? 'yes' : direct;
+}
+/**
+ * reachesNoType of the last granted pattern asked, per list of resource types (by typesKey): the
+ * loops of classify.ts ask it for one grant's resource entry after entry. One pattern at a time,
+ * so a large input's grants hold no memory here.
+ */
+let reachOf;
+const reach = new Map();
+/**
+ * Whether a granted pattern reaches none of the types (meetsFormat), as coversTypes reads them (a
+ * type without a format is reached).
+ */
+function reachesNoType(granted, types) {
+    if (types.length === 0)
+        return false;
+    if (reachOf !== granted) {
+        reachOf = granted;
+        reach.clear();
+    }
+    const key = typesKey(types);
+    let hit = reach.get(key);
+    if (hit === undefined) {
+        hit = types.every((t) => t.arn && !meetsFormat(formatPattern(t.arn), t.arn, granted));
+        reach.set(key, hit);
+    }
+    return hit;
+}
+/** The key of a list of resource types: their ARN formats. */
+function typesKey(types) {
+    let key = typesKeys.get(types);
+    if (key === undefined)
+        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    return key;
+}
+/** coverage past the direct comparison (`direct`, not `yes`): the action's types, the partition. */
+function typedCoverage(baseline, granted, action, direct) {
     const typed = coversTypes(baseline, granted, action.resourceTypes);
     if (typed === 'yes')
         return 'yes';
@@ -25185,9 +25296,7 @@ function disjointFields(a, b) {
 function coversTypes(baseline, granted, types) {
     if (types.length === 0)
         return 'no';
-    let key = typesKeys.get(types);
-    if (key === undefined)
-        typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+    const key = typesKey(types);
     let byGranted = typesCache.get(baseline);
     if (!byGranted)
         typesCache.set(baseline, (byGranted = new WeakMap()));
@@ -25951,7 +26060,8 @@ function classify_activeSets(baseline, catalog, sets) {
         needs: g.needs,
         actions: ActionSet.fromOrdinals(g.ordinals),
     }));
-    hit = { active, activeAll, inactive, broader, free: noPermissionSet(catalog) };
+    const all = [...active, ...inactive.flatMap((x) => x.entries)];
+    hit = { active, activeAll, all, inactive, broader, free: noPermissionSet(catalog) };
     bySets.set(key, hit);
     return hit;
 }
@@ -25966,9 +26076,10 @@ function coveredPart(e, g, part, notRes) {
         return mine;
     if (notRes)
         return ActionSet.EMPTY;
+    const pair = pairCoverage(e.resource, g.resource);
     const kept = [];
     mine.forEach((o) => {
-        if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false))
+        if (pair.of(o) === 'yes')
             kept.push(o);
     });
     return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
@@ -26052,13 +26163,15 @@ function classify_classify(cls, sets, unitNote, member) {
     // reference path's do.
     let unsureActs = ActionSet.EMPTY;
     if (!notRes)
-        for (const e of [...sets.active, ...sets.inactive.flatMap((x) => x.entries)]) {
-            const mine = e.actions.intersect(rest);
-            if (mine.isEmpty() || coversResource(e.resource, g.resource, false))
+        for (const e of sets.all) {
+            if (!e.actions.intersects(rest))
+                continue;
+            const pair = pairCoverage(e.resource, g.resource);
+            if (!pair?.mayBeUnsure)
                 continue;
             const hit = [];
-            mine.forEach((o) => {
-                if (engine_coverage(e.resource, g.resource, actionOfOrdinal(o), false) === 'unsure')
+            e.actions.intersect(rest).forEach((o) => {
+                if (pair.of(o) === 'unsure')
                     hit.push(o);
             });
             if (hit.length)

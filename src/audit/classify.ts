@@ -5,7 +5,7 @@
 // decides action by action; that path stays as the reference the tests compare this one with.
 import { arnIntersects, isAll, type ArnPattern } from '../policy/arn.js';
 import { ActionSet } from '../policy/action-set.js';
-import { actionOfOrdinal, actionOrdinal, type Catalog } from '../policy/catalog.js';
+import { actionOrdinal, type Catalog } from '../policy/catalog.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import { conditionService } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
@@ -13,12 +13,11 @@ import type { GrantClass } from '../policy/grant-sets.js';
 import {
   conditionMiss,
   conditionText,
-  coverage,
-  coversForAction,
   coversResource,
   disjointFields,
   implies,
   joinNotes,
+  pairCoverage,
   reachesResource,
   resourceExactness,
   resourceNeeds,
@@ -58,6 +57,8 @@ export interface BaselineSets {
 export interface ActiveSets {
   active: SetEntry[];
   activeAll: ActionSet;
+  /** Every entry: the active ones, then the inactive sets' in their order. */
+  all: SetEntry[];
   /** The inactive sets, in the order a leftover picks them (setup first, then by name). */
   inactive: { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }[];
   /** The active actions grouped by what a broader-resource finding says of them. */
@@ -172,7 +173,8 @@ export function activeSets(
     needs: g.needs,
     actions: ActionSet.fromOrdinals(g.ordinals),
   }));
-  hit = { active, activeAll, inactive, broader, free: noPermissionSet(catalog) };
+  const all = [...active, ...inactive.flatMap((x) => x.entries)];
+  hit = { active, activeAll, all, inactive, broader, free: noPermissionSet(catalog) };
   bySets.set(key, hit);
   return hit;
 }
@@ -186,9 +188,10 @@ function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolea
   const mine = part.intersect(e.actions);
   if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes)) return mine;
   if (notRes) return ActionSet.EMPTY;
+  const pair = pairCoverage(e.resource, g.resource)!;
   const kept: number[] = [];
   mine.forEach((o) => {
-    if (coversForAction(e.resource, g.resource, actionOfOrdinal(o), false)) kept.push(o);
+    if (pair.of(o) === 'yes') kept.push(o);
   });
   return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
 }
@@ -276,12 +279,13 @@ export function classify(
   // reference path's do.
   let unsureActs = ActionSet.EMPTY;
   if (!notRes)
-    for (const e of [...sets.active, ...sets.inactive.flatMap((x) => x.entries)]) {
-      const mine = e.actions.intersect(rest);
-      if (mine.isEmpty() || coversResource(e.resource, g.resource, false)) continue;
+    for (const e of sets.all) {
+      if (!e.actions.intersects(rest)) continue;
+      const pair = pairCoverage(e.resource, g.resource);
+      if (!pair?.mayBeUnsure) continue;
       const hit: number[] = [];
-      mine.forEach((o) => {
-        if (coverage(e.resource, g.resource, actionOfOrdinal(o), false) === 'unsure') hit.push(o);
+      e.actions.intersect(rest).forEach((o) => {
+        if (pair.of(o) === 'unsure') hit.push(o);
       });
       if (hit.length) unsureActs = unsureActs.union(ActionSet.fromOrdinals(hit));
     }

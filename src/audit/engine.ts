@@ -13,11 +13,12 @@ import {
   WITNESS_OTHER,
   arnIntersects,
   isAll,
+  isLiteral,
   parseArnPattern,
   meetsFormat,
   type ArnPattern,
 } from '../policy/arn.js';
-import { actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
+import { actionOfOrdinal, actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
 import { conditionForService, conditionImplies } from '../policy/condition.js';
 import { isTrustAction } from '../policy/raw.js';
 import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
@@ -408,6 +409,126 @@ export function coverage(
 ): Cover {
   const direct = resourceCover(baseline, granted, notResource);
   if (direct === 'yes' || notResource) return direct;
+  if (isLiteral(granted)) return literalCoverage(direct, granted, action.resourceTypes);
+  return typedCoverage(baseline, granted, action, direct);
+}
+
+/**
+ * coverage by the general path alone (the literal one of literalCoverage left out): what
+ * literalCoverage is tested against.
+ */
+export function coverageGeneral(
+  baseline: ArnPattern,
+  granted: ArnPattern,
+  action: ActionInfo,
+  notResource: boolean,
+): Cover {
+  const direct = resourceCover(baseline, granted, notResource);
+  if (direct === 'yes' || notResource) return direct;
+  return typedCoverage(baseline, granted, action, direct);
+}
+
+/**
+ * The coverage of one granted resource by one baseline resource that does not cover it as a
+ * pattern, per action (coverage), kept by the action's resource types: the loops of classify.ts
+ * ask it for each action an entry shares with a grant.
+ */
+export class PairCoverage {
+  private readonly byTypes = new Map<number, Cover>();
+  /** Whether some action's answer may be `unsure`: never for one ARN the direct comparison decided. */
+  readonly mayBeUnsure: boolean;
+  constructor(
+    private readonly baseline: ArnPattern,
+    private readonly granted: ArnPattern,
+    direct: Cover,
+  ) {
+    this.mayBeUnsure = direct === 'unsure' || !isLiteral(granted);
+  }
+  /** coverage for the action of this ordinal. */
+  of(ordinal: number): Cover {
+    const id = typesIdOf(ordinal);
+    let c = this.byTypes.get(id);
+    if (c === undefined) {
+      c = coverage(this.baseline, this.granted, actionOfOrdinal(ordinal), false);
+      this.byTypes.set(id, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * The PairCoverage of a granted resource (not a NotResource) by a baseline resource, or undefined
+ * when the baseline resource covers it as a pattern (coversResource: every action covered). Made
+ * per loop, not kept: one per pair would hold memory for every grant of a large input.
+ */
+export function pairCoverage(baseline: ArnPattern, granted: ArnPattern): PairCoverage | undefined {
+  const direct = resourceCover(baseline, granted, false);
+  return direct === 'yes' ? undefined : new PairCoverage(baseline, granted, direct);
+}
+
+/** A small number per distinct list of resource types (typesKey), by action ordinal. */
+const typesIds = new Map<string, number>();
+const typesIdByOrdinal: number[] = [];
+
+function typesIdOf(ordinal: number): number {
+  const known = typesIdByOrdinal[ordinal];
+  if (known !== undefined) return known;
+  const key = typesKey(actionOfOrdinal(ordinal).resourceTypes);
+  let id = typesIds.get(key);
+  if (id === undefined) typesIds.set(key, (id = typesIds.size));
+  typesIdByOrdinal[ordinal] = id;
+  return id;
+}
+
+/**
+ * coverage of a granted pattern that is one ARN (isLiteral: literal text only), not covered as a pattern (`direct`,
+ * `no` or `unsure`). Within a resource type's format that ARN matches, the ARNs both match are that
+ * one ARN, so the type's comparison (coversTypes: arnCoveredWithin, fillPlaceholders with the
+ * format) is the direct one, with the same witness, and so is a type without a format (`no`, or
+ * `unsure` where the direct one is). So the answer is `yes` when the ARN is of no type of the action
+ * (it grants nothing the baseline lacks) and `direct` otherwise. (Its partition is literal: no
+ * other partition to read it in.)
+ */
+function literalCoverage(direct: Cover, granted: ArnPattern, types: readonly ResourceTypeRef[]): Cover {
+  return reachesNoType(granted, types) ? 'yes' : direct;
+}
+
+/**
+ * reachesNoType of the last granted pattern asked, per list of resource types (by typesKey): the
+ * loops of classify.ts ask it for one grant's resource entry after entry. One pattern at a time,
+ * so a large input's grants hold no memory here.
+ */
+let reachOf: ArnPattern | undefined;
+const reach = new Map<string, boolean>();
+
+/**
+ * Whether a granted pattern reaches none of the types (meetsFormat), as coversTypes reads them (a
+ * type without a format is reached).
+ */
+function reachesNoType(granted: ArnPattern, types: readonly ResourceTypeRef[]): boolean {
+  if (types.length === 0) return false;
+  if (reachOf !== granted) {
+    reachOf = granted;
+    reach.clear();
+  }
+  const key = typesKey(types);
+  let hit = reach.get(key);
+  if (hit === undefined) {
+    hit = types.every((t) => t.arn && !meetsFormat(formatPattern(t.arn), t.arn, granted));
+    reach.set(key, hit);
+  }
+  return hit;
+}
+
+/** The key of a list of resource types: their ARN formats. */
+function typesKey(types: readonly ResourceTypeRef[]): string {
+  let key = typesKeys.get(types);
+  if (key === undefined) typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+  return key;
+}
+
+/** coverage past the direct comparison (`direct`, not `yes`): the action's types, the partition. */
+function typedCoverage(baseline: ArnPattern, granted: ArnPattern, action: ActionInfo, direct: Cover): Cover {
   const typed = coversTypes(baseline, granted, action.resourceTypes);
   if (typed === 'yes') return 'yes';
   let unsure = direct === 'unsure' || typed === 'unsure';
@@ -524,8 +645,7 @@ export function disjointFields(a: ArnPattern, b: ArnPattern): boolean {
  */
 function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly ResourceTypeRef[]): Cover {
   if (types.length === 0) return 'no';
-  let key = typesKeys.get(types);
-  if (key === undefined) typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
+  const key = typesKey(types);
   let byGranted = typesCache.get(baseline);
   if (!byGranted) typesCache.set(baseline, (byGranted = new WeakMap()));
   let byTypes = byGranted.get(granted);
