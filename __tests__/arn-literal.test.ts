@@ -443,3 +443,21 @@ describe('arnFormatFields', () => {
     });
   });
 });
+
+describe("a policy's `*`", () => {
+  it('is one object per bindings, read as every resource', () => {
+    const a = parseArnPattern('*');
+    expect(parseArnPattern('*')).toBe(a);
+    expect(isAll(a)).toBe(true);
+    expect(a.tokens).toEqual([{ kind: 'star' }]);
+    const bindings = { '<account-ID-without-hyphens>': '123456789012' };
+    const bound = parseArnPattern('*', bindings);
+    expect(parseArnPattern('*', bindings)).toBe(bound);
+    expect(bound).not.toBe(a);
+    expect(bound.bindings).toBe(bindings);
+    expect(isAll(bound)).toBe(true);
+    // Not a format's `*`, nor a text around a star.
+    expect(parseArnPattern(' *')).not.toBe(a);
+    expect(arnFormatToPattern('*')).not.toBe(a);
+  });
+});

@@ -5842,7 +5842,25 @@ class LiteralPattern {
     }
 }
 function scan(raw, mode, bindings) {
+    if (raw === '*' && mode === 'policy')
+        return everyResource(bindings);
     return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+/**
+ * A policy's `*`, one object per bindings (patterns are never changed once read): the comparisons
+ * keep their answers per pattern object, and a plan's thousands of statements on `*` then share
+ * them rather than compare each statement's own `*` again (the 5,000-policy diverse plan: 213
+ * objects, 9,838 comparisons of 14 pairs).
+ */
+let everyUnbound;
+const everyBound = new WeakMap();
+function everyResource(bindings) {
+    if (!bindings)
+        return (everyUnbound ??= scanTokens('*', 'policy'));
+    let p = everyBound.get(bindings);
+    if (!p)
+        everyBound.set(bindings, (p = scanTokens('*', 'policy', bindings)));
+    return p;
 }
 /** parseArnPattern without the fast path for literal text (tests compare the two). */
 function parseArnPatternTokens(raw) {

@@ -157,7 +157,23 @@ class LiteralPattern implements ArnPattern {
 }
 
 function scan(raw: string, mode: 'policy' | 'format', bindings?: Record<string, string>): ArnPattern {
+  if (raw === '*' && mode === 'policy') return everyResource(bindings);
   return SPECIAL.test(raw) ? scanTokens(raw, mode, bindings) : new LiteralPattern(raw);
+}
+
+/**
+ * A policy's `*`, one object per bindings (patterns are never changed once read): the comparisons
+ * keep their answers per pattern object, and a plan's thousands of statements on `*` then share
+ * them rather than compare each statement's own `*` again (the 5,000-policy diverse plan: 213
+ * objects, 9,838 comparisons of 14 pairs).
+ */
+let everyUnbound: ArnPattern | undefined;
+const everyBound = new WeakMap<Record<string, string>, ArnPattern>();
+function everyResource(bindings: Record<string, string> | undefined): ArnPattern {
+  if (!bindings) return (everyUnbound ??= scanTokens('*', 'policy'));
+  let p = everyBound.get(bindings);
+  if (!p) everyBound.set(bindings, (p = scanTokens('*', 'policy', bindings)));
+  return p;
 }
 
 /** parseArnPattern without the fast path for literal text (tests compare the two). */
