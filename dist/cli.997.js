@@ -19673,6 +19673,13 @@ const neverHolds = new WeakMap();
  * when this cannot tell. Cached per condition object.
  */
 function conditionNeverHolds(c) {
+    // A positive and a negated operator are two entries: one operator alone always may hold.
+    let operators = 0;
+    for (const op in c)
+        if (Object.hasOwn(c, op) && ++operators > 1)
+            break;
+    if (operators < 2)
+        return false;
     const hit = neverHolds.get(c);
     if (hit !== undefined)
         return hit;

@@ -696,6 +696,10 @@ const neverHolds = new WeakMap<Condition, boolean>();
  * when this cannot tell. Cached per condition object.
  */
 export function conditionNeverHolds(c: Condition): boolean {
+  // A positive and a negated operator are two entries: one operator alone always may hold.
+  let operators = 0;
+  for (const op in c) if (Object.hasOwn(c, op) && ++operators > 1) break;
+  if (operators < 2) return false;
   const hit = neverHolds.get(c);
   if (hit !== undefined) return hit;
   const positive = new Map<string, { base: string; values: string[] }[]>();
