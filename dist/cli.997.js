@@ -32,7 +32,7 @@ export const modules = {
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony exports withPlaceholders, coverage, coverageGeneral, PairCoverage, unsureCover */
+/* unused harmony exports withPlaceholders, coverage, PairCoverage, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -240,18 +240,6 @@ function coverage(baseline, granted, action, notResource) {
     const direct = resourceCover(baseline, granted, notResource);
     if (direct === 'yes' || notResource)
         return direct;
-    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(granted))
-        return literalCoverage(direct, granted, action.resourceTypes);
-    return typedCoverage(baseline, granted, action, direct);
-}
-/**
- * coverage by the general path alone (the literal one of literalCoverage left out): what
- * literalCoverage is tested against.
- */
-function coverageGeneral(baseline, granted, action, notResource) {
-    const direct = resourceCover(baseline, granted, notResource);
-    if (direct === 'yes' || notResource)
-        return direct;
     return typedCoverage(baseline, granted, action, direct);
 }
 /**
@@ -263,12 +251,9 @@ class PairCoverage {
     baseline;
     granted;
     byTypes = new Map();
-    /** Whether some action's answer may be `unsure`: never for one ARN the direct comparison decided. */
-    mayBeUnsure;
-    constructor(baseline, granted, direct) {
+    constructor(baseline, granted) {
         this.baseline = baseline;
         this.granted = granted;
-        this.mayBeUnsure = direct === 'unsure' || !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isLiteral */ .c$)(granted);
     }
     /** coverage for the action of this ordinal. */
     of(ordinal) {
@@ -287,8 +272,7 @@ class PairCoverage {
  * per loop, not kept: one per pair would hold memory for every grant of a large input.
  */
 function pairCoverage(baseline, granted) {
-    const direct = resourceCover(baseline, granted, false);
-    return direct === 'yes' ? undefined : new PairCoverage(baseline, granted, direct);
+    return resourceCover(baseline, granted, false) === 'yes' ? undefined : new PairCoverage(baseline, granted);
 }
 /** A small number per distinct list of resource types (typesKey), by action ordinal. */
 const typesIds = new Map();
@@ -303,44 +287,6 @@ function typesIdOf(ordinal) {
         typesIds.set(key, (id = typesIds.size));
     typesIdByOrdinal[ordinal] = id;
     return id;
-}
-/**
- * coverage of a granted pattern that is one ARN (isLiteral: literal text only), not covered as a pattern (`direct`,
- * `no` or `unsure`). Within a resource type's format that ARN matches, the ARNs both match are that
- * one ARN, so the type's comparison (coversTypes: arnCoveredWithin, fillPlaceholders with the
- * format) is the direct one, with the same witness, and so is a type without a format (`no`, or
- * `unsure` where the direct one is). So the answer is `yes` when the ARN is of no type of the action
- * (it grants nothing the baseline lacks) and `direct` otherwise. (Its partition is literal: no
- * other partition to read it in.)
- */
-function literalCoverage(direct, granted, types) {
-    return reachesNoType(granted, types) ? 'yes' : direct;
-}
-/**
- * reachesNoType of the last granted pattern asked, per list of resource types (by typesKey): the
- * loops of classify.ts ask it for one grant's resource entry after entry. One pattern at a time,
- * so a large input's grants hold no memory here.
- */
-let reachOf;
-const reach = new Map();
-/**
- * Whether a granted pattern reaches none of the types (meetsFormat), as coversTypes reads them (a
- * type without a format is reached).
- */
-function reachesNoType(granted, types) {
-    if (types.length === 0)
-        return false;
-    if (reachOf !== granted) {
-        reachOf = granted;
-        reach.clear();
-    }
-    const key = typesKey(types);
-    let hit = reach.get(key);
-    if (hit === undefined) {
-        hit = types.every((t) => t.arn && !(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(formatPattern(t.arn), t.arn, granted));
-        reach.set(key, hit);
-    }
-    return hit;
 }
 /** The key of a list of resource types: their ARN formats. */
 function typesKey(types) {
@@ -5158,7 +5104,7 @@ function classify(cls, sets, unitNote, member) {
             if (!e.actions.intersects(rest))
                 continue;
             const pair = (0,engine/* pairCoverage */.Tq)(e.resource, g.resource);
-            if (!pair?.mayBeUnsure)
+            if (!pair)
                 continue;
             const hit = [];
             e.actions.intersect(rest).forEach((o) => {

@@ -282,7 +282,7 @@ export function classify(
     for (const e of sets.all) {
       if (!e.actions.intersects(rest)) continue;
       const pair = pairCoverage(e.resource, g.resource);
-      if (!pair?.mayBeUnsure) continue;
+      if (!pair) continue;
       const hit: number[] = [];
       e.actions.intersect(rest).forEach((o) => {
         if (pair.of(o) === 'unsure') hit.push(o);

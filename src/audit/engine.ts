@@ -13,7 +13,6 @@ import {
   WITNESS_OTHER,
   arnIntersects,
   isAll,
-  isLiteral,
   parseArnPattern,
   meetsFormat,
   type ArnPattern,
@@ -409,22 +408,6 @@ export function coverage(
 ): Cover {
   const direct = resourceCover(baseline, granted, notResource);
   if (direct === 'yes' || notResource) return direct;
-  if (isLiteral(granted)) return literalCoverage(direct, granted, action.resourceTypes);
-  return typedCoverage(baseline, granted, action, direct);
-}
-
-/**
- * coverage by the general path alone (the literal one of literalCoverage left out): what
- * literalCoverage is tested against.
- */
-export function coverageGeneral(
-  baseline: ArnPattern,
-  granted: ArnPattern,
-  action: ActionInfo,
-  notResource: boolean,
-): Cover {
-  const direct = resourceCover(baseline, granted, notResource);
-  if (direct === 'yes' || notResource) return direct;
   return typedCoverage(baseline, granted, action, direct);
 }
 
@@ -435,15 +418,10 @@ export function coverageGeneral(
  */
 export class PairCoverage {
   private readonly byTypes = new Map<number, Cover>();
-  /** Whether some action's answer may be `unsure`: never for one ARN the direct comparison decided. */
-  readonly mayBeUnsure: boolean;
   constructor(
     private readonly baseline: ArnPattern,
     private readonly granted: ArnPattern,
-    direct: Cover,
-  ) {
-    this.mayBeUnsure = direct === 'unsure' || !isLiteral(granted);
-  }
+  ) {}
   /** coverage for the action of this ordinal. */
   of(ordinal: number): Cover {
     const id = typesIdOf(ordinal);
@@ -462,8 +440,7 @@ export class PairCoverage {
  * per loop, not kept: one per pair would hold memory for every grant of a large input.
  */
 export function pairCoverage(baseline: ArnPattern, granted: ArnPattern): PairCoverage | undefined {
-  const direct = resourceCover(baseline, granted, false);
-  return direct === 'yes' ? undefined : new PairCoverage(baseline, granted, direct);
+  return resourceCover(baseline, granted, false) === 'yes' ? undefined : new PairCoverage(baseline, granted);
 }
 
 /** A small number per distinct list of resource types (typesKey), by action ordinal. */
@@ -478,46 +455,6 @@ function typesIdOf(ordinal: number): number {
   if (id === undefined) typesIds.set(key, (id = typesIds.size));
   typesIdByOrdinal[ordinal] = id;
   return id;
-}
-
-/**
- * coverage of a granted pattern that is one ARN (isLiteral: literal text only), not covered as a pattern (`direct`,
- * `no` or `unsure`). Within a resource type's format that ARN matches, the ARNs both match are that
- * one ARN, so the type's comparison (coversTypes: arnCoveredWithin, fillPlaceholders with the
- * format) is the direct one, with the same witness, and so is a type without a format (`no`, or
- * `unsure` where the direct one is). So the answer is `yes` when the ARN is of no type of the action
- * (it grants nothing the baseline lacks) and `direct` otherwise. (Its partition is literal: no
- * other partition to read it in.)
- */
-function literalCoverage(direct: Cover, granted: ArnPattern, types: readonly ResourceTypeRef[]): Cover {
-  return reachesNoType(granted, types) ? 'yes' : direct;
-}
-
-/**
- * reachesNoType of the last granted pattern asked, per list of resource types (by typesKey): the
- * loops of classify.ts ask it for one grant's resource entry after entry. One pattern at a time,
- * so a large input's grants hold no memory here.
- */
-let reachOf: ArnPattern | undefined;
-const reach = new Map<string, boolean>();
-
-/**
- * Whether a granted pattern reaches none of the types (meetsFormat), as coversTypes reads them (a
- * type without a format is reached).
- */
-function reachesNoType(granted: ArnPattern, types: readonly ResourceTypeRef[]): boolean {
-  if (types.length === 0) return false;
-  if (reachOf !== granted) {
-    reachOf = granted;
-    reach.clear();
-  }
-  const key = typesKey(types);
-  let hit = reach.get(key);
-  if (hit === undefined) {
-    hit = types.every((t) => t.arn && !meetsFormat(formatPattern(t.arn), t.arn, granted));
-    reach.set(key, hit);
-  }
-  return hit;
 }
 
 /** The key of a list of resource types: their ARN formats. */
