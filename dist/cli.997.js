@@ -240,7 +240,22 @@ function coverage(baseline, granted, action, notResource) {
     const direct = resourceCover(baseline, granted, notResource);
     if (direct === 'yes' || notResource)
         return direct;
-    return typedCoverage(baseline, granted, action, direct);
+    const typed = coversTypes(baseline, granted, action.resourceTypes);
+    if (typed === 'yes')
+        return 'yes';
+    let unsure = direct === 'unsure' || typed === 'unsure';
+    // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
+    const own = inPartitionOf(baseline, granted);
+    if (own !== granted) {
+        const d = resourceCover(baseline, own, false);
+        if (d === 'yes')
+            return 'yes';
+        const t = coversTypes(baseline, own, action.resourceTypes);
+        if (t === 'yes')
+            return 'yes';
+        unsure ||= d === 'unsure' || t === 'unsure';
+    }
+    return unsure ? 'unsure' : 'no';
 }
 /**
  * The coverage of one granted resource by one baseline resource that does not cover it as a
@@ -294,25 +309,6 @@ function typesKey(types) {
     if (key === undefined)
         typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
     return key;
-}
-/** coverage past the direct comparison (`direct`, not `yes`): the action's types, the partition. */
-function typedCoverage(baseline, granted, action, direct) {
-    const typed = coversTypes(baseline, granted, action.resourceTypes);
-    if (typed === 'yes')
-        return 'yes';
-    let unsure = direct === 'unsure' || typed === 'unsure';
-    // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
-    const own = inPartitionOf(baseline, granted);
-    if (own !== granted) {
-        const d = resourceCover(baseline, own, false);
-        if (d === 'yes')
-            return 'yes';
-        const t = coversTypes(baseline, own, action.resourceTypes);
-        if (t === 'yes')
-            return 'yes';
-        unsure ||= d === 'unsure' || t === 'unsure';
-    }
-    return unsure ? 'unsure' : 'no';
 }
 /**
  * Whether some baseline entry's coverage of a grant of this action could not be decided exactly

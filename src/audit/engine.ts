@@ -408,7 +408,19 @@ export function coverage(
 ): Cover {
   const direct = resourceCover(baseline, granted, notResource);
   if (direct === 'yes' || notResource) return direct;
-  return typedCoverage(baseline, granted, action, direct);
+  const typed = coversTypes(baseline, granted, action.resourceTypes);
+  if (typed === 'yes') return 'yes';
+  let unsure = direct === 'unsure' || typed === 'unsure';
+  // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
+  const own = inPartitionOf(baseline, granted);
+  if (own !== granted) {
+    const d = resourceCover(baseline, own, false);
+    if (d === 'yes') return 'yes';
+    const t = coversTypes(baseline, own, action.resourceTypes);
+    if (t === 'yes') return 'yes';
+    unsure ||= d === 'unsure' || t === 'unsure';
+  }
+  return unsure ? 'unsure' : 'no';
 }
 
 /**
@@ -462,23 +474,6 @@ function typesKey(types: readonly ResourceTypeRef[]): string {
   let key = typesKeys.get(types);
   if (key === undefined) typesKeys.set(types, (key = types.map((t) => t.arn).join('\n')));
   return key;
-}
-
-/** coverage past the direct comparison (`direct`, not `yes`): the action's types, the partition. */
-function typedCoverage(baseline: ArnPattern, granted: ArnPattern, action: ActionInfo, direct: Cover): Cover {
-  const typed = coversTypes(baseline, granted, action.resourceTypes);
-  if (typed === 'yes') return 'yes';
-  let unsure = direct === 'unsure' || typed === 'unsure';
-  // A policy applies in its own partition: `arn:*:…` is compared in the baseline's.
-  const own = inPartitionOf(baseline, granted);
-  if (own !== granted) {
-    const d = resourceCover(baseline, own, false);
-    if (d === 'yes') return 'yes';
-    const t = coversTypes(baseline, own, action.resourceTypes);
-    if (t === 'yes') return 'yes';
-    unsure ||= d === 'unsure' || t === 'unsure';
-  }
-  return unsure ? 'unsure' : 'no';
 }
 
 /**
