@@ -20442,7 +20442,11 @@ function asStringList(v, statementPath, field, problems) {
         for (let i = 0; i < v.length; i++)
             if (typeof v[i] !== 'string')
                 return mixedList(v, statementPath, field, example, problems);
-        return v.slice();
+        // The document's own array, not a copy: nothing changes a statement's lists or a document once
+        // read, and shareNames writes the same shared names into both anyway. At 20,000 policies the
+        // copies were some 20 MB held from parsing to the end of the audit (BENCHMARKS.md, thirty-third
+        // round). A frozen or sealed array is copied, as shareNames must write into the list.
+        return Object.isExtensible(v) ? v : v.slice();
     }
     problems.push({
         path: child(statementPath, field),
@@ -20603,25 +20607,41 @@ function sharedName(name) {
  * Replaces each entry of `list` (a statement's Action or NotAction, just read) by the shared string
  * of the same name, in the parsed list and in the raw statement's own field `key`: an equal
  * string, so that the document reads the same and its duplicates are let go. A write the document
- * refuses (a frozen or read-only one) is not made.
+ * refuses (a frozen or read-only one) is not made. `list` is usually the document's own array
+ * (asStringList), written once; the list returned is a copy only when an entry of it cannot be
+ * written (made read-only by code: no source reads one so).
  */
 function shareNames(list, raw, key) {
     const rawValue = raw[key];
     // The raw entries are compared with the names as read, usually the same string objects (a test
     // of identity), rather than with the shared copies (a test of every character).
-    let rawList = Array.isArray(rawValue) && rawValue.length === list.length && !Object.isFrozen(rawValue)
+    let rawList = rawValue !== list &&
+        Array.isArray(rawValue) &&
+        rawValue.length === list.length &&
+        !Object.isFrozen(rawValue)
         ? rawValue
         : undefined;
-    for (let i = 0; i < list.length; i++) {
-        const name = list[i];
+    let out = list;
+    for (let i = 0; i < out.length; i++) {
+        const name = out[i];
         if (name.length > SHARED_NAME_LENGTH)
             continue;
-        const shared = (list[i] = sharedName(name));
+        const shared = sharedName(name);
+        if (shared === name)
+            continue;
+        try {
+            out[i] = shared;
+        }
+        catch {
+            out = out.slice();
+            out[i] = shared;
+        }
         if (rawList && rawList[i] === name && !Reflect.set(rawList, i, shared))
             rawList = undefined;
     }
-    if (typeof rawValue === 'string' && list.length === 1 && list[0] === rawValue)
-        Reflect.set(raw, key, list[0]);
+    if (typeof rawValue === 'string' && out.length === 1 && out[0] === rawValue)
+        Reflect.set(raw, key, out[0]);
+    return out;
 }
 function parseStatement(raw, index, path, problems) {
     if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(raw)) {
@@ -20662,12 +20682,12 @@ function parseStatement(raw, index, path, problems) {
             case 'Action':
                 s.actions = asStringList(value, path, key, problems);
                 if (s.actions)
-                    shareNames(s.actions, raw, key);
+                    s.actions = shareNames(s.actions, raw, key);
                 break;
             case 'NotAction':
                 s.notActions = asStringList(value, path, key, problems);
                 if (s.notActions)
-                    shareNames(s.notActions, raw, key);
+                    s.notActions = shareNames(s.notActions, raw, key);
                 break;
             case 'Resource':
                 s.resources = asStringList(value, path, key, problems);

@@ -209,6 +209,36 @@ describe('action names shared with the raw document', () => {
     expect(read.doc).toEqual(parsed.doc);
   });
 
+  it("hold the document's own arrays (no copy per statement), equal to what they were", () => {
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*'],
+        },
+        { Effect: 'Deny', NotAction: ['iam:*'], NotResource: ['arn:aws:iam::123456789012:role/x'] },
+      ],
+    });
+    const raw = JSON.parse(text) as { Statement: Record<string, unknown>[] };
+    const read = parsePolicyDocument(raw);
+    const [allow, deny] = read.doc!.statements;
+    expect(allow!.actions).toBe(raw.Statement[0]!.Action);
+    expect(allow!.resources).toBe(raw.Statement[0]!.Resource);
+    expect(deny!.notActions).toBe(raw.Statement[1]!.NotAction);
+    expect(deny!.notResources).toBe(raw.Statement[1]!.NotResource);
+    expect(JSON.stringify(raw)).toBe(text);
+    // A sealed (or frozen) array is read through a copy, and left as it was.
+    const sealed = JSON.parse(text) as { Statement: Record<string, unknown>[] };
+    for (const st of sealed.Statement)
+      for (const v of Object.values(st)) if (Array.isArray(v)) Object.seal(v);
+    const again = parsePolicyDocument(sealed);
+    expect(again.doc!.statements[0]!.actions).not.toBe(sealed.Statement[0]!.Action);
+    expect(again.doc).toEqual(read.doc);
+    expect(JSON.stringify(sealed)).toBe(text);
+  });
+
   it('read a statement whose Action cannot be written', () => {
     const statement: Record<string, unknown> = { Effect: 'Allow', Resource: '*' };
     Object.defineProperty(statement, 'Action', { value: 's3:GetObject', enumerable: true, writable: false });
