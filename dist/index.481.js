@@ -4311,9 +4311,9 @@ function shareNames(list, raw, key) {
         const name = out[i];
         if (name.length > SHARED_NAME_LENGTH)
             continue;
+        // Written whatever `===` says: strings compare by their characters, so the test cannot tell
+        // the shared copy from a name read anew.
         const shared = sharedName(name);
-        if (shared === name)
-            continue;
         try {
             out[i] = shared;
         }

@@ -688,8 +688,9 @@ function shareNames(list: string[], raw: Record<string, unknown>, key: string): 
   for (let i = 0; i < out.length; i++) {
     const name = out[i]!;
     if (name.length > SHARED_NAME_LENGTH) continue;
+    // Written whatever `===` says: strings compare by their characters, so the test cannot tell
+    // the shared copy from a name read anew.
     const shared = sharedName(name);
-    if (shared === name) continue;
     try {
       out[i] = shared;
     } catch {
