@@ -917,6 +917,9 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
     );
     if (parsed) doc.statements.push(parsed);
   }
+  // Of its exact length: a list grown by push keeps room for 17 (about 80 bytes more per document,
+  // held from parsing to the end of the audit).
+  if (doc.statements.length > 0) doc.statements = doc.statements.slice();
   return { doc, raw: value, problems };
 }
 
