@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { cmpJoined } from '../../src/audit/report-model.js';
 import { runAudit } from '../../src/audit/run.js';
 import { locateLines, type JsonPath } from '../../src/core/json-lines.js';
+import { collectGarbage } from '../../src/core/memory.js';
 import { parsePolicyDocument } from '../../src/policy/document.js';
 import { parseSource } from '../../src/sources/index.js';
 import type { SourceFile } from '../../src/core/types.js';
@@ -237,6 +238,42 @@ describe('action names shared with the raw document', () => {
     expect(again.doc!.statements[0]!.actions).not.toBe(sealed.Statement[0]!.Action);
     expect(again.doc).toEqual(read.doc);
     expect(JSON.stringify(sealed)).toBe(text);
+  });
+
+  it('hold one string per action name, however many documents name it', () => {
+    // Identity of strings cannot be seen from JavaScript (`===` compares characters), so it is
+    // measured. Documents naming the same ten actions, each parsed from its own text (its names
+    // new strings): held as parsed, they keep 40,000 names; read, their statements (objects,
+    // lists) cost more than the names, which are let go for the ten shared ones. So the read
+    // documents hold less than the same documents merely parsed (measured: about 0.7 of them;
+    // 1.4 when the names are not shared).
+    const NAMES = 10;
+    const DOCS = 4000;
+    const texts = Array.from({ length: DOCS }, () =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: Array.from({ length: NAMES }, (_, i) => `ec2:DescribeSomethingOfSomeLength${i}`),
+            Resource: '*',
+          },
+        ],
+      }),
+    );
+    const heldBy = (read: (doc: unknown) => unknown): number => {
+      expect(collectGarbage()).toBe(true);
+      const before = process.memoryUsage().heapUsed;
+      const held = texts.map((t) => read(JSON.parse(t)));
+      collectGarbage();
+      const after = process.memoryUsage().heapUsed;
+      expect(held).toHaveLength(DOCS);
+      return after - before;
+    };
+    heldBy(parsePolicyDocument); // the shared names made once, before measuring
+    const parsed = heldBy((doc) => doc);
+    const read = heldBy(parsePolicyDocument);
+    expect(read).toBeLessThan(parsed);
   });
 
   it('read a statement whose Action cannot be written', () => {
