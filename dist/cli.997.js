@@ -1327,10 +1327,13 @@ function findingSeverity(kind, actionSeverities) {
 
 // EXTERNAL MODULE: ./src/audit/finding-set.ts
 var finding_set = __webpack_require__(183);
+// EXTERNAL MODULE: ./src/core/memory.ts
+var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/audit/findings.ts
 // Groups a unit's atoms (kind, action, resource, set) into the findings people read: one finding per
 // statement and kind (a wildcard stays one finding), the riskiest actions named as examples, and the
 // message in words that say which set or feature it is about. Pure.
+
 
 
 
@@ -1457,7 +1460,7 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
+        const message = (0,memory/* flatString */.V)(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? action_set/* ActionSet */.L.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
             ? unit.scope.note
             : undefined));
         // The fields that have a value, in the order a finding's keys are written; built without
@@ -1875,19 +1878,6 @@ function setRemediation(unit, a) {
 const NEED_CONDITION = ' only under its condition (';
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
-/**
- * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
- * string as a tree of them (some 860 bytes for a 280-character message); reading a character
- * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
- * message to the end of the run.
- */
-function flat(text) {
-    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
-    if (text.length > 0)
-        flatRead.last = text.charCodeAt(0);
-    return text;
-}
-const flatRead = { last: 0 };
 /** The first `n` of a list, then how many more. */
 /** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
 function firstOf(list, n, noun) {
@@ -2093,7 +2083,7 @@ function findingPart(f, names, catalog) {
         return undefined;
     const n = names.length;
     const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
-    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
+    const message = (0,memory/* flatString */.V)(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
     const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity = kinds/* KIND_INFO */.Kw[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
     const levels = accessLevels(infos);
@@ -13491,18 +13481,22 @@ function escapeSarifText(value) {
 // the text once with a small explicit stack that only follows containers some requested path
 // enters; every other value is skipped with a tight character-code loop.
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`. */
+/**
+ * `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`.
+ * Joined, not built up with `+=`: one flat string rather than a tree of a node and a copied piece
+ * per step (a record keeps its path to the end of the run).
+ */
 function formatJsonPath(p) {
-    let out = '$';
+    const parts = ['$'];
     for (const k of p) {
         if (typeof k === 'number')
-            out += `[${k}]`;
+            parts.push('[', String(k), ']');
         else if (IDENT.test(k))
-            out += `.${k}`;
+            parts.push('.', k);
         else
-            out += `[${JSON.stringify(k)}]`;
+            parts.push('[', JSON.stringify(k), ']');
     }
-    return out;
+    return parts.join('');
 }
 /** JSON.parse that strips a leading UTF-8 BOM and, on failure, says where (1-based line and column). */
 function parseJson(text) {
@@ -13967,6 +13961,7 @@ function addressLabel(p) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ flatString),
 /* harmony export */   i: () => (/* binding */ collectGarbage)
 /* harmony export */ });
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8877);
@@ -14019,6 +14014,20 @@ function collectGarbage() {
     gc();
     return true;
 }
+/**
+ * `text` as one flat string. A string joined from pieces (`${a}#${b}`, `out += part`) is kept by
+ * V8 as a tree of them, each node an object and each short piece a copy of its own; reading a
+ * character copies the whole into one flat string and lets the tree go (the collector then points
+ * every holder at the flat string). For strings held to the end of the run: a finding's message, a
+ * policy's id.
+ */
+function flatString(text) {
+    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
+    if (text.length > 0)
+        flatRead.last = text.charCodeAt(0);
+    return text;
+}
+const flatRead = { last: 0 };
 
 
 /***/ }),
@@ -35122,7 +35131,10 @@ function mergeDocuments(sources, own, overrides) {
 
 // EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
 var managed_policies = __webpack_require__(9037);
+// EXTERNAL MODULE: ./src/core/memory.ts
+var memory = __webpack_require__(1360);
 ;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
+
 
 
 
@@ -35169,9 +35181,12 @@ class AnalyzerBase {
             }
         }
     }
-    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    /**
+     * `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). One flat string
+     * (held by the record, its assignment and its findings to the end: see flatString).
+     */
     uniqueId(id, at, address, message) {
-        let out = id;
+        let out = (0,memory/* flatString */.V)(id);
         if (this.ids.has(out)) {
             let n = 2;
             while (this.ids.has(`${id}#${n}`))

@@ -3212,18 +3212,22 @@ else {
 // the text once with a small explicit stack that only follows containers some requested path
 // enters; every other value is skipped with a tight character-code loop.
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`. */
+/**
+ * `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`.
+ * Joined, not built up with `+=`: one flat string rather than a tree of a node and a copied piece
+ * per step (a record keeps its path to the end of the run).
+ */
 function formatJsonPath(p) {
-    let out = '$';
+    const parts = ['$'];
     for (const k of p) {
         if (typeof k === 'number')
-            out += `[${k}]`;
+            parts.push('[', String(k), ']');
         else if (IDENT.test(k))
-            out += `.${k}`;
+            parts.push('.', k);
         else
-            out += `[${JSON.stringify(k)}]`;
+            parts.push('[', JSON.stringify(k), ']');
     }
-    return out;
+    return parts.join('');
 }
 /** JSON.parse that strips a leading UTF-8 BOM and, on failure, says where (1-based line and column). */
 function parseJson(text) {
@@ -10131,7 +10135,74 @@ function mergeDocuments(sources, own, overrides) {
     return { statements, paths };
 }
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __webpack_require__(714);
+;// CONCATENATED MODULE: ./src/core/memory.ts
+// A full garbage collection on request, for the moments an audit of a large input lets go of most of
+// what it held: the files' texts and Terraform's JSON trees once the policy documents are parsed.
+// V8 sizes the old generation from the heap it saw live at its last full collection; when that
+// happened while a plan of 100 MB was being parsed, the dead tree stays counted, and resident, until
+// the next full collection, which may not come before the report is written. Collecting at that
+// moment keeps the peak to what is live. The collector is not exposed to scripts by default: the
+// flag is set, the function taken from a new context, and the flag put back (as jest's leak detector
+// does). Where that is refused, nothing happens.
+
+
+let collector;
+function obtain() {
+    if (collector === undefined) {
+        const exposed = typeof globalThis.gc === 'function';
+        try {
+            if (exposed)
+                collector = globalThis.gc;
+            else {
+                (0,external_node_v8_.setFlagsFromString)('--expose-gc');
+                const gc = (0,external_node_vm_.runInNewContext)('gc');
+                collector = typeof gc === 'function' ? gc : null;
+            }
+        }
+        catch {
+            collector = null;
+        }
+        finally {
+            try {
+                if (!exposed)
+                    (0,external_node_v8_.setFlagsFromString)('--no-expose-gc');
+            }
+            catch {
+                // The flag stays; contexts made later may see gc. Nothing of the audit depends on it.
+            }
+        }
+    }
+    return collector;
+}
+/** Runs a full garbage collection; false when the runtime does not allow it. */
+function collectGarbage() {
+    const gc = obtain();
+    if (!gc)
+        return false;
+    gc();
+    return true;
+}
+/**
+ * `text` as one flat string. A string joined from pieces (`${a}#${b}`, `out += part`) is kept by
+ * V8 as a tree of them, each node an object and each short piece a copy of its own; reading a
+ * character copies the whole into one flat string and lets the tree go (the collector then points
+ * every holder at the flat string). For strings held to the end of the run: a finding's message, a
+ * policy's id.
+ */
+function flatString(text) {
+    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
+    if (text.length > 0)
+        flatRead.last = text.charCodeAt(0);
+    return text;
+}
+const flatRead = { last: 0 };
+
 ;// CONCATENATED MODULE: ./src/sources/terraform/analyzer-base.ts
+
 
 
 
@@ -10178,9 +10249,12 @@ class AnalyzerBase {
             }
         }
     }
-    /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+    /**
+     * `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). One flat string
+     * (held by the record, its assignment and its findings to the end: see flatString).
+     */
     uniqueId(id, at, address, message) {
-        let out = id;
+        let out = flatString(id);
         if (this.ids.has(out)) {
             let n = 2;
             while (this.ids.has(`${id}#${n}`))
@@ -23025,58 +23099,6 @@ function readHclModules(files, host, explicit) {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-// EXTERNAL MODULE: external "node:v8"
-var external_node_v8_ = __webpack_require__(8877);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __webpack_require__(714);
-;// CONCATENATED MODULE: ./src/core/memory.ts
-// A full garbage collection on request, for the moments an audit of a large input lets go of most of
-// what it held: the files' texts and Terraform's JSON trees once the policy documents are parsed.
-// V8 sizes the old generation from the heap it saw live at its last full collection; when that
-// happened while a plan of 100 MB was being parsed, the dead tree stays counted, and resident, until
-// the next full collection, which may not come before the report is written. Collecting at that
-// moment keeps the peak to what is live. The collector is not exposed to scripts by default: the
-// flag is set, the function taken from a new context, and the flag put back (as jest's leak detector
-// does). Where that is refused, nothing happens.
-
-
-let collector;
-function obtain() {
-    if (collector === undefined) {
-        const exposed = typeof globalThis.gc === 'function';
-        try {
-            if (exposed)
-                collector = globalThis.gc;
-            else {
-                (0,external_node_v8_.setFlagsFromString)('--expose-gc');
-                const gc = (0,external_node_vm_.runInNewContext)('gc');
-                collector = typeof gc === 'function' ? gc : null;
-            }
-        }
-        catch {
-            collector = null;
-        }
-        finally {
-            try {
-                if (!exposed)
-                    (0,external_node_v8_.setFlagsFromString)('--no-expose-gc');
-            }
-            catch {
-                // The flag stays; contexts made later may see gc. Nothing of the audit depends on it.
-            }
-        }
-    }
-    return collector;
-}
-/** Runs a full garbage collection; false when the runtime does not allow it. */
-function collectGarbage() {
-    const gc = obtain();
-    if (!gc)
-        return false;
-    gc();
-    return true;
-}
-
 ;// CONCATENATED MODULE: ./src/sources/index.ts
 // Reads discovered files and hands each to the parser its content calls for. Every file ends up
 // in the report: audited, skipped (not an IAM input) or error (with the reason and the line).
@@ -28283,6 +28305,7 @@ function copyFinding(f, changes = {}) {
 
 
 
+
 function memberLine(m, stmt) {
     if (stmt && m.record.statementLines?.[stmt.index])
         return m.record.statementLines[stmt.index];
@@ -28400,7 +28423,7 @@ function groupAtoms(atoms, opts) {
         const line = memberLine(member, first.stmt);
         const address = member.record.address;
         const levels = bySet ? setAccessLevels(bySet, opts.catalog) : accessLevels(actionsInfo);
-        const message = flat(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
+        const message = flatString(findingMessage(first, list, count, unit, opts.removed === true, names, exampleText, opts.catalog, grantsOf(first, opts.sets, () => bySet ?? union ?? ActionSet.fromActions(actionsInfo)), unit.scope && first.stmt && namesBeyond(first.stmt, unit.scope.actions, opts.sets)
             ? unit.scope.note
             : undefined));
         // The fields that have a value, in the order a finding's keys are written; built without
@@ -28818,19 +28841,6 @@ function setRemediation(unit, a) {
 const NEED_CONDITION = ' only under its condition (';
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
-/**
- * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
- * string as a tree of them (some 860 bytes for a 280-character message); reading a character
- * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
- * message to the end of the run.
- */
-function flat(text) {
-    // Kept in an object, so that an optimising compiler cannot drop the read as unused.
-    if (text.length > 0)
-        flatRead.last = text.charCodeAt(0);
-    return text;
-}
-const flatRead = { last: 0 };
 /** The first `n` of a list, then how many more. */
 /** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
 function firstOf(list, n, noun) {
@@ -29036,7 +29046,7 @@ function findingPart(f, names, catalog) {
         return undefined;
     const n = names.length;
     const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
-    const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
+    const message = flatString(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
     const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
     const severity = KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;
     const levels = accessLevels(infos);

@@ -13,6 +13,7 @@ import { UNSURE_CONDITION, type Atom, type Unit, type UnitMember } from './engin
 import { findingSeverity, maxActionSeverity, maxSetSeverity, riskScore } from './severity.js';
 import { KIND_INFO } from './kinds.js';
 import { copyFinding, keepActionSet } from './finding-set.js';
+import { flatString } from '../core/memory.js';
 
 export interface GroupOptions {
   unit: Unit;
@@ -151,7 +152,7 @@ export function groupAtoms(atoms: Atom[], opts: GroupOptions): Finding[] {
     const line = memberLine(member, first.stmt);
     const address = member.record.address;
     const levels = bySet ? setAccessLevels(bySet, opts.catalog!) : accessLevels(actionsInfo!);
-    const message = flat(
+    const message = flatString(
       findingMessage(
         first,
         list,
@@ -603,20 +604,6 @@ export const NEED_CONDITION = ' only under its condition (';
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
 
-/**
- * `text` made one flat string. A message is joined from a dozen pieces, and V8 keeps such a
- * string as a tree of them (some 860 bytes for a 280-character message); reading a character
- * copies it into one flat string (about 320 bytes) and lets the tree go. Every finding keeps its
- * message to the end of the run.
- */
-function flat(text: string): string {
-  // Kept in an object, so that an optimising compiler cannot drop the read as unused.
-  if (text.length > 0) flatRead.last = text.charCodeAt(0);
-  return text;
-}
-
-const flatRead = { last: 0 };
-
 /** The first `n` of a list, then how many more. */
 /** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
 function firstOf(list: readonly string[], n: number, noun?: string): string {
@@ -842,7 +829,7 @@ export function findingPart(f: Finding, names: readonly string[], catalog: Catal
   if (!head || tail < head[0].length) return undefined;
   const n = names.length;
   const middle = partMiddle(f.message.slice(head[0].length, tail), infos, new Set(names));
-  const message = flat(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
+  const message = flatString(`${head[1] ?? ''}${n} action${n === 1 ? '' : 's'}${middle}: ${examples(infos)}`);
   const onAll = f.resources.some((r) => r === '*' || r.startsWith('NotResource'));
   const severity =
     KIND_INFO[f.kind].severityRule === 'by-actions' ? maxActionSeverity(infos, onAll) : f.severity;

@@ -9,15 +9,19 @@ export type JsonPath = (string | number)[];
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`. */
+/**
+ * `['resource_changes', 3, 'change', 'after', 'policy']` -> `$.resource_changes[3].change.after.policy`.
+ * Joined, not built up with `+=`: one flat string rather than a tree of a node and a copied piece
+ * per step (a record keeps its path to the end of the run).
+ */
 export function formatJsonPath(p: JsonPath): string {
-  let out = '$';
+  const parts: string[] = ['$'];
   for (const k of p) {
-    if (typeof k === 'number') out += `[${k}]`;
-    else if (IDENT.test(k)) out += `.${k}`;
-    else out += `[${JSON.stringify(k)}]`;
+    if (typeof k === 'number') parts.push('[', String(k), ']');
+    else if (IDENT.test(k)) parts.push('.', k);
+    else parts.push('[', JSON.stringify(k), ']');
   }
-  return out;
+  return parts.join('');
 }
 
 export type ParseJsonResult =

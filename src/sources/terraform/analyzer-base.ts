@@ -1,6 +1,7 @@
 // The analyzer's state: resources by address and name, record ids, lines to find and errors.
 import type { PolicyRecord, PrincipalRecord, SourceError } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
+import { flatString } from '../../core/memory.js';
 import { isObject } from '../parser.js';
 import { crossModuleKey, type TfResource, type TfInput, type PendingError } from './model.js';
 import { type Ref, parseReference, refsInValue, withoutPrefixes } from './references.js';
@@ -73,9 +74,12 @@ export class AnalyzerBase {
     }
   }
 
-  /** `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). */
+  /**
+   * `id`, or `id#2`, `id#3`... when it is taken (with an error at `at` saying why). One flat string
+   * (held by the record, its assignment and its findings to the end: see flatString).
+   */
   protected uniqueId(id: string, at: JsonPath | undefined, address: string, message: string): string {
-    let out = id;
+    let out = flatString(id);
     if (this.ids.has(out)) {
       let n = 2;
       while (this.ids.has(`${id}#${n}`)) n++;
