@@ -4134,7 +4134,7 @@ function asStringList(v, statementPath, field, problems) {
         // The document's own array, not a copy: nothing changes a statement's lists or a document once
         // read, and shareNames writes the same shared names into both anyway. At 20,000 policies the
         // copies were some 20 MB held from parsing to the end of the audit (BENCHMARKS.md, thirty-third
-        // round). A frozen or sealed array is copied, as shareNames must write into the list.
+        // round). A frozen or sealed array is copied (shareNames writes into an Action list).
         return Object.isExtensible(v) ? v : v.slice();
     }
     problems.push({
@@ -10254,7 +10254,7 @@ class AnalyzerBase {
      * (held by the record, its assignment and its findings to the end: see flatString).
      */
     uniqueId(id, at, address, message) {
-        let out = flatString(id);
+        let out = id;
         if (this.ids.has(out)) {
             let n = 2;
             while (this.ids.has(`${id}#${n}`))
@@ -10262,6 +10262,7 @@ class AnalyzerBase {
             out = `${id}#${n}`;
             this.error({ jsonPath: at, address, message });
         }
+        out = flatString(out);
         this.ids.add(out);
         return out;
     }
@@ -28841,7 +28842,6 @@ function setRemediation(unit, a) {
 const NEED_CONDITION = ' only under its condition (';
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
-/** The first `n` of a list, then how many more. */
 /** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
 function firstOf(list, n, noun) {
     const rest = list.length - n;

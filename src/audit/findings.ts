@@ -604,7 +604,6 @@ export const NEED_CONDITION = ' only under its condition (';
 /** Patterns of a statement shown in a finding's message (`from …`). */
 const VIA_PATTERNS = 8;
 
-/** The first `n` of a list, then how many more. */
 /** The first `n` of a list, then how many more (`and 3 more`, or `and 3 more patterns` with a noun). */
 function firstOf(list: readonly string[], n: number, noun?: string): string {
   const rest = list.length - n;

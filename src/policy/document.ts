@@ -490,7 +490,7 @@ function asStringList(
     // The document's own array, not a copy: nothing changes a statement's lists or a document once
     // read, and shareNames writes the same shared names into both anyway. At 20,000 policies the
     // copies were some 20 MB held from parsing to the end of the audit (BENCHMARKS.md, thirty-third
-    // round). A frozen or sealed array is copied, as shareNames must write into the list.
+    // round). A frozen or sealed array is copied (shareNames writes into an Action list).
     return Object.isExtensible(v) ? (v as string[]) : (v.slice() as string[]);
   }
   problems.push({

@@ -79,13 +79,14 @@ export class AnalyzerBase {
    * (held by the record, its assignment and its findings to the end: see flatString).
    */
   protected uniqueId(id: string, at: JsonPath | undefined, address: string, message: string): string {
-    let out = flatString(id);
+    let out = id;
     if (this.ids.has(out)) {
       let n = 2;
       while (this.ids.has(`${id}#${n}`)) n++;
       out = `${id}#${n}`;
       this.error({ jsonPath: at, address, message });
     }
+    out = flatString(out);
     this.ids.add(out);
     return out;
   }
