@@ -12,6 +12,7 @@ export const modules = {
 /* harmony export */   H$: () => (/* binding */ coversResource),
 /* harmony export */   Ic: () => (/* binding */ resourceNeeds),
 /* harmony export */   Jl: () => (/* binding */ shownResources),
+/* harmony export */   LL: () => (/* binding */ exceptOf),
 /* harmony export */   M0: () => (/* binding */ implies),
 /* harmony export */   Mw: () => (/* binding */ coversForAction),
 /* harmony export */   P7: () => (/* binding */ compileBaseline),
@@ -25,6 +26,7 @@ export const modules = {
 /* harmony export */   a0: () => (/* binding */ formatPattern),
 /* harmony export */   cV: () => (/* binding */ PLACEHOLDER_VALUE),
 /* harmony export */   dg: () => (/* binding */ UNSURE_CONDITION),
+/* harmony export */   dq: () => (/* binding */ notResourcePatterns),
 /* harmony export */   gU: () => (/* binding */ shownResource),
 /* harmony export */   ki: () => (/* binding */ conditionMiss),
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
@@ -32,7 +34,7 @@ export const modules = {
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony exports withPlaceholders, coverage, PairCoverage, unsureCover */
+/* unused harmony exports withPlaceholders, exceptPattern, coverage, PairCoverage, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -132,6 +134,16 @@ function compileBaseline(baseline, builder, parse) {
         if (denies.length)
             setDenies.set(set.name, denies);
         const grants = builder.build([doc], { resourceRequired: false });
+        // A NotResource statement's entries: every resource but its list, one pattern per list.
+        const excepts = new Map();
+        const resourceOf = (g) => {
+            if (!g.notResource)
+                return g.resource;
+            let p = excepts.get(g.notResource);
+            if (!p)
+                excepts.set(g.notResource, (p = exceptPattern(g.notResource.map((r) => builder.pattern(r)))));
+            return p;
+        };
         for (const [key, list] of grants.byAction) {
             let out = byAction.get(key);
             if (!out)
@@ -142,7 +154,7 @@ function compileBaseline(baseline, builder, parse) {
                     set: set.name,
                     setKind: set.kind,
                     stmt: g.stmt,
-                    resource: g.resource,
+                    resource: resourceOf(g),
                     // (compared as the condition of this action's service: its own alias of a tag key)
                     condition: g.condition && (0,_policy_condition_js__WEBPACK_IMPORTED_MODULE_2__/* .conditionForService */ .ue)(g.condition, service),
                 });
@@ -213,8 +225,12 @@ function resourceNeeds(entries) {
         if (!seen.has(key)) {
             // (written with its bound placeholders as their values, `--account-id`'s account: the
             // text a narrowed resource is written with)
-            const resource = boundRaw(e.resource);
-            seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+            const except = exceptOf(e.resource);
+            const resource = except ? '*' : boundRaw(e.resource);
+            const need = except ? { resource, except: except.map(boundRaw) } : { resource };
+            if (e.condition)
+                need.condition = e.condition;
+            seen.set(key, need);
         }
     }
     return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
@@ -224,7 +240,90 @@ const containsCache = new WeakMap();
 /** The note of a finding whose resource could not be compared with the baseline's exactly. */
 const UNSURE_RESOURCE = "whether the resource is within the baseline's could not be decided exactly: read as broader";
 function covers(entry, g) {
-    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined, g.notResource && exceptOf(entry.resource) ? notResourcePatterns(g.notResource) : undefined);
+}
+function exceptPattern(list) {
+    return { ...(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)('*'), raw: `NotResource [${list.map((p) => p.raw).join(', ')}]`, except: list };
+}
+/** The excluded resources of an entry's resource (ExceptPattern), or undefined. */
+function exceptOf(p) {
+    return p.except;
+}
+/** A grant's NotResource list, parsed once per list. */
+const notResourceParsed = new WeakMap();
+function notResourcePatterns(list) {
+    let hit = notResourceParsed.get(list);
+    if (!hit)
+        notResourceParsed.set(list, (hit = list.map((r) => (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(r))));
+    return hit;
+}
+/** Whether an excluded pattern meets a granted resource, read field by field as AWS reads an ARN. */
+function excludedMeets(x, granted) {
+    return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(granted) || ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(x, granted) && !disjointFields(x, granted));
+}
+/**
+ * The cover of a granted resource by an entry of every resource but `except`: a NotResource grant
+ * when it excludes at least those (each of them within one of its own, `grantExcept`); any other,
+ * when none of them meets it.
+ */
+function exceptCover(except, granted, notResource, grantExcept) {
+    if (notResource)
+        return grantExcept !== undefined && except.every((x) => grantExcept.some((u) => excludesAll(u, x)))
+            ? 'yes'
+            : 'no';
+    return except.some((x) => excludedMeets(x, granted)) ? 'no' : 'yes';
+}
+/**
+ * Whether a grant's excluded pattern `u` holds every resource of a baseline's excluded pattern
+ * `x`. The baseline's placeholders of where the policy applies (its partition, region, account:
+ * ENVIRONMENT_PLACEHOLDER), unless bound, stand for the user's own values: read as the grant's
+ * text in those fields (Databricks' `arn:${aws_partition}:ec2:${region}:…:image/*` is held by the
+ * vendor's own `arn:aws:ec2:${region}:…:image/*`).
+ */
+function excludesAll(u, x) {
+    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(u, x) === true)
+        return true;
+    const theirs = rawFields(x.raw);
+    const mine = rawFields(u.raw);
+    if (!theirs || !mine)
+        return false;
+    let changed = false;
+    for (const i of [1, 3, 4]) {
+        const f = theirs[i];
+        if (/^<[^<>]*>$/.test(f) && ENVIRONMENT_PLACEHOLDER.test(f) && x.bindings?.[f] === undefined) {
+            theirs[i] = mine[i];
+            changed = true;
+        }
+    }
+    return changed && (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(u, (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(theirs.join(':'), x.bindings)) === true;
+}
+/** An ARN's text as written in six fields (the resource part whole), or undefined for text that is not one. */
+function rawFields(raw) {
+    const parts = raw.split(':');
+    if (parts.length < 6 || parts[0] !== 'arn')
+        return undefined;
+    return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+/**
+ * exceptCover per action: the resources of the action's own types that the granted pattern
+ * reaches are all allowed when no excluded pattern meets both such a type and the grant
+ * (`ec2:TerminateInstances` on `*` reaches instances only, which excluding images leaves). An
+ * action with no resource types is requested on `*`, which no ARN excludes; a type with no format
+ * could be excluded, and is read as excluded.
+ */
+function exceptTypes(except, granted, types) {
+    if (types.length === 0)
+        return 'yes';
+    for (const t of types) {
+        if (!t.arn)
+            return 'no';
+        const format = formatPattern(t.arn);
+        if (!(0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(format, t.arn, granted))
+            continue;
+        if (except.some((x) => (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(format, t.arn, x) && excludedMeets(x, granted)))
+            return 'no';
+    }
+    return 'yes';
 }
 /**
  * Does a baseline resource cover a granted one for this action? Either it covers the granted
@@ -232,14 +331,20 @@ function covers(entry, g) {
  * granted pattern reaches (coversTypes): `s3:GetObject` on `arn:aws:s3:::*` reaches objects only,
  * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
  */
-function coversForAction(baseline, granted, action, notResource) {
-    return coverage(baseline, granted, action, notResource) === 'yes';
+function coversForAction(baseline, granted, action, notResource, grantExcept) {
+    return coverage(baseline, granted, action, notResource, grantExcept) === 'yes';
 }
-/** coversForAction, with `unsure` where it could not be decided exactly (see Cover). */
-function coverage(baseline, granted, action, notResource) {
-    const direct = resourceCover(baseline, granted, notResource);
+/**
+ * coversForAction, with `unsure` where it could not be decided exactly (see Cover). `grantExcept`:
+ * a NotResource grant's list, parsed, for a baseline entry of a NotResource statement.
+ */
+function coverage(baseline, granted, action, notResource, grantExcept) {
+    const direct = resourceCover(baseline, granted, notResource, grantExcept);
     if (direct === 'yes' || notResource)
         return direct;
+    const except = exceptOf(baseline);
+    if (except)
+        return exceptTypes(except, granted, action.resourceTypes);
     const typed = coversTypes(baseline, granted, action.resourceTypes);
     if (typed === 'yes')
         return 'yes';
@@ -462,16 +567,25 @@ function coversTypes(baseline, granted, types) {
  * nothing of (excess, or an inactive set's leftover).
  */
 function reachesResource(baseline, granted, notResource) {
-    if (notResource || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(granted) || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline))
+    if (notResource || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(granted))
+        return true;
+    // (every resource but a list: reached unless the grant is within one of them)
+    const except = exceptOf(baseline);
+    if (except)
+        return !except.some((x) => (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnContains */ .vF)(x, granted) === true);
+    if ((0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline))
         return true;
     return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .arnIntersects */ .se)(baseline, granted) && !disjointFields(baseline, granted);
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
-function coversResource(baseline, granted, notResource) {
-    return resourceCover(baseline, granted, notResource) === 'yes';
+function coversResource(baseline, granted, notResource, grantExcept) {
+    return resourceCover(baseline, granted, notResource, grantExcept) === 'yes';
 }
 /** coversResource, with `unsure` where it could not be decided exactly (see Cover). */
-function resourceCover(baseline, granted, notResource) {
+function resourceCover(baseline, granted, notResource, grantExcept) {
+    const except = exceptOf(baseline);
+    if (except)
+        return exceptCover(except, granted, notResource, grantExcept);
     if (notResource)
         return (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .isAll */ .kd)(baseline) ? 'yes' : 'no';
     let byInner = containsCache.get(baseline);
@@ -2707,7 +2821,18 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         case 'broader-resource': {
             const parts = new Map();
             for (const n of verdict.needs) {
-                const written = narrow(resource, n.resource, notResource);
+                // Every resource but a list (the baseline's NotResource): a grant it is broader than meets
+                // one of them, and what is left of it cannot be written as resources. Kept as written there,
+                // as a resource with parts not known is (resourceNarrower): it grants no more than before,
+                // dropping it could take away what the vendor needs, and the finding stays. Without a
+                // condition of its own to add, that part holds every other: the grant as written.
+                if (n.except && (!n.condition || (0,engine/* implies */.M0)(have, n.condition) === 'yes'))
+                    return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+                const written = n.except
+                    ? notResource
+                        ? KEEP_AS_WRITTEN
+                        : resource.raw
+                    : narrow(resource, n.resource, notResource);
                 if (written === undefined)
                     continue;
                 // The NotResource as written, under the condition as written (resources []), and nothing
@@ -4994,7 +5119,8 @@ function activeSets(baseline, catalog, sets) {
  */
 function coveredPart(e, g, part, notRes) {
     const mine = part.intersect(e.actions);
-    if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes))
+    const grantExcept = notRes && (0,engine/* exceptOf */.LL)(e.resource) ? (0,engine/* notResourcePatterns */.dq)(g.notResource) : undefined;
+    if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes, grantExcept))
         return mine;
     if (notRes)
         return action_set/* ActionSet */.L.EMPTY;
@@ -5363,6 +5489,9 @@ function grantedByEntry(classes, sets, into = new Map()) {
             if (hit.isEmpty())
                 continue;
             if (!(c.notResource || (0,policy_arn/* isAll */.kd)(c.resource) || (0,policy_arn/* isAll */.kd)(e.resource) || (0,policy_arn/* arnIntersects */.se)(e.resource, c.resource)))
+                continue;
+            // (every resource but a list: not met by a grant within one of them)
+            if (!c.notResource && (0,engine/* exceptOf */.LL)(e.resource) && !(0,engine/* reachesResource */.YD)(e.resource, c.resource, false))
                 continue;
             // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
             // and `…:instance/*`) name no common resource: the grant does not count for the entry.

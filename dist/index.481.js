@@ -25039,6 +25039,16 @@ function compileBaseline(baseline, builder, parse) {
         if (denies.length)
             setDenies.set(set.name, denies);
         const grants = builder.build([doc], { resourceRequired: false });
+        // A NotResource statement's entries: every resource but its list, one pattern per list.
+        const excepts = new Map();
+        const resourceOf = (g) => {
+            if (!g.notResource)
+                return g.resource;
+            let p = excepts.get(g.notResource);
+            if (!p)
+                excepts.set(g.notResource, (p = exceptPattern(g.notResource.map((r) => builder.pattern(r)))));
+            return p;
+        };
         for (const [key, list] of grants.byAction) {
             let out = byAction.get(key);
             if (!out)
@@ -25049,7 +25059,7 @@ function compileBaseline(baseline, builder, parse) {
                     set: set.name,
                     setKind: set.kind,
                     stmt: g.stmt,
-                    resource: g.resource,
+                    resource: resourceOf(g),
                     // (compared as the condition of this action's service: its own alias of a tag key)
                     condition: g.condition && conditionForService(g.condition, service),
                 });
@@ -25120,8 +25130,12 @@ function resourceNeeds(entries) {
         if (!seen.has(key)) {
             // (written with its bound placeholders as their values, `--account-id`'s account: the
             // text a narrowed resource is written with)
-            const resource = boundRaw(e.resource);
-            seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+            const except = exceptOf(e.resource);
+            const resource = except ? '*' : boundRaw(e.resource);
+            const need = except ? { resource, except: except.map(boundRaw) } : { resource };
+            if (e.condition)
+                need.condition = e.condition;
+            seen.set(key, need);
         }
     }
     return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
@@ -25131,7 +25145,90 @@ const containsCache = new WeakMap();
 /** The note of a finding whose resource could not be compared with the baseline's exactly. */
 const UNSURE_RESOURCE = "whether the resource is within the baseline's could not be decided exactly: read as broader";
 function engine_covers(entry, g) {
-    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+    return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined, g.notResource && exceptOf(entry.resource) ? notResourcePatterns(g.notResource) : undefined);
+}
+function exceptPattern(list) {
+    return { ...parseArnPattern('*'), raw: `NotResource [${list.map((p) => p.raw).join(', ')}]`, except: list };
+}
+/** The excluded resources of an entry's resource (ExceptPattern), or undefined. */
+function exceptOf(p) {
+    return p.except;
+}
+/** A grant's NotResource list, parsed once per list. */
+const notResourceParsed = new WeakMap();
+function notResourcePatterns(list) {
+    let hit = notResourceParsed.get(list);
+    if (!hit)
+        notResourceParsed.set(list, (hit = list.map((r) => parseArnPattern(r))));
+    return hit;
+}
+/** Whether an excluded pattern meets a granted resource, read field by field as AWS reads an ARN. */
+function excludedMeets(x, granted) {
+    return isAll(granted) || (arnIntersects(x, granted) && !disjointFields(x, granted));
+}
+/**
+ * The cover of a granted resource by an entry of every resource but `except`: a NotResource grant
+ * when it excludes at least those (each of them within one of its own, `grantExcept`); any other,
+ * when none of them meets it.
+ */
+function exceptCover(except, granted, notResource, grantExcept) {
+    if (notResource)
+        return grantExcept !== undefined && except.every((x) => grantExcept.some((u) => excludesAll(u, x)))
+            ? 'yes'
+            : 'no';
+    return except.some((x) => excludedMeets(x, granted)) ? 'no' : 'yes';
+}
+/**
+ * Whether a grant's excluded pattern `u` holds every resource of a baseline's excluded pattern
+ * `x`. The baseline's placeholders of where the policy applies (its partition, region, account:
+ * ENVIRONMENT_PLACEHOLDER), unless bound, stand for the user's own values: read as the grant's
+ * text in those fields (Databricks' `arn:${aws_partition}:ec2:${region}:…:image/*` is held by the
+ * vendor's own `arn:aws:ec2:${region}:…:image/*`).
+ */
+function excludesAll(u, x) {
+    if (arnContains(u, x) === true)
+        return true;
+    const theirs = rawFields(x.raw);
+    const mine = rawFields(u.raw);
+    if (!theirs || !mine)
+        return false;
+    let changed = false;
+    for (const i of [1, 3, 4]) {
+        const f = theirs[i];
+        if (/^<[^<>]*>$/.test(f) && ENVIRONMENT_PLACEHOLDER.test(f) && x.bindings?.[f] === undefined) {
+            theirs[i] = mine[i];
+            changed = true;
+        }
+    }
+    return changed && arnContains(u, parseArnPattern(theirs.join(':'), x.bindings)) === true;
+}
+/** An ARN's text as written in six fields (the resource part whole), or undefined for text that is not one. */
+function rawFields(raw) {
+    const parts = raw.split(':');
+    if (parts.length < 6 || parts[0] !== 'arn')
+        return undefined;
+    return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+/**
+ * exceptCover per action: the resources of the action's own types that the granted pattern
+ * reaches are all allowed when no excluded pattern meets both such a type and the grant
+ * (`ec2:TerminateInstances` on `*` reaches instances only, which excluding images leaves). An
+ * action with no resource types is requested on `*`, which no ARN excludes; a type with no format
+ * could be excluded, and is read as excluded.
+ */
+function exceptTypes(except, granted, types) {
+    if (types.length === 0)
+        return 'yes';
+    for (const t of types) {
+        if (!t.arn)
+            return 'no';
+        const format = formatPattern(t.arn);
+        if (!meetsFormat(format, t.arn, granted))
+            continue;
+        if (except.some((x) => meetsFormat(format, t.arn, x) && excludedMeets(x, granted)))
+            return 'no';
+    }
+    return 'yes';
 }
 /**
  * Does a baseline resource cover a granted one for this action? Either it covers the granted
@@ -25139,14 +25236,20 @@ function engine_covers(entry, g) {
  * granted pattern reaches (coversTypes): `s3:GetObject` on `arn:aws:s3:::*` reaches objects only,
  * which `arn:aws:s3:::*\/*` covers; `ec2:TerminateInstances` on `*` reaches instances only.
  */
-function coversForAction(baseline, granted, action, notResource) {
-    return engine_coverage(baseline, granted, action, notResource) === 'yes';
+function coversForAction(baseline, granted, action, notResource, grantExcept) {
+    return engine_coverage(baseline, granted, action, notResource, grantExcept) === 'yes';
 }
-/** coversForAction, with `unsure` where it could not be decided exactly (see Cover). */
-function engine_coverage(baseline, granted, action, notResource) {
-    const direct = resourceCover(baseline, granted, notResource);
+/**
+ * coversForAction, with `unsure` where it could not be decided exactly (see Cover). `grantExcept`:
+ * a NotResource grant's list, parsed, for a baseline entry of a NotResource statement.
+ */
+function engine_coverage(baseline, granted, action, notResource, grantExcept) {
+    const direct = resourceCover(baseline, granted, notResource, grantExcept);
     if (direct === 'yes' || notResource)
         return direct;
+    const except = exceptOf(baseline);
+    if (except)
+        return exceptTypes(except, granted, action.resourceTypes);
     const typed = coversTypes(baseline, granted, action.resourceTypes);
     if (typed === 'yes')
         return 'yes';
@@ -25369,16 +25472,25 @@ function coversTypes(baseline, granted, types) {
  * nothing of (excess, or an inactive set's leftover).
  */
 function reachesResource(baseline, granted, notResource) {
-    if (notResource || isAll(granted) || isAll(baseline))
+    if (notResource || isAll(granted))
+        return true;
+    // (every resource but a list: reached unless the grant is within one of them)
+    const except = exceptOf(baseline);
+    if (except)
+        return !except.some((x) => arnContains(x, granted) === true);
+    if (isAll(baseline))
         return true;
     return arnIntersects(baseline, granted) && !disjointFields(baseline, granted);
 }
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
-function coversResource(baseline, granted, notResource) {
-    return resourceCover(baseline, granted, notResource) === 'yes';
+function coversResource(baseline, granted, notResource, grantExcept) {
+    return resourceCover(baseline, granted, notResource, grantExcept) === 'yes';
 }
 /** coversResource, with `unsure` where it could not be decided exactly (see Cover). */
-function resourceCover(baseline, granted, notResource) {
+function resourceCover(baseline, granted, notResource, grantExcept) {
+    const except = exceptOf(baseline);
+    if (except)
+        return exceptCover(except, granted, notResource, grantExcept);
     if (notResource)
         return isAll(baseline) ? 'yes' : 'no';
     let byInner = containsCache.get(baseline);
@@ -26086,7 +26198,8 @@ function classify_activeSets(baseline, catalog, sets) {
  */
 function coveredPart(e, g, part, notRes) {
     const mine = part.intersect(e.actions);
-    if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes))
+    const grantExcept = notRes && exceptOf(e.resource) ? notResourcePatterns(g.notResource) : undefined;
+    if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes, grantExcept))
         return mine;
     if (notRes)
         return ActionSet.EMPTY;
@@ -26455,6 +26568,9 @@ function grantedByEntry(classes, sets, into = new Map()) {
             if (hit.isEmpty())
                 continue;
             if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
+                continue;
+            // (every resource but a list: not met by a grant within one of them)
+            if (!c.notResource && exceptOf(e.resource) && !reachesResource(e.resource, c.resource, false))
                 continue;
             // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
             // and `…:instance/*`) name no common resource: the grant does not count for the entry.
@@ -29491,7 +29607,18 @@ function keptParts(verdict, resource, notResource, have, narrow) {
         case 'broader-resource': {
             const parts = new Map();
             for (const n of verdict.needs) {
-                const written = narrow(resource, n.resource, notResource);
+                // Every resource but a list (the baseline's NotResource): a grant it is broader than meets
+                // one of them, and what is left of it cannot be written as resources. Kept as written there,
+                // as a resource with parts not known is (resourceNarrower): it grants no more than before,
+                // dropping it could take away what the vendor needs, and the finding stays. Without a
+                // condition of its own to add, that part holds every other: the grant as written.
+                if (n.except && (!n.condition || implies(have, n.condition) === 'yes'))
+                    return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+                const written = n.except
+                    ? notResource
+                        ? KEEP_AS_WRITTEN
+                        : resource.raw
+                    : narrow(resource, n.resource, notResource);
                 if (written === undefined)
                     continue;
                 // The NotResource as written, under the condition as written (resources []), and nothing

@@ -261,18 +261,29 @@ describe('action names shared with the raw document', () => {
         ],
       }),
     );
-    const heldBy = (read: (doc: unknown) => unknown): number => {
-      expect(collectGarbage()).toBe(true);
-      const before = process.memoryUsage().heapUsed;
+    // What the documents hold: the heap with them, less the heap once they are let go, each after
+    // a full collection (garbage of other code that dies in between is in neither). The median of
+    // three, against the rest of a loaded machine.
+    // (The documents are made and measured in a function of their own: once it returns, nothing
+    // of its frame can hold them.)
+    const withThem = (read: (doc: unknown) => unknown): number => {
       const held = texts.map((t) => read(JSON.parse(t)));
-      collectGarbage();
-      const after = process.memoryUsage().heapUsed;
-      expect(held).toHaveLength(DOCS);
-      return after - before;
+      expect(collectGarbage()).toBe(true);
+      const used = process.memoryUsage().heapUsed;
+      if (held.length !== DOCS) throw new Error('documents not read');
+      return used;
     };
-    heldBy(parsePolicyDocument); // the shared names made once, before measuring
+    const heldOnce = (read: (doc: unknown) => unknown): number => {
+      const used = withThem(read);
+      collectGarbage();
+      return used - process.memoryUsage().heapUsed;
+    };
+    const heldBy = (read: (doc: unknown) => unknown): number =>
+      [heldOnce(read), heldOnce(read), heldOnce(read)].sort((a, b) => a - b)[1]!;
+    heldOnce(parsePolicyDocument); // the shared names made once, before measuring
     const parsed = heldBy((doc) => doc);
     const read = heldBy(parsePolicyDocument);
+    expect(parsed).toBeGreaterThan(0);
     expect(read).toBeLessThan(parsed);
   });
 

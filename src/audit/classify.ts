@@ -14,9 +14,11 @@ import {
   conditionMiss,
   conditionText,
   coversResource,
+  exceptOf,
   disjointFields,
   implies,
   joinNotes,
+  notResourcePatterns,
   pairCoverage,
   reachesResource,
   resourceExactness,
@@ -186,7 +188,8 @@ export function activeSets(
  */
 function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolean): ActionSet {
   const mine = part.intersect(e.actions);
-  if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes)) return mine;
+  const grantExcept = notRes && exceptOf(e.resource) ? notResourcePatterns(g.notResource!) : undefined;
+  if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes, grantExcept)) return mine;
   if (notRes) return ActionSet.EMPTY;
   const pair = pairCoverage(e.resource, g.resource)!;
   const kept: number[] = [];
@@ -551,6 +554,8 @@ export function grantedByEntry(
       if (hit.isEmpty()) continue;
       if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
         continue;
+      // (every resource but a list: not met by a grant within one of them)
+      if (!c.notResource && exceptOf(e.resource) && !reachesResource(e.resource, c.resource, false)) continue;
       // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
       // and `…:instance/*`) name no common resource: the grant does not count for the entry.
       if (!c.notResource && disjointFields(e.resource, c.resource)) continue;

@@ -33,6 +33,7 @@ export interface BaselineEntry {
   set: string;
   setKind: string;
   stmt: Statement;
+  /** The resource; of a NotResource statement, every resource but its list (an ExceptPattern). */
   resource: ArnPattern;
   condition?: Condition;
   /**
@@ -163,6 +164,14 @@ export function compileBaseline(
     );
     if (denies.length) setDenies.set(set.name, denies);
     const grants = builder.build([doc], { resourceRequired: false });
+    // A NotResource statement's entries: every resource but its list, one pattern per list.
+    const excepts = new Map<string[], ExceptPattern>();
+    const resourceOf = (g: Grant): ArnPattern => {
+      if (!g.notResource) return g.resource;
+      let p = excepts.get(g.notResource);
+      if (!p) excepts.set(g.notResource, (p = exceptPattern(g.notResource.map((r) => builder.pattern(r)))));
+      return p;
+    };
     for (const [key, list] of grants.byAction) {
       let out = byAction.get(key);
       if (!out) byAction.set(key, (out = []));
@@ -172,7 +181,7 @@ export function compileBaseline(
           set: set.name,
           setKind: set.kind,
           stmt: g.stmt,
-          resource: g.resource,
+          resource: resourceOf(g),
           // (compared as the condition of this action's service: its own alias of a tag key)
           condition: g.condition && conditionForService(g.condition, service),
         });
@@ -283,6 +292,8 @@ export interface UnitScope {
 /** A resource the baseline allows an action on, with the condition it requires there. */
 export interface ResourceNeed {
   resource: string;
+  /** Of a NotResource statement (resource `*`): the resources it leaves out. */
+  except?: string[];
   condition?: Condition;
 }
 
@@ -306,8 +317,11 @@ export function resourceNeeds(
     if (!seen.has(key)) {
       // (written with its bound placeholders as their values, `--account-id`'s account: the
       // text a narrowed resource is written with)
-      const resource = boundRaw(e.resource);
-      seen.set(key, e.condition ? { resource, condition: e.condition } : { resource });
+      const except = exceptOf(e.resource);
+      const resource = except ? '*' : boundRaw(e.resource);
+      const need: ResourceNeed = except ? { resource, except: except.map(boundRaw) } : { resource };
+      if (e.condition) need.condition = e.condition;
+      seen.set(key, need);
     }
   }
   return [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n);
@@ -381,7 +395,115 @@ export const UNSURE_RESOURCE =
   "whether the resource is within the baseline's could not be decided exactly: read as broader";
 
 function covers(entry: BaselineEntry, g: Grant): boolean {
-  return coversForAction(entry.resource, g.resource, g.action, g.notResource !== undefined);
+  return coversForAction(
+    entry.resource,
+    g.resource,
+    g.action,
+    g.notResource !== undefined,
+    g.notResource && exceptOf(entry.resource) ? notResourcePatterns(g.notResource) : undefined,
+  );
+}
+
+/**
+ * The resource of a baseline entry from a NotResource statement: every resource but those of its
+ * list (Databricks' RunInstances on all but its tagged types). To a check that does not know it,
+ * it reads as `*` (its tokens are `*`'s); its `raw` is `NotResource: …`, as a finding shows it.
+ */
+export interface ExceptPattern extends ArnPattern {
+  readonly except: readonly ArnPattern[];
+}
+
+export function exceptPattern(list: readonly ArnPattern[]): ExceptPattern {
+  return { ...parseArnPattern('*'), raw: `NotResource [${list.map((p) => p.raw).join(', ')}]`, except: list };
+}
+
+/** The excluded resources of an entry's resource (ExceptPattern), or undefined. */
+export function exceptOf(p: ArnPattern): readonly ArnPattern[] | undefined {
+  return (p as Partial<ExceptPattern>).except;
+}
+
+/** A grant's NotResource list, parsed once per list. */
+const notResourceParsed = new WeakMap<readonly string[], ArnPattern[]>();
+
+export function notResourcePatterns(list: readonly string[]): ArnPattern[] {
+  let hit = notResourceParsed.get(list);
+  if (!hit) notResourceParsed.set(list, (hit = list.map((r) => parseArnPattern(r))));
+  return hit;
+}
+
+/** Whether an excluded pattern meets a granted resource, read field by field as AWS reads an ARN. */
+function excludedMeets(x: ArnPattern, granted: ArnPattern): boolean {
+  return isAll(granted) || (arnIntersects(x, granted) && !disjointFields(x, granted));
+}
+
+/**
+ * The cover of a granted resource by an entry of every resource but `except`: a NotResource grant
+ * when it excludes at least those (each of them within one of its own, `grantExcept`); any other,
+ * when none of them meets it.
+ */
+function exceptCover(
+  except: readonly ArnPattern[],
+  granted: ArnPattern,
+  notResource: boolean,
+  grantExcept: readonly ArnPattern[] | undefined,
+): Cover {
+  if (notResource)
+    return grantExcept !== undefined && except.every((x) => grantExcept.some((u) => excludesAll(u, x)))
+      ? 'yes'
+      : 'no';
+  return except.some((x) => excludedMeets(x, granted)) ? 'no' : 'yes';
+}
+
+/**
+ * Whether a grant's excluded pattern `u` holds every resource of a baseline's excluded pattern
+ * `x`. The baseline's placeholders of where the policy applies (its partition, region, account:
+ * ENVIRONMENT_PLACEHOLDER), unless bound, stand for the user's own values: read as the grant's
+ * text in those fields (Databricks' `arn:${aws_partition}:ec2:${region}:…:image/*` is held by the
+ * vendor's own `arn:aws:ec2:${region}:…:image/*`).
+ */
+function excludesAll(u: ArnPattern, x: ArnPattern): boolean {
+  if (arnContains(u, x) === true) return true;
+  const theirs = rawFields(x.raw);
+  const mine = rawFields(u.raw);
+  if (!theirs || !mine) return false;
+  let changed = false;
+  for (const i of [1, 3, 4]) {
+    const f = theirs[i]!;
+    if (/^<[^<>]*>$/.test(f) && ENVIRONMENT_PLACEHOLDER.test(f) && x.bindings?.[f] === undefined) {
+      theirs[i] = mine[i]!;
+      changed = true;
+    }
+  }
+  return changed && arnContains(u, parseArnPattern(theirs.join(':'), x.bindings)) === true;
+}
+
+/** An ARN's text as written in six fields (the resource part whole), or undefined for text that is not one. */
+function rawFields(raw: string): string[] | undefined {
+  const parts = raw.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/**
+ * exceptCover per action: the resources of the action's own types that the granted pattern
+ * reaches are all allowed when no excluded pattern meets both such a type and the grant
+ * (`ec2:TerminateInstances` on `*` reaches instances only, which excluding images leaves). An
+ * action with no resource types is requested on `*`, which no ARN excludes; a type with no format
+ * could be excluded, and is read as excluded.
+ */
+function exceptTypes(
+  except: readonly ArnPattern[],
+  granted: ArnPattern,
+  types: readonly ResourceTypeRef[],
+): Cover {
+  if (types.length === 0) return 'yes';
+  for (const t of types) {
+    if (!t.arn) return 'no';
+    const format = formatPattern(t.arn);
+    if (!meetsFormat(format, t.arn, granted)) continue;
+    if (except.some((x) => meetsFormat(format, t.arn, x) && excludedMeets(x, granted))) return 'no';
+  }
+  return 'yes';
 }
 
 /**
@@ -395,19 +517,26 @@ export function coversForAction(
   granted: ArnPattern,
   action: ActionInfo,
   notResource: boolean,
+  grantExcept?: readonly ArnPattern[],
 ): boolean {
-  return coverage(baseline, granted, action, notResource) === 'yes';
+  return coverage(baseline, granted, action, notResource, grantExcept) === 'yes';
 }
 
-/** coversForAction, with `unsure` where it could not be decided exactly (see Cover). */
+/**
+ * coversForAction, with `unsure` where it could not be decided exactly (see Cover). `grantExcept`:
+ * a NotResource grant's list, parsed, for a baseline entry of a NotResource statement.
+ */
 export function coverage(
   baseline: ArnPattern,
   granted: ArnPattern,
   action: ActionInfo,
   notResource: boolean,
+  grantExcept?: readonly ArnPattern[],
 ): Cover {
-  const direct = resourceCover(baseline, granted, notResource);
+  const direct = resourceCover(baseline, granted, notResource, grantExcept);
   if (direct === 'yes' || notResource) return direct;
+  const except = exceptOf(baseline);
+  if (except) return exceptTypes(except, granted, action.resourceTypes);
   const typed = coversTypes(baseline, granted, action.resourceTypes);
   if (typed === 'yes') return 'yes';
   let unsure = direct === 'unsure' || typed === 'unsure';
@@ -630,17 +759,33 @@ function coversTypes(baseline: ArnPattern, granted: ArnPattern, types: readonly 
  * nothing of (excess, or an inactive set's leftover).
  */
 export function reachesResource(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): boolean {
-  if (notResource || isAll(granted) || isAll(baseline)) return true;
+  if (notResource || isAll(granted)) return true;
+  // (every resource but a list: reached unless the grant is within one of them)
+  const except = exceptOf(baseline);
+  if (except) return !except.some((x) => arnContains(x, granted) === true);
+  if (isAll(baseline)) return true;
   return arnIntersects(baseline, granted) && !disjointFields(baseline, granted);
 }
 
 /** Does a baseline resource cover a granted one (a NotResource grant only under `*`)? Cached per pair. */
-export function coversResource(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): boolean {
-  return resourceCover(baseline, granted, notResource) === 'yes';
+export function coversResource(
+  baseline: ArnPattern,
+  granted: ArnPattern,
+  notResource: boolean,
+  grantExcept?: readonly ArnPattern[],
+): boolean {
+  return resourceCover(baseline, granted, notResource, grantExcept) === 'yes';
 }
 
 /** coversResource, with `unsure` where it could not be decided exactly (see Cover). */
-function resourceCover(baseline: ArnPattern, granted: ArnPattern, notResource: boolean): Cover {
+function resourceCover(
+  baseline: ArnPattern,
+  granted: ArnPattern,
+  notResource: boolean,
+  grantExcept?: readonly ArnPattern[],
+): Cover {
+  const except = exceptOf(baseline);
+  if (except) return exceptCover(except, granted, notResource, grantExcept);
   if (notResource) return isAll(baseline) ? 'yes' : 'no';
   let byInner = containsCache.get(baseline);
   if (!byInner) containsCache.set(baseline, (byInner = new WeakMap()));

@@ -162,7 +162,18 @@ function keptParts(
     case 'broader-resource': {
       const parts = new Map<string, { resources: string[]; condition?: Condition }>();
       for (const n of verdict.needs) {
-        const written = narrow(resource, n.resource, notResource);
+        // Every resource but a list (the baseline's NotResource): a grant it is broader than meets
+        // one of them, and what is left of it cannot be written as resources. Kept as written there,
+        // as a resource with parts not known is (resourceNarrower): it grants no more than before,
+        // dropping it could take away what the vendor needs, and the finding stays. Without a
+        // condition of its own to add, that part holds every other: the grant as written.
+        if (n.except && (!n.condition || implies(have, n.condition) === 'yes'))
+          return [{ resources: notResource ? [] : [resource.raw], condition: have }];
+        const written = n.except
+          ? notResource
+            ? KEEP_AS_WRITTEN
+            : resource.raw
+          : narrow(resource, n.resource, notResource);
         if (written === undefined) continue;
         // The NotResource as written, under the condition as written (resources []), and nothing
         // else: it holds every other part (written again beside it, each fix added them anew).
