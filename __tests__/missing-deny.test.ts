@@ -105,6 +105,16 @@ describe.each([true, false])('missing-deny (memo path: %s)', (memo) => {
     expect(denies(audit(doc(TAGS, DESCRIBE, always), { memo }))).toEqual([]);
   });
 
+  it("takes a Deny's ec2:ResourceTag key for the baseline's aws:ResourceTag one on EC2 actions (the review: a false high)", () => {
+    const ec2Key = { ...DENY, Condition: { StringNotEquals: { 'ec2:ResourceTag/owner': 'vendor' } } };
+    expect(denies(audit(doc(TAGS, DESCRIBE, ec2Key), { memo }))).toEqual([]);
+    // Another value of the same key still falls short, for certain.
+    const otherValue = { ...DENY, Condition: { StringNotEquals: { 'ec2:ResourceTag/owner': 'x' } } };
+    expect(denies(audit(doc(TAGS, DESCRIBE, otherValue), { memo })).map((f) => f.approximate)).toEqual([
+      undefined,
+    ]);
+  });
+
   it('skips a grant whose condition rules out what the Deny denies, not one whose condition does not', () => {
     const ours = { ...TAGS, Condition: { StringEquals: { 'aws:ResourceTag/owner': 'vendor' } } };
     expect(denies(audit(doc(ours, DESCRIBE), { memo }))).toEqual([]);

@@ -8136,7 +8136,12 @@ class Auditor {
                     : '';
                 const detail = `${(0,policy_document/* statementLabel */.OQ)(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${(0,engine/* shownResources */.Jl)(deny.resources)}${when})`;
                 // How each of the unit's Deny statements' conditions compares with the baseline Deny's.
-                const holds = own.map((d) => (0,condition/* denyConditionHolds */.Uy)(deny.condition, d.stmt.condition));
+                // (for EC2 actions, apart: a Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…`)
+                let holdsAny;
+                let holdsEc2;
+                const holdsFor = (a) => a.service === 'ec2'
+                    ? (holdsEc2 ??= own.map((d) => (0,condition/* denyConditionHolds */.Uy)(deny.condition, d.stmt.condition, undefined, 'ec2')))
+                    : (holdsAny ??= own.map((d) => (0,condition/* denyConditionHolds */.Uy)(deny.condition, d.stmt.condition)));
                 unit.members.forEach((m, mi) => {
                     for (const stmt of m.doc.statements) {
                         if (stmt.effect !== 'Allow')
@@ -8177,7 +8182,7 @@ class Auditor {
                                         // only meets it, on part of it (approximate).
                                         if (excluded.some((x) => (0,engine/* coversForAction */.Mw)(x, w, a, false)))
                                             continue;
-                                        cover = this.denyCover(a, o, w, own, holds);
+                                        cover = this.denyCover(a, o, w, own, holdsFor(a));
                                         if (cover.status === 'no' && excluded.some((x) => !(0,engine/* disjointFields */.EJ)(x, w)))
                                             cover = {
                                                 ...cover,
@@ -8186,7 +8191,7 @@ class Auditor {
                                             };
                                     }
                                     else
-                                        cover = this.coverOn(a, o, p, w, own, holds);
+                                        cover = this.coverOn(a, o, p, w, own, holdsFor(a));
                                     if (cover.status === 'yes')
                                         continue;
                                     if (!worst || (worst.status === 'unknown' && cover.status === 'no'))
@@ -19965,11 +19970,12 @@ function pairHolds(b, d) {
 /**
  * Does a policy's Deny condition (`deny`) hold on every request on which the baseline's Deny
  * condition (`baseline`) holds? Then the policy's Deny denies at least what the baseline's does
- * (on the same actions and resources). `deny` undefined or empty: always yes. A key of `deny` that
+ * (on the same actions and resources; `service`: of actions of that service only, whose own tag
+ * keys then count). `deny` undefined or empty: always yes. A key of `deny` that
  * `baseline` does not constrain: no (some request the baseline's Deny denies has another value
  * there). `missing` names the pairs of `deny` not provably met. Linear in the pairs of both.
  */
-function denyConditionHolds(baseline, deny, stats) {
+function denyConditionHolds(baseline, deny, stats, service) {
     const missing = [];
     let result = 'yes';
     if (!deny)
@@ -19993,13 +19999,20 @@ function denyConditionHolds(baseline, deny, stats) {
                 if (r === 'unknown')
                     best = 'unknown';
             }
-            // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
-            // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+            // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only
+            // (EXACT_TAG_ALIASES): compared for one of them (`service`), met there is met; for actions
+            // that may not all be, the answer is unknown, not no.
             const lower = denyKey.toLowerCase();
             if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
-                for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
-                    if (pairHolds(b, { op, values }) !== 'no')
+                for (const b of index.get(`aws:${lower.slice(4)}`) ?? []) {
+                    const r = pairHolds(b, { op, values });
+                    if (r === 'yes' && service !== undefined && EXACT_TAG_ALIASES.has(service)) {
+                        best = 'yes';
+                        break;
+                    }
+                    if (r !== 'no')
                         best = 'unknown';
+                }
             if (best !== 'yes') {
                 missing.push(`${denyOp} ${denyKey}`);
                 if (best === 'no')
@@ -21308,6 +21321,7 @@ function partialDeny(deny, reach) {
 /* harmony export */   BI: () => (/* binding */ findPolicyDocument),
 /* harmony export */   GX: () => (/* binding */ statementsOf),
 /* harmony export */   R7: () => (/* binding */ isTrustAction),
+/* harmony export */   Zv: () => (/* binding */ iamDocument),
 /* harmony export */   _g: () => (/* binding */ policyKindOf),
 /* harmony export */   au: () => (/* binding */ decodePolicyDocument),
 /* harmony export */   we: () => (/* binding */ statementPaths)
@@ -21413,6 +21427,18 @@ function heldDocument(json) {
         v = obj[key];
     }
     return undefined;
+}
+/**
+ * The document a value holds when it is an IAM policy (some statement has an Effect): a data
+ * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
+ */
+function iamDocument(v) {
+    if (!(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v) && typeof v !== 'string')
+        return undefined;
+    const d = decodePolicyDocument(v);
+    if (!d.ok || !('Statement' in d.document))
+        return undefined;
+    return statementsOf(d.document).some((s) => (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(s) && 'Effect' in s) ? d.document : undefined;
 }
 /** The statements of a document as a list: a single statement object counts as one, none as none. */
 function statementsOf(doc) {
@@ -30886,6 +30912,7 @@ function writtenNumber(path) {
 
 
 
+
 /**
  * The fields of a SAM API's Auth.ResourcePolicy other than CustomStatements, from which SAM
  * generates statements of its own (swagger.py add_resource_policy).
@@ -31123,6 +31150,47 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 return this.unresolved(r.logicalId, r.logicalId, 'resource', P, 'an event bus policy given as Action and Principal (not Statement) is not read');
             for (const prop of props)
                 this.resourcePolicyAt(r, prop.split('.'), r.props, P, []);
+            if (own === undefined)
+                this.unreadPolicies(r, P);
+        }
+    }
+    /**
+     * A resource type not known here (RESOURCE_POLICY_PROPERTIES) with an IAM policy document (some
+     * statement has an Effect) in a property named like a policy (`Policy`, `AccessPolicy`,
+     * `PolicyText`: POLICY_PROPERTY_NAME), at the top or in an object or list one level down, other
+     * than its `PolicyDocument` (read above): not audited, but listed as unresolved with the reason,
+     * as the Terraform reader lists such a resource (unreadPolicies there), so that what it may grant
+     * is not left out silently (an MSK cluster policy, a CodeBuild resource policy, an AWS Transfer
+     * user's session policy). A value an intrinsic function makes counts when its text names a
+     * Statement and an Effect.
+     */
+    unreadPolicies(r, P) {
+        const found = [];
+        const check = (keys, v) => {
+            const kind = unreadPolicyKind(v);
+            if (kind)
+                found.push({ keys, kind });
+        };
+        for (const [k, v] of Object.entries(r.props)) {
+            if (k === 'PolicyDocument')
+                continue;
+            if (POLICY_PROPERTY_NAME.test(k))
+                check([k], v);
+            else if (((0,json_lines/* isObject */.Gv)(v) || Array.isArray(v)) && !isIntrinsic(v))
+                (Array.isArray(v) ? v : [v]).forEach((b, i) => {
+                    if (!(0,json_lines/* isObject */.Gv)(b) || isIntrinsic(b))
+                        return;
+                    for (const [j, w] of Object.entries(b))
+                        if (POLICY_PROPERTY_NAME.test(j))
+                            check(Array.isArray(v) ? [k, i, j] : [k, j], w);
+                });
+        }
+        for (const { keys, kind } of found) {
+            const label = keys
+                .map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`))
+                .join('')
+                .slice(1);
+            this.unresolved(r.logicalId, `${r.logicalId}.${label}`, kind, [...P, ...keys], `resource type ${r.type} is not read: its ${label} holds an IAM policy document, not audited`);
         }
     }
     /**
@@ -31756,6 +31824,27 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             (0,json_lines/* isObject */.Gv)(this.root.Parameters) &&
             Object.hasOwn(this.root.Parameters, v.Ref));
     }
+}
+/**
+ * Property names that may hold a policy document on a resource type not known here (`Policy`,
+ * `AccessPolicy`, `ResourcePolicy`, `PolicyText`, `SessionPolicy`), as the Terraform reader's
+ * POLICY_ATTRIBUTE_NAME.
+ */
+const POLICY_PROPERTY_NAME = /Policy(Document|Text)?$/;
+/**
+ * The kind of the IAM policy document a property's value holds (iamDocument), or undefined for
+ * none. A value an intrinsic function makes (`!Sub` of a JSON text) is read as one when its text
+ * names a Statement and an Effect: a resource policy when it names a Principal.
+ */
+function unreadPolicyKind(v) {
+    if (isIntrinsic(v)) {
+        const text = JSON.stringify(v);
+        if (!/Statement/.test(text) || !/Effect/.test(text))
+            return undefined;
+        return /Principal/.test(text) ? 'resource' : 'identity';
+    }
+    const doc = (0,raw/* iamDocument */.Zv)(v);
+    return doc ? (0,raw/* policyKindOf */._g)(doc) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/principals.ts
@@ -36137,7 +36226,7 @@ class RecordAnalyzer extends DocumentAnalyzer {
             return;
         for (const segs of policyLikePaths(res.values, res.expressions)) {
             const a = this.attr(res, segs);
-            const held = a.state === 'known' ? iamDocument(a.value) : undefined;
+            const held = a.state === 'known' ? (0,raw/* iamDocument */.Zv)(a.value) : undefined;
             const fromData = a.refs.some((r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`));
             if (!held && !fromData)
                 continue;
@@ -36497,18 +36586,6 @@ function policyLikePaths(values, expressions) {
         });
     }
     return out;
-}
-/**
- * The document a value holds when it is an IAM policy (some statement has an Effect): a data
- * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
- */
-function iamDocument(v) {
-    if (!(0,json_lines/* isObject */.Gv)(v) && typeof v !== 'string')
-        return undefined;
-    const d = (0,raw/* decodePolicyDocument */.au)(v);
-    if (!d.ok || !('Statement' in d.document))
-        return undefined;
-    return (0,raw/* statementsOf */.GX)(d.document).some((s) => (0,json_lines/* isObject */.Gv)(s) && 'Effect' in s) ? d.document : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/principals.ts

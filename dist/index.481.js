@@ -9107,6 +9107,18 @@ function heldDocument(json) {
     }
     return undefined;
 }
+/**
+ * The document a value holds when it is an IAM policy (some statement has an Effect): a data
+ * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
+ */
+function iamDocument(v) {
+    if (!isObject(v) && typeof v !== 'string')
+        return undefined;
+    const d = decodePolicyDocument(v);
+    if (!d.ok || !('Statement' in d.document))
+        return undefined;
+    return raw_statementsOf(d.document).some((s) => isObject(s) && 'Effect' in s) ? d.document : undefined;
+}
 /** The statements of a document as a list: a single statement object counts as one, none as none. */
 function raw_statementsOf(doc) {
     if (!isObject(doc))
@@ -11437,18 +11449,6 @@ function policyLikePaths(values, expressions) {
         });
     }
     return out;
-}
-/**
- * The document a value holds when it is an IAM policy (some statement has an Effect): a data
- * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
- */
-function iamDocument(v) {
-    if (!isObject(v) && typeof v !== 'string')
-        return undefined;
-    const d = decodePolicyDocument(v);
-    if (!d.ok || !('Statement' in d.document))
-        return undefined;
-    return raw_statementsOf(d.document).some((s) => isObject(s) && 'Effect' in s) ? d.document : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/terraform/principals.ts
@@ -16147,6 +16147,7 @@ function writtenNumber(path) {
 
 
 
+
 /**
  * The fields of a SAM API's Auth.ResourcePolicy other than CustomStatements, from which SAM
  * generates statements of its own (swagger.py add_resource_policy).
@@ -16384,6 +16385,47 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
                 return this.unresolved(r.logicalId, r.logicalId, 'resource', P, 'an event bus policy given as Action and Principal (not Statement) is not read');
             for (const prop of props)
                 this.resourcePolicyAt(r, prop.split('.'), r.props, P, []);
+            if (own === undefined)
+                this.unreadPolicies(r, P);
+        }
+    }
+    /**
+     * A resource type not known here (RESOURCE_POLICY_PROPERTIES) with an IAM policy document (some
+     * statement has an Effect) in a property named like a policy (`Policy`, `AccessPolicy`,
+     * `PolicyText`: POLICY_PROPERTY_NAME), at the top or in an object or list one level down, other
+     * than its `PolicyDocument` (read above): not audited, but listed as unresolved with the reason,
+     * as the Terraform reader lists such a resource (unreadPolicies there), so that what it may grant
+     * is not left out silently (an MSK cluster policy, a CodeBuild resource policy, an AWS Transfer
+     * user's session policy). A value an intrinsic function makes counts when its text names a
+     * Statement and an Effect.
+     */
+    unreadPolicies(r, P) {
+        const found = [];
+        const check = (keys, v) => {
+            const kind = unreadPolicyKind(v);
+            if (kind)
+                found.push({ keys, kind });
+        };
+        for (const [k, v] of Object.entries(r.props)) {
+            if (k === 'PolicyDocument')
+                continue;
+            if (POLICY_PROPERTY_NAME.test(k))
+                check([k], v);
+            else if ((isObject(v) || Array.isArray(v)) && !isIntrinsic(v))
+                (Array.isArray(v) ? v : [v]).forEach((b, i) => {
+                    if (!isObject(b) || isIntrinsic(b))
+                        return;
+                    for (const [j, w] of Object.entries(b))
+                        if (POLICY_PROPERTY_NAME.test(j))
+                            check(Array.isArray(v) ? [k, i, j] : [k, j], w);
+                });
+        }
+        for (const { keys, kind } of found) {
+            const label = keys
+                .map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`))
+                .join('')
+                .slice(1);
+            this.unresolved(r.logicalId, `${r.logicalId}.${label}`, kind, [...P, ...keys], `resource type ${r.type} is not read: its ${label} holds an IAM policy document, not audited`);
         }
     }
     /**
@@ -17017,6 +17059,27 @@ class PolicyAnalyzer extends documents_DocumentAnalyzer {
             isObject(this.root.Parameters) &&
             Object.hasOwn(this.root.Parameters, v.Ref));
     }
+}
+/**
+ * Property names that may hold a policy document on a resource type not known here (`Policy`,
+ * `AccessPolicy`, `ResourcePolicy`, `PolicyText`, `SessionPolicy`), as the Terraform reader's
+ * POLICY_ATTRIBUTE_NAME.
+ */
+const POLICY_PROPERTY_NAME = /Policy(Document|Text)?$/;
+/**
+ * The kind of the IAM policy document a property's value holds (iamDocument), or undefined for
+ * none. A value an intrinsic function makes (`!Sub` of a JSON text) is read as one when its text
+ * names a Statement and an Effect: a resource policy when it names a Principal.
+ */
+function unreadPolicyKind(v) {
+    if (isIntrinsic(v)) {
+        const text = JSON.stringify(v);
+        if (!/Statement/.test(text) || !/Effect/.test(text))
+            return undefined;
+        return /Principal/.test(text) ? 'resource' : 'identity';
+    }
+    const doc = iamDocument(v);
+    return doc ? policyKindOf(doc) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/principals.ts
@@ -24472,11 +24535,12 @@ function pairHolds(b, d) {
 /**
  * Does a policy's Deny condition (`deny`) hold on every request on which the baseline's Deny
  * condition (`baseline`) holds? Then the policy's Deny denies at least what the baseline's does
- * (on the same actions and resources). `deny` undefined or empty: always yes. A key of `deny` that
+ * (on the same actions and resources; `service`: of actions of that service only, whose own tag
+ * keys then count). `deny` undefined or empty: always yes. A key of `deny` that
  * `baseline` does not constrain: no (some request the baseline's Deny denies has another value
  * there). `missing` names the pairs of `deny` not provably met. Linear in the pairs of both.
  */
-function denyConditionHolds(baseline, deny, stats) {
+function denyConditionHolds(baseline, deny, stats, service) {
     const missing = [];
     let result = 'yes';
     if (!deny)
@@ -24500,13 +24564,20 @@ function denyConditionHolds(baseline, deny, stats) {
                 if (r === 'unknown')
                     best = 'unknown';
             }
-            // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
-            // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+            // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only
+            // (EXACT_TAG_ALIASES): compared for one of them (`service`), met there is met; for actions
+            // that may not all be, the answer is unknown, not no.
             const lower = denyKey.toLowerCase();
             if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
-                for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
-                    if (pairHolds(b, { op, values }) !== 'no')
+                for (const b of index.get(`aws:${lower.slice(4)}`) ?? []) {
+                    const r = pairHolds(b, { op, values });
+                    if (r === 'yes' && service !== undefined && EXACT_TAG_ALIASES.has(service)) {
+                        best = 'yes';
+                        break;
+                    }
+                    if (r !== 'no')
                         best = 'unknown';
+                }
             if (best !== 'yes') {
                 missing.push(`${denyOp} ${denyKey}`);
                 if (best === 'no')
@@ -31806,7 +31877,12 @@ class Auditor {
                     : '';
                 const detail = `${statementLabel(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${shownResources(deny.resources)}${when})`;
                 // How each of the unit's Deny statements' conditions compares with the baseline Deny's.
-                const holds = own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition));
+                // (for EC2 actions, apart: a Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…`)
+                let holdsAny;
+                let holdsEc2;
+                const holdsFor = (a) => a.service === 'ec2'
+                    ? (holdsEc2 ??= own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition, undefined, 'ec2')))
+                    : (holdsAny ??= own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition)));
                 unit.members.forEach((m, mi) => {
                     for (const stmt of m.doc.statements) {
                         if (stmt.effect !== 'Allow')
@@ -31847,7 +31923,7 @@ class Auditor {
                                         // only meets it, on part of it (approximate).
                                         if (excluded.some((x) => coversForAction(x, w, a, false)))
                                             continue;
-                                        cover = this.denyCover(a, o, w, own, holds);
+                                        cover = this.denyCover(a, o, w, own, holdsFor(a));
                                         if (cover.status === 'no' && excluded.some((x) => !disjointFields(x, w)))
                                             cover = {
                                                 ...cover,
@@ -31856,7 +31932,7 @@ class Auditor {
                                             };
                                     }
                                     else
-                                        cover = this.coverOn(a, o, p, w, own, holds);
+                                        cover = this.coverOn(a, o, p, w, own, holdsFor(a));
                                     if (cover.status === 'yes')
                                         continue;
                                     if (!worst || (worst.status === 'unknown' && cover.status === 'no'))

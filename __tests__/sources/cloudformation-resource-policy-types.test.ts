@@ -147,3 +147,70 @@ test('a policy holder an intrinsic function makes is read through it, and what i
   expect(bus.status).toBe('unresolved');
   expect(bus.reason).toMatch(/Fn::ImportValue/);
 });
+
+describe('a policy of a type not read: unresolved with the reason, as the Terraform reader lists it', () => {
+  // The review: an MSK cluster policy and a CodeBuild resource policy (YAML) were reported as "no
+  // IAM policies in this template"; an SSM resource policy and an AWS Transfer user's session
+  // policy were left out without a word.
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  MSK:
+    Type: AWS::MSK::ClusterPolicy
+    Properties:
+      ClusterArn: arn:aws:kafka:us-east-1:111122223333:cluster/x/y
+      Policy: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {AWS: '*'}, Action: 'kafka:*', Resource: '*'}]}
+  CB:
+    Type: AWS::CodeBuild::ResourcePolicy
+    Properties:
+      ResourceArn: arn:aws:codebuild:us-east-1:111122223333:project/x
+      Policy: !Sub '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "codebuild:*", "Resource": "*"}]}'
+  User:
+    Type: AWS::Transfer::User
+    Properties:
+      ServerId: s-1234567890abcdef0
+      UserName: alice
+      Role: arn:aws:iam::111122223333:role/transfer
+      Policy: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      DataProtectionPolicy: {Name: p, Version: '2021-06-01', Statement: [{Sid: audit, DataIdentifier: [x], Operation: {Audit: {}}}]}
+  Scaling:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: p
+      PolicyType: TargetTrackingScaling
+`;
+  const r = parseSource({ path: 'template.yaml', text }).result;
+
+  it('each one is listed, at its line, with its kind and why; nothing else is', () => {
+    expect(r.reason).toBeUndefined();
+    expect(
+      r.policies
+        .map((p) => [p.address, p.status, p.kind, p.line, p.reason])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      [
+        'CB.Policy',
+        'unresolved',
+        'resource',
+        12,
+        'resource type AWS::CodeBuild::ResourcePolicy is not read: its Policy holds an IAM policy document, not audited',
+      ],
+      [
+        'MSK.Policy',
+        'unresolved',
+        'resource',
+        7,
+        'resource type AWS::MSK::ClusterPolicy is not read: its Policy holds an IAM policy document, not audited',
+      ],
+      [
+        'User.Policy',
+        'unresolved',
+        'identity',
+        19,
+        'resource type AWS::Transfer::User is not read: its Policy holds an IAM policy document, not audited',
+      ],
+    ]);
+  });
+});

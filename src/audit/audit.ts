@@ -1176,7 +1176,15 @@ export class Auditor {
           : '';
         const detail = `${statementLabel(deny)} of the ${b.name} baseline's set "${set}" (it denies them on ${shownResources(deny.resources!)}${when})`;
         // How each of the unit's Deny statements' conditions compares with the baseline Deny's.
-        const holds = own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition));
+        // (for EC2 actions, apart: a Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…`)
+        let holdsAny: ConditionCheck[] | undefined;
+        let holdsEc2: ConditionCheck[] | undefined;
+        const holdsFor = (a: ActionInfo): ConditionCheck[] =>
+          a.service === 'ec2'
+            ? (holdsEc2 ??= own.map((d) =>
+                denyConditionHolds(deny.condition, d.stmt.condition, undefined, 'ec2'),
+              ))
+            : (holdsAny ??= own.map((d) => denyConditionHolds(deny.condition, d.stmt.condition)));
         unit.members.forEach((m, mi) => {
           for (const stmt of m.doc.statements) {
             if (stmt.effect !== 'Allow') continue;
@@ -1212,14 +1220,14 @@ export class Auditor {
                     // NotResource: granted on `w` unless an excluded pattern covers it; where one
                     // only meets it, on part of it (approximate).
                     if (excluded.some((x) => coversForAction(x, w, a, false))) continue;
-                    cover = this.denyCover(a, o, w, own, holds);
+                    cover = this.denyCover(a, o, w, own, holdsFor(a));
                     if (cover.status === 'no' && excluded.some((x) => !disjointFields(x, w)))
                       cover = {
                         ...cover,
                         status: 'unknown',
                         note: `this tool cannot tell which part of ${w.raw} the grant's NotResource leaves granted`,
                       };
-                  } else cover = this.coverOn(a, o, p!, w, own, holds);
+                  } else cover = this.coverOn(a, o, p!, w, own, holdsFor(a));
                   if (cover.status === 'yes') continue;
                   if (!worst || (worst.status === 'unknown' && cover.status === 'no')) worst = cover;
                   if (worst.status === 'no') break;

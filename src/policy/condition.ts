@@ -892,7 +892,8 @@ function pairHolds(b: KeyEntry, d: KeyEntry): Implication {
 /**
  * Does a policy's Deny condition (`deny`) hold on every request on which the baseline's Deny
  * condition (`baseline`) holds? Then the policy's Deny denies at least what the baseline's does
- * (on the same actions and resources). `deny` undefined or empty: always yes. A key of `deny` that
+ * (on the same actions and resources; `service`: of actions of that service only, whose own tag
+ * keys then count). `deny` undefined or empty: always yes. A key of `deny` that
  * `baseline` does not constrain: no (some request the baseline's Deny denies has another value
  * there). `missing` names the pairs of `deny` not provably met. Linear in the pairs of both.
  */
@@ -900,6 +901,7 @@ export function denyConditionHolds(
   baseline: Condition | undefined,
   deny: Condition | undefined,
   stats?: ConditionStats,
+  service?: string,
 ): ConditionCheck {
   const missing: string[] = [];
   let result: Implication = 'yes';
@@ -920,12 +922,19 @@ export function denyConditionHolds(
         }
         if (r === 'unknown') best = 'unknown';
       }
-      // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only,
-      // which the Deny's actions may not all be: met there, the answer is unknown, not no.
+      // A Deny's `ec2:ResourceTag/…` is the baseline's `aws:ResourceTag/…` for EC2 actions only
+      // (EXACT_TAG_ALIASES): compared for one of them (`service`), met there is met; for actions
+      // that may not all be, the answer is unknown, not no.
       const lower = denyKey.toLowerCase();
       if (best === 'no' && lower.startsWith('ec2:resourcetag/'))
-        for (const b of index.get(`aws:${lower.slice(4)}`) ?? [])
-          if (pairHolds(b, { op, values }) !== 'no') best = 'unknown';
+        for (const b of index.get(`aws:${lower.slice(4)}`) ?? []) {
+          const r = pairHolds(b, { op, values });
+          if (r === 'yes' && service !== undefined && EXACT_TAG_ALIASES.has(service)) {
+            best = 'yes';
+            break;
+          }
+          if (r !== 'no') best = 'unknown';
+        }
       if (best !== 'yes') {
         missing.push(`${denyOp} ${denyKey}`);
         if (best === 'no') result = 'no';

@@ -104,6 +104,17 @@ export function heldDocument(json: unknown): Record<string, unknown> | undefined
   return undefined;
 }
 
+/**
+ * The document a value holds when it is an IAM policy (some statement has an Effect): a data
+ * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
+ */
+export function iamDocument(v: unknown): Record<string, unknown> | undefined {
+  if (!isObject(v) && typeof v !== 'string') return undefined;
+  const d = decodePolicyDocument(v);
+  if (!d.ok || !('Statement' in d.document)) return undefined;
+  return statementsOf(d.document).some((s) => isObject(s) && 'Effect' in s) ? d.document : undefined;
+}
+
 /** The statements of a document as a list: a single statement object counts as one, none as none. */
 export function statementsOf(doc: unknown): unknown[] {
   if (!isObject(doc)) return [];

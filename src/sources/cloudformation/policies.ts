@@ -2,6 +2,7 @@
 import type { PolicyKind, PolicyRecord, PrincipalRecord } from '../../core/types.js';
 import { formatJsonPath, type JsonPath } from '../../core/json-lines.js';
 import { isObject } from '../parser.js';
+import { iamDocument, policyKindOf } from '../../policy/raw.js';
 import {
   MAX_EVAL_DEPTH,
   NO_VALUE,
@@ -297,6 +298,48 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
           'an event bus policy given as Action and Principal (not Statement) is not read',
         );
       for (const prop of props) this.resourcePolicyAt(r, prop.split('.'), r.props, P, []);
+      if (own === undefined) this.unreadPolicies(r, P);
+    }
+  }
+
+  /**
+   * A resource type not known here (RESOURCE_POLICY_PROPERTIES) with an IAM policy document (some
+   * statement has an Effect) in a property named like a policy (`Policy`, `AccessPolicy`,
+   * `PolicyText`: POLICY_PROPERTY_NAME), at the top or in an object or list one level down, other
+   * than its `PolicyDocument` (read above): not audited, but listed as unresolved with the reason,
+   * as the Terraform reader lists such a resource (unreadPolicies there), so that what it may grant
+   * is not left out silently (an MSK cluster policy, a CodeBuild resource policy, an AWS Transfer
+   * user's session policy). A value an intrinsic function makes counts when its text names a
+   * Statement and an Effect.
+   */
+  private unreadPolicies(r: Resource, P: JsonPath): void {
+    const found: { keys: JsonPath; kind: PolicyKind }[] = [];
+    const check = (keys: JsonPath, v: unknown) => {
+      const kind = unreadPolicyKind(v);
+      if (kind) found.push({ keys, kind });
+    };
+    for (const [k, v] of Object.entries(r.props)) {
+      if (k === 'PolicyDocument') continue;
+      if (POLICY_PROPERTY_NAME.test(k)) check([k], v);
+      else if ((isObject(v) || Array.isArray(v)) && !isIntrinsic(v))
+        (Array.isArray(v) ? v : [v]).forEach((b, i) => {
+          if (!isObject(b) || isIntrinsic(b)) return;
+          for (const [j, w] of Object.entries(b))
+            if (POLICY_PROPERTY_NAME.test(j)) check(Array.isArray(v) ? [k, i, j] : [k, j], w);
+        });
+    }
+    for (const { keys, kind } of found) {
+      const label = keys
+        .map((x) => (typeof x === 'number' ? `[${x}]` : `.${x}`))
+        .join('')
+        .slice(1);
+      this.unresolved(
+        r.logicalId,
+        `${r.logicalId}.${label}`,
+        kind,
+        [...P, ...keys],
+        `resource type ${r.type} is not read: its ${label} holds an IAM policy document, not audited`,
+      );
     }
   }
 
@@ -960,4 +1003,26 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       Object.hasOwn(this.root.Parameters, v.Ref)
     );
   }
+}
+
+/**
+ * Property names that may hold a policy document on a resource type not known here (`Policy`,
+ * `AccessPolicy`, `ResourcePolicy`, `PolicyText`, `SessionPolicy`), as the Terraform reader's
+ * POLICY_ATTRIBUTE_NAME.
+ */
+const POLICY_PROPERTY_NAME = /Policy(Document|Text)?$/;
+
+/**
+ * The kind of the IAM policy document a property's value holds (iamDocument), or undefined for
+ * none. A value an intrinsic function makes (`!Sub` of a JSON text) is read as one when its text
+ * names a Statement and an Effect: a resource policy when it names a Principal.
+ */
+function unreadPolicyKind(v: unknown): PolicyKind | undefined {
+  if (isIntrinsic(v)) {
+    const text = JSON.stringify(v);
+    if (!/Statement/.test(text) || !/Effect/.test(text)) return undefined;
+    return /Principal/.test(text) ? 'resource' : 'identity';
+  }
+  const doc = iamDocument(v);
+  return doc ? policyKindOf(doc) : undefined;
 }

@@ -1,7 +1,7 @@
 // Making the policy records of each resource (policy attributes, inline blocks, orphan data sources).
 import type { PolicyKind, PolicyRecord } from '../../core/types.js';
 import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.js';
-import { decodePolicyDocument, policyKindOf, statementsOf } from '../../policy/raw.js';
+import { decodePolicyDocument, iamDocument, policyKindOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { boundedName } from '../records.js';
 import { emptyDocument, type TfResource } from './model.js';
@@ -576,15 +576,4 @@ function policyLikePaths(values: Record<string, unknown>, expressions?: Record<s
     });
   }
   return out;
-}
-
-/**
- * The document a value holds when it is an IAM policy (some statement has an Effect): a data
- * protection policy's statements (CloudWatch Logs, SNS) have none and are not one.
- */
-function iamDocument(v: unknown): Record<string, unknown> | undefined {
-  if (!isObject(v) && typeof v !== 'string') return undefined;
-  const d = decodePolicyDocument(v);
-  if (!d.ok || !('Statement' in d.document)) return undefined;
-  return statementsOf(d.document).some((s) => isObject(s) && 'Effect' in s) ? d.document : undefined;
 }
