@@ -612,6 +612,29 @@ describe('ARN operators', () => {
     );
   });
 
+  // An ARN written out (no wildcard) matches itself only under ArnEquals or ArnLike, field by field
+  // and case-sensitively, as StringEquals does (the review: ArnEquals ec2:Vpc against Databricks'
+  // StringEquals ec2:vpc was a high missing-condition, approximate).
+  it('ArnEquals or ArnLike of an ARN written out is StringEquals of it, either side', () => {
+    const vpc = 'arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1';
+    expect(implies(c('ArnEquals', 'ec2:Vpc', vpc), c('StringEquals', 'ec2:vpc', vpc))).toBe('yes');
+    expect(implies(c('ArnLike', 'ec2:Vpc', vpc), c('StringEquals', 'ec2:vpc', vpc))).toBe('yes');
+    expect(implies(c('ArnEquals', 'ec2:Vpc', `${vpc}2`), c('StringEquals', 'ec2:vpc', vpc))).toBe('no');
+    // A pattern is wider than the one ARN; a StringLike pattern against an ARN written out, surely so.
+    expect(
+      implies(c('ArnLike', 'ec2:Vpc', 'arn:aws:ec2:*:111122223333:vpc/*'), c('StringEquals', 'ec2:vpc', vpc)),
+    ).not.toBe('yes');
+    expect(implies(c('StringLike', 'ec2:Vpc', 'arn:aws:ec2:*'), c('ArnEquals', 'ec2:vpc', vpc))).toBe('no');
+    // A value that is no ARN is not read so (ArnEquals of it matches nothing AWS sends).
+    expect(implies(c('StringEquals', 'ec2:Vpc', 'vpc-1'), c('ArnEquals', 'ec2:vpc', 'vpc-1'))).not.toBe(
+      'yes',
+    );
+    // The negations alike.
+    expect(
+      implies(c('ArnNotEquals', 'aws:SourceArn', vpc, `${vpc}2`), c('StringNotEquals', 'aws:SourceArn', vpc)),
+    ).toBe('yes');
+  });
+
   // The IAM User Guide (ARN condition operators) documents ArnEquals and ArnLike together: each of the
   // six colon-delimited parts is matched separately and may hold * and ? wildcards, for both. So an
   // ArnEquals baseline value `...:role/*` allows every role of the account, and a policy limited to one

@@ -315,6 +315,27 @@ function plainOp(op: Op, values: readonly string[]): Op {
   return { ...op, base: op.base === 'stringlike' ? 'stringequals' : 'stringnotequals' };
 }
 
+/** Whether an operator is ArnEquals, ArnLike or a negation of them. */
+function isArnOp(op: Op): boolean {
+  return ARN.has(op.base) || ARN.has(NEGATED[op.base] ?? '');
+}
+
+/**
+ * An ArnEquals, ArnLike or a negation of them whose values are all ARNs written out (six fields,
+ * no `*`, `?`, policy variable or placeholder) as StringEquals or StringNotEquals, which it then is:
+ * AWS matches an ARN field by field, case-sensitively, so one written out matches itself only.
+ * Read so against an operator of another family (an ArnEquals `ec2:Vpc` of the policy against the
+ * baseline's StringEquals); two ARN operators are compared as they are.
+ */
+function arnPlainOp(op: Op, values: readonly string[]): Op {
+  if (!isArnOp(op) || values.length === 0) return op;
+  if (values.some((v) => /[*?]|\$\{|<[^<>]*>/.test(v) || !ARN_WRITTEN_OUT.test(v))) return op;
+  return { ...op, base: NEGATED[op.base] ? 'stringnotequals' : 'stringequals' };
+}
+
+/** An ARN of six fields (the resource part may hold colons). */
+const ARN_WRITTEN_OUT = /^arn:[^:]*:[^:]*:[^:]*:[^:]*:./;
+
 /**
  * Are a policy operator `h` and a baseline operator `n` on the same key compared at all? The same
  * operator (a policy without IfExists meets a baseline with it, not the reverse), or a StringEquals
@@ -548,10 +569,16 @@ export function conditionImplies(
         for (const h of index.get(key) ?? []) {
           if (stats) stats.steps++;
           entries++;
-          const hp = plainOp(h.op, h.values);
-          let r = compared(hp, np)
-            ? valuesImply(np.base, hp.base, h.values, needValues)
-            : crossImplies(hp, h.values, np, needValues);
+          let hp = plainOp(h.op, h.values);
+          let bp = np;
+          // (an ARN operator against one of another family: each as StringEquals where it is one)
+          if (isArnOp(hp) !== isArnOp(bp)) {
+            hp = arnPlainOp(hp, h.values);
+            bp = arnPlainOp(bp, needValues);
+          }
+          let r = compared(hp, bp)
+            ? valuesImply(bp.base, hp.base, h.values, needValues)
+            : crossImplies(hp, h.values, bp, needValues);
           if (r === 'yes' && !exact) r = 'unknown';
           if (r === 'yes') {
             best = 'yes';
