@@ -2067,7 +2067,7 @@ function planFixes(report, read) {
                 if (candidate === current && audits.length > 1)
                     throw new Unfixable(`it is audited against ${audits.join(' and ')}, and no statement is excess for all of them (each needs what another removes): fix removes only what every audit calls excess; narrow it by hand, or audit it against one baseline`);
                 if (candidate === current)
-                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand');
+                    throw new Unfixable('its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is one that shares with the baseline resources more than one pattern can name, such as `coiled?prod` with `coiled-*`, and a resource policy statement that names the vendor and other principals together): narrow it by hand');
                 fixer.verify(text, candidate, [...done, s]);
                 current = candidate;
                 done.push(s);

@@ -2780,6 +2780,11 @@ function resourceNarrower(bindings) {
             (written.variables.length > 0 || written.unboundPlaceholders.length > 0) &&
             (0,arn/* arnIntersects */.se)(needed, written))
             out = written.raw;
+        // So is one that shares resources with the baseline's that no one pattern names (`coiled?prod`
+        // and `coiled-*` share `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more): it
+        // grants no more than before, and dropped, it took away what the vendor needs there.
+        if (out === undefined && (0,arn/* arnIntersects */.se)(needed, written) && !(0,engine/* disjointFields */.EJ)(needed, written))
+            out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = (0,arn/* parseArnPattern */.Nx)(out, bindings);
             // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets

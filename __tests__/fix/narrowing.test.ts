@@ -96,6 +96,71 @@ describe('a narrowed resource is the intersection of the written one and the bas
   });
 });
 
+describe('a resource that shares with the baseline more than one pattern can name is kept, not dropped', () => {
+  // The review: `coiled?prod` shares `coiled-prod` with Coiled's `instance-profile/coiled-*`, and
+  // `*-prod` shares `coiled-*-prod` and `coiled-prod` with `placement-group/coiled-*`; neither is one
+  // pattern, so the statements were dropped, silently beside one fix did narrow, and what they
+  // granted within the baseline was then missing.
+  const policy = doc(
+    { Sid: 'Keep', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+    {
+      Sid: 'PG',
+      Effect: 'Allow',
+      Action: 'ec2:CreatePlacementGroup',
+      Resource: 'arn:aws:ec2:*:*:placement-group/*-prod',
+    },
+    {
+      Sid: 'PG2',
+      Effect: 'Allow',
+      Action: 'ec2:DeletePlacementGroup',
+      Resource: 'arn:aws:ec2:us-east-1:*:placement-group/*',
+    },
+    {
+      Sid: 'IP',
+      Effect: 'Allow',
+      Action: 'iam:GetInstanceProfile',
+      Resource: 'arn:aws:iam::*:instance-profile/coiled?prod',
+    },
+  );
+
+  it('narrows what it can, keeps the rest as written, and takes nothing away', async () => {
+    const root = repo({ 'p.json': JSON.stringify(policy, null, 2) });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'coiled', now: NOW });
+    const missingBefore = report.findings
+      .filter((f) => f.kind === 'missing-permission')
+      .flatMap((f) => f.actions);
+    const plan = planFixes(report, readIn(root));
+    const after = JSON.parse(plan.files.find((f) => f.path === 'p.json')!.after) as {
+      Statement: { Sid: string; Resource: unknown }[];
+    };
+    expect(after.Statement.map((st) => [st.Sid, st.Resource])).toEqual([
+      ['Keep', '*'],
+      ['PG', 'arn:aws:ec2:*:*:placement-group/*-prod'],
+      ['PG2', 'arn:aws:ec2:us-east-1:*:placement-group/coiled-*'],
+      ['IP', 'arn:aws:iam::*:instance-profile/coiled?prod'],
+    ]);
+    // Audited again: no permission is missing that was not before, and the kept ones are still
+    // reported broader; fixed again, they are listed as "narrow it by hand".
+    const again = repo({ 'p.json': JSON.stringify(after, null, 2) });
+    const second = await runAudit({ root: again, paths: ['.'], baseline: 'coiled', now: NOW });
+    const missingAfter = second.findings
+      .filter((f) => f.kind === 'missing-permission')
+      .flatMap((f) => f.actions);
+    expect(missingAfter.filter((a) => !missingBefore.includes(a))).toEqual([]);
+    expect(
+      second.findings
+        .filter((f) => f.kind === 'broader-resource')
+        .map((f) => f.statement)
+        .sort(),
+    ).toEqual(['IP', 'PG']);
+    const plan2 = planFixes(second, readIn(again));
+    expect(plan2.files).toEqual([]);
+    expect(plan2.notFixed.map((n) => n.reason)).toEqual([
+      expect.stringMatching(/^its minimal policy is the policy as written.*coiled\?prod.*narrow it by hand$/),
+    ]);
+  });
+});
+
 describe('a NotResource exclusion stays excluded', () => {
   it('notres/sky.json: the excluded role is never written as the Resource', async () => {
     const { before, after } = await fixOne('notres', 'sky.json', 'skypilot', ACCOUNT);

@@ -112,6 +112,11 @@ function resourceNarrower(
       arnIntersects(needed, written)
     )
       out = written.raw;
+    // So is one that shares resources with the baseline's that no one pattern names (`coiled?prod`
+    // and `coiled-*` share `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more): it
+    // grants no more than before, and dropped, it took away what the vendor needs there.
+    if (out === undefined && arnIntersects(needed, written) && !disjointFields(needed, written))
+      out = written.raw;
     if (out !== undefined && excluded?.length) {
       const p = parseArnPattern(out, bindings);
       // Read field by field, as AWS reads an ARN (disjointFields): `…:key-pair/*` excluded meets

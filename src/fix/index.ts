@@ -254,7 +254,7 @@ export function planFixes(report: Report, read: (path: string) => string | undef
           );
         if (candidate === current)
           throw new Unfixable(
-            'its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is a resource policy statement that names the vendor and other principals together): narrow it by hand',
+            'its minimal policy is the policy as written: what its findings name cannot be narrowed exactly (a resource with parts not known, such as a reference or a policy variable, that may be one the baseline names, is kept, and so is one that shares with the baseline resources more than one pattern can name, such as `coiled?prod` with `coiled-*`, and a resource policy statement that names the vendor and other principals together): narrow it by hand',
           );
         fixer.verify(text, candidate, [...done, s]);
         current = candidate;
