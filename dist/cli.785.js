@@ -43,11 +43,14 @@ var policy_raw = __webpack_require__(420);
 var sources = __webpack_require__(3989);
 // EXTERNAL MODULE: ./src/audit/report-model.ts
 var report_model = __webpack_require__(2649);
+// EXTERNAL MODULE: ./src/policy/glob.ts
+var glob = __webpack_require__(4062);
 ;// CONCATENATED MODULE: ./src/fix/align.ts
 // Which statements of the minimal policy come from which statement as written. The minimal policy
 // (src/audit/minimal.ts) keeps a statement as written, drops it, or rewrites it into one or more
 // parts (same keys in the same order, only Sid, Action, Resource and Condition changed): this
 // finds the alignment that keeps the most statements as written. Pure.
+
 
 
 /** Keys a minimal part may change (the rest must be as written). */
@@ -58,8 +61,11 @@ function derivable(part, original) {
         return false;
     if (original.Effect === 'Deny')
         return false;
-    // rewriteStatement keeps a Sid when there is one, and always writes an Action
+    // rewriteStatement keeps a Sid when there is one, always writes an Action, and keeps a
+    // Condition (the written one, or one with the baseline's added)
     if ('Sid' in original !== 'Sid' in part || !('Action' in part))
+        return false;
+    if ('Condition' in original && !('Condition' in part))
         return false;
     for (const [k, v] of Object.entries(part)) {
         if (k === 'Sid') {
@@ -83,12 +89,19 @@ function derivable(part, original) {
 function asList(v) {
     return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === 'string');
 }
-/** Does the part name an action its original does not write? */
+/**
+ * Does the part name an action its original does not write? One a pattern of its Action matches
+ * (`ec2:DescribeImages` of `ec2:Describe*`, which the minimal policy names one by one) is written.
+ */
 function foreignActions(part, original) {
     if (!(0,json_lines/* isObject */.Gv)(part) || !(0,json_lines/* isObject */.Gv)(original))
         return true;
-    const written = new Set([...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()));
-    return asList(part.Action).some((a) => !written.has(a.toLowerCase()));
+    const list = [...asList(original.Action), ...asList(original.NotAction)];
+    const written = new Set(list.map((a) => a.toLowerCase()));
+    const globs = asList(original.Action)
+        .filter(glob/* hasWildcard */.rl)
+        .map((p) => (0,glob/* compileGlob */.SO)(p, { caseInsensitive: true }));
+    return asList(part.Action).some((a) => !written.has(a.toLowerCase()) && !globs.some((g) => g.matches(a.toLowerCase())));
 }
 /**
  * The fate of each original statement, or undefined when the minimal statements cannot be read as

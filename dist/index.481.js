@@ -37976,6 +37976,7 @@ async function syncDriftIssue(octokit, target, options) {
 // finds the alignment that keeps the most statements as written. Pure.
 
 
+
 /** Keys a minimal part may change (the rest must be as written). */
 const CHANGEABLE = new Set(['Sid', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
 /** Could `part` be a rewrite of `original` (see minimal.ts rewriteStatement)? */
@@ -37984,8 +37985,11 @@ function derivable(part, original) {
         return false;
     if (original.Effect === 'Deny')
         return false;
-    // rewriteStatement keeps a Sid when there is one, and always writes an Action
+    // rewriteStatement keeps a Sid when there is one, always writes an Action, and keeps a
+    // Condition (the written one, or one with the baseline's added)
     if ('Sid' in original !== 'Sid' in part || !('Action' in part))
+        return false;
+    if ('Condition' in original && !('Condition' in part))
         return false;
     for (const [k, v] of Object.entries(part)) {
         if (k === 'Sid') {
@@ -38009,12 +38013,19 @@ function derivable(part, original) {
 function align_asList(v) {
     return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => typeof x === 'string');
 }
-/** Does the part name an action its original does not write? */
+/**
+ * Does the part name an action its original does not write? One a pattern of its Action matches
+ * (`ec2:DescribeImages` of `ec2:Describe*`, which the minimal policy names one by one) is written.
+ */
 function foreignActions(part, original) {
     if (!isObject(part) || !isObject(original))
         return true;
-    const written = new Set([...align_asList(original.Action), ...align_asList(original.NotAction)].map((a) => a.toLowerCase()));
-    return align_asList(part.Action).some((a) => !written.has(a.toLowerCase()));
+    const list = [...align_asList(original.Action), ...align_asList(original.NotAction)];
+    const written = new Set(list.map((a) => a.toLowerCase()));
+    const globs = align_asList(original.Action)
+        .filter(hasWildcard)
+        .map((p) => compileGlob(p, { caseInsensitive: true }));
+    return align_asList(part.Action).some((a) => !written.has(a.toLowerCase()) && !globs.some((g) => g.matches(a.toLowerCase())));
 }
 /**
  * The fate of each original statement, or undefined when the minimal statements cannot be read as

@@ -30,6 +30,24 @@ describe('alignStatements', () => {
     expect(alignStatements([B, B2], [B2])).toEqual([{ kind: 'drop' }, { kind: 'keep' }]);
   });
 
+  it('gives a wildcard statement its expanded names, not its neighbour with a Condition (the review: fix refused, "the statement\'s Condition would be removed")', () => {
+    const wild = { Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' };
+    const guarded = {
+      Effect: 'Allow',
+      Action: ['iam:GetRole'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+    };
+    const named = { ...wild, Action: ['ec2:DescribeImages', 'ec2:DescribeInstances'] };
+    const narrowed = { ...guarded, Resource: 'arn:*:iam::*:role/coiled-*' };
+    expect(alignStatements([wild, guarded], [named, narrowed])).toEqual([
+      { kind: 'rewrite', parts: [named] },
+      { kind: 'rewrite', parts: [narrowed] },
+    ]);
+    // A part without the Condition its statement has is no rewrite of it (the minimal policy keeps it).
+    expect(derivable(named, guarded)).toBe(false);
+  });
+
   it('refuses what is not a rewrite: another Effect, a Deny changed, a key that is not Sid/Action/Resource/Condition', () => {
     expect(derivable({ ...B, Effect: 'Deny' }, B)).toBe(false);
     expect(derivable({ ...D, Action: 'iam:GetUser' }, D)).toBe(false);

@@ -4,6 +4,7 @@
 // finds the alignment that keeps the most statements as written. Pure.
 import { isDeepStrictEqual } from 'node:util';
 import { isObject } from '../core/json-lines.js';
+import { compileGlob, hasWildcard } from '../policy/glob.js';
 
 /** What becomes of one statement as written. */
 export type StatementFate =
@@ -16,8 +17,10 @@ const CHANGEABLE = new Set(['Sid', 'Action', 'NotAction', 'Resource', 'NotResour
 export function derivable(part: unknown, original: unknown): boolean {
   if (!isObject(part) || !isObject(original)) return false;
   if (original.Effect === 'Deny') return false;
-  // rewriteStatement keeps a Sid when there is one, and always writes an Action
+  // rewriteStatement keeps a Sid when there is one, always writes an Action, and keeps a
+  // Condition (the written one, or one with the baseline's added)
   if ('Sid' in original !== 'Sid' in part || !('Action' in part)) return false;
+  if ('Condition' in original && !('Condition' in part)) return false;
   for (const [k, v] of Object.entries(part)) {
     if (k === 'Sid') {
       const sid = original.Sid;
@@ -38,13 +41,20 @@ function asList(v: unknown): string[] {
   );
 }
 
-/** Does the part name an action its original does not write? */
+/**
+ * Does the part name an action its original does not write? One a pattern of its Action matches
+ * (`ec2:DescribeImages` of `ec2:Describe*`, which the minimal policy names one by one) is written.
+ */
 function foreignActions(part: unknown, original: unknown): boolean {
   if (!isObject(part) || !isObject(original)) return true;
-  const written = new Set(
-    [...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()),
+  const list = [...asList(original.Action), ...asList(original.NotAction)];
+  const written = new Set(list.map((a) => a.toLowerCase()));
+  const globs = asList(original.Action)
+    .filter(hasWildcard)
+    .map((p) => compileGlob(p, { caseInsensitive: true }));
+  return asList(part.Action).some(
+    (a) => !written.has(a.toLowerCase()) && !globs.some((g) => g.matches(a.toLowerCase())),
   );
-  return asList(part.Action).some((a) => !written.has(a.toLowerCase()));
 }
 
 /**
