@@ -38418,7 +38418,20 @@ function hclValue(v, eq, comma, indent, unit) {
         if (indent === undefined)
             return `{ ${entries.map(([k, x]) => `${key(k)}${eq}${hclValue(x, eq, comma, undefined, unit)}`).join(comma)} }`;
         const inner = indent + unit;
-        return `{${entries.map(([k, x]) => `\n${inner}${key(k)}${eq}${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
+        // As `terraform fmt` writes them: the `=` of consecutive entries of one line each aligned one
+        // space after the longest key, an entry whose value spans lines with one space.
+        const oneLine = entries.map(([, x]) => x === null || typeof x !== 'object' || Array.isArray(x));
+        const width = entries.map(([k], i) => {
+            if (!oneLine[i])
+                return key(k).length;
+            let w = 0;
+            for (let a = i; a >= 0 && oneLine[a]; a--)
+                w = Math.max(w, key(entries[a][0]).length);
+            for (let b = i; b < entries.length && oneLine[b]; b++)
+                w = Math.max(w, key(entries[b][0]).length);
+            return w;
+        });
+        return `{${entries.map(([k, x], i) => `\n${inner}${key(k).padEnd(width[i])} = ${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
     }
     return JSON.stringify(v);
 }
@@ -38702,7 +38715,12 @@ function statementEdits(style, stmt, original, part, index = 0) {
             });
         }
         else {
-            const colon = /^\s*[:=]\s*/.exec(t.slice(lastPair.key.range[1]))?.[0] ?? (style.hcl ? ' = ' : ': ');
+            // (an HCL value of several lines takes one space each side of its `=`, as terraform fmt
+            // writes it, whatever padding aligns the one-line members above it)
+            const colon = style.hcl && value.includes('\n')
+                ? ' = '
+                : (/^\s*[:=]\s*/.exec(t.slice(lastPair.key.range[1]))?.[0] ??
+                    (style.hcl ? ' = ' : ': '));
             // HCL members on their own lines need no comma (unless the object writes them)
             const commas = !style.hcl ||
                 (stmt.items.length > 1 &&
@@ -39097,6 +39115,7 @@ function statementBlockText(text, block, original, part) {
         .filter((k) => k.type === 'attribute' || k.type === 'block')
         .pop()?.endIndex ?? body.endIndex;
     const inserts = [];
+    let renamed = false;
     for (const [k, v] of Object.entries(part)) {
         if ((0,external_node_util_.isDeepStrictEqual)(v, original[k]) || k === 'Effect' || k === 'Principal' || k === 'NotPrincipal') {
             if (!(0,external_node_util_.isDeepStrictEqual)(v, original[k]))
@@ -39136,6 +39155,7 @@ function statementBlockText(text, block, original, part) {
         if (rename) {
             const id = kids(attr)[0];
             edits.push({ start: id.startIndex, end: id.endIndex, text: names[0] });
+            renamed = true;
         }
         const valueNode = attrValue(attr);
         if (k === 'Sid') {
@@ -39161,7 +39181,35 @@ function statementBlockText(text, block, original, part) {
     if (inserts.length)
         edits.push({ start: insertAt, end: insertAt, text: inserts.join('') });
     const s = block.startIndex;
-    return applyEdits(text.slice(s, block.endIndex), edits.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })));
+    const out = applyEdits(text.slice(s, block.endIndex), edits.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })));
+    return renamed ? alignedAttributes(out) : out;
+}
+/** A line that starts a one-line attribute (or the first line of a longer one): its indent, name and `=`. */
+const ATTRIBUTE_LINE = /^([ \t]+)([A-Za-z_][\w-]*)([ \t]*)=(?!=)/;
+/**
+ * `text` with the `=` of each run of attributes on consecutive lines of one indent aligned, one
+ * space after the longest name, as `terraform fmt` writes them: after `not_resources` becomes
+ * `resources`, the statement's other attributes were still aligned to the old name.
+ */
+function alignedAttributes(text) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length;) {
+        const first = ATTRIBUTE_LINE.exec(lines[i]);
+        if (!first) {
+            i++;
+            continue;
+        }
+        let j = i + 1;
+        while (j < lines.length && ATTRIBUTE_LINE.exec(lines[j])?.[1] === first[1])
+            j++;
+        const run = lines.slice(i, j).map((l) => ATTRIBUTE_LINE.exec(l));
+        const width = Math.max(...run.map((m) => m[2].length));
+        run.forEach((m, n) => {
+            lines[i + n] = `${m[1]}${m[2].padEnd(width)} =${lines[i + n].slice(m[0].length)}`;
+        });
+        i = j;
+    }
+    return lines.join('\n');
 }
 /** Edits for the statement blocks of a `data "aws_iam_policy_document"` block. */
 function dataDocumentEdits(text, data, originals, minimal) {

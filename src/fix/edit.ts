@@ -372,7 +372,17 @@ function hclValue(v: unknown, eq: string, comma: string, indent: string | undefi
     if (indent === undefined)
       return `{ ${entries.map(([k, x]) => `${key(k)}${eq}${hclValue(x, eq, comma, undefined, unit)}`).join(comma)} }`;
     const inner = indent + unit;
-    return `{${entries.map(([k, x]) => `\n${inner}${key(k)}${eq}${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
+    // As `terraform fmt` writes them: the `=` of consecutive entries of one line each aligned one
+    // space after the longest key, an entry whose value spans lines with one space.
+    const oneLine = entries.map(([, x]) => x === null || typeof x !== 'object' || Array.isArray(x));
+    const width = entries.map(([k], i) => {
+      if (!oneLine[i]) return key(k).length;
+      let w = 0;
+      for (let a = i; a >= 0 && oneLine[a]; a--) w = Math.max(w, key(entries[a]![0]).length);
+      for (let b = i; b < entries.length && oneLine[b]; b++) w = Math.max(w, key(entries[b]![0]).length);
+      return w;
+    });
+    return `{${entries.map(([k, x], i) => `\n${inner}${key(k).padEnd(width[i]!)} = ${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
   }
   return JSON.stringify(v);
 }
@@ -672,8 +682,13 @@ function statementEdits(
         text: `\n${memberIndent}${keyText(style, k, keyLike)}:${value.startsWith('\n') ? '' : ' '}${value}`,
       });
     } else {
+      // (an HCL value of several lines takes one space each side of its `=`, as terraform fmt
+      // writes it, whatever padding aligns the one-line members above it)
       const colon =
-        /^\s*[:=]\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ?? (style.hcl ? ' = ' : ': ');
+        style.hcl && value.includes('\n')
+          ? ' = '
+          : (/^\s*[:=]\s*/.exec(t.slice((lastPair.key as Node).range![1]))?.[0] ??
+            (style.hcl ? ' = ' : ': '));
       // HCL members on their own lines need no comma (unless the object writes them)
       const commas =
         !style.hcl ||

@@ -316,6 +316,7 @@ function statementBlockText(
       .filter((k) => k.type === 'attribute' || k.type === 'block')
       .pop()?.endIndex ?? body.endIndex;
   const inserts: string[] = [];
+  let renamed = false;
   for (const [k, v] of Object.entries(part)) {
     if (isDeepStrictEqual(v, original[k]) || k === 'Effect' || k === 'Principal' || k === 'NotPrincipal') {
       if (!isDeepStrictEqual(v, original[k])) throw new Unfixable(`the statement's ${k} would change`);
@@ -353,6 +354,7 @@ function statementBlockText(
     if (rename) {
       const id = kids(attr)[0]!;
       edits.push({ start: id.startIndex, end: id.endIndex, text: names[0] });
+      renamed = true;
     }
     const valueNode = attrValue(attr);
     if (k === 'Sid') {
@@ -375,10 +377,39 @@ function statementBlockText(
   }
   if (inserts.length) edits.push({ start: insertAt, end: insertAt, text: inserts.join('') });
   const s = block.startIndex;
-  return applyEdits(
+  const out = applyEdits(
     text.slice(s, block.endIndex),
     edits.map((e) => ({ start: e.start - s, end: e.end - s, text: e.text })),
   );
+  return renamed ? alignedAttributes(out) : out;
+}
+
+/** A line that starts a one-line attribute (or the first line of a longer one): its indent, name and `=`. */
+const ATTRIBUTE_LINE = /^([ \t]+)([A-Za-z_][\w-]*)([ \t]*)=(?!=)/;
+
+/**
+ * `text` with the `=` of each run of attributes on consecutive lines of one indent aligned, one
+ * space after the longest name, as `terraform fmt` writes them: after `not_resources` becomes
+ * `resources`, the statement's other attributes were still aligned to the old name.
+ */
+function alignedAttributes(text: string): string {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length;) {
+    const first = ATTRIBUTE_LINE.exec(lines[i]!);
+    if (!first) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < lines.length && ATTRIBUTE_LINE.exec(lines[j]!)?.[1] === first[1]) j++;
+    const run = lines.slice(i, j).map((l) => ATTRIBUTE_LINE.exec(l)!);
+    const width = Math.max(...run.map((m) => m[2]!.length));
+    run.forEach((m, n) => {
+      lines[i + n] = `${m[1]}${m[2]!.padEnd(width)} =${lines[i + n]!.slice(m[0].length)}`;
+    });
+    i = j;
+  }
+  return lines.join('\n');
 }
 
 /** Edits for the statement blocks of a `data "aws_iam_policy_document"` block. */
