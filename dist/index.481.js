@@ -29676,14 +29676,16 @@ function resourceNarrower(bindings) {
             const meeting = excluded
                 .map((e) => parseArnPattern(e, bindings))
                 .filter((x) => arnIntersects(x, p) && !disjointFields(x, p));
-            // An exclusion with parts not known (`role/${aws:username}`) may or may not keep the
-            // baseline's resource out: the NotResource is kept as written (it grants no more than
-            // before; dropping it could take away what the vendor needs), as a written resource with
-            // parts not known is above.
+            // One that holds all of it leaves the statement nothing there: the part is dropped. An
+            // exclusion with parts not known (`role/${aws:username}`) may or may not keep the
+            // baseline's resource out, and one that holds only part of it (`instance/i-prod*` of
+            // `instance/*`) leaves a rest no Resource can name: the NotResource is kept as written (it
+            // grants no more than before; dropping it would take away what the vendor needs), as a
+            // written resource with parts not known is above.
             if (meeting.length)
-                out = meeting.every((x) => x.variables.length > 0 || x.unboundPlaceholders.length > 0)
-                    ? KEEP_AS_WRITTEN
-                    : undefined;
+                out = meeting.some((x) => x.variables.length === 0 && x.unboundPlaceholders.length === 0 && arnContains(x, p) === true)
+                    ? undefined
+                    : KEEP_AS_WRITTEN;
         }
         memo.set(key, out);
         return out;
