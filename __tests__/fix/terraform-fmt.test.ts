@@ -17,6 +17,14 @@ async function fixed(files: Record<string, string>, baseline: string, accountId?
   return plan.files.find((f) => f.path === 'main.tf')!.after;
 }
 
+/** The policy that holds the data source's document (as written, kept by the fix). */
+const DOCUMENT_POLICY = `
+resource "aws_iam_policy" "doc" {
+  name   = "coiled-doc"
+  policy = data.aws_iam_policy_document.doc.json
+}
+`;
+
 test('a NotResource written as resources: the statement attributes aligned to the new names', async () => {
   const after = await fixed(
     {
@@ -27,12 +35,7 @@ test('a NotResource written as resources: the statement attributes aligned to th
     not_resources = ["arn:aws:iam::*:instance-profile/admin"]
   }
 }
-
-resource "aws_iam_policy" "doc" {
-  name   = "coiled-doc"
-  policy = data.aws_iam_policy_document.doc.json
-}
-`,
+${DOCUMENT_POLICY}`,
     },
     'coiled',
   );
@@ -43,12 +46,7 @@ resource "aws_iam_policy" "doc" {
     resources = ["arn:*:iam::*:instance-profile/coiled-*"]
   }
 }
-
-resource "aws_iam_policy" "doc" {
-  name   = "coiled-doc"
-  policy = data.aws_iam_policy_document.doc.json
-}
-`);
+${DOCUMENT_POLICY}`);
 });
 
 test('a condition added in jsonencode(): one space each side of each `=` of its lines', async () => {
