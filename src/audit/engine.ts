@@ -407,7 +407,7 @@ function covers(entry: BaselineEntry, g: Grant): boolean {
 /**
  * The resource of a baseline entry from a NotResource statement: every resource but those of its
  * list (Databricks' RunInstances on all but its tagged types). To a check that does not know it,
- * it reads as `*` (its tokens are `*`'s); its `raw` is `NotResource: …`, as a finding shows it.
+ * it reads as `*` (its tokens are `*`'s); its `raw` is `NotResource [a, b]`, as a finding shows it.
  */
 export interface ExceptPattern extends ArnPattern {
   readonly except: readonly ArnPattern[];
