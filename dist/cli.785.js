@@ -1727,7 +1727,9 @@ function hclFileFixer(path, read, report) {
                 return applyEdits(text, heredocEdits(text, (0,parse/* kids */.aw)(value)[0], originals, minimal));
             const fn = value.type === 'function_call' ? (0,parse/* kids */.aw)(value)[0]?.text : undefined;
             if (fn === 'file')
-                throw new Unfixable(`the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}) whose path is not written as a literal: fix that file`);
+                throw new Unfixable(/^file\(\s*"[^"$%]*"\s*\)$/.test(value.text)
+                    ? `the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}) by a path Terraform takes from the directory it runs in, not from the module's (\${path.module}/…): fix that file`
+                    : `the policy is read from a file (${(0,values/* shortText */.os)(value.text, 60)}) whose path is not written as a literal: fix that file`);
             if (fn === 'templatefile')
                 throw new Unfixable(`the policy is made from a template (${(0,values/* shortText */.os)(value.text, 60)}), not a literal document: change the template by hand`);
             throw new Unfixable(`the policy is built by an expression, not a literal document (${(0,values/* shortText */.os)(value.text, 60)}): change it where it is defined`);

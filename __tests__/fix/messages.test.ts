@@ -121,4 +121,22 @@ describe("fix: a role's trust policy", () => {
       }),
     ]);
   });
+
+  it('a policy read by file() with a path from the directory Terraform runs in says so (the review: "not written as a literal")', async () => {
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['ec2:DescribeInstances', 'iam:CreateUser'], Resource: '*' }],
+    });
+    const got = await reasons(
+      {
+        'shared/p.json': policy,
+        'infra/main.tf':
+          'resource "aws_iam_policy" "coiled" {\n  name   = "coiled"\n  policy = file("../shared/p.json")\n}\n',
+      },
+      'coiled',
+    );
+    expect(got).toEqual([
+      'the policy is read from a file (file("../shared/p.json")) by a path Terraform takes from the directory it runs in, not from the module\'s (${path.module}/…): fix that file',
+    ]);
+  });
 });

@@ -905,7 +905,9 @@ export function hclFileFixer(
       const fn = value.type === 'function_call' ? kids(value)[0]?.text : undefined;
       if (fn === 'file')
         throw new Unfixable(
-          `the policy is read from a file (${shortText(value.text, 60)}) whose path is not written as a literal: fix that file`,
+          /^file\(\s*"[^"$%]*"\s*\)$/.test(value.text)
+            ? `the policy is read from a file (${shortText(value.text, 60)}) by a path Terraform takes from the directory it runs in, not from the module's (\${path.module}/…): fix that file`
+            : `the policy is read from a file (${shortText(value.text, 60)}) whose path is not written as a literal: fix that file`,
         );
       if (fn === 'templatefile')
         throw new Unfixable(
