@@ -278,7 +278,12 @@ function preexistingTitle(preexisting) {
 }
 function removedSection(removed) {
     // (each item a finding, the place of what it was: of the policy before the change)
-    const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)} (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .removedNote */ .bi)(f), 'text')})`);
+    // With its severity and resources: a grant narrowed in place has the same actions, statement
+    // and line as the finding still there, which names the narrower resources.
+    const items = removed.map((f) => {
+        const on = f.resources.length > 0 ? ` · on ${list(f.resources, MAX_RESOURCES)}` : '';
+        return `- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${actionsShown(f)} · ${location(f)}${on} (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .removedNote */ .bi)(f), 'text')})`;
+    });
     return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {

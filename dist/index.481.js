@@ -36885,7 +36885,12 @@ function preexistingTitle(preexisting) {
 }
 function removedSection(removed) {
     // (each item a finding, the place of what it was: of the policy before the change)
-    const items = removed.map((f) => `- ${actionsShown(f)} · ${markdown_location(f)} (${(0,core_escape/* escapeMarkdown */.FV)(removedNote(f), 'text')})`);
+    // With its severity and resources: a grant narrowed in place has the same actions, statement
+    // and line as the finding still there, which names the narrower resources.
+    const items = removed.map((f) => {
+        const on = f.resources.length > 0 ? ` · on ${markdown_list(f.resources, MAX_RESOURCES)}` : '';
+        return `- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${actionsShown(f)} · ${markdown_location(f)}${on} (${(0,core_escape/* escapeMarkdown */.FV)(removedNote(f), 'text')})`;
+    });
     return details(`🗑️ ${plural(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {

@@ -356,7 +356,9 @@ describe('bounded lines', () => {
     expect(Number(gets[3])).toBe(desc.patterns.length - 8);
     // The removed and ignored sections too.
     expect(md).toMatch(
-      new RegExp(`- \\*\\*${notAction.length} actions\\*\\*: every action except .* · statement \`Gone\``),
+      new RegExp(
+        `- \\S+ \\*\\*\\w+\\*\\* · \\*\\*${notAction.length} actions\\*\\*: every action except .* · statement \`Gone\``,
+      ),
     );
   });
 

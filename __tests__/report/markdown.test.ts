@@ -130,7 +130,10 @@ describe('renderMarkdown: content', () => {
 
   it('shows removed permissions, ignored findings with their reason, not-audited policies and notes', () => {
     expect(md).toContain('1 finding removed by this change');
-    expect(md).toContain('`iam/coiled-policy.json:40` (before the change)');
+    // (with its severity and resources: a narrowed grant's finding still there names the same place)
+    expect(md).toContain(
+      '- 🟡 **low** · `logs:DescribeLogGroups` · statement `Old` · `iam/coiled-policy.json:40` · on `*` (before the change)',
+    );
     expect(md).toContain('`logs:DescribeLogGroups`');
     expect(md).toContain('1 ignored finding (not counted)');
     expect(md).toContain('ignored: tags are needed by our cost reports (until `2030-01-01`)');

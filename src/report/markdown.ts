@@ -360,7 +360,12 @@ function preexistingTitle(preexisting: readonly Finding[]): string {
 
 function removedSection(removed: readonly Finding[]): string {
   // (each item a finding, the place of what it was: of the policy before the change)
-  const items = removed.map((f) => `- ${actionsShown(f)} · ${location(f)} (${md(removedNote(f), 'text')})`);
+  // With its severity and resources: a grant narrowed in place has the same actions, statement
+  // and line as the finding still there, which names the narrower resources.
+  const items = removed.map((f) => {
+    const on = f.resources.length > 0 ? ` · on ${list(f.resources, MAX_RESOURCES)}` : '';
+    return `- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${actionsShown(f)} · ${location(f)}${on} (${md(removedNote(f), 'text')})`;
+  });
   return details(`🗑️ ${plural(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 
