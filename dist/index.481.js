@@ -40832,8 +40832,11 @@ function against(report, findings) {
     const sets = report.policies.find((p) => p.id === f.policy)?.sets ?? [];
     return `${(0,core_escape/* escapeMarkdown */.FV)(f.baseline)}${sets.length ? ` ${sets.map((s) => (0,core_escape/* escapeMarkdown */.FV)(s, 'text')).join(', ')}` : ''}`;
 }
-/** What the change does and why, in one line (escaped). */
-function review_describe(report, findings, policies) {
+/**
+ * What the change does and why, in one line (escaped). `removes`: the change deletes its lines
+ * (nothing replaces them): a grant narrowed to nothing is said to be removed, not narrowed.
+ */
+function review_describe(report, findings, policies, removes = false) {
     const parts = [];
     const byKind = new Map();
     for (const f of findings)
@@ -40858,7 +40861,9 @@ function review_describe(report, findings, policies) {
                 }
                 break;
             case 'broader-resource':
-                parts.push(`Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`);
+                parts.push(removes
+                    ? `Removes ${plural(n, 'action')} granted only where the baseline does not allow ${n === 1 ? 'it' : 'them'}: ${listActions(actions)}`
+                    : `Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`);
                 break;
             case 'missing-condition':
                 parts.push(`Adds the condition the baseline requires for ${plural(n, 'action')}: ${listActions(actions)}`);
@@ -41057,7 +41062,7 @@ function planFile(input, file) {
             key,
             id,
             severity,
-            headline: review_describe(report, findings, byPolicy.get(s)),
+            headline: review_describe(report, findings, byPolicy.get(s), replacement.length === 0),
             original,
             replacement,
             start: s.start,

@@ -776,6 +776,16 @@ describe("a suggestion's one-line description", () => {
     expect(parts[0]).not.toContain('optional');
     expect(parts[1]).not.toContain('iam:CreateRole');
   });
+
+  it('says a grant narrowed to nothing is removed, not narrowed (the review: an empty suggestion that "narrows")', () => {
+    const broader: Finding = { ...leftover('ongoing', 's3:GetObject'), kind: 'broader-resource' };
+    expect(describeChange(rep, [broader], ['iam/p.json'])).toBe(
+      "Narrows the resources of 1 action to the baseline's: `s3:GetObject`",
+    );
+    expect(describeChange(rep, [broader], ['iam/p.json'], true)).toBe(
+      'Removes 1 action granted only where the baseline does not allow it: `s3:GetObject`',
+    );
+  });
 });
 
 describe('selectComments: at most 20 a run', () => {

@@ -152,8 +152,16 @@ function against(report: Report, findings: readonly Finding[]): string {
   return `${md(f.baseline)}${sets.length ? ` ${sets.map((s) => md(s, 'text')).join(', ')}` : ''}`;
 }
 
-/** What the change does and why, in one line (escaped). */
-export function describe(report: Report, findings: readonly Finding[], policies: readonly string[]): string {
+/**
+ * What the change does and why, in one line (escaped). `removes`: the change deletes its lines
+ * (nothing replaces them): a grant narrowed to nothing is said to be removed, not narrowed.
+ */
+export function describe(
+  report: Report,
+  findings: readonly Finding[],
+  policies: readonly string[],
+  removes = false,
+): string {
   const parts: string[] = [];
   const byKind = new Map<string, Finding[]>();
   for (const f of findings) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
@@ -182,7 +190,9 @@ export function describe(report: Report, findings: readonly Finding[], policies:
         break;
       case 'broader-resource':
         parts.push(
-          `Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`,
+          removes
+            ? `Removes ${plural(n, 'action')} granted only where the baseline does not allow ${n === 1 ? 'it' : 'them'}: ${listActions(actions)}`
+            : `Narrows the resources of ${plural(n, 'action')} to the baseline's: ${listActions(actions)}`,
         );
         break;
       case 'missing-condition':
@@ -430,7 +440,7 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long'
       key,
       id,
       severity,
-      headline: describe(report, findings, byPolicy.get(s)!),
+      headline: describe(report, findings, byPolicy.get(s)!, replacement.length === 0),
       original,
       replacement,
       start: s.start,
