@@ -374,14 +374,20 @@ function hclValue(v: unknown, eq: string, comma: string, indent: string | undefi
     const inner = indent + unit;
     // As `terraform fmt` writes them: the `=` of consecutive entries of one line each aligned one
     // space after the longest key, an entry whose value spans lines with one space.
+    // (each run of one-line entries measured once: linear in the entries)
     const oneLine = entries.map(([, x]) => x === null || typeof x !== 'object' || Array.isArray(x));
-    const width = entries.map(([k], i) => {
-      if (!oneLine[i]) return key(k).length;
+    const width = entries.map(([k]) => key(k).length);
+    for (let i = 0; i < entries.length;) {
+      if (!oneLine[i]) {
+        i++;
+        continue;
+      }
+      let j = i;
       let w = 0;
-      for (let a = i; a >= 0 && oneLine[a]; a--) w = Math.max(w, key(entries[a]![0]).length);
-      for (let b = i; b < entries.length && oneLine[b]; b++) w = Math.max(w, key(entries[b]![0]).length);
-      return w;
-    });
+      while (j < entries.length && oneLine[j]) w = Math.max(w, width[j++]!);
+      width.fill(w, i, j);
+      i = j;
+    }
     return `{${entries.map(([k, x], i) => `\n${inner}${key(k).padEnd(width[i]!)} = ${hclValue(x, eq, comma, inner, unit)}`).join('')}\n${indent}}`;
   }
   return JSON.stringify(v);
