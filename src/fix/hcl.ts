@@ -403,7 +403,7 @@ function alignedAttributes(text: string): string {
     let j = i + 1;
     while (j < lines.length && ATTRIBUTE_LINE.exec(lines[j]!)?.[1] === first[1]) j++;
     const run = lines.slice(i, j).map((l) => ATTRIBUTE_LINE.exec(l)!);
-    const width = Math.max(...run.map((m) => m[2]!.length));
+    const width = run.reduce((w, m) => Math.max(w, m[2]!.length), 0);
     run.forEach((m, n) => {
       lines[i + n] = `${m[1]}${m[2]!.padEnd(width)} =${lines[i + n]!.slice(m[0].length)}`;
     });
