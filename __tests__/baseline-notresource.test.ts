@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { auditDocument, doc, oneSetBaseline } from './helpers/one-policy.js';
 
 const VOLUME = 'arn:aws:ec2:*:*:volume/*';
@@ -156,7 +157,7 @@ describe('the built-in Databricks restricted baseline, through the CLI', () => {
     const out = execFileSync(
       process.execPath,
       [
-        'dist/cli.js',
+        fileURLToPath(new URL('../dist/cli.js', import.meta.url)),
         'audit',
         join(dir, 'p.json'),
         '--baseline',
@@ -182,7 +183,10 @@ describe('the built-in Databricks restricted baseline, through the CLI', () => {
   // The vendor's own restricted policy (fixtures/baselines, terraform-provider-databricks), whose
   // NotResource statement writes `arn:aws:ec2:${region}:…` where the baseline has placeholders.
   const vendorPolicy = JSON.parse(
-    readFileSync('__tests__/fixtures/baselines/databricks-crossaccount-policy-restricted.json', 'utf8'),
+    readFileSync(
+      new URL('./fixtures/baselines/databricks-crossaccount-policy-restricted.json', import.meta.url),
+      'utf8',
+    ),
   ) as { Statement: Record<string, unknown>[] };
   const other = vendorPolicy.Statement.findIndex((s) => s.Sid === 'AllowEc2RunInstanceOtherResources');
   const withOther = (change: (s: Record<string, unknown>) => void) => {
