@@ -96,8 +96,7 @@ function asList(v) {
 function foreignActions(part, original) {
     if (!(0,json_lines/* isObject */.Gv)(part) || !(0,json_lines/* isObject */.Gv)(original))
         return true;
-    const list = [...asList(original.Action), ...asList(original.NotAction)];
-    const written = new Set(list.map((a) => a.toLowerCase()));
+    const written = new Set([...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()));
     const globs = asList(original.Action)
         .filter(glob/* hasWildcard */.rl)
         .map((p) => (0,glob/* compileGlob */.SO)(p, { caseInsensitive: true }));

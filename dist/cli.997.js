@@ -2771,19 +2771,18 @@ function resourceNarrower(bindings) {
             return memo.get(key);
         const needed = (0,arn/* parseArnPattern */.Nx)(need, bindings);
         let out = (0,arn/* arnIntersection */.vr)(needed, written);
-        // A written resource with parts not known (a policy variable, a placeholder, a reference's
-        // `${…}`: one value each) that may be one the baseline names, though what they share cannot be
-        // written exactly (`${aws_iam_role.cluster.arn}` against `role/coiled-*`): kept as it is. That
-        // grants no more than before; dropping it could take away what the vendor needs, and the
-        // audit still reports the grant as broader than the baseline's.
+        // Kept as it is, where they share resources no one pattern can write: a written resource with
+        // parts not known (a policy variable, a placeholder, a reference's `${…}`: one value each) that
+        // may be one the baseline names (`${aws_iam_role.cluster.arn}` against `role/coiled-*`), or one
+        // whose overlap with the baseline's is no one pattern (`coiled?prod` and `coiled-*` share
+        // `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more). That grants no more than
+        // before; dropping it could take away what the vendor needs, and the audit still reports the
+        // grant as broader than the baseline's.
         if (out === undefined &&
-            (written.variables.length > 0 || written.unboundPlaceholders.length > 0) &&
-            (0,arn/* arnIntersects */.se)(needed, written))
-            out = written.raw;
-        // So is one that shares resources with the baseline's that no one pattern names (`coiled?prod`
-        // and `coiled-*` share `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more): it
-        // grants no more than before, and dropped, it took away what the vendor needs there.
-        if (out === undefined && (0,arn/* arnIntersects */.se)(needed, written) && !(0,engine/* disjointFields */.EJ)(needed, written))
+            (0,arn/* arnIntersects */.se)(needed, written) &&
+            (written.variables.length > 0 ||
+                written.unboundPlaceholders.length > 0 ||
+                !(0,engine/* disjointFields */.EJ)(needed, written)))
             out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = (0,arn/* parseArnPattern */.Nx)(out, bindings);

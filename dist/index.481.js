@@ -29654,19 +29654,18 @@ function resourceNarrower(bindings) {
             return memo.get(key);
         const needed = parseArnPattern(need, bindings);
         let out = arnIntersection(needed, written);
-        // A written resource with parts not known (a policy variable, a placeholder, a reference's
-        // `${…}`: one value each) that may be one the baseline names, though what they share cannot be
-        // written exactly (`${aws_iam_role.cluster.arn}` against `role/coiled-*`): kept as it is. That
-        // grants no more than before; dropping it could take away what the vendor needs, and the
-        // audit still reports the grant as broader than the baseline's.
+        // Kept as it is, where they share resources no one pattern can write: a written resource with
+        // parts not known (a policy variable, a placeholder, a reference's `${…}`: one value each) that
+        // may be one the baseline names (`${aws_iam_role.cluster.arn}` against `role/coiled-*`), or one
+        // whose overlap with the baseline's is no one pattern (`coiled?prod` and `coiled-*` share
+        // `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more). That grants no more than
+        // before; dropping it could take away what the vendor needs, and the audit still reports the
+        // grant as broader than the baseline's.
         if (out === undefined &&
-            (written.variables.length > 0 || written.unboundPlaceholders.length > 0) &&
-            arnIntersects(needed, written))
-            out = written.raw;
-        // So is one that shares resources with the baseline's that no one pattern names (`coiled?prod`
-        // and `coiled-*` share `coiled-prod`; `*-prod` and `coiled-*`, `coiled-*-prod` and more): it
-        // grants no more than before, and dropped, it took away what the vendor needs there.
-        if (out === undefined && arnIntersects(needed, written) && !disjointFields(needed, written))
+            arnIntersects(needed, written) &&
+            (written.variables.length > 0 ||
+                written.unboundPlaceholders.length > 0 ||
+                !disjointFields(needed, written)))
             out = written.raw;
         if (out !== undefined && excluded?.length) {
             const p = parseArnPattern(out, bindings);
@@ -38027,8 +38026,7 @@ function align_asList(v) {
 function foreignActions(part, original) {
     if (!isObject(part) || !isObject(original))
         return true;
-    const list = [...align_asList(original.Action), ...align_asList(original.NotAction)];
-    const written = new Set(list.map((a) => a.toLowerCase()));
+    const written = new Set([...align_asList(original.Action), ...align_asList(original.NotAction)].map((a) => a.toLowerCase()));
     const globs = align_asList(original.Action)
         .filter(hasWildcard)
         .map((p) => compileGlob(p, { caseInsensitive: true }));

@@ -47,8 +47,9 @@ function asList(v: unknown): string[] {
  */
 function foreignActions(part: unknown, original: unknown): boolean {
   if (!isObject(part) || !isObject(original)) return true;
-  const list = [...asList(original.Action), ...asList(original.NotAction)];
-  const written = new Set(list.map((a) => a.toLowerCase()));
+  const written = new Set(
+    [...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()),
+  );
   const globs = asList(original.Action)
     .filter(hasWildcard)
     .map((p) => compileGlob(p, { caseInsensitive: true }));
