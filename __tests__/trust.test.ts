@@ -504,6 +504,139 @@ describe('the Markdown verdict', () => {
   });
 });
 
+// (a review, checked with @cloud-copilot/iam-simulate) Statements that only add to a session, Deny
+// guards in their other forms, and conditions on the caller that always hold for AssumeRole.
+describe('what starts a session, and the other forms of a Deny guard', () => {
+  const tagOnly = (principal: unknown, ...actions: string[]) => ({
+    Effect: 'Allow',
+    Principal: principal,
+    Action: actions,
+  });
+  const denyWithout = (principal: unknown, condition: object) => ({
+    Effect: 'Deny',
+    Principal: principal,
+    Action: 'sts:AssumeRole',
+    Condition: condition,
+  });
+
+  it('a statement that lets any account only tag sessions lets no one assume the role: no finding', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: DATADOG }, EXTERNAL_ID),
+          tagOnly({ AWS: '*' }, 'sts:TagSession'),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it("the vendor's tag and source-identity statement without the external ID: no finding; with AssumeRole: one", async () => {
+    const extra = tagOnly({ AWS: DATADOG }, 'sts:TagSession', 'sts:SetSourceIdentity');
+    const r = await audit(
+      { 'datadog-trust.json': doc(assume({ AWS: DATADOG }, EXTERNAL_ID), extra) },
+      'datadog',
+    );
+    expect(trustOnes(r)).toEqual([]);
+    const both = tagOnly({ AWS: DATADOG }, 'sts:AssumeRole', 'sts:TagSession');
+    const r2 = await audit(
+      { 'datadog-trust.json': doc(assume({ AWS: DATADOG }, EXTERNAL_ID), both) },
+      'datadog',
+    );
+    expect(trustOnes(r2).map(brief)).toEqual([
+      ['missing-condition', 'high', '#1', ['sts:AssumeRole', 'sts:TagSession']],
+    ]);
+  });
+
+  it('a trust policy that only lets the vendor tag sessions is not one to audit against it', async () => {
+    const r = await audit({ 'role-trust.json': doc(tagOnly({ AWS: DATADOG }, 'sts:TagSession')) }, 'datadog');
+    expect(r.policies.find((p) => p.id === 'role-trust.json')!.status).not.toBe('audited');
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it('a Deny of sessions without any external ID (Null) lets an attacker-chosen one through: missing-condition', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: DATADOG }),
+          denyWithout({ AWS: '*' }, { Null: { 'sts:ExternalId': 'true' } }),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+  });
+
+  it.each([
+    [
+      'StringNotEqualsIfExists (a negated operator holds without the key)',
+      { AWS: '*' },
+      'StringNotEqualsIfExists',
+    ],
+    ["naming the vendor's account rather than any principal", { AWS: DATADOG }, 'StringNotEquals'],
+    ["naming the vendor's account by its ID", { AWS: '464622532012' }, 'StringNotLike'],
+  ])('a Deny guard %s meets the condition', async (_, principal, op) => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: DATADOG }),
+          denyWithout(principal, { [op]: { 'sts:ExternalId': 'x1' } }),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r)).toEqual([]);
+  });
+
+  it("a Deny guard of another account, or of TagSession only, does not cover the vendor's sessions", async () => {
+    const other = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume({ AWS: DATADOG }),
+          denyWithout(
+            { AWS: 'arn:aws:iam::111122223333:root' },
+            { StringNotEquals: { 'sts:ExternalId': 'x1' } },
+          ),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(other).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+    const tagDeny = {
+      ...denyWithout({ AWS: '*' }, { StringNotEquals: { 'sts:ExternalId': 'x1' } }),
+      Action: 'sts:TagSession',
+    };
+    const tags = await audit({ 'datadog-trust.json': doc(assume({ AWS: DATADOG }), tagDeny) }, 'datadog');
+    expect(trustOnes(tags).map(brief)).toEqual([['missing-condition', 'high', '#0', ['sts:AssumeRole']]]);
+  });
+
+  it.each([
+    ['StringEqualsIfExists', { StringEqualsIfExists: { 'aws:PrincipalAccount': '464622532012' } }],
+    [
+      'ForAllValues:StringEquals',
+      { 'ForAllValues:StringEquals': { 'aws:PrincipalAccount': '464622532012' } },
+    ],
+  ])(
+    '`*` narrowed by %s aws:PrincipalAccount to the vendor (always there for AssumeRole) is the vendor',
+    async (_, narrow) => {
+      const r = await audit(
+        {
+          'datadog-trust.json': doc(
+            assume({ AWS: '*' }, { ...narrow, StringEquals: { 'sts:ExternalId': 'x1' } }),
+          ),
+        },
+        'datadog',
+      );
+      expect(trustOnes(r)).toEqual([]);
+      const without = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, narrow)) }, 'datadog');
+      expect(trustOnes(without).map(brief)).toEqual([
+        ['missing-condition', 'high', '#0', ['sts:AssumeRole']],
+      ]);
+    },
+  );
+});
+
 describe('conditions on the caller that do not narrow', () => {
   it.each([
     [

@@ -7633,6 +7633,36 @@ function escapesRoot(root, p) {
         ? undefined
         : 'it is a symbolic link to a file outside the repository, which is never read';
 }
+/** The version control's own directories: `.git/config` holds the checkout's token (actions/checkout). */
+const VCS_DIRS = new Set(['.git', '.hg', '.svn']);
+function inVcsDir(root, abs) {
+    const rel = (0,external_node_path_.relative)(root, abs);
+    if (rel === '' || rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
+        return false;
+    // (any case: macOS and Windows runners' file systems ignore it)
+    return rel.split(external_node_path_.sep).some((part) => VCS_DIRS.has(part.toLowerCase()));
+}
+/**
+ * Why `p` (relative to `root`, or absolute) must not be read as the repository's content, or
+ * undefined: a file inside `.git` (or `.hg`, `.svn`), named so or through a symbolic link. A pull
+ * request's `file(".git/config")` in a `.tf` file, or a configuration's baseline path there, would
+ * otherwise put the checkout's credentials in the report and the comment.
+ */
+function inVersionControl(root, p) {
+    const abs = (0,external_node_path_.resolve)(root, p);
+    let hit = inVcsDir((0,external_node_path_.resolve)(root), abs);
+    if (!hit) {
+        try {
+            hit = inVcsDir((0,external_node_fs_.realpathSync)(root), (0,external_node_fs_.realpathSync)(abs));
+        }
+        catch {
+            // does not exist: the caller reports that
+        }
+    }
+    return hit
+        ? "it is inside the version control's own directory (.git, .hg or .svn), which can hold credentials and is never read"
+        : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/sources/safe-read.ts
 // The one way the tool reads a file it was pointed at by the repository or the workflow: the
@@ -7727,7 +7757,7 @@ function readRepoFile(root, p, maxBytes) {
             return fail('outside', 'a symbolic link that loops');
         return fail('unreadable', `cannot be read (${code ?? 'error'}): check the file's permissions`);
     }
-    const escape = escapesRoot(root, p);
+    const escape = escapesRoot(root, p) ?? inVersionControl(root, p);
     if (escape)
         return fail('outside', escape);
     if (!st.isFile())
@@ -18624,6 +18654,13 @@ class HclEvalError extends Error {
     /** Where it happened: the innermost expression evaluated (set by evaluate()). */
     at;
 }
+/** Why a file()/templatefile() path was not read, as said after its call. */
+function notRead(ctx, p) {
+    const why = ctx.whyNotRead?.(p);
+    return why && why !== 'no such file or directory'
+        ? `the file is not read (${why})`
+        : 'the file is not in the repository';
+}
 function str(v, what) {
     const s = primitiveString(v);
     if (s === undefined)
@@ -19133,7 +19170,7 @@ const FUNCTIONS = {
             return new values_Unknown(text);
         const t = ctx.readFile(p);
         if (t === undefined)
-            throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+            throw new HclEvalError(`file("${p}"): ${notRead(ctx, p)}`);
         const path = ctx.filePath?.(p) ?? p;
         ctx.read?.({ path, fn: 'file' });
         // A JSON policy read from it: its statements' lines are counted in that file.
@@ -19146,7 +19183,7 @@ const FUNCTIONS = {
             return new values_Unknown(text);
         const t = ctx.readFile(p);
         if (t === undefined)
-            throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
+            throw new HclEvalError(`templatefile("${p}"): ${notRead(ctx, p)}`);
         const path = ctx.filePath?.(p) ?? p;
         let v;
         try {
@@ -21990,6 +22027,7 @@ class Instance {
         this.fn = {
             moduleDir: rel,
             readFile: (p) => ctx.host.readFile(filePath(p)),
+            whyNotRead: (p) => ctx.host.whyNotRead?.(filePath(p)),
             filePath,
             renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
             note: (m) => {
@@ -22852,6 +22890,8 @@ function fsHost(root) {
     const filesRead = new Set();
     const reads = [];
     const seen = new Set();
+    /** Why readFile gave nothing, by the path asked. */
+    const refusals = new Map();
     const inside = (p) => {
         const n = external_node_path_.posix.normalize(p);
         if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
@@ -22882,6 +22922,9 @@ function fsHost(root) {
     return {
         filesRead,
         reads,
+        whyNotRead(p) {
+            return inside(p) ? refusals.get(external_node_path_.posix.normalize(p)) : 'it is outside the audited directory';
+        },
         fileRead(r) {
             const read = { ...r, path: external_node_path_.posix.normalize(r.path) };
             const key = `${read.path}\u0000${read.fn}\u0000${read.rendered}`;
@@ -22919,8 +22962,10 @@ function fsHost(root) {
             if (!abs)
                 return undefined;
             const read = readRepoFile(root, abs, MAX_READ);
-            if (!read.ok)
+            if (!read.ok) {
+                refusals.set(external_node_path_.posix.normalize(p), read.reason);
                 return undefined;
+            }
             filesRead.add(external_node_path_.posix.normalize(p));
             return read.text;
         },
@@ -32872,6 +32917,12 @@ function sharesType(action, a, b) {
 
 /** The STS actions that start or add to a role session: what a trust policy allows. */
 const SESSION_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
+/**
+ * The ones that start a session. TagSession, SetSourceIdentity and SetContext are checked only
+ * beside one of these, when the session is made with tags or a source identity: a statement that
+ * allows only them lets no one assume the role.
+ */
+const START_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity)$/i;
 /** Condition keys that narrow who the caller is: `"AWS": "*"` with one of them is not open to all. */
 const CALLER_KEYS = new Set([
     'aws:principalaccount',
@@ -32948,6 +32999,10 @@ function sessionActions(stmt, catalog) {
     }
     return [...out].sort();
 }
+/** Whether a statement's session actions (sessionActions) start a session. */
+function startsSession(actions) {
+    return actions.some((a) => START_ACTIONS.test(a));
+}
 /** The role's own ARN, when a principal is it: `arn:…:iam::ACCOUNT:role/path/NAME` of the role's name (any account text). */
 function isSelf(text, roleName) {
     if (!roleName)
@@ -32963,12 +33018,16 @@ function callerScope(stmt) {
         for (const [key, values] of Object.entries(byKey)) {
             const k = key.toLowerCase();
             // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
-            // lets in the callers it does not name, or those without the key)
-            if (!CALLER_KEYS.has(k) || requiring(op) === undefined)
+            // lets in the callers it does not name, or those without the key; but every AssumeRole is
+            // signed by an AWS principal, so its account and ARN are always there, and with them an
+            // IfExists or ForAllValues operator is the plain one)
+            const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
+            const plain = present ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
+            if (!CALLER_KEYS.has(k) || requiring(plain) === undefined)
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
                 keys.push(key);
-            const readable = EQUALITY.test(op) && (k === 'aws:principalaccount' || k === 'aws:principalarn');
+            const readable = EQUALITY.test(plain) && present;
             if (!readable || !admitted) {
                 admitted = undefined;
                 continue;
@@ -33015,7 +33074,7 @@ function opensOrUnknown(stmt) {
 function trustApplies(doc, trust, catalog, byRole = false) {
     const d = documented(trust);
     return doc.statements.some((s) => s.effect === 'Allow' &&
-        sessionActions(s, catalog).length > 0 &&
+        startsSession(sessionActions(s, catalog)) &&
         (namesVendor(s, d) || (byRole && opensOrUnknown(s))));
 }
 /**
@@ -33031,39 +33090,51 @@ function requiring(op) {
     return bare.toLowerCase();
 }
 const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\{[A-Za-z_][\w-]*\}/;
-/**
- * The keys a Deny of the policy requires of every role session (lower case): a Deny of any
- * principal's session when the key is absent (`Null: {key: true}`) or differs
- * (`StringNotEquals`, `StringNotLike` without a wildcard), under no other condition. With the
- * values it allows (none for Null: any value).
- */
-function requiredByDeny(doc, catalog) {
-    const out = new Map();
+function denyGuards(doc, catalog) {
+    const out = [];
     for (const s of doc.statements) {
-        if (s.effect !== 'Deny' || s.notPrincipal !== undefined || sessionActions(s, catalog).length === 0)
+        if (s.effect !== 'Deny' || s.notPrincipal !== undefined)
             continue;
-        if (!trust_principalsOf(s.principal).aws.includes('*'))
+        const starts = new Set(sessionActions(s, catalog).filter((a) => START_ACTIONS.test(a)));
+        if (starts.size === 0)
+            continue;
+        const aws = trust_principalsOf(s.principal).aws;
+        if (aws.length === 0)
             continue;
         const entries = Object.entries(s.condition ?? {}).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => ({ op, k: k.toLowerCase(), v })));
         if (entries.length !== 1)
             continue;
         const { op, k, v } = entries[0];
-        if (/^Null$/i.test(op) && v.length === 1 && v[0].toLowerCase() === 'true')
-            out.set(k, []);
-        else if (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(op) && v.length)
-            out.set(k, v);
-        else if (/^StringNotLike$/i.test(op) && v.length && !v.some((x) => /[*?]/.test(x)))
-            out.set(k, v);
+        const bare = op.replace(/IfExists$/i, '');
+        const guards = (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(bare) && v.length > 0) ||
+            (/^StringNotLike$/i.test(bare) && v.length > 0 && !v.some((x) => /[*?]/.test(x)));
+        if (!guards)
+            continue;
+        out.push({
+            key: k,
+            values: v,
+            starts,
+            principals: aws.some((x) => x.trim() === '*') ? 'any' : aws.map(readAws),
+        });
     }
     return out;
+}
+/** Whether a Deny's principals take in a principal an Allow names (the same text, or its account's root). */
+function deniesPrincipal(guard, text) {
+    if (guard.principals === 'any')
+        return true;
+    const p = readAws(text);
+    return guard.principals.some((d) => d.text === p.text ||
+        (d.kind === 'account' && d.root && p.kind === 'account' && d.account === p.account));
 }
 /**
  * What is missing of the vendor's documented condition in a statement's: the documented
  * (operator, key) pairs it does not require, each as `Operator key`. A documented value that is a
  * placeholder is met by any value but `*`; a literal one must be among the statement's values.
- * A Deny of the policy that requires the key (requiredByDeny) meets it too.
+ * A Deny of the policy that requires the key (denyGuards) of every session the statement starts,
+ * for each of `principals`, meets it too.
  */
-function missingCondition(stmt, want, denied) {
+function missingCondition(stmt, want, guards, starts, principals) {
     const missing = [];
     const have = stmt.condition ?? {};
     for (const [op, keys] of Object.entries(want)) {
@@ -33071,8 +33142,12 @@ function missingCondition(stmt, want, denied) {
         for (const [key, values] of Object.entries(keys)) {
             const literal = values.filter((v) => !PLACEHOLDER.test(v));
             const meets = (given) => given.length > 0 && (literal.length === 0 || literal.some((v) => given.includes(v)));
-            const byDeny = denied.get(key.toLowerCase());
-            const ok = (byDeny !== undefined && (byDeny.length > 0 ? meets(byDeny) : literal.length === 0)) ||
+            const byDeny = principals.length > 0 &&
+                guards.some((g) => g.key === key.toLowerCase() &&
+                    meets(g.values) &&
+                    starts.every((a) => g.starts.has(a)) &&
+                    principals.every((p) => deniesPrincipal(g, p)));
+            const ok = byDeny ||
                 Object.entries(have).some(([hop, hkeys]) => {
                     const h = requiring(hop);
                     // (StringLike with a value without wildcards is StringEquals; so is the IgnoreCase form,
@@ -33141,13 +33216,13 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
     const d = documented(trust);
     const vendor = baseline.name;
     const named = documentedText(trust);
-    const denied = requiredByDeny(doc, catalog);
+    const guards = denyGuards(doc, catalog);
     const out = [];
     for (const stmt of doc.statements) {
         if (stmt.effect !== 'Allow')
             continue;
         const actions = sessionActions(stmt, catalog);
-        if (actions.length === 0)
+        if (!startsSession(actions))
             continue;
         const add = (kind, severity, resources, message, approximate) => {
             const f = {
@@ -33237,7 +33312,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             notKnown();
             continue;
         }
-        const missing = missingCondition(stmt, trust.condition, denied);
+        const missing = missingCondition(stmt, trust.condition, guards, actions.filter((a) => START_ACTIONS.test(a)), vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : []);
         if (!missing.length) {
             notKnown();
             continue;

@@ -384,3 +384,75 @@ describe('the configuration cannot make the audit read files outside the reposit
     expect(JSON.stringify([walked, named])).not.toContain('hunter2');
   });
 });
+
+// (a review) The walk skips .git, but a `.tf` file's file(".git/config") read it, and the Sid it
+// became carried actions/checkout's token (`extraheader = AUTHORIZATION: basic …`) into the
+// report, the pull-request comment and the job summary, which the runner does not mask.
+describe('nothing inside .git is read, however it is named', () => {
+  const HEADER = 'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX1NFQ1JFVA==';
+  let repo: string;
+  beforeAll(() => {
+    repo = join(tmp, 'git-repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    // (a checkout on a case-insensitive file system names the same directory so)
+    mkdirSync(join(repo, '.Git'), { recursive: true });
+    writeFileSync(join(repo, '.Git/config'), `[http]\n\textraheader = ${HEADER}\n`);
+    writeFileSync(join(repo, '.git/config'), `[http "https://github.com/"]\n\textraheader = ${HEADER}\n`);
+    writeFileSync(
+      join(repo, '.git/policy.json'),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: HEADER.replace(/\W/g, ''), Effect: 'Allow', Action: 'iam:CreateUser', Resource: '*' },
+        ],
+      }),
+    );
+  });
+
+  const tf = (sid: string) => `resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Sid = ${sid}, Effect = "Allow", Action = ["ec2:CreateFleet", "iam:CreateUser"], Resource = "*" }] })
+}
+`;
+
+  it.each([
+    ['file(".git/config")', 'file(".git/config")'],
+    ['file("./x/../.git/config")', 'file("./x/../.git/config")'],
+    ['templatefile(".git/config", {})', 'templatefile(".git/config", {})'],
+    ['file(".Git/config") (case-insensitive file systems)', 'file(".Git/config")'],
+  ])('%s in a .tf file: not read, the policy unresolved with the reason', async (_, call) => {
+    writeFileSync(join(repo, 'main.tf'), tf(call));
+    const r = await runAudit({ root: repo, paths: ['.'], baseline: 'coiled' });
+    expect(JSON.stringify(r)).not.toContain('eC1hY2Nlc3M');
+    expect(r.policies.find((p) => p.id.startsWith('main.tf'))).toMatchObject({
+      status: 'unresolved',
+      reason: expect.stringMatching(
+        /the file is not read \(it is inside the version control's own directory/,
+      ),
+    });
+  });
+
+  it('a symbolic link to .git/config, a configuration baseline there, or the file named: refused', async () => {
+    rmSync(join(repo, 'main.tf'), { force: true });
+    symlinkSync(join(repo, '.git/policy.json'), join(repo, 'linked.json'));
+    writeFileSync(join(repo, 'p.json'), '{"Version": "2012-10-17", "Statement": []}');
+    const linked = await runAudit({ root: repo, paths: ['linked.json', 'p.json'], baseline: 'coiled' });
+    expect(linked.inputs.find((i) => i.path === 'linked.json')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/version control's own directory/),
+    });
+    const named = await runAudit({ root: repo, paths: ['.git/policy.json', 'p.json'], baseline: 'coiled' });
+    expect(named.inputs.find((i) => i.path === '.git/policy.json')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringMatching(/version control/),
+    });
+    mkdirSync(join(repo, '.github'), { recursive: true });
+    writeFileSync(join(repo, '.github/iam-baseline-audit.yml'), 'version: 1\nbaselines: [".git/config"]\n');
+    await expect(runAudit({ root: repo, paths: ['p.json'] })).rejects.toThrow(/version control/);
+    await expect(runAudit({ root: repo, paths: ['p.json'] })).rejects.not.toThrow(/eC1hY2Nlc3M/);
+    rmSync(join(repo, '.github/iam-baseline-audit.yml'));
+    rmSync(join(repo, 'linked.json'));
+    expect(JSON.stringify([linked, named])).not.toContain('eC1hY2Nlc3M');
+  });
+});

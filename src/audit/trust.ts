@@ -24,6 +24,13 @@ import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 const SESSION_ACTIONS =
   /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 
+/**
+ * The ones that start a session. TagSession, SetSourceIdentity and SetContext are checked only
+ * beside one of these, when the session is made with tags or a source identity: a statement that
+ * allows only them lets no one assume the role.
+ */
+const START_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity)$/i;
+
 /** Condition keys that narrow who the caller is: `"AWS": "*"` with one of them is not open to all. */
 const CALLER_KEYS = new Set([
   'aws:principalaccount',
@@ -106,6 +113,11 @@ function sessionActions(stmt: Statement, catalog: Catalog): string[] {
   return [...out].sort();
 }
 
+/** Whether a statement's session actions (sessionActions) start a session. */
+function startsSession(actions: readonly string[]): boolean {
+  return actions.some((a) => START_ACTIONS.test(a));
+}
+
 /** The role's own ARN, when a principal is it: `arn:…:iam::ACCOUNT:role/path/NAME` of the role's name (any account text). */
 function isSelf(text: string, roleName: string | undefined): boolean {
   if (!roleName) return false;
@@ -133,10 +145,14 @@ function callerScope(stmt: Statement): CallerScope {
     for (const [key, values] of Object.entries(byKey)) {
       const k = key.toLowerCase();
       // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
-      // lets in the callers it does not name, or those without the key)
-      if (!CALLER_KEYS.has(k) || requiring(op) === undefined) continue;
+      // lets in the callers it does not name, or those without the key; but every AssumeRole is
+      // signed by an AWS principal, so its account and ARN are always there, and with them an
+      // IfExists or ForAllValues operator is the plain one)
+      const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
+      const plain = present ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
+      if (!CALLER_KEYS.has(k) || requiring(plain) === undefined) continue;
       if (!keys.some((x) => x.toLowerCase() === k)) keys.push(key);
-      const readable = EQUALITY.test(op) && (k === 'aws:principalaccount' || k === 'aws:principalarn');
+      const readable = EQUALITY.test(plain) && present;
       if (!readable || !admitted) {
         admitted = undefined;
         continue;
@@ -201,7 +217,7 @@ export function trustApplies(
   return doc.statements.some(
     (s) =>
       s.effect === 'Allow' &&
-      sessionActions(s, catalog).length > 0 &&
+      startsSession(sessionActions(s, catalog)) &&
       (namesVendor(s, d) || (byRole && opensOrUnknown(s))),
   );
 }
@@ -220,36 +236,74 @@ function requiring(op: string): string | undefined {
 const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\{[A-Za-z_][\w-]*\}/;
 
 /**
- * The keys a Deny of the policy requires of every role session (lower case): a Deny of any
- * principal's session when the key is absent (`Null: {key: true}`) or differs
- * (`StringNotEquals`, `StringNotLike` without a wildcard), under no other condition. With the
- * values it allows (none for Null: any value).
+ * A Deny of the policy that requires a key's value of the sessions it names: under one condition,
+ * `StringNotEquals` (or `StringNotLike` without a wildcard, or either's IfExists form, the same: a
+ * negated operator holds when the key is absent) of `key` with `values`, the ones let through.
+ * (`Null: {key: true}` is not one: it lets through any value, an attacker's own external ID too,
+ * as an Allow's `Null … = false` does not meet the condition either.)
  */
-function requiredByDeny(doc: PolicyDocument, catalog: Catalog): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+interface DenyGuard {
+  key: string;
+  values: string[];
+  /** The session-starting actions it denies (canonical names). */
+  starts: Set<string>;
+  /** Whom it denies: any principal, or those written (principals of an account's root: the whole account). */
+  principals: 'any' | AwsPrincipal[];
+}
+
+function denyGuards(doc: PolicyDocument, catalog: Catalog): DenyGuard[] {
+  const out: DenyGuard[] = [];
   for (const s of doc.statements) {
-    if (s.effect !== 'Deny' || s.notPrincipal !== undefined || sessionActions(s, catalog).length === 0)
-      continue;
-    if (!principalsOf(s.principal).aws.includes('*')) continue;
+    if (s.effect !== 'Deny' || s.notPrincipal !== undefined) continue;
+    const starts = new Set(sessionActions(s, catalog).filter((a) => START_ACTIONS.test(a)));
+    if (starts.size === 0) continue;
+    const aws = principalsOf(s.principal).aws;
+    if (aws.length === 0) continue;
     const entries = Object.entries(s.condition ?? {}).flatMap(([op, keys]) =>
       Object.entries(keys).map(([k, v]) => ({ op, k: k.toLowerCase(), v })),
     );
     if (entries.length !== 1) continue;
     const { op, k, v } = entries[0]!;
-    if (/^Null$/i.test(op) && v.length === 1 && v[0]!.toLowerCase() === 'true') out.set(k, []);
-    else if (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(op) && v.length) out.set(k, v);
-    else if (/^StringNotLike$/i.test(op) && v.length && !v.some((x) => /[*?]/.test(x))) out.set(k, v);
+    const bare = op.replace(/IfExists$/i, '');
+    const guards =
+      (/^(StringNotEquals|StringNotEqualsIgnoreCase)$/i.test(bare) && v.length > 0) ||
+      (/^StringNotLike$/i.test(bare) && v.length > 0 && !v.some((x) => /[*?]/.test(x)));
+    if (!guards) continue;
+    out.push({
+      key: k,
+      values: v,
+      starts,
+      principals: aws.some((x) => x.trim() === '*') ? 'any' : aws.map(readAws),
+    });
   }
   return out;
+}
+
+/** Whether a Deny's principals take in a principal an Allow names (the same text, or its account's root). */
+function deniesPrincipal(guard: DenyGuard, text: string): boolean {
+  if (guard.principals === 'any') return true;
+  const p = readAws(text);
+  return guard.principals.some(
+    (d) =>
+      d.text === p.text ||
+      (d.kind === 'account' && d.root && p.kind === 'account' && d.account === p.account),
+  );
 }
 
 /**
  * What is missing of the vendor's documented condition in a statement's: the documented
  * (operator, key) pairs it does not require, each as `Operator key`. A documented value that is a
  * placeholder is met by any value but `*`; a literal one must be among the statement's values.
- * A Deny of the policy that requires the key (requiredByDeny) meets it too.
+ * A Deny of the policy that requires the key (denyGuards) of every session the statement starts,
+ * for each of `principals`, meets it too.
  */
-function missingCondition(stmt: Statement, want: Condition, denied: Map<string, string[]>): string[] {
+function missingCondition(
+  stmt: Statement,
+  want: Condition,
+  guards: readonly DenyGuard[],
+  starts: readonly string[],
+  principals: readonly string[],
+): string[] {
   const missing: string[] = [];
   const have = stmt.condition ?? {};
   for (const [op, keys] of Object.entries(want)) {
@@ -258,9 +312,17 @@ function missingCondition(stmt: Statement, want: Condition, denied: Map<string, 
       const literal = values.filter((v) => !PLACEHOLDER.test(v));
       const meets = (given: string[]) =>
         given.length > 0 && (literal.length === 0 || literal.some((v) => given.includes(v)));
-      const byDeny = denied.get(key.toLowerCase());
+      const byDeny =
+        principals.length > 0 &&
+        guards.some(
+          (g) =>
+            g.key === key.toLowerCase() &&
+            meets(g.values) &&
+            starts.every((a) => g.starts.has(a)) &&
+            principals.every((p) => deniesPrincipal(g, p)),
+        );
       const ok =
-        (byDeny !== undefined && (byDeny.length > 0 ? meets(byDeny) : literal.length === 0)) ||
+        byDeny ||
         Object.entries(have).some(([hop, hkeys]) => {
           const h = requiring(hop);
           // (StringLike with a value without wildcards is StringEquals; so is the IgnoreCase form,
@@ -348,12 +410,12 @@ export function trustFindings({
   const d = documented(trust);
   const vendor = baseline.name;
   const named = documentedText(trust);
-  const denied = requiredByDeny(doc, catalog);
+  const guards = denyGuards(doc, catalog);
   const out: Finding[] = [];
   for (const stmt of doc.statements) {
     if (stmt.effect !== 'Allow') continue;
     const actions = sessionActions(stmt, catalog);
-    if (actions.length === 0) continue;
+    if (!startsSession(actions)) continue;
     const add = (
       kind: Finding['kind'],
       severity: Finding['severity'],
@@ -462,7 +524,13 @@ export function trustFindings({
       notKnown();
       continue;
     }
-    const missing = missingCondition(stmt, trust.condition, denied);
+    const missing = missingCondition(
+      stmt,
+      trust.condition,
+      guards,
+      actions.filter((a) => START_ACTIONS.test(a)),
+      vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : [],
+    );
     if (!missing.length) {
       notKnown();
       continue;

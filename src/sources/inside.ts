@@ -29,3 +29,34 @@ export function escapesRoot(root: string, p: string): string | undefined {
     ? undefined
     : 'it is a symbolic link to a file outside the repository, which is never read';
 }
+
+/** The version control's own directories: `.git/config` holds the checkout's token (actions/checkout). */
+const VCS_DIRS = new Set(['.git', '.hg', '.svn']);
+
+function inVcsDir(root: string, abs: string): boolean {
+  const rel = relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  // (any case: macOS and Windows runners' file systems ignore it)
+  return rel.split(sep).some((part) => VCS_DIRS.has(part.toLowerCase()));
+}
+
+/**
+ * Why `p` (relative to `root`, or absolute) must not be read as the repository's content, or
+ * undefined: a file inside `.git` (or `.hg`, `.svn`), named so or through a symbolic link. A pull
+ * request's `file(".git/config")` in a `.tf` file, or a configuration's baseline path there, would
+ * otherwise put the checkout's credentials in the report and the comment.
+ */
+export function inVersionControl(root: string, p: string): string | undefined {
+  const abs = resolve(root, p);
+  let hit = inVcsDir(resolve(root), abs);
+  if (!hit) {
+    try {
+      hit = inVcsDir(realpathSync(root), realpathSync(abs));
+    } catch {
+      // does not exist: the caller reports that
+    }
+  }
+  return hit
+    ? "it is inside the version control's own directory (.git, .hg or .svn), which can hold credentials and is never read"
+    : undefined;
+}

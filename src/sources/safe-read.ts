@@ -14,7 +14,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { resolve } from 'node:path';
-import { escapesRoot } from './inside.js';
+import { escapesRoot, inVersionControl } from './inside.js';
 
 export type SafeReadFailure = 'missing' | 'outside' | 'not-a-file' | 'too-large' | 'unreadable';
 
@@ -101,7 +101,7 @@ export function readRepoFile(root: string, p: string, maxBytes: number): SafeRea
     if (code === 'ELOOP') return fail('outside', 'a symbolic link that loops');
     return fail('unreadable', `cannot be read (${code ?? 'error'}): check the file's permissions`);
   }
-  const escape = escapesRoot(root, p);
+  const escape = escapesRoot(root, p) ?? inVersionControl(root, p);
   if (escape) return fail('outside', escape);
   if (!st.isFile())
     return fail('not-a-file', `${fileTypeOf(st)}, not a regular file: only regular files are read`);

@@ -32,9 +32,19 @@ export class HclEvalError extends Error {
   at?: { file: string; line: number };
 }
 
+/** Why a file()/templatefile() path was not read, as said after its call. */
+function notRead(ctx: FnCtx, p: string): string {
+  const why = ctx.whyNotRead?.(p);
+  return why && why !== 'no such file or directory'
+    ? `the file is not read (${why})`
+    : 'the file is not in the repository';
+}
+
 export interface FnCtx {
   /** Reads a file named by file()/templatefile() (relative to the audit root once resolved). */
   readFile(path: string): string | undefined;
+  /** Why readFile gave nothing for a path (not there, outside the root, inside .git...). */
+  whyNotRead?(path: string): string | undefined;
   /** The path from the audit root of a file named by file()/templatefile() (readFile's). */
   filePath?(path: string): string;
   /** The module's directory (what `path.module` is), relative to the audit root. */
@@ -524,7 +534,7 @@ const FUNCTIONS: Record<string, Fn> = {
   file: ([p], text, ctx) => {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
-    if (t === undefined) throw new HclEvalError(`file("${p}"): the file is not in the repository`);
+    if (t === undefined) throw new HclEvalError(`file("${p}"): ${notRead(ctx, p)}`);
     const path = ctx.filePath?.(p) ?? p;
     ctx.read?.({ path, fn: 'file' });
     // A JSON policy read from it: its statements' lines are counted in that file.
@@ -535,7 +545,7 @@ const FUNCTIONS: Record<string, Fn> = {
   templatefile: ([p, vars], text, ctx) => {
     if (typeof p !== 'string') return new Unknown(text);
     const t = ctx.readFile(p);
-    if (t === undefined) throw new HclEvalError(`templatefile("${p}"): the file is not in the repository`);
+    if (t === undefined) throw new HclEvalError(`templatefile("${p}"): ${notRead(ctx, p)}`);
     const path = ctx.filePath?.(p) ?? p;
     let v: Value;
     try {

@@ -60,6 +60,8 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
   const filesRead = new Set<string>();
   const reads: FileRead[] = [];
   const seen = new Set<string>();
+  /** Why readFile gave nothing, by the path asked. */
+  const refusals = new Map<string, string>();
   const inside = (p: string): string | undefined => {
     const n = posix.normalize(p);
     if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
@@ -86,6 +88,9 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
   return {
     filesRead,
     reads,
+    whyNotRead(p) {
+      return inside(p) ? refusals.get(posix.normalize(p)) : 'it is outside the audited directory';
+    },
     fileRead(r) {
       const read = { ...r, path: posix.normalize(r.path) };
       const key = `${read.path}\u0000${read.fn}\u0000${read.rendered}`;
@@ -120,7 +125,10 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
       const abs = inside(p);
       if (!abs) return undefined;
       const read = readRepoFile(root, abs, MAX_READ);
-      if (!read.ok) return undefined;
+      if (!read.ok) {
+        refusals.set(posix.normalize(p), read.reason);
+        return undefined;
+      }
       filesRead.add(posix.normalize(p));
       return read.text;
     },

@@ -201,6 +201,8 @@ export interface ModuleHost {
   variableFiles?(dir: string): { path: string; text: string }[];
   /** A file's text (relative to the root), or undefined when it is not there or outside the root. */
   readFile(path: string): string | undefined;
+  /** Why readFile gave nothing for a path, where it knows. */
+  whyNotRead?(path: string): string | undefined;
   /** Told of each file file() or templatefile() read, and whether a template rendered. */
   fileRead?(read: FileRead): void;
   /**

@@ -114,6 +114,7 @@ export class Instance {
     this.fn = {
       moduleDir: rel,
       readFile: (p) => ctx.host.readFile(filePath(p)),
+      whyNotRead: (p) => ctx.host.whyNotRead?.(filePath(p)),
       filePath,
       renderTemplate: (text, vars, path) => this.renderTemplate(text, vars, path),
       note: (m) => {
