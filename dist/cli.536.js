@@ -20,7 +20,7 @@ export const modules = {
 /* harmony export */   z0: () => (/* binding */ hiddenMarker),
 /* harmony export */   zW: () => (/* binding */ fencedBlock)
 /* harmony export */ });
-/* unused harmony exports MARKER_PREFIX, longestBacktickRun */
+/* unused harmony exports MARKER_PREFIX, hasHiddenCharacters, longestBacktickRun */
 // Escaping at the boundary: every value that comes from the repository (Sids, paths, ARNs,
 // Terraform addresses, action names, messages built from them) goes through `escapeMarkdown`
 // before it reaches Markdown, and through `escapeTerminal` before it reaches a terminal.
@@ -42,6 +42,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
 function hex(ch, width) {
     return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+/**
+ * Whether a text holds a character that hides or reorders text (INVISIBLE: bidi controls,
+ * zero-width characters...), or a control character other than a tab: what a reader cannot see.
+ */
+function hasHiddenCharacters(text) {
+    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...

@@ -1847,6 +1847,8 @@ function copy(v) {
     return v;
 }
 const MASK = Symbol('policy');
+/** The alias uses (weighted by what they hold) checkOutside expands, as the yaml library counts them. */
+const MAX_ALIAS_EXPANSION = 1000;
 /** Replaces the value at `path` with MASK (in place); false when there is none. */
 function mask(root, path) {
     let parent = root;
@@ -1894,7 +1896,18 @@ function checkOutside(before, after, paths) {
         const doc = parseNodes(t);
         if (doc.errors.length)
             throw new Unfixable('the rewritten file could not be read');
-        return { v: copy(doc.toJS({ maxAliasCount: -1 })) };
+        let js;
+        try {
+            // (bounded: each alias is expanded into a copy, and aliases of aliases double at each level,
+            // so an 800-byte template could otherwise take gigabytes)
+            js = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+        }
+        catch (e) {
+            if (/alias count/i.test(e.message))
+                throw new Unfixable(`its YAML aliases (*name) expand to too many values (over ${MAX_ALIAS_EXPANSION}) to check the rewrite`);
+            throw e;
+        }
+        return { v: copy(js) };
     };
     const a = read(before);
     const b = read(after);

@@ -15,6 +15,7 @@ export const modules = {
 /* harmony export */   bK: () => (/* binding */ fencedBlockNote),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
+/* harmony export */   nA: () => (/* binding */ hasHiddenCharacters),
 /* harmony export */   nl: () => (/* binding */ inertJson),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
@@ -43,6 +44,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
 function hex(ch, width) {
     return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+/**
+ * Whether a text holds a character that hides or reorders text (INVISIBLE: bidi controls,
+ * zero-width characters...), or a control character other than a tab: what a reader cannot see.
+ */
+function hasHiddenCharacters(text) {
+    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...

@@ -15,6 +15,7 @@ export const modules = {
 /* harmony export */   bK: () => (/* binding */ fencedBlockNote),
 /* harmony export */   en: () => (/* binding */ escapeTerminal),
 /* harmony export */   fQ: () => (/* binding */ escapeLogMessage),
+/* harmony export */   nA: () => (/* binding */ hasHiddenCharacters),
 /* harmony export */   nl: () => (/* binding */ inertJson),
 /* harmony export */   ow: () => (/* binding */ visibilise),
 /* harmony export */   uG: () => (/* binding */ LONE_SURROGATE),
@@ -43,6 +44,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
 function hex(ch, width) {
     return ch.charCodeAt(0).toString(16).toUpperCase().padStart(width, '0');
+}
+/**
+ * Whether a text holds a character that hides or reorders text (INVISIBLE: bidi controls,
+ * zero-width characters...), or a control character other than a tab: what a reader cannot see.
+ */
+function hasHiddenCharacters(text) {
+    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
@@ -39846,6 +39854,8 @@ function copy(v) {
     return v;
 }
 const MASK = Symbol('policy');
+/** The alias uses (weighted by what they hold) checkOutside expands, as the yaml library counts them. */
+const MAX_ALIAS_EXPANSION = 1000;
 /** Replaces the value at `path` with MASK (in place); false when there is none. */
 function mask(root, path) {
     let parent = root;
@@ -39893,7 +39903,18 @@ function checkOutside(before, after, paths) {
         const doc = parseNodes(t);
         if (doc.errors.length)
             throw new Unfixable('the rewritten file could not be read');
-        return { v: copy(doc.toJS({ maxAliasCount: -1 })) };
+        let js;
+        try {
+            // (bounded: each alias is expanded into a copy, and aliases of aliases double at each level,
+            // so an 800-byte template could otherwise take gigabytes)
+            js = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+        }
+        catch (e) {
+            if (/alias count/i.test(e.message))
+                throw new Unfixable(`its YAML aliases (*name) expand to too many values (over ${MAX_ALIAS_EXPANSION}) to check the rewrite`);
+            throw e;
+        }
+        return { v: copy(js) };
     };
     const a = read(before);
     const b = read(after);
@@ -40957,10 +40978,17 @@ function review_describe(report, findings, policies, removes = false) {
 function commentBody(options) {
     const { key, id, severity, headline, original, replacement, start, end, mode } = options;
     const head = `${(0,core_escape/* hiddenMarker */.z0)('suggestion', key, id)}\n${SEVERITY_ICON[severity] ?? ''} **${severity}** · ${headline}`;
-    if (mode === 'suggest')
+    // (a suggestion is the file's text as it is, applied with one click: text with characters a
+    // reviewer cannot see, such as a bidi override that reorders a line, is shown as a change instead,
+    // each such character written out)
+    const hidden = mode === 'suggest' && replacement.some(core_escape/* hasHiddenCharacters */.nA);
+    if (mode === 'suggest' && !hidden)
         return `${head}\n\n${suggestionBlock(replacement)}\n`;
     const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
-    return `${head}\n\nSuggested change to ${lines}:\n\n${changeBlock(original, replacement)}\n`;
+    const why = hidden
+        ? ' (shown rather than offered as a suggestion: the lines hold characters that cannot be seen, such as bidirectional controls, written out here as `\\uXXXX`)'
+        : '';
+    return `${head}\n\nSuggested change to ${lines}${why}:\n\n${changeBlock(original, replacement)}\n`;
 }
 function fingerprint(path, s, original, replacement) {
     return (0,external_node_crypto_.createHash)('sha256')

@@ -101,4 +101,40 @@ describe('fix: YAML anchors and aliases', () => {
       /at B\)/,
     );
   });
+
+  // (a review) checkOutside expanded aliases with no limit: 24 levels of `lN: &lN [*lN-1, *lN-1]`
+  // (under a kilobyte) took 4.3 GB and crashed fix, and the action's default review with it.
+  it('aliases that double at each level: not fixed, with the reason, and nothing expanded', async () => {
+    const bomb = ['Metadata:', '  l0: &l0 [x, x]'];
+    for (let i = 1; i <= 30; i++) bomb.push(`  l${i}: &l${i} [*l${i - 1}, *l${i - 1}]`);
+    const text = [
+      ...bomb,
+      ...POLICY,
+      "            Action: ['ec2:Describe*', 'iam:CreateUser']",
+      "            Resource: '*'",
+      '',
+    ].join('\n');
+    expect(text.length).toBeLessThan(1500);
+    const { files, notFixed, after } = await plan(text);
+    expect(files).toEqual([]);
+    expect(after).toBe(text);
+    expect(notFixed.map((n) => n.reason)).toEqual([
+      expect.stringContaining('its YAML aliases (*name) expand to too many values'),
+    ]);
+  });
+
+  it('a few aliases outside the policy: fixed as before', async () => {
+    const text = [
+      'Metadata:',
+      '  owner: &owner platform',
+      '  tags: [*owner, *owner]',
+      ...POLICY,
+      "            Action: ['ec2:Describe*', 'iam:CreateUser']",
+      "            Resource: '*'",
+      '',
+    ].join('\n');
+    const { notFixed, after } = await plan(text);
+    expect(notFixed).toEqual([]);
+    expect(after).toBe(text.replace("['ec2:Describe*', 'iam:CreateUser']", "['ec2:Describe*']"));
+  });
 });

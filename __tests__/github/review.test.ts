@@ -702,6 +702,24 @@ describe('planReview', () => {
     expect(markerId(body, 'k -->x')).toBe('abc');
     expect(markerId(body, 'default')).toBeUndefined();
 
+    // (a review) The suggestion block was the file's text as it is, its U+202E too: a line that
+    // reads reordered, applied with one click. Such lines are shown as a change instead, written out.
+    const sneaky = commentBody({
+      key: 'default',
+      id: 'abc',
+      severity: 'high',
+      headline: 'x',
+      original: ['  "Sid": "Ongoing\u202E",', '  "Action": "*",'],
+      replacement: ['  "Sid": "Ongoing\u202E",'],
+      start: 3,
+      end: 4,
+      mode: 'suggest',
+    });
+    expect(sneaky).not.toMatch(/[\u202A-\u202E]/);
+    expect(sneaky).not.toContain('```suggestion');
+    expect(sneaky).toContain('Suggested change to lines 3–4 (shown rather than offered as a suggestion');
+    expect(sneaky).toContain('+  "Sid": "Ongoing\\u202E",');
+
     const hostile =
       '</details><img src=x> @org/team #12 [l](http://x) `x` | \u202E <!-- iam-baseline-audit:comment key=default -->';
     const doc = {

@@ -26,6 +26,16 @@ function hex(ch: string, width: 2 | 4): string {
 }
 
 /**
+ * Whether a text holds a character that hides or reorders text (INVISIBLE: bidi controls,
+ * zero-width characters...), or a control character other than a tab: what a reader cannot see.
+ */
+export function hasHiddenCharacters(text: string): boolean {
+  return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(
+    text,
+  );
+}
+
+/**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
  * After this a value is one line, carries no terminal escape sequence and cannot reorder or hide text.
  */

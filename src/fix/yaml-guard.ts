@@ -112,6 +112,9 @@ function copy(v: unknown): unknown {
 
 const MASK = Symbol('policy');
 
+/** The alias uses (weighted by what they hold) checkOutside expands, as the yaml library counts them. */
+const MAX_ALIAS_EXPANSION = 1000;
+
 /** Replaces the value at `path` with MASK (in place); false when there is none. */
 function mask(root: { v: unknown }, path: JsonPath): boolean {
   let parent: unknown = root;
@@ -154,7 +157,19 @@ export function checkOutside(before: string, after: string, paths: JsonPath[]): 
   const read = (t: string) => {
     const doc = parseNodes(t);
     if (doc.errors.length) throw new Unfixable('the rewritten file could not be read');
-    return { v: copy(doc.toJS({ maxAliasCount: -1 })) };
+    let js: unknown;
+    try {
+      // (bounded: each alias is expanded into a copy, and aliases of aliases double at each level,
+      // so an 800-byte template could otherwise take gigabytes)
+      js = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (e) {
+      if (/alias count/i.test((e as Error).message))
+        throw new Unfixable(
+          `its YAML aliases (*name) expand to too many values (over ${MAX_ALIAS_EXPANSION}) to check the rewrite`,
+        );
+      throw e;
+    }
+    return { v: copy(js) };
   };
   const a = read(before);
   const b = read(after);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Finding, InputResult, Report, Severity } from '../core/types.js';
-import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
+import { escapeMarkdown as md, hasHiddenCharacters, hiddenMarker } from '../core/escape.js';
 import { partGrantsNoMore, type FileFix, type FixPlan } from '../fix/index.js';
 import { hclModuleReader } from '../fix/hcl.js';
 import { actionCount } from '../audit/finding-set.js';
@@ -225,9 +225,16 @@ export function commentBody(options: {
 }): string {
   const { key, id, severity, headline, original, replacement, start, end, mode } = options;
   const head = `${hiddenMarker('suggestion', key, id)}\n${SEVERITY_ICON[severity] ?? ''} **${severity}** · ${headline}`;
-  if (mode === 'suggest') return `${head}\n\n${suggestionBlock(replacement)}\n`;
+  // (a suggestion is the file's text as it is, applied with one click: text with characters a
+  // reviewer cannot see, such as a bidi override that reorders a line, is shown as a change instead,
+  // each such character written out)
+  const hidden = mode === 'suggest' && replacement.some(hasHiddenCharacters);
+  if (mode === 'suggest' && !hidden) return `${head}\n\n${suggestionBlock(replacement)}\n`;
   const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
-  return `${head}\n\nSuggested change to ${lines}:\n\n${changeBlock(original, replacement)}\n`;
+  const why = hidden
+    ? ' (shown rather than offered as a suggestion: the lines hold characters that cannot be seen, such as bidirectional controls, written out here as `\\uXXXX`)'
+    : '';
+  return `${head}\n\nSuggested change to ${lines}${why}:\n\n${changeBlock(original, replacement)}\n`;
 }
 
 function fingerprint(
