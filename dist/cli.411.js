@@ -126,6 +126,7 @@ function mergeReports(inputs, tool, missing = []) {
             baselines: report.baselines.map((b) => b.id),
             inputs: report.inputs.length,
             policies: report.policies.length,
+            audited: report.policies.filter((p) => p.status === 'audited').length,
             total: report.findings.length,
             findings: repoCounted,
             excess: repoExcess,
@@ -192,12 +193,20 @@ function countsLine(record, label) {
     return parts.length ? parts.join(' · ') : '–';
 }
 /** As the audit's verdict: only excess findings make it ❌; informational ones are a count beside it. */
-function mergedVerdict(s) {
+function mergedVerdict(merged) {
+    const s = merged.summary;
     const repos = (0,group/* plural */.LS)(s.repositories, 'repository', 'repositories');
     const info = s.findings - s.excess;
+    // (a repository whose audit held no policy to a baseline, and found nothing, is not clean)
+    const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0).length;
     if (s.excess > 0)
         return (`❌ **${(0,group/* plural */.LS)(s.excess, 'finding')}** in ${s.withFindings} of ${repos}: permissions beyond the vendor baselines` +
             (info > 0 ? ` (and ${(0,group/* plural */.LS)(info, 'informational finding')})` : ''));
+    if (none > 0 && none === s.repositories)
+        return `⚠️ **No IAM policy was audited** in ${repos}`;
+    if (none > 0)
+        return (`⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none matched a baseline)` +
+            (info > 0 ? ` · ${(0,group/* plural */.LS)(info, 'informational finding')}` : ''));
     return (`✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
         (info > 0 ? ` · ${(0,group/* plural */.LS)(info, 'informational finding')}` : ''));
 }
@@ -242,7 +251,7 @@ function renderMergedMarkdown(merged, options = {}) {
     const limit = options.maxLength ?? markdown.COMMENT_LIMIT;
     const s = merged.summary;
     const title = options.title ?? `IAM baseline audit of ${(0,group/* plural */.LS)(s.repositories, 'repository', 'repositories')}`;
-    const verdict = mergedVerdict(s);
+    const verdict = mergedVerdict(merged);
     const head = `### ${(0,core_escape/* escapeMarkdown */.FV)(title, 'text')}\n\n${verdict}`;
     const totals = [
         `**By baseline:** ${countsLine(s.byBaseline, (k) => (0,core_escape/* escapeMarkdown */.FV)(k))}`,
@@ -256,8 +265,8 @@ function renderMergedMarkdown(merged, options = {}) {
         .map((r, i) => ({ r, i }))
         .sort((a, b) => b.r.findings - a.r.findings || a.i - b.i)
         .map((x) => x.r);
-    const rows = order.map((r) => `| ${(0,core_escape/* escapeMarkdown */.FV)(r.name)} | ${r.findings} | ${severityCells(r)} | ${r.policies} | ${r.baselines.length ? r.baselines.map((b) => (0,core_escape/* escapeMarkdown */.FV)(b)).join(', ') : '–'} |`);
-    const tableHead = '| Repository | Findings | By severity | Policies | Baselines |\n| --- | ---: | --- | ---: | --- |';
+    const rows = order.map((r) => `| ${(0,core_escape/* escapeMarkdown */.FV)(r.name)} | ${r.findings} | ${severityCells(r)} | ${r.audited} of ${r.policies} | ${r.baselines.length ? r.baselines.map((b) => (0,core_escape/* escapeMarkdown */.FV)(b)).join(', ') : '–'} |`);
+    const tableHead = '| Repository | Findings | By severity | Policies audited | Baselines |\n| --- | ---: | --- | ---: | --- |';
     const byRepo = new Map();
     for (const f of merged.findings) {
         if (!counted(f))
@@ -349,6 +358,9 @@ function renderMergedText(merged) {
             (info > 0 ? `, and ${(0,group/* plural */.LS)(info, 'informational finding')}` : '') +
             (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
     ];
+    const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0);
+    if (none.length)
+        lines.push(`no policy audited (none matched a baseline) in ${(0,group/* plural */.LS)(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`);
     const sev = (c) => SEVERITY_ORDER.filter((x) => c.bySeverity[x])
         .map((x) => `${x} ${c.bySeverity[x]}`)
         .join(', ');
@@ -365,7 +377,7 @@ function renderMergedText(merged) {
     if (merged.missing.length)
         lines.push(`no report from: ${merged.missing.map(t).join(', ')}`);
     for (const r of merged.repositories) {
-        lines.push('', `${t(r.name)}: ${(0,group/* plural */.LS)(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${(0,group/* plural */.LS)(r.policies, 'policy', 'policies')}`);
+        lines.push('', `${t(r.name)}: ${(0,group/* plural */.LS)(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${(0,group/* plural */.LS)(r.policies, 'policy', 'policies')}${r.audited === r.policies ? '' : `, ${r.audited === 0 ? 'none' : r.audited} audited`}`);
         for (const f of merged.findings) {
             if (f.repository !== r.name || !counted(f))
                 continue;

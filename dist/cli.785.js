@@ -2819,7 +2819,13 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const fixedFiles = new Map();
     // Files a fix was planned for and that could not be written (the last reason of each).
     const notWritten = new Map();
-    let plan = planFixes(await audit(), read);
+    const first = await audit();
+    let plan = planFixes(first, read);
+    // (nothing held to a baseline is not "nothing to fix": said as the audit's reports say it)
+    const audited = first.policies.filter((p) => p.status === 'audited').length;
+    const nothing = audited
+        ? 'nothing to fix: no policy grants more than its baseline allows'
+        : `nothing to fix: no policy was held to a baseline (${first.policies.length} found, none matched one; each is listed by \`audit\` with the reason): pass --baseline NAME, or name the policies in the configuration`;
     // One round is enough (a narrowed resource carries its condition); as a safety net the files
     // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
     // second would change.
@@ -2867,9 +2873,9 @@ async function fixCommand(argv, toStdout, auditRoot) {
         lines.push(`not fixed ${v(n.policy)}: ${v(n.reason)}`);
     const written = fixedFiles.size;
     if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0)
-        lines.push('nothing to fix: no policy grants more than its baseline allows');
+        lines.push(nothing);
     else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0)
-        lines.push('nothing to fix: no policy grants more than its baseline allows');
+        lines.push(nothing);
     else if (!dryRun)
         lines.push(`${written} file${written === 1 ? '' : 's'} fixed${notWritten.size ? `, ${notWritten.size} file${notWritten.size === 1 ? '' : 's'} not written` : ''}, ${plan.notFixed.length} polic${plan.notFixed.length === 1 ? 'y' : 'ies'} not fixed`);
     await toStdout(() => {

@@ -121,7 +121,13 @@ export async function fixCommand(
   const fixedFiles = new Map<string, Set<string>>();
   // Files a fix was planned for and that could not be written (the last reason of each).
   const notWritten = new Map<string, string>();
-  let plan = planFixes(await audit(), read);
+  const first = await audit();
+  let plan = planFixes(first, read);
+  // (nothing held to a baseline is not "nothing to fix": said as the audit's reports say it)
+  const audited = first.policies.filter((p) => p.status === 'audited').length;
+  const nothing = audited
+    ? 'nothing to fix: no policy grants more than its baseline allows'
+    : `nothing to fix: no policy was held to a baseline (${first.policies.length} found, none matched one; each is listed by \`audit\` with the reason): pass --baseline NAME, or name the policies in the configuration`;
   // One round is enough (a narrowed resource carries its condition); as a safety net the files
   // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
   // second would change.
@@ -163,10 +169,8 @@ export async function fixCommand(
   for (const [path, why] of notWritten) lines.push(`not written ${v(path)}: ${v(why)}`);
   for (const n of plan.notFixed) lines.push(`not fixed ${v(n.policy)}: ${v(n.reason)}`);
   const written = fixedFiles.size;
-  if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0)
-    lines.push('nothing to fix: no policy grants more than its baseline allows');
-  else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0)
-    lines.push('nothing to fix: no policy grants more than its baseline allows');
+  if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0) lines.push(nothing);
+  else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0) lines.push(nothing);
   else if (!dryRun)
     lines.push(
       `${written} file${written === 1 ? '' : 's'} fixed${notWritten.size ? `, ${notWritten.size} file${notWritten.size === 1 ? '' : 's'} not written` : ''}, ${plan.notFixed.length} polic${plan.notFixed.length === 1 ? 'y' : 'ies'} not fixed`,

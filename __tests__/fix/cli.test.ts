@@ -329,6 +329,20 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(text);
   });
 
+  // (a review) "nothing to fix: no policy grants more than its baseline allows" was said of a
+  // directory where no policy was held to any baseline.
+  it('no policy matched a baseline: says so, not that nothing grants more than its baseline', async () => {
+    const root = repo({
+      'p.json': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }],
+      }),
+    });
+    const r = await run(['.', '--dry-run'], root);
+    expect(r.stdout).toContain('nothing to fix: no policy was held to a baseline (1 found, none matched one');
+    expect(r.stdout).not.toContain('grants more than its baseline');
+  });
+
   it('usage errors exit 2; fix --help has its own usage', async () => {
     const root = repo({ 'p.json': POLICY });
     const r = await run(['--no-such-option'], root);

@@ -172,6 +172,40 @@ describe('merge of real reports', () => {
   });
 });
 
+// (a review) A repository whose audit held no policy to a baseline merged as ✅, as if clean.
+describe('a repository that audited no policy is not a clean one', () => {
+  const clean = baseReport({ findings: [] });
+  const none = {
+    ...clean,
+    policies: clean.policies.map((p) => ({ ...p, status: 'not-matched' as const, baseline: undefined })),
+  };
+
+  it('Markdown: ⚠️ naming how many, the table counts the policies audited; text names them', () => {
+    const some = mergeReports(
+      [
+        { repository: 'a', report: clean },
+        { repository: 'b', report: none },
+      ],
+      TOOL,
+    );
+    expect(some.repositories.map((r) => [r.name, r.audited, r.policies])).toEqual([
+      ['a', clean.policies.filter((p) => p.status === 'audited').length, clean.policies.length],
+      ['b', 0, clean.policies.length],
+    ]);
+    const markdown = renderMergedMarkdown(some);
+    expect(markdown).toContain(
+      '⚠️ **No IAM permissions beyond the vendor baselines** in 2 repositories, but 1 of them audited no policy (none matched a baseline)',
+    );
+    expect(markdown).not.toContain('✅');
+    expect(markdown).toContain(`| \`b\` | 0 | – | 0 of ${clean.policies.length} |`);
+    expect(renderMergedText(some)).toContain(
+      'no policy audited (none matched a baseline) in 1 repository: b',
+    );
+    const all = mergeReports([{ repository: 'b', report: none }], TOOL);
+    expect(renderMergedMarkdown(all)).toContain('⚠️ **No IAM policy was audited** in 1 repository');
+  });
+});
+
 describe('informational findings: counted and listed, not a ❌ verdict (as the audit’s)', () => {
   const info: Finding = {
     kind: 'missing-permission',

@@ -42,6 +42,8 @@ export interface MergedRepository extends MergedCounts {
   baselines: string[];
   inputs: number;
   policies: number;
+  /** Its policies audited (held to a baseline): none, and its report is not a clean one. */
+  audited: number;
   /** Every finding of the repository's report, counted or not. */
   total: number;
   byBaseline: Record<string, number>;
@@ -150,6 +152,7 @@ export function mergeReports(
       baselines: report.baselines.map((b) => b.id),
       inputs: report.inputs.length,
       policies: report.policies.length,
+      audited: report.policies.filter((p) => p.status === 'audited').length,
       total: report.findings.length,
       findings: repoCounted,
       excess: repoExcess,
@@ -225,13 +228,22 @@ function countsLine(record: Record<string, number | undefined>, label: (k: strin
 }
 
 /** As the audit's verdict: only excess findings make it ❌; informational ones are a count beside it. */
-function mergedVerdict(s: MergedReport['summary']): string {
+function mergedVerdict(merged: MergedReport): string {
+  const s = merged.summary;
   const repos = plural(s.repositories, 'repository', 'repositories');
   const info = s.findings - s.excess;
+  // (a repository whose audit held no policy to a baseline, and found nothing, is not clean)
+  const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0).length;
   if (s.excess > 0)
     return (
       `❌ **${plural(s.excess, 'finding')}** in ${s.withFindings} of ${repos}: permissions beyond the vendor baselines` +
       (info > 0 ? ` (and ${plural(info, 'informational finding')})` : '')
+    );
+  if (none > 0 && none === s.repositories) return `⚠️ **No IAM policy was audited** in ${repos}`;
+  if (none > 0)
+    return (
+      `⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none matched a baseline)` +
+      (info > 0 ? ` · ${plural(info, 'informational finding')}` : '')
     );
   return (
     `✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
@@ -298,7 +310,7 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
   const s = merged.summary;
   const title =
     options.title ?? `IAM baseline audit of ${plural(s.repositories, 'repository', 'repositories')}`;
-  const verdict = mergedVerdict(s);
+  const verdict = mergedVerdict(merged);
   const head = `### ${md(title, 'text')}\n\n${verdict}`;
   const totals = [
     `**By baseline:** ${countsLine(s.byBaseline, (k) => md(k))}`,
@@ -316,10 +328,10 @@ export function renderMergedMarkdown(merged: MergedReport, options: MergedMarkdo
     .map((x) => x.r);
   const rows = order.map(
     (r) =>
-      `| ${md(r.name)} | ${r.findings} | ${severityCells(r)} | ${r.policies} | ${r.baselines.length ? r.baselines.map((b) => md(b)).join(', ') : '–'} |`,
+      `| ${md(r.name)} | ${r.findings} | ${severityCells(r)} | ${r.audited} of ${r.policies} | ${r.baselines.length ? r.baselines.map((b) => md(b)).join(', ') : '–'} |`,
   );
   const tableHead =
-    '| Repository | Findings | By severity | Policies | Baselines |\n| --- | ---: | --- | ---: | --- |';
+    '| Repository | Findings | By severity | Policies audited | Baselines |\n| --- | ---: | --- | ---: | --- |';
   const byRepo = new Map<string, MergedFinding[]>();
   for (const f of merged.findings) {
     if (!counted(f)) continue;
@@ -413,6 +425,11 @@ export function renderMergedText(merged: MergedReport): string {
       (info > 0 ? `, and ${plural(info, 'informational finding')}` : '') +
       (s.total > s.findings ? ` (${s.total - s.findings} ignored or removed, not counted)` : ''),
   ];
+  const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0);
+  if (none.length)
+    lines.push(
+      `no policy audited (none matched a baseline) in ${plural(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`,
+    );
   const sev = (c: MergedCounts) =>
     SEVERITY_ORDER.filter((x) => c.bySeverity[x])
       .map((x) => `${x} ${c.bySeverity[x]}`)
@@ -434,7 +451,7 @@ export function renderMergedText(merged: MergedReport): string {
   for (const r of merged.repositories) {
     lines.push(
       '',
-      `${t(r.name)}: ${plural(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${plural(r.policies, 'policy', 'policies')}`,
+      `${t(r.name)}: ${plural(r.findings, 'finding')}${r.findings ? ` (${sev(r)})` : ''}, ${plural(r.policies, 'policy', 'policies')}${r.audited === r.policies ? '' : `, ${r.audited === 0 ? 'none' : r.audited} audited`}`,
     );
     for (const f of merged.findings) {
       if (f.repository !== r.name || !counted(f)) continue;

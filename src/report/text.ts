@@ -243,6 +243,17 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
     ...(b.ignored.length > 0 ? [`${b.ignored.length} ignored`] : []),
   ];
   if (aside.length) summary += ` (and ${aside.join(', ')})`;
+  // (as the Markdown headline says: no finding because nothing was held to a baseline is not clean)
+  const audited = report.policies.filter((p) => p.status === 'audited').length;
+  if (audited === 0 && report.findings.length === 0 && report.policies.length === 0) {
+    yield paint('33', `No IAM policy found: ${summary}`);
+    return;
+  }
+  if (audited === 0 && report.findings.length === 0) {
+    yield paint('33', `No IAM policy was audited: ${summary}`);
+    yield '  None was held to a baseline (each is listed above with the reason): pass --baseline NAME, or name the policies in the configuration.';
+    return;
+  }
   yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
 }
 
