@@ -440,9 +440,25 @@ function obj(v, where) {
         throw new ReportError(`${where}: expected an object`);
     return v;
 }
+function optBool(v, where) {
+    if (v === undefined)
+        return undefined;
+    if (typeof v !== 'boolean')
+        throw new ReportError(`${where}: expected true or false`);
+    return v;
+}
 function list(v, where) {
     if (v === undefined)
         return [];
+    return required(v, where);
+}
+/**
+ * A list every report has (written even when empty): one missing is a report cut short or
+ * stripped, not one of nothing (a report without its findings would read as a clean one).
+ */
+function required(v, where) {
+    if (v === undefined)
+        throw new ReportError(`${where}: missing; every report has it (empty when there is none)`);
     if (!Array.isArray(v))
         throw new ReportError(`${where}: expected an array`);
     if (v.length > MAX_ITEMS)
@@ -488,6 +504,8 @@ function patterns(v, where) {
     });
 }
 function findingActions(f, where, ctx) {
+    if (f.actions !== undefined && f.actionSet !== undefined)
+        throw new ReportError(`${where}: both actions and actionSet; a finding gives one of them`);
     if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined) {
         // Every finding the tool writes lists its actions (or, from schema 2, gives their set): one
         // without is not read as a finding of no action (its set would be lost in a merge).
@@ -531,8 +549,8 @@ function finding(v, where, ctx) {
         choice: optStr(f.choice, `${where}.choice`),
         remediation: optStr(f.remediation, `${where}.remediation`),
         baseline: optStr(f.baseline, `${where}.baseline`),
-        new: typeof f.new === 'boolean' ? f.new : undefined,
-        removed: f.removed === true ? true : undefined,
+        new: optBool(f.new, `${where}.new`),
+        removed: optBool(f.removed, `${where}.removed`) === true ? true : undefined,
         path: str(f.path, `${where}.path`),
         line: optNum(f.line, `${where}.line`),
         address: optStr(f.address, `${where}.address`),
@@ -575,7 +593,7 @@ function parseReportJson(text) {
     const report = {
         tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
         catalog: reportCatalog,
-        baselines: list(r.baselines, '$.baselines').map((v, i) => {
+        baselines: required(r.baselines, '$.baselines').map((v, i) => {
             const b = obj(v, `$.baselines[${i}]`);
             const w = `$.baselines[${i}]`;
             return defined({
@@ -588,7 +606,7 @@ function parseReportJson(text) {
                 sources: b.sources === undefined ? undefined : strings(b.sources, `${w}.sources`),
             });
         }),
-        inputs: list(r.inputs, '$.inputs').map((v, i) => {
+        inputs: required(r.inputs, '$.inputs').map((v, i) => {
             const x = obj(v, `$.inputs[${i}]`);
             const w = `$.inputs[${i}]`;
             return defined({
@@ -599,7 +617,7 @@ function parseReportJson(text) {
                 policies: strings(x.policies, `${w}.policies`),
             });
         }),
-        policies: list(r.policies, '$.policies').map((v, i) => {
+        policies: required(r.policies, '$.policies').map((v, i) => {
             const p = obj(v, `$.policies[${i}]`);
             const w = `$.policies[${i}]`;
             const d = p.detection === undefined ? undefined : obj(p.detection, `${w}.detection`);
@@ -625,8 +643,8 @@ function parseReportJson(text) {
                     : undefined,
             });
         }),
-        findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
-        suggestions: list(r.suggestions, '$.suggestions').map((v, i) => {
+        findings: required(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
+        suggestions: required(r.suggestions, '$.suggestions').map((v, i) => {
             const w = `$.suggestions[${i}]`;
             const s = obj(v, w);
             const omitted = version >= 2 && s.diffOmitted !== undefined ? obj(s.diffOmitted, `${w}.diffOmitted`) : undefined;
@@ -713,9 +731,29 @@ function readReport(file, maxBytes) {
     }
     catch (e) {
         if (e instanceof ReportError)
-            throw new errors/* UsageError */.e(`${file}: not an ${version/* TOOL_NAME */.l} JSON report (${e.message})`);
+            throw new errors/* UsageError */.e(`${file}: ${otherReport(text) ?? `not an ${version/* TOOL_NAME */.l} JSON report (${e.message})`}`, {
+                usageHint: false,
+            });
         throw e;
     }
+}
+/** What a file that is not an audit's JSON report is, where it is one of ours in another form. */
+function otherReport(text) {
+    let v;
+    try {
+        v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    }
+    catch {
+        return undefined;
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+        return undefined;
+    const o = v;
+    if (Array.isArray(o.repositories) && o.summary && typeof o.summary === 'object')
+        return `a merged report (the output of merge), which is not merged again: merge the repositories' own JSON reports (audit --format json)`;
+    if (Array.isArray(o.runs) && (typeof o.$schema === 'string' || o.version === '2.1.0'))
+        return `a SARIF file, not the JSON report: merge reads the reports of audit --format json`;
+    return undefined;
 }
 /** --missing-file: one repository a line; blank lines are skipped, a name twice is listed once. */
 function readMissing(file, maxBytes) {

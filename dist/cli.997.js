@@ -12833,7 +12833,7 @@ async function runCommand(command, rest) {
             e.code?.startsWith('ERR_PARSE_ARGS')) {
             // The message may quote the repository (a file name, a reason): escaped for the terminal.
             process.stderr.write(`${version/* TOOL_NAME */.l}: ${(0,core_escape.escapeLogMessage)(usageMessage(e))}\n`);
-            if (e instanceof errors/* UsageError */.e || !(e instanceof errors/* ConfigError */.x))
+            if ((e instanceof errors/* UsageError */.e && e.usageHint) || !(e instanceof errors/* UsageError */.e || e instanceof errors/* ConfigError */.x))
                 process.stderr.write(`Run "${version/* TOOL_NAME */.l} --help" for usage.\n`);
             return 2;
         }
@@ -13347,9 +13347,12 @@ class ConfigError extends Error {
  * Never a finding, never a drift issue.
  */
 class UsageError extends Error {
-    constructor(message) {
+    /** Whether `--help` would help: not for a file that was named right and holds the wrong thing. */
+    usageHint;
+    constructor(message, options = {}) {
         super(message);
         this.name = 'UsageError';
+        this.usageHint = options.usageHint ?? true;
     }
 }
 

@@ -802,9 +802,12 @@ class ConfigError extends Error {
  * Never a finding, never a drift issue.
  */
 class UsageError extends Error {
-    constructor(message) {
+    /** Whether `--help` would help: not for a file that was named right and holds the wrong thing. */
+    usageHint;
+    constructor(message, options = {}) {
         super(message);
         this.name = 'UsageError';
+        this.usageHint = options.usageHint ?? true;
     }
 }
 
@@ -42006,9 +42009,25 @@ function obj(v, where) {
         throw new ReportError(`${where}: expected an object`);
     return v;
 }
+function optBool(v, where) {
+    if (v === undefined)
+        return undefined;
+    if (typeof v !== 'boolean')
+        throw new ReportError(`${where}: expected true or false`);
+    return v;
+}
 function validate_list(v, where) {
     if (v === undefined)
         return [];
+    return required(v, where);
+}
+/**
+ * A list every report has (written even when empty): one missing is a report cut short or
+ * stripped, not one of nothing (a report without its findings would read as a clean one).
+ */
+function required(v, where) {
+    if (v === undefined)
+        throw new ReportError(`${where}: missing; every report has it (empty when there is none)`);
     if (!Array.isArray(v))
         throw new ReportError(`${where}: expected an array`);
     if (v.length > validate_MAX_ITEMS)
@@ -42054,6 +42073,8 @@ function patterns(v, where) {
     });
 }
 function findingActions(f, where, ctx) {
+    if (f.actions !== undefined && f.actionSet !== undefined)
+        throw new ReportError(`${where}: both actions and actionSet; a finding gives one of them`);
     if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined) {
         // Every finding the tool writes lists its actions (or, from schema 2, gives their set): one
         // without is not read as a finding of no action (its set would be lost in a merge).
@@ -42097,8 +42118,8 @@ function finding(v, where, ctx) {
         choice: optStr(f.choice, `${where}.choice`),
         remediation: optStr(f.remediation, `${where}.remediation`),
         baseline: optStr(f.baseline, `${where}.baseline`),
-        new: typeof f.new === 'boolean' ? f.new : undefined,
-        removed: f.removed === true ? true : undefined,
+        new: optBool(f.new, `${where}.new`),
+        removed: optBool(f.removed, `${where}.removed`) === true ? true : undefined,
         path: validate_str(f.path, `${where}.path`),
         line: optNum(f.line, `${where}.line`),
         address: optStr(f.address, `${where}.address`),
@@ -42141,7 +42162,7 @@ function parseReportJson(text) {
     const report = {
         tool: { name: validate_str(tool.name, '$.tool.name'), version: validate_str(tool.version, '$.tool.version') },
         catalog: reportCatalog,
-        baselines: validate_list(r.baselines, '$.baselines').map((v, i) => {
+        baselines: required(r.baselines, '$.baselines').map((v, i) => {
             const b = obj(v, `$.baselines[${i}]`);
             const w = `$.baselines[${i}]`;
             return defined({
@@ -42154,7 +42175,7 @@ function parseReportJson(text) {
                 sources: b.sources === undefined ? undefined : validate_strings(b.sources, `${w}.sources`),
             });
         }),
-        inputs: validate_list(r.inputs, '$.inputs').map((v, i) => {
+        inputs: required(r.inputs, '$.inputs').map((v, i) => {
             const x = obj(v, `$.inputs[${i}]`);
             const w = `$.inputs[${i}]`;
             return defined({
@@ -42165,7 +42186,7 @@ function parseReportJson(text) {
                 policies: validate_strings(x.policies, `${w}.policies`),
             });
         }),
-        policies: validate_list(r.policies, '$.policies').map((v, i) => {
+        policies: required(r.policies, '$.policies').map((v, i) => {
             const p = obj(v, `$.policies[${i}]`);
             const w = `$.policies[${i}]`;
             const d = p.detection === undefined ? undefined : obj(p.detection, `${w}.detection`);
@@ -42191,8 +42212,8 @@ function parseReportJson(text) {
                     : undefined,
             });
         }),
-        findings: validate_list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
-        suggestions: validate_list(r.suggestions, '$.suggestions').map((v, i) => {
+        findings: required(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
+        suggestions: required(r.suggestions, '$.suggestions').map((v, i) => {
             const w = `$.suggestions[${i}]`;
             const s = obj(v, w);
             const omitted = version >= 2 && s.diffOmitted !== undefined ? obj(s.diffOmitted, `${w}.diffOmitted`) : undefined;

@@ -328,7 +328,7 @@ export async function runCommand(command: string, rest: string[]): Promise<numbe
     ) {
       // The message may quote the repository (a file name, a reason): escaped for the terminal.
       process.stderr.write(`${TOOL_NAME}: ${escapeLogMessage(usageMessage(e as Error))}\n`);
-      if (e instanceof UsageError || !(e instanceof ConfigError))
+      if ((e instanceof UsageError && e.usageHint) || !(e instanceof UsageError || e instanceof ConfigError))
         process.stderr.write(`Run "${TOOL_NAME} --help" for usage.\n`);
       return 2;
     }

@@ -62,9 +62,31 @@ function readReport(file: string, maxBytes: number): MergeInput['report'] {
     return parseReportJson(text);
   } catch (e) {
     if (e instanceof ReportError)
-      throw new UsageError(`${file}: not an ${TOOL_NAME} JSON report (${e.message})`);
+      throw new UsageError(
+        `${file}: ${otherReport(text) ?? `not an ${TOOL_NAME} JSON report (${e.message})`}`,
+        {
+          usageHint: false,
+        },
+      );
     throw e;
   }
+}
+
+/** What a file that is not an audit's JSON report is, where it is one of ours in another form. */
+function otherReport(text: string): string | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.repositories) && o.summary && typeof o.summary === 'object')
+    return `a merged report (the output of merge), which is not merged again: merge the repositories' own JSON reports (audit --format json)`;
+  if (Array.isArray(o.runs) && (typeof o.$schema === 'string' || o.version === '2.1.0'))
+    return `a SARIF file, not the JSON report: merge reads the reports of audit --format json`;
+  return undefined;
 }
 
 /** --missing-file: one repository a line; blank lines are skipped, a name twice is listed once. */

@@ -161,6 +161,24 @@ describe('node dist/cli.js merge', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  // (a review) A merged report given back to merge said "$.catalog: expected an object", a SARIF
+  // file "$.tool: …", each followed by a pointer to --help.
+  it('a merged report or a SARIF file: says what it is, and no --help pointer for a file named right', () => {
+    const merged = join(tmp, 'merged-again.json');
+    node(['merge', 'reports/tf-plan/report.json', '--format', 'json', '--output', merged]);
+    const sarif = join(tmp, 'tf-plan.sarif');
+    node(['audit', '.', '--format', 'sarif', '--output', sarif], join(FIXTURES, 'tf-plan'));
+    const again = node(['merge', merged]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(
+      'merged-again.json: a merged report (the output of merge), which is not merged again',
+    );
+    expect(again.stderr).not.toContain('--help');
+    const s = node(['merge', sarif]);
+    expect(s.status).toBe(2);
+    expect(s.stderr).toContain('tf-plan.sarif: a SARIF file, not the JSON report');
+  });
+
   it('merge --help answers with its usage', () => {
     const r = node(['merge', '--help']);
     expect(r.status).toBe(0);

@@ -62,6 +62,30 @@ describe('reading a saved JSON report (the fork recipe)', () => {
     }
   });
 
+  // (a review) A report stripped of its findings read as a clean one (merge --fail-on any passed,
+  // the drift issue closed); `"removed": "true"` was dropped and the finding counted.
+  it.each(['baselines', 'inputs', 'policies', 'findings', 'suggestions'])(
+    'refuses a report without its %s list (cut short or stripped, not one of nothing)',
+    (key) => {
+      const bad = JSON.parse(renderJson(report));
+      delete bad[key];
+      expect(() => parseReportJson(JSON.stringify(bad))).toThrow(`$.${key}: missing`);
+    },
+  );
+
+  it('refuses new or removed that is not true or false, and a finding with both actions and actionSet', () => {
+    for (const key of ['new', 'removed']) {
+      const bad = JSON.parse(renderJson(report));
+      bad.findings[0][key] = 'true';
+      expect(() => parseReportJson(JSON.stringify(bad))).toThrow(
+        `$.findings[0].${key}: expected true or false`,
+      );
+    }
+    const both = JSON.parse(renderJson(report));
+    both.findings[0].actionSet = { patterns: ['sqs:*'], except: [], count: 1 };
+    expect(() => parseReportJson(JSON.stringify(both))).toThrow('$.findings[0]: both actions and actionSet');
+  });
+
   it('drops fields outside the contract and recomputes the summary', () => {
     const crafted = JSON.parse(renderJson(report));
     crafted.findings[0].html = '<img src=x onerror=alert(1)>';

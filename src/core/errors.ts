@@ -12,8 +12,11 @@ export class ConfigError extends Error {
  * Never a finding, never a drift issue.
  */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Whether `--help` would help: not for a file that was named right and holds the wrong thing. */
+  readonly usageHint: boolean;
+  constructor(message: string, options: { usageHint?: boolean } = {}) {
     super(message);
     this.name = 'UsageError';
+    this.usageHint = options.usageHint ?? true;
   }
 }

@@ -52,8 +52,23 @@ function obj(v: unknown, where: string): Obj {
   return v as Obj;
 }
 
+function optBool(v: unknown, where: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new ReportError(`${where}: expected true or false`);
+  return v;
+}
+
 function list(v: unknown, where: string): unknown[] {
   if (v === undefined) return [];
+  return required(v, where);
+}
+
+/**
+ * A list every report has (written even when empty): one missing is a report cut short or
+ * stripped, not one of nothing (a report without its findings would read as a clean one).
+ */
+function required(v: unknown, where: string): unknown[] {
+  if (v === undefined) throw new ReportError(`${where}: missing; every report has it (empty when there is none)`);
   if (!Array.isArray(v)) throw new ReportError(`${where}: expected an array`);
   if (v.length > MAX_ITEMS) throw new ReportError(`${where}: more than ${MAX_ITEMS} entries`);
   return v;
@@ -112,6 +127,8 @@ interface ReadContext {
 }
 
 function findingActions(f: Obj, where: string, ctx: ReadContext): Pick<Finding, 'actions' | 'actionSet'> {
+  if (f.actions !== undefined && f.actionSet !== undefined)
+    throw new ReportError(`${where}: both actions and actionSet; a finding gives one of them`);
   if (ctx.version < 2 || f.actions !== undefined || f.actionSet === undefined) {
     // Every finding the tool writes lists its actions (or, from schema 2, gives their set): one
     // without is not read as a finding of no action (its set would be lost in a merge).
@@ -157,8 +174,8 @@ function finding(v: unknown, where: string, ctx: ReadContext): Finding {
     choice: optStr(f.choice, `${where}.choice`),
     remediation: optStr(f.remediation, `${where}.remediation`),
     baseline: optStr(f.baseline, `${where}.baseline`),
-    new: typeof f.new === 'boolean' ? f.new : undefined,
-    removed: f.removed === true ? true : undefined,
+    new: optBool(f.new, `${where}.new`),
+    removed: optBool(f.removed, `${where}.removed`) === true ? true : undefined,
     path: str(f.path, `${where}.path`),
     line: optNum(f.line, `${where}.line`),
     address: optStr(f.address, `${where}.address`),
@@ -203,7 +220,7 @@ export function parseReportJson(text: string): Report {
   const report: Report = {
     tool: { name: str(tool.name, '$.tool.name'), version: str(tool.version, '$.tool.version') },
     catalog: reportCatalog,
-    baselines: list(r.baselines, '$.baselines').map((v, i) => {
+    baselines: required(r.baselines, '$.baselines').map((v, i) => {
       const b = obj(v, `$.baselines[${i}]`);
       const w = `$.baselines[${i}]`;
       return defined({
@@ -216,7 +233,7 @@ export function parseReportJson(text: string): Report {
         sources: b.sources === undefined ? undefined : strings(b.sources, `${w}.sources`),
       }) as Report['baselines'][number];
     }),
-    inputs: list(r.inputs, '$.inputs').map((v, i) => {
+    inputs: required(r.inputs, '$.inputs').map((v, i) => {
       const x = obj(v, `$.inputs[${i}]`);
       const w = `$.inputs[${i}]`;
       return defined({
@@ -227,7 +244,7 @@ export function parseReportJson(text: string): Report {
         policies: strings(x.policies, `${w}.policies`),
       }) as Report['inputs'][number];
     }),
-    policies: list(r.policies, '$.policies').map((v, i) => {
+    policies: required(r.policies, '$.policies').map((v, i) => {
       const p = obj(v, `$.policies[${i}]`);
       const w = `$.policies[${i}]`;
       const d = p.detection === undefined ? undefined : obj(p.detection, `${w}.detection`);
@@ -254,8 +271,8 @@ export function parseReportJson(text: string): Report {
           : undefined,
       }) as ReportPolicy;
     }),
-    findings: list(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
-    suggestions: list(r.suggestions, '$.suggestions').map((v, i) => {
+    findings: required(r.findings, '$.findings').map((v, i) => finding(v, `$.findings[${i}]`, ctx)),
+    suggestions: required(r.suggestions, '$.suggestions').map((v, i) => {
       const w = `$.suggestions[${i}]`;
       const s = obj(v, w);
       const omitted =
