@@ -4492,6 +4492,19 @@ function discover(root, paths) {
                     stack.push({ dir: full, inIgnored: inIgnored || ignored(ignores, rel) });
                     continue;
                 }
+                if (ent.isSymbolicLink() && !candidate(ent.name)) {
+                    // A link to a directory: never walked, and said (its policies would otherwise vanish).
+                    let toDirectory = false;
+                    try {
+                        toDirectory = (0,external_node_fs_.statSync)(full).isDirectory();
+                    }
+                    catch {
+                        // dangling or looping: not a directory to walk
+                    }
+                    if (toDirectory && !ALWAYS_SKIPPED.has(ent.name) && !leftOut(rel, true, inIgnored))
+                        skip(rel, "a symbolic link to a directory: not followed (only the repository's own directories are walked; name the directory it points to)");
+                    continue;
+                }
                 if (!candidate(ent.name) || leftOut(rel, false, inIgnored))
                     continue;
                 if (ent.isSymbolicLink()) {
@@ -12525,6 +12538,25 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 
 
 
+/** The real path of `p`, or `p` resolved where it does not exist yet. */
+function realOrResolved(p) {
+    try {
+        return (0,external_node_fs_.realpathSync)(p);
+    }
+    catch {
+        return (0,external_node_path_.resolve)(p);
+    }
+}
+/**
+ * --output naming a file the audit read (or passed over as an input): refused before anything is
+ * written, or the report would replace a policy, and the next audit skip it as not IAM.
+ */
+function refuseInputAsOutput(output, root, report) {
+    const target = realOrResolved(output);
+    const hit = report.inputs.find((i) => realOrResolved((0,external_node_path_.join)(root, i.path)) === target);
+    if (hit)
+        throw new errors/* UsageError */.e(`--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`);
+}
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
 let phaseStart = 0;
@@ -12661,6 +12693,8 @@ async function audit(argv) {
             : undefined,
     });
     timing(`audit of ${report.policies.length} policies`);
+    if (output)
+        refuseInputAsOutput(output, root, report);
     if (format === 'json' || format === 'sarif') {
         // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
         // (src/report/json-stream.ts). Rendering and writing are one phase here ('render'). On standard

@@ -8053,6 +8053,19 @@ function discover(root, paths) {
                     stack.push({ dir: full, inIgnored: inIgnored || ignored(ignores, rel) });
                     continue;
                 }
+                if (ent.isSymbolicLink() && !candidate(ent.name)) {
+                    // A link to a directory: never walked, and said (its policies would otherwise vanish).
+                    let toDirectory = false;
+                    try {
+                        toDirectory = (0,external_node_fs_.statSync)(full).isDirectory();
+                    }
+                    catch {
+                        // dangling or looping: not a directory to walk
+                    }
+                    if (toDirectory && !ALWAYS_SKIPPED.has(ent.name) && !leftOut(rel, true, inIgnored))
+                        skip(rel, "a symbolic link to a directory: not followed (only the repository's own directories are walked; name the directory it points to)");
+                    continue;
+                }
                 if (!candidate(ent.name) || leftOut(rel, false, inIgnored))
                     continue;
                 if (ent.isSymbolicLink()) {

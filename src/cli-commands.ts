@@ -3,8 +3,8 @@
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
-import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
 import { runAudit } from './audit/run.js';
@@ -20,6 +20,29 @@ import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
 import { baselineFromCwd, failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
 import { guardWarnings } from './core/warnings.js';
+import type { Report } from './core/types.js';
+
+/** The real path of `p`, or `p` resolved where it does not exist yet. */
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/**
+ * --output naming a file the audit read (or passed over as an input): refused before anything is
+ * written, or the report would replace a policy, and the next audit skip it as not IAM.
+ */
+function refuseInputAsOutput(output: string, root: string, report: Report): void {
+  const target = realOrResolved(output);
+  const hit = report.inputs.find((i) => realOrResolved(join(root, i.path)) === target);
+  if (hit)
+    throw new UsageError(
+      `--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`,
+    );
+}
 
 /** IAM_BASELINE_AUDIT_TIMINGS=1: the time of each phase of an audit on stderr (bench/bench.mjs reads it). */
 const TIMINGS = process.env.IAM_BASELINE_AUDIT_TIMINGS === '1';
@@ -161,6 +184,7 @@ async function audit(argv: string[]): Promise<number> {
   });
 
   timing(`audit of ${report.policies.length} policies`);
+  if (output) refuseInputAsOutput(output, root, report);
   if (format === 'json' || format === 'sarif') {
     // Written as it is made, in chunks: these reports can outgrow the longest string V8 allows
     // (src/report/json-stream.ts). Rendering and writing are one phase here ('render'). On standard

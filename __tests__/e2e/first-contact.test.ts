@@ -200,6 +200,29 @@ describe('files that are not regular files', () => {
     expect(JSON.stringify([report, named, leak])).not.toContain(dir);
   });
 
+  // (a review) A link to a directory met on the walk vanished: in neither the inputs nor "Not audited".
+  it('a symbolic link to a directory, in or out of the repository, is listed as skipped; a loop too', async () => {
+    const dir = join(tmp, 'dirlinks');
+    mkdirSync(join(dir, 'real'), { recursive: true });
+    writeFileSync(join(dir, 'real/policy.json'), JSON.stringify(EXCESS));
+    symlinkSync(join(dir, 'real'), join(dir, 'inside'));
+    symlinkSync(tmp, join(dir, 'outside'));
+    symlinkSync('..', join(dir, 'real/loop'));
+    symlinkSync('nowhere', join(dir, 'dangling'));
+    const report = await runAudit({ root: dir, paths: ['.'], baseline: 'coiled' });
+    const skipped = Object.fromEntries(
+      report.inputs.filter((i) => i.status === 'skipped').map((i) => [i.path, i.reason]),
+    );
+    for (const p of ['inside', 'outside', 'real/loop'])
+      expect([p, skipped[p]]).toEqual([
+        p,
+        expect.stringContaining('a symbolic link to a directory: not followed'),
+      ]);
+    expect(skipped).not.toHaveProperty('dangling');
+    expect(report.inputs.find((i) => i.path === 'real/policy.json')?.status).toBe('audited');
+    expect(JSON.stringify(report)).not.toContain(dir);
+  });
+
   it('a .gitignore that is a symbolic link to /dev/zero is not read: the audit finishes, with a note', async () => {
     const dir = join(tmp, 'zero');
     mkdirSync(dir, { recursive: true });
@@ -261,6 +284,18 @@ describe('--output that cannot be written', () => {
       }
     },
   );
+
+  // (a review) --output naming the policy audited wrote the report over it; the next audit then
+  // skipped that file as "not an IAM policy".
+  it('an input of the audit, by its own path or another: refused, and the file left as it was', () => {
+    const before = readFileSync(join(repo, 'iam/policy.json'), 'utf8');
+    for (const target of ['iam/policy.json', './iam/../iam/policy.json', join(repo, 'iam/policy.json')]) {
+      const r = cli(['audit', 'iam', '--baseline', 'coiled', '--format', 'json', '--output', target], repo);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--output ${target}: is one of the audit's inputs (iam/policy.json)`);
+      expect(readFileSync(join(repo, 'iam/policy.json'), 'utf8')).toBe(before);
+    }
+  });
 
   it('merge: the same', () => {
     const report = join(tmp, 'merge-in', 'report.json');

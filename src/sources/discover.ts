@@ -242,6 +242,21 @@ export function discover(root: string, paths: string[]): DiscoverResult {
           stack.push({ dir: full, inIgnored: inIgnored || ignored(ignores, rel) });
           continue;
         }
+        if (ent.isSymbolicLink() && !candidate(ent.name)) {
+          // A link to a directory: never walked, and said (its policies would otherwise vanish).
+          let toDirectory = false;
+          try {
+            toDirectory = statSync(full).isDirectory();
+          } catch {
+            // dangling or looping: not a directory to walk
+          }
+          if (toDirectory && !ALWAYS_SKIPPED.has(ent.name) && !leftOut(rel, true, inIgnored))
+            skip(
+              rel,
+              "a symbolic link to a directory: not followed (only the repository's own directories are walked; name the directory it points to)",
+            );
+          continue;
+        }
         if (!candidate(ent.name) || leftOut(rel, false, inIgnored)) continue;
         if (ent.isSymbolicLink()) {
           skip(rel, 'a symbolic link: not followed (only regular files in the repository are read)');
