@@ -2795,12 +2795,12 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const maxFileBytes = (0,cli_options/* megabytes */.ix)(values['max-file-size']) ?? sources/* DEFAULT_MAX_FILE_BYTES */.CR;
     const cwd = process.cwd();
     const named = positionals.length ? positionals : ['.'];
-    const root = auditRoot(cwd, named);
+    const root = (0,cli_options/* configRoot */.HG)(cwd, auditRoot(cwd, named), values.config);
     const audit = () => (0,run/* runAudit */.bD)({
         root,
         paths: root === cwd ? named : named.map((p) => (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(cwd, p)) || '.'),
         baseline: (0,cli_options/* baselineFromCwd */.IV)(values.baseline, cwd, root),
-        config: values.config === undefined || root === cwd ? values.config : (0,external_node_path_.resolve)(cwd, values.config),
+        config: (0,cli_options/* configFrom */.DU)(cwd, root, values.config),
         accountId,
         maxFileBytes,
     });

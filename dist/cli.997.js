@@ -12676,13 +12676,13 @@ async function audit(argv) {
     }
     const cwd = process.cwd();
     const named = positionals.length ? positionals : ['.'];
-    const root = auditRoot(cwd, named);
+    const root = (0,cli_options/* configRoot */.HG)(cwd, auditRoot(cwd, named), values.config);
     const report = await (0,run/* runAudit */.bD)({
         root,
         // As typed when they are relative to the root already; else relative to the root chosen.
         paths: root === cwd ? named : named.map((p) => (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(cwd, p)) || '.'),
         baseline: (0,cli_options/* baselineFromCwd */.IV)(values.baseline, cwd, root),
-        config: values.config === undefined || root === cwd ? values.config : (0,external_node_path_.resolve)(cwd, values.config),
+        config: (0,cli_options/* configFrom */.DU)(cwd, root, values.config),
         accountId,
         maxFileBytes,
         maxPolicies,
@@ -12882,6 +12882,8 @@ async function runCommand(command, rest) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DU: () => (/* binding */ configFrom),
+/* harmony export */   HG: () => (/* binding */ configRoot),
 /* harmony export */   IV: () => (/* binding */ baselineFromCwd),
 /* harmony export */   XC: () => (/* binding */ outputPath),
 /* harmony export */   Z2: () => (/* binding */ failOptions),
@@ -12993,6 +12995,32 @@ function baselineFromCwd(spec, cwd, root) {
     if (sets !== undefined && (0,_baselines_resolve_js__WEBPACK_IMPORTED_MODULE_2__/* .looksLikePath */ .j8)(base) && isFile(base))
         return `${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, base)}:${sets.join(',')}`;
     return spec;
+}
+function within(dir, p) {
+    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(dir, p);
+    return rel === '' || (!rel.startsWith('..') && !(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel));
+}
+/**
+ * The root for a `--config` that is a repository's own (`<D>/.github/<file>`) above the root chosen:
+ * D, whose paths its selectors are written from (`infra/coiled/*.json`), else `root`. Run from
+ * `infra/` with `--config ../.github/iam-baseline-audit.yml`, every selector of it matched nothing.
+ */
+function configRoot(cwd, root, config) {
+    if (config === undefined)
+        return root;
+    const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, config);
+    const github = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(abs);
+    if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(github) !== '.github')
+        return root;
+    const repo = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(github);
+    return repo !== root && within(repo, root) ? repo : root;
+}
+/** `--config` as the audit reads it: from the root (as written when the root is the current directory; relative to the root when it is inside it, so that notes name it so). */
+function configFrom(cwd, root, config) {
+    if (config === undefined || root === cwd)
+        return config;
+    const abs = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(cwd, config);
+    return within(root, abs) ? (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, abs) : abs;
 }
 
 

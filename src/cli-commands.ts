@@ -18,7 +18,15 @@ import { isExcess } from './audit/kinds.js';
 import { plural } from './report/group.js';
 import { escapeLog, escapeLogMessage } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
-import { baselineFromCwd, failOptions, megabytes, outputPath, writingOutput } from './cli-options.js';
+import {
+  baselineFromCwd,
+  configRoot,
+  failOptions,
+  configFrom,
+  megabytes,
+  outputPath,
+  writingOutput,
+} from './cli-options.js';
 import { guardWarnings } from './core/warnings.js';
 import type { Report } from './core/types.js';
 
@@ -166,13 +174,13 @@ async function audit(argv: string[]): Promise<number> {
 
   const cwd = process.cwd();
   const named = positionals.length ? positionals : ['.'];
-  const root = auditRoot(cwd, named);
+  const root = configRoot(cwd, auditRoot(cwd, named), values.config);
   const report = await runAudit({
     root,
     // As typed when they are relative to the root already; else relative to the root chosen.
     paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
     baseline: baselineFromCwd(values.baseline, cwd, root),
-    config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
+    config: configFrom(cwd, root, values.config),
     accountId,
     maxFileBytes,
     maxPolicies,

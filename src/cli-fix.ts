@@ -17,7 +17,7 @@ import { escapeLog, escapeTerminal, visibilise } from './core/escape.js';
 import { planFixes, type FileFix } from './fix/index.js';
 import { encodeText, readRepoFile, type TextEncoding } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
-import { baselineFromCwd, megabytes } from './cli-options.js';
+import { baselineFromCwd, configFrom, configRoot, megabytes } from './cli-options.js';
 
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
@@ -97,13 +97,13 @@ export async function fixCommand(
   const maxFileBytes = megabytes(values['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES;
   const cwd = process.cwd();
   const named = positionals.length ? positionals : ['.'];
-  const root = auditRoot(cwd, named);
+  const root = configRoot(cwd, auditRoot(cwd, named), values.config);
   const audit = () =>
     runAudit({
       root,
       paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
       baseline: baselineFromCwd(values.baseline, cwd, root),
-      config: values.config === undefined || root === cwd ? values.config : resolve(cwd, values.config),
+      config: configFrom(cwd, root, values.config),
       accountId,
       maxFileBytes,
     });

@@ -1,7 +1,7 @@
 // Options that `audit` and `merge` share, checked the same way: the fail rule's two settings and a
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { looksLikePath, splitSpec } from './baselines/resolve.js';
 import { UsageError } from './core/errors.js';
 import { SEVERITIES, type Severity } from './core/types.js';
@@ -94,4 +94,30 @@ export function baselineFromCwd(spec: string | undefined, cwd: string, root: str
   if (sets !== undefined && looksLikePath(base) && isFile(base))
     return `${resolve(cwd, base)}:${sets.join(',')}`;
   return spec;
+}
+
+function within(dir: string, p: string): boolean {
+  const rel = relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The root for a `--config` that is a repository's own (`<D>/.github/<file>`) above the root chosen:
+ * D, whose paths its selectors are written from (`infra/coiled/*.json`), else `root`. Run from
+ * `infra/` with `--config ../.github/iam-baseline-audit.yml`, every selector of it matched nothing.
+ */
+export function configRoot(cwd: string, root: string, config: string | undefined): string {
+  if (config === undefined) return root;
+  const abs = resolve(cwd, config);
+  const github = dirname(abs);
+  if (basename(github) !== '.github') return root;
+  const repo = dirname(github);
+  return repo !== root && within(repo, root) ? repo : root;
+}
+
+/** `--config` as the audit reads it: from the root (as written when the root is the current directory; relative to the root when it is inside it, so that notes name it so). */
+export function configFrom(cwd: string, root: string, config: string | undefined): string | undefined {
+  if (config === undefined || root === cwd) return config;
+  const abs = resolve(cwd, config);
+  return within(root, abs) ? relative(root, abs) : abs;
 }

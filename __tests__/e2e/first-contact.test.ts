@@ -53,6 +53,33 @@ function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
 }
 
 describe('paths', () => {
+  // (a review) Run from a subdirectory, the audit's note says to pass the configuration with
+  // --config; done so, its selectors (written from the repository root) matched nothing.
+  it("--config of the repository's .github from a subdirectory: its selectors match, as from the root", () => {
+    const dir = join(tmp, 'cfg-repo');
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    mkdirSync(join(dir, 'infra/vendor'), { recursive: true });
+    writeFileSync(join(dir, 'infra/vendor/p.json'), JSON.stringify(EXCESS, null, 2));
+    writeFileSync(
+      join(dir, '.github/iam-baseline-audit.yml'),
+      'version: 1\naudits:\n  - baseline: coiled\n    policies: ["infra/vendor/*.json"]\n',
+    );
+    const fromRoot = cli(['audit', '.', '--format', 'json'], dir);
+    const fromSub = cli(
+      ['audit', '.', '--config', '../.github/iam-baseline-audit.yml', '--format', 'json'],
+      join(dir, 'infra'),
+    );
+    expect(fromSub.stderr).toBe('');
+    const a = JSON.parse(fromRoot.stdout);
+    const b = JSON.parse(fromSub.stdout);
+    expect(b.policies.map((p: { id: string; baseline?: string }) => [p.id, p.baseline])).toEqual([
+      ['infra/vendor/p.json', 'coiled'],
+    ]);
+    expect(b.findings).toEqual(a.findings);
+    expect(fromSub.stdout).not.toContain('selects no policy');
+  });
+
   it('an absolute path works from inside the repository and from anywhere else, with the same report', () => {
     const rel = cli(['audit', 'iam/policy.json', '--baseline', 'coiled', '--format', 'json'], repo);
     const absInside = cli(
