@@ -12538,6 +12538,17 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 
 
 
+/** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
+function fromWorkTree(root) {
+    for (let d = root;; d = (0,external_node_path_.dirname)(d)) {
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(d, '.git'))) {
+            const rel = (0,external_node_path_.relative)(d, root);
+            return rel === '' ? undefined : rel.split(external_node_path_.sep).join('/');
+        }
+        if ((0,external_node_path_.dirname)(d) === d)
+            return undefined;
+    }
+}
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 function realOrResolved(p) {
     try {
@@ -12703,7 +12714,7 @@ async function audit(argv) {
         const inert = !output && process.env.GITHUB_ACTIONS === 'true';
         const chunks = format === 'json'
             ? jsonReportChunks(report, { inert })
-            : sarifChunks((await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 4106))).renderSarif(report), { inert });
+            : sarifChunks((await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 4106))).renderSarif(report, { pathPrefix: fromWorkTree(root) }), { inert });
         if (output)
             (0,cli_options/* writingOutput */.m$)(output, () => writeChunksToFile(output, chunks));
         else

@@ -37869,8 +37869,13 @@ function result(f, ruleIndex, catalog) {
     return out;
 }
 function renderSarif(report, options = {}) {
+    const prefix = options.pathPrefix?.replace(/^\/+|\/+$/g, '');
     const findings = report.findings
         .filter((f) => !f.removed)
+        // (a path named outside the root stays as it is: uriOf makes it OUTSIDE_URI)
+        .map((f) => prefix && inRepository(f.path.replace(/^(\.\/)+/, ''))
+        ? { ...f, path: `${prefix}/${f.path.replace(/^(\.\/)+/, '')}` }
+        : f)
         .map((f) => ({ f, fp: findingFingerprint(f) }))
         .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
         (a.f.line ?? 0) - (b.f.line ?? 0) ||

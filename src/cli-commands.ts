@@ -4,7 +4,7 @@
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
 import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
 import { runAudit } from './audit/run.js';
@@ -29,6 +29,17 @@ import {
 } from './cli-options.js';
 import { guardWarnings } from './core/warnings.js';
 import type { Report } from './core/types.js';
+
+/** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
+function fromWorkTree(root: string): string | undefined {
+  for (let d = root; ; d = dirname(d)) {
+    if (existsSync(resolve(d, '.git'))) {
+      const rel = relative(d, root);
+      return rel === '' ? undefined : rel.split(sep).join('/');
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
 
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 function realOrResolved(p: string): string {
@@ -202,7 +213,10 @@ async function audit(argv: string[]): Promise<number> {
     const chunks =
       format === 'json'
         ? jsonReportChunks(report, { inert })
-        : sarifChunks((await import('./report/sarif.js')).renderSarif(report), { inert });
+        : sarifChunks(
+            (await import('./report/sarif.js')).renderSarif(report, { pathPrefix: fromWorkTree(root) }),
+            { inert },
+          );
     if (output) writingOutput(output, () => writeChunksToFile(output, chunks));
     else await writeChunksToStream(process.stdout, chunks);
     timing('render');

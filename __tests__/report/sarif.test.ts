@@ -311,3 +311,37 @@ describe('renderJson', () => {
     expect(parsed.notes).toEqual([]);
   });
 });
+
+// (a review) Run from a subdirectory (`cd infra && audit . --format sarif`), each uri was from
+// there, so code scanning pointed at files that do not exist: written from the repository's root.
+describe('an audit run from a subdirectory', () => {
+  type Run = {
+    results: {
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      partialFingerprints: Record<string, string>;
+    }[];
+  };
+  const uris = (s: object) =>
+    (s as { runs: Run[] }).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+  const prints = (s: object) =>
+    (s as { runs: Run[] }).runs[0]!.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
+
+  it('pathPrefix: every uri from the repository root, fingerprinted as a run from the root would be', () => {
+    const report = pullRequestReport();
+    const fromSub = renderSarif(report, { pathPrefix: 'infra/' });
+    const fromRoot = renderSarif({
+      ...report,
+      findings: report.findings.map((f) => ({ ...f, path: `infra/${f.path}` })),
+    });
+    expect(uris(fromSub).length).toBeGreaterThan(0);
+    expect(uris(fromSub).every((u) => u.startsWith('infra/'))).toBe(true);
+    expect(uris(fromSub)).toEqual(uris(fromRoot));
+    expect(prints(fromSub)).toEqual(prints(fromRoot));
+  });
+
+  it('a path outside the root stays outside the repository', () => {
+    const report = pullRequestReport();
+    const outside = { ...report, findings: [{ ...report.findings[0]!, path: '../elsewhere/p.json' }] };
+    expect(uris(renderSarif(outside, { pathPrefix: 'infra' }))).toEqual(['outside-the-repository']);
+  });
+});

@@ -24,6 +24,12 @@ const DEFAULT_INFORMATION_URI = 'https://www.npmjs.com/package/iam-baseline-audi
 export interface SarifOptions {
   /** Where the tool is documented (the action passes its repository's URL). */
   informationUri?: string;
+  /**
+   * The audit's root from the repository's (`infra`, with `/`), for an audit run from a
+   * subdirectory: code scanning reads a uri from the repository's root, so each path is written
+   * from there (and fingerprinted so, as a run from the root would).
+   */
+  pathPrefix?: string;
 }
 
 type Level = 'error' | 'warning' | 'note';
@@ -170,8 +176,15 @@ function result(f: Finding, ruleIndex: number, catalog: Report['catalog']) {
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): object {
+  const prefix = options.pathPrefix?.replace(/^\/+|\/+$/g, '');
   const findings = report.findings
     .filter((f) => !f.removed)
+    // (a path named outside the root stays as it is: uriOf makes it OUTSIDE_URI)
+    .map((f) =>
+      prefix && inRepository(f.path.replace(/^(\.\/)+/, ''))
+        ? { ...f, path: `${prefix}/${f.path.replace(/^(\.\/)+/, '')}` }
+        : f,
+    )
     .map((f) => ({ f, fp: findingFingerprint(f) }))
     .sort(
       (a, b) =>
