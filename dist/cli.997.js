@@ -12270,11 +12270,13 @@ function where(f, heading) {
     return parts.join(', ');
 }
 /** Appends a finding's lines to `out`. */
-function findingLines(out, f, paint, indent, heading, shared) {
+function findingLines(out, f, paint, indent, heading, shared, cut) {
     const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const shown = (0,actions/* shownActions */.vJ)(f);
     const many = !shown.listed || shown.count > actions/* MAX_ACTIONS */.H3;
     const what = shown.count === 0 ? message(f) : (0,actions/* shownText */.f$)(shown, terminalText);
+    if (f.resources.length > 10 || (shown.count > 0 && (0,actions/* shownIsCut */.an)(shown)))
+        cut.any = true;
     out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
@@ -12291,14 +12293,14 @@ function findingLines(out, f, paint, indent, heading, shared) {
 }
 /** Lines of one policy's findings gathered before they are yielded as one block. */
 const BLOCK_LINES = 64;
-function* groups(report, findings, paint, indent) {
+function* groups(report, findings, paint, indent, cut) {
     // One policy's lines at a time, joined: a yield per policy, not per line (and a yield per
     // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
     for (const g of (0,group/* groupFindings */.kG)(findings, report)) {
         let out = [];
         const shared = (0,group/* sharedApproximate */.cm)(g);
         const lines = (f) => {
-            findingLines(out, f, paint, `${indent}    `, g.address, shared);
+            findingLines(out, f, paint, `${indent}    `, g.address, shared, cut);
             if (out.length < BLOCK_LINES)
                 return undefined;
             const block = out.join('\n');
@@ -12359,13 +12361,15 @@ function* groups(report, findings, paint, indent) {
 function* reportLines(report, options) {
     const paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
     const b = (0,group/* bucketFindings */.zT)(report.findings);
+    // Whether a finding's actions or resources were shown shortened: then said where they are whole.
+    const cut = { any: false };
     if (b.current.length > 0) {
         yield paint('1', b.hasBase ? 'New in this change:' : 'Findings:');
-        yield* groups(report, b.current, paint, '  ');
+        yield* groups(report, b.current, paint, '  ', cut);
     }
     if (b.preexisting.length > 0) {
         yield paint('1', `Pre-existing (${b.preexisting.length}):`);
-        yield* groups(report, b.preexisting, paint, '  ');
+        yield* groups(report, b.preexisting, paint, '  ', cut);
     }
     if (b.removed.length > 0) {
         yield paint('1', `Removed by this change (${(0,group/* plural */.LS)(b.removed.length, 'finding')}):`);
@@ -12374,7 +12378,7 @@ function* reportLines(report, options) {
     }
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
-        yield* groups(report, b.ignored, paint, '  ');
+        yield* groups(report, b.ignored, paint, '  ', cut);
     }
     // Audited with nothing to report: named, so that a policy that was checked is seen to be.
     const clean = (0,group/* cleanPolicies */.aY)(report);
@@ -12416,6 +12420,8 @@ function* reportLines(report, options) {
     if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
         yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
     }
+    if (cut.any)
+        yield paint('2', 'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).');
     const counted = [...b.current, ...b.preexisting].filter(group/* isExcess */.YY);
     const bySeverity = (0,group/* severityCounts */.ur)(counted);
     let summary = `${(0,group/* plural */.LS)(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
@@ -21671,6 +21677,7 @@ function policyKindOf(doc) {
 /* harmony export */   VC: () => (/* binding */ describeShown),
 /* harmony export */   WI: () => (/* binding */ REPORT_SCHEMA_VERSION),
 /* harmony export */   YE: () => (/* binding */ storedSuggestion),
+/* harmony export */   an: () => (/* binding */ shownIsCut),
 /* harmony export */   eX: () => (/* binding */ isBundledCatalog),
 /* harmony export */   f$: () => (/* binding */ shownText),
 /* harmony export */   l: () => (/* binding */ MAX_DIFF_LINES),
@@ -21823,6 +21830,13 @@ function shownActions(f) {
     if (!d || 2 * (d.patterns.length + d.except.length) > count)
         return list();
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
+}
+/** Whether shownText shortens the set: a count alone, or a description cut with `… and N more`. */
+function shownIsCut(s) {
+    if (s.listed)
+        return s.count > MAX_ACTIONS;
+    const every = s.patterns.length === 1 && s.patterns[0] === '*';
+    return (!every && s.patterns.length > MAX_SHOWN_PATTERNS) || s.except.length > MAX_SHOWN_PATTERNS;
 }
 /** `a, b, c, … and 4 more`: at most `max` items, the rest counted. */
 function cutList(values, max, format) {

@@ -36659,6 +36659,13 @@ function shownActions(f) {
         return list();
     return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
+/** Whether shownText shortens the set: a count alone, or a description cut with `… and N more`. */
+function shownIsCut(s) {
+    if (s.listed)
+        return s.count > MAX_ACTIONS;
+    const every = s.patterns.length === 1 && s.patterns[0] === '*';
+    return (!every && s.patterns.length > MAX_SHOWN_PATTERNS) || s.except.length > MAX_SHOWN_PATTERNS;
+}
 /** `a, b, c, … and 4 more`: at most `max` items, the rest counted. */
 function cutList(values, max, format) {
     const shown = values.slice(0, max).map(format);
@@ -42402,11 +42409,13 @@ function text_where(f, heading) {
     return parts.join(', ');
 }
 /** Appends a finding's lines to `out`. */
-function findingLines(out, f, paint, indent, heading, shared) {
+function findingLines(out, f, paint, indent, heading, shared, cut) {
     const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
     const shown = shownActions(f);
     const many = !shown.listed || shown.count > MAX_ACTIONS;
     const what = shown.count === 0 ? text_message(f) : shownText(shown, terminalText);
+    if (f.resources.length > 10 || (shown.count > 0 && shownIsCut(shown)))
+        cut.any = true;
     out.push(`${indent}${sev} ${what}  (${text_where(f, heading)})`);
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
@@ -42423,14 +42432,14 @@ function findingLines(out, f, paint, indent, heading, shared) {
 }
 /** Lines of one policy's findings gathered before they are yielded as one block. */
 const BLOCK_LINES = 64;
-function* groups(report, findings, paint, indent) {
+function* groups(report, findings, paint, indent, cut) {
     // One policy's lines at a time, joined: a yield per policy, not per line (and a yield per
     // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
     for (const g of groupFindings(findings, report)) {
         let out = [];
         const shared = sharedApproximate(g);
         const lines = (f) => {
-            findingLines(out, f, paint, `${indent}    `, g.address, shared);
+            findingLines(out, f, paint, `${indent}    `, g.address, shared, cut);
             if (out.length < BLOCK_LINES)
                 return undefined;
             const block = out.join('\n');
@@ -42491,13 +42500,15 @@ function* groups(report, findings, paint, indent) {
 function* reportLines(report, options) {
     const paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
     const b = bucketFindings(report.findings);
+    // Whether a finding's actions or resources were shown shortened: then said where they are whole.
+    const cut = { any: false };
     if (b.current.length > 0) {
         yield paint('1', b.hasBase ? 'New in this change:' : 'Findings:');
-        yield* groups(report, b.current, paint, '  ');
+        yield* groups(report, b.current, paint, '  ', cut);
     }
     if (b.preexisting.length > 0) {
         yield paint('1', `Pre-existing (${b.preexisting.length}):`);
-        yield* groups(report, b.preexisting, paint, '  ');
+        yield* groups(report, b.preexisting, paint, '  ', cut);
     }
     if (b.removed.length > 0) {
         yield paint('1', `Removed by this change (${plural(b.removed.length, 'finding')}):`);
@@ -42506,7 +42517,7 @@ function* reportLines(report, options) {
     }
     if (b.ignored.length > 0) {
         yield paint('1', `Ignored (${b.ignored.length}):`);
-        yield* groups(report, b.ignored, paint, '  ');
+        yield* groups(report, b.ignored, paint, '  ', cut);
     }
     // Audited with nothing to report: named, so that a policy that was checked is seen to be.
     const clean = cleanPolicies(report);
@@ -42548,6 +42559,8 @@ function* reportLines(report, options) {
     if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
         yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
     }
+    if (cut.any)
+        yield paint('2', 'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).');
     const counted = [...b.current, ...b.preexisting].filter(isExcess);
     const bySeverity = severityCounts(counted);
     let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;

@@ -132,3 +132,23 @@ describe('every policy and input has a line of its own', () => {
     expect(renderMarkdown(report)).toMatch(/tf\/empty\.json.*: no IAM policies in this file/);
   });
 });
+
+// (a review) A list cut to "… and 9 more" said nowhere where the rest is.
+describe('shortened lists point to the JSON report', () => {
+  const NOTE =
+    'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).';
+  const report = (actions: string[], resources = ['*']) =>
+    baseReport({ findings: [finding({ kind: 'excess-action', actions, resources })] });
+
+  it('a few actions and resources: no note', () => {
+    expect(renderText(report(['sqs:DeleteQueue', 'sqs:SendMessage']))).not.toContain(NOTE);
+  });
+
+  it('more actions than are listed, or more resources than are shown: the note, once', () => {
+    const many = Array.from({ length: 12 }, (_, i) => `sqs:Action${String.fromCharCode(65 + i)}`);
+    const text = renderText(report(many));
+    expect(text.split(NOTE).length - 1).toBe(1);
+    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:sqs:us-east-1:123456789012:q${i}`);
+    expect(renderText(report(['sqs:DeleteQueue'], arns))).toContain(NOTE);
+  });
+});

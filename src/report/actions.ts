@@ -165,6 +165,13 @@ export function shownActions(f: Finding): ShownActions {
   return { count: d.count, patterns: d.patterns, except: d.except, listed: false, fromReport: false };
 }
 
+/** Whether shownText shortens the set: a count alone, or a description cut with `… and N more`. */
+export function shownIsCut(s: ShownActions): boolean {
+  if (s.listed) return s.count > MAX_ACTIONS;
+  const every = s.patterns.length === 1 && s.patterns[0] === '*';
+  return (!every && s.patterns.length > MAX_SHOWN_PATTERNS) || s.except.length > MAX_SHOWN_PATTERNS;
+}
+
 /** `a, b, c, … and 4 more`: at most `max` items, the rest counted. */
 export function cutList(values: readonly string[], max: number, format: (v: string) => string): string {
   const shown = values.slice(0, max).map(format);

@@ -11,6 +11,7 @@ import {
   MAX_MESSAGE_SHOWN,
   messageAddsToActions,
   shownActions,
+  shownIsCut,
   shownText,
 } from './actions.js';
 import {
@@ -70,12 +71,14 @@ function findingLines(
   paint: Paint,
   indent: string,
   heading: string | undefined,
-  shared?: SharedNote,
+  shared: SharedNote | undefined,
+  cut: { any: boolean },
 ): void {
   const sev = paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8));
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
   const what = shown.count === 0 ? message(f) : shownText(shown, t);
+  if (f.resources.length > 10 || (shown.count > 0 && shownIsCut(shown))) cut.any = true;
   out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
@@ -101,6 +104,7 @@ function* groups(
   findings: readonly Finding[],
   paint: Paint,
   indent: string,
+  cut: { any: boolean },
 ): Generator<string> {
   // One policy's lines at a time, joined: a yield per policy, not per line (and a yield per
   // BLOCK_LINES lines of a policy with many findings, so that no block is a large object).
@@ -108,7 +112,7 @@ function* groups(
     let out: string[] = [];
     const shared = sharedApproximate(g);
     const lines = (f: Finding) => {
-      findingLines(out, f, paint, `${indent}    `, g.address, shared);
+      findingLines(out, f, paint, `${indent}    `, g.address, shared, cut);
       if (out.length < BLOCK_LINES) return undefined;
       const block = out.join('\n');
       out = [];
@@ -164,14 +168,16 @@ function* groups(
 function* reportLines(report: Report, options: TextOptions): Generator<string> {
   const paint: Paint = options.color ? (code, s) => `\u001B[${code}m${s}\u001B[0m` : (_code, s) => s;
   const b = bucketFindings(report.findings);
+  // Whether a finding's actions or resources were shown shortened: then said where they are whole.
+  const cut = { any: false };
 
   if (b.current.length > 0) {
     yield paint('1', b.hasBase ? 'New in this change:' : 'Findings:');
-    yield* groups(report, b.current, paint, '  ');
+    yield* groups(report, b.current, paint, '  ', cut);
   }
   if (b.preexisting.length > 0) {
     yield paint('1', `Pre-existing (${b.preexisting.length}):`);
-    yield* groups(report, b.preexisting, paint, '  ');
+    yield* groups(report, b.preexisting, paint, '  ', cut);
   }
   if (b.removed.length > 0) {
     yield paint('1', `Removed by this change (${plural(b.removed.length, 'finding')}):`);
@@ -179,7 +185,7 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   }
   if (b.ignored.length > 0) {
     yield paint('1', `Ignored (${b.ignored.length}):`);
-    yield* groups(report, b.ignored, paint, '  ');
+    yield* groups(report, b.ignored, paint, '  ', cut);
   }
   // Audited with nothing to report: named, so that a policy that was checked is seen to be.
   const clean = cleanPolicies(report);
@@ -219,6 +225,11 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   if (report.suggestions.length > 0 || (report.suggestionsNotMade ?? 0) > 0) {
     yield paint('2', 'Suggested minimal policies: see the Markdown or JSON report.');
   }
+  if (cut.any)
+    yield paint(
+      '2',
+      'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).',
+    );
 
   const counted = [...b.current, ...b.preexisting].filter(isExcess);
   const bySeverity = severityCounts(counted);
