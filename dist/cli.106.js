@@ -35,7 +35,10 @@ var finding_set = __webpack_require__(183);
 /**
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
  * address, never the line), the statement, the sorted actions and resources, and the baseline set.
- * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one: a
+ * statement without a Sid is known by its position (`#0`), so a statement inserted above it, a
+ * renamed Sid or a moved file makes a new one (the pull request's comparison pairs those; code
+ * scanning does not).
  * A finding read from a saved report made with another catalog, whose actions are only known as
  * the report's patterns (`actionSet`), is identified by those patterns instead.
  */
@@ -202,10 +205,74 @@ function result(f, ruleIndex, catalog) {
         out.suppressions = [{ kind: 'external', justification: (0,core_escape/* escapeSarifText */.au)(f.ignored.reason) }];
     return out;
 }
+/**
+ * A pull request's audit splits a statement's finding into what the change adds (`new`) and what
+ * the base had; a push's audit of the same files gives it whole. Code scanning compares a pull
+ * request's results with the default branch's by fingerprint, so the split ones would close the
+ * push's alert and open others (a dismissal lost), and again once merged. Here they are one result
+ * again, as the push's: the actions together, the highest severity, the first line, new.
+ */
+function unsplit(findings) {
+    const key = (f) => JSON.stringify([
+        f.kind,
+        f.path,
+        f.address ?? '',
+        f.statement ?? '',
+        f.set ?? '',
+        f.feature ?? '',
+        f.choice ?? '',
+        f.baseline ?? '',
+        f.policy,
+        [...f.resources].sort(),
+    ]);
+    const groups = new Map();
+    for (const f of findings) {
+        // (ignored ones stay as they are: each carries its own suppression)
+        if (f.new === undefined || f.ignored || (f.actionSet && f.actions.length === 0))
+            continue;
+        const k = key(f);
+        const g = groups.get(k);
+        if (g)
+            g.push(f);
+        else
+            groups.set(k, [f]);
+    }
+    const merged = new Map();
+    for (const g of groups.values()) {
+        if (g.length < 2 || !g.some((f) => f.new === true) || !g.some((f) => f.new === false))
+            continue;
+        const added = g.filter((f) => f.new === true);
+        const had = g.filter((f) => f.new === false);
+        const top = [...g].sort((a, b) => (0,group/* severityRank */.qs)(b.severity) - (0,group/* severityRank */.qs)(a.severity))[0];
+        const lines = g.map((f) => f.line).filter((l) => l !== undefined);
+        const one = {
+            ...top,
+            actions: [...new Set(g.flatMap((f) => f.actions))].sort(),
+            new: true,
+            message: `${added.map((f) => f.message).join(' ')} Before this change, already: ${had.map((f) => f.message).join(' ')}`,
+        };
+        delete one.actionSet;
+        if (lines.length)
+            one.line = Math.min(...lines);
+        merged.set(g[0], one);
+        for (const f of g.slice(1))
+            merged.set(f, null);
+    }
+    if (merged.size === 0)
+        return [...findings];
+    const out = [];
+    for (const f of findings) {
+        const m = merged.get(f);
+        if (m === undefined)
+            out.push(f);
+        else if (m !== null)
+            out.push(m);
+    }
+    return out;
+}
 function renderSarif(report, options = {}) {
     const prefix = options.pathPrefix?.replace(/^\/+|\/+$/g, '');
-    const findings = report.findings
-        .filter((f) => !f.removed)
+    const findings = unsplit(report.findings.filter((f) => !f.removed))
         // (a path named outside the root stays as it is: uriOf makes it OUTSIDE_URI)
         .map((f) => prefix && inRepository(f.path.replace(/^(\.\/)+/, ''))
         ? { ...f, path: `${prefix}/${f.path.replace(/^(\.\/)+/, '')}` }

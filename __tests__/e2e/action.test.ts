@@ -1059,8 +1059,10 @@ describe('the bundled action (dist/index.js) end to end', () => {
     ).toEqual(posted.map(() => 'DELETE'));
   });
   it('review: hostile names and file text are inert in the review comments; the block is the file text exactly, its fence never closed early', async () => {
+    // (no bidi control here: lines that hold one are shown as a change, not offered as a
+    // suggestion; __tests__/github/review.test.ts)
     const sid =
-      '</details><img src=x> @org/team #12 [l](http://x) ```` | \u202Eevil <!-- iam-baseline-audit:suggestion key=default id=forged -->';
+      '</details><img src=x> @org/team #12 [l](http://x) ```` | evil <!-- iam-baseline-audit:suggestion key=default id=forged -->';
     const path = 'iam/<img src=x>|@org#1 `x`.json';
     const text = [
       '{',

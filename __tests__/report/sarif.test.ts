@@ -8,6 +8,8 @@ import { renderJson } from '../../src/report/json.js';
 import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
 import type { Finding } from '../../src/core/types.js';
 import { bigReport, finding, hostileReport, pullRequestReport } from './fixtures.js';
+import { pullRequest } from '../helpers/pr.js';
+import { runAudit } from '../../src/audit/run.js';
 import { expectGolden } from './golden.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -343,5 +345,46 @@ describe('an audit run from a subdirectory', () => {
     const report = pullRequestReport();
     const outside = { ...report, findings: [{ ...report.findings[0]!, path: '../elsewhere/p.json' }] };
     expect(uris(renderSarif(outside, { pathPrefix: 'infra' }))).toEqual(['outside-the-repository']);
+  });
+});
+
+// (a review) A pull request's audit splits a statement's finding into what the change adds and what
+// the base had; a push's gives it whole. Code scanning matched them by fingerprint, so the pull
+// request closed the default branch's alert and opened two others, and a dismissal was lost.
+describe('a pull request and a push of the same files: the same results', () => {
+  const policy = (actions: string[]) =>
+    JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'Ongoing', Effect: 'Allow', Action: ['ec2:CreateFleet', ...actions], Resource: '*' },
+        ],
+      },
+      null,
+      2,
+    );
+  type Result = {
+    ruleId: string;
+    partialFingerprints: Record<string, string>;
+    properties: { new?: boolean };
+  };
+  const results = (s: object) => (s as { runs: { results: Result[] }[] }).runs[0]!.results;
+
+  it('split findings are one result again, with the fingerprint and rule of the push', async () => {
+    const { root, readBase } = pullRequest(
+      'sarif-pr-',
+      { 'iam/p.json': policy(['sqs:SendMessage']) },
+      { 'iam/p.json': policy(['sqs:SendMessage', 'iam:CreateUser']) },
+    );
+    const pr = await runAudit({ root, paths: ['iam'], baseline: 'coiled', readBase });
+    const push = await runAudit({ root, paths: ['iam'], baseline: 'coiled' });
+    const split = pr.findings.filter((f) => f.kind === 'excess-action');
+    expect(split.map((f) => f.new).sort()).toEqual([false, true]);
+    const fromPr = results(renderSarif(pr));
+    const fromPush = results(renderSarif(push));
+    expect(fromPr.map((r) => [r.ruleId, r.partialFingerprints[FINGERPRINT_KEY]])).toEqual(
+      fromPush.map((r) => [r.ruleId, r.partialFingerprints[FINGERPRINT_KEY]]),
+    );
+    expect(fromPr.find((r) => r.ruleId.startsWith('excess-action'))!.properties.new).toBe(true);
   });
 });

@@ -8,7 +8,10 @@ import { findingActionSet } from '../audit/finding-set.js';
 /**
  * sha256 (hex) of what the finding is about: its kind, the policy's identity (path and Terraform
  * address, never the line), the statement, the sorted actions and resources, and the baseline set.
- * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one.
+ * Moving code (lines change) keeps the fingerprint; a change of any of these makes a new one: a
+ * statement without a Sid is known by its position (`#0`), so a statement inserted above it, a
+ * renamed Sid or a moved file makes a new one (the pull request's comparison pairs those; code
+ * scanning does not).
  * A finding read from a saved report made with another catalog, whose actions are only known as
  * the report's patterns (`actionSet`), is identified by those patterns instead.
  */
