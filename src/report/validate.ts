@@ -68,7 +68,8 @@ function list(v: unknown, where: string): unknown[] {
  * stripped, not one of nothing (a report without its findings would read as a clean one).
  */
 function required(v: unknown, where: string): unknown[] {
-  if (v === undefined) throw new ReportError(`${where}: missing; every report has it (empty when there is none)`);
+  if (v === undefined)
+    throw new ReportError(`${where}: missing; every report has it (empty when there is none)`);
   if (!Array.isArray(v)) throw new ReportError(`${where}: expected an array`);
   if (v.length > MAX_ITEMS) throw new ReportError(`${where}: more than ${MAX_ITEMS} entries`);
   return v;
