@@ -4439,12 +4439,23 @@ function discover(root, paths) {
         // Absolute paths are taken as they are; relative ones from the root.
         const abs = (0,external_node_path_.resolve)(root, p);
         let st;
+        let link = false;
         try {
-            (0,external_node_fs_.lstatSync)(abs);
+            link = (0,external_node_fs_.lstatSync)(abs).isSymbolicLink();
             st = (0,external_node_fs_.statSync)(abs);
         }
         catch (e) {
             const code = e.code;
+            // (a link to nothing is there, and broken: said so, not "no such file")
+            if (link) {
+                unreadable.push({
+                    path: toPosix((0,external_node_path_.relative)(root, abs)) || shown(p),
+                    reason: code === 'ELOOP'
+                        ? 'a symbolic link that loops: nothing to read'
+                        : 'a symbolic link to a file that does not exist (a broken link): nothing to read',
+                });
+                continue;
+            }
             missing.push({
                 path: shown(p),
                 reason: code === 'ENOENT' || code === 'ENOTDIR'
@@ -8041,6 +8052,20 @@ class Auditor {
         return out;
     }
     /**
+     * A baseline resource as shown with the configured account (`--account-id`, `account-id`) in place
+     * of the placeholders that stand for it: the account the user gave, not `<account-ID-without-hyphens>`.
+     */
+    withAccount(raw, baseline) {
+        if (!this.accountId)
+            return raw;
+        let out = raw.split(policy_arn/* ACCOUNT_PLACEHOLDER */.a7).join(this.accountId);
+        // (longest first: `<${account_id}>` before the `${account_id}` inside it)
+        const bindings = Object.entries(accountBindings(baseline, this.accountId)).sort((a, b) => b[0].length - a[0].length);
+        for (const [name, id] of bindings)
+            out = out.split(name).join(id);
+        return out;
+    }
+    /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
      * of the group grants on a resource that meets the entry's, as one atom per entry.
      */
@@ -8088,7 +8113,7 @@ class Auditor {
                 member: 0,
                 actions: missing,
                 set,
-                resource: (0,engine/* shownResource */.gU)(e.resource.raw),
+                resource: (0,engine/* shownResource */.gU)(this.withAccount(e.resource.raw, baseline.baseline)),
                 approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
                 detail: stmt ? (0,policy_document/* statementLabel */.OQ)(stmt) : `#${e.stmtIndex}`,
             });
@@ -12858,9 +12883,14 @@ function baselinesCommand(argv) {
 function usageMessage(e) {
     const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' &&
         /^Unknown option '(.*?)'\./.exec(e.message);
-    return unknown
-        ? `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`
-        : e.message;
+    if (unknown)
+        return `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`;
+    // (node's parser says `Option '-b, --baseline <value>' argument missing`)
+    const missing = e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' &&
+        /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(e.message);
+    if (missing)
+        return `${missing[1]} needs a value (${missing[1]} VALUE)`;
+    return e.message;
 }
 /** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */
 async function runCommand(command, rest) {
@@ -12937,7 +12967,7 @@ function megabytes(value) {
         return undefined;
     const mb = Number(value);
     if (!Number.isFinite(mb) || mb <= 0)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e('--max-file-size takes a number of megabytes');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e('--max-file-size takes a number of megabytes, more than 0 (such as 10 or 0.5)');
     return Math.round(mb * 1024 * 1024);
 }
 /**
@@ -13124,7 +13154,11 @@ function syntaxMessage(e) {
     if (e.code === 'MULTIPLE_DOCS')
         return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
     const first = e.message.split('\n')[0];
-    const hint = YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+    const hint = 
+    // (the yaml library says MISSING_CHAR for a list item without its `-` too: a matter of indentation)
+    (e.code === 'MISSING_CHAR' && /without - indicator/i.test(e.message)
+        ? YAML_HINTS.BAD_INDENT
+        : YAML_HINTS[e.code]) ?? 'expected valid YAML: check the indentation and the quoting on that line';
     return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
 }
 /**

@@ -882,7 +882,11 @@ function syntaxMessage(e) {
     if (e.code === 'MULTIPLE_DOCS')
         return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
     const first = e.message.split('\n')[0];
-    const hint = YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+    const hint = 
+    // (the yaml library says MISSING_CHAR for a list item without its `-` too: a matter of indentation)
+    (e.code === 'MISSING_CHAR' && /without - indicator/i.test(e.message)
+        ? YAML_HINTS.BAD_INDENT
+        : YAML_HINTS[e.code]) ?? 'expected valid YAML: check the indentation and the quoting on that line';
     return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
 }
 /**
@@ -8000,12 +8004,23 @@ function discover(root, paths) {
         // Absolute paths are taken as they are; relative ones from the root.
         const abs = (0,external_node_path_.resolve)(root, p);
         let st;
+        let link = false;
         try {
-            (0,external_node_fs_.lstatSync)(abs);
+            link = (0,external_node_fs_.lstatSync)(abs).isSymbolicLink();
             st = (0,external_node_fs_.statSync)(abs);
         }
         catch (e) {
             const code = e.code;
+            // (a link to nothing is there, and broken: said so, not "no such file")
+            if (link) {
+                unreadable.push({
+                    path: toPosix((0,external_node_path_.relative)(root, abs)) || discover_shown(p),
+                    reason: code === 'ELOOP'
+                        ? 'a symbolic link that loops: nothing to read'
+                        : 'a symbolic link to a file that does not exist (a broken link): nothing to read',
+                });
+                continue;
+            }
             missing.push({
                 path: discover_shown(p),
                 reason: code === 'ENOENT' || code === 'ENOTDIR'
@@ -31864,6 +31879,20 @@ class Auditor {
         return out;
     }
     /**
+     * A baseline resource as shown with the configured account (`--account-id`, `account-id`) in place
+     * of the placeholders that stand for it: the account the user gave, not `<account-ID-without-hyphens>`.
+     */
+    withAccount(raw, baseline) {
+        if (!this.accountId)
+            return raw;
+        let out = raw.split(ACCOUNT_PLACEHOLDER).join(this.accountId);
+        // (longest first: `<${account_id}>` before the `${account_id}` inside it)
+        const bindings = Object.entries(accountBindings(baseline, this.accountId)).sort((a, b) => b[0].length - a[0].length);
+        for (const [name, id] of bindings)
+            out = out.split(name).join(id);
+        return out;
+    }
+    /**
      * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
      * of the group grants on a resource that meets the entry's, as one atom per entry.
      */
@@ -31911,7 +31940,7 @@ class Auditor {
                 member: 0,
                 actions: missing,
                 set,
-                resource: shownResource(e.resource.raw),
+                resource: shownResource(this.withAccount(e.resource.raw, baseline.baseline)),
                 approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
                 detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
             });

@@ -351,9 +351,14 @@ function usageMessage(e: Error): string {
   const unknown =
     (e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' &&
     /^Unknown option '(.*?)'\./.exec(e.message);
-  return unknown
-    ? `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`
-    : e.message;
+  if (unknown)
+    return `unknown option "${unknown[1]}" (a path that begins with "-" goes after "--": -- "${unknown[1]}")`;
+  // (node's parser says `Option '-b, --baseline <value>' argument missing`)
+  const missing =
+    (e as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' &&
+    /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(e.message);
+  if (missing) return `${missing[1]} needs a value (${missing[1]} VALUE)`;
+  return e.message;
 }
 
 /** Runs `audit`, `fix`, `expand`, `baselines` or `merge`; usage and configuration errors give exit status 2. */

@@ -24,7 +24,8 @@ export function failOptions(values: { 'fail-on'?: string; 'severity-threshold'?:
 export function megabytes(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const mb = Number(value);
-  if (!Number.isFinite(mb) || mb <= 0) throw new UsageError('--max-file-size takes a number of megabytes');
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new UsageError('--max-file-size takes a number of megabytes, more than 0 (such as 10 or 0.5)');
   return Math.round(mb * 1024 * 1024);
 }
 

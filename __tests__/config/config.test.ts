@@ -91,6 +91,13 @@ describe('loadConfig', () => {
     expect(msg).toMatch(/expected: Path globs relative to the repository root/);
   });
 
+  // (a review) A list item indented one space short was told "expected a closing quote or bracket".
+  it('a list item out of line is told as indentation, not as a missing quote', () => {
+    const msg = errorOf('version: 1\naudits:\n  - baseline: coiled\n   policies: [x]\n');
+    expect(msg).toMatch(/line 4: .*expected consistent indentation: align the line with its siblings/);
+    expect(msg).not.toContain('closing quote');
+  });
+
   it('an ignore without a reason is an error at its line', () => {
     const text = GOOD.replace('    reason: "log shipping"\n', '');
     expect(errorOf(text)).toMatch(

@@ -248,6 +248,13 @@ describe('files that are not regular files', () => {
     expect(skipped).not.toHaveProperty('dangling');
     expect(report.inputs.find((i) => i.path === 'real/policy.json')?.status).toBe('audited');
     expect(JSON.stringify(report)).not.toContain(dir);
+    // Named on purpose, a broken link is said to be one (it was "no such file or directory").
+    symlinkSync('nowhere.json', join(dir, 'broken.json'));
+    const named = await runAudit({ root: dir, paths: ['broken.json', 'real'], baseline: 'coiled' });
+    expect(named.inputs.find((i) => i.path === 'broken.json')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('a broken link'),
+    });
   });
 
   it('a .gitignore that is a symbolic link to /dev/zero is not read: the audit finishes, with a note', async () => {
@@ -479,6 +486,21 @@ describe('usage', () => {
     expect(cli(['expand', 's3:GetObject', '--bogus'], tmp).stderr).toMatch(
       /^iam-baseline-audit: unknown option "--bogus" \(a path that begins with "-" goes after "--": -- "--bogus"\)\n/,
     );
+  });
+
+  // (a review) Node's parser said "Option '-b, --baseline <value>' argument missing".
+  it('an option given without its value: said in the words of --help (exit 2)', () => {
+    for (const [command, option] of [
+      ['audit', '--baseline'],
+      ['fix', '--config'],
+      ['merge', '--format'],
+    ]) {
+      const r = cli([command!, option!], repo);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`^iam-baseline-audit: ${option} needs a value \\(${option} VALUE\\)\n`),
+      );
+    }
   });
 
   it('a user baseline that reuses a built-in id is a configuration error (exit 2), not silently ignored', () => {

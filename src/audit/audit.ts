@@ -1058,6 +1058,21 @@ export class Auditor {
   }
 
   /**
+   * A baseline resource as shown with the configured account (`--account-id`, `account-id`) in place
+   * of the placeholders that stand for it: the account the user gave, not `<account-ID-without-hyphens>`.
+   */
+  private withAccount(raw: string, baseline: Baseline): string {
+    if (!this.accountId) return raw;
+    let out = raw.split(ACCOUNT_PLACEHOLDER).join(this.accountId);
+    // (longest first: `<${account_id}>` before the `${account_id}` inside it)
+    const bindings = Object.entries(accountBindings(baseline, this.accountId)).sort(
+      (a, b) => b[0].length - a[0].length,
+    );
+    for (const [name, id] of bindings) out = out.split(name).join(id);
+    return out;
+  }
+
+  /**
    * missing-permission: per entry (set, statement, resource) of the baseline, the actions no policy
    * of the group grants on a resource that meets the entry's, as one atom per entry.
    */
@@ -1109,7 +1124,7 @@ export class Auditor {
         member: 0,
         actions: missing,
         set,
-        resource: shownResource(e.resource.raw),
+        resource: shownResource(this.withAccount(e.resource.raw, baseline.baseline)),
         approximate: unsure.size ? this.unsureNote(unsure, missing) : undefined,
         detail: stmt ? statementLabel(stmt) : `#${e.stmtIndex}`,
       });

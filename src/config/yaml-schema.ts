@@ -95,7 +95,10 @@ function syntaxMessage(e: { code: string; message: string }): string {
     return `the file holds more than one YAML document; ${YAML_HINTS.MULTIPLE_DOCS}`;
   const first = e.message.split('\n')[0]!;
   const hint =
-    YAML_HINTS[e.code] ?? 'expected valid YAML: check the indentation and the quoting on that line';
+    // (the yaml library says MISSING_CHAR for a list item without its `-` too: a matter of indentation)
+    (e.code === 'MISSING_CHAR' && /without - indicator/i.test(e.message)
+      ? YAML_HINTS.BAD_INDENT
+      : YAML_HINTS[e.code]) ?? 'expected valid YAML: check the indentation and the quoting on that line';
   return `${first.length > 200 ? `${first.slice(0, 200)}…` : first}; ${hint}`;
 }
 

@@ -191,11 +191,23 @@ export function discover(root: string, paths: string[]): DiscoverResult {
     // Absolute paths are taken as they are; relative ones from the root.
     const abs = resolve(root, p);
     let st;
+    let link = false;
     try {
-      lstatSync(abs);
+      link = lstatSync(abs).isSymbolicLink();
       st = statSync(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // (a link to nothing is there, and broken: said so, not "no such file")
+      if (link) {
+        unreadable.push({
+          path: toPosix(relative(root, abs)) || shown(p),
+          reason:
+            code === 'ELOOP'
+              ? 'a symbolic link that loops: nothing to read'
+              : 'a symbolic link to a file that does not exist (a broken link): nothing to read',
+        });
+        continue;
+      }
       missing.push({
         path: shown(p),
         reason:
