@@ -105,7 +105,11 @@ function findingItem(f, policyAddress, shared) {
     const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f);
     const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_ACTIONS */ .H3;
     const what = shown.count === 0 ? message(f) : actionsShown(f);
-    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+    // (shortened: said where the whole list is, once per finding)
+    const whole = (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownIsCut */ .an)(shown)) || f.resources.length > MAX_RESOURCES
+        ? ' (every one in the JSON report)'
+        : '';
+    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
     lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {

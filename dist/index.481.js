@@ -36846,7 +36846,11 @@ function findingItem(f, policyAddress, shared) {
     const shown = shownActions(f);
     const many = !shown.listed || shown.count > MAX_ACTIONS;
     const what = shown.count === 0 ? markdown_message(f) : actionsShown(f);
-    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+    // (shortened: said where the whole list is, once per finding)
+    const whole = (shown.count > 0 && shownIsCut(shown)) || f.resources.length > MAX_RESOURCES
+        ? ' (every one in the JSON report)'
+        : '';
+    lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
     lines.push(markdown_location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,core_escape/* escapeMarkdown */.FV)(f.address)}` : ''));
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {

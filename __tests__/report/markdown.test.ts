@@ -119,7 +119,7 @@ describe('renderMarkdown: content', () => {
       },
     ];
     const out = renderMarkdown(report);
-    expect(out).toContain('- 🟥 **critical** · **822 actions**\\');
+    expect(out).toContain('- 🟥 **critical** · **822 actions** (every one in the JSON report)\\');
     expect(out).toContain('822 actions \\(from ec2:\\*\\) in no set of the coiled baseline');
     expect(out).not.toContain('ec2:Action9`');
   });

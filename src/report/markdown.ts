@@ -24,6 +24,7 @@ import {
   omittedDiff,
   requireSuggestions,
   shownActions,
+  shownIsCut,
 } from './actions.js';
 import {
   addressLabel,
@@ -191,7 +192,12 @@ function findingItem(f: Finding, policyAddress: string | undefined, shared?: Sha
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
   const what = shown.count === 0 ? message(f) : actionsShown(f);
-  lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}`);
+  // (shortened: said where the whole list is, once per finding)
+  const whole =
+    (shown.count > 0 && shownIsCut(shown)) || f.resources.length > MAX_RESOURCES
+      ? ' (every one in the JSON report)'
+      : '';
+  lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
   lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${md(f.address)}` : ''));
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
