@@ -19936,6 +19936,7 @@ const POSITIVE_OF = {
     stringnotlike: 'stringlike',
     arnnotequals: 'arnequals',
     arnnotlike: 'arnlike',
+    notipaddress: 'ipaddress',
 };
 /** Positive operators whose values a negated one may exclude, by the negated one's positive. */
 const EXCLUDABLE = {
@@ -19944,6 +19945,8 @@ const EXCLUDABLE = {
     stringlike: ['stringequals', 'stringlike'],
     arnequals: ['arnequals', 'arnlike'],
     arnlike: ['arnequals', 'arnlike'],
+    // (every range the IpAddress allows inside one the NotIpAddress excludes)
+    ipaddress: ['ipaddress'],
 };
 const neverHolds = new WeakMap();
 /**

@@ -24415,6 +24415,7 @@ const POSITIVE_OF = {
     stringnotlike: 'stringlike',
     arnnotequals: 'arnequals',
     arnnotlike: 'arnlike',
+    notipaddress: 'ipaddress',
 };
 /** Positive operators whose values a negated one may exclude, by the negated one's positive. */
 const EXCLUDABLE = {
@@ -24423,6 +24424,8 @@ const EXCLUDABLE = {
     stringlike: ['stringequals', 'stringlike'],
     arnequals: ['arnequals', 'arnlike'],
     arnlike: ['arnequals', 'arnlike'],
+    // (every range the IpAddress allows inside one the NotIpAddress excludes)
+    ipaddress: ['ipaddress'],
 };
 const neverHolds = new WeakMap();
 /**

@@ -95,6 +95,25 @@ resource "aws_iam_policy" "extra" {
     ).toBe(true);
   });
 
+  // (a review) An IpAddress range inside the NotIpAddress one of the same key holds for no request.
+  it('conditionNeverHolds: IpAddress within NotIpAddress of the same key', () => {
+    const ip = (a: string[], n: string[], key = 'aws:SourceIp') => ({
+      IpAddress: { 'aws:SourceIp': a },
+      NotIpAddress: { [key]: n },
+    });
+    expect(conditionNeverHolds(ip(['10.0.0.0/8'], ['10.0.0.0/8']))).toBe(true);
+    expect(conditionNeverHolds(ip(['10.1.0.0/16', '10.2.3.4'], ['10.0.0.0/8']))).toBe(true);
+    expect(conditionNeverHolds(ip(['10.0.0.0/8'], ['10.1.0.0/16']))).toBe(false);
+    expect(conditionNeverHolds(ip(['10.0.0.0/8', '192.168.0.0/16'], ['10.0.0.0/8']))).toBe(false);
+    expect(conditionNeverHolds(ip(['10.0.0.0/8'], ['10.0.0.0/8'], 'aws:VpcSourceIp'))).toBe(false);
+    expect(
+      conditionNeverHolds({
+        IpAddressIfExists: { 'aws:SourceIp': ['10.0.0.0/8'] },
+        NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] },
+      }),
+    ).toBe(false);
+  });
+
   it('conditionNeverHolds: only what it can tell', () => {
     const key = 'ec2:ResourceTag/owner';
     expect(

@@ -704,6 +704,7 @@ const POSITIVE_OF: Record<string, string> = {
   stringnotlike: 'stringlike',
   arnnotequals: 'arnequals',
   arnnotlike: 'arnlike',
+  notipaddress: 'ipaddress',
 };
 /** Positive operators whose values a negated one may exclude, by the negated one's positive. */
 const EXCLUDABLE: Record<string, readonly string[]> = {
@@ -712,6 +713,8 @@ const EXCLUDABLE: Record<string, readonly string[]> = {
   stringlike: ['stringequals', 'stringlike'],
   arnequals: ['arnequals', 'arnlike'],
   arnlike: ['arnequals', 'arnlike'],
+  // (every range the IpAddress allows inside one the NotIpAddress excludes)
+  ipaddress: ['ipaddress'],
 };
 const neverHolds = new WeakMap<Condition, boolean>();
 
