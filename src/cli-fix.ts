@@ -168,6 +168,19 @@ export async function fixCommand(
   for (const [path, ids] of fixedFiles) lines.push(`fixed ${inFile(path, [...ids])}`);
   for (const [path, why] of notWritten) lines.push(`not written ${v(path)}: ${v(why)}`);
   for (const n of plan.notFixed) lines.push(`not fixed ${v(n.policy)}: ${v(n.reason)}`);
+  // Names that match no action are kept as written (which action was meant is not guessed): said,
+  // or "nothing to fix" would leave them unmentioned.
+  const unknown = new Map<string, Set<string>>();
+  for (const f of first.findings) {
+    if (f.kind !== 'unknown-action' || f.ignored || f.removed) continue;
+    const set = unknown.get(f.policy) ?? new Set<string>();
+    for (const a of f.actions) set.add(a);
+    unknown.set(f.policy, set);
+  }
+  for (const [policy, names] of unknown)
+    lines.push(
+      `left as written ${v(policy)}: ${[...names].map(v).join(', ')} ${names.size === 1 ? 'matches' : 'match'} no action in the AWS catalog: fix the spelling or delete ${names.size === 1 ? 'it' : 'them'} (fix does not guess which action was meant)`,
+    );
   const written = fixedFiles.size;
   if (!dryRun && written === 0 && notWritten.size === 0 && plan.notFixed.length === 0) lines.push(nothing);
   else if (dryRun && plan.files.length === 0 && plan.notFixed.length === 0) lines.push(nothing);

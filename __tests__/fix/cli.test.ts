@@ -343,6 +343,26 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(r.stdout).not.toContain('grants more than its baseline');
   });
 
+  // (a review) A misspelt action stayed after fix, and fix said only "nothing to fix".
+  it('an action that matches nothing in the catalog: kept, and said', async () => {
+    const root = repo({
+      'p.json': JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['ec2:DescribeInstances', 'ec2:DescribeInstanceStatuss'],
+            Resource: '*',
+          },
+        ],
+      }),
+    });
+    const r = await run(['p.json', '--baseline', 'skypilot', '--dry-run'], root);
+    expect(r.stdout).toContain(
+      'left as written p.json: ec2:DescribeInstanceStatuss matches no action in the AWS catalog: fix the spelling or delete it',
+    );
+  });
+
   it('usage errors exit 2; fix --help has its own usage', async () => {
     const root = repo({ 'p.json': POLICY });
     const r = await run(['--no-such-option'], root);
