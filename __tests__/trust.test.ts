@@ -589,6 +589,41 @@ describe('what starts a session, and the other forms of a Deny guard', () => {
     expect(trustOnes(r)).toEqual([]);
   });
 
+  // (a second review) sts:* to the vendor's account with a Deny of AssumeRole without the external
+  // ID: the SAML and web-identity forms are not an AWS principal's, so the Deny guards all it can do.
+  it.each(['sts:*', 'sts:Assume*'])(
+    "%s to the vendor's account, with a Deny guard of AssumeRole: no finding",
+    async (action) => {
+      const r = await audit(
+        {
+          'datadog-trust.json': doc(
+            { Effect: 'Allow', Principal: { AWS: DATADOG }, Action: action },
+            denyWithout({ AWS: '*' }, { StringNotEquals: { 'sts:ExternalId': 'x1' } }),
+          ),
+        },
+        'datadog',
+      );
+      expect(trustOnes(r)).toEqual([]);
+    },
+  );
+
+  it('`*` narrowed by StringEqualsIfExists aws:PrincipalAccount for web identity (unsigned): any account', async () => {
+    const r = await audit(
+      {
+        'datadog-trust.json': doc(assume({ AWS: DATADOG }, EXTERNAL_ID), {
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEqualsIfExists: { 'aws:PrincipalAccount': '464622532012' } },
+        }),
+      },
+      'datadog',
+    );
+    expect(trustOnes(r).map((f) => [f.kind, f.severity, f.resources])).toEqual([
+      ['broader-trust', 'critical', ['*']],
+    ]);
+  });
+
   it("a Deny guard of another account, or of TagSession only, does not cover the vendor's sessions", async () => {
     const other = await audit(
       {

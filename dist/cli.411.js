@@ -205,7 +205,7 @@ function mergedVerdict(merged) {
     if (none > 0 && none === s.repositories)
         return `⚠️ **No IAM policy was audited** in ${repos}`;
     if (none > 0)
-        return (`⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none matched a baseline)` +
+        return (`⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none was held to a baseline)` +
             (info > 0 ? ` · ${(0,group/* plural */.LS)(info, 'informational finding')}` : ''));
     return (`✅ **No IAM permissions beyond the vendor baselines** in ${repos}` +
         (info > 0 ? ` · ${(0,group/* plural */.LS)(info, 'informational finding')}` : ''));
@@ -360,7 +360,7 @@ function renderMergedText(merged) {
     ];
     const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0);
     if (none.length)
-        lines.push(`no policy audited (none matched a baseline) in ${(0,group/* plural */.LS)(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`);
+        lines.push(`no policy audited (none was held to a baseline) in ${(0,group/* plural */.LS)(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`);
     const sev = (c) => SEVERITY_ORDER.filter((x) => c.bySeverity[x])
         .map((x) => `${x} ${c.bySeverity[x]}`)
         .join(', ');

@@ -2708,6 +2708,8 @@ function changedRanges(f) {
 var safe_read = __webpack_require__(4646);
 // EXTERNAL MODULE: ./src/cli-options.ts
 var cli_options = __webpack_require__(2830);
+// EXTERNAL MODULE: ./src/report/group.ts
+var group = __webpack_require__(6349);
 ;// CONCATENATED MODULE: ./src/cli-fix.ts
 // `iam-baseline-audit fix [PATH...] [--baseline B] [--config FILE] [--dry-run]`: the same audit as
 // `audit`, then each policy with a suggestion rewritten to its minimal policy in its file
@@ -2717,6 +2719,7 @@ var cli_options = __webpack_require__(2830);
 // from the repository (paths, addresses, logical ids, reasons, diffs) goes through the terminal/log
 // escaping: each value made visible (one line) before the line holding it is built, so no value can
 // add a line of its own.
+
 
 
 
@@ -2825,7 +2828,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const audited = first.policies.filter((p) => p.status === 'audited').length;
     const nothing = audited
         ? 'nothing to fix: no policy grants more than its baseline allows'
-        : `nothing to fix: no policy was held to a baseline (${first.policies.length} found, none matched one; each is listed by \`audit\` with the reason): pass --baseline NAME, or name the policies in the configuration`;
+        : `nothing to fix: no policy was held to a baseline (${(0,group/* whyNoneAudited */.$W)(first.policies)}; \`audit\` lists each with the reason)`;
     // One round is enough (a narrowed resource carries its condition); as a safety net the files
     // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
     // second would change.

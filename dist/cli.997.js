@@ -9225,6 +9225,10 @@ function sessionActions(stmt, catalog) {
     }
     return [...out].sort();
 }
+/** Whether the sessions a statement starts are all signed by an AWS principal (sts:AssumeRole only). */
+function signedOnly(actions) {
+    return actions.filter((a) => START_ACTIONS.test(a)).every((a) => /^sts:AssumeRole$/i.test(a));
+}
 /** Whether a statement's session actions (sessionActions) start a session. */
 function startsSession(actions) {
     return actions.some((a) => START_ACTIONS.test(a));
@@ -9237,18 +9241,19 @@ function isSelf(text, roleName) {
     return !!m && m[1] === roleName;
 }
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
-function callerScope(stmt) {
+function callerScope(stmt, signed) {
     const keys = [];
     let admitted = [];
     for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
         for (const [key, values] of Object.entries(byKey)) {
             const k = key.toLowerCase();
             // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
-            // lets in the callers it does not name, or those without the key; but every AssumeRole is
+            // lets in the callers it does not name, or those without the key; but an AssumeRole is
             // signed by an AWS principal, so its account and ARN are always there, and with them an
-            // IfExists or ForAllValues operator is the plain one)
+            // IfExists or ForAllValues operator is the plain one: not for the web-identity and SAML
+            // forms, which no AWS principal signs)
             const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
-            const plain = present ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
+            const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
             if (!CALLER_KEYS.has(k) || requiring(plain) === undefined)
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
@@ -9277,9 +9282,9 @@ function standing(p, d, ownAccount, roleName) {
     return d.accounts.has(p.account) || d.exact.has(p.text) ? 'vendor' : 'other';
 }
 /** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
-function namesVendor(stmt, d) {
+function namesVendor(stmt, d, signed) {
     const { aws, service } = trust_principalsOf(stmt.principal);
-    const scope = callerScope(stmt);
+    const scope = callerScope(stmt, signed);
     return (aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
         (aws.some((v) => readAws(v).kind === 'any') &&
             !!scope.admitted?.length &&
@@ -9299,9 +9304,12 @@ function opensOrUnknown(stmt) {
  */
 function trustApplies(doc, trust, catalog, byRole = false) {
     const d = documented(trust);
-    return doc.statements.some((s) => s.effect === 'Allow' &&
-        startsSession(sessionActions(s, catalog)) &&
-        (namesVendor(s, d) || (byRole && opensOrUnknown(s))));
+    return doc.statements.some((s) => {
+        if (s.effect !== 'Allow')
+            return false;
+        const actions = sessionActions(s, catalog);
+        return (startsSession(actions) && (namesVendor(s, d, signedOnly(actions)) || (byRole && opensOrUnknown(s))));
+    });
 }
 /**
  * The operator of a condition that requires a key's value, lower case: an IfExists or negated one
@@ -9478,7 +9486,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             continue;
         }
         const { aws, service, federated } = trust_principalsOf(stmt.principal);
-        const scope = callerScope(stmt);
+        const scope = callerScope(stmt, signedOnly(actions));
         // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
         const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
         const admits = (s) => !!admitted?.length && admitted.every((x) => x === s);
@@ -9538,7 +9546,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             notKnown();
             continue;
         }
-        const missing = missingCondition(stmt, trust.condition, guards, actions.filter((a) => START_ACTIONS.test(a)), vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : []);
+        const missing = missingCondition(stmt, trust.condition, guards, 
+        // (an AWS principal can take only AssumeRole: the SAML and web-identity forms are a
+        // federated principal's, unsigned, so a Deny of AssumeRole guards all it can do)
+        actions.filter((a) => /^sts:AssumeRole$/i.test(a)), vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : []);
         if (!missing.length) {
             notKnown();
             continue;
@@ -12478,7 +12489,7 @@ function* reportLines(report, options) {
     }
     if (audited === 0 && report.findings.length === 0) {
         yield paint('33', `No IAM policy was audited: ${summary}`);
-        yield '  None was held to a baseline (each is listed above with the reason): pass --baseline NAME, or name the policies in the configuration.';
+        yield `  None was held to a baseline: ${(0,group/* whyNoneAudited */.$W)(report.policies)}.`;
         return;
     }
     yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
@@ -12590,12 +12601,14 @@ function realOrResolved(p) {
     }
 }
 /**
- * --output naming a file the audit read (or passed over as an input): refused before anything is
- * written, or the report would replace a policy, and the next audit skip it as not IAM.
+ * --output naming a file the audit read as an input (audited, or in error: a policy it could not
+ * read): refused before anything is written, or the report would replace a policy, and the next
+ * audit skip it as not IAM.
  */
 function refuseInputAsOutput(output, root, report) {
     const target = realOrResolved(output);
-    const hit = report.inputs.find((i) => realOrResolved((0,external_node_path_.join)(root, i.path)) === target);
+    // (a file skipped as not IAM, such as this command's own earlier report, may be written over)
+    const hit = report.inputs.find((i) => i.status !== 'skipped' && realOrResolved((0,external_node_path_.join)(root, i.path)) === target);
     if (hit)
         throw new errors/* UsageError */.e(`--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`);
 }
@@ -13060,7 +13073,16 @@ function configRoot(cwd, root, config) {
     if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(github) !== '.github')
         return root;
     const repo = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(github);
-    return repo !== root && within(repo, root) ? repo : root;
+    if (repo === root || !within(repo, root))
+        return root;
+    // (never out of the git work tree that holds the root: its .gitignore and its paths are the
+    // repository's, and a `.github` above it is another's)
+    for (let d = root;; d = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(d)) {
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(d, '.git')))
+            return within(d, repo) ? repo : root;
+        if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(d) === d)
+            return repo;
+    }
 }
 /** `--config` as the audit reads it: from the root (as written when the root is the current directory; relative to the root when it is inside it, so that notes name it so). */
 function configFrom(cwd, root, config) {
@@ -21947,6 +21969,7 @@ function messageAddsToActions(f, many) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $W: () => (/* binding */ whyNoneAudited),
 /* harmony export */   BF: () => (/* binding */ leftoverWords),
 /* harmony export */   Kw: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.Kw),
 /* harmony export */   LS: () => (/* binding */ plural),
@@ -22290,6 +22313,28 @@ const MAX_CLEAN_SHOWN = 20;
 function removedNote(f) {
     const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
     return deleted ? `before the change; ${deleted}` : 'before the change';
+}
+/**
+ * Why no policy of a report was audited, in a few words and with what to do: how many matched no
+ * baseline (pass one), how many could not be read (their reasons are listed) or are invalid.
+ */
+function whyNoneAudited(policies) {
+    const count = (s) => policies.filter((p) => p.status === s).length;
+    // (a role's trust policy is held to a vendor's trust only beside the vendor's permissions)
+    const trusts = policies.filter((p) => p.status === 'not-matched' && p.kind === 'trust').length;
+    const unmatched = count('not-matched') - trusts;
+    const unresolved = count('unresolved');
+    const invalid = count('invalid');
+    const parts = [];
+    if (unmatched)
+        parts.push(`${plural(unmatched, 'policy', 'policies')} matched no baseline (a vendor's? name its baseline: --baseline NAME, or the configuration)`);
+    if (trusts)
+        parts.push(`${plural(trusts, 'trust policy', 'trust policies')} (who may assume a role: held to a vendor's trust only beside its permissions)`);
+    if (unresolved)
+        parts.push(`${plural(unresolved, 'policy', 'policies')} could not be read as written (see why above)`);
+    if (invalid)
+        parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
+    return parts.join('; ');
 }
 
 

@@ -33055,6 +33055,10 @@ function sessionActions(stmt, catalog) {
     }
     return [...out].sort();
 }
+/** Whether the sessions a statement starts are all signed by an AWS principal (sts:AssumeRole only). */
+function signedOnly(actions) {
+    return actions.filter((a) => START_ACTIONS.test(a)).every((a) => /^sts:AssumeRole$/i.test(a));
+}
 /** Whether a statement's session actions (sessionActions) start a session. */
 function startsSession(actions) {
     return actions.some((a) => START_ACTIONS.test(a));
@@ -33067,18 +33071,19 @@ function isSelf(text, roleName) {
     return !!m && m[1] === roleName;
 }
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
-function callerScope(stmt) {
+function callerScope(stmt, signed) {
     const keys = [];
     let admitted = [];
     for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
         for (const [key, values] of Object.entries(byKey)) {
             const k = key.toLowerCase();
             // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
-            // lets in the callers it does not name, or those without the key; but every AssumeRole is
+            // lets in the callers it does not name, or those without the key; but an AssumeRole is
             // signed by an AWS principal, so its account and ARN are always there, and with them an
-            // IfExists or ForAllValues operator is the plain one)
+            // IfExists or ForAllValues operator is the plain one: not for the web-identity and SAML
+            // forms, which no AWS principal signs)
             const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
-            const plain = present ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
+            const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
             if (!CALLER_KEYS.has(k) || requiring(plain) === undefined)
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
@@ -33107,9 +33112,9 @@ function standing(p, d, ownAccount, roleName) {
     return d.accounts.has(p.account) || d.exact.has(p.text) ? 'vendor' : 'other';
 }
 /** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
-function namesVendor(stmt, d) {
+function namesVendor(stmt, d, signed) {
     const { aws, service } = trust_principalsOf(stmt.principal);
-    const scope = callerScope(stmt);
+    const scope = callerScope(stmt, signed);
     return (aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
         (aws.some((v) => readAws(v).kind === 'any') &&
             !!scope.admitted?.length &&
@@ -33129,9 +33134,12 @@ function opensOrUnknown(stmt) {
  */
 function trustApplies(doc, trust, catalog, byRole = false) {
     const d = documented(trust);
-    return doc.statements.some((s) => s.effect === 'Allow' &&
-        startsSession(sessionActions(s, catalog)) &&
-        (namesVendor(s, d) || (byRole && opensOrUnknown(s))));
+    return doc.statements.some((s) => {
+        if (s.effect !== 'Allow')
+            return false;
+        const actions = sessionActions(s, catalog);
+        return (startsSession(actions) && (namesVendor(s, d, signedOnly(actions)) || (byRole && opensOrUnknown(s))));
+    });
 }
 /**
  * The operator of a condition that requires a key's value, lower case: an IfExists or negated one
@@ -33308,7 +33316,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             continue;
         }
         const { aws, service, federated } = trust_principalsOf(stmt.principal);
-        const scope = callerScope(stmt);
+        const scope = callerScope(stmt, signedOnly(actions));
         // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
         const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
         const admits = (s) => !!admitted?.length && admitted.every((x) => x === s);
@@ -33368,7 +33376,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             notKnown();
             continue;
         }
-        const missing = missingCondition(stmt, trust.condition, guards, actions.filter((a) => START_ACTIONS.test(a)), vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : []);
+        const missing = missingCondition(stmt, trust.condition, guards, 
+        // (an AWS principal can take only AssumeRole: the SAML and web-identity forms are a
+        // federated principal's, unsigned, so a Deny of AssumeRole guards all it can do)
+        actions.filter((a) => /^sts:AssumeRole$/i.test(a)), vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : []);
         if (!missing.length) {
             notKnown();
             continue;
@@ -36550,6 +36561,28 @@ const MAX_CLEAN_SHOWN = 20;
 function removedNote(f) {
     const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
     return deleted ? `before the change; ${deleted}` : 'before the change';
+}
+/**
+ * Why no policy of a report was audited, in a few words and with what to do: how many matched no
+ * baseline (pass one), how many could not be read (their reasons are listed) or are invalid.
+ */
+function whyNoneAudited(policies) {
+    const count = (s) => policies.filter((p) => p.status === s).length;
+    // (a role's trust policy is held to a vendor's trust only beside the vendor's permissions)
+    const trusts = policies.filter((p) => p.status === 'not-matched' && p.kind === 'trust').length;
+    const unmatched = count('not-matched') - trusts;
+    const unresolved = count('unresolved');
+    const invalid = count('invalid');
+    const parts = [];
+    if (unmatched)
+        parts.push(`${plural(unmatched, 'policy', 'policies')} matched no baseline (a vendor's? name its baseline: --baseline NAME, or the configuration)`);
+    if (trusts)
+        parts.push(`${plural(trusts, 'trust policy', 'trust policies')} (who may assume a role: held to a vendor's trust only beside its permissions)`);
+    if (unresolved)
+        parts.push(`${plural(unresolved, 'policy', 'policies')} could not be read as written (see why above)`);
+    if (invalid)
+        parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
+    return parts.join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/report/actions.ts
@@ -40966,6 +40999,16 @@ function suggest_bare(line) {
     return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 /**
+ * Whether lines replacing `start`… hold a character a reviewer cannot see (hasHiddenCharacters),
+ * the line ends (`\r` of a CRLF file) and the byte-order mark of the file's first line aside.
+ */
+function hidesText(replacement, start) {
+    return replacement.some((line, i) => {
+        const b = suggest_bare(line);
+        return (0,core_escape/* hasHiddenCharacters */.nA)(start + i === 1 && b.startsWith('\uFEFF') ? b.slice(1) : b);
+    });
+}
+/**
  * A ```suggestion block with exactly these lines: the fence is longer than any backtick run in
  * them, so no line can close it (GitHub reads a longer fence the same way). No line is escaped:
  * the block is the file's text, applied as it is.
@@ -41112,7 +41155,7 @@ function commentBody(options) {
     // (a suggestion is the file's text as it is, applied with one click: text with characters a
     // reviewer cannot see, such as a bidi override that reorders a line, is shown as a change instead,
     // each such character written out)
-    const hidden = mode === 'suggest' && replacement.some(core_escape/* hasHiddenCharacters */.nA);
+    const hidden = mode === 'suggest' && hidesText(replacement, start);
     if (mode === 'suggest' && !hidden)
         return `${head}\n\n${suggestionBlock(replacement)}\n`;
     const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
@@ -42695,7 +42738,7 @@ function* reportLines(report, options) {
     }
     if (audited === 0 && report.findings.length === 0) {
         yield paint('33', `No IAM policy was audited: ${summary}`);
-        yield '  None was held to a baseline (each is listed above with the reason): pass --baseline NAME, or name the policies in the configuration.';
+        yield `  None was held to a baseline: ${whyNoneAudited(report.policies)}.`;
         return;
     }
     yield counted.length > 0 ? paint('1', summary) : paint('32', summary);

@@ -51,12 +51,16 @@ function realOrResolved(p: string): string {
 }
 
 /**
- * --output naming a file the audit read (or passed over as an input): refused before anything is
- * written, or the report would replace a policy, and the next audit skip it as not IAM.
+ * --output naming a file the audit read as an input (audited, or in error: a policy it could not
+ * read): refused before anything is written, or the report would replace a policy, and the next
+ * audit skip it as not IAM.
  */
 function refuseInputAsOutput(output: string, root: string, report: Report): void {
   const target = realOrResolved(output);
-  const hit = report.inputs.find((i) => realOrResolved(join(root, i.path)) === target);
+  // (a file skipped as not IAM, such as this command's own earlier report, may be written over)
+  const hit = report.inputs.find(
+    (i) => i.status !== 'skipped' && realOrResolved(join(root, i.path)) === target,
+  );
   if (hit)
     throw new UsageError(
       `--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`,

@@ -18,6 +18,7 @@ import { planFixes, type FileFix } from './fix/index.js';
 import { encodeText, readRepoFile, type TextEncoding } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
 import { baselineFromCwd, configFrom, configRoot, megabytes } from './cli-options.js';
+import { whyNoneAudited } from './report/group.js';
 
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
@@ -127,7 +128,7 @@ export async function fixCommand(
   const audited = first.policies.filter((p) => p.status === 'audited').length;
   const nothing = audited
     ? 'nothing to fix: no policy grants more than its baseline allows'
-    : `nothing to fix: no policy was held to a baseline (${first.policies.length} found, none matched one; each is listed by \`audit\` with the reason): pass --baseline NAME, or name the policies in the configuration`;
+    : `nothing to fix: no policy was held to a baseline (${whyNoneAudited(first.policies)}; \`audit\` lists each with the reason)`;
   // One round is enough (a narrowed resource carries its condition); as a safety net the files
   // written are audited and fixed again, a few rounds at most, so that one `fix` leaves nothing a
   // second would change.

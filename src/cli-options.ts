@@ -1,6 +1,6 @@
 // Options that `audit` and `merge` share, checked the same way: the fail rule's two settings and a
 // size in megabytes. A wrong value is a UsageError (exit 2) that says what is expected.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { looksLikePath, splitSpec } from './baselines/resolve.js';
 import { UsageError } from './core/errors.js';
@@ -113,7 +113,13 @@ export function configRoot(cwd: string, root: string, config: string | undefined
   const github = dirname(abs);
   if (basename(github) !== '.github') return root;
   const repo = dirname(github);
-  return repo !== root && within(repo, root) ? repo : root;
+  if (repo === root || !within(repo, root)) return root;
+  // (never out of the git work tree that holds the root: its .gitignore and its paths are the
+  // repository's, and a `.github` above it is another's)
+  for (let d = root; ; d = dirname(d)) {
+    if (existsSync(resolve(d, '.git'))) return within(d, repo) ? repo : root;
+    if (dirname(d) === d) return repo;
+  }
 }
 
 /** `--config` as the audit reads it: from the root (as written when the root is the current directory; relative to the root when it is inside it, so that notes name it so). */

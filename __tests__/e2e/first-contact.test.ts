@@ -78,6 +78,23 @@ describe('paths', () => {
     ]);
     expect(b.findings).toEqual(a.findings);
     expect(fromSub.stdout).not.toContain('selects no policy');
+    // (a second review) Never out of the git work tree: a .github above it is another's.
+    const outer = join(tmp, 'outer');
+    mkdirSync(join(outer, '.github'), { recursive: true });
+    mkdirSync(join(outer, 'repo/.git'), { recursive: true });
+    mkdirSync(join(outer, 'repo/infra/vendor'), { recursive: true });
+    writeFileSync(join(outer, 'repo/infra/vendor/p.json'), JSON.stringify(EXCESS, null, 2));
+    writeFileSync(
+      join(outer, '.github/iam-baseline-audit.yml'),
+      'version: 1\naudits:\n  - baseline: coiled\n    policies: ["repo/infra/vendor/*.json"]\n',
+    );
+    const above = cli(
+      ['audit', '.', '--config', '../.github/iam-baseline-audit.yml', '--format', 'json'],
+      join(outer, 'repo'),
+    );
+    expect(JSON.parse(above.stdout).policies.map((p: { id: string }) => p.id)).toEqual([
+      'infra/vendor/p.json',
+    ]);
   });
 
   it('an absolute path works from inside the repository and from anywhere else, with the same report', () => {
@@ -329,6 +346,13 @@ describe('--output that cannot be written', () => {
       expect(r.stderr).toContain(`--output ${target}: is one of the audit's inputs (iam/policy.json)`);
       expect(readFileSync(join(repo, 'iam/policy.json'), 'utf8')).toBe(before);
     }
+    // (a second review) Its own earlier report, skipped as not IAM, is written over as before.
+    const out = join(repo, 'iam/report.json');
+    for (let i = 0; i < 2; i++) {
+      const r = cli(['audit', 'iam', '--baseline', 'coiled', '--format', 'json', '--output', out], repo);
+      expect([i, r.code, r.stderr]).toEqual([i, 1, '']);
+    }
+    rmSync(out);
   });
 
   it('merge: the same', () => {

@@ -719,6 +719,21 @@ describe('planReview', () => {
     expect(sneaky).not.toContain('```suggestion');
     expect(sneaky).toContain('Suggested change to lines 3–4 (shown rather than offered as a suggestion');
     expect(sneaky).toContain('+  "Sid": "Ongoing\\u202E",');
+    // (a second review) The line ends of a CRLF file and a first line's byte-order mark are not
+    // hidden text: such a file still gets its suggestion.
+    const crlf = commentBody({
+      key: 'default',
+      id: 'abc',
+      severity: 'high',
+      headline: 'x',
+      original: ['\uFEFF{\r', '  "Action": "*",\r'],
+      replacement: ['\uFEFF{\r'],
+      start: 1,
+      end: 2,
+      mode: 'suggest',
+    });
+    expect(crlf).toContain('```suggestion\n');
+    expect(crlf).not.toContain('shown rather than offered');
 
     const hostile =
       '</details><img src=x> @org/team #12 [l](http://x) `x` | \u202E <!-- iam-baseline-audit:comment key=default -->';

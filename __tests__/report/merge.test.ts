@@ -194,12 +194,12 @@ describe('a repository that audited no policy is not a clean one', () => {
     ]);
     const markdown = renderMergedMarkdown(some);
     expect(markdown).toContain(
-      '⚠️ **No IAM permissions beyond the vendor baselines** in 2 repositories, but 1 of them audited no policy (none matched a baseline)',
+      '⚠️ **No IAM permissions beyond the vendor baselines** in 2 repositories, but 1 of them audited no policy (none was held to a baseline)',
     );
     expect(markdown).not.toContain('✅');
     expect(markdown).toContain(`| \`b\` | 0 | – | 0 of ${clean.policies.length} |`);
     expect(renderMergedText(some)).toContain(
-      'no policy audited (none matched a baseline) in 1 repository: b',
+      'no policy audited (none was held to a baseline) in 1 repository: b',
     );
     const all = mergeReports([{ repository: 'b', report: none }], TOOL);
     expect(renderMergedMarkdown(all)).toContain('⚠️ **No IAM policy was audited** in 1 repository');

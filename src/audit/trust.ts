@@ -113,6 +113,11 @@ function sessionActions(stmt: Statement, catalog: Catalog): string[] {
   return [...out].sort();
 }
 
+/** Whether the sessions a statement starts are all signed by an AWS principal (sts:AssumeRole only). */
+function signedOnly(actions: readonly string[]): boolean {
+  return actions.filter((a) => START_ACTIONS.test(a)).every((a) => /^sts:AssumeRole$/i.test(a));
+}
+
 /** Whether a statement's session actions (sessionActions) start a session. */
 function startsSession(actions: readonly string[]): boolean {
   return actions.some((a) => START_ACTIONS.test(a));
@@ -138,18 +143,19 @@ interface CallerScope {
 
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
 
-function callerScope(stmt: Statement): CallerScope {
+function callerScope(stmt: Statement, signed: boolean): CallerScope {
   const keys: string[] = [];
   let admitted: AwsPrincipal[] | undefined = [];
   for (const [op, byKey] of Object.entries(stmt.condition ?? {}))
     for (const [key, values] of Object.entries(byKey)) {
       const k = key.toLowerCase();
       // (only an operator that requires the key narrows: a negated, IfExists or ForAllValues one
-      // lets in the callers it does not name, or those without the key; but every AssumeRole is
+      // lets in the callers it does not name, or those without the key; but an AssumeRole is
       // signed by an AWS principal, so its account and ARN are always there, and with them an
-      // IfExists or ForAllValues operator is the plain one)
+      // IfExists or ForAllValues operator is the plain one: not for the web-identity and SAML
+      // forms, which no AWS principal signs)
       const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
-      const plain = present ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
+      const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
       if (!CALLER_KEYS.has(k) || requiring(plain) === undefined) continue;
       if (!keys.some((x) => x.toLowerCase() === k)) keys.push(key);
       const readable = EQUALITY.test(plain) && present;
@@ -181,9 +187,9 @@ function standing(
 }
 
 /** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
-function namesVendor(stmt: Statement, d: Documented): boolean {
+function namesVendor(stmt: Statement, d: Documented, signed: boolean): boolean {
   const { aws, service } = principalsOf(stmt.principal);
-  const scope = callerScope(stmt);
+  const scope = callerScope(stmt, signed);
   return (
     aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
     (aws.some((v) => readAws(v).kind === 'any') &&
@@ -214,12 +220,13 @@ export function trustApplies(
   byRole = false,
 ): boolean {
   const d = documented(trust);
-  return doc.statements.some(
-    (s) =>
-      s.effect === 'Allow' &&
-      startsSession(sessionActions(s, catalog)) &&
-      (namesVendor(s, d) || (byRole && opensOrUnknown(s))),
-  );
+  return doc.statements.some((s) => {
+    if (s.effect !== 'Allow') return false;
+    const actions = sessionActions(s, catalog);
+    return (
+      startsSession(actions) && (namesVendor(s, d, signedOnly(actions)) || (byRole && opensOrUnknown(s)))
+    );
+  });
 }
 
 /**
@@ -452,7 +459,7 @@ export function trustFindings({
       continue;
     }
     const { aws, service, federated } = principalsOf(stmt.principal);
-    const scope = callerScope(stmt);
+    const scope = callerScope(stmt, signedOnly(actions));
     // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
     const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
     const admits = (s: Standing) => !!admitted?.length && admitted.every((x) => x === s);
@@ -528,7 +535,9 @@ export function trustFindings({
       stmt,
       trust.condition,
       guards,
-      actions.filter((a) => START_ACTIONS.test(a)),
+      // (an AWS principal can take only AssumeRole: the SAML and web-identity forms are a
+      // federated principal's, unsigned, so a Deny of AssumeRole guards all it can do)
+      actions.filter((a) => /^sts:AssumeRole$/i.test(a)),
       vendorPrincipals.length ? vendorPrincipals : byRole ? unknown : [],
     );
     if (!missing.length) {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Finding, InputResult, Report, Severity } from '../core/types.js';
-import { escapeMarkdown as md, hasHiddenCharacters, hiddenMarker } from '../core/escape.js';
+import { escapeMarkdown as md, hiddenMarker } from '../core/escape.js';
 import { partGrantsNoMore, type FileFix, type FixPlan } from '../fix/index.js';
 import { hclModuleReader } from '../fix/hcl.js';
 import { actionCount } from '../audit/finding-set.js';
@@ -24,6 +24,7 @@ import {
   splitLines,
   suggestionBlock,
   applySuggestions,
+  hidesText,
   type PlannedSuggestion,
   type Region,
 } from './suggest.js';
@@ -228,7 +229,7 @@ export function commentBody(options: {
   // (a suggestion is the file's text as it is, applied with one click: text with characters a
   // reviewer cannot see, such as a bidi override that reorders a line, is shown as a change instead,
   // each such character written out)
-  const hidden = mode === 'suggest' && replacement.some(hasHiddenCharacters);
+  const hidden = mode === 'suggest' && hidesText(replacement, start);
   if (mode === 'suggest' && !hidden) return `${head}\n\n${suggestionBlock(replacement)}\n`;
   const lines = start === end ? `line ${start}` : `lines ${start}–${end}`;
   const why = hidden

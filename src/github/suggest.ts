@@ -4,7 +4,7 @@
 // replaces exactly lines `start`..`end` with the fixed text (or, for `review: comment`, a diff of
 // the change). Pure: no I/O.
 import { diffArrays } from 'diff';
-import { fencedBlock, fencedBlockNote, longestBacktickRun } from '../core/escape.js';
+import { fencedBlock, fencedBlockNote, hasHiddenCharacters, longestBacktickRun } from '../core/escape.js';
 import type { LineRange } from './pr-diff.js';
 
 /**
@@ -151,6 +151,17 @@ export function applySuggestions(
 /** A line as it goes into a block: without the `\r` of a CRLF file. */
 function bare(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/**
+ * Whether lines replacing `start`… hold a character a reviewer cannot see (hasHiddenCharacters),
+ * the line ends (`\r` of a CRLF file) and the byte-order mark of the file's first line aside.
+ */
+export function hidesText(replacement: readonly string[], start: number): boolean {
+  return replacement.some((line, i) => {
+    const b = bare(line);
+    return hasHiddenCharacters(start + i === 1 && b.startsWith('\uFEFF') ? b.slice(1) : b);
+  });
 }
 
 /**

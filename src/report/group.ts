@@ -391,3 +391,30 @@ export function removedNote(f: Finding): string {
   const deleted = /^Removed \(([^)]*)\): /.exec(f.message)?.[1];
   return deleted ? `before the change; ${deleted}` : 'before the change';
 }
+
+/**
+ * Why no policy of a report was audited, in a few words and with what to do: how many matched no
+ * baseline (pass one), how many could not be read (their reasons are listed) or are invalid.
+ */
+export function whyNoneAudited(policies: readonly ReportPolicy[]): string {
+  const count = (s: ReportPolicy['status']) => policies.filter((p) => p.status === s).length;
+  // (a role's trust policy is held to a vendor's trust only beside the vendor's permissions)
+  const trusts = policies.filter((p) => p.status === 'not-matched' && p.kind === 'trust').length;
+  const unmatched = count('not-matched') - trusts;
+  const unresolved = count('unresolved');
+  const invalid = count('invalid');
+  const parts: string[] = [];
+  if (unmatched)
+    parts.push(
+      `${plural(unmatched, 'policy', 'policies')} matched no baseline (a vendor's? name its baseline: --baseline NAME, or the configuration)`,
+    );
+  if (trusts)
+    parts.push(
+      `${plural(trusts, 'trust policy', 'trust policies')} (who may assume a role: held to a vendor's trust only beside its permissions)`,
+    );
+  if (unresolved)
+    parts.push(`${plural(unresolved, 'policy', 'policies')} could not be read as written (see why above)`);
+  if (invalid)
+    parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
+  return parts.join('; ');
+}

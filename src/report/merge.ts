@@ -242,7 +242,7 @@ function mergedVerdict(merged: MergedReport): string {
   if (none > 0 && none === s.repositories) return `⚠️ **No IAM policy was audited** in ${repos}`;
   if (none > 0)
     return (
-      `⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none matched a baseline)` +
+      `⚠️ **No IAM permissions beyond the vendor baselines** in ${repos}, but ${none} of them audited no policy (none was held to a baseline)` +
       (info > 0 ? ` · ${plural(info, 'informational finding')}` : '')
     );
   return (
@@ -428,7 +428,7 @@ export function renderMergedText(merged: MergedReport): string {
   const none = merged.repositories.filter((r) => r.audited === 0 && r.total === 0);
   if (none.length)
     lines.push(
-      `no policy audited (none matched a baseline) in ${plural(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`,
+      `no policy audited (none was held to a baseline) in ${plural(none.length, 'repository', 'repositories')}: ${none.map((r) => t(r.name)).join(', ')}`,
     );
   const sev = (c: MergedCounts) =>
     SEVERITY_ORDER.filter((x) => c.bySeverity[x])

@@ -33,6 +33,7 @@ import {
   splitLeftovers,
   removedNote,
   type SharedNote,
+  whyNoneAudited,
 } from './group.js';
 
 export interface TextOptions {
@@ -262,7 +263,7 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   }
   if (audited === 0 && report.findings.length === 0) {
     yield paint('33', `No IAM policy was audited: ${summary}`);
-    yield '  None was held to a baseline (each is listed above with the reason): pass --baseline NAME, or name the policies in the configuration.';
+    yield `  None was held to a baseline: ${whyNoneAudited(report.policies)}.`;
     return;
   }
   yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
