@@ -339,7 +339,9 @@ describe('iam-baseline-audit fix (CLI)', () => {
       }),
     });
     const r = await run(['.', '--dry-run'], root);
-    expect(r.stdout).toContain('nothing to fix: no policy was held to a baseline (1 policy matched no baseline');
+    expect(r.stdout).toContain(
+      'nothing to fix: no policy was held to a baseline (1 policy matched no baseline',
+    );
     expect(r.stdout).not.toContain('grants more than its baseline');
   });
 
