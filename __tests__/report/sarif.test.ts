@@ -339,6 +339,12 @@ describe('an audit run from a subdirectory', () => {
     expect(uris(fromSub).every((u) => u.startsWith('infra/'))).toBe(true);
     expect(uris(fromSub)).toEqual(uris(fromRoot));
     expect(prints(fromSub)).toEqual(prints(fromRoot));
+    // (a second review) the policy id too, where it is the path (or starts with it)
+    const policies = (s: object) =>
+      (s as { runs: { results: { properties: { policy: string } }[] }[] }).runs[0]!.results.map(
+        (r) => r.properties.policy,
+      );
+    expect(policies(fromSub).every((p) => p.startsWith('infra/'))).toBe(true);
   });
 
   it('a path outside the root stays outside the repository', () => {
