@@ -22509,7 +22509,7 @@ class Instance {
             else if (decl.attrs.has('for_each')) {
                 let each = { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') };
                 if (keyKnown && key !== undefined) {
-                    const inst = absent ? undefined : this.instances(decl).find((i) => i.key === key);
+                    const inst = absent ? undefined : this.instanceOf(decl, key);
                     if (inst)
                         each = inst.iter.each;
                     // for_each not known, the key written: that key, and its one value.
@@ -22631,7 +22631,9 @@ class Instance {
             return { unknown: def.error };
         this.ctx.called.add(dir);
         const args = new Map();
-        const inst = this.instances(decl).find((i) => i.key === key) ?? { iter: {} };
+        const inst = (key === undefined
+            ? this.instances(decl).find((i) => i.key === undefined)
+            : this.instanceOf(decl, key)) ?? { iter: {} };
         for (const [k, expr] of decl.attrs) {
             if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(k))
                 continue;
@@ -22658,8 +22660,35 @@ class Instance {
         ];
         return child;
     }
-    /** The instances of a resource, data source or module call (count, for_each). */
+    /**
+     * The instances of a resource, data source or module call (count, for_each), evaluated once per
+     * module instance: each `aws_iam_role.r[each.key]` and each instance of a module call looked its
+     * own up again, which made a `for_each` of N keys cost N evaluations of it (a review: 400 keys of
+     * a nested `for` took minutes).
+     */
     instances(decl) {
+        let list = this.instanceLists.get(decl);
+        if (!list) {
+            list = this.evaluateInstances(decl);
+            this.instanceLists.set(decl, list);
+        }
+        return list;
+    }
+    /** The instance of `decl` with this key (count index or for_each key), if there is one. */
+    instanceOf(decl, key) {
+        let byKey = this.instanceKeys.get(decl);
+        if (!byKey) {
+            byKey = new Map();
+            for (const i of this.instances(decl))
+                if (i.key !== undefined && !byKey.has(i.key))
+                    byKey.set(i.key, i);
+            this.instanceKeys.set(decl, byKey);
+        }
+        return byKey.get(key);
+    }
+    instanceLists = new Map();
+    instanceKeys = new Map();
+    evaluateInstances(decl) {
         const count = decl.attrs.get('count');
         const fe = decl.attrs.get('for_each');
         // Why it is not known, when a variable's value is one Terraform refuses (variable()).

@@ -585,7 +585,7 @@ export class Instance {
       else if (decl.attrs.has('for_each')) {
         let each: { [k: string]: Value } = { key: new Unknown('each.key'), value: new Unknown('each.value') };
         if (keyKnown && key !== undefined) {
-          const inst = absent ? undefined : this.instances(decl).find((i) => i.key === key);
+          const inst = absent ? undefined : this.instanceOf(decl, key);
           if (inst) each = inst.iter.each as { [k: string]: Value };
           // for_each not known, the key written: that key, and its one value.
           else
@@ -700,7 +700,9 @@ export class Instance {
     if ('error' in def) return { unknown: def.error };
     this.ctx.called.add(dir);
     const args = new Map<string, () => Value>();
-    const inst = this.instances(decl).find((i) => i.key === key) ?? { iter: {} };
+    const inst = (key === undefined
+      ? this.instances(decl).find((i) => i.key === undefined)
+      : this.instanceOf(decl, key)) ?? { iter: {} };
     for (const [k, expr] of decl.attrs) {
       if (['source', 'version', 'count', 'for_each', 'providers', 'depends_on'].includes(k)) continue;
       let cached: { v: Value } | undefined;
@@ -737,8 +739,36 @@ export class Instance {
     return child;
   }
 
-  /** The instances of a resource, data source or module call (count, for_each). */
+  /**
+   * The instances of a resource, data source or module call (count, for_each), evaluated once per
+   * module instance: each `aws_iam_role.r[each.key]` and each instance of a module call looked its
+   * own up again, which made a `for_each` of N keys cost N evaluations of it (a review: 400 keys of
+   * a nested `for` took minutes).
+   */
   instances(decl: Decl): Instances {
+    let list = this.instanceLists.get(decl);
+    if (!list) {
+      list = this.evaluateInstances(decl);
+      this.instanceLists.set(decl, list);
+    }
+    return list;
+  }
+
+  /** The instance of `decl` with this key (count index or for_each key), if there is one. */
+  instanceOf(decl: Decl, key: string | number): Instances[number] | undefined {
+    let byKey = this.instanceKeys.get(decl);
+    if (!byKey) {
+      byKey = new Map();
+      for (const i of this.instances(decl)) if (i.key !== undefined && !byKey.has(i.key)) byKey.set(i.key, i);
+      this.instanceKeys.set(decl, byKey);
+    }
+    return byKey.get(key);
+  }
+
+  private readonly instanceLists = new Map<Decl, Instances>();
+  private readonly instanceKeys = new Map<Decl, Map<string | number, Instances[number]>>();
+
+  private evaluateInstances(decl: Decl): Instances {
     const count = decl.attrs.get('count');
     const fe = decl.attrs.get('for_each');
     // Why it is not known, when a variable's value is one Terraform refuses (variable()).
