@@ -42,58 +42,106 @@ function asList(v: unknown): string[] {
 }
 
 /**
- * Does the part name an action its original does not write? One a pattern of its Action matches
- * (`ec2:DescribeImages` of `ec2:Describe*`, which the minimal policy names one by one) is written.
+ * A test of whether a part names an action its original does not write: one a pattern of its
+ * Action matches (`ec2:DescribeImages` of `ec2:Describe*`, which the minimal policy names one by
+ * one) is written. Made once per original (its names and compiled patterns).
  */
-function foreignActions(part: unknown, original: unknown): boolean {
-  if (!isObject(part) || !isObject(original)) return true;
+function foreignTest(original: unknown): (part: unknown) => boolean {
+  if (!isObject(original)) return () => true;
   const written = new Set(
     [...asList(original.Action), ...asList(original.NotAction)].map((a) => a.toLowerCase()),
   );
   const globs = asList(original.Action)
     .filter(hasWildcard)
     .map((p) => compileGlob(p, { caseInsensitive: true }));
-  return asList(part.Action).some(
-    (a) => !written.has(a.toLowerCase()) && !globs.some((g) => g.matches(a.toLowerCase())),
+  return (part) =>
+    !isObject(part) ||
+    asList(part.Action).some(
+      (a) => !written.has(a.toLowerCase()) && !globs.some((g) => g.matches(a.toLowerCase())),
+    );
+}
+
+/** A value as text with each object's keys sorted: two values are deep-equal when their texts are. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isObject(x) && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
   );
 }
 
 /**
  * The fate of each original statement, or undefined when the minimal statements cannot be read as
  * rewrites of the originals in order. Each original takes a run (maybe empty) of the minimal
- * statements; a run equal to the original is a keep (cost 0), anything else costs 1.
+ * statements; a run equal to the original is a keep (cost 0), anything else costs 1 (a part whose
+ * actions are not all written in the original costs a quarter more: it breaks ties towards the
+ * statement the actions come from). Of equal costs: keep, then drop, then the shortest rewrite.
+ *
+ * In O(n·m) steps: for an original, the parts it can take from minimal[j] on are a run of
+ * derivable ones, so the best rewrite from j is a running minimum over that run, kept as j
+ * goes down (a review: the run was walked again from each j, O(n·m²), and a policy of 1,000
+ * statements without Sids did not finish `fix` in five minutes).
  */
 export function alignStatements(originals: unknown[], minimal: unknown[]): StatementFate[] | undefined {
   const n = originals.length;
   const m = minimal.length;
   const INF = Number.POSITIVE_INFINITY;
-  // best[i][j]: least cost aligning originals[i..] with minimal[j..].
-  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(INF));
-  const choice: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(-1));
+  const originalText = originals.map(canonical);
+  const minimalText = minimal.map(canonical);
+  // best[i][j]: least cost aligning originals[i..] with minimal[j..]; choice: how (see below).
+  const best: Float64Array[] = Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(INF));
+  const choice: Int32Array[] = Array.from({ length: n + 1 }, () => new Int32Array(m + 1).fill(-1));
   best[n]![m] = 0;
   for (let i = n - 1; i >= 0; i--) {
+    const here = best[i]!;
+    const next = best[i + 1]!;
+    const how = choice[i]!;
+    const foreign = foreignTest(originals[i]);
+    // The best rewrite of originals[i] into minimal[j..t-1] for t in j+1..(end of j's run of
+    // derivable parts): cost next[t] + 1 + 0.25 × (foreign parts in j..t-1), with the shortest t
+    // of equal costs. As the foreign count from j is F(j) - F(t) (F counted from the run's end),
+    // the minimum is of next[t] - 0.25 F(t), plus 1 + 0.25 F(j).
+    let runMin = INF; // min over t of next[t] - 0.25 F(t), in the current run
+    let runAt = -1; // its t (the smallest of equal values)
+    let foreignFromEnd = 0; // F(j+1): foreign parts from j+1 to the run's end
     for (let j = m; j >= 0; j--) {
       // keep: exactly one, equal
-      if (j < m && isDeepStrictEqual(minimal[j], originals[i]) && best[i + 1]![j + 1]! < best[i]![j]!) {
-        best[i]![j] = best[i + 1]![j + 1]!;
-        choice[i]![j] = 1 + 1_000_000; // marker: keep of length 1
+      if (
+        j < m &&
+        minimalText[j] === originalText[i] &&
+        next[j + 1]! < here[j]! &&
+        isDeepStrictEqual(minimal[j], originals[i])
+      ) {
+        here[j] = next[j + 1]!;
+        how[j] = 1 + 1_000_000; // marker: keep of length 1
       }
       // drop
-      if (best[i + 1]![j]! + 1 < best[i]![j]!) {
-        best[i]![j] = best[i + 1]![j]! + 1;
-        choice[i]![j] = 0;
+      if (next[j]! + 1 < here[j]!) {
+        here[j] = next[j]! + 1;
+        how[j] = 0;
       }
-      // rewrite into k parts (a part whose actions are not all written in the original costs a
-      // little more: it breaks ties towards the statement the actions come from)
-      let extra = 0;
-      for (let k = 1; j + k <= m; k++) {
-        if (!derivable(minimal[j + k - 1], originals[i])) break;
-        extra += foreignActions(minimal[j + k - 1], originals[i]) ? 0.25 : 0;
-        const c = best[i + 1]![j + k]! + 1 + extra;
-        if (c < best[i]![j]!) {
-          best[i]![j] = c;
-          choice[i]![j] = k;
-        }
+      if (j === m) continue;
+      if (!derivable(minimal[j], originals[i])) {
+        runMin = INF;
+        runAt = -1;
+        foreignFromEnd = 0;
+        continue;
+      }
+      // t = j + 1 joins the run's candidates (its F is F(j+1), before this part is counted).
+      const candidate = next[j + 1]! - 0.25 * foreignFromEnd;
+      if (candidate <= runMin) {
+        runMin = candidate;
+        runAt = j + 1;
+      }
+      foreignFromEnd += foreign(minimal[j]) ? 1 : 0;
+      const c = runMin + 1 + 0.25 * foreignFromEnd;
+      if (c < here[j]!) {
+        here[j] = c;
+        how[j] = runAt - j;
       }
     }
   }
