@@ -357,7 +357,12 @@ export function withinNotResource(
   notResource: readonly ArnPattern[],
 ): ArnPattern[] | undefined {
   if (!exactPattern(resource)) return undefined;
-  const out: ArnPattern[] = [];
+  // The intersections kept, in order (null: one a later one contains), and a trie of their
+  // literal prefixes: a pattern contains another only if its literal prefix (the text before its
+  // first wildcard) begins the other's, so each is compared only with those on its prefix's path
+  // (a review: every one compared with every other, 4,000 NotResource entries took 8.5 s).
+  const out: (ArnPattern | null)[] = [];
+  const trie = new PrefixTrie();
   for (const r of notResource) {
     if (!exactPattern(r)) return undefined;
     let meet: ArnPattern;
@@ -365,11 +370,75 @@ export function withinNotResource(
     else if (arnContains(resource, r)) meet = r;
     else if (!arnIntersects(resource, r)) continue;
     else return undefined;
-    if (out.some((o) => arnContains(o, meet))) continue;
-    for (let i = out.length - 1; i >= 0; i--) if (arnContains(meet, out[i]!)) out.splice(i, 1);
+    const prefix = literalPrefix(meet);
+    if (trie.onPath(prefix, (i) => arnContains(out[i]!, meet))) continue;
+    for (const i of trie.under(prefix, (i) => arnContains(meet, out[i]!))) out[i] = null;
+    trie.add(prefix, out.length);
     out.push(meet);
   }
-  return out;
+  return out.filter((p): p is ArnPattern => p !== null);
+}
+
+/** The text of a pattern's tokens before its first wildcard (or variable). */
+function literalPrefix(p: ArnPattern): string {
+  let s = '';
+  for (const t of p.tokens) {
+    if (t.kind !== 'char') break;
+    s += t.ch;
+  }
+  return s;
+}
+
+/** Ids by the literal prefix they were added with, for withinNotResource. */
+class PrefixTrie {
+  private readonly root: TrieNode = { next: new Map(), ids: [] };
+
+  add(prefix: string, id: number): void {
+    let n = this.root;
+    for (const ch of prefix) {
+      let c = n.next.get(ch);
+      if (!c) n.next.set(ch, (c = { next: new Map(), ids: [] }));
+      n = c;
+    }
+    n.ids.push(id);
+  }
+
+  /** Whether an id added with a prefix of `prefix` (itself included) passes `test`. */
+  onPath(prefix: string, test: (id: number) => boolean): boolean {
+    let n: TrieNode | undefined = this.root;
+    for (const ch of prefix) {
+      if (n.ids.some(test)) return true;
+      n = n.next.get(ch);
+      if (!n) return false;
+    }
+    return n.ids.some(test);
+  }
+
+  /** Takes out, and returns, the ids added with a prefix that begins with `prefix` that pass `test`. */
+  under(prefix: string, test: (id: number) => boolean): number[] {
+    let n: TrieNode | undefined = this.root;
+    for (const ch of prefix) {
+      n = n.next.get(ch);
+      if (!n) return [];
+    }
+    const out: number[] = [];
+    const stack = [n];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node.ids.length) {
+        const kept: number[] = [];
+        for (const id of node.ids) (test(id) ? out : kept).push(id);
+        node.ids = kept;
+      }
+      for (const c of node.next.values()) stack.push(c);
+    }
+    return out;
+  }
+}
+
+interface TrieNode {
+  next: Map<string, TrieNode>;
+  ids: number[];
 }
 
 /** A pattern read as written: no policy variable, no unbound placeholder read as `*`. */
