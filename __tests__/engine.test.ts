@@ -654,7 +654,10 @@ describe("a grant reaches only its action's resource types", () => {
     ).toBe(false);
     expect(covers('arn:aws:s3:::data/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(false);
     expect(covers('arn:aws:s3:::data/*', 'arn:*:s3:::*', 's3:GetObject')).toBe(false);
-    expect(covers('arn:aws:s3:::data/*', 'arn:aws-cn:s3:::data/*', 's3:GetObject')).toBe(false);
+    // (a review: a policy applies in its own partition, so `arn:aws-cn:s3:::data/*` is the bucket the
+    // vendor names there, in a China account, or nothing at all elsewhere: never broader)
+    expect(covers('arn:aws:s3:::data/*', 'arn:aws-cn:s3:::data/*', 's3:GetObject')).toBe(true);
+    expect(covers('arn:aws:s3:::data/*', 'arn:aws-us-gov:s3:::other/*', 's3:GetObject')).toBe(false);
     // A vendor placeholder stands for one bucket, not for every bucket the pattern reaches.
     expect(covers('arn:aws:s3:::{YOUR_BUCKET}/*', 'arn:aws:s3:::*', 's3:GetObject')).toBe(false);
     // No resource types (only * grants it), NotResource, a literal baseline resource.

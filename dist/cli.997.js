@@ -10,6 +10,7 @@ export const modules = {
 /* harmony export */   D3: () => (/* binding */ conditionText),
 /* harmony export */   EJ: () => (/* binding */ disjointFields),
 /* harmony export */   H$: () => (/* binding */ coversResource),
+/* harmony export */   HD: () => (/* binding */ inPartitionOf),
 /* harmony export */   Ic: () => (/* binding */ resourceNeeds),
 /* harmony export */   Jl: () => (/* binding */ shownResources),
 /* harmony export */   LL: () => (/* binding */ exceptOf),
@@ -422,19 +423,35 @@ function typesKey(types) {
 function unsureCover(entries, granted, action, notResource) {
     return entries.some((e) => coverage(e.resource, granted, action, notResource) === 'unsure');
 }
-/** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
+/**
+ * `granted` with a partition of `*`, or of another partition than the baseline's, read in the
+ * baseline's literal one (itself otherwise). A policy applies in its own partition only: a GovCloud
+ * policy's `arn:aws-us-gov:s3:::bucket` is the bucket the vendor's `arn:aws:s3:::bucket` names there
+ * (a review: each of its ARNs was "broader" than the baseline's), and a grant in a partition the
+ * policy is not in grants nothing.
+ */
 const partitionBound = new WeakMap();
+const PARTITION = /^aws(-[a-z]+)*$/;
 function inPartitionOf(baseline, granted) {
     const text = granted.canonical;
     const partition = literalFields(baseline)[1];
-    if (!text.startsWith('arn:*:') || !partition)
+    if (!partition)
         return granted;
+    let rest;
+    if (text.startsWith('arn:*:'))
+        rest = text.slice('arn:*:'.length);
+    else {
+        const own = literalFields(granted)[1];
+        if (!own || own === partition || !PARTITION.test(own) || !PARTITION.test(partition))
+            return granted;
+        rest = text.slice(`arn:${own}:`.length);
+    }
     let byPartition = partitionBound.get(granted);
     if (!byPartition)
         partitionBound.set(granted, (byPartition = new Map()));
     let p = byPartition.get(partition);
     if (!p)
-        byPartition.set(partition, (p = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(`arn:${partition}:${text.slice('arn:*:'.length)}`)));
+        byPartition.set(partition, (p = (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArnPattern */ .Nx)(`arn:${partition}:${rest}`, granted.bindings)));
     return p;
 }
 /** coversTypes per (baseline, granted) pair and list of resource types (by their formats). */
@@ -5583,14 +5600,16 @@ function grantedByEntry(classes, sets, into = new Map()) {
             const hit = e.actions.intersect(c.actions);
             if (hit.isEmpty())
                 continue;
-            if (!(c.notResource || (0,policy_arn/* isAll */.kd)(c.resource) || (0,policy_arn/* isAll */.kd)(e.resource) || (0,policy_arn/* arnIntersects */.se)(e.resource, c.resource)))
+            // (in the policy's own partition: a GovCloud grant meets the vendor's `arn:aws:` entry there)
+            const r = c.notResource ? c.resource : (0,engine/* inPartitionOf */.HD)(e.resource, c.resource);
+            if (!(c.notResource || (0,policy_arn/* isAll */.kd)(r) || (0,policy_arn/* isAll */.kd)(e.resource) || (0,policy_arn/* arnIntersects */.se)(e.resource, r)))
                 continue;
             // (every resource but a list: not met by a grant within one of them)
-            if (!c.notResource && (0,engine/* exceptOf */.LL)(e.resource) && !(0,engine/* reachesResource */.YD)(e.resource, c.resource, false))
+            if (!c.notResource && (0,engine/* exceptOf */.LL)(e.resource) && !(0,engine/* reachesResource */.YD)(e.resource, r, false))
                 continue;
             // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
             // and `…:instance/*`) name no common resource: the grant does not count for the entry.
-            if (!c.notResource && (0,engine/* disjointFields */.EJ)(e.resource, c.resource))
+            if (!c.notResource && (0,engine/* disjointFields */.EJ)(e.resource, r))
                 continue;
             if (hit.isEmpty())
                 continue;

@@ -17,6 +17,7 @@ import {
   exceptOf,
   disjointFields,
   implies,
+  inPartitionOf,
   joinNotes,
   notResourcePatterns,
   pairCoverage,
@@ -552,13 +553,14 @@ export function grantedByEntry(
     for (const e of sets.entries) {
       const hit = e.actions.intersect(c.actions);
       if (hit.isEmpty()) continue;
-      if (!(c.notResource || isAll(c.resource) || isAll(e.resource) || arnIntersects(e.resource, c.resource)))
-        continue;
+      // (in the policy's own partition: a GovCloud grant meets the vendor's `arn:aws:` entry there)
+      const r = c.notResource ? c.resource : inPartitionOf(e.resource, c.resource);
+      if (!(c.notResource || isAll(r) || isAll(e.resource) || arnIntersects(e.resource, r))) continue;
       // (every resource but a list: not met by a grant within one of them)
-      if (!c.notResource && exceptOf(e.resource) && !reachesResource(e.resource, c.resource, false)) continue;
+      if (!c.notResource && exceptOf(e.resource) && !reachesResource(e.resource, r, false)) continue;
       // Two patterns that meet only through a `*` reaching past a colon (`arn:aws:ec2:*:A:volume/*`
       // and `…:instance/*`) name no common resource: the grant does not count for the entry.
-      if (!c.notResource && disjointFields(e.resource, c.resource)) continue;
+      if (!c.notResource && disjointFields(e.resource, r)) continue;
       if (hit.isEmpty()) continue;
       const had = into.get(e.index);
       into.set(e.index, had ? had.union(hit) : hit);

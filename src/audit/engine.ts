@@ -618,18 +618,31 @@ export function unsureCover(
   return entries.some((e) => coverage(e.resource, granted, action, notResource) === 'unsure');
 }
 
-/** `granted` with a partition of `*` read as the baseline's literal one (itself otherwise). */
+/**
+ * `granted` with a partition of `*`, or of another partition than the baseline's, read in the
+ * baseline's literal one (itself otherwise). A policy applies in its own partition only: a GovCloud
+ * policy's `arn:aws-us-gov:s3:::bucket` is the bucket the vendor's `arn:aws:s3:::bucket` names there
+ * (a review: each of its ARNs was "broader" than the baseline's), and a grant in a partition the
+ * policy is not in grants nothing.
+ */
 const partitionBound = new WeakMap<ArnPattern, Map<string, ArnPattern>>();
+const PARTITION = /^aws(-[a-z]+)*$/;
 
-function inPartitionOf(baseline: ArnPattern, granted: ArnPattern): ArnPattern {
+export function inPartitionOf(baseline: ArnPattern, granted: ArnPattern): ArnPattern {
   const text = granted.canonical;
   const partition = literalFields(baseline)[1];
-  if (!text.startsWith('arn:*:') || !partition) return granted;
+  if (!partition) return granted;
+  let rest: string;
+  if (text.startsWith('arn:*:')) rest = text.slice('arn:*:'.length);
+  else {
+    const own = literalFields(granted)[1];
+    if (!own || own === partition || !PARTITION.test(own) || !PARTITION.test(partition)) return granted;
+    rest = text.slice(`arn:${own}:`.length);
+  }
   let byPartition = partitionBound.get(granted);
   if (!byPartition) partitionBound.set(granted, (byPartition = new Map()));
   let p = byPartition.get(partition);
-  if (!p)
-    byPartition.set(partition, (p = parseArnPattern(`arn:${partition}:${text.slice('arn:*:'.length)}`)));
+  if (!p) byPartition.set(partition, (p = parseArnPattern(`arn:${partition}:${rest}`, granted.bindings)));
   return p;
 }
 
