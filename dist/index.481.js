@@ -38303,7 +38303,7 @@ async function syncDriftIssue(octokit, target, options) {
         if (!open)
             return { action: 'skipped' };
         const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
-        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
+        // Closed first: should that fail, the next run tries again, and the note is not said twice.
         await octokit.rest.issues.update({
             ...target,
             issue_number: open.number,
@@ -38311,6 +38311,7 @@ async function syncDriftIssue(octokit, target, options) {
             state: 'closed',
             state_reason: 'completed',
         });
+        await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
         return { number: open.number, url: open.html_url, action: 'closed' };
     }
     if (open) {
@@ -38327,6 +38328,12 @@ async function syncDriftIssue(octokit, target, options) {
         return { number: open.number, url: open.html_url, action: 'updated' };
     }
     const previous = ours[0];
+    // Closed by someone as not planned, with the same findings: their decision stands (a new issue
+    // each run would overrule it); findings that change open a new one.
+    if (previous?.state === 'closed' &&
+        previous.state_reason === 'not_planned' &&
+        issue_normalise((previous.body ?? '').replace(/\n\nPreviously tracked in #\d+\.\s*$/, '')) === issue_normalise(body))
+        return { number: previous.number, url: previous.html_url, action: 'declined' };
     const fullBody = previous ? withPrevious(body, previous.number) : body;
     const labelled = await ensureLabel(octokit, target);
     const { data } = await octokit.rest.issues.create({
@@ -42215,9 +42222,13 @@ function oneOf(name, value, allowed, fallback) {
 /** Reads and validates the inputs (kebab-case names, as in action.yml). */
 function inputs_readInputs(root = workspace()) {
     const get = (name) => core.getInput(name).trim();
-    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
-    const rawPaths = core.getInput('paths');
-    const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+    // Several lines: one path per line (paths may contain spaces); one line: commas or spaces. (A
+    // YAML block of one line, `paths: |` then `my iam`, ends with a line break that the trimmed
+    // value loses: read untrimmed, it is one path a line.)
+    const rawPaths = core.getInput('paths', { trimWhitespace: false });
+    const paths = (rawPaths.trim().includes('\n') || /\n\s*$/.test(rawPaths)
+        ? rawPaths.split(/\r?\n/)
+        : rawPaths.split(/[\s,]+/))
         .map((p) => p.trim())
         .filter(Boolean);
     const accountId = get('account-id').replace(/-/g, '');
@@ -42231,6 +42242,11 @@ function inputs_readInputs(root = workspace()) {
     if (baseRef !== '' && (baseRef.startsWith('-') || /[\s:]/.test(baseRef) || baseRef.includes('..'))) {
         throw new InputError(`Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`);
     }
+    const report = get('report') || undefined;
+    const prNumber = readPrNumber(root, get('pr-number'), get('pr-number-file'));
+    // (without a saved report, a number would post this run's audit on another pull request, unchecked)
+    if (prNumber !== undefined && !report)
+        throw new InputError('Input `pr-number` (or `pr-number-file`) is read only with `report`, in the second workflow of the fork recipe: remove it, or give the saved report.');
     return {
         paths: paths.length > 0 ? paths : ['.'],
         config: get('config') || undefined,
@@ -42245,8 +42261,8 @@ function inputs_readInputs(root = workspace()) {
         sarifFile: get('sarif-file') || undefined,
         mode: oneOf('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
         baseRef: baseRef || undefined,
-        report: get('report') || undefined,
-        prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+        report,
+        prNumber,
         headSha: readHeadSha(get('head-sha')),
     };
 }
@@ -42269,7 +42285,7 @@ function readPrNumber(root, value, file) {
     if (!raw)
         return undefined;
     if (!/^[1-9]\d{0,9}$/.test(raw))
-        throw new InputError(`The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
+        throw new InputError(`${value ? 'Input `pr-number`' : `Input \`pr-number-file\` (${JSON.stringify(file.slice(0, 200))})`}: the pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`);
     return Number(raw);
 }
 

@@ -75,6 +75,36 @@ describe('syncDriftIssue against a fake GitHub', () => {
     expect(gh.writes()).toEqual([]);
   });
 
+  // (a review) Closing failed after the note was posted: each later run posted the note again.
+  it('closes before it comments: a close that fails leaves no note, and the next run says it once', async () => {
+    const created = await sync('3 findings', true);
+    gh.failures.push({
+      method: 'PATCH',
+      path: new RegExp(`/issues/${created.number}$`),
+      status: 500,
+      times: 1,
+    });
+    await expect(sync('clean', false)).rejects.toThrow();
+    expect(gh.comments).toEqual([]);
+    expect((await sync('clean', false)).action).toBe('closed');
+    expect(gh.comments).toHaveLength(1);
+  });
+
+  // (a review) An issue someone closed as not planned was opened again, as a new one, every run.
+  it('an issue closed as not planned stays closed while the findings are the same', async () => {
+    const created = await sync('3 findings', true);
+    gh.issues[0]!.state = 'closed';
+    gh.issues[0]!.state_reason = 'not_planned';
+    gh.reset();
+    expect(await sync('3 findings', true)).toMatchObject({ action: 'declined', number: created.number });
+    expect(gh.writes()).toEqual([]);
+    const again = await sync('4 findings', true);
+    expect(again.action).toBe('created');
+    expect(gh.issues.find((i) => i.number === again.number)!.body).toContain(
+      `Previously tracked in #${created.number}.`,
+    );
+  });
+
   it('ignores an issue by someone else that carries our marker', async () => {
     gh.labels.add(DRIFT_LABEL);
     const forged = gh.addIssue({

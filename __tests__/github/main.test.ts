@@ -60,6 +60,21 @@ describe('readInputs', () => {
     expect(readInputs().paths).toEqual(['iam/a dir', 'infra/plan.json']);
     set({ paths: 'iam, infra plan.json' });
     expect(readInputs().paths).toEqual(['iam', 'infra', 'plan.json']);
+    // (a review) A block of one line (`paths: |` then `my iam/a b.json`) is one path, not three.
+    set({ paths: 'my iam/a b.json\n' });
+    expect(readInputs().paths).toEqual(['my iam/a b.json']);
+  });
+
+  // (a review) Without `report`, `pr-number` posted this run's audit on another pull request.
+  it('pr-number only with report; a bad number names its input', () => {
+    set({ 'pr-number': '8' });
+    expect(() => readInputs()).toThrow(
+      /Input `pr-number` \(or `pr-number-file`\) is read only with `report`/,
+    );
+    set({ report: 'artifact/findings.json' });
+    expect(readInputs()).toMatchObject({ prNumber: 8, report: 'artifact/findings.json' });
+    set({ 'pr-number': '#8' });
+    expect(() => readInputs()).toThrow(/^Input `pr-number`: the pull request number must be digits only/);
   });
 
   it('rejects invalid values with a clear message', () => {

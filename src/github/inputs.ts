@@ -62,9 +62,15 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 /** Reads and validates the inputs (kebab-case names, as in action.yml). */
 export function readInputs(root = workspace()): Inputs {
   const get = (name: string) => core.getInput(name).trim();
-  // Several lines: one path per line (paths may contain spaces); one line: commas or spaces.
-  const rawPaths = core.getInput('paths');
-  const paths = (rawPaths.includes('\n') ? rawPaths.split(/\r?\n/) : rawPaths.split(/[\s,]+/))
+  // Several lines: one path per line (paths may contain spaces); one line: commas or spaces. (A
+  // YAML block of one line, `paths: |` then `my iam`, ends with a line break that the trimmed
+  // value loses: read untrimmed, it is one path a line.)
+  const rawPaths = core.getInput('paths', { trimWhitespace: false });
+  const paths = (
+    rawPaths.trim().includes('\n') || /\n\s*$/.test(rawPaths)
+      ? rawPaths.split(/\r?\n/)
+      : rawPaths.split(/[\s,]+/)
+  )
     .map((p) => p.trim())
     .filter(Boolean);
   const accountId = get('account-id').replace(/-/g, '');
@@ -81,6 +87,13 @@ export function readInputs(root = workspace()): Inputs {
       `Input \`base-ref\` is not a valid git ref or SHA (got ${JSON.stringify(baseRef)}).`,
     );
   }
+  const report = get('report') || undefined;
+  const prNumber = readPrNumber(root, get('pr-number'), get('pr-number-file'));
+  // (without a saved report, a number would post this run's audit on another pull request, unchecked)
+  if (prNumber !== undefined && !report)
+    throw new InputError(
+      'Input `pr-number` (or `pr-number-file`) is read only with `report`, in the second workflow of the fork recipe: remove it, or give the saved report.',
+    );
   return {
     paths: paths.length > 0 ? paths : ['.'],
     config: get('config') || undefined,
@@ -95,8 +108,8 @@ export function readInputs(root = workspace()): Inputs {
     sarifFile: get('sarif-file') || undefined,
     mode: oneOf<Mode>('mode', get('mode'), ['auto', 'pull-request', 'drift', 'audit'], 'auto'),
     baseRef: baseRef || undefined,
-    report: get('report') || undefined,
-    prNumber: readPrNumber(root, get('pr-number'), get('pr-number-file')),
+    report,
+    prNumber,
     headSha: readHeadSha(get('head-sha')),
   };
 }
@@ -124,7 +137,7 @@ function readPrNumber(root: string, value: string, file: string): number | undef
   if (!raw) return undefined;
   if (!/^[1-9]\d{0,9}$/.test(raw))
     throw new InputError(
-      `The pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`,
+      `${value ? 'Input `pr-number`' : `Input \`pr-number-file\` (${JSON.stringify(file.slice(0, 200))})`}: the pull request number must be digits only (got ${JSON.stringify(raw.slice(0, 20))}).`,
     );
   return Number(raw);
 }

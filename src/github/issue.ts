@@ -32,13 +32,15 @@ export interface DriftOptions {
 export interface DriftResult {
   number?: number;
   url?: string;
-  action: 'created' | 'updated' | 'unchanged' | 'closed' | 'skipped';
+  /** `declined`: the last issue was closed as not planned, and the findings are the same. */
+  action: 'created' | 'updated' | 'unchanged' | 'closed' | 'skipped' | 'declined';
 }
 
 interface ApiIssue {
   number: number;
   html_url: string;
   state?: string;
+  state_reason?: string | null;
   body?: string | null;
   user: { login?: string; type?: string } | null;
   pull_request?: unknown;
@@ -109,7 +111,7 @@ export async function syncDriftIssue(
   if (!options.hasFindings) {
     if (!open) return { action: 'skipped' };
     const note = `✅ The audit is clean again${options.runUrl ? ` ([run](${options.runUrl}))` : ''}: closing.`;
-    await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
+    // Closed first: should that fail, the next run tries again, and the note is not said twice.
     await octokit.rest.issues.update({
       ...target,
       issue_number: open.number,
@@ -117,6 +119,7 @@ export async function syncDriftIssue(
       state: 'closed',
       state_reason: 'completed',
     });
+    await octokit.rest.issues.createComment({ ...target, issue_number: open.number, body: note });
     return { number: open.number, url: open.html_url, action: 'closed' };
   }
 
@@ -135,6 +138,14 @@ export async function syncDriftIssue(
   }
 
   const previous = ours[0];
+  // Closed by someone as not planned, with the same findings: their decision stands (a new issue
+  // each run would overrule it); findings that change open a new one.
+  if (
+    previous?.state === 'closed' &&
+    previous.state_reason === 'not_planned' &&
+    normalise((previous.body ?? '').replace(/\n\nPreviously tracked in #\d+\.\s*$/, '')) === normalise(body)
+  )
+    return { number: previous.number, url: previous.html_url, action: 'declined' };
   const fullBody = previous ? withPrevious(body, previous.number) : body;
   const labelled = await ensureLabel(octokit, target);
   const { data } = await octokit.rest.issues.create({
