@@ -230,7 +230,7 @@ function joinChunks(chunks) {
 function details(summaryHtml, body) {
     return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
-function verdict(report) {
+function verdict(report, check) {
     const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
     const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY);
     // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
@@ -256,7 +256,13 @@ function verdict(report) {
             : ofTrust === counted.length
                 ? 'trust beyond what the vendors document'
                 : 'permissions and trust beyond the vendor baselines';
-        return `❌ **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: ${what}${extra}`;
+        // (findings the check lets pass: said, or ❌ beside a green check reads as a failure)
+        const passes = check?.result === 'pass'
+            ? check.failOn === 'none'
+                ? ' (`fail-on: none`: the check passes)'
+                : ` (none that fails the check: below the \`severity-threshold\` of ${check.threshold})`
+            : '';
+        return `${passes ? '⚠️' : '❌'} **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
     }
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
@@ -490,7 +496,7 @@ function renderMarkdown(report, options = {}) {
     if (mode === 'issue')
         headParts.push(driftMarker(options.commentKey));
     headParts.push(`### ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(options.title ?? 'IAM baseline audit', 'text')}`);
-    const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+    const head = `${headParts.join('\n')}\n\n${verdict(report, options.check)}`;
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });

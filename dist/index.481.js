@@ -37119,7 +37119,7 @@ function joinChunks(chunks) {
 function details(summaryHtml, body) {
     return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
-function verdict(report) {
+function verdict(report, check) {
     const b = bucketFindings(report.findings);
     const counted = b.current.filter(isExcess);
     // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
@@ -37145,7 +37145,13 @@ function verdict(report) {
             : ofTrust === counted.length
                 ? 'trust beyond what the vendors document'
                 : 'permissions and trust beyond the vendor baselines';
-        return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}`;
+        // (findings the check lets pass: said, or ❌ beside a green check reads as a failure)
+        const passes = check?.result === 'pass'
+            ? check.failOn === 'none'
+                ? ' (`fail-on: none`: the check passes)'
+                : ` (none that fails the check: below the \`severity-threshold\` of ${check.threshold})`
+            : '';
+        return `${passes ? '⚠️' : '❌'} **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
     }
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
@@ -37379,7 +37385,7 @@ function renderMarkdown(report, options = {}) {
     if (mode === 'issue')
         headParts.push(driftMarker(options.commentKey));
     headParts.push(`### ${(0,core_escape/* escapeMarkdown */.FV)(options.title ?? 'IAM baseline audit', 'text')}`);
-    const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+    const head = `${headParts.join('\n')}\n\n${verdict(report, options.check)}`;
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
@@ -41918,9 +41924,10 @@ async function publishJsonReport({ root, inputs, report }) {
     });
 }
 /** The job summary: always, also when commenting is impossible. */
-async function publishSummary({ report, title }) {
+async function publishSummary({ report, title, inputs, verdict }) {
     await attempt('write the job summary', async () => {
-        await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title }), true).write();
+        const check = { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold };
+        await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title, check }), true).write();
     });
 }
 /** Annotations point at files of this checkout: not for a report saved by another run. */
@@ -41966,6 +41973,7 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
             commentKey: inputs.commentKey,
             summaryUrl: stableReportUrl(issueNumber),
             title,
+            check: { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold },
             moreSuggestions,
             noSuggestion,
         });

@@ -639,3 +639,31 @@ describe('renderMarkdown: the most severe policies first', () => {
     expect(cut).toContain('iam:PassRole');
   });
 });
+
+// (a review) A pull request whose only finding is below the severity threshold passed its check,
+// and the comment and summary said ❌.
+describe('renderMarkdown: findings that do not fail the check', () => {
+  const report = baseReport({
+    findings: [finding({ kind: 'excess-action', severity: 'low', actions: ['s3:ListAllMyBuckets'] })],
+  });
+
+  it('⚠️ and why, when the check passes; ❌ when it fails or is not said', () => {
+    const passes = renderMarkdown(report, {
+      mode: 'comment',
+      check: { result: 'pass', failOn: 'new', threshold: 'medium' },
+    });
+    expect(passes).toContain('⚠️ **1 finding** in 1 policy');
+    expect(passes).toContain('(none that fails the check: below the `severity-threshold` of medium)');
+    expect(passes).not.toContain('❌');
+    const off = renderMarkdown(report, {
+      mode: 'comment',
+      check: { result: 'pass', failOn: 'none', threshold: 'medium' },
+    });
+    expect(off).toContain('(`fail-on: none`: the check passes)');
+    for (const md of [
+      renderMarkdown(report, { mode: 'comment', check: { result: 'fail', failOn: 'any', threshold: 'low' } }),
+      renderMarkdown(report, { mode: 'comment' }),
+    ])
+      expect(md).toContain('❌ **1 finding** in 1 policy');
+  });
+});

@@ -59,9 +59,10 @@ export async function publishJsonReport({ root, inputs, report }: Publication): 
 }
 
 /** The job summary: always, also when commenting is impossible. */
-export async function publishSummary({ report, title }: Publication): Promise<void> {
+export async function publishSummary({ report, title, inputs, verdict }: Publication): Promise<void> {
   await attempt('write the job summary', async () => {
-    await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title }), true).write();
+    const check = { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold };
+    await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title, check }), true).write();
   });
 }
 
@@ -117,6 +118,7 @@ export async function publishComment({
         commentKey: inputs.commentKey,
         summaryUrl: stableReportUrl(issueNumber),
         title,
+        check: { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold },
         moreSuggestions,
         noSuggestion,
       });

@@ -4,7 +4,7 @@
 //
 // Every value from the repository goes through escapeMarkdown(); size limits are enforced in one
 // place, fitToLimit().
-import type { Finding, Report } from '../core/types.js';
+import type { Finding, Report, Severity } from '../core/types.js';
 import {
   clipShown,
   escapeMarkdown as md,
@@ -70,6 +70,11 @@ export interface MarkdownOptions {
   summaryUrl?: string;
   /** Default `summary`. */
   mode?: MarkdownMode;
+  /**
+   * The check's outcome (the action's `fail-on` and `severity-threshold`): findings that do not fail
+   * it are said so in the headline, with ⚠️ rather than ❌.
+   */
+  check?: { result: 'pass' | 'fail'; failOn: string; threshold: Severity };
   /**
    * Suggested changes left out of the pull request's review (it holds at most 20 a run): counted
    * in one line.
@@ -311,7 +316,7 @@ function details(summaryHtml: string, body: string): string {
   return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
 
-function verdict(report: Report): string {
+function verdict(report: Report, check?: MarkdownOptions['check']): string {
   const b = bucketFindings(report.findings);
   const counted = b.current.filter(isExcess);
   // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
@@ -338,7 +343,14 @@ function verdict(report: Report): string {
         : ofTrust === counted.length
           ? 'trust beyond what the vendors document'
           : 'permissions and trust beyond the vendor baselines';
-    return `❌ **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}`;
+    // (findings the check lets pass: said, or ❌ beside a green check reads as a failure)
+    const passes =
+      check?.result === 'pass'
+        ? check.failOn === 'none'
+          ? ' (`fail-on: none`: the check passes)'
+          : ` (none that fails the check: below the \`severity-threshold\` of ${check.threshold})`
+        : '';
+    return `${passes ? '⚠️' : '❌'} **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
   }
   if (audited === 0 && report.findings.length === 0) {
     return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
@@ -589,7 +601,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (mode === 'comment') headParts.push(commentMarker(options.commentKey));
   if (mode === 'issue') headParts.push(driftMarker(options.commentKey));
   headParts.push(`### ${md(options.title ?? 'IAM baseline audit', 'text')}`);
-  const head = `${headParts.join('\n')}\n\n${verdict(report)}`;
+  const head = `${headParts.join('\n')}\n\n${verdict(report, options.check)}`;
 
   const findingChunks: Chunk[] = [];
   if (b.current.length > 0) {
