@@ -115,6 +115,43 @@ describe('makeBaseReader', () => {
     ).toBe(true);
   });
 
+  // (a review) `base-ref: nosuchref` read every file as not at the base: every finding new, unsaid.
+  it('a base-ref that is a commit neither of the checkout nor of GitHub: a warning says so', async () => {
+    const notes: [string, string][] = [];
+    const octokit = getOctokit('t', { baseUrl: gh.url });
+    const read = makeBaseReader({
+      root: dir,
+      ref: 'nosuchref',
+      octokit,
+      owner: 'o',
+      repo: 'r',
+      onNote: (text, level) => notes.push([level, text]),
+    });
+    expect(await read('iam/policy.json')).toBeUndefined();
+    expect(notes).toEqual([
+      [
+        'warning',
+        expect.stringContaining(
+          'The base nosuchref (`base-ref`) is a commit neither of the checkout nor of the repository on GitHub',
+        ),
+      ],
+    ]);
+    // One that GitHub has: no warning.
+    const known = 'c'.repeat(40);
+    gh.commits.add(known);
+    const quiet: string[] = [];
+    const ok = makeBaseReader({
+      root: dir,
+      ref: known,
+      octokit,
+      owner: 'o',
+      repo: 'r',
+      onNote: (t) => quiet.push(t),
+    });
+    await ok('iam/policy.json');
+    expect(quiet).toEqual([]);
+  });
+
   it('without the commit and without a client, there is no base', async () => {
     const read = makeBaseReader({ root: dir, ref: 'b'.repeat(40) });
     expect(await read('iam/policy.json')).toBeUndefined();

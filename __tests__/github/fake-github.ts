@@ -83,6 +83,8 @@ export class FakeGitHub {
   labels = new Set<string>();
   /** `${ref}:${path}` → content, for the contents API. */
   files = new Map<string, string>();
+  /** Commits GET /repos/o/r/commits/:ref knows, beside the refs of `files`. */
+  commits = new Set<string>();
   /** Who the token is: authors every write. */
   identity: FakeUser = BOT;
   /** GET /user: `forbidden` as for an installation token (GITHUB_TOKEN). */
@@ -417,6 +419,13 @@ export class FakeGitHub {
         encoding: 'base64',
         content: Buffer.from(content, 'utf8').toString('base64'),
       });
+    }
+
+    if ((g = m(/^\/repos\/[^/]+\/[^/]+\/commits\/([^/]+)$/)) && rec.method === 'GET') {
+      const ref = decodeURIComponent(g[1]!);
+      const known = this.commits.has(ref) || [...this.files.keys()].some((k) => k.startsWith(`${ref}:`));
+      if (!known) return this.send(res, 422, { message: 'No commit found for SHA: ' + ref });
+      return this.send(res, 200, { sha: ref });
     }
 
     if ((g = m(/^\/repos\/[^/]+\/[^/]+\/compare\/(.+)$/)) && rec.method === 'GET') {

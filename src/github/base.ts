@@ -100,7 +100,16 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   let source: Promise<Source> | undefined;
   const resolveSource = async (): Promise<Source> => {
     const git = await gitHasCommit(ref);
-    if (!options.mergeBase) return { git, at: ref };
+    if (!options.mergeBase) {
+      // (a `base-ref` that names no commit: each file would read as not at the base, and every
+      // finding as new, without a word; a review)
+      if (!git && (await apiLacksCommit(ref)))
+        note(
+          `The base ${ref} (\`base-ref\`) is a commit neither of the checkout nor of the repository on GitHub: every finding is counted as new. Name a branch, tag or commit that exists.`,
+          'warning',
+        );
+      return { git, at: ref };
+    }
     if (!git) return { git, at: await apiMergeBase(false) };
     const merged = await gitMergeBase();
     if (merged !== undefined) return { git, at: merged };
@@ -116,6 +125,19 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     note(
       `The base branch moved on after this pull request branched from it: comparing with their merge base ${at} (of the base ${ref} and the checkout), as GitHub's diff does.`,
     );
+
+  /** True when GitHub says the repository has no such commit (404 or 422); false when it has, or cannot say. */
+  const apiLacksCommit = async (commit: string): Promise<boolean> => {
+    const { octokit, owner, repo } = options;
+    if (!octokit || !owner || !repo) return false;
+    try {
+      await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: commit });
+      return false;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      return status === 404 || status === 422;
+    }
+  };
 
   /** The merge base from git; undefined when the history fetched has none (a shallow fetch). */
   const gitMergeBase = async (): Promise<string | undefined> => {
