@@ -10653,6 +10653,23 @@ async function runAudit(req) {
     phase('configuration');
     // Sources.
     const { files, missing, unreadable, skipped, notes: walkNotes, } = discover(root, req.paths.length ? req.paths : ['.']);
+    // A path the pull request deleted (a file, or a directory of them, there at its base): what it
+    // granted is counted as removed, not an input that does not exist (a review: the check failed,
+    // and the pull request's comment kept saying ❌).
+    let deletedNamed = false;
+    if (missing.length > 0 && req.readBase?.deleted) {
+        const deleted = await req.readBase.deleted();
+        const gone = (p) => {
+            const rel = p.replace(/^\.\//, '').replace(/\/+$/, '');
+            return deleted.some((d) => d === rel || d.startsWith(`${rel}/`));
+        };
+        for (let i = missing.length - 1; i >= 0; i--)
+            if (gone(missing[i].path)) {
+                notes.push(`${missing[i].path}: deleted by this change; what it granted is counted as removed.`);
+                missing.splice(i, 1);
+                deletedNamed = true;
+            }
+    }
     if (missing.length > 0)
         throw new errors/* UsageError */.e(missing.map((m) => `${m.path}: ${m.reason}`).join('; ') +
             ': name files or directories that exist in the repository (relative to its root, or absolute)');
@@ -10690,7 +10707,7 @@ async function runAudit(req) {
             },
         });
     const recognised = inputs.filter((i) => i.result.status !== 'skipped');
-    if (recognised.length === 0) {
+    if (recognised.length === 0 && !deletedNamed) {
         const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
         const looked = inputs.length;
         const why = inputs

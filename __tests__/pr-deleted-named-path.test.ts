@@ -1,0 +1,32 @@
+// (a review) A pull request that deletes the policy its `paths` names (`paths: iam`, the only file
+// of `iam` deleted) failed the check with "iam: no such file or directory", and its comment kept
+// the ❌ of the run before. The path was there at the base: what it granted is removed.
+import { runAudit, UsageError } from '../src/audit/run.js';
+import { pullRequest } from './helpers/pr.js';
+
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'Extra', Effect: 'Allow', Action: ['ec2:CreateFleet', 'sqs:DeleteQueue'], Resource: '*' },
+  ],
+});
+
+test.each([['iam'], ['iam/coiled-policy.json']])(
+  'paths: %s, deleted by the pull request: audited, its findings removed, a note says why',
+  async (path) => {
+    const { root, readBase } = pullRequest(
+      'pr-deleted-named-',
+      { 'iam/coiled-policy.json': POLICY, 'README.md': 'x' },
+      { 'README.md': 'x' },
+    );
+    const r = await runAudit({ root, paths: [path], baseline: 'coiled', readBase });
+    expect(r.findings.length).toBeGreaterThan(0);
+    expect(r.findings.every((f) => f.removed === true)).toBe(true);
+    expect(r.notes).toContainEqual(`${path}: deleted by this change; what it granted is counted as removed.`);
+  },
+);
+
+test('a path that was not there at the base either: still a usage error', async () => {
+  const { root, readBase } = pullRequest('pr-deleted-named-', { 'README.md': 'x' }, { 'README.md': 'x' });
+  await expect(runAudit({ root, paths: ['iam'], baseline: 'coiled', readBase })).rejects.toThrow(UsageError);
+});
