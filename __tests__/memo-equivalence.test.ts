@@ -94,19 +94,20 @@ describe('statement outcomes shared between policies', () => {
   });
 
   it('name the resource a partly new statement newly grants on (a review found the old part named)', async () => {
-    // s3:Get* was granted on an aws-cn bucket in the base; the pull request grants s3:* on it and
-    // on *. The new broader-resource finding of the Get actions is about *, not about the bucket.
+    // s3:Get* was granted on the buckets my-* in the base (a wildcard where the baseline names one
+    // bucket: broader; an aws-cn bucket was the example before a grant in another partition was
+    // read in the baseline's); the pull request grants s3:* on them and on *. The new broader-resource finding of the Get actions is about *, not about the bucket.
     // (Granted on * in the base, the Get actions on the bucket would be nothing new: * contains it.)
     const root = join(dir, 'partly-new');
     mkdirSync(root, { recursive: true });
     const head = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['*', 'arn:aws-cn:s3:::my-bucket'] }],
+      Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: ['*', 'arn:aws:s3:::my-*'] }],
     };
     writeFileSync(join(root, 'p.json'), JSON.stringify(head, null, 1));
     const base = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws-cn:s3:::my-bucket' }],
+      Statement: [{ Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::my-*' }],
     };
     // (the account type named: s3:* on * alone is no evidence of either alternative)
     const req = {
@@ -122,7 +123,10 @@ describe('statement outcomes shared between policies', () => {
       true,
     );
     const old = report.findings.filter((f) => f.kind === 'broader-resource' && f.new === false);
-    expect(old.map((f) => f.resources)).toEqual([['arn:aws-cn:s3:::my-bucket']]);
+    expect(old.length).toBeGreaterThan(0);
+    expect(old.every((f) => JSON.stringify(f.resources) === JSON.stringify(['arn:aws:s3:::my-*']))).toBe(
+      true,
+    );
     expect(shared).toBe(reference);
   });
 });
