@@ -12683,14 +12683,9 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 
 /** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
 function fromWorkTree(root) {
-    for (let d = root;; d = (0,external_node_path_.dirname)(d)) {
-        if ((0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(d, '.git'))) {
-            const rel = (0,external_node_path_.relative)(d, root);
-            return rel === '' ? undefined : rel.split(external_node_path_.sep).join('/');
-        }
-        if ((0,external_node_path_.dirname)(d) === d)
-            return undefined;
-    }
+    const work = (0,cli_options/* workTreeOf */.FY)(root);
+    const rel = work === undefined ? '' : (0,external_node_path_.relative)(work, root);
+    return rel === '' ? undefined : rel.split(external_node_path_.sep).join('/');
 }
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 function realOrResolved(p) {
@@ -12763,15 +12758,7 @@ function auditRoot(cwd, paths) {
     let common = dirs[0];
     while (!dirs.every((d) => inside(common, d)))
         common = (0,external_node_path_.dirname)(common);
-    let work;
-    for (let d = common;; d = (0,external_node_path_.dirname)(d)) {
-        if ((0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(d, '.git'))) {
-            work = d;
-            break;
-        }
-        if ((0,external_node_path_.dirname)(d) === d)
-            break;
-    }
+    const work = (0,cli_options/* workTreeOf */.FY)(common);
     const holdsAll = abs.every((p) => inside(cwd, p));
     if (holdsAll && (work === undefined || inside(work, cwd)))
         return cwd;
@@ -13044,6 +13031,7 @@ async function runCommand(command, rest) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   DU: () => (/* binding */ configFrom),
+/* harmony export */   FY: () => (/* binding */ workTreeOf),
 /* harmony export */   HG: () => (/* binding */ configRoot),
 /* harmony export */   IV: () => (/* binding */ baselineFromCwd),
 /* harmony export */   XC: () => (/* binding */ outputPath),
@@ -13178,11 +13166,16 @@ function configRoot(cwd, root, config) {
         return root;
     // (never out of the git work tree that holds the root: its .gitignore and its paths are the
     // repository's, and a `.github` above it is another's)
-    for (let d = root;; d = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(d)) {
+    const work = workTreeOf(root);
+    return work === undefined || within(work, repo) ? repo : root;
+}
+/** The git work tree that holds `dir`: the nearest directory at or above it with a `.git`. */
+function workTreeOf(dir) {
+    for (let d = dir;; d = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(d)) {
         if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(d, '.git')))
-            return within(d, repo) ? repo : root;
+            return d;
         if ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(d) === d)
-            return repo;
+            return undefined;
     }
 }
 /** `--config` as the audit reads it: from the root (as written when the root is the current directory; relative to the root when it is inside it, so that notes name it so). */

@@ -3,7 +3,7 @@
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
-import { existsSync, lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
@@ -24,6 +24,7 @@ import {
   failOptions,
   configFrom,
   megabytes,
+  workTreeOf,
   outputPath,
   writingOutput,
 } from './cli-options.js';
@@ -32,13 +33,9 @@ import type { Report } from './core/types.js';
 
 /** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
 function fromWorkTree(root: string): string | undefined {
-  for (let d = root; ; d = dirname(d)) {
-    if (existsSync(resolve(d, '.git'))) {
-      const rel = relative(d, root);
-      return rel === '' ? undefined : rel.split(sep).join('/');
-    }
-    if (dirname(d) === d) return undefined;
-  }
+  const work = workTreeOf(root);
+  const rel = work === undefined ? '' : relative(work, root);
+  return rel === '' ? undefined : rel.split(sep).join('/');
 }
 
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
@@ -118,14 +115,7 @@ export function auditRoot(cwd: string, paths: string[]): string {
   });
   let common = dirs[0]!;
   while (!dirs.every((d) => inside(common, d))) common = dirname(common);
-  let work: string | undefined;
-  for (let d = common; ; d = dirname(d)) {
-    if (existsSync(resolve(d, '.git'))) {
-      work = d;
-      break;
-    }
-    if (dirname(d) === d) break;
-  }
+  const work = workTreeOf(common);
   const holdsAll = abs.every((p) => inside(cwd, p));
   if (holdsAll && (work === undefined || inside(work, cwd))) return cwd;
   return work ?? (holdsAll ? cwd : common);

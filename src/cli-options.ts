@@ -116,9 +116,15 @@ export function configRoot(cwd: string, root: string, config: string | undefined
   if (repo === root || !within(repo, root)) return root;
   // (never out of the git work tree that holds the root: its .gitignore and its paths are the
   // repository's, and a `.github` above it is another's)
-  for (let d = root; ; d = dirname(d)) {
-    if (existsSync(resolve(d, '.git'))) return within(d, repo) ? repo : root;
-    if (dirname(d) === d) return repo;
+  const work = workTreeOf(root);
+  return work === undefined || within(work, repo) ? repo : root;
+}
+
+/** The git work tree that holds `dir`: the nearest directory at or above it with a `.git`. */
+export function workTreeOf(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(resolve(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
   }
 }
 
