@@ -38229,13 +38229,16 @@ function renderSarif(report, options = {}) {
 
 
 const ANNOTATION_LIMIT = 10;
-function levelOf(f, preexistingAsNotice) {
+function levelOf(f, preexistingAsNotice, failing) {
     // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
     // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
     if (f.new === false && preexistingAsNotice)
         return 'notice';
     const r = severityRank(f.severity);
-    return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+    const level = r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+    // (so, for the same reason, a finding that does not fail the check, `fail-on: none` or below the
+    // threshold, is at most a warning)
+    return level === 'error' && failing && !failing.has(f) ? 'warning' : level;
 }
 /**
  * Annotates findings that count (not ignored, not removed): new ones first, then by severity, then
@@ -38243,6 +38246,7 @@ function levelOf(f, preexistingAsNotice) {
  */
 function annotate(findings, sink = core, options = {}) {
     const preexistingAsNotice = options.preexistingAsNotice ?? true;
+    const failing = options.failing ? new Set(options.failing) : undefined;
     const counted = findings
         .filter((f) => !f.ignored && !f.removed)
         .sort((a, b) => Number(b.new === true) - Number(a.new === true) ||
@@ -38251,7 +38255,7 @@ function annotate(findings, sink = core, options = {}) {
         (a.line ?? 0) - (b.line ?? 0));
     const counts = { error: 0, warning: 0, notice: 0, dropped: 0 };
     for (const f of counted) {
-        const level = levelOf(f, preexistingAsNotice);
+        const level = levelOf(f, preexistingAsNotice, failing);
         if (counts[level] >= ANNOTATION_LIMIT) {
             counts.dropped++;
             continue;
@@ -41967,11 +41971,14 @@ async function publishSummary({ report, title, inputs, verdict }) {
     });
 }
 /** Annotations point at files of this checkout: not for a report saved by another run. */
-async function publishAnnotations({ inputs, report }) {
+async function publishAnnotations({ inputs, report, verdict }) {
     if (inputs.report)
         return;
     await attempt('annotate the findings', () => {
-        const counts = annotate(report.findings, core, { preexistingAsNotice: inputs.failOn !== 'any' });
+        const counts = annotate(report.findings, core, {
+            preexistingAsNotice: inputs.failOn !== 'any',
+            failing: verdict.failing,
+        });
         if (counts.dropped > 0)
             log.log.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
     });

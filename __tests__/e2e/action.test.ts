@@ -682,9 +682,11 @@ describe('the bundled action (dist/index.js) end to end', () => {
       expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThanOrEqual(1);
       expect(r.partialFingerprints['iamBaselineAudit/v1']).toMatch(/^[0-9a-f]{64}$/);
     }
+    // (`fail-on: none`: the check passes, so the critical finding is a warning, not an error)
     expect(res.stdout).toMatch(
-      /::error title=Excess actions \(critical%2C new\),file=iam\/coiled-policy\.json,line=\d+::/,
+      /::warning title=Excess actions \(critical%2C new\),file=iam\/coiled-policy\.json,line=\d+::/,
     );
+    expect(res.stdout).not.toMatch(/^::error /m);
   });
 
   it('fails the step with a clear message on invalid inputs and configuration errors', async () => {

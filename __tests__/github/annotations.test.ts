@@ -57,6 +57,23 @@ describe('annotate', () => {
     ]);
   });
 
+  // (a review) In drift mode with `fail-on: none`, critical findings were error annotations on a
+  // green step: a finding that does not fail the check is at most a warning.
+  it('a high or critical finding that does not fail the check is a warning, not an error', () => {
+    const { s, calls } = sink();
+    const fails = finding({ kind: 'excess-action', severity: 'critical', path: 'fails.json' });
+    const passes = finding({ kind: 'excess-action', severity: 'critical', path: 'passes.json' });
+    const counts = annotate([fails, passes], s, { failing: [fails] });
+    expect(counts).toEqual({ error: 1, warning: 1, notice: 0, dropped: 0 });
+    expect(calls.map((c) => [c.level, c.props!.file])).toEqual([
+      ['error', 'fails.json'],
+      ['warning', 'passes.json'],
+    ]);
+    const none = sink();
+    annotate([fails, passes], none.s, { failing: [] });
+    expect(none.calls.map((c) => c.level)).toEqual(['warning', 'warning']);
+  });
+
   it('skips ignored and removed findings and gives file, line (default 1) and title', () => {
     const { s, calls } = sink();
     annotate(

@@ -17,12 +17,15 @@ export interface AnnotationSink {
 
 type Level = 'error' | 'warning' | 'notice';
 
-function levelOf(f: Finding, preexistingAsNotice: boolean): Level {
+function levelOf(f: Finding, preexistingAsNotice: boolean, failing?: ReadonlySet<Finding>): Level {
   // Already in the base: a notice, whatever its severity, unless pre-existing findings fail the
   // check (`fail-on: any`): an error annotation on a check that passes reads as a failure.
   if (f.new === false && preexistingAsNotice) return 'notice';
   const r = severityRank(f.severity);
-  return r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+  const level = r >= severityRank('high') ? 'error' : r === severityRank('medium') ? 'warning' : 'notice';
+  // (so, for the same reason, a finding that does not fail the check, `fail-on: none` or below the
+  // threshold, is at most a warning)
+  return level === 'error' && failing && !failing.has(f) ? 'warning' : level;
 }
 
 export interface AnnotationCounts {
@@ -40,9 +43,10 @@ export interface AnnotationCounts {
 export function annotate(
   findings: readonly Finding[],
   sink: AnnotationSink = core,
-  options: { preexistingAsNotice?: boolean } = {},
+  options: { preexistingAsNotice?: boolean; failing?: readonly Finding[] } = {},
 ): AnnotationCounts {
   const preexistingAsNotice = options.preexistingAsNotice ?? true;
+  const failing = options.failing ? new Set(options.failing) : undefined;
   const counted = findings
     .filter((f) => !f.ignored && !f.removed)
     .sort(
@@ -54,7 +58,7 @@ export function annotate(
     );
   const counts: AnnotationCounts = { error: 0, warning: 0, notice: 0, dropped: 0 };
   for (const f of counted) {
-    const level = levelOf(f, preexistingAsNotice);
+    const level = levelOf(f, preexistingAsNotice, failing);
     if (counts[level] >= ANNOTATION_LIMIT) {
       counts.dropped++;
       continue;

@@ -67,10 +67,13 @@ export async function publishSummary({ report, title, inputs, verdict }: Publica
 }
 
 /** Annotations point at files of this checkout: not for a report saved by another run. */
-export async function publishAnnotations({ inputs, report }: Publication): Promise<void> {
+export async function publishAnnotations({ inputs, report, verdict }: Publication): Promise<void> {
   if (inputs.report) return;
   await attempt('annotate the findings', () => {
-    const counts = annotate(report.findings, core, { preexistingAsNotice: inputs.failOn !== 'any' });
+    const counts = annotate(report.findings, core, {
+      preexistingAsNotice: inputs.failOn !== 'any',
+      failing: verdict.failing,
+    });
     if (counts.dropped > 0)
       log.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
   });
