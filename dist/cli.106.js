@@ -270,17 +270,21 @@ function unsplit(findings) {
     }
     return out;
 }
-/** A finding of an audit run from a subdirectory, its path (and its policy id, which starts with it) from the repository's root. */
+/**
+ * A finding of an audit run from a subdirectory, its path (and its policy id, which starts with it)
+ * from the repository's root; one named outside the root stays as it is (uriOf: OUTSIDE_URI).
+ */
 function fromRoot(f, prefix) {
     const path = f.path.replace(/^(\.\/)+/, '');
+    if (!inRepository(path))
+        return f;
     const policy = f.policy === path || f.policy.startsWith(`${path}#`) ? `${prefix}/${f.policy}` : f.policy;
     return { ...f, path: `${prefix}/${path}`, policy };
 }
 function renderSarif(report, options = {}) {
     const prefix = options.pathPrefix?.replace(/^\/+|\/+$/g, '');
     const findings = unsplit(report.findings.filter((f) => !f.removed))
-        // (a path named outside the root stays as it is: uriOf makes it OUTSIDE_URI)
-        .map((f) => (prefix && inRepository(f.path.replace(/^(\.\/)+/, '')) ? fromRoot(f, prefix) : f))
+        .map((f) => (prefix ? fromRoot(f, prefix) : f))
         .map((f) => ({ f, fp: findingFingerprint(f) }))
         .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
         (a.f.line ?? 0) - (b.f.line ?? 0) ||

@@ -37,6 +37,8 @@ const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** INVISIBLE and CONTROL but the tab and the line break (hasHiddenCharacters), without the global flag. */
+const HIDDEN = new RegExp(`${INVISIBLE.source}|[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]`, 'u');
 /** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
@@ -48,7 +50,7 @@ function hex(ch, width) {
  * zero-width characters...), or a control character other than a tab: what a reader cannot see.
  */
 function hasHiddenCharacters(text) {
-    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
+    return HIDDEN.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...

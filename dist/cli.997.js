@@ -12393,6 +12393,8 @@ const SEVERITY_COLOR = {
     low: '36',
     info: '2',
 };
+/** Resources shown of a finding (the rest: `…`; the JSON report has them all). */
+const MAX_RESOURCES = 10;
 /** A finding's actions: listed when few, else the count and the patterns (src/report/actions.ts). */
 const text_actions = (f) => (0,actions/* actionsText */.$2)(f, terminalText);
 const message = (f) => terminalText((0,core_escape/* clipShown */.SM)(f.message, actions/* MAX_MESSAGE_SHOWN */.FZ));
@@ -12412,12 +12414,12 @@ function findingLines(out, f, paint, indent, heading, shared, cut) {
     const shown = (0,actions/* shownActions */.vJ)(f);
     const many = !shown.listed || shown.count > actions/* MAX_ACTIONS */.H3;
     const what = shown.count === 0 ? message(f) : (0,actions/* shownText */.f$)(shown, terminalText);
-    if (f.resources.length > 10 || (shown.count > 0 && (0,actions/* shownIsCut */.an)(shown)))
+    if (f.resources.length > MAX_RESOURCES || (shown.count > 0 && (0,actions/* shownIsCut */.an)(shown)))
         cut.any = true;
     out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
-        out.push(`${indent}         on ${f.resources.slice(0, 10).map(terminalText).join(', ')}${f.resources.length > 10 ? ', …' : ''}`);
+        out.push(`${indent}         on ${f.resources.slice(0, MAX_RESOURCES).map(terminalText).join(', ')}${f.resources.length > MAX_RESOURCES ? ', …' : ''}`);
     }
     if (shown.count > 0 && (0,actions/* messageAddsToActions */.Ax)(f, many))
         out.push(`${indent}         ${message(f)}`);
@@ -13623,6 +13625,8 @@ const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** INVISIBLE and CONTROL but the tab and the line break (hasHiddenCharacters), without the global flag. */
+const HIDDEN = new RegExp(`${INVISIBLE.source}|[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]`, 'u');
 /** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
@@ -13634,7 +13638,7 @@ function hex(ch, width) {
  * zero-width characters...), or a control character other than a tab: what a reader cannot see.
  */
 function hasHiddenCharacters(text) {
-    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
+    return HIDDEN.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...

@@ -39,6 +39,8 @@ const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** INVISIBLE and CONTROL but the tab and the line break (hasHiddenCharacters), without the global flag. */
+const HIDDEN = new RegExp(`${INVISIBLE.source}|[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]`, 'u');
 /** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001B': '\\x1b' };
@@ -50,7 +52,7 @@ function hex(ch, width) {
  * zero-width characters...), or a control character other than a tab: what a reader cannot see.
  */
 function hasHiddenCharacters(text) {
-    return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(text);
+    return HIDDEN.test(text);
 }
 /**
  * Makes invisible and control characters visible: `\n`, `\r`, `\t`, `\x1b`, `\x07`, `\u202E`...
@@ -38166,17 +38168,21 @@ function unsplit(findings) {
     }
     return out;
 }
-/** A finding of an audit run from a subdirectory, its path (and its policy id, which starts with it) from the repository's root. */
+/**
+ * A finding of an audit run from a subdirectory, its path (and its policy id, which starts with it)
+ * from the repository's root; one named outside the root stays as it is (uriOf: OUTSIDE_URI).
+ */
 function fromRoot(f, prefix) {
     const path = f.path.replace(/^(\.\/)+/, '');
+    if (!inRepository(path))
+        return f;
     const policy = f.policy === path || f.policy.startsWith(`${path}#`) ? `${prefix}/${f.policy}` : f.policy;
     return { ...f, path: `${prefix}/${path}`, policy };
 }
 function renderSarif(report, options = {}) {
     const prefix = options.pathPrefix?.replace(/^\/+|\/+$/g, '');
     const findings = unsplit(report.findings.filter((f) => !f.removed))
-        // (a path named outside the root stays as it is: uriOf makes it OUTSIDE_URI)
-        .map((f) => (prefix && inRepository(f.path.replace(/^(\.\/)+/, '')) ? fromRoot(f, prefix) : f))
+        .map((f) => (prefix ? fromRoot(f, prefix) : f))
         .map((f) => ({ f, fp: findingFingerprint(f) }))
         .sort((a, b) => a.f.path.localeCompare(b.f.path) ||
         (a.f.line ?? 0) - (b.f.line ?? 0) ||
@@ -42764,6 +42770,8 @@ const SEVERITY_COLOR = {
     low: '36',
     info: '2',
 };
+/** Resources shown of a finding (the rest: `…`; the JSON report has them all). */
+const text_MAX_RESOURCES = 10;
 /** A finding's actions: listed when few, else the count and the patterns (src/report/actions.ts). */
 const actions = (f) => actionsText(f, terminalText);
 const text_message = (f) => terminalText((0,core_escape/* clipShown */.SM)(f.message, MAX_MESSAGE_SHOWN));
@@ -42783,12 +42791,12 @@ function findingLines(out, f, paint, indent, heading, shared, cut) {
     const shown = shownActions(f);
     const many = !shown.listed || shown.count > MAX_ACTIONS;
     const what = shown.count === 0 ? text_message(f) : shownText(shown, terminalText);
-    if (f.resources.length > 10 || (shown.count > 0 && shownIsCut(shown)))
+    if (f.resources.length > text_MAX_RESOURCES || (shown.count > 0 && shownIsCut(shown)))
         cut.any = true;
     out.push(`${indent}${sev} ${what}  (${text_where(f, heading)})`);
     const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
-        out.push(`${indent}         on ${f.resources.slice(0, 10).map(terminalText).join(', ')}${f.resources.length > 10 ? ', …' : ''}`);
+        out.push(`${indent}         on ${f.resources.slice(0, text_MAX_RESOURCES).map(terminalText).join(', ')}${f.resources.length > text_MAX_RESOURCES ? ', …' : ''}`);
     }
     if (shown.count > 0 && messageAddsToActions(f, many))
         out.push(`${indent}         ${text_message(f)}`);

@@ -16,6 +16,8 @@ export const MARKER_PREFIX = '<!-- iam-baseline-audit';
 const INVISIBLE = /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800]/gu;
 /** C0 and C1 control characters and DEL (ESC starts ANSI sequences). Tab and newlines included. */
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+/** INVISIBLE and CONTROL but the tab and the line break (hasHiddenCharacters), without the global flag. */
+const HIDDEN = new RegExp(`${INVISIBLE.source}|[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]`, 'u');
 /** Half of a surrogate pair on its own (`"\ud800"` in JSON): not text, and some APIs reject it. */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -30,9 +32,7 @@ function hex(ch: string, width: 2 | 4): string {
  * zero-width characters...), or a control character other than a tab: what a reader cannot see.
  */
 export function hasHiddenCharacters(text: string): boolean {
-  return /[\p{Cf}\p{Variation_Selector}\u2028\u2029\u034F\u115F\u1160\u3164\uFFA0\u2800\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u.test(
-    text,
-  );
+  return HIDDEN.test(text);
 }
 
 /**

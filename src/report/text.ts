@@ -51,6 +51,9 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '2',
 };
 
+/** Resources shown of a finding (the rest: `…`; the JSON report has them all). */
+const MAX_RESOURCES = 10;
+
 /** A finding's actions: listed when few, else the count and the patterns (src/report/actions.ts). */
 const actions = (f: Finding) => actionsText(f, t);
 
@@ -79,12 +82,12 @@ function findingLines(
   const shown = shownActions(f);
   const many = !shown.listed || shown.count > MAX_ACTIONS;
   const what = shown.count === 0 ? message(f) : shownText(shown, t);
-  if (f.resources.length > 10 || (shown.count > 0 && shownIsCut(shown))) cut.any = true;
+  if (f.resources.length > MAX_RESOURCES || (shown.count > 0 && shownIsCut(shown))) cut.any = true;
   out.push(`${indent}${sev} ${what}  (${where(f, heading)})`);
   const wideOnly = f.resources.length === 1 && f.resources[0] === '*';
   if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
     out.push(
-      `${indent}         on ${f.resources.slice(0, 10).map(t).join(', ')}${f.resources.length > 10 ? ', …' : ''}`,
+      `${indent}         on ${f.resources.slice(0, MAX_RESOURCES).map(t).join(', ')}${f.resources.length > MAX_RESOURCES ? ', …' : ''}`,
     );
   }
   if (shown.count > 0 && messageAddsToActions(f, many)) out.push(`${indent}         ${message(f)}`);
