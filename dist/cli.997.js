@@ -3319,7 +3319,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 3719:
+/***/ 3065:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3328,664 +3328,14 @@ __webpack_require__.d(__webpack_exports__, {
   bD: () => (/* binding */ runAudit)
 });
 
-// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError, serviceOnlyGrantees
+// UNUSED EXPORTS: ConfigError, DEFAULT_MAX_POLICIES, UsageError
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
-// EXTERNAL MODULE: ./src/generated/baselines-data.ts
-var baselines_data = __webpack_require__(8558);
-// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
-var policy_catalog = __webpack_require__(4054);
-// EXTERNAL MODULE: ./src/policy/glob.ts
-var policy_glob = __webpack_require__(4062);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
-;// CONCATENATED MODULE: ./src/baselines/detect.ts
-// Detection: which vendor baseline a policy most likely implements, for repositories without a
-// configuration. Only the baselines handed in are candidates (the built-in ones and any configured
-// ones), and of each vendor only its latest version: an earlier version that fits the policy
-// better lends the vendor its confidence (the policy is the vendor's, of an older release) and is
-// named (`earlier`), yet the policy is audited against the latest, whose findings show what the
-// vendor no longer asks for (the ECS backend of Coiled's 2022 policy), as a user who keeps an old
-// policy wants to know. `--baseline vendor@version` audits against the earlier one.
-//
-// Evidence, combined as independent signals (confidence = 1 - prod(1 - e)):
-// - actions (e = precision x recall x mass factor, 0..1). The policy's Allow `Action` patterns and
-//   the baseline's patterns are expanded with the action catalog. Coverage of a pattern = the share
-//   of its actions the other side grants, each weighted by the specificity of the other side's
-//   pattern granting it (1 / (1 + log10(actions in that pattern)): 1 for a named action, 0.3 for
-//   `ec2:Describe*`), and 1 when both sides write the same pattern. Counting patterns, not actions,
-//   keeps a wildcard of ~200 actions from outweighing the named actions around it.
-//     precision = mean coverage of the policy's patterns by the baseline (any set, optional ones
-//                 included): how much of the policy the vendor explains;
-//     recall    = best, over the baseline's sets (each alone, all setup+ongoing sets together, the
-//                 default sets, and each statement of 20 patterns or more of a set of several:
-//                 vendors ship such a set as several policies), of the mean coverage of the set's
-//                 patterns by the policy: how much
-//                 of the vendor's policy the policy has. An optional set alone counts half
-//                 (x0.5): optional features (ECR push/pull, S3 access) are what many tools need;
-//     mass      = sum of coverage x distinctiveness over the policy's patterns, where an action's
-//                 distinctiveness is 1 - ln(1 + n) / ln(1 + N), n the number of the N AWS managed
-//                 policies granting it (s3:GetObject ~0.28, ec2:CreateFleet ~0.63; 0.5 for services
-//                 not in the table), a wildcard counting as its most generic covered action;
-//     factor    = min(1, mass / 3): an overlap made only of widely granted actions (plain S3
-//                 object access, CloudWatch Logs writes) cannot carry a match on its own.
-// - names (e = 0.5 when the vendor's actions back it, else 0.4): a detect.names glob matches the
-//   policy's name, a part of its Terraform address, a segment of its path, a name in its Resource
-//   or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name is a match
-//   when the policy is made of the vendor's actions: an action score above 0 with a precision of
-//   at least NAME_MIN_PRECISION (most of the policy's patterns are the vendor's). A name with a
-//   sliver of the vendor's actions is not: a vendor's other components live under its name too
-//   (Datadog's Forwarder Lambda role, its Agent's instance role), and grant their own permissions
-//   besides a few of the integration role's (29% and 39% of their patterns); the vendors' own
-//   policies, however small (an optional feature's statements, Coiled's log-pull), are 97-100%
-//   the vendor's. A name alone is not a match either.
-// - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
-// - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
-//   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
-// A match needs confidence >= DETECTION_THRESHOLD (0.5); below it only `best` is returned.
-//
-// Observed on the vendors' own policies (__tests__/baselines/detect.test.ts): each scores 1.0 for
-// its vendor, 0.6-0.95 with statements dropped or an unrelated statement added; the best wrong
-// vendor scores at most ~0.46 (same vendor, other version) and ~0.40 across vendors (Anyscale's
-// setup vs Coiled's: both create VPCs); generic policies (cloudsplaining examples, AWS managed
-// S3/ECR/Lambda/IAM policies) at most ~0.32 (ECR push/pull vs Coiled's optional ecr set).
-
-
-
-
-
-/** Confidence at or above which a policy is taken as the vendor's. */
-const DETECTION_THRESHOLD = 0.5;
-/**
- * How much better an older version must fit for the report to name it (the latest is used all the
- * same): a difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise,
- * and a policy that fits two versions alike follows neither on purpose.
- */
-const OLDER_VERSION_NOTE_MARGIN = 0.01;
-const NAME_WEIGHT = 0.5;
-const NAME_ONLY_WEIGHT = 0.4;
-/** The share of a policy's action patterns that must be the vendor's for its name to make a match. */
-const NAME_MIN_PRECISION = 0.5;
-const SID_WEIGHT = 0.3;
-const SELF_ACCOUNT_WEIGHT = 0.95;
-const TRUST_ACCOUNT_WEIGHT = 0.7;
-const MASS_FOR_FULL_WEIGHT = 3;
-const OPTIONAL_REFERENCE_WEIGHT = 0.5;
-const UNKNOWN_DISTINCTIVENESS = 0.5;
-/** A statement of a set with at least this many action patterns is also a reference on its own. */
-const STATEMENT_REFERENCE_PATTERNS = 20;
-// ---------------------------------------------------------------------------------------------
-// How generic an action is
-let frequencyServices;
-/** Each service's part of the table as packed (`action=count,action,...`), decoded on first use. */
-let frequencyText;
-/** Each service's decoded part: action key -> count. */
-const frequencyOf = new Map();
-/** How many AWS managed policies grant each action of a service (absent: none). */
-function serviceFrequency(svc) {
-    let freq = frequencyOf.get(svc);
-    if (freq)
-        return freq;
-    if (!frequencyText) {
-        frequencyText = new Map();
-        const text = (0,external_node_zlib_.gunzipSync)(Buffer.from(baselines_data/* ACTION_FREQUENCY_GZIP_BASE64 */.j4, 'base64')).toString('utf8');
-        for (const line of text.split('\n')) {
-            const colon = line.indexOf(':');
-            if (colon < 0)
-                continue;
-            const name = line.slice(0, colon);
-            const parts = frequencyText.get(name);
-            if (parts)
-                parts.push(line.slice(colon + 1));
-            else
-                frequencyText.set(name, [line.slice(colon + 1)]);
-        }
-    }
-    freq = new Map();
-    for (const part of frequencyText.get(svc) ?? [])
-        for (const item of part.split(',')) {
-            if (!item)
-                continue;
-            const eq = item.indexOf('=');
-            const name = eq < 0 ? item : item.slice(0, eq);
-            freq.set(`${svc}:${name}`, eq < 0 ? 1 : parseInt(item.slice(eq + 1), 36));
-        }
-    frequencyOf.set(svc, freq);
-    return freq;
-}
-/** 1 for an action no AWS managed policy grants, ~0.25 for the most common ones. */
-function distinctiveness(key) {
-    frequencyServices ??= new Set(baselines_data/* ACTION_FREQUENCY_SERVICES */.Ti);
-    const svc = key.slice(0, key.indexOf(':'));
-    if (!frequencyServices.has(svc))
-        return UNKNOWN_DISTINCTIVENESS;
-    const n = serviceFrequency(svc).get(key) ?? 0;
-    return 1 - Math.log(1 + n) / Math.log(1 + baselines_data/* ACTION_FREQUENCY_POLICIES */.jl);
-}
-const asList = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-function statementsOf(doc) {
-    let d = doc;
-    if (typeof d === 'string') {
-        try {
-            d = JSON.parse(d);
-        }
-        catch {
-            return [];
-        }
-    }
-    const st = d?.Statement;
-    return asList(st).filter((s) => typeof s === 'object' && s !== null && !Array.isArray(s));
-}
-/** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
-const patternKeys = new WeakMap();
-/**
- * The built-in baselines' `Action` patterns with the keys they expand to, as expanded at build
- * time (scripts/build-baselines.mjs), when the catalog is the one they were expanded with (else
- * empty): detection of a policy then builds only the services the policy itself names, not the
- * 180 the baselines name. A test checks them against Catalog.expand.
- */
-function prebuiltPatternKeys(catalogVersion) {
-    const keys = new Map();
-    if (catalogVersion !== baselines_data/* BASELINE_PATTERN_KEYS_CATALOG */.wj)
-        return keys;
-    const text = (0,external_node_zlib_.gunzipSync)(Buffer.from(baselines_data/* BASELINE_PATTERN_KEYS_GZIP_BASE64 */.Xv, 'base64')).toString('utf8');
-    for (const line of text.split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab < 0)
-            continue;
-        const list = line.slice(tab + 1);
-        keys.set(line.slice(0, tab), list ? list.split(',') : []);
-    }
-    return keys;
-}
-function allowPatterns(statements) {
-    const catalog = (0,policy_catalog/* loadCatalog */.ak)();
-    let keysOf = patternKeys.get(catalog);
-    if (!keysOf)
-        patternKeys.set(catalog, (keysOf = prebuiltPatternKeys(catalog.version)));
-    const seen = new Map();
-    for (const s of statements) {
-        const st = s;
-        if (st.Effect !== 'Allow')
-            continue;
-        for (const a of asList(st.Action)) {
-            if (typeof a !== 'string')
-                continue;
-            const text = a.trim().toLowerCase();
-            if (!text || seen.has(text))
-                continue;
-            let keys = keysOf.get(text);
-            if (!keys)
-                keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
-            seen.set(text, { text, keys });
-        }
-    }
-    return [...seen.values()];
-}
-function sidsOf(statements) {
-    const out = [];
-    for (const s of statements) {
-        const sid = s.Sid;
-        if (typeof sid === 'string' && sid.trim())
-            out.push(sid.trim());
-    }
-    return out;
-}
-/** 12-digit account IDs in the Allow statements' Principal (AWS) values. */
-function principalAccounts(statements) {
-    const out = new Set();
-    for (const st of statements) {
-        if (st.Effect !== 'Allow')
-            continue;
-        const p = st.Principal;
-        const values = typeof p === 'string'
-            ? [p]
-            : p && typeof p === 'object'
-                ? asList(p.AWS)
-                : [];
-        for (const v of values) {
-            if (typeof v !== 'string')
-                continue;
-            const s = v.trim();
-            if (/^\d{12}$/.test(s))
-                out.add(s);
-            else if (s.startsWith('arn:')) {
-                const acct = s.split(':')[4];
-                if (acct && /^\d{12}$/.test(acct))
-                    out.add(acct);
-            }
-        }
-    }
-    return [...out];
-}
-/** Resource names in an ARN: `arn:aws:iam::1:role/skypilot-v1` -> [skypilot-v1]; S3 -> bucket and key parts. */
-function arnNames(arn) {
-    const parts = arn.split(':');
-    if (parts.length < 6)
-        return [];
-    const resource = parts.slice(5).join(':');
-    const tokens = resource.split(/[/:]/).filter((t) => t && t !== '*');
-    // Drop the resource type (`role/`, `instance-profile/`) except for S3, whose ARNs start with the bucket.
-    return parts[2] === 's3' ? tokens : tokens.slice(tokens.length > 1 ? 1 : 0);
-}
-function nameSources(policy, statements) {
-    const out = [];
-    if (policy.name)
-        out.push({ text: policy.name, where: 'policy name' });
-    if (policy.address) {
-        if (policy.address.startsWith('arn:'))
-            for (const t of arnNames(policy.address))
-                out.push({ text: t, where: 'ARN' });
-        // A Terraform address, or a template's logical id.
-        else
-            for (const t of policy.address.split(/[.[\]"]+/))
-                if (t)
-                    out.push({ text: t, where: 'address' });
-    }
-    const segs = policy.path.split('/').filter(Boolean);
-    segs.forEach((s, i) => out.push({ text: i === segs.length - 1 ? s.replace(/\.[^.]*$/, '') : s, where: 'path' }));
-    for (const st of statements) {
-        for (const el of ['Resource', 'NotResource']) {
-            for (const r of asList(st[el]))
-                if (typeof r === 'string' && r.startsWith('arn:'))
-                    for (const t of arnNames(r))
-                        out.push({ text: t, where: 'resource' });
-        }
-        const p = st.Principal;
-        if (p && typeof p === 'object') {
-            for (const v of asList(p.AWS)) {
-                if (typeof v === 'string' && v.startsWith('arn:'))
-                    for (const t of arnNames(v))
-                        out.push({ text: t, where: 'principal' });
-            }
-        }
-        const sid = st.Sid;
-        if (typeof sid === 'string' && sid)
-            out.push({ text: sid, where: 'Sid' });
-    }
-    return out;
-}
-const prepared = new WeakMap();
-function prepare(b) {
-    let p = prepared.get(b);
-    if (p)
-        return p;
-    const union = new Set();
-    const specificity = new Map();
-    const texts = new Set();
-    const refs = [];
-    const sids = new Set();
-    const core = b.sets.filter((s) => s.kind !== 'optional');
-    const byName = new Map();
-    for (const s of b.sets) {
-        const pats = allowPatterns(s.statements);
-        byName.set(s.name, pats);
-        addPatterns(pats, texts, union, specificity);
-        for (const sid of sidsOf(s.statements))
-            sids.add(sid.toLowerCase());
-    }
-    const merge = (names) => {
-        const m = new Map();
-        for (const n of names)
-            for (const pt of byName.get(n) ?? [])
-                m.set(pt.text, pt);
-        return [...m.values()];
-    };
-    for (const s of b.sets) {
-        refs.push({
-            label: `set ${s.name}`,
-            patterns: byName.get(s.name) ?? [],
-            weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
-        });
-        // A large statement of a set of several is a reference of its own: vendors ship such a set as
-        // several policies (Datadog's resource collection is four managed policies, one statement each).
-        if (s.statements.length > 1)
-            s.statements.forEach((st, i) => {
-                const patterns = allowPatterns([st]);
-                if (patterns.length >= STATEMENT_REFERENCE_PATTERNS)
-                    refs.push({
-                        label: `set ${s.name} statement #${i}`,
-                        patterns,
-                        weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
-                    });
-            });
-    }
-    if (core.length > 1)
-        refs.push({
-            label: `sets ${core.map((s) => s.name).join('+')}`,
-            patterns: merge(core.map((s) => s.name)),
-            weight: 1,
-        });
-    const defaults = b.defaultSets.filter((n) => core.some((s) => s.name === n));
-    if (defaults.length > 1 && defaults.length < core.length)
-        refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
-    p = {
-        union,
-        specificity,
-        texts,
-        refs: refs.filter((r) => r.patterns.length > 0),
-        sids,
-        names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: (0,policy_glob/* compileGlob */.SO)(g, { caseInsensitive: true }) })),
-        accounts: new Set(b.detect?.accounts ?? []),
-        byPattern: new Map(),
-        byPolicy: new Map(),
-        patternsByKey: new Map(),
-        nameMatches: new Map(),
-    };
-    const indexed = new Set();
-    for (const r of p.refs)
-        indexPatterns(r.patterns, indexed, p.patternsByKey);
-    prepared.set(b, p);
-    return p;
-}
-// The loops over action keys of prepare, in functions of their own: prepare runs once per baseline
-// and stays cold, and V8 optimises these small loops instead of compiling all of prepare (which,
-// for a small audit, finished on a background thread after the report and delayed the exit by
-// about 20 ms).
-/** Adds patterns' texts, and their keys with the most specific pattern's specificity. */
-function addPatterns(pats, texts, union, specificity) {
-    for (const pt of pats) {
-        texts.add(pt.text);
-        const sp = patternSpecificity(pt);
-        for (const k of pt.keys) {
-            union.add(k);
-            if ((specificity.get(k) ?? 0) < sp)
-                specificity.set(k, sp);
-        }
-    }
-}
-/** Lists each pattern not indexed yet under each of its keys. */
-function indexPatterns(patterns, indexed, byKey) {
-    for (const q of patterns) {
-        if (indexed.has(q))
-            continue;
-        indexed.add(q);
-        for (const k of new Set(q.keys)) {
-            const list = byKey.get(k);
-            if (list)
-                list.push(q);
-            else
-                byKey.set(k, [q]);
-        }
-    }
-}
-/**
- * How specific a pattern is: 1 for one action, less for a wildcard (`ec2:Describe*`, ~200 actions:
- * 0.3). A match through a broad wildcard is weaker evidence than one through named actions.
- */
-function patternSpecificity(p) {
-    return 1 / (1 + Math.log10(Math.max(1, p.keys.length)));
-}
-/**
- * Share of a pattern's actions that the other side grants, each weighted by how specifically the
- * other side grants it; a pattern both sides write the same way counts fully.
- */
-function coverage(p, otherTexts, otherSpecificity) {
-    if (p.keys.length === 0)
-        return 0;
-    if (otherTexts.has(p.text))
-        return 1;
-    let n = 0;
-    for (const k of p.keys)
-        n += otherSpecificity.get(k) ?? 0;
-    return n / p.keys.length;
-}
-function policyPatterns(patterns) {
-    const texts = new Set();
-    const specificity = new Map();
-    for (const p of patterns) {
-        texts.add(p.text);
-        const sp = patternSpecificity(p);
-        for (const k of p.keys)
-            if ((specificity.get(k) ?? 0) < sp)
-                specificity.set(k, sp);
-    }
-    return { patterns, texts, specificity, key: patterns.map((p) => p.text).join('\n') };
-}
-/**
- * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
- * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
- */
-function patternEvidence(p, b) {
-    let e = b.byPattern.get(p.text);
-    if (!e) {
-        const c = coverage(p, b.texts, b.specificity);
-        let d = 1;
-        if (c !== 0)
-            for (const k of p.keys)
-                if (b.union.has(k))
-                    d = Math.min(d, distinctiveness(k));
-        e = { c, d };
-        b.byPattern.set(p.text, e);
-    }
-    return e;
-}
-/**
- * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
- * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
- */
-function actionScore(pp, b, scoreOnly = false) {
-    // A function of the policy's patterns (in order) and the baseline: policies repeat their action
-    // lists (one module per team), so it is computed once per list.
-    const key = `${scoreOnly ? 1 : 0}\u0000${pp.key}`;
-    let hit = b.byPolicy.get(key);
-    if (!hit)
-        b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
-    return hit;
-}
-function computeActionScore(pp, b, scoreOnly) {
-    const pats = pp.patterns;
-    if (pats.length === 0)
-        return { precision: 0, recall: 0, mass: 0, score: 0 };
-    let covered = 0;
-    let mass = 0;
-    for (const p of pats) {
-        const { c, d } = patternEvidence(p, b);
-        if (c === 0)
-            continue;
-        covered += c;
-        mass += c * d;
-    }
-    const precision = covered / pats.length;
-    if (scoreOnly && (precision === 0 || mass === 0))
-        return { precision, recall: 0, mass, score: 0 };
-    let recall = 0;
-    let best = 0;
-    let reference;
-    // A baseline pattern none of whose actions the policy grants, and that the policy does not write
-    // the same way, has coverage 0: only the others are computed (and summed in the same order).
-    const touched = new Set();
-    if (pp.specificity.size <= b.patternsByKey.size) {
-        for (const k of pp.specificity.keys())
-            for (const q of b.patternsByKey.get(k) ?? [])
-                touched.add(q);
-    }
-    else {
-        for (const [k, qs] of b.patternsByKey)
-            if (pp.specificity.has(k))
-                for (const q of qs)
-                    touched.add(q);
-    }
-    for (const r of b.refs) {
-        let sum = 0;
-        for (const q of r.patterns)
-            if (touched.has(q) || pp.texts.has(q.text))
-                sum += coverage(q, pp.texts, pp.specificity);
-        const rec = sum / r.patterns.length;
-        if (rec * r.weight > best) {
-            best = rec * r.weight;
-            recall = rec;
-            reference = r.label;
-        }
-    }
-    const score = precision * best * Math.min(1, mass / MASS_FOR_FULL_WEIGHT);
-    return { precision, recall, ...(reference ? { reference } : {}), mass, score };
-}
-const pct = (x) => `${Math.round(x * 100)}%`;
-const round = (x) => Math.round(x * 1000) / 1000;
-function score(b, pp, sids, names, selfAccounts, trustAccounts) {
-    const pb = prepare(b);
-    const evidence = [];
-    const signals = [];
-    const a = actionScore(pp, pb, true);
-    if (a.score > 0) {
-        signals.push(a.score);
-        evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
-    }
-    const nameHits = [];
-    let unbackedName = false;
-    for (const n of names) {
-        let g = pb.nameMatches.get(n.text);
-        if (g === undefined) {
-            g = pb.names.find((x) => x.m.matches(n.text)) ?? null;
-            pb.nameMatches.set(n.text, g);
-        }
-        if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-            nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
-    }
-    if (nameHits.length > 0) {
-        // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
-        // name with a sliver of them (another component of the vendor's), or alone, is not.
-        const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
-        unbackedName = !backed && a.precision > 0;
-        signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
-        evidence.push(`name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${backed || a.precision === 0
-            ? ''
-            : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`}`);
-    }
-    if (sids.length > 0 && pb.sids.size > 0) {
-        const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
-        if (hits.length > 0) {
-            signals.push(SID_WEIGHT * (hits.length / sids.length));
-            evidence.push(`Sids: ${hits.length}/${sids.length} are ${b.id}'s (${hits.slice(0, 4).join(', ')}${hits.length > 4 ? ', ...' : ''})`);
-        }
-    }
-    const self = selfAccounts.filter((x) => pb.accounts.has(x));
-    if (self.length > 0) {
-        signals.push(SELF_ACCOUNT_WEIGHT);
-        evidence.push(`account: the principal ${self.join(', ')} is ${b.name}'s AWS account`);
-    }
-    else {
-        const trust = trustAccounts.filter((x) => pb.accounts.has(x));
-        if (trust.length > 0) {
-            signals.push(TRUST_ACCOUNT_WEIGHT);
-            evidence.push(`account: a trust policy of the same role or file lets ${b.name}'s AWS account (${trust.join(', ')}) assume it`);
-        }
-    }
-    let rest = 1;
-    for (const s of signals)
-        rest *= 1 - Math.min(1, Math.max(0, s));
-    return { baseline: b, confidence: round(1 - rest), evidence, ...(unbackedName ? { unbackedName } : {}) };
-}
-function isLatest(b, group) {
-    const plain = group.find((x) => !x.id.includes('@'));
-    if (plain)
-        return plain === b;
-    const newest = [...group].sort((x, y) => (y.date ?? '').localeCompare(x.date ?? '') || x.id.localeCompare(y.id))[0];
-    return newest === b;
-}
-/**
- * Detects the vendor baseline a policy implements. `match` is set when the best candidate's
- * confidence reaches DETECTION_THRESHOLD; `best` is always the best candidate (when any evidence
- * at all was found), so a report can say "not matched (best: X, score)".
- */
-function detectBaseline(policy, baselines, options) {
-    const statements = statementsOf(policy.document);
-    // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
-    const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
-    const sids = policy.kind === 'trust' ? [] : sidsOf(statements);
-    const names = nameSources(policy, statements);
-    const selfAccounts = policy.kind === 'identity' ? [] : principalAccounts(statements);
-    const trustAccounts = options?.trustAccounts ?? [];
-    const groups = new Map();
-    for (const b of baselines) {
-        const v = (0,load/* vendorOf */.AK)(b.id);
-        const g = groups.get(v);
-        if (g)
-            g.push(b);
-        else
-            groups.set(v, [b]);
-    }
-    const chosen = [];
-    /** Per chosen candidate (a latest version): the earlier version that fits better. */
-    const closer = new Map();
-    /** Per candidate in closer: the latest version's own confidence. */
-    const scoredLatest = new Map();
-    for (const group of groups.values()) {
-        const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
-        const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0];
-        let older;
-        for (const c of scored)
-            if (c !== latest &&
-                c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
-                c.confidence > (older ?? latest).confidence)
-                older = c;
-        if (!older) {
-            chosen.push(latest);
-            continue;
-        }
-        // The vendor's, as sure as its best version says; audited against the latest.
-        const pick = {
-            ...latest,
-            confidence: older.confidence,
-            evidence: [
-                ...(older.confidence >= DETECTION_THRESHOLD && latest.confidence < DETECTION_THRESHOLD
-                    ? older.evidence.map((e) => `${older.baseline.id}: ${e}`)
-                    : latest.evidence),
-                `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
-            ],
-        };
-        if (older.unbackedName)
-            pick.unbackedName = true;
-        else
-            delete pick.unbackedName;
-        closer.set(pick, older);
-        scoredLatest.set(pick, latest.confidence);
-        chosen.push(pick);
-    }
-    const top = topCandidate(chosen);
-    if (!top)
-        return {};
-    const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
-    if (top.confidence < DETECTION_THRESHOLD)
-        return top.unbackedName ? { best, nameWithoutActions: true } : { best };
-    const older = closer.get(top);
-    if (!older)
-        return { match: best, best };
-    const current = scoredLatest.get(top);
-    return {
-        match: best,
-        best,
-        earlier: { baseline: older.baseline.id, confidence: older.confidence, currentConfidence: current },
-    };
-}
-/**
- * The first of the candidates sorted by confidence (highest first), then by id (localeCompare),
- * when its confidence is above 0; else undefined. One pass, and ids are compared only on a tie
- * above 0 (most vendors tie at 0): the first localeCompare of a process costs about 10 ms.
- */
-function topCandidate(candidates) {
-    let top;
-    for (const c of candidates)
-        if (c.confidence > 0 &&
-            (!top ||
-                c.confidence > top.confidence ||
-                (c.confidence === top.confidence && c.baseline.id.localeCompare(top.baseline.id) < 0)))
-            top = c;
-    return top;
-}
-/** Action evidence alone, for tuning and tests. */
-function actionEvidence(document, baseline) {
-    return actionScore(policyPatterns(allowPatterns(statementsOf(document))), prepare(baseline));
-}
-
-// EXTERNAL MODULE: ./src/baselines/resolve.ts
-var resolve = __webpack_require__(7440);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/generated/schema-validators.ts
@@ -4069,7 +3419,9 @@ function loadConfig(text, path) {
     };
     if (raw['account-id'] !== undefined)
         cfg.accountId = raw['account-id'];
-    const outside = (at, field, value) => new errors/* ConfigError */.x(`${(0,yaml_schema/* shownPath */.pS)(path)}, line ${parsed.lineAt(at)}: ${field} ${(0,yaml_schema/* shown */.SP)(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`);
+    const outside = (at, field, value) => new errors/* ConfigError */.x(/^([/\\]|[A-Za-z]:)/.test(value)
+        ? `${(0,yaml_schema/* shownPath */.pS)(path)}, line ${parsed.lineAt(at)}: ${field} ${(0,yaml_schema/* shown */.SP)(value)} is an absolute path; expected a path relative to the repository root (the same in every checkout), such as ./iam/my-vendor.yml: write it from the root`
+        : `${(0,yaml_schema/* shownPath */.pS)(path)}, line ${parsed.lineAt(at)}: ${field} ${(0,yaml_schema/* shown */.SP)(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`);
     cfg.baselines.forEach((b, i) => {
         if (!insideRepository(b))
             throw outside(['baselines', i], `baselines[${i}]`, b);
@@ -4081,210 +3433,12 @@ function loadConfig(text, path) {
     return cfg;
 }
 
-;// CONCATENATED MODULE: ./src/config/select.ts
-// Policy selectors of the configuration, and ignore rules.
-//
-// Selectors:
-// - path globs, matched against the policy's path (relative to the repository root, `/`
-//   separators, a leading `./` ignored): `*` matches within one path segment, `**` any number of
-//   segments (zero included), `?` one character other than `/`. A selector that matches a
-//   directory selects everything below it (`infra/coiled` = `infra/coiled/**`).
-// - `terraform:<glob>`: matched against the policy's Terraform address, where `*` matches any run
-//   of characters (dots and brackets included) and `?` one character:
-//   `terraform:module.coiled.aws_iam_role_policy.*`. It also matches when the glob matches the id
-//   of a principal that holds the policy (`terraform:aws_iam_role.coiled`).
-// - `cloudformation:<path glob>#<logical id glob>` (or `cloudformation:<logical id glob>`, any
-//   template): the template's path as a path glob, and the logical id as a glob (`*` any run of
-//   characters) against the policy's address (`MyRole.Policies[0]`), its resource's logical id
-//   (`MyRole`) and the logical ids of the principals holding it:
-//   `cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`.
-//
-// Matching is linear-time in practice and never builds a regular expression from input: segments
-// are compared with src/policy/glob.ts (split at `*`, leftmost match of each fixed piece), and
-// `**` is handled the same way one level up, on whole path segments.
-
-const TERRAFORM = 'terraform:';
-const CLOUDFORMATION = 'cloudformation:';
-const pathCache = new Map();
-const tfCache = new Map();
-function normalisePath(p) {
-    let s = p.split('\\').join('/');
-    while (s.startsWith('./'))
-        s = s.slice(2);
-    while (s.startsWith('/'))
-        s = s.slice(1);
-    return s;
-}
-function compilePath(selector) {
-    let p = pathCache.get(selector);
-    if (p)
-        return p;
-    const segs = normalisePath(selector)
-        .split('/')
-        .filter((x) => x !== '');
-    segs.push('**');
-    const chunks = [];
-    let current = [];
-    for (const seg of segs) {
-        if (seg === '**') {
-            if (current.length > 0)
-                chunks.push(current);
-            current = [];
-        }
-        else {
-            current.push((0,policy_glob/* compileGlob */.SO)(seg));
-        }
-    }
-    p = { chunks, anchoredStart: segs[0] !== '**' };
-    pathCache.set(selector, p);
-    return p;
-}
-function chunkAt(chunk, parts, at) {
-    for (let i = 0; i < chunk.length; i++)
-        if (!chunk[i].matches(parts[at + i]))
-            return false;
-    return true;
-}
-/**
- * Path glob match on whole segments: the first chunk anchored at the start (unless the pattern
- * starts with `**`), each further chunk at its leftmost fit after the previous one. Leftmost is
- * optimal because a chunk has a fixed number of segments (the argument of src/policy/glob.ts).
- */
-function matchPath(p, path) {
-    const parts = normalisePath(path).split('/');
-    let pos = 0;
-    for (let i = 0; i < p.chunks.length; i++) {
-        const c = p.chunks[i];
-        if (i === 0 && p.anchoredStart) {
-            if (c.length > parts.length || !chunkAt(c, parts, 0))
-                return false;
-            pos = c.length;
-            continue;
-        }
-        let found = -1;
-        for (let at = pos; at + c.length <= parts.length; at++) {
-            if (chunkAt(c, parts, at)) {
-                found = at;
-                break;
-            }
-        }
-        if (found < 0)
-            return false;
-        pos = found + c.length;
-    }
-    return pos > 0 || p.chunks.length === 0;
-}
-function tfGlob(glob) {
-    let g = tfCache.get(glob);
-    if (!g) {
-        g = (0,policy_glob/* compileGlob */.SO)(glob);
-        tfCache.set(glob, g);
-    }
-    return g;
-}
-/**
- * True when a selector selects the policy: a path glob against `policy.path`, `terraform:<glob>`
- * against `policy.address` and the ids of the principals holding the policy, or
- * `cloudformation:<path glob>#<logical id glob>` against the template path and logical ids.
- */
-function matchesSelector(selector, policy, principalIds) {
-    const sel = selector.trim();
-    if (sel.startsWith(TERRAFORM)) {
-        const g = tfGlob(sel.slice(TERRAFORM.length).trim());
-        if (policy.address !== undefined && g.matches(policy.address))
-            return true;
-        return (principalIds ?? []).some((id) => g.matches(id));
-    }
-    if (sel.startsWith(CLOUDFORMATION))
-        return matchesCloudFormation(sel.slice(CLOUDFORMATION.length).trim(), policy, principalIds);
-    if (sel === '')
-        return false;
-    return matchPath(compilePath(sel), policy.path);
-}
-/** `cloudformation:` selectors: `<path glob>#<logical id glob>`, or a logical id glob alone. */
-function matchesCloudFormation(spec, policy, principalIds) {
-    const hash = spec.lastIndexOf('#');
-    const pathGlob = hash >= 0 ? spec.slice(0, hash).trim() : '';
-    const idGlob = (hash >= 0 ? spec.slice(hash + 1) : spec).trim() || '*';
-    if (pathGlob !== '' && !matchPath(compilePath(pathGlob), policy.path))
-        return false;
-    const g = tfGlob(idGlob);
-    // Principal ids of templates are `<path>#<logical id>`; policy addresses are logical ids.
-    const local = (id) => (id.startsWith(`${policy.path}#`) ? id.slice(policy.path.length + 1) : id);
-    const candidates = [];
-    if (policy.address !== undefined) {
-        const a = local(policy.address);
-        candidates.push(a, a.split('.')[0]);
-    }
-    for (const id of principalIds ?? [])
-        candidates.push(local(id));
-    return candidates.some((c) => g.matches(c));
-}
-/** True when any of the selectors selects the policy. */
-function matchesAnySelector(selectors, policy, principalIds) {
-    return selectors.some((s) => matchesSelector(s, policy, principalIds));
-}
-/** True when the rule's action pattern covers the action (IAM wildcards, case-insensitive). */
-function ruleCoversAction(rule, action) {
-    return (0,policy_glob/* actionMatcher */.z2)(rule.action)(action);
-}
-/** `YYYY-MM-DD` of a date in UTC. */
-function utcDay(d) {
-    return d.toISOString().slice(0, 10);
-}
-/**
- * Whether an ignore rule hides a finding: 'applies' when its action pattern covers every action of
- * the finding (a finding without actions only by `*`) and its selectors select the policy;
- * 'expired' when it would apply but `expires` is before `now` (UTC day); 'no' otherwise.
- */
-function ignoreApplies(rule, finding, now) {
-    const c = ignoreCoverage(rule, finding, now);
-    return c.covered === 'all' ? (c.expired ? 'expired' : 'applies') : 'no';
-}
-/**
- * What an ignore rule covers of a finding whose policy its selectors select: `all` of its actions
- * (a finding without actions only by `*`), `some` of them (`actions`: those, in the finding's
- * order), or `none` (also when the selectors do not select the policy). `expired` when `expires`
- * is before `now` (UTC day).
- */
-function ignoreCoverage(rule, finding, now) {
-    const expired = rule.expires !== undefined && rule.expires < utcDay(now);
-    const none = { covered: 'none', expired };
-    const all = finding.actions;
-    const actions = all.filter((a) => ruleCoversAction(rule, a));
-    const covered = all.length === 0
-        ? rule.action.trim() === '*'
-            ? 'all'
-            : 'none'
-        : actions.length === all.length
-            ? 'all'
-            : actions.length > 0
-                ? 'some'
-                : 'none';
-    if (covered === 'none')
-        return none;
-    if (rule.policies && rule.policies.length > 0) {
-        const policy = {
-            path: finding.path,
-            ...(finding.address !== undefined ? { address: finding.address } : {}),
-        };
-        if (!matchesAnySelector(rule.policies, policy, finding.principalIds) &&
-            !(finding.policyPath !== undefined &&
-                finding.policyPath !== finding.path &&
-                matchesAnySelector(rule.policies, { ...policy, path: finding.policyPath }, finding.principalIds)))
-            return none;
-    }
-    return covered === 'some' ? { covered, actions, expired } : { covered, expired };
-}
-
-// EXTERNAL MODULE: ./src/policy/arn.ts
-var policy_arn = __webpack_require__(6185);
-// EXTERNAL MODULE: ./src/policy/no-permission.ts
-var no_permission = __webpack_require__(4791);
-// EXTERNAL MODULE: ./src/policy/principal.ts
-var principal = __webpack_require__(548);
+// EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
+var policy_catalog = __webpack_require__(4054);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/policy/glob.ts
+var policy_glob = __webpack_require__(4062);
 // EXTERNAL MODULE: ./src/sources/inside.ts
 var inside = __webpack_require__(5080);
 // EXTERNAL MODULE: ./src/sources/safe-read.ts
@@ -4589,10 +3743,6 @@ function wouldDiscover(root, paths, rels) {
 
 // EXTERNAL MODULE: ./src/sources/index.ts + 17 modules
 var sources = __webpack_require__(3989);
-// EXTERNAL MODULE: ./src/sources/records.ts
-var records = __webpack_require__(1872);
-// EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
-var managed_policies = __webpack_require__(9037);
 // EXTERNAL MODULE: ./src/sources/hcl/index.ts + 7 modules
 var sources_hcl = __webpack_require__(1196);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
@@ -4690,6 +3840,10 @@ var core_escape = __webpack_require__(4536);
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: ./src/policy/document.ts
 var policy_document = __webpack_require__(1561);
+// EXTERNAL MODULE: ./src/policy/arn.ts
+var policy_arn = __webpack_require__(6185);
+// EXTERNAL MODULE: ./src/policy/principal.ts
+var principal = __webpack_require__(548);
 // EXTERNAL MODULE: ./src/policy/condition.ts
 var condition = __webpack_require__(747);
 ;// CONCATENATED MODULE: ./src/policy/grants.ts
@@ -5113,6 +4267,388 @@ var json_lines = __webpack_require__(531);
 var action_set = __webpack_require__(4131);
 // EXTERNAL MODULE: ./src/audit/engine.ts
 var engine = __webpack_require__(1637);
+;// CONCATENATED MODULE: ./src/audit/base-keys.ts
+// What a pull request's base granted, as keys to compare the head's atoms with: a finding is new
+// when the base had no atom of the same kind, actions, resource scope, condition and principals
+// (AtomKeys, SetKeys), or when no base statement covered it (Covering). Pure.
+
+
+
+
+/**
+ * The head's statement that continues a statement of the base (takenAt): of the same policy, the
+ * one with its Sid, else the one at its place when the policy has as many statements as before.
+ */
+function headStatement(unit, was, stmt) {
+    const mi = unit.members.findIndex((m) => m.record.id === was.record.id);
+    const m = unit.members[mi];
+    if (!m)
+        return undefined;
+    const list = m.doc.statements;
+    const found = stmt.sid !== undefined
+        ? list.find((s) => s.sid === stmt.sid && s.effect === 'Allow')
+        : list.length === was.doc.statements.length
+            ? list.find((s) => s.index === stmt.index && s.effect === 'Allow')
+            : undefined;
+    return found ? { member: mi, stmt: found } : undefined;
+}
+/** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
+const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
+/**
+ * The note of a policy at the base whose unknown values were read as wildcards where the head's
+ * are not the same unknowns (a variable the change replaces by a literal `*`): the base's `*` stood
+ * for a value not known, not for everyone, so it cannot tell what the head adds (a review: a
+ * bucket policy's principal changed from `var.reader_arn` to `"*"` was pre-existing). Undefined
+ * when the base has no such note the head has not too.
+ */
+function unknownOnlyAtBase(base, head) {
+    const had = base.approximate?.filter((n) => UNKNOWN_NOTE.test(n));
+    if (!had?.length)
+        return undefined;
+    const now = new Set(head.approximate ?? []);
+    return had.find((n) => !now.has(n));
+}
+const scopeTexts = new WeakMap();
+const NO_SCOPE = { full: '', bare: '', condition: '' };
+function byFirst(a, b) {
+    return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+/** A condition's canonical text ('' when none). */
+function conditionKey(c) {
+    if (c === undefined)
+        return '';
+    const ops = Object.keys(c).sort();
+    if (ops.length === 0)
+        return '';
+    return JSON.stringify(ops.map((op) => [
+        op,
+        Object.entries(c[op])
+            .map(([k, v]) => [k.toLowerCase(), [...v].sort()])
+            .sort(byFirst),
+    ]));
+}
+const ACCOUNT_ID = /^\d{12}$/;
+function principalsOf(p) {
+    if (p === '*')
+        return { all: true, entries: new Set(), text: '*' };
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+        const text = JSON.stringify(p) ?? '';
+        return { all: false, entries: new Set([text]), text };
+    }
+    const entries = new Set();
+    for (const [type, v] of Object.entries(p))
+        for (const x of Array.isArray(v) ? v : [v]) {
+            if (type === 'AWS' && x === '*')
+                return { all: true, entries: new Set(), text: '*' };
+            const value = typeof x !== 'string'
+                ? JSON.stringify(x)
+                : type === 'AWS' && ACCOUNT_ID.test(x)
+                    ? `arn:aws:iam::${x}:root`
+                    : x;
+            entries.add(`${type}\u0001${value}`);
+        }
+    return { all: false, entries, text: [...entries].sort().join('\u0002') };
+}
+/** Whether a grant to `outer` reaches every principal a grant to `inner` does. */
+function principalsCover(outer, inner) {
+    if (outer === undefined || inner === undefined)
+        return outer === inner;
+    if (outer.all)
+        return true;
+    if (inner.all)
+        return false;
+    for (const e of inner.entries)
+        if (!outer.entries.has(e))
+            return false;
+    return true;
+}
+function scopeOf(s) {
+    if (s === undefined)
+        return NO_SCOPE;
+    let t = scopeTexts.get(s);
+    if (t === undefined) {
+        const principal = s.principal === undefined ? undefined : principalsOf(s.principal);
+        const who = s.principal === undefined && s.notPrincipal === undefined
+            ? ''
+            : `${principal?.text ?? ''}\u0001${s.notPrincipal === undefined ? '' : principalsOf(s.notPrincipal).text}`;
+        const condition = conditionKey(s.condition);
+        t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition, principal };
+        scopeTexts.set(s, t);
+    }
+    return t;
+}
+/**
+ * Kinds whose finding is about the statement's text itself (an action name no catalog has, a
+ * statement AWS rejects), not about what it grants to whom: compared without the scope, so that an
+ * edit of a condition does not make them new.
+ */
+const TEXT_KINDS = new Set(['unknown-action', 'invalid-policy']);
+/**
+ * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
+ * a change that drops a feature's condition from its grant makes that grant new; and whom and under
+ * what its statement grants, ScopeText). `bare`: with the statement's principal but not its
+ * condition.
+ */
+function atomRest(a, bare = false) {
+    const scope = TEXT_KINDS.has(a.kind) ? NO_SCOPE : scopeOf(a.stmt);
+    const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
+    return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
+}
+/**
+ * The keys an atom of the side compared with is found by: its own, and, for a grant without the
+ * condition its set needs, the key without it too, so that the same grant under that condition
+ * (narrowed: a change that adds the condition) is not new. The reverse (a change that drops it)
+ * still is: an atom with `need` is found by its own key only.
+ */
+function atomRests(a) {
+    const rest = atomRest(a);
+    // (only a grant under no condition at all: one under another condition, swapped for the set's,
+    // is not narrowed by the change, as Covering reads it)
+    return a.need === undefined || a.stmt?.condition !== undefined
+        ? [rest]
+        : [rest, atomRest({ ...a, need: undefined })];
+}
+/**
+ * The keys an atom is looked up by in the other side: its own, and, for a grant under a condition,
+ * its key without the condition: the same grant without any condition on the other side holds it
+ * (a condition added narrows). A condition of the other side that this one's implies is Covering's.
+ */
+function lookupRests(a) {
+    const own = atomRest(a);
+    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
+}
+/**
+ * Of the removal direction (what the base had that the head no longer has): the keys a head atom
+ * is also found by, without its condition. A finding the head still has under a condition it added
+ * was narrowed, not removed (a review: the same finding was listed both pre-existing and removed).
+ */
+function looseRests(a) {
+    const own = atomRests(a);
+    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? own : [...own, atomRest(a, true)];
+}
+/**
+ * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
+ * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
+ * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
+ * Equal keys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the only
+ * part that can) goes with an otherwise empty key.
+ */
+class AtomKeys {
+    /** action -> the rest of its one key, or of its keys (most actions have one). */
+    byAction = new Map();
+    last;
+    lastRest = '';
+    covering;
+    /** `covering`: what the side grants on resources containing others' (see Covering). */
+    constructor(lists, covering, loose = false) {
+        this.covering = covering;
+        for (const atoms of lists)
+            for (const a of atoms) {
+                const act = a.action?.key ?? a.pattern ?? '';
+                for (const rest of loose ? looseRests(a) : a.need === undefined ? [this.rest(a)] : atomRests(a)) {
+                    const had = this.byAction.get(act);
+                    if (had === undefined)
+                        this.byAction.set(act, rest);
+                    else if (typeof had === 'string') {
+                        if (had !== rest)
+                            this.byAction.set(act, new Set([had, rest]));
+                    }
+                    else
+                        had.add(rest);
+                }
+            }
+    }
+    has(a) {
+        const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
+        if (had !== undefined) {
+            const rests = scopeOf(a.stmt).condition === '' ? [this.rest(a)] : lookupRests(a);
+            for (const rest of rests)
+                if (typeof had === 'string' ? had === rest : had.has(rest))
+                    return true;
+        }
+        // (the same on a resource that contains this one: the grant was narrowed, nothing added)
+        if (!this.covering || a.resource === undefined)
+            return false;
+        const action = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
+        return (action !== undefined && this.covering.within(a, a.resource).some((e) => e.actions?.has(action) ?? false));
+    }
+    rest(a) {
+        const l = this.last;
+        if (l === undefined ||
+            l.kind !== a.kind ||
+            l.resource !== a.resource ||
+            l.set !== a.set ||
+            l.detail !== a.detail ||
+            l.need !== a.need ||
+            l.stmt !== a.stmt) {
+            this.last = a;
+            this.lastRest = atomRest(a);
+        }
+        return this.lastRest;
+    }
+}
+/**
+ * The atoms of one unit by key (kind, resource, set, detail) -> the actions they cover, for the
+ * set-based path: an atom is split into the part the other side has (`fresh: false`) and the rest.
+ */
+class SetKeys {
+    sets = new Map();
+    singles = new Set();
+    covering;
+    /** `covering`: what the side grants on resources containing others' (see Covering). */
+    constructor(lists, covering, loose = false) {
+        this.covering = covering;
+        for (const atoms of lists)
+            for (const a of atoms)
+                for (const rest of loose ? looseRests(a) : atomRests(a)) {
+                    if (a.actions) {
+                        const had = this.sets.get(rest);
+                        this.sets.set(rest, had ? had.union(a.actions) : a.actions);
+                    }
+                    else
+                        this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
+                }
+    }
+    /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
+    split(a) {
+        const rests = lookupRests(a);
+        if (!a.actions) {
+            const act = a.action?.key ?? a.pattern ?? '';
+            if (rests.some((rest) => this.singles.has(`${act}\u0000${rest}`)))
+                return [{ ...a, fresh: false }];
+            // (a single action on a resource the other side's grant contains)
+            const ord = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
+            const covered = this.covering !== undefined &&
+                a.resource !== undefined &&
+                ord !== undefined &&
+                this.covering.within(a, a.resource).some((e) => e.actions?.has(ord) ?? false);
+            return [{ ...a, fresh: !covered }];
+        }
+        let had;
+        for (const rest of rests) {
+            const h = this.sets.get(rest);
+            if (h)
+                had = had ? had.union(h) : h;
+        }
+        let old = had ? a.actions.intersect(had) : action_set/* ActionSet */.L.EMPTY;
+        let fresh = had ? a.actions.minus(had) : a.actions;
+        // (what the other side has on a resource that contains this one: narrowed, nothing added)
+        if (this.covering && a.resource !== undefined && !fresh.isEmpty())
+            for (const e of this.covering.within(a, a.resource)) {
+                if (!e.actions || !fresh.intersects(e.actions))
+                    continue;
+                old = old.union(fresh.intersect(e.actions));
+                fresh = fresh.minus(e.actions);
+                if (fresh.isEmpty())
+                    break;
+            }
+        if (old.isEmpty())
+            return [{ ...a, fresh: true }];
+        const out = [];
+        if (!old.isEmpty())
+            out.push({ ...a, actions: old, fresh: false });
+        if (!fresh.isEmpty())
+            out.push({ ...a, actions: fresh, fresh: true });
+        return out;
+    }
+}
+/**
+ * Grants of one side with their resources: which of them grant on a resource that contains another
+ * one (`*` contains `role/sky*`). A grant the base had on `*` that the change narrows to `role/sky*`
+ * is not new there (a review: narrowing failed `fail-on: new`). Whatever kind and set each side's
+ * finding on it, if any, is filed under: each side is audited with the sets it uses itself
+ * (Auditor.baseUnit), so the same grant may be a broader-resource finding of one feature at the
+ * base and a leftover-set finding of another at the head (a review: a Resource narrowed from `*` to
+ * a bucket was new, `broader-resource` on `*`, `leftover-set` of package-sync on the bucket).
+ */
+class Covering {
+    parse;
+    loose;
+    /** By whether the statement has a Principal ('P') or not (''). */
+    byKey = new Map();
+    /**
+     * `denied`: the actions a Deny of the side's unit names. Only a grant to the principals of the
+     * other's (or more) covers, under no condition or one the other's implies; not one a Deny of its
+     * side names (the head may drop the Deny), nor a NotPrincipal. `loose` (the removal direction):
+     * conditions aside, as a finding the head still has under a condition it added was narrowed.
+     */
+    constructor(lists, parse, denied = action_set/* ActionSet */.L.EMPTY, loose = false) {
+        this.parse = parse;
+        this.loose = loose;
+        for (const atoms of lists)
+            for (const a of atoms) {
+                if (a.resource === undefined || a.stmt?.notPrincipal !== undefined)
+                    continue;
+                let actions = a.actions ?? (a.action ? action_set/* ActionSet */.L.fromActions([a.action]) : undefined);
+                if (actions && !denied.isEmpty())
+                    actions = actions.minus(denied);
+                if (actions?.isEmpty())
+                    continue;
+                const scope = scopeOf(a.stmt);
+                const key = Covering.key(a);
+                const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
+                const same = list.find((e) => e.text === a.resource &&
+                    e.conditionText === scope.condition &&
+                    e.principal?.text === scope.principal?.text);
+                if (same)
+                    same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
+                else
+                    list.push({
+                        text: a.resource,
+                        actions,
+                        notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
+                        condition: a.stmt?.condition,
+                        conditionText: scope.condition,
+                        principal: scope.principal,
+                    });
+            }
+    }
+    /**
+     * What a side grants (each Allow statement's classes: GrantSets.classes): a grant of the other
+     * side within one of these was granted there, whether or not this side reports a finding on it
+     * (new is what the head grants that the base did not). `denied` as for the constructor.
+     */
+    static ofGrants(classes, parse, denied = action_set/* ActionSet */.L.EMPTY) {
+        const atoms = classes.map((c) => ({
+            kind: 'excess-action',
+            member: 0,
+            stmt: c.stmt,
+            actions: c.actions,
+            resource: c.notResource ? `NotResource: ${c.notResource.join(', ')}` : c.resource.raw,
+        }));
+        return new Covering([atoms], parse, denied);
+    }
+    /** (a resource policy's statement covers only a statement with principals, within its own) */
+    static key(a) {
+        return a.stmt?.principal === undefined ? '' : 'P';
+    }
+    /**
+     * The grants of the atom's key that grant at least as widely: on `resource` or one that contains
+     * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
+     * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
+     * narrowed to one of its values).
+     */
+    within(a, resource) {
+        const list = this.byKey.get(Covering.key(a));
+        if (!list || a.stmt?.notPrincipal !== undefined)
+            return [];
+        const notResource = resource.startsWith('NotResource') || !!a.stmt?.notResources;
+        const inner = notResource ? undefined : this.parse(resource);
+        const own = scopeOf(a.stmt);
+        return list.filter((e) => (e.text === resource ||
+            (inner !== undefined &&
+                !e.notResource &&
+                (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner))) &&
+            principalsCover(e.principal, own.principal) &&
+            (this.loose ||
+                e.condition === undefined ||
+                e.conditionText === own.condition ||
+                (0,engine/* implies */.M0)(a.stmt?.condition, e.condition) === 'yes'));
+    }
+}
+
+// EXTERNAL MODULE: ./src/policy/no-permission.ts
+var no_permission = __webpack_require__(4791);
 ;// CONCATENATED MODULE: ./src/audit/classify.ts
 // A statement's grant classes (src/policy/grant-sets.ts) against a baseline's active sets, as set
 // algebra: per class, the actions the baseline allows there (ok), and the rest split into
@@ -6370,6 +5906,8 @@ class GrantSets {
 var audit_findings = __webpack_require__(1247);
 // EXTERNAL MODULE: ./src/audit/finding-set.ts
 var finding_set = __webpack_require__(183);
+// EXTERNAL MODULE: ./src/sources/records.ts
+var records = __webpack_require__(1872);
 // EXTERNAL MODULE: ./src/audit/kinds.ts
 var kinds = __webpack_require__(5960);
 // EXTERNAL MODULE: ./src/audit/minimal.ts + 1 modules
@@ -7391,6 +6929,8 @@ function memberFeatures(baseline, features, member, builder, scope) {
 
 
 
+
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -7641,7 +7181,9 @@ class Auditor {
             const builder = Object.keys(bindings).length
                 ? new GrantBuilder(this.catalog, { ...this.builder.bindings, ...bindings })
                 : this.builder;
-            c = (0,engine/* compileBaseline */.P7)(baseline, builder, (raw) => (0,policy_document/* parsePolicyDocument */.X)(raw).doc ?? { statements: [] });
+            // Read whole (MAX_BASELINE_SET_CHARS): a file's baseline was checked as it was loaded
+            // (setStatementProblem), a built-in one as it was built.
+            c = (0,engine/* compileBaseline */.P7)(baseline, builder, (raw) => (0,policy_document/* parsePolicyDocument */.X)(raw, [], load/* MAX_BASELINE_SET_CHARS */.u_).doc ?? { statements: [] });
             this.compiled.set(baseline.id, c);
         }
         return c;
@@ -8776,283 +8318,6 @@ class Auditor {
         return { ...unit, members };
     }
 }
-/**
- * The head's statement that continues a statement of the base (takenAt): of the same policy, the
- * one with its Sid, else the one at its place when the policy has as many statements as before.
- */
-function headStatement(unit, was, stmt) {
-    const mi = unit.members.findIndex((m) => m.record.id === was.record.id);
-    const m = unit.members[mi];
-    if (!m)
-        return undefined;
-    const list = m.doc.statements;
-    const found = stmt.sid !== undefined
-        ? list.find((s) => s.sid === stmt.sid && s.effect === 'Allow')
-        : list.length === was.doc.statements.length
-            ? list.find((s) => s.index === stmt.index && s.effect === 'Allow')
-            : undefined;
-    return found ? { member: mi, stmt: found } : undefined;
-}
-/** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
-const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
-/**
- * The note of a policy at the base whose unknown values were read as wildcards where the head's
- * are not the same unknowns (a variable the change replaces by a literal `*`): the base's `*` stood
- * for a value not known, not for everyone, so it cannot tell what the head adds (a review: a
- * bucket policy's principal changed from `var.reader_arn` to `"*"` was pre-existing). Undefined
- * when the base has no such note the head has not too.
- */
-function unknownOnlyAtBase(base, head) {
-    const had = base.approximate?.filter((n) => UNKNOWN_NOTE.test(n));
-    if (!had?.length)
-        return undefined;
-    const now = new Set(head.approximate ?? []);
-    return had.find((n) => !now.has(n));
-}
-const scopeTexts = new WeakMap();
-const NO_SCOPE = { full: '', bare: '', condition: '' };
-function byFirst(a, b) {
-    return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-/** A condition's canonical text ('' when none). */
-function conditionKey(c) {
-    if (c === undefined)
-        return '';
-    const ops = Object.keys(c).sort();
-    if (ops.length === 0)
-        return '';
-    return JSON.stringify(ops.map((op) => [
-        op,
-        Object.entries(c[op])
-            .map(([k, v]) => [k.toLowerCase(), [...v].sort()])
-            .sort(byFirst),
-    ]));
-}
-const ACCOUNT_ID = /^\d{12}$/;
-function principalsOf(p) {
-    if (p === '*')
-        return { all: true, entries: new Set(), text: '*' };
-    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
-        const text = JSON.stringify(p) ?? '';
-        return { all: false, entries: new Set([text]), text };
-    }
-    const entries = new Set();
-    for (const [type, v] of Object.entries(p))
-        for (const x of Array.isArray(v) ? v : [v]) {
-            if (type === 'AWS' && x === '*')
-                return { all: true, entries: new Set(), text: '*' };
-            const value = typeof x !== 'string'
-                ? JSON.stringify(x)
-                : type === 'AWS' && ACCOUNT_ID.test(x)
-                    ? `arn:aws:iam::${x}:root`
-                    : x;
-            entries.add(`${type}\u0001${value}`);
-        }
-    return { all: false, entries, text: [...entries].sort().join('\u0002') };
-}
-/** Whether a grant to `outer` reaches every principal a grant to `inner` does. */
-function principalsCover(outer, inner) {
-    if (outer === undefined || inner === undefined)
-        return outer === inner;
-    if (outer.all)
-        return true;
-    if (inner.all)
-        return false;
-    for (const e of inner.entries)
-        if (!outer.entries.has(e))
-            return false;
-    return true;
-}
-function scopeOf(s) {
-    if (s === undefined)
-        return NO_SCOPE;
-    let t = scopeTexts.get(s);
-    if (t === undefined) {
-        const principal = s.principal === undefined ? undefined : principalsOf(s.principal);
-        const who = s.principal === undefined && s.notPrincipal === undefined
-            ? ''
-            : `${principal?.text ?? ''}\u0001${s.notPrincipal === undefined ? '' : principalsOf(s.notPrincipal).text}`;
-        const condition = conditionKey(s.condition);
-        t = { full: condition ? `${who}\u0002${condition}` : who, bare: who, condition, principal };
-        scopeTexts.set(s, t);
-    }
-    return t;
-}
-/**
- * Kinds whose finding is about the statement's text itself (an action name no catalog has, a
- * statement AWS rejects), not about what it grants to whom: compared without the scope, so that an
- * edit of a condition does not make them new.
- */
-const TEXT_KINDS = new Set(['unknown-action', 'invalid-policy']);
-/**
- * An atom's key but its action (kind, resource, set, detail, the condition a leftover's set needs:
- * a change that drops a feature's condition from its grant makes that grant new; and whom and under
- * what its statement grants, ScopeText). `bare`: with the statement's principal but not its
- * condition.
- */
-function atomRest(a, bare = false) {
-    const scope = TEXT_KINDS.has(a.kind) ? NO_SCOPE : scopeOf(a.stmt);
-    const rest = `${a.kind}\u0000${a.resource ?? ''}\u0000${a.set ?? ''}\u0000${a.detail ?? ''}\u0000${bare ? scope.bare : scope.full}`;
-    return a.need === undefined ? rest : `${rest}\u0000${a.need}`;
-}
-/**
- * The keys an atom of the side compared with is found by: its own, and, for a grant without the
- * condition its set needs, the key without it too, so that the same grant under that condition
- * (narrowed: a change that adds the condition) is not new. The reverse (a change that drops it)
- * still is: an atom with `need` is found by its own key only.
- */
-function atomRests(a) {
-    const rest = atomRest(a);
-    // (only a grant under no condition at all: one under another condition, swapped for the set's,
-    // is not narrowed by the change, as Covering reads it)
-    return a.need === undefined || a.stmt?.condition !== undefined
-        ? [rest]
-        : [rest, atomRest({ ...a, need: undefined })];
-}
-/**
- * The keys an atom is looked up by in the other side: its own, and, for a grant under a condition,
- * its key without the condition: the same grant without any condition on the other side holds it
- * (a condition added narrows). A condition of the other side that this one's implies is Covering's.
- */
-function lookupRests(a) {
-    const own = atomRest(a);
-    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? [own] : [own, atomRest(a, true)];
-}
-/**
- * Of the removal direction (what the base had that the head no longer has): the keys a head atom
- * is also found by, without its condition. A finding the head still has under a condition it added
- * was narrowed, not removed (a review: the same finding was listed both pre-existing and removed).
- */
-function looseRests(a) {
-    const own = atomRests(a);
-    return TEXT_KINDS.has(a.kind) || scopeOf(a.stmt).condition === '' ? own : [...own, atomRest(a, true)];
-}
-/**
- * A set of atoms of one unit compared by their key (kind, action or pattern, resource, set,
- * detail), held as action -> the rest of the key: the action keys are the catalog's strings, and
- * the rest is the same for runs of atoms (one statement's actions), so it is made once a run.
- * Equal keys <=> equal (action, rest): kinds and action keys hold no NUL, and a pattern (the only
- * part that can) goes with an otherwise empty key.
- */
-class AtomKeys {
-    /** action -> the rest of its one key, or of its keys (most actions have one). */
-    byAction = new Map();
-    last;
-    lastRest = '';
-    covering;
-    /** `covering`: what the side grants on resources containing others' (see Covering). */
-    constructor(lists, covering, loose = false) {
-        this.covering = covering;
-        for (const atoms of lists)
-            for (const a of atoms) {
-                const act = a.action?.key ?? a.pattern ?? '';
-                for (const rest of loose ? looseRests(a) : a.need === undefined ? [this.rest(a)] : atomRests(a)) {
-                    const had = this.byAction.get(act);
-                    if (had === undefined)
-                        this.byAction.set(act, rest);
-                    else if (typeof had === 'string') {
-                        if (had !== rest)
-                            this.byAction.set(act, new Set([had, rest]));
-                    }
-                    else
-                        had.add(rest);
-                }
-            }
-    }
-    has(a) {
-        const had = this.byAction.get(a.action?.key ?? a.pattern ?? '');
-        if (had !== undefined) {
-            const rests = scopeOf(a.stmt).condition === '' ? [this.rest(a)] : lookupRests(a);
-            for (const rest of rests)
-                if (typeof had === 'string' ? had === rest : had.has(rest))
-                    return true;
-        }
-        // (the same on a resource that contains this one: the grant was narrowed, nothing added)
-        if (!this.covering || a.resource === undefined)
-            return false;
-        const action = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
-        return (action !== undefined && this.covering.within(a, a.resource).some((e) => e.actions?.has(action) ?? false));
-    }
-    rest(a) {
-        const l = this.last;
-        if (l === undefined ||
-            l.kind !== a.kind ||
-            l.resource !== a.resource ||
-            l.set !== a.set ||
-            l.detail !== a.detail ||
-            l.need !== a.need ||
-            l.stmt !== a.stmt) {
-            this.last = a;
-            this.lastRest = atomRest(a);
-        }
-        return this.lastRest;
-    }
-}
-/**
- * The atoms of one unit by key (kind, resource, set, detail) -> the actions they cover, for the
- * set-based path: an atom is split into the part the other side has (`fresh: false`) and the rest.
- */
-class SetKeys {
-    sets = new Map();
-    singles = new Set();
-    covering;
-    /** `covering`: what the side grants on resources containing others' (see Covering). */
-    constructor(lists, covering, loose = false) {
-        this.covering = covering;
-        for (const atoms of lists)
-            for (const a of atoms)
-                for (const rest of loose ? looseRests(a) : atomRests(a)) {
-                    if (a.actions) {
-                        const had = this.sets.get(rest);
-                        this.sets.set(rest, had ? had.union(a.actions) : a.actions);
-                    }
-                    else
-                        this.singles.add(`${a.action?.key ?? a.pattern ?? ''}\u0000${rest}`);
-                }
-    }
-    /** The atom's parts: what the other side has (fresh false) and what it has not (fresh true). */
-    split(a) {
-        const rests = lookupRests(a);
-        if (!a.actions) {
-            const act = a.action?.key ?? a.pattern ?? '';
-            if (rests.some((rest) => this.singles.has(`${act}\u0000${rest}`)))
-                return [{ ...a, fresh: false }];
-            // (a single action on a resource the other side's grant contains)
-            const ord = a.action ? (0,policy_catalog/* actionOrdinal */._4)(a.action) : undefined;
-            const covered = this.covering !== undefined &&
-                a.resource !== undefined &&
-                ord !== undefined &&
-                this.covering.within(a, a.resource).some((e) => e.actions?.has(ord) ?? false);
-            return [{ ...a, fresh: !covered }];
-        }
-        let had;
-        for (const rest of rests) {
-            const h = this.sets.get(rest);
-            if (h)
-                had = had ? had.union(h) : h;
-        }
-        let old = had ? a.actions.intersect(had) : action_set/* ActionSet */.L.EMPTY;
-        let fresh = had ? a.actions.minus(had) : a.actions;
-        // (what the other side has on a resource that contains this one: narrowed, nothing added)
-        if (this.covering && a.resource !== undefined && !fresh.isEmpty())
-            for (const e of this.covering.within(a, a.resource)) {
-                if (!e.actions || !fresh.intersects(e.actions))
-                    continue;
-                old = old.union(fresh.intersect(e.actions));
-                fresh = fresh.minus(e.actions);
-                if (fresh.isEmpty())
-                    break;
-            }
-        if (old.isEmpty())
-            return [{ ...a, fresh: true }];
-        const out = [];
-        if (!old.isEmpty())
-            out.push({ ...a, actions: old, fresh: false });
-        if (!fresh.isEmpty())
-            out.push({ ...a, actions: fresh, fresh: true });
-        return out;
-    }
-}
 /** A unit's grants (the reference path's verdicts), as grantedByEntry reads them. */
 function grantsOf(result) {
     return [...result.verdicts.values()].flatMap((byStmt) => [...byStmt.values()].flatMap((list) => list.map(({ grant }) => ({
@@ -9060,100 +8325,6 @@ function grantsOf(result) {
         resource: grant.resource,
         notResource: grant.notResource,
     }))));
-}
-/**
- * Grants of one side with their resources: which of them grant on a resource that contains another
- * one (`*` contains `role/sky*`). A grant the base had on `*` that the change narrows to `role/sky*`
- * is not new there (a review: narrowing failed `fail-on: new`). Whatever kind and set each side's
- * finding on it, if any, is filed under: each side is audited with the sets it uses itself
- * (Auditor.baseUnit), so the same grant may be a broader-resource finding of one feature at the
- * base and a leftover-set finding of another at the head (a review: a Resource narrowed from `*` to
- * a bucket was new, `broader-resource` on `*`, `leftover-set` of package-sync on the bucket).
- */
-class Covering {
-    parse;
-    loose;
-    /** By whether the statement has a Principal ('P') or not (''). */
-    byKey = new Map();
-    /**
-     * `denied`: the actions a Deny of the side's unit names. Only a grant to the principals of the
-     * other's (or more) covers, under no condition or one the other's implies; not one a Deny of its
-     * side names (the head may drop the Deny), nor a NotPrincipal. `loose` (the removal direction):
-     * conditions aside, as a finding the head still has under a condition it added was narrowed.
-     */
-    constructor(lists, parse, denied = action_set/* ActionSet */.L.EMPTY, loose = false) {
-        this.parse = parse;
-        this.loose = loose;
-        for (const atoms of lists)
-            for (const a of atoms) {
-                if (a.resource === undefined || a.stmt?.notPrincipal !== undefined)
-                    continue;
-                let actions = a.actions ?? (a.action ? action_set/* ActionSet */.L.fromActions([a.action]) : undefined);
-                if (actions && !denied.isEmpty())
-                    actions = actions.minus(denied);
-                if (actions?.isEmpty())
-                    continue;
-                const scope = scopeOf(a.stmt);
-                const key = Covering.key(a);
-                const list = this.byKey.get(key) ?? this.byKey.set(key, []).get(key);
-                const same = list.find((e) => e.text === a.resource &&
-                    e.conditionText === scope.condition &&
-                    e.principal?.text === scope.principal?.text);
-                if (same)
-                    same.actions = same.actions && actions ? same.actions.union(actions) : (same.actions ?? actions);
-                else
-                    list.push({
-                        text: a.resource,
-                        actions,
-                        notResource: a.resource.startsWith('NotResource') || !!a.stmt?.notResources,
-                        condition: a.stmt?.condition,
-                        conditionText: scope.condition,
-                        principal: scope.principal,
-                    });
-            }
-    }
-    /**
-     * What a side grants (each Allow statement's classes: GrantSets.classes): a grant of the other
-     * side within one of these was granted there, whether or not this side reports a finding on it
-     * (new is what the head grants that the base did not). `denied` as for the constructor.
-     */
-    static ofGrants(classes, parse, denied = action_set/* ActionSet */.L.EMPTY) {
-        const atoms = classes.map((c) => ({
-            kind: 'excess-action',
-            member: 0,
-            stmt: c.stmt,
-            actions: c.actions,
-            resource: c.notResource ? `NotResource: ${c.notResource.join(', ')}` : c.resource.raw,
-        }));
-        return new Covering([atoms], parse, denied);
-    }
-    /** (a resource policy's statement covers only a statement with principals, within its own) */
-    static key(a) {
-        return a.stmt?.principal === undefined ? '' : 'P';
-    }
-    /**
-     * The grants of the atom's key that grant at least as widely: on `resource` or one that contains
-     * it (a NotResource only on the same NotResource), to the same principals or more (`*`, a list
-     * holding the atom's), under no condition or one the atom's own condition implies (`aws:SourceVpc`
-     * narrowed to one of its values).
-     */
-    within(a, resource) {
-        const list = this.byKey.get(Covering.key(a));
-        if (!list || a.stmt?.notPrincipal !== undefined)
-            return [];
-        const notResource = resource.startsWith('NotResource') || !!a.stmt?.notResources;
-        const inner = notResource ? undefined : this.parse(resource);
-        const own = scopeOf(a.stmt);
-        return list.filter((e) => (e.text === resource ||
-            (inner !== undefined &&
-                !e.notResource &&
-                (0,policy_arn/* arnContains */.vF)((e.pattern ??= this.parse(e.text)), inner))) &&
-            principalsCover(e.principal, own.principal) &&
-            (this.loose ||
-                e.condition === undefined ||
-                e.conditionText === own.condition ||
-                (0,engine/* implies */.M0)(a.stmt?.condition, e.condition) === 'yes'));
-    }
 }
 /** The atoms' actions within a scope (atoms left with none are dropped). */
 function inScope(atoms, scope) {
@@ -9220,6 +8391,1603 @@ function sharesType(action, a, b) {
         const format = (0,engine/* formatPattern */.a0)(t.arn);
         return (0,policy_arn/* meetsFormat */.oh)(format, t.arn, a) && (0,policy_arn/* meetsFormat */.oh)(format, t.arn, b);
     });
+}
+
+// EXTERNAL MODULE: ./src/core/memory.ts
+var memory = __webpack_require__(1360);
+// EXTERNAL MODULE: ./src/audit/report-model.ts
+var report_model = __webpack_require__(2649);
+;// CONCATENATED MODULE: ./src/audit/base-read.ts
+// The pull request's base, read for the audit: its policies as they were (BaseDocs), the `.tf`
+// modules with the base's versions of their files, and what the change deleted or moved. Reads
+// through the caller's BaseRead (git, the API, or a test's map); no other I/O.
+
+
+
+
+
+
+
+
+/**
+ * The principals of every input, by id. The same id in two inputs (`aws_iam_role.r` in the states
+ * of dev/ and prod/, the usual layout) would keep only the last, its twin's policies left to
+ * detection: each is named after its file instead (`prod/terraform.tfstate#aws_iam_role.r`, as a
+ * CloudFormation principal's id is), its address kept for selectors, so that each is audited on
+ * its own.
+ */
+function collectPrincipals(inputs) {
+    const count = new Map();
+    for (const { result } of inputs)
+        for (const p of result.principals ?? [])
+            count.set(p.id, (count.get(p.id) ?? 0) + 1);
+    const out = new Map();
+    for (const { result } of inputs)
+        for (const p of result.principals ?? []) {
+            const named = count.get(p.id) > 1 && !p.id.startsWith(`${p.path}#`) ? `${p.path}#${p.id}` : p.id;
+            // (never one dropped for another: two alike in one input would lose a role's audit)
+            let id = named;
+            for (let n = 2; out.has(id); n++)
+                id = `${named} (${n})`;
+            if (id !== p.id) {
+                p.address ??= p.id;
+                p.id = id;
+            }
+            out.set(p.id, p);
+        }
+    return out;
+}
+/** Where a `.tf` object is: the directory of its module's files and its address (moved blocks' MovedFrom read the same). */
+const placeKey = (dir, address) => `${dir}\u0000${address}`;
+const placeOf = (r) => placeKey(external_node_path_.posix.dirname(r.path), r.address ?? r.id);
+/**
+ * The principal of the base a `.tf` principal was before its root's `moved` blocks
+ * (PrincipalRecord.movedFrom), if one is there once; `at` indexes the base's by placeOf (made once).
+ */
+function movedPrincipal(head, at) {
+    if (!head.movedFrom?.length)
+        return undefined;
+    for (const m of head.movedFrom) {
+        const p = at().get(placeKey(m.dir, m.address));
+        if (p !== undefined)
+            return p ?? undefined;
+    }
+    return undefined;
+}
+/**
+ * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
+ * read at its base path as the head's path (its policies keep their ids, so a `git mv` adds
+ * nothing new), `.tf` modules read again from the base's versions of their files, and the
+ * principals of the base with the policies they held there.
+ */
+async function readBaseDocs(readBase, inputs, files, root, prepared, principals) {
+    const baseInputs = [];
+    // A file the change renamed is read at its base path, as the head's path: its policies keep
+    // their ids, so a `git mv` adds nothing new.
+    const atBase = async (path) => {
+        const text = await readBase(path);
+        if (text !== undefined || !readBase.renamedFrom)
+            return text;
+        const from = await readBase.renamedFrom(path);
+        return from === undefined ? undefined : readBase(from);
+    };
+    for (const { result } of inputs) {
+        if (result.status !== 'audited' || result.kind === 'terraform-hcl')
+            continue;
+        const text = await atBase(result.path);
+        if (text !== undefined)
+            baseInputs.push((0,sources/* parseSource */.PJ)({ path: result.path, text }));
+    }
+    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
+    // file(), templatefile() and fileexists() and the modules they call reading the base's files
+    // (readBaseModules; a module's directory is listed as the working tree has it).
+    const hclBase = [];
+    const moduleDirs = new Set();
+    for (const f of files) {
+        if (!sources_hcl/* HCL_FILE */.zK.test(f.path))
+            continue;
+        moduleDirs.add(external_node_path_.posix.dirname(f.path));
+        const text = await atBase(f.path);
+        if (text !== undefined)
+            hclBase.push({ path: f.path, text });
+    }
+    // ...and the files of those modules the change deleted: a block moved out of a deleted file
+    // into another of its module (two files merged, one split) keeps its address there, so it is
+    // found at the base (`moved` below), not new.
+    if (moduleDirs.size && readBase.deleted) {
+        const read = new Set(hclBase.map((h) => h.path));
+        for (const path of await readBase.deleted()) {
+            if (!sources_hcl/* HCL_FILE */.zK.test(path) || read.has(path) || !moduleDirs.has(external_node_path_.posix.dirname(path)))
+                continue;
+            const text = await readBase(path);
+            if (text !== undefined)
+                hclBase.push({ path, text });
+            read.add(path);
+        }
+    }
+    if (hclBase.length)
+        for (const result of await readBaseModules(hclBase, readBase, root))
+            baseInputs.push({ result });
+    const basePrepared = preparePolicies(baseInputs);
+    const basePrincipals = collectPrincipals(baseInputs);
+    // (the files whose base was read: a principal of one of them that is not there is new)
+    const readAtBase = new Set();
+    for (const { result } of baseInputs) {
+        readAtBase.add(result.path);
+        for (const p of result.policies)
+            readAtBase.add(p.path);
+        for (const p of result.principals ?? [])
+            readAtBase.add(p.path);
+    }
+    // A `.tf` block moved to another file of its module keeps its address: found by it there. One
+    // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
+    // address, in the directory of its module's files).
+    let byModuleAddress;
+    const moved = (id) => {
+        const head = prepared.get(id)?.record;
+        if (!head?.address || !sources_hcl/* HCL_FILE */.zK.test(head.path))
+            return undefined;
+        if (!byModuleAddress) {
+            byModuleAddress = new Map();
+            for (const p of basePrepared.values())
+                if (p.record.address && sources_hcl/* HCL_FILE */.zK.test(p.record.path)) {
+                    const k = placeOf(p.record);
+                    byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
+                }
+        }
+        for (const at of [placeOf(head), ...(head.movedFrom ?? []).map((m) => placeKey(m.dir, m.address))]) {
+            const found = byModuleAddress.get(at);
+            if (found !== undefined)
+                return found ?? undefined;
+        }
+        return undefined;
+    };
+    let principalsAt;
+    const basePrincipalsAt = () => {
+        if (!principalsAt) {
+            principalsAt = new Map();
+            for (const p of basePrincipals.values()) {
+                const k = placeOf(p);
+                principalsAt.set(k, principalsAt.has(k) ? null : p);
+            }
+        }
+        return principalsAt;
+    };
+    return {
+        inputs: baseInputs,
+        prepared: basePrepared,
+        get: (id) => {
+            const p = basePrepared.get(id) ?? moved(id);
+            return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+        },
+        heldBy: (id) => {
+            const head = principals.get(id);
+            if (!head || !readAtBase.has(head.path))
+                return undefined;
+            // (a role renamed by a `moved` block of its root: the base's where it was)
+            const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipalsAt);
+            if (!at)
+                return [];
+            return at.unresolved.length ? undefined : at.policyIds;
+        },
+    };
+}
+/**
+ * Files and policies the head reads and the base has but cannot read (invalid or unresolved there): their
+ * findings all count as new, which is the safe reading, and the report says why (a review: a base
+ * with a trailing comma made every finding new with no word of it).
+ */
+function unreadAtBase(base, inputs, prepared) {
+    const out = [];
+    const audited = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
+    const said = new Set();
+    for (const { result } of base.inputs) {
+        if (!audited.has(result.path) || result.status !== 'error')
+            continue;
+        said.add(result.path);
+        const why = result.errors[0]?.message ?? result.reason ?? 'not valid';
+        out.push(`${result.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
+    }
+    for (const [id, p] of prepared) {
+        if (!p.doc || said.has(p.record.path))
+            continue;
+        const at = base.prepared.get(id);
+        if (!at)
+            continue;
+        const unknown = at.doc ? unknownOnlyAtBase(at.record, p.record) : undefined;
+        if (unknown !== undefined) {
+            out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} was read at the base with values not known (${unknown}), which this change makes known: what it grants cannot be told from what the base granted, so its findings all count as new in this change`);
+            continue;
+        }
+        if (at.doc)
+            continue;
+        const why = at.record.status === 'unresolved'
+            ? (at.record.reason ?? 'it could not be resolved')
+            : (at.problems[0]?.message ?? 'not a valid policy document');
+        out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
+    }
+    return out;
+}
+/**
+ * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
+ * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
+ * its own, whose document is, key order aside, that of a base policy no head policy continues, is
+ * that policy (its findings are not new, and it is not deleted). Only where one of each has that
+ * document; the pairs are added to `base.get` and `continued`.
+ */
+function pairMovedDocuments(base, prepared, basePrepared, continued) {
+    const byDocument = (entries) => {
+        const m = new Map();
+        for (const p of entries) {
+            const doc = p.record.status === 'resolved' ? (0,values/* canonicalKey */.yk)(p.record.document, true) : undefined;
+            if (doc === undefined)
+                continue;
+            const k = `${p.record.kind}\u0000${doc}`;
+            m.set(k, m.has(k) ? null : p);
+        }
+        return m;
+    };
+    const heads = byDocument([...prepared.values()].filter((p) => base.get(p.record.id) === undefined));
+    if (heads.size === 0)
+        return;
+    const bases = byDocument([...basePrepared.values()].filter((p) => !continued.has(p.record.id) && !prepared.has(p.record.id)));
+    const pairs = new Map();
+    for (const [k, head] of heads) {
+        const at = bases.get(k);
+        if (!head || !at)
+            continue;
+        pairs.set(head.record.id, at);
+        continued.add(at.record.id);
+    }
+    if (pairs.size === 0)
+        return;
+    const get = base.get.bind(base);
+    base.get = (id) => {
+        const found = get(id);
+        if (found)
+            return found;
+        const p = pairs.get(id);
+        return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
+    };
+}
+/** Evaluations of the base's modules at most, each reading from the base the files the one before asked for. */
+const MAX_BASE_PASSES = 8;
+/**
+ * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
+ * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
+ * change is read as it was; one not at the base fails there as it would). The host reads
+ * synchronously: each pass asks for the files it needs, read from the base before the next
+ * (usually two passes; a path read from a file may ask for more).
+ */
+async function readBaseModules(hclBase, readBase, root) {
+    const files = new Map();
+    const work = (0,sources_hcl/* fsHost */.gt)(root);
+    for (let pass = 0;; pass++) {
+        const wanted = new Set();
+        /** A file's text at the base, or, not read from the base yet, the working tree's (`standIn`). */
+        const atBase = (p, standIn) => {
+            const n = external_node_path_.posix.normalize(p);
+            if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
+                return undefined;
+            if (files.has(n))
+                return files.get(n);
+            // Not read from the base yet: asked for, and the working tree's text stands in for it this
+            // pass, so that the evaluation goes on and asks for the other files it reads (a `concat()`
+            // of ten file() calls: all ten in one pass, not one a pass).
+            wanted.add(n);
+            return standIn();
+        };
+        /** The `.tf` (or .tfvars) files of a directory the working tree lists, as they are at the base (those not there left out). */
+        const listedAtBase = (listed) => listed.flatMap((f) => {
+            const text = atBase(f.path, () => f.text);
+            return text === undefined ? [] : [{ path: f.path, text }];
+        });
+        const host = {
+            // A module the audited files call (`../../modules/iam`): its files at the base too (a
+            // change to its `.tf` is new). The directory is listed as the working tree has it.
+            moduleFiles: (dir) => {
+                const listed = work.moduleFiles(dir);
+                return 'error' in listed ? listed : listedAtBase(listed);
+            },
+            variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
+            hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
+            jsonConfig: (dir) => listedAtBase(work.jsonConfig?.(dir) ?? []),
+            readFile: (p) => atBase(p, () => work.readFile(p)),
+        };
+        const results = (0,sources_hcl/* readHclModules */.P$)(hclBase, host);
+        // Every file read from the base: done. (A path read from a file's text can ask for more in a
+        // pass after; past MAX_BASE_PASSES, what is still not read from the base is the working
+        // tree's, as the base's modules read every file before file functions read the base's.)
+        if (wanted.size === 0 || pass >= MAX_BASE_PASSES - 1)
+            return results;
+        // (as the working tree's: a file larger than file() reads is not read)
+        for (const path of wanted) {
+            const text = await readBase(path);
+            files.set(path, text !== undefined && Buffer.byteLength(text) <= sources_hcl/* MAX_READ */.Ct ? text : undefined);
+        }
+    }
+}
+/**
+ * The policies and principals of the base that the change deleted (BaseDocs.deleted), with their
+ * audit planned as at the base; undefined when it deleted none. Read for it: the base's policies
+ * of the audited files (readBaseDocs), and the files of the base the change deleted that the audit
+ * would have read (a JSON policy, a template, a whole `.tf` module). A base policy is deleted when
+ * no policy of the head continues it (by id, a renamed file's or a `.tf` block moved in its module:
+ * BaseDocs.get) and its file is deleted or read at the head (a file the head cannot read deletes
+ * nothing); a principal, when the head has none of its id, or of its file and address.
+ */
+async function deletedAtBase(readBase, base, inputs, prepared, principals, how) {
+    const deletedFiles = new Set(wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)));
+    const baseInputs = [...base.inputs];
+    const more = [];
+    const read = new Set();
+    const modules = new Set(how.files.filter((f) => sources_hcl/* HCL_FILE */.zK.test(f.path)).map((f) => external_node_path_.posix.dirname(f.path)));
+    for (const { result } of baseInputs) {
+        read.add(result.path);
+        for (const p of result.policies)
+            read.add(p.path);
+    }
+    const hcl = [];
+    for (const path of deletedFiles) {
+        if (read.has(path) || (sources_hcl/* HCL_FILE */.zK.test(path) && modules.has(external_node_path_.posix.dirname(path))))
+            continue;
+        const text = await readBase(path);
+        if (text === undefined)
+            continue;
+        if (sources_hcl/* HCL_FILE */.zK.test(path))
+            hcl.push({ path, text });
+        else
+            more.push((0,sources/* parseSource */.PJ)({ path, text }));
+    }
+    if (hcl.length) {
+        await (0,sources_hcl/* initHcl */.ez)();
+        // (their file() and templatefile() reading the base's files, as the base's modules do)
+        for (const result of await readBaseModules(hcl, readBase, how.root))
+            more.push({ result });
+    }
+    (0,records/* pushAll */.iI)(baseInputs, more);
+    // (a file the head could not read is not one whose policies the change deleted)
+    const unreadAtHead = new Set();
+    for (const { result } of inputs) {
+        if (result.status !== 'audited')
+            unreadAtHead.add(result.path);
+        for (const e of result.errors)
+            unreadAtHead.add(e.path);
+    }
+    const continued = new Set();
+    for (const id of prepared.keys()) {
+        const at = base.get(id)?.record?.id;
+        if (at !== undefined)
+            continued.add(at);
+    }
+    // (the inputs readBaseDocs read are prepared already: only those read here are prepared again)
+    const basePrepared = new Map([...base.prepared, ...preparePolicies(more)]);
+    pairMovedDocuments(base, prepared, basePrepared, continued);
+    const gone = new Set([...basePrepared.values()]
+        .map((p) => p.record)
+        .filter((r) => !continued.has(r.id) &&
+        !prepared.has(r.id) &&
+        (deletedFiles.has(r.path) || !unreadAtHead.has(r.path)) &&
+        r.status === 'resolved')
+        .map((r) => r.id));
+    const headPrincipals = new Set();
+    const basePrincipals = collectPrincipals(baseInputs);
+    // (and where each was before its root's moved blocks: renamed, not deleted; unless the base has
+    // it where it is, where Terraform moves nothing onto it)
+    const baseAt = new Set([...basePrincipals.values()].map(placeOf));
+    const movedHere = new Set();
+    for (const pr of principals.values()) {
+        headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
+        if (basePrincipals.has(pr.id) || baseAt.has(placeOf(pr)))
+            continue;
+        for (const m of pr.movedFrom ?? [])
+            movedHere.add(placeKey(m.dir, m.address));
+    }
+    const gonePrincipals = new Set([...basePrincipals.values()]
+        .filter((pr) => !headPrincipals.has(pr.id) &&
+        !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
+        !movedHere.has(placeOf(pr)) &&
+        (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
+        .map((pr) => pr.id));
+    if (gone.size === 0 && gonePrincipals.size === 0)
+        return undefined;
+    // Planned as at the base, of the deleted policies and those of deleted principals only.
+    const ofGonePrincipals = new Set([...gonePrincipals].flatMap((g) => basePrincipals.get(g).policyIds));
+    const planned = new Map();
+    for (const [id, p] of basePrepared)
+        if (gone.has(id) || ofGonePrincipals.has(id))
+            planned.set(id, p);
+    const plan = how.plan(planned, basePrincipals, baseInputs);
+    const deleted = (a) => gone.has(a.target) || gonePrincipals.has(a.target);
+    plan.assignments = plan.assignments.filter(deleted);
+    if (plan.grantsOnly)
+        plan.grantsOnly = plan.grantsOnly.filter(deleted);
+    if (plan.assignments.length === 0)
+        return undefined;
+    return {
+        prepared: basePrepared,
+        principals: basePrincipals,
+        plan,
+        how: (target) => {
+            const r = basePrepared.get(target)?.record ?? basePrincipals.get(target);
+            if (!r)
+                return 'deleted';
+            if (deletedFiles.has(r.path))
+                return `${r.path} was deleted`;
+            const name = r.address ?? ('name' in r ? r.name : undefined) ?? target;
+            return `${name} was deleted from ${r.path}`;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/audit/trust-context.ts
+// What the inputs' trust policies say about who assumes each role (accounts, services, other
+// principals), read before the audit: evidence for detection and the grantees of each policy. Pure.
+
+
+/** Vendor account IDs named in trust policies, per file (evidence for detection). */
+function trustAccounts(inputs) {
+    const out = new Map();
+    for (const { result } of inputs) {
+        const accounts = new Set();
+        for (const r of result.policies) {
+            if (r.kind !== 'trust' || r.status !== 'resolved')
+                continue;
+            const text = typeof r.document === 'string' ? r.document : JSON.stringify(r.document);
+            for (const m of text.matchAll(/(?:arn:aws[\w-]*:iam::|"AWS"\s*:\s*\[?\s*")(\d{12})/g))
+                accounts.add(m[1]);
+        }
+        if (accounts.size)
+            out.set(result.path, [...accounts]);
+    }
+    return out;
+}
+/** Service principals (`ec2.amazonaws.com`) and AWS account IDs a trust policy document names. */
+function trustPrincipals(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return { services: [], accounts: [] };
+        }
+    }
+    const services = new Set();
+    const accounts = new Set();
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        const principal = x?.Principal;
+        if (!principal || typeof principal !== 'object')
+            continue;
+        const { Service: svc, AWS: aws } = principal;
+        for (const v of Array.isArray(svc) ? svc : [svc])
+            if (typeof v === 'string')
+                services.add(v);
+        for (const v of Array.isArray(aws) ? aws : [aws]) {
+            const m = typeof v === 'string' ? /^(?:arn:aws[\w-]*:iam::)?(\d{12})/.exec(v.trim()) : null;
+            if (m)
+                accounts.add(m[1]);
+        }
+    }
+    return { services: [...services].sort(), accounts: [...accounts].sort() };
+}
+/**
+ * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs (an
+ * account's root: its principals that their identity policies let), `*` for a principal that may
+ * be a vendor's (`*`, a role or user of any account, a value not known, `NotPrincipal`); the
+ * account's own root (the account placeholder) is left out, as are services and identity providers.
+ */
+function assumedBy(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return ['*'];
+        }
+    }
+    const out = new Set();
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal, NotPrincipal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        if (NotPrincipal !== undefined || Principal === '*')
+            out.add('*');
+        if (!Principal || typeof Principal !== 'object')
+            continue;
+        const aws = Principal.AWS;
+        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+            const text = typeof v === 'string' ? v.trim() : '';
+            const parts = text.split(':');
+            // (a role or user, in any account, may be the vendor's: Datadog's role trusted by a proxy role)
+            if (text.startsWith('arn:') && parts.slice(5).join(':') !== 'root') {
+                out.add('*');
+                continue;
+            }
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? parts[4] : undefined;
+            if (account === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
+                continue;
+            out.add(account && /^\d{12}$/.test(account) ? account : '*');
+        }
+    }
+    return [...out];
+}
+/**
+ * The files with a trust policy that a principal of another account may assume (an account, a role
+ * or user of an account that is not yours, `*`, `NotPrincipal`, a value not known): there, a
+ * service named by another trust policy of the file does not make its policies an instance role's.
+ * Your own account's principals (its root, a role or user of it: an admin role beside an instance
+ * role) do not count.
+ */
+function trustOthers(inputs) {
+    const out = new Set();
+    for (const { result } of inputs)
+        for (const r of result.policies)
+            if (r.kind === 'trust' && r.status === 'resolved' && assumedByOthers(r.document)) {
+                out.add(result.path);
+                break;
+            }
+    return out;
+}
+/** Whether a trust policy's Allow statements let a principal of another account (or one not known) assume the role. */
+function assumedByOthers(document) {
+    let doc = document;
+    if (typeof doc === 'string') {
+        try {
+            doc = JSON.parse(doc);
+        }
+        catch {
+            return true;
+        }
+    }
+    const st = doc?.Statement;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal, NotPrincipal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        if (NotPrincipal !== undefined || Principal === '*')
+            return true;
+        if (!Principal || typeof Principal !== 'object')
+            continue;
+        const aws = Principal.AWS;
+        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+            const text = typeof v === 'string' ? v.trim() : '';
+            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
+            if (account !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
+                return true;
+        }
+    }
+    return false;
+}
+/** Service principals named in trust policies, per file. */
+function trustServices(inputs) {
+    const out = new Map();
+    for (const { result } of inputs) {
+        const found = new Set();
+        for (const r of result.policies)
+            if (r.kind === 'trust' && r.status === 'resolved')
+                for (const x of trustPrincipals(r.document).services)
+                    found.add(x);
+        if (found.size)
+            out.set(result.path, [...found].sort());
+    }
+    return out;
+}
+/**
+ * A role's trust policy in its input: the first resolved trust record (in the input's order) its
+ * trustIds name, else the one at its address. Indexed once per input.
+ */
+function trustLookup(result) {
+    const byId = new Map();
+    const byAddress = new Map();
+    result.policies.forEach((r, i) => {
+        if (r.kind !== 'trust' || r.status !== 'resolved')
+            return;
+        byId.set(r.id, i);
+        if (r.address !== undefined && !byAddress.has(r.address))
+            byAddress.set(r.address, i);
+    });
+    return (principal) => {
+        let at;
+        if (principal.trustIds)
+            for (const id of principal.trustIds) {
+                const i = byId.get(id);
+                if (i !== undefined && (at === undefined || i < at))
+                    at = i;
+            }
+        else
+            at = byAddress.get(principal.address ?? principal.id);
+        return at === undefined ? undefined : result.policies[at];
+    };
+}
+/**
+ * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
+ * the roles of the inputs by name with the accounts and services their trust policies name.
+ */
+function granteeContext(inputs, baselines) {
+    const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
+    const roles = new Map();
+    for (const { result } of inputs) {
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals ?? []) {
+            if (principal.type !== 'role' || !principal.name)
+                continue;
+            const trust = trustOf(principal);
+            const e = roles.get(principal.name) ?? { accounts: [], services: [] };
+            // (a role of that name whose trust is not known: any account may assume it)
+            if (trust)
+                e.accounts.push(...assumedBy(trust.document));
+            else if (principal.trustServices)
+                e.services.push(...principal.trustServices);
+            else
+                e.accounts.push('*');
+            roles.set(principal.name, e);
+        }
+    }
+    return { vendorAccounts, roles };
+}
+/**
+ * The trust of the roles each policy belongs to, where the input says which principals hold it (a
+ * Terraform role and its policies, an authorization-details role): policy id -> what its roles'
+ * trust policies name, together, and whether a user or a group holds it too, so that a policy
+ * shared by an instance role and a user is not taken for an instance role's alone.
+ */
+function roleTrust(inputs) {
+    const out = new Map();
+    const unknown = new Set();
+    const entry = (id) => {
+        let e = out.get(id);
+        if (!e)
+            out.set(id, (e = { services: [], accounts: [], alsoOther: false }));
+        return e;
+    };
+    for (const { result } of inputs) {
+        const trustOf = trustLookup(result);
+        for (const principal of result.principals ?? []) {
+            const trust = principal.type === 'role' ? trustOf(principal) : undefined;
+            // (a role whose trust its maker writes, with no record of it: those services)
+            const t = trust
+                ? trustPrincipals(trust.document)
+                : principal.trustServices
+                    ? { services: principal.trustServices, accounts: [] }
+                    : undefined;
+            // A role whose trust is not known says nothing of it (nor do the file's other trust
+            // policies: its policies are audited against what they match, not left out).
+            if (principal.type === 'role' && !t) {
+                for (const id of principal.policyIds)
+                    unknown.add(id);
+                continue;
+            }
+            for (const id of principal.policyIds) {
+                const e = entry(id);
+                if (!t) {
+                    e.alsoOther = true;
+                    continue;
+                }
+                for (const s of t.services)
+                    if (!e.services.includes(s))
+                        e.services.push(s);
+                for (const a of t.accounts)
+                    if (!e.accounts.includes(a))
+                        e.accounts.push(a);
+            }
+        }
+    }
+    return { byPolicy: out, unknown };
+}
+/**
+ * Whether a detected baseline fits the principal a policy belongs to, from the trust policies of
+ * its file: a role that only a service (ec2.amazonaws.com) may assume is an instance or service
+ * role, not the user or cross-account role most vendors' baselines describe.
+ */
+function principalFit(baseline, services, accounts, whose, others = false) {
+    const kinds = baseline.principals;
+    if (!kinds?.length || !services?.length || kinds.includes('instance-role'))
+        return {};
+    const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
+    // (another trust policy of the file lets principals that are not services assume its role)
+    if (!accounts?.length && others)
+        return {
+            unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be another account's (not known here); ${baseline.id} describes the policy of a ${described}`,
+        };
+    if (!accounts?.length)
+        return {
+            exclude: `an instance or service role's policy (${whose} trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
+        };
+    return {
+        unsure: `unsure: ${whose} trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
+    };
+}
+/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
+function serviceOnlyReason(grantees, baseline) {
+    const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
+        ? 'AWS services'
+        : 'AWS services and accounts AWS owns';
+    return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+}
+/**
+ * The AWS services a resource policy grants, when they are all it grants: every Allow statement
+ * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`), or of accounts
+ * AWS owns for a service (a Region's log-delivery account, `data.aws_elb_service_account` in a
+ * `.tf` file). Undefined when an Allow names anything else (an account, a role, `*`, a federated
+ * or canonical user) or no principal.
+ */
+function serviceOnlyGrantees(document) {
+    const st = document?.Statement;
+    const services = new Set();
+    let allows = 0;
+    for (const x of Array.isArray(st) ? st : [st]) {
+        if (!x || typeof x !== 'object')
+            continue;
+        const { Effect, Principal } = x;
+        if (Effect !== 'Allow')
+            continue;
+        allows++;
+        if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal))
+            return undefined;
+        for (const [key, value] of Object.entries(Principal)) {
+            if (key !== 'Service' && key !== 'AWS')
+                return undefined;
+            for (const v of Array.isArray(value) ? value : [value]) {
+                if (typeof v !== 'string' || !v.trim())
+                    return undefined;
+                const owned = key === 'AWS' ? (0,principal/* awsServiceAccount */.O2)(v) : v.includes('*') ? undefined : v;
+                if (owned === undefined)
+                    return undefined;
+                services.add(owned);
+            }
+        }
+    }
+    return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./src/generated/baselines-data.ts
+var baselines_data = __webpack_require__(8558);
+;// CONCATENATED MODULE: ./src/baselines/detect.ts
+// Detection: which vendor baseline a policy most likely implements, for repositories without a
+// configuration. Only the baselines handed in are candidates (the built-in ones and any configured
+// ones), and of each vendor only its latest version: an earlier version that fits the policy
+// better lends the vendor its confidence (the policy is the vendor's, of an older release) and is
+// named (`earlier`), yet the policy is audited against the latest, whose findings show what the
+// vendor no longer asks for (the ECS backend of Coiled's 2022 policy), as a user who keeps an old
+// policy wants to know. `--baseline vendor@version` audits against the earlier one.
+//
+// Evidence, combined as independent signals (confidence = 1 - prod(1 - e)):
+// - actions (e = precision x recall x mass factor, 0..1). The policy's Allow `Action` patterns and
+//   the baseline's patterns are expanded with the action catalog. Coverage of a pattern = the share
+//   of its actions the other side grants, each weighted by the specificity of the other side's
+//   pattern granting it (1 / (1 + log10(actions in that pattern)): 1 for a named action, 0.3 for
+//   `ec2:Describe*`), and 1 when both sides write the same pattern. Counting patterns, not actions,
+//   keeps a wildcard of ~200 actions from outweighing the named actions around it.
+//     precision = mean coverage of the policy's patterns by the baseline (any set, optional ones
+//                 included): how much of the policy the vendor explains;
+//     recall    = best, over the baseline's sets (each alone, all setup+ongoing sets together, the
+//                 default sets, and each statement of 20 patterns or more of a set of several:
+//                 vendors ship such a set as several policies), of the mean coverage of the set's
+//                 patterns by the policy: how much
+//                 of the vendor's policy the policy has. An optional set alone counts half
+//                 (x0.5): optional features (ECR push/pull, S3 access) are what many tools need;
+//     mass      = sum of coverage x distinctiveness over the policy's patterns, where an action's
+//                 distinctiveness is 1 - ln(1 + n) / ln(1 + N), n the number of the N AWS managed
+//                 policies granting it (s3:GetObject ~0.28, ec2:CreateFleet ~0.63; 0.5 for services
+//                 not in the table), a wildcard counting as its most generic covered action;
+//     factor    = min(1, mass / 3): an overlap made only of widely granted actions (plain S3
+//                 object access, CloudWatch Logs writes) cannot carry a match on its own.
+// - names (e = 0.5 when the vendor's actions back it, else 0.4): a detect.names glob matches the
+//   policy's name, a part of its Terraform address, a segment of its path, a name in its Resource
+//   or Principal ARNs (role/skypilot-v1), or a Sid (lightlyS3Access). A vendor name is a match
+//   when the policy is made of the vendor's actions: an action score above 0 with a precision of
+//   at least NAME_MIN_PRECISION (most of the policy's patterns are the vendor's). A name with a
+//   sliver of the vendor's actions is not: a vendor's other components live under its name too
+//   (Datadog's Forwarder Lambda role, its Agent's instance role), and grant their own permissions
+//   besides a few of the integration role's (29% and 39% of their patterns); the vendors' own
+//   policies, however small (an optional feature's statements, Coiled's log-pull), are 97-100%
+//   the vendor's. A name alone is not a match either.
+// - Sids (e = 0.3 x the share of the policy's Sids that are also the vendor's Sids).
+// - accounts: a vendor account ID in this policy's principal (trust or resource policy, e = 0.95),
+//   or in the trust policy of the roles that hold it (a trust policy: of its file; options.trustAccounts, e = 0.7).
+// A match needs confidence >= DETECTION_THRESHOLD (0.5); below it only `best` is returned.
+//
+// Observed on the vendors' own policies (__tests__/baselines/detect.test.ts): each scores 1.0 for
+// its vendor, 0.6-0.95 with statements dropped or an unrelated statement added; the best wrong
+// vendor scores at most ~0.46 (same vendor, other version) and ~0.40 across vendors (Anyscale's
+// setup vs Coiled's: both create VPCs); generic policies (cloudsplaining examples, AWS managed
+// S3/ECR/Lambda/IAM policies) at most ~0.32 (ECR push/pull vs Coiled's optional ecr set).
+
+
+
+
+
+/** Confidence at or above which a policy is taken as the vendor's. */
+const DETECTION_THRESHOLD = 0.5;
+/**
+ * How much better an older version must fit for the report to name it (the latest is used all the
+ * same): a difference that rounds away at the two decimals shown ("0.52, against 0.52") is noise,
+ * and a policy that fits two versions alike follows neither on purpose.
+ */
+const OLDER_VERSION_NOTE_MARGIN = 0.01;
+const NAME_WEIGHT = 0.5;
+const NAME_ONLY_WEIGHT = 0.4;
+/** The share of a policy's action patterns that must be the vendor's for its name to make a match. */
+const NAME_MIN_PRECISION = 0.5;
+const SID_WEIGHT = 0.3;
+const SELF_ACCOUNT_WEIGHT = 0.95;
+const TRUST_ACCOUNT_WEIGHT = 0.7;
+const MASS_FOR_FULL_WEIGHT = 3;
+const OPTIONAL_REFERENCE_WEIGHT = 0.5;
+const UNKNOWN_DISTINCTIVENESS = 0.5;
+/** A statement of a set with at least this many action patterns is also a reference on its own. */
+const STATEMENT_REFERENCE_PATTERNS = 20;
+// ---------------------------------------------------------------------------------------------
+// How generic an action is
+let frequencyServices;
+/** Each service's part of the table as packed (`action=count,action,...`), decoded on first use. */
+let frequencyText;
+/** Each service's decoded part: action key -> count. */
+const frequencyOf = new Map();
+/** How many AWS managed policies grant each action of a service (absent: none). */
+function serviceFrequency(svc) {
+    let freq = frequencyOf.get(svc);
+    if (freq)
+        return freq;
+    if (!frequencyText) {
+        frequencyText = new Map();
+        const text = (0,external_node_zlib_.gunzipSync)(Buffer.from(baselines_data/* ACTION_FREQUENCY_GZIP_BASE64 */.j4, 'base64')).toString('utf8');
+        for (const line of text.split('\n')) {
+            const colon = line.indexOf(':');
+            if (colon < 0)
+                continue;
+            const name = line.slice(0, colon);
+            const parts = frequencyText.get(name);
+            if (parts)
+                parts.push(line.slice(colon + 1));
+            else
+                frequencyText.set(name, [line.slice(colon + 1)]);
+        }
+    }
+    freq = new Map();
+    for (const part of frequencyText.get(svc) ?? [])
+        for (const item of part.split(',')) {
+            if (!item)
+                continue;
+            const eq = item.indexOf('=');
+            const name = eq < 0 ? item : item.slice(0, eq);
+            freq.set(`${svc}:${name}`, eq < 0 ? 1 : parseInt(item.slice(eq + 1), 36));
+        }
+    frequencyOf.set(svc, freq);
+    return freq;
+}
+/** 1 for an action no AWS managed policy grants, ~0.25 for the most common ones. */
+function distinctiveness(key) {
+    frequencyServices ??= new Set(baselines_data/* ACTION_FREQUENCY_SERVICES */.Ti);
+    const svc = key.slice(0, key.indexOf(':'));
+    if (!frequencyServices.has(svc))
+        return UNKNOWN_DISTINCTIVENESS;
+    const n = serviceFrequency(svc).get(key) ?? 0;
+    return 1 - Math.log(1 + n) / Math.log(1 + baselines_data/* ACTION_FREQUENCY_POLICIES */.jl);
+}
+const asList = (v) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+function statementsOf(doc) {
+    let d = doc;
+    if (typeof d === 'string') {
+        try {
+            d = JSON.parse(d);
+        }
+        catch {
+            return [];
+        }
+    }
+    const st = d?.Statement;
+    return asList(st).filter((s) => typeof s === 'object' && s !== null && !Array.isArray(s));
+}
+/** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
+const patternKeys = new WeakMap();
+/**
+ * The built-in baselines' `Action` patterns with the keys they expand to, as expanded at build
+ * time (scripts/build-baselines.mjs), when the catalog is the one they were expanded with (else
+ * empty): detection of a policy then builds only the services the policy itself names, not the
+ * 180 the baselines name. A test checks them against Catalog.expand.
+ */
+function prebuiltPatternKeys(catalogVersion) {
+    const keys = new Map();
+    if (catalogVersion !== baselines_data/* BASELINE_PATTERN_KEYS_CATALOG */.wj)
+        return keys;
+    const text = (0,external_node_zlib_.gunzipSync)(Buffer.from(baselines_data/* BASELINE_PATTERN_KEYS_GZIP_BASE64 */.Xv, 'base64')).toString('utf8');
+    for (const line of text.split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab < 0)
+            continue;
+        const list = line.slice(tab + 1);
+        keys.set(line.slice(0, tab), list ? list.split(',') : []);
+    }
+    return keys;
+}
+function allowPatterns(statements) {
+    const catalog = (0,policy_catalog/* loadCatalog */.ak)();
+    let keysOf = patternKeys.get(catalog);
+    if (!keysOf)
+        patternKeys.set(catalog, (keysOf = prebuiltPatternKeys(catalog.version)));
+    const seen = new Map();
+    for (const s of statements) {
+        const st = s;
+        if (st.Effect !== 'Allow')
+            continue;
+        for (const a of asList(st.Action)) {
+            if (typeof a !== 'string')
+                continue;
+            const text = a.trim().toLowerCase();
+            if (!text || seen.has(text))
+                continue;
+            let keys = keysOf.get(text);
+            if (!keys)
+                keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
+            seen.set(text, { text, keys });
+        }
+    }
+    return [...seen.values()];
+}
+function sidsOf(statements) {
+    const out = [];
+    for (const s of statements) {
+        const sid = s.Sid;
+        if (typeof sid === 'string' && sid.trim())
+            out.push(sid.trim());
+    }
+    return out;
+}
+/** 12-digit account IDs in the Allow statements' Principal (AWS) values. */
+function principalAccounts(statements) {
+    const out = new Set();
+    for (const st of statements) {
+        if (st.Effect !== 'Allow')
+            continue;
+        const p = st.Principal;
+        const values = typeof p === 'string'
+            ? [p]
+            : p && typeof p === 'object'
+                ? asList(p.AWS)
+                : [];
+        for (const v of values) {
+            if (typeof v !== 'string')
+                continue;
+            const s = v.trim();
+            if (/^\d{12}$/.test(s))
+                out.add(s);
+            else if (s.startsWith('arn:')) {
+                const acct = s.split(':')[4];
+                if (acct && /^\d{12}$/.test(acct))
+                    out.add(acct);
+            }
+        }
+    }
+    return [...out];
+}
+/** Resource names in an ARN: `arn:aws:iam::1:role/skypilot-v1` -> [skypilot-v1]; S3 -> bucket and key parts. */
+function arnNames(arn) {
+    const parts = arn.split(':');
+    if (parts.length < 6)
+        return [];
+    const resource = parts.slice(5).join(':');
+    const tokens = resource.split(/[/:]/).filter((t) => t && t !== '*');
+    // Drop the resource type (`role/`, `instance-profile/`) except for S3, whose ARNs start with the bucket.
+    return parts[2] === 's3' ? tokens : tokens.slice(tokens.length > 1 ? 1 : 0);
+}
+function nameSources(policy, statements) {
+    const out = [];
+    if (policy.name)
+        out.push({ text: policy.name, where: 'policy name' });
+    if (policy.address) {
+        if (policy.address.startsWith('arn:'))
+            for (const t of arnNames(policy.address))
+                out.push({ text: t, where: 'ARN' });
+        // A Terraform address, or a template's logical id.
+        else
+            for (const t of policy.address.split(/[.[\]"]+/))
+                if (t)
+                    out.push({ text: t, where: 'address' });
+    }
+    const segs = policy.path.split('/').filter(Boolean);
+    segs.forEach((s, i) => out.push({ text: i === segs.length - 1 ? s.replace(/\.[^.]*$/, '') : s, where: 'path' }));
+    for (const st of statements) {
+        for (const el of ['Resource', 'NotResource']) {
+            for (const r of asList(st[el]))
+                if (typeof r === 'string' && r.startsWith('arn:'))
+                    for (const t of arnNames(r))
+                        out.push({ text: t, where: 'resource' });
+        }
+        const p = st.Principal;
+        if (p && typeof p === 'object') {
+            for (const v of asList(p.AWS)) {
+                if (typeof v === 'string' && v.startsWith('arn:'))
+                    for (const t of arnNames(v))
+                        out.push({ text: t, where: 'principal' });
+            }
+        }
+        const sid = st.Sid;
+        if (typeof sid === 'string' && sid)
+            out.push({ text: sid, where: 'Sid' });
+    }
+    return out;
+}
+const prepared = new WeakMap();
+function prepare(b) {
+    let p = prepared.get(b);
+    if (p)
+        return p;
+    const union = new Set();
+    const specificity = new Map();
+    const texts = new Set();
+    const refs = [];
+    const sids = new Set();
+    const core = b.sets.filter((s) => s.kind !== 'optional');
+    const byName = new Map();
+    for (const s of b.sets) {
+        const pats = allowPatterns(s.statements);
+        byName.set(s.name, pats);
+        addPatterns(pats, texts, union, specificity);
+        for (const sid of sidsOf(s.statements))
+            sids.add(sid.toLowerCase());
+    }
+    const merge = (names) => {
+        const m = new Map();
+        for (const n of names)
+            for (const pt of byName.get(n) ?? [])
+                m.set(pt.text, pt);
+        return [...m.values()];
+    };
+    for (const s of b.sets) {
+        refs.push({
+            label: `set ${s.name}`,
+            patterns: byName.get(s.name) ?? [],
+            weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
+        });
+        // A large statement of a set of several is a reference of its own: vendors ship such a set as
+        // several policies (Datadog's resource collection is four managed policies, one statement each).
+        if (s.statements.length > 1)
+            s.statements.forEach((st, i) => {
+                const patterns = allowPatterns([st]);
+                if (patterns.length >= STATEMENT_REFERENCE_PATTERNS)
+                    refs.push({
+                        label: `set ${s.name} statement #${i}`,
+                        patterns,
+                        weight: s.kind === 'optional' ? OPTIONAL_REFERENCE_WEIGHT : 1,
+                    });
+            });
+    }
+    if (core.length > 1)
+        refs.push({
+            label: `sets ${core.map((s) => s.name).join('+')}`,
+            patterns: merge(core.map((s) => s.name)),
+            weight: 1,
+        });
+    const defaults = b.defaultSets.filter((n) => core.some((s) => s.name === n));
+    if (defaults.length > 1 && defaults.length < core.length)
+        refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
+    p = {
+        union,
+        specificity,
+        texts,
+        refs: refs.filter((r) => r.patterns.length > 0),
+        sids,
+        names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: (0,policy_glob/* compileGlob */.SO)(g, { caseInsensitive: true }) })),
+        accounts: new Set(b.detect?.accounts ?? []),
+        byPattern: new Map(),
+        byPolicy: new Map(),
+        patternsByKey: new Map(),
+        nameMatches: new Map(),
+    };
+    const indexed = new Set();
+    for (const r of p.refs)
+        indexPatterns(r.patterns, indexed, p.patternsByKey);
+    prepared.set(b, p);
+    return p;
+}
+// The loops over action keys of prepare, in functions of their own: prepare runs once per baseline
+// and stays cold, and V8 optimises these small loops instead of compiling all of prepare (which,
+// for a small audit, finished on a background thread after the report and delayed the exit by
+// about 20 ms).
+/** Adds patterns' texts, and their keys with the most specific pattern's specificity. */
+function addPatterns(pats, texts, union, specificity) {
+    for (const pt of pats) {
+        texts.add(pt.text);
+        const sp = patternSpecificity(pt);
+        for (const k of pt.keys) {
+            union.add(k);
+            if ((specificity.get(k) ?? 0) < sp)
+                specificity.set(k, sp);
+        }
+    }
+}
+/** Lists each pattern not indexed yet under each of its keys. */
+function indexPatterns(patterns, indexed, byKey) {
+    for (const q of patterns) {
+        if (indexed.has(q))
+            continue;
+        indexed.add(q);
+        for (const k of new Set(q.keys)) {
+            const list = byKey.get(k);
+            if (list)
+                list.push(q);
+            else
+                byKey.set(k, [q]);
+        }
+    }
+}
+/**
+ * How specific a pattern is: 1 for one action, less for a wildcard (`ec2:Describe*`, ~200 actions:
+ * 0.3). A match through a broad wildcard is weaker evidence than one through named actions.
+ */
+function patternSpecificity(p) {
+    return 1 / (1 + Math.log10(Math.max(1, p.keys.length)));
+}
+/**
+ * Share of a pattern's actions that the other side grants, each weighted by how specifically the
+ * other side grants it; a pattern both sides write the same way counts fully.
+ */
+function coverage(p, otherTexts, otherSpecificity) {
+    if (p.keys.length === 0)
+        return 0;
+    if (otherTexts.has(p.text))
+        return 1;
+    let n = 0;
+    for (const k of p.keys)
+        n += otherSpecificity.get(k) ?? 0;
+    return n / p.keys.length;
+}
+function policyPatterns(patterns) {
+    const texts = new Set();
+    const specificity = new Map();
+    for (const p of patterns) {
+        texts.add(p.text);
+        const sp = patternSpecificity(p);
+        for (const k of p.keys)
+            if ((specificity.get(k) ?? 0) < sp)
+                specificity.set(k, sp);
+    }
+    return { patterns, texts, specificity, key: patterns.map((p) => p.text).join('\n') };
+}
+/**
+ * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
+ * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
+ */
+function patternEvidence(p, b) {
+    let e = b.byPattern.get(p.text);
+    if (!e) {
+        const c = coverage(p, b.texts, b.specificity);
+        let d = 1;
+        if (c !== 0)
+            for (const k of p.keys)
+                if (b.union.has(k))
+                    d = Math.min(d, distinctiveness(k));
+        e = { c, d };
+        b.byPattern.set(p.text, e);
+    }
+    return e;
+}
+/**
+ * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
+ * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
+ */
+function actionScore(pp, b, scoreOnly = false) {
+    // A function of the policy's patterns (in order) and the baseline: policies repeat their action
+    // lists (one module per team), so it is computed once per list.
+    const key = `${scoreOnly ? 1 : 0}\u0000${pp.key}`;
+    let hit = b.byPolicy.get(key);
+    if (!hit)
+        b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
+    return hit;
+}
+function computeActionScore(pp, b, scoreOnly) {
+    const pats = pp.patterns;
+    if (pats.length === 0)
+        return { precision: 0, recall: 0, mass: 0, score: 0 };
+    let covered = 0;
+    let mass = 0;
+    for (const p of pats) {
+        const { c, d } = patternEvidence(p, b);
+        if (c === 0)
+            continue;
+        covered += c;
+        mass += c * d;
+    }
+    const precision = covered / pats.length;
+    if (scoreOnly && (precision === 0 || mass === 0))
+        return { precision, recall: 0, mass, score: 0 };
+    let recall = 0;
+    let best = 0;
+    let reference;
+    // A baseline pattern none of whose actions the policy grants, and that the policy does not write
+    // the same way, has coverage 0: only the others are computed (and summed in the same order).
+    const touched = new Set();
+    if (pp.specificity.size <= b.patternsByKey.size) {
+        for (const k of pp.specificity.keys())
+            for (const q of b.patternsByKey.get(k) ?? [])
+                touched.add(q);
+    }
+    else {
+        for (const [k, qs] of b.patternsByKey)
+            if (pp.specificity.has(k))
+                for (const q of qs)
+                    touched.add(q);
+    }
+    for (const r of b.refs) {
+        let sum = 0;
+        for (const q of r.patterns)
+            if (touched.has(q) || pp.texts.has(q.text))
+                sum += coverage(q, pp.texts, pp.specificity);
+        const rec = sum / r.patterns.length;
+        if (rec * r.weight > best) {
+            best = rec * r.weight;
+            recall = rec;
+            reference = r.label;
+        }
+    }
+    const score = precision * best * Math.min(1, mass / MASS_FOR_FULL_WEIGHT);
+    return { precision, recall, ...(reference ? { reference } : {}), mass, score };
+}
+const pct = (x) => `${Math.round(x * 100)}%`;
+const round = (x) => Math.round(x * 1000) / 1000;
+function score(b, pp, sids, names, selfAccounts, trustAccounts) {
+    const pb = prepare(b);
+    const evidence = [];
+    const signals = [];
+    const a = actionScore(pp, pb, true);
+    if (a.score > 0) {
+        signals.push(a.score);
+        evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
+    }
+    const nameHits = [];
+    let unbackedName = false;
+    for (const n of names) {
+        let g = pb.nameMatches.get(n.text);
+        if (g === undefined) {
+            g = pb.names.find((x) => x.m.matches(n.text)) ?? null;
+            pb.nameMatches.set(n.text, g);
+        }
+        if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
+            nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
+    }
+    if (nameHits.length > 0) {
+        // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
+        // name with a sliver of them (another component of the vendor's), or alone, is not.
+        const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+        unbackedName = !backed && a.precision > 0;
+        signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+        evidence.push(`name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${backed || a.precision === 0
+            ? ''
+            : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`}`);
+    }
+    if (sids.length > 0 && pb.sids.size > 0) {
+        const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
+        if (hits.length > 0) {
+            signals.push(SID_WEIGHT * (hits.length / sids.length));
+            evidence.push(`Sids: ${hits.length}/${sids.length} are ${b.id}'s (${hits.slice(0, 4).join(', ')}${hits.length > 4 ? ', ...' : ''})`);
+        }
+    }
+    const self = selfAccounts.filter((x) => pb.accounts.has(x));
+    if (self.length > 0) {
+        signals.push(SELF_ACCOUNT_WEIGHT);
+        evidence.push(`account: the principal ${self.join(', ')} is ${b.name}'s AWS account`);
+    }
+    else {
+        const trust = trustAccounts.filter((x) => pb.accounts.has(x));
+        if (trust.length > 0) {
+            signals.push(TRUST_ACCOUNT_WEIGHT);
+            evidence.push(`account: a trust policy of the same role or file lets ${b.name}'s AWS account (${trust.join(', ')}) assume it`);
+        }
+    }
+    let rest = 1;
+    for (const s of signals)
+        rest *= 1 - Math.min(1, Math.max(0, s));
+    return { baseline: b, confidence: round(1 - rest), evidence, ...(unbackedName ? { unbackedName } : {}) };
+}
+function isLatest(b, group) {
+    const plain = group.find((x) => !x.id.includes('@'));
+    if (plain)
+        return plain === b;
+    const newest = [...group].sort((x, y) => (y.date ?? '').localeCompare(x.date ?? '') || x.id.localeCompare(y.id))[0];
+    return newest === b;
+}
+/**
+ * Detects the vendor baseline a policy implements. `match` is set when the best candidate's
+ * confidence reaches DETECTION_THRESHOLD; `best` is always the best candidate (when any evidence
+ * at all was found), so a report can say "not matched (best: X, score)".
+ */
+function detectBaseline(policy, baselines, options) {
+    const statements = statementsOf(policy.document);
+    // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
+    const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
+    const sids = policy.kind === 'trust' ? [] : sidsOf(statements);
+    const names = nameSources(policy, statements);
+    const selfAccounts = policy.kind === 'identity' ? [] : principalAccounts(statements);
+    const trustAccounts = options?.trustAccounts ?? [];
+    const groups = new Map();
+    for (const b of baselines) {
+        const v = (0,load/* vendorOf */.AK)(b.id);
+        const g = groups.get(v);
+        if (g)
+            g.push(b);
+        else
+            groups.set(v, [b]);
+    }
+    const chosen = [];
+    /** Per chosen candidate (a latest version): the earlier version that fits better. */
+    const closer = new Map();
+    /** Per candidate in closer: the latest version's own confidence. */
+    const scoredLatest = new Map();
+    for (const group of groups.values()) {
+        const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
+        const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0];
+        let older;
+        for (const c of scored)
+            if (c !== latest &&
+                c.confidence >= latest.confidence + OLDER_VERSION_NOTE_MARGIN &&
+                c.confidence > (older ?? latest).confidence)
+                older = c;
+        if (!older) {
+            chosen.push(latest);
+            continue;
+        }
+        // The vendor's, as sure as its best version says; audited against the latest.
+        const pick = {
+            ...latest,
+            confidence: older.confidence,
+            evidence: [
+                ...(older.confidence >= DETECTION_THRESHOLD && latest.confidence < DETECTION_THRESHOLD
+                    ? older.evidence.map((e) => `${older.baseline.id}: ${e}`)
+                    : latest.evidence),
+                `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
+            ],
+        };
+        if (older.unbackedName)
+            pick.unbackedName = true;
+        else
+            delete pick.unbackedName;
+        closer.set(pick, older);
+        scoredLatest.set(pick, latest.confidence);
+        chosen.push(pick);
+    }
+    const top = topCandidate(chosen);
+    if (!top)
+        return {};
+    const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
+    if (top.confidence < DETECTION_THRESHOLD)
+        return top.unbackedName ? { best, nameWithoutActions: true } : { best };
+    const older = closer.get(top);
+    if (!older)
+        return { match: best, best };
+    const current = scoredLatest.get(top);
+    return {
+        match: best,
+        best,
+        earlier: { baseline: older.baseline.id, confidence: older.confidence, currentConfidence: current },
+    };
+}
+/**
+ * The first of the candidates sorted by confidence (highest first), then by id (localeCompare),
+ * when its confidence is above 0; else undefined. One pass, and ids are compared only on a tie
+ * above 0 (most vendors tie at 0): the first localeCompare of a process costs about 10 ms.
+ */
+function topCandidate(candidates) {
+    let top;
+    for (const c of candidates)
+        if (c.confidence > 0 &&
+            (!top ||
+                c.confidence > top.confidence ||
+                (c.confidence === top.confidence && c.baseline.id.localeCompare(top.baseline.id) < 0)))
+            top = c;
+    return top;
+}
+/** Action evidence alone, for tuning and tests. */
+function actionEvidence(document, baseline) {
+    return actionScore(policyPatterns(allowPatterns(statementsOf(document))), prepare(baseline));
+}
+
+// EXTERNAL MODULE: ./src/baselines/resolve.ts
+var resolve = __webpack_require__(7440);
+;// CONCATENATED MODULE: ./src/config/select.ts
+// Policy selectors of the configuration, and ignore rules.
+//
+// Selectors:
+// - path globs, matched against the policy's path (relative to the repository root, `/`
+//   separators, a leading `./` ignored): `*` matches within one path segment, `**` any number of
+//   segments (zero included), `?` one character other than `/`. A selector that matches a
+//   directory selects everything below it (`infra/coiled` = `infra/coiled/**`).
+// - `terraform:<glob>`: matched against the policy's Terraform address, where `*` matches any run
+//   of characters (dots and brackets included) and `?` one character:
+//   `terraform:module.coiled.aws_iam_role_policy.*`. It also matches when the glob matches the id
+//   of a principal that holds the policy (`terraform:aws_iam_role.coiled`).
+// - `cloudformation:<path glob>#<logical id glob>` (or `cloudformation:<logical id glob>`, any
+//   template): the template's path as a path glob, and the logical id as a glob (`*` any run of
+//   characters) against the policy's address (`MyRole.Policies[0]`), its resource's logical id
+//   (`MyRole`) and the logical ids of the principals holding it:
+//   `cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`.
+//
+// Matching is linear-time in practice and never builds a regular expression from input: segments
+// are compared with src/policy/glob.ts (split at `*`, leftmost match of each fixed piece), and
+// `**` is handled the same way one level up, on whole path segments.
+
+const TERRAFORM = 'terraform:';
+const CLOUDFORMATION = 'cloudformation:';
+const pathCache = new Map();
+const tfCache = new Map();
+function normalisePath(p) {
+    let s = p.split('\\').join('/');
+    while (s.startsWith('./'))
+        s = s.slice(2);
+    while (s.startsWith('/'))
+        s = s.slice(1);
+    return s;
+}
+function compilePath(selector) {
+    let p = pathCache.get(selector);
+    if (p)
+        return p;
+    const segs = normalisePath(selector)
+        .split('/')
+        .filter((x) => x !== '');
+    segs.push('**');
+    const chunks = [];
+    let current = [];
+    for (const seg of segs) {
+        if (seg === '**') {
+            if (current.length > 0)
+                chunks.push(current);
+            current = [];
+        }
+        else {
+            current.push((0,policy_glob/* compileGlob */.SO)(seg));
+        }
+    }
+    p = { chunks, anchoredStart: segs[0] !== '**' };
+    pathCache.set(selector, p);
+    return p;
+}
+function chunkAt(chunk, parts, at) {
+    for (let i = 0; i < chunk.length; i++)
+        if (!chunk[i].matches(parts[at + i]))
+            return false;
+    return true;
+}
+/**
+ * Path glob match on whole segments: the first chunk anchored at the start (unless the pattern
+ * starts with `**`), each further chunk at its leftmost fit after the previous one. Leftmost is
+ * optimal because a chunk has a fixed number of segments (the argument of src/policy/glob.ts).
+ */
+function matchPath(p, path) {
+    const parts = normalisePath(path).split('/');
+    let pos = 0;
+    for (let i = 0; i < p.chunks.length; i++) {
+        const c = p.chunks[i];
+        if (i === 0 && p.anchoredStart) {
+            if (c.length > parts.length || !chunkAt(c, parts, 0))
+                return false;
+            pos = c.length;
+            continue;
+        }
+        let found = -1;
+        for (let at = pos; at + c.length <= parts.length; at++) {
+            if (chunkAt(c, parts, at)) {
+                found = at;
+                break;
+            }
+        }
+        if (found < 0)
+            return false;
+        pos = found + c.length;
+    }
+    return pos > 0 || p.chunks.length === 0;
+}
+function tfGlob(glob) {
+    let g = tfCache.get(glob);
+    if (!g) {
+        g = (0,policy_glob/* compileGlob */.SO)(glob);
+        tfCache.set(glob, g);
+    }
+    return g;
+}
+/**
+ * True when a selector selects the policy: a path glob against `policy.path`, `terraform:<glob>`
+ * against `policy.address` and the ids of the principals holding the policy, or
+ * `cloudformation:<path glob>#<logical id glob>` against the template path and logical ids.
+ */
+function matchesSelector(selector, policy, principalIds) {
+    const sel = selector.trim();
+    if (sel.startsWith(TERRAFORM)) {
+        const g = tfGlob(sel.slice(TERRAFORM.length).trim());
+        if (policy.address !== undefined && g.matches(policy.address))
+            return true;
+        return (principalIds ?? []).some((id) => g.matches(id));
+    }
+    if (sel.startsWith(CLOUDFORMATION))
+        return matchesCloudFormation(sel.slice(CLOUDFORMATION.length).trim(), policy, principalIds);
+    if (sel === '')
+        return false;
+    return matchPath(compilePath(sel), policy.path);
+}
+/** `cloudformation:` selectors: `<path glob>#<logical id glob>`, or a logical id glob alone. */
+function matchesCloudFormation(spec, policy, principalIds) {
+    const hash = spec.lastIndexOf('#');
+    const pathGlob = hash >= 0 ? spec.slice(0, hash).trim() : '';
+    const idGlob = (hash >= 0 ? spec.slice(hash + 1) : spec).trim() || '*';
+    if (pathGlob !== '' && !matchPath(compilePath(pathGlob), policy.path))
+        return false;
+    const g = tfGlob(idGlob);
+    // Principal ids of templates are `<path>#<logical id>`; policy addresses are logical ids.
+    const local = (id) => (id.startsWith(`${policy.path}#`) ? id.slice(policy.path.length + 1) : id);
+    const candidates = [];
+    if (policy.address !== undefined) {
+        const a = local(policy.address);
+        candidates.push(a, a.split('.')[0]);
+    }
+    for (const id of principalIds ?? [])
+        candidates.push(local(id));
+    return candidates.some((c) => g.matches(c));
+}
+/** True when any of the selectors selects the policy. */
+function matchesAnySelector(selectors, policy, principalIds) {
+    return selectors.some((s) => matchesSelector(s, policy, principalIds));
+}
+/** True when the rule's action pattern covers the action (IAM wildcards, case-insensitive). */
+function ruleCoversAction(rule, action) {
+    return (0,policy_glob/* actionMatcher */.z2)(rule.action)(action);
+}
+/** `YYYY-MM-DD` of a date in UTC. */
+function utcDay(d) {
+    return d.toISOString().slice(0, 10);
+}
+/**
+ * Whether an ignore rule hides a finding: 'applies' when its action pattern covers every action of
+ * the finding (a finding without actions only by `*`) and its selectors select the policy;
+ * 'expired' when it would apply but `expires` is before `now` (UTC day); 'no' otherwise.
+ */
+function ignoreApplies(rule, finding, now) {
+    const c = ignoreCoverage(rule, finding, now);
+    return c.covered === 'all' ? (c.expired ? 'expired' : 'applies') : 'no';
+}
+/**
+ * What an ignore rule covers of a finding whose policy its selectors select: `all` of its actions
+ * (a finding without actions only by `*`), `some` of them (`actions`: those, in the finding's
+ * order), or `none` (also when the selectors do not select the policy). `expired` when `expires`
+ * is before `now` (UTC day).
+ */
+function ignoreCoverage(rule, finding, now) {
+    const expired = rule.expires !== undefined && rule.expires < utcDay(now);
+    const none = { covered: 'none', expired };
+    const all = finding.actions;
+    const actions = all.filter((a) => ruleCoversAction(rule, a));
+    const covered = all.length === 0
+        ? rule.action.trim() === '*'
+            ? 'all'
+            : 'none'
+        : actions.length === all.length
+            ? 'all'
+            : actions.length > 0
+                ? 'some'
+                : 'none';
+    if (covered === 'none')
+        return none;
+    if (rule.policies && rule.policies.length > 0) {
+        const policy = {
+            path: finding.path,
+            ...(finding.address !== undefined ? { address: finding.address } : {}),
+        };
+        if (!matchesAnySelector(rule.policies, policy, finding.principalIds) &&
+            !(finding.policyPath !== undefined &&
+                finding.policyPath !== finding.path &&
+                matchesAnySelector(rule.policies, { ...policy, path: finding.policyPath }, finding.principalIds)))
+            return none;
+    }
+    return covered === 'some' ? { covered, actions, expired } : { covered, expired };
 }
 
 ;// CONCATENATED MODULE: ./src/audit/trust.ts
@@ -9653,13 +10421,9 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
     return out;
 }
 
-// EXTERNAL MODULE: ./src/core/memory.ts
-var memory = __webpack_require__(1360);
-// EXTERNAL MODULE: ./src/audit/report-model.ts
-var report_model = __webpack_require__(2649);
-;// CONCATENATED MODULE: ./src/audit/run.ts
-// The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
-// It reads files (the thin I/O shell) and hands them to the pure pipeline.
+;// CONCATENATED MODULE: ./src/audit/assign.ts
+// The audit's plan: which baseline (and sets) each policy, principal and trust policy is held to,
+// from the configuration, the --baseline option or detection, and what is not audited, and why. Pure.
 
 
 
@@ -9672,433 +10436,6 @@ var report_model = __webpack_require__(2649);
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_MAX_POLICIES = 200_000;
-/**
- * Inputs whose files add up to this many bytes are large enough that the heap is collected
- * once they are parsed (core/memory.ts): the collection costs a few tens of milliseconds, which a
- * small repository should not pay.
- */
-const LARGE_INPUT = 16 * 1024 * 1024;
-/** Turns inputs past the policy limit into errors that say what to do (the rest is still audited). */
-function enforcePolicyLimit(inputs, max) {
-    let total = 0;
-    for (const input of inputs) {
-        const n = input.result.policies.length;
-        if (total + n <= max) {
-            total += n;
-            continue;
-        }
-        const reason = `the file holds ${n} ${n === 1 ? 'policy' : 'policies'}, which would take the audit past its limit of ${max} ${max === 1 ? 'policy' : 'policies'} (${total} already read): raise the limit (the CLI's --max-policies) or audit fewer paths`;
-        input.result = {
-            ...input.result,
-            status: 'error',
-            reason,
-            policies: [],
-            principals: [],
-            errors: [{ path: input.result.path, message: reason }],
-        };
-    }
-}
-/**
- * The principals of every input, by id. The same id in two inputs (`aws_iam_role.r` in the states
- * of dev/ and prod/, the usual layout) would keep only the last, its twin's policies left to
- * detection: each is named after its file instead (`prod/terraform.tfstate#aws_iam_role.r`, as a
- * CloudFormation principal's id is), its address kept for selectors, so that each is audited on
- * its own.
- */
-function collectPrincipals(inputs) {
-    const count = new Map();
-    for (const { result } of inputs)
-        for (const p of result.principals ?? [])
-            count.set(p.id, (count.get(p.id) ?? 0) + 1);
-    const out = new Map();
-    for (const { result } of inputs)
-        for (const p of result.principals ?? []) {
-            const named = count.get(p.id) > 1 && !p.id.startsWith(`${p.path}#`) ? `${p.path}#${p.id}` : p.id;
-            // (never one dropped for another: two alike in one input would lose a role's audit)
-            let id = named;
-            for (let n = 2; out.has(id); n++)
-                id = `${named} (${n})`;
-            if (id !== p.id) {
-                p.address ??= p.id;
-                p.id = id;
-            }
-            out.set(p.id, p);
-        }
-    return out;
-}
-/** Largest configuration or baseline file read (real ones are a few kilobytes). */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-/** A configuration or baseline file, through the safe reader; undefined when it does not exist. */
-function readRel(root, p) {
-    const read = (0,safe_read/* readRepoFile */.v6)(root, p, MAX_CONFIG_BYTES);
-    if (read.ok)
-        return read.text;
-    if (read.code === 'missing')
-        return undefined;
-    if (read.code === 'outside')
-        throw new errors/* ConfigError */.x(`${p}: ${read.reason}; replace the link with the file itself`);
-    throw new errors/* ConfigError */.x(`${p}: ${read.reason}`);
-}
-/** Vendor account IDs named in trust policies, per file (evidence for detection). */
-function trustAccounts(inputs) {
-    const out = new Map();
-    for (const { result } of inputs) {
-        const accounts = new Set();
-        for (const r of result.policies) {
-            if (r.kind !== 'trust' || r.status !== 'resolved')
-                continue;
-            const text = typeof r.document === 'string' ? r.document : JSON.stringify(r.document);
-            for (const m of text.matchAll(/(?:arn:aws[\w-]*:iam::|"AWS"\s*:\s*\[?\s*")(\d{12})/g))
-                accounts.add(m[1]);
-        }
-        if (accounts.size)
-            out.set(result.path, [...accounts]);
-    }
-    return out;
-}
-/** Service principals (`ec2.amazonaws.com`) and AWS account IDs a trust policy document names. */
-function trustPrincipals(document) {
-    let doc = document;
-    if (typeof doc === 'string') {
-        try {
-            doc = JSON.parse(doc);
-        }
-        catch {
-            return { services: [], accounts: [] };
-        }
-    }
-    const services = new Set();
-    const accounts = new Set();
-    const st = doc?.Statement;
-    for (const x of Array.isArray(st) ? st : [st]) {
-        const principal = x?.Principal;
-        if (!principal || typeof principal !== 'object')
-            continue;
-        const { Service: svc, AWS: aws } = principal;
-        for (const v of Array.isArray(svc) ? svc : [svc])
-            if (typeof v === 'string')
-                services.add(v);
-        for (const v of Array.isArray(aws) ? aws : [aws]) {
-            const m = typeof v === 'string' ? /^(?:arn:aws[\w-]*:iam::)?(\d{12})/.exec(v.trim()) : null;
-            if (m)
-                accounts.add(m[1]);
-        }
-    }
-    return { services: [...services].sort(), accounts: [...accounts].sort() };
-}
-/**
- * The AWS accounts a trust policy's Allow statements let assume the role: 12-digit IDs (an
- * account's root: its principals that their identity policies let), `*` for a principal that may
- * be a vendor's (`*`, a role or user of any account, a value not known, `NotPrincipal`); the
- * account's own root (the account placeholder) is left out, as are services and identity providers.
- */
-function assumedBy(document) {
-    let doc = document;
-    if (typeof doc === 'string') {
-        try {
-            doc = JSON.parse(doc);
-        }
-        catch {
-            return ['*'];
-        }
-    }
-    const out = new Set();
-    const st = doc?.Statement;
-    for (const x of Array.isArray(st) ? st : [st]) {
-        if (!x || typeof x !== 'object')
-            continue;
-        const { Effect, Principal, NotPrincipal } = x;
-        if (Effect !== 'Allow')
-            continue;
-        if (NotPrincipal !== undefined || Principal === '*')
-            out.add('*');
-        if (!Principal || typeof Principal !== 'object')
-            continue;
-        const aws = Principal.AWS;
-        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
-            const text = typeof v === 'string' ? v.trim() : '';
-            const parts = text.split(':');
-            // (a role or user, in any account, may be the vendor's: Datadog's role trusted by a proxy role)
-            if (text.startsWith('arn:') && parts.slice(5).join(':') !== 'root') {
-                out.add('*');
-                continue;
-            }
-            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? parts[4] : undefined;
-            if (account === policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
-                continue;
-            out.add(account && /^\d{12}$/.test(account) ? account : '*');
-        }
-    }
-    return [...out];
-}
-/**
- * The files with a trust policy that a principal of another account may assume (an account, a role
- * or user of an account that is not yours, `*`, `NotPrincipal`, a value not known): there, a
- * service named by another trust policy of the file does not make its policies an instance role's.
- * Your own account's principals (its root, a role or user of it: an admin role beside an instance
- * role) do not count.
- */
-function trustOthers(inputs) {
-    const out = new Set();
-    for (const { result } of inputs)
-        for (const r of result.policies)
-            if (r.kind === 'trust' && r.status === 'resolved' && assumedByOthers(r.document)) {
-                out.add(result.path);
-                break;
-            }
-    return out;
-}
-/** Whether a trust policy's Allow statements let a principal of another account (or one not known) assume the role. */
-function assumedByOthers(document) {
-    let doc = document;
-    if (typeof doc === 'string') {
-        try {
-            doc = JSON.parse(doc);
-        }
-        catch {
-            return true;
-        }
-    }
-    const st = doc?.Statement;
-    for (const x of Array.isArray(st) ? st : [st]) {
-        if (!x || typeof x !== 'object')
-            continue;
-        const { Effect, Principal, NotPrincipal } = x;
-        if (Effect !== 'Allow')
-            continue;
-        if (NotPrincipal !== undefined || Principal === '*')
-            return true;
-        if (!Principal || typeof Principal !== 'object')
-            continue;
-        const aws = Principal.AWS;
-        for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
-            const text = typeof v === 'string' ? v.trim() : '';
-            const account = /^\d{12}$/.test(text) ? text : text.startsWith('arn:') ? text.split(':')[4] : undefined;
-            if (account !== policy_arn/* ACCOUNT_PLACEHOLDER */.a7)
-                return true;
-        }
-    }
-    return false;
-}
-/** Service principals named in trust policies, per file. */
-function trustServices(inputs) {
-    const out = new Map();
-    for (const { result } of inputs) {
-        const found = new Set();
-        for (const r of result.policies)
-            if (r.kind === 'trust' && r.status === 'resolved')
-                for (const x of trustPrincipals(r.document).services)
-                    found.add(x);
-        if (found.size)
-            out.set(result.path, [...found].sort());
-    }
-    return out;
-}
-/**
- * A role's trust policy in its input: the first resolved trust record (in the input's order) its
- * trustIds name, else the one at its address. Indexed once per input.
- */
-function trustLookup(result) {
-    const byId = new Map();
-    const byAddress = new Map();
-    result.policies.forEach((r, i) => {
-        if (r.kind !== 'trust' || r.status !== 'resolved')
-            return;
-        byId.set(r.id, i);
-        if (r.address !== undefined && !byAddress.has(r.address))
-            byAddress.set(r.address, i);
-    });
-    return (principal) => {
-        let at;
-        if (principal.trustIds)
-            for (const id of principal.trustIds) {
-                const i = byId.get(id);
-                if (i !== undefined && (at === undefined || i < at))
-                    at = i;
-            }
-        else
-            at = byAddress.get(principal.address ?? principal.id);
-        return at === undefined ? undefined : result.policies[at];
-    };
-}
-/**
- * What a resource policy's principals may be (grantees.ts): every known vendor's AWS accounts, and
- * the roles of the inputs by name with the accounts and services their trust policies name.
- */
-function granteeContext(inputs, baselines) {
-    const vendorAccounts = new Set(baselines.flatMap((b) => b.detect?.accounts ?? []));
-    const roles = new Map();
-    for (const { result } of inputs) {
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals ?? []) {
-            if (principal.type !== 'role' || !principal.name)
-                continue;
-            const trust = trustOf(principal);
-            const e = roles.get(principal.name) ?? { accounts: [], services: [] };
-            // (a role of that name whose trust is not known: any account may assume it)
-            if (trust)
-                e.accounts.push(...assumedBy(trust.document));
-            else if (principal.trustServices)
-                e.services.push(...principal.trustServices);
-            else
-                e.accounts.push('*');
-            roles.set(principal.name, e);
-        }
-    }
-    return { vendorAccounts, roles };
-}
-/**
- * The trust of the roles each policy belongs to, where the input says which principals hold it (a
- * Terraform role and its policies, an authorization-details role): policy id -> what its roles'
- * trust policies name, together, and whether a user or a group holds it too, so that a policy
- * shared by an instance role and a user is not taken for an instance role's alone.
- */
-function roleTrust(inputs) {
-    const out = new Map();
-    const unknown = new Set();
-    const entry = (id) => {
-        let e = out.get(id);
-        if (!e)
-            out.set(id, (e = { services: [], accounts: [], alsoOther: false }));
-        return e;
-    };
-    for (const { result } of inputs) {
-        const trustOf = trustLookup(result);
-        for (const principal of result.principals ?? []) {
-            const trust = principal.type === 'role' ? trustOf(principal) : undefined;
-            // (a role whose trust its maker writes, with no record of it: those services)
-            const t = trust
-                ? trustPrincipals(trust.document)
-                : principal.trustServices
-                    ? { services: principal.trustServices, accounts: [] }
-                    : undefined;
-            // A role whose trust is not known says nothing of it (nor do the file's other trust
-            // policies: its policies are audited against what they match, not left out).
-            if (principal.type === 'role' && !t) {
-                for (const id of principal.policyIds)
-                    unknown.add(id);
-                continue;
-            }
-            for (const id of principal.policyIds) {
-                const e = entry(id);
-                if (!t) {
-                    e.alsoOther = true;
-                    continue;
-                }
-                for (const s of t.services)
-                    if (!e.services.includes(s))
-                        e.services.push(s);
-                for (const a of t.accounts)
-                    if (!e.accounts.includes(a))
-                        e.accounts.push(a);
-            }
-        }
-    }
-    return { byPolicy: out, unknown };
-}
-/**
- * Whether a detected baseline fits the principal a policy belongs to, from the trust policies of
- * its file: a role that only a service (ec2.amazonaws.com) may assume is an instance or service
- * role, not the user or cross-account role most vendors' baselines describe.
- */
-function principalFit(baseline, services, accounts, whose, others = false) {
-    const kinds = baseline.principals;
-    if (!kinds?.length || !services?.length || kinds.includes('instance-role'))
-        return {};
-    const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
-    // (another trust policy of the file lets principals that are not services assume its role)
-    if (!accounts?.length && others)
-        return {
-            unsure: `unsure: ${whose} trust policies name a service (${services.join(', ')}) and principals that may be another account's (not known here); ${baseline.id} describes the policy of a ${described}`,
-        };
-    if (!accounts?.length)
-        return {
-            exclude: `an instance or service role's policy (${whose} trust policy lets only ${services.join(', ')} assume the role), and ${baseline.id} describes the policy of a ${described}: not audited against it`,
-        };
-    return {
-        unsure: `unsure: ${whose} trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
-    };
-}
-/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
-function serviceOnlyReason(grantees, baseline) {
-    const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
-        ? 'AWS services'
-        : 'AWS services and accounts AWS owns';
-    return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
-}
-/**
- * The AWS services a resource policy grants, when they are all it grants: every Allow statement
- * names a `Principal` of services only (`{"Service": "cloudtrail.amazonaws.com"}`), or of accounts
- * AWS owns for a service (a Region's log-delivery account, `data.aws_elb_service_account` in a
- * `.tf` file). Undefined when an Allow names anything else (an account, a role, `*`, a federated
- * or canonical user) or no principal.
- */
-function serviceOnlyGrantees(document) {
-    const st = document?.Statement;
-    const services = new Set();
-    let allows = 0;
-    for (const x of Array.isArray(st) ? st : [st]) {
-        if (!x || typeof x !== 'object')
-            continue;
-        const { Effect, Principal } = x;
-        if (Effect !== 'Allow')
-            continue;
-        allows++;
-        if (!Principal || typeof Principal !== 'object' || Array.isArray(Principal))
-            return undefined;
-        for (const [key, value] of Object.entries(Principal)) {
-            if (key !== 'Service' && key !== 'AWS')
-                return undefined;
-            for (const v of Array.isArray(value) ? value : [value]) {
-                if (typeof v !== 'string' || !v.trim())
-                    return undefined;
-                const owned = key === 'AWS' ? (0,principal/* awsServiceAccount */.O2)(v) : v.includes('*') ? undefined : v;
-                if (owned === undefined)
-                    return undefined;
-                services.add(owned);
-            }
-        }
-    }
-    return allows > 0 && services.size > 0 ? [...services].sort() : undefined;
-}
-/** Where a `.tf` object is: the directory of its module's files and its address (moved blocks' MovedFrom read the same). */
-const placeKey = (dir, address) => `${dir}\u0000${address}`;
-const placeOf = (r) => placeKey(external_node_path_.posix.dirname(r.path), r.address ?? r.id);
-/**
- * The principal of the base a `.tf` principal was before its root's `moved` blocks
- * (PrincipalRecord.movedFrom), if one is there once; `at` indexes the base's by placeOf (made once).
- */
-function movedPrincipal(head, at) {
-    if (!head.movedFrom?.length)
-        return undefined;
-    for (const m of head.movedFrom) {
-        const p = at().get(placeKey(m.dir, m.address));
-        if (p !== undefined)
-            return p ?? undefined;
-    }
-    return undefined;
-}
 /**
  * The notes on the detected policies that an earlier version of their vendor's baseline fits
  * better than the current one (Coiled's 2022 template, with the ECS backend's permissions): each
@@ -10150,774 +10487,6 @@ function earlierVersionNotes(fits, findings, catalog) {
         notes.push(`${shown}: ${one ? 'follows' : 'follow'} an earlier version of ${current.name}'s policy: ${earlier.id} fits ${one ? 'it' : 'them'} better${scores}. ${one ? 'It is' : 'They are'} audited against the current ${current.id}${what}. If ${one ? 'it follows' : 'they follow'} ${earlier.id} on purpose, audit with --baseline ${earlier.id}.`);
     }
     return notes;
-}
-/**
- * The notes on the actions of the baselines in use that match no action of the catalog: a typo in
- * your own (`s3:GetObjekt`) grants nothing, so the action the vendor needs reads as excess, and
- * nothing else says why. (The built-in ones are held to the catalog by the tests; one of them with
- * an action the catalog retired would be said too.)
- */
-function unknownBaselineActions(used, catalog) {
-    const notes = [];
-    for (const b of used) {
-        for (const set of b.sets) {
-            const unknown = new Set();
-            for (const st of set.statements) {
-                if (!st || typeof st !== 'object')
-                    continue;
-                const { Action, NotAction } = st;
-                for (const a of [Action, NotAction].flatMap((v) => Array.isArray(v) ? v : v === undefined ? [] : [v]))
-                    if (typeof a === 'string' && a !== '*' && catalog.expand(a).length === 0)
-                        unknown.add(a);
-            }
-            if (unknown.size)
-                notes.push(`Baseline ${b.id}, set ${set.name}: ${(0,values/* list */.p_)([...unknown], 8)} ${unknown.size === 1 ? 'matches' : 'match'} no action in the AWS catalog (a typo, or an action that was retired): the baseline grants nothing for ${unknown.size === 1 ? 'it' : 'them'}; fix it in the baseline.`);
-        }
-    }
-    return notes;
-}
-/**
- * A configuration in a directory above the audit's root, up to the git work tree that holds it
- * (the nearest directory with `.git`): its path relative to the root (`../.github/…`), or
- * undefined (none, or the root is the top of its work tree).
- */
-function configAbove(root) {
-    let dir = (0,external_node_path_.resolve)(root);
-    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
-        return undefined;
-    let found;
-    for (let up = 0; up < 64; up++) {
-        const parent = (0,external_node_path_.dirname)(dir);
-        if (parent === dir)
-            return undefined; // (in no work tree: nothing above is the repository's)
-        dir = parent;
-        if (!found && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, CONFIG_PATH)))
-            found = (0,external_node_path_.join)(dir, CONFIG_PATH);
-        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
-            return found && (0,external_node_path_.relative)(root, found).split(external_node_path_.sep).join('/');
-    }
-    return undefined;
-}
-/**
- * The pull request's base (BaseDocs): the base's versions of the audited files, a renamed file
- * read at its base path as the head's path (its policies keep their ids, so a `git mv` adds
- * nothing new), `.tf` modules read again from the base's versions of their files, and the
- * principals of the base with the policies they held there.
- */
-async function readBaseDocs(readBase, inputs, files, root, prepared, principals) {
-    const baseInputs = [];
-    // A file the change renamed is read at its base path, as the head's path: its policies keep
-    // their ids, so a `git mv` adds nothing new.
-    const atBase = async (path) => {
-        const text = await readBase(path);
-        if (text !== undefined || !readBase.renamedFrom)
-            return text;
-        const from = await readBase.renamedFrom(path);
-        return from === undefined ? undefined : readBase(from);
-    };
-    for (const { result } of inputs) {
-        if (result.status !== 'audited' || result.kind === 'terraform-hcl')
-            continue;
-        const text = await atBase(result.path);
-        if (text !== undefined)
-            baseInputs.push((0,sources/* parseSource */.PJ)({ path: result.path, text }));
-    }
-    // .tf modules: the base's versions of the same .tf / .tfvars files, read as modules again, their
-    // file(), templatefile() and fileexists() and the modules they call reading the base's files
-    // (readBaseModules; a module's directory is listed as the working tree has it).
-    const hclBase = [];
-    const moduleDirs = new Set();
-    for (const f of files) {
-        if (!sources_hcl/* HCL_FILE */.zK.test(f.path))
-            continue;
-        moduleDirs.add(external_node_path_.posix.dirname(f.path));
-        const text = await atBase(f.path);
-        if (text !== undefined)
-            hclBase.push({ path: f.path, text });
-    }
-    // ...and the files of those modules the change deleted: a block moved out of a deleted file
-    // into another of its module (two files merged, one split) keeps its address there, so it is
-    // found at the base (`moved` below), not new.
-    if (moduleDirs.size && readBase.deleted) {
-        const read = new Set(hclBase.map((h) => h.path));
-        for (const path of await readBase.deleted()) {
-            if (!sources_hcl/* HCL_FILE */.zK.test(path) || read.has(path) || !moduleDirs.has(external_node_path_.posix.dirname(path)))
-                continue;
-            const text = await readBase(path);
-            if (text !== undefined)
-                hclBase.push({ path, text });
-            read.add(path);
-        }
-    }
-    if (hclBase.length)
-        for (const result of await readBaseModules(hclBase, readBase, root))
-            baseInputs.push({ result });
-    const basePrepared = preparePolicies(baseInputs);
-    const basePrincipals = collectPrincipals(baseInputs);
-    // (the files whose base was read: a principal of one of them that is not there is new)
-    const readAtBase = new Set();
-    for (const { result } of baseInputs) {
-        readAtBase.add(result.path);
-        for (const p of result.policies)
-            readAtBase.add(p.path);
-        for (const p of result.principals ?? [])
-            readAtBase.add(p.path);
-    }
-    // A `.tf` block moved to another file of its module keeps its address: found by it there. One
-    // renamed by a `moved` block of its root is found where it was (PolicyRecord.movedFrom: the
-    // address, in the directory of its module's files).
-    let byModuleAddress;
-    const moved = (id) => {
-        const head = prepared.get(id)?.record;
-        if (!head?.address || !sources_hcl/* HCL_FILE */.zK.test(head.path))
-            return undefined;
-        if (!byModuleAddress) {
-            byModuleAddress = new Map();
-            for (const p of basePrepared.values())
-                if (p.record.address && sources_hcl/* HCL_FILE */.zK.test(p.record.path)) {
-                    const k = placeOf(p.record);
-                    byModuleAddress.set(k, byModuleAddress.has(k) ? null : p);
-                }
-        }
-        for (const at of [placeOf(head), ...(head.movedFrom ?? []).map((m) => placeKey(m.dir, m.address))]) {
-            const found = byModuleAddress.get(at);
-            if (found !== undefined)
-                return found ?? undefined;
-        }
-        return undefined;
-    };
-    let principalsAt;
-    const basePrincipalsAt = () => {
-        if (!principalsAt) {
-            principalsAt = new Map();
-            for (const p of basePrincipals.values()) {
-                const k = placeOf(p);
-                principalsAt.set(k, principalsAt.has(k) ? null : p);
-            }
-        }
-        return principalsAt;
-    };
-    return {
-        inputs: baseInputs,
-        prepared: basePrepared,
-        get: (id) => {
-            const p = basePrepared.get(id) ?? moved(id);
-            return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
-        },
-        heldBy: (id) => {
-            const head = principals.get(id);
-            if (!head || !readAtBase.has(head.path))
-                return undefined;
-            // (a role renamed by a `moved` block of its root: the base's where it was)
-            const at = basePrincipals.get(id) ?? movedPrincipal(head, basePrincipalsAt);
-            if (!at)
-                return [];
-            return at.unresolved.length ? undefined : at.policyIds;
-        },
-    };
-}
-/**
- * Files and policies the head reads and the base has but cannot read (invalid or unresolved there): their
- * findings all count as new, which is the safe reading, and the report says why (a review: a base
- * with a trailing comma made every finding new with no word of it).
- */
-function unreadAtBase(base, inputs, prepared) {
-    const out = [];
-    const audited = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
-    const said = new Set();
-    for (const { result } of base.inputs) {
-        if (!audited.has(result.path) || result.status !== 'error')
-            continue;
-        said.add(result.path);
-        const why = result.errors[0]?.message ?? result.reason ?? 'not valid';
-        out.push(`${result.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
-    }
-    for (const [id, p] of prepared) {
-        if (!p.doc || said.has(p.record.path))
-            continue;
-        const at = base.prepared.get(id);
-        if (!at)
-            continue;
-        const unknown = at.doc ? unknownOnlyAtBase(at.record, p.record) : undefined;
-        if (unknown !== undefined) {
-            out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} was read at the base with values not known (${unknown}), which this change makes known: what it grants cannot be told from what the base granted, so its findings all count as new in this change`);
-            continue;
-        }
-        if (at.doc)
-            continue;
-        const why = at.record.status === 'unresolved'
-            ? (at.record.reason ?? 'it could not be resolved')
-            : (at.problems[0]?.message ?? 'not a valid policy document');
-        out.push(`${p.record.address ? `${p.record.path} ${p.record.address}` : p.record.path} cannot be read as it is at the base (${why}): its findings all count as new in this change`);
-    }
-    return out;
-}
-/**
- * A policy moved as it was into another file of another kind (a JSON policy into a `.tf`
- * jsonencode(), which the renames and `.tf` moves do not pair): the head's policy with no base of
- * its own, whose document is, key order aside, that of a base policy no head policy continues, is
- * that policy (its findings are not new, and it is not deleted). Only where one of each has that
- * document; the pairs are added to `base.get` and `continued`.
- */
-function pairMovedDocuments(base, prepared, basePrepared, continued) {
-    const byDocument = (entries) => {
-        const m = new Map();
-        for (const p of entries) {
-            const doc = p.record.status === 'resolved' ? (0,values/* canonicalKey */.yk)(p.record.document, true) : undefined;
-            if (doc === undefined)
-                continue;
-            const k = `${p.record.kind}\u0000${doc}`;
-            m.set(k, m.has(k) ? null : p);
-        }
-        return m;
-    };
-    const heads = byDocument([...prepared.values()].filter((p) => base.get(p.record.id) === undefined));
-    if (heads.size === 0)
-        return;
-    const bases = byDocument([...basePrepared.values()].filter((p) => !continued.has(p.record.id) && !prepared.has(p.record.id)));
-    const pairs = new Map();
-    for (const [k, head] of heads) {
-        const at = bases.get(k);
-        if (!head || !at)
-            continue;
-        pairs.set(head.record.id, at);
-        continued.add(at.record.id);
-    }
-    if (pairs.size === 0)
-        return;
-    const get = base.get.bind(base);
-    base.get = (id) => {
-        const found = get(id);
-        if (found)
-            return found;
-        const p = pairs.get(id);
-        return p ? { doc: p.doc, raw: p.raw, record: p.record } : undefined;
-    };
-}
-/** Evaluations of the base's modules at most, each reading from the base the files the one before asked for. */
-const MAX_BASE_PASSES = 8;
-/**
- * The base's `.tf` modules, read as modules with the base's versions of the files their file(),
- * templatefile() and fileexists() read and of the modules they call (a policy file edited by the
- * change is read as it was; one not at the base fails there as it would). The host reads
- * synchronously: each pass asks for the files it needs, read from the base before the next
- * (usually two passes; a path read from a file may ask for more).
- */
-async function readBaseModules(hclBase, readBase, root) {
-    const files = new Map();
-    const work = (0,sources_hcl/* fsHost */.gt)(root);
-    for (let pass = 0;; pass++) {
-        const wanted = new Set();
-        /** A file's text at the base, or, not read from the base yet, the working tree's (`standIn`). */
-        const atBase = (p, standIn) => {
-            const n = external_node_path_.posix.normalize(p);
-            if (n.startsWith('../') || n === '..' || external_node_path_.posix.isAbsolute(n))
-                return undefined;
-            if (files.has(n))
-                return files.get(n);
-            // Not read from the base yet: asked for, and the working tree's text stands in for it this
-            // pass, so that the evaluation goes on and asks for the other files it reads (a `concat()`
-            // of ten file() calls: all ten in one pass, not one a pass).
-            wanted.add(n);
-            return standIn();
-        };
-        /** The `.tf` (or .tfvars) files of a directory the working tree lists, as they are at the base (those not there left out). */
-        const listedAtBase = (listed) => listed.flatMap((f) => {
-            const text = atBase(f.path, () => f.text);
-            return text === undefined ? [] : [{ path: f.path, text }];
-        });
-        const host = {
-            // A module the audited files call (`../../modules/iam`): its files at the base too (a
-            // change to its `.tf` is new). The directory is listed as the working tree has it.
-            moduleFiles: (dir) => {
-                const listed = work.moduleFiles(dir);
-                return 'error' in listed ? listed : listedAtBase(listed);
-            },
-            variableFiles: (dir) => listedAtBase(work.variableFiles?.(dir) ?? []),
-            hasJsonConfig: (dir) => work.hasJsonConfig?.(dir) ?? false,
-            jsonConfig: (dir) => listedAtBase(work.jsonConfig?.(dir) ?? []),
-            readFile: (p) => atBase(p, () => work.readFile(p)),
-        };
-        const results = (0,sources_hcl/* readHclModules */.P$)(hclBase, host);
-        // Every file read from the base: done. (A path read from a file's text can ask for more in a
-        // pass after; past MAX_BASE_PASSES, what is still not read from the base is the working
-        // tree's, as the base's modules read every file before file functions read the base's.)
-        if (wanted.size === 0 || pass >= MAX_BASE_PASSES - 1)
-            return results;
-        // (as the working tree's: a file larger than file() reads is not read)
-        for (const path of wanted) {
-            const text = await readBase(path);
-            files.set(path, text !== undefined && Buffer.byteLength(text) <= sources_hcl/* MAX_READ */.Ct ? text : undefined);
-        }
-    }
-}
-/**
- * The policies and principals of the base that the change deleted (BaseDocs.deleted), with their
- * audit planned as at the base; undefined when it deleted none. Read for it: the base's policies
- * of the audited files (readBaseDocs), and the files of the base the change deleted that the audit
- * would have read (a JSON policy, a template, a whole `.tf` module). A base policy is deleted when
- * no policy of the head continues it (by id, a renamed file's or a `.tf` block moved in its module:
- * BaseDocs.get) and its file is deleted or read at the head (a file the head cannot read deletes
- * nothing); a principal, when the head has none of its id, or of its file and address.
- */
-async function deletedAtBase(readBase, base, inputs, prepared, principals, how) {
-    const deletedFiles = new Set(wouldDiscover(how.root, how.paths, (await readBase.deleted?.()) ?? []).filter((p) => !how.skip.has(p)));
-    const baseInputs = [...base.inputs];
-    const more = [];
-    const read = new Set();
-    const modules = new Set(how.files.filter((f) => sources_hcl/* HCL_FILE */.zK.test(f.path)).map((f) => external_node_path_.posix.dirname(f.path)));
-    for (const { result } of baseInputs) {
-        read.add(result.path);
-        for (const p of result.policies)
-            read.add(p.path);
-    }
-    const hcl = [];
-    for (const path of deletedFiles) {
-        if (read.has(path) || (sources_hcl/* HCL_FILE */.zK.test(path) && modules.has(external_node_path_.posix.dirname(path))))
-            continue;
-        const text = await readBase(path);
-        if (text === undefined)
-            continue;
-        if (sources_hcl/* HCL_FILE */.zK.test(path))
-            hcl.push({ path, text });
-        else
-            more.push((0,sources/* parseSource */.PJ)({ path, text }));
-    }
-    if (hcl.length) {
-        await (0,sources_hcl/* initHcl */.ez)();
-        // (their file() and templatefile() reading the base's files, as the base's modules do)
-        for (const result of await readBaseModules(hcl, readBase, how.root))
-            more.push({ result });
-    }
-    (0,records/* pushAll */.iI)(baseInputs, more);
-    // (a file the head could not read is not one whose policies the change deleted)
-    const unreadAtHead = new Set();
-    for (const { result } of inputs) {
-        if (result.status !== 'audited')
-            unreadAtHead.add(result.path);
-        for (const e of result.errors)
-            unreadAtHead.add(e.path);
-    }
-    const continued = new Set();
-    for (const id of prepared.keys()) {
-        const at = base.get(id)?.record?.id;
-        if (at !== undefined)
-            continued.add(at);
-    }
-    // (the inputs readBaseDocs read are prepared already: only those read here are prepared again)
-    const basePrepared = new Map([...base.prepared, ...preparePolicies(more)]);
-    pairMovedDocuments(base, prepared, basePrepared, continued);
-    const gone = new Set([...basePrepared.values()]
-        .map((p) => p.record)
-        .filter((r) => !continued.has(r.id) &&
-        !prepared.has(r.id) &&
-        (deletedFiles.has(r.path) || !unreadAtHead.has(r.path)) &&
-        r.status === 'resolved')
-        .map((r) => r.id));
-    const headPrincipals = new Set();
-    const basePrincipals = collectPrincipals(baseInputs);
-    // (and where each was before its root's moved blocks: renamed, not deleted; unless the base has
-    // it where it is, where Terraform moves nothing onto it)
-    const baseAt = new Set([...basePrincipals.values()].map(placeOf));
-    const movedHere = new Set();
-    for (const pr of principals.values()) {
-        headPrincipals.add(pr.id).add(`${pr.path}\u0000${pr.address ?? pr.id}`);
-        if (basePrincipals.has(pr.id) || baseAt.has(placeOf(pr)))
-            continue;
-        for (const m of pr.movedFrom ?? [])
-            movedHere.add(placeKey(m.dir, m.address));
-    }
-    const gonePrincipals = new Set([...basePrincipals.values()]
-        .filter((pr) => !headPrincipals.has(pr.id) &&
-        !headPrincipals.has(`${pr.path}\u0000${pr.address ?? pr.id}`) &&
-        !movedHere.has(placeOf(pr)) &&
-        (deletedFiles.has(pr.path) || !unreadAtHead.has(pr.path)))
-        .map((pr) => pr.id));
-    if (gone.size === 0 && gonePrincipals.size === 0)
-        return undefined;
-    // Planned as at the base, of the deleted policies and those of deleted principals only.
-    const ofGonePrincipals = new Set([...gonePrincipals].flatMap((g) => basePrincipals.get(g).policyIds));
-    const planned = new Map();
-    for (const [id, p] of basePrepared)
-        if (gone.has(id) || ofGonePrincipals.has(id))
-            planned.set(id, p);
-    const plan = how.plan(planned, basePrincipals, baseInputs);
-    const deleted = (a) => gone.has(a.target) || gonePrincipals.has(a.target);
-    plan.assignments = plan.assignments.filter(deleted);
-    if (plan.grantsOnly)
-        plan.grantsOnly = plan.grantsOnly.filter(deleted);
-    if (plan.assignments.length === 0)
-        return undefined;
-    return {
-        prepared: basePrepared,
-        principals: basePrincipals,
-        plan,
-        how: (target) => {
-            const r = basePrepared.get(target)?.record ?? basePrincipals.get(target);
-            if (!r)
-                return 'deleted';
-            if (deletedFiles.has(r.path))
-                return `${r.path} was deleted`;
-            const name = r.address ?? ('name' in r ? r.name : undefined) ?? target;
-            return `${name} was deleted from ${r.path}`;
-        },
-    };
-}
-/**
- * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
- * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
- * found under the root).
- */
-async function pointPlansAtConfiguration(root, inputs, maxFileBytes) {
-    const plans = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-plan' && r.policies.length);
-    if (plans.length === 0)
-        return;
-    let hcl = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-hcl');
-    if (!hcl.some((r) => r.policies.length)) {
-        const tf = discover(root, ['.']).files.filter((f) => sources_hcl/* HCL_FILE */.zK.test(f.path));
-        if (tf.length === 0)
-            return;
-        await (0,sources_hcl/* initHcl */.ez)();
-        hcl = (0,sources/* readInputs */.Ko)(root, tf, maxFileBytes).map((l) => l.result);
-    }
-    pointPlansAtTf(plans, hcl);
-}
-/**
- * The policy an input's error is about: the record read at the error's place or around it (the
- * longest JSON path that holds it), so that the finding names an entry of the report's policies
- * (a broken document of an export is its unresolved record's, not `file#role`). Undefined when the
- * error is not inside a policy (an entry that is not an object, a principal's list).
- */
-function recordAt(records, e) {
-    const at = e.jsonPath;
-    if (!at)
-        return undefined;
-    let best;
-    for (const r of records) {
-        const p = r.jsonPath;
-        if (!p || r.path !== e.path)
-            continue;
-        if (at !== p && !(at.startsWith(p) && (at[p.length] === '.' || at[p.length] === '[')))
-            continue;
-        if (!best || p.length > best.jsonPath.length)
-            best = r;
-    }
-    return best?.id;
-}
-async function runAudit(req) {
-    const now = req.now ?? new Date();
-    const root = req.root;
-    const catalog = (0,policy_catalog/* loadCatalog */.ak)();
-    const notes = [];
-    let mark = performance.now();
-    const phase = (name) => {
-        const t = performance.now();
-        req.onPhase?.(name, t - mark);
-        mark = t;
-    };
-    // Configuration and baselines.
-    let config;
-    const configPath = req.config ?? ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
-    if (configPath) {
-        const text = readRel(root, configPath);
-        if (text === undefined)
-            throw new errors/* ConfigError */.x(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
-        config = loadConfig(text, configPath);
-        // A baseline named on the command line (or the action's input) replaces the audits; the rest of
-        // the configuration (account, own baselines, ignore rules) still applies.
-        if (req.baseline && config.audits.length)
-            notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
-    }
-    else {
-        // Run from a directory inside the repository (`cd infra && audit .`): the repository's own
-        // configuration, above it, is not read. Said, with how to read it.
-        const above = configAbove(root);
-        if (above)
-            notes.push(`No configuration read: ${above} (above the audited directory) is not read from here; run the audit from the directory that holds its .github, or pass it with --config (the action's config input).`);
-    }
-    const accountId = req.accountId ?? config?.accountId;
-    const baselines = [...(0,load/* builtinBaselines */.qo)()];
-    for (const p of config?.baselines ?? []) {
-        const text = readRel(root, p);
-        if (text === undefined)
-            throw new errors/* ConfigError */.x(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
-        const own = (0,load/* parseBaselineYaml */.qQ)(text, p);
-        const clash = baselines.find((b) => b.id.toLowerCase() === own.id.toLowerCase());
-        if (clash)
-            throw new errors/* ConfigError */.x(`${configPath}: baselines: ${p} has the id "${own.id}", which ${(0,load/* builtinBaselines */.qo)().includes(clash)
-                ? 'a built-in baseline already has'
-                : 'another baseline file already has'}; give the file an id of its own (for example "${own.id}-own") and name that id in audits`);
-        baselines.push(own);
-    }
-    const readFile = (p) => readRel(root, p);
-    phase('configuration');
-    // Sources.
-    const { files, missing, unreadable, skipped, notes: walkNotes, } = discover(root, req.paths.length ? req.paths : ['.']);
-    // A path the pull request deleted (a file, or a directory of them, there at its base): what it
-    // granted is counted as removed, not an input that does not exist (a review: the check failed,
-    // and the pull request's comment kept saying ❌).
-    let deletedNamed = false;
-    if (missing.length > 0 && req.readBase?.deleted) {
-        const deleted = await req.readBase.deleted();
-        const gone = (p) => {
-            const rel = p.replace(/^\.\//, '').replace(/\/+$/, '');
-            return deleted.some((d) => d === rel || d.startsWith(`${rel}/`));
-        };
-        for (let i = missing.length - 1; i >= 0; i--)
-            if (gone(missing[i].path)) {
-                notes.push(`${missing[i].path}: deleted by this change; what it granted is counted as removed.`);
-                missing.splice(i, 1);
-                deletedNamed = true;
-            }
-    }
-    if (missing.length > 0)
-        throw new errors/* UsageError */.e(missing.map((m) => `${m.path}: ${m.reason}`).join('; ') +
-            ': name files or directories that exist in the repository (relative to its root, or absolute)');
-    notes.push(...walkNotes);
-    phase('discover');
-    // The .tf parser (WebAssembly) is loaded only when there are .tf files.
-    if (files.some((f) => sources_hcl/* HCL_FILE */.zK.test(f.path)))
-        await (0,sources_hcl/* initHcl */.ez)();
-    const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p.replace(/^\.\//, '')));
-    const inputs = (0,sources/* readInputs */.Ko)(root, files.filter((f) => !configFiles.has(f.path)), req.maxFileBytes);
-    await pointPlansAtConfiguration(root, inputs, req.maxFileBytes);
-    phase('read and parse sources');
-    enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
-    for (const m of unreadable) {
-        inputs.push({
-            result: {
-                path: m.path,
-                kind: 'unknown',
-                status: 'error',
-                reason: m.reason,
-                policies: [],
-                errors: [{ path: m.path, message: m.reason }],
-            },
-        });
-    }
-    for (const m of skipped)
-        inputs.push({
-            result: {
-                path: m.path,
-                kind: 'unknown',
-                status: 'skipped',
-                reason: m.reason,
-                policies: [],
-                errors: [],
-            },
-        });
-    const recognised = inputs.filter((i) => i.result.status !== 'skipped');
-    if (recognised.length === 0 && !deletedNamed) {
-        const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
-        const looked = inputs.length;
-        const why = inputs
-            .slice(0, 3)
-            // (on one line each: a reason may quote the file, and this message is printed as it is)
-            .map(({ result }) => (0,core_escape/* visibilise */.ow)(`${result.path} (${result.reason ?? 'skipped'})`))
-            .join('; ');
-        throw new errors/* UsageError */.e(`no inputs found in ${shownPaths}: ${looked === 0
-            ? 'no file there that could hold IAM policies'
-            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`}; name the files or directories that hold your IAM policies`);
-    }
-    const prepared = preparePolicies(inputs);
-    // The texts were needed for line numbers only: do not hold every file until the report is made.
-    for (const input of inputs)
-        delete input.text;
-    // With a large input, the texts and parsed trees just let go are most of the heap: collected now,
-    // not after the evaluation has grown on top of them (see core/memory.ts).
-    const large = files.reduce((n, f) => n + f.size, 0) >= LARGE_INPUT;
-    if (large)
-        (0,memory/* collectGarbage */.i)();
-    phase('parse policy documents');
-    const principals = collectPrincipals(inputs);
-    // Which baseline applies to what.
-    const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
-    plan.accountId = accountId;
-    if (plan.assignments.some((a) => prepared.get(a.target)?.record.kind === 'resource'))
-        plan.grantees = granteeContext(inputs, baselines);
-    phase('assign baselines');
-    // The pull request's base, when there is one.
-    const base = req.readBase
-        ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
-        : undefined;
-    if (base)
-        notes.push(...unreadAtBase(base, inputs, prepared));
-    if (base && req.readBase)
-        base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
-            root,
-            paths: req.paths,
-            files,
-            skip: configFiles,
-            plan: (p, pr, i) => planAudit(p, pr, i, baselines, config, req.baseline, readFile, []),
-        });
-    const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
-    phase('read base');
-    const outcome = auditor.run(prepared, principals, plan, base);
-    if (plan.trust?.length)
-        auditTrust(plan.trust, inputs, prepared, outcome, catalog, base, accountId);
-    phase('evaluate');
-    // Attachments that name a policy this audit cannot see are listed, not dropped.
-    const listed = new Set(outcome.policies.map((p) => p.id));
-    for (const principal of principals.values()) {
-        for (const u of principal.unresolved) {
-            // (a CloudFormation principal's id already starts with its file's path)
-            const owner = principal.id.startsWith(`${principal.path}#`)
-                ? principal.id
-                : `${principal.path}#${principal.id}`;
-            const id = `${owner}->${u.ref}`;
-            if (listed.has(id))
-                continue;
-            listed.add(id);
-            // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
-            outcome.policies.push({
-                id,
-                path: principal.path,
-                line: principal.line,
-                address: u.ref,
-                kind: 'identity',
-                baseline: undefined,
-                sets: undefined,
-                features: undefined,
-                status: 'unresolved',
-                reason: `attached to ${principal.id}: ${u.reason}`,
-                detection: undefined,
-            });
-        }
-    }
-    outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
-    // The entries above, by their input's path.
-    const addedByPath = new Map();
-    for (const p of outcome.policies)
-        if (!prepared.has(p.id))
-            (addedByPath.get(p.path) ?? addedByPath.set(p.path, []).get(p.path)).push(p.id);
-    // Source errors become findings that name the file and the place. An action an AWS managed
-    // policy names that the catalog does not have (retired by AWS: 29 of the bundled 1,237 policies
-    // name one) grants nothing, and the policy is AWS's to change: a note, not "fix the spelling".
-    const retired = outcome.findings.filter(retiredInManaged);
-    const findings = retired.length
-        ? outcome.findings.filter((f) => !retiredInManaged(f))
-        : [...outcome.findings];
-    notes.push(...retiredNotes(retired));
-    for (const { result } of inputs) {
-        for (const e of result.errors) {
-            const f = {
-                kind: 'invalid-policy',
-                severity: 'medium',
-                policy: recordAt(result.policies, e) ?? (e.address ? `${e.path}#${e.address}` : e.path),
-                actions: [],
-                resources: [],
-                path: e.path,
-                message: e.jsonPath ? `${e.jsonPath}: ${e.message}` : e.message,
-            };
-            if (e.line !== undefined)
-                f.line = e.line;
-            if (e.address)
-                f.address = e.address;
-            findings.push(f);
-        }
-    }
-    const shown = applyIgnores(findings, config, now, notes, catalog, principals, outcome.policies.filter((p) => p.status === 'audited'));
-    // Policies that follow an earlier version of their vendor's policy: said, with what the current
-    // version no longer asks for.
-    if (plan.earlier)
-        notes.push(...earlierVersionNotes(plan.earlier, findings, catalog));
-    // Optional sets granted as documented are features in use, not findings: said once. A feature
-    // with a finding of its own in the policy (or in a principal that holds it) is not "as
-    // documented": its findings say so instead.
-    const withFindings = new Set();
-    for (const f of findings)
-        if (f.feature && !f.removed)
-            withFindings.add(`${f.policy}\u0000${f.feature}`);
-    const holdersOf = new Map();
-    if (withFindings.size)
-        for (const pr of principals.values())
-            for (const id of pr.policyIds)
-                (holdersOf.get(id) ?? holdersOf.set(id, []).get(id)).push(pr.id);
-    const inUse = outcome.policies
-        .map((p) => ({
-        p,
-        features: (p.features ?? []).filter((name) => !withFindings.has(`${p.id}\u0000${name}`) &&
-            !(holdersOf.get(p.id) ?? []).some((h) => withFindings.has(`${h}\u0000${name}`))),
-    }))
-        .filter(({ features }) => features.length)
-        .map(({ p, features }) => `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${(0,labels/* addressLabel */.x)(p)}` : p.path}`)
-        .sort();
-    if (inUse.length)
-        notes.push(`Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`);
-    // Actions that need no permission granted beyond the baseline: not findings, said once each.
-    notes.push(...freeNotes(outcome.free, outcome.policies));
-    notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
-    // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
-    const heldTo = new Map();
-    for (const p of outcome.policies)
-        if (p.status === 'audited' && p.sets)
-            heldTo.set(p.id, [...p.sets, ...(p.features ?? [])]);
-    const used = new Map();
-    for (const a of plan.assignments) {
-        const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set() };
-        const ids = principals.get(a.target)?.policyIds ?? [a.target];
-        const held = ids.flatMap((id) => heldTo.get(id) ?? []);
-        (held.length ? held : a.sets).forEach((s) => u.sets.add(s));
-        used.set(a.baseline.id, u);
-    }
-    const stale = [...used.values()]
-        .filter(({ b }) => b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
-        .map(({ b }) => `${b.id} (${b.date})`);
-    if (stale.length)
-        notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
-    notes.push(...unknownBaselineActions([...used.values()].map(({ b }) => b), catalog));
-    const report = {
-        tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
-        catalog: { source: catalog.source, version: catalog.version },
-        baselines: [...used.values()]
-            .map(({ b, sets }) => {
-            const e = { id: b.id, name: b.name, sets: [...sets].sort() };
-            if (b.version)
-                e.version = b.version;
-            if (b.date)
-                e.date = b.date;
-            if (b.remediation)
-                e.remediation = b.remediation;
-            if (b.sources?.length)
-                e.sources = b.sources;
-            return e;
-        })
-            .sort((a, b) => a.id.localeCompare(b.id)),
-        inputs: inputs
-            .map(({ result }) => {
-            // (with the entries the audit adds for the input: attachments it could not resolve,
-            // principals it could not audit, so that every entry of `policies` is under its input)
-            const own = new Set(result.policies.map((p) => p.id));
-            for (const id of addedByPath.get(result.path) ?? [])
-                own.add(id);
-            const e = {
-                path: result.path,
-                kind: result.kind,
-                status: result.status,
-                policies: [...own].sort(),
-            };
-            if (result.reason)
-                e.reason = result.reason;
-            return e;
-        })
-            .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-        // Numbers as numbers: `Policies[2]` before `Policies[10]`.
-        policies: outcome.policies.sort((a, b) => naturalCompare(a.id, b.id)),
-        findings: (0,report_model/* sortFindings */.Tc)(shown),
-        suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
-        summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
-    };
-    if (notes.length)
-        report.notes = [...new Set(notes)];
-    if (req.suggestions === false)
-        report.suggestionsNotMade = outcome.suggestionsNotMade;
-    report.summary = (0,report_model/* summarize */.eh)(report);
-    // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
-    // before the report is rendered on top of it.
-    if (large)
-        (0,memory/* collectGarbage */.i)();
-    phase('assemble report');
-    return report;
 }
 /**
  * The principals an audit selects of which no policy could be read (a policy that is a variable's
@@ -11451,6 +11020,14 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         plan.earlier = [...closer.values()];
     return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
 }
+
+;// CONCATENATED MODULE: ./src/audit/ignores.ts
+// The configuration's ignore rules applied to the findings: the findings each hides, and those an
+// expired rule would hide, marked so. Pure.
+
+
+
+
 /**
  * The configuration's ignore rules, in order. A rule that covers every action of a finding (whose
  * policy its selectors select) hides it: `ignored`, kept in the JSON report, not counted. A rule
@@ -11583,6 +11160,15 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
     });
     return out;
 }
+
+// EXTERNAL MODULE: ./src/sources/managed-policies.ts + 1 modules
+var managed_policies = __webpack_require__(9037);
+;// CONCATENATED MODULE: ./src/audit/notes.ts
+// The report's notes made from the findings and policies: other grantees, actions retired in a
+// managed policy, permissions that need no IAM permission. Pure.
+
+
+
 /**
  * One note per action that needs no permission (src/policy/no-permission.ts) and that some policy
  * grants where its baseline does not allow it: why it is not reported, and where (ten places at
@@ -11665,6 +11251,491 @@ function freeNotes(free, policies) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/audit/run.ts
+// The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
+// It reads files (the thin I/O shell) and hands them to the pure pipeline.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_MAX_POLICIES = 200_000;
+/**
+ * Inputs whose files add up to this many bytes are large enough that the heap is collected
+ * once they are parsed (core/memory.ts): the collection costs a few tens of milliseconds, which a
+ * small repository should not pay.
+ */
+const LARGE_INPUT = 16 * 1024 * 1024;
+/** Turns inputs past the policy limit into errors that say what to do (the rest is still audited). */
+function enforcePolicyLimit(inputs, max) {
+    let total = 0;
+    for (const input of inputs) {
+        const n = input.result.policies.length;
+        if (total + n <= max) {
+            total += n;
+            continue;
+        }
+        const reason = `the file holds ${n} ${n === 1 ? 'policy' : 'policies'}, which would take the audit past its limit of ${max} ${max === 1 ? 'policy' : 'policies'} (${total} already read): raise the limit (the CLI's --max-policies) or audit fewer paths`;
+        input.result = {
+            ...input.result,
+            status: 'error',
+            reason,
+            policies: [],
+            principals: [],
+            errors: [{ path: input.result.path, message: reason }],
+        };
+    }
+}
+/** Largest configuration or baseline file read (real ones are a few kilobytes). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** A configuration or baseline file, through the safe reader; undefined when it does not exist. */
+function readRel(root, p) {
+    const read = (0,safe_read/* readRepoFile */.v6)(root, p, MAX_CONFIG_BYTES);
+    if (read.ok)
+        return read.text;
+    if (read.code === 'missing')
+        return undefined;
+    if (read.code === 'outside')
+        throw new errors/* ConfigError */.x(`${p}: ${read.reason}; replace the link with the file itself`);
+    throw new errors/* ConfigError */.x(`${p}: ${read.reason}`);
+}
+/**
+ * The notes on the actions of the baselines in use that match no action of the catalog: a typo in
+ * your own (`s3:GetObjekt`) grants nothing, so the action the vendor needs reads as excess, and
+ * nothing else says why. (The built-in ones are held to the catalog by the tests; one of them with
+ * an action the catalog retired would be said too.)
+ */
+function unknownBaselineActions(used, catalog) {
+    const notes = [];
+    for (const b of used) {
+        for (const set of b.sets) {
+            const unknown = new Set();
+            for (const st of set.statements) {
+                if (!st || typeof st !== 'object')
+                    continue;
+                const { Action, NotAction } = st;
+                for (const a of [Action, NotAction].flatMap((v) => Array.isArray(v) ? v : v === undefined ? [] : [v]))
+                    if (typeof a === 'string' && a !== '*' && catalog.expand(a).length === 0)
+                        unknown.add(a);
+            }
+            if (unknown.size)
+                notes.push(`Baseline ${b.id}, set ${set.name}: ${(0,values/* list */.p_)([...unknown], 8)} ${unknown.size === 1 ? 'matches' : 'match'} no action in the AWS catalog (a typo, or an action that was retired): the baseline grants nothing for ${unknown.size === 1 ? 'it' : 'them'}; fix it in the baseline.`);
+        }
+    }
+    return notes;
+}
+/** Names a configuration is given by mistake (CONFIG_PATH is the one read). */
+const NEAR_CONFIG_PATHS = [
+    '.github/iam-baseline-audit.yaml',
+    '.iam-baseline-audit.yml',
+    '.iam-baseline-audit.yaml',
+    'iam-baseline-audit.yml',
+    'iam-baseline-audit.yaml',
+];
+/**
+ * A configuration in a directory above the audit's root, up to the git work tree that holds it
+ * (the nearest directory with `.git`): its path relative to the root (`../.github/…`), or
+ * undefined (none, or the root is the top of its work tree).
+ */
+function configAbove(root) {
+    let dir = (0,external_node_path_.resolve)(root);
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+        return undefined;
+    let found;
+    for (let up = 0; up < 64; up++) {
+        const parent = (0,external_node_path_.dirname)(dir);
+        if (parent === dir)
+            return undefined; // (in no work tree: nothing above is the repository's)
+        dir = parent;
+        if (!found && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, CONFIG_PATH)))
+            found = (0,external_node_path_.join)(dir, CONFIG_PATH);
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+            return found && (0,external_node_path_.relative)(root, found).split(external_node_path_.sep).join('/');
+    }
+    return undefined;
+}
+/**
+ * Plans print on one line: their policies are pointed at the `.tf` blocks of the same addresses
+ * when the repository holds the configuration (the audited `.tf` inputs, else the `.tf` files
+ * found under the root).
+ */
+async function pointPlansAtConfiguration(root, inputs, maxFileBytes) {
+    const plans = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-plan' && r.policies.length);
+    if (plans.length === 0)
+        return;
+    let hcl = inputs.map((i) => i.result).filter((r) => r.kind === 'terraform-hcl');
+    if (!hcl.some((r) => r.policies.length)) {
+        const tf = discover(root, ['.']).files.filter((f) => sources_hcl/* HCL_FILE */.zK.test(f.path));
+        if (tf.length === 0)
+            return;
+        await (0,sources_hcl/* initHcl */.ez)();
+        hcl = (0,sources/* readInputs */.Ko)(root, tf, maxFileBytes).map((l) => l.result);
+    }
+    pointPlansAtTf(plans, hcl);
+}
+/**
+ * The policy an input's error is about: the record read at the error's place or around it (the
+ * longest JSON path that holds it), so that the finding names an entry of the report's policies
+ * (a broken document of an export is its unresolved record's, not `file#role`). Undefined when the
+ * error is not inside a policy (an entry that is not an object, a principal's list).
+ */
+function recordAt(records, e) {
+    const at = e.jsonPath;
+    if (!at)
+        return undefined;
+    let best;
+    for (const r of records) {
+        const p = r.jsonPath;
+        if (!p || r.path !== e.path)
+            continue;
+        if (at !== p && !(at.startsWith(p) && (at[p.length] === '.' || at[p.length] === '[')))
+            continue;
+        if (!best || p.length > best.jsonPath.length)
+            best = r;
+    }
+    return best?.id;
+}
+async function runAudit(req) {
+    const now = req.now ?? new Date();
+    const root = req.root;
+    const catalog = (0,policy_catalog/* loadCatalog */.ak)();
+    const notes = [];
+    let mark = performance.now();
+    const phase = (name) => {
+        const t = performance.now();
+        req.onPhase?.(name, t - mark);
+        mark = t;
+    };
+    // Configuration and baselines.
+    let config;
+    const configPath = req.config ?? ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, CONFIG_PATH)) ? CONFIG_PATH : undefined);
+    if (configPath) {
+        const text = readRel(root, configPath);
+        if (text === undefined)
+            throw new errors/* ConfigError */.x(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
+        config = loadConfig(text, configPath);
+        // A baseline named on the command line (or the action's input) replaces the audits; the rest of
+        // the configuration (account, own baselines, ignore rules) still applies.
+        if (req.baseline && config.audits.length)
+            notes.push(`${configPath}: its audits are not used, since the baseline ${req.baseline} was given; its other settings apply.`);
+    }
+    else {
+        // A configuration under a name that is not read (`.yaml`, at the root): the audit would go
+        // on without it, and a check that audits nothing against the own baselines would pass.
+        const near = NEAR_CONFIG_PATHS.find((p) => (0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, p)));
+        if (near)
+            throw new errors/* ConfigError */.x(`${near}: not read: the configuration is read from ${CONFIG_PATH} only; expected that name: rename the file (or pass it with --config, the action's config input)`);
+        // Run from a directory inside the repository (`cd infra && audit .`): the repository's own
+        // configuration, above it, is not read. Said, with how to read it.
+        const above = configAbove(root);
+        if (above)
+            notes.push(`No configuration read: ${above} (above the audited directory) is not read from here; run the audit from the directory that holds its .github, or pass it with --config (the action's config input).`);
+    }
+    const accountId = req.accountId ?? config?.accountId;
+    const baselines = [...(0,load/* builtinBaselines */.qo)()];
+    for (const p of config?.baselines ?? []) {
+        const text = readRel(root, p);
+        if (text === undefined)
+            throw new errors/* ConfigError */.x(`${configPath}: baselines: ${p} cannot be read; expected a baseline YAML file at that path, relative to the repository root`);
+        const own = (0,load/* parseBaselineYaml */.qQ)(text, p);
+        const clash = baselines.find((b) => b.id.toLowerCase() === own.id.toLowerCase());
+        if (clash)
+            throw new errors/* ConfigError */.x(`${configPath}: baselines: ${p} has the id "${own.id}", which ${(0,load/* builtinBaselines */.qo)().includes(clash)
+                ? 'a built-in baseline already has'
+                : 'another baseline file already has'}; give the file an id of its own (for example "${own.id}-own") and name that id in audits`);
+        baselines.push(own);
+    }
+    const readFile = (p) => readRel(root, p);
+    phase('configuration');
+    // Sources.
+    const { files, missing, unreadable, skipped, notes: walkNotes, } = discover(root, req.paths.length ? req.paths : ['.']);
+    // A path the pull request deleted (a file, or a directory of them, there at its base): what it
+    // granted is counted as removed, not an input that does not exist (a review: the check failed,
+    // and the pull request's comment kept saying ❌).
+    let deletedNamed = false;
+    if (missing.length > 0 && req.readBase?.deleted) {
+        const deleted = await req.readBase.deleted();
+        const gone = (p) => {
+            const rel = p.replace(/^\.\//, '').replace(/\/+$/, '');
+            return deleted.some((d) => d === rel || d.startsWith(`${rel}/`));
+        };
+        for (let i = missing.length - 1; i >= 0; i--)
+            if (gone(missing[i].path)) {
+                notes.push(`${missing[i].path}: deleted by this change; what it granted is counted as removed.`);
+                missing.splice(i, 1);
+                deletedNamed = true;
+            }
+    }
+    if (missing.length > 0)
+        throw new errors/* UsageError */.e(missing.map((m) => `${m.path}: ${m.reason}`).join('; ') +
+            ': name files or directories that exist in the repository (relative to its root, or absolute)');
+    notes.push(...walkNotes);
+    phase('discover');
+    // The .tf parser (WebAssembly) is loaded only when there are .tf files.
+    if (files.some((f) => sources_hcl/* HCL_FILE */.zK.test(f.path)))
+        await (0,sources_hcl/* initHcl */.ez)();
+    const configFiles = new Set([configPath, ...(config?.baselines ?? [])].filter(Boolean).map((p) => p.replace(/^\.\//, '')));
+    const inputs = (0,sources/* readInputs */.Ko)(root, files.filter((f) => !configFiles.has(f.path)), req.maxFileBytes);
+    await pointPlansAtConfiguration(root, inputs, req.maxFileBytes);
+    phase('read and parse sources');
+    enforcePolicyLimit(inputs, req.maxPolicies ?? DEFAULT_MAX_POLICIES);
+    for (const m of unreadable) {
+        inputs.push({
+            result: {
+                path: m.path,
+                kind: 'unknown',
+                status: 'error',
+                reason: m.reason,
+                policies: [],
+                errors: [{ path: m.path, message: m.reason }],
+            },
+        });
+    }
+    for (const m of skipped)
+        inputs.push({
+            result: {
+                path: m.path,
+                kind: 'unknown',
+                status: 'skipped',
+                reason: m.reason,
+                policies: [],
+                errors: [],
+            },
+        });
+    const recognised = inputs.filter((i) => i.result.status !== 'skipped');
+    if (recognised.length === 0 && !deletedNamed) {
+        const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
+        const looked = inputs.length;
+        const why = inputs
+            .slice(0, 3)
+            // (on one line each: a reason may quote the file, and this message is printed as it is)
+            .map(({ result }) => (0,core_escape/* visibilise */.ow)(`${result.path} (${result.reason ?? 'skipped'})`))
+            .join('; ');
+        throw new errors/* UsageError */.e(`no inputs found in ${shownPaths}: ${looked === 0
+            ? 'no file there that could hold IAM policies'
+            : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`}; name the files or directories that hold your IAM policies`);
+    }
+    const prepared = preparePolicies(inputs);
+    // The texts were needed for line numbers only: do not hold every file until the report is made.
+    for (const input of inputs)
+        delete input.text;
+    // With a large input, the texts and parsed trees just let go are most of the heap: collected now,
+    // not after the evaluation has grown on top of them (see core/memory.ts).
+    const large = files.reduce((n, f) => n + f.size, 0) >= LARGE_INPUT;
+    if (large)
+        (0,memory/* collectGarbage */.i)();
+    phase('parse policy documents');
+    const principals = collectPrincipals(inputs);
+    // Which baseline applies to what.
+    const plan = planAudit(prepared, principals, inputs, baselines, config, req.baseline, readFile, notes);
+    plan.accountId = accountId;
+    if (plan.assignments.some((a) => prepared.get(a.target)?.record.kind === 'resource'))
+        plan.grantees = granteeContext(inputs, baselines);
+    phase('assign baselines');
+    // The pull request's base, when there is one.
+    const base = req.readBase
+        ? await readBaseDocs(req.readBase, inputs, files, root, prepared, principals)
+        : undefined;
+    if (base)
+        notes.push(...unreadAtBase(base, inputs, prepared));
+    if (base && req.readBase)
+        base.deleted = await deletedAtBase(req.readBase, base, inputs, prepared, principals, {
+            root,
+            paths: req.paths,
+            files,
+            skip: configFiles,
+            plan: (p, pr, i) => planAudit(p, pr, i, baselines, config, req.baseline, readFile, []),
+        });
+    const auditor = new Auditor(accountId, catalog, { memo: !req.reference, suggestions: req.suggestions });
+    phase('read base');
+    const outcome = auditor.run(prepared, principals, plan, base);
+    if (plan.trust?.length)
+        auditTrust(plan.trust, inputs, prepared, outcome, catalog, base, accountId);
+    phase('evaluate');
+    // Attachments that name a policy this audit cannot see are listed, not dropped.
+    const listed = new Set(outcome.policies.map((p) => p.id));
+    for (const principal of principals.values()) {
+        for (const u of principal.unresolved) {
+            // (a CloudFormation principal's id already starts with its file's path)
+            const owner = principal.id.startsWith(`${principal.path}#`)
+                ? principal.id
+                : `${principal.path}#${principal.id}`;
+            const id = `${owner}->${u.ref}`;
+            if (listed.has(id))
+                continue;
+            listed.add(id);
+            // Of the engine's entries' shape (see Auditor.run): every field, undefined where empty.
+            outcome.policies.push({
+                id,
+                path: principal.path,
+                line: principal.line,
+                address: u.ref,
+                kind: 'identity',
+                baseline: undefined,
+                sets: undefined,
+                features: undefined,
+                status: 'unresolved',
+                reason: `attached to ${principal.id}: ${u.reason}`,
+                detection: undefined,
+            });
+        }
+    }
+    outcome.policies.push(...principalsNotAudited(plan, principals, prepared));
+    // The entries above, by their input's path.
+    const addedByPath = new Map();
+    for (const p of outcome.policies)
+        if (!prepared.has(p.id))
+            (addedByPath.get(p.path) ?? addedByPath.set(p.path, []).get(p.path)).push(p.id);
+    // Source errors become findings that name the file and the place. An action an AWS managed
+    // policy names that the catalog does not have (retired by AWS: 29 of the bundled 1,237 policies
+    // name one) grants nothing, and the policy is AWS's to change: a note, not "fix the spelling".
+    const retired = outcome.findings.filter(retiredInManaged);
+    const findings = retired.length
+        ? outcome.findings.filter((f) => !retiredInManaged(f))
+        : [...outcome.findings];
+    notes.push(...retiredNotes(retired));
+    for (const { result } of inputs) {
+        for (const e of result.errors) {
+            const f = {
+                kind: 'invalid-policy',
+                severity: 'medium',
+                policy: recordAt(result.policies, e) ?? (e.address ? `${e.path}#${e.address}` : e.path),
+                actions: [],
+                resources: [],
+                path: e.path,
+                message: e.jsonPath ? `${e.jsonPath}: ${e.message}` : e.message,
+            };
+            if (e.line !== undefined)
+                f.line = e.line;
+            if (e.address)
+                f.address = e.address;
+            findings.push(f);
+        }
+    }
+    const shown = applyIgnores(findings, config, now, notes, catalog, principals, outcome.policies.filter((p) => p.status === 'audited'));
+    // Policies that follow an earlier version of their vendor's policy: said, with what the current
+    // version no longer asks for.
+    if (plan.earlier)
+        notes.push(...earlierVersionNotes(plan.earlier, findings, catalog));
+    // Optional sets granted as documented are features in use, not findings: said once. A feature
+    // with a finding of its own in the policy (or in a principal that holds it) is not "as
+    // documented": its findings say so instead.
+    const withFindings = new Set();
+    for (const f of findings)
+        if (f.feature && !f.removed)
+            withFindings.add(`${f.policy}\u0000${f.feature}`);
+    const holdersOf = new Map();
+    if (withFindings.size)
+        for (const pr of principals.values())
+            for (const id of pr.policyIds)
+                (holdersOf.get(id) ?? holdersOf.set(id, []).get(id)).push(pr.id);
+    const inUse = outcome.policies
+        .map((p) => ({
+        p,
+        features: (p.features ?? []).filter((name) => !withFindings.has(`${p.id}\u0000${name}`) &&
+            !(holdersOf.get(p.id) ?? []).some((h) => withFindings.has(`${h}\u0000${name}`))),
+    }))
+        .filter(({ features }) => features.length)
+        .map(({ p, features }) => `${features.join(', ')} (${p.baseline}) in ${p.address ? `${p.path} ${(0,labels/* addressLabel */.x)(p)}` : p.path}`)
+        .sort();
+    if (inUse.length)
+        notes.push(`Optional features in use (granted as documented, no finding): ${inUse.slice(0, 10).join('; ')}${inUse.length > 10 ? `; and ${inUse.length - 10} more` : ''}.`);
+    // Actions that need no permission granted beyond the baseline: not findings, said once each.
+    notes.push(...freeNotes(outcome.free, outcome.policies));
+    notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
+    // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
+    const heldTo = new Map();
+    for (const p of outcome.policies)
+        if (p.status === 'audited' && p.sets)
+            heldTo.set(p.id, [...p.sets, ...(p.features ?? [])]);
+    const used = new Map();
+    for (const a of plan.assignments) {
+        const u = used.get(a.baseline.id) ?? { b: a.baseline, sets: new Set() };
+        const ids = principals.get(a.target)?.policyIds ?? [a.target];
+        const held = ids.flatMap((id) => heldTo.get(id) ?? []);
+        (held.length ? held : a.sets).forEach((s) => u.sets.add(s));
+        used.set(a.baseline.id, u);
+    }
+    const stale = [...used.values()]
+        .filter(({ b }) => b.date && now.getTime() - Date.parse(b.date) > 365 * 24 * 3600 * 1000)
+        .map(({ b }) => `${b.id} (${b.date})`);
+    if (stale.length)
+        notes.push(`Baselines taken from the vendors' documents over a year ago, worth checking for updates: ${stale.join(', ')}.`);
+    notes.push(...unknownBaselineActions([...used.values()].map(({ b }) => b), catalog));
+    const report = {
+        tool: { name: version/* TOOL_NAME */.l, version: version/* TOOL_VERSION */.w },
+        catalog: { source: catalog.source, version: catalog.version },
+        baselines: [...used.values()]
+            .map(({ b, sets }) => {
+            const e = { id: b.id, name: b.name, sets: [...sets].sort() };
+            if (b.version)
+                e.version = b.version;
+            if (b.date)
+                e.date = b.date;
+            if (b.remediation)
+                e.remediation = b.remediation;
+            if (b.sources?.length)
+                e.sources = b.sources;
+            return e;
+        })
+            .sort((a, b) => a.id.localeCompare(b.id)),
+        inputs: inputs
+            .map(({ result }) => {
+            // (with the entries the audit adds for the input: attachments it could not resolve,
+            // principals it could not audit, so that every entry of `policies` is under its input)
+            const own = new Set(result.policies.map((p) => p.id));
+            for (const id of addedByPath.get(result.path) ?? [])
+                own.add(id);
+            const e = {
+                path: result.path,
+                kind: result.kind,
+                status: result.status,
+                policies: [...own].sort(),
+            };
+            if (result.reason)
+                e.reason = result.reason;
+            return e;
+        })
+            .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+        // Numbers as numbers: `Policies[2]` before `Policies[10]`.
+        policies: outcome.policies.sort((a, b) => naturalCompare(a.id, b.id)),
+        findings: (0,report_model/* sortFindings */.Tc)(shown),
+        suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
+        summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
+    };
+    if (notes.length)
+        report.notes = [...new Set(notes)];
+    if (req.suggestions === false)
+        report.suggestionsNotMade = outcome.suggestionsNotMade;
+    report.summary = (0,report_model/* summarize */.eh)(report);
+    // The evaluation's garbage (a third of the old generation with 5,000 diverse policies) is let go
+    // before the report is rendered on top of it.
+    if (large)
+        (0,memory/* collectGarbage */.i)();
+    phase('assemble report');
+    return report;
+}
+
 
 /***/ }),
 
@@ -11676,21 +11747,25 @@ function freeNotes(free, policies) {
 /* harmony export */   G1: () => (/* binding */ baselineFromPolicyJson),
 /* harmony export */   Xn: () => (/* binding */ findBaseline),
 /* harmony export */   qQ: () => (/* binding */ parseBaselineYaml),
-/* harmony export */   qo: () => (/* binding */ builtinBaselines)
+/* harmony export */   qo: () => (/* binding */ builtinBaselines),
+/* harmony export */   u_: () => (/* binding */ MAX_BASELINE_SET_CHARS)
 /* harmony export */ });
+/* unused harmony export setStatementProblem */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
 /* harmony import */ var _config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9815);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4536);
-/* harmony import */ var _generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8558);
+/* harmony import */ var _generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8558);
 /* harmony import */ var _generated_schema_validators_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9700);
 /* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1561);
-/* harmony import */ var _core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(531);
+/* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(747);
+/* harmony import */ var _core_json_lines_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(531);
 // Baselines: the built-in ones (compiled from baselines/*.yml into src/generated/baselines-data.ts
 // by scripts/build-baselines.mjs), user-defined ones in a repository (same YAML format), and a
 // plain IAM policy JSON file taken as a one-set baseline.
 //
 // Keys in the YAML files are kebab-case (`default-sets`); the Baseline type is camelCase.
+
 
 
 
@@ -11755,7 +11830,7 @@ let builtins;
 /** The built-in baselines (latest versions as `vendor`, earlier ones as `vendor@version`), sorted by id. */
 function builtinBaselines() {
     if (!builtins) {
-        const raw = JSON.parse(_generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_6__/* .BUILTIN_BASELINES_JSON */ .C1);
+        const raw = JSON.parse(_generated_baselines_data_js__WEBPACK_IMPORTED_MODULE_7__/* .BUILTIN_BASELINES_JSON */ .C1);
         builtins = raw.map((r) => toBaseline(r, r.id ?? 'unknown'));
     }
     return builtins.slice();
@@ -11801,7 +11876,90 @@ function parseBaselineYaml(text, path) {
             throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${parsed.lineAt(['default-sets', i])}: default set "${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .bare */ .$B)(n)}" is not a set of this baseline (expected one of: ${[...names.keys()].map(_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .bare */ .$B).join(', ')}): fix the name or add the set`);
         }
     });
+    raw.sets.forEach((s, i) => {
+        const problem = setStatementProblem(s.statements, raw.placeholders);
+        if (problem)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${parsed.lineAt(['sets', i, 'statements', ...problem.at], problem.key)}: set ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shown */ .SP)(s.name)}, ${problem.message}`);
+    });
     return toBaseline(raw, path);
+}
+/**
+ * The largest set of a baseline read (its file is at most 16 MB): a set that lists every action
+ * of a few services is past a policy's limit (MAX_DOCUMENT_CHARS), and is read whole.
+ */
+const MAX_BASELINE_SET_CHARS = 16 * 1024 * 1024;
+/**
+ * A resource that starts with a placeholder, which may stand for the whole ARN: `<bucket-arn>`,
+ * `{YOUR_BUCKET}`, a template hole (`${anyscale_s3_bucket_arn}/*`) or a key of `placeholders`.
+ */
+function startsWithPlaceholder(r, placeholders) {
+    return (/^(<[^<>]+>|\{[A-Z][A-Z0-9_]*\}|\$?\{\{?[^{}<>]+\}?\})/.test(r) ||
+        Object.keys(placeholders ?? {}).some((k) => r.startsWith(k)));
+}
+/**
+ * The first mistake in a set's statements that would change what the baseline allows without a
+ * word (the audit reads a baseline's statements as written, so a typo there turns into findings
+ * about the policy): what parsePolicyDocument refuses, a condition operator that is not IAM's, an
+ * empty Action or Resource list, an Allow with neither Resource nor NotResource, a resource that
+ * is not `*`, an ARN or a placeholder. `at`: its path inside the set's `statements`.
+ */
+function setStatementProblem(statements, placeholders) {
+    const parsed = (0,_policy_document_js__WEBPACK_IMPORTED_MODULE_5__/* .parsePolicyDocument */ .X)({ Version: '2012-10-17', Statement: statements }, [], MAX_BASELINE_SET_CHARS);
+    const first = parsed.problems[0];
+    if (first) {
+        const [head, ...rest] = first.path;
+        return {
+            at: head === 'Statement' ? rest : [],
+            message: `${first.message.replace(/ \(it was not audited\)$/, '')}`,
+        };
+    }
+    for (const stmt of parsed.doc?.statements ?? []) {
+        const at = (...rest) => [stmt.index, ...rest];
+        for (const op of Object.keys(stmt.condition ?? {}))
+            if (!(0,_policy_condition_js__WEBPACK_IMPORTED_MODULE_6__/* .isConditionOperator */ .M2)(op))
+                return {
+                    at: at('Condition'),
+                    key: op,
+                    message: `condition operator ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shown */ .SP)(op)} is not an IAM condition operator; expected one such as StringEquals, StringLike, ArnLike, IpAddress, Bool or Null (with IfExists, ForAnyValue: or ForAllValues: where AWS allows them): fix the name`,
+                };
+        for (const field of ['Action', 'NotAction', 'Resource', 'NotResource']) {
+            const list = field === 'Action'
+                ? stmt.actions
+                : field === 'NotAction'
+                    ? stmt.notActions
+                    : field === 'Resource'
+                        ? stmt.resources
+                        : stmt.notResources;
+            if (list && list.length === 0)
+                return {
+                    at: at(field),
+                    message: `${field} is an empty list, which grants or excludes nothing; expected at least one entry: fill it or remove the statement`,
+                };
+        }
+        if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+            return {
+                at: at(),
+                message: 'an Allow statement has neither Resource nor NotResource; expected the resources the vendor documents ("*" where it documents all): add Resource',
+            };
+        const resources = [...(stmt.resources ?? []), ...(stmt.notResources ?? [])];
+        for (const r of resources) {
+            if (r === '*' || startsWithPlaceholder(r, placeholders))
+                continue;
+            const field = stmt.resources?.includes(r) ? 'Resource' : 'NotResource';
+            if (!r.startsWith('arn:') || r.split(':').length < 6)
+                return {
+                    at: at(field),
+                    message: `resource ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shown */ .SP)(r)} is not an ARN; expected "*", arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (e.g. arn:aws:s3:::my-bucket/*) or a placeholder such as {YOUR_BUCKET}: fix it`,
+                };
+            if ((r.match(/\{/g)?.length ?? 0) !== (r.match(/\}/g)?.length ?? 0) ||
+                (r.match(/</g)?.length ?? 0) !== (r.match(/>/g)?.length ?? 0))
+                return {
+                    at: at(field),
+                    message: `resource ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shown */ .SP)(r)} opens a placeholder it does not close; expected {NAME} or <name> as a whole: close it`,
+                };
+        }
+    }
+    return undefined;
 }
 /** The line of a JSON syntax error: from the message's position, else from the YAML parser (a JSON superset). */
 function jsonErrorLine(text, message) {
@@ -11841,10 +11999,18 @@ function baselineFromPolicyJson(textIn, path) {
     statements.forEach((s, i) => {
         if (typeof s !== 'object' || s === null || Array.isArray(s)) {
             const at = Array.isArray(statement) ? ['Statement', i] : ['Statement'];
-            const line = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__/* .locateLines */ .AU)(text, [at])[0] ?? 1;
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${line}: ${(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_7__/* .formatJsonPath */ .pB)(at)} must be an object, got ${(0,_policy_document_js__WEBPACK_IMPORTED_MODULE_5__/* .typeName */ .go)(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
+            const line = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_8__/* .locateLines */ .AU)(text, [at])[0] ?? 1;
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${line}: ${(0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_8__/* .formatJsonPath */ .pB)(at)} must be an object, got ${(0,_policy_document_js__WEBPACK_IMPORTED_MODULE_5__/* .typeName */ .go)(s)}; expected {"Effect": "Allow", "Action": ..., "Resource": ...}`);
         }
     });
+    const problem = setStatementProblem(statements);
+    if (problem) {
+        const at = Array.isArray(statement)
+            ? ['Statement', ...problem.at]
+            : ['Statement', ...problem.at.slice(1)];
+        const line = (0,_core_json_lines_js__WEBPACK_IMPORTED_MODULE_8__/* .locateLines */ .AU)(text, [problem.key === undefined ? at : [...at, problem.key]])[0] ?? 1;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .x(`${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_2__/* .shownPath */ .pS)(path)}, line ${line}: ${problem.message}`);
+    }
     const file = path.split('/').pop() ?? path;
     return {
         id: path,
@@ -11986,8 +12152,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 14 modules
-var run = __webpack_require__(3719);
+// EXTERNAL MODULE: ./src/audit/run.ts + 20 modules
+var run = __webpack_require__(3065);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
@@ -13285,6 +13451,15 @@ function syntaxMessage(e) {
  * refused rather than followed. Iterative.
  */
 function toPlain(doc, file, lineOf) {
+    // A key is its text as written: YAML reads a bare `Null:` (IAM's condition operator) as no
+    // value, which toJS would make the key "" (CloudFormation's reader keeps the text too).
+    (0,yaml__WEBPACK_IMPORTED_MODULE_0__.visit)(doc, {
+        Pair(_key, pair) {
+            const k = pair.key;
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(k) && k.value === null && typeof k.source === 'string' && k.source !== '')
+                k.value = k.source;
+        },
+    });
     let js;
     try {
         js = doc.toJS({ maxAliasCount: 100 });
@@ -19356,6 +19531,7 @@ function expandActionSet(set, catalog) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   D0: () => (/* binding */ conditionImplies),
+/* harmony export */   M2: () => (/* binding */ isConditionOperator),
 /* harmony export */   PB: () => (/* binding */ mergeConditions),
 /* harmony export */   Uy: () => (/* binding */ denyConditionHolds),
 /* harmony export */   a5: () => (/* binding */ conditionNeverHolds),
@@ -19383,6 +19559,44 @@ function parseOp(op) {
     if (ifExists)
         s = s.slice(0, -'IfExists'.length);
     return { base: s.toLowerCase(), ifExists, qualifier };
+}
+/** IAM's condition operators (IAM User Guide, condition operators), lower case, without IfExists. */
+const OPERATORS = new Set([
+    'stringequals',
+    'stringnotequals',
+    'stringequalsignorecase',
+    'stringnotequalsignorecase',
+    'stringlike',
+    'stringnotlike',
+    'numericequals',
+    'numericnotequals',
+    'numericlessthan',
+    'numericlessthanequals',
+    'numericgreaterthan',
+    'numericgreaterthanequals',
+    'dateequals',
+    'datenotequals',
+    'datelessthan',
+    'datelessthanequals',
+    'dategreaterthan',
+    'dategreaterthanequals',
+    'bool',
+    'binaryequals',
+    'ipaddress',
+    'notipaddress',
+    'arnequals',
+    'arnlike',
+    'arnnotequals',
+    'arnnotlike',
+    'null',
+]);
+/**
+ * Whether `op` is an IAM condition operator: one of IAM's, with IfExists (not on Null) and a
+ * ForAnyValue: or ForAllValues: qualifier allowed. Read without case, as parseOp reads it.
+ */
+function isConditionOperator(op) {
+    const { base, ifExists } = parseOp(op);
+    return OPERATORS.has(base) && !(ifExists && base === 'null');
 }
 /** Operators compared as exact text (StringEqualsIgnoreCase and Bool without case). */
 const STRING_EQ = new Set([
@@ -21232,9 +21446,10 @@ function parseStatement(raw, index, path, problems) {
 }
 /**
  * Parses a policy document. `basePath` is the JSON path of `raw` inside its file (`$` for a
- * standalone file), so problems point at the right place.
+ * standalone file), so problems point at the right place. `maxChars`: the largest document read
+ * (a baseline's set, bounded by its file's size, may list every action of a service or more).
  */
-function parsePolicyDocument(raw, basePath = []) {
+function parsePolicyDocument(raw, basePath = [], maxChars = MAX_DOCUMENT_CHARS) {
     const problems = [];
     let value = raw;
     let path = basePath;
@@ -21281,12 +21496,12 @@ function parsePolicyDocument(raw, basePath = []) {
     const size = knownSmall(value) ? 0 : measureDocument(value);
     if (size < 0)
         return { problems: [{ path: path, message: unreadableDocument(value) }] };
-    if (size > MAX_DOCUMENT_CHARS) {
+    if (size > maxChars) {
         return {
             problems: [
                 {
                     path: path,
-                    message: `the policy document holds more than ${MAX_DOCUMENT_CHARS} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
+                    message: `the policy document holds more than ${maxChars} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
                 },
             ],
         };
@@ -30470,6 +30685,11 @@ class AnalyzerBase {
             if (typeof r.Condition === 'string')
                 resource.condition = r.Condition;
             this.resources.set(id, resource);
+            // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
+            // main.yaml deploys its integration role so, and was said to hold no IAM policy).
+            const nested = NESTED_STACKS[r.Type];
+            if (nested)
+                this.notRead(id, ['Resources', id], `${r.Type} deploys ${nestedTemplate(props[nested])}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`);
         }
         for (const r of [...this.resources.values()]) {
             const roleId = `${r.logicalId}Role`;
@@ -30759,6 +30979,19 @@ merged) {
         made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
     }
     return out;
+}
+/** Resource types that deploy another template, and the property that names it. */
+const NESTED_STACKS = {
+    'AWS::CloudFormation::Stack': 'TemplateURL',
+    'AWS::Serverless::Application': 'Location',
+};
+/** The template a nested stack names, as a message shows it. */
+function nestedTemplate(location) {
+    if (typeof location === 'string')
+        return `the template at ${location}`;
+    if ((0,json_lines/* isObject */.Gv)(location) && typeof location.ApplicationId === 'string')
+        return `the Serverless Application Repository application ${location.ApplicationId}`;
+    return 'a template given by a value not written here';
 }
 
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/documents.ts
@@ -35763,11 +35996,24 @@ function mergeDocuments(sources, own, overrides) {
                 paths.splice(i, 1);
             }
     };
+    // The statements of one document never replace one another: the provider refuses a document
+    // with two statements of one Sid, so two are there only as alternatives (dynamic blocks a
+    // condition not known chooses between), each read beside the other. Each replaces the
+    // statements of its Sid that earlier documents hold.
+    const putAll = (list, at, beside = false) => {
+        const sids = new Set();
+        list.forEach((s, i) => {
+            const sid = (0,json_lines/* isObject */.Gv)(s) && typeof s.Sid === 'string' && s.Sid ? s.Sid : undefined;
+            put(s, at(i), beside || (sid !== undefined && sids.has(sid)));
+            if (sid !== undefined)
+                sids.add(sid);
+        });
+    };
     for (const d of sources)
-        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i], d.alternatives));
-    own.statements.forEach((s, i) => put(s, own.paths[i]));
+        putAll((0,raw/* statementsOf */.GX)(d.doc), (i) => d.paths?.[i], d.alternatives);
+    putAll(own.statements, (i) => own.paths[i]);
     for (const d of overrides)
-        (0,raw/* statementsOf */.GX)(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
+        putAll((0,raw/* statementsOf */.GX)(d.doc), (i) => d.paths?.[i]);
     return { statements, paths };
 }
 
@@ -36262,14 +36508,16 @@ class DocumentAnalyzer extends AnalyzerBase {
                 const items = a.state === 'unknown' ? [undefined] : (0,terraform_values/* asList */.DD)(a.value);
                 let viaReferences = false;
                 // An entry that is only a value not known, naming no aws_iam_policy_document (`var.doc`,
-                // `aws_iam_policy.x.policy`): beside entries that are read, it is noted as not audited;
+                // `aws_iam_policy.x.policy`): beside entries that are read, or statements of the data
+                // source's own, it is noted as not audited (what is known is audited: a review found
+                // `source_policy_documents = [var.extra]` made `iam:PassRole` on `*` beside it unaudited);
                 // alone, the references below tell why the policy cannot be read.
                 const docRef = (r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`);
                 const notKnown = (x) => typeof x === 'string' &&
                     this.input.templates === true &&
                     evaluator/* PURE_INTERPOLATION */.Y_.test(x.trim()) &&
                     !referencesIn(x).some(docRef);
-                const mixed = items.some((x) => x !== undefined && !notKnown(x));
+                const mixed = built.statements.length > 0 || items.some((x) => x !== undefined && !notKnown(x));
                 for (const item of items) {
                     if (item === undefined || (typeof item === 'string' && this.input.templates && (0,evaluator/* hasTemplate */.rJ)(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.

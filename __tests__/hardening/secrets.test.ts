@@ -349,10 +349,20 @@ describe('the configuration cannot make the audit read files outside the reposit
       writeFileSync(join(repo, '.github/iam-baseline-audit.yml'), cfg);
       await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.toThrow(ConfigError);
       await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.toThrow(
-        /is outside the repository; expected a path relative to the repository root/,
+        /is (outside the repository|an absolute path); expected a path relative to the repository root/,
       );
       await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.not.toThrow(SECRET);
     }
+  });
+
+  it('an absolute path is called that, even to a file inside the repository (a review)', async () => {
+    writeFileSync(
+      join(repo, '.github/iam-baseline-audit.yml'),
+      `version: 1\nbaselines: [${JSON.stringify(join(repo, 'iam/p.json'))}]\n`,
+    );
+    await expect(runAudit({ root: repo, paths: ['iam'] })).rejects.toThrow(
+      /line 2: baselines\[0\] ".*" is an absolute path; expected a path relative to the repository root/,
+    );
   });
 
   it('a configuration that is a symlink to a file outside does not have that file quoted in the error', async () => {

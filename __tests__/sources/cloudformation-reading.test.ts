@@ -460,6 +460,44 @@ Resources:
     ]);
   });
 
+  it('a nested stack (a review: Datadog\'s main.yaml, which deploys its role so, read as "no IAM policies")', () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  ExternalId: {Type: String}
+Resources:
+  DatadogIntegrationRoleStack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: "https://<BUCKET_PLACEHOLDER>.s3.amazonaws.com/aws/datadog_integration_role.yaml"
+      Parameters: {ExternalId: !Ref ExternalId}
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: {ApplicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/x', SemanticVersion: 1.0.0}
+  Queue:
+    Type: AWS::SQS::Queue
+`);
+    expect(r).toMatchObject({ status: 'audited', errors: [] });
+    expect(r.policies).toEqual([
+      expect.objectContaining({
+        address: 'DatadogIntegrationRoleStack',
+        status: 'unresolved',
+        line: 6,
+        reason:
+          'AWS::CloudFormation::Stack deploys the template at https://<BUCKET_PLACEHOLDER>.s3.amazonaws.com/aws/datadog_integration_role.yaml: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)',
+      }),
+      expect.objectContaining({
+        address: 'App',
+        status: 'unresolved',
+        line: 11,
+        reason: expect.stringMatching(
+          /^AWS::Serverless::Application deploys the Serverless Application Repository application arn:aws:serverlessrepo:us-east-1:123456789012:applications\/x: /,
+        ),
+      }),
+    ]);
+  });
+
   it('AWS::Include in place of resources, and a macro of the template (the review: "resource Fn::Transform has no Type", the macro not said)', () => {
     const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
 Transform: [MyOrgIamMacro, AWS::Serverless-2016-10-31]

@@ -232,3 +232,73 @@ resource "aws_iam_policy" "backup" {
     );
   });
 });
+
+// Anyscale's iam-policies-data.tf writes one Sid in two dynamic blocks a toggle chooses between
+// (`local.cloud_id_provided ? [] : [1]` and `? [1] : []`): a review found the second replaced the
+// first, so the variant without the tag condition (UpdateStack on every stack) was not audited.
+describe('two dynamic "statement" blocks of one Sid that a condition not known chooses between', () => {
+  test('both are read, beside each other, and an override still replaces the Sid', () => {
+    const { recs } = read(`
+variable "cloud_id" {}
+locals { p = var.cloud_id != null }
+data "aws_iam_policy_document" "d" {
+  dynamic "statement" {
+    for_each = local.p ? [] : [1]
+    content {
+      sid       = "W"
+      actions   = ["cloudformation:UpdateStack"]
+      resources = ["arn:aws:cloudformation:*:*:stack/*"]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.p ? [1] : []
+    content {
+      sid       = "W"
+      actions   = ["cloudformation:DeleteStack"]
+      resources = ["arn:aws:cloudformation:*:*:stack/x*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "o" {
+  source_policy_documents = [data.aws_iam_policy_document.d.json]
+  override_policy_documents = [jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Sid = "W", Effect = "Allow", Action = "cloudformation:DescribeStacks", Resource = "*" }]
+  })]
+}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.d.json
+}
+resource "aws_iam_policy" "o" {
+  policy = data.aws_iam_policy_document.o.json
+}
+data "aws_iam_policy_document" "s" {
+  source_policy_documents = [data.aws_iam_policy_document.d.json]
+}
+resource "aws_iam_policy" "s" {
+  policy = data.aws_iam_policy_document.s.json
+}
+`);
+    expect(statements(byAddress(recs, 'aws_iam_policy.p'))).toEqual([
+      {
+        Sid: 'W',
+        Effect: 'Allow',
+        Action: 'cloudformation:UpdateStack',
+        Resource: 'arn:aws:cloudformation:*:*:stack/*',
+      },
+      {
+        Sid: 'W',
+        Effect: 'Allow',
+        Action: 'cloudformation:DeleteStack',
+        Resource: 'arn:aws:cloudformation:*:*:stack/x*',
+      },
+    ]);
+    // (as a source, the same: one document's statements of one Sid are alternatives)
+    expect(statements(byAddress(recs, 'aws_iam_policy.s'))).toEqual(
+      statements(byAddress(recs, 'aws_iam_policy.p')),
+    );
+    expect(statements(byAddress(recs, 'aws_iam_policy.o'))).toEqual([
+      { Sid: 'W', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: '*' },
+    ]);
+  });
+});

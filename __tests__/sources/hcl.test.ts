@@ -1213,6 +1213,49 @@ resource "aws_iam_policy" "listed" {
     ]);
   });
 
+  it("a source or override that is only a value not known leaves the data source's own statements audited, noted (a review)", () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "extra" {}
+data "aws_iam_policy_document" "a" {
+  source_policy_documents = [var.extra]
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "c" {
+  override_policy_documents = [var.extra]
+  statement {
+    actions   = ["iam:PassRole"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "none" {
+  source_policy_documents = [var.extra]
+}
+resource "aws_iam_policy" "a" { policy = data.aws_iam_policy_document.a.json }
+resource "aws_iam_policy" "c" { policy = data.aws_iam_policy_document.c.json }
+resource "aws_iam_policy" "none" { policy = data.aws_iam_policy_document.none.json }
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    for (const [address, attr] of [
+      ['aws_iam_policy.a', 'source_policy_documents'],
+      ['aws_iam_policy.c', 'override_policy_documents'],
+    ] as const) {
+      const p = byAddress(address);
+      expect(p.status).toBe('resolved');
+      expect(doc(p).Statement).toEqual([{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }]);
+      expect(p.approximate).toEqual([
+        `left out: documents that are not known (\${var.extra} in ${attr}); what they would add or override is not audited`,
+      ]);
+    }
+    // With nothing of its own, there is nothing known to audit: unresolved, with the reason.
+    expect(byAddress('aws_iam_policy.none').status).toBe('unresolved');
+  });
+
   it('a conditional between a document and a value not known is noted; one between documents and "" is not (a review\'s case)', () => {
     const { results } = moduleOf({
       'main.tf': `

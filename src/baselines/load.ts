@@ -13,9 +13,11 @@ import {
   MAX_DOCUMENT_CHARS,
   MAX_DOCUMENT_DEPTH,
   nestingDepth,
+  parsePolicyDocument,
   textSize,
   typeName,
 } from '../policy/document.js';
+import { isConditionOperator } from '../policy/condition.js';
 import { formatJsonPath, locateLines, type JsonPath } from '../core/json-lines.js';
 import type {
   Baseline,
@@ -150,7 +152,107 @@ export function parseBaselineYaml(text: string, path: string): Baseline {
       );
     }
   });
+  raw.sets.forEach((s, i) => {
+    const problem = setStatementProblem(s.statements, raw.placeholders);
+    if (problem)
+      throw new ConfigError(
+        `${shownPath(path)}, line ${parsed.lineAt(['sets', i, 'statements', ...problem.at], problem.key)}: set ${shown(s.name)}, ${problem.message}`,
+      );
+  });
   return toBaseline(raw, path);
+}
+
+/**
+ * The largest set of a baseline read (its file is at most 16 MB): a set that lists every action
+ * of a few services is past a policy's limit (MAX_DOCUMENT_CHARS), and is read whole.
+ */
+export const MAX_BASELINE_SET_CHARS = 16 * 1024 * 1024;
+
+/**
+ * A resource that starts with a placeholder, which may stand for the whole ARN: `<bucket-arn>`,
+ * `{YOUR_BUCKET}`, a template hole (`${anyscale_s3_bucket_arn}/*`) or a key of `placeholders`.
+ */
+function startsWithPlaceholder(r: string, placeholders: Record<string, string> | undefined): boolean {
+  return (
+    /^(<[^<>]+>|\{[A-Z][A-Z0-9_]*\}|\$?\{\{?[^{}<>]+\}?\})/.test(r) ||
+    Object.keys(placeholders ?? {}).some((k) => r.startsWith(k))
+  );
+}
+
+/**
+ * The first mistake in a set's statements that would change what the baseline allows without a
+ * word (the audit reads a baseline's statements as written, so a typo there turns into findings
+ * about the policy): what parsePolicyDocument refuses, a condition operator that is not IAM's, an
+ * empty Action or Resource list, an Allow with neither Resource nor NotResource, a resource that
+ * is not `*`, an ARN or a placeholder. `at`: its path inside the set's `statements`.
+ */
+export function setStatementProblem(
+  statements: readonly unknown[],
+  placeholders?: Record<string, string>,
+): { at: (string | number)[]; key?: string; message: string } | undefined {
+  const parsed = parsePolicyDocument(
+    { Version: '2012-10-17', Statement: statements },
+    [],
+    MAX_BASELINE_SET_CHARS,
+  );
+  const first = parsed.problems[0];
+  if (first) {
+    const [head, ...rest] = first.path;
+    return {
+      at: head === 'Statement' ? rest : [],
+      message: `${first.message.replace(/ \(it was not audited\)$/, '')}`,
+    };
+  }
+  for (const stmt of parsed.doc?.statements ?? []) {
+    const at = (...rest: (string | number)[]) => [stmt.index, ...rest];
+    for (const op of Object.keys(stmt.condition ?? {}))
+      if (!isConditionOperator(op))
+        return {
+          at: at('Condition'),
+          key: op,
+          message: `condition operator ${shown(op)} is not an IAM condition operator; expected one such as StringEquals, StringLike, ArnLike, IpAddress, Bool or Null (with IfExists, ForAnyValue: or ForAllValues: where AWS allows them): fix the name`,
+        };
+    for (const field of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
+      const list =
+        field === 'Action'
+          ? stmt.actions
+          : field === 'NotAction'
+            ? stmt.notActions
+            : field === 'Resource'
+              ? stmt.resources
+              : stmt.notResources;
+      if (list && list.length === 0)
+        return {
+          at: at(field),
+          message: `${field} is an empty list, which grants or excludes nothing; expected at least one entry: fill it or remove the statement`,
+        };
+    }
+    if (stmt.effect === 'Allow' && !stmt.resources && !stmt.notResources)
+      return {
+        at: at(),
+        message:
+          'an Allow statement has neither Resource nor NotResource; expected the resources the vendor documents ("*" where it documents all): add Resource',
+      };
+    const resources = [...(stmt.resources ?? []), ...(stmt.notResources ?? [])];
+    for (const r of resources) {
+      if (r === '*' || startsWithPlaceholder(r, placeholders)) continue;
+      const field = stmt.resources?.includes(r) ? 'Resource' : 'NotResource';
+      if (!r.startsWith('arn:') || r.split(':').length < 6)
+        return {
+          at: at(field),
+          message: `resource ${shown(r)} is not an ARN; expected "*", arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (e.g. arn:aws:s3:::my-bucket/*) or a placeholder such as {YOUR_BUCKET}: fix it`,
+        };
+      if (
+        (r.match(/\{/g)?.length ?? 0) !== (r.match(/\}/g)?.length ?? 0) ||
+        (r.match(/</g)?.length ?? 0) !== (r.match(/>/g)?.length ?? 0)
+      )
+        return {
+          at: at(field),
+          message: `resource ${shown(r)} opens a placeholder it does not close; expected {NAME} or <name> as a whole: close it`,
+        };
+    }
+  }
+  return undefined;
 }
 
 /** The line of a JSON syntax error: from the message's position, else from the YAML parser (a JSON superset). */
@@ -204,6 +306,14 @@ export function baselineFromPolicyJson(textIn: string, path: string): Baseline {
       );
     }
   });
+  const problem = setStatementProblem(statements);
+  if (problem) {
+    const at: JsonPath = Array.isArray(statement)
+      ? ['Statement', ...problem.at]
+      : ['Statement', ...problem.at.slice(1)];
+    const line = locateLines(text, [problem.key === undefined ? at : [...at, problem.key]])[0] ?? 1;
+    throw new ConfigError(`${shownPath(path)}, line ${line}: ${problem.message}`);
+  }
   const file = path.split('/').pop() ?? path;
   return {
     id: path,

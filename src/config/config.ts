@@ -136,7 +136,9 @@ export function loadConfig(text: string, path: string): AuditConfig {
   if (raw['account-id'] !== undefined) cfg.accountId = raw['account-id'];
   const outside = (at: (string | number)[], field: string, value: string) =>
     new ConfigError(
-      `${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`,
+      /^([/\\]|[A-Za-z]:)/.test(value)
+        ? `${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is an absolute path; expected a path relative to the repository root (the same in every checkout), such as ./iam/my-vendor.yml: write it from the root`
+        : `${shownPath(path)}, line ${parsed.lineAt(at)}: ${field} ${shown(value)} is outside the repository; expected a path relative to the repository root, such as ./iam/my-vendor.yml: move the file into the repository`,
     );
   cfg.baselines.forEach((b, i) => {
     if (!insideRepository(b)) throw outside(['baselines', i], `baselines[${i}]`, b);

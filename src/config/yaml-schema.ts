@@ -108,6 +108,15 @@ function syntaxMessage(e: { code: string; message: string }): string {
  * refused rather than followed. Iterative.
  */
 function toPlain(doc: Document, file: string, lineOf: (offset: number) => number): unknown {
+  // A key is its text as written: YAML reads a bare `Null:` (IAM's condition operator) as no
+  // value, which toJS would make the key "" (CloudFormation's reader keeps the text too).
+  visit(doc, {
+    Pair(_key, pair) {
+      const k = pair.key;
+      if (isScalar(k) && k.value === null && typeof k.source === 'string' && k.source !== '')
+        k.value = k.source;
+    },
+  });
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: 100 });

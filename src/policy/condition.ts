@@ -27,6 +27,46 @@ function parseOp(op: string): Op {
   return { base: s.toLowerCase(), ifExists, qualifier };
 }
 
+/** IAM's condition operators (IAM User Guide, condition operators), lower case, without IfExists. */
+const OPERATORS = new Set([
+  'stringequals',
+  'stringnotequals',
+  'stringequalsignorecase',
+  'stringnotequalsignorecase',
+  'stringlike',
+  'stringnotlike',
+  'numericequals',
+  'numericnotequals',
+  'numericlessthan',
+  'numericlessthanequals',
+  'numericgreaterthan',
+  'numericgreaterthanequals',
+  'dateequals',
+  'datenotequals',
+  'datelessthan',
+  'datelessthanequals',
+  'dategreaterthan',
+  'dategreaterthanequals',
+  'bool',
+  'binaryequals',
+  'ipaddress',
+  'notipaddress',
+  'arnequals',
+  'arnlike',
+  'arnnotequals',
+  'arnnotlike',
+  'null',
+]);
+
+/**
+ * Whether `op` is an IAM condition operator: one of IAM's, with IfExists (not on Null) and a
+ * ForAnyValue: or ForAllValues: qualifier allowed. Read without case, as parseOp reads it.
+ */
+export function isConditionOperator(op: string): boolean {
+  const { base, ifExists } = parseOp(op);
+  return OPERATORS.has(base) && !(ifExists && base === 'null');
+}
+
 /** Operators compared as exact text (StringEqualsIgnoreCase and Bool without case). */
 const STRING_EQ = new Set([
   'stringequals',

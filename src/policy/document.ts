@@ -826,9 +826,14 @@ function parseStatement(
 
 /**
  * Parses a policy document. `basePath` is the JSON path of `raw` inside its file (`$` for a
- * standalone file), so problems point at the right place.
+ * standalone file), so problems point at the right place. `maxChars`: the largest document read
+ * (a baseline's set, bounded by its file's size, may list every action of a service or more).
  */
-export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): ParsedDocument {
+export function parsePolicyDocument(
+  raw: unknown,
+  basePath: JsonPath = [],
+  maxChars = MAX_DOCUMENT_CHARS,
+): ParsedDocument {
   const problems: DocumentProblem[] = [];
   let value = raw;
   let path = basePath;
@@ -874,12 +879,12 @@ export function parsePolicyDocument(raw: unknown, basePath: JsonPath = []): Pars
   // unreadableDocument and textSize in one walk, unless its text says already.
   const size = knownSmall(value) ? 0 : measureDocument(value);
   if (size < 0) return { problems: [{ path: path, message: unreadableDocument(value)! }] };
-  if (size > MAX_DOCUMENT_CHARS) {
+  if (size > maxChars) {
     return {
       problems: [
         {
           path: path,
-          message: `the policy document holds more than ${MAX_DOCUMENT_CHARS} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
+          message: `the policy document holds more than ${maxChars} characters; expected a policy AWS accepts (at most 32 KB, for KMS key policies): split it (it was not audited)`,
         },
       ],
     };

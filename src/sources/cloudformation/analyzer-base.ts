@@ -63,6 +63,15 @@ export class AnalyzerBase {
       const resource: Resource = { logicalId: id, type: r.Type, props, path: ['Resources', id] };
       if (typeof r.Condition === 'string') resource.condition = r.Condition;
       this.resources.set(id, resource);
+      // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
+      // main.yaml deploys its integration role so, and was said to hold no IAM policy).
+      const nested = NESTED_STACKS[r.Type];
+      if (nested)
+        this.notRead(
+          id,
+          ['Resources', id],
+          `${r.Type} deploys ${nestedTemplate(props[nested])}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`,
+        );
     }
     for (const r of [...this.resources.values()]) {
       const roleId = `${r.logicalId}Role`;
@@ -389,4 +398,18 @@ function samGenerated(
     made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
   }
   return out;
+}
+
+/** Resource types that deploy another template, and the property that names it. */
+const NESTED_STACKS: Record<string, string> = {
+  'AWS::CloudFormation::Stack': 'TemplateURL',
+  'AWS::Serverless::Application': 'Location',
+};
+
+/** The template a nested stack names, as a message shows it. */
+function nestedTemplate(location: unknown): string {
+  if (typeof location === 'string') return `the template at ${location}`;
+  if (isObject(location) && typeof location.ApplicationId === 'string')
+    return `the Serverless Application Repository application ${location.ApplicationId}`;
+  return 'a template given by a value not written here';
 }

@@ -333,7 +333,9 @@ export class DocumentAnalyzer extends AnalyzerBase {
         const items = a.state === 'unknown' ? [undefined] : asList(a.value);
         let viaReferences = false;
         // An entry that is only a value not known, naming no aws_iam_policy_document (`var.doc`,
-        // `aws_iam_policy.x.policy`): beside entries that are read, it is noted as not audited;
+        // `aws_iam_policy.x.policy`): beside entries that are read, or statements of the data
+        // source's own, it is noted as not audited (what is known is audited: a review found
+        // `source_policy_documents = [var.extra]` made `iam:PassRole` on `*` beside it unaudited);
         // alone, the references below tell why the policy cannot be read.
         const docRef = (r: { base: string }) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`);
         const notKnown = (x: unknown) =>
@@ -341,7 +343,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
           this.input.templates === true &&
           PURE_INTERPOLATION.test(x.trim()) &&
           !referencesIn(x).some(docRef);
-        const mixed = items.some((x) => x !== undefined && !notKnown(x));
+        const mixed = built.statements.length > 0 || items.some((x) => x !== undefined && !notKnown(x));
         for (const item of items) {
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.

@@ -1082,8 +1082,20 @@ export function mergeDocuments(
         paths.splice(i, 1);
       }
   };
-  for (const d of sources) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i], d.alternatives));
-  own.statements.forEach((s, i) => put(s, own.paths[i]));
-  for (const d of overrides) statementsOf(d.doc).forEach((s, i) => put(s, d.paths?.[i]));
+  // The statements of one document never replace one another: the provider refuses a document
+  // with two statements of one Sid, so two are there only as alternatives (dynamic blocks a
+  // condition not known chooses between), each read beside the other. Each replaces the
+  // statements of its Sid that earlier documents hold.
+  const putAll = (list: readonly unknown[], at: (i: number) => JsonPath | undefined, beside = false) => {
+    const sids = new Set<string>();
+    list.forEach((s, i) => {
+      const sid = isObject(s) && typeof s.Sid === 'string' && s.Sid ? s.Sid : undefined;
+      put(s, at(i), beside || (sid !== undefined && sids.has(sid)));
+      if (sid !== undefined) sids.add(sid);
+    });
+  };
+  for (const d of sources) putAll(statementsOf(d.doc), (i) => d.paths?.[i], d.alternatives);
+  putAll(own.statements, (i) => own.paths[i]);
+  for (const d of overrides) putAll(statementsOf(d.doc), (i) => d.paths?.[i]);
   return { statements, paths };
 }

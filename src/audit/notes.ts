@@ -1,0 +1,100 @@
+// The report's notes made from the findings and policies: other grantees, actions retired in a
+// managed policy, permissions that need no IAM permission. Pure.
+import { noPermissionSource } from '../policy/no-permission.js';
+import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
+import type { Baseline, Finding, ReportPolicy } from '../core/types.js';
+import { type AuditOutcome } from './audit.js';
+import { statementLabel } from '../policy/document.js';
+import type { JudgedStatements } from './grantees.js';
+
+/**
+ * One note per action that needs no permission (src/policy/no-permission.ts) and that some policy
+ * grants where its baseline does not allow it: why it is not reported, and where (ten places at
+ * the most).
+ */
+/**
+ * Resource policies whose statements that grant only other principals than the vendor were not
+ * judged against the vendor's baseline (grantees.ts): one note, the statements by policy.
+ */
+export function otherGranteeNotes(
+  others: AuditOutcome['otherGrantees'],
+  policies: readonly ReportPolicy[],
+  baselines: readonly Baseline[],
+): string[] {
+  if (!others.size) return [];
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  const names = new Map(baselines.map((b) => [b.id, b.name]));
+  const where = (id: string, baseline: string) => {
+    const p = byId.get(id);
+    return `${p ? (p.address ? `${p.path} ${p.address}` : p.path) : id} (${names.get(baseline) ?? baseline})`;
+  };
+  const listed = (list: JudgedStatements['others']) => {
+    const stmts = list.map((o) => {
+      const to =
+        o.principals.length > 2 ? `${o.principals.slice(0, 2).join(', ')}, …` : o.principals.join(', ');
+      return `${statementLabel(o.statement)} to ${to}`;
+    });
+    return `${stmts.slice(0, 5).join(', ')}${stmts.length > 5 ? `, and ${stmts.length - 5} more` : ''}`;
+  };
+  const sorted = [...others.values()].sort((a, b) =>
+    a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : a.baseline < b.baseline ? -1 : 1,
+  );
+  const notes: string[] = [];
+  const othersOnly = sorted
+    .filter((e) => e.others.length)
+    .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.others)}`);
+  if (othersOnly.length)
+    notes.push(
+      `Resource policy statements that name only principals other than the vendor are not held to its baseline, and are kept as written in the suggested policies: ${othersOnly.slice(0, 10).join('; ')}${othersOnly.length > 10 ? `; and ${othersOnly.length - 10} more` : ''}.`,
+    );
+  const shared = sorted
+    .filter((e) => e.shared.length)
+    .map((e) => `${where(e.policy, e.baseline)}: ${listed(e.shared)}`);
+  if (shared.length)
+    notes.push(
+      `Resource policy statements that grant the vendor and other principals together: their findings are the vendor's, and the suggested policies keep them as written, since narrowing them would narrow the others' access too; give the vendor a statement of its own: ${shared.slice(0, 10).join('; ')}${shared.length > 10 ? `; and ${shared.length - 10} more` : ''}.`,
+    );
+  return notes;
+}
+
+/** An unknown-action finding of an AWS managed policy (its address is the policy's ARN). */
+export function retiredInManaged(f: Finding): boolean {
+  return f.kind === 'unknown-action' && f.address !== undefined && isAwsManagedPolicyArn(f.address);
+}
+
+/** One note for the unknown actions AWS managed policies name (retiredInManaged), by policy and file. */
+export function retiredNotes(retired: readonly Finding[]): string[] {
+  if (!retired.length) return [];
+  const byPolicy = new Map<string, Set<string>>();
+  for (const f of retired) {
+    const key = `${f.address} in ${f.path}`;
+    const names = byPolicy.get(key) ?? byPolicy.set(key, new Set()).get(key)!;
+    for (const a of f.actions) names.add(a);
+  }
+  const parts = [...byPolicy]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([where, names]) => {
+      const list = [...names].sort();
+      return `${where} (${list.slice(0, 5).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more` : ''})`;
+    });
+  return [
+    `AWS managed policies name actions the AWS catalog does not have (retired by AWS): they grant nothing, and the policy is AWS's to change, so they are not reported: ${parts.slice(0, 10).join('; ')}${parts.length > 10 ? `; and ${parts.length - 10} more` : ''}.`,
+  ];
+}
+
+export function freeNotes(free: Map<string, Set<string>>, policies: readonly ReportPolicy[]): string[] {
+  if (!free.size) return [];
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  return [...free]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([action, ids]) => {
+      const places = [...ids]
+        .map((id) => {
+          const p = byId.get(id);
+          return p ? (p.address ? `${p.path} ${p.address}` : p.path) : id;
+        })
+        .sort();
+      const source = noPermissionSource(action.toLowerCase()) ?? 'AWS documentation';
+      return `${action} needs no IAM permission (${source}): granting it changes nothing, so it is not reported, in ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`;
+    });
+}
