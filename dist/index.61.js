@@ -35123,13 +35123,15 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
             const fit = grantees
                 ? { exclude: serviceOnlyReason(grantees, baseline) }
-                : r.kind !== 'identity'
-                    ? {}
-                    : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
-                        ? {} // also held by a user or a group, or by a role whose trust is not known: audited
-                        : held
-                            ? principalFit(baseline, held.services, held.accounts, "its role's")
-                            : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's", others.has(r.path));
+                : r.kind === 'resource'
+                    ? resourceFit(baseline)
+                    : r.kind !== 'identity'
+                        ? {}
+                        : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
+                            ? {} // also held by a user or a group, or by a role whose trust is not known: audited
+                            : held
+                                ? principalFit(baseline, held.services, held.accounts, "its role's")
+                                : principalFit(baseline, services.get(r.path), accounts.get(r.path), "its file's", others.has(r.path));
             if (fit.exclude) {
                 plan.notAudited.set(r.id, {
                     status: 'not-matched',
@@ -35186,6 +35188,21 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     if (closer.size)
         plan.earlier = [...closer.values()];
     return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
+}
+/**
+ * A resource policy that names a vendor (its account as the principal) is held to the vendor's
+ * baseline only where the baseline documents resource policies (principals lists `resource`, or
+ * none): Databricks documents its cross-account role, and the root bucket policy its own
+ * quickstart writes for account 414351767826 was told "delete them" for every S3 action (a review).
+ */
+function resourceFit(baseline) {
+    const kinds = baseline.principals;
+    if (!kinds?.length || kinds.includes('resource'))
+        return {};
+    const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
+    return {
+        exclude: `a resource policy that grants to ${baseline.name}, and ${baseline.id} describes the policy of a ${described}, not a resource policy: not audited against it`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/audit/ignores.ts
