@@ -635,18 +635,18 @@ export function planAudit(
         : r.kind === 'resource'
           ? resourceFit(baseline)
           : r.kind !== 'identity'
-          ? {}
-          : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
-            ? {} // also held by a user or a group, or by a role whose trust is not known: audited
-            : held
-              ? principalFit(baseline, held.services, held.accounts, "its role's")
-              : principalFit(
-                  baseline,
-                  services.get(r.path),
-                  accounts.get(r.path),
-                  "its file's",
-                  others.has(r.path),
-                );
+            ? {}
+            : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
+              ? {} // also held by a user or a group, or by a role whose trust is not known: audited
+              : held
+                ? principalFit(baseline, held.services, held.accounts, "its role's")
+                : principalFit(
+                    baseline,
+                    services.get(r.path),
+                    accounts.get(r.path),
+                    "its file's",
+                    others.has(r.path),
+                  );
       if (fit.exclude) {
         plan.notAudited.set(r.id, {
           status: 'not-matched',
