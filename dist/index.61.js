@@ -17811,10 +17811,41 @@ function policy_json_templateNotes(text) {
         notes.push(`template directives not evaluated: ${list(directives.map((x) => clip(x)), 8)}`);
     return notes;
 }
+/** The keys of an IAM statement (compared without case: `"effect"` is a policy's mistake). */
+const STATEMENT_KEYS = new Set([
+    'sid',
+    'effect',
+    'action',
+    'notaction',
+    'resource',
+    'notresource',
+    'principal',
+    'notprincipal',
+    'condition',
+]);
+/**
+ * Whether a document with a `Statement` is an IAM policy's: an IAM Version, no statement at all,
+ * or a statement with a key of an IAM statement. Other JSON with a `Statement` (a rule engine's
+ * data, `{"Statement": "a SQL statement"}`) is not IAM: skipped, never an invalid policy (a
+ * review found four findings made of one such file).
+ */
+function readsAsIam(doc) {
+    if (doc.Version === '2012-10-17' || doc.Version === '2008-10-17')
+        return true;
+    const st = doc.Statement;
+    const list = Array.isArray(st) ? st : [st];
+    if (list.length === 0)
+        return true;
+    return list.some((x) => typeof x === 'object' &&
+        x !== null &&
+        !Array.isArray(x) &&
+        Object.keys(x).some((k) => STATEMENT_KEYS.has(k.toLowerCase())));
+}
 const policyJsonParser = {
     kind: 'policy',
     detect(json) {
-        return findPolicyDocument(json) !== undefined;
+        const doc = findPolicyDocument(json);
+        return doc !== undefined && readsAsIam(doc);
     },
     parse(file, json) {
         const doc = findPolicyDocument(json);
@@ -23152,6 +23183,32 @@ function readHclModules(files, host, explicit) {
             for (const c of localCalls(def))
                 if (c !== def.dir)
                     calledByOthers.add(c);
+    // Directories that call each other in a cycle (`a` calls `b`, `b` calls `a`), which no root
+    // reaches, are each read as a root (the call back is then not followed, said so): never left
+    // unread because each is called by another (a review: both policies were lost, without a word).
+    const reached = new Set();
+    const reach = (dir) => {
+        const stack = [dir];
+        while (stack.length) {
+            const d = stack.pop();
+            if (reached.has(d))
+                continue;
+            reached.add(d);
+            const def = defs.get(d);
+            if (def && !('error' in def))
+                for (const c of localCalls(def))
+                    if (defs.has(c))
+                        stack.push(c);
+        }
+    };
+    for (const dir of defs.keys())
+        if (!calledByOthers.has(dir))
+            reach(dir);
+    for (const dir of [...defs.keys()].sort())
+        if (!reached.has(dir)) {
+            calledByOthers.delete(dir);
+            reach(dir);
+        }
     /** Policies by id, with the root module that read each (a module two roots call is read twice). */
     const policyIds = new Map();
     /**

@@ -1213,6 +1213,35 @@ resource "aws_iam_policy" "listed" {
     ]);
   });
 
+  it('two directories that call each other: both policies read, the call back not followed (a review: both were lost)', () => {
+    const { results } = moduleOf({
+      'a/main.tf': `
+module "b" {
+  source = "../b"
+}
+resource "aws_iam_policy" "pa" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+`,
+      'b/main.tf': `
+module "a" {
+  source = "../a"
+}
+resource "aws_iam_policy" "pb" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:*", Resource = "*" }] })
+}
+`,
+    });
+    const recs = policies(results);
+    expect(recs.map((r) => [r.path, r.address, r.status])).toEqual([
+      ['a/main.tf', 'aws_iam_policy.pa', 'resolved'],
+      ['b/main.tf', 'module.b.aws_iam_policy.pb', 'resolved'],
+    ]);
+    expect(results.filter((r) => r.status === 'skipped').map((r) => r.reason)).toEqual([
+      'module module.b.module.a (line 2) is not followed: it calls a, which is already being read above it (a cycle)',
+    ]);
+  });
+
   it("a source or override that is only a value not known leaves the data source's own statements audited, noted (a review)", () => {
     const { results } = moduleOf({
       'main.tf': `

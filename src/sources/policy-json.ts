@@ -64,10 +64,44 @@ function templateNotes(text: string): string[] | undefined {
   return notes;
 }
 
+/** The keys of an IAM statement (compared without case: `"effect"` is a policy's mistake). */
+const STATEMENT_KEYS = new Set([
+  'sid',
+  'effect',
+  'action',
+  'notaction',
+  'resource',
+  'notresource',
+  'principal',
+  'notprincipal',
+  'condition',
+]);
+
+/**
+ * Whether a document with a `Statement` is an IAM policy's: an IAM Version, no statement at all,
+ * or a statement with a key of an IAM statement. Other JSON with a `Statement` (a rule engine's
+ * data, `{"Statement": "a SQL statement"}`) is not IAM: skipped, never an invalid policy (a
+ * review found four findings made of one such file).
+ */
+function readsAsIam(doc: Record<string, unknown>): boolean {
+  if (doc.Version === '2012-10-17' || doc.Version === '2008-10-17') return true;
+  const st = doc.Statement;
+  const list = Array.isArray(st) ? st : [st];
+  if (list.length === 0) return true;
+  return list.some(
+    (x) =>
+      typeof x === 'object' &&
+      x !== null &&
+      !Array.isArray(x) &&
+      Object.keys(x).some((k) => STATEMENT_KEYS.has(k.toLowerCase())),
+  );
+}
+
 export const policyJsonParser: SourceParser = {
   kind: 'policy',
   detect(json) {
-    return findPolicyDocument(json) !== undefined;
+    const doc = findPolicyDocument(json);
+    return doc !== undefined && readsAsIam(doc);
   },
   parse(file, json) {
     const doc = findPolicyDocument(json);

@@ -227,6 +227,26 @@ export function readHclModules(
   const calledByOthers = new Set<string>();
   for (const def of defs.values())
     if (!('error' in def)) for (const c of localCalls(def)) if (c !== def.dir) calledByOthers.add(c);
+  // Directories that call each other in a cycle (`a` calls `b`, `b` calls `a`), which no root
+  // reaches, are each read as a root (the call back is then not followed, said so): never left
+  // unread because each is called by another (a review: both policies were lost, without a word).
+  const reached = new Set<string>();
+  const reach = (dir: string) => {
+    const stack = [dir];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (reached.has(d)) continue;
+      reached.add(d);
+      const def = defs.get(d);
+      if (def && !('error' in def)) for (const c of localCalls(def)) if (defs.has(c)) stack.push(c);
+    }
+  };
+  for (const dir of defs.keys()) if (!calledByOthers.has(dir)) reach(dir);
+  for (const dir of [...defs.keys()].sort())
+    if (!reached.has(dir)) {
+      calledByOthers.delete(dir);
+      reach(dir);
+    }
   /** Policies by id, with the root module that read each (a module two roots call is read twice). */
   const policyIds = new Map<string, { dir: string; rec: PolicyRecord; text: string }>();
   /**

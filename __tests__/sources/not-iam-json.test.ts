@@ -1,0 +1,33 @@
+// JSON with a `Statement` key that is not IAM's (a rule engine's data, a SQL runner's config) was
+// read as a policy: a review got four invalid-policy findings, and a failing check, from one such
+// file. A document is read as IAM when its Version is IAM's, it has no statement, or a statement
+// has a key of an IAM statement; other files are skipped with the reason, never a finding.
+import { parseSource } from '../../src/sources/index.js';
+
+const parse = (text: string) => parseSource({ path: 'data.json', text }).result;
+
+describe('JSON with a Statement that is not an IAM policy', () => {
+  it.each([
+    ['a string', '{"Statement": "this is a SQL statement, not IAM", "Effect": "none"}'],
+    ['objects without IAM keys', '{"Statement": [{"Id": 1, "Sql": "select 1"}, {"Id": 2}]}'],
+    ['numbers', '{"Statement": [1, 2, 3]}'],
+  ])('%s: skipped, no policy', (_what, text) => {
+    const r = parse(text);
+    expect(r.status).toBe('skipped');
+    expect(r.policies).toEqual([]);
+  });
+
+  it.each([
+    ['an IAM Version with a broken Statement', '{"Version": "2012-10-17", "Statement": "s3:GetObject"}'],
+    [
+      'a statement with a key of IAM (a mistake in case)',
+      '{"Statement": [{"effect": "Allow", "action": "s3:*"}]}',
+    ],
+    ['no statement at all', '{"Statement": []}'],
+    ['one statement, not in a list', '{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}'],
+  ])('%s: read as a policy', (_what, text) => {
+    const r = parse(text);
+    expect(r.status).toBe('audited');
+    expect(r.policies).toHaveLength(1);
+  });
+});
