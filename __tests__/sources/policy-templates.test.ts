@@ -118,3 +118,47 @@ describe('policy JSON with template syntax', () => {
     }
   });
 });
+
+// Terraform documents `*.tftpl` for templatefile() inputs; Spot's connector keeps its eco policy
+// as eco_readonly_policy.json.tftpl. A review found such files outside the directory walk: read
+// nowhere when the `.tf` that renders them could not be evaluated.
+describe('JSON templates named .json.tftpl, .json.tpl, .json.tmpl', () => {
+  it('are found by a directory walk and audited as templates', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'json-tftpl-'));
+    try {
+      for (const name of ['a.json.tftpl', 'b.json.tpl', 'c.json.tmpl'])
+        writeFileSync(
+          join(root, name),
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: 'iam:CreateUser', Resource: 'arn:aws:iam::${account}:user/x' },
+            ],
+          }),
+        );
+      writeFileSync(join(root, 'user-data.sh.tftpl'), '#!/bin/sh\necho ${name}\n');
+      const r = await runAudit({
+        root,
+        paths: ['.'],
+        baseline: 'skypilot',
+        now: new Date('2026-12-07T00:00:00Z'),
+      });
+      expect(r.inputs.map((i) => [i.path, i.status])).toEqual([
+        ['a.json.tftpl', 'audited'],
+        ['b.json.tpl', 'audited'],
+        ['c.json.tmpl', 'audited'],
+      ]);
+      // (iam:CreateUser is beyond SkyPilot's baseline: one finding each, marked approximate)
+      expect(
+        r.findings.filter((f) => f.kind === 'excess-action').map((f) => [f.path, f.approximate]),
+      ).toEqual(
+        ['a.json.tftpl', 'b.json.tpl', 'c.json.tmpl'].map((path) => [
+          path,
+          'a template: interpolations read as wildcards: ${account}',
+        ]),
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,8 +9,13 @@ import { escapesRoot } from './inside.js';
 import { fileTypeOf, readRepoFile } from './safe-read.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
-/** Extensions of files a directory walk considers (content then decides what they are). */
-const CANDIDATE = /\.(json|tfstate|ya?ml|template)$/i;
+/**
+ * Extensions of files a directory walk considers (content then decides what they are). A JSON
+ * template (`policy.json.tftpl`, Terraform's documented name for a templatefile() input;
+ * `.json.tpl`, `.json.tmpl`) is one: a policy that is audited where a `.tf` renders it, and on its
+ * own where none does (a review found Spot's eco policy template read nowhere).
+ */
+const CANDIDATE = /\.(json|tfstate|ya?ml|template|json\.(tftpl|tpl|tmpl))$/i;
 /** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 
