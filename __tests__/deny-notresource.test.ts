@@ -86,3 +86,44 @@ describe('a Deny with NotResource restricting a broad Allow', () => {
     ]);
   });
 });
+
+// A review: a conditional Deny of another bucket (or one whose NotResource holds the grant's
+// resource) cannot reach the grant, yet made its exact finding "approximate: the Deny also denies
+// this only under its condition".
+describe('a conditional Deny that does not reach the grant', () => {
+  const put = { Effect: 'Allow', Action: 'iam:CreateUser', Resource: `arn:aws:iam::${ACCOUNT}:user/data/*` };
+  const secure = { Bool: { 'aws:SecureTransport': 'false' } };
+  it.each([
+    [
+      'on other resources',
+      {
+        Effect: 'Deny',
+        Action: 'iam:CreateUser',
+        Resource: `arn:aws:iam::${ACCOUNT}:user/other/*`,
+        Condition: secure,
+      },
+    ],
+    [
+      'whose NotResource holds the grant',
+      {
+        Effect: 'Deny',
+        Action: 'iam:CreateUser',
+        NotResource: `arn:aws:iam::${ACCOUNT}:user/data/*`,
+        Condition: secure,
+      },
+    ],
+  ])('%s leaves the finding exact', async (_what, deny) => {
+    const f = beyond(await audit(put, deny));
+    expect(f.map((x) => [x.kind, x.actions, x.approximate])).toEqual([
+      ['excess-action', ['iam:CreateUser'], undefined],
+    ]);
+  });
+
+  it('one that reaches it still marks the finding approximate', async () => {
+    const deny = { Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*', Condition: secure };
+    const f = beyond(await audit(put, deny));
+    expect(f.map((x) => [x.kind, x.approximate])).toEqual([
+      ['excess-action', 'the Deny statement #1 also denies this only under its condition'],
+    ]);
+  });
+});

@@ -1213,6 +1213,59 @@ resource "aws_iam_policy" "listed" {
     ]);
   });
 
+  it('a policy a condition not known chooses among documents written out: every branch read (a review: unresolved)', () => {
+    const FULL = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+    });
+    const READ =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"arn:aws:ec2:*:*:${kind}/*"}]}';
+    const { results } = moduleOf({
+      'full.json': FULL,
+      'read.json.tftpl': READ,
+      'main.tf': `
+variable "use" {}
+variable "policy_file" {
+  default = null
+}
+resource "aws_iam_policy" "file_branch" {
+  policy = var.use ? file("\${path.module}/full.json") : ""
+}
+resource "aws_iam_policy" "jsonencode_branch" {
+  policy = var.use ? jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] }) : ""
+}
+resource "aws_iam_policy" "two" {
+  policy = var.use ? file("\${path.module}/full.json") : templatefile("\${path.module}/read.json.tftpl", { kind = "volume" })
+}
+resource "aws_iam_policy" "override" {
+  policy = var.use == null ? templatefile("\${path.module}/read.json.tftpl", { kind = "instance" }) : var.use
+}
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    expect(doc(byAddress('aws_iam_policy.file_branch')).Statement).toEqual([
+      { Effect: 'Allow', Action: 'ec2:*', Resource: '*' },
+    ]);
+    expect(doc(byAddress('aws_iam_policy.jsonencode_branch')).Statement).toEqual([
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(doc(byAddress('aws_iam_policy.two')).Statement).toEqual([
+      { Effect: 'Allow', Action: 'ec2:*', Resource: '*' },
+      { Effect: 'Allow', Action: 'ec2:Describe*', Resource: 'arn:aws:ec2:*:*:volume/*' },
+    ]);
+    expect(byAddress('aws_iam_policy.two').approximate?.[0]).toMatch(
+      /^read as every branch: a policy document that a condition not known chooses/,
+    );
+    const override = byAddress('aws_iam_policy.override');
+    expect(doc(override).Statement).toEqual([
+      { Effect: 'Allow', Action: 'ec2:Describe*', Resource: 'arn:aws:ec2:*:*:instance/*' },
+    ]);
+    expect(override.approximate).toContain(
+      'left out: documents that are not known (var.use); what they would add or override is not audited',
+    );
+  });
+
   it('two directories that call each other: both policies read, the call back not followed (a review: both were lost)', () => {
     const { results } = moduleOf({
       'a/main.tf': `

@@ -632,21 +632,19 @@ export function planAudit(
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
         ? { exclude: serviceOnlyReason(grantees, baseline) }
-        : r.kind === 'resource'
-          ? resourceFit(baseline)
-          : r.kind !== 'identity'
-            ? {}
-            : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
-              ? {} // also held by a user or a group, or by a role whose trust is not known: audited
-              : held
-                ? principalFit(baseline, held.services, held.accounts, "its role's")
-                : principalFit(
-                    baseline,
-                    services.get(r.path),
-                    accounts.get(r.path),
-                    "its file's",
-                    others.has(r.path),
-                  );
+        : r.kind !== 'identity'
+          ? {}
+          : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)
+            ? {} // also held by a user or a group, or by a role whose trust is not known: audited
+            : held
+              ? principalFit(baseline, held.services, held.accounts, "its role's")
+              : principalFit(
+                  baseline,
+                  services.get(r.path),
+                  accounts.get(r.path),
+                  "its file's",
+                  others.has(r.path),
+                );
       if (fit.exclude) {
         plan.notAudited.set(r.id, {
           status: 'not-matched',
@@ -706,19 +704,4 @@ export function planAudit(
   // An earlier version that fits better: said once the findings are known (earlierVersionNotes).
   if (closer.size) plan.earlier = [...closer.values()];
   return trustOfRoles(documentedAttachments(plan, prepared, principals, notes), prepared, inputs);
-}
-
-/**
- * A resource policy that names a vendor (its account as the principal) is held to the vendor's
- * baseline only where the baseline documents resource policies (principals lists `resource`, or
- * none): Databricks documents its cross-account role, and the root bucket policy its own
- * quickstart writes for account 414351767826 was told "delete them" for every S3 action (a review).
- */
-function resourceFit(baseline: Baseline): { exclude?: string } {
-  const kinds = baseline.principals;
-  if (!kinds?.length || kinds.includes('resource')) return {};
-  const described = kinds.map((k) => k.replace(/-/g, ' ')).join(' or ');
-  return {
-    exclude: `a resource policy that grants to ${baseline.name}, and ${baseline.id} describes the policy of a ${described}, not a resource policy: not audited against it`,
-  };
 }

@@ -500,7 +500,9 @@ export function trustFindings({
           // rather than critical; still over the default threshold)
           record.approximate?.length ? 'high' : 'critical',
           ['*'],
-          `lets any AWS account assume the role ("AWS": "*"); ${vendor} documents only ${named}`,
+          record.approximate?.length
+            ? `lets any AWS account assume the role ("AWS": "*" as read: the policy's values not known here are read as wildcards, and this may be one); ${vendor} documents only ${named}`
+            : `lets any AWS account assume the role ("AWS": "*"); ${vendor} documents only ${named}`,
         );
     }
     if (others.length) {

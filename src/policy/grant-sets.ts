@@ -593,6 +593,15 @@ export class GrantSets {
     return classes;
   }
 
+  /**
+   * Whether a Deny's resources leave `resource` out: none of its Resource patterns meets it, or one
+   * of its NotResource entries holds it (the Deny applies to none of it).
+   */
+  private outOfReach(stmt: Statement, denyPatterns: ArnPattern[] | undefined, resource: ArnPattern): boolean {
+    if (denyPatterns) return !denyPatterns.some((dp) => arnIntersects(dp, resource));
+    return (stmt.notResources ?? []).some((r) => denyContains(this.builder.pattern(r), resource));
+  }
+
   private deny(classes: GrantClass[], stmt: Statement): GrantClass[] {
     const denied = this.statementSet(stmt).actions;
     const label = stmt.sid ? `Deny statement ${stmt.sid}` : `the Deny statement #${stmt.written}`;
@@ -640,6 +649,12 @@ export class GrantSets {
         }
       }
       if (why) {
+        // A Deny on other resources does not reach the class, whatever its condition (a review: a
+        // conditional Deny of another bucket made an exact finding "approximate").
+        if (!c.notResource && !denyAll && this.outOfReach(stmt, denyPatterns, c.resource)) {
+          out.push(c);
+          continue;
+        }
         keep();
         out.push(noted(c, hit, `${label} also denies this ${why}`));
         continue;

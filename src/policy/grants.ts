@@ -311,8 +311,31 @@ export class GrantBuilder {
             continue;
           }
         }
+        // One comparison per (Deny statement, resource), whatever the number of actions.
+        const overlapOf = (): 'all' | 'part' | 'none' => {
+          let overlap = cache.get(g.resource.raw);
+          if (overlap === undefined) {
+            overlap = denyAll
+              ? 'all'
+              : denyPatterns
+                ? denyPatterns.some((dp) => denyContains(dp, g.resource))
+                  ? 'all'
+                  : denyPatterns.some((dp) => arnIntersects(dp, g.resource))
+                    ? 'part'
+                    : 'none'
+                : // (NotResource: a grant within one of its entries is out of the Deny's reach)
+                  stmt.notResources!.some((r) => denyContains(this.pattern(r), g.resource))
+                  ? 'none'
+                  : 'part';
+            cache.set(g.resource.raw, overlap);
+          }
+          return overlap;
+        };
         if (why) {
-          kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
+          // A Deny on other resources does not reach the grant, whatever its condition (a review:
+          // a conditional Deny of another bucket made an exact finding "approximate").
+          if (!g.notResource && overlapOf() === 'none') kept.push(g);
+          else kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} also denies this ${why}`) });
           continue;
         }
         if (denyAll) continue;
@@ -320,16 +343,7 @@ export class GrantBuilder {
           kept.push({ ...g, approximate: joinNotes(g.approximate, `${label} denies part of it`) });
           continue;
         }
-        // One comparison per (Deny statement, resource), whatever the number of actions.
-        let overlap = cache.get(g.resource.raw);
-        if (overlap === undefined) {
-          overlap = denyPatterns!.some((dp) => denyContains(dp, g.resource))
-            ? 'all'
-            : denyPatterns!.some((dp) => arnIntersects(dp, g.resource))
-              ? 'part'
-              : 'none';
-          cache.set(g.resource.raw, overlap);
-        }
+        const overlap = overlapOf();
         if (overlap === 'all') continue;
         if (overlap === 'part')
           kept.push({

@@ -103,6 +103,7 @@ export function analyzeModule(dir: string, resources: Evaluated[]): Analyzed {
     errors: [],
     crossModule: emitted.crossModule,
     either: emitted.either,
+    choices: emitted.choices,
   });
   const byAddress = new Map(resources.map((r) => [r.address, r]));
   const fallbackFile = resources[0]?.file ?? synth;

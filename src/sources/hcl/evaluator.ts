@@ -126,7 +126,12 @@ function conditional(n: Node, scope: Scope, depth: number): Value {
  * of them, of one kind; a Choice when they are made of references (its text names each); else an
  * unknown of the expression's text.
  */
-function either(text: string, x: Value, y: Value, test: string): Unknown {
+function either(text: string, xIn: Value, yIn: Value, test: string): Unknown {
+  // A known jsonencode() is its JSON text (`var.use ? jsonencode({...}) : ""`: a policy one of two
+  // strings, read as every branch; a review found it unresolved).
+  const asText = (v: Value): Value => (v instanceof Json && isKnown(v) ? jsonText(v.value) : v);
+  const x = asText(xIn);
+  const y = asText(yIn);
   const listy = (v: Value) => Array.isArray(v) || (v instanceof Either && v.list);
   const a = eitherValues(x);
   const b = eitherValues(y);

@@ -7,8 +7,10 @@ import {
   Choice,
   choiceText,
   Either,
+  isKnown,
   isObj,
   Json,
+  jsonText,
   OneValue,
   PartialList,
   templateKeysOf,
@@ -16,7 +18,7 @@ import {
   Unknown,
   type Value,
 } from './values.js';
-import { crossModuleKey } from '../terraform/model.js';
+import { crossModuleKey, type ChoiceBranch } from '../terraform/model.js';
 import { statementPaths } from '../../policy/raw.js';
 
 export interface Origin {
@@ -114,7 +116,10 @@ export function escapeTemplate(s: string): string {
 }
 
 /** Told of each unknown written as an interpolation; may give the reference to write instead (Emitter.seen). */
-type Seen = (u: Unknown) => string | undefined;
+type Seen = ((u: Unknown) => string | undefined) & {
+  /** Notes the interpolation written for a Choice (Emitted.choices). */
+  choice?: (written: string, u: Choice) => void;
+};
 
 export function tmplString(t: Tmpl | string, mode: Mode, seen?: Seen): string {
   if (typeof t === 'string') return escapeTemplate(t);
@@ -142,7 +147,11 @@ function unknownString(u: Unknown, mode: Mode, seen?: Seen): string {
 function referenceString(u: Unknown, seen?: Seen): string {
   if (u instanceof Choice) {
     const t = choiceText(u.test, u.branches, (b) => referenceString(b, seen).slice(2, -1));
-    if (t !== undefined) return interpolation(new Unknown(t));
+    if (t !== undefined) {
+      const written = interpolation(new Unknown(t));
+      seen?.choice?.(written, u);
+      return written;
+    }
   }
   return seen?.(u) ?? interpolation(u);
 }
@@ -174,6 +183,13 @@ export interface Emitted {
    * (two module instances), which is then read as any other unknown.
    */
   either: Map<string, readonly string[] | null>;
+  /**
+   * The branches of each interpolation written for a Choice whose branches are each a string, a
+   * known jsonencode() or a value not known (`var.policy == null ? file(…) : var.policy`): its text
+   * cannot carry them (interpolation() drops braces and quotes). Null as in `either`, and where a
+   * branch is anything else.
+   */
+  choices: Map<string, readonly ChoiceBranch[] | null>;
 }
 
 /**
@@ -192,6 +208,8 @@ export class Emitter {
   private module = '';
   /** What each interpolation written for an Either may be (Emitted.either). */
   private readonly either = new Map<string, readonly string[] | null>();
+  /** The branches of each interpolation written for a Choice (Emitted.choices). */
+  private readonly choices = new Map<string, readonly ChoiceBranch[] | null>();
   /**
    * An Either: its interpolation, noted in `either`. A reference made in another module than the
    * resource's: written under an alias of its own (one per resource named,
@@ -199,33 +217,59 @@ export class Emitter {
    * names are looked up first). So the module's own `x` and its caller's stay apart, as two
    * callers' `x` do.
    */
-  private readonly seen = (u: Unknown): string | undefined => {
-    if (u instanceof Either) {
-      const s = interpolation(u);
-      const had = this.either.get(s);
-      this.either.set(
-        s,
-        had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null,
-      );
-      return s;
+  private readonly seen: Seen = Object.assign(
+    (u: Unknown): string | undefined => {
+      if (u instanceof Either) {
+        const s = interpolation(u);
+        const had = this.either.get(s);
+        this.either.set(
+          s,
+          had === undefined || (had !== null && had.join('\n') === u.values.join('\n')) ? u.values : null,
+        );
+        return s;
+      }
+      if (u.scope === undefined) return undefined;
+      const scope = u.scope.replace(/\.$/, '');
+      if (scope === this.module) return undefined;
+      const base = REFERENCE_BASE.exec(u.text)?.[0];
+      if (!base) return undefined;
+      const absolute = scope ? `${scope}.${base}` : base;
+      let alias = this.aliases.get(absolute);
+      if (alias === undefined) {
+        const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
+        alias = stem;
+        for (let n = 2; this.aliasTaken.has(alias); n++) alias = `${stem}-${n}`;
+        this.aliasTaken.add(alias);
+        this.aliases.set(absolute, alias);
+      }
+      this.crossModule.set(crossModuleKey(this.module, alias), absolute);
+      return interpolation(new Unknown(alias + u.text.slice(base.length)));
+    },
+    {
+      choice: (written: string, u: Choice) => this.noteChoice(written, u),
+    },
+  );
+
+  /** Notes a Choice's branches (Emitted.choices): null where one is not a string, a known jsonencode() or a value not known. */
+  private noteChoice(written: string, u: Choice): void {
+    const branches: ChoiceBranch[] | null = [];
+    for (const b of u.branches) {
+      if (typeof b === 'string') branches.push({ text: b });
+      else if (b === null) branches.push({ text: '' });
+      else if (b instanceof Json && isKnown(b)) {
+        const text = jsonText(b.value);
+        if (typeof text !== 'string') return void this.choices.set(written, null);
+        branches.push({ text });
+      } else if (b instanceof Unknown && !(b instanceof Choice) && !(b instanceof Either))
+        branches.push({ unknown: b.text });
+      else return void this.choices.set(written, null);
     }
-    if (u.scope === undefined) return undefined;
-    const scope = u.scope.replace(/\.$/, '');
-    if (scope === this.module) return undefined;
-    const base = REFERENCE_BASE.exec(u.text)?.[0];
-    if (!base) return undefined;
-    const absolute = scope ? `${scope}.${base}` : base;
-    let alias = this.aliases.get(absolute);
-    if (alias === undefined) {
-      const stem = `${base}--from-${scope.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '') || 'root'}`;
-      alias = stem;
-      for (let n = 2; this.aliasTaken.has(alias); n++) alias = `${stem}-${n}`;
-      this.aliasTaken.add(alias);
-      this.aliases.set(absolute, alias);
-    }
-    this.crossModule.set(crossModuleKey(this.module, alias), absolute);
-    return interpolation(new Unknown(alias + u.text.slice(base.length)));
-  };
+    const had = this.choices.get(written);
+    this.choices.set(
+      written,
+      had === undefined || JSON.stringify(had) === JSON.stringify(branches) ? branches : null,
+    );
+  }
 
   private line(s: string, o: Origin | undefined): void {
     this.out.push(s);
@@ -264,6 +308,7 @@ export class Emitter {
         crossModule: this.crossModule,
         aliases: this.aliases,
         either: this.either,
+        choices: this.choices,
       },
     };
   }

@@ -4,7 +4,7 @@ import { duplicateKeyMessage, noteParsedText, scanKeys, typeName } from '../../p
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
 import { denyLeftOutNote, pushAll } from '../records.js';
-import { EMPTY_DOCUMENT_VERSION, type TfResource } from './model.js';
+import { EMPTY_DOCUMENT_VERSION, type ChoiceBranch, type TfResource } from './model.js';
 import { DOCUMENT_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
 import {
@@ -128,7 +128,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
           };
         return { reason: `${label} is the value of ${clip(e)}, which this file does not define` };
       }
-      const chosen = this.chosenDocument(res, a, e, label);
+      const chosen = this.chosenDocument(res, a, e, label) ?? this.branchDocuments(e, v.trim());
       if (chosen) return chosen;
       const fn = /^([A-Za-z_][\w:]*)\s*\(/.exec(e);
       if (fn)
@@ -160,6 +160,59 @@ export class DocumentAnalyzer extends AnalyzerBase {
     const out: DocResult = { document: w.value, approximate };
     if (w.kept) out.statementIndexes = w.kept;
     return out;
+  }
+
+  /**
+   * A policy that a condition not known chooses among documents written out (`var.use ?
+   * jsonencode({...}) : ""`, `var.full ? templatefile(a, …) : templatefile(b, …)`, the override
+   * pattern `var.policy == null ? file(…) : var.policy`): every branch's document read, as
+   * chosenDocument reads data sources (a Deny of one of several left out); a branch that is a
+   * value not known here is noted as not audited. Undefined when no branch is a document, or one
+   * is neither a document, nothing (`""`, `null`, `{}`) nor a value not known. (A review found
+   * these unresolved: the custom-policy override pattern of Spot's connector among them.)
+   */
+  private branchDocuments(e: string, interpolation: string): DocResult | undefined {
+    const either = this.input.either?.get(interpolation);
+    const parts: readonly ChoiceBranch[] | null | undefined = either
+      ? either.map((x) => ({ text: x }))
+      : this.input.choices?.get(interpolation);
+    if (!parts) return undefined;
+    const docs: Record<string, unknown>[] = [];
+    const notKnown: string[] = [];
+    const approximate: string[] = [chosenPolicyNote(clip(e))];
+    for (const part of parts) {
+      if ('unknown' in part) {
+        notKnown.push(part.unknown);
+        continue;
+      }
+      const text = part.text.trim();
+      if (text === '' || text === 'null') continue;
+      let value: unknown;
+      if (hasTemplate(text)) {
+        const w = readJsonTemplate(text, this.input.either);
+        if ('error' in w || !w.ok) return undefined;
+        value = w.value;
+        pushAll(approximate, templateNotes(w));
+      } else {
+        const p = parseJson(text);
+        if (!p.ok) return undefined;
+        value = p.value;
+      }
+      if (!isObject(value)) return undefined;
+      if (!('Statement' in value) && Object.keys(value).length === 0) continue; // `{}`
+      docs.push(value);
+    }
+    if (docs.length === 0) return undefined;
+    if (notKnown.length > 0) approximate.push(unknownDocumentsNote(notKnown.map((x) => clip(x))));
+    const one = docs.length === 1;
+    const statements = docs.flatMap((d) => statementsOf(d));
+    const kept = statements.filter((st) => one || !(isObject(st) && st.Effect === 'Deny'));
+    if (kept.length < statements.length)
+      approximate.push(denyLeftOutNote(['a Deny of a document chosen by a conditional']));
+    return {
+      document: { Version: docs[0]!.Version ?? EMPTY_DOCUMENT_VERSION, Statement: kept },
+      approximate: uniq(approximate),
+    };
   }
 
   /**

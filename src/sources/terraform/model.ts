@@ -66,6 +66,11 @@ export interface TfInput {
   crossModule?: ReadonlyMap<string, string>;
   /** `.tf` modules read offline: what each interpolation of a conditional not known may be (Emitted.either). */
   either?: ReadonlyMap<string, readonly string[] | null>;
+  /**
+   * `.tf` modules read offline: the branches of each interpolation written for a conditional not
+   * known between values that are not all strings (Emitted.choices).
+   */
+  choices?: ReadonlyMap<string, readonly ChoiceBranch[] | null>;
   /** Problems the parser found while building the list (their lines are filled here). */
   errors: PendingError[];
   /**
@@ -117,3 +122,6 @@ export function changeKind(actions: unknown): ChangeKind | undefined {
 export function crossModuleKey(module: string, base: string): string {
   return `${module}\u0000${base}`;
 }
+
+/** A branch of a conditional not known: a string known here, or a value not known (its text). */
+export type ChoiceBranch = { text: string } | { unknown: string };
