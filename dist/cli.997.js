@@ -12068,9 +12068,9 @@ function baselineFromPolicyJson(textIn, path) {
 /* harmony export */   Z7: () => (/* binding */ resolveBaselineSpec),
 /* harmony export */   az: () => (/* binding */ activeSets),
 /* harmony export */   c$: () => (/* binding */ splitSpec),
+/* harmony export */   im: () => (/* binding */ loadBaselineFile),
 /* harmony export */   j8: () => (/* binding */ looksLikePath)
 /* harmony export */ });
-/* unused harmony export loadBaselineFile */
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /* harmony import */ var _config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9815);
 /* harmony import */ var _load_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9710);
@@ -12194,6 +12194,8 @@ var errors = __webpack_require__(4296);
 var run = __webpack_require__(3065);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
+// EXTERNAL MODULE: ./src/baselines/resolve.ts
+var resolve = __webpack_require__(7440);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
 var policy_catalog = __webpack_require__(4054);
 // EXTERNAL MODULE: ./src/report/actions.ts
@@ -12887,6 +12889,7 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 
 
 
+
 /** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
 function fromWorkTree(root) {
     const work = (0,cli_options/* workTreeOf */.FY)(root);
@@ -13124,6 +13127,26 @@ function expand(argv) {
         out(list.join('\n'));
     return unknown ? 1 : 0;
 }
+/** Largest baseline file `baselines show` reads (as an audit's configuration reader does). */
+const MAX_BASELINE_FILE = 16 * 1024 * 1024;
+/** A baseline file, read and checked as `--baseline FILE` reads it; a ConfigError names what is wrong. */
+function baselineFromFile(path) {
+    let size;
+    try {
+        const st = (0,external_node_fs_.statSync)(path);
+        if (!st.isFile())
+            throw new errors/* ConfigError */.x(`${path}: not a file; expected a baseline YAML or policy JSON file`);
+        size = st.size;
+    }
+    catch (e) {
+        if (e instanceof errors/* ConfigError */.x)
+            throw e;
+        throw new errors/* ConfigError */.x(`${path}: no such file; expected a baseline YAML or policy JSON file`);
+    }
+    if (size > MAX_BASELINE_FILE)
+        throw new errors/* ConfigError */.x(`${path}: ${size} bytes, over the ${MAX_BASELINE_FILE} read; expected a baseline file`);
+    return (0,resolve/* loadBaselineFile */.im)((0,external_node_fs_.readFileSync)(path, 'utf8'), path);
+}
 function baselinesCommand(argv) {
     const { positionals: args } = (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: true, options: {} });
     const [sub, id] = args;
@@ -13142,9 +13165,10 @@ function baselinesCommand(argv) {
     if (sub === 'show') {
         if (!id)
             throw new errors/* UsageError */.e('baselines show needs an id, e.g. "baselines show coiled"');
-        const b = (0,load/* findBaseline */.Xn)(id, all);
+        // A file (`./iam/my-vendor.yml`): checked as an audit loads it, then shown; how to try one's own.
+        const b = (0,resolve/* looksLikePath */.j8)(id) ? baselineFromFile(id) : (0,load/* findBaseline */.Xn)(id, all);
         if (!b)
-            throw new errors/* UsageError */.e(`no built-in baseline "${id}"; known: ${all.map((x) => x.id).join(', ')}`);
+            throw new errors/* UsageError */.e(`no built-in baseline "${id}"; known: ${all.map((x) => x.id).join(', ')} (or give a baseline file's path, such as ./iam/my-vendor.yml)`);
         const catalog = (0,policy_catalog/* loadCatalog */.ak)();
         const lines = [
             `${b.name} (${b.id})${b.version ? ` version ${b.version}` : ''}, taken ${b.date ?? 'on an unknown date'}`,

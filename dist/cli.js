@@ -333,6 +333,7 @@ Usage:
   ${version/* TOOL_NAME */.l} expand PATTERN...           print the actions an IAM action pattern matches
   ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines
   ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${version/* TOOL_NAME */.l} baselines show FILE         check a baseline file of your own, and show it
   ${version/* TOOL_NAME */.l} merge REPORT.json... [opts] combine the JSON reports of many repositories into one
 
 Audit options:
@@ -386,6 +387,7 @@ Exit status: 0; 1 when a pattern matches no action; 2 usage error.
 const BASELINES_USAGE = `Usage:
   ${version/* TOOL_NAME */.l} baselines list              list the built-in baselines (* = set active by default)
   ${version/* TOOL_NAME */.l} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${version/* TOOL_NAME */.l} baselines show FILE         check a baseline file of your own (as --baseline reads it), and show it
 `;
 const MERGE_USAGE = `Usage: ${version/* TOOL_NAME */.l} merge REPORT.json... [--repo NAME=FILE]... [options]
 

@@ -3,12 +3,13 @@
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
-import { lstatSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
 import { runAudit } from './audit/run.js';
 import { builtinBaselines, findBaseline } from './baselines/load.js';
+import { loadBaselineFile, looksLikePath } from './baselines/resolve.js';
 import { loadCatalog } from './policy/catalog.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
@@ -29,7 +30,7 @@ import {
   writingOutput,
 } from './cli-options.js';
 import { guardWarnings } from './core/warnings.js';
-import type { Report } from './core/types.js';
+import type { Baseline, Report } from './core/types.js';
 
 /** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
 function fromWorkTree(root: string): string | undefined {
@@ -276,6 +277,28 @@ function expand(argv: string[]): number {
   return unknown ? 1 : 0;
 }
 
+/** Largest baseline file `baselines show` reads (as an audit's configuration reader does). */
+const MAX_BASELINE_FILE = 16 * 1024 * 1024;
+
+/** A baseline file, read and checked as `--baseline FILE` reads it; a ConfigError names what is wrong. */
+function baselineFromFile(path: string): Baseline {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile())
+      throw new ConfigError(`${path}: not a file; expected a baseline YAML or policy JSON file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${path}: no such file; expected a baseline YAML or policy JSON file`);
+  }
+  if (size > MAX_BASELINE_FILE)
+    throw new ConfigError(
+      `${path}: ${size} bytes, over the ${MAX_BASELINE_FILE} read; expected a baseline file`,
+    );
+  return loadBaselineFile(readFileSync(path, 'utf8'), path);
+}
+
 function baselinesCommand(argv: string[]): number {
   const { positionals: args } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   const [sub, id] = args;
@@ -296,8 +319,12 @@ function baselinesCommand(argv: string[]): number {
   }
   if (sub === 'show') {
     if (!id) throw new UsageError('baselines show needs an id, e.g. "baselines show coiled"');
-    const b = findBaseline(id, all);
-    if (!b) throw new UsageError(`no built-in baseline "${id}"; known: ${all.map((x) => x.id).join(', ')}`);
+    // A file (`./iam/my-vendor.yml`): checked as an audit loads it, then shown; how to try one's own.
+    const b = looksLikePath(id) ? baselineFromFile(id) : findBaseline(id, all);
+    if (!b)
+      throw new UsageError(
+        `no built-in baseline "${id}"; known: ${all.map((x) => x.id).join(', ')} (or give a baseline file's path, such as ./iam/my-vendor.yml)`,
+      );
     const catalog = loadCatalog();
     const lines = [
       `${b.name} (${b.id})${b.version ? ` version ${b.version}` : ''}, taken ${b.date ?? 'on an unknown date'}`,

@@ -9,6 +9,7 @@ Usage:
   ${TOOL_NAME} expand PATTERN...           print the actions an IAM action pattern matches
   ${TOOL_NAME} baselines list              list the built-in baselines
   ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${TOOL_NAME} baselines show FILE         check a baseline file of your own, and show it
   ${TOOL_NAME} merge REPORT.json... [opts] combine the JSON reports of many repositories into one
 
 Audit options:
@@ -65,6 +66,7 @@ Exit status: 0; 1 when a pattern matches no action; 2 usage error.
 const BASELINES_USAGE = `Usage:
   ${TOOL_NAME} baselines list              list the built-in baselines (* = set active by default)
   ${TOOL_NAME} baselines show ID[@VERSION] show a baseline's sets, actions and sources
+  ${TOOL_NAME} baselines show FILE         check a baseline file of your own (as --baseline reads it), and show it
 `;
 
 const MERGE_USAGE = `Usage: ${TOOL_NAME} merge REPORT.json... [--repo NAME=FILE]... [options]
