@@ -17,7 +17,7 @@ import { textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { isExcess } from './audit/kinds.js';
 import { plural } from './report/group.js';
-import { escapeLog, escapeLogMessage } from './core/escape.js';
+import { escapeLog, escapeLogMessage, visibilise } from './core/escape.js';
 import { TOOL_NAME } from './core/version.js';
 import {
   baselineFromCwd,
@@ -356,8 +356,10 @@ function baselinesCommand(argv: string[]): number {
       );
       for (const a of [...actions].sort()) lines.push(`  ${a}`);
     }
-    if (b.notes) lines.push('', b.notes.trim());
-    out(lines.join('\n'));
+    if (b.notes) lines.push('', ...b.notes.trim().split(/\r\n|\r|\n/));
+    // A baseline file is the repository's text: each line shown with its control characters
+    // visible, and no line read as a workflow command in an Actions log.
+    out(escapeLog(lines.map(visibilise).join('\n')));
     return 0;
   }
   throw new UsageError('baselines takes "list" or "show ID"');

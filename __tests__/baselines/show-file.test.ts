@@ -78,4 +78,30 @@ describe('baselines show FILE', () => {
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/missing\.yml: no such file/);
   });
+
+  it("shows a file's text with control characters visible and no workflow command", async () => {
+    const evil = join(dir, 'evil.yml');
+    writeFileSync(
+      evil,
+      [
+        'id: evil',
+        'name: "Evil\\e[31mRED"',
+        'notes: "first\\n::error file=x::injected\\nrest"',
+        'sets:',
+        '  - name: ongoing',
+        '    kind: ongoing',
+        '    description: "d\\n::add-mask::secret"',
+        '    statements:',
+        '      - Effect: Allow',
+        '        Action: [s3:GetObject]',
+        "        Resource: '*'",
+        '',
+      ].join('\n'),
+    );
+    const r = await show(evil);
+    expect(r.status).toBe(0);
+    expect(r.out).not.toContain('\u001b');
+    expect(r.out).not.toMatch(/^::/m);
+    expect(r.out).toContain('Evil\\x1b[31mRED');
+  });
 });

@@ -42,6 +42,18 @@ describe('a configuration file under another name', () => {
     expect(r.policies.map((p) => [p.status, p.baseline])).toEqual([['audited', 'skypilot']]);
   });
 
+  it('a directory of a near name is not a configuration', async () => {
+    const root = repo(undefined);
+    mkdirSync(join(root, 'iam-baseline-audit.yml'));
+    const r = await runAudit({
+      root,
+      paths: ['p.json'],
+      baseline: 'skypilot',
+      now: new Date('2026-12-07T00:00:00Z'),
+    });
+    expect(r.policies.map((p) => p.status)).toEqual(['audited']);
+  });
+
   it('the --config option reads any name', async () => {
     const root = repo('.github/iam-baseline-audit.yaml');
     const r = await runAudit({

@@ -477,6 +477,8 @@ Resources:
       Location: {ApplicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/x', SemanticVersion: 1.0.0}
   Queue:
     Type: AWS::SQS::Queue
+  Odd:
+    Type: constructor
 `);
     expect(r).toMatchObject({ status: 'audited', errors: [] });
     expect(r.policies).toEqual([

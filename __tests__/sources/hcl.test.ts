@@ -1266,6 +1266,43 @@ resource "aws_iam_policy" "override" {
     );
   });
 
+  it('a source document a condition not known chooses among documents written out is read, not left out (a review)', () => {
+    const { results } = moduleOf({
+      'main.tf': `
+variable "x" {}
+data "aws_iam_policy_document" "src" {
+  source_policy_documents = [var.x ? jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] }) : ""]
+  statement {
+    actions   = ["ec2:DescribeRegions"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "over" {
+  override_policy_documents = [var.x ? jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] }) : ""]
+  statement {
+    actions   = ["ec2:DescribeRegions"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "src" { policy = data.aws_iam_policy_document.src.json }
+resource "aws_iam_policy" "over" { policy = data.aws_iam_policy_document.over.json }
+`,
+    });
+    const recs = policies(results);
+    const byAddress = (a: string) => recs.find((r) => r.address === a)!;
+    expect(doc(byAddress('aws_iam_policy.src')).Statement).toEqual([
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Effect: 'Allow', Action: 'ec2:DescribeRegions', Resource: '*' },
+    ]);
+    // (an override chosen so is not applied: it could replace what is audited; said so)
+    expect(doc(byAddress('aws_iam_policy.over')).Statement).toEqual([
+      { Effect: 'Allow', Action: 'ec2:DescribeRegions', Resource: '*' },
+    ]);
+    expect(byAddress('aws_iam_policy.over').approximate?.join(' ')).toContain(
+      'override_policy_documents chosen by a conditional, not applied',
+    );
+  });
+
   it('two directories that call each other: both policies read, the call back not followed (a review: both were lost)', () => {
     const { results } = moduleOf({
       'a/main.tf': `

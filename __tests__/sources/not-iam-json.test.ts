@@ -25,6 +25,14 @@ describe('JSON with a Statement that is not an IAM policy', () => {
     ],
     ['no statement at all', '{"Statement": []}'],
     ['one statement, not in a list', '{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}'],
+    [
+      'a list of statements in a list (a missing flatten)',
+      '{"Statement": [[{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]]}',
+    ],
+    ['misspelt keys', '{"Statement": [{"Efect": "Allow", "Actions": "s3:*", "Resources": "*"}]}'],
+    ['actions for statements', '{"Statement": ["s3:*"]}'],
+    ['a template', '{"Statement": "${jsonencode(statements)}"}'],
+    ['a Version that is a template', '{"Version": "${version}", "Statement": [{"Sid": "x"}]}'],
   ])('%s: read as a policy', (_what, text) => {
     const r = parse(text);
     expect(r.status).toBe('audited');

@@ -1,6 +1,7 @@
 // The pull request's base, read for the audit: its policies as they were (BaseDocs), the `.tf`
 // modules with the base's versions of their files, and what the change deleted or moved. Reads
-// through the caller's BaseRead (git, the API, or a test's map); no other I/O.
+// through the caller's BaseRead (git, the API, or a test's map), and the working tree for what a
+// `.tf` module reads that the base read has not brought yet.
 import { posix } from 'node:path';
 import { wouldDiscover } from '../sources/discover.js';
 import { parseSource } from '../sources/index.js';

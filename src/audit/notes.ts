@@ -2,8 +2,9 @@
 // managed policy, permissions that need no IAM permission. Pure.
 import { noPermissionSource } from '../policy/no-permission.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
+import { LEFT_OUT_DOCUMENTS } from '../sources/records.js';
 import type { Baseline, Finding, ReportPolicy } from '../core/types.js';
-import { type AuditOutcome } from './audit.js';
+import { type AuditOutcome, type PreparedPolicy } from './audit.js';
 import { statementLabel } from '../policy/document.js';
 import type { JudgedStatements } from './grantees.js';
 
@@ -97,4 +98,26 @@ export function freeNotes(free: Map<string, Set<string>>, policies: readonly Rep
       const source = noPermissionSource(action.toLowerCase()) ?? 'AWS documentation';
       return `${action} needs no IAM permission (${source}): granting it changes nothing, so it is not reported, in ${places.slice(0, 10).join('; ')}${places.length > 10 ? `; and ${places.length - 10} more` : ''}.`;
     });
+}
+
+/**
+ * Documents not known that an audited policy was read without (a `source_policy_documents` entry
+ * `var.extra`, the `var.policy` branch of `var.policy == null ? file(…) : var.policy`): said on
+ * its findings, and here for a policy none of whose findings says it (a policy with no finding
+ * would otherwise look clean, a review found), once per policy.
+ */
+export function leftOutDocumentNotes(
+  prepared: ReadonlyMap<string, PreparedPolicy>,
+  policies: readonly ReportPolicy[],
+  findings: readonly Finding[],
+): string[] {
+  const told = new Set<string>();
+  for (const f of findings) if (f.approximate?.includes(LEFT_OUT_DOCUMENTS)) told.add(f.policy);
+  const out: string[] = [];
+  for (const p of policies) {
+    if (p.status !== 'audited' || told.has(p.id)) continue;
+    const note = prepared.get(p.id)?.record.approximate?.find((n) => n.startsWith(LEFT_OUT_DOCUMENTS));
+    if (note) out.push(`${p.address ? `${p.path} ${p.address}` : p.path}: ${note}.`);
+  }
+  return out.sort();
 }

@@ -1,6 +1,6 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
@@ -24,7 +24,13 @@ import { collectPrincipals, deletedAtBase, readBaseDocs, unreadAtBase, type Base
 import { granteeContext } from './trust-context.js';
 import { auditTrust, earlierVersionNotes, planAudit, principalsNotAudited } from './assign.js';
 import { applyIgnores } from './ignores.js';
-import { freeNotes, otherGranteeNotes, retiredInManaged, retiredNotes } from './notes.js';
+import {
+  freeNotes,
+  leftOutDocumentNotes,
+  otherGranteeNotes,
+  retiredInManaged,
+  retiredNotes,
+} from './notes.js';
 
 export { ConfigError, UsageError };
 export type { BaseRead };
@@ -236,7 +242,13 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   } else {
     // A configuration under a name that is not read (`.yaml`, at the root): the audit would go
     // on without it, and a check that audits nothing against the own baselines would pass.
-    const near = NEAR_CONFIG_PATHS.find((p) => existsSync(join(root, p)));
+    const near = NEAR_CONFIG_PATHS.find((p) => {
+      try {
+        return statSync(join(root, p)).isFile();
+      } catch {
+        return false;
+      }
+    });
     if (near)
       throw new ConfigError(
         `${near}: not read: the configuration is read from ${CONFIG_PATH} only; expected that name: rename the file (or pass it with --config, the action's config input)`,
@@ -495,6 +507,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
 
   // Actions that need no permission granted beyond the baseline: not findings, said once each.
   notes.push(...freeNotes(outcome.free, outcome.policies));
+  notes.push(...leftOutDocumentNotes(prepared, outcome.policies, findings));
   notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.

@@ -501,7 +501,7 @@ export function trustFindings({
           record.approximate?.length ? 'high' : 'critical',
           ['*'],
           record.approximate?.length
-            ? `lets any AWS account assume the role ("AWS": "*" as read: the policy's values not known here are read as wildcards, and this may be one); ${vendor} documents only ${named}`
+            ? `lets any AWS account assume the role ("AWS": "*" as read; the policy has values not known here, read as wildcards); ${vendor} documents only ${named}`
             : `lets any AWS account assume the role ("AWS": "*"); ${vendor} documents only ${named}`,
         );
     }

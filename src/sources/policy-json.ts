@@ -77,24 +77,49 @@ const STATEMENT_KEYS = new Set([
   'condition',
 ]);
 
+/** Whether `a` and `b` differ by at most one edit (a misspelt key: `Efect`, `Actions`). */
+function nearKey(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rest = (x: string, y: string) => x === y;
+  return (
+    rest(a.slice(i + 1), b.slice(i + 1)) ||
+    rest(a.slice(i + 1), b.slice(i)) ||
+    rest(a.slice(i), b.slice(i + 1))
+  );
+}
+
+/** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */
+const ACTION_TEXT = /^(\*|[\w-]+:[\w*?]+)$/;
+
 /**
- * Whether a document with a `Statement` is an IAM policy's: an IAM Version, no statement at all,
- * or a statement with a key of an IAM statement. Other JSON with a `Statement` (a rule engine's
- * data, `{"Statement": "a SQL statement"}`) is not IAM: skipped, never an invalid policy (a
- * review found four findings made of one such file).
+ * Whether a document with a `Statement` is an IAM policy's: a `Version`, no statement, a template's
+ * text, or a statement that reads as one (an object with a key of an IAM statement, or one a letter
+ * away: `Efect`, `Actions`; a list of them, a missing flatten; an action's text). Other JSON with a
+ * `Statement` (a rule engine's data, `{"Statement": "a SQL statement"}`) is not IAM: skipped, never
+ * an invalid policy (a review found four findings made of one such file). A policy with mistakes
+ * is still read, and its mistakes reported.
  */
 function readsAsIam(doc: Record<string, unknown>): boolean {
-  if (doc.Version === '2012-10-17' || doc.Version === '2008-10-17') return true;
+  if ('Version' in doc) return true;
   const st = doc.Statement;
   const list = Array.isArray(st) ? st : [st];
   if (list.length === 0) return true;
-  return list.some(
-    (x) =>
-      typeof x === 'object' &&
-      x !== null &&
-      !Array.isArray(x) &&
-      Object.keys(x).some((k) => STATEMENT_KEYS.has(k.toLowerCase())),
-  );
+  const reads = (x: unknown, depth = 0): boolean => {
+    if (typeof x === 'string') return x.includes('${') || ACTION_TEXT.test(x.trim());
+    if (Array.isArray(x)) return depth < 2 && x.some((y) => reads(y, depth + 1));
+    if (typeof x !== 'object' || x === null) return false;
+    return Object.keys(x).some((k) => {
+      const key = k.toLowerCase();
+      // (near only to the long keys: `Id` is not a misspelt `Sid`)
+      return (
+        STATEMENT_KEYS.has(key) ||
+        (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && nearKey(key, s)))
+      );
+    });
+  };
+  return list.some((x) => reads(x));
 }
 
 export const policyJsonParser: SourceParser = {

@@ -65,7 +65,7 @@ export class AnalyzerBase {
       this.resources.set(id, resource);
       // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
       // main.yaml deploys its integration role so, and was said to hold no IAM policy).
-      const nested = NESTED_STACKS[r.Type];
+      const nested = Object.hasOwn(NESTED_STACKS, r.Type) ? NESTED_STACKS[r.Type] : undefined;
       if (nested)
         this.notRead(
           id,

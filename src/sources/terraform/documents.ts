@@ -182,6 +182,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     const approximate: string[] = [chosenPolicyNote(clip(e))];
     for (const part of parts) {
       if ('unknown' in part) {
+        // (a data source's document: read as chosenDocument reads one, not here)
+        if (referencesIn(part.unknown).some((r) => r.base.startsWith('data.'))) return undefined;
         notKnown.push(part.unknown);
         continue;
       }
@@ -391,13 +393,33 @@ export class DocumentAnalyzer extends AnalyzerBase {
         // `source_policy_documents = [var.extra]` made `iam:PassRole` on `*` beside it unaudited);
         // alone, the references below tell why the policy cannot be read.
         const docRef = (r: { base: string }) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`);
+        // (a conditional whose branches the .tf reader knows, `var.x ? jsonencode({…}) : ""`, is
+        // read below as its documents, not as a value not known)
+        const branched = (x: string) =>
+          (this.input.either?.get(x.trim()) ?? this.input.choices?.get(x.trim())) != null;
         const notKnown = (x: unknown) =>
           typeof x === 'string' &&
           this.input.templates === true &&
           PURE_INTERPOLATION.test(x.trim()) &&
+          !(branched(x) && this.branchDocuments(x.trim().slice(2, -1), x.trim())?.document !== undefined) &&
           !referencesIn(x).some(docRef);
         const mixed = built.statements.length > 0 || items.some((x) => x !== undefined && !notKnown(x));
         for (const item of items) {
+          // A document a condition not known chooses among documents written out: every branch's
+          // read, as a data source so chosen is (an override so chosen is not applied, said so).
+          if (typeof item === 'string' && PURE_INTERPOLATION.test(item.trim()) && branched(item)) {
+            const t = item.trim();
+            const b = this.branchDocuments(t.slice(2, -1), t);
+            if (b?.document !== undefined) {
+              if (which === 'override') documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
+              else {
+                more[which].push({ doc: b.document, alternatives: true });
+                pushAll(referencedNotes, b.approximate ?? []);
+              }
+              continue;
+            }
+            // (no document among the branches, or data sources: read below as before)
+          }
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
             const w = item === undefined ? undefined : readJsonTemplate(item, this.input.either);

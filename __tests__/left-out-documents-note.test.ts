@@ -1,0 +1,49 @@
+// A policy audited without a document not known (a `source_policy_documents` entry `var.extra`,
+// the `var.policy` branch of the override pattern) says so on its findings; with none, the
+// report looked clean and named the document nowhere (a review). A note names it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../src/audit/run.js';
+
+const TF = `
+variable "extra" {}
+variable "policy" {}
+data "aws_iam_policy_document" "a" {
+  source_policy_documents = [var.extra]
+  statement {
+    actions   = ["ec2:DescribeInstances"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "a" {
+  name   = "skypilot-a"
+  policy = data.aws_iam_policy_document.a.json
+}
+resource "aws_iam_policy" "b" {
+  name   = "skypilot-b"
+  policy = var.policy == null ? jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ec2:DescribeInstances", Resource = "*" }] }) : var.policy
+}
+`;
+
+describe('a policy audited without a document not known, with no finding', () => {
+  it('is named in a note', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'left-out-docs-'));
+    writeFileSync(join(root, 'main.tf'), TF);
+    const r = await runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'skypilot',
+      now: new Date('2026-12-07T00:00:00Z'),
+    });
+    expect(r.policies.map((p) => [p.address, p.status])).toEqual([
+      ['aws_iam_policy.a', 'audited'],
+      ['aws_iam_policy.b', 'audited'],
+    ]);
+    expect(r.findings.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
+    expect((r.notes ?? []).filter((n) => n.includes('documents that are not known'))).toEqual([
+      'main.tf aws_iam_policy.a: left out: documents that are not known (${var.extra} in source_policy_documents); what they would add or override is not audited.',
+      'main.tf aws_iam_policy.b: left out: documents that are not known (var.policy); what they would add or override is not audited.',
+    ]);
+  });
+});
