@@ -33399,10 +33399,8 @@ function nearKey(a, b) {
     let i = 0;
     while (i < a.length && i < b.length && a[i] === b[i])
         i++;
-    const rest = (x, y) => x === y;
-    return (rest(a.slice(i + 1), b.slice(i + 1)) ||
-        rest(a.slice(i + 1), b.slice(i)) ||
-        rest(a.slice(i), b.slice(i + 1)));
+    // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
 }
 /** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */
 const ACTION_TEXT = /^(\*|[\w-]+:[\w*?]+)$/;
@@ -36792,31 +36790,39 @@ class DocumentAnalyzer extends AnalyzerBase {
                 // `source_policy_documents = [var.extra]` made `iam:PassRole` on `*` beside it unaudited);
                 // alone, the references below tell why the policy cannot be read.
                 const docRef = (r) => r.base.startsWith(`data.${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`);
-                // (a conditional whose branches the .tf reader knows, `var.x ? jsonencode({…}) : ""`, is
-                // read below as its documents, not as a value not known)
-                const branched = (x) => (this.input.either?.get(x.trim()) ?? this.input.choices?.get(x.trim())) != null;
+                // A conditional whose branches the .tf reader knows (`var.x ? jsonencode({…}) : ""`): the
+                // documents it chooses among, read once; such an entry is not a value not known.
+                const chosenAmong = new Map();
+                const branchesOf = (x) => {
+                    if (typeof x !== 'string' || !evaluator/* PURE_INTERPOLATION */.Y_.test(x.trim()))
+                        return undefined;
+                    if (!chosenAmong.has(x)) {
+                        const t = x.trim();
+                        const known = (this.input.either?.get(t) ?? this.input.choices?.get(t)) != null;
+                        const b = known ? this.branchDocuments(t.slice(2, -1), t) : undefined;
+                        chosenAmong.set(x, b?.document !== undefined ? b : undefined);
+                    }
+                    return chosenAmong.get(x);
+                };
                 const notKnown = (x) => typeof x === 'string' &&
                     this.input.templates === true &&
                     evaluator/* PURE_INTERPOLATION */.Y_.test(x.trim()) &&
-                    !(branched(x) && this.branchDocuments(x.trim().slice(2, -1), x.trim())?.document !== undefined) &&
+                    branchesOf(x) === undefined &&
                     !referencesIn(x).some(docRef);
                 const mixed = built.statements.length > 0 || items.some((x) => x !== undefined && !notKnown(x));
                 for (const item of items) {
                     // A document a condition not known chooses among documents written out: every branch's
                     // read, as a data source so chosen is (an override so chosen is not applied, said so).
-                    if (typeof item === 'string' && evaluator/* PURE_INTERPOLATION */.Y_.test(item.trim()) && branched(item)) {
-                        const t = item.trim();
-                        const b = this.branchDocuments(t.slice(2, -1), t);
-                        if (b?.document !== undefined) {
-                            if (which === 'override')
-                                documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
-                            else {
-                                more[which].push({ doc: b.document, alternatives: true });
-                                (0,records/* pushAll */.iI)(referencedNotes, b.approximate ?? []);
-                            }
-                            continue;
+                    // (No document among the branches, or data sources: read below as before.)
+                    const b = branchesOf(item);
+                    if (b) {
+                        if (which === 'override')
+                            documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
+                        else {
+                            more[which].push({ doc: b.document, alternatives: true });
+                            (0,records/* pushAll */.iI)(referencedNotes, b.approximate ?? []);
                         }
-                        // (no document among the branches, or data sources: read below as before)
+                        continue;
                     }
                     if (item === undefined || (typeof item === 'string' && this.input.templates && (0,evaluator/* hasTemplate */.rJ)(item))) {
                         // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.

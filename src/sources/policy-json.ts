@@ -82,12 +82,8 @@ function nearKey(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const rest = (x: string, y: string) => x === y;
-  return (
-    rest(a.slice(i + 1), b.slice(i + 1)) ||
-    rest(a.slice(i + 1), b.slice(i)) ||
-    rest(a.slice(i), b.slice(i + 1))
-  );
+  // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
 }
 
 /** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */

@@ -393,32 +393,38 @@ export class DocumentAnalyzer extends AnalyzerBase {
         // `source_policy_documents = [var.extra]` made `iam:PassRole` on `*` beside it unaudited);
         // alone, the references below tell why the policy cannot be read.
         const docRef = (r: { base: string }) => r.base.startsWith(`data.${POLICY_DOCUMENT_DATA_SOURCE}.`);
-        // (a conditional whose branches the .tf reader knows, `var.x ? jsonencode({…}) : ""`, is
-        // read below as its documents, not as a value not known)
-        const branched = (x: string) =>
-          (this.input.either?.get(x.trim()) ?? this.input.choices?.get(x.trim())) != null;
+        // A conditional whose branches the .tf reader knows (`var.x ? jsonencode({…}) : ""`): the
+        // documents it chooses among, read once; such an entry is not a value not known.
+        const chosenAmong = new Map<unknown, DocResult | undefined>();
+        const branchesOf = (x: unknown): DocResult | undefined => {
+          if (typeof x !== 'string' || !PURE_INTERPOLATION.test(x.trim())) return undefined;
+          if (!chosenAmong.has(x)) {
+            const t = x.trim();
+            const known = (this.input.either?.get(t) ?? this.input.choices?.get(t)) != null;
+            const b = known ? this.branchDocuments(t.slice(2, -1), t) : undefined;
+            chosenAmong.set(x, b?.document !== undefined ? b : undefined);
+          }
+          return chosenAmong.get(x);
+        };
         const notKnown = (x: unknown) =>
           typeof x === 'string' &&
           this.input.templates === true &&
           PURE_INTERPOLATION.test(x.trim()) &&
-          !(branched(x) && this.branchDocuments(x.trim().slice(2, -1), x.trim())?.document !== undefined) &&
+          branchesOf(x) === undefined &&
           !referencesIn(x).some(docRef);
         const mixed = built.statements.length > 0 || items.some((x) => x !== undefined && !notKnown(x));
         for (const item of items) {
           // A document a condition not known chooses among documents written out: every branch's
           // read, as a data source so chosen is (an override so chosen is not applied, said so).
-          if (typeof item === 'string' && PURE_INTERPOLATION.test(item.trim()) && branched(item)) {
-            const t = item.trim();
-            const b = this.branchDocuments(t.slice(2, -1), t);
-            if (b?.document !== undefined) {
-              if (which === 'override') documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
-              else {
-                more[which].push({ doc: b.document, alternatives: true });
-                pushAll(referencedNotes, b.approximate ?? []);
-              }
-              continue;
+          // (No document among the branches, or data sources: read below as before.)
+          const b = branchesOf(item);
+          if (b) {
+            if (which === 'override') documentsLeftOut.push(`${k} chosen by a conditional, not applied`);
+            else {
+              more[which].push({ doc: b.document, alternatives: true });
+              pushAll(referencedNotes, b.approximate ?? []);
             }
-            // (no document among the branches, or data sources: read below as before)
+            continue;
           }
           if (item === undefined || (typeof item === 'string' && this.input.templates && hasTemplate(item))) {
             // A JSON document with interpolations in it (templatefile(), a heredoc): read with them as wildcards.
