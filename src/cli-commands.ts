@@ -352,7 +352,7 @@ function baselinesCommand(argv: string[]): number {
       }
       lines.push(
         '',
-        `set ${set.name} [${set.kind}]${b.defaultSets.includes(set.name) ? ' (default)' : ''}: ${set.description ?? ''}`,
+        `set ${set.name} [${set.kind}]${b.defaultSets.includes(set.name) ? ' (default)' : ''}${set.policyKinds ? ` (${set.policyKinds.join(' and ')} policies only)` : ''}: ${set.description ?? ''}`,
       );
       for (const a of [...actions].sort()) lines.push(`  ${a}`);
     }

@@ -304,6 +304,7 @@ describe('built-in baseline content', () => {
       ['customer', 'policy-type'],
       ['restricted', 'policy-type'],
       ['pass-roles', undefined],
+      ['root-bucket', undefined],
     ]);
     expect(actionsOf(d, 'managed').length - actionsOf(d, 'customer').length).toBe(26);
     const c = builtin('cloudzero');
@@ -467,6 +468,23 @@ describe('every set of every built-in baseline equals its source document', () =
       restricted: () => anyPartition(fx('databricks-crossaccount-policy-restricted.json')),
       // Go, not JSON: data_aws_crossaccount_policy.go lines 164-172 with pass_roles as a placeholder.
       'pass-roles': () => [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '${pass_roles}' }],
+      // Go, not JSON: data_aws_bucket_policy.go @ 2ffe50d9 lines 28-45 (the statement it writes),
+      // with the bucket and Databricks' account of the partition as placeholders.
+      'root-bucket': () => [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:${aws_partition}:iam::${databricks_aws_account}:root' },
+          Action: [
+            's3:GetObject',
+            's3:GetObjectVersion',
+            's3:PutObject',
+            's3:DeleteObject',
+            's3:ListBucket',
+            's3:GetBucketLocation',
+          ],
+          Resource: ['arn:${aws_partition}:s3:::${bucket}/*', 'arn:${aws_partition}:s3:::${bucket}'],
+        },
+      ],
     },
     spot: { account: () => fx('spot-help-spot-policy-in-aws-634bd82f.json') },
     cloudzero: {

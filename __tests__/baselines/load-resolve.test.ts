@@ -63,7 +63,7 @@ describe('parseBaselineYaml', () => {
     );
     const unknownKey = MY_VENDOR.replace('    kind: setup\n', '    kind: setup\n    statemnts: []\n');
     expect(errorOf(() => parseBaselineYaml(unknownKey, 'b.yml'))).toMatch(
-      /line 8: sets\[0\] has an unknown key "statemnts"; expected one of: name, kind, description, remediation, choice, only-with, statements/,
+      /line 8: sets\[0\] has an unknown key "statemnts"; expected one of: name, kind, description, remediation, choice, only-with, policy-kinds, statements/,
     );
     const noAction = MY_VENDOR.replace('        Action: s3:GetObject\n', '');
     expect(errorOf(() => parseBaselineYaml(noAction, 'b.yml'))).toMatch(

@@ -342,7 +342,19 @@ export function chooseSets(
   const scope = options.scope;
   const b = baseline.baseline;
   const evidence: string[] = [];
-  let sets = [...assigned];
+  // A set for other kinds of policy only (`policy-kinds`: Databricks' root bucket policy) is not
+  // held here: an identity policy granting its S3 actions on any bucket is not the vendor's.
+  const forKind = (name: string) => {
+    const kinds = b.sets.find((x) => x.name === name)?.policyKinds;
+    return !kinds || kind === 'trust' || (kinds as readonly string[]).includes(kind);
+  };
+  let sets = assigned.filter(forKind);
+  if (options.explicit)
+    for (const n of assigned)
+      if (!sets.includes(n))
+        evidence.push(
+          `sets: "${n}" is for ${b.sets.find((x) => x.name === n)!.policyKinds!.join(' and ')} policies only, not held by this ${kind} policy`,
+        );
   // The unit's statements as written, to tell apart sets that fit equally well (the statements
   // of Databricks' restricted policy are within its customer policy too).
   // Made on first use: most units have no alternatives and at most one feature.
@@ -374,7 +386,7 @@ export function chooseSets(
   let keys: { has(key: string): boolean } | undefined;
   const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
   // Optional sets in use.
-  const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name));
+  const optional = b.sets.filter((s) => s.kind === 'optional' && !sets.includes(s.name) && forKind(s.name));
   const features: string[] = [];
   const candidates: Candidate[] = [];
   if (optional.length > 0 && kind !== 'trust') {
@@ -585,7 +597,8 @@ export function chooseSets(
   // Alternatives.
   const choices = new Map<string, string[]>();
   for (const s of b.sets)
-    if (s.choice) (choices.get(s.choice) ?? choices.set(s.choice, []).get(s.choice)!).push(s.name);
+    if (s.choice && forKind(s.name))
+      (choices.get(s.choice) ?? choices.set(s.choice, []).get(s.choice)!).push(s.name);
   if (!options.explicit && choices.size > 0 && kind !== 'trust') {
     for (const [choice, names] of choices) {
       const current = sets.filter((n) => names.includes(n));

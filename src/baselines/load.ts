@@ -25,6 +25,7 @@ import type {
   BaselinePrincipal,
   BaselineSet,
   BaselineTrust,
+  SetPolicyKind,
 } from '../core/types.js';
 
 /** A baseline as written in YAML (validated against schema/baseline.schema.json). */
@@ -42,8 +43,11 @@ interface RawBaseline {
   detect?: { names?: string[]; accounts?: string[] };
   'managed-policies'?: Record<string, string>;
   trust?: { principals: string[]; condition?: Record<string, Record<string, string | string[]>> };
-  /** As in the report model: the YAML keys of a set are its field names (but `only-with`). */
-  sets: (Omit<BaselineSet, 'onlyWith'> & { 'only-with'?: string })[];
+  /** As in the report model: the YAML keys of a set are its field names (but `only-with`, `policy-kinds`). */
+  sets: (Omit<BaselineSet, 'onlyWith' | 'policyKinds'> & {
+    'only-with'?: string;
+    'policy-kinds'?: SetPolicyKind[];
+  })[];
 }
 
 /** Converts the YAML shape to the Baseline type. `fallbackId` names a file without an `id`. */
@@ -55,6 +59,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
     ...(s.remediation !== undefined ? { remediation: s.remediation } : {}),
     ...(s.choice !== undefined ? { choice: s.choice } : {}),
     ...(s['only-with'] !== undefined ? { onlyWith: s['only-with'] } : {}),
+    ...(s['policy-kinds'] !== undefined ? { policyKinds: [...new Set(s['policy-kinds'])] } : {}),
     statements: s.statements,
   }));
   const b: Baseline = {

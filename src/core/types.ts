@@ -196,6 +196,9 @@ export interface InputResult {
 
 export type SetKind = 'setup' | 'ongoing' | 'optional';
 
+/** The kinds of policy a baseline set may be held by (a trust policy is compared with `trust`). */
+export type SetPolicyKind = 'identity' | 'resource';
+
 /** Who a baseline's policies are attached to. */
 export type BaselinePrincipal = 'user' | 'cross-account-role' | 'instance-role' | 'resource';
 
@@ -215,6 +218,12 @@ export interface BaselineSet {
    * the one chosen (Datadog's resource-collection policies come only with `standard`).
    */
   onlyWith?: string;
+  /**
+   * The kinds of policy the set is for (YAML `policy-kinds`); all when absent. A set for
+   * `resource` policies only (Databricks' root bucket policy) is not held by an identity policy:
+   * it would excuse S3 grants on any bucket there.
+   */
+  policyKinds?: SetPolicyKind[];
   /** IAM statements exactly as the vendor documents them. */
   statements: unknown[];
 }
