@@ -15412,9 +15412,13 @@ class analyzer_base_AnalyzerBase {
             this.resources.set(id, resource);
             // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
             // main.yaml deploys its integration role so, and was said to hold no IAM policy).
+            // A stack set deploys one into the accounts of its stack instances (a review: CloudZero's
+            // member-account role so, said to hold none).
             const nested = Object.hasOwn(NESTED_STACKS, r.Type) ? NESTED_STACKS[r.Type] : undefined;
             if (nested)
-                this.notRead(id, ['Resources', id], `${r.Type} deploys ${nestedTemplate(props[nested])}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`);
+                this.notRead(id, ['Resources', id], `${r.Type} deploys ${r.Type === STACK_SET && props.TemplateURL === undefined && props.TemplateBody !== undefined
+                    ? 'the template written in its TemplateBody'
+                    : nestedTemplate(props[nested])}${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`);
         }
         for (const r of [...this.resources.values()]) {
             const roleId = `${r.logicalId}Role`;
@@ -15709,7 +15713,9 @@ merged) {
 const NESTED_STACKS = {
     'AWS::CloudFormation::Stack': 'TemplateURL',
     'AWS::Serverless::Application': 'Location',
+    'AWS::CloudFormation::StackSet': 'TemplateURL',
 };
+const STACK_SET = 'AWS::CloudFormation::StackSet';
 /** The template a nested stack names, as a message shows it. */
 function nestedTemplate(location) {
     if (typeof location === 'string')
@@ -30803,6 +30809,27 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                 n++;
         return n;
     };
+    /** How many of the unit's Sids are those of the set's statements. */
+    const sameSids = (set) => {
+        const own = new Set();
+        for (const x of b.sets.find((y) => y.name === set)?.statements ?? []) {
+            const sid = x.Sid;
+            if (typeof sid === 'string' && sid !== '')
+                own.add(sid);
+        }
+        if (own.size === 0)
+            return 0;
+        let n = 0;
+        for (const m of members) {
+            const st = m.raw.Statement;
+            for (const x of Array.isArray(st) ? st : [st]) {
+                const sid = x?.Sid;
+                if (typeof sid === 'string' && own.has(sid))
+                    n++;
+            }
+        }
+        return n;
+    };
     // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
     let keys;
     const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
@@ -31085,16 +31112,24 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     best = x;
             // Alternatives that fit equally well: the one whose statements the unit writes exactly.
             const tied = scored.filter((x) => x.removable === best.removable && x.missing === best.missing);
+            // Then the one whose Sids the unit writes: the Sids of Databricks' restricted policy in a
+            // copy of an older version of it (concrete ARNs, so no statement the same), which fits
+            // customer as well on actions (a review).
+            let bySids = false;
             if (tied.length > 1) {
                 best = tied.includes(first) ? first : tied[0];
                 let top = sameStatements(best.alt);
+                let topSids = sameSids(best.alt);
                 for (const x of tied) {
                     const n = x === best ? top : sameStatements(x.alt);
-                    if (n > top) {
+                    const m = x === best ? topSids : sameSids(x.alt);
+                    if (n > top || (n === top && m > topSids)) {
                         best = x;
                         top = n;
+                        topSids = m;
                     }
                 }
+                bySids = best !== first && top === sameStatements(first.alt);
             }
             if (best !== first) {
                 sets = [...rest, best.alt];
@@ -31104,7 +31139,9 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                     ? `(${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable})`
                     : best.missing !== first.missing
                         ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
-                        : `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`;
+                        : !bySids
+                            ? `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`
+                            : `(${sameSids(best.alt)} of its statements' Sids are the vendor's there), not "${first.alt}" (${sameSids(first.alt)})`;
                 evidence.push(`sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`);
             }
         }

@@ -500,6 +500,43 @@ Resources:
     ]);
   });
 
+  it('a stack set (a review: CloudZero\'s member-account role, deployed so, read as "no IAM policies")', () => {
+    const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  ResourceMemberStackSet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: cloudzero-resource-member
+      PermissionModel: SERVICE_MANAGED
+      TemplateURL: https://cz-provision-account.s3.amazonaws.com/services/resource_member.yaml
+  Inline:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: inline
+      PermissionModel: SELF_MANAGED
+      TemplateBody: "Resources: {}"
+`);
+    expect(r).toMatchObject({ status: 'audited', errors: [] });
+    expect(r.policies.map((p) => [p.address, p.status, p.line, p.reason])).toEqual([
+      [
+        'ResourceMemberStackSet',
+        'unresolved',
+        3,
+        expect.stringMatching(
+          /^AWS::CloudFormation::StackSet deploys the template at https:\/\/cz-provision-account\.s3\.amazonaws\.com\/services\/resource_member\.yaml into its stack instances' accounts: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own/,
+        ),
+      ],
+      [
+        'Inline',
+        'unresolved',
+        9,
+        expect.stringMatching(
+          /^AWS::CloudFormation::StackSet deploys the template written in its TemplateBody into its stack instances' accounts: /,
+        ),
+      ],
+    ]);
+  });
+
   it('AWS::Include in place of resources, and a macro of the template (the review: "resource Fn::Transform has no Type", the macro not said)', () => {
     const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
 Transform: [MyOrgIamMacro, AWS::Serverless-2016-10-31]

@@ -382,6 +382,25 @@ export function chooseSets(
     return n;
   };
 
+  /** How many of the unit's Sids are those of the set's statements. */
+  const sameSids = (set: string) => {
+    const own = new Set<string>();
+    for (const x of b.sets.find((y) => y.name === set)?.statements ?? []) {
+      const sid = (x as { Sid?: unknown }).Sid;
+      if (typeof sid === 'string' && sid !== '') own.add(sid);
+    }
+    if (own.size === 0) return 0;
+    let n = 0;
+    for (const m of members) {
+      const st = m.raw.Statement;
+      for (const x of Array.isArray(st) ? st : [st]) {
+        const sid = (x as { Sid?: unknown } | null)?.Sid;
+        if (typeof sid === 'string' && own.has(sid)) n++;
+      }
+    }
+    return n;
+  };
+
   // The keys of the actions the unit's Allow statements name (before any Deny), made on first use.
   let keys: { has(key: string): boolean } | undefined;
   const unitKeys = () => (keys ??= grantedKeys(members, builder, scope));
@@ -646,16 +665,24 @@ export function chooseSets(
           best = x;
       // Alternatives that fit equally well: the one whose statements the unit writes exactly.
       const tied = scored.filter((x) => x.removable === best.removable && x.missing === best.missing);
+      // Then the one whose Sids the unit writes: the Sids of Databricks' restricted policy in a
+      // copy of an older version of it (concrete ARNs, so no statement the same), which fits
+      // customer as well on actions (a review).
+      let bySids = false;
       if (tied.length > 1) {
         best = tied.includes(first) ? first : tied[0]!;
         let top = sameStatements(best.alt);
+        let topSids = sameSids(best.alt);
         for (const x of tied) {
           const n = x === best ? top : sameStatements(x.alt);
-          if (n > top) {
+          const m = x === best ? topSids : sameSids(x.alt);
+          if (n > top || (n === top && m > topSids)) {
             best = x;
             top = n;
+            topSids = m;
           }
         }
+        bySids = best !== first && top === sameStatements(first.alt);
       }
       if (best !== first) {
         sets = [...rest, best.alt];
@@ -666,7 +693,9 @@ export function chooseSets(
             ? `(${best.removable} action${best.removable === 1 ? '' : 's'} of the alternatives beyond it), not "${first.alt}" (${first.removable})`
             : best.missing !== first.missing
               ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
-              : `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`;
+              : !bySids
+                ? `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`
+                : `(${sameSids(best.alt)} of its statements' Sids are the vendor's there), not "${first.alt}" (${sameSids(first.alt)})`;
         evidence.push(
           `sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`,
         );

@@ -65,12 +65,18 @@ export class AnalyzerBase {
       this.resources.set(id, resource);
       // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
       // main.yaml deploys its integration role so, and was said to hold no IAM policy).
+      // A stack set deploys one into the accounts of its stack instances (a review: CloudZero's
+      // member-account role so, said to hold none).
       const nested = Object.hasOwn(NESTED_STACKS, r.Type) ? NESTED_STACKS[r.Type] : undefined;
       if (nested)
         this.notRead(
           id,
           ['Resources', id],
-          `${r.Type} deploys ${nestedTemplate(props[nested])}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`,
+          `${r.Type} deploys ${
+            r.Type === STACK_SET && props.TemplateURL === undefined && props.TemplateBody !== undefined
+              ? 'the template written in its TemplateBody'
+              : nestedTemplate(props[nested])
+          }${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`,
         );
     }
     for (const r of [...this.resources.values()]) {
@@ -404,7 +410,9 @@ function samGenerated(
 const NESTED_STACKS: Record<string, string> = {
   'AWS::CloudFormation::Stack': 'TemplateURL',
   'AWS::Serverless::Application': 'Location',
+  'AWS::CloudFormation::StackSet': 'TemplateURL',
 };
+const STACK_SET = 'AWS::CloudFormation::StackSet';
 
 /** The template a nested stack names, as a message shows it. */
 function nestedTemplate(location: unknown): string {
