@@ -26,8 +26,9 @@ const older = (drift: boolean) => ({
     .filter((s) => s.Action.length > 0)
     .map((s) => {
       if (!drift || s.Sid !== 'EC2TerminateInstancesTag') return s;
-      const { Condition: _dropped, ...rest } = s;
-      return { ...rest, Resource: '*' };
+      const rest: Stmt = { ...s, Resource: '*' };
+      delete rest.Condition;
+      return rest;
     }),
 });
 
