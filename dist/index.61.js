@@ -31627,6 +31627,7 @@ class Auditor {
                     unsure: new Map(),
                     // (kept while every unit's base is known: runUnit's answer)
                     atBase: new Map(),
+                    wasAtBase: false,
                 }));
                 // (the policies the group's audit would hold that could not be read: once per group)
                 for (const id of plan.unread?.get(a.group ?? '') ?? [])
@@ -31661,6 +31662,8 @@ class Auditor {
                 : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
             if (!baseKnown)
                 g.atBase = undefined;
+            if (this.unitWasAtBase)
+                g.wasAtBase = true;
             // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
             // known) is audited in each: a finding the same in both is told once.
             if (members.some((m) => readTwice(m.record)))
@@ -31719,8 +31722,13 @@ class Auditor {
         }
         // What the change deleted: its findings removed, what it granted had at the base.
         if (base?.deleted)
-            this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings);
-        for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
+            this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings, (a) => {
+                // (a policy of the group the change deleted was at the base)
+                const g = groups.get(groupKey(a));
+                if (g)
+                    g.wasAtBase = true;
+            });
+        for (const { unit, units, granted, sets: held, best, unsure, atBase, wasAtBase } of groups.values()) {
             // The sets the group's units were held to (the first unit's when none grants anything).
             const sets = held.size ? [...held] : unit.activeSets;
             // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -31745,15 +31753,16 @@ class Auditor {
             for (const [target, list] of byUnit) {
                 // With a base: what was missing there already (pre-existing), and what the change takes
                 // away (new: the integration may break because of this change).
-                const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
+                // (none of the group's policies at the base: all new, none taken away)
+                const atoms = atBase && wasAtBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
                 // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
                 for (const f of groupAtoms(atoms, {
                     unit: target,
-                    isNew: atBase ? (a) => a.fresh : undefined,
+                    isNew: atBase ? (wasAtBase ? (a) => a.fresh : () => true) : undefined,
                     catalog: this.catalog,
                     sets: this.grantSets,
                 })) {
-                    if (f.new === true)
+                    if (f.new === true && wasAtBase)
                         f.message = f.message.replace(/ granted by no policy audited against ([^;]*); /, ' that this change takes away (granted before it; after it, by no policy audited against $1); ');
                     findings.push(f);
                 }
@@ -31770,6 +31779,8 @@ class Auditor {
     }
     /** Of the current run: see AuditOutcome.free. */
     free = new Map();
+    /** Whether the unit runUnit (runUnitMemo) last ran was at the base (its base unit known and there). */
+    unitWasAtBase = false;
     /** Of the current run: its principals (a plan's say which attachments it creates). */
     principalsNow;
     /** Of the current run: see AuditOutcome.otherGrantees. */
@@ -32325,6 +32336,7 @@ class Auditor {
             this.grantsFree(action, unit.members[member].record.id);
         // What the base had: a plan's `before`, or the pull request's base files.
         const baseUnit = this.baseUnit(unit, base, assigned);
+        this.unitWasAtBase = !!baseUnit;
         let isNew;
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
@@ -32378,7 +32390,7 @@ class Auditor {
      * to what their group granted at the base (`atBase`), so that a permission the group no longer
      * grants is one the change takes away, not one missing before it.
      */
-    runDeleted(gone, atBaseOf, findings) {
+    runDeleted(gone, atBaseOf, findings, wasThere) {
         const grantsOnly = grantsOnlyIndex(gone.plan);
         const unitOf = (a, ids) => {
             const members = [];
@@ -32420,6 +32432,7 @@ class Auditor {
             const unit = unitOf(a, ids);
             if (!unit)
                 continue;
+            wasThere?.(a);
             const removed = evaluate(a, unit).atoms.filter((x) => REMOVABLE_KINDS.has(x.kind));
             const how = gone.how(a.target);
             for (const f of this.removedFindings(removed, unit)) {
@@ -32448,6 +32461,7 @@ class Auditor {
         };
         const head = occurrences(unit);
         const baseUnit = this.baseUnit(unit, base, assigned);
+        this.unitWasAtBase = !!baseUnit;
         // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
         // otherwise its atoms are split by set difference with the base's (made once, only when needed).
         let newness = () => undefined;

@@ -591,6 +591,12 @@ export class Auditor {
          * when a unit's base is not known.
          */
         atBase: Map<number, ActionSet> | undefined;
+        /**
+         * Whether one of its units was at the base: a group none of whose policies was there (the
+         * change adds the integration) had no finding there, and its missing permissions are new
+         * (a review: those of a Datadog role a pull request added were "already in the base").
+         */
+        wasAtBase: boolean;
       }
     >();
     // The principals holding each policy: a policy that could not be read beside an audited one,
@@ -730,6 +736,7 @@ export class Auditor {
             unsure: new Map(),
             // (kept while every unit's base is known: runUnit's answer)
             atBase: new Map(),
+            wasAtBase: false,
           }),
         );
         // (the policies the group's audit would hold that could not be read: once per group)
@@ -759,6 +766,7 @@ export class Auditor {
         ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
         : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
       if (!baseKnown) g.atBase = undefined;
+      if (this.unitWasAtBase) g.wasAtBase = true;
       // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
       // known) is audited in each: a finding the same in both is told once.
       if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
@@ -814,8 +822,18 @@ export class Auditor {
       this.grantSets.releaseStatements();
     }
     // What the change deleted: its findings removed, what it granted had at the base.
-    if (base?.deleted) this.runDeleted(base.deleted, (a) => groups.get(groupKey(a))?.atBase, findings);
-    for (const { unit, units, granted, sets: held, best, unsure, atBase } of groups.values()) {
+    if (base?.deleted)
+      this.runDeleted(
+        base.deleted,
+        (a) => groups.get(groupKey(a))?.atBase,
+        findings,
+        (a) => {
+          // (a policy of the group the change deleted was at the base)
+          const g = groups.get(groupKey(a));
+          if (g) g.wasAtBase = true;
+        },
+      );
+    for (const { unit, units, granted, sets: held, best, unsure, atBase, wasAtBase } of groups.values()) {
       // The sets the group's units were held to (the first unit's when none grants anything).
       const sets = held.size ? [...held] : unit.activeSets;
       // Each set's missing permissions go to the unit held to that set that grants most of it;
@@ -837,15 +855,17 @@ export class Auditor {
       for (const [target, list] of byUnit) {
         // With a base: what was missing there already (pre-existing), and what the change takes
         // away (new: the integration may break because of this change).
-        const atoms = atBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
+        // (none of the group's policies at the base: all new, none taken away)
+        const atoms =
+          atBase && wasAtBase ? this.missingAgainstBase(target, list, atBase, unsure, base) : list;
         // The same fields as the memo's options (isNew included), so groupAtoms sees one shape.
         for (const f of groupAtoms(atoms, {
           unit: target,
-          isNew: atBase ? (a) => a.fresh : undefined,
+          isNew: atBase ? (wasAtBase ? (a) => a.fresh : () => true) : undefined,
           catalog: this.catalog,
           sets: this.grantSets,
         })) {
-          if (f.new === true)
+          if (f.new === true && wasAtBase)
             f.message = f.message.replace(
               / granted by no policy audited against ([^;]*); /,
               ' that this change takes away (granted before it; after it, by no policy audited against $1); ',
@@ -866,6 +886,9 @@ export class Auditor {
 
   /** Of the current run: see AuditOutcome.free. */
   private free = new Map<string, Set<string>>();
+
+  /** Whether the unit runUnit (runUnitMemo) last ran was at the base (its base unit known and there). */
+  private unitWasAtBase = false;
 
   /** Of the current run: its principals (a plan's say which attachments it creates). */
   private principalsNow: Map<string, PrincipalRecord> | undefined;
@@ -1458,6 +1481,7 @@ export class Auditor {
     for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
     const baseUnit = this.baseUnit(unit, base, assigned);
+    this.unitWasAtBase = !!baseUnit;
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
@@ -1523,6 +1547,7 @@ export class Auditor {
     gone: DeletedAtBase,
     atBaseOf: (a: Assignment) => Map<number, ActionSet> | undefined,
     findings: Finding[],
+    wasThere?: (a: Assignment) => void,
   ): void {
     const grantsOnly = grantsOnlyIndex(gone.plan);
     const unitOf = (a: Assignment, ids: readonly string[]): Unit | undefined => {
@@ -1562,6 +1587,7 @@ export class Auditor {
       const ids = principal ? principal.policyIds.filter((id) => !grantsOnly.has(a, id)) : [a.target];
       const unit = unitOf(a, ids);
       if (!unit) continue;
+      wasThere?.(a);
       const removed = evaluate(a, unit).atoms.filter((x) => REMOVABLE_KINDS.has(x.kind));
       const how = gone.how(a.target);
       for (const f of this.removedFindings(removed, unit)) {
@@ -1602,6 +1628,7 @@ export class Auditor {
     };
     const head = occurrences(unit);
     const baseUnit = this.baseUnit(unit, base, assigned);
+    this.unitWasAtBase = !!baseUnit;
     // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
     // otherwise its atoms are split by set difference with the base's (made once, only when needed).
     let newness: (o: StatementOutcome) => boolean | undefined | Atom[] = () => undefined;
