@@ -216,7 +216,7 @@ function findingLine(f) {
         : (0,actions/* actionsText */.$2)(f, (v) => (0,core_escape/* escapeMarkdown */.FV)(v), (v) => `**${v}**`);
     const where = (0,core_escape/* escapeMarkdown */.FV)(f.line !== undefined ? `${f.path}:${f.line}` : f.path);
     const baseline = f.baseline ? ` · ${(0,core_escape/* escapeMarkdown */.FV)(f.baseline)}` : '';
-    return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${group/* KIND_INFO */.Kw[f.kind].title} · ${what}\\\n  ${where}${baseline}`;
+    return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${(0,group/* leftoverWords */.BF)(f, group/* KIND_INFO */.Kw[f.kind]).title} · ${what}\\\n  ${where}${baseline}`;
 }
 /** The list of repositories without a report takes at most this share of the limit. */
 const MISSING_SHARE = 1 / 4;

@@ -38891,7 +38891,11 @@ function annotate(findings, sink = core, options = {}) {
             continue;
         }
         counts[level]++;
-        const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
+        // (a leftover set's by what the set is, as the report heads it: an optional feature is not
+        // "leftover" to delete)
+        const words = leftoverWords(f, KIND_INFO[f.kind]);
+        const which = words !== KIND_INFO[f.kind] && f.set !== undefined ? ` "${f.set}"` : '';
+        const title = `${words.title}${which} (${f.severity}${f.new ? ', new' : ''})`;
         const parts = [f.message];
         if (f.statement !== undefined)
             parts.push(`statement ${f.statement}`);

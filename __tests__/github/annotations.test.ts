@@ -100,6 +100,29 @@ describe('annotate', () => {
     ]);
   });
 
+  it("titles a leftover set's finding as the report heads it: an optional feature, another alternative, a set of a step that is over", () => {
+    const { s, calls } = sink();
+    annotate(
+      [
+        finding({
+          kind: 'leftover-set',
+          severity: 'high',
+          set: 'storage-buckets',
+          feature: 'storage-buckets',
+          new: true,
+        }),
+        finding({ kind: 'leftover-set', severity: 'medium', set: 'minimum', choice: 'access' }),
+        finding({ kind: 'leftover-set', severity: 'medium', set: 'setup' }),
+      ],
+      s,
+    );
+    expect(calls.map((c) => c.props?.title)).toEqual([
+      'Optional feature "storage-buckets" (high, new)',
+      'Another alternative "minimum" (medium)',
+      'Leftover permissions from an inactive set (medium)',
+    ]);
+  });
+
   it('makes control characters visible (the workflow-command escaping of % \\r \\n : , is @actions/core’s)', () => {
     const { s, calls } = sink();
     annotate(

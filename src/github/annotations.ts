@@ -4,7 +4,7 @@
 // `:` and `,` in properties such as file and title), so we only make control characters visible.
 import * as core from '@actions/core';
 import { escapeTerminal } from '../core/escape.js';
-import { KIND_INFO, severityRank } from '../report/group.js';
+import { KIND_INFO, leftoverWords, severityRank } from '../report/group.js';
 import type { Finding } from '../core/types.js';
 
 export const ANNOTATION_LIMIT = 10;
@@ -64,7 +64,11 @@ export function annotate(
       continue;
     }
     counts[level]++;
-    const title = `${KIND_INFO[f.kind].title} (${f.severity}${f.new ? ', new' : ''})`;
+    // (a leftover set's by what the set is, as the report heads it: an optional feature is not
+    // "leftover" to delete)
+    const words = leftoverWords(f, KIND_INFO[f.kind]);
+    const which = words !== KIND_INFO[f.kind] && f.set !== undefined ? ` "${f.set}"` : '';
+    const title = `${words.title}${which} (${f.severity}${f.new ? ', new' : ''})`;
     const parts = [f.message];
     if (f.statement !== undefined) parts.push(`statement ${f.statement}`);
     if (f.address) parts.push(f.address);

@@ -12,7 +12,7 @@
 import { decide } from './verdict.js';
 import { clipShown, escapeMarkdown as md, escapeTerminal } from '../core/escape.js';
 import { SEVERITIES, type Finding, type FindingKind, type Report, type Severity } from '../core/types.js';
-import { isExcess, KIND_INFO, KIND_ORDER, plural, severityRank } from './group.js';
+import { isExcess, KIND_INFO, KIND_ORDER, leftoverWords, plural, severityRank } from './group.js';
 import { COMMENT_LIMIT } from './markdown.js';
 import { actionsText, MAX_MESSAGE_SHOWN, shownActions, storedFinding } from './actions.js';
 
@@ -262,7 +262,7 @@ function findingLine(f: Finding): string {
         );
   const where = md(f.line !== undefined ? `${f.path}:${f.line}` : f.path);
   const baseline = f.baseline ? ` · ${md(f.baseline)}` : '';
-  return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${KIND_INFO[f.kind].title} · ${what}\\\n  ${where}${baseline}`;
+  return `- ${SEVERITY_ICON[f.severity]} **${f.severity}** · ${leftoverWords(f, KIND_INFO[f.kind]).title} · ${what}\\\n  ${where}${baseline}`;
 }
 
 export interface MergedMarkdownOptions {
