@@ -48,9 +48,12 @@ function withoutExcess(doc: { Version: string; Statement: Record<string, unknown
   };
 }
 
+// (an identity policy's sets: a set for resource policies only, Databricks' root bucket policy,
+// has a Principal, and is not held by the identity policy the others make)
 const cases = builtinBaselines().map((b) => {
-  const sets = b.sets.map((s) => s.name).join(',');
-  const statements = b.sets.flatMap((s) => s.statements);
+  const held = b.sets.filter((s) => !s.policyKinds || s.policyKinds.includes('identity'));
+  const sets = held.map((s) => s.name).join(',');
+  const statements = held.flatMap((s) => s.statements);
   return [b.id, `${b.id}:${sets}`, statements] as const;
 });
 
