@@ -31141,7 +31141,7 @@ function chooseSets(baseline, assigned, members, kind, builder, grants, options 
                         ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
                         : !bySids
                             ? `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`
-                            : `(${sameSids(best.alt)} of its statements' Sids are the vendor's there), not "${first.alt}" (${sameSids(first.alt)})`;
+                            : `(${sameSids(best.alt)} of its statements carry that set's Sids), not "${first.alt}" (${sameSids(first.alt)})`;
                 evidence.push(`sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`);
             }
         }
@@ -43578,7 +43578,10 @@ function* reportLines(report, options) {
     const unread = new Set(counted.filter((f) => f.kind === 'invalid-policy' && !ids.has(f.policy)).map((f) => f.policy)).size;
     const read = report.policies.length + unread;
     const within = counted.length > 0 && withFindings < read ? `${withFindings} of ` : '';
-    summary += ` in ${within}${plural(read, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+    // (said, as the JSON report's summary counts only the policies read: a review found the two
+    // numbers apart with nothing to tell why)
+    const notRead = unread ? ` (${unread} could not be read)` : '';
+    summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(report.inputs.length, 'input')}`;
     if (b.hasBase)
         summary += `; ${b.current.filter(isExcess).length} new`;
     // Not counted above: informational findings (missing permissions) and ignored ones.

@@ -54,7 +54,7 @@ describe('renderText', () => {
       ],
     });
     expect(renderText(report).trimEnd().split('\n').pop()).toBe(
-      '2 findings (1 high, 1 medium) in 2 of 4 policies from 3 inputs',
+      '2 findings (1 high, 1 medium) in 2 of 4 policies (1 could not be read) from 3 inputs',
     );
   });
 

@@ -695,7 +695,7 @@ export function chooseSets(
               ? `(it lacks ${best.missing} of its actions), not "${first.alt}" (it would lack ${first.missing})`
               : !bySids
                 ? `(${sameStatements(best.alt)} of its statements written exactly as the vendor's), not "${first.alt}" (${sameStatements(first.alt)})`
-                : `(${sameSids(best.alt)} of its statements' Sids are the vendor's there), not "${first.alt}" (${sameSids(first.alt)})`;
+                : `(${sameSids(best.alt)} of its statements carry that set's Sids), not "${first.alt}" (${sameSids(first.alt)})`;
         evidence.push(
           `sets: the policy implements "${best.alt}" ${why}; alternatives of choice "${choice}" are chosen, not stacked`,
         );

@@ -249,7 +249,10 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
   ).size;
   const read = report.policies.length + unread;
   const within = counted.length > 0 && withFindings < read ? `${withFindings} of ` : '';
-  summary += ` in ${within}${plural(read, 'policy', 'policies')} from ${plural(report.inputs.length, 'input')}`;
+  // (said, as the JSON report's summary counts only the policies read: a review found the two
+  // numbers apart with nothing to tell why)
+  const notRead = unread ? ` (${unread} could not be read)` : '';
+  summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(report.inputs.length, 'input')}`;
   if (b.hasBase) summary += `; ${b.current.filter(isExcess).length} new`;
   // Not counted above: informational findings (missing permissions) and ignored ones.
   const informational = [...b.current, ...b.preexisting].length - counted.length;
