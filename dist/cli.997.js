@@ -13856,7 +13856,8 @@ function schemaErrorMessages(errors) {
                 break;
             }
             case 'enum':
-                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
+                // ("got", as the action's inputs say it: "…, optional, not a string" read as one of the values)
+                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')} (got ${typeOf(e.data)}): fix it`;
                 break;
             case 'const':
                 // (a number for a number: `version must be 1, not 2`; else what it is: `not a string ("1")`)

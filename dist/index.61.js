@@ -725,7 +725,8 @@ function schemaErrorMessages(errors) {
                 break;
             }
             case 'enum':
-                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')}, not ${typeOf(e.data)} (expected one of these values: fix it)`;
+                // ("got", as the action's inputs say it: "…, optional, not a string" read as one of the values)
+                message = `${field} must be one of: ${params.allowedValues.map(String).join(', ')} (got ${typeOf(e.data)}): fix it`;
                 break;
             case 'const':
                 // (a number for a number: `version must be 1, not 2`; else what it is: `not a string ("1")`)
@@ -39963,6 +39964,7 @@ function writeStringList(text, values, orig, memberIndent) {
 
 
 
+
 const hcl_IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 // ---------------------------------------------------------------------------------------------
 // tree-sitter -> yaml nodes (literal values; anything else is a tagged `!expr` scalar)
@@ -40266,7 +40268,7 @@ function statementBlockText(text, block, original, part) {
         }
         const seq = toYaml(valueNode);
         if (!(seq instanceof dist.YAMLSeq) || seq.items.some((x) => x.tag === '!expr'))
-            throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
+            throw new Unfixable(`the statement's ${names[0]} (${(0,core_escape/* clipShown */.SM)(text.slice(valueNode.startIndex, valueNode.endIndex), 60)}) is not a literal list: change it where it is defined`);
         const removal = removalEdits(text, seq, values, 'hcl');
         if (removal)
             edits.push(...removal);
@@ -40352,7 +40354,20 @@ function dataDocumentEdits(text, data, originals, minimal) {
             ? /\n[ \t]*\n/.test(text.slice(Math.min(block.endIndex, next.endIndex), Math.max(block.startIndex, next.startIndex)))
             : true;
         const texts = fate.parts.map((p, n) => {
-            const written = statementBlockText(text, block, originals[i], p);
+            let written;
+            try {
+                written = statementBlockText(text, block, originals[i], p);
+            }
+            catch (e) {
+                // (which statement: its sid, else its line; a review found the reason named none)
+                if (!(e instanceof Unfixable))
+                    throw e;
+                const sid = originals[i].Sid;
+                const which = typeof sid === 'string' && sid !== ''
+                    ? `statement ${sid}`
+                    : `the statement block of line ${block.startPosition.row + 1}`;
+                throw new Unfixable(`${which}: ${e.message.replace(/^the statement(?:'s| block)? ?/, '')}`);
+            }
             // the statement's comments stay once, on its first part
             return n === 0 ? written : withoutComments(written, 'hcl');
         });

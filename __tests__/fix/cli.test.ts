@@ -156,6 +156,31 @@ describe('iam-baseline-audit fix (CLI)', () => {
     );
   });
 
+  it('a statement block whose list is an expression: the reason names the statement and the expression (a review)', async () => {
+    const hcl = [
+      'variable "acts" { default = ["ec2:DescribeInstances", "iam:CreateUser"] }',
+      'data "aws_iam_policy_document" "p" {',
+      '  statement {',
+      '    sid       = "Data"',
+      '    actions   = var.acts',
+      '    resources = ["*"]',
+      '  }',
+      '  statement {',
+      '    actions   = var.acts',
+      '    resources = ["*"]',
+      '  }',
+      '}',
+      'resource "aws_iam_policy" "p" {',
+      '  policy = data.aws_iam_policy_document.p.json',
+      '}',
+      '',
+    ].join('\n');
+    const r = await run(['.', '--baseline', 'coiled:ongoing', '--dry-run'], repo({ 'tf/main.tf': hcl }));
+    expect(r.stdout).toContain(
+      'not fixed tf/main.tf#aws_iam_policy.p: statement Data: actions (var.acts) is not a literal list: change it where it is defined',
+    );
+  });
+
   it('writes the fix atomically, keeping the mode and leaving no temporary file; lists what it could not fix', async () => {
     const root = repo({ 'iam/p.json': POLICY, 'plan.json': TF_PLAN });
     chmodSync(join(root, 'iam/p.json'), 0o640);

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { posix } from 'node:path';
 import type { InputResult, PolicyRecord, Report, Suggestion } from '../core/types.js';
 import { isObject, parseJson } from '../core/json-lines.js';
+import { clipShown } from '../core/escape.js';
 import { parsePolicyDocument } from '../policy/document.js';
 import { statementsOf } from '../policy/raw.js';
 import { hclReady, readHclModules } from '../sources/hcl/index.js';
@@ -365,7 +366,9 @@ function statementBlockText(
     }
     const seq = toYaml(valueNode);
     if (!(seq instanceof YAMLSeq) || seq.items.some((x) => (x as YNode).tag === '!expr'))
-      throw new Unfixable(`the statement's ${names[0]} is not a literal list`);
+      throw new Unfixable(
+        `the statement's ${names[0]} (${clipShown(text.slice(valueNode.startIndex, valueNode.endIndex), 60)}) is not a literal list: change it where it is defined`,
+      );
     const removal = removalEdits(text, seq, values, 'hcl');
     if (removal) edits.push(...removal);
     else
@@ -468,7 +471,19 @@ function dataDocumentEdits(
         )
       : true;
     const texts = fate.parts.map((p, n) => {
-      const written = statementBlockText(text, block, originals[i]!, p);
+      let written: string;
+      try {
+        written = statementBlockText(text, block, originals[i]!, p);
+      } catch (e) {
+        // (which statement: its sid, else its line; a review found the reason named none)
+        if (!(e instanceof Unfixable)) throw e;
+        const sid = originals[i]!.Sid;
+        const which =
+          typeof sid === 'string' && sid !== ''
+            ? `statement ${sid}`
+            : `the statement block of line ${block.startPosition.row + 1}`;
+        throw new Unfixable(`${which}: ${e.message.replace(/^the statement(?:'s| block)? ?/, '')}`);
+      }
       // the statement's comments stay once, on its first part
       return n === 0 ? written : withoutComments(written, 'hcl');
     });
