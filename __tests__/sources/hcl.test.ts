@@ -1484,10 +1484,16 @@ resource "aws_iam_policy" "ongoing" {
 `,
     });
     const rec = policies(results).find((p) => p.address === 'aws_iam_policy.ongoing');
-    // Only the fields that use the locals are wildcards, not the whole list.
-    expect(doc(rec).Statement[0]!.Resource).toEqual(['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:*::image/*']);
+    // Only the fields that use the locals are unknown, not the whole list: each one value (a
+    // string interpolated beside known text), read as a placeholder.
+    expect(doc(rec).Statement[0]!.Resource).toEqual([
+      'arn:aws:ec2:<local.region>:<local.account>:instance/*',
+      'arn:aws:ec2:<local.region>::image/*',
+    ]);
     const note = rec!.approximate!.join('; ');
-    expect(note).toContain('interpolations read as wildcards: ${local.region}, ${local.account}');
+    expect(note).toContain(
+      'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more): ${local.region}, ${local.account}',
+    );
     expect(note).toContain('local.region is not defined in this module: read as unknown');
   });
 

@@ -196,13 +196,14 @@ describe('Terraform JSON forms (written for this project)', () => {
     ]);
   });
 
-  it('replaces interpolations inside policy strings with * and notes them', () => {
+  it('replaces interpolations inside policy strings with * (a variable beside known text in a resource: one value) and notes them', () => {
     const templated = byId(result, 'aws_iam_policy.templated');
     expect(statements(templated.document)).toEqual([
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: '*/uploads/*/*' },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: '*/uploads/<var.env>/*' },
     ]);
     expect(templated.approximate).toEqual([
-      'interpolations read as wildcards: ${aws_s3_bucket.data.arn}, ${var.env}',
+      'interpolations read as wildcards: ${aws_s3_bucket.data.arn}',
+      'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more): ${var.env}',
     ]);
     const bucket = byId(result, 'aws_s3_bucket_policy.data');
     expect(bucket.name).toBe('coiled-data-${var.env}');

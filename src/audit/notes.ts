@@ -2,7 +2,7 @@
 // managed policy, permissions that need no IAM permission. Pure.
 import { noPermissionSource } from '../policy/no-permission.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
-import { LEFT_OUT_DOCUMENTS } from '../sources/records.js';
+import { LEFT_OUT_DOCUMENTS, ONE_VALUE_READ } from '../sources/records.js';
 import type { Baseline, Finding, ReportPolicy } from '../core/types.js';
 import { type AuditOutcome, type PreparedPolicy } from './audit.js';
 import { statementLabel } from '../policy/document.js';
@@ -111,13 +111,16 @@ export function leftOutDocumentNotes(
   policies: readonly ReportPolicy[],
   findings: readonly Finding[],
 ): string[] {
-  const told = new Set<string>();
-  for (const f of findings) if (f.approximate?.includes(LEFT_OUT_DOCUMENTS)) told.add(f.policy);
   const out: string[] = [];
-  for (const p of policies) {
-    if (p.status !== 'audited' || told.has(p.id)) continue;
-    const note = prepared.get(p.id)?.record.approximate?.find((n) => n.startsWith(LEFT_OUT_DOCUMENTS));
-    if (note) out.push(`${p.address ? `${p.path} ${p.address}` : p.path}: ${note}.`);
+  // (and resources read as one value each: a clean result rests on that reading)
+  for (const start of [LEFT_OUT_DOCUMENTS, ONE_VALUE_READ]) {
+    const told = new Set<string>();
+    for (const f of findings) if (f.approximate?.includes(start)) told.add(f.policy);
+    for (const p of policies) {
+      if (p.status !== 'audited' || told.has(p.id)) continue;
+      const note = prepared.get(p.id)?.record.approximate?.find((n) => n.startsWith(start));
+      if (note) out.push(`${p.address ? `${p.path} ${p.address}` : p.path}: ${note}.`);
+    }
   }
   return out.sort();
 }

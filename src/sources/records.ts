@@ -70,6 +70,23 @@ export function denyWasLeftOut(notes: readonly string[] | undefined): boolean {
  */
 export const LEFT_OUT_STATEMENTS = 'left out: statements that are not known';
 export const LEFT_OUT_DOCUMENTS = 'left out: documents that are not known';
+
+/**
+ * How the approximate note of a policy whose resources hold interpolations read as one value each
+ * begins (oneValueNote): a policy with it and no finding is told of it in a report note.
+ */
+export const ONE_VALUE_READ = 'read as one value each';
+
+/**
+ * The approximate note of a policy whose resources hold values read as one value each (a Terraform
+ * variable's, a CloudFormation parameter's without a default): the resource is one of the user's,
+ * not every one; a value with a wildcard in it would grant more. Eight named at the most.
+ */
+export function oneValueNote(what: readonly string[]): string {
+  const u = [...new Set(what)].map((x) => (x.length <= 80 ? x : `${x.slice(0, 79)}…`));
+  const shown = u.length <= 8 ? u.join(', ') : `${u.slice(0, 8).join(', ')} and ${u.length - 8} more`;
+  return `${ONE_VALUE_READ} (a resource of yours, not every one; a value with a wildcard would grant more): ${shown}`;
+}
 export const LEFT_OUT_ACTIONS = 'left out: actions that ';
 
 /** Whether a policy's approximate notes say that some of its grants were left out (LEFT_OUT_STATEMENTS...). */

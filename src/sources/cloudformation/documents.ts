@@ -14,7 +14,7 @@ import {
   unknownPartsAsWildcards,
 } from './intrinsics.js';
 import { statementsOf } from '../../policy/raw.js';
-import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote } from '../records.js';
+import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote, oneValueNote } from '../records.js';
 import { MAX_NOTES } from './types.js';
 import { AnalyzerBase } from './analyzer-base.js';
 
@@ -62,8 +62,28 @@ export class DocumentAnalyzer extends AnalyzerBase {
       readingNumbers = kept.map((i) => (before ? before[i]! : i));
     }
     const seen = new Set<number>();
-    rec.document = wildcards(read.document, seen);
+    // An Allow's resources with known text beside parameters (or the stack's name or id) that hold
+    // one value each: those read as one value, a placeholder, not `*` (Evaluator.oneValueOf).
+    const oneValue = new Set<number>();
+    rec.document = wildcards(
+      oneValued(read.document, (i) => this.ev.oneValueOf(i), oneValue),
+      seen,
+    );
     this.ev.keepNotesOf(seen);
+    if (oneValue.size > 0)
+      this.ev.note(
+        oneValueNote(
+          [...oneValue]
+            .sort((a, b) => a - b)
+            .map(
+              (i) =>
+                this.ev
+                  .reasonOf(i)!
+                  .replace(/ has no default$/, '')
+                  .split(': ')[0]!,
+            ),
+        ),
+      );
     rec.status = 'resolved';
     const notActions = read.leftOut.includes(NOT_ACTION_LEFT_OUT);
     const effects = read.leftOut.includes(EFFECT_AS_ALLOW);
@@ -581,6 +601,36 @@ function wildcards(v: unknown, seen: Set<number>, depth = 0): unknown {
       configurable: true,
     });
   return o;
+}
+
+/**
+ * A document with the unknown parts of its Allow statements' resources that hold one value
+ * (`placeholder` gives it) written as that placeholder, where the resource has known text beside
+ * them (a resource wholly unknown stays `*`: its shape is not known); `used` gets their indexes.
+ */
+function oneValued(doc: unknown, placeholder: (i: number) => string | undefined, used: Set<number>): unknown {
+  if (!isObject(doc) || doc.Statement === undefined) return doc;
+  const one = (x: unknown) => {
+    if (typeof x !== 'string' || !hasUnknownPart(x) || /^\uE000\d+\uE001$/.test(x)) return x;
+    return x.replace(/\uE000(\d+)\uE001/g, (m, i: string) => {
+      const p = placeholder(Number(i));
+      if (p === undefined) return m;
+      used.add(Number(i));
+      return p;
+    });
+  };
+  const statement = (st: unknown) => {
+    if (!isObject(st) || st.Effect !== 'Allow') return st;
+    let out = st;
+    for (const k of ['Resource', 'NotResource'])
+      if (out[k] !== undefined && hasUnknownPart(out[k]))
+        out = { ...out, [k]: Array.isArray(out[k]) ? (out[k] as unknown[]).map(one) : one(out[k]) };
+    return out;
+  };
+  return {
+    ...doc,
+    Statement: Array.isArray(doc.Statement) ? doc.Statement.map(statement) : statement(doc.Statement),
+  };
 }
 
 /** The position as written of the statement at `path` (`…Statement[2]`), or undefined. */

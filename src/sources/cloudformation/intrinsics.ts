@@ -292,6 +292,33 @@ export class Evaluator {
   }
 
   /**
+   * The one value an unknown part (its marker's index) stands for, as the placeholder a resource
+   * is read with, or undefined: a String or Number parameter without a default (`<BucketName>`),
+   * the stack's name or id (or a part of one: `<AWS::StackId>`). Each is one value the stack is
+   * given or made with, not every value (a review: CloudZero's CUR bucket, a parameter, and the
+   * bucket it names after the stack's id, were told "narrow the resources").
+   */
+  oneValueOf(i: number): string | undefined {
+    const r = this.unknownParts[i];
+    if (r === undefined) return undefined;
+    const m = /^parameter ([A-Za-z0-9]+) has no default$/.exec(r);
+    if (m) {
+      const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
+      const p = Object.hasOwn(params, m[1]!) ? params[m[1]!] : undefined;
+      const type = isObject(p) && typeof p.Type === 'string' ? p.Type : 'String';
+      return /^(String|Number|AWS::SSM::Parameter::Value<String>)$/.test(type) ? `<${m[1]}>` : undefined;
+    }
+    for (const name of ['AWS::StackName', 'AWS::StackId'])
+      if (r === `${name}: ${UNKNOWN_PSEUDO[name]}`) return `<${name}>`;
+    return undefined;
+  }
+
+  /** The reason of an unknown part (its marker's index). */
+  reasonOf(i: number): string | undefined {
+    return this.unknownParts[i];
+  }
+
+  /**
    * A value as JSON with each unknown part written with its reason (two readings of a document
    * give the same text for the same value, whatever the markers' indexes).
    */

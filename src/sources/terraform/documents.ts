@@ -3,7 +3,7 @@ import { formatJsonPath, parseJson, type JsonPath } from '../../core/json-lines.
 import { duplicateKeyMessage, noteParsedText, scanKeys, typeName } from '../../policy/document.js';
 import { statementsOf } from '../../policy/raw.js';
 import { isObject } from '../parser.js';
-import { denyLeftOutNote, pushAll } from '../records.js';
+import { denyLeftOutNote, oneValueNote, pushAll } from '../records.js';
 import { EMPTY_DOCUMENT_VERSION, type ChoiceBranch, type TfResource } from './model.js';
 import { DOCUMENT_ATTRIBUTES, POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 import { parseReference, referencesIn } from './references.js';
@@ -440,6 +440,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
               if (w.effectsAsAllow.length > 0) referencedNotes.push(unknownEffectsNote(w.effectsAsAllow));
               if (w.notActionsLeftOut.length > 0)
                 referencedNotes.push(unknownNotActionsNote(w.notActionsLeftOut));
+              if (w.oneValue.length > 0) referencedNotes.push(oneValueNote(w.oneValue));
               continue;
             }
             // Documents that are not known beside the aws_iam_policy_document data sources named
@@ -542,6 +543,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
       if (conditionsLeftOut.length > 0) approximate.push(unknownConditionsNote(conditionsLeftOut));
       if (built.notActionsLeftOut) approximate.push(unknownNotActionsNote(built.notActionsLeftOut));
       if (built.effectsAsAllow) approximate.push(unknownEffectsNote(built.effectsAsAllow));
+      if (built.oneValue) approximate.push(oneValueNote(built.oneValue));
       if (documentsLeftOut.length > 0) approximate.push(unknownDocumentsNote(documentsLeftOut));
       if (chosen.length > 0) approximate.push(chosenDocumentsNote(chosen));
       pushAll(approximate, referencedNotes);

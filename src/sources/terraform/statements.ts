@@ -16,6 +16,7 @@ import { CHOSEN_BLOCKS, MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
 import { referencesIn } from './references.js';
+import { oneValueNote } from '../records.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 
 /** One field as read: values (unknown parts read as `*`), whether something was unknown, and the interpolations seen. */
@@ -38,6 +39,34 @@ export interface FieldRead {
    * (readBranches).
    */
   either?: Map<number, readonly string[]>;
+  /**
+   * Of `unknown`, those with known text beside interpolations that hold one value each
+   * (ONE_VALUE_REF: `arn:aws:s3:::${var.bucket}/*`), by their index in `values`: the value with
+   * those written as placeholders (the others as `*`), and the interpolations so written. An
+   * Allow's resources read them (buildStatements).
+   */
+  oneValue?: Map<number, { text: string; refs: string[] }>;
+}
+
+/**
+ * An interpolation that holds one value: a variable's, a local's or a module output's, by name
+ * (not an iteration's `each.value`, not a splat). Inside a string with known text beside it,
+ * Terraform interpolates one primitive value: in a resource ARN (`arn:aws:s3:::${var.bucket}/*`),
+ * one bucket the user chooses, as a vendor's `{YOUR_BUCKET}` is, not every bucket (a review: the
+ * usual module's variable read as `*` was told "narrow the resources", a false alarm that failed
+ * the check).
+ */
+const ONE_VALUE_REF =
+  /^\$\{\s*(?:var|local|module)\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:'[^'\]]*'|"[^"\]]*"|\d+)\])*\s*\}$/;
+
+/** Whether an interpolation (`${var.bucket}`) holds one value (ONE_VALUE_REF). */
+export function holdsOneValue(interpolation: string): boolean {
+  return ONE_VALUE_REF.test(interpolation);
+}
+
+/** An interpolation that holds one value as the placeholder a resource is read with: `<var.bucket>`. */
+export function oneValuePlaceholder(interpolation: string): string {
+  return `<${interpolation.replace(/^\$\{\s*|\s*\}$/g, '').replace(/[<>{}\\"$%]/g, '')}>`;
 }
 
 /** An `"Action"` or `"NotAction"` of a JSON text and its value (a string or a list of strings). */
@@ -78,6 +107,7 @@ export function readJsonTemplate(
   const conditionsLeftOut: string[] = [];
   const effectsAsAllow: string[] = [];
   const notActionsLeftOut: string[] = [];
+  const oneValue: string[] = [];
   /** The indexes in leftOut of values told otherwise (a Deny's; an Allow's NotAction's). */
   const handled = new Set<number>();
   const text = template.replace(
@@ -107,6 +137,7 @@ export function readJsonTemplate(
       conditionsLeftOut,
       effectsAsAllow,
       notActionsLeftOut,
+      oneValue,
     };
   let value = parsed.value;
   let kept: number[] | undefined;
@@ -204,6 +235,21 @@ export function readJsonTemplate(
             s.Action = '*';
           } else s.NotAction = Array.isArray(s.NotAction) ? known : known[0];
         }
+        // An Allow's resources with known text beside interpolations that hold one value each:
+        // those read as one value (a placeholder), not as `*` (ONE_VALUE_REF).
+        for (const k of ['Resource', 'NotResource']) {
+          if (s[k] === undefined || !asArray(s[k]).some((x) => part(x) && whole(x) === undefined)) continue;
+          const one = (x: unknown) => {
+            if (!part(x) || whole(x) !== undefined) return x;
+            return (x as string).replace(UNKNOWN_MARK, (m, i: string) => {
+              const raw = w.interpolations[Number(i)];
+              if (raw === undefined || !holdsOneValue(raw)) return m;
+              oneValue.push(raw);
+              return oneValuePlaceholder(raw);
+            });
+          };
+          s = { ...s, [k]: Array.isArray(s[k]) ? (s[k] as unknown[]).map(one) : one(s[k]) };
+        }
         if (s.Action !== undefined) {
           // Action values a condition not known chooses between known ones: every branch read.
           if (
@@ -254,6 +300,7 @@ export function readJsonTemplate(
     conditionsLeftOut,
     effectsAsAllow,
     notActionsLeftOut,
+    oneValue: uniq(oneValue),
     ...(kept ? { kept } : {}),
   };
 }
@@ -432,6 +479,8 @@ export interface TemplateNotesOf {
   effectsAsAllow: string[];
   /** An Allow's NotAction values that are not known: left out (read broader). */
   notActionsLeftOut: string[];
+  /** Interpolations in an Allow's resources read as one value each (ONE_VALUE_REF). */
+  oneValue: string[];
 }
 
 /** The approximate notes of a JSON template as read (readJsonTemplate): none when it is exact. */
@@ -445,6 +494,7 @@ export function templateNotes(w: TemplateNotesOf): string[] {
   if (w.conditionsLeftOut.length > 0) notes.push(unknownConditionsNote(w.conditionsLeftOut));
   if (w.effectsAsAllow.length > 0) notes.push(unknownEffectsNote(w.effectsAsAllow));
   if (w.notActionsLeftOut.length > 0) notes.push(unknownNotActionsNote(w.notActionsLeftOut));
+  if (w.oneValue.length > 0) notes.push(oneValueNote(w.oneValue));
   return notes;
 }
 
@@ -580,6 +630,21 @@ export function templateReader(
       (out.wholes ??= []).push(s.trim());
       const may = either?.get(s.trim());
       if (may) (out.either ??= new Map()).set(out.values.length, may);
+    }
+    // Known text beside interpolations that hold one value each: the value so read too, for an
+    // Allow's resources (FieldRead.oneValue).
+    if (!pure && w.interpolations.some(holdsOneValue)) {
+      const marked = templateAsWildcards(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
+      if (!('error' in marked)) {
+        const refs: string[] = [];
+        const text = marked.text.replace(UNKNOWN_MARK, (_m, i: string) => {
+          const raw = marked.interpolations[Number(i)]!;
+          if (!holdsOneValue(raw)) return '*';
+          refs.push(raw);
+          return oneValuePlaceholder(raw);
+        });
+        (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
+      }
     }
     out.values.push(whole && pure ? '*' : w.text);
   };
@@ -787,6 +852,8 @@ export interface BuiltStatements {
   chosen?: string[];
   /** An Allow's actions or resources a condition not known chooses, read as every branch (eitherReadNote). */
   eitherRead?: string[];
+  /** Interpolations in an Allow's resources read as one value each (oneValueNote). */
+  oneValue?: string[];
 }
 
 /**
@@ -934,7 +1001,8 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
       if (f?.pure?.length && attr === 'actions') {
         const wholes = f.wholes ?? [];
         pushAll((out.leftOut ??= []), wholes);
-        const known = f.values.filter((_, i) => !f.pure!.includes(i));
+        const pure = f.pure;
+        const known = f.values.filter((_, i) => !pure.includes(i));
         if (known.length === 0) continue statements;
         // The known items' own interpolations are read as wildcards; the left-out ones are not.
         const rest = [...f.interpolations];
@@ -942,6 +1010,18 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
         if (rest.length) note({ ...f, interpolations: rest });
         st[key] = one(known);
         continue;
+      }
+      // An Allow's resources with interpolations that hold one value each: read so (ONE_VALUE_REF).
+      if (f?.oneValue && st.Effect !== 'Deny' && (attr === 'resources' || attr === 'not_resources')) {
+        const by = f.oneValue;
+        const rest = [...f.interpolations];
+        for (const { refs } of by.values())
+          for (const r of refs) {
+            const at = rest.indexOf(r);
+            if (at >= 0) rest.splice(at, 1);
+            (out.oneValue ??= []).push(r);
+          }
+        f = { ...f, values: f.values.map((v, i) => by.get(i)?.text ?? v), interpolations: rest };
       }
       note(f);
       if (f && f.values.length > 0)

@@ -1,0 +1,176 @@
+// A resource of an Allow with known text beside a value that holds one string (a Terraform
+// variable, local or module output interpolated; a CloudFormation String parameter without a
+// default, or the stack's name or id, in an Fn::Sub): read as one value, a placeholder, as a
+// vendor's `{YOUR_BUCKET}` is, not as `*` (a review: the usual module's `arn:aws:s3:::${var.bucket}`
+// was told "narrow the resources", a HIGH false alarm that failed the check). Said in a note. A
+// resource that is wholly such a value (its shape not known), an action, and a Deny's resources
+// are read as before.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { parseSource } from '../../src/sources/index.js';
+import type { PolicyRecord, Report } from '../../src/core/types.js';
+
+const NOW = new Date('2026-12-07T00:00:00Z');
+const NOTE =
+  'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more)';
+
+async function audit(files: Record<string, string>, baseline: string): Promise<Report> {
+  const root = mkdtempSync(join(tmpdir(), 'one-value-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+  return runAudit({ root, paths: ['.'], baseline, now: NOW });
+}
+const statementsOf = (p: PolicyRecord | undefined) =>
+  (p?.document as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+
+const LIGHTLY_ACTIONS = '["s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject"]';
+
+describe('Terraform: an interpolated variable beside known text in a resource', () => {
+  it.each([
+    [
+      'jsonencode()',
+      `resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = ${LIGHTLY_ACTIONS}, Resource = ["arn:aws:s3:::\${var.bucket}", "arn:aws:s3:::\${var.bucket}/*"] },
+      { Effect = "Deny", Action = ["s3:DeleteObject"], Resource = ["arn:aws:s3:::\${var.bucket}/keep/*"] },
+      { Effect = "Allow", Action = ["s3:GetObject"], Resource = [var.other_arn] },
+    ]
+  })
+}`,
+    ],
+    [
+      'aws_iam_policy_document',
+      `data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ${LIGHTLY_ACTIONS}
+    resources = ["arn:aws:s3:::\${var.bucket}", "arn:aws:s3:::\${var.bucket}/*"]
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["s3:DeleteObject"]
+    resources = ["arn:aws:s3:::\${var.bucket}/keep/*"]
+  }
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = [var.other_arn]
+  }
+}
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = data.aws_iam_policy_document.p.json
+}`,
+    ],
+  ])(
+    '%s: one bucket, no finding against a baseline of one bucket; the Deny and a whole value as before',
+    async (_form, tf) => {
+      const r = await audit(
+        { 'main.tf': `variable "bucket" { type = string }\nvariable "other_arn" { type = string }\n${tf}\n` },
+        'lightly:delegated-access',
+      );
+      const p = r.policies.find((x) => x.address === 'aws_iam_policy.p')!;
+      expect(p.status).toBe('audited');
+      // The first statement is within the baseline's one bucket: no finding on it. The resource
+      // that is wholly a variable (its shape not known) is still `*`: broader, approximate.
+      const found = r.findings.filter((f) => f.policy === p.id);
+      expect(found.map((f) => [f.kind, f.resources])).toEqual([['broader-resource', ['*']]]);
+      expect(found[0]!.approximate).toMatch(/interpolations read as wildcards: \$\{var\.other_arn\}/);
+      expect(found[0]!.approximate).toContain(`${NOTE}: \${var.bucket}`);
+    },
+  );
+
+  it('a clean policy read so is named in a note', async () => {
+    const r = await audit(
+      {
+        'main.tf': `variable "bucket" { type = string }
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${LIGHTLY_ACTIONS}, Resource = ["arn:aws:s3:::\${var.bucket}", "arn:aws:s3:::\${var.bucket}/*"] }] })
+}
+`,
+      },
+      'lightly:delegated-access',
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.notes).toContain(`main.tf aws_iam_policy.p: ${NOTE}: \${var.bucket}.`);
+  });
+
+  it('an action with one is still a wildcard; an iteration value is not one value', async () => {
+    const r = await audit(
+      {
+        'main.tf': `variable "verb" { type = string }
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:\${var.verb}Object"], Resource = ["arn:aws:s3:::b-\${count.index}/*"] }] })
+}
+`,
+      },
+      'lightly:delegated-access',
+    );
+    const f = r.findings.find((x) => x.kind === 'excess-action');
+    expect(f?.approximate).toMatch(/interpolations read as wildcards: \$\{var\.verb\}, \$\{count\.index\}/);
+    expect(f?.approximate).not.toContain(NOTE);
+  });
+});
+
+describe('CloudFormation: a parameter without a default beside known text in a resource', () => {
+  const template = (resource: string, type = 'String') => `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Bucket: {Type: ${type}}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: lightly-access
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: lightly
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: [s3:GetObject, s3:ListBucket, s3:PutObject, s3:DeleteObject]
+                Resource: ${resource}
+              - Effect: Deny
+                Action: s3:DeleteObject
+                Resource: !Sub 'arn:aws:s3:::\${Bucket}/keep/*'
+`;
+  const parsed = (text: string) => {
+    const r = parseSource({ path: 'template.yaml', text }).result;
+    return r.policies.find((p) => p.address === 'Role.Policies[0]')!;
+  };
+
+  it('String: one value; the Deny as before (left out)', () => {
+    const p = parsed(
+      template("[!Sub 'arn:aws:s3:::${Bucket}', !Sub 'arn:aws:s3:::${Bucket}-${AWS::StackId}/*']"),
+    );
+    expect(statementsOf(p).map((s) => s.Resource)).toEqual([
+      ['arn:aws:s3:::<Bucket>', 'arn:aws:s3:::<Bucket>-<AWS::StackId>/*'],
+    ]);
+    expect(p.approximate).toContain(`${NOTE}: parameter Bucket, AWS::StackId`);
+    expect(p.approximate!.join(' ')).toContain("a Deny's resources that are not known");
+  });
+
+  it('wholly the parameter, or a list parameter: `*` as before', () => {
+    expect(statementsOf(parsed(template('!Ref Bucket')))[0]!.Resource).toBe('*');
+    const list = parsed(template("!Split [',', !Sub 'arn:aws:s3:::${Bucket}']", 'CommaDelimitedList'));
+    expect(JSON.stringify(statementsOf(list)[0]!.Resource)).not.toContain('<Bucket>');
+  });
+
+  it("CloudZero's connection template: its CUR bucket statements and its trust are the vendor's", async () => {
+    const text = readFileSync(
+      new URL('../fixtures/cloudformation/cloudzero__account_resources.yaml', import.meta.url),
+      'utf8',
+    );
+    const r = await audit({ 'account_resources.yaml': text }, 'cloudzero');
+    expect(r.findings.filter((f) => f.kind !== 'missing-permission')).toEqual([]);
+    const payer = r.policies.find((p) => p.address === 'MasterPayerRolePolicy')!;
+    expect([payer.status, payer.sets]).toEqual(['audited', ['master-payer']]);
+    expect((r.notes ?? []).join('\n')).toContain(
+      `account_resources.yaml MasterPayerRolePolicy: ${NOTE}: parameter MasterPayerBillingBucketName, AWS::StackId.`,
+    );
+  });
+});
