@@ -21,6 +21,7 @@ export const modules = {
 /* harmony export */   Tq: () => (/* binding */ pairCoverage),
 /* harmony export */   W1: () => (/* binding */ unknownActionAtom),
 /* harmony export */   W2: () => (/* binding */ UNSURE_RESOURCE),
+/* harmony export */   Ws: () => (/* binding */ setsNotFor),
 /* harmony export */   Ww: () => (/* binding */ evaluateUnit),
 /* harmony export */   YD: () => (/* binding */ reachesResource),
 /* harmony export */   ZN: () => (/* binding */ resourceExactness),
@@ -854,12 +855,29 @@ function conditionMiss(have, need) {
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
+/**
+ * The sets of a baseline that a policy of this kind does not hold (`policy-kinds`: Databricks'
+ * root-bucket set, a bucket policy's, for an identity policy): neither active nor inactive for
+ * it, so what only they have is excess there, not a "leftover" of them.
+ */
+function setsNotFor(baseline, kind) {
+    if (kind === 'trust')
+        return NONE;
+    let out;
+    for (const s of baseline.baseline.sets)
+        if (s.policyKinds && !s.policyKinds.includes(kind))
+            (out ??= new Set()).add(s.name);
+    return out ?? NONE;
+}
+const NONE = new Set();
 const entryCache = new WeakMap();
-function entriesLookup(baseline, activeSets) {
+function entriesLookup(baseline, activeSets, kind) {
     let bySets = entryCache.get(baseline);
     if (!bySets)
         entryCache.set(baseline, (bySets = new Map()));
-    const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+    // (the sets a policy of its kind does not hold are not inactive either: setsNotFor)
+    const notFor = setsNotFor(baseline, kind);
+    const setsKey = [...new Set(activeSets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
     let cache = bySets.get(setsKey);
     if (!cache)
         bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
@@ -869,7 +887,7 @@ function entriesLookup(baseline, activeSets) {
         const entries = baseline.byAction.get(key);
         if (!entries)
             return NO_ENTRIES;
-        const inactive = entries.filter((x) => !active.has(x.set));
+        const inactive = entries.filter((x) => !active.has(x.set) && !notFor.has(x.set));
         return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
     };
     return (action, key) => {
@@ -949,7 +967,7 @@ function invalidStatementAtom(member, stmt, kind, scope) {
 function evaluateUnit(unit, builder) {
     const atoms = [];
     const verdicts = new Map();
-    const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
+    const entriesOf = entriesLookup(unit.baseline, unit.activeSets, unit.kind);
     const resourceRequired = unit.kind !== 'trust';
     const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired, services: unit.scope?.services, impliedResource: unit.scope?.impliedResource });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
@@ -4725,11 +4743,12 @@ function baselineSets(baseline, catalog) {
     setsCache.set(baseline, hit);
     return hit;
 }
-function activeSets(baseline, catalog, sets) {
+function activeSets(baseline, catalog, sets, kind = 'identity') {
     let bySets = activeCache.get(baseline);
     if (!bySets)
         activeCache.set(baseline, (bySets = new Map()));
-    const key = [...new Set(sets)].sort().join('\u0000');
+    const notFor = (0,engine/* setsNotFor */.Ws)(baseline, kind);
+    const key = [...new Set(sets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
     let hit = bySets.get(key);
     if (hit)
         return hit;
@@ -4739,7 +4758,7 @@ function activeSets(baseline, catalog, sets) {
     const activeAll = active.reduce((u, e) => u.union(e.actions), action_set/* ActionSet */.L.EMPTY);
     const inactiveBySet = new Map();
     for (const e of entries) {
-        if (on.has(e.set))
+        if (on.has(e.set) || notFor.has(e.set))
             continue;
         let s = inactiveBySet.get(e.set);
         if (!s)
@@ -6219,7 +6238,7 @@ class StatementMemo {
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource });
-        const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
+        const active = activeSets(unit.baseline, this.catalog, unit.activeSets, unit.kind);
         const pieces = [];
         const found = [];
         let free = action_set/* ActionSet */.L.EMPTY;

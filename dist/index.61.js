@@ -25722,12 +25722,29 @@ function conditionMiss(have, need) {
 }
 const NO_ENTRIES = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
+/**
+ * The sets of a baseline that a policy of this kind does not hold (`policy-kinds`: Databricks'
+ * root-bucket set, a bucket policy's, for an identity policy): neither active nor inactive for
+ * it, so what only they have is excess there, not a "leftover" of them.
+ */
+function setsNotFor(baseline, kind) {
+    if (kind === 'trust')
+        return engine_NONE;
+    let out;
+    for (const s of baseline.baseline.sets)
+        if (s.policyKinds && !s.policyKinds.includes(kind))
+            (out ??= new Set()).add(s.name);
+    return out ?? engine_NONE;
+}
+const engine_NONE = new Set();
 const entryCache = new WeakMap();
-function entriesLookup(baseline, activeSets) {
+function entriesLookup(baseline, activeSets, kind) {
     let bySets = entryCache.get(baseline);
     if (!bySets)
         entryCache.set(baseline, (bySets = new Map()));
-    const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+    // (the sets a policy of its kind does not hold are not inactive either: setsNotFor)
+    const notFor = setsNotFor(baseline, kind);
+    const setsKey = [...new Set(activeSets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
     let cache = bySets.get(setsKey);
     if (!cache)
         bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
@@ -25737,7 +25754,7 @@ function entriesLookup(baseline, activeSets) {
         const entries = baseline.byAction.get(key);
         if (!entries)
             return NO_ENTRIES;
-        const inactive = entries.filter((x) => !active.has(x.set));
+        const inactive = entries.filter((x) => !active.has(x.set) && !notFor.has(x.set));
         return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
     };
     return (action, key) => {
@@ -25817,7 +25834,7 @@ function invalidStatementAtom(member, stmt, kind, scope) {
 function evaluateUnit(unit, builder) {
     const atoms = [];
     const verdicts = new Map();
-    const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
+    const entriesOf = entriesLookup(unit.baseline, unit.activeSets, unit.kind);
     const resourceRequired = unit.kind !== 'trust';
     const grants = builder.build(unit.members.map((m) => m.doc), { resourceRequired, services: unit.scope?.services, impliedResource: unit.scope?.impliedResource });
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
@@ -26495,11 +26512,12 @@ function baselineSets(baseline, catalog) {
     setsCache.set(baseline, hit);
     return hit;
 }
-function activeSets(baseline, catalog, sets) {
+function activeSets(baseline, catalog, sets, kind = 'identity') {
     let bySets = activeCache.get(baseline);
     if (!bySets)
         activeCache.set(baseline, (bySets = new Map()));
-    const key = [...new Set(sets)].sort().join('\u0000');
+    const notFor = setsNotFor(baseline, kind);
+    const key = [...new Set(sets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
     let hit = bySets.get(key);
     if (hit)
         return hit;
@@ -26509,7 +26527,7 @@ function activeSets(baseline, catalog, sets) {
     const activeAll = active.reduce((u, e) => u.union(e.actions), ActionSet.EMPTY);
     const inactiveBySet = new Map();
     for (const e of entries) {
-        if (on.has(e.set))
+        if (on.has(e.set) || notFor.has(e.set))
             continue;
         let s = inactiveBySet.get(e.set);
         if (!s)
@@ -30584,7 +30602,7 @@ class StatementMemo {
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource });
-        const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
+        const active = activeSets(unit.baseline, this.catalog, unit.activeSets, unit.kind);
         const pieces = [];
         const found = [];
         let free = ActionSet.EMPTY;

@@ -82,6 +82,38 @@ describe('a set held by resource policies only (Databricks root-bucket)', () => 
     );
     expect(r.policies.map((p) => [p.kind, p.sets])).toEqual([['identity', ['managed']]]);
     expect(new Set(excess(r, 'extra.json'))).toEqual(new Set(ROOT_BUCKET().Statement[0]!.Action));
+    // (excess, "not in the baseline": not leftovers of a set the identity policy never held)
+    expect(new Set(r.findings.filter((f) => f.kind !== 'missing-permission').map((f) => f.kind))).toEqual(
+      new Set(['excess-action']),
+    );
+  });
+
+  it('an identity policy granting them on one bucket: excess, not leftovers of the bucket policy set (both engine paths)', async () => {
+    for (const reference of [false, true]) {
+      const root = mkdtempSync(join(tmpdir(), 'policy-kinds-'));
+      writeFileSync(
+        join(root, 'uc.json'),
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 's3:PutObject'],
+              Resource: ['arn:aws:s3:::uc-metastore/*', 'arn:aws:s3:::uc-metastore'],
+            },
+          ],
+        }),
+      );
+      const r = await runAudit({
+        root,
+        paths: ['.'],
+        baseline: 'databricks',
+        reference,
+        now: new Date('2026-12-07T00:00:00Z'),
+      });
+      const told = r.findings.filter((f) => f.kind !== 'missing-permission');
+      expect(told.map((f) => [f.kind, f.set])).toEqual([['excess-action', undefined]]);
+    }
   });
 
   it('a bucket policy granting more than the six actions is told of the rest only', async () => {

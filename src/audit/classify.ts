@@ -10,7 +10,9 @@ import { noPermissionSet } from '../policy/no-permission.js';
 import { conditionService } from '../policy/condition.js';
 import type { Condition } from '../policy/document.js';
 import type { GrantClass } from '../policy/grant-sets.js';
+import type { PolicyKind } from '../core/types.js';
 import {
+  setsNotFor,
   conditionMiss,
   conditionText,
   coversResource,
@@ -122,10 +124,12 @@ export function activeSets(
   baseline: CompiledBaseline,
   catalog: Catalog,
   sets: readonly string[],
+  kind: PolicyKind = 'identity',
 ): ActiveSets {
   let bySets = activeCache.get(baseline);
   if (!bySets) activeCache.set(baseline, (bySets = new Map()));
-  const key = [...new Set(sets)].sort().join('\u0000');
+  const notFor = setsNotFor(baseline, kind);
+  const key = [...new Set(sets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
   let hit = bySets.get(key);
   if (hit) return hit;
   const { entries } = baselineSets(baseline, catalog);
@@ -137,7 +141,7 @@ export function activeSets(
     { set: string; kind: string; entries: SetEntry[]; actions: ActionSet }
   >();
   for (const e of entries) {
-    if (on.has(e.set)) continue;
+    if (on.has(e.set) || notFor.has(e.set)) continue;
     let s = inactiveBySet.get(e.set);
     if (!s)
       inactiveBySet.set(e.set, (s = { set: e.set, kind: e.setKind, entries: [], actions: ActionSet.EMPTY }));

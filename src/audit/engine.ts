@@ -1062,6 +1062,21 @@ interface ActionEntries {
 
 const NO_ENTRIES: ActionEntries = { active: [], inactive: [], elsewhere: undefined };
 /** Per baseline and active sets: entries by action ordinal, and by key for actions without one. */
+/**
+ * The sets of a baseline that a policy of this kind does not hold (`policy-kinds`: Databricks'
+ * root-bucket set, a bucket policy's, for an identity policy): neither active nor inactive for
+ * it, so what only they have is excess there, not a "leftover" of them.
+ */
+export function setsNotFor(baseline: CompiledBaseline, kind: PolicyKind): ReadonlySet<string> {
+  if (kind === 'trust') return NONE;
+  let out: Set<string> | undefined;
+  for (const s of baseline.baseline.sets)
+    if (s.policyKinds && !(s.policyKinds as readonly string[]).includes(kind))
+      (out ??= new Set()).add(s.name);
+  return out ?? NONE;
+}
+const NONE: ReadonlySet<string> = new Set();
+
 const entryCache = new WeakMap<
   CompiledBaseline,
   Map<string, { byOrdinal: ActionEntries[]; byKey: Map<string, ActionEntries> }>
@@ -1070,10 +1085,13 @@ const entryCache = new WeakMap<
 function entriesLookup(
   baseline: CompiledBaseline,
   activeSets: string[],
+  kind: PolicyKind,
 ): (action: ActionInfo, key: string) => ActionEntries {
   let bySets = entryCache.get(baseline);
   if (!bySets) entryCache.set(baseline, (bySets = new Map()));
-  const setsKey = [...new Set(activeSets)].sort().join('\u0000');
+  // (the sets a policy of its kind does not hold are not inactive either: setsNotFor)
+  const notFor = setsNotFor(baseline, kind);
+  const setsKey = [...new Set(activeSets)].sort().join('\u0000') + (notFor.size ? `\u0001${kind}` : '');
   let cache = bySets.get(setsKey);
   if (!cache) bySets.set(setsKey, (cache = { byOrdinal: [], byKey: new Map() }));
   const { byOrdinal, byKey } = cache;
@@ -1081,7 +1099,7 @@ function entriesLookup(
   const make = (key: string): ActionEntries => {
     const entries = baseline.byAction.get(key);
     if (!entries) return NO_ENTRIES;
-    const inactive = entries.filter((x) => !active.has(x.set));
+    const inactive = entries.filter((x) => !active.has(x.set) && !notFor.has(x.set));
     return { active: entries.filter((x) => active.has(x.set)), inactive, elsewhere: pickInactive(inactive) };
   };
   return (action, key) => {
@@ -1177,7 +1195,7 @@ export function invalidStatementAtom(
 export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
   const atoms: Atom[] = [];
   const verdicts: UnitResult['verdicts'] = new Map();
-  const entriesOf = entriesLookup(unit.baseline, unit.activeSets);
+  const entriesOf = entriesLookup(unit.baseline, unit.activeSets, unit.kind);
   const resourceRequired = unit.kind !== 'trust';
   const grants = builder.build(
     unit.members.map((m) => m.doc),

@@ -306,7 +306,7 @@ export class StatementMemo {
       denies.filter((d) => d !== stmt),
       { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource },
     );
-    const active = activeSets(unit.baseline, this.catalog, unit.activeSets);
+    const active = activeSets(unit.baseline, this.catalog, unit.activeSets, unit.kind);
     const pieces: Piece[] = [];
     const found: { a: Atom; at: number }[] = [];
     let free = ActionSet.EMPTY;
