@@ -462,6 +462,89 @@ describe('every set of every built-in baseline equals its source document', () =
     },
     'coiled@2022': {},
     // The fixtures are written for partition aws; the sets for any (the data source's aws_partition).
+    // Go, not JSON: data_aws_unity_catalog_policy.go @ d1cc6720 (the statements it writes, its
+    // inputs as placeholders); sample-data from Databricks' example module (uc_cross_account_role.tf
+    // @ 09913182), its region's bucket a placeholder.
+    'databricks-unity-catalog': {
+      storage: () => [
+        {
+          Effect: 'Allow',
+          Action: [
+            's3:GetObject',
+            's3:PutObject',
+            's3:DeleteObject',
+            's3:ListBucket',
+            's3:GetBucketLocation',
+          ],
+          Resource: ['arn:${aws_partition}:s3:::${bucket}/*', 'arn:${aws_partition}:s3:::${bucket}'],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Resource: ['arn:${aws_partition}:iam::${aws_account_id}:role/${role_name}'],
+        },
+      ],
+      'file-events': () => {
+        const csms = ['arn:${aws_partition}:sqs:*:*:csms-*', 'arn:${aws_partition}:sns:*:*:csms-*'];
+        return [
+          {
+            Sid: 'ManagedFileEventsSetupStatement',
+            Effect: 'Allow',
+            Action: [
+              's3:GetBucketNotification',
+              's3:PutBucketNotification',
+              'sns:ListSubscriptionsByTopic',
+              'sns:GetTopicAttributes',
+              'sns:SetTopicAttributes',
+              'sns:CreateTopic',
+              'sns:TagResource',
+              'sns:Publish',
+              'sns:Subscribe',
+              'sqs:CreateQueue',
+              'sqs:DeleteMessage',
+              'sqs:ReceiveMessage',
+              'sqs:SendMessage',
+              'sqs:GetQueueUrl',
+              'sqs:GetQueueAttributes',
+              'sqs:SetQueueAttributes',
+              'sqs:TagQueue',
+              'sqs:ChangeMessageVisibility',
+              'sqs:PurgeQueue',
+            ],
+            Resource: ['arn:${aws_partition}:s3:::${bucket}', ...csms],
+          },
+          {
+            Sid: 'ManagedFileEventsListStatement',
+            Effect: 'Allow',
+            Action: ['sqs:ListQueues', 'sqs:ListQueueTags', 'sns:ListTopics'],
+            Resource: csms,
+          },
+          {
+            Sid: 'ManagedFileEventsTeardownStatement',
+            Effect: 'Allow',
+            Action: ['sns:Unsubscribe', 'sns:DeleteTopic', 'sqs:DeleteQueue'],
+            Resource: csms,
+          },
+        ];
+      },
+      kms: () => [
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+          Resource: ['arn:${aws_partition}:kms:${kms_region}:${aws_account_id}:key/${kms_key_id}'],
+        },
+      ],
+      'sample-data': () => [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'],
+          Resource: [
+            'arn:aws:s3:::databricks-datasets-${datasets_region}/*',
+            'arn:aws:s3:::databricks-datasets-${datasets_region}',
+          ],
+        },
+      ],
+    },
     databricks: {
       managed: () => anyPartition(fx('databricks-crossaccount-policy-managed.json')),
       customer: () => anyPartition(fx('databricks-crossaccount-policy-customer.json')),

@@ -167,3 +167,27 @@ sets:
     expect(() => parseBaselineYaml(file('[trust]'), 'mine.yml')).toThrow(/mine\.yml.*line 5/);
   });
 });
+
+describe("Databricks Unity Catalog's role (its own baseline, not the workspace's)", () => {
+  it('Databricks\' example module: held to databricks-unity-catalog, no excess (a review: told "delete them" against the workspace\'s)', async () => {
+    const r = await runAudit({
+      root: new URL('../fixtures/hcl/databricks-aws-databricks-unity-catalog/', import.meta.url).pathname,
+      paths: ['.'],
+      now: new Date('2026-12-07T00:00:00Z'),
+    });
+    const byAddress = Object.fromEntries(
+      r.policies.map((p) => [p.address, [p.baseline, p.sets, p.features]]),
+    );
+    expect(byAddress).toEqual({
+      'aws_iam_policy.unity_metastore': ['databricks-unity-catalog', ['storage', 'file-events'], undefined],
+      'aws_iam_policy.sample_data': ['databricks-unity-catalog', ['storage', 'file-events'], ['sample-data']],
+      'aws_iam_role.metastore_data_access': ['databricks-unity-catalog', undefined, undefined],
+    });
+    // No permission told excess; what it lacks (file events, newer than the module) is missing.
+    const told = r.findings.filter(
+      (f) => f.policy.endsWith('aws_iam_policy.unity_metastore') || f.policy.endsWith('sample_data'),
+    );
+    expect(new Set(told.map((f) => f.kind))).toEqual(new Set(['missing-permission']));
+    expect(told.flatMap((f) => f.actions)).toContain('sqs:CreateQueue');
+  });
+});

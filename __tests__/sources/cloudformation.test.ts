@@ -424,15 +424,16 @@ Conditions:
     expect(statements(p)[0]).toEqual({
       Effect: 'Allow',
       Action: 'ssm:GetParameter',
-      Resource: [`arn:aws:ssm:*:${A}:parameter/*/*`, 'arn:aws:s3:::*'],
+      // (the region a wildcard; the String parameter beside known text one value: one-value-resources.test.ts)
+      Resource: [`arn:aws:ssm:*:${A}:parameter/<Team>/*`, 'arn:aws:s3:::*'],
     });
     // The Deny of the other branch is left out (a Deny is never read broader than written).
     expect(statements(p)).toHaveLength(1);
     expect(p.approximate).toEqual([
       'left out: a Deny chosen by a condition that is not known (a Deny is never read broader than written: that would hide what the policy grants); findings it might remove are still reported',
       'condition Unknown is not known (parameter Team has no default): both of its branches audited',
-      'parameter Team has no default',
       "Fn::ImportValue shared-bucket: another stack's output",
+      'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more): parameter Team',
     ]);
   });
 
@@ -1290,13 +1291,13 @@ Resources:
 `;
     const p = rec(parse('t.yaml', text), 'BucketPolicy');
     expect(statements(p)).toEqual([
-      { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' },
+      { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::<P>/*' },
     ]);
     expect(p.approximate).toEqual([
       NOTE("a Deny's principals that are not known"),
-      // (first noted by the Deny, then by the Allow's resource: read, so kept)
-      'parameter P has no default',
       "Fn::ImportValue reader-role: another stack's output",
+      // (the Allow's resource reads the parameter as one value; the Deny that named it is left out)
+      'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more): parameter P',
     ]);
     expect(p.statementLines!.map((l) => lineAt(text, l).trim())).toEqual(['- Effect: Allow']);
   });

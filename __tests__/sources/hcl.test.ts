@@ -124,6 +124,11 @@ const EXPECTED: Record<string, Row[]> = {
     ['iam.tf', 'aws_iam_policy.setup', 'identity', 'resolved'],
     ['iam.tf', 'aws_iam_role.coiled_control_plane_role', 'trust', 'resolved'],
   ],
+  'databricks-aws-databricks-unity-catalog': [
+    ['uc_cross_account_role.tf', 'aws_iam_policy.unity_metastore', 'identity', 'resolved'],
+    ['uc_cross_account_role.tf', 'aws_iam_policy.sample_data', 'identity', 'resolved'],
+    ['uc_cross_account_role.tf', 'aws_iam_role.metastore_data_access', 'trust', 'resolved'],
+  ],
   'datadog-aws-cspm': [
     ['aws.tf', 'aws_iam_role.datadog-role', 'trust', 'resolved'],
     ['aws.tf', 'arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
@@ -188,7 +193,7 @@ describe('real public modules', () => {
     const all = Object.keys(EXPECTED).flatMap((n) => policies(readFixture(n)));
     const permission = all.filter((p) => p.kind !== 'trust');
     const read = permission.filter((p) => p.status === 'resolved');
-    expect(permission.length).toBe(13);
+    expect(permission.length).toBe(15);
     expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
   });
 

@@ -325,11 +325,30 @@ interface PreparedBaseline {
   nameMatches: Map<string, { glob: string; m: Glob } | null>;
 }
 
-const prepared = new WeakMap<Baseline, PreparedBaseline>();
+const prepared = new WeakMap<Baseline, Map<string, PreparedBaseline>>();
 
-function prepare(b: Baseline): PreparedBaseline {
-  let p = prepared.get(b);
+/**
+ * The baseline's references for a policy of this kind: its sets that kind holds (`policy-kinds`),
+ * so that an identity policy is not scored against a bucket policy's set (Databricks' root-bucket
+ * set made the datasets policy of a Unity Catalog role look like the workspace's), nor a bucket
+ * policy against an identity policy's.
+ */
+function prepare(whole: Baseline, kind: PolicyKind = 'identity'): PreparedBaseline {
+  const held =
+    kind === 'trust' ? whole.sets : whole.sets.filter((s) => !s.policyKinds || s.policyKinds.includes(kind));
+  const key = held.length === whole.sets.length ? '' : kind;
+  let byKind = prepared.get(whole);
+  if (!byKind) prepared.set(whole, (byKind = new Map()));
+  let p = byKind.get(key);
   if (p) return p;
+  const b: Baseline =
+    key === ''
+      ? whole
+      : {
+          ...whole,
+          sets: held,
+          defaultSets: whole.defaultSets.filter((n) => held.some((s) => s.name === n)),
+        };
   const union = new Set<string>();
   const specificity = new Map<string, number>();
   const texts = new Set<string>();
@@ -391,7 +410,7 @@ function prepare(b: Baseline): PreparedBaseline {
   };
   const indexed = new Set<Pattern>();
   for (const r of p.refs) indexPatterns(r.patterns, indexed, p.patternsByKey);
-  prepared.set(b, p);
+  byKind.set(key, p);
   return p;
 }
 
@@ -571,8 +590,9 @@ function score(
   names: NameSource[],
   selfAccounts: string[],
   trustAccounts: string[],
+  kind: PolicyKind,
 ): Candidate {
-  const pb = prepare(b);
+  const pb = prepare(b, kind);
   const evidence: string[] = [];
   const signals: number[] = [];
 
@@ -694,7 +714,7 @@ export function detectBaseline(
   /** Per candidate in closer: the latest version's own confidence. */
   const scoredLatest = new Map<Candidate, number>();
   for (const group of groups.values()) {
-    const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts));
+    const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts, policy.kind));
     const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
     let older: Candidate | undefined;
     for (const c of scored)
