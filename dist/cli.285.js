@@ -99,7 +99,7 @@ const SEVERITY_ICON = {
     info: '⚪',
 };
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f, policyAddress, shared) {
+function findingItem(f, policyAddress, shared, wholeListsAt) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
     const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f);
@@ -107,7 +107,7 @@ function findingItem(f, policyAddress, shared) {
     const what = shown.count === 0 ? message(f) : actionsShown(f);
     // (shortened: said where the whole list is, once per finding)
     const whole = (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownIsCut */ .an)(shown)) || f.resources.length > MAX_RESOURCES
-        ? ' (every one in the JSON report)'
+        ? ` (every one in ${wholeListsAt})`
         : '';
     lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
     lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.address)}` : ''));
@@ -170,7 +170,7 @@ function topSeverity(g) {
  * the most severe findings first (in the report's order among equals): a comment or an issue cut to
  * GitHub's limit keeps the critical ones.
  */
-function groupChunks(report, findings) {
+function groupChunks(report, findings, wholeListsAt) {
     const chunks = [];
     const groups = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)
         .map((g, i) => ({ g, i, top: topSeverity(g) }))
@@ -186,7 +186,7 @@ function groupChunks(report, findings) {
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -199,7 +199,7 @@ function groupChunks(report, findings) {
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
             }
         }
     }
@@ -490,6 +490,7 @@ function renderMarkdown(report, options = {}) {
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
     const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
+    const wholeListsAt = options.wholeListsAt ?? 'the JSON report';
     const headParts = [];
     if (mode === 'comment')
         headParts.push(commentMarker(options.commentKey));
@@ -500,7 +501,7 @@ function renderMarkdown(report, options = {}) {
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-        for (const chunk of groupChunks(report, b.current))
+        for (const chunk of groupChunks(report, b.current, wholeListsAt))
             findingChunks.push(chunk);
     }
     // The other sections, each made only if the report can still show it (see fitToLimit).
@@ -513,7 +514,7 @@ function renderMarkdown(report, options = {}) {
         if (n.paths.length > 0)
             rest.push(() => noSuggestionLine(n));
     if (b.preexisting.length > 0) {
-        rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting, wholeListsAt))));
     }
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));

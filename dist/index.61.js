@@ -37850,7 +37850,7 @@ const SEVERITY_ICON = {
     info: '⚪',
 };
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f, policyAddress, shared) {
+function findingItem(f, policyAddress, shared, wholeListsAt) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
     const shown = shownActions(f);
@@ -37858,7 +37858,7 @@ function findingItem(f, policyAddress, shared) {
     const what = shown.count === 0 ? markdown_message(f) : actionsShown(f);
     // (shortened: said where the whole list is, once per finding)
     const whole = (shown.count > 0 && shownIsCut(shown)) || f.resources.length > MAX_RESOURCES
-        ? ' (every one in the JSON report)'
+        ? ` (every one in ${wholeListsAt})`
         : '';
     lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
     lines.push(markdown_location(f) + (f.address && f.address !== policyAddress ? ` · ${(0,core_escape/* escapeMarkdown */.FV)(f.address)}` : ''));
@@ -37921,7 +37921,7 @@ function topSeverity(g) {
  * the most severe findings first (in the report's order among equals): a comment or an issue cut to
  * GitHub's limit keeps the critical ones.
  */
-function groupChunks(report, findings) {
+function groupChunks(report, findings, wholeListsAt) {
     const chunks = [];
     const groups = groupFindings(findings, report)
         .map((g, i) => ({ g, i, top: topSeverity(g) }))
@@ -37937,7 +37937,7 @@ function groupChunks(report, findings) {
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -37950,7 +37950,7 @@ function groupChunks(report, findings) {
                     head += `\\\n${r}`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
-                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+                    chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
             }
         }
     }
@@ -38241,6 +38241,7 @@ function renderMarkdown(report, options = {}) {
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
     const b = bucketFindings(report.findings);
+    const wholeListsAt = options.wholeListsAt ?? 'the JSON report';
     const headParts = [];
     if (mode === 'comment')
         headParts.push(commentMarker(options.commentKey));
@@ -38251,7 +38252,7 @@ function renderMarkdown(report, options = {}) {
     const findingChunks = [];
     if (b.current.length > 0) {
         findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-        for (const chunk of groupChunks(report, b.current))
+        for (const chunk of groupChunks(report, b.current, wholeListsAt))
             findingChunks.push(chunk);
     }
     // The other sections, each made only if the report can still show it (see fitToLimit).
@@ -38264,7 +38265,7 @@ function renderMarkdown(report, options = {}) {
         if (n.paths.length > 0)
             rest.push(() => noSuggestionLine(n));
     if (b.preexisting.length > 0) {
-        rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
+        rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting, wholeListsAt))));
     }
     if (b.removed.length > 0)
         rest.push(() => removedSection(b.removed));
@@ -42795,6 +42796,8 @@ async function publishReview(pub, plan = planFixes) {
 
 
 
+/** Where the action's shortened lists are whole: its JSON report, which the workflow can upload. */
+const WHOLE_LISTS_AT = "the JSON report, the step's `findings-file` output";
 function safeName(key) {
     return key.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) || 'default';
 }
@@ -42815,7 +42818,9 @@ async function publishJsonReport({ root, inputs, report }) {
 async function publishSummary({ report, title, inputs, verdict }) {
     await attempt('write the job summary', async () => {
         const check = { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold };
-        await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title, check }), true).write();
+        await core.summary
+            .addRaw(renderMarkdown(report, { mode: 'summary', title, check, wholeListsAt: WHOLE_LISTS_AT }), true)
+            .write();
     });
 }
 /** Annotations point at files of this checkout: not for a report saved by another run. */
@@ -42867,6 +42872,7 @@ async function publishComment({ inputs, context, report, verdict, title, moreSug
             check: { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold },
             moreSuggestions,
             noSuggestion,
+            wholeListsAt: WHOLE_LISTS_AT,
         });
         const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
             mode: inputs.comment,
@@ -42914,6 +42920,7 @@ async function publishDriftIssue({ inputs, context, report, verdict, title, }) {
                 commentKey: key,
                 summaryUrl: stableReportUrl(undefined),
                 title,
+                wholeListsAt: WHOLE_LISTS_AT,
             }),
             hasFindings: verdict.excessCount > 0,
             runUrl: runUrl(),

@@ -122,6 +122,12 @@ describe('renderMarkdown: content', () => {
     expect(out).toContain('- 🟥 **critical** · **822 actions** (every one in the JSON report)\\');
     expect(out).toContain('822 actions \\(from ec2:\\*\\) in no set of the coiled baseline');
     expect(out).not.toContain('ec2:Action9`');
+    // (the action says which of its outputs the JSON report is)
+    expect(
+      renderMarkdown(report, { wholeListsAt: "the JSON report, the step's `findings-file` output" }),
+    ).toContain(
+      "- 🟥 **critical** · **822 actions** (every one in the JSON report, the step's `findings-file` output)\\",
+    );
   });
 
   it('says when a finding is approximate', () => {

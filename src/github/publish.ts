@@ -20,6 +20,9 @@ import { syncDriftIssue } from './issue.js';
 import { log } from './log.js';
 import { publishReview } from './publish-review.js';
 
+/** Where the action's shortened lists are whole: its JSON report, which the workflow can upload. */
+const WHOLE_LISTS_AT = "the JSON report, the step's `findings-file` output";
+
 /** What every publisher is given. */
 export interface Publication {
   root: string;
@@ -62,7 +65,9 @@ export async function publishJsonReport({ root, inputs, report }: Publication): 
 export async function publishSummary({ report, title, inputs, verdict }: Publication): Promise<void> {
   await attempt('write the job summary', async () => {
     const check = { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold };
-    await core.summary.addRaw(renderMarkdown(report, { mode: 'summary', title, check }), true).write();
+    await core.summary
+      .addRaw(renderMarkdown(report, { mode: 'summary', title, check, wholeListsAt: WHOLE_LISTS_AT }), true)
+      .write();
   });
 }
 
@@ -124,6 +129,7 @@ export async function publishComment({
         check: { result: verdict.result, failOn: inputs.failOn, threshold: inputs.threshold },
         moreSuggestions,
         noSuggestion,
+        wholeListsAt: WHOLE_LISTS_AT,
       });
       const res = await upsertComment(octokit, { owner, repo, issueNumber }, body, {
         mode: inputs.comment,
@@ -187,6 +193,7 @@ export async function publishDriftIssue({
             commentKey: key,
             summaryUrl: stableReportUrl(undefined),
             title,
+            wholeListsAt: WHOLE_LISTS_AT,
           }),
           hasFindings: verdict.excessCount > 0,
           runUrl: runUrl(),

@@ -71,6 +71,12 @@ export interface MarkdownOptions {
   /** Default `summary`. */
   mode?: MarkdownMode;
   /**
+   * Where a list shortened here is whole (Markdown): by default "the JSON report"; the action's
+   * says which of its outputs that is (a review: a reviewer was pointed at a report they could not
+   * find).
+   */
+  wholeListsAt?: string;
+  /**
    * The check's outcome (the action's `fail-on` and `severity-threshold`): findings that do not fail
    * it are said so in the headline, with ⚠️ rather than ❌.
    */
@@ -191,7 +197,12 @@ export const SEVERITY_ICON: Record<string, string> = {
 };
 
 /** One finding as a list item: severity and actions first, then where, then why. */
-function findingItem(f: Finding, policyAddress: string | undefined, shared?: SharedNote): string {
+function findingItem(
+  f: Finding,
+  policyAddress: string | undefined,
+  shared: SharedNote | undefined,
+  wholeListsAt: string,
+): string {
   // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
   const lines: string[] = [];
   const shown = shownActions(f);
@@ -200,7 +211,7 @@ function findingItem(f: Finding, policyAddress: string | undefined, shared?: Sha
   // (shortened: said where the whole list is, once per finding)
   const whole =
     (shown.count > 0 && shownIsCut(shown)) || f.resources.length > MAX_RESOURCES
-      ? ' (every one in the JSON report)'
+      ? ` (every one in ${wholeListsAt})`
       : '';
   lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
   lines.push(location(f) + (f.address && f.address !== policyAddress ? ` · ${md(f.address)}` : ''));
@@ -257,7 +268,7 @@ function topSeverity(g: PolicyGroup): number {
  * the most severe findings first (in the report's order among equals): a comment or an issue cut to
  * GitHub's limit keeps the critical ones.
  */
-function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
+function groupChunks(report: Report, findings: readonly Finding[], wholeListsAt: string): Chunk[] {
   const chunks: Chunk[] = [];
   const groups = groupFindings(findings, report)
     .map((g, i) => ({ g, i, top: topSeverity(g) }))
@@ -272,7 +283,8 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
       const info = KIND_INFO[kind];
       if (kind !== 'leftover-set') {
         chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
-        for (const f of ofKind) chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+        for (const f of ofKind)
+          chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
         continue;
       }
       // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
@@ -283,7 +295,8 @@ function groupChunks(report: Report, findings: readonly Finding[]): Chunk[] {
         let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         chunks.push({ text: head, findings: 0 });
-        for (const f of part) chunks.push(new LazyChunk(() => findingItem(f, g.address, shared()), 1));
+        for (const f of part)
+          chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
       }
     }
   }
@@ -596,6 +609,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
   const measure = mode === 'summary' ? (s: string) => Buffer.byteLength(s, 'utf8') : (s: string) => s.length;
   const b = bucketFindings(report.findings);
+  const wholeListsAt = options.wholeListsAt ?? 'the JSON report';
 
   const headParts: string[] = [];
   if (mode === 'comment') headParts.push(commentMarker(options.commentKey));
@@ -606,7 +620,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const findingChunks: Chunk[] = [];
   if (b.current.length > 0) {
     findingChunks.push({ text: b.hasBase ? '#### New in this change' : '#### Findings', findings: 0 });
-    for (const chunk of groupChunks(report, b.current)) findingChunks.push(chunk);
+    for (const chunk of groupChunks(report, b.current, wholeListsAt)) findingChunks.push(chunk);
   }
 
   // The other sections, each made only if the report can still show it (see fitToLimit).
@@ -620,7 +634,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   }
   for (const n of options.noSuggestion ?? []) if (n.paths.length > 0) rest.push(() => noSuggestionLine(n));
   if (b.preexisting.length > 0) {
-    rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting))));
+    rest.push(() =>
+      details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting, wholeListsAt))),
+    );
   }
   if (b.removed.length > 0) rest.push(() => removedSection(b.removed));
   rest.push(...suggestionSections(report));
