@@ -47,3 +47,32 @@ describe('a policy audited without a document not known, with no finding', () =>
     ]);
   });
 });
+
+describe("a policy file that still holds the vendor's placeholder", () => {
+  it('is named in a note; one filled in is not', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'unfilled-placeholder-'));
+    const policy = (account: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'ec2:RunInstances',
+            Resource: [`arn:aws:ec2:*:${account}:instance/*`, `arn:aws:ec2:*:${account}:volume/*`],
+          },
+        ],
+      });
+    writeFileSync(join(root, 'pasted.json'), policy('<account-ID-without-hyphens>'));
+    writeFileSync(join(root, 'filled.json'), policy('123456789012'));
+    const r = await runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'skypilot',
+      now: new Date('2026-12-07T00:00:00Z'),
+    });
+    const notes = (r.notes ?? []).filter((n) => n.includes('placeholder'));
+    expect(notes).toEqual([
+      "pasted.json holds SkyPilot's placeholder <account-ID-without-hyphens> as the vendor writes it: fill in your value (as written, the policy names no resource of yours).",
+    ]);
+  });
+});

@@ -191,3 +191,54 @@ describe("Databricks Unity Catalog's role (its own baseline, not the workspace's
     expect(told.flatMap((f) => f.actions)).toContain('sqs:CreateQueue');
   });
 });
+
+describe('a review of policy-kinds and the Unity Catalog baseline', () => {
+  it("an identity policy's grant does not stand in for the bucket policy's: its missing action is told to the bucket policy", async () => {
+    const missingOne = ROOT_BUCKET();
+    missingOne.Statement[0]!.Action = missingOne.Statement[0]!.Action.filter((a) => a !== 's3:DeleteObject');
+    const r = await audit(
+      {
+        'root-bucket-policy.json': missingOne,
+        'identity.json': {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ROOT_BUCKET().Statement[0]!.Action, Resource: 'arn:aws:s3:::*' },
+          ],
+        },
+      },
+      'databricks',
+    );
+    const told = r.findings.filter(
+      (f) => f.kind === 'missing-permission' && f.path === 'root-bucket-policy.json',
+    );
+    expect(told.flatMap((f) => f.actions)).toEqual(['s3:DeleteObject']);
+  });
+
+  it("an application's S3 read-write policy (with KMS) is not Unity Catalog's by its actions alone", async () => {
+    const r = await audit({
+      'app-rw-kms.json': {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              's3:GetObject',
+              's3:PutObject',
+              's3:DeleteObject',
+              's3:ListBucket',
+              's3:GetBucketLocation',
+            ],
+            Resource: ['arn:aws:s3:::backups', 'arn:aws:s3:::backups/*'],
+          },
+          {
+            Effect: 'Allow',
+            Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+            Resource: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
+        ],
+      },
+    });
+    expect(r.policies.map((p) => p.status)).toEqual(['not-matched']);
+    expect(r.findings).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
 import { parseSource } from '../../src/sources/index.js';
 import type { PolicyRecord, Report } from '../../src/core/types.js';
+import { pullRequest } from '../helpers/pr.js';
 
 const NOW = new Date('2026-12-07T00:00:00Z');
 const NOTE =
@@ -172,5 +173,85 @@ Resources:
     expect((r.notes ?? []).join('\n')).toContain(
       `account_resources.yaml MasterPayerRolePolicy: ${NOTE}: parameter MasterPayerBillingBucketName, AWS::StackId.`,
     );
+  });
+});
+
+describe('where a value is not one value (a review of the reading above)', () => {
+  it('a variable that is the whole resource part (role/admin as well as a name), or the service field: a wildcard', async () => {
+    const r = await audit(
+      {
+        'main.tf': `variable "rest" { type = string }
+variable "svc" { type = string }
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Sid = "Iam", Effect = "Allow", Action = ["iam:PassRole"], Resource = "arn:aws:iam::123456789012:\${var.rest}" },
+    { Sid = "Role", Effect = "Allow", Action = ["iam:GetRole"], Resource = "arn:aws:iam::123456789012:role/\${var.rest}" },
+  ] })
+}
+`,
+      },
+      'lightly:delegated-access',
+    );
+    const pass = r.findings.find((f) => f.statement === 'Iam');
+    expect(pass?.resources).toEqual(['arn:aws:iam::123456789012:*']);
+    // (after known text of the resource part: one role)
+    expect(r.findings.find((f) => f.statement === 'Role')?.resources).toEqual([
+      'arn:aws:iam::123456789012:role/<var.rest>',
+    ]);
+  });
+
+  it('a CloudFormation parameter whose AllowedValues or AllowedPattern let it be a wildcard: a wildcard', () => {
+    for (const constraint of ['AllowedValues: ["*", "all-buckets-*"]', "AllowedPattern: '.*'"]) {
+      const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Bucket:
+    Type: String
+    ${constraint}
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: !Sub 'arn:aws:s3:::\${Bucket}/*'
+`;
+      const p = parseSource({ path: 't.yaml', text }).result.policies.find((x) => x.address === 'P')!;
+      expect(statementsOf(p)[0]!.Resource).toBe('arn:aws:s3:::*/*');
+    }
+  });
+
+  it('a pull request that widens the variable to `*`: new, not "already in the base"', async () => {
+    const { root, readBase } = pullRequest(
+      'one-value-pr-',
+      {
+        'main.tf': `variable "bucket" { type = string }
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::\${var.bucket}/*"] }] })
+}
+`,
+      },
+      {
+        'main.tf': `variable "bucket" { type = string }
+resource "aws_iam_policy" "p" {
+  name   = "lightly-access"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::*/*"] }] })
+}
+`,
+      },
+    );
+    const r = await runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'lightly:delegated-access',
+      readBase,
+      now: NOW,
+    });
+    const wider = r.findings.filter((f) => f.kind === 'broader-resource');
+    expect(wider.length).toBeGreaterThan(0);
+    for (const f of wider) expect(f.new).toBe(true);
   });
 });

@@ -196,14 +196,13 @@ describe('Terraform JSON forms (written for this project)', () => {
     ]);
   });
 
-  it('replaces interpolations inside policy strings with * (a variable beside known text in a resource: one value) and notes them', () => {
+  it('replaces interpolations inside policy strings with * and notes them (a variable in what is not an ARN as written: not one value)', () => {
     const templated = byId(result, 'aws_iam_policy.templated');
     expect(statements(templated.document)).toEqual([
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: '*/uploads/<var.env>/*' },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: '*/uploads/*/*' },
     ]);
     expect(templated.approximate).toEqual([
-      'interpolations read as wildcards: ${aws_s3_bucket.data.arn}',
-      'read as one value each (a resource of yours, not every one; a value with a wildcard would grant more): ${var.env}',
+      'interpolations read as wildcards: ${aws_s3_bucket.data.arn}, ${var.env}',
     ]);
     const bucket = byId(result, 'aws_s3_bucket_policy.data');
     expect(bucket.name).toBe('coiled-data-${var.env}');

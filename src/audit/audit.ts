@@ -64,6 +64,7 @@ import {
   type UnitMember,
   type UnitResult,
   type UnitScope,
+  setsNotFor,
 } from './engine.js';
 import { groupAtoms } from './findings.js';
 import { findingActionSet } from './finding-set.js';
@@ -1497,7 +1498,12 @@ export class Auditor {
       const removed = baseResult.atoms.filter((x) => REMOVABLE_KINDS.has(x.kind) && !headKeys.has(x));
       if (removed.length && baseUnit) findings.push(...this.removedFindings(removed, baseUnit));
       if (atBase && 'verdicts' in baseResult)
-        grantedByEntry(grantsOf(baseResult), baselineSets(unit.baseline, this.catalog), atBase);
+        grantedByEntry(
+          grantsOf(baseResult),
+          baselineSets(unit.baseline, this.catalog),
+          atBase,
+          setsNotFor(unit.baseline, unit.kind),
+        );
     }
     findings.push(...groupAtoms(result.atoms, { unit, isNew, catalog: this.catalog, sets: this.grantSets }));
     const made = suggestMinimal(unit, result, this.builder);
@@ -1515,7 +1521,12 @@ export class Auditor {
     if (this.suggest) suggestions.list.push(...made);
     else suggestions.notMade += made.length;
     for (const k of grantedBaselineKeys(result, unit.baseline)) granted.add(k);
-    grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry);
+    grantedByEntry(
+      grantsOf(result),
+      baselineSets(unit.baseline, this.catalog),
+      byEntry,
+      setsNotFor(unit.baseline, unit.kind),
+    );
     return baseUnit !== undefined;
   }
 
@@ -1578,7 +1589,13 @@ export class Auditor {
     const evaluate = (a: Assignment, unit: Unit) => {
       const result = evaluateUnit(unit, this.builder);
       const atBase = atBaseOf(a);
-      if (atBase) grantedByEntry(grantsOf(result), baselineSets(unit.baseline, this.catalog), atBase);
+      if (atBase)
+        grantedByEntry(
+          grantsOf(result),
+          baselineSets(unit.baseline, this.catalog),
+          atBase,
+          setsNotFor(unit.baseline, unit.kind),
+        );
       this.grantSets.releaseStatements();
       return result;
     };

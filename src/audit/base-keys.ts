@@ -39,7 +39,7 @@ export function headStatement(
 }
 
 /** An approximate note that says unknown values (template interpolations, parameters) were read as wildcards. */
-export const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*)/;
+export const UNKNOWN_NOTE = /read as (wildcards|`\*`|\*|one value each)/;
 
 /**
  * The note of a policy at the base whose unknown values were read as wildcards where the head's

@@ -547,14 +547,23 @@ function byUnmetEntry<E>(
  * What the classes grant of each baseline entry on a resource the entry's resource meets: for
  * missing-permission, by entry index. A NotResource grant and `*` meet every resource.
  */
+const NO_SETS: ReadonlySet<string> = new Set();
+
 export function grantedByEntry(
   classes: readonly { actions: ActionSet; resource: ArnPattern; notResource?: string[] }[],
   sets: BaselineSets,
   into: Map<number, ActionSet> = new Map(),
+  /**
+   * The sets the granting policy's kind does not hold (setsNotFor): what it grants does not count
+   * for them (an identity policy's s3:DeleteObject is not the root bucket policy's grant to the
+   * vendor's account; a review).
+   */
+  notFor: ReadonlySet<string> = NO_SETS,
 ): Map<number, ActionSet> {
   for (const c of classes) {
     if (!c.actions.intersects(sets.all)) continue;
     for (const e of sets.entries) {
+      if (notFor.size && notFor.has(e.set)) continue;
       const hit = e.actions.intersect(c.actions);
       if (hit.isEmpty()) continue;
       // (in the policy's own partition: a GovCloud grant meets the vendor's `arn:aws:` entry there)

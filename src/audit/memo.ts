@@ -27,6 +27,7 @@ import {
   type CompiledBaseline,
   type Unit,
   type UnitMember,
+  setsNotFor,
 } from './engine.js';
 import { activeSets, baselineSets, classify, grantedByEntry, type Piece } from './classify.js';
 import { copyFinding } from './finding-set.js';
@@ -335,7 +336,7 @@ export class StatementMemo {
       atoms,
       removable: atoms.some((a) => REMOVABLE_KINDS.has(a.kind)),
       baselineKeys,
-      granted: grantedByEntry(classes, all),
+      granted: grantedByEntry(classes, all, undefined, setsNotFor(unit.baseline, unit.kind)),
       free,
       minimal: this.plans ? minimalPlanFromPieces(stmt, pieces, first, this.builder) : null,
       grouped: new Map(),

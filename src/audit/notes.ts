@@ -124,3 +124,34 @@ export function leftOutDocumentNotes(
   }
   return out.sort();
 }
+
+/**
+ * Policy files (JSON) that still hold a placeholder of the baseline they are audited against, as
+ * the vendor's documents write it (`<account-ID-without-hyphens>`, `{YOUR_BUCKET}`): pasted and
+ * never filled in, the policy names no resource of the user's, and a clean audit of it says
+ * nothing of that (a review). One note per policy. Only files: a template's or a module's own
+ * placeholders (`<account-ID-without-hyphens>` for `AWS::AccountId`) are the tool's, not pasted.
+ */
+export function unfilledPlaceholderNotes(
+  prepared: ReadonlyMap<string, PreparedPolicy>,
+  policies: readonly ReportPolicy[],
+  baselines: readonly Baseline[],
+  files: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    if (p.status !== 'audited' || !p.baseline || !files.has(p.id)) continue;
+    const b = baselines.find((x) => x.id === p.baseline);
+    // (those written as placeholders: `<…>`, `{…}`, `${…}`; not example values such as Lightly's
+    // `datalake` bucket, which a real name may hold)
+    const keys = Object.keys(b?.placeholders ?? {}).filter((k) => /[<{]/.test(k));
+    if (!b || keys.length === 0) continue;
+    const text = JSON.stringify(prepared.get(p.id)?.raw ?? '');
+    const found = keys.filter((k) => text.includes(JSON.stringify(k).slice(1, -1)));
+    if (found.length)
+      out.push(
+        `${p.path} holds ${b.name}'s placeholder${found.length === 1 ? '' : 's'} ${found.join(', ')} as the vendor writes ${found.length === 1 ? 'it' : 'them'}: fill in your value${found.length === 1 ? '' : 's'} (as written, the policy names no resource of yours).`,
+      );
+  }
+  return out.sort();
+}

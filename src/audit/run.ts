@@ -27,6 +27,7 @@ import { applyIgnores } from './ignores.js';
 import {
   freeNotes,
   leftOutDocumentNotes,
+  unfilledPlaceholderNotes,
   otherGranteeNotes,
   retiredInManaged,
   retiredNotes,
@@ -370,6 +371,10 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     );
   }
   const prepared = preparePolicies(inputs);
+  // (the policies of JSON policy files: unfilledPlaceholderNotes)
+  const policyFiles = new Set(
+    inputs.filter((i) => i.result.kind === 'policy').flatMap((i) => i.result.policies.map((p) => p.id)),
+  );
   // The texts were needed for line numbers only: do not hold every file until the report is made.
   for (const input of inputs) delete input.text;
   // With a large input, the texts and parsed trees just let go are most of the heap: collected now,
@@ -508,6 +513,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // Actions that need no permission granted beyond the baseline: not findings, said once each.
   notes.push(...freeNotes(outcome.free, outcome.policies));
   notes.push(...leftOutDocumentNotes(prepared, outcome.policies, findings));
+  notes.push(...unfilledPlaceholderNotes(prepared, outcome.policies, baselines, policyFiles));
   notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.

@@ -656,7 +656,20 @@ function score(
 
   let rest = 1;
   for (const s of signals) rest *= 1 - Math.min(1, Math.max(0, s));
-  return { baseline: b, confidence: round(1 - rest), evidence, ...(unbackedName ? { unbackedName } : {}) };
+  let confidence = round(1 - rest);
+  // A baseline whose actions are a generic shape: without a name, a Sid or the vendor's account
+  // beside them, the actions are no match (a review: every S3 read-write policy was Unity Catalog's).
+  if (
+    b.detect?.actionsAlone === false &&
+    signals.length === (a.score > 0 ? 1 : 0) &&
+    confidence >= DETECTION_THRESHOLD
+  ) {
+    confidence = round(DETECTION_THRESHOLD - 0.01);
+    evidence.push(
+      `actions alone are not ${b.id}'s (a generic shape): a name, a Sid or its account must back them`,
+    );
+  }
+  return { baseline: b, confidence, evidence, ...(unbackedName ? { unbackedName } : {}) };
 }
 
 function isLatest(b: Baseline, group: Baseline[]): boolean {

@@ -40,7 +40,7 @@ interface RawBaseline {
   principals?: BaselinePrincipal[];
   notes?: string;
   placeholders?: Record<string, string>;
-  detect?: { names?: string[]; accounts?: string[] };
+  detect?: { names?: string[]; accounts?: string[]; 'actions-alone'?: boolean };
   'managed-policies'?: Record<string, string>;
   trust?: { principals: string[]; condition?: Record<string, Record<string, string | string[]>> };
   /** As in the report model: the YAML keys of a set are its field names (but `only-with`, `policy-kinds`). */
@@ -91,6 +91,7 @@ function toBaseline(raw: RawBaseline, fallbackId: string): Baseline {
     const d: BaselineDetect = {};
     if (raw.detect.names) d.names = raw.detect.names;
     if (raw.detect.accounts) d.accounts = raw.detect.accounts;
+    if (raw.detect['actions-alone'] === false) d.actionsAlone = false;
     b.detect = d;
   }
   return b;

@@ -272,6 +272,12 @@ export interface BaselineDetect {
   names?: string[];
   /** AWS account IDs of the vendor, seen in a trust policy's principal. */
   accounts?: string[];
+  /**
+   * false: the policy's actions alone do not tell it is this vendor's (YAML `actions-alone`), as
+   * they are a generic shape (Unity Catalog's S3 read and write): a name, a Sid or the vendor's
+   * account must back them.
+   */
+  actionsAlone?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

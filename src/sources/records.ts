@@ -78,6 +78,25 @@ export const LEFT_OUT_DOCUMENTS = 'left out: documents that are not known';
 export const ONE_VALUE_READ = 'read as one value each';
 
 /**
+ * Whether a value interpolated into a resource after the known text `before` (earlier
+ * interpolations written as placeholders) may be read as one value: in an ARN's region or account
+ * field, or in its resource part after known text of it (`role/`, `function:`); at the start of
+ * the resource part only where it is a plain name (an S3 bucket, an SQS queue, an SNS topic).
+ * Elsewhere (the partition or service field, or the whole resource part, where the value may be
+ * `role/admin` as well as a name) it stays a wildcard: a placeholder there would name no resource
+ * type, and the grant would read as granting nothing (a review).
+ */
+export function oneValueFits(before: string): boolean {
+  if (!before.startsWith('arn:')) return false;
+  const parts = before.split(':');
+  const field = parts.length - 1;
+  if (field <= 2) return false;
+  if (field <= 4) return true;
+  if (parts.slice(5).join(':') !== '') return true;
+  return ['s3', 'sqs', 'sns'].includes(parts[2]!);
+}
+
+/**
  * The approximate note of a policy whose resources hold values read as one value each (a Terraform
  * variable's, a CloudFormation parameter's without a default): the resource is one of the user's,
  * not every one; a value with a wildcard in it would grant more. Eight named at the most.

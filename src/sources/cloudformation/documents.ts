@@ -14,7 +14,13 @@ import {
   unknownPartsAsWildcards,
 } from './intrinsics.js';
 import { statementsOf } from '../../policy/raw.js';
-import { denyLeftOutNote, effectsAsAllowNote, notActionsLeftOutNote, oneValueNote } from '../records.js';
+import {
+  denyLeftOutNote,
+  effectsAsAllowNote,
+  notActionsLeftOutNote,
+  oneValueFits,
+  oneValueNote,
+} from '../records.js';
 import { MAX_NOTES } from './types.js';
 import { AnalyzerBase } from './analyzer-base.js';
 
@@ -612,9 +618,9 @@ function oneValued(doc: unknown, placeholder: (i: number) => string | undefined,
   if (!isObject(doc) || doc.Statement === undefined) return doc;
   const one = (x: unknown) => {
     if (typeof x !== 'string' || !hasUnknownPart(x) || /^\uE000\d+\uE001$/.test(x)) return x;
-    return x.replace(/\uE000(\d+)\uE001/g, (m, i: string) => {
+    return x.replace(/\uE000(\d+)\uE001/g, (m, i: string, at: number, all: string) => {
       const p = placeholder(Number(i));
-      if (p === undefined) return m;
+      if (p === undefined || !oneValueFits(all.slice(0, at).replace(/\uE000\d+\uE001/g, '?'))) return m;
       used.add(Number(i));
       return p;
     });

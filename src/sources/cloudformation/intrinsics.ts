@@ -306,7 +306,22 @@ export class Evaluator {
       const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
       const p = Object.hasOwn(params, m[1]!) ? params[m[1]!] : undefined;
       const type = isObject(p) && typeof p.Type === 'string' ? p.Type : 'String';
-      return /^(String|Number|AWS::SSM::Parameter::Value<String>)$/.test(type) ? `<${m[1]}>` : undefined;
+      if (!/^(String|Number|AWS::SSM::Parameter::Value<String>)$/.test(type)) return undefined;
+      // (a parameter whose AllowedValues or AllowedPattern let it hold a wildcard: not one value)
+      if (
+        isObject(p) &&
+        Array.isArray(p.AllowedValues) &&
+        p.AllowedValues.some((v) => /[*?]/.test(String(v)))
+      )
+        return undefined;
+      if (isObject(p) && p.AllowedPattern !== undefined) {
+        try {
+          if (new RegExp(String(p.AllowedPattern)).test('*')) return undefined;
+        } catch {
+          return undefined;
+        }
+      }
+      return `<${m[1]}>`;
     }
     for (const name of ['AWS::StackName', 'AWS::StackId'])
       if (r === `${name}: ${UNKNOWN_PSEUDO[name]}`) return `<${name}>`;

@@ -11,12 +11,13 @@ import {
   LEFT_OUT_STATEMENTS,
   notActionsLeftOutNote,
   pushAll,
+  oneValueFits,
+  oneValueNote,
 } from '../records.js';
 import { CHOSEN_BLOCKS, MAX_DYNAMIC_EXPANSION } from './model.js';
 import { scanTemplate, hasTemplate, PURE_INTERPOLATION, templateAsWildcards } from './evaluator.js';
 import { clip, interpolationsNote, list, uniq } from './values.js';
 import { referencesIn } from './references.js';
-import { oneValueNote } from '../records.js';
 import { POLICY_DOCUMENT_DATA_SOURCE } from './resource-types.js';
 
 /** One field as read: values (unknown parts read as `*`), whether something was unknown, and the interpolations seen. */
@@ -241,9 +242,10 @@ export function readJsonTemplate(
           if (s[k] === undefined || !asArray(s[k]).some((x) => part(x) && whole(x) === undefined)) continue;
           const one = (x: unknown) => {
             if (!part(x) || whole(x) !== undefined) return x;
-            return (x as string).replace(UNKNOWN_MARK, (m, i: string) => {
+            return (x as string).replace(UNKNOWN_MARK, (m, i: string, at: number, all: string) => {
               const raw = w.interpolations[Number(i)];
               if (raw === undefined || !holdsOneValue(raw)) return m;
+              if (!oneValueFits(all.slice(0, at).replace(UNKNOWN_MARK, '?'))) return m;
               oneValue.push(raw);
               return oneValuePlaceholder(raw);
             });
@@ -637,13 +639,13 @@ export function templateReader(
       const marked = templateAsWildcards(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
       if (!('error' in marked)) {
         const refs: string[] = [];
-        const text = marked.text.replace(UNKNOWN_MARK, (_m, i: string) => {
+        const text = marked.text.replace(UNKNOWN_MARK, (_m, i: string, at: number, all: string) => {
           const raw = marked.interpolations[Number(i)]!;
-          if (!holdsOneValue(raw)) return '*';
+          if (!holdsOneValue(raw) || !oneValueFits(all.slice(0, at).replace(UNKNOWN_MARK, '?'))) return '*';
           refs.push(raw);
           return oneValuePlaceholder(raw);
         });
-        (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
+        if (refs.length) (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
       }
     }
     out.values.push(whole && pure ? '*' : w.text);
