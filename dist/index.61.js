@@ -36085,6 +36085,33 @@ function unfilledPlaceholderNotes(prepared, policies, baselines, files) {
     }
     return out.sort();
 }
+/**
+ * Sets named in the configuration or on the command line for another kind of policy than the one
+ * held to them (`policy-kinds`: `--baseline databricks:root-bucket` on an identity policy): such a
+ * set is not held there, and the policy is audited against the others; said once per set and kind,
+ * with the policies (a review: the header said only "baseline databricks").
+ */
+function wrongKindSetNotes(assignments, policies) {
+    const byId = new Map(policies.map((p) => [p.id, p]));
+    const told = new Map();
+    for (const a of assignments) {
+        if (!a.explicitSets)
+            continue;
+        const p = byId.get(a.target);
+        if (!p || p.status !== 'audited' || p.kind === 'trust')
+            continue;
+        for (const name of a.sets) {
+            const kinds = a.baseline.sets.find((s) => s.name === name)?.policyKinds;
+            if (!kinds || kinds.includes(p.kind))
+                continue;
+            const key = `${a.baseline.id}:${name} is for ${kinds.join(' and ')} policies only: not held by the ${p.kind} polic`;
+            (told.get(key) ?? told.set(key, []).get(key)).push(p.address ? `${p.path} ${p.address}` : p.path);
+        }
+    }
+    return [...told]
+        .map(([k, where]) => `${k}${where.length === 1 ? 'y' : 'ies'} ${where.slice(0, 5).join(', ')}${where.length > 5 ? ` and ${where.length - 5} more` : ''} (name a set for its kind).`)
+        .sort();
+}
 
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
@@ -36508,6 +36535,7 @@ async function runAudit(req) {
     notes.push(...freeNotes(outcome.free, outcome.policies));
     notes.push(...leftOutDocumentNotes(prepared, outcome.policies, findings));
     notes.push(...unfilledPlaceholderNotes(prepared, outcome.policies, baselines, policyFiles));
+    notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
     notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
     // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
     const heldTo = new Map();

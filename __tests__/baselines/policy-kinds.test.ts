@@ -242,3 +242,21 @@ describe('a review of policy-kinds and the Unity Catalog baseline', () => {
     expect(r.findings).toEqual([]);
   });
 });
+
+describe('a set named for another kind of policy', () => {
+  it('is said in a note naming the policy', async () => {
+    const r = await audit(
+      {
+        'identity.json': {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/*' }],
+        },
+      },
+      'databricks:root-bucket',
+    );
+    expect(r.policies.map((p) => p.sets)).toEqual([[]]);
+    expect(r.notes).toContain(
+      'databricks:root-bucket is for resource policies only: not held by the identity policy identity.json (name a set for its kind).',
+    );
+  });
+});

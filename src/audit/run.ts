@@ -28,6 +28,7 @@ import {
   freeNotes,
   leftOutDocumentNotes,
   unfilledPlaceholderNotes,
+  wrongKindSetNotes,
   otherGranteeNotes,
   retiredInManaged,
   retiredNotes,
@@ -514,6 +515,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   notes.push(...freeNotes(outcome.free, outcome.policies));
   notes.push(...leftOutDocumentNotes(prepared, outcome.policies, findings));
   notes.push(...unfilledPlaceholderNotes(prepared, outcome.policies, baselines, policyFiles));
+  notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
   notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
