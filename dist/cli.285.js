@@ -374,7 +374,9 @@ function cleanSection(report) {
         items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu} more`);
     return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
 }
-function notAuditedSection(report) {
+/** Files skipped for one reason listed one by one, at most; past it, a count and these first. */
+const SKIPPED_LISTED = 3;
+function notAuditedSection(report, wholeListsAt) {
     const items = [];
     for (const p of report.policies) {
         if (p.status === 'audited')
@@ -383,16 +385,40 @@ function notAuditedSection(report) {
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
+    // Files skipped for one reason (a repository's workflows, manifests and package files: YAML
+    // that is not a template, JSON that is not IAM), past a few: one line with a count and the
+    // first of them, every one in the JSON report (a review: hundreds of lines of them).
+    const skipped = new Map();
+    for (const i of report.inputs)
+        if (i.status === 'skipped') {
+            const reason = i.reason ?? '';
+            (skipped.get(reason) ?? skipped.set(reason, []).get(reason)).push(i.path);
+        }
+    let count = items.length;
     for (const i of report.inputs) {
-        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .heldNothing */ .fq)(i))
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .heldNothing */ .fq)(i)) {
             items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
+            count++;
+        }
         if (i.status === 'audited')
             continue;
-        items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')})` : ''}`);
+        count++;
+        const why = i.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')})` : '';
+        const same = i.status === 'skipped' ? skipped.get(i.reason ?? '') : undefined;
+        if (same && same.length > SKIPPED_LISTED) {
+            // (at the place of the first of them)
+            if (same[0] === i.path)
+                items.push(`- ${same.length} files skipped${why}: ${same
+                    .slice(0, SKIPPED_LISTED)
+                    .map((x) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(x))
+                    .join(', ')} and ${same.length - SKIPPED_LISTED} more (every one in ${wholeListsAt})`);
+            continue;
+        }
+        items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${why}`);
     }
     if (items.length === 0)
         return undefined;
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(items.length, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 function footer(report) {
     const baselines = report.baselines.map((b) => {
@@ -520,7 +546,7 @@ function renderMarkdown(report, options = {}) {
         rest.push(() => removedSection(b.removed));
     rest.push(...suggestionSections(report));
     rest.push(() => cleanSection(report) ?? '');
-    rest.push(() => notAuditedSection(report) ?? '');
+    rest.push(() => notAuditedSection(report, wholeListsAt) ?? '');
     if (b.ignored.length > 0)
         rest.push(() => ignoredSection(b.ignored));
     if (report.notes && report.notes.length > 0) {

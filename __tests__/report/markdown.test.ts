@@ -673,3 +673,35 @@ describe('renderMarkdown: findings that do not fail the check', () => {
       expect(md).toContain('❌ **1 finding** in 1 policy');
   });
 });
+
+describe('files skipped for one reason', () => {
+  it('past three, one line with a count and the first three (a review: hundreds of lines of them)', () => {
+    const report = cleanReport();
+    const yaml = 'a YAML file that is not a CloudFormation template';
+    report.inputs = [
+      ...report.inputs,
+      ...Array.from({ length: 40 }, (_, i) => ({
+        path: `k8s/m${String(i).padStart(2, '0')}.yaml`,
+        kind: 'unknown' as const,
+        status: 'skipped' as const,
+        reason: yaml,
+        policies: [],
+      })),
+      {
+        path: 'package.json',
+        kind: 'unknown' as const,
+        status: 'skipped' as const,
+        reason: 'not IAM',
+        policies: [],
+      },
+    ];
+    const out = renderMarkdown(report);
+    expect(out).toContain(
+      '- 40 files skipped (a YAML file that is not a CloudFormation template): `k8s/m00.yaml`, `k8s/m01.yaml`, `k8s/m02.yaml` and 37 more (every one in the JSON report)',
+    );
+    expect(out).toContain('- `package.json`: skipped (not IAM)');
+    expect(out).not.toContain('k8s/m03.yaml');
+    // (each counted)
+    expect(out).toMatch(/<summary>4\d policies and inputs not audited<\/summary>/);
+  });
+});

@@ -487,7 +487,10 @@ function cleanSection(report: Report): string | undefined {
   return details(`${plural(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
 }
 
-function notAuditedSection(report: Report): string | undefined {
+/** Files skipped for one reason listed one by one, at most; past it, a count and these first. */
+const SKIPPED_LISTED = 3;
+
+function notAuditedSection(report: Report, wholeListsAt: string): string | undefined {
   const items: string[] = [];
   for (const p of report.policies) {
     if (p.status === 'audited') continue;
@@ -497,18 +500,40 @@ function notAuditedSection(report: Report): string | undefined {
     );
     items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${md(p.reason, 'text')})` : ''}`);
   }
+  // Files skipped for one reason (a repository's workflows, manifests and package files: YAML
+  // that is not a template, JSON that is not IAM), past a few: one line with a count and the
+  // first of them, every one in the JSON report (a review: hundreds of lines of them).
+  const skipped = new Map<string, string[]>();
+  for (const i of report.inputs)
+    if (i.status === 'skipped') {
+      const reason = i.reason ?? '';
+      (skipped.get(reason) ?? skipped.set(reason, []).get(reason)!).push(i.path);
+    }
+  let count = items.length;
   for (const i of report.inputs) {
-    if (heldNothing(i)) items.push(`- ${md(i.path)}: ${md(i.reason!, 'text')}`);
+    if (heldNothing(i)) {
+      items.push(`- ${md(i.path)}: ${md(i.reason!, 'text')}`);
+      count++;
+    }
     if (i.status === 'audited') continue;
-    items.push(
-      `- ${md(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${i.reason ? ` (${md(i.reason, 'text')})` : ''}`,
-    );
+    count++;
+    const why = i.reason ? ` (${md(i.reason, 'text')})` : '';
+    const same = i.status === 'skipped' ? skipped.get(i.reason ?? '')! : undefined;
+    if (same && same.length > SKIPPED_LISTED) {
+      // (at the place of the first of them)
+      if (same[0] === i.path)
+        items.push(
+          `- ${same.length} files skipped${why}: ${same
+            .slice(0, SKIPPED_LISTED)
+            .map((x) => md(x))
+            .join(', ')} and ${same.length - SKIPPED_LISTED} more (every one in ${wholeListsAt})`,
+        );
+      continue;
+    }
+    items.push(`- ${md(i.path)}: ${i.status === 'error' ? 'error' : 'skipped'}${why}`);
   }
   if (items.length === 0) return undefined;
-  return details(
-    `${plural(items.length, 'policy or input', 'policies and inputs')} not audited`,
-    items.join('\n'),
-  );
+  return details(`${plural(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 
 function footer(report: Report): string {
@@ -641,7 +666,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (b.removed.length > 0) rest.push(() => removedSection(b.removed));
   rest.push(...suggestionSections(report));
   rest.push(() => cleanSection(report) ?? '');
-  rest.push(() => notAuditedSection(report) ?? '');
+  rest.push(() => notAuditedSection(report, wholeListsAt) ?? '');
   if (b.ignored.length > 0) rest.push(() => ignoredSection(b.ignored));
   if (report.notes && report.notes.length > 0) {
     const notes = report.notes;
