@@ -36613,7 +36613,12 @@ function buildStatements(readers) {
         }
         out.statements.push(st);
         out.paths.push(r.path);
+        (out.written ??= []).push(readers.indexOf(r));
     }
+    // (each statement's place as the data source writes the document: its block's, where none is
+    // a dynamic block not known, whose number of statements is not known)
+    if (readers.some((r) => r.notKnown !== undefined))
+        delete out.written;
     return out;
 }
 /**
@@ -37156,6 +37161,9 @@ class DocumentAnalyzer extends AnalyzerBase {
         const out = { document, statementPaths };
         if (approximate.length > 0)
             out.approximate = (0,terraform_values/* uniq */.sb)(approximate);
+        // (one document: its statements numbered as it writes them)
+        if (docs.length === 1 && docs[0].statementIndexes)
+            out.statementIndexes = docs[0].statementIndexes;
         return out;
     }
     /** The document of a data.aws_iam_policy_document: its `json` when known, else rebuilt from its statements. */
@@ -37412,6 +37420,15 @@ class DocumentAnalyzer extends AnalyzerBase {
             const out = { document: doc, statementPaths: merged.paths };
             if (approximate.length > 0)
                 out.approximate = (0,terraform_values/* uniq */.sb)(approximate);
+            // (statements left out: the others numbered as written; only where the document is the
+            // data source's own blocks, no source or override document merged in)
+            const written = built.written;
+            if (written &&
+                more.source.length === 0 &&
+                more.override.length === 0 &&
+                written.length === merged.statements.length &&
+                written.some((n, i) => n !== i))
+                out.statementIndexes = written;
             return out;
         }
         finally {

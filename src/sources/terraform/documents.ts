@@ -332,6 +332,8 @@ export class DocumentAnalyzer extends AnalyzerBase {
     for (const d of docs) pushAll(approximate, d.approximate ?? []);
     const out: DocResult = { document, statementPaths };
     if (approximate.length > 0) out.approximate = uniq(approximate);
+    // (one document: its statements numbered as it writes them)
+    if (docs.length === 1 && docs[0]!.statementIndexes) out.statementIndexes = docs[0]!.statementIndexes;
     return out;
   }
 
@@ -560,6 +562,17 @@ export class DocumentAnalyzer extends AnalyzerBase {
       }
       const out: DocResult = { document: doc, statementPaths: merged.paths };
       if (approximate.length > 0) out.approximate = uniq(approximate);
+      // (statements left out: the others numbered as written; only where the document is the
+      // data source's own blocks, no source or override document merged in)
+      const written = built.written;
+      if (
+        written &&
+        more.source.length === 0 &&
+        more.override.length === 0 &&
+        written.length === merged.statements.length &&
+        written.some((n, i) => n !== i)
+      )
+        out.statementIndexes = written;
       return out;
     } finally {
       visiting.delete(d.address);

@@ -856,6 +856,11 @@ export interface BuiltStatements {
   eitherRead?: string[];
   /** Interpolations in an Allow's resources read as one value each (oneValueNote). */
   oneValue?: string[];
+  /**
+   * Per statement, its position in the document as the data source writes it (its block's: a
+   * Deny left out, read as not known, keeps the blocks after it at their place: `statement #2`).
+   */
+  written?: number[];
 }
 
 /**
@@ -1119,7 +1124,11 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     }
     out.statements.push(st);
     out.paths.push(r.path);
+    (out.written ??= []).push(readers.indexOf(r));
   }
+  // (each statement's place as the data source writes the document: its block's, where none is
+  // a dynamic block not known, whose number of statements is not known)
+  if (readers.some((r) => r.notKnown !== undefined)) delete out.written;
   return out;
 }
 
