@@ -10016,7 +10016,7 @@ function buildStatements(readers) {
             out.wild = true;
         pushAll(out.interpolations, f.interpolations);
     };
-    statements: for (const r of readers) {
+    statements: for (const [at, r] of readers.entries()) {
         // A dynamic block over a value not known (BlockReader.notKnown): its statements are left out,
         // the others read. A Deny's are told as a Deny's: the policy may then grant less than read.
         if (r.notKnown !== undefined) {
@@ -10228,7 +10228,7 @@ function buildStatements(readers) {
         }
         out.statements.push(st);
         out.paths.push(r.path);
-        (out.written ??= []).push(readers.indexOf(r));
+        (out.written ??= []).push(at);
     }
     // (each statement's place as the data source writes the document: its block's, where none is
     // a dynamic block not known, whose number of statements is not known)
@@ -31917,12 +31917,12 @@ class Auditor {
                 g.unit = unit;
             const keys = new Set();
             const from = findings.length;
-            const baseKnown = this.memo
+            const atBaseState = this.memo
                 ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
                 : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
-            if (!baseKnown)
+            if (atBaseState === 'unknown')
                 g.atBase = undefined;
-            if (this.unitWasAtBase)
+            if (atBaseState === 'there')
                 g.wasAtBase = true;
             // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
             // known) is audited in each: a finding the same in both is told once.
@@ -31975,7 +31975,7 @@ class Auditor {
             const known = this.memo
                 ? this.runUnitMemo(unit, base, [], unused, new Set(), g.granted, g.atBase)
                 : this.runUnit(unit, base, [], unused, new Set(), g.granted, g.atBase);
-            if (!known)
+            if (known === 'unknown')
                 g.atBase = undefined;
             this.free = free;
             this.grantSets.releaseStatements();
@@ -32039,8 +32039,6 @@ class Auditor {
     }
     /** Of the current run: see AuditOutcome.free. */
     free = new Map();
-    /** Whether the unit runUnit (runUnitMemo) last ran was at the base (its base unit known and there). */
-    unitWasAtBase = false;
     /** Of the current run: its principals (a plan's say which attachments it creates). */
     principalsNow;
     /** Of the current run: see AuditOutcome.otherGrantees. */
@@ -32587,7 +32585,8 @@ class Auditor {
     requiredCache = new WeakMap();
     /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
     /**
-     * Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted.
+     * Returns whether the unit's base is known (see baseUnit), and whether the unit was there (a
+     * policy the change adds was not); `atBase` gets what the base granted.
      * `assigned`: the unit's assignment, whose sets the base chooses from as the head's did.
      */
     runUnit(unit, base, findings, suggestions, granted, byEntry, atBase, assigned) {
@@ -32596,7 +32595,6 @@ class Auditor {
             this.grantsFree(action, unit.members[member].record.id);
         // What the base had: a plan's `before`, or the pull request's base files.
         const baseUnit = this.baseUnit(unit, base, assigned);
-        this.unitWasAtBase = !!baseUnit;
         let isNew;
         if (baseUnit !== undefined) {
             const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] };
@@ -32628,7 +32626,7 @@ class Auditor {
         for (const k of grantedBaselineKeys(result, unit.baseline))
             granted.add(k);
         grantedByEntry(audit_grantsOf(result), baselineSets(unit.baseline, this.catalog), byEntry, setsNotFor(unit.baseline, unit.kind));
-        return baseUnit !== undefined;
+        return baseUnit === undefined ? 'unknown' : baseUnit === null ? 'not there' : 'there';
     }
     /**
      * Atoms in the order the statement grants them (its actions, then its resources), as the
@@ -32721,7 +32719,6 @@ class Auditor {
         };
         const head = occurrences(unit);
         const baseUnit = this.baseUnit(unit, base, assigned);
-        this.unitWasAtBase = !!baseUnit;
         // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
         // otherwise its atoms are split by set difference with the base's (made once, only when needed).
         let newness = () => undefined;
@@ -32800,7 +32797,7 @@ class Auditor {
             const plans = new Map(own.map((x) => [x.stmt, x.o.minimal]));
             suggestions.list.push(memberSuggestion(m, minimalStatements(m, (stmt) => plans.get(stmt) ?? null)));
         });
-        return baseUnit !== undefined;
+        return baseUnit === undefined ? 'unknown' : baseUnit === null ? 'not there' : 'there';
     }
     /**
      * The unit as it was at the base: undefined when there is no base at all, null when the unit did

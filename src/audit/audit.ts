@@ -763,11 +763,11 @@ export class Auditor {
       if (unit.id < g.unit.id) g.unit = unit;
       const keys = new Set<string>();
       const from = findings.length;
-      const baseKnown = this.memo
+      const atBaseState = this.memo
         ? this.runUnitMemo(unit, base, findings, suggestions, keys, g.granted, g.atBase, a)
         : this.runUnit(unit, base, findings, suggestions, keys, g.granted, g.atBase, a);
-      if (!baseKnown) g.atBase = undefined;
-      if (this.unitWasAtBase) g.wasAtBase = true;
+      if (atBaseState === 'unknown') g.atBase = undefined;
+      if (atBaseState === 'there') g.wasAtBase = true;
       // A statement read in two ways (an Fn::If on its Condition or Principal whose condition is not
       // known) is audited in each: a finding the same in both is told once.
       if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
@@ -818,7 +818,7 @@ export class Auditor {
       const known = this.memo
         ? this.runUnitMemo(unit, base, [], unused, new Set(), g.granted, g.atBase)
         : this.runUnit(unit, base, [], unused, new Set(), g.granted, g.atBase);
-      if (!known) g.atBase = undefined;
+      if (known === 'unknown') g.atBase = undefined;
       this.free = free;
       this.grantSets.releaseStatements();
     }
@@ -887,9 +887,6 @@ export class Auditor {
 
   /** Of the current run: see AuditOutcome.free. */
   private free = new Map<string, Set<string>>();
-
-  /** Whether the unit runUnit (runUnitMemo) last ran was at the base (its base unit known and there). */
-  private unitWasAtBase = false;
 
   /** Of the current run: its principals (a plan's say which attachments it creates). */
   private principalsNow: Map<string, PrincipalRecord> | undefined;
@@ -1465,7 +1462,8 @@ export class Auditor {
 
   /** The reference path: the unit evaluated as a whole (see StatementMemo for the one used). */
   /**
-   * Returns whether the unit's base is known (see baseUnit); `atBase` gets what the base granted.
+   * Returns whether the unit's base is known (see baseUnit), and whether the unit was there (a
+   * policy the change adds was not); `atBase` gets what the base granted.
    * `assigned`: the unit's assignment, whose sets the base chooses from as the head's did.
    */
   private runUnit(
@@ -1477,12 +1475,11 @@ export class Auditor {
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
     assigned?: Assignment,
-  ): boolean {
+  ): AtBase {
     const result = evaluateUnit(unit, this.builder);
     for (const { member, action } of result.free) this.grantsFree(action, unit.members[member]!.record.id);
     // What the base had: a plan's `before`, or the pull request's base files.
     const baseUnit = this.baseUnit(unit, base, assigned);
-    this.unitWasAtBase = !!baseUnit;
     let isNew: ((atom: Atom) => boolean | undefined) | undefined;
     if (baseUnit !== undefined) {
       const baseResult = baseUnit ? evaluateUnit(baseUnit, this.builder) : { atoms: [] as Atom[] };
@@ -1527,7 +1524,7 @@ export class Auditor {
       byEntry,
       setsNotFor(unit.baseline, unit.kind),
     );
-    return baseUnit !== undefined;
+    return baseUnit === undefined ? 'unknown' : baseUnit === null ? 'not there' : 'there';
   }
 
   /**
@@ -1635,7 +1632,7 @@ export class Auditor {
     byEntry: Map<number, ActionSet>,
     atBase?: Map<number, ActionSet>,
     assigned?: Assignment,
-  ): boolean {
+  ): AtBase {
     const memo = this.memo!;
     const occurrences = (u: Unit) => {
       const denies = memo.denies(u);
@@ -1645,7 +1642,6 @@ export class Auditor {
     };
     const head = occurrences(unit);
     const baseUnit = this.baseUnit(unit, base, assigned);
-    this.unitWasAtBase = !!baseUnit;
     // Per occurrence: is each atom new? A statement whose outcome the base also has is wholly old;
     // otherwise its atoms are split by set difference with the base's (made once, only when needed).
     let newness: (o: StatementOutcome) => boolean | undefined | Atom[] = () => undefined;
@@ -1720,7 +1716,7 @@ export class Auditor {
         ),
       );
     });
-    return baseUnit !== undefined;
+    return baseUnit === undefined ? 'unknown' : baseUnit === null ? 'not there' : 'there';
   }
 
   /**
@@ -1803,6 +1799,9 @@ export class Auditor {
     return { ...unit, members };
   }
 }
+
+/** A unit at the base: not known (no base, or its base not read), not there (added), or there. */
+type AtBase = 'unknown' | 'not there' | 'there';
 
 /** A unit's grants (the reference path's verdicts), as grantedByEntry reads them. */
 function grantsOf(result: UnitResult) {

@@ -921,7 +921,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     if (f.wild) out.wild = true;
     pushAll(out.interpolations, f.interpolations);
   };
-  statements: for (const r of readers) {
+  statements: for (const [at, r] of readers.entries()) {
     // A dynamic block over a value not known (BlockReader.notKnown): its statements are left out,
     // the others read. A Deny's are told as a Deny's: the policy may then grant less than read.
     if (r.notKnown !== undefined) {
@@ -1124,7 +1124,7 @@ export function buildStatements(readers: BlockReader[]): BuiltStatements | { unk
     }
     out.statements.push(st);
     out.paths.push(r.path);
-    (out.written ??= []).push(readers.indexOf(r));
+    (out.written ??= []).push(at);
   }
   // (each statement's place as the data source writes the document: its block's, where none is
   // a dynamic block not known, whose number of statements is not known)
