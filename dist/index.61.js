@@ -10127,9 +10127,9 @@ function buildStatements(readers) {
                 const rest = [...f.interpolations];
                 for (const { refs } of by.values())
                     for (const r of refs) {
-                        const at = rest.indexOf(r);
-                        if (at >= 0)
-                            rest.splice(at, 1);
+                        const k = rest.indexOf(r);
+                        if (k >= 0)
+                            rest.splice(k, 1);
                         (out.oneValue ??= []).push(r);
                     }
                 f = { ...f, values: f.values.map((v, i) => by.get(i)?.text ?? v), interpolations: rest };
