@@ -14382,8 +14382,21 @@ function parseJson(text) {
         if (offset === undefined)
             return { ok: false, message: cleanMessage(raw), line: 1, column: 1 };
         const { line, column } = lineColumnAt(t, offset);
-        return { ok: false, message: cleanMessage(raw), line, column };
+        return { ok: false, message: cleanMessage(raw) + trailingComma(t, offset), line, column };
     }
+}
+/**
+ * The hint for an error at a `}` or `]` that a comma comes just before (`"Resource": "*", }`): the
+ * usual slip when a policy is edited by hand, which V8 calls a missing property name (a review).
+ */
+function trailingComma(t, offset) {
+    const at = t[offset];
+    if (at !== '}' && at !== ']')
+        return '';
+    let i = offset - 1;
+    while (i >= 0 && /\s/.test(t[i]))
+        i--;
+    return t[i] === ',' ? ` (a trailing comma before this ${at}: JSON allows none, remove it)` : '';
 }
 /** Drops V8's position suffix and its quoted excerpt of the input (which could hold a secret). */
 function cleanMessage(raw) {

@@ -43,6 +43,21 @@ describe('parseJson', () => {
     expect(r.message).not.toMatch(/position/);
   });
 
+  it('says a trailing comma is one (a review: "Expected double-quoted property name" alone)', () => {
+    for (const [text, close] of [
+      ['{\n  "Effect": "Allow",\n  "Resource": "*", \n}', '}'],
+      ['{"Action": ["s3:GetObject",\n ]}', ']'],
+    ] as const) {
+      const r = parseJson(text);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.message).toContain(`(a trailing comma before this ${close}: JSON allows none, remove it)`);
+    }
+    // (not said of another mistake)
+    const other = parseJson('{"a": 1 "b": 2}');
+    expect(!other.ok && other.message).not.toContain('trailing comma');
+  });
+
   it('finds the place itself when the message has none (Node 20 "Unexpected token")', () => {
     const r = parseJson('{\n  "Statement": [\n    {"Effect": Allow}\n  ]\n}');
     expect(r.ok).toBe(false);
