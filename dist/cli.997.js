@@ -35642,6 +35642,22 @@ const ONE_VALUE_REF = /^\$\{\s*(?:var|local|module)\.[A-Za-z_][\w-]*(?:\.[A-Za-z
 function holdsOneValue(interpolation) {
     return ONE_VALUE_REF.test(interpolation);
 }
+/**
+ * A text's interpolation marks (UNKNOWN_MARK, indexes into `interpolations`) that hold one value
+ * where they stand (holdsOneValue, oneValueFits) as placeholders, the others as `other` writes
+ * them; `used` gets the interpolations read as one value.
+ */
+function oneValueMarks(text, interpolations, other, used) {
+    return text.replace(UNKNOWN_MARK, (m, i, at, all) => {
+        const raw = interpolations[Number(i)];
+        if (raw === undefined ||
+            !holdsOneValue(raw) ||
+            !(0,records/* oneValueFits */.Iz)(all.slice(0, at).replace(UNKNOWN_MARK, '?')))
+            return other(m);
+        used.push(raw);
+        return oneValuePlaceholder(raw);
+    });
+}
 /** An interpolation that holds one value as the placeholder a resource is read with: `<var.bucket>`. */
 function oneValuePlaceholder(interpolation) {
     return `<${interpolation.replace(/^\$\{\s*|\s*\}$/g, '').replace(/[<>{}\\"$%]/g, '')}>`;
@@ -35823,15 +35839,7 @@ function readJsonTemplate(template, either) {
                     const one = (x) => {
                         if (!part(x) || whole(x) !== undefined)
                             return x;
-                        return x.replace(UNKNOWN_MARK, (m, i, at, all) => {
-                            const raw = w.interpolations[Number(i)];
-                            if (raw === undefined || !holdsOneValue(raw))
-                                return m;
-                            if (!(0,records/* oneValueFits */.Iz)(all.slice(0, at).replace(UNKNOWN_MARK, '?')))
-                                return m;
-                            oneValue.push(raw);
-                            return oneValuePlaceholder(raw);
-                        });
+                        return oneValueMarks(x, w.interpolations, (m) => m, oneValue);
                     };
                     s = { ...s, [k]: Array.isArray(s[k]) ? s[k].map(one) : one(s[k]) };
                 }
@@ -36125,7 +36133,8 @@ function templateReader(obj, path, either) {
             return;
         }
         (out.unknown ??= []).push(out.values.length);
-        const w = (0,evaluator/* templateAsWildcards */._Z)(s);
+        // (marked once: read as wildcards, and, for an Allow's resources, as one value where it holds one)
+        const w = (0,evaluator/* templateAsWildcards */._Z)(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
         if ('error' in w) {
             out.values.push('*');
             out.wild = true;
@@ -36146,21 +36155,12 @@ function templateReader(obj, path, either) {
         // Known text beside interpolations that hold one value each: the value so read too, for an
         // Allow's resources (FieldRead.oneValue).
         if (!pure && w.interpolations.some(holdsOneValue)) {
-            const marked = (0,evaluator/* templateAsWildcards */._Z)(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
-            if (!('error' in marked)) {
-                const refs = [];
-                const text = marked.text.replace(UNKNOWN_MARK, (_m, i, at, all) => {
-                    const raw = marked.interpolations[Number(i)];
-                    if (!holdsOneValue(raw) || !(0,records/* oneValueFits */.Iz)(all.slice(0, at).replace(UNKNOWN_MARK, '?')))
-                        return '*';
-                    refs.push(raw);
-                    return oneValuePlaceholder(raw);
-                });
-                if (refs.length)
-                    (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
-            }
+            const refs = [];
+            const text = oneValueMarks(w.text, w.interpolations, () => '*', refs);
+            if (refs.length)
+                (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
         }
-        out.values.push(whole && pure ? '*' : w.text);
+        out.values.push(whole && pure ? '*' : w.text.replace(UNKNOWN_MARK, '*'));
     };
     return {
         path,

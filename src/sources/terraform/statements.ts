@@ -65,6 +65,30 @@ export function holdsOneValue(interpolation: string): boolean {
   return ONE_VALUE_REF.test(interpolation);
 }
 
+/**
+ * A text's interpolation marks (UNKNOWN_MARK, indexes into `interpolations`) that hold one value
+ * where they stand (holdsOneValue, oneValueFits) as placeholders, the others as `other` writes
+ * them; `used` gets the interpolations read as one value.
+ */
+function oneValueMarks(
+  text: string,
+  interpolations: readonly string[],
+  other: (mark: string) => string,
+  used: string[],
+): string {
+  return text.replace(UNKNOWN_MARK, (m: string, i: string, at: number, all: string) => {
+    const raw = interpolations[Number(i)];
+    if (
+      raw === undefined ||
+      !holdsOneValue(raw) ||
+      !oneValueFits(all.slice(0, at).replace(UNKNOWN_MARK, '?'))
+    )
+      return other(m);
+    used.push(raw);
+    return oneValuePlaceholder(raw);
+  });
+}
+
 /** An interpolation that holds one value as the placeholder a resource is read with: `<var.bucket>`. */
 export function oneValuePlaceholder(interpolation: string): string {
   return `<${interpolation.replace(/^\$\{\s*|\s*\}$/g, '').replace(/[<>{}\\"$%]/g, '')}>`;
@@ -242,13 +266,7 @@ export function readJsonTemplate(
           if (s[k] === undefined || !asArray(s[k]).some((x) => part(x) && whole(x) === undefined)) continue;
           const one = (x: unknown) => {
             if (!part(x) || whole(x) !== undefined) return x;
-            return (x as string).replace(UNKNOWN_MARK, (m, i: string, at: number, all: string) => {
-              const raw = w.interpolations[Number(i)];
-              if (raw === undefined || !holdsOneValue(raw)) return m;
-              if (!oneValueFits(all.slice(0, at).replace(UNKNOWN_MARK, '?'))) return m;
-              oneValue.push(raw);
-              return oneValuePlaceholder(raw);
-            });
+            return oneValueMarks(x as string, w.interpolations, (m) => m, oneValue);
           };
           s = { ...s, [k]: Array.isArray(s[k]) ? (s[k] as unknown[]).map(one) : one(s[k]) };
         }
@@ -616,7 +634,8 @@ export function templateReader(
       return;
     }
     (out.unknown ??= []).push(out.values.length);
-    const w = templateAsWildcards(s);
+    // (marked once: read as wildcards, and, for an Allow's resources, as one value where it holds one)
+    const w = templateAsWildcards(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
     if ('error' in w) {
       out.values.push('*');
       out.wild = true;
@@ -636,19 +655,11 @@ export function templateReader(
     // Known text beside interpolations that hold one value each: the value so read too, for an
     // Allow's resources (FieldRead.oneValue).
     if (!pure && w.interpolations.some(holdsOneValue)) {
-      const marked = templateAsWildcards(s, (i) => `${UNKNOWN_PART}${i}${UNKNOWN_END}`);
-      if (!('error' in marked)) {
-        const refs: string[] = [];
-        const text = marked.text.replace(UNKNOWN_MARK, (_m, i: string, at: number, all: string) => {
-          const raw = marked.interpolations[Number(i)]!;
-          if (!holdsOneValue(raw) || !oneValueFits(all.slice(0, at).replace(UNKNOWN_MARK, '?'))) return '*';
-          refs.push(raw);
-          return oneValuePlaceholder(raw);
-        });
-        if (refs.length) (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
-      }
+      const refs: string[] = [];
+      const text = oneValueMarks(w.text, w.interpolations, () => '*', refs);
+      if (refs.length) (out.oneValue ??= new Map()).set(out.values.length, { text, refs });
     }
-    out.values.push(whole && pure ? '*' : w.text);
+    out.values.push(whole && pure ? '*' : w.text.replace(UNKNOWN_MARK, '*'));
   };
   return {
     path,
