@@ -12967,6 +12967,22 @@ function* reportLines(report, options) {
     }
     if (cut.any)
         yield paint('2', 'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).');
+    const headline = summaryLine(report);
+    if (headline.tone === 'nothing') {
+        yield paint('33', headline.text);
+        if (report.policies.length > 0)
+            yield `  None was held to a baseline: ${(0,group/* whyNoneAudited */.$W)(report.policies)}.`;
+        return;
+    }
+    yield headline.tone === 'findings' ? paint('1', headline.text) : paint('32', headline.text);
+}
+/**
+ * The report's last line, its counts: findings by severity, of how many policies and inputs, new,
+ * informational and ignored; or that no policy was found or audited. Numbers only (nothing from the
+ * repository), so the CLI can also print it on standard error when the report goes to a file.
+ */
+function summaryLine(report) {
+    const b = (0,group/* bucketFindings */.zT)(report.findings);
     const counted = [...b.current, ...b.preexisting].filter(group/* isExcess */.YY);
     const bySeverity = (0,group/* severityCounts */.ur)(counted);
     let summary = `${(0,group/* plural */.LS)(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
@@ -12995,16 +13011,11 @@ function* reportLines(report, options) {
         summary += ` (and ${aside.join(', ')})`;
     // (as the Markdown headline says: no finding because nothing was held to a baseline is not clean)
     const audited = report.policies.filter((p) => p.status === 'audited').length;
-    if (audited === 0 && report.findings.length === 0 && report.policies.length === 0) {
-        yield paint('33', `No IAM policy found: ${summary}`);
-        return;
-    }
-    if (audited === 0 && report.findings.length === 0) {
-        yield paint('33', `No IAM policy was audited: ${summary}`);
-        yield `  None was held to a baseline: ${(0,group/* whyNoneAudited */.$W)(report.policies)}.`;
-        return;
-    }
-    yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
+    if (audited === 0 && report.findings.length === 0 && report.policies.length === 0)
+        return { text: `No IAM policy found: ${summary}`, tone: 'nothing' };
+    if (audited === 0 && report.findings.length === 0)
+        return { text: `No IAM policy was audited: ${summary}`, tone: 'nothing' };
+    return { text: summary, tone: counted.length > 0 ? 'findings' : 'clean' };
 }
 /**
  * Characters of lines gathered into one chunk: the many small strings of a large report die young.
@@ -13300,9 +13311,17 @@ async function audit(argv) {
         timing('write');
     }
     const verdict = (0,report_verdict/* decide */.L)(report, failOn, threshold);
+    // The report went to a file: its counts on standard error, so that a run in a terminal (and an
+    // exit status of 1) is not silent. Numbers only, and the path as given, through the log's boundary.
+    const informational = verdict.failing.filter((f) => !(0,kinds/* isExcess */.YY)(f)).length;
+    if (output) {
+        const fails = verdict.result === 'fail' && informational === 0
+            ? `; exit status 1: ${(0,group/* plural */.LS)(verdict.failing.length, 'finding')} at or above ${threshold}`
+            : '';
+        process.stderr.write(`${version/* TOOL_NAME */.l}: wrote ${(0,core_escape.escapeLogMessage)(`${output} (${format}): ${summaryLine(report).text}`)}${fails}\n`);
+    }
     // The headline counts the excess findings, informational ones aside: when they are what fails
     // the run (`--severity-threshold info`), said, or "0 findings" and exit status 1 disagree.
-    const informational = verdict.failing.filter((f) => !(0,kinds/* isExcess */.YY)(f)).length;
     if (informational > 0)
         process.stderr.write(`${version/* TOOL_NAME */.l}: exit status 1: ${(0,group/* plural */.LS)(verdict.failing.length, 'finding')} at or above ${threshold} (--severity-threshold), ${informational} of them informational\n`);
     return verdict.result === 'fail' ? 1 : 0;

@@ -342,7 +342,7 @@ Audit options:
                             replaces the configuration's audits (its other settings apply)
   --config FILE             configuration (default: .github/iam-baseline-audit.yml when present)
   --format F                text (default), markdown, json or sarif
-  --output FILE             write the report to FILE instead of standard output
+  --output FILE             write the report to FILE (its counts on standard error)
   --fail-on none|any        exit 1 when a finding reaches the threshold (default: any)
   --severity-threshold S    info, low, medium (default), high or critical
   --account-id ID           bind account placeholders of vendor documents to this account

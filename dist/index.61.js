@@ -43969,6 +43969,22 @@ function* reportLines(report, options) {
     }
     if (cut.any)
         yield paint('2', 'Lists shortened here (a count, or "… and N more") are whole in the JSON report (--format json).');
+    const headline = summaryLine(report);
+    if (headline.tone === 'nothing') {
+        yield paint('33', headline.text);
+        if (report.policies.length > 0)
+            yield `  None was held to a baseline: ${whyNoneAudited(report.policies)}.`;
+        return;
+    }
+    yield headline.tone === 'findings' ? paint('1', headline.text) : paint('32', headline.text);
+}
+/**
+ * The report's last line, its counts: findings by severity, of how many policies and inputs, new,
+ * informational and ignored; or that no policy was found or audited. Numbers only (nothing from the
+ * repository), so the CLI can also print it on standard error when the report goes to a file.
+ */
+function summaryLine(report) {
+    const b = bucketFindings(report.findings);
     const counted = [...b.current, ...b.preexisting].filter(isExcess);
     const bySeverity = severityCounts(counted);
     let summary = `${plural(counted.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
@@ -43997,16 +44013,11 @@ function* reportLines(report, options) {
         summary += ` (and ${aside.join(', ')})`;
     // (as the Markdown headline says: no finding because nothing was held to a baseline is not clean)
     const audited = report.policies.filter((p) => p.status === 'audited').length;
-    if (audited === 0 && report.findings.length === 0 && report.policies.length === 0) {
-        yield paint('33', `No IAM policy found: ${summary}`);
-        return;
-    }
-    if (audited === 0 && report.findings.length === 0) {
-        yield paint('33', `No IAM policy was audited: ${summary}`);
-        yield `  None was held to a baseline: ${whyNoneAudited(report.policies)}.`;
-        return;
-    }
-    yield counted.length > 0 ? paint('1', summary) : paint('32', summary);
+    if (audited === 0 && report.findings.length === 0 && report.policies.length === 0)
+        return { text: `No IAM policy found: ${summary}`, tone: 'nothing' };
+    if (audited === 0 && report.findings.length === 0)
+        return { text: `No IAM policy was audited: ${summary}`, tone: 'nothing' };
+    return { text: summary, tone: counted.length > 0 ? 'findings' : 'clean' };
 }
 /**
  * Characters of lines gathered into one chunk: the many small strings of a large report die young.

@@ -13,7 +13,7 @@ import { loadBaselineFile, looksLikePath } from './baselines/resolve.js';
 import { loadCatalog } from './policy/catalog.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
-import { textReportChunks } from './report/text.js';
+import { summaryLine, textReportChunks } from './report/text.js';
 import { decide } from './report/verdict.js';
 import { isExcess } from './audit/kinds.js';
 import { plural } from './report/group.js';
@@ -244,9 +244,20 @@ async function audit(argv: string[]): Promise<number> {
     timing('write');
   }
   const verdict = decide(report, failOn, threshold);
+  // The report went to a file: its counts on standard error, so that a run in a terminal (and an
+  // exit status of 1) is not silent. Numbers only, and the path as given, through the log's boundary.
+  const informational = verdict.failing.filter((f) => !isExcess(f)).length;
+  if (output) {
+    const fails =
+      verdict.result === 'fail' && informational === 0
+        ? `; exit status 1: ${plural(verdict.failing.length, 'finding')} at or above ${threshold}`
+        : '';
+    process.stderr.write(
+      `${TOOL_NAME}: wrote ${escapeLogMessage(`${output} (${format}): ${summaryLine(report).text}`)}${fails}\n`,
+    );
+  }
   // The headline counts the excess findings, informational ones aside: when they are what fails
   // the run (`--severity-threshold info`), said, or "0 findings" and exit status 1 disagree.
-  const informational = verdict.failing.filter((f) => !isExcess(f)).length;
   if (informational > 0)
     process.stderr.write(
       `${TOOL_NAME}: exit status 1: ${plural(verdict.failing.length, 'finding')} at or above ${threshold} (--severity-threshold), ${informational} of them informational\n`,

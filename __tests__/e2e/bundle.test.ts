@@ -13,7 +13,7 @@ import { runAudit } from '../../src/audit/run.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
-import { renderText } from '../../src/report/text.js';
+import { renderText, summaryLine } from '../../src/report/text.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../src/core/version.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,7 +86,10 @@ describe('the bundles, from a copy of dist/ alone', () => {
         [cli, 'audit', '.', '--fail-on', 'none', '--format', format, '--output', file],
         DEMO,
       );
-      expect(output.stderr.toString()).toBe('');
+      // (the report went to a file: its counts on standard error, the terminal's only line)
+      expect(output.stderr.toString()).toBe(
+        `${TOOL_NAME}: wrote ${file} (${format}): ${summaryLine(report).text}\n`,
+      );
       expect(output.stdout.toString()).toBe('');
       expect(readFileSync(file, 'utf8')).toBe(expected);
     }
@@ -102,7 +105,10 @@ describe('the bundles, from a copy of dist/ alone', () => {
     ] as const) {
       const file = join(tmp, `report.${format}`);
       const res = node([cli, 'audit', '.', '--fail-on', 'none', '--format', format, '--output', file], DEMO);
-      expect(res.stderr.toString()).toBe('');
+      expect(res.stderr.toString()).toBe(
+        `${TOOL_NAME}: wrote ${file} (${format}): ${summaryLine(report).text}\n`,
+      );
+      expect(res.stdout.toString()).toBe('');
       expect(res.status).toBe(0);
       expect(readFileSync(file, 'utf8')).toBe(expected);
     }

@@ -350,7 +350,10 @@ describe('--output that cannot be written', () => {
     const out = join(repo, 'iam/report.json');
     for (let i = 0; i < 2; i++) {
       const r = cli(['audit', 'iam', '--baseline', 'coiled', '--format', 'json', '--output', out], repo);
-      expect([i, r.code, r.stderr]).toEqual([i, 1, '']);
+      expect([i, r.code]).toEqual([i, 1]);
+      expect(r.stderr).toMatch(
+        /^iam-baseline-audit: wrote \S+report\.json \(json\): \d+ findings? .*; exit status 1: /,
+      );
     }
     rmSync(out);
   });
@@ -577,6 +580,9 @@ describe('in a GitHub Actions job, the CLI report cannot run workflow commands',
         GITHUB_ACTIONS: 'true',
       });
       expect(saved.code).toBe(1);
+      // Its counts on standard error (the log too): no command there either.
+      expect(saved.stderr).toContain(`wrote ${file} (${format}): `);
+      expect(workflowCommands(saved.stderr)).toEqual([]);
       const written = readFileSync(file, 'utf8');
       // The repository's file names are in the report, as written (SARIF: in URIs, encoded).
       if (format === 'json') {
@@ -585,6 +591,14 @@ describe('in a GitHub Actions job, the CLI report cannot run workflow commands',
       }
       expect(JSON.parse(r.stdout)).toEqual(JSON.parse(written));
     }
+    // An --output path of the workflow's making (a branch name, say) is escaped on that line too.
+    const hostile = join(tmp, 'out\n::add-mask::x.txt');
+    const named = cli(['audit', '.', '--baseline', 'coiled', '--output', hostile], dir, {
+      GITHUB_ACTIONS: 'true',
+    });
+    expect(named.code).toBe(1);
+    expect(readFileSync(hostile, 'utf8')).toContain('secret.json');
+    expect(workflowCommands(named.stderr)).toEqual([]);
     // Outside Actions: no markers, the text report still escaped.
     const plain = cli(['audit', '.', '--baseline', 'coiled'], dir);
     expect(plain.stdout).not.toContain('::stop-commands::');
