@@ -9248,14 +9248,27 @@ function policyKindOf(doc) {
 
 
 /**
- * An interpolation that holds one value: a variable's, a local's or a module output's, by name
- * (not an iteration's `each.value`, not a splat). Inside a string with known text beside it,
- * Terraform interpolates one primitive value: in a resource ARN (`arn:aws:s3:::${var.bucket}/*`),
- * one bucket the user chooses, as a vendor's `{YOUR_BUCKET}` is, not every bucket (a review: the
- * usual module's variable read as `*` was told "narrow the resources", a false alarm that failed
- * the check).
+ * An interpolation that holds one value: a variable's, a local's or a module output's, by name; a
+ * managed resource's or a data source's attribute (`aws_security_group.sg[0].id`, an instance's: no
+ * splat, no iteration's `each.value` or `count.index`, no dynamic block's `<iterator>.value`); or a
+ * conditional choosing between two such (`var.id != null ? var.id : aws_security_group.sg[0].id`).
+ * Inside a string with known text beside it, Terraform interpolates one primitive value: in a
+ * resource ARN (`arn:aws:s3:::${var.bucket}/*`), one bucket the user chooses, as a vendor's
+ * `{YOUR_BUCKET}` is, not every bucket (a review: the usual module's variable read as `*` was told
+ * "narrow the resources", a false alarm that failed the check; then Databricks' own security
+ * reference architecture, its security group's id).
  */
-const ONE_VALUE_REF = /^\$\{\s*(?:var|local|module)\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:'[^'\]]*'|"[^"\]]*"|\d+)\])*\s*\}$/;
+const TRAVERSAL = String.raw `(?:\.[A-Za-z_][\w-]*|\[(?:'[^'\]]*'|"[^"\]]*"|\d+)\])`;
+const NAMED_REF = String.raw `(?:var|local|module)\.[A-Za-z_][\w-]*${TRAVERSAL}*`;
+/**
+ * `type.name[i].attribute…`: a type with an underscore (`aws_…`), an attribute after the name. Not
+ * `aws_caller_identity`: the evaluator writes the account placeholder where the account is the
+ * configuration's own; one it leaves unresolved (another provider's, which may assume a role in
+ * another account) stays unknown.
+ */
+const RESOURCE_REF = String.raw `(?!data\.aws_caller_identity\.)(?:data\.)?(?!(?:each|count|self|path|terraform|var|local|module|data)\.)[A-Za-z][\w-]*_[\w-]*\.(?!(?:value|key)\b)[A-Za-z_][\w-]*(?:\[(?:'[^'\]]*'|"[^"\]]*"|\d+)\])?\.[A-Za-z_][\w-]*${TRAVERSAL}*`;
+const ONE_REF = `(?:${NAMED_REF}|${RESOURCE_REF})`;
+const ONE_VALUE_REF = new RegExp(String.raw `^\$\{\s*(?:${ONE_REF}|[^?:{}"]+\?\s*${ONE_REF}\s*:\s*${ONE_REF})\s*\}$`);
 /** Whether an interpolation (`${var.bucket}`) holds one value (ONE_VALUE_REF). */
 function holdsOneValue(interpolation) {
     return ONE_VALUE_REF.test(interpolation);

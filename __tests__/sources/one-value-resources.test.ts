@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
 import { parseSource } from '../../src/sources/index.js';
+import { holdsOneValue } from '../../src/sources/terraform/statements.js';
 import type { PolicyRecord, Report } from '../../src/core/types.js';
 import { pullRequest } from '../helpers/pr.js';
 
@@ -114,6 +115,73 @@ resource "aws_iam_policy" "p" {
     const f = r.findings.find((x) => x.kind === 'excess-action');
     expect(f?.approximate).toMatch(/interpolations read as wildcards: \$\{var\.verb\}, \$\{count\.index\}/);
     expect(f?.approximate).not.toContain(NOTE);
+  });
+});
+
+describe('Terraform: which interpolations hold one value', () => {
+  it.each([
+    '${var.bucket}',
+    '${ local.names["a"] }',
+    '${module.storage.bucket_name}',
+    '${aws_security_group.sg.id}',
+    '${aws_security_group.sg[0].id}',
+    '${data.aws_region.current.name}',
+    '${aws_s3_bucket.b["logs"].bucket}',
+    '${var.custom_sg_id != null ? var.custom_sg_id : aws_security_group.sg[0].id}',
+  ])('%s: one value', (x) => expect(holdsOneValue(x)).toBe(true));
+
+  it.each([
+    // (an account the evaluator left unresolved: another provider's, maybe another account)
+    '${data.aws_caller_identity.other.account_id}',
+    '${each.value}',
+    '${each.value.arn}',
+    '${count.index}',
+    '${statement.value}',
+    '${s3_bucket.value.arn}',
+    '${aws_security_group.sg[*].id}',
+    '${aws_security_group.sg.*.id}',
+    '${aws_security_group.sg}',
+    '${path.module}',
+    '${self.id}',
+    '${join(",", var.ids)}',
+    '${var.on ? "*" : var.bucket}',
+    '${var.a ? var.b : var.c ? var.d : "*"}',
+  ])('%s: not one value (an iteration, a splat, a whole object, a function, a literal branch)', (x) =>
+    expect(holdsOneValue(x)).toBe(false),
+  );
+
+  it("a resource's attribute beside known text: one value (Databricks' security reference architecture)", async () => {
+    const r = await audit(
+      {
+        'main.tf': `variable "custom_sg_id" {
+  type    = string
+  default = null
+}
+variable "region" { type = string }
+variable "aws_account_id" { type = string }
+resource "aws_security_group" "sg" {
+  count = var.custom_sg_id == null ? 1 : 0
+  name  = "databricks-sg"
+}
+resource "aws_iam_role_policy" "p" {
+  name = "databricks-crossaccount"
+  role = "databricks-cross-account"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "VpcNonresourceSpecificActions"
+      Effect   = "Allow"
+      Action   = ["ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"]
+      Resource = "arn:aws:ec2:\${var.region}:\${var.aws_account_id}:security-group/\${var.custom_sg_id != null ? var.custom_sg_id : aws_security_group.sg[0].id}"
+    }]
+  })
+}
+`,
+      },
+      'databricks:restricted',
+    );
+    expect(r.findings.filter((f) => f.kind === 'broader-resource')).toEqual([]);
+    expect(r.findings.map((f) => f.approximate ?? '').join(' ')).not.toContain('read as wildcards');
   });
 });
 
