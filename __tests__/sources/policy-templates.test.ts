@@ -92,6 +92,17 @@ describe('policy JSON with template syntax', () => {
     }
   });
 
+  // (a review: CloudZero's old master_payer.json, a `${BillingBucketName}` in a string and a comma
+  // after its last action, was skipped as a template; no value of the bucket's name mends it)
+  it('reports a template broken for another reason than its interpolations as broken JSON', () => {
+    const { result } = parseSource({
+      path: 'master_payer.json',
+      text: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "pricing:*",], "Resource": "arn:aws:s3:::${BillingBucketName}/*"}]}',
+    });
+    expect(result.status).toBe('error');
+    expect(result.reason).toMatch(/^not valid JSON at line 1, column \d+: .*trailing comma/);
+  });
+
   it('still reports broken JSON with IAM policy variables only as an error', () => {
     const { result } = parseSource({
       path: 'p.json',

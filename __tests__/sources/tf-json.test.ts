@@ -67,7 +67,7 @@ describe('CDKTF output from the corpus', () => {
     expect(statements(compare.document)[0]).toEqual({
       Effect: 'Allow',
       Action: 'logs:CreateLogGroup',
-      Resource: 'arn:aws:logs:*:*:*',
+      Resource: 'arn:aws:logs:<data.aws_region.currentRegion.name>:*:*',
     });
     // An interpolation with quotes and parentheses inside it (trim(trimprefix(...), ":")).
     const event = byId(result, 'aws_iam_policy.eventTargetPolicy');

@@ -33,6 +33,7 @@ import { MAX_BASELINE_SET_CHARS } from '../baselines/load.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
+import { openPrincipalFindings } from './open-principals.js';
 import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import { conditionsExclude, denyConditionHolds, type ConditionCheck } from '../policy/condition.js';
@@ -772,6 +773,7 @@ export class Auditor {
       // known) is audited in each: a finding the same in both is told once.
       if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
       if (compiled.setDenies.size) findings.push(...this.missingDenyFindings(unit, base));
+      if (unit.kind === 'resource') findings.push(...this.openPrincipalFindings(unit, base));
       this.grantSets.releaseStatements();
       if (keys.size) {
         // How much of each of its sets the unit grants (then of the baseline; then the first id).
@@ -1172,6 +1174,43 @@ export class Auditor {
    * resource) is reported, marked approximate with the reason. New against a base that did not
    * lack the same Deny.
    */
+  /**
+   * broader-principal (open-principals.ts): a resource policy's statements for anyone where the
+   * baseline names the vendor's principal. New where the base's unit had no such finding of the
+   * same statement (by its label).
+   */
+  private openPrincipalFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
+    const of = (u: Unit) =>
+      openPrincipalFindings({
+        members: u.members.map((m) => ({ record: m.record, doc: m.doc, whole: m.whole })),
+        baseline: u.baseline.baseline,
+        activeSets: u.activeSets,
+        actionsOf: (stmt) => {
+          const named = this.grantSets.statementSet(stmt).actions;
+          const scoped = u.scope ? named.intersect(u.scope.onResources) : named;
+          // (on its resources: RunInstances on a bucket's ARN grants nothing)
+          const can = stmt.resources
+            ? ActionSet.unionOf(
+                stmt.resources.map((r) => this.grantSets.applicable(scoped, this.builder.pattern(r))),
+              )
+            : scoped;
+          return can
+            .actions()
+            .map((a) => a.full)
+            .sort();
+        },
+      });
+    const found = of(unit);
+    if (!found.length) return found;
+    const baseUnit = this.baseUnit(unit, base);
+    if (baseUnit === null) for (const f of found) f.new = true;
+    else if (baseUnit) {
+      const had = new Set(of(baseUnit).map((f) => `${f.statement}\u0000${f.severity}`));
+      for (const f of found) f.new = !had.has(`${f.statement}\u0000${f.severity}`);
+    }
+    return found;
+  }
+
   private missingDenyFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
     const atoms = this.missingDenies(unit);
     if (!atoms.length) return [];

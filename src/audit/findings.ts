@@ -737,6 +737,9 @@ function findingMessage(
     case 'broader-trust':
       // (made by audit/trust.ts, never from atoms)
       return first.message ?? 'broader trust';
+    case 'broader-principal':
+      // (made by audit/open-principals.ts, never from atoms)
+      return first.message ?? 'broader principals';
   }
 }
 

@@ -52,7 +52,9 @@ export function applyIgnores(
   // The findings of a role's trust policy (audit/trust.ts) and the rules said not to hide them.
   const trustPolicies = new Set(audited.filter((p) => p.kind === 'trust').map((p) => p.id));
   const isTrustFinding = (f: Finding) =>
-    f.kind === 'broader-trust' || (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
+    f.kind === 'broader-trust' ||
+    f.kind === 'broader-principal' ||
+    (f.kind === 'missing-condition' && trustPolicies.has(f.policy));
   const actionOnly = new Set<number>();
   const principalGlobs = rules.map((r) => (r.principal !== undefined ? compileGlob(r.principal) : undefined));
   const namesAll = (i: number, f: Finding) => f.resources.every((r) => principalGlobs[i]!.matches(r));

@@ -100,6 +100,18 @@ export const KIND_INFO: Readonly<Record<FindingKind, KindInfo>> = {
     precision: 'high',
     messageRepeatsActions: false,
   },
+  'broader-principal': {
+    title: 'Broader principals than the baseline',
+    advice: 'grant only to the principal the baseline names',
+    description:
+      'A resource policy held to a vendor\'s baseline grants to anyone (`"Principal": "*"`, or every principal but some by NotPrincipal) where the baseline grants the same to the vendor\'s principal only.',
+    severity: 'critical',
+    severityRule: 'critical',
+    removable: false,
+    excess: true,
+    precision: 'high',
+    messageRepeatsActions: false,
+  },
   'missing-deny': {
     title: 'Missing Deny statements',
     advice: 'the baseline denies these where it grants them: add its Deny statement',
@@ -159,6 +171,7 @@ export const KIND_ORDER: readonly FindingKind[] = [
   'broader-resource',
   'missing-condition',
   'broader-trust',
+  'broader-principal',
   'missing-deny',
   'unknown-action',
   'invalid-policy',

@@ -289,6 +289,7 @@ export type FindingKind =
   | 'broader-resource'
   | 'missing-condition'
   | 'broader-trust'
+  | 'broader-principal'
   | 'missing-deny'
   | 'missing-permission'
   | 'unknown-action'

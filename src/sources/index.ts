@@ -10,7 +10,7 @@ import { readRepoFile } from './safe-read.js';
 import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
 import { cloudFormationJsonParser, cloudFormationYamlParser } from './cloudformation/index.js';
-import { policyJsonParser, templateMarks, templateText } from './policy-json.js';
+import { jsonOnceRendered, policyJsonParser, templateMarks, templateText } from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
@@ -103,7 +103,7 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
     // A template that is not JSON until rendered (`%{ if … }` directives, a bare `${...}`): not a
     // policy as written. Skipped, never an error: the policy is what it renders.
     const marks = templateMarks(file.text);
-    if (marks.interpolations.length || marks.directives.length)
+    if ((marks.interpolations.length || marks.directives.length) && jsonOnceRendered(file.text, marks))
       return {
         result: {
           path: file.path,

@@ -36,6 +36,23 @@ export function templateMarks(text: string): { interpolations: string[]; directi
   return { interpolations: [...interpolations], directives: [...directives] };
 }
 
+/**
+ * Whether a text that is not valid JSON would be, its template's interpolations rendered (each
+ * written as `0`, a value anywhere a value or a string's characters stand): a text that is not
+ * JSON for another reason (a trailing comma) is broken JSON, not a template (a review: CloudZero's
+ * old policy was skipped as a template whose rendering no value could mend). A text with
+ * directives (`%{ if … }`) is not tried: what they render is not known.
+ */
+export function jsonOnceRendered(text: string, marks: { directives: string[] }): boolean {
+  if (marks.directives.length) return true;
+  try {
+    JSON.parse(text.replace(TEMPLATE_MARK, '0'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What a file with template syntax is, in a skip reason: `a template (${bucket}, %{ if x })`. */
 export function templateText(marks: { interpolations: string[]; directives: string[] }): string {
   return `a template (${list(

@@ -1,0 +1,180 @@
+// A resource policy held to a baseline that names the vendor's principal (Databricks' root bucket
+// policy: its account's root), whose statement grants the same actions to anyone (a review: a
+// bucket policy with `"Principal": "*"`, with NotPrincipal, and the vendor's statement beside a
+// public one, were audited clean; the simulator allows another account's PutObject there):
+// `broader-principal`, critical. Under a condition, or beside a Deny for any principal, low and
+// approximate; a statement for another principal is not the vendor's and is not held to it.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAudit } from '../../src/audit/run.js';
+import { pullRequest } from '../helpers/pr.js';
+
+const NOW = new Date('2026-12-07T00:00:00Z');
+const ACTIONS = [
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:ListBucket',
+  's3:GetBucketLocation',
+];
+const RESOURCES = ['arn:aws:s3:::acme-dbx-root/*', 'arn:aws:s3:::acme-dbx-root'];
+const VENDOR = {
+  Sid: 'Grant Databricks Access',
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::414351767826:root' },
+  Action: ACTIONS,
+  Resource: RESOURCES,
+};
+const policy = (...extra: object[]) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [VENDOR, ...extra] }, null, 2);
+
+async function audit(text: string, baseline = 'databricks') {
+  const root = mkdtempSync(join(tmpdir(), 'open-principals-'));
+  writeFileSync(join(root, 'bucket-policy.json'), text);
+  return runAudit({ root, paths: ['.'], baseline, now: NOW });
+}
+const open = (r: Awaited<ReturnType<typeof audit>>) =>
+  r.findings
+    .filter((f) => f.kind === 'broader-principal')
+    .map((f) => [f.statement, f.severity, f.actions, f.resources, f.approximate ?? null]);
+
+describe('broader-principal: a resource policy that grants to anyone what the baseline grants the vendor', () => {
+  it("the vendor's statement alone: no finding", async () => {
+    const r = await audit(policy());
+    expect(r.policies.map((p) => [p.status, p.sets])).toEqual([['audited', ['root-bucket']]]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it.each([
+    ['"Principal": "*"', { Principal: '*' }],
+    ['{"AWS": "*"}', { Principal: { AWS: ['arn:aws:iam::414351767826:root', '*'] } }],
+    ['NotPrincipal', { NotPrincipal: { AWS: 'arn:aws:iam::999999999999:root' } }],
+  ])('%s beside it: critical, naming the actions it opens', async (_name, who) => {
+    const r = await audit(
+      policy({
+        Sid: 'Open',
+        Effect: 'Allow',
+        ...who,
+        Action: ['s3:GetObject', 's3:PutObject', 'ec2:RunInstances'],
+        Resource: 'arn:aws:s3:::acme-dbx-root/*',
+      }),
+    );
+    // (ec2:RunInstances: not what a bucket policy can grant)
+    expect(open(r)).toEqual([['Open', 'critical', ['s3:GetObject', 's3:PutObject'], ['*'], null]]);
+    expect(r.findings.find((f) => f.kind === 'broader-principal')!.message).toMatch(
+      /^grants (any AWS account and anonymous callers|every principal but the ones its NotPrincipal names)/,
+    );
+  });
+
+  it('under a condition (a VPC endpoint), or beside a Deny for any principal: low and approximate', async () => {
+    const cond = await audit(
+      policy({
+        Sid: 'Vpce',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: RESOURCES[0],
+        Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b' } },
+      }),
+    );
+    expect(open(cond)).toEqual([
+      [
+        'Vpce',
+        'low',
+        ['s3:GetObject'],
+        ['*'],
+        "the condition (aws:SourceVpce) is not compared with Databricks' principal",
+      ],
+    ]);
+    const denied = await audit(
+      policy(
+        { Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: RESOURCES[0] },
+        {
+          Sid: 'OnlyDatabricks',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: 'arn:aws:iam::414351767826:root' },
+          Action: 's3:*',
+          Resource: RESOURCES,
+        },
+      ),
+    );
+    expect(open(denied)).toEqual([
+      [
+        'Open',
+        'low',
+        ['s3:GetObject'],
+        ['*'],
+        "the policy's Deny OnlyDatabricks may keep it to Databricks' principal: not compared",
+      ],
+    ]);
+  });
+
+  it("a statement for another account is not the vendor's: not held to the baseline, no finding", async () => {
+    const r = await audit(
+      policy({
+        Sid: 'Other',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+        Action: 's3:GetObject',
+        Resource: RESOURCES[0],
+      }),
+    );
+    expect(r.findings).toEqual([]);
+  });
+
+  it('a statement that grants the resource nothing, or a baseline that names no principal: none', async () => {
+    // (RunInstances on a bucket's objects grants nothing)
+    const r = await audit(
+      policy({
+        Sid: 'Open',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'ec2:RunInstances',
+        Resource: RESOURCES[0],
+      }),
+    );
+    expect(open(r)).toEqual([]);
+    // Lightly's sets name no principal: whom a bucket policy grants is not Lightly's to say.
+    const lightly = await audit(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: ['s3:GetObject', 's3:ListBucket'], Resource: RESOURCES },
+        ],
+      }),
+      'lightly:delegated-access',
+    );
+    expect(lightly.policies.map((p) => p.status)).toEqual(['audited']);
+    expect(open(lightly)).toEqual([]);
+  });
+
+  it('a pull request that opens the bucket: new; one that keeps it open: not new', async () => {
+    const opened = policy({
+      Sid: 'Open',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: RESOURCES[0],
+    });
+    for (const [base, isNew] of [
+      [policy(), true],
+      [opened, false],
+    ] as const) {
+      const pr = pullRequest(
+        'open-principals-pr-',
+        { 'bucket-policy.json': base },
+        { 'bucket-policy.json': opened },
+      );
+      const r = await runAudit({
+        root: pr.root,
+        paths: ['.'],
+        baseline: 'databricks',
+        now: NOW,
+        readBase: pr.readBase,
+      });
+      expect(r.findings.filter((f) => f.kind === 'broader-principal').map((f) => f.new)).toEqual([isNew]);
+    }
+  });
+});
