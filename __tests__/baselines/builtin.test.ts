@@ -276,6 +276,7 @@ describe('built-in baseline content', () => {
       ['resource-collection', 'ongoing', undefined],
       ['trusted-advisor', 'optional', undefined],
       ['trusted-advisor-support-api', 'optional', undefined],
+      ['manual-setup-page', 'optional', undefined],
       ['log-archive', 'optional', undefined],
       ['cloudtrail', 'optional', undefined],
     ]);
@@ -399,6 +400,29 @@ describe('every set of every built-in baseline equals its source document', () =
       'trusted-advisor-support-api': () => {
         const [st] = fx('datadog-cfn-inline-standard-full.json') as { Action: string[] }[];
         return [{ ...st, Action: st!.Action.filter((a) => a.startsWith('support:')) }];
+      },
+      // The manual setup page's actions that neither template's lists grant (each a name there).
+      'manual-setup-page': () => {
+        const catalog = loadCatalog();
+        const lists = [
+          ...fx('datadog-cfn-inline-standard-full-0417aa87.json'),
+          ...fx('datadog-cfn-inline-standard-full.json'),
+          ...[1, 2, 3, 4].flatMap((i) => fx(`datadog-cfn-managed-policy-${i}-resource-collection.json`)),
+        ] as { Action: string[] }[];
+        const granted = new Set(
+          lists.flatMap((s) => s.Action.flatMap((p) => catalog.expand(p).map((a) => a.full))),
+        );
+        const [docs] = fx('datadog-docs-aws-permissions-0c0d2aac.json') as {
+          Action: string[];
+          Effect: string;
+        }[];
+        return [
+          {
+            Effect: 'Allow',
+            Resource: '*',
+            Action: docs!.Action.filter((p) => catalog.expand(p).some((a) => !granted.has(a.full))),
+          },
+        ];
       },
       core: () => fx('datadog-cfn-inline-core.json'),
       'resource-collection': () =>
