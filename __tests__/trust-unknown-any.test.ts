@@ -48,3 +48,40 @@ describe('a trust principal not known here, read as "*"', () => {
     ]);
   });
 });
+
+// (a review) A trust policy file of its own, `"AWS": "*"` with an external ID, audited with
+// --baseline coiled, was left out as another role's trust: the least restrictive trust was the one
+// not audited, where the same trust on a Terraform role of Coiled's permissions was critical.
+describe('a trust policy audited with the baseline named for it', () => {
+  const trust = (principal: unknown) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: principal,
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'abc' } },
+        },
+      ],
+    });
+  const audit = async (text: string) => {
+    const root = mkdtempSync(join(tmpdir(), 'trust-named-'));
+    writeFileSync(join(root, 'trust.json'), text);
+    return runAudit({ root, paths: ['.'], baseline: 'coiled', now: new Date('2026-12-07T00:00:00Z') });
+  };
+
+  it('"AWS": "*" is held to the vendor\'s trust: critical', async () => {
+    const r = await audit(trust({ AWS: '*' }));
+    expect(r.policies.map((p) => [p.kind, p.status])).toEqual([['trust', 'audited']]);
+    expect(r.findings.map((f) => [f.kind, f.severity, f.resources])).toEqual([
+      ['broader-trust', 'critical', ['*']],
+    ]);
+  });
+
+  it("a service's trust (an instance role's) is still another role's, not audited", async () => {
+    const r = await audit(trust({ Service: 'ec2.amazonaws.com' }));
+    expect(r.policies.map((p) => [p.kind, p.status])).toEqual([['trust', 'not-matched']]);
+    expect(r.findings).toEqual([]);
+  });
+});

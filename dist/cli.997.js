@@ -10467,14 +10467,23 @@ function opensOrUnknown(stmt) {
  * to one of the vendor's principals. With `byRole` (the role's permissions are audited against the
  * vendor: the role is the vendor's), also one to any AWS account or to a principal not known here.
  * A trust policy of another role (an instance role, your own account's, an organisation's) is not.
+ * With `named` (the baseline was named for the audit), also one to any AWS account or a principal
+ * not known here under the condition keys the vendor documents (`sts:ExternalId`): the vendor's
+ * trust, opened (an organisation's `*` under aws:PrincipalOrgID is still another role's).
  */
-function trustApplies(doc, trust, catalog, byRole = false) {
+function trustApplies(doc, trust, catalog, byRole = false, named = false) {
     const d = documented(trust);
+    const keys = new Set(Object.values(trust.condition ?? {}).flatMap((block) => Object.keys(block ?? {}).map((k) => k.toLowerCase())));
+    const vendorKeys = (s) => keys.size > 0 &&
+        Object.values(s.condition ?? {}).some((block) => block && typeof block === 'object' && Object.keys(block).some((k) => keys.has(k.toLowerCase())));
     return doc.statements.some((s) => {
         if (s.effect !== 'Allow')
             return false;
         const actions = sessionActions(s, catalog);
-        return (startsSession(actions) && (namesVendor(s, d, signedOnly(actions)) || (byRole && opensOrUnknown(s))));
+        return (startsSession(actions) &&
+            (namesVendor(s, d, signedOnly(actions)) ||
+                (byRole && opensOrUnknown(s)) ||
+                (named && opensOrUnknown(s) && vendorKeys(s))));
     });
 }
 /**
@@ -11125,12 +11134,16 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
      * principals assume the role (trustApplies); else not audited (another role's trust), unless its
      * role's permissions tie it to the vendor (trustOfRoles).
      */
-    const trustPolicy = (p, baseline, detection) => {
-        if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, (0,policy_catalog/* loadCatalog */.ak)())) {
+    const trustPolicy = (p, baseline, detection, 
+    /** The baseline was named for it (--baseline): its role is the vendor's, as trustOfRoles finds. */
+    named = false) => {
+        if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, (0,policy_catalog/* loadCatalog */.ak)(), false, named)) {
             (plan.trust ??= []).push({
                 id: p.record.id,
                 baseline: baseline,
                 ...(detection ? { detection } : {}),
+                // (held for the baseline's name alone: its principals taken as the vendor's, as by its role)
+                ...(named && !trustApplies(p.doc, baseline.trust, (0,policy_catalog/* loadCatalog */.ak)()) ? { byRole: true } : {}),
             });
             return;
         }
@@ -11147,7 +11160,9 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             readFile(baselineSpec.trim()) === undefined;
         for (const p of auditable) {
             if (p.record.kind === 'trust') {
-                trustPolicy(p, baseline);
+                // (a review: `"AWS": "*"` with an external ID, audited with --baseline coiled, was left
+                // out as another role's trust: the least restrictive trust was the one not audited)
+                trustPolicy(p, baseline, undefined, true);
                 continue;
             }
             // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).

@@ -459,12 +459,16 @@ export function planAudit(
     p: PreparedPolicy,
     baseline: Baseline | undefined,
     detection?: ReportPolicy['detection'],
+    /** The baseline was named for it (--baseline): its role is the vendor's, as trustOfRoles finds. */
+    named = false,
   ) => {
-    if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, loadCatalog())) {
+    if (baseline?.trust && p.doc && trustApplies(p.doc, baseline.trust, loadCatalog(), false, named)) {
       (plan.trust ??= []).push({
         id: p.record.id,
         baseline: baseline as TrustAssignment['baseline'],
         ...(detection ? { detection } : {}),
+        // (held for the baseline's name alone: its principals taken as the vendor's, as by its role)
+        ...(named && !trustApplies(p.doc, baseline.trust, loadCatalog()) ? { byRole: true as const } : {}),
       });
       return;
     }
@@ -483,7 +487,9 @@ export function planAudit(
       readFile(baselineSpec.trim()) === undefined;
     for (const p of auditable) {
       if (p.record.kind === 'trust') {
-        trustPolicy(p, baseline);
+        // (a review: `"AWS": "*"` with an external ID, audited with --baseline coiled, was left
+        // out as another role's trust: the least restrictive trust was the one not audited)
+        trustPolicy(p, baseline, undefined, true);
         continue;
       }
       // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).

@@ -212,19 +212,37 @@ function opensOrUnknown(stmt: Statement): boolean {
  * to one of the vendor's principals. With `byRole` (the role's permissions are audited against the
  * vendor: the role is the vendor's), also one to any AWS account or to a principal not known here.
  * A trust policy of another role (an instance role, your own account's, an organisation's) is not.
+ * With `named` (the baseline was named for the audit), also one to any AWS account or a principal
+ * not known here under the condition keys the vendor documents (`sts:ExternalId`): the vendor's
+ * trust, opened (an organisation's `*` under aws:PrincipalOrgID is still another role's).
  */
 export function trustApplies(
   doc: PolicyDocument,
   trust: BaselineTrust,
   catalog: Catalog,
   byRole = false,
+  named = false,
 ): boolean {
   const d = documented(trust);
+  const keys = new Set(
+    Object.values(trust.condition ?? {}).flatMap((block) =>
+      Object.keys(block ?? {}).map((k) => k.toLowerCase()),
+    ),
+  );
+  const vendorKeys = (s: Statement) =>
+    keys.size > 0 &&
+    Object.values(s.condition ?? {}).some(
+      (block) =>
+        block && typeof block === 'object' && Object.keys(block).some((k) => keys.has(k.toLowerCase())),
+    );
   return doc.statements.some((s) => {
     if (s.effect !== 'Allow') return false;
     const actions = sessionActions(s, catalog);
     return (
-      startsSession(actions) && (namesVendor(s, d, signedOnly(actions)) || (byRole && opensOrUnknown(s)))
+      startsSession(actions) &&
+      (namesVendor(s, d, signedOnly(actions)) ||
+        (byRole && opensOrUnknown(s)) ||
+        (named && opensOrUnknown(s) && vendorKeys(s)))
     );
   });
 }
