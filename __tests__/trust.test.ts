@@ -330,14 +330,17 @@ describe("Databricks' optional statement that lets the role assume itself", () =
 });
 
 describe('values not known', () => {
-  it('an account read as a wildcard (`arn:aws:iam::*:root`, which IAM refuses) is not any account: not audited', async () => {
+  it('an account read as a wildcard (`arn:aws:iam::*:root`, which IAM refuses) is not any account: named, low and approximate', async () => {
     const r = await audit(
       { 'coiled-trust.json': doc(assume({ AWS: 'arn:aws:iam::*:root' }, EXTERNAL_ID)) },
       'coiled',
     );
-    // (held to Coiled's trust, the baseline named and its external ID there: no finding of any account)
+    // (held to Coiled's trust, the baseline named and its external ID there: the principal named,
+    // low and approximate, never "any AWS account")
     expect(r.policies.find((p) => p.id === 'coiled-trust.json')).toMatchObject({ status: 'audited' });
-    expect(r.findings).toEqual([]);
+    expect(r.findings.map((f) => [f.kind, f.severity, f.resources, !!f.approximate])).toEqual([
+      ['broader-trust', 'low', ['arn:aws:iam::*:root'], true],
+    ]);
   });
 
   it("Coiled's Terraform template with its account variable not known: its trust is not reported open", async () => {
