@@ -31647,6 +31647,30 @@ function memberFeatures(baseline, features, member, builder, scope) {
 
 
 
+/** How the note on policy variables with a default starts (leftOutDocumentNotes finds it so). */
+const VARIABLE_DEFAULTS_READ = 'policy variables with a default value';
+/** A policy variable with a default value (`${aws:username, 'public'}`). */
+const VARIABLE_DEFAULT = /\$\{[^{}]*,\s*'[^']*'\s*\}/g;
+/** The policy variables with a default value in a document's resources (distinct, as written). */
+function variableDefaults(doc) {
+    const out = new Set();
+    for (const s of doc.statements)
+        for (const r of [...(s.resources ?? []), ...(s.notResources ?? [])])
+            if (r.includes(','))
+                for (const m of r.matchAll(VARIABLE_DEFAULT))
+                    out.add(m[0]);
+    return [...out];
+}
+/**
+ * A policy variable's default is not read (the variable stays unknown, as without one): a request
+ * without the key matches the default's resource, which the comparison does not see (a review: a
+ * grant on `home/${aws:username, 'public'}/*` was exact, where an assumed role's session, which has
+ * no aws:username, reaches `home/public/`).
+ */
+function variableDefaultsNote(defaults) {
+    const shown = defaults.slice(0, 3).join(', ');
+    return `${VARIABLE_DEFAULTS_READ} (${shown}${defaults.length > 3 ? ` and ${defaults.length - 3} more` : ''}) are read without it: a request without the key gets the default's resource too, which is not compared`;
+}
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 function preparePolicies(inputs) {
     const out = new Map();
@@ -31690,13 +31714,16 @@ function preparePolicies(inputs) {
                 for (const s of p.doc.statements)
                     s.written = numbers[s.index] ?? s.index;
             let rec = record;
+            const defaults = p.doc ? variableDefaults(p.doc) : [];
+            if (defaults.length)
+                rec = { ...rec, approximate: [...(rec.approximate ?? []), variableDefaultsNote(defaults)] };
             if (stmtLines && p.doc) {
                 const sl = [];
                 p.doc.statements.forEach((s, k) => {
                     if (stmtLines[k] !== undefined)
                         sl[s.index] = stmtLines[k];
                 });
-                rec = { ...record, statementLines: sl };
+                rec = { ...rec, statementLines: sl };
             }
             out.set(record.id, { record: rec, doc: p.doc, raw: p.raw, problems });
         });
@@ -36200,6 +36227,7 @@ function applyIgnores(findings, config, now, notes, catalog, principals, audited
 
 
 
+
 /**
  * One note per action that needs no permission (src/policy/no-permission.ts) and that some policy
  * grants where its baseline does not allow it: why it is not reported, and where (ten places at
@@ -36290,7 +36318,7 @@ function freeNotes(free, policies) {
 function leftOutDocumentNotes(prepared, policies, findings) {
     const out = [];
     // (and resources read as one value each: a clean result rests on that reading)
-    for (const start of [LEFT_OUT_DOCUMENTS, ONE_VALUE_READ]) {
+    for (const start of [LEFT_OUT_DOCUMENTS, ONE_VALUE_READ, VARIABLE_DEFAULTS_READ]) {
         const told = new Set();
         for (const f of findings)
             if (f.approximate?.includes(start))

@@ -184,6 +184,32 @@ export interface PreparedPolicy {
   problems: Finding[];
 }
 
+/** How the note on policy variables with a default starts (leftOutDocumentNotes finds it so). */
+export const VARIABLE_DEFAULTS_READ = 'policy variables with a default value';
+
+/** A policy variable with a default value (`${aws:username, 'public'}`). */
+const VARIABLE_DEFAULT = /\$\{[^{}]*,\s*'[^']*'\s*\}/g;
+
+/** The policy variables with a default value in a document's resources (distinct, as written). */
+function variableDefaults(doc: PolicyDocument): string[] {
+  const out = new Set<string>();
+  for (const s of doc.statements)
+    for (const r of [...(s.resources ?? []), ...(s.notResources ?? [])])
+      if (r.includes(',')) for (const m of r.matchAll(VARIABLE_DEFAULT)) out.add(m[0]);
+  return [...out];
+}
+
+/**
+ * A policy variable's default is not read (the variable stays unknown, as without one): a request
+ * without the key matches the default's resource, which the comparison does not see (a review: a
+ * grant on `home/${aws:username, 'public'}/*` was exact, where an assumed role's session, which has
+ * no aws:username, reaches `home/public/`).
+ */
+function variableDefaultsNote(defaults: readonly string[]): string {
+  const shown = defaults.slice(0, 3).join(', ');
+  return `${VARIABLE_DEFAULTS_READ} (${shown}${defaults.length > 3 ? ` and ${defaults.length - 3} more` : ''}) are read without it: a request without the key gets the default's resource too, which is not compared`;
+}
+
 /** Parses every resolved record's document once; problems become invalid-policy findings with lines. */
 export function preparePolicies(inputs: LoadedInput[]): Map<string, PreparedPolicy> {
   const out = new Map<string, PreparedPolicy>();
@@ -225,12 +251,15 @@ export function preparePolicies(inputs: LoadedInput[]): Map<string, PreparedPoli
       const numbers = record.statementNumbers;
       if (numbers && p.doc) for (const s of p.doc.statements) s.written = numbers[s.index] ?? s.index;
       let rec = record;
+      const defaults = p.doc ? variableDefaults(p.doc) : [];
+      if (defaults.length)
+        rec = { ...rec, approximate: [...(rec.approximate ?? []), variableDefaultsNote(defaults)] };
       if (stmtLines && p.doc) {
         const sl: number[] = [];
         p.doc.statements.forEach((s, k) => {
           if (stmtLines[k] !== undefined) sl[s.index] = stmtLines[k]!;
         });
-        rec = { ...record, statementLines: sl };
+        rec = { ...rec, statementLines: sl };
       }
       out.set(record.id, { record: rec, doc: p.doc, raw: p.raw, problems });
     });

@@ -4,7 +4,7 @@ import { noPermissionSource } from '../policy/no-permission.js';
 import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
 import { LEFT_OUT_DOCUMENTS, ONE_VALUE_READ } from '../sources/records.js';
 import type { Baseline, Finding, ReportPolicy } from '../core/types.js';
-import { type AuditOutcome, type PreparedPolicy } from './audit.js';
+import { type AuditOutcome, type PreparedPolicy, VARIABLE_DEFAULTS_READ } from './audit.js';
 import { statementLabel } from '../policy/document.js';
 import type { JudgedStatements } from './grantees.js';
 
@@ -113,7 +113,7 @@ export function leftOutDocumentNotes(
 ): string[] {
   const out: string[] = [];
   // (and resources read as one value each: a clean result rests on that reading)
-  for (const start of [LEFT_OUT_DOCUMENTS, ONE_VALUE_READ]) {
+  for (const start of [LEFT_OUT_DOCUMENTS, ONE_VALUE_READ, VARIABLE_DEFAULTS_READ]) {
     const told = new Set<string>();
     for (const f of findings) if (f.approximate?.includes(start)) told.add(f.policy);
     for (const p of policies) {
