@@ -38774,7 +38774,10 @@ async function findOurComments(octokit, target, marker, identity) {
         issue_number: target.issueNumber,
         per_page: 100,
     }));
-    return all.filter((c) => (c.body ?? '').includes(marker) && isAuthor(c.user, identity));
+    // (a body that starts with the marker, as ours always do: the token's identity, the shared
+    // github-actions[bot], also posts other workflows' comments, which may quote it: a review found
+    // a plan's comment quoting the marker edited, and deleted as a duplicate)
+    return all.filter((c) => (c.body ?? '').startsWith(marker) && isAuthor(c.user, identity));
 }
 /**
  * Creates, updates or replaces our comment, per mode:
@@ -38791,7 +38794,7 @@ async function upsertComment(octokit, target, body, options) {
     if (options.mode === 'off')
         return { action: 'skipped' };
     const marker = commentMarker(options.key);
-    const full = body.includes(marker) ? body : `${marker}\n${body}`;
+    const full = body.startsWith(marker) ? body : `${marker}\n${body}`;
     const create = async () => {
         const { data } = await octokit.rest.issues.createComment({
             owner: target.owner,
@@ -39582,7 +39585,7 @@ async function ensureLabel(octokit, target) {
 }
 async function syncDriftIssue(octokit, target, options) {
     const marker = driftMarker(options.key);
-    const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
+    const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
     const identity = options.identity ?? (await resolveIdentity(octokit));
     const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
         ...target,
@@ -39590,7 +39593,9 @@ async function syncDriftIssue(octokit, target, options) {
         labels: DRIFT_LABEL,
         per_page: 100,
     }));
-    const isOurs = (i) => !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
+    const isOurs = (i) => 
+    // (a body that starts with the marker, as ours always do: another bot issue may quote it)
+    !i.pull_request && (i.body ?? '').startsWith(marker) && isAuthor(i.user, identity);
     const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
     let open = ours.find((i) => i.state === 'open');
     if (!open) {

@@ -510,6 +510,31 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(gh.writes().filter((w) => w.method === 'PATCH' || w.method === 'DELETE')).toEqual([]);
   });
 
+  // (a review) The token's identity, github-actions[bot], is every workflow's: another workflow's
+  // comment quoting the marker (a plan's output, a pull request's text echoed) was edited, and with
+  // ours beside it deleted as a duplicate. Ours start with the marker; one that quotes it is not ours.
+  it("leaves alone the same bot's comment that quotes our marker after its start, and another bot issue that does", async () => {
+    const repo = makeRepo(tmp);
+    const quoted = `Terraform plan\n\n\`\`\`\n${MARKER}\n\`\`\``;
+    const other = gh.addComment(7, quoted);
+    await run(repo);
+    expect(other.body).toBe(quoted);
+    expect(ourComments().filter((c) => c !== other)).toHaveLength(1);
+    await run(repo);
+    expect(other.body).toBe(quoted);
+    expect(gh.writes().filter((w) => w.method === 'DELETE')).toEqual([]);
+
+    const drift = '<!-- iam-baseline-audit:drift key=default -->';
+    const issue = gh.addIssue({
+      title: 'Nightly report',
+      body: `quoting ${drift}`,
+      labels: ['iam-baseline-audit'],
+    });
+    await run(repo, { event: 'schedule' });
+    expect(issue).toMatchObject({ title: 'Nightly report', body: `quoting ${drift}`, state: 'open' });
+    expect(gh.issues.filter((i) => i !== issue && i.body.startsWith(drift))).toHaveLength(1);
+  });
+
   it('a 403 on commenting is a warning: the exit status is fail-on’s and the summary is still written', async () => {
     const repo = makeRepo(tmp);
     gh.failures.push({ method: 'POST', path: /\/issues\/7\/comments$/, status: 403 });

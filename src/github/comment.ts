@@ -1,5 +1,6 @@
 // The sticky pull request comment. Ours is found by its hidden marker AND its author (the token's
-// own identity), so a comment by someone else that copies the marker is never taken for ours.
+// own identity), so a comment by someone else that copies the marker is never taken for ours,
+// nor one of the same identity (another workflow's) that quotes it after its start.
 // The octokit client is a parameter: tests hand in one aimed at a fake server.
 import type { getOctokit } from '@actions/github';
 import { commentMarker } from '../report/markdown.js';
@@ -94,7 +95,10 @@ export async function findOurComments(
     issue_number: target.issueNumber,
     per_page: 100,
   })) as ApiComment[];
-  return all.filter((c) => (c.body ?? '').includes(marker) && isAuthor(c.user, identity));
+  // (a body that starts with the marker, as ours always do: the token's identity, the shared
+  // github-actions[bot], also posts other workflows' comments, which may quote it: a review found
+  // a plan's comment quoting the marker edited, and deleted as a duplicate)
+  return all.filter((c) => (c.body ?? '').startsWith(marker) && isAuthor(c.user, identity));
 }
 
 export interface CommentOptions {
@@ -130,7 +134,7 @@ export async function upsertComment(
 ): Promise<CommentResult> {
   if (options.mode === 'off') return { action: 'skipped' };
   const marker = commentMarker(options.key);
-  const full = body.includes(marker) ? body : `${marker}\n${body}`;
+  const full = body.startsWith(marker) ? body : `${marker}\n${body}`;
   const create = async (): Promise<CommentResult> => {
     const { data } = await octokit.rest.issues.createComment({
       owner: target.owner,

@@ -81,7 +81,7 @@ export async function syncDriftIssue(
   options: DriftOptions,
 ): Promise<DriftResult> {
   const marker = driftMarker(options.key);
-  const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
+  const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`;
   const identity = options.identity ?? (await resolveIdentity(octokit));
   const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, {
     ...target,
@@ -90,7 +90,8 @@ export async function syncDriftIssue(
     per_page: 100,
   })) as ApiIssue[];
   const isOurs = (i: ApiIssue) =>
-    !i.pull_request && (i.body ?? '').includes(marker) && isAuthor(i.user, identity);
+    // (a body that starts with the marker, as ours always do: another bot issue may quote it)
+    !i.pull_request && (i.body ?? '').startsWith(marker) && isAuthor(i.user, identity);
   const ours = issues.filter(isOurs).sort((a, b) => b.number - a.number);
   let open = ours.find((i) => i.state === 'open');
   if (!open) {
