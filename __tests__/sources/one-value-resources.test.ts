@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
 import { parseSource } from '../../src/sources/index.js';
 import { holdsOneValue } from '../../src/sources/terraform/statements.js';
+import { mayMatchWildcard } from '../../src/sources/cloudformation/intrinsics.js';
 import type { PolicyRecord, Report } from '../../src/core/types.js';
 import { pullRequest } from '../helpers/pr.js';
 
@@ -289,6 +290,27 @@ Resources:
       const p = parseSource({ path: 't.yaml', text }).result.policies.find((x) => x.address === 'P')!;
       expect(statementsOf(p)[0]!.Resource).toBe('arn:aws:s3:::*/*');
     }
+  });
+
+  // (a review) The pattern was run against `*` by the backtracking engine: `(?:\*?|\*?){28}x` took
+  // minutes on that one character, and `[a-z-]+\*`, which admits `prod-*`, did not match it. It is
+  // read, never run.
+  it.each([
+    ['.*', true],
+    ['[a-z-]+\\*', true],
+    ['(?:\\*?|\\*?){28}x', true],
+    ['[!-~]+', true],
+    ['[^/]+', true],
+    ['\\S+', true],
+    ['\\x2a', true],
+    ['\\Q*\\E', true],
+    ['[a-z?]+', true],
+    ['^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', false],
+    ['[a-zA-Z0-9_-]+', false],
+    ['(prod|dev)-\\d{2,4}', false],
+    ['\\w+(-\\w+)*', false],
+  ])('AllowedPattern %s may hold a wildcard: %s (read, not run)', (pattern, may) => {
+    expect(mayMatchWildcard(pattern)).toBe(may);
   });
 
   it('a pull request that widens the variable to `*`: new, not "already in the base"', async () => {
