@@ -13536,6 +13536,89 @@ function unknownPartsAsWildcards(s, seen) {
     });
 }
 /** A value not known offline, with why. */
+/**
+ * Whether a parameter's AllowedPattern may let it hold `*` or `?` (an IAM wildcard), read from the
+ * pattern's text, never run: a repository's regular expression run by a backtracking engine can
+ * take minutes on one character (a review: `(?:\*?|\*?){28}x` stalled an audit for 6 minutes), and
+ * testing it against `*` alone misses `[a-z-]+\*`, which admits `prod-*`. It may when it writes a
+ * `*` or `?` as a character (escaped, or in a class), a `.`, a negated class, `\W`, `\S`, `\D`, an
+ * escape of a code (`\x2a`, `\u002a`, `\p{…}`), or a class range over `*` (0x2A) or `?` (0x3F); a
+ * pattern of letters, digits, `-`, `_`, classes of them, `\d`, `\w`, `\s`, groups, anchors,
+ * alternatives and quantifiers may not. Conservative: what it cannot read may.
+ */
+function mayMatchWildcard(pattern) {
+    if (pattern.length > 1000)
+        return true;
+    const wild = (c) => c === 0x2a || c === 0x3f;
+    let i = 0;
+    while (i < pattern.length) {
+        const ch = pattern[i];
+        if (ch === '\\') {
+            const e = pattern[i + 1];
+            if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e))
+                return true;
+            i += 2;
+            continue;
+        }
+        if (ch === '.')
+            return true;
+        if (ch === '[') {
+            i++;
+            if (pattern[i] === '^')
+                return true;
+            let prev = -1;
+            let closed = false;
+            while (i < pattern.length) {
+                let c = pattern[i];
+                if (c === ']') {
+                    closed = true;
+                    i++;
+                    break;
+                }
+                if (c === '\\') {
+                    const e = pattern[i + 1];
+                    if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e))
+                        return true;
+                    c = /[dws]/.test(e) ? '' : e;
+                    i += 2;
+                }
+                else
+                    i++;
+                if (c === '') {
+                    prev = -1;
+                    continue;
+                }
+                const code = c.codePointAt(0);
+                if (wild(code))
+                    return true;
+                // A range `a-b`: the `-` between two characters.
+                if (c === '-' && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
+                    let to = pattern[i];
+                    if (to === '\\') {
+                        const e = pattern[i + 1];
+                        if (e === undefined || !/[-\]\\^\[]/.test(e))
+                            return true;
+                        to = e;
+                        i += 2;
+                    }
+                    else
+                        i++;
+                    const hi = to.codePointAt(0);
+                    if ((prev <= 0x2a && hi >= 0x2a) || (prev <= 0x3f && hi >= 0x3f))
+                        return true;
+                    prev = -1;
+                    continue;
+                }
+                prev = code;
+            }
+            if (!closed)
+                return true;
+            continue;
+        }
+        i++;
+    }
+    return false;
+}
 class Unknown {
     reason;
     constructor(reason) {
@@ -13782,15 +13865,8 @@ class Evaluator {
                 Array.isArray(p.AllowedValues) &&
                 p.AllowedValues.some((v) => /[*?]/.test(String(v))))
                 return undefined;
-            if (isObject(p) && p.AllowedPattern !== undefined) {
-                try {
-                    if (new RegExp(String(p.AllowedPattern)).test('*'))
-                        return undefined;
-                }
-                catch {
-                    return undefined;
-                }
-            }
+            if (isObject(p) && p.AllowedPattern !== undefined && mayMatchWildcard(String(p.AllowedPattern)))
+                return undefined;
             return `<${m[1]}>`;
         }
         for (const name of ['AWS::StackName', 'AWS::StackId'])
