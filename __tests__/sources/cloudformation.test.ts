@@ -1938,6 +1938,26 @@ Resources:
     expect(statements(rec(r, 'Fn.Policies[1]')).map((s) => s.Effect)).toEqual(['Deny', 'Allow']);
   });
 
+  // (a review: `{__proto__: …}` or `{toString: …}` was looked up on the table's prototype and the
+  // whole template failed to read)
+  it("a SAM entry named after an object's own members is no SAM policy template: that entry alone is unresolved", () => {
+    for (const name of ['toString', 'constructor', 'hasOwnProperty']) {
+      const text = `${HEAD}  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: i.h
+      Runtime: python3.12
+      CodeUri: .
+      Policies:
+        - ${name}: {x: 1}
+        - S3ReadPolicy: {BucketName: b}
+`;
+      const r = parse('t.yaml', text);
+      expect(rec(r, 'Fn.Policies[0]').reason).toContain(`${name} is not a SAM policy template`);
+      expect(rec(r, 'Fn.Policies[1]').status).toBe('resolved');
+    }
+  });
+
   it('a condition that the region is GovCloud or China is false (the partition is read as aws), not unknown', () => {
     const text = `${HEAD.replace('Mappings:', "  IsGov: !Equals [!Ref 'AWS::Region', us-gov-west-1]\nMappings:")}${roleWithPolicy(`              - Effect: Allow
                 Action: iam:PassRole

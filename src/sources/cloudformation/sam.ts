@@ -24,7 +24,7 @@ export function samPolicyEntry(item: unknown): SamPolicyEntry {
   if (keys.length === 1 && INTRINSICS.has(keys[0]!)) return { kind: 'expression', value: item };
   if (keys.length === 1) {
     const name = keys[0]!;
-    const t = SAM_POLICY_TEMPLATES[name];
+    const t = Object.hasOwn(SAM_POLICY_TEMPLATES, name) ? SAM_POLICY_TEMPLATES[name] : undefined;
     if (!t)
       return {
         kind: 'error',
