@@ -23574,6 +23574,9 @@ function template(n, scope, depth) {
     }
     lit(at, end);
     let result = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .concatParts */ .b5)(pieces);
+    // (a string doubled local by local grows as 2^n with no loop: its size is spent too)
+    if (typeof result === 'string' && result.length > 1000)
+        (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .spend */ .Rf)(scope.fn, result.length >> 6);
     if (flush)
         result = stripIndent(result, src.slice(start, end));
     // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
@@ -23650,6 +23653,7 @@ function templatePart(c, scope, depth, src) {
         const entries = iterable(coll);
         if (!entries)
             return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(c));
+        (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .spend */ .Rf)(scope.fn, entries.length);
         const out = [];
         for (const [k, v] of entries) {
             const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
@@ -23791,7 +23795,13 @@ function functionCall(n, scope, depth) {
             return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(text);
         args = [...args.slice(0, -1), ...last];
     }
-    return (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .callFunction */ .Tx)(name, args, text, scope.fn);
+    const out = (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .callFunction */ .Tx)(name, args, text, scope.fn);
+    // (concat(local.a, local.a), join("", [local.b, local.b]) local by local: their size is spent)
+    if (Array.isArray(out) && out.length > 1000)
+        (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .spend */ .Rf)(scope.fn, out.length >> 6);
+    else if (typeof out === 'string' && out.length > 1000)
+        (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .spend */ .Rf)(scope.fn, out.length >> 6);
+    return out;
 }
 function forExpr(n, scope, depth) {
     const intro = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).find((k) => k.type === 'for_intro');
@@ -23803,6 +23813,7 @@ function forExpr(n, scope, depth) {
         return new _values_js__WEBPACK_IMPORTED_MODULE_3__/* .Unknown */ .$r(textOf(n));
     if (entries.length > MAX_ITEMS)
         throw new _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD(`${textOf(n)}: more than ${MAX_ITEMS} items`);
+    (0,_functions_js__WEBPACK_IMPORTED_MODULE_0__/* .spend */ .Rf)(scope.fn, entries.length);
     const exprs = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).filter((k) => k.type === 'expression');
     const condNode = (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(n).find((k) => k.type === 'for_cond');
     const cond = condNode ? (0,_parse_js__WEBPACK_IMPORTED_MODULE_2__/* .kids */ .aw)(condNode).find((k) => k.type === 'expression') : undefined;
@@ -24087,8 +24098,10 @@ function chosenBranch(n, scope) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   IO: () => (/* binding */ insideTry),
+/* harmony export */   Rf: () => (/* binding */ spend),
 /* harmony export */   Tx: () => (/* binding */ callFunction),
-/* harmony export */   cD: () => (/* binding */ HclEvalError)
+/* harmony export */   cD: () => (/* binding */ HclEvalError),
+/* harmony export */   lS: () => (/* binding */ EVAL_BUDGET)
 /* harmony export */ });
 /* unused harmony export knownFunction */
 /* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1382);
@@ -24110,6 +24123,22 @@ function notRead(ctx, p) {
     return why && why !== 'no such file or directory'
         ? `the file is not read (${why})`
         : 'the file is not in the repository';
+}
+/**
+ * The steps one module instance's expressions may take (a review: two nested `for` over
+ * range(1000)... of 10,000 items each, 300 bytes of HCL, ran 12 minutes and out of memory; each
+ * loop had its own bound, their product none). Far above a real module's; past it, the expression
+ * is not evaluated (its value not known, said), and the rest goes on.
+ */
+const EVAL_BUDGET = 1_000_000;
+/** Spends `n` of a module's evaluation budget; an HclEvalError once it is spent. */
+function spend(ctx, n = 1) {
+    const b = ctx.budget;
+    if (!b)
+        return;
+    b.left -= n;
+    if (b.left < 0)
+        throw new HclEvalError(`the module's expressions take more than ${EVAL_BUDGET.toLocaleString('en-US')} steps (loops within loops, or values that double from local to local): not evaluated`);
 }
 function str(v, what) {
     const s = (0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveString */ .X2)(v);
@@ -24680,6 +24709,7 @@ function knownFunction(name) {
 }
 /** Calls a function; its arguments are already evaluated. */
 function callFunction(name, args, text, ctx) {
+    spend(ctx);
     const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!fn)
         return new _values_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(text);
@@ -24928,6 +24958,8 @@ function analyzeModule(dir, resources) {
 
 // EXTERNAL MODULE: ./src/sources/hcl/evaluator.ts
 var evaluator = __webpack_require__(6159);
+// EXTERNAL MODULE: ./src/sources/hcl/functions.ts
+var functions = __webpack_require__(5043);
 // EXTERNAL MODULE: ./src/sources/hcl/parse.ts
 var parse = __webpack_require__(5889);
 // EXTERNAL MODULE: ./src/policy/arn.ts
@@ -25100,8 +25132,6 @@ function resourceAttribute(type, values, attribute, canonical, ref, scope, other
 
 // EXTERNAL MODULE: ./src/sources/terraform/resource-types.ts
 var resource_types = __webpack_require__(7469);
-// EXTERNAL MODULE: ./src/sources/hcl/functions.ts
-var functions = __webpack_require__(5043);
 ;// CONCATENATED MODULE: ./src/sources/hcl/types.ts
 // A variable's type constraint (`type = list(object({ sid = optional(string), effect =
 // optional(string, "Allow") }))`), as far as it changes the value a module sees. Terraform converts
@@ -25516,6 +25546,7 @@ function readTfvars(files, problems) {
 
 
 
+
 /**
  * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
  * is the same value wherever it is read).
@@ -25592,6 +25623,7 @@ class Instance {
         const rel = external_node_path_.posix.relative(ctx.rootDir, def.dir) || '.';
         const filePath = (p) => external_node_path_.posix.normalize(external_node_path_.posix.join(ctx.rootDir, p));
         this.fn = {
+            budget: { left: functions/* EVAL_BUDGET */.lS },
             moduleDir: rel,
             readFile: (p) => ctx.host.readFile(filePath(p)),
             whyNotRead: (p) => ctx.host.whyNotRead?.(filePath(p)),

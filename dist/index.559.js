@@ -19193,6 +19193,22 @@ function notRead(ctx, p) {
         ? `the file is not read (${why})`
         : 'the file is not in the repository';
 }
+/**
+ * The steps one module instance's expressions may take (a review: two nested `for` over
+ * range(1000)... of 10,000 items each, 300 bytes of HCL, ran 12 minutes and out of memory; each
+ * loop had its own bound, their product none). Far above a real module's; past it, the expression
+ * is not evaluated (its value not known, said), and the rest goes on.
+ */
+const EVAL_BUDGET = 1_000_000;
+/** Spends `n` of a module's evaluation budget; an HclEvalError once it is spent. */
+function spend(ctx, n = 1) {
+    const b = ctx.budget;
+    if (!b)
+        return;
+    b.left -= n;
+    if (b.left < 0)
+        throw new HclEvalError(`the module's expressions take more than ${EVAL_BUDGET.toLocaleString('en-US')} steps (loops within loops, or values that double from local to local): not evaluated`);
+}
 function str(v, what) {
     const s = primitiveString(v);
     if (s === undefined)
@@ -19762,6 +19778,7 @@ function knownFunction(name) {
 }
 /** Calls a function; its arguments are already evaluated. */
 function callFunction(name, args, text, ctx) {
+    spend(ctx);
     const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!fn)
         return new values_Unknown(text);
@@ -20184,6 +20201,9 @@ function template(n, scope, depth) {
     }
     lit(at, end);
     let result = concatParts(pieces);
+    // (a string doubled local by local grows as 2^n with no loop: its size is spent too)
+    if (typeof result === 'string' && result.length > 1000)
+        spend(scope.fn, result.length >> 6);
     if (flush)
         result = stripIndent(result, src.slice(start, end));
     // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
@@ -20260,6 +20280,7 @@ function templatePart(c, scope, depth, src) {
         const entries = iterable(coll);
         if (!entries)
             return new values_Unknown(textOf(c));
+        spend(scope.fn, entries.length);
         const out = [];
         for (const [k, v] of entries) {
             const vars = ids.length === 2 ? { [ids[0].text]: k, [ids[1].text]: v } : { [ids[0].text]: v };
@@ -20401,7 +20422,13 @@ function functionCall(n, scope, depth) {
             return new values_Unknown(text);
         args = [...args.slice(0, -1), ...last];
     }
-    return callFunction(name, args, text, scope.fn);
+    const out = callFunction(name, args, text, scope.fn);
+    // (concat(local.a, local.a), join("", [local.b, local.b]) local by local: their size is spent)
+    if (Array.isArray(out) && out.length > 1000)
+        spend(scope.fn, out.length >> 6);
+    else if (typeof out === 'string' && out.length > 1000)
+        spend(scope.fn, out.length >> 6);
+    return out;
 }
 function forExpr(n, scope, depth) {
     const intro = kids(n).find((k) => k.type === 'for_intro');
@@ -20413,6 +20440,7 @@ function forExpr(n, scope, depth) {
         return new values_Unknown(textOf(n));
     if (entries.length > MAX_ITEMS)
         throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
+    spend(scope.fn, entries.length);
     const exprs = kids(n).filter((k) => k.type === 'expression');
     const condNode = kids(n).find((k) => k.type === 'for_cond');
     const cond = condNode ? kids(condNode).find((k) => k.type === 'expression') : undefined;
@@ -22585,6 +22613,7 @@ function readTfvars(files, problems) {
 
 
 
+
 /**
  * A variable's default, evaluated once (a default refers to no variable, local or resource, so it
  * is the same value wherever it is read).
@@ -22661,6 +22690,7 @@ class Instance {
         const rel = external_node_path_.posix.relative(ctx.rootDir, def.dir) || '.';
         const filePath = (p) => external_node_path_.posix.normalize(external_node_path_.posix.join(ctx.rootDir, p));
         this.fn = {
+            budget: { left: EVAL_BUDGET },
             moduleDir: rel,
             readFile: (p) => ctx.host.readFile(filePath(p)),
             whyNotRead: (p) => ctx.host.whyNotRead?.(filePath(p)),

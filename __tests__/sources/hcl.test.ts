@@ -248,6 +248,40 @@ describe('real public modules', () => {
 });
 
 describe('the evaluator', () => {
+  // (a review) Each loop had its bound, their product none: 300 bytes of nested `for` ran 12
+  // minutes and out of memory. A module's expressions share one budget; past it, the policies that
+  // need them are unresolved, saying so.
+  it.each([
+    [
+      'loops within loops',
+      'locals {\n  r = range(1000)\n  prod = flatten([for a in local.r : [for b in local.r : "s3:GetObject"]])\n}\n',
+      'local.prod',
+    ],
+    [
+      'a string doubled from local to local',
+      `locals {\n  a0 = "s3:GetObject"\n${Array.from({ length: 40 }, (_, i) => `  a${i + 1} = "\${local.a${i}}\${local.a${i}}"`).join('\n')}\n}\n`,
+      '[substr(local.a40, 0, 12)]',
+    ],
+  ])('%s: bounded, the policy unresolved with the reason', (_what, locals, actions) => {
+    const { results } = moduleOf({
+      'main.tf': `${locals}resource "aws_iam_policy" "big" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ${actions}, Resource = "*" }] })
+}
+resource "aws_iam_policy" "small" {
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })
+}
+`,
+    });
+    const recs = policies(results);
+    const big = recs.find((r) => r.address === 'aws_iam_policy.big')!;
+    expect(big.status).toBe('unresolved');
+    expect(big.reason).toMatch(/the module's expressions take more than 1,000,000 steps/);
+    // (the budget is the module's: what it evaluates once it is spent is unresolved too, each
+    // policy accounted for with the reason; another module has its own)
+    const small = recs.find((r) => r.address === 'aws_iam_policy.small')!;
+    if (small.status !== 'resolved') expect(small.reason).toMatch(/take more than 1,000,000 steps/);
+  });
+
   it('gives one record per for_each key, none for count = 0 (listed as skipped), and reads jsonencode with its lines', () => {
     const { results } = moduleOf({
       'main.tf': `

@@ -1,7 +1,7 @@
 // Evaluates HCL expressions (tree-sitter nodes) to Values, on what is known statically. What is
 // not known becomes an Unknown carrying its expression; errors (a wrong type, a missing key) are
 // HclEvalError, which the caller turns into an unresolved policy with the reason.
-import { callFunction, HclEvalError, insideTry, type FnCtx } from './functions.js';
+import { callFunction, HclEvalError, insideTry, spend, type FnCtx } from './functions.js';
 import { unescapeTemplate } from '../terraform/evaluator.js';
 import { setEntryOrigin, setOrigin, setTextOrigin } from './lines.js';
 import { CHOSEN_BLOCKS } from '../terraform/model.js';
@@ -332,6 +332,8 @@ export function template(n: Node, scope: Scope, depth: number): Value {
   }
   lit(at, end);
   let result: Value = concatParts(pieces);
+  // (a string doubled local by local grows as 2^n with no loop: its size is spent too)
+  if (typeof result === 'string' && result.length > 1000) spend(scope.fn, result.length >> 6);
   if (flush) result = stripIndent(result, src.slice(start, end));
   // A heredoc's first line: where the lines of a JSON policy written in it are counted from.
   if (heredoc && !scope.template && (typeof result === 'string' || result instanceof Tmpl))
@@ -404,6 +406,7 @@ function templatePart(c: Node, scope: Scope, depth: number, src: string): Piece 
     const coll = collNode ? evaluate(collNode, scope, depth + 1) : undefined;
     const entries = iterable(coll);
     if (!entries) return new Unknown(textOf(c));
+    spend(scope.fn, entries.length);
     const out: Piece[] = [];
     for (const [k, v] of entries) {
       const vars: Record<string, Value> =
@@ -534,7 +537,11 @@ function functionCall(n: Node, scope: Scope, depth: number): Value {
     if (!Array.isArray(last)) return new Unknown(text);
     args = [...args.slice(0, -1), ...last];
   }
-  return callFunction(name, args, text, scope.fn);
+  const out = callFunction(name, args, text, scope.fn);
+  // (concat(local.a, local.a), join("", [local.b, local.b]) local by local: their size is spent)
+  if (Array.isArray(out) && out.length > 1000) spend(scope.fn, out.length >> 6);
+  else if (typeof out === 'string' && out.length > 1000) spend(scope.fn, out.length >> 6);
+  return out;
 }
 
 function forExpr(n: Node, scope: Scope, depth: number): Value {
@@ -545,6 +552,7 @@ function forExpr(n: Node, scope: Scope, depth: number): Value {
   const entries = iterable(coll);
   if (!entries) return new Unknown(textOf(n));
   if (entries.length > MAX_ITEMS) throw new HclEvalError(`${textOf(n)}: more than ${MAX_ITEMS} items`);
+  spend(scope.fn, entries.length);
   const exprs = kids(n).filter((k) => k.type === 'expression');
   const condNode = kids(n).find((k) => k.type === 'for_cond');
   const cond = condNode ? kids(condNode).find((k) => k.type === 'expression') : undefined;

@@ -55,6 +55,30 @@ export interface FnCtx {
   note?(message: string): void;
   /** Records a file that file() or templatefile() read (its path from the audit root). */
   read?(read: FileRead): void;
+  /**
+   * What is left of the module's evaluation budget (EVAL_BUDGET): each `for` item, template `%{for}`
+   * item and function call spends one, and each value made over a thousand items or characters one per 64 of them. Shared by every expression of one module instance.
+   */
+  budget?: { left: number };
+}
+
+/**
+ * The steps one module instance's expressions may take (a review: two nested `for` over
+ * range(1000)... of 10,000 items each, 300 bytes of HCL, ran 12 minutes and out of memory; each
+ * loop had its own bound, their product none). Far above a real module's; past it, the expression
+ * is not evaluated (its value not known, said), and the rest goes on.
+ */
+export const EVAL_BUDGET = 1_000_000;
+
+/** Spends `n` of a module's evaluation budget; an HclEvalError once it is spent. */
+export function spend(ctx: FnCtx, n = 1): void {
+  const b = ctx.budget;
+  if (!b) return;
+  b.left -= n;
+  if (b.left < 0)
+    throw new HclEvalError(
+      `the module's expressions take more than ${EVAL_BUDGET.toLocaleString('en-US')} steps (loops within loops, or values that double from local to local): not evaluated`,
+    );
 }
 
 /**
@@ -594,6 +618,7 @@ export function knownFunction(name: string): boolean {
 
 /** Calls a function; its arguments are already evaluated. */
 export function callFunction(name: string, args: Value[], text: string, ctx: FnCtx): Value {
+  spend(ctx);
   const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!fn) return new Unknown(text);
   if (name !== 'jsonencode' && name !== 'jsondecode' && name !== 'templatefile')

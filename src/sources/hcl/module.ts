@@ -6,7 +6,7 @@
 // (`module.x.aws_iam_policy.y`).
 import { posix } from 'node:path';
 import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
-import type { FileRead, FnCtx } from './functions.js';
+import { EVAL_BUDGET, type FileRead, type FnCtx } from './functions.js';
 import { setOrigin, setTextOrigin, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
@@ -112,6 +112,7 @@ export class Instance {
     const rel = posix.relative(ctx.rootDir, def.dir) || '.';
     const filePath = (p: string) => posix.normalize(posix.join(ctx.rootDir, p));
     this.fn = {
+      budget: { left: EVAL_BUDGET },
       moduleDir: rel,
       readFile: (p) => ctx.host.readFile(filePath(p)),
       whyNotRead: (p) => ctx.host.whyNotRead?.(filePath(p)),
