@@ -5,6 +5,7 @@
 // string it reads as `*` (only that part of the string), and the reason is noted as approximate.
 // While a policy document is read, that `*` is a marker first (UNKNOWN_PART): a Deny is never read
 // broader than written, so its unknown parts are left out, not read as `*` (documents.ts).
+import { MAX_DOCUMENT_CHARS } from '../../policy/document.js';
 import type { JsonPath } from '../../core/json-lines.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { isObject } from '../parser.js';
@@ -130,10 +131,12 @@ export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 export const MAX_EVAL_DEPTH = 256;
 /**
  * Most values evaluated for one policy, and for a whole template. YAML aliases can make a small
- * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these.
+ * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these. (A
+ * review: 40 policies of 10 KB of aliases, each at the first bound, took 31 s under the second at
+ * ten million; at two million, a template's evaluation stops within seconds.)
  */
 export const MAX_EVAL_VALUES = 100_000;
-export const MAX_TEMPLATE_EVAL_VALUES = 10_000_000;
+export const MAX_TEMPLATE_EVAL_VALUES = 2_000_000;
 
 export interface EvalHooks {
   /** `Ref` to a resource of the template (undefined when it is not one). */
@@ -510,7 +513,18 @@ export class Evaluator {
     }
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    if (Array.isArray(v)) return v.map((x) => this.str(x)).join(',');
+    if (Array.isArray(v)) {
+      // (lists of lists through YAML aliases: bounded as Fn::Join is, never built past it)
+      const parts: string[] = [];
+      let size = 0;
+      for (const x of v) {
+        const s = this.str(x);
+        size += s.length + 1;
+        if (size > MAX_VALUE_CHARS) return this.str(tooLong('a list as text'));
+        parts.push(s);
+      }
+      return parts.join(',');
+    }
     if (v === NO_VALUE || v === null || v === undefined) return '';
     return this.str(new Unknown('an object where text was expected'));
   }
@@ -561,7 +575,16 @@ export class Evaluator {
         if (lu) return lu;
         if (!Array.isArray(list))
           return this.bad(`Fn::Join expects a list to join, got ${describe(list)}`, at);
-        return list.map((x) => this.str(x)).join(this.str(delim));
+        const sep = this.str(delim);
+        const parts: string[] = [];
+        let size = 0;
+        for (const x of list) {
+          const s = this.str(x);
+          size += s.length + sep.length;
+          if (size > MAX_VALUE_CHARS) return tooLong('Fn::Join');
+          parts.push(s);
+        }
+        return parts.join(sep);
       }
       case 'Fn::Select': {
         const a = this.args(arg, 2, fn, at);
@@ -1156,9 +1179,23 @@ export class Evaluator {
         v = this.intrinsic('Fn::GetAtt', [name.slice(0, dot), name.slice(dot + 1)], at);
       } else v = this.ref(name, at);
       out += this.str(v);
+      if (out.length > MAX_VALUE_CHARS) return tooLong('Fn::Sub');
     }
-    return out;
+    return out.length > MAX_VALUE_CHARS ? tooLong('Fn::Sub') : out;
   }
+}
+
+/**
+ * The longest text Fn::Join or Fn::Sub makes: four policies' worth (AWS takes a document of at most
+ * 6,144 to 131,072 characters). A value made past it is not known (read broadly, said), not built
+ * (a review: a 1 KB template of YAML aliases joined 400 MB of text, 1.4 GB of memory).
+ */
+const MAX_VALUE_CHARS = 4 * MAX_DOCUMENT_CHARS;
+
+function tooLong(fn: string): Unknown {
+  return new Unknown(
+    `${fn}: a value longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters, not built`,
+  );
 }
 
 /** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
