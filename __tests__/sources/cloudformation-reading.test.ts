@@ -701,7 +701,7 @@ Resources:
   it.each([
     [
       'Fn::Join of a list of lists',
-      400,
+      600,
       '!Join ["", *a4]',
       /a list as text: a value longer than 524,288 characters, not built/,
     ],
@@ -714,7 +714,8 @@ Resources:
   ])('%s: not built, read broadly, said', (_what, leaf, fn, note) => {
     const p = rec(parse(template(leaf, fn)), 'R');
     expect(p.status).toBe('resolved');
-    expect(statements(p)[0]!.Resource).toBe('*');
+    // (each part not built a wildcard: `**********` matches what `*` does)
+    expect(statements(p)[0]!.Resource).toMatch(/^\*+$/);
     expect(p.approximate?.join('; ')).toMatch(note);
   });
 });
