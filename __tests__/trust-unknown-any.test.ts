@@ -79,6 +79,33 @@ describe('a trust policy audited with the baseline named for it', () => {
     ]);
   });
 
+  // (a second review) A whole repository audited with --baseline coiled: another integration's
+  // Terraform role (Snowflake's, its principal and external ID variables) is not Coiled's.
+  it("a Terraform role that trusts a variable under an external ID is not the named vendor's", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'trust-named-tf-'));
+    writeFileSync(
+      join(root, 'main.tf'),
+      `variable "snowflake_user_arn" {}
+variable "snowflake_external_id" {}
+resource "aws_iam_role" "snowflake" {
+  name = "snowflake-storage-integration"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = var.snowflake_user_arn }, Action = "sts:AssumeRole", Condition = { StringEquals = { "sts:ExternalId" = var.snowflake_external_id } } }]
+  })
+}
+`,
+    );
+    const r = await runAudit({
+      root,
+      paths: ['.'],
+      baseline: 'coiled',
+      now: new Date('2026-12-07T00:00:00Z'),
+    });
+    expect(r.policies.map((p) => [p.kind, p.status])).toEqual([['trust', 'not-matched']]);
+    expect(r.findings).toEqual([]);
+  });
+
   it("a service's trust (an instance role's) is still another role's, not audited", async () => {
     const r = await audit(trust({ Service: 'ec2.amazonaws.com' }));
     expect(r.policies.map((p) => [p.kind, p.status])).toEqual([['trust', 'not-matched']]);

@@ -13554,6 +13554,13 @@ function unknownPartsAsWildcards(s, seen) {
  * pattern of letters, digits, `-`, `_`, classes of them, `\d`, `\w`, `\s`, groups, anchors,
  * alternatives and quantifiers may not. Conservative: what it cannot read may.
  */
+/**
+ * Escapes that may stand for `*` or `?` (CloudFormation reads AllowedPattern as Java does): the
+ * characters themselves, the negated classes (`\W`, `\S`, `\D`, `\H`, `\V`), any grapheme or
+ * line break (`\X`, `\R`), a character by name or code (`\N{…}`, `\x2a`, `\u002a`, `\0…`,
+ * `\c`), a property (`\p{Punct}`, `\P{…}`), a back-reference (`\k`, `\1`), quoting (`\Q*\E`).
+ */
+const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
 function mayMatchWildcard(pattern) {
     if (pattern.length > 1000)
         return true;
@@ -13563,7 +13570,7 @@ function mayMatchWildcard(pattern) {
         const ch = pattern[i];
         if (ch === '\\') {
             const e = pattern[i + 1];
-            if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e))
+            if (e === undefined || WIDE_ESCAPE.test(e))
                 return true;
             i += 2;
             continue;
@@ -13583,15 +13590,20 @@ function mayMatchWildcard(pattern) {
                     i++;
                     break;
                 }
+                let escaped = false;
                 if (c === '\\') {
                     const e = pattern[i + 1];
-                    if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e))
+                    if (e === undefined || WIDE_ESCAPE.test(e))
                         return true;
-                    c = /[dws]/.test(e) ? '' : e;
+                    c = /[dwshv]/.test(e) ? '' : e;
+                    escaped = true;
                     i += 2;
                 }
                 else
                     i++;
+                // (Java's classes nest: `[a[^b]]`)
+                if (c === '[' && !escaped)
+                    return true;
                 if (c === '') {
                     prev = -1;
                     continue;
@@ -13599,8 +13611,8 @@ function mayMatchWildcard(pattern) {
                 const code = c.codePointAt(0);
                 if (wild(code))
                     return true;
-                // A range `a-b`: the `-` between two characters.
-                if (c === '-' && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
+                // A range `a-b`: an unescaped `-` between two characters.
+                if (c === '-' && !escaped && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
                     let to = pattern[i];
                     if (to === '\\') {
                         const e = pattern[i + 1];
@@ -18312,22 +18324,26 @@ function templateMarks(text) {
     return { interpolations: [...interpolations], directives: [...directives] };
 }
 /**
- * Whether a text that is not valid JSON would be, its template's interpolations rendered (each
- * written as `0`, a value anywhere a value or a string's characters stand): a text that is not
- * JSON for another reason (a trailing comma) is broken JSON, not a template (a review: CloudZero's
- * old policy was skipped as a template whose rendering no value could mend). A text with
- * directives (`%{ if … }`) is not tried: what they render is not known.
+ * Whether a text that is not valid JSON could be, its template's interpolations rendered: each
+ * written as `0` (a value, or a string's characters), or as nothing (members or statements it
+ * inserts, `"Condition": { ${conditions} }`, `${more_statements}` with its own comma). A text that
+ * is neither is not JSON for another reason (a trailing comma): broken JSON, not a template (a
+ * review: CloudZero's old policy was skipped as a template whose rendering no value could mend). A
+ * text with directives (`%{ if … }`) is not tried: what they render is not known.
  */
 function jsonOnceRendered(text, marks) {
     if (marks.directives.length)
         return true;
-    try {
-        JSON.parse(text.replace(TEMPLATE_MARK, '0'));
-        return true;
+    for (const value of ['0', '']) {
+        try {
+            JSON.parse(text.replace(TEMPLATE_MARK, value));
+            return true;
+        }
+        catch {
+            // (the next rendering)
+        }
     }
-    catch {
-        return false;
-    }
+    return false;
 }
 /** What a file with template syntax is, in a skip reason: `a template (${bucket}, %{ if x })`. */
 function templateText(marks) {
@@ -27467,17 +27483,62 @@ function toAnyone(s) {
     const aws = p.AWS;
     return (Array.isArray(aws) ? aws : [aws]).some((v) => typeof v === 'string' && v.trim() === '*');
 }
-/** The condition keys of a statement, as written. */
-function conditionKeys(s) {
+/**
+ * Condition keys that narrow who may call, or from where: a statement for `*` under one of them is
+ * not open to anyone (a VPC endpoint's bucket, an organisation's, a service's for a source ARN).
+ * Others (aws:SecureTransport, aws:Referer, which anyone sets) narrow nothing of whom.
+ */
+const CALLER_KEYS = new Set([
+    'aws:principalaccount',
+    'aws:principalarn',
+    'aws:principalorgid',
+    'aws:principalorgpaths',
+    'aws:principalservicename',
+    'aws:principaltype',
+    'aws:userid',
+    'aws:username',
+    'aws:sourceaccount',
+    'aws:sourcearn',
+    'aws:sourceorgid',
+    'aws:sourceorgpaths',
+    'aws:sourceowner',
+    'aws:sourceip',
+    'aws:sourcevpc',
+    'aws:sourcevpce',
+    'aws:vpcsourceip',
+    'aws:calledvia',
+    'aws:calledviafirst',
+    'aws:calledvialast',
+    'kms:calleraccount',
+    's3:accesspointnetworkorigin',
+    's3:datanetworkorigin',
+]);
+/** The condition keys of a statement that narrow who may call (CALLER_KEYS), as written. */
+function callerKeys(s) {
     const keys = new Set();
     for (const block of Object.values(s.condition ?? {}))
         if (block && typeof block === 'object')
             for (const k of Object.keys(block))
-                keys.add(k);
+                if (CALLER_KEYS.has(k.toLowerCase()))
+                    keys.add(k);
     return [...keys];
 }
 function possessive(name) {
     return name.endsWith('s') ? `${name}'` : `${name}'s`;
+}
+/** A note of the policy's reading that says a value not known was read as a wildcard. */
+const READ_AS_WILDCARD = /read as (?:wildcards|`\*`|unknown)|not known here/;
+/** The severity order of these findings. */
+const RANK = { low: 0, high: 1, critical: 2 };
+/**
+ * Whether a statement names the vendor's principal: one of the baseline's detection accounts, or
+ * a documented principal as written.
+ */
+function namesVendor(s, accounts, documented) {
+    if (s.principal === undefined || s.principal === '*')
+        return false;
+    const text = JSON.stringify(s.principal);
+    return accounts.some((a) => text.includes(a)) || documented.some((d) => text.includes(d));
 }
 /** The findings of the unit (see the top of this file); none when the baseline names no principal. */
 function openPrincipalFindings(input) {
@@ -27488,10 +27549,20 @@ function openPrincipalFindings(input) {
     const named = documented.length <= 2
         ? documented.join(' and ')
         : `${documented.slice(0, 2).join(', ')} and ${documented.length - 2} more`;
+    const accounts = baseline.detect?.accounts ?? [];
     const out = [];
     for (const { record, doc, whole } of input.members) {
-        // A Deny of the policy for any principal may keep the statement to the vendor: not compared.
-        const denies = (whole ?? doc).statements.filter((s) => s.effect === 'Deny' && (s.notPrincipal !== undefined || toAnyone(s)));
+        const all = (whole ?? doc).statements;
+        // Whose policy it is: one that grants the vendor (its account or documented principal), or
+        // one held to the baseline's sets by name. A website bucket's public policy, in a repository
+        // audited with --baseline databricks, is not the root bucket's (a review).
+        if (!input.explicitSets && !all.some((s) => s.effect === 'Allow' && namesVendor(s, accounts, documented)))
+            continue;
+        // A Deny of the policy that may keep the statement to the vendor: for every principal but some
+        // (NotPrincipal), or for `*` under a condition on the caller (not the TLS-only Deny).
+        const denies = all.filter((s) => s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)));
+        // (the `*` may be a value read as one: a principal passed as a variable)
+        const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
         for (const stmt of doc.statements) {
             if (stmt.effect !== 'Allow')
                 continue;
@@ -27501,7 +27572,7 @@ function openPrincipalFindings(input) {
             const actions = input.actionsOf(stmt);
             if (!actions.length)
                 continue;
-            const keys = conditionKeys(stmt);
+            const keys = callerKeys(stmt);
             const whom = not
                 ? 'every principal but the ones its NotPrincipal names, anonymous callers included'
                 : 'any AWS account and anonymous callers ("Principal": "*")';
@@ -27517,9 +27588,10 @@ function openPrincipalFindings(input) {
                 severity = 'low';
                 notes.push(`the policy's Deny ${denies.map(statementLabel).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`);
             }
-            else if (record.approximate?.length) {
-                severity = 'high';
-                message = `grants ${whom}, as read (the policy has values not known here, read as wildcards); ${baseline.name} documents only ${named}`;
+            else if (maybeRead && !not) {
+                severity = 'low';
+                message = `grants ${whom}, as read: the policy has values not known here read as wildcards, which its principal may be; ${baseline.name} documents only ${named}`;
+                notes.push('a principal not known here may be read as `*`');
             }
             const f = {
                 kind: 'broader-principal',
@@ -27537,13 +27609,26 @@ function openPrincipalFindings(input) {
                 f.line = line;
             if (record.address)
                 f.address = record.address;
-            const all = [...notes, ...(record.approximate ?? [])];
-            if (all.length)
-                f.approximate = all.join('; ');
+            const approximate = [...notes, ...(record.approximate ?? [])];
+            if (approximate.length)
+                f.approximate = approximate.join('; ');
             out.push(f);
         }
     }
     return out;
+}
+/**
+ * Whether a finding opens more than the base's findings did: an action it grants to anyone that
+ * the base granted to no one, or under a narrower reading (a lower severity: a condition, a Deny).
+ * Not by the statement's label, which moves when a statement is inserted before it (a review).
+ */
+function opensMore(found, had) {
+    const best = new Map();
+    for (const h of had)
+        for (const a of h.actions)
+            best.set(a, Math.max(best.get(a) ?? -1, RANK[h.severity] ?? 0));
+    const rank = RANK[found.severity] ?? 0;
+    return found.actions.some((a) => (best.get(a) ?? -1) < rank);
 }
 
 ;// CONCATENATED MODULE: ./src/policy/grant-sets.ts
@@ -32281,7 +32366,7 @@ class Auditor {
             if (compiled.setDenies.size)
                 findings.push(...this.missingDenyFindings(unit, base));
             if (unit.kind === 'resource')
-                findings.push(...this.openPrincipalFindings(unit, base));
+                findings.push(...this.openPrincipalFindings(unit, base, a.explicitSets === true));
             this.grantSets.releaseStatements();
             if (keys.size) {
                 // How much of each of its sets the unit grants (then of the baseline; then the first id).
@@ -32661,11 +32746,12 @@ class Auditor {
      */
     /**
      * broader-principal (open-principals.ts): a resource policy's statements for anyone where the
-     * baseline names the vendor's principal. New where the base's unit had no such finding of the
-     * same statement (by its label).
+     * baseline names the vendor's principal. New where it opens an action the base's did not, or
+     * more widely (opensMore).
      */
-    openPrincipalFindings(unit, base) {
+    openPrincipalFindings(unit, base, explicitSets) {
         const of = (u) => openPrincipalFindings({
+            explicitSets,
             members: u.members.map((m) => ({ record: m.record, doc: m.doc, whole: m.whole })),
             baseline: u.baseline.baseline,
             activeSets: u.activeSets,
@@ -32690,9 +32776,9 @@ class Auditor {
             for (const f of found)
                 f.new = true;
         else if (baseUnit) {
-            const had = new Set(of(baseUnit).map((f) => `${f.statement}\u0000${f.severity}`));
+            const had = of(baseUnit);
             for (const f of found)
-                f.new = !had.has(`${f.statement}\u0000${f.severity}`);
+                f.new = opensMore(f, had);
         }
         return found;
     }
@@ -35190,7 +35276,7 @@ const SESSION_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebId
  */
 const START_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity)$/i;
 /** Condition keys that narrow who the caller is: `"AWS": "*"` with one of them is not open to all. */
-const CALLER_KEYS = new Set([
+const trust_CALLER_KEYS = new Set([
     'aws:principalaccount',
     'aws:principalarn',
     'aws:principalorgid',
@@ -35294,7 +35380,7 @@ function callerScope(stmt, signed) {
             // forms, which no AWS principal signs)
             const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
             const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
-            if (!CALLER_KEYS.has(k) || requiring(plain) === undefined)
+            if (!trust_CALLER_KEYS.has(k) || requiring(plain) === undefined)
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
                 keys.push(key);
@@ -35322,7 +35408,7 @@ function standing(p, d, ownAccount, roleName) {
     return d.accounts.has(p.account) || d.exact.has(p.text) ? 'vendor' : 'other';
 }
 /** Whether the statement lets any principal of the vendor's assume the role (directly or through its condition on the caller). */
-function namesVendor(stmt, d, signed) {
+function trust_namesVendor(stmt, d, signed) {
     const { aws, service } = trust_principalsOf(stmt.principal);
     const scope = callerScope(stmt, signed);
     return (aws.some((v) => standing(readAws(v), d, undefined) === 'vendor') ||
@@ -35355,7 +35441,7 @@ function trustApplies(doc, trust, catalog, byRole = false, named = false) {
             return false;
         const actions = sessionActions(s, catalog);
         return (startsSession(actions) &&
-            (namesVendor(s, d, signedOnly(actions)) ||
+            (trust_namesVendor(s, d, signedOnly(actions)) ||
                 (byRole && opensOrUnknown(s)) ||
                 (named && opensOrUnknown(s) && vendorKeys(s))));
     });
@@ -36035,8 +36121,12 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         for (const p of auditable) {
             if (p.record.kind === 'trust') {
                 // (a review: `"AWS": "*"` with an external ID, audited with --baseline coiled, was left
-                // out as another role's trust: the least restrictive trust was the one not audited)
-                trustPolicy(p, baseline, undefined, true);
+                // out as another role's trust: the least restrictive trust was the one not audited). Only
+                // a trust policy file of its own: a Terraform or CloudFormation role is tied to the vendor
+                // by its principals or its permissions (trustOfRoles), not by the baseline named for a
+                // whole repository, whose other integrations' roles trust a variable under an external ID
+                // too (a second review: a Snowflake role was told it lets any account assume it).
+                trustPolicy(p, baseline, undefined, p.record.address === undefined);
                 continue;
             }
             // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).

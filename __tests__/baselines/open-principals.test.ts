@@ -111,6 +111,66 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
     ]);
   });
 
+  // (a second review) The TLS-only Deny of most hardened bucket policies, and a condition anyone
+  // meets (aws:SecureTransport), narrow nothing of whom: still critical.
+  it('beside the TLS-only Deny, or under aws:SecureTransport: still critical', async () => {
+    const tls = {
+      Sid: 'TlsOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: RESOURCES,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    };
+    const open1 = {
+      Sid: 'Open',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: RESOURCES[0],
+    };
+    const open2 = { ...open1, Condition: { Bool: { 'aws:SecureTransport': 'true' } } };
+    for (const extra of [[open1, tls], [open2]]) {
+      const r = await audit(policy(...extra));
+      expect(open(r).map((f) => f.slice(0, 2))).toEqual([['Open', 'critical']]);
+    }
+  });
+
+  it("a public bucket policy that grants the vendor nothing (a website's, audited with --baseline databricks): not the root bucket's", async () => {
+    const r = await audit(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Website',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::www/*',
+          },
+        ],
+      }),
+    );
+    expect(open(r)).toEqual([]);
+    // (held to the root-bucket set by name, it is)
+    const named = await audit(
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'Website',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::www/*',
+          },
+        ],
+      }),
+      'databricks:root-bucket',
+    );
+    expect(open(named).map((f) => f.slice(0, 2))).toEqual([['Website', 'critical']]);
+  });
+
   it("a statement for another account is not the vendor's: not held to the baseline, no finding", async () => {
     const r = await audit(
       policy({
@@ -148,6 +208,38 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
     );
     expect(lightly.policies.map((p) => p.status)).toEqual(['audited']);
     expect(open(lightly)).toEqual([]);
+  });
+
+  it('a pull request that inserts a statement before the open one, or adds a condition to it: not new', async () => {
+    const openStmt = { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: RESOURCES[0] };
+    const deny = {
+      Effect: 'Deny',
+      Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+      Action: 's3:*',
+      Resource: RESOURCES,
+    };
+    const base = JSON.stringify({ Version: '2012-10-17', Statement: [VENDOR, openStmt] });
+    for (const head of [
+      JSON.stringify({ Version: '2012-10-17', Statement: [deny, VENDOR, openStmt] }),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [VENDOR, { ...openStmt, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }],
+      }),
+    ]) {
+      const pr = pullRequest(
+        'open-principals-pr-',
+        { 'bucket-policy.json': base },
+        { 'bucket-policy.json': head },
+      );
+      const r = await runAudit({
+        root: pr.root,
+        paths: ['.'],
+        baseline: 'databricks',
+        now: NOW,
+        readBase: pr.readBase,
+      });
+      expect(r.findings.filter((f) => f.kind === 'broader-principal').map((f) => f.new)).toEqual([false]);
+    }
   });
 
   it('a pull request that opens the bucket: new; one that keeps it open: not new', async () => {

@@ -309,6 +309,16 @@ Resources:
     ['[a-zA-Z0-9_-]+', false],
     ['(prod|dev)-\\d{2,4}', false],
     ['\\w+(-\\w+)*', false],
+    // (a second review: an escaped `-` is no range, `\s` is white space; Java's \V, \H, \X and
+    // nested classes may hold `*`)
+    ['^[a-z0-9.\\-_]+$', false],
+    ['^[a-zA-Z0-9_\\-\\.]+$', false],
+    ['[a-z]+\\s?[a-z]*', false],
+    ['^[a-z0-9-]\\V*$', true],
+    ['\\H+', true],
+    ['\\X', true],
+    ['\\N{ASTERISK}', true],
+    ['[a[^b]]+', true],
   ])('AllowedPattern %s may hold a wildcard: %s (read, not run)', (pattern, may) => {
     expect(mayMatchWildcard(pattern)).toBe(may);
   });

@@ -83,6 +83,15 @@ describe('policy JSON with template syntax', () => {
       `{"Version": "2012-10-17", "Statement": [\n%{ if x }\n{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}\n%{ endif }\n]}`,
     ],
     ['a bare interpolation', `{"Version": "2012-10-17", "Statement": \${jsonencode(local.statements)}}`],
+    // (a second review: interpolations that insert members or statements, not values)
+    [
+      'statements inserted with their comma',
+      `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}\n \${extra_statements}\n]}`,
+    ],
+    [
+      'condition members inserted',
+      `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": { \${conditions} }}]}`,
+    ],
   ])('skips a template that is not JSON until rendered (%s), named or not', (_, text) => {
     for (const explicit of [true, false]) {
       const { result } = parseSource({ path: 'policy.tmpl', text }, explicit);

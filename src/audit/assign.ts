@@ -488,8 +488,12 @@ export function planAudit(
     for (const p of auditable) {
       if (p.record.kind === 'trust') {
         // (a review: `"AWS": "*"` with an external ID, audited with --baseline coiled, was left
-        // out as another role's trust: the least restrictive trust was the one not audited)
-        trustPolicy(p, baseline, undefined, true);
+        // out as another role's trust: the least restrictive trust was the one not audited). Only
+        // a trust policy file of its own: a Terraform or CloudFormation role is tied to the vendor
+        // by its principals or its permissions (trustOfRoles), not by the baseline named for a
+        // whole repository, whose other integrations' roles trust a variable under an external ID
+        // too (a second review: a Snowflake role was told it lets any account assume it).
+        trustPolicy(p, baseline, undefined, p.record.address === undefined);
         continue;
       }
       // Never a vendor's grant, whichever baseline is named (a bucket policy for billingreports).

@@ -33,7 +33,7 @@ import { MAX_BASELINE_SET_CHARS } from '../baselines/load.js';
 import { statementLabel } from '../policy/document.js';
 import { baselineSets, grantedByEntry, type SetEntry } from './classify.js';
 import { statementsForVendor, type GranteeContext, type JudgedStatements } from './grantees.js';
-import { openPrincipalFindings } from './open-principals.js';
+import { openPrincipalFindings, opensMore } from './open-principals.js';
 import { GrantSets, type GrantClass } from '../policy/grant-sets.js';
 import { noPermissionSet } from '../policy/no-permission.js';
 import { conditionsExclude, denyConditionHolds, type ConditionCheck } from '../policy/condition.js';
@@ -802,7 +802,8 @@ export class Auditor {
       // known) is audited in each: a finding the same in both is told once.
       if (members.some((m) => readTwice(m.record))) dropRepeated(findings, from);
       if (compiled.setDenies.size) findings.push(...this.missingDenyFindings(unit, base));
-      if (unit.kind === 'resource') findings.push(...this.openPrincipalFindings(unit, base));
+      if (unit.kind === 'resource')
+        findings.push(...this.openPrincipalFindings(unit, base, a.explicitSets === true));
       this.grantSets.releaseStatements();
       if (keys.size) {
         // How much of each of its sets the unit grants (then of the baseline; then the first id).
@@ -1205,12 +1206,13 @@ export class Auditor {
    */
   /**
    * broader-principal (open-principals.ts): a resource policy's statements for anyone where the
-   * baseline names the vendor's principal. New where the base's unit had no such finding of the
-   * same statement (by its label).
+   * baseline names the vendor's principal. New where it opens an action the base's did not, or
+   * more widely (opensMore).
    */
-  private openPrincipalFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
+  private openPrincipalFindings(unit: Unit, base: BaseDocs | undefined, explicitSets: boolean): Finding[] {
     const of = (u: Unit) =>
       openPrincipalFindings({
+        explicitSets,
         members: u.members.map((m) => ({ record: m.record, doc: m.doc, whole: m.whole })),
         baseline: u.baseline.baseline,
         activeSets: u.activeSets,
@@ -1234,8 +1236,8 @@ export class Auditor {
     const baseUnit = this.baseUnit(unit, base);
     if (baseUnit === null) for (const f of found) f.new = true;
     else if (baseUnit) {
-      const had = new Set(of(baseUnit).map((f) => `${f.statement}\u0000${f.severity}`));
-      for (const f of found) f.new = !had.has(`${f.statement}\u0000${f.severity}`);
+      const had = of(baseUnit);
+      for (const f of found) f.new = opensMore(f, had);
     }
     return found;
   }

@@ -6,12 +6,13 @@
 //
 // `broader-principal`, per Allow statement of the policy's judged statements (grantees.ts) that
 // grants some action the resource can grant, when an active set of the baseline for resource
-// policies names a Principal:
-// - to anyone: `"Principal": "*"`, `{"AWS": "*"}` or `NotPrincipal`: critical (high and approximate
-//   in a policy read with values not known here, as a trust policy's `*` is);
-// - the same under a condition (on the caller, the network, the source: `aws:PrincipalOrgID`,
-//   `aws:SourceVpce`...), or beside a Deny of the policy for any principal: low and approximate,
-//   the condition or Deny not compared with the vendor's principal.
+// policies names a Principal, in a policy that grants the vendor too (or is held to the baseline's
+// sets by name):
+// - to anyone: `"Principal": "*"`, `{"AWS": "*"}` or `NotPrincipal`: critical;
+// - the same under a condition on who calls or from where (`aws:PrincipalOrgID`, `aws:SourceVpce`,
+//   `aws:SourceArn`...; not `aws:SecureTransport`), beside a Deny of the policy for every principal
+//   but some or under such a condition, or in a policy read with values not known as wildcards
+//   (its principal may be one): low and approximate, not compared with the vendor's principal.
 // A statement that names other principals (another account, a role, a service) is not held to
 // the vendor's baseline at all (grantees.ts), so it is not reported here. Pure: no I/O.
 import type { Baseline, Finding, PolicyRecord } from '../core/types.js';
@@ -24,6 +25,8 @@ export interface OpenPrincipalInput {
   activeSets: readonly string[];
   /** A statement's concrete actions (canonical names, sorted) that the policy's resource can grant. */
   actionsOf(stmt: Statement): string[];
+  /** The baseline's sets were named for the policy (`databricks:root-bucket`). */
+  explicitSets?: boolean;
 }
 
 /** The principals the active sets' statements name (as written), or none. */
@@ -56,16 +59,64 @@ function toAnyone(s: Statement): boolean {
   return (Array.isArray(aws) ? aws : [aws]).some((v) => typeof v === 'string' && v.trim() === '*');
 }
 
-/** The condition keys of a statement, as written. */
-function conditionKeys(s: Statement): string[] {
+/**
+ * Condition keys that narrow who may call, or from where: a statement for `*` under one of them is
+ * not open to anyone (a VPC endpoint's bucket, an organisation's, a service's for a source ARN).
+ * Others (aws:SecureTransport, aws:Referer, which anyone sets) narrow nothing of whom.
+ */
+const CALLER_KEYS = new Set([
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalservicename',
+  'aws:principaltype',
+  'aws:userid',
+  'aws:username',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+  'aws:sourceowner',
+  'aws:sourceip',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:vpcsourceip',
+  'aws:calledvia',
+  'aws:calledviafirst',
+  'aws:calledvialast',
+  'kms:calleraccount',
+  's3:accesspointnetworkorigin',
+  's3:datanetworkorigin',
+]);
+
+/** The condition keys of a statement that narrow who may call (CALLER_KEYS), as written. */
+function callerKeys(s: Statement): string[] {
   const keys = new Set<string>();
   for (const block of Object.values(s.condition ?? {}))
-    if (block && typeof block === 'object') for (const k of Object.keys(block)) keys.add(k);
+    if (block && typeof block === 'object')
+      for (const k of Object.keys(block)) if (CALLER_KEYS.has(k.toLowerCase())) keys.add(k);
   return [...keys];
 }
 
 function possessive(name: string): string {
   return name.endsWith('s') ? `${name}'` : `${name}'s`;
+}
+
+/** A note of the policy's reading that says a value not known was read as a wildcard. */
+const READ_AS_WILDCARD = /read as (?:wildcards|`\*`|unknown)|not known here/;
+
+/** The severity order of these findings. */
+const RANK: Record<string, number> = { low: 0, high: 1, critical: 2 };
+
+/**
+ * Whether a statement names the vendor's principal: one of the baseline's detection accounts, or
+ * a documented principal as written.
+ */
+function namesVendor(s: Statement, accounts: readonly string[], documented: readonly string[]): boolean {
+  if (s.principal === undefined || s.principal === '*') return false;
+  const text = JSON.stringify(s.principal);
+  return accounts.some((a) => text.includes(a)) || documented.some((d) => text.includes(d));
 }
 
 /** The findings of the unit (see the top of this file); none when the baseline names no principal. */
@@ -77,19 +128,30 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
     documented.length <= 2
       ? documented.join(' and ')
       : `${documented.slice(0, 2).join(', ')} and ${documented.length - 2} more`;
+  const accounts = baseline.detect?.accounts ?? [];
   const out: Finding[] = [];
   for (const { record, doc, whole } of input.members) {
-    // A Deny of the policy for any principal may keep the statement to the vendor: not compared.
-    const denies = (whole ?? doc).statements.filter(
-      (s) => s.effect === 'Deny' && (s.notPrincipal !== undefined || toAnyone(s)),
+    const all = (whole ?? doc).statements;
+    // Whose policy it is: one that grants the vendor (its account or documented principal), or
+    // one held to the baseline's sets by name. A website bucket's public policy, in a repository
+    // audited with --baseline databricks, is not the root bucket's (a review).
+    if (!input.explicitSets && !all.some((s) => s.effect === 'Allow' && namesVendor(s, accounts, documented)))
+      continue;
+    // A Deny of the policy that may keep the statement to the vendor: for every principal but some
+    // (NotPrincipal), or for `*` under a condition on the caller (not the TLS-only Deny).
+    const denies = all.filter(
+      (s) =>
+        s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)),
     );
+    // (the `*` may be a value read as one: a principal passed as a variable)
+    const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
     for (const stmt of doc.statements) {
       if (stmt.effect !== 'Allow') continue;
       const not = stmt.notPrincipal !== undefined;
       if (!not && !toAnyone(stmt)) continue;
       const actions = input.actionsOf(stmt);
       if (!actions.length) continue;
-      const keys = conditionKeys(stmt);
+      const keys = callerKeys(stmt);
       const whom = not
         ? 'every principal but the ones its NotPrincipal names, anonymous callers included'
         : 'any AWS account and anonymous callers ("Principal": "*")';
@@ -107,9 +169,10 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
         notes.push(
           `the policy's Deny ${denies.map(statementLabel).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`,
         );
-      } else if (record.approximate?.length) {
-        severity = 'high';
-        message = `grants ${whom}, as read (the policy has values not known here, read as wildcards); ${baseline.name} documents only ${named}`;
+      } else if (maybeRead && !not) {
+        severity = 'low';
+        message = `grants ${whom}, as read: the policy has values not known here read as wildcards, which its principal may be; ${baseline.name} documents only ${named}`;
+        notes.push('a principal not known here may be read as `*`');
       }
       const f: Finding = {
         kind: 'broader-principal',
@@ -125,10 +188,23 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
       const line = record.statementLines?.[stmt.index] || record.line;
       if (line !== undefined) f.line = line;
       if (record.address) f.address = record.address;
-      const all = [...notes, ...(record.approximate ?? [])];
-      if (all.length) f.approximate = all.join('; ');
+      const approximate = [...notes, ...(record.approximate ?? [])];
+      if (approximate.length) f.approximate = approximate.join('; ');
       out.push(f);
     }
   }
   return out;
+}
+
+/**
+ * Whether a finding opens more than the base's findings did: an action it grants to anyone that
+ * the base granted to no one, or under a narrower reading (a lower severity: a condition, a Deny).
+ * Not by the statement's label, which moves when a statement is inserted before it (a review).
+ */
+export function opensMore(found: Finding, had: readonly Finding[]): boolean {
+  const best = new Map<string, number>();
+  for (const h of had)
+    for (const a of h.actions) best.set(a, Math.max(best.get(a) ?? -1, RANK[h.severity] ?? 0));
+  const rank = RANK[found.severity] ?? 0;
+  return found.actions.some((a) => (best.get(a) ?? -1) < rank);
 }

@@ -37,20 +37,24 @@ export function templateMarks(text: string): { interpolations: string[]; directi
 }
 
 /**
- * Whether a text that is not valid JSON would be, its template's interpolations rendered (each
- * written as `0`, a value anywhere a value or a string's characters stand): a text that is not
- * JSON for another reason (a trailing comma) is broken JSON, not a template (a review: CloudZero's
- * old policy was skipped as a template whose rendering no value could mend). A text with
- * directives (`%{ if … }`) is not tried: what they render is not known.
+ * Whether a text that is not valid JSON could be, its template's interpolations rendered: each
+ * written as `0` (a value, or a string's characters), or as nothing (members or statements it
+ * inserts, `"Condition": { ${conditions} }`, `${more_statements}` with its own comma). A text that
+ * is neither is not JSON for another reason (a trailing comma): broken JSON, not a template (a
+ * review: CloudZero's old policy was skipped as a template whose rendering no value could mend). A
+ * text with directives (`%{ if … }`) is not tried: what they render is not known.
  */
 export function jsonOnceRendered(text: string, marks: { directives: string[] }): boolean {
   if (marks.directives.length) return true;
-  try {
-    JSON.parse(text.replace(TEMPLATE_MARK, '0'));
-    return true;
-  } catch {
-    return false;
+  for (const value of ['0', '']) {
+    try {
+      JSON.parse(text.replace(TEMPLATE_MARK, value));
+      return true;
+    } catch {
+      // (the next rendering)
+    }
   }
+  return false;
 }
 
 /** What a file with template syntax is, in a skip reason: `a template (${bucket}, %{ if x })`. */

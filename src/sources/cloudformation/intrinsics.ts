@@ -56,6 +56,14 @@ export function unknownPartsAsWildcards(s: string, seen?: Set<number>): string {
  * pattern of letters, digits, `-`, `_`, classes of them, `\d`, `\w`, `\s`, groups, anchors,
  * alternatives and quantifiers may not. Conservative: what it cannot read may.
  */
+/**
+ * Escapes that may stand for `*` or `?` (CloudFormation reads AllowedPattern as Java does): the
+ * characters themselves, the negated classes (`\W`, `\S`, `\D`, `\H`, `\V`), any grapheme or
+ * line break (`\X`, `\R`), a character by name or code (`\N{…}`, `\x2a`, `\u002a`, `\0…`,
+ * `\c`), a property (`\p{Punct}`, `\P{…}`), a back-reference (`\k`, `\1`), quoting (`\Q*\E`).
+ */
+const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
+
 export function mayMatchWildcard(pattern: string): boolean {
   if (pattern.length > 1000) return true;
   const wild = (c: number) => c === 0x2a || c === 0x3f;
@@ -64,7 +72,7 @@ export function mayMatchWildcard(pattern: string): boolean {
     const ch = pattern[i]!;
     if (ch === '\\') {
       const e = pattern[i + 1];
-      if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e)) return true;
+      if (e === undefined || WIDE_ESCAPE.test(e)) return true;
       i += 2;
       continue;
     }
@@ -81,20 +89,24 @@ export function mayMatchWildcard(pattern: string): boolean {
           i++;
           break;
         }
+        let escaped = false;
         if (c === '\\') {
           const e = pattern[i + 1];
-          if (e === undefined || /[*?WSDxupPcksQ0-9]/.test(e)) return true;
-          c = /[dws]/.test(e) ? '' : e;
+          if (e === undefined || WIDE_ESCAPE.test(e)) return true;
+          c = /[dwshv]/.test(e) ? '' : e;
+          escaped = true;
           i += 2;
         } else i++;
+        // (Java's classes nest: `[a[^b]]`)
+        if (c === '[' && !escaped) return true;
         if (c === '') {
           prev = -1;
           continue;
         }
         const code = c.codePointAt(0)!;
         if (wild(code)) return true;
-        // A range `a-b`: the `-` between two characters.
-        if (c === '-' && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
+        // A range `a-b`: an unescaped `-` between two characters.
+        if (c === '-' && !escaped && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
           let to = pattern[i]!;
           if (to === '\\') {
             const e = pattern[i + 1];
