@@ -3352,7 +3352,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 6567:
+/***/ 6884:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5413,7 +5413,35 @@ function statementsForVendor(doc, baseline, context = NO_CONTEXT, options = {}) 
     return { judged: { ...doc, statements: judged }, others, shared };
 }
 
+;// CONCATENATED MODULE: ./src/audit/statement-finding.ts
+
+function statementFinding(record, stmt, what, 
+/** Its own approximate notes, before the policy's (a document read with values not known). */
+notes = []) {
+    const f = {
+        kind: what.kind,
+        severity: what.severity,
+        policy: record.id,
+        statement: (0,policy_document/* statementLabel */.OQ)(stmt),
+        actions: what.actions,
+        resources: what.resources,
+        baseline: what.baseline,
+        path: record.statementFiles?.[stmt.index] || record.path,
+        message: what.message,
+    };
+    const line = record.statementLines?.[stmt.index] || record.line;
+    if (line !== undefined)
+        f.line = line;
+    if (record.address)
+        f.address = record.address;
+    const all = [...notes, ...(record.approximate ?? [])];
+    if (all.length)
+        f.approximate = all.join('; ');
+    return f;
+}
+
 ;// CONCATENATED MODULE: ./src/audit/open-principals.ts
+
 
 /** The principals the active sets' statements name (as written), or none. */
 function documentedPrincipals(baseline, activeSets) {
@@ -5559,26 +5587,7 @@ function openPrincipalFindings(input) {
                 message = `grants ${whom}, as read: the policy has values not known here read as wildcards, which its principal may be; ${baseline.name} documents only ${named}`;
                 notes.push('a principal not known here may be read as `*`');
             }
-            const f = {
-                kind: 'broader-principal',
-                severity,
-                policy: record.id,
-                statement: (0,policy_document/* statementLabel */.OQ)(stmt),
-                actions,
-                resources: ['*'],
-                baseline: baseline.id,
-                path: record.statementFiles?.[stmt.index] || record.path,
-                message,
-            };
-            const line = record.statementLines?.[stmt.index] || record.line;
-            if (line !== undefined)
-                f.line = line;
-            if (record.address)
-                f.address = record.address;
-            const approximate = [...notes, ...(record.approximate ?? [])];
-            if (approximate.length)
-                f.approximate = approximate.join('; ');
-            out.push(f);
+            out.push(statementFinding(record, stmt, { kind: 'broader-principal', severity, actions, resources: ['*'], baseline: baseline.id, message }, notes));
         }
     }
     return out;
@@ -10731,27 +10740,15 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         if (!startsSession(actions))
             continue;
         const add = (kind, severity, resources, message, approximate) => {
-            const f = {
+            // (a document read with values not known as wildcards: every finding of it says so)
+            out.push(statementFinding(record, stmt, {
                 kind,
                 severity,
-                policy: record.id,
-                statement: (0,policy_document/* statementLabel */.OQ)(stmt),
                 actions,
                 resources: [...new Set(resources)].sort(),
                 baseline: baseline.id,
-                path: record.statementFiles?.[stmt.index] || record.path,
                 message,
-            };
-            const line = record.statementLines?.[stmt.index] || record.line;
-            if (line !== undefined)
-                f.line = line;
-            if (record.address)
-                f.address = record.address;
-            // (a document read with values not known as wildcards: every finding of it says so)
-            const notes = [...(approximate ? [approximate] : []), ...(record.approximate ?? [])];
-            if (notes.length)
-                f.approximate = notes.join('; ');
-            out.push(f);
+            }, approximate ? [approximate] : []));
         };
         if (stmt.notPrincipal !== undefined) {
             add('broader-trust', 'critical', ['*'], `NotPrincipal in an Allow lets every principal but the ones it names assume the role; ${vendor} documents only ${named}`);
@@ -12679,8 +12676,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 21 modules
-var run = __webpack_require__(6567);
+// EXTERNAL MODULE: ./src/audit/run.ts + 22 modules
+var run = __webpack_require__(6884);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/baselines/resolve.ts

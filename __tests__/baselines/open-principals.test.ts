@@ -40,6 +40,23 @@ const open = (r: Awaited<ReturnType<typeof audit>>) =>
     .filter((f) => f.kind === 'broader-principal')
     .map((f) => [f.statement, f.severity, f.actions, f.resources, f.approximate ?? null]);
 
+/** The `new` of each broader-principal finding of a pull request from `base` to `head`. */
+async function newness(base: string, head: string): Promise<(boolean | undefined)[]> {
+  const pr = pullRequest(
+    'open-principals-pr-',
+    { 'bucket-policy.json': base },
+    { 'bucket-policy.json': head },
+  );
+  const r = await runAudit({
+    root: pr.root,
+    paths: ['.'],
+    baseline: 'databricks',
+    now: NOW,
+    readBase: pr.readBase,
+  });
+  return r.findings.filter((f) => f.kind === 'broader-principal').map((f) => f.new);
+}
+
 describe('broader-principal: a resource policy that grants to anyone what the baseline grants the vendor', () => {
   it("the vendor's statement alone: no finding", async () => {
     const r = await audit(policy());
@@ -226,19 +243,7 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
         Statement: [VENDOR, { ...openStmt, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }],
       }),
     ]) {
-      const pr = pullRequest(
-        'open-principals-pr-',
-        { 'bucket-policy.json': base },
-        { 'bucket-policy.json': head },
-      );
-      const r = await runAudit({
-        root: pr.root,
-        paths: ['.'],
-        baseline: 'databricks',
-        now: NOW,
-        readBase: pr.readBase,
-      });
-      expect(r.findings.filter((f) => f.kind === 'broader-principal').map((f) => f.new)).toEqual([false]);
+      expect(await newness(base, head)).toEqual([false]);
     }
   });
 
@@ -254,19 +259,7 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
       [policy(), true],
       [opened, false],
     ] as const) {
-      const pr = pullRequest(
-        'open-principals-pr-',
-        { 'bucket-policy.json': base },
-        { 'bucket-policy.json': opened },
-      );
-      const r = await runAudit({
-        root: pr.root,
-        paths: ['.'],
-        baseline: 'databricks',
-        now: NOW,
-        readBase: pr.readBase,
-      });
-      expect(r.findings.filter((f) => f.kind === 'broader-principal').map((f) => f.new)).toEqual([isNew]);
+      expect(await newness(base, opened)).toEqual([isNew]);
     }
   });
 });

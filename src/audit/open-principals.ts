@@ -17,6 +17,7 @@
 // the vendor's baseline at all (grantees.ts), so it is not reported here. Pure: no I/O.
 import type { Baseline, Finding, PolicyRecord } from '../core/types.js';
 import { statementLabel, type PolicyDocument, type Statement } from '../policy/document.js';
+import { statementFinding } from './statement-finding.js';
 
 export interface OpenPrincipalInput {
   /** The unit's members: each policy as read, with the statements judged against the baseline. */
@@ -174,23 +175,14 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
         message = `grants ${whom}, as read: the policy has values not known here read as wildcards, which its principal may be; ${baseline.name} documents only ${named}`;
         notes.push('a principal not known here may be read as `*`');
       }
-      const f: Finding = {
-        kind: 'broader-principal',
-        severity,
-        policy: record.id,
-        statement: statementLabel(stmt),
-        actions,
-        resources: ['*'],
-        baseline: baseline.id,
-        path: record.statementFiles?.[stmt.index] || record.path,
-        message,
-      };
-      const line = record.statementLines?.[stmt.index] || record.line;
-      if (line !== undefined) f.line = line;
-      if (record.address) f.address = record.address;
-      const approximate = [...notes, ...(record.approximate ?? [])];
-      if (approximate.length) f.approximate = approximate.join('; ');
-      out.push(f);
+      out.push(
+        statementFinding(
+          record,
+          stmt,
+          { kind: 'broader-principal', severity, actions, resources: ['*'], baseline: baseline.id, message },
+          notes,
+        ),
+      );
     }
   }
   return out;

@@ -16,9 +16,10 @@
 //   in the statement or in a Deny of every session without it.
 // Pure: no I/O.
 import type { Baseline, BaselineTrust, Finding, PolicyRecord } from '../core/types.js';
-import { statementLabel, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
+import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import type { Catalog } from '../policy/catalog.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
+import { statementFinding } from './statement-finding.js';
 
 /** The STS actions that start or add to a role session: what a trust policy allows. */
 const SESSION_ACTIONS =
@@ -448,24 +449,22 @@ export function trustFindings({
       message: string,
       approximate?: string,
     ) => {
-      const f: Finding = {
-        kind,
-        severity,
-        policy: record.id,
-        statement: statementLabel(stmt),
-        actions,
-        resources: [...new Set(resources)].sort(),
-        baseline: baseline.id,
-        path: record.statementFiles?.[stmt.index] || record.path,
-        message,
-      };
-      const line = record.statementLines?.[stmt.index] || record.line;
-      if (line !== undefined) f.line = line;
-      if (record.address) f.address = record.address;
       // (a document read with values not known as wildcards: every finding of it says so)
-      const notes = [...(approximate ? [approximate] : []), ...(record.approximate ?? [])];
-      if (notes.length) f.approximate = notes.join('; ');
-      out.push(f);
+      out.push(
+        statementFinding(
+          record,
+          stmt,
+          {
+            kind,
+            severity,
+            actions,
+            resources: [...new Set(resources)].sort(),
+            baseline: baseline.id,
+            message,
+          },
+          approximate ? [approximate] : [],
+        ),
+      );
     };
     if (stmt.notPrincipal !== undefined) {
       add(
