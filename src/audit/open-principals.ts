@@ -125,11 +125,14 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
   const { baseline, activeSets } = input;
   const documented = documentedPrincipals(baseline, activeSets);
   if (!documented.length) return [];
-  const named =
-    documented.length <= 2
-      ? documented.join(' and ')
-      : `${documented.slice(0, 2).join(', ')} and ${documented.length - 2} more`;
   const accounts = baseline.detect?.accounts ?? [];
+  // (its accounts, where the documented principal is written with placeholders: `${aws_partition}`)
+  const list = (xs: readonly string[]) =>
+    xs.length <= 2 ? xs.join(' and ') : `${xs.slice(0, 2).join(', ')} and ${xs.length - 2} more`;
+  const named =
+    accounts.length && documented.some((d) => /\$\{|[<{]/.test(d))
+      ? `its account${accounts.length === 1 ? '' : 's'} ${list(accounts)}`
+      : list(documented);
   const out: Finding[] = [];
   for (const { record, doc, whole } of input.members) {
     const all = (whole ?? doc).statements;
