@@ -151,6 +151,31 @@ describe('trust policies compared statement by statement', () => {
     expect(trustOnes(r)[0]!.approximate).toContain('aws:PrincipalOrgID');
   });
 
+  // (a review) `arn:aws:iam::*:role/coiled`: any account can make a role of that name. It narrows
+  // no account: critical, not a low "not compared".
+  it('any principal "narrowed" by aws:PrincipalArn or aws:PrincipalAccount of any account: critical', async () => {
+    for (const condition of [
+      { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/datadog' }, ...EXTERNAL_ID },
+      { StringLike: { 'aws:PrincipalAccount': '*' }, ...EXTERNAL_ID },
+    ]) {
+      const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, condition)) }, 'datadog');
+      expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
+    }
+    // (one account's: still narrowed, low and approximate, as before)
+    const one = await audit(
+      {
+        'datadog-trust.json': doc(
+          assume(
+            { AWS: '*' },
+            { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/*' }, ...EXTERNAL_ID },
+          ),
+        ),
+      },
+      'datadog',
+    );
+    expect(trustOnes(one).map((f) => f.severity)).not.toContain('critical');
+  });
+
   it('any principal narrowed by aws:PrincipalAccount to the vendor is the vendor: its external ID is checked', async () => {
     const vendorOnly = { StringEquals: { 'aws:PrincipalAccount': '464622532012' } };
     const without = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, vendorOnly)) }, 'datadog');

@@ -35378,6 +35378,22 @@ function isSelf(text, roleName) {
     return !!m && m[1] === roleName;
 }
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
+/**
+ * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit a caller of any account: an
+ * account field (or an account) that is a wildcard, or a value that is no ARN with a wildcard.
+ */
+function anyAccount(key, values) {
+    if (!values.length)
+        return false;
+    return values.every((v) => {
+        if (key === 'aws:principalaccount')
+            return /^[*?]+$/.test(v.trim());
+        const fields = v.trim().split(':');
+        if (fields.length < 6)
+            return /[*?]/.test(v);
+        return /^[*?]+$/.test(fields[4]) || (fields[4].includes('*') && !/^\d/.test(fields[4]));
+    });
+}
 function callerScope(stmt, signed) {
     const keys = [];
     let admitted = [];
@@ -35392,6 +35408,10 @@ function callerScope(stmt, signed) {
             const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
             const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
             if (!trust_CALLER_KEYS.has(k) || requiring(plain) === undefined)
+                continue;
+            // A caller's ARN or account that any account may have (`arn:aws:iam::*:role/coiled`: any
+            // account can make a role of that name) narrows no account (a review: it was low).
+            if (present && anyAccount(k, values))
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
                 keys.push(key);

@@ -144,6 +144,20 @@ interface CallerScope {
 
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
 
+/**
+ * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit a caller of any account: an
+ * account field (or an account) that is a wildcard, or a value that is no ARN with a wildcard.
+ */
+function anyAccount(key: string, values: readonly string[]): boolean {
+  if (!values.length) return false;
+  return values.every((v) => {
+    if (key === 'aws:principalaccount') return /^[*?]+$/.test(v.trim());
+    const fields = v.trim().split(':');
+    if (fields.length < 6) return /[*?]/.test(v);
+    return /^[*?]+$/.test(fields[4]!) || (fields[4]!.includes('*') && !/^\d/.test(fields[4]!));
+  });
+}
+
 function callerScope(stmt: Statement, signed: boolean): CallerScope {
   const keys: string[] = [];
   let admitted: AwsPrincipal[] | undefined = [];
@@ -158,6 +172,9 @@ function callerScope(stmt: Statement, signed: boolean): CallerScope {
       const present = k === 'aws:principalaccount' || k === 'aws:principalarn';
       const plain = present && signed ? op.replace(/^ForAllValues:/i, '').replace(/IfExists$/i, '') : op;
       if (!CALLER_KEYS.has(k) || requiring(plain) === undefined) continue;
+      // A caller's ARN or account that any account may have (`arn:aws:iam::*:role/coiled`: any
+      // account can make a role of that name) narrows no account (a review: it was low).
+      if (present && anyAccount(k, values)) continue;
       if (!keys.some((x) => x.toLowerCase() === k)) keys.push(key);
       const readable = EQUALITY.test(plain) && present;
       if (!readable || !admitted) {
