@@ -32745,17 +32745,6 @@ class Auditor {
         return atoms;
     }
     /**
-     * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
-     * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
-     * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
-     * Deny of the action on a resource that covers it, under a condition that holds whenever the
-     * baseline's does). A grant under a condition is weighed too, unless its condition and the
-     * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
-     * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
-     * resource) is reported, marked approximate with the reason. New against a base that did not
-     * lack the same Deny.
-     */
-    /**
      * broader-principal (open-principals.ts): a resource policy's statements for anyone where the
      * baseline names the vendor's principal. New where it opens an action the base's did not, or
      * more widely (opensMore).
@@ -32793,6 +32782,17 @@ class Auditor {
         }
         return found;
     }
+    /**
+     * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
+     * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
+     * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
+     * Deny of the action on a resource that covers it, under a condition that holds whenever the
+     * baseline's does). A grant under a condition is weighed too, unless its condition and the
+     * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
+     * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
+     * resource) is reported, marked approximate with the reason. New against a base that did not
+     * lack the same Deny.
+     */
     missingDenyFindings(unit, base) {
         const atoms = this.missingDenies(unit);
         if (!atoms.length)
@@ -35379,19 +35379,18 @@ function isSelf(text, roleName) {
 }
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
 /**
- * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit a caller of any account: an
- * account field (or an account) that is a wildcard, or a value that is no ARN with a wildcard.
+ * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit callers of any number of
+ * accounts: an account (or an ARN's account field) with a `*` (`*`, `1234*`), or a value that is no
+ * ARN with one. (`?` admits ten accounts at most per mark: still narrowed, not compared.)
  */
 function anyAccount(key, values) {
     if (!values.length)
         return false;
-    return values.every((v) => {
+    return values.some((v) => {
         if (key === 'aws:principalaccount')
-            return /^[*?]+$/.test(v.trim());
+            return v.includes('*');
         const fields = v.trim().split(':');
-        if (fields.length < 6)
-            return /[*?]/.test(v);
-        return /^[*?]+$/.test(fields[4]) || (fields[4].includes('*') && !/^\d/.test(fields[4]));
+        return fields.length < 6 ? v.includes('*') : fields[4].includes('*');
     });
 }
 function callerScope(stmt, signed) {

@@ -1194,17 +1194,6 @@ export class Auditor {
   }
 
   /**
-   * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
-   * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
-   * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
-   * Deny of the action on a resource that covers it, under a condition that holds whenever the
-   * baseline's does). A grant under a condition is weighed too, unless its condition and the
-   * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
-   * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
-   * resource) is reported, marked approximate with the reason. New against a base that did not
-   * lack the same Deny.
-   */
-  /**
    * broader-principal (open-principals.ts): a resource policy's statements for anyone where the
    * baseline names the vendor's principal. New where it opens an action the base's did not, or
    * more widely (opensMore).
@@ -1242,6 +1231,17 @@ export class Auditor {
     return found;
   }
 
+  /**
+   * missing-deny, both paths: per Deny statement (Action, Resource, Condition) of the unit's active
+   * sets, the actions it denies that the unit grants on a resource that meets the Deny's, where the
+   * unit's own Deny statements do not deny every request the baseline's Deny does (denyCover: a
+   * Deny of the action on a resource that covers it, under a condition that holds whenever the
+   * baseline's does). A grant under a condition is weighed too, unless its condition and the
+   * Deny's exclude each other (conditionsExclude). What this cannot decide exactly (a condition it
+   * cannot compare, a NotResource, a policy variable, Deny statements that each cover part of the
+   * resource) is reported, marked approximate with the reason. New against a base that did not
+   * lack the same Deny.
+   */
   private missingDenyFindings(unit: Unit, base: BaseDocs | undefined): Finding[] {
     const atoms = this.missingDenies(unit);
     if (!atoms.length) return [];

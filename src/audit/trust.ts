@@ -145,16 +145,16 @@ interface CallerScope {
 const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/i;
 
 /**
- * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit a caller of any account: an
- * account field (or an account) that is a wildcard, or a value that is no ARN with a wildcard.
+ * Whether values of aws:PrincipalArn or aws:PrincipalAccount admit callers of any number of
+ * accounts: an account (or an ARN's account field) with a `*` (`*`, `1234*`), or a value that is no
+ * ARN with one. (`?` admits ten accounts at most per mark: still narrowed, not compared.)
  */
 function anyAccount(key: string, values: readonly string[]): boolean {
   if (!values.length) return false;
-  return values.every((v) => {
-    if (key === 'aws:principalaccount') return /^[*?]+$/.test(v.trim());
+  return values.some((v) => {
+    if (key === 'aws:principalaccount') return v.includes('*');
     const fields = v.trim().split(':');
-    if (fields.length < 6) return /[*?]/.test(v);
-    return /^[*?]+$/.test(fields[4]!) || (fields[4]!.includes('*') && !/^\d/.test(fields[4]!));
+    return fields.length < 6 ? v.includes('*') : fields[4]!.includes('*');
   });
 }
 
