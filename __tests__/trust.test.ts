@@ -161,6 +161,15 @@ describe('trust policies compared statement by statement', () => {
       const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, condition)) }, 'datadog');
       expect(trustOnes(r).map(brief)).toEqual([['broader-trust', 'critical', '#0', ['sts:AssumeRole']]]);
     }
+    // (StringEquals reads `*` as the character: no one, not any account; a star after a whole
+    // account is that account's: neither is critical)
+    for (const condition of [
+      { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/datadog', 'sts:ExternalId': 'a1b2c3' } },
+      { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333*' }, ...EXTERNAL_ID },
+    ]) {
+      const r = await audit({ 'datadog-trust.json': doc(assume({ AWS: '*' }, condition)) }, 'datadog');
+      expect(trustOnes(r).map((f) => f.severity)).not.toContain('critical');
+    }
     // (one account's: still narrowed, low and approximate, as before)
     const one = await audit(
       {

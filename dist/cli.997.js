@@ -5507,15 +5507,69 @@ const CALLER_KEYS = new Set([
     's3:accesspointnetworkorigin',
     's3:datanetworkorigin',
 ]);
-/** The condition keys of a statement that narrow who may call (CALLER_KEYS), as written. */
+/** The values of a condition entry, as strings. */
+function valuesOf(v) {
+    return (Array.isArray(v) ? v : [v]).map(String);
+}
+/**
+ * The condition keys of an Allow that narrow who may call (CALLER_KEYS), as written: under an
+ * operator that requires the key's value (not a negated, `IfExists`, `ForAllValues` or `Null` one,
+ * which an anonymous caller, who has no VPC endpoint or organisation, meets), with values that
+ * narrow (not `*`, `0.0.0.0/0`, an account of `*`). (A third review: `StringNotEquals
+ * aws:SourceVpce` and `IpAddress 0.0.0.0/0` made a public bucket low.) For a Deny, the negated
+ * operators are the ones that keep out all but some: `StringNotEquals aws:PrincipalAccount`.
+ */
 function callerKeys(s) {
     const keys = new Set();
-    for (const block of Object.values(s.condition ?? {}))
-        if (block && typeof block === 'object')
-            for (const k of Object.keys(block))
-                if (CALLER_KEYS.has(k.toLowerCase()))
-                    keys.add(k);
+    const deny = s.effect === 'Deny';
+    for (const [op, block] of Object.entries(s.condition ?? {})) {
+        if (!block || typeof block !== 'object')
+            continue;
+        const bare = op.replace(/^For(?:Any|All)Values:/i, '');
+        const negated = /Not/.test(bare) && !/^Null$/i.test(bare);
+        if (/^Null$/i.test(bare) || /IfExists$/i.test(bare) || /^ForAllValues:/i.test(op))
+            continue;
+        if (negated !== deny)
+            continue;
+        for (const [k, v] of Object.entries(block)) {
+            if (!CALLER_KEYS.has(k.toLowerCase()))
+                continue;
+            const values = valuesOf(v);
+            const like = /Like|^Arn/i.test(bare);
+            const wide = values.some((x) => /^(?:0\.0\.0\.0|::)\/0$/.test(x.trim()) ||
+                (like &&
+                    (/^[*?]+$/.test(x.trim()) || (x.split(':').length >= 6 && x.split(':')[4].includes('*')))));
+            if (!wide)
+                keys.add(k);
+        }
+    }
     return [...keys];
+}
+/** An Allow for `*` kept to the vendor's accounts by aws:PrincipalAccount: the vendor's statement. */
+function keptToVendor(s, accounts) {
+    if (!accounts.length)
+        return false;
+    for (const [op, block] of Object.entries(s.condition ?? {})) {
+        if (!/^(?:ForAnyValue:)?StringEquals$/i.test(op) || !block || typeof block !== 'object')
+            continue;
+        for (const [k, v] of Object.entries(block))
+            if (k.toLowerCase() === 'aws:principalaccount' && valuesOf(v).every((x) => accounts.includes(x.trim())))
+                return true;
+    }
+    return false;
+}
+/**
+ * Whether a Deny covers an Allow's grant: its actions (on its resources) hold every action the
+ * Allow opens, and its resources every one of the Allow's (`*`, the same, or a prefix and `*`).
+ */
+function covers(deny, allow, allowActions, denied) {
+    const has = new Set(denied);
+    if (!allowActions.every((a) => has.has(a)))
+        return false;
+    const on = deny.resources;
+    if (!on)
+        return false;
+    return (allow.resources ?? ['*']).every((r) => on.some((d) => d === '*' || d === r || (d.endsWith('*') && r.startsWith(d.slice(0, -1)))));
 }
 function possessive(name) {
     return name.endsWith('s') ? `${name}'` : `${name}'s`;
@@ -5557,6 +5611,7 @@ function openPrincipalFindings(input) {
         // A Deny of the policy that may keep the statement to the vendor: for every principal but some
         // (NotPrincipal), or for `*` under a condition on the caller (not the TLS-only Deny).
         const denies = all.filter((s) => s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)));
+        const deniedBy = new Map(denies.map((d) => [d, input.actionsOf(d)]));
         // (the `*` may be a value read as one: a principal passed as a variable)
         const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
         for (const stmt of doc.statements) {
@@ -5568,7 +5623,10 @@ function openPrincipalFindings(input) {
             const actions = input.actionsOf(stmt);
             if (!actions.length)
                 continue;
+            if (!not && keptToVendor(stmt, accounts))
+                continue;
             const keys = callerKeys(stmt);
+            const covering = denies.filter((d) => covers(d, stmt, actions, deniedBy.get(d)));
             const whom = not
                 ? 'every principal but the ones its NotPrincipal names, anonymous callers included'
                 : 'any AWS account and anonymous callers ("Principal": "*")';
@@ -5580,9 +5638,9 @@ function openPrincipalFindings(input) {
                 message = `grants ${whom} where its condition on ${keys.join(', ')} holds; ${baseline.name} documents only ${named}`;
                 notes.push(`the condition (${keys.join(', ')}) is not compared with ${possessive(baseline.name)} principal`);
             }
-            else if (denies.length) {
+            else if (covering.length) {
                 severity = 'low';
-                notes.push(`the policy's Deny ${denies.map(policy_document/* statementLabel */.OQ).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`);
+                notes.push(`the policy's Deny ${covering.map(policy_document/* statementLabel */.OQ).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`);
             }
             else if (maybeRead && !not) {
                 severity = 'low';
@@ -10520,14 +10578,16 @@ const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|Arn
  * accounts: an account (or an ARN's account field) with a `*` (`*`, `1234*`), or a value that is no
  * ARN with one. (`?` admits ten accounts at most per mark: still narrowed, not compared.)
  */
-function anyAccount(key, values) {
-    if (!values.length)
+function anyAccount(op, key, values) {
+    // (StringEquals reads `*` as the character: it admits no one, not everyone)
+    if (!/Like|^(?:ForAnyValue:|ForAllValues:)?Arn/i.test(op))
         return false;
     return values.some((v) => {
         if (key === 'aws:principalaccount')
             return v.includes('*');
         const fields = v.trim().split(':');
-        return fields.length < 6 ? v.includes('*') : fields[4].includes('*');
+        // (`arn:aws:iam::123456789012*`: the star after the account, one account's)
+        return fields.length < 6 ? !/\d{12}/.test(v.split('*')[0]) && v.includes('*') : fields[4].includes('*');
     });
 }
 function callerScope(stmt, signed) {
@@ -10547,7 +10607,7 @@ function callerScope(stmt, signed) {
                 continue;
             // A caller's ARN or account that any account may have (`arn:aws:iam::*:role/coiled`: any
             // account can make a role of that name) narrows no account (a review: it was low).
-            if (present && anyAccount(k, values))
+            if (present && anyAccount(plain, k, values))
                 continue;
             if (!keys.some((x) => x.toLowerCase() === k))
                 keys.push(key);
@@ -29416,6 +29476,15 @@ function unknownPartsAsWildcards(s, seen) {
  * `\c`), a property (`\p{Punct}`, `\P{…}`), a back-reference (`\k`, `\1`), quoting (`\Q*\E`).
  */
 const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
+/** Escapes of control characters, as the characters they stand for. */
+const CONTROL_ESCAPES = {
+    t: '\t',
+    n: '\n',
+    r: '\r',
+    f: '\f',
+    e: '\u001b',
+    a: '\u0007',
+};
 function mayMatchWildcard(pattern) {
     if (pattern.length > 1000)
         return true;
@@ -29450,7 +29519,8 @@ function mayMatchWildcard(pattern) {
                     const e = pattern[i + 1];
                     if (e === undefined || WIDE_ESCAPE.test(e))
                         return true;
-                    c = /[dwshv]/.test(e) ? '' : e;
+                    // (`\t` is a tab, not a `t`: a range from it may reach `*`)
+                    c = /[dwshv]/.test(e) ? '' : (CONTROL_ESCAPES[e] ?? e);
                     escaped = true;
                     i += 2;
                 }

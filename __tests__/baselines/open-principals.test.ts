@@ -153,6 +153,48 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
     }
   });
 
+  // (a third review) Conditions an anonymous caller meets, or that narrow nothing, and a Deny of
+  // something else, left a public bucket low; `*` kept to the vendor's account is the vendor's.
+  it('a condition an anonymous caller meets, or a Deny of other actions: critical; kept to the vendor: none', async () => {
+    const openWith = (condition: object) => ({
+      Sid: 'Open',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: RESOURCES[0],
+      Condition: condition,
+    });
+    for (const condition of [
+      { StringNotEquals: { 'aws:SourceVpce': 'vpce-1' } },
+      { StringEqualsIfExists: { 'aws:SourceVpce': 'vpce-1' } },
+      { Null: { 'aws:SourceVpce': 'true' } },
+      { IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } },
+      { StringLike: { 'aws:PrincipalAccount': '*' } },
+    ]) {
+      const r = await audit(policy(openWith(condition)));
+      expect([condition, open(r).map((f) => f[1])]).toEqual([condition, ['critical']]);
+    }
+    const otherDeny = {
+      Sid: 'NoPolicyChanges',
+      Effect: 'Deny',
+      NotPrincipal: { AWS: 'arn:aws:iam::414351767826:root' },
+      Action: 's3:PutBucketPolicy',
+      Resource: RESOURCES[1],
+    };
+    const open1 = {
+      Sid: 'Open',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: RESOURCES[0],
+    };
+    expect(open(await audit(policy(open1, otherDeny))).map((f) => f[1])).toEqual(['critical']);
+    const vendorOnly = await audit(
+      policy(openWith({ StringEquals: { 'aws:PrincipalAccount': '414351767826' } })),
+    );
+    expect(open(vendorOnly)).toEqual([]);
+  });
+
   it("a public bucket policy that grants the vendor nothing (a website's, audited with --baseline databricks): not the root bucket's", async () => {
     const r = await audit(
       JSON.stringify({

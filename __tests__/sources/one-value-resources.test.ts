@@ -319,6 +319,9 @@ Resources:
     ['\\X', true],
     ['\\N{ASTERISK}', true],
     ['[a[^b]]+', true],
+    // (a third review: `\t` is a tab, and a range from it reaches `*`)
+    ['^[\\t-~]+$', true],
+    ['^[ -)+->@-~]+$', false],
   ])('AllowedPattern %s may hold a wildcard: %s (read, not run)', (pattern, may) => {
     expect(mayMatchWildcard(pattern)).toBe(may);
   });

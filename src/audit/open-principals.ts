@@ -91,13 +91,73 @@ const CALLER_KEYS = new Set([
   's3:datanetworkorigin',
 ]);
 
-/** The condition keys of a statement that narrow who may call (CALLER_KEYS), as written. */
+/** The values of a condition entry, as strings. */
+function valuesOf(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/**
+ * The condition keys of an Allow that narrow who may call (CALLER_KEYS), as written: under an
+ * operator that requires the key's value (not a negated, `IfExists`, `ForAllValues` or `Null` one,
+ * which an anonymous caller, who has no VPC endpoint or organisation, meets), with values that
+ * narrow (not `*`, `0.0.0.0/0`, an account of `*`). (A third review: `StringNotEquals
+ * aws:SourceVpce` and `IpAddress 0.0.0.0/0` made a public bucket low.) For a Deny, the negated
+ * operators are the ones that keep out all but some: `StringNotEquals aws:PrincipalAccount`.
+ */
 function callerKeys(s: Statement): string[] {
   const keys = new Set<string>();
-  for (const block of Object.values(s.condition ?? {}))
-    if (block && typeof block === 'object')
-      for (const k of Object.keys(block)) if (CALLER_KEYS.has(k.toLowerCase())) keys.add(k);
+  const deny = s.effect === 'Deny';
+  for (const [op, block] of Object.entries(s.condition ?? {})) {
+    if (!block || typeof block !== 'object') continue;
+    const bare = op.replace(/^For(?:Any|All)Values:/i, '');
+    const negated = /Not/.test(bare) && !/^Null$/i.test(bare);
+    if (/^Null$/i.test(bare) || /IfExists$/i.test(bare) || /^ForAllValues:/i.test(op)) continue;
+    if (negated !== deny) continue;
+    for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
+      if (!CALLER_KEYS.has(k.toLowerCase())) continue;
+      const values = valuesOf(v);
+      const like = /Like|^Arn/i.test(bare);
+      const wide = values.some(
+        (x) =>
+          /^(?:0\.0\.0\.0|::)\/0$/.test(x.trim()) ||
+          (like &&
+            (/^[*?]+$/.test(x.trim()) || (x.split(':').length >= 6 && x.split(':')[4]!.includes('*')))),
+      );
+      if (!wide) keys.add(k);
+    }
+  }
   return [...keys];
+}
+
+/** An Allow for `*` kept to the vendor's accounts by aws:PrincipalAccount: the vendor's statement. */
+function keptToVendor(s: Statement, accounts: readonly string[]): boolean {
+  if (!accounts.length) return false;
+  for (const [op, block] of Object.entries(s.condition ?? {})) {
+    if (!/^(?:ForAnyValue:)?StringEquals$/i.test(op) || !block || typeof block !== 'object') continue;
+    for (const [k, v] of Object.entries(block as Record<string, unknown>))
+      if (k.toLowerCase() === 'aws:principalaccount' && valuesOf(v).every((x) => accounts.includes(x.trim())))
+        return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a Deny covers an Allow's grant: its actions (on its resources) hold every action the
+ * Allow opens, and its resources every one of the Allow's (`*`, the same, or a prefix and `*`).
+ */
+function covers(
+  deny: Statement,
+  allow: Statement,
+  allowActions: readonly string[],
+  denied: readonly string[],
+): boolean {
+  const has = new Set(denied);
+  if (!allowActions.every((a) => has.has(a))) return false;
+  const on = deny.resources;
+  if (!on) return false;
+  return (allow.resources ?? ['*']).every((r) =>
+    on.some((d) => d === '*' || d === r || (d.endsWith('*') && r.startsWith(d.slice(0, -1)))),
+  );
 }
 
 function possessive(name: string): string {
@@ -147,6 +207,7 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
       (s) =>
         s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)),
     );
+    const deniedBy = new Map(denies.map((d) => [d, input.actionsOf(d)]));
     // (the `*` may be a value read as one: a principal passed as a variable)
     const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
     for (const stmt of doc.statements) {
@@ -155,7 +216,9 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
       if (!not && !toAnyone(stmt)) continue;
       const actions = input.actionsOf(stmt);
       if (!actions.length) continue;
+      if (!not && keptToVendor(stmt, accounts)) continue;
       const keys = callerKeys(stmt);
+      const covering = denies.filter((d) => covers(d, stmt, actions, deniedBy.get(d)!));
       const whom = not
         ? 'every principal but the ones its NotPrincipal names, anonymous callers included'
         : 'any AWS account and anonymous callers ("Principal": "*")';
@@ -168,10 +231,10 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
         notes.push(
           `the condition (${keys.join(', ')}) is not compared with ${possessive(baseline.name)} principal`,
         );
-      } else if (denies.length) {
+      } else if (covering.length) {
         severity = 'low';
         notes.push(
-          `the policy's Deny ${denies.map(statementLabel).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`,
+          `the policy's Deny ${covering.map(statementLabel).join(', ')} may keep it to ${possessive(baseline.name)} principal: not compared`,
         );
       } else if (maybeRead && !not) {
         severity = 'low';

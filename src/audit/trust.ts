@@ -149,12 +149,14 @@ const EQUALITY = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|Arn
  * accounts: an account (or an ARN's account field) with a `*` (`*`, `1234*`), or a value that is no
  * ARN with one. (`?` admits ten accounts at most per mark: still narrowed, not compared.)
  */
-function anyAccount(key: string, values: readonly string[]): boolean {
-  if (!values.length) return false;
+function anyAccount(op: string, key: string, values: readonly string[]): boolean {
+  // (StringEquals reads `*` as the character: it admits no one, not everyone)
+  if (!/Like|^(?:ForAnyValue:|ForAllValues:)?Arn/i.test(op)) return false;
   return values.some((v) => {
     if (key === 'aws:principalaccount') return v.includes('*');
     const fields = v.trim().split(':');
-    return fields.length < 6 ? v.includes('*') : fields[4]!.includes('*');
+    // (`arn:aws:iam::123456789012*`: the star after the account, one account's)
+    return fields.length < 6 ? !/\d{12}/.test(v.split('*')[0]!) && v.includes('*') : fields[4]!.includes('*');
   });
 }
 
@@ -174,7 +176,7 @@ function callerScope(stmt: Statement, signed: boolean): CallerScope {
       if (!CALLER_KEYS.has(k) || requiring(plain) === undefined) continue;
       // A caller's ARN or account that any account may have (`arn:aws:iam::*:role/coiled`: any
       // account can make a role of that name) narrows no account (a review: it was low).
-      if (present && anyAccount(k, values)) continue;
+      if (present && anyAccount(plain, k, values)) continue;
       if (!keys.some((x) => x.toLowerCase() === k)) keys.push(key);
       const readable = EQUALITY.test(plain) && present;
       if (!readable || !admitted) {

@@ -64,6 +64,16 @@ export function unknownPartsAsWildcards(s: string, seen?: Set<number>): string {
  */
 const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
 
+/** Escapes of control characters, as the characters they stand for. */
+const CONTROL_ESCAPES: Record<string, string> = {
+  t: '\t',
+  n: '\n',
+  r: '\r',
+  f: '\f',
+  e: '\u001b',
+  a: '\u0007',
+};
+
 export function mayMatchWildcard(pattern: string): boolean {
   if (pattern.length > 1000) return true;
   const wild = (c: number) => c === 0x2a || c === 0x3f;
@@ -93,7 +103,8 @@ export function mayMatchWildcard(pattern: string): boolean {
         if (c === '\\') {
           const e = pattern[i + 1];
           if (e === undefined || WIDE_ESCAPE.test(e)) return true;
-          c = /[dwshv]/.test(e) ? '' : e;
+          // (`\t` is a tab, not a `t`: a range from it may reach `*`)
+          c = /[dwshv]/.test(e) ? '' : (CONTROL_ESCAPES[e] ?? e);
           escaped = true;
           i += 2;
         } else i++;
