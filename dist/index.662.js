@@ -23661,6 +23661,18 @@ function fsHost(root) {
             return undefined;
         return (0,external_node_path_.join)(root, n);
     };
+    /**
+     * A directory's real path, to be listed, where it is inside the repository; else a throw. A
+     * symbolic link to a directory outside it is not listed: the answer must not tell whether such a
+     * directory exists on the runner (a review).
+     */
+    const listable = (abs) => {
+        const real = (0,external_node_fs_.realpathSync)(abs);
+        const top = (0,external_node_fs_.realpathSync)(root);
+        if (real !== top && !real.startsWith(`${top}${external_node_path_.sep}`))
+            throw new Error('outside the repository');
+        return real;
+    };
     /** The files of a directory whose names pass `test`, or why the directory cannot be read. */
     const filesOf = (dir, test) => {
         const abs = inside(dir);
@@ -23668,7 +23680,7 @@ function fsHost(root) {
             return { error: `${dir} is outside the audited directory` };
         let names;
         try {
-            names = (0,external_node_fs_.readdirSync)(abs).filter(test).sort();
+            names = (0,external_node_fs_.readdirSync)(listable(abs)).filter(test).sort();
         }
         catch {
             return { error: `the directory ${dir} is not in the repository` };
@@ -23714,7 +23726,7 @@ function fsHost(root) {
         hasJsonConfig(dir) {
             const abs = inside(dir);
             try {
-                return !!abs && (0,external_node_fs_.readdirSync)(abs).some((n) => /\.tf\.json$/i.test(n));
+                return !!abs && (0,external_node_fs_.readdirSync)(listable(abs)).some((n) => /\.tf\.json$/i.test(n));
             }
             catch {
                 return false;

@@ -466,3 +466,41 @@ describe('nothing inside .git is read, however it is named', () => {
     expect(JSON.stringify([linked, named])).not.toContain('eC1hY2Nlc3M');
   });
 });
+
+// (a review) A module whose source is a symbolic link to a directory outside the repository was
+// listed there: "has no .tf files" or "not in the repository" told whether such a directory exists
+// on the runner. It is not listed: the same answer either way.
+describe('a Terraform module linked outside the repository', () => {
+  it('is not listed: the same reason whether the directory outside holds .tf files, none, or is not there', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'iba-module-link-'));
+    const reasons: string[] = [];
+    for (const target of ['with-tf', 'empty', 'missing']) {
+      const repo = join(base, `repo-${target}`);
+      mkdirSync(repo, { recursive: true });
+      const out = join(base, `outside-${target}`);
+      if (target !== 'missing') mkdirSync(out, { recursive: true });
+      if (target === 'with-tf')
+        writeFileSync(
+          join(out, 'main.tf'),
+          'resource "aws_iam_policy" "x" {\n  policy = "{\\"Statement\\": []}"\n}\n',
+        );
+      symlinkSync(out, join(repo, 'link'));
+      writeFileSync(
+        join(repo, 'main.tf'),
+        'module "m" {\n  source = "./link"\n}\nresource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })\n}\n',
+      );
+      const r = await runAudit({ root: repo, paths: ['.'], baseline: 'coiled' });
+      const all = JSON.stringify(r);
+      expect(all).not.toContain('outside-');
+      reasons.push(
+        ...[...r.inputs, ...r.policies]
+          .map((x) => x.reason ?? '')
+          .concat(r.notes ?? [])
+          .filter((x) => x.includes('module')),
+      );
+    }
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.join('\n')).not.toMatch(/has no \.tf files/);
+    expect(new Set(reasons.map((x) => x.replace(/repo-\w+/g, 'repo'))).size).toBe(1);
+  });
+});

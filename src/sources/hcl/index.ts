@@ -3,9 +3,9 @@
 // root (local module calls followed), and every `.tf` file becomes an input with the policies
 // whose blocks it holds. A file that does not parse is an input in error with its line; the rest
 // of its module is still audited.
-import { readdirSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { readRepoFile } from '../safe-read.js';
-import { join, posix } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import type { InputResult, PolicyRecord, PrincipalRecord, SourceError } from '../../core/types.js';
 import { analyzeModule } from './analyze.js';
 import type { FileRead } from './functions.js';
@@ -67,13 +67,24 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
     if (n.startsWith('../') || n === '..' || posix.isAbsolute(n)) return undefined;
     return join(root, n);
   };
+  /**
+   * A directory's real path, to be listed, where it is inside the repository; else a throw. A
+   * symbolic link to a directory outside it is not listed: the answer must not tell whether such a
+   * directory exists on the runner (a review).
+   */
+  const listable = (abs: string): string => {
+    const real = realpathSync(abs);
+    const top = realpathSync(root);
+    if (real !== top && !real.startsWith(`${top}${sep}`)) throw new Error('outside the repository');
+    return real;
+  };
   /** The files of a directory whose names pass `test`, or why the directory cannot be read. */
   const filesOf = (dir: string, test: (name: string) => boolean): HclFile[] | { error: string } => {
     const abs = inside(dir);
     if (!abs) return { error: `${dir} is outside the audited directory` };
     let names: string[];
     try {
-      names = readdirSync(abs).filter(test).sort();
+      names = readdirSync(listable(abs)).filter(test).sort();
     } catch {
       return { error: `the directory ${dir} is not in the repository` };
     }
@@ -116,7 +127,7 @@ export function fsHost(root: string): ModuleHost & { filesRead: Set<string>; rea
     hasJsonConfig(dir) {
       const abs = inside(dir);
       try {
-        return !!abs && readdirSync(abs).some((n) => /\.tf\.json$/i.test(n));
+        return !!abs && readdirSync(listable(abs)).some((n) => /\.tf\.json$/i.test(n));
       } catch {
         return false;
       }
