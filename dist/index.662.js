@@ -7806,6 +7806,43 @@ const CANDIDATE = /\.(json|tfstate|ya?ml|template|json\.(tftpl|tpl|tmpl))$/i;
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 /** Largest .gitignore read (a real one is a few kilobytes). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
+/**
+ * Whether a symbolic link leads outside the repository: its target as written, or the real path of
+ * a target inside it (a chain of links), is not under the root. Known without looking at what is
+ * outside: the target's text, then real paths inside the repository only.
+ */
+function leadsOutside(root, link) {
+    const top = (0,external_node_path_.resolve)(root);
+    const outside = (p) => {
+        const rel = (0,external_node_path_.relative)(top, p);
+        return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel);
+    };
+    // Link by link while each target is inside the repository (a chain), by their text alone.
+    let cur = link;
+    for (let hops = 0; hops < 40; hops++) {
+        let st;
+        try {
+            st = (0,external_node_fs_.lstatSync)(cur);
+        }
+        catch {
+            return false; // (a dangling link inside the repository)
+        }
+        if (!st.isSymbolicLink())
+            break;
+        let target;
+        try {
+            target = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(cur), (0,external_node_fs_.readlinkSync)(cur));
+        }
+        catch {
+            return false;
+        }
+        if (outside(target))
+            return true;
+        cur = target;
+    }
+    // (a directory on the way that is itself a link outside: the real path says)
+    return escapesRoot(root, cur) !== undefined;
+}
 /** Largest list of tracked files read from `git ls-files` (a million paths of 60 bytes). */
 const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 function candidate(name) {
@@ -8021,7 +8058,14 @@ function discover(root, paths) {
                     continue;
                 }
                 if (ent.isSymbolicLink() && !candidate(ent.name)) {
-                    // A link to a directory: never walked, and said (its policies would otherwise vanish).
+                    // A link to a directory: never walked, and said (its policies would otherwise vanish). A
+                    // link that leads outside the repository is said the same whatever is there: looking
+                    // would tell whether a directory exists on the runner (a review).
+                    if (leadsOutside(root, full)) {
+                        if (!ALWAYS_SKIPPED.has(ent.name) && !leftOut(rel, true, inIgnored))
+                            skip(rel, 'a symbolic link that leads outside the repository: not followed');
+                        continue;
+                    }
                     let toDirectory = false;
                     try {
                         toDirectory = (0,external_node_fs_.statSync)(full).isDirectory();

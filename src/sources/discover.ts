@@ -2,8 +2,8 @@
 // .gitignore ignores, except the files git tracks: git never ignores a tracked file), keeps
 // candidates by extension, and names every file it passes over that was asked for explicitly.
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Glob } from '../policy/glob.js';
 import { escapesRoot } from './inside.js';
 import { fileTypeOf, readRepoFile } from './safe-read.js';
@@ -45,6 +45,40 @@ export interface DiscoverResult {
 
 /** Largest .gitignore read (a real one is a few kilobytes). */
 const MAX_GITIGNORE_BYTES = 1024 * 1024;
+/**
+ * Whether a symbolic link leads outside the repository: its target as written, or the real path of
+ * a target inside it (a chain of links), is not under the root. Known without looking at what is
+ * outside: the target's text, then real paths inside the repository only.
+ */
+function leadsOutside(root: string, link: string): boolean {
+  const top = resolve(root);
+  const outside = (p: string) => {
+    const rel = relative(top, p);
+    return rel.startsWith('..') || isAbsolute(rel);
+  };
+  // Link by link while each target is inside the repository (a chain), by their text alone.
+  let cur = link;
+  for (let hops = 0; hops < 40; hops++) {
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      return false; // (a dangling link inside the repository)
+    }
+    if (!st.isSymbolicLink()) break;
+    let target: string;
+    try {
+      target = resolve(dirname(cur), readlinkSync(cur));
+    } catch {
+      return false;
+    }
+    if (outside(target)) return true;
+    cur = target;
+  }
+  // (a directory on the way that is itself a link outside: the real path says)
+  return escapesRoot(root, cur) !== undefined;
+}
+
 /** Largest list of tracked files read from `git ls-files` (a million paths of 60 bytes). */
 const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 
@@ -260,7 +294,14 @@ export function discover(root: string, paths: string[]): DiscoverResult {
           continue;
         }
         if (ent.isSymbolicLink() && !candidate(ent.name)) {
-          // A link to a directory: never walked, and said (its policies would otherwise vanish).
+          // A link to a directory: never walked, and said (its policies would otherwise vanish). A
+          // link that leads outside the repository is said the same whatever is there: looking
+          // would tell whether a directory exists on the runner (a review).
+          if (leadsOutside(root, full)) {
+            if (!ALWAYS_SKIPPED.has(ent.name) && !leftOut(rel, true, inIgnored))
+              skip(rel, 'a symbolic link that leads outside the repository: not followed');
+            continue;
+          }
           let toDirectory = false;
           try {
             toDirectory = statSync(full).isDirectory();
