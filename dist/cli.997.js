@@ -3505,10 +3505,7 @@ const MAX_GITIGNORE_BYTES = 1024 * 1024;
  */
 function leadsOutside(root, link) {
     const top = (0,external_node_path_.resolve)(root);
-    const outside = (p) => {
-        const rel = (0,external_node_path_.relative)(top, p);
-        return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel);
-    };
+    const outside = (p) => !(0,inside/* within */.ux)(top, p);
     // Link by link while each target is inside the repository (a chain), by their text alone.
     let cur = link;
     for (let hops = 0; hops < 40; hops++) {
@@ -3533,7 +3530,7 @@ function leadsOutside(root, link) {
         cur = target;
     }
     // (a directory on the way that is itself a link outside: the real path says)
-    return (0,inside/* escapesRoot */.X)(root, cur) !== undefined;
+    return (0,inside/* escapesRoot */.X8)(root, cur) !== undefined;
 }
 /** Largest list of tracked files read from `git ls-files` (a million paths of 60 bytes). */
 const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
@@ -3710,7 +3707,7 @@ function discover(root, paths) {
             });
             continue;
         }
-        const escape = (0,inside/* escapesRoot */.X)(root, p);
+        const escape = (0,inside/* escapesRoot */.X8)(root, p);
         if (escape) {
             // It exists, but is the repository's link to elsewhere: an error of the audit, never read.
             unreadable.push({ path: toPosix((0,external_node_path_.relative)(root, abs)) || shown(p), reason: escape });
@@ -35443,8 +35440,9 @@ function readOne(root, f, maxFileBytes, textOnly) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ escapesRoot),
-/* harmony export */   b: () => (/* binding */ inVersionControl)
+/* harmony export */   X8: () => (/* binding */ escapesRoot),
+/* harmony export */   bw: () => (/* binding */ inVersionControl),
+/* harmony export */   ux: () => (/* binding */ within)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -35455,6 +35453,7 @@ function readOne(root, f, maxFileBytes, textOnly) {
 // runner. A path that lies inside the root but whose real path does not is refused.
 
 
+/** Whether `p` is `root` or under it (both absolute), by their text. */
 function within(root, p) {
     const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, p);
     return rel === '' || (!rel.startsWith('..') && !(0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(rel) && !rel.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`));
@@ -35904,7 +35903,7 @@ function readRepoFile(root, p, maxBytes) {
             return fail('outside', 'a symbolic link that loops');
         return fail('unreadable', `cannot be read (${code ?? 'error'}): check the file's permissions`);
     }
-    const escape = (0,_inside_js__WEBPACK_IMPORTED_MODULE_2__/* .escapesRoot */ .X)(root, p) ?? (0,_inside_js__WEBPACK_IMPORTED_MODULE_2__/* .inVersionControl */ .b)(root, p);
+    const escape = (0,_inside_js__WEBPACK_IMPORTED_MODULE_2__/* .escapesRoot */ .X8)(root, p) ?? (0,_inside_js__WEBPACK_IMPORTED_MODULE_2__/* .inVersionControl */ .bw)(root, p);
     if (escape)
         return fail('outside', escape);
     if (!st.isFile())

@@ -7569,6 +7569,7 @@ var external_node_child_process_ = __webpack_require__(1421);
 // runner. A path that lies inside the root but whose real path does not is refused.
 
 
+/** Whether `p` is `root` or under it (both absolute), by their text. */
 function within(root, p) {
     const rel = (0,external_node_path_.relative)(root, p);
     return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) && !rel.startsWith(`..${external_node_path_.sep}`));
@@ -7813,10 +7814,7 @@ const MAX_GITIGNORE_BYTES = 1024 * 1024;
  */
 function leadsOutside(root, link) {
     const top = (0,external_node_path_.resolve)(root);
-    const outside = (p) => {
-        const rel = (0,external_node_path_.relative)(top, p);
-        return rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel);
-    };
+    const outside = (p) => !within(top, p);
     // Link by link while each target is inside the repository (a chain), by their text alone.
     let cur = link;
     for (let hops = 0; hops < 40; hops++) {

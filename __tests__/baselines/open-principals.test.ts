@@ -196,37 +196,22 @@ describe('broader-principal: a resource policy that grants to anyone what the ba
   });
 
   it("a public bucket policy that grants the vendor nothing (a website's, audited with --baseline databricks): not the root bucket's", async () => {
-    const r = await audit(
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'Website',
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: 'arn:aws:s3:::www/*',
-          },
-        ],
-      }),
-    );
+    const website = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Website',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::www/*',
+        },
+      ],
+    });
+    const r = await audit(website);
     expect(open(r)).toEqual([]);
     // (held to the root-bucket set by name, it is)
-    const named = await audit(
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'Website',
-            Effect: 'Allow',
-            Principal: '*',
-            Action: 's3:GetObject',
-            Resource: 'arn:aws:s3:::www/*',
-          },
-        ],
-      }),
-      'databricks:root-bucket',
-    );
+    const named = await audit(website, 'databricks:root-bucket');
     expect(open(named).map((f) => f.slice(0, 2))).toEqual([['Website', 'critical']]);
   });
 

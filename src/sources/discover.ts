@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Glob } from '../policy/glob.js';
-import { escapesRoot } from './inside.js';
+import { escapesRoot, within } from './inside.js';
 import { fileTypeOf, readRepoFile } from './safe-read.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
@@ -52,10 +52,7 @@ const MAX_GITIGNORE_BYTES = 1024 * 1024;
  */
 function leadsOutside(root: string, link: string): boolean {
   const top = resolve(root);
-  const outside = (p: string) => {
-    const rel = relative(top, p);
-    return rel.startsWith('..') || isAbsolute(rel);
-  };
+  const outside = (p: string) => !within(top, p);
   // Link by link while each target is inside the repository (a chain), by their text alone.
   let cur = link;
   for (let hops = 0; hops < 40; hops++) {
