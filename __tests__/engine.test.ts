@@ -345,6 +345,68 @@ describe('audit engine', () => {
   );
 
   it.each([true, false])(
+    'reports a Resource that is not an ARN as invalid in an identity policy (AWS rejects it) (memo %s)',
+    (memo) => {
+      const statements = [
+        // A bucket's name where its ARN belongs (trussworks/terraform-aws-s3-anti-virus#21).
+        {
+          Sid: 'Name',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: ['arn:aws:sqs:*:*:q', 'my-bucket'],
+        },
+        // An empty value (terraform-aws-modules/terraform-aws-notify-slack#20).
+        { Sid: 'Empty', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '' },
+        { Sid: 'Not', Effect: 'Deny', Action: 'sqs:*', NotResource: 'queue' },
+        // What CloudFormation's Ref of a bucket gives (the template reader's placeholder).
+        { Sid: 'Ref', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '<name of Bucket>/*' },
+        // Not judged: an ARN, a value that may stand for one (a Terraform value, a wildcard, a
+        // policy variable), and ARN in upper case.
+        {
+          Sid: 'Fine',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: [
+            'arn:aws:sqs:*:*:q',
+            '<var.queue_arn>',
+            '*/x',
+            '${aws:username}',
+            'ARN:AWS:sqs:*:*:q',
+            '*',
+          ],
+        },
+      ];
+      const found = audit([policy('p', doc(...statements))], ['ongoing'], undefined, { memo }).findings;
+      expect(found.filter((f) => f.kind === 'invalid-policy').map((f) => [f.statement, f.message])).toEqual([
+        [
+          'Name',
+          'Resource "my-bucket" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+        ],
+        [
+          'Empty',
+          'Resource "" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+        ],
+        [
+          'Not',
+          'NotResource "queue" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+        ],
+        [
+          'Ref',
+          'Resource "<name of Bucket>/*" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); a Ref of Bucket gives its name: use Fn::GetAtt Bucket.Arn (or the ARN built with Fn::Sub)',
+        ],
+      ]);
+      // A resource policy's own forms (API Gateway's "execute-api:/stage/GET/*") are not judged.
+      const resource = audit(
+        [policy('p', doc({ ...statements[0]!, Principal: '*' }), { kind: 'resource' })],
+        ['ongoing'],
+        undefined,
+        { memo },
+      ).findings;
+      expect(resource.filter((f) => f.kind === 'invalid-policy')).toEqual([]);
+    },
+  );
+
+  it.each([true, false])(
     "names a trust policy's statement given as an identity policy as that (memo %s)",
     (memo) => {
       const trust = {

@@ -41,13 +41,15 @@ export const modules = {
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
 /* harmony import */ var _policy_raw_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(420);
-/* harmony import */ var _policy_no_permission_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4791);
+/* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1561);
+/* harmony import */ var _policy_no_permission_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4791);
 // Compares what a unit (one policy, or the policies of one principal) grants with the active sets
 // of a baseline, and produces findings. Pure: documents in, findings and suggestions out.
 //
 // Work happens per "atom" (kind, action, resource, set) so that new-vs-base and before-vs-after
 // can be decided per permission; atoms are then grouped into the findings people read
 // (src/audit/findings.ts).
+
 
 
 
@@ -952,6 +954,20 @@ function invalidStatementAtom(member, stmt, kind, scope) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
+    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+    if (notArn !== undefined) {
+        const field = stmt.resources ? 'Resource' : 'NotResource';
+        const made = GENERATED_NAME.exec(notArn);
+        const advice = made
+            ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
+            : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: `${field} ${(0,_policy_document_js__WEBPACK_IMPORTED_MODULE_4__/* .preview */ .VH)(notArn, 80)} is not an ARN: AWS rejects the policy (a resource must be an ARN or *); ${advice}`,
+        };
+    }
     if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
         const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
         return {
@@ -963,6 +979,28 @@ function invalidStatementAtom(member, stmt, kind, scope) {
     }
     return undefined;
 }
+/**
+ * The first entry of a Resource or NotResource list that AWS rejects in an identity policy as not
+ * an ARN ("Resource my-bucket must be in ARN format or \"*\""): a bucket's or topic's name, an
+ * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
+ * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
+ * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
+ * is not judged.
+ */
+function notAnArn(list) {
+    if (!list)
+        return undefined;
+    for (const r of list) {
+        if (r === '*' || /^arn:/i.test(r))
+            continue;
+        if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r))
+            continue;
+        return r;
+    }
+    return undefined;
+}
+/** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
+const GENERATED_NAME = /^<([a-z ]+) of ([^<>]*)>/;
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 function evaluateUnit(unit, builder) {
     const atoms = [];
@@ -1009,7 +1047,7 @@ function evaluateUnit(unit, builder) {
         }
         return lastNotText;
     };
-    const noPermission = (0,_policy_no_permission_js__WEBPACK_IMPORTED_MODULE_4__/* .noPermissionSet */ .FJ)(builder.catalog);
+    const noPermission = (0,_policy_no_permission_js__WEBPACK_IMPORTED_MODULE_5__/* .noPermissionSet */ .FJ)(builder.catalog);
     const free = [];
     for (const [key, list] of grants.byAction) {
         const { active: activeEntries, inactive: inactiveEntries, elsewhere } = entriesOf(list[0].action, key);

@@ -25264,6 +25264,7 @@ function noPermissionSet(catalog) {
 
 
 
+
 /**
  * Marks a condition value that stands for the user's own value (any value of that key is fine but
  * one that lets every value through: src/policy/condition.ts).
@@ -26163,6 +26164,20 @@ function invalidStatementAtom(member, stmt, kind, scope) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
+    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+    if (notArn !== undefined) {
+        const field = stmt.resources ? 'Resource' : 'NotResource';
+        const made = GENERATED_NAME.exec(notArn);
+        const advice = made
+            ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
+            : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+        return {
+            kind: 'invalid-policy',
+            member,
+            stmt,
+            message: `${field} ${preview(notArn, 80)} is not an ARN: AWS rejects the policy (a resource must be an ARN or *); ${advice}`,
+        };
+    }
     if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
         const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
         return {
@@ -26174,6 +26189,28 @@ function invalidStatementAtom(member, stmt, kind, scope) {
     }
     return undefined;
 }
+/**
+ * The first entry of a Resource or NotResource list that AWS rejects in an identity policy as not
+ * an ARN ("Resource my-bucket must be in ARN format or \"*\""): a bucket's or topic's name, an
+ * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
+ * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
+ * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
+ * is not judged.
+ */
+function notAnArn(list) {
+    if (!list)
+        return undefined;
+    for (const r of list) {
+        if (r === '*' || /^arn:/i.test(r))
+            continue;
+        if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r))
+            continue;
+        return r;
+    }
+    return undefined;
+}
+/** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
+const GENERATED_NAME = /^<([a-z ]+) of ([^<>]*)>/;
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 function evaluateUnit(unit, builder) {
     const atoms = [];

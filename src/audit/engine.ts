@@ -20,7 +20,7 @@ import {
 import { actionOfOrdinal, actionOrdinal, type ActionInfo, type ResourceTypeRef } from '../policy/catalog.js';
 import { conditionForService, conditionImplies } from '../policy/condition.js';
 import { isTrustAction } from '../policy/raw.js';
-import { type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
+import { preview, type Condition, type PolicyDocument, type Statement } from '../policy/document.js';
 import { GrantBuilder, type Grant, type ImpliedResource } from '../policy/grants.js';
 import type { ActionSet } from '../policy/action-set.js';
 import { noPermissionSet } from '../policy/no-permission.js';
@@ -1179,6 +1179,20 @@ export function invalidStatementAtom(
       message:
         'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
     };
+  const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+  if (notArn !== undefined) {
+    const field = stmt.resources ? 'Resource' : 'NotResource';
+    const made = GENERATED_NAME.exec(notArn);
+    const advice = made
+      ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
+      : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+    return {
+      kind: 'invalid-policy',
+      member,
+      stmt,
+      message: `${field} ${preview(notArn, 80)} is not an ARN: AWS rejects the policy (a resource must be an ARN or *); ${advice}`,
+    };
+  }
   if (kind === 'identity' && (stmt.principal !== undefined || stmt.notPrincipal !== undefined)) {
     const field = stmt.principal !== undefined ? 'Principal' : 'NotPrincipal';
     return {
@@ -1190,6 +1204,27 @@ export function invalidStatementAtom(
   }
   return undefined;
 }
+
+/**
+ * The first entry of a Resource or NotResource list that AWS rejects in an identity policy as not
+ * an ARN ("Resource my-bucket must be in ARN format or \"*\""): a bucket's or topic's name, an
+ * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
+ * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
+ * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
+ * is not judged.
+ */
+function notAnArn(list: readonly string[] | undefined): string | undefined {
+  if (!list) return undefined;
+  for (const r of list) {
+    if (r === '*' || /^arn:/i.test(r)) continue;
+    if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r)) continue;
+    return r;
+  }
+  return undefined;
+}
+
+/** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
+const GENERATED_NAME = /^<([a-z ]+) of ([^<>]*)>/;
 
 /** Evaluates one unit against its baseline: the permission-level atoms and the per-grant verdicts. */
 export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
