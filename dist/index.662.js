@@ -18324,6 +18324,15 @@ const cloudFormationYamlParser = {
                 /\bType["']?\s*:\s*["']?AWS::\w+::\w+/.test(file.text);
             if (!looksLikeTemplate)
                 return skipped(`a YAML file that is not a CloudFormation template (it does not read as one: ${read.message})`);
+            // A template of a template (Python's string.Template, envsubst, Jinja): YAML once its slots
+            // are filled. Not a template as written: skipped with what to audit, never an error.
+            const slots = templateSlots(file.text);
+            if (slots.length > 0 &&
+                (slotOnLine(file.text, read.line) || yamlTemplate(withoutSlots(file.text), file.path).ok))
+                return skipped(`a template (${slots
+                    .slice(0, 3)
+                    .map((x) => (x.length > 40 ? `${x.slice(0, 40)}…` : x))
+                    .join(', ')}${slots.length > 3 ? `, and ${slots.length - 3} more` : ''}), not a CloudFormation template as written (not valid YAML at line ${read.line} until rendered): audit what it renders`);
             const message = `not valid YAML at line ${read.line}: ${read.message}`;
             return {
                 path: file.path,
@@ -18339,6 +18348,33 @@ const cloudFormationYamlParser = {
         return analyzeTemplate(file, read.template);
     },
 };
+/**
+ * A slot of a text template: a line that is wholly `$NAME` or `${NAME}` (Python's string.Template,
+ * envsubst: anyscale's cloud-setup template holds `$ANYSCALE_CROSS_ACCOUNT_IAM_POLICY_PARAMETERS`
+ * where it inserts resources), a Jinja `{% … %}` line, or a Jinja `{{ … }}` anywhere.
+ */
+const WHOLE_LINE_SLOT = /^[ \t]*(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{%[^\n]*%\})[ \t]*$/gm;
+const INLINE_SLOT = /\{\{[^{}\n]*\}\}/g;
+/** The distinct slots of a text, in their order (WHOLE_LINE_SLOT, INLINE_SLOT). */
+function templateSlots(text) {
+    const out = new Set();
+    for (const m of text.matchAll(WHOLE_LINE_SLOT))
+        out.add(m[1]);
+    for (const m of text.matchAll(INLINE_SLOT))
+        out.add(m[0]);
+    return [...out];
+}
+/** Whether the text's line (1-based) holds a slot: where YAML stops reading a template of a template. */
+function slotOnLine(text, line) {
+    if (line === undefined)
+        return false;
+    const at = text.split('\n', line)[line - 1];
+    return at !== undefined && templateSlots(at).length > 0;
+}
+/** The text with its slots filled: whole-line slots as empty lines, inline ones as a word. */
+function withoutSlots(text) {
+    return text.replace(WHOLE_LINE_SLOT, '').replace(INLINE_SLOT, 'slot');
+}
 
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
 

@@ -759,6 +759,26 @@ Resources:
     expect(r.reason).toMatch(/^not valid YAML at line \d+/);
   });
 
+  it('a template of a template (string.Template, envsubst, Jinja slots) is skipped with what to audit, never an error', () => {
+    // The shape of anyscale's anyscale-cloud-setup.yaml (the client's cloud setup, rendered with
+    // Python's string.Template): whole-line slots where resources and parameters are inserted.
+    const head = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Name:\n    Type: String\n';
+    const role = '  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref Name\n';
+    const anyscale = `${head}\n$ANYSCALE_CROSS_ACCOUNT_IAM_POLICY_PARAMETERS\n\nResources:\n${role}\n$SUBNETS_TEMPLATES\n`;
+    expect(parse('cloud-setup.yaml', anyscale)).toMatchObject({
+      status: 'skipped',
+      errors: [],
+      reason:
+        'a template ($ANYSCALE_CROSS_ACCOUNT_IAM_POLICY_PARAM…, $SUBNETS_TEMPLATES), not a CloudFormation template as written (not valid YAML at line 6 until rendered): audit what it renders',
+    });
+    const jinja = `${head}Resources:\n{% for r in roles %}\n  {{ r.id }}:\n    Type: AWS::IAM::Role\n    Properties: {{ r.props }}\n{% endfor %}\n`;
+    expect(parse('roles.yaml.j2.yaml', jinja)).toMatchObject({ status: 'skipped', errors: [] });
+    expect(parse('roles.yaml.j2.yaml', jinja).reason).toMatch(/^a template \(\{% for r in roles %\}, /);
+    // A slot that is not where YAML stops, and a text that stays broken once filled: an error.
+    const broken = `${head}Resources:\n  A: x: y\n$SLOT\n`;
+    expect(parse('broken.yaml', broken)).toMatchObject({ status: 'error' });
+  });
+
   it('a YAML file that is not a template is skipped, never an error', () => {
     const workflow = 'name: ci\non: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n';
     expect(parse('.github/workflows/ci.yml', workflow)).toMatchObject({ status: 'skipped', errors: [] });
