@@ -429,7 +429,7 @@ function footer(report) {
     });
     const parts = [
         `${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.name, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.tool.version, 'text')}`,
-        `catalog ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.source, 'text')} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.version, 'text')}`,
+        `catalog ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.source)} ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(report.catalog.version, 'text')}`,
     ];
     if (baselines.length > 0)
         parts.push(`${baselines.length === 1 ? 'baseline' : 'baselines'} ${baselines.join(', ')}`);

@@ -545,7 +545,7 @@ function footer(report: Report): string {
   });
   const parts = [
     `${md(report.tool.name, 'text')} ${md(report.tool.version, 'text')}`,
-    `catalog ${md(report.catalog.source, 'text')} ${md(report.catalog.version, 'text')}`,
+    `catalog ${md(report.catalog.source)} ${md(report.catalog.version, 'text')}`,
   ];
   if (baselines.length > 0)
     parts.push(`${baselines.length === 1 ? 'baseline' : 'baselines'} ${baselines.join(', ')}`);
