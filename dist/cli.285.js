@@ -197,6 +197,9 @@ function groupChunks(report, findings, wholeListsAt) {
                 let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
+                const inUse = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .featureSets */ .c5)(part, g);
+                if (inUse !== undefined)
+                    head += `\\\nIn use? Name it among the sets this policy is held to, ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
                     chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -316,6 +319,10 @@ function diffBlock(diff) {
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = (0,_audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .keptByIgnore */ .Yk)(report);
+    const featuresOf = new Map();
+    for (const f of report.findings)
+        if (f.feature && !f.ignored)
+            (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)).add(f.feature);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
@@ -338,7 +345,14 @@ function suggestionSections(report) {
                         ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
                         : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
                     : '');
-        return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, advice + body);
+        // What it leaves out that the report calls optional: the reader decides, not the suggestion.
+        const dropped = featuresOf.get(s.policy);
+        const features = dropped?.size
+            ? `It leaves out the optional ${dropped.size === 1 ? 'feature' : 'features'} ${[...dropped].map((x) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(x)).join(', ')}: if you use ${dropped.size === 1 ? 'it' : 'them'}, name ${dropped.size === 1 ? 'it' : 'them'} among the sets this policy is held to and audit again (the suggestion then keeps what ${dropped.size === 1 ? 'it needs' : 'they need'}).\n\n`
+            : '';
+        // A policy of no statement is no policy IAM takes: the advice alone, no diff to it.
+        const deleteIt = !ignored && !denyLeftOut && keepsNothing(s.minimal);
+        return details(`💡 Suggested minimal policy: <code>${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s.policy, 'html')}</code>`, deleteIt ? (features + advice).trimEnd() : features + advice + body);
     });
 }
 /**

@@ -13336,6 +13336,9 @@ function* groups(report, findings, paint, indent, cut) {
                         if (r)
                             line += `\n${indent}  ${terminalText(r)}`;
                     }
+                const inUse = (0,group/* featureSets */.c5)(part, g);
+                if (inUse !== undefined)
+                    line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
                 out.push(line);
                 for (const f of part) {
                     const block = lines(f);
@@ -23107,6 +23110,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   aY: () => (/* binding */ cleanPolicies),
 /* harmony export */   bi: () => (/* binding */ removedNote),
 /* harmony export */   bl: () => (/* binding */ splitLeftovers),
+/* harmony export */   c5: () => (/* binding */ featureSets),
 /* harmony export */   cm: () => (/* binding */ sharedApproximate),
 /* harmony export */   eR: () => (/* binding */ approximateText),
 /* harmony export */   fq: () => (/* binding */ heldNothing),
@@ -23322,6 +23326,18 @@ function splitLeftovers(findings) {
     return [...over.values(), ...alternatives.values(), ...features.values()];
 }
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+/**
+ * For a group of optional-feature findings, how to say the features are in use: the sets the
+ * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the
+ * configuration; undefined for other findings, or a group whose policy's sets are not known.
+ */
+function featureSets(part, g) {
+    const features = [...new Set(part.map((f) => f.feature).filter((x) => !!x))];
+    const held = g.baseline === undefined ? g.policy?.sets : undefined;
+    if (features.length === 0 || !held?.length)
+        return undefined;
+    return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
+}
 function leftoverWords(first, info) {
     if (first.feature && info.feature)
         return info.feature;

@@ -38288,6 +38288,18 @@ function splitLeftovers(findings) {
     return [...over.values(), ...alternatives.values(), ...features.values()];
 }
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+/**
+ * For a group of optional-feature findings, how to say the features are in use: the sets the
+ * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the
+ * configuration; undefined for other findings, or a group whose policy's sets are not known.
+ */
+function featureSets(part, g) {
+    const features = [...new Set(part.map((f) => f.feature).filter((x) => !!x))];
+    const held = g.baseline === undefined ? g.policy?.sets : undefined;
+    if (features.length === 0 || !held?.length)
+        return undefined;
+    return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
+}
 function leftoverWords(first, info) {
     if (first.feature && info.feature)
         return info.feature;
@@ -38819,6 +38831,9 @@ function groupChunks(report, findings, wholeListsAt) {
                 let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
+                const inUse = featureSets(part, g);
+                if (inUse !== undefined)
+                    head += `\\\nIn use? Name it among the sets this policy is held to, ${(0,core_escape/* escapeMarkdown */.FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
                     chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -38938,6 +38953,10 @@ function diffBlock(diff) {
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = keptByIgnore(report);
+    const featuresOf = new Map();
+    for (const f of report.findings)
+        if (f.feature && !f.ignored)
+            (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)).add(f.feature);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
@@ -38960,7 +38979,14 @@ function suggestionSections(report) {
                         ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
                         : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
                     : '');
-        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, advice + body);
+        // What it leaves out that the report calls optional: the reader decides, not the suggestion.
+        const dropped = featuresOf.get(s.policy);
+        const features = dropped?.size
+            ? `It leaves out the optional ${dropped.size === 1 ? 'feature' : 'features'} ${[...dropped].map((x) => (0,core_escape/* escapeMarkdown */.FV)(x)).join(', ')}: if you use ${dropped.size === 1 ? 'it' : 'them'}, name ${dropped.size === 1 ? 'it' : 'them'} among the sets this policy is held to and audit again (the suggestion then keeps what ${dropped.size === 1 ? 'it needs' : 'they need'}).\n\n`
+            : '';
+        // A policy of no statement is no policy IAM takes: the advice alone, no diff to it.
+        const deleteIt = !ignored && !denyLeftOut && keepsNothing(s.minimal);
+        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, deleteIt ? (features + advice).trimEnd() : features + advice + body);
     });
 }
 /**
@@ -44612,6 +44638,9 @@ function* groups(report, findings, paint, indent, cut) {
                         if (r)
                             line += `\n${indent}  ${terminalText(r)}`;
                     }
+                const inUse = featureSets(part, g);
+                if (inUse !== undefined)
+                    line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
                 out.push(line);
                 for (const f of part) {
                     const block = lines(f);

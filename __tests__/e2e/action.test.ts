@@ -783,7 +783,8 @@ describe('the bundled action (dist/index.js) end to end', () => {
     const hostileSid = {
       Sid: '</details><img src=x onerror=alert(1)> @org/team #123 owner/repo#1 [link](http://x) `x` | \u202Eevil <!-- iam-baseline-audit:comment key=default -->',
       Effect: 'Allow',
-      Action: 'iam:PassRole',
+      // (a statement the suggestion keeps a part of: its diff shows the hostile Sid)
+      Action: ['ec2:DescribeInstances', 'iam:PassRole'],
       Resource: '*',
     };
     const repo = makeRepo(tmp, [ADDED_EC2], {

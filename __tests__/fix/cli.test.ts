@@ -76,6 +76,30 @@ describe('iam-baseline-audit fix (CLI)', () => {
     expect(readFileSync(join(root, 'iam/p.json'), 'utf8')).toBe(POLICY);
   });
 
+  it('says which optional features a fix leaves out, and how to keep them', async () => {
+    // ecr:GetAuthorizationToken alone: a part of Coiled's optional ECR feature, taken as not in use.
+    const withEcr = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Ok', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' },
+        { Sid: 'Ecr', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      ],
+    });
+    const root = repo({ 'iam/p.json': withEcr });
+    const dry = await run(['iam', '--baseline', 'coiled:ongoing', '--dry-run'], root);
+    expect(dry.stdout).toMatch(
+      /^would leave out in iam\/p\.json: the optional feature ecr; if you use it, name it among the audit's sets \(sets: in the configuration\) and fix again$/m,
+    );
+    const r = await run(['iam', '--baseline', 'coiled:ongoing'], root);
+    expect(r.stdout).toMatch(
+      /^left out in iam\/p\.json: the optional feature ecr; .* and fix again \(restore the statements first\)$/m,
+    );
+    // Held to the feature too: nothing of it is left out.
+    const kept = repo({ 'iam/p.json': withEcr });
+    const held = await run(['iam', '--baseline', 'coiled:ongoing,ecr', '--dry-run'], kept);
+    expect(held.stdout).not.toContain('leave out');
+  });
+
   it('a file of several policies is named with the place of each policy fixed in it', async () => {
     const root = repo({
       'main.tf': `resource "aws_iam_policy" "p" {

@@ -260,16 +260,19 @@ describe('reading saved reports of either schema', () => {
 describe('suggestions with a diff over the bound', () => {
   const big = Array.from({ length: MAX_DIFF_LINES + 500 }, (_, i) => `-    "s3:Action${i}",`);
   const diff = ['--- a.json', '+++ a.json (minimal)', '@@ -1,2500 +1,1 @@', ...big].join('\n');
+  // (a policy that keeps a statement: one that keeps none is advised to be deleted, with no diff)
+  const KEPT = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' }],
+  };
   const report = baseReport({
     catalog: { ...catalogInfo },
-    suggestions: [
-      { policy: 'iam/coiled-policy.json', minimal: { Version: '2012-10-17', Statement: [] }, diff },
-    ],
+    suggestions: [{ policy: 'iam/coiled-policy.json', minimal: KEPT, diff }],
   });
 
   it('are summarised in JSON (minimal kept, diff a note with its size) and read back', () => {
     const s = (JSON.parse(renderJson(report)) as Report).suggestions[0]!;
-    expect(s.minimal).toEqual({ Version: '2012-10-17', Statement: [] });
+    expect(s.minimal).toEqual(KEPT);
     expect(s.diffOmitted).toEqual({ lines: MAX_DIFF_LINES + 503, bytes: Buffer.byteLength(diff) });
     expect(s.diff).toMatch(
       /^diff not included: 2,503 lines, [\d,]+ bytes \(over 2,000 lines or 204,800 bytes\)/,

@@ -174,6 +174,43 @@ describe('leftover sets: a finished step and an optional feature are told apart'
   });
 });
 
+describe('optional features: how to say one is in use', () => {
+  it('names the sets to hold the policy to, with the feature added, in Markdown and text', () => {
+    const ecr = finding({ kind: 'leftover-set', set: 'ecr', feature: 'ecr', actions: ['ecr:PutImage'] });
+    const setup = finding({ kind: 'leftover-set', set: 'setup', actions: ['iam:CreateRole'] });
+    const report = baseReport({ findings: [ecr, setup] });
+    const md = renderMarkdown(report);
+    expect(md).toContain(
+      'In use? Name it among the sets this policy is held to, `sets: [ongoing, ecr]` in its audit of the configuration, and audit again.',
+    );
+    expect(renderText(report)).toContain(
+      'In use? Name it among the sets this policy is held to, sets: [ongoing, ecr] in its audit of the configuration, and audit again.',
+    );
+    // Once, under the feature's heading: not under the setup set's.
+    expect(md.split('In use?')).toHaveLength(2);
+  });
+
+  it('says which optional features a suggested policy leaves out', () => {
+    const ecr = finding({ kind: 'leftover-set', set: 'ecr', feature: 'ecr', actions: ['ecr:PutImage'] });
+    const report = baseReport({
+      findings: [ecr],
+      suggestions: [
+        {
+          policy: 'iam/coiled-policy.json',
+          minimal: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' }],
+          },
+          diff: '--- iam/coiled-policy.json\n+++ iam/coiled-policy.json (minimal)\n@@ -1 +1 @@\n-x\n+y\n',
+        },
+      ],
+    });
+    expect(renderMarkdown(report)).toContain(
+      'It leaves out the optional feature `ecr`: if you use it, name it among the sets this policy is held to and audit again (the suggestion then keeps what it needs).',
+    );
+  });
+});
+
 describe('sortFindings', () => {
   it('keeps a finding whose lists are in order, and copies one whose lists it sorts', () => {
     const inOrder = finding({

@@ -177,9 +177,12 @@ describe('renderMarkdown: content', () => {
         },
       ],
     });
-    expect(renderMarkdown(report)).toContain(
-      '<code>iam/setup.json</code></summary>\n\nEvery statement of this policy would be removed: delete the policy (or detach it) instead.',
+    const out = renderMarkdown(report);
+    expect(out).toContain(
+      '<code>iam/setup.json</code></summary>\n\nEvery statement of this policy would be removed: delete the policy (or detach it) instead.\n\n</details>',
     );
+    // No diff to a policy of no statement (IAM takes none).
+    expect(out).not.toContain('(minimal)');
     expect(md).not.toContain('Every statement of this policy would be removed');
   });
 

@@ -252,6 +252,18 @@ export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
 }
 
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+/**
+ * For a group of optional-feature findings, how to say the features are in use: the sets the
+ * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the
+ * configuration; undefined for other findings, or a group whose policy's sets are not known.
+ */
+export function featureSets(part: readonly Finding[], g: PolicyGroup): string | undefined {
+  const features = [...new Set(part.map((f) => f.feature).filter((x): x is string => !!x))];
+  const held = g.baseline === undefined ? g.policy?.sets : undefined;
+  if (features.length === 0 || !held?.length) return undefined;
+  return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
+}
+
 export function leftoverWords(first: Finding, info: KindInfo): { title: string; advice: string } {
   if (first.feature && info.feature) return info.feature;
   if (first.choice !== undefined && info.alternative) return info.alternative;

@@ -35,6 +35,7 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  featureSets,
   leftoverWords,
   MAX_CLEAN_SHOWN,
   approximateText,
@@ -294,6 +295,9 @@ function groupChunks(report: Report, findings: readonly Finding[], wholeListsAt:
         const words = leftoverWords(part[0]!, info);
         let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
+        const inUse = featureSets(part, g);
+        if (inUse !== undefined)
+          head += `\\\nIn use? Name it among the sets this policy is held to, ${md(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
         chunks.push({ text: head, findings: 0 });
         for (const f of part)
           chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -422,6 +426,10 @@ function diffBlock(diff: string): string {
 function suggestionSections(report: Report): (() => string)[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
   const kept = keptByIgnore(report);
+  const featuresOf = new Map<string, Set<string>>();
+  for (const f of report.findings)
+    if (f.feature && !f.ignored)
+      (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)!).add(f.feature);
   return [...report.suggestions]
     .sort(
       (a, b) =>
@@ -447,7 +455,17 @@ function suggestionSections(report: Report): (() => string)[] {
               ? 'Every statement read would be removed: keep only the Deny statements that were left out.\n\n'
               : 'Every statement of this policy would be removed: delete the policy (or detach it) instead.\n\n'
             : '');
-      return details(`💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`, advice + body);
+      // What it leaves out that the report calls optional: the reader decides, not the suggestion.
+      const dropped = featuresOf.get(s.policy);
+      const features = dropped?.size
+        ? `It leaves out the optional ${dropped.size === 1 ? 'feature' : 'features'} ${[...dropped].map((x) => md(x)).join(', ')}: if you use ${dropped.size === 1 ? 'it' : 'them'}, name ${dropped.size === 1 ? 'it' : 'them'} among the sets this policy is held to and audit again (the suggestion then keeps what ${dropped.size === 1 ? 'it needs' : 'they need'}).\n\n`
+        : '';
+      // A policy of no statement is no policy IAM takes: the advice alone, no diff to it.
+      const deleteIt = !ignored && !denyLeftOut && keepsNothing(s.minimal);
+      return details(
+        `💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`,
+        deleteIt ? (features + advice).trimEnd() : features + advice + body,
+      );
     });
 }
 

@@ -23,6 +23,7 @@ import {
   groupFindings,
   isExcess,
   KIND_INFO,
+  featureSets,
   leftoverWords,
   MAX_CLEAN_SHOWN,
   approximateText,
@@ -157,6 +158,9 @@ function* groups(
             const r = report.baselines.find((b) => b.id === id)?.remediation;
             if (r) line += `\n${indent}  ${t(r)}`;
           }
+        const inUse = featureSets(part, g);
+        if (inUse !== undefined)
+          line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${t(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
         out.push(line);
         for (const f of part) {
           const block = lines(f);
