@@ -130,6 +130,31 @@ describe.each([true, false])('a baseline statement with NotResource (set engine:
     expect(kinds(more)).toEqual([]);
   });
 
+  it('an excluded pattern of a placeholder account names no resource whose ARN has no account', () => {
+    // The baseline excludes images by an account placeholder (one value, never empty): no AMI.
+    const placeholders = oneSetBaseline([
+      {
+        Sid: 'Other',
+        Effect: 'Allow',
+        Action: 'ec2:RunInstances',
+        NotResource: ['arn:aws:ec2:<region>:<account>:image/*', INSTANCE],
+      },
+      { Sid: 'Tagged', Effect: 'Allow', Action: 'ec2:RunInstances', Resource: INSTANCE, Condition: tagged },
+    ]);
+    const grant = (notResource: string[]) =>
+      kinds(
+        auditDocument(
+          doc({ Effect: 'Allow', Action: 'ec2:RunInstances', NotResource: notResource }),
+          placeholders,
+          { memo },
+        ),
+      );
+    expect(grant([INSTANCE])).toEqual([]);
+    expect(grant(['arn:aws:ec2:*:*:image/*'])).toEqual([
+      ['broader-resource', 'critical', ['ec2:RunInstances']],
+    ]);
+  });
+
   it('a grant only within the excluded list does not count for it: the permission is missing', () => {
     const missing = (out: ReturnType<typeof auditDocument>) =>
       out.findings.filter((f) => f.kind === 'missing-permission').flatMap((f) => f.actions);
@@ -207,6 +232,22 @@ describe('the built-in Databricks restricted baseline, through the CLI', () => {
       s.NotResource = (s.NotResource as string[]).slice(0, 1);
     });
     expect(runDocument(fewer)).toEqual([['broader-resource', 'critical', ['ec2:RunInstances']]]);
+  });
+
+  it("its image entry names no AMI (an image's ARN has no account): a copy without it grants no more", () => {
+    // (terraform-databricks-sra's GovCloud credential.tf leaves it out and denies other owners' AMIs)
+    const noImage = withOther((s) => {
+      s.NotResource = (s.NotResource as string[]).filter((r) => !r.includes(':image/'));
+    });
+    expect(
+      (withOther(() => {}).Statement[other]!.NotResource as string[]).some((r) => r.includes(':image/')),
+    ).toBe(true);
+    expect(runDocument(noImage)).toEqual([]);
+    // Without an entry that names resources of RunInstances (its instances): critical, as before.
+    const noInstance = withOther((s) => {
+      s.NotResource = (s.NotResource as string[]).filter((r) => !r.includes(':instance/'));
+    });
+    expect(runDocument(noInstance)).toEqual([['broader-resource', 'critical', ['ec2:RunInstances']]]);
   });
 
   it('ec2:RunInstances on launch templates (outside its NotResource list) is within it', () => {

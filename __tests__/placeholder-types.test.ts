@@ -123,6 +123,11 @@ describe('placeholderFieldsMeet', () => {
     expect(placeholderFieldsMeet(p('arn:aws:s3:::<datalake>/<projects/farm-animals>/*'), object)).toBe(true);
     // A placeholder in the region or account field is a value there.
     expect(placeholderFieldsMeet(p('arn:aws:s3:<region>:<account>:storage-lens-group/*'), lens)).toBe(true);
+    // A placeholder is never empty: in a field the format leaves empty, it names nothing (an AMI's
+    // ARN has no account: Databricks' `…:${region}:${aws_account_id}:image/*`).
+    const image = 'arn:${Partition}:ec2:${Region}::image/${ImageId}';
+    expect(placeholderFieldsMeet(p('arn:aws:ec2:<region>:<account>:image/*'), image)).toBe(false);
+    expect(placeholderFieldsMeet(p('arn:aws:ec2:<region>::image/*'), image)).toBe(true);
     // A wildcard before the resource part may reach past a colon: no opinion.
     expect(placeholderFieldsMeet(p('arn:aws:s3:*:<x>/*'), lens)).toBe(true);
     // Without placeholders, nothing to add to arnIntersects.

@@ -34,9 +34,10 @@ export const modules = {
 /* harmony export */   nQ: () => (/* binding */ grantedBaselineKeys),
 /* harmony export */   pS: () => (/* binding */ SET_KIND_ORDER),
 /* harmony export */   qD: () => (/* binding */ VERDICT_NO_PERMISSION),
+/* harmony export */   uj: () => (/* binding */ exceptCoverOf),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony exports withPlaceholders, exceptPattern, coverage, PairCoverage, unsureCover */
+/* unused harmony exports withPlaceholders, exceptPattern, exceptCoverForTypes, coverage, PairCoverage, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -309,6 +310,34 @@ function rawFields(raw) {
     return [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 /**
+ * exceptCover of a NotResource grant by a baseline's NotResource entry, per action: the grant is
+ * within it when it excludes every resource of the action's own types that the baseline excludes.
+ * An excluded pattern that names no resource of those types is left out: Databricks' restricted
+ * policy excludes `arn:…:ec2:${region}:${aws_account_id}:image/*` from RunInstances, which names
+ * no AMI (an image's ARN has no account field), so a copy without that entry grants no more. An
+ * action with no resource types is requested on `*`, which neither list excludes; a type with no
+ * format could be excluded, and keeps every pattern.
+ */
+function exceptCoverForTypes(except, grantExcept, types) {
+    const relevant = except.filter((x) => types.some((t) => !t.arn || (0,_policy_arn_js__WEBPACK_IMPORTED_MODULE_0__/* .meetsFormat */ .oh)(formatPattern(t.arn), t.arn, x)));
+    return relevant.every((x) => grantExcept.some((u) => excludesAll(u, x))) ? 'yes' : 'no';
+}
+/** exceptCoverForTypes for the action of an ordinal, kept per baseline entry, grant and resource types. */
+function exceptCoverOf(except, grantExcept, ordinal) {
+    let byGrant = exceptTypesCache.get(except);
+    if (!byGrant)
+        exceptTypesCache.set(except, (byGrant = new WeakMap()));
+    let byTypes = byGrant.get(grantExcept);
+    if (!byTypes)
+        byGrant.set(grantExcept, (byTypes = new Map()));
+    const id = typesIdOf(ordinal);
+    let c = byTypes.get(id);
+    if (c === undefined)
+        byTypes.set(id, (c = exceptCoverForTypes(except, grantExcept, (0,_policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .actionOfOrdinal */ .xb)(ordinal).resourceTypes)));
+    return c;
+}
+const exceptTypesCache = new WeakMap();
+/**
  * exceptCover per action: the resources of the action's own types that the granted pattern
  * reaches are all allowed when no excluded pattern meets both such a type and the grant
  * (`ec2:TerminateInstances` on `*` reaches instances only, which excluding images leaves). An
@@ -344,8 +373,12 @@ function coversForAction(baseline, granted, action, notResource, grantExcept) {
  */
 function coverage(baseline, granted, action, notResource, grantExcept) {
     const direct = resourceCover(baseline, granted, notResource, grantExcept);
-    if (direct === 'yes' || notResource)
+    if (direct === 'yes')
         return direct;
+    if (notResource) {
+        const except = exceptOf(baseline);
+        return except && grantExcept ? exceptCoverForTypes(except, grantExcept, action.resourceTypes) : direct;
+    }
     const except = exceptOf(baseline);
     if (except)
         return exceptTypes(except, granted, action.resourceTypes);
@@ -4904,8 +4937,18 @@ function coveredPart(e, g, part, notRes) {
     const grantExcept = notRes && (0,engine/* exceptOf */.LL)(e.resource) ? (0,engine/* notResourcePatterns */.dq)(g.notResource) : undefined;
     if (mine.isEmpty() || (0,engine/* coversResource */.H$)(e.resource, g.resource, notRes, grantExcept))
         return mine;
-    if (notRes)
-        return action_set/* ActionSet */.L.EMPTY;
+    if (notRes) {
+        // Per action: the baseline's excluded patterns that name none of its resource types are left out.
+        const except = (0,engine/* exceptOf */.LL)(e.resource);
+        if (!except || !grantExcept)
+            return action_set/* ActionSet */.L.EMPTY;
+        const kept = [];
+        mine.forEach((o) => {
+            if ((0,engine/* exceptCoverOf */.uj)(except, grantExcept, o) === 'yes')
+                kept.push(o);
+        });
+        return kept.length === mine.size ? mine : action_set/* ActionSet */.L.fromOrdinals(kept);
+    }
     const pair = (0,engine/* pairCoverage */.Tq)(e.resource, g.resource);
     const kept = [];
     mine.forEach((o) => {
@@ -18806,9 +18849,16 @@ function placeholderFieldsMeet(p, format) {
                 closed = false;
                 break;
             }
-            if (f.includes(VALUE_MARK))
-                continue;
             const w = wanted[i];
+            // A placeholder is one value, never empty: it names nothing of a format whose field is
+            // empty (`…:<account>:image/*` names no AMI: an image's ARN has no account).
+            if (f.includes(VALUE_MARK)) {
+                if (w === '') {
+                    hit = false;
+                    break;
+                }
+                continue;
+            }
             if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
                 hit = false;
                 break;

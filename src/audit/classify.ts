@@ -16,6 +16,7 @@ import {
   conditionMiss,
   conditionText,
   coversResource,
+  exceptCoverOf,
   exceptOf,
   disjointFields,
   implies,
@@ -195,7 +196,16 @@ function coveredPart(e: SetEntry, g: GrantClass, part: ActionSet, notRes: boolea
   const mine = part.intersect(e.actions);
   const grantExcept = notRes && exceptOf(e.resource) ? notResourcePatterns(g.notResource!) : undefined;
   if (mine.isEmpty() || coversResource(e.resource, g.resource, notRes, grantExcept)) return mine;
-  if (notRes) return ActionSet.EMPTY;
+  if (notRes) {
+    // Per action: the baseline's excluded patterns that name none of its resource types are left out.
+    const except = exceptOf(e.resource);
+    if (!except || !grantExcept) return ActionSet.EMPTY;
+    const kept: number[] = [];
+    mine.forEach((o) => {
+      if (exceptCoverOf(except, grantExcept, o) === 'yes') kept.push(o);
+    });
+    return kept.length === mine.size ? mine : ActionSet.fromOrdinals(kept);
+  }
   const pair = pairCoverage(e.resource, g.resource)!;
   const kept: number[] = [];
   mine.forEach((o) => {

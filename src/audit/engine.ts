@@ -485,6 +485,47 @@ function rawFields(raw: string): string[] | undefined {
 }
 
 /**
+ * exceptCover of a NotResource grant by a baseline's NotResource entry, per action: the grant is
+ * within it when it excludes every resource of the action's own types that the baseline excludes.
+ * An excluded pattern that names no resource of those types is left out: Databricks' restricted
+ * policy excludes `arn:…:ec2:${region}:${aws_account_id}:image/*` from RunInstances, which names
+ * no AMI (an image's ARN has no account field), so a copy without that entry grants no more. An
+ * action with no resource types is requested on `*`, which neither list excludes; a type with no
+ * format could be excluded, and keeps every pattern.
+ */
+export function exceptCoverForTypes(
+  except: readonly ArnPattern[],
+  grantExcept: readonly ArnPattern[],
+  types: readonly ResourceTypeRef[],
+): Cover {
+  const relevant = except.filter((x) =>
+    types.some((t) => !t.arn || meetsFormat(formatPattern(t.arn), t.arn, x)),
+  );
+  return relevant.every((x) => grantExcept.some((u) => excludesAll(u, x))) ? 'yes' : 'no';
+}
+
+/** exceptCoverForTypes for the action of an ordinal, kept per baseline entry, grant and resource types. */
+export function exceptCoverOf(
+  except: readonly ArnPattern[],
+  grantExcept: readonly ArnPattern[],
+  ordinal: number,
+): Cover {
+  let byGrant = exceptTypesCache.get(except);
+  if (!byGrant) exceptTypesCache.set(except, (byGrant = new WeakMap()));
+  let byTypes = byGrant.get(grantExcept);
+  if (!byTypes) byGrant.set(grantExcept, (byTypes = new Map()));
+  const id = typesIdOf(ordinal);
+  let c = byTypes.get(id);
+  if (c === undefined)
+    byTypes.set(id, (c = exceptCoverForTypes(except, grantExcept, actionOfOrdinal(ordinal).resourceTypes)));
+  return c;
+}
+const exceptTypesCache = new WeakMap<
+  readonly ArnPattern[],
+  WeakMap<readonly ArnPattern[], Map<number, Cover>>
+>();
+
+/**
  * exceptCover per action: the resources of the action's own types that the granted pattern
  * reaches are all allowed when no excluded pattern meets both such a type and the grant
  * (`ec2:TerminateInstances` on `*` reaches instances only, which excluding images leaves). An
@@ -534,7 +575,11 @@ export function coverage(
   grantExcept?: readonly ArnPattern[],
 ): Cover {
   const direct = resourceCover(baseline, granted, notResource, grantExcept);
-  if (direct === 'yes' || notResource) return direct;
+  if (direct === 'yes') return direct;
+  if (notResource) {
+    const except = exceptOf(baseline);
+    return except && grantExcept ? exceptCoverForTypes(except, grantExcept, action.resourceTypes) : direct;
+  }
   const except = exceptOf(baseline);
   if (except) return exceptTypes(except, granted, action.resourceTypes);
   const typed = coversTypes(baseline, granted, action.resourceTypes);

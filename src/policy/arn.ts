@@ -1000,8 +1000,16 @@ export function placeholderFieldsMeet(p: ArnPattern, format: string): boolean {
         closed = false;
         break;
       }
-      if (f.includes(VALUE_MARK)) continue;
       const w = wanted[i]!;
+      // A placeholder is one value, never empty: it names nothing of a format whose field is
+      // empty (`…:<account>:image/*` names no AMI: an image's ARN has no account).
+      if (f.includes(VALUE_MARK)) {
+        if (w === '') {
+          hit = false;
+          break;
+        }
+        continue;
+      }
       if (FORMAT_VALUE.test(w) ? f === '' : !w.includes('${') && f !== w) {
         hit = false;
         break;
