@@ -25,8 +25,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(7291);
-// EXTERNAL MODULE: ./src/audit/run.ts + 22 modules
-var run = __webpack_require__(6884);
+// EXTERNAL MODULE: ./src/audit/run.ts + 21 modules
+var run = __webpack_require__(2683);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/escape.ts
@@ -2856,6 +2856,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
     const audit = () => (0,run/* runAudit */.bD)({
         root,
         paths: root === cwd ? named : named.map((p) => (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(cwd, p)) || '.'),
+        pathsAsTyped: named,
         baseline: (0,cli_options/* baselineFromCwd */.IV)(values.baseline, cwd, root),
         config: (0,cli_options/* configFrom */.DU)(cwd, root, values.config),
         accountId,

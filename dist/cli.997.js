@@ -3423,7 +3423,7 @@ function keptByIgnore(report) {
 
 /***/ }),
 
-/***/ 6884:
+/***/ 2683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3949,41 +3949,8 @@ function pointPlansAtTf(plans, hcl) {
 var values = __webpack_require__(8371);
 // EXTERNAL MODULE: ./src/core/labels.ts
 var labels = __webpack_require__(6236);
-;// CONCATENATED MODULE: ./src/core/natural.ts
-// Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
-// `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
-const isDigit = (c) => c >= 48 && c <= 57;
-/**
- * Compares two strings by code unit, except where they first differ inside a run of digits that
- * both have there: the shorter run is the smaller number. (Leading zeros are not read as such: an
- * index never has them.) A total order, and the plain order on strings without such runs.
- */
-function naturalCompare(a, b) {
-    const n = Math.min(a.length, b.length);
-    let i = 0;
-    while (i < n && a.charCodeAt(i) === b.charCodeAt(i))
-        i++;
-    if (i === n)
-        return a.length - b.length;
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    // The digit run each is in at i: from where the shared digits before i start.
-    let start = i;
-    while (start > 0 && isDigit(a.charCodeAt(start - 1)))
-        start--;
-    let endA = i;
-    while (endA < a.length && isDigit(a.charCodeAt(endA)))
-        endA++;
-    let endB = i;
-    while (endB < b.length && isDigit(b.charCodeAt(endB)))
-        endB++;
-    const lengthA = endA - start;
-    const lengthB = endB - start;
-    if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB)
-        return lengthA - lengthB;
-    return ca - cb;
-}
-
+// EXTERNAL MODULE: ./src/core/natural.ts
+var natural = __webpack_require__(6898);
 // EXTERNAL MODULE: ./src/core/escape.ts
 var core_escape = __webpack_require__(4536);
 // EXTERNAL MODULE: ./src/core/version.ts
@@ -8098,7 +8065,7 @@ class Auditor {
         const ids = [...unsure]
             .filter(([, u]) => !u.scope || this.grantSets.serviceActions(u.scope).intersects(actions))
             .map(([id]) => id)
-            .sort(naturalCompare);
+            .sort(natural/* naturalCompare */.p);
         if (ids.length === 0)
             return undefined;
         const shown = ids.slice(0, 3).map((id) => unsure.get(id).label ?? `${id} (${unsure.get(id).why})`);
@@ -12144,7 +12111,9 @@ async function runAudit(req) {
     if (configPath) {
         const text = readRel(root, configPath);
         if (text === undefined)
-            throw new errors/* ConfigError */.x(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
+            throw new errors/* ConfigError */.x((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, configPath))
+                ? `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`
+                : `${configPath}: no such configuration file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
         // A baseline named on the command line (or the action's input) replaces the audits; the rest of
         // the configuration (account, own baselines, ignore rules) still applies.
@@ -12243,7 +12212,10 @@ async function runAudit(req) {
         });
     const recognised = inputs.filter((i) => i.result.status !== 'skipped');
     if (recognised.length === 0 && !deletedNamed) {
-        const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
+        const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
+        const shownPaths = (typed.length ? typed : ['.'])
+            .map((p) => (0,core_escape/* visibilise */.ow)(p.replace(/\\/g, '/')))
+            .join(', ');
         const looked = inputs.length;
         const why = inputs
             .slice(0, 3)
@@ -12442,7 +12414,7 @@ async function runAudit(req) {
         })
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
         // Numbers as numbers: `Policies[2]` before `Policies[10]`.
-        policies: outcome.policies.sort((a, b) => naturalCompare(a.id, b.id)),
+        policies: outcome.policies.sort((a, b) => (0,natural/* naturalCompare */.p)(a.id, b.id)),
         findings: (0,report_model/* sortFindings */.Tc)(shown),
         suggestions: outcome.suggestions.sort((a, b) => (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0)),
         summary: { inputs: 0, policies: 0, findings: 0, byKind: {}, bySeverity: {} },
@@ -12760,12 +12732,14 @@ function baselineFromPolicyJson(textIn, path) {
 /* harmony export */   im: () => (/* binding */ loadBaselineFile),
 /* harmony export */   j8: () => (/* binding */ looksLikePath)
 /* harmony export */ });
+/* harmony import */ var _core_natural_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6898);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
 /* harmony import */ var _config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9815);
 /* harmony import */ var _load_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9710);
 // `--baseline SPEC`: a built-in id, a baseline file (YAML or JSON with named sets) or a plain
 // policy JSON file, optionally followed by `:set,set` to choose the active sets.
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
+
 
 
 
@@ -12840,7 +12814,8 @@ function resolveBaselineSpec(spec, readFile, builtins) {
             // A bare name may still be a file in the current directory.
             const text = readFile(base);
             if (text === undefined) {
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`unknown baseline ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
+                const near = builtins.filter((b) => (0,_core_natural_js__WEBPACK_IMPORTED_MODULE_3__/* .oneEditApart */ .f)(b.id, base.trim().toLowerCase())).map((b) => b.id);
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .x(`unknown baseline ${(0,_config_yaml_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .shown */ .SP)(base)}${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
             }
             baseline = loadBaselineFile(text, base);
         }
@@ -12879,8 +12854,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/audit/run.ts + 22 modules
-var run = __webpack_require__(6884);
+// EXTERNAL MODULE: ./src/audit/run.ts + 21 modules
+var run = __webpack_require__(2683);
 // EXTERNAL MODULE: ./src/baselines/load.ts
 var load = __webpack_require__(9710);
 // EXTERNAL MODULE: ./src/baselines/resolve.ts
@@ -13739,6 +13714,7 @@ async function audit(argv) {
         root,
         // As typed when they are relative to the root already; else relative to the root chosen.
         paths: root === cwd ? named : named.map((p) => (0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(cwd, p)) || '.'),
+        pathsAsTyped: named,
         baseline: (0,cli_options/* baselineFromCwd */.IV)(values.baseline, cwd, root),
         config: (0,cli_options/* configFrom */.DU)(cwd, root, values.config),
         accountId,
@@ -15434,6 +15410,60 @@ function flatString(text) {
     return text;
 }
 const flatRead = { last: 0 };
+
+
+/***/ }),
+
+/***/ 6898:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ oneEditApart),
+/* harmony export */   p: () => (/* binding */ naturalCompare)
+/* harmony export */ });
+// Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
+// `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
+const isDigit = (c) => c >= 48 && c <= 57;
+/**
+ * Compares two strings by code unit, except where they first differ inside a run of digits that
+ * both have there: the shorter run is the smaller number. (Leading zeros are not read as such: an
+ * index never has them.) A total order, and the plain order on strings without such runs.
+ */
+function naturalCompare(a, b) {
+    const n = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < n && a.charCodeAt(i) === b.charCodeAt(i))
+        i++;
+    if (i === n)
+        return a.length - b.length;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    // The digit run each is in at i: from where the shared digits before i start.
+    let start = i;
+    while (start > 0 && isDigit(a.charCodeAt(start - 1)))
+        start--;
+    let endA = i;
+    while (endA < a.length && isDigit(a.charCodeAt(endA)))
+        endA++;
+    let endB = i;
+    while (endB < b.length && isDigit(b.charCodeAt(endB)))
+        endB++;
+    const lengthA = endA - start;
+    const lengthB = endB - start;
+    if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB)
+        return lengthA - lengthB;
+    return ca - cb;
+}
+/** Whether `a` and `b` differ by at most one edit: a letter replaced, added or left out (`Efect`, `cooled`). */
+function oneEditApart(a, b) {
+    if (Math.abs(a.length - b.length) > 1)
+        return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i])
+        i++;
+    // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
+}
 
 
 /***/ }),
@@ -34422,7 +34452,12 @@ function withoutSlots(text) {
     return text.replace(WHOLE_LINE_SLOT, '').replace(INLINE_SLOT, 'slot');
 }
 
+// EXTERNAL MODULE: ./src/core/natural.ts
+var natural = __webpack_require__(6898);
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
+// Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
+// (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
+
 
 
 
@@ -34511,16 +34546,6 @@ const STATEMENT_KEYS = new Set([
     'notprincipal',
     'condition',
 ]);
-/** Whether `a` and `b` differ by at most one edit (a misspelt key: `Efect`, `Actions`). */
-function nearKey(a, b) {
-    if (Math.abs(a.length - b.length) > 1)
-        return false;
-    let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i])
-        i++;
-    // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
-    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
-}
 /** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */
 const ACTION_TEXT = /^(\*|[\w-]+:[\w*?]+)$/;
 /**
@@ -34549,7 +34574,7 @@ function readsAsIam(doc) {
             const key = k.toLowerCase();
             // (near only to the long keys: `Id` is not a misspelt `Sid`)
             return (STATEMENT_KEYS.has(key) ||
-                (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && nearKey(key, s))));
+                (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && (0,natural/* oneEditApart */.f)(key, s))));
         });
     };
     return list.some((x) => reads(x));
@@ -37742,7 +37767,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 // computed by its provider when Terraform runs, whether or not the file declares it.
                 if (r && r.base.startsWith('data.'))
                     return {
-                        reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+                        reason: `${label} is the value of ${(0,terraform_values/* clip */.$Q)(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here): audit a plan (terraform show -json), which holds the policy it computed`,
                     };
                 // (`aws_iam_policy_document.x.json`: a data source written as a resource, which Terraform rejects)
                 if (r && r.base.startsWith(`${resource_types/* POLICY_DOCUMENT_DATA_SOURCE */.OL}.`))

@@ -10696,7 +10696,7 @@ class DocumentAnalyzer extends AnalyzerBase {
                 // computed by its provider when Terraform runs, whether or not the file declares it.
                 if (r && r.base.startsWith('data.'))
                     return {
-                        reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+                        reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here): audit a plan (terraform show -json), which holds the policy it computed`,
                     };
                 // (`aws_iam_policy_document.x.json`: a data source written as a resource, which Terraform rejects)
                 if (r && r.base.startsWith(`${POLICY_DOCUMENT_DATA_SOURCE}.`))
@@ -18399,7 +18399,55 @@ function withoutSlots(text) {
     return text.replace(WHOLE_LINE_SLOT, '').replace(INLINE_SLOT, 'slot');
 }
 
+;// CONCATENATED MODULE: ./src/core/natural.ts
+// Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
+// `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
+const isDigit = (c) => c >= 48 && c <= 57;
+/**
+ * Compares two strings by code unit, except where they first differ inside a run of digits that
+ * both have there: the shorter run is the smaller number. (Leading zeros are not read as such: an
+ * index never has them.) A total order, and the plain order on strings without such runs.
+ */
+function naturalCompare(a, b) {
+    const n = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < n && a.charCodeAt(i) === b.charCodeAt(i))
+        i++;
+    if (i === n)
+        return a.length - b.length;
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    // The digit run each is in at i: from where the shared digits before i start.
+    let start = i;
+    while (start > 0 && isDigit(a.charCodeAt(start - 1)))
+        start--;
+    let endA = i;
+    while (endA < a.length && isDigit(a.charCodeAt(endA)))
+        endA++;
+    let endB = i;
+    while (endB < b.length && isDigit(b.charCodeAt(endB)))
+        endB++;
+    const lengthA = endA - start;
+    const lengthB = endB - start;
+    if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB)
+        return lengthA - lengthB;
+    return ca - cb;
+}
+/** Whether `a` and `b` differ by at most one edit: a letter replaced, added or left out (`Efect`, `cooled`). */
+function oneEditApart(a, b) {
+    if (Math.abs(a.length - b.length) > 1)
+        return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i])
+        i++;
+    // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
+}
+
 ;// CONCATENATED MODULE: ./src/sources/policy-json.ts
+// Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
+// (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
+
 
 
 
@@ -18488,16 +18536,6 @@ const STATEMENT_KEYS = new Set([
     'notprincipal',
     'condition',
 ]);
-/** Whether `a` and `b` differ by at most one edit (a misspelt key: `Efect`, `Actions`). */
-function nearKey(a, b) {
-    if (Math.abs(a.length - b.length) > 1)
-        return false;
-    let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i])
-        i++;
-    // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
-    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
-}
 /** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */
 const ACTION_TEXT = /^(\*|[\w-]+:[\w*?]+)$/;
 /**
@@ -18526,7 +18564,7 @@ function readsAsIam(doc) {
             const key = k.toLowerCase();
             // (near only to the long keys: `Id` is not a misspelt `Sid`)
             return (STATEMENT_KEYS.has(key) ||
-                (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && nearKey(key, s))));
+                (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && oneEditApart(key, s))));
         });
     };
     return list.some((x) => reads(x));
@@ -24548,41 +24586,6 @@ function addressLabel(p) {
     return p.id.startsWith(head) && p.id.length > head.length
         ? `${p.address} ${p.id.slice(head.length).split('#').join(' ')}`
         : p.address;
-}
-
-;// CONCATENATED MODULE: ./src/core/natural.ts
-// Text order in which numbers read as numbers: `Policies[2]` before `Policies[10]`, `p[9]` before
-// `p[10]` (report ids hold list indexes, `count` and `for_each` instances). Pure.
-const isDigit = (c) => c >= 48 && c <= 57;
-/**
- * Compares two strings by code unit, except where they first differ inside a run of digits that
- * both have there: the shorter run is the smaller number. (Leading zeros are not read as such: an
- * index never has them.) A total order, and the plain order on strings without such runs.
- */
-function naturalCompare(a, b) {
-    const n = Math.min(a.length, b.length);
-    let i = 0;
-    while (i < n && a.charCodeAt(i) === b.charCodeAt(i))
-        i++;
-    if (i === n)
-        return a.length - b.length;
-    const ca = a.charCodeAt(i);
-    const cb = b.charCodeAt(i);
-    // The digit run each is in at i: from where the shared digits before i start.
-    let start = i;
-    while (start > 0 && isDigit(a.charCodeAt(start - 1)))
-        start--;
-    let endA = i;
-    while (endA < a.length && isDigit(a.charCodeAt(endA)))
-        endA++;
-    let endB = i;
-    while (endB < b.length && isDigit(b.charCodeAt(endB)))
-        endB++;
-    const lengthA = endA - start;
-    const lengthB = endB - start;
-    if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB)
-        return lengthA - lengthB;
-    return ca - cb;
 }
 
 // EXTERNAL MODULE: ./src/core/version.ts
@@ -35253,6 +35256,7 @@ function actionEvidence(document, baseline) {
 
 
 
+
 const SET_LIST = /^[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*$/;
 /** Splits `base:set,set` (the last `:` followed only by set names), leaving paths and ids intact. */
 function splitSpec(spec) {
@@ -35324,7 +35328,8 @@ function resolveBaselineSpec(spec, readFile, builtins) {
             // A bare name may still be a file in the current directory.
             const text = readFile(base);
             if (text === undefined) {
-                throw new ConfigError(`unknown baseline ${shown(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
+                const near = builtins.filter((b) => oneEditApart(b.id, base.trim().toLowerCase())).map((b) => b.id);
+                throw new ConfigError(`unknown baseline ${shown(base)}${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`);
             }
             baseline = loadBaselineFile(text, base);
         }
@@ -37085,7 +37090,9 @@ async function runAudit(req) {
     if (configPath) {
         const text = readRel(root, configPath);
         if (text === undefined)
-            throw new ConfigError(`${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`);
+            throw new ConfigError((0,external_node_fs_.existsSync)((0,external_node_path_.join)(root, configPath))
+                ? `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`
+                : `${configPath}: no such configuration file (check the path given to --config or the config input)`);
         config = loadConfig(text, configPath);
         // A baseline named on the command line (or the action's input) replaces the audits; the rest of
         // the configuration (account, own baselines, ignore rules) still applies.
@@ -37184,7 +37191,10 @@ async function runAudit(req) {
         });
     const recognised = inputs.filter((i) => i.result.status !== 'skipped');
     if (recognised.length === 0 && !deletedNamed) {
-        const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
+        const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
+        const shownPaths = (typed.length ? typed : ['.'])
+            .map((p) => (0,core_escape/* visibilise */.ow)(p.replace(/\\/g, '/')))
+            .join(', ');
         const looked = inputs.length;
         const why = inputs
             .slice(0, 3)

@@ -185,6 +185,7 @@ async function audit(argv: string[]): Promise<number> {
     root,
     // As typed when they are relative to the root already; else relative to the root chosen.
     paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
+    pathsAsTyped: named,
     baseline: baselineFromCwd(values.baseline, cwd, root),
     config: configFrom(cwd, root, values.config),
     accountId,

@@ -103,6 +103,7 @@ export async function fixCommand(
     runAudit({
       root,
       paths: root === cwd ? named : named.map((p) => relative(root, resolve(cwd, p)) || '.'),
+      pathsAsTyped: named,
       baseline: baselineFromCwd(values.baseline, cwd, root),
       config: configFrom(cwd, root, values.config),
       accountId,

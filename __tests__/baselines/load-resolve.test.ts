@@ -174,7 +174,7 @@ describe('resolveBaselineSpec', () => {
 
   it('lists the valid choices for an unknown id, file or set', () => {
     expect(errorOf(() => resolveBaselineSpec('cooled', read, builtins))).toMatch(
-      /unknown baseline "cooled": built-in baselines are .*coiled, coiled@2022.*datadog/,
+      /unknown baseline "cooled" \(did you mean coiled\?\): built-in baselines are .*coiled, coiled@2022.*datadog/,
     );
     expect(errorOf(() => resolveBaselineSpec('coiled:setpu', read, builtins))).toMatch(
       /baseline coiled has no set "setpu"; its sets are: setup, ongoing, log-pull, ecr, persistent-data/,

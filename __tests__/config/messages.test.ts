@@ -42,5 +42,7 @@ test('an unknown set is reported at its own line, as the set it is', async () =>
     'version: 1\naudits:\n  - baseline: skypilott\n    sets: [minimal]\n    policies: ["*.json"]\n',
   );
   const unknown = await runAudit({ root, paths: ['.'] }).catch((e: unknown) => e);
-  expect((unknown as Error).message).toMatch(/line 3: audits\[0\]\.baseline: unknown baseline "skypilott"/);
+  expect((unknown as Error).message).toMatch(
+    /line 3: audits\[0\]\.baseline: unknown baseline "skypilott" \(did you mean skypilot\?\)/,
+  );
 });

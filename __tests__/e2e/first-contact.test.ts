@@ -175,6 +175,14 @@ describe('paths', () => {
     const empty = cli(['audit', 'empty', '--fail-on', 'none'], tmp);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('no inputs found in empty: no file there that could hold IAM policies');
+    // Named by an absolute path (the audit's root is then that directory): named as typed.
+    const absolute = cli(['audit', join(tmp, 'empty')], tmp);
+    expect(absolute.code).toBe(2);
+    expect(absolute.stderr).toContain(`no inputs found in ${join(tmp, 'empty')}: no file there`);
+    // A configuration file that is not there is said to be missing.
+    const noConfig = cli(['audit', 'empty', '--config', 'nope.yml'], tmp);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.stderr).toContain('nope.yml: no such configuration file');
     mkdirSync(join(tmp, 'app'), { recursive: true });
     writeFileSync(join(tmp, 'app/package.json'), JSON.stringify({ name: 'x', version: '1.0.0' }));
     const app = cli(['audit', 'app', '--fail-on', 'any'], tmp);

@@ -1708,7 +1708,7 @@ resource "aws_iam_role" "cross_account" {
     expect(policies(results).map((p) => [p.status, p.reason])).toEqual([
       [
         'unresolved',
-        'assume_role_policy is the value of data.databricks_aws_assume_role_policy.this.json, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)',
+        'assume_role_policy is the value of data.databricks_aws_assume_role_policy.this.json, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here): audit a plan (terraform show -json), which holds the policy it computed',
       ],
     ]);
   });

@@ -42,6 +42,8 @@ export interface AuditRequest {
   root: string;
   /** Files or directories to audit, relative to root. Default: ['.']. */
   paths: string[];
+  /** The paths as the user typed them (`/srv/empty`), where they differ from `paths`: for messages. */
+  pathsAsTyped?: string[];
   /** `coiled`, `coiled@2022`, `coiled:setup,ongoing`, `./iam/my-vendor.yml:ongoing`, or a policy JSON file. */
   baseline?: string;
   /** Configuration file; when undefined, `.github/iam-baseline-audit.yml` under root is used if present. */
@@ -232,7 +234,9 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     const text = readRel(root, configPath);
     if (text === undefined)
       throw new ConfigError(
-        `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`,
+        existsSync(join(root, configPath))
+          ? `${configPath}: the configuration file cannot be read; expected a YAML file (check the path given to --config or the config input)`
+          : `${configPath}: no such configuration file (check the path given to --config or the config input)`,
       );
     config = loadConfig(text, configPath);
     // A baseline named on the command line (or the action's input) replaces the audits; the rest of
@@ -356,7 +360,10 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
     });
   const recognised = inputs.filter((i) => i.result.status !== 'skipped');
   if (recognised.length === 0 && !deletedNamed) {
-    const shownPaths = (req.paths.length ? req.paths : ['.']).map((p) => p.replace(/\\/g, '/')).join(', ');
+    const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
+    const shownPaths = (typed.length ? typed : ['.'])
+      .map((p) => visibilise(p.replace(/\\/g, '/')))
+      .join(', ');
     const looked = inputs.length;
     const why = inputs
       .slice(0, 3)

@@ -1,6 +1,7 @@
 // `--baseline SPEC`: a built-in id, a baseline file (YAML or JSON with named sets) or a plain
 // policy JSON file, optionally followed by `:set,set` to choose the active sets.
 //   coiled   coiled@2022:setup,ongoing   ./iam/my-vendor.yml:ongoing   ./policies/minimal.json
+import { oneEditApart } from '../core/natural.js';
 import { ConfigError } from '../core/errors.js';
 import type { Baseline } from '../core/types.js';
 import { bare, shown } from '../config/yaml-schema.js';
@@ -95,8 +96,9 @@ export function resolveBaselineSpec(
       // A bare name may still be a file in the current directory.
       const text = readFile(base);
       if (text === undefined) {
+        const near = builtins.filter((b) => oneEditApart(b.id, base.trim().toLowerCase())).map((b) => b.id);
         throw new ConfigError(
-          `unknown baseline ${shown(base)}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`,
+          `unknown baseline ${shown(base)}${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}: built-in baselines are ${builtins.map((b) => b.id).join(', ')}; or give a path to a baseline YAML or policy JSON file`,
         );
       }
       baseline = loadBaselineFile(text, base);

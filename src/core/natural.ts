@@ -27,3 +27,12 @@ export function naturalCompare(a: string, b: string): number {
   if (lengthA > 0 && lengthB > 0 && lengthA !== lengthB) return lengthA - lengthB;
   return ca - cb;
 }
+
+/** Whether `a` and `b` differ by at most one edit: a letter replaced, added or left out (`Efect`, `cooled`). */
+export function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
+}

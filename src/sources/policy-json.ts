@@ -1,5 +1,6 @@
 // Standalone IAM policy documents (`*.json`), including the wrappers the AWS CLI prints
 // (`{"PolicyVersion":{"Document":…}}`, `{"Policy":…}`) and documents held as (URL-encoded) strings.
+import { oneEditApart } from '../core/natural.js';
 import type { PolicyRecord, SourceError } from '../core/types.js';
 import { duplicateKeyMessage, duplicateKeys, unreadableDocument } from '../policy/document.js';
 import { formatJsonPath, locateLines } from '../core/json-lines.js';
@@ -98,15 +99,6 @@ const STATEMENT_KEYS = new Set([
   'condition',
 ]);
 
-/** Whether `a` and `b` differ by at most one edit (a misspelt key: `Efect`, `Actions`). */
-function nearKey(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  // (past the first difference: one letter replaced, one more in `a`, or one more in `b`)
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
-}
-
 /** An action as a statement's entry would be written (`s3:GetObject`, `ec2:*`, `*`). */
 const ACTION_TEXT = /^(\*|[\w-]+:[\w*?]+)$/;
 
@@ -132,7 +124,7 @@ function readsAsIam(doc: Record<string, unknown>): boolean {
       // (near only to the long keys: `Id` is not a misspelt `Sid`)
       return (
         STATEMENT_KEYS.has(key) ||
-        (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && nearKey(key, s)))
+        (key.length >= 5 && [...STATEMENT_KEYS].some((s) => s.length >= 6 && oneEditApart(key, s)))
       );
     });
   };

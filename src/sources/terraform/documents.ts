@@ -114,7 +114,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
         // computed by its provider when Terraform runs, whether or not the file declares it.
         if (r && r.base.startsWith('data.'))
           return {
-            reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here)`,
+            reason: `${label} is the value of ${clip(e)}, which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here): audit a plan (terraform show -json), which holds the policy it computed`,
           };
         // (`aws_iam_policy_document.x.json`: a data source written as a resource, which Terraform rejects)
         if (r && r.base.startsWith(`${POLICY_DOCUMENT_DATA_SOURCE}.`))
