@@ -65,6 +65,17 @@ describe('renderMarkdown: content', () => {
     );
   });
 
+  it('the verdict tells a file or policy that cannot be read apart from permissions', () => {
+    const invalid = finding({ kind: 'invalid-policy', policy: 'iam/broken.json', path: 'iam/broken.json' });
+    const excess = finding({ kind: 'excess-action', actions: ['iam:CreateUser'] });
+    expect(renderMarkdown(baseReport({ findings: [invalid] }))).toContain(
+      '❌ **1 finding** in 1 policy: invalid or unreadable files or policies',
+    );
+    expect(renderMarkdown(baseReport({ findings: [excess, invalid] }))).toContain(
+      '❌ **2 findings** in 2 policies: permissions beyond the vendor baselines, and 1 invalid or unreadable',
+    );
+  });
+
   it('the verdict and the collapsed section count the same pre-existing findings, missing permissions told apart', () => {
     const report = pullRequestReport();
     report.findings.push(

@@ -353,13 +353,19 @@ function verdict(report: Report, check?: MarkdownOptions['check']): string {
     const extra = more.length ? ` (and ${more.join(', ')})` : '';
     // (a role's trust policy gives findings about who may assume it, not what it may do)
     const trusts = new Set(report.policies.filter((p) => p.kind === 'trust').map((p) => p.id));
-    const ofTrust = counted.filter((f) => trusts.has(f.policy)).length;
+    // (a file or policy that cannot be read is no permission: said apart)
+    const unread = counted.filter((f) => f.kind === 'invalid-policy').length;
+    const read = counted.filter((f) => f.kind !== 'invalid-policy');
+    const ofTrust = read.filter((f) => trusts.has(f.policy)).length;
     const what =
-      ofTrust === 0
-        ? 'permissions beyond the vendor baselines'
-        : ofTrust === counted.length
-          ? 'trust beyond what the vendors document'
-          : 'permissions and trust beyond the vendor baselines';
+      unread === counted.length
+        ? 'invalid or unreadable files or policies'
+        : (ofTrust === 0
+            ? 'permissions beyond the vendor baselines'
+            : ofTrust === read.length
+              ? 'trust beyond what the vendors document'
+              : 'permissions and trust beyond the vendor baselines') +
+          (unread > 0 ? `, and ${unread} invalid or unreadable` : '');
     // (findings the check lets pass: said, or ❌ beside a green check reads as a failure)
     const passes =
       check?.result === 'pass'
