@@ -3142,7 +3142,10 @@ function memberSuggestion(m, statements) {
             minimal[k] = fields[k];
     if (!Object.hasOwn(minimal, 'Statement'))
         minimal.Statement = statements;
-    const made = suggestion(m.record.id, m.record.path, original, minimal);
+    // A policy inside a file (a .tf resource, a template's, a plan's) is shown as read, in JSON: its
+    // diff is no patch to the file (`fix` edits the file itself), and says so in its header.
+    const label = m.record.address ? `${m.record.id}, as read in JSON` : m.record.path;
+    const made = suggestion(m.record.id, label, original, minimal);
     if (m.record.approximate?.length)
         made.approximate = [...m.record.approximate];
     return made;

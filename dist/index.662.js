@@ -30964,7 +30964,10 @@ function memberSuggestion(m, statements) {
             minimal[k] = fields[k];
     if (!Object.hasOwn(minimal, 'Statement'))
         minimal.Statement = statements;
-    const made = suggestion(m.record.id, m.record.path, original, minimal);
+    // A policy inside a file (a .tf resource, a template's, a plan's) is shown as read, in JSON: its
+    // diff is no patch to the file (`fix` edits the file itself), and says so in its header.
+    const label = m.record.address ? `${m.record.id}, as read in JSON` : m.record.path;
+    const made = suggestion(m.record.id, label, original, minimal);
     if (m.record.approximate?.length)
         made.approximate = [...m.record.approximate];
     return made;
@@ -39018,6 +39021,7 @@ function diffBlock(diff) {
 function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = keptByIgnore(report);
+    const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
     const featuresOf = new Map();
     for (const f of report.findings)
         if (f.feature && !f.ignored)
@@ -39049,9 +39053,13 @@ function suggestionSections(report) {
         const features = dropped?.size
             ? `It leaves out the optional ${dropped.size === 1 ? 'feature' : 'features'} ${[...dropped].map((x) => (0,core_escape/* escapeMarkdown */.FV)(x)).join(', ')}: if you use ${dropped.size === 1 ? 'it' : 'them'}, name ${dropped.size === 1 ? 'it' : 'them'} among the sets this policy is held to and audit again (the suggestion then keeps what ${dropped.size === 1 ? 'it needs' : 'they need'}).\n\n`
             : '';
+        // A policy inside a file (a .tf resource, a template's) is diffed as read, in JSON.
+        const asJson = inFile.has(s.policy) && !omitted
+            ? "The policy as read, in JSON (not a patch to the file): `iam-baseline-audit fix --dry-run` writes the change in the file's own form where it can.\n\n"
+            : '';
         // A policy of no statement is no policy IAM takes: the advice alone, no diff to it.
         const deleteIt = !ignored && !denyLeftOut && keepsNothing(s.minimal);
-        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, deleteIt ? (features + advice).trimEnd() : features + advice + body);
+        return details(`💡 Suggested minimal policy: <code>${(0,core_escape/* escapeMarkdown */.FV)(s.policy, 'html')}</code>`, deleteIt ? (features + advice).trimEnd() : features + advice + asJson + body);
     });
 }
 /**

@@ -301,7 +301,7 @@ describe('configuration and baseline errors name the file, the line, what was ex
     const builtins = builtinBaselines();
     const read = () => undefined;
     expect(() => resolveBaselineSpec('cooled', read, builtins)).toThrow(
-      /unknown baseline "cooled": built-in baselines are .*; or give a path/,
+      /unknown baseline "cooled" \(did you mean coiled\?\): built-in baselines are .*; or give a path/,
     );
     expect(() => resolveBaselineSpec('coiled:setpu', read, builtins)).toThrow(
       /has no set "setpu"; its sets are: setup, .* \(expected one of them\)/,

@@ -384,7 +384,10 @@ export function memberSuggestion(m: UnitMember, statements: Record<string, unkno
   if (!Object.keys(original).includes('Version')) minimal.Version = fields.Version;
   for (const k of Object.keys(original)) if (Object.hasOwn(fields, k)) minimal[k] = fields[k];
   if (!Object.hasOwn(minimal, 'Statement')) minimal.Statement = statements;
-  const made = suggestion(m.record.id, m.record.path, original, minimal);
+  // A policy inside a file (a .tf resource, a template's, a plan's) is shown as read, in JSON: its
+  // diff is no patch to the file (`fix` edits the file itself), and says so in its header.
+  const label = m.record.address ? `${m.record.id}, as read in JSON` : m.record.path;
+  const made = suggestion(m.record.id, label, original, minimal);
   if (m.record.approximate?.length) made.approximate = [...m.record.approximate];
   return made;
 }

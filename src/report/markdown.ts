@@ -432,6 +432,7 @@ function diffBlock(diff: string): string {
 function suggestionSections(report: Report): (() => string)[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
   const kept = keptByIgnore(report);
+  const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
   const featuresOf = new Map<string, Set<string>>();
   for (const f of report.findings)
     if (f.feature && !f.ignored)
@@ -466,11 +467,16 @@ function suggestionSections(report: Report): (() => string)[] {
       const features = dropped?.size
         ? `It leaves out the optional ${dropped.size === 1 ? 'feature' : 'features'} ${[...dropped].map((x) => md(x)).join(', ')}: if you use ${dropped.size === 1 ? 'it' : 'them'}, name ${dropped.size === 1 ? 'it' : 'them'} among the sets this policy is held to and audit again (the suggestion then keeps what ${dropped.size === 1 ? 'it needs' : 'they need'}).\n\n`
         : '';
+      // A policy inside a file (a .tf resource, a template's) is diffed as read, in JSON.
+      const asJson =
+        inFile.has(s.policy) && !omitted
+          ? "The policy as read, in JSON (not a patch to the file): `iam-baseline-audit fix --dry-run` writes the change in the file's own form where it can.\n\n"
+          : '';
       // A policy of no statement is no policy IAM takes: the advice alone, no diff to it.
       const deleteIt = !ignored && !denyLeftOut && keepsNothing(s.minimal);
       return details(
         `💡 Suggested minimal policy: <code>${md(s.policy, 'html')}</code>`,
-        deleteIt ? (features + advice).trimEnd() : features + advice + body,
+        deleteIt ? (features + advice).trimEnd() : features + advice + asJson + body,
       );
     });
 }
