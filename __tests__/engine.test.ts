@@ -380,21 +380,32 @@ describe('audit engine', () => {
       expect(found.filter((f) => f.kind === 'invalid-policy').map((f) => [f.statement, f.message])).toEqual([
         [
           'Name',
-          'Resource "my-bucket" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+          'Resource "my-bucket" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)',
         ],
         [
           'Empty',
-          'Resource "" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+          'Resource "" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)',
         ],
         [
           'Not',
-          'NotResource "queue" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)',
+          'NotResource "queue" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)',
         ],
         [
           'Ref',
           'Resource "<name of Bucket>/*" is not an ARN: AWS rejects the policy (a resource must be an ARN or *); a Ref of Bucket gives its name: use Fn::GetAtt Bucket.Arn (or the ARN built with Fn::Sub)',
         ],
       ]);
+      // In a template or a module, text may be a variable's or a parameter's default ("",
+      // REPLACE_ME), replaced when it is deployed: only CloudFormation's made names are judged.
+      const inModule = audit(
+        [policy('p', doc(...statements), { address: 'aws_iam_policy.p' })],
+        ['ongoing'],
+        undefined,
+        {
+          memo,
+        },
+      ).findings;
+      expect(inModule.filter((f) => f.kind === 'invalid-policy').map((f) => f.statement)).toEqual(['Ref']);
       // A resource policy's own forms (API Gateway's "execute-api:/stage/GET/*") are not judged.
       const resource = audit(
         [policy('p', doc({ ...statements[0]!, Principal: '*' }), { kind: 'resource' })],

@@ -199,7 +199,7 @@ function groupChunks(report, findings, wholeListsAt) {
                     head += `\\\n${r}`;
                 const inUse = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .featureSets */ .c5)(part, g);
                 if (inUse !== undefined)
-                    head += `\\\nIn use? Name it among the sets this policy is held to, ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
+                    head += `\\\nIn use? Hold the policy to it too, ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration (or ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`--baseline ${g.policy.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
                     chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -445,6 +445,16 @@ function notAuditedSection(report, wholeListsAt) {
         return undefined;
     return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
+/**
+ * A note as Markdown text, its commands (`--baseline skypilot@2023`) in code spans: copied as they
+ * are, where text would carry the zero-width space that breaks a mention after `@`.
+ */
+function noteText(note) {
+    const parts = note.split(COMMAND_IN_NOTE);
+    return parts.map((p, i) => (i % 2 === 1 ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p, 'text'))).join('');
+}
+/** `--baseline SPEC` in a note, without the punctuation that ends its sentence. */
+const COMMAND_IN_NOTE = /(--baseline [A-Za-z0-9@:,._/-]+?)(?=[.,;:)]*(?:\s|$))/;
 function footer(report) {
     const baselines = report.baselines.map((b) => {
         const v = [b.version ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.version) : '', b.date ? `(${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(b.date, 'text')})` : '']
@@ -576,7 +586,7 @@ function renderMarkdown(report, options = {}) {
         rest.push(() => ignoredSection(b.ignored));
     if (report.notes && report.notes.length > 0) {
         const notes = report.notes;
-        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n, 'text')}`).join('\n')}`);
+        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${noteText(n)}`).join('\n')}`);
     }
     const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
     const where = mode === 'issue' ? 'an issue' : 'a comment';

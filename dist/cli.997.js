@@ -8,6 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Am: () => (/* binding */ joinNotes),
 /* harmony export */   D3: () => (/* binding */ conditionText),
+/* harmony export */   E1: () => (/* binding */ writtenAsRead),
 /* harmony export */   EJ: () => (/* binding */ disjointFields),
 /* harmony export */   H$: () => (/* binding */ coversResource),
 /* harmony export */   HD: () => (/* binding */ inPartitionOf),
@@ -957,7 +958,7 @@ function unknownActionAtom(member, stmt, u) {
  * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
  * fewer findings for a policy that is wrong.
  */
-function invalidStatementAtom(member, stmt, kind, scope) {
+function invalidStatementAtom(member, stmt, kind, scope, asWritten) {
     // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
     // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
     if (kind === 'identity' &&
@@ -987,13 +988,13 @@ function invalidStatementAtom(member, stmt, kind, scope) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
-    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources, asWritten) : undefined;
     if (notArn !== undefined) {
         const field = stmt.resources ? 'Resource' : 'NotResource';
         const made = GENERATED_NAME.exec(notArn);
         const advice = made
             ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
-            : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+            : 'write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)';
         return {
             kind: 'invalid-policy',
             member,
@@ -1018,19 +1019,30 @@ function invalidStatementAtom(member, stmt, kind, scope) {
  * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
  * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
  * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
- * is not judged.
+ * is not judged. Text is judged only in a policy as written (`asWritten`: a policy file); in a
+ * template or a module, it may be a variable's or a parameter's default (`""`, `REPLACE_ME`),
+ * replaced when it is deployed: only CloudFormation's made names are judged there.
  */
-function notAnArn(list) {
+function notAnArn(list, asWritten) {
     if (!list)
         return undefined;
     for (const r of list) {
         if (r === '*' || /^arn:/i.test(r))
             continue;
-        if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r))
+        if (GENERATED_NAME.test(r))
+            return r;
+        if (!asWritten || /^[<*?$]/.test(r))
             continue;
         return r;
     }
     return undefined;
+}
+/**
+ * Whether every policy of a unit is written as it is read (a policy file, not a resource of a
+ * template or a module whose values may be defaults: PolicyRecord.address).
+ */
+function writtenAsRead(unit) {
+    return unit.members.every((m) => m.record.address === undefined);
 }
 /** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
 const GENERATED_NAME = /^<([a-z ]+) of ([^<>]*)>/;
@@ -1045,9 +1057,10 @@ function evaluateUnit(unit, builder) {
     for (const u of grants.unknown)
         atoms.push(unknownActionAtom(u.doc, u.stmt, u));
     if (resourceRequired) {
+        const asWritten = writtenAsRead(unit);
         unit.members.forEach((m, i) => {
             for (const s of m.doc.statements) {
-                const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope);
+                const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope, asWritten);
                 if (invalid)
                     atoms.push(invalid);
             }
@@ -6544,9 +6557,11 @@ class StatementMemo {
             // A resource policy of a known type grants only its services' actions: its scope is part
             // of the key, so the same statement in an identity policy has an outcome of its own.
             // (the kind too: a resource policy's statement needs a principal, an identity policy's none)
-            unitKey: unit.scope === undefined
+            // (and whether its policies are written as read: writtenAsRead, for invalidStatementAtom)
+            unitKey: (unit.scope === undefined
                 ? `${sets}\u0000${unit.kind}\u0000${unitNote}`
-                : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`,
+                : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`) +
+                ((0,engine/* writtenAsRead */.E1)(unit) ? '' : '\u0000t'),
         };
     }
     outcome(unit, stmt, denies) {
@@ -6603,7 +6618,9 @@ class StatementMemo {
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
             atoms.push((0,engine/* unknownActionAtom */.W1)(0, stmt, u));
-        const invalid = resourceRequired ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt, unit.kind, unit.scope) : undefined;
+        const invalid = resourceRequired
+            ? (0,engine/* invalidStatementAtom */.Qj)(0, stmt, unit.kind, unit.scope, (0,engine/* writtenAsRead */.E1)(unit))
+            : undefined;
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource });
@@ -13359,7 +13376,7 @@ function* groups(report, findings, paint, indent, cut) {
                     }
                 const inUse = (0,group/* featureSets */.c5)(part, g);
                 if (inUse !== undefined)
-                    line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
+                    line += `\n${indent}  In use? Hold the policy to it too, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration (or --baseline ${terminalText(`${g.policy.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
                 out.push(line);
                 for (const f of part) {
                     const block = lines(f);
@@ -14651,13 +14668,11 @@ const MD_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
 const HTML_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#"'[\]]/gi;
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `#` and after an `@` GitHub may read (mentionOrEmail), inside `://`, `www.` and `GH-` before a digit (GitHub's
+ * zero-width space after `@` and `#`, inside `://`, `www.` and `GH-` before a digit (GitHub's
  * issue-reference form); in Markdown text, punctuation backslash-escaped.
  */
 function escapeChars(visible, markdown) {
-    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m, at) => {
-        if (m === '@' && !mentionOrEmail(visible, at))
-            return m;
+    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
         if (m.length === 4)
             return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
         if (m.length === 3)
@@ -14671,20 +14686,6 @@ function escapeChars(visible, markdown) {
         return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
     });
 }
-/**
- * Whether GitHub may read the `@` at `at` as part of a mention, link or reference: a mention
- * (`@user`, `@org/team`) after a character that is not a letter, digit or `_`; an email autolink
- * (`me@example.com`) before a domain with a dot; a commit reference (`owner/repo@abc1234`,
- * `user@abc1234`) before seven hex digits. Any other `@` (`skypilot@2023`, a baseline's version
- * inside a command a reader copies) is left as it is.
- */
-function mentionOrEmail(text, at) {
-    if (at === 0 || !/[A-Za-z0-9_]/.test(text[at - 1]))
-        return true;
-    AFTER_AT.lastIndex = at;
-    return AFTER_AT.test(text);
-}
-const AFTER_AT = /@(?:[A-Za-z0-9_-]*\.[A-Za-z0-9_-]|[0-9a-fA-F]{7})/y;
 /** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
 function markdownText(value) {
     return escapeChars(visibilise(value), true);
@@ -23417,7 +23418,7 @@ function splitLeftovers(findings) {
 function featureSets(part, g) {
     const features = [...new Set(part.map((f) => f.feature).filter((x) => !!x))];
     const held = g.baseline === undefined ? g.policy?.sets : undefined;
-    if (features.length === 0 || !held?.length)
+    if (features.length === 0 || !held?.length || !g.policy?.baseline)
         return undefined;
     return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
 }
@@ -34433,7 +34434,8 @@ const cloudFormationYamlParser = {
  * where it inserts resources), a Jinja `{% … %}` line, or a Jinja `{{ … }}` anywhere.
  */
 const WHOLE_LINE_SLOT = /^[ \t]*(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{%[^\n]*%\})[ \t]*$/gm;
-const INLINE_SLOT = /\{\{[^{}\n]*\}\}/g;
+// (not CloudFormation's own dynamic references, `{{resolve:ssm:/name}}`)
+const INLINE_SLOT = /\{\{(?!resolve:)[^{}\n]*\}\}/g;
 /** The distinct slots of a text, in their order (WHOLE_LINE_SLOT, INLINE_SLOT). */
 function templateSlots(text) {
     const out = new Set();

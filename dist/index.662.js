@@ -132,13 +132,11 @@ const MD_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#\\`*_{}[\]()!|~+\-.=^$]/gi;
 const HTML_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#"'[\]]/gi;
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `#` and after an `@` GitHub may read (mentionOrEmail), inside `://`, `www.` and `GH-` before a digit (GitHub's
+ * zero-width space after `@` and `#`, inside `://`, `www.` and `GH-` before a digit (GitHub's
  * issue-reference form); in Markdown text, punctuation backslash-escaped.
  */
 function escapeChars(visible, markdown) {
-    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m, at) => {
-        if (m === '@' && !mentionOrEmail(visible, at))
-            return m;
+    return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
         if (m.length === 4)
             return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
         if (m.length === 3)
@@ -152,20 +150,6 @@ function escapeChars(visible, markdown) {
         return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
     });
 }
-/**
- * Whether GitHub may read the `@` at `at` as part of a mention, link or reference: a mention
- * (`@user`, `@org/team`) after a character that is not a letter, digit or `_`; an email autolink
- * (`me@example.com`) before a domain with a dot; a commit reference (`owner/repo@abc1234`,
- * `user@abc1234`) before seven hex digits. Any other `@` (`skypilot@2023`, a baseline's version
- * inside a command a reader copies) is left as it is.
- */
-function mentionOrEmail(text, at) {
-    if (at === 0 || !/[A-Za-z0-9_]/.test(text[at - 1]))
-        return true;
-    AFTER_AT.lastIndex = at;
-    return AFTER_AT.test(text);
-}
-const AFTER_AT = /@(?:[A-Za-z0-9_-]*\.[A-Za-z0-9_-]|[0-9a-fA-F]{7})/y;
 /** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
 function markdownText(value) {
     return escapeChars(visibilise(value), true);
@@ -18377,7 +18361,8 @@ const cloudFormationYamlParser = {
  * where it inserts resources), a Jinja `{% … %}` line, or a Jinja `{{ … }}` anywhere.
  */
 const WHOLE_LINE_SLOT = /^[ \t]*(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{%[^\n]*%\})[ \t]*$/gm;
-const INLINE_SLOT = /\{\{[^{}\n]*\}\}/g;
+// (not CloudFormation's own dynamic references, `{{resolve:ssm:/name}}`)
+const INLINE_SLOT = /\{\{(?!resolve:)[^{}\n]*\}\}/g;
 /** The distinct slots of a text, in their order (WHOLE_LINE_SLOT, INLINE_SLOT). */
 function templateSlots(text) {
     const out = new Set();
@@ -26228,7 +26213,7 @@ function unknownActionAtom(member, stmt, u) {
  * refuses ("Policy document should not specify a principal"). Its grants are still judged: never
  * fewer findings for a policy that is wrong.
  */
-function invalidStatementAtom(member, stmt, kind, scope) {
+function invalidStatementAtom(member, stmt, kind, scope, asWritten) {
     // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
     // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
     if (kind === 'identity' &&
@@ -26258,13 +26243,13 @@ function invalidStatementAtom(member, stmt, kind, scope) {
             stmt,
             message: 'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
         };
-    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+    const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources, asWritten) : undefined;
     if (notArn !== undefined) {
         const field = stmt.resources ? 'Resource' : 'NotResource';
         const made = GENERATED_NAME.exec(notArn);
         const advice = made
             ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
-            : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+            : 'write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)';
         return {
             kind: 'invalid-policy',
             member,
@@ -26289,19 +26274,30 @@ function invalidStatementAtom(member, stmt, kind, scope) {
  * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
  * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
  * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
- * is not judged.
+ * is not judged. Text is judged only in a policy as written (`asWritten`: a policy file); in a
+ * template or a module, it may be a variable's or a parameter's default (`""`, `REPLACE_ME`),
+ * replaced when it is deployed: only CloudFormation's made names are judged there.
  */
-function notAnArn(list) {
+function notAnArn(list, asWritten) {
     if (!list)
         return undefined;
     for (const r of list) {
         if (r === '*' || /^arn:/i.test(r))
             continue;
-        if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r))
+        if (GENERATED_NAME.test(r))
+            return r;
+        if (!asWritten || /^[<*?$]/.test(r))
             continue;
         return r;
     }
     return undefined;
+}
+/**
+ * Whether every policy of a unit is written as it is read (a policy file, not a resource of a
+ * template or a module whose values may be defaults: PolicyRecord.address).
+ */
+function writtenAsRead(unit) {
+    return unit.members.every((m) => m.record.address === undefined);
 }
 /** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
 const GENERATED_NAME = /^<([a-z ]+) of ([^<>]*)>/;
@@ -26316,9 +26312,10 @@ function evaluateUnit(unit, builder) {
     for (const u of grants.unknown)
         atoms.push(unknownActionAtom(u.doc, u.stmt, u));
     if (resourceRequired) {
+        const asWritten = writtenAsRead(unit);
         unit.members.forEach((m, i) => {
             for (const s of m.doc.statements) {
-                const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope);
+                const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope, asWritten);
                 if (invalid)
                     atoms.push(invalid);
             }
@@ -31304,9 +31301,11 @@ class StatementMemo {
             // A resource policy of a known type grants only its services' actions: its scope is part
             // of the key, so the same statement in an identity policy has an outcome of its own.
             // (the kind too: a resource policy's statement needs a principal, an identity policy's none)
-            unitKey: unit.scope === undefined
+            // (and whether its policies are written as read: writtenAsRead, for invalidStatementAtom)
+            unitKey: (unit.scope === undefined
                 ? `${sets}\u0000${unit.kind}\u0000${unitNote}`
-                : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`,
+                : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`) +
+                (writtenAsRead(unit) ? '' : '\u0000t'),
         };
     }
     outcome(unit, stmt, denies) {
@@ -31363,7 +31362,9 @@ class StatementMemo {
         const atoms = [];
         for (const u of this.sets.statementSet(stmt).unknown)
             atoms.push(unknownActionAtom(0, stmt, u));
-        const invalid = resourceRequired ? invalidStatementAtom(0, stmt, unit.kind, unit.scope) : undefined;
+        const invalid = resourceRequired
+            ? invalidStatementAtom(0, stmt, unit.kind, unit.scope, writtenAsRead(unit))
+            : undefined;
         if (invalid)
             atoms.push(invalid);
         const classes = this.sets.classes(stmt, denies.filter((d) => d !== stmt), { resourceRequired, scope: unit.scope?.actions, impliedResource: unit.scope?.impliedResource });
@@ -38358,7 +38359,7 @@ function splitLeftovers(findings) {
 function featureSets(part, g) {
     const features = [...new Set(part.map((f) => f.feature).filter((x) => !!x))];
     const held = g.baseline === undefined ? g.policy?.sets : undefined;
-    if (features.length === 0 || !held?.length)
+    if (features.length === 0 || !held?.length || !g.policy?.baseline)
         return undefined;
     return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
 }
@@ -38895,7 +38896,7 @@ function groupChunks(report, findings, wholeListsAt) {
                     head += `\\\n${r}`;
                 const inUse = featureSets(part, g);
                 if (inUse !== undefined)
-                    head += `\\\nIn use? Name it among the sets this policy is held to, ${(0,core_escape/* escapeMarkdown */.FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
+                    head += `\\\nIn use? Hold the policy to it too, ${(0,core_escape/* escapeMarkdown */.FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration (or ${(0,core_escape/* escapeMarkdown */.FV)(`--baseline ${g.policy.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
                 chunks.push({ text: head, findings: 0 });
                 for (const f of part)
                     chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -39141,6 +39142,16 @@ function notAuditedSection(report, wholeListsAt) {
         return undefined;
     return details(`${plural(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
+/**
+ * A note as Markdown text, its commands (`--baseline skypilot@2023`) in code spans: copied as they
+ * are, where text would carry the zero-width space that breaks a mention after `@`.
+ */
+function noteText(note) {
+    const parts = note.split(COMMAND_IN_NOTE);
+    return parts.map((p, i) => (i % 2 === 1 ? (0,core_escape/* escapeMarkdown */.FV)(p) : (0,core_escape/* escapeMarkdown */.FV)(p, 'text'))).join('');
+}
+/** `--baseline SPEC` in a note, without the punctuation that ends its sentence. */
+const COMMAND_IN_NOTE = /(--baseline [A-Za-z0-9@:,._/-]+?)(?=[.,;:)]*(?:\s|$))/;
 function footer(report) {
     const baselines = report.baselines.map((b) => {
         const v = [b.version ? (0,core_escape/* escapeMarkdown */.FV)(b.version) : '', b.date ? `(${(0,core_escape/* escapeMarkdown */.FV)(b.date, 'text')})` : '']
@@ -39272,7 +39283,7 @@ function renderMarkdown(report, options = {}) {
         rest.push(() => ignoredSection(b.ignored));
     if (report.notes && report.notes.length > 0) {
         const notes = report.notes;
-        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${(0,core_escape/* escapeMarkdown */.FV)(n, 'text')}`).join('\n')}`);
+        rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${noteText(n)}`).join('\n')}`);
     }
     const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;
     const where = mode === 'issue' ? 'an issue' : 'a comment';
@@ -44713,7 +44724,7 @@ function* groups(report, findings, paint, indent, cut) {
                     }
                 const inUse = featureSets(part, g);
                 if (inUse !== undefined)
-                    line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
+                    line += `\n${indent}  In use? Hold the policy to it too, sets: [${terminalText(inUse.replace(/,/g, ', '))}] in its audit of the configuration (or --baseline ${terminalText(`${g.policy.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
                 out.push(line);
                 for (const f of part) {
                     const block = lines(f);

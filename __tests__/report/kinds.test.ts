@@ -181,10 +181,10 @@ describe('optional features: how to say one is in use', () => {
     const report = baseReport({ findings: [ecr, setup] });
     const md = renderMarkdown(report);
     expect(md).toContain(
-      'In use? Name it among the sets this policy is held to, `sets: [ongoing, ecr]` in its audit of the configuration, and audit again.',
+      'In use? Hold the policy to it too, `sets: [ongoing, ecr]` in its audit of the configuration (or `--baseline coiled:ongoing,ecr`), and audit again: what the feature allows then passes, and what goes beyond it is still reported.',
     );
     expect(renderText(report)).toContain(
-      'In use? Name it among the sets this policy is held to, sets: [ongoing, ecr] in its audit of the configuration, and audit again.',
+      'In use? Hold the policy to it too, sets: [ongoing, ecr] in its audit of the configuration (or --baseline coiled:ongoing,ecr), and audit again: what the feature allows then passes, and what goes beyond it is still reported.',
     );
     // Once, under the feature's heading: not under the setup set's.
     expect(md.split('In use?')).toHaveLength(2);

@@ -65,6 +65,18 @@ describe('renderMarkdown: content', () => {
     );
   });
 
+  it("writes a note's command in a code span, so that it is copied as it is", () => {
+    const out = renderMarkdown(
+      baseReport({
+        notes: ['p.json follows skypilot@2023. If it does on purpose, audit with --baseline skypilot@2023.'],
+      }),
+    );
+    // The id in prose keeps its broken `@`; the command is literal, the sentence's period outside it.
+    expect(out).toContain(
+      '- p\\.json follows skypilot@&#8203;2023\\. If it does on purpose, audit with `--baseline skypilot@2023`\\.',
+    );
+  });
+
   it('the verdict tells a file or policy that cannot be read apart from permissions', () => {
     const invalid = finding({ kind: 'invalid-policy', policy: 'iam/broken.json', path: 'iam/broken.json' });
     const excess = finding({ kind: 'excess-action', actions: ['iam:CreateUser'] });
@@ -285,19 +297,6 @@ describe('escapeMarkdown', () => {
       '@&#8203;org/team #&#8203;1 owner/repo#&#8203;2',
     );
     expect(escapeMarkdown('http://x www.y', 'text')).toBe('http:&#8203;//x www&#8203;\\.y');
-    // An email address (GitHub links it) and a mention after punctuation are broken; an `@` inside
-    // a word that no domain follows (a baseline's version in a command a reader copies) is not.
-    expect(escapeMarkdown('me@example.com (@user) x-@user a_@b.c', 'text')).toBe(
-      'me@&#8203;example\\.com \\(@&#8203;user\\) x\\-@&#8203;user a\\_@&#8203;b\\.c',
-    );
-    expect(escapeMarkdown('audit with --baseline skypilot@2023. a_@b', 'text')).toBe(
-      'audit with \\-\\-baseline skypilot@2023\\. a\\_@b',
-    );
-    expect(escapeMarkdown('x@y', 'html')).toBe('x@y');
-    // A commit reference (owner/repo@sha, user@sha) is broken too.
-    expect(escapeMarkdown('org/repo@abc1234 u@0123456789', 'text')).toBe(
-      'org/repo@&#8203;abc1234 u@&#8203;0123456789',
-    );
     expect(escapeMarkdown('[a](b) ![c](d) *e* _f_ ~g~ $h$', 'text')).toBe(
       '\\[a\\]\\(b\\) \\!\\[c\\]\\(d\\) \\*e\\* \\_f\\_ \\~g\\~ \\$h\\$',
     );
@@ -359,10 +358,7 @@ describe('renderMarkdown: hostile input is inert', () => {
   });
 
   it('makes no mention, team mention or issue reference outside code', () => {
-    // An `@` after a letter, digit or `_` mentions no one (GitHub's rule); one that ends an
-    // email's local part (a domain with a dot follows, backslash escapes read away) is broken too.
-    expect(outside).not.toMatch(/(^|[^A-Za-z0-9_])@(?!&#8203;)/m);
-    expect(outside.replace(/\\/g, '')).not.toMatch(/@([A-Za-z0-9_-]*\.[A-Za-z0-9_-]|[0-9a-fA-F]{7})/);
+    expect(outside).not.toMatch(/@(?!&#8203;)/);
     expect(outside).not.toContain('@org');
     const entities = outside.replace(/&#?\w+;/g, '§');
     expect(entities).not.toMatch(/#\d/);

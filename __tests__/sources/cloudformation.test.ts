@@ -774,6 +774,9 @@ Resources:
     const jinja = `${head}Resources:\n{% for r in roles %}\n  {{ r.id }}:\n    Type: AWS::IAM::Role\n    Properties: {{ r.props }}\n{% endfor %}\n`;
     expect(parse('roles.yaml.j2.yaml', jinja)).toMatchObject({ status: 'skipped', errors: [] });
     expect(parse('roles.yaml.j2.yaml', jinja).reason).toMatch(/^a template \(\{% for r in roles %\}, /);
+    // CloudFormation's own dynamic reference is no slot: a broken template that holds one is an error.
+    const resolve = `${head}Description: {{resolve:ssm:/my/param}} for x\nResources:\n${role}`;
+    expect(parse('resolve.yaml', resolve)).toMatchObject({ status: 'error' });
     // A slot that is not where YAML stops, and a text that stays broken once filled: an error.
     const broken = `${head}Resources:\n  A: x: y\n$SLOT\n`;
     expect(parse('broken.yaml', broken)).toMatchObject({ status: 'error' });

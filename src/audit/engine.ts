@@ -1188,7 +1188,8 @@ export function invalidStatementAtom(
   member: number,
   stmt: Statement,
   kind: PolicyKind,
-  scope?: UnitScope,
+  scope: UnitScope | undefined,
+  asWritten: boolean,
 ): Atom | undefined {
   // A role's trust policy given as its permissions (a common slip: hashicorp/terraform#13449):
   // who may assume the role, with no Resource. Said as that, rather than as two separate faults.
@@ -1224,13 +1225,13 @@ export function invalidStatementAtom(
       message:
         'the statement has neither Principal nor NotPrincipal, which AWS requires in a resource policy: it rejects the policy; name whom it grants to',
     };
-  const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources) : undefined;
+  const notArn = kind === 'identity' ? notAnArn(stmt.resources ?? stmt.notResources, asWritten) : undefined;
   if (notArn !== undefined) {
     const field = stmt.resources ? 'Resource' : 'NotResource';
     const made = GENERATED_NAME.exec(notArn);
     const advice = made
       ? `a Ref of ${made[2]} gives its ${made[1]}: use Fn::GetAtt ${made[2]}.Arn (or the ARN built with Fn::Sub)`
-      : 'write the ARN (arn:aws:s3:::my-bucket for a bucket, not its name)';
+      : 'write the resource ARN (for a bucket: arn:aws:s3:::my-bucket, not its name)';
     return {
       kind: 'invalid-policy',
       member,
@@ -1256,16 +1257,27 @@ export function invalidStatementAtom(
  * empty text, or a name CloudFormation makes (`!Ref Bucket`, read as `<name of Bucket>`). Only
  * what is certainly not an ARN: an entry that begins with a wildcard, a policy variable or a
  * Terraform value read as one value (`<var.bucket_arn>/*`) may stand for one. `ARN:` in upper case
- * is not judged.
+ * is not judged. Text is judged only in a policy as written (`asWritten`: a policy file); in a
+ * template or a module, it may be a variable's or a parameter's default (`""`, `REPLACE_ME`),
+ * replaced when it is deployed: only CloudFormation's made names are judged there.
  */
-function notAnArn(list: readonly string[] | undefined): string | undefined {
+function notAnArn(list: readonly string[] | undefined, asWritten: boolean): string | undefined {
   if (!list) return undefined;
   for (const r of list) {
     if (r === '*' || /^arn:/i.test(r)) continue;
-    if (/^[<*?$]/.test(r) && !GENERATED_NAME.test(r)) continue;
+    if (GENERATED_NAME.test(r)) return r;
+    if (!asWritten || /^[<*?$]/.test(r)) continue;
     return r;
   }
   return undefined;
+}
+
+/**
+ * Whether every policy of a unit is written as it is read (a policy file, not a resource of a
+ * template or a module whose values may be defaults: PolicyRecord.address).
+ */
+export function writtenAsRead(unit: Unit): boolean {
+  return unit.members.every((m) => m.record.address === undefined);
 }
 
 /** A name or id CloudFormation makes at deploy time, as the template reader writes it (generated()). */
@@ -1285,9 +1297,10 @@ export function evaluateUnit(unit: Unit, builder: GrantBuilder): UnitResult {
 
   for (const u of grants.unknown) atoms.push(unknownActionAtom(u.doc, u.stmt, u));
   if (resourceRequired) {
+    const asWritten = writtenAsRead(unit);
     unit.members.forEach((m, i) => {
       for (const s of m.doc.statements) {
-        const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope);
+        const invalid = invalidStatementAtom(i, s, unit.kind, unit.scope, asWritten);
         if (invalid) atoms.push(invalid);
       }
     });

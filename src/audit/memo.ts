@@ -22,6 +22,7 @@ import type { Catalog } from '../policy/catalog.js';
 import type { Finding } from '../core/types.js';
 import {
   invalidStatementAtom,
+  writtenAsRead,
   unknownActionAtom,
   type Atom,
   type CompiledBaseline,
@@ -245,10 +246,12 @@ export class StatementMemo {
       // A resource policy of a known type grants only its services' actions: its scope is part
       // of the key, so the same statement in an identity policy has an outcome of its own.
       // (the kind too: a resource policy's statement needs a principal, an identity policy's none)
+      // (and whether its policies are written as read: writtenAsRead, for invalidStatementAtom)
       unitKey:
-        unit.scope === undefined
+        (unit.scope === undefined
           ? `${sets}\u0000${unit.kind}\u0000${unitNote}`
-          : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`,
+          : `${sets}\u0000${unit.kind}\u0000${unitNote}\u0000${unit.scope.key}`) +
+        (writtenAsRead(unit) ? '' : '\u0000t'),
     };
   }
 
@@ -300,7 +303,9 @@ export class StatementMemo {
     const unitNote = unit.approximate?.length ? unit.approximate.join('; ') : undefined;
     const atoms: Atom[] = [];
     for (const u of this.sets.statementSet(stmt).unknown) atoms.push(unknownActionAtom(0, stmt, u));
-    const invalid = resourceRequired ? invalidStatementAtom(0, stmt, unit.kind, unit.scope) : undefined;
+    const invalid = resourceRequired
+      ? invalidStatementAtom(0, stmt, unit.kind, unit.scope, writtenAsRead(unit))
+      : undefined;
     if (invalid) atoms.push(invalid);
     const classes: GrantClass[] = this.sets.classes(
       stmt,

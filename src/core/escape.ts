@@ -116,12 +116,11 @@ const HTML_SPECIAL = /www\.|gh-(?=\d)|:(?=\/\/)|[&<>@#"'[\]]/gi;
 
 /**
  * Shared walk for the text and html styles: entities for `&` `<` `>` (and quotes in html), a
- * zero-width space after `#` and after an `@` GitHub may read (mentionOrEmail), inside `://`, `www.` and `GH-` before a digit (GitHub's
+ * zero-width space after `@` and `#`, inside `://`, `www.` and `GH-` before a digit (GitHub's
  * issue-reference form); in Markdown text, punctuation backslash-escaped.
  */
 function escapeChars(visible: string, markdown: boolean): string {
-  return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m: string, at: number) => {
-    if (m === '@' && !mentionOrEmail(visible, at)) return m;
+  return visible.replace(markdown ? MD_SPECIAL : HTML_SPECIAL, (m) => {
     if (m.length === 4) return `${m.slice(0, 3)}${ZWSP}${markdown ? '\\.' : '.'}`; // www.
     if (m.length === 3) return `${m.slice(0, 2)}${ZWSP}${markdown ? '\\-' : '-'}`; // GH-42: an issue reference
     if (!markdown && ENTITIES[m] !== undefined) return ENTITIES[m]!;
@@ -130,20 +129,6 @@ function escapeChars(visible: string, markdown: boolean): string {
     return MD_PUNCTUATION.has(m) ? `\\${m}` : m;
   });
 }
-
-/**
- * Whether GitHub may read the `@` at `at` as part of a mention, link or reference: a mention
- * (`@user`, `@org/team`) after a character that is not a letter, digit or `_`; an email autolink
- * (`me@example.com`) before a domain with a dot; a commit reference (`owner/repo@abc1234`,
- * `user@abc1234`) before seven hex digits. Any other `@` (`skypilot@2023`, a baseline's version
- * inside a command a reader copies) is left as it is.
- */
-function mentionOrEmail(text: string, at: number): boolean {
-  if (at === 0 || !/[A-Za-z0-9_]/.test(text[at - 1]!)) return true;
-  AFTER_AT.lastIndex = at;
-  return AFTER_AT.test(text);
-}
-const AFTER_AT = /@(?:[A-Za-z0-9_-]*\.[A-Za-z0-9_-]|[0-9a-fA-F]{7})/y;
 
 /** Markdown text: no syntax, no HTML, no links, mentions or references survive. */
 function markdownText(value: string): string {

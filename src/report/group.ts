@@ -260,7 +260,7 @@ export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
 export function featureSets(part: readonly Finding[], g: PolicyGroup): string | undefined {
   const features = [...new Set(part.map((f) => f.feature).filter((x): x is string => !!x))];
   const held = g.baseline === undefined ? g.policy?.sets : undefined;
-  if (features.length === 0 || !held?.length) return undefined;
+  if (features.length === 0 || !held?.length || !g.policy?.baseline) return undefined;
   return [...new Set([...held, ...(g.policy?.features ?? []), ...features])].join(',');
 }
 

@@ -297,7 +297,7 @@ function groupChunks(report: Report, findings: readonly Finding[], wholeListsAt:
         for (const r of remediationFor(report, part)) head += `\\\n${r}`;
         const inUse = featureSets(part, g);
         if (inUse !== undefined)
-          head += `\\\nIn use? Name it among the sets this policy is held to, ${md(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration, and audit again.`;
+          head += `\\\nIn use? Hold the policy to it too, ${md(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration (or ${md(`--baseline ${g.policy!.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
         chunks.push({ text: head, findings: 0 });
         for (const f of part)
           chunks.push(new LazyChunk(() => findingItem(f, g.address, shared(), wholeListsAt), 1));
@@ -566,6 +566,17 @@ function notAuditedSection(report: Report, wholeListsAt: string): string | undef
   return details(`${plural(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 
+/**
+ * A note as Markdown text, its commands (`--baseline skypilot@2023`) in code spans: copied as they
+ * are, where text would carry the zero-width space that breaks a mention after `@`.
+ */
+function noteText(note: string): string {
+  const parts = note.split(COMMAND_IN_NOTE);
+  return parts.map((p, i) => (i % 2 === 1 ? md(p) : md(p, 'text'))).join('');
+}
+/** `--baseline SPEC` in a note, without the punctuation that ends its sentence. */
+const COMMAND_IN_NOTE = /(--baseline [A-Za-z0-9@:,._/-]+?)(?=[.,;:)]*(?:\s|$))/;
+
 function footer(report: Report): string {
   const baselines = report.baselines.map((b) => {
     const v = [b.version ? md(b.version) : '', b.date ? `(${md(b.date, 'text')})` : '']
@@ -700,7 +711,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (b.ignored.length > 0) rest.push(() => ignoredSection(b.ignored));
   if (report.notes && report.notes.length > 0) {
     const notes = report.notes;
-    rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${md(n, 'text')}`).join('\n')}`);
+    rest.push(() => `**Notes**\n\n${notes.map((n) => `- ${noteText(n)}`).join('\n')}`);
   }
 
   const url = options.summaryUrl ? safeUrl(options.summaryUrl) : undefined;

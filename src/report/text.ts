@@ -160,7 +160,7 @@ function* groups(
           }
         const inUse = featureSets(part, g);
         if (inUse !== undefined)
-          line += `\n${indent}  In use? Name it among the sets this policy is held to, sets: [${t(inUse.replace(/,/g, ', '))}] in its audit of the configuration, and audit again.`;
+          line += `\n${indent}  In use? Hold the policy to it too, sets: [${t(inUse.replace(/,/g, ', '))}] in its audit of the configuration (or --baseline ${t(`${g.policy!.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
         out.push(line);
         for (const f of part) {
           const block = lines(f);

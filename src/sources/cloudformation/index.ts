@@ -108,7 +108,8 @@ export const cloudFormationYamlParser: TextSourceParser = {
  */
 const WHOLE_LINE_SLOT =
   /^[ \t]*(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{%[^\n]*%\})[ \t]*$/gm;
-const INLINE_SLOT = /\{\{[^{}\n]*\}\}/g;
+// (not CloudFormation's own dynamic references, `{{resolve:ssm:/name}}`)
+const INLINE_SLOT = /\{\{(?!resolve:)[^{}\n]*\}\}/g;
 
 /** The distinct slots of a text, in their order (WHOLE_LINE_SLOT, INLINE_SLOT). */
 function templateSlots(text: string): string[] {
