@@ -259,7 +259,7 @@ test('a pull request that takes away permissions the vendor needs says so: those
   expect(missing.filter((f) => f.new === true).map((f) => f.message)).toEqual(
     expect.arrayContaining([
       expect.stringMatching(
-        /^2 permissions of set "minimal" \(statement #6\) that this change takes away \(granted before it; after it, by no policy audited against SkyPilot\); the integration may break: iam:GetRole, iam:PassRole$/,
+        /^2 permissions of set "minimal" \(the baseline's statement #6\) that this change takes away \(granted before it; after it, by no policy audited against SkyPilot\); the integration may break: iam:GetRole, iam:PassRole$/,
       ),
     ]),
   );

@@ -30215,7 +30215,7 @@ scopeNote) {
             const shown = described && described.except.length === 0 && described.patterns.length < names.length
                 ? firstOf(described.patterns, EXAMPLES, 'pattern')
                 : firstOf(names, EXAMPLES);
-            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+            return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (the baseline's statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
         }
         case 'unknown-action':
             return first.message ?? 'unknown action';
@@ -36912,6 +36912,29 @@ function wrongKindSetNotes(assignments, policies) {
         .map(([k, where]) => `${k}${where.length === 1 ? 'y' : 'ies'} ${where.slice(0, 5).join(', ')}${where.length > 5 ? ` and ${where.length - 5} more` : ''} (name a set for its kind).`)
         .sort();
 }
+/**
+ * Policies held to no baseline (not matched) that grant every action on every resource, with no
+ * condition: this tool judges none of them, and a reviewer should know they are there. Said once,
+ * with up to three of them (a review: an administrator policy passed in silence).
+ */
+function unjudgedAdminNotes(prepared, policies) {
+    const admin = policies.filter((p) => {
+        if (p.status !== 'not-matched' || p.kind !== 'identity')
+            return false;
+        const doc = prepared.get(p.id)?.doc;
+        return !!doc?.statements.some((s) => s.effect === 'Allow' &&
+            !s.condition &&
+            (s.notActions !== undefined || !!s.actions?.includes('*')) &&
+            (s.notResources !== undefined || !!s.resources?.includes('*')));
+    });
+    if (admin.length === 0)
+        return [];
+    const shown = admin.slice(0, 3).map((p) => p.id);
+    const more = admin.length > 3 ? ` and ${admin.length - 3} more` : '';
+    return [
+        `${admin.length === 1 ? 'A policy' : `${admin.length} policies`} held to no vendor's baseline ${admin.length === 1 ? 'grants' : 'grant'} every action, or all but some, on every resource, with no condition: ${shown.join(', ')}${more}. This audit compares policies with vendors' baselines only, and judges ${admin.length === 1 ? 'it' : 'them'} not at all.`,
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
@@ -37342,6 +37365,7 @@ async function runAudit(req) {
     notes.push(...unfilledPlaceholderNotes(prepared, outcome.policies, baselines, policyFiles));
     notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
     notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
+    notes.push(...unjudgedAdminNotes(prepared, outcome.policies));
     // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
     const heldTo = new Map();
     for (const p of outcome.policies)

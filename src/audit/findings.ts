@@ -728,7 +728,7 @@ function findingMessage(
         described && described.except.length === 0 && described.patterns.length < names.length
           ? firstOf(described.patterns, EXAMPLES, 'pattern')
           : firstOf(names, EXAMPLES);
-      return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
+      return `${names.length} permission${names.length === 1 ? '' : 's'} of set "${first.set}" (the baseline's statement ${first.detail}) granted by no policy audited against ${b.name}; the integration may break: ${shown}`;
     }
     case 'unknown-action':
       return first.message ?? 'unknown action';

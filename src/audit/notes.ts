@@ -186,3 +186,31 @@ export function wrongKindSetNotes(
     )
     .sort();
 }
+
+/**
+ * Policies held to no baseline (not matched) that grant every action on every resource, with no
+ * condition: this tool judges none of them, and a reviewer should know they are there. Said once,
+ * with up to three of them (a review: an administrator policy passed in silence).
+ */
+export function unjudgedAdminNotes(
+  prepared: ReadonlyMap<string, PreparedPolicy>,
+  policies: readonly ReportPolicy[],
+): string[] {
+  const admin = policies.filter((p) => {
+    if (p.status !== 'not-matched' || p.kind !== 'identity') return false;
+    const doc = prepared.get(p.id)?.doc;
+    return !!doc?.statements.some(
+      (s) =>
+        s.effect === 'Allow' &&
+        !s.condition &&
+        (s.notActions !== undefined || !!s.actions?.includes('*')) &&
+        (s.notResources !== undefined || !!s.resources?.includes('*')),
+    );
+  });
+  if (admin.length === 0) return [];
+  const shown = admin.slice(0, 3).map((p) => p.id);
+  const more = admin.length > 3 ? ` and ${admin.length - 3} more` : '';
+  return [
+    `${admin.length === 1 ? 'A policy' : `${admin.length} policies`} held to no vendor's baseline ${admin.length === 1 ? 'grants' : 'grant'} every action, or all but some, on every resource, with no condition: ${shown.join(', ')}${more}. This audit compares policies with vendors' baselines only, and judges ${admin.length === 1 ? 'it' : 'them'} not at all.`,
+  ];
+}

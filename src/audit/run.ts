@@ -32,6 +32,7 @@ import {
   otherGranteeNotes,
   retiredInManaged,
   retiredNotes,
+  unjudgedAdminNotes,
 } from './notes.js';
 
 export { ConfigError, UsageError };
@@ -524,6 +525,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   notes.push(...unfilledPlaceholderNotes(prepared, outcome.policies, baselines, policyFiles));
   notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
   notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
+  notes.push(...unjudgedAdminNotes(prepared, outcome.policies));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
   const heldTo = new Map<string, string[]>();
