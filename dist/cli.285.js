@@ -326,10 +326,7 @@ function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = (0,_audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .keptByIgnore */ .Yk)(report);
     const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
-    const featuresOf = new Map();
-    for (const f of report.findings)
-        if (f.feature && !f.ignored)
-            (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)).add(f.feature);
+    const featuresOf = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .featuresLeftOut */ .vr)(report.findings);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))

@@ -2932,12 +2932,7 @@ async function fixCommand(argv, toStdout, auditRoot) {
     // Optional features the report says to keep if used: a fix leaves them out (the audit takes a
     // feature granted only in part as not in use), said per policy fixed, with how to keep them.
     const fixedIds = new Set(dryRun ? plan.files.flatMap((f) => f.policies) : [...fixedFiles.values()].flatMap((s) => [...s]));
-    const features = new Map();
-    for (const f of first.findings) {
-        if (!f.feature || f.ignored || f.removed || !fixedIds.has(f.policy))
-            continue;
-        (features.get(f.policy) ?? features.set(f.policy, new Set()).get(f.policy)).add(f.feature);
-    }
+    const features = [...(0,group/* featuresLeftOut */.vr)(first.findings)].filter(([policy]) => fixedIds.has(policy));
     for (const [policy, names] of features)
         lines.push(`${dryRun ? 'would leave out' : 'left out'} in ${v(policy)}: the optional ${names.size === 1 ? 'feature' : 'features'} ${[...names].map(v).join(', ')}; if you use ${names.size === 1 ? 'it' : 'them'}, name ${names.size === 1 ? 'it' : 'them'} among the audit's sets (sets: in the configuration) and fix again${dryRun ? '' : ' (restore the statements first)'}`);
     // Names that match no action are kept as written (which action was meant is not guessed): said,

@@ -38,7 +38,7 @@ export const modules = {
 /* harmony export */   uj: () => (/* binding */ exceptCoverOf),
 /* harmony export */   wj: () => (/* binding */ valuePlaceholders)
 /* harmony export */ });
-/* unused harmony exports withPlaceholders, exceptPattern, exceptCoverForTypes, coverage, PairCoverage, unsureCover */
+/* unused harmony exports withPlaceholders, exceptPattern, coverage, PairCoverage, unsureCover */
 /* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6185);
 /* harmony import */ var _policy_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4054);
 /* harmony import */ var _policy_condition_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(747);
@@ -23227,6 +23227,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   kG: () => (/* binding */ groupFindings),
 /* harmony export */   qs: () => (/* binding */ severityRank),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
+/* harmony export */   vr: () => (/* binding */ featuresLeftOut),
 /* harmony export */   xh: () => (/* reexport safe */ _core_labels_js__WEBPACK_IMPORTED_MODULE_3__.x),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
@@ -23434,6 +23435,18 @@ function splitLeftovers(findings) {
     return [...over.values(), ...alternatives.values(), ...features.values()];
 }
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
+/**
+ * The optional features a policy's minimal policy leaves out, per policy: those of its findings
+ * (not ignored, not removed) about a feature it grants only in part, or more widely than the
+ * feature allows. A suggestion and `fix` name them.
+ */
+function featuresLeftOut(findings) {
+    const out = new Map();
+    for (const f of findings)
+        if (f.feature && !f.ignored && !f.removed)
+            (out.get(f.policy) ?? out.set(f.policy, new Set()).get(f.policy)).add(f.feature);
+    return out;
+}
 /**
  * For a group of optional-feature findings, how to say the features are in use: the sets the
  * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the

@@ -38376,6 +38376,18 @@ function splitLeftovers(findings) {
 }
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
 /**
+ * The optional features a policy's minimal policy leaves out, per policy: those of its findings
+ * (not ignored, not removed) about a feature it grants only in part, or more widely than the
+ * feature allows. A suggestion and `fix` name them.
+ */
+function featuresLeftOut(findings) {
+    const out = new Map();
+    for (const f of findings)
+        if (f.feature && !f.ignored && !f.removed)
+            (out.get(f.policy) ?? out.set(f.policy, new Set()).get(f.policy)).add(f.feature);
+    return out;
+}
+/**
  * For a group of optional-feature findings, how to say the features are in use: the sets the
  * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the
  * configuration; undefined for other findings, or a group whose policy's sets are not known.
@@ -39047,10 +39059,7 @@ function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = keptByIgnore(report);
     const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
-    const featuresOf = new Map();
-    for (const f of report.findings)
-        if (f.feature && !f.ignored)
-            (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)).add(f.feature);
+    const featuresOf = featuresLeftOut(report.findings);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))

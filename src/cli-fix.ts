@@ -18,7 +18,7 @@ import { planFixes, type FileFix } from './fix/index.js';
 import { encodeText, readRepoFile, type TextEncoding } from './sources/safe-read.js';
 import { DEFAULT_MAX_FILE_BYTES } from './sources/index.js';
 import { baselineFromCwd, configFrom, configRoot, megabytes } from './cli-options.js';
-import { whyNoneAudited } from './report/group.js';
+import { featuresLeftOut, whyNoneAudited } from './report/group.js';
 
 /** Rounds of audit and fix in one run (see fixCommand). */
 const MAX_ROUNDS = 3;
@@ -175,11 +175,7 @@ export async function fixCommand(
   const fixedIds = new Set(
     dryRun ? plan.files.flatMap((f) => f.policies) : [...fixedFiles.values()].flatMap((s) => [...s]),
   );
-  const features = new Map<string, Set<string>>();
-  for (const f of first.findings) {
-    if (!f.feature || f.ignored || f.removed || !fixedIds.has(f.policy)) continue;
-    (features.get(f.policy) ?? features.set(f.policy, new Set()).get(f.policy)!).add(f.feature);
-  }
+  const features = [...featuresLeftOut(first.findings)].filter(([policy]) => fixedIds.has(policy));
   for (const [policy, names] of features)
     lines.push(
       `${dryRun ? 'would leave out' : 'left out'} in ${v(policy)}: the optional ${names.size === 1 ? 'feature' : 'features'} ${[...names].map(v).join(', ')}; if you use ${names.size === 1 ? 'it' : 'them'}, name ${names.size === 1 ? 'it' : 'them'} among the audit's sets (sets: in the configuration) and fix again${dryRun ? '' : ' (restore the statements first)'}`,

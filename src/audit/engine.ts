@@ -493,7 +493,7 @@ function rawFields(raw: string): string[] | undefined {
  * action with no resource types is requested on `*`, which neither list excludes; a type with no
  * format could be excluded, and keeps every pattern.
  */
-export function exceptCoverForTypes(
+function exceptCoverForTypes(
   except: readonly ArnPattern[],
   grantExcept: readonly ArnPattern[],
   types: readonly ResourceTypeRef[],

@@ -253,6 +253,19 @@ export function splitLeftovers(findings: readonly Finding[]): Finding[][] {
 
 /** The title and advice of a part of leftover-set findings (splitLeftovers): its kind's, by what the set is. */
 /**
+ * The optional features a policy's minimal policy leaves out, per policy: those of its findings
+ * (not ignored, not removed) about a feature it grants only in part, or more widely than the
+ * feature allows. A suggestion and `fix` name them.
+ */
+export function featuresLeftOut(findings: readonly Finding[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const f of findings)
+    if (f.feature && !f.ignored && !f.removed)
+      (out.get(f.policy) ?? out.set(f.policy, new Set()).get(f.policy)!).add(f.feature);
+  return out;
+}
+
+/**
  * For a group of optional-feature findings, how to say the features are in use: the sets the
  * policy is held to with the features added (`ongoing,ecr`), for an audit's `sets:` in the
  * configuration; undefined for other findings, or a group whose policy's sets are not known.

@@ -36,6 +36,7 @@ import {
   isExcess,
   KIND_INFO,
   featureSets,
+  featuresLeftOut,
   leftoverWords,
   MAX_CLEAN_SHOWN,
   approximateText,
@@ -433,10 +434,7 @@ function suggestionSections(report: Report): (() => string)[] {
   const order = new Map(report.policies.map((p, i) => [p.id, i]));
   const kept = keptByIgnore(report);
   const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
-  const featuresOf = new Map<string, Set<string>>();
-  for (const f of report.findings)
-    if (f.feature && !f.ignored)
-      (featuresOf.get(f.policy) ?? featuresOf.set(f.policy, new Set()).get(f.policy)!).add(f.feature);
+  const featuresOf = featuresLeftOut(report.findings);
   return [...report.suggestions]
     .sort(
       (a, b) =>
