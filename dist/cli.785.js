@@ -25,8 +25,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(7291);
-// EXTERNAL MODULE: ./src/audit/run.ts + 21 modules
-var run = __webpack_require__(2683);
+// EXTERNAL MODULE: ./src/audit/run.ts + 22 modules
+var run = __webpack_require__(6934);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/escape.ts

@@ -90,7 +90,7 @@ process.stdout.write(`${_core_version_js__WEBPACK_IMPORTED_MODULE_2__/* .TOOL_NA
 try {
     // Before the audit's code is loaded (see core/compiler-tuning.ts).
     (0,_core_compiler_tuning_js__WEBPACK_IMPORTED_MODULE_1__/* .tuneCompiler */ .Y)();
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(472), __nccwpck_require__.e(662)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6662));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(472), __nccwpck_require__.e(982)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6982));
     await run();
 }
 catch (err) {
@@ -125,7 +125,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_proces
 
 /***/ }),
 
-/***/ 6982:
+/***/ 4601:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");

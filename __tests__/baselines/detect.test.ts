@@ -302,6 +302,65 @@ describe('detectBaseline: names, Sids and accounts', () => {
     });
   });
 
+  // Spot's name glob is `*spotinst*` (Spotinst, the company's former name). An EC2 policy's Sid
+  // `SpotInstances` (or a role `spot-instances-role`) contains it and the policy's actions are
+  // Spot's too (RequestSpotInstances, ec2:Describe*): such a policy was audited against Spot, with
+  // some 400 of its permissions reported missing. `!*spotinstance*` leaves those names out.
+  it("a name glob's exclusion: an EC2 SpotInstances Sid is not Spotinst", () => {
+    const spotInstances = {
+      Statement: [
+        {
+          Sid: 'SpotInstances',
+          Effect: 'Allow',
+          Action: ['ec2:RequestSpotInstances', 'ec2:DescribeSpotInstanceRequests'],
+          Resource: '*',
+        },
+      ],
+    };
+    const r = detect(spotInstances);
+    expect(r.match).toBeUndefined();
+    expect(r.best?.evidence.join(' ') ?? '').not.toMatch(/name:/);
+    expect(detect(spotInstances, 'identity', { name: 'spotinstance-requests' }).match).toBeUndefined();
+    // Spotinst's own names still count: its Terraform module's folder, a CamelCase role.
+    for (const where of [
+      { address: 'module.spotinst-aws-connect.aws_iam_policy.spot' },
+      { name: 'SpotinstRole' },
+    ]) {
+      const hit = detect(spotInstances, 'identity', where);
+      expect([where, hit.match?.baseline]).toEqual([where, 'spot']);
+      expect(hit.match!.evidence.join(' ')).toMatch(/matches \*spotinst\*/);
+    }
+  });
+
+  it('a glob after ! in a configured baseline leaves out the names it matches', () => {
+    const yaml = (names: string) => `id: acme
+name: Acme
+version: '1'
+date: '2026-01-01'
+sources: ['https://example.com']
+detect:
+  names: ${names}
+sets:
+  - name: ongoing
+    kind: ongoing
+    statements:
+      - Effect: Allow
+        Action: ['logs:GetLogEvents', 'logs:FilterLogEvents']
+        Resource: '*'
+`;
+    const logs = {
+      Statement: [{ Effect: 'Allow', Action: ['logs:GetLogEvents', 'logs:FilterLogEvents'], Resource: '*' }],
+    };
+    const with_ = (names: string, name: string) =>
+      detectBaseline({ path: 'p.json', name, kind: 'identity', document: logs }, [
+        parseBaselineYaml(yaml(names), 'acme.yml'),
+      ]).match?.baseline;
+    expect(with_(`['*acme*']`, 'acme-logs')).toBe('acme');
+    expect(with_(`['*acme*']`, 'acmeticket-logs')).toBe('acme');
+    expect(with_(`['*acme*', '!*acmeticket*']`, 'acmeticket-logs')).toBeUndefined();
+    expect(with_(`['*acme*', '!*acmeticket*']`, 'acme-logs')).toBe('acme');
+  });
+
   it('counts the vendor Sids (Lightly: lightlyS3Access, AllowLightly)', () => {
     const r = detect(fixture('lightly-delegated-access.json'));
     expect(r.match!.evidence.join(' ')).toMatch(/Sid "lightlyS3Access" matches \*lightly\*/);

@@ -5,7 +5,7 @@
 import type { PolicyDocument, Statement } from '../policy/document.js';
 import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { awsServiceAccount } from '../policy/principal.js';
-import { compileGlob, type Glob } from '../policy/glob.js';
+import { vendorNames, type VendorNames } from '../baselines/names.js';
 import type { Baseline } from '../core/types.js';
 
 /** A statement of a resource policy that grants (or denies) only principals other than the vendor. */
@@ -47,7 +47,7 @@ interface PolicyContext extends GranteeContext {
 
 interface Vendor {
   accounts: ReadonlySet<string>;
-  names: Glob[];
+  names: VendorNames;
 }
 
 const vendors = new WeakMap<Baseline, Vendor | null>();
@@ -57,10 +57,7 @@ function vendorOf(baseline: Baseline): Vendor | null {
   if (v !== undefined) return v;
   const accounts = baseline.detect?.accounts ?? [];
   const names = baseline.detect?.names ?? [];
-  v =
-    accounts.length || names.length
-      ? { accounts: new Set(accounts), names: names.map((g) => compileGlob(g, { caseInsensitive: true })) }
-      : null;
+  v = accounts.length || names.length ? { accounts: new Set(accounts), names: vendorNames(names) } : null;
   vendors.set(baseline, v);
   return v;
 }
@@ -82,7 +79,7 @@ function whomAccount(account: string, vendor: Vendor, ctx: PolicyContext): Whom 
 function named(text: string, vendor: Vendor): boolean {
   return text
     .split(/[^A-Za-z0-9_+=,.@-]+/)
-    .some((part) => part !== '' && vendor.names.some((g) => g.matches(part)));
+    .some((part) => part !== '' && vendor.names.match(part) !== undefined);
 }
 
 /**

@@ -56,9 +56,9 @@ import {
   BASELINE_PATTERN_KEYS_GZIP_BASE64,
 } from '../generated/baselines-data.js';
 import { loadCatalog } from '../policy/catalog.js';
-import { compileGlob, type Glob } from '../policy/glob.js';
 import type { Baseline, PolicyKind } from '../core/types.js';
 import { vendorOf } from './load.js';
+import { vendorNames, type VendorNames } from './names.js';
 
 export interface Detection {
   baseline: string;
@@ -313,7 +313,7 @@ interface PreparedBaseline {
   texts: Set<string>;
   refs: Reference[];
   sids: Set<string>;
-  names: { glob: string; m: Glob }[];
+  names: VendorNames;
   accounts: Set<string>;
   /** patternEvidence per policy pattern text. */
   byPattern: Map<string, { c: number; d: number }>;
@@ -322,7 +322,7 @@ interface PreparedBaseline {
   /** The patterns of refs that grant each action key. */
   patternsByKey: Map<string, Pattern[]>;
   /** The first names glob that matches a text, per text (null: none). */
-  nameMatches: Map<string, { glob: string; m: Glob } | null>;
+  nameMatches: Map<string, string | null>;
 }
 
 const prepared = new WeakMap<Baseline, Map<string, PreparedBaseline>>();
@@ -401,7 +401,7 @@ function prepare(whole: Baseline, kind: PolicyKind = 'identity'): PreparedBaseli
     texts,
     refs: refs.filter((r) => r.patterns.length > 0),
     sids,
-    names: (b.detect?.names ?? []).map((g) => ({ glob: g, m: compileGlob(g, { caseInsensitive: true }) })),
+    names: vendorNames(b.detect?.names ?? []),
     accounts: new Set(b.detect?.accounts ?? []),
     byPattern: new Map(),
     byPolicy: new Map(),
@@ -609,11 +609,11 @@ function score(
   for (const n of names) {
     let g = pb.nameMatches.get(n.text);
     if (g === undefined) {
-      g = pb.names.find((x) => x.m.matches(n.text)) ?? null;
+      g = pb.names.match(n.text) ?? null;
       pb.nameMatches.set(n.text, g);
     }
     if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-      nameHits.push(`${n.where} "${n.text}" matches ${g.glob}`);
+      nameHits.push(`${n.where} "${n.text}" matches ${g}`);
   }
   if (nameHits.length > 0) {
     // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
