@@ -276,6 +276,11 @@ function verdict(report, check) {
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
+    // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
+    // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
+    const infoFails = check?.result === 'fail'
+        ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
+        : '';
     if (b.hasBase) {
         const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
             (newInfo > 0
@@ -283,9 +288,9 @@ function verdict(report, check) {
                 : '') +
             (newIgnored > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newIgnored, 'new finding')} ignored by the configuration` : '');
         // (a change that takes away what a vendor needs passes, but may break the integration)
-        return `${newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${extra}`;
+        return `${infoFails ? '❌' : newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${infoFails}${extra}`;
     }
-    return '✅ **No IAM permissions beyond the vendor baselines**';
+    return `${infoFails ? '❌' : '✅'} **No IAM permissions beyond the vendor baselines**${infoFails}`;
 }
 /** The pre-existing section's title: its findings, the informational ones told apart. */
 function preexistingTitle(preexisting) {

@@ -12929,6 +12929,8 @@ var load = __webpack_require__(9710);
 var resolve = __webpack_require__(7440);
 // EXTERNAL MODULE: ./src/policy/catalog.ts + 1 modules
 var policy_catalog = __webpack_require__(4054);
+// EXTERNAL MODULE: ./src/sources/inside.ts
+var inside = __webpack_require__(5080);
 // EXTERNAL MODULE: ./src/report/actions.ts
 var actions = __webpack_require__(9493);
 // EXTERNAL MODULE: ./src/core/escape.ts
@@ -13638,30 +13640,19 @@ function guardWarnings(write = (t) => process.stderr.write(t), emitter = process
 
 
 
+
 /** The root's path from its git work tree (`infra`), or undefined at the work tree's root or outside one. */
 function fromWorkTree(root) {
     const work = (0,cli_options/* workTreeOf */.FY)(root);
     const rel = work === undefined ? '' : (0,external_node_path_.relative)(work, root);
     return rel === '' ? undefined : rel.split(external_node_path_.sep).join('/');
 }
-/** The real path of `p`, or `p` resolved where it does not exist yet. */
-function realOrResolved(p) {
-    try {
-        return (0,external_node_fs_.realpathSync)(p);
-    }
-    catch {
-        return (0,external_node_path_.resolve)(p);
-    }
-}
 /**
- * --output naming a file the audit read as an input (audited, or in error: a policy it could not
- * read): refused before anything is written, or the report would replace a policy, and the next
- * audit skip it as not IAM.
+ * --output naming a file the audit read as an input: refused before anything is written
+ * (inputAt).
  */
 function refuseInputAsOutput(output, root, report) {
-    const target = realOrResolved(output);
-    // (a file skipped as not IAM, such as this command's own earlier report, may be written over)
-    const hit = report.inputs.find((i) => i.status !== 'skipped' && realOrResolved((0,external_node_path_.join)(root, i.path)) === target);
+    const hit = (0,inside/* inputAt */.MU)(output, root, report.inputs);
     if (hit)
         throw new errors/* UsageError */.e(`--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`);
 }
@@ -13678,7 +13669,7 @@ function timing(phase) {
 function out(text) {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
-function inside(dir, p) {
+function cli_commands_inside(dir, p) {
     const rel = (0,external_node_path_.relative)(dir, p);
     return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
 }
@@ -13713,11 +13704,11 @@ function auditRoot(cwd, paths) {
         }
     });
     let common = dirs[0];
-    while (!dirs.every((d) => inside(common, d)))
+    while (!dirs.every((d) => cli_commands_inside(common, d)))
         common = (0,external_node_path_.dirname)(common);
     const work = (0,cli_options/* workTreeOf */.FY)(common);
-    const holdsAll = abs.every((p) => inside(cwd, p));
-    if (holdsAll && (work === undefined || inside(work, cwd)))
+    const holdsAll = abs.every((p) => cli_commands_inside(cwd, p));
+    if (holdsAll && (work === undefined || cli_commands_inside(work, cwd)))
         return cwd;
     return work ?? (holdsAll ? cwd : common);
 }
@@ -35686,10 +35677,12 @@ function readOne(root, f, maxFileBytes, textOnly) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   MU: () => (/* binding */ inputAt),
 /* harmony export */   X8: () => (/* binding */ escapesRoot),
 /* harmony export */   bw: () => (/* binding */ inVersionControl),
 /* harmony export */   ux: () => (/* binding */ within)
 /* harmony export */ });
+/* unused harmony export realOrResolved */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
@@ -35755,6 +35748,25 @@ function inVersionControl(root, p) {
     return hit
         ? "it is inside the version control's own directory (.git, .hg or .svn), which can hold credentials and is never read"
         : undefined;
+}
+/** The real path of `p`, or `p` resolved where it does not exist yet. */
+function realOrResolved(p) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(p);
+    }
+    catch {
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(p);
+    }
+}
+/**
+ * The input of an audit (audited, or in error: a policy it could not read) that a file to be
+ * written (`--output`, `sarif-file`) would replace, if any: writing over it would replace a
+ * policy, and the next audit skip it as not IAM. A file skipped as not IAM (an earlier report) is
+ * none. `file` is relative to the working directory or absolute; inputs to `root`.
+ */
+function inputAt(file, root, inputs) {
+    const target = realOrResolved(file);
+    return inputs.find((i) => i.status !== 'skipped' && realOrResolved((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(root, i.path)) === target);
 }
 
 

@@ -304,7 +304,8 @@ function escapeSarifText(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   log: () => (/* binding */ log)
+/* harmony export */   log: () => (/* binding */ log),
+/* harmony export */   u: () => (/* binding */ setResult)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -322,6 +323,19 @@ function escapeSarifText(value) {
 
 
 
+/** Whether the `result` output is written (once a run: a failure after the verdict keeps it). */
+let resultWritten = false;
+/**
+ * The `result` output, written once: the verdict's, or `fail` when the step fails before one
+ * (inputs, configuration, nothing to audit, a saved report refused, an internal error), so that
+ * `if: steps.audit.outputs.result == 'fail'` sees every failure.
+ */
+function setResult(result) {
+    if (resultWritten)
+        return;
+    resultWritten = true;
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__.setOutput('result', result);
+}
 const log = {
     info(message) {
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
@@ -329,8 +343,9 @@ const log = {
     warning(message) {
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
-    /** Fails the step with this message (an error annotation too). */
+    /** Fails the step with this message (an error annotation too), and sets `result` to `fail`. */
     fail(message) {
+        setResult('fail');
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /**

@@ -304,7 +304,8 @@ function escapeSarifText(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   log: () => (/* binding */ log)
+/* harmony export */   log: () => (/* binding */ log),
+/* harmony export */   u: () => (/* binding */ setResult)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -322,6 +323,19 @@ function escapeSarifText(value) {
 
 
 
+/** Whether the `result` output is written (once a run: a failure after the verdict keeps it). */
+let resultWritten = false;
+/**
+ * The `result` output, written once: the verdict's, or `fail` when the step fails before one
+ * (inputs, configuration, nothing to audit, a saved report refused, an internal error), so that
+ * `if: steps.audit.outputs.result == 'fail'` sees every failure.
+ */
+function setResult(result) {
+    if (resultWritten)
+        return;
+    resultWritten = true;
+    _actions_core__WEBPACK_IMPORTED_MODULE_2__.setOutput('result', result);
+}
 const log = {
     info(message) {
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.info((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
@@ -329,8 +343,9 @@ const log = {
     warning(message) {
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.warning((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
-    /** Fails the step with this message (an error annotation too). */
+    /** Fails the step with this message (an error annotation too), and sets `result` to `fail`. */
     fail(message) {
+        setResult('fail');
         _actions_core__WEBPACK_IMPORTED_MODULE_2__.setFailed((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeLogMessage */ .fQ)(message));
     },
     /**
@@ -7632,6 +7647,25 @@ function inVersionControl(root, p) {
     return hit
         ? "it is inside the version control's own directory (.git, .hg or .svn), which can hold credentials and is never read"
         : undefined;
+}
+/** The real path of `p`, or `p` resolved where it does not exist yet. */
+function realOrResolved(p) {
+    try {
+        return (0,external_node_fs_.realpathSync)(p);
+    }
+    catch {
+        return (0,external_node_path_.resolve)(p);
+    }
+}
+/**
+ * The input of an audit (audited, or in error: a policy it could not read) that a file to be
+ * written (`--output`, `sarif-file`) would replace, if any: writing over it would replace a
+ * policy, and the next audit skip it as not IAM. A file skipped as not IAM (an earlier report) is
+ * none. `file` is relative to the working directory or absolute; inputs to `root`.
+ */
+function inputAt(file, root, inputs) {
+    const target = realOrResolved(file);
+    return inputs.find((i) => i.status !== 'skipped' && realOrResolved((0,external_node_path_.resolve)(root, i.path)) === target);
 }
 
 ;// CONCATENATED MODULE: ./src/sources/safe-read.ts
@@ -39032,6 +39066,11 @@ function verdict(report, check) {
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
     }
+    // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
+    // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
+    const infoFails = check?.result === 'fail'
+        ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
+        : '';
     if (b.hasBase) {
         const extra = (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
             (newInfo > 0
@@ -39039,9 +39078,9 @@ function verdict(report, check) {
                 : '') +
             (newIgnored > 0 ? ` · ${plural(newIgnored, 'new finding')} ignored by the configuration` : '');
         // (a change that takes away what a vendor needs passes, but may break the integration)
-        return `${newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${extra}`;
+        return `${infoFails ? '❌' : newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${infoFails}${extra}`;
     }
-    return '✅ **No IAM permissions beyond the vendor baselines**';
+    return `${infoFails ? '❌' : '✅'} **No IAM permissions beyond the vendor baselines**${infoFails}`;
 }
 /** The pre-existing section's title: its findings, the informational ones told apart. */
 function preexistingTitle(preexisting) {
@@ -43864,6 +43903,7 @@ async function publishReview(pub, plan = planFixes) {
 
 
 
+
 /** Where the action's shortened lists are whole: its JSON report, which the workflow can upload. */
 const WHOLE_LISTS_AT = "the JSON report, the step's `findings-file` output";
 function safeName(key) {
@@ -43909,6 +43949,12 @@ async function publishSarif({ root, inputs, report }) {
     if (!inputs.sarifFile)
         return;
     const sarifPath = (0,external_node_path_.isAbsolute)(inputs.sarifFile) ? inputs.sarifFile : (0,external_node_path_.join)(root, inputs.sarifFile);
+    // (the CLI refuses an --output that names an input alike: the policy would be replaced by SARIF)
+    const input = inputAt(sarifPath, root, report.inputs);
+    if (input) {
+        log.log.fail(`Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${input.path}); the SARIF file is not written over it: name another file.`);
+        return;
+    }
     await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
         const server = github/* context */._.serverUrl || 'https://github.com';
         const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
@@ -44109,7 +44155,6 @@ async function publishNotAudited(message, inputs, context) {
             commentWritten(res);
         }, forbiddenHint('comment', isFork));
     }
-    core.setOutput('result', 'fail');
     log.log.fail(message);
 }
 
@@ -45041,7 +45086,7 @@ async function main_run() {
         await publish(publication);
     core.setOutput('excess-count', String(verdict.excessCount));
     core.setOutput('new-excess-count', String(verdict.newExcessCount));
-    core.setOutput('result', verdict.result);
+    (0,log/* setResult */.u)(verdict.result);
     if (verdict.result === 'fail') {
         const n = verdict.failing.length;
         const scope = inputs.failOn === 'new' ? 'new ' : '';

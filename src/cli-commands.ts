@@ -3,14 +3,15 @@
 // imported when they need it, so that the bundle keeps it in chunks of its own, which an audit
 // neither reads nor compiles: the fix and merge commands, the Markdown and SARIF renderers.
 import { randomUUID } from 'node:crypto';
-import { lstatSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from './core/errors.js';
 import { runAudit } from './audit/run.js';
 import { builtinBaselines, findBaseline } from './baselines/load.js';
 import { loadBaselineFile, looksLikePath } from './baselines/resolve.js';
 import { loadCatalog } from './policy/catalog.js';
+import { inputAt } from './sources/inside.js';
 import { jsonReportChunks } from './report/json.js';
 import { sarifChunks, writeChunksToFile, writeChunksToStream } from './report/json-stream.js';
 import { summaryLine, textReportChunks } from './report/text.js';
@@ -39,26 +40,12 @@ function fromWorkTree(root: string): string | undefined {
   return rel === '' ? undefined : rel.split(sep).join('/');
 }
 
-/** The real path of `p`, or `p` resolved where it does not exist yet. */
-function realOrResolved(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return resolve(p);
-  }
-}
-
 /**
- * --output naming a file the audit read as an input (audited, or in error: a policy it could not
- * read): refused before anything is written, or the report would replace a policy, and the next
- * audit skip it as not IAM.
+ * --output naming a file the audit read as an input: refused before anything is written
+ * (inputAt).
  */
 function refuseInputAsOutput(output: string, root: string, report: Report): void {
-  const target = realOrResolved(output);
-  // (a file skipped as not IAM, such as this command's own earlier report, may be written over)
-  const hit = report.inputs.find(
-    (i) => i.status !== 'skipped' && realOrResolved(join(root, i.path)) === target,
-  );
+  const hit = inputAt(output, root, report.inputs);
   if (hit)
     throw new UsageError(
       `--output ${output}: is one of the audit's inputs (${hit.path}); the report is not written over it: name another file`,

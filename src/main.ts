@@ -10,7 +10,7 @@ import { makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
 import { notThePullRequest, publishNotAudited } from './github/head-check.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
-import { log } from './github/log.js';
+import { log, setResult } from './github/log.js';
 import { guardWarnings } from './core/warnings.js';
 import { PUBLISHERS } from './github/publish.js';
 import { readSavedReport } from './github/saved-report.js';
@@ -100,7 +100,7 @@ export async function run(): Promise<void> {
 
   core.setOutput('excess-count', String(verdict.excessCount));
   core.setOutput('new-excess-count', String(verdict.newExcessCount));
-  core.setOutput('result', verdict.result);
+  setResult(verdict.result);
   if (verdict.result === 'fail') {
     const n = verdict.failing.length;
     const scope = inputs.failOn === 'new' ? 'new ' : '';

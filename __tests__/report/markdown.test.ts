@@ -230,6 +230,26 @@ describe('renderMarkdown: content', () => {
     expect(renderMarkdown(none)).toContain('✅ **No new IAM permissions beyond the vendor baselines**');
   });
 
+  // (a review: with `severity-threshold: info`, a change that only takes away a vendor permission
+  // failed the check, and the comment said "⚠️ No new IAM permissions beyond the vendor baselines")
+  it('says the check fails when only informational findings fail it (severity-threshold: info)', () => {
+    const report = pullRequestReport();
+    report.findings = report.findings.filter((f) => f.ignored || f.kind === 'missing-permission');
+    expect(report.findings.some((f) => f.new === true && f.kind === 'missing-permission')).toBe(true);
+    const head = (r: typeof report, check: { result: 'pass' | 'fail'; failOn: string; threshold: 'info' }) =>
+      renderMarkdown(r, { check }).split('\n')[2];
+    expect(head(report, { result: 'fail', failOn: 'new', threshold: 'info' })).toMatch(
+      /^❌ \*\*No new IAM permissions beyond the vendor baselines\*\*, but the check fails: informational findings are at or above the `severity-threshold` of info · .*new informational finding/,
+    );
+    expect(head(report, { result: 'pass', failOn: 'new', threshold: 'info' })).toMatch(
+      /^⚠️ \*\*No new IAM permissions beyond the vendor baselines\*\* · /,
+    );
+    const clean = cleanReport();
+    expect(renderMarkdown(clean, { check: { result: 'fail', failOn: 'any', threshold: 'info' } })).toContain(
+      '❌ **No IAM permissions beyond the vendor baselines**, but the check fails: informational findings are at or above the `severity-threshold` of info',
+    );
+  });
+
   // (a review: a pull request adding `iam:*` and an ignore rule for it got only "✅ No new IAM
   // permissions", the ignored findings collapsed at the bottom)
   it('says how many new findings the configuration ignores, without counting them', () => {

@@ -113,6 +113,5 @@ export async function publishNotAudited(
       forbiddenHint('comment', isFork),
     );
   }
-  core.setOutput('result', 'fail');
   log.fail(message);
 }

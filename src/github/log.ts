@@ -9,6 +9,20 @@ import { EOL } from 'node:os';
 import * as core from '@actions/core';
 import { escapeLog, escapeLogMessage } from '../core/escape.js';
 
+/** Whether the `result` output is written (once a run: a failure after the verdict keeps it). */
+let resultWritten = false;
+
+/**
+ * The `result` output, written once: the verdict's, or `fail` when the step fails before one
+ * (inputs, configuration, nothing to audit, a saved report refused, an internal error), so that
+ * `if: steps.audit.outputs.result == 'fail'` sees every failure.
+ */
+export function setResult(result: 'pass' | 'fail'): void {
+  if (resultWritten) return;
+  resultWritten = true;
+  core.setOutput('result', result);
+}
+
 export const log = {
   info(message: string): void {
     core.info(escapeLogMessage(message));
@@ -16,8 +30,9 @@ export const log = {
   warning(message: string): void {
     core.warning(escapeLogMessage(message));
   },
-  /** Fails the step with this message (an error annotation too). */
+  /** Fails the step with this message (an error annotation too), and sets `result` to `fail`. */
   fail(message: string): void {
+    setResult('fail');
     core.setFailed(escapeLogMessage(message));
   },
   /**

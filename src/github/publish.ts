@@ -12,6 +12,7 @@ import { renderMarkdown, type NoSuggestion } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { isExcess } from '../report/group.js';
 import type { Verdict } from '../report/verdict.js';
+import { inputAt } from '../sources/inside.js';
 import { annotate } from './annotations.js';
 import { upsertComment, type CommentResult } from './comment.js';
 import { attempt, forbiddenHint, runUrl, stableReportUrl, type RunContext } from './context.js';
@@ -88,6 +89,14 @@ export async function publishAnnotations({ inputs, report, verdict }: Publicatio
 export async function publishSarif({ root, inputs, report }: Publication): Promise<void> {
   if (!inputs.sarifFile) return;
   const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);
+  // (the CLI refuses an --output that names an input alike: the policy would be replaced by SARIF)
+  const input = inputAt(sarifPath, root, report.inputs);
+  if (input) {
+    log.fail(
+      `Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${input.path}); the SARIF file is not written over it: name another file.`,
+    );
+    return;
+  }
   await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
     const server = github.context.serverUrl || 'https://github.com';
     const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;

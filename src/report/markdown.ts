@@ -379,6 +379,12 @@ function verdict(report: Report, check?: MarkdownOptions['check']): string {
   if (audited === 0 && report.findings.length === 0) {
     return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
   }
+  // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
+  // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
+  const infoFails =
+    check?.result === 'fail'
+      ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
+      : '';
   if (b.hasBase) {
     const extra =
       (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
@@ -387,9 +393,9 @@ function verdict(report: Report, check?: MarkdownOptions['check']): string {
         : '') +
       (newIgnored > 0 ? ` · ${plural(newIgnored, 'new finding')} ignored by the configuration` : '');
     // (a change that takes away what a vendor needs passes, but may break the integration)
-    return `${newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${extra}`;
+    return `${infoFails ? '❌' : newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${infoFails}${extra}`;
   }
-  return '✅ **No IAM permissions beyond the vendor baselines**';
+  return `${infoFails ? '❌' : '✅'} **No IAM permissions beyond the vendor baselines**${infoFails}`;
 }
 
 /** The pre-existing section's title: its findings, the informational ones told apart. */

@@ -61,3 +61,27 @@ export function inVersionControl(root: string, p: string): string | undefined {
     ? "it is inside the version control's own directory (.git, .hg or .svn), which can hold credentials and is never read"
     : undefined;
 }
+
+/** The real path of `p`, or `p` resolved where it does not exist yet. */
+export function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/**
+ * The input of an audit (audited, or in error: a policy it could not read) that a file to be
+ * written (`--output`, `sarif-file`) would replace, if any: writing over it would replace a
+ * policy, and the next audit skip it as not IAM. A file skipped as not IAM (an earlier report) is
+ * none. `file` is relative to the working directory or absolute; inputs to `root`.
+ */
+export function inputAt<T extends { path: string; status: string }>(
+  file: string,
+  root: string,
+  inputs: readonly T[],
+): T | undefined {
+  const target = realOrResolved(file);
+  return inputs.find((i) => i.status !== 'skipped' && realOrResolved(resolve(root, i.path)) === target);
+}
