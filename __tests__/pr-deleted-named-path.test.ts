@@ -30,3 +30,35 @@ test('a path that was not there at the base either: still a usage error', async 
   const { root, readBase } = pullRequest('pr-deleted-named-', { 'README.md': 'x' }, { 'README.md': 'x' });
   await expect(runAudit({ root, paths: ['iam'], baseline: 'coiled', readBase })).rejects.toThrow(UsageError);
 });
+
+// (a review) The same with the path still there (`paths: .`, or a directory that keeps a
+// README): the last policy deleted left "no inputs found", a failed step, and the ❌ comment of
+// the run before. What the base granted there is removed; a change that deletes nothing the
+// audit would read is still told that nothing is there.
+test.each([
+  ['.', { 'README.md': 'x' }],
+  ['iam', { 'iam/README.md': 'x' }],
+])('paths: %s, the last policy deleted by the pull request: its findings removed', async (path, head) => {
+  const { root, readBase } = pullRequest(
+    'pr-deleted-last-',
+    { 'iam/coiled-policy.json': POLICY, 'iam/README.md': 'x', 'README.md': 'x' },
+    head,
+  );
+  const r = await runAudit({ root, paths: [path], baseline: 'coiled', readBase });
+  expect(r.findings.length).toBeGreaterThan(0);
+  expect(r.findings.every((f) => f.removed === true)).toBe(true);
+  expect(r.notes).toContainEqual(
+    'No policy is left to audit: this change deletes iam/coiled-policy.json; what the base granted there is counted as removed.',
+  );
+});
+
+test('a change that deletes no file the audit would read: still "no inputs found"', async () => {
+  const { root, readBase } = pullRequest(
+    'pr-deleted-last-',
+    { 'docs/notes.md': 'x', 'README.md': 'x' },
+    { 'README.md': 'x' },
+  );
+  await expect(runAudit({ root, paths: ['.'], baseline: 'coiled', readBase })).rejects.toThrow(
+    /no inputs found in \./,
+  );
+});

@@ -12277,6 +12277,16 @@ async function runAudit(req) {
             },
         });
     const recognised = inputs.filter((i) => i.result.status !== 'skipped');
+    // Nothing left to audit where the base had policies: the change deleted them (the last policy
+    // file of the paths, every one of the repository), and what they granted is counted as removed,
+    // not a failed step (a review: the check failed, and the comment kept saying ❌).
+    if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
+        const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+        if (gone.length > 0) {
+            notes.push(`No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0] : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`);
+            deletedNamed = true;
+        }
+    }
     if (recognised.length === 0 && !deletedNamed) {
         const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
         const shownPaths = (typed.length ? typed : ['.'])

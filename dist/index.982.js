@@ -37274,6 +37274,16 @@ async function runAudit(req) {
             },
         });
     const recognised = inputs.filter((i) => i.result.status !== 'skipped');
+    // Nothing left to audit where the base had policies: the change deleted them (the last policy
+    // file of the paths, every one of the repository), and what they granted is counted as removed,
+    // not a failed step (a review: the check failed, and the comment kept saying ❌).
+    if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
+        const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+        if (gone.length > 0) {
+            notes.push(`No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0] : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`);
+            deletedNamed = true;
+        }
+    }
     if (recognised.length === 0 && !deletedNamed) {
         const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
         const shownPaths = (typed.length ? typed : ['.'])
@@ -45087,6 +45097,16 @@ async function main_run() {
     core.setOutput('excess-count', String(verdict.excessCount));
     core.setOutput('new-excess-count', String(verdict.newExcessCount));
     (0,log/* setResult */.u)(verdict.result);
+    // A saved report (the fork recipe's `workflow_run` half): the pull request's own run is the check,
+    // and this step comments what it found. `fail-on` and `severity-threshold`, the check's as the
+    // pull request's run has them, make the comment's verdict (and `result`), not this step's failure
+    // (a review: the recipe's `fail-on: none` here made the comment say "the check passes" of a run
+    // that failed).
+    if (inputs.report) {
+        if (verdict.result === 'fail')
+            log.log.info(`The pull request's check fails on this report (fail-on: ${inputs.failOn}, severity-threshold: ${inputs.threshold}); this step, which only comments it, does not.`);
+        return;
+    }
     if (verdict.result === 'fail') {
         const n = verdict.failing.length;
         const scope = inputs.failOn === 'new' ? 'new ' : '';

@@ -101,6 +101,18 @@ export async function run(): Promise<void> {
   core.setOutput('excess-count', String(verdict.excessCount));
   core.setOutput('new-excess-count', String(verdict.newExcessCount));
   setResult(verdict.result);
+  // A saved report (the fork recipe's `workflow_run` half): the pull request's own run is the check,
+  // and this step comments what it found. `fail-on` and `severity-threshold`, the check's as the
+  // pull request's run has them, make the comment's verdict (and `result`), not this step's failure
+  // (a review: the recipe's `fail-on: none` here made the comment say "the check passes" of a run
+  // that failed).
+  if (inputs.report) {
+    if (verdict.result === 'fail')
+      log.info(
+        `The pull request's check fails on this report (fail-on: ${inputs.failOn}, severity-threshold: ${inputs.threshold}); this step, which only comments it, does not.`,
+      );
+    return;
+  }
   if (verdict.result === 'fail') {
     const n = verdict.failing.length;
     const scope = inputs.failOn === 'new' ? 'new ' : '';

@@ -344,14 +344,21 @@ describe('the bundled action (dist/index.js) end to end', () => {
     });
     const fromArtifact = { report: join(saved, 'findings.json'), 'pr-number-file': join(saved, 'pr-number') };
     gh.reset();
+    // (fail-on and severity-threshold as in the pull_request run, the defaults: the comment says
+    // what its check says, ❌, and this step, which only comments, does not fail; a review: the
+    // recipe's `fail-on: none` here made the comment say "the check passes" of a failed run)
     const comment = await run(repo, {
       event: 'workflow_run',
       payload: workflowRun(repo.head),
-      inputs: { ...fromArtifact, 'fail-on': 'none', paths: 'nothing-here' },
+      inputs: { ...fromArtifact, paths: 'nothing-here' },
     });
     expect(comment.code).toBe(0);
+    expect(comment.outputs.result).toBe('fail');
+    expect(comment.stdout).toContain("The pull request's check fails on this report (fail-on: new");
     expect(ourComments()).toHaveLength(1);
     expect(ourComments()[0]!.body).toContain('`AddedInThisPR`');
+    expect(ourComments()[0]!.body).toMatch(/\n❌ \*\*1 new finding\*\*/);
+    expect(ourComments()[0]!.body).not.toContain('the check passes');
     expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual(['POST /repos/o/r/issues/7/comments']);
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toContain('GET /repos/o/r/pulls/7');
     // No review of suggested changes from a saved report (the checkout is not the pull request's).
@@ -723,6 +730,42 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/::error::Configuration error: /);
     expect(gh.writes()).toEqual([]);
+    // (a review: `result` was empty on these failures, so `if: …outputs.result == 'fail'` missed them)
+    expect([bad.outputs.result, missing.outputs.result]).toEqual(['fail', 'fail']);
+  });
+
+  // (a review: `sarif-file: iam/coiled-policy.json` replaced the policy with SARIF, and passed)
+  it('refuses a sarif-file that names one of the audit inputs, and writes nothing over it', async () => {
+    const repo = makeRepo(tmp);
+    const before = readFileSync(join(repo.dir, 'iam/coiled-policy.json'), 'utf8');
+    const res = await run(repo, { inputs: { 'sarif-file': 'iam/coiled-policy.json', 'fail-on': 'none' } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(
+      "::error::Input `sarif-file`: iam/coiled-policy.json is one of the audit's inputs (iam/coiled-policy.json); the SARIF file is not written over it: name another file.",
+    );
+    expect(readFileSync(join(repo.dir, 'iam/coiled-policy.json'), 'utf8')).toBe(before);
+    expect(res.outputs['sarif-file']).toBeUndefined();
+    expect(res.outputs.result).toBe('fail');
+  });
+
+  // (a review: deleting the last policy failed the check with "no inputs found", and the comment
+  // of the run before kept its ❌)
+  it('a pull request that deletes the last policy passes, its findings removed, the comment updated', async () => {
+    const repo = makeRepo(tmp);
+    const first = await run(repo);
+    expect(first.code).toBe(1);
+    expect(ourComments()[0]!.body).toMatch(/\n❌ /);
+    rmSync(join(repo.dir, 'iam/coiled-policy.json'));
+    writeFileSync(join(repo.dir, 'README.md'), 'no policies here\n');
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-q', '-m', 'delete the policy');
+    const head = git(repo.dir, 'rev-parse', 'HEAD');
+    const res = await run({ ...repo, head });
+    expect(res.code).toBe(0);
+    expect(res.outputs.result).toBe('pass');
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).not.toMatch(/\n❌ /);
+    expect(ourComments()[0]!.body).toContain('1 finding removed by this change');
   });
 
   it('the log: workflow commands in file names, Sids, ARNs and reasons never run (the runner is emulated)', async () => {

@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
-import { discover } from '../sources/discover.js';
+import { discover, wouldDiscover } from '../sources/discover.js';
 import { readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { HCL_FILE, initHcl } from '../sources/hcl/index.js';
@@ -360,6 +360,18 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       },
     });
   const recognised = inputs.filter((i) => i.result.status !== 'skipped');
+  // Nothing left to audit where the base had policies: the change deleted them (the last policy
+  // file of the paths, every one of the repository), and what they granted is counted as removed,
+  // not a failed step (a review: the check failed, and the comment kept saying ❌).
+  if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
+    const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+    if (gone.length > 0) {
+      notes.push(
+        `No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0]! : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`,
+      );
+      deletedNamed = true;
+    }
+  }
   if (recognised.length === 0 && !deletedNamed) {
     const typed = req.pathsAsTyped?.length ? req.pathsAsTyped : req.paths;
     const shownPaths = (typed.length ? typed : ['.'])
