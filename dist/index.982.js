@@ -45065,6 +45065,20 @@ async function obtainReport(root, inputs, context) {
         return undefined;
     }
 }
+/** An audit of the configuration that selects nothing (a moved folder). */
+const SELECTS_NOTHING = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
+/**
+ * A warning (an annotation on the run) when the audit held no policy to a baseline, or an audit of
+ * the configuration selects none: a required check that audits nothing passes green, and a moved
+ * folder would turn it into a no-op unseen (a review: the only traces were notes in the report).
+ */
+function warnNothingAudited(report) {
+    for (const note of report.notes ?? [])
+        if (SELECTS_NOTHING.test(note))
+            log.log.warning(`${note} (check its \`policies\`).`);
+    if (report.policies.length > 0 && !report.policies.some((p) => p.status === 'audited'))
+        log.log.warning(`No IAM policy was held to a baseline (${report.policies.length} found): name their baseline (the \`baseline\` input, or an audit in the configuration), or this check passes without auditing anything.`);
+}
 async function main_run() {
     guardWarnings();
     registerToken();
@@ -45089,6 +45103,7 @@ async function main_run() {
         return;
     const verdict = decide(report, inputs.failOn, inputs.threshold);
     log.log.untrusted(renderText(report, { color: true }));
+    warnNothingAudited(report);
     const title = context.mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
     // One publication for all: the review publisher notes there what the comment then counts.
     const publication = { root, inputs, context, report, verdict, title };

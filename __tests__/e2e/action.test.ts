@@ -328,6 +328,31 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect(ourComments()[0]!.body).toMatch(/new finding(s)? ignored by the configuration/);
   });
 
+  // (a review: an audit whose `policies` select nothing, a moved folder, passed green with no word
+  // outside the report's notes)
+  it('warns when an audit of the configuration selects no policy, or no policy is held to a baseline', async () => {
+    const config = [
+      'version: 1',
+      'audits:',
+      '  - baseline: skypilot',
+      '    policies: ["infra/*.json"]',
+      '',
+    ].join('\n');
+    const repo = makeRepo(tmp, [ADDED_EC2], { '.github/iam-baseline-audit.yml': config });
+    const r = await run(repo, { inputs: { baseline: '' } });
+    expect(r.stdout).toContain(
+      '::warning::Audit #1 (baseline skypilot) selects no policy: infra/*.json (check its `policies`).',
+    );
+    const generic = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }],
+    };
+    const plain = makeRepo(join(tmp, 'plain'), [ADDED_EC2], { 'other/reports.json': generic });
+    const none = await run(plain, { inputs: { baseline: '', paths: 'other' } });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('::warning::No IAM policy was held to a baseline (1 found)');
+  });
+
   it('fork recipe: a workflow_run job comments the report a pull_request run saved, without auditing', async () => {
     const repo = makeRepo(tmp);
     gh.pulls.set(7, { state: 'open', head: { sha: repo.head } });
