@@ -37821,6 +37821,9 @@ function cleanPath(path) {
 function validRef(ref) {
     return ref.length > 0 && !ref.startsWith('-') && !/[\s\0:]/.test(ref) && !ref.includes('..');
 }
+/** A `base-ref` that names no commit: the step fails (main.ts), as for any input in error. */
+class BaseRefError extends Error {
+}
 function makeBaseReader(options) {
     const { root, ref } = options;
     if (!validRef(ref))
@@ -37843,8 +37846,9 @@ function makeBaseReader(options) {
         if (!options.mergeBase) {
             // (a `base-ref` that names no commit: each file would read as not at the base, and every
             // finding as new, without a word; a review)
+            // Refused, not warned: with `fail-on: new`, every finding of the base would fail the check.
             if (!git && (await apiLacksCommit(ref)))
-                note(`The base ${ref} (\`base-ref\`) is a commit neither of the checkout nor of the repository on GitHub: every finding is counted as new. Name a branch, tag or commit that exists.`, 'warning');
+                throw new BaseRefError(`Input \`base-ref\`: ${ref} is a commit neither of the checkout nor of the repository on GitHub; name a branch, tag or commit that exists (a branch of the checkout needs \`fetch-depth: 0\`, or its name as GitHub has it).`);
             return { git, at: ref };
         }
         if (!git)
@@ -45059,9 +45063,11 @@ async function obtainReport(root, inputs, context) {
     catch (err) {
         log.log.fail(err instanceof ConfigError
             ? `Configuration error: ${err.message}`
-            : err instanceof UsageError
-                ? `Input \`paths\`: ${err.message}`
-                : `The audit failed: ${message(err)}`);
+            : err instanceof BaseRefError
+                ? err.message
+                : err instanceof UsageError
+                    ? `Input \`paths\`: ${err.message}`
+                    : `The audit failed: ${message(err)}`);
         return undefined;
     }
 }

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { ConfigError, runAudit, UsageError } from './audit/run.js';
 import type { Report } from './core/types.js';
-import { makeBaseReader, type BaseReader } from './github/base.js';
+import { BaseRefError, makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
 import { notThePullRequest, publishNotAudited } from './github/head-check.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
@@ -62,9 +62,11 @@ async function obtainReport(root: string, inputs: Inputs, context: RunContext): 
     log.fail(
       err instanceof ConfigError
         ? `Configuration error: ${err.message}`
-        : err instanceof UsageError
-          ? `Input \`paths\`: ${err.message}`
-          : `The audit failed: ${message(err)}`,
+        : err instanceof BaseRefError
+          ? err.message
+          : err instanceof UsageError
+            ? `Input \`paths\`: ${err.message}`
+            : `The audit failed: ${message(err)}`,
     );
     return undefined;
   }

@@ -759,6 +759,19 @@ describe('the bundled action (dist/index.js) end to end', () => {
     expect([bad.outputs.result, missing.outputs.result]).toEqual(['fail', 'fail']);
   });
 
+  // (a review: a `base-ref` typo only warned, and with `fail-on: new` every pre-existing finding
+  // then failed the pull request as new)
+  it('fails the step on a base-ref that names no commit', async () => {
+    const repo = makeRepo(tmp);
+    const res = await run(repo, { inputs: { 'base-ref': 'nonexistent-branch' } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(
+      '::error::Input `base-ref`: nonexistent-branch is a commit neither of the checkout nor of the repository on GitHub',
+    );
+    expect(res.outputs.result).toBe('fail');
+    expect(gh.writes()).toEqual([]);
+  });
+
   // (a review: `sarif-file: iam/coiled-policy.json` replaced the policy with SARIF, and passed)
   it('refuses a sarif-file that names one of the audit inputs, and writes nothing over it', async () => {
     const repo = makeRepo(tmp);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
-import { makeBaseReader } from '../../src/github/base.js';
+import { BaseRefError, makeBaseReader } from '../../src/github/base.js';
 import { FakeGitHub } from './fake-github.js';
 
 function git(cwd: string, ...args: string[]): string {
@@ -116,7 +116,9 @@ describe('makeBaseReader', () => {
   });
 
   // (a review) `base-ref: nosuchref` read every file as not at the base: every finding new, unsaid.
-  it('a base-ref that is a commit neither of the checkout nor of GitHub: a warning says so', async () => {
+  // (and then a review: with `fail-on: new`, every pre-existing finding failed the pull request on a
+  // typo; refused now, as an input in error)
+  it('a base-ref that is a commit neither of the checkout nor of GitHub: refused, saying so', async () => {
     const notes: [string, string][] = [];
     const octokit = getOctokit('t', { baseUrl: gh.url });
     const read = makeBaseReader({
@@ -127,15 +129,12 @@ describe('makeBaseReader', () => {
       repo: 'r',
       onNote: (text, level) => notes.push([level, text]),
     });
-    expect(await read('iam/policy.json')).toBeUndefined();
-    expect(notes).toEqual([
-      [
-        'warning',
-        expect.stringContaining(
-          'The base nosuchref (`base-ref`) is a commit neither of the checkout nor of the repository on GitHub',
-        ),
-      ],
-    ]);
+    await expect(read('iam/policy.json')).rejects.toThrow(
+      new BaseRefError(
+        'Input `base-ref`: nosuchref is a commit neither of the checkout nor of the repository on GitHub; name a branch, tag or commit that exists (a branch of the checkout needs `fetch-depth: 0`, or its name as GitHub has it).',
+      ),
+    );
+    expect(notes).toEqual([]);
     // One that GitHub has: no warning.
     const known = 'c'.repeat(40);
     gh.commits.add(known);

@@ -75,6 +75,9 @@ function validRef(ref: string): boolean {
   return ref.length > 0 && !ref.startsWith('-') && !/[\s\0:]/.test(ref) && !ref.includes('..');
 }
 
+/** A `base-ref` that names no commit: the step fails (main.ts), as for any input in error. */
+export class BaseRefError extends Error {}
+
 export function makeBaseReader(options: BaseReaderOptions): BaseReader {
   const { root, ref } = options;
   if (!validRef(ref)) throw new Error(`base ref is not valid: ${JSON.stringify(ref)}`);
@@ -103,10 +106,10 @@ export function makeBaseReader(options: BaseReaderOptions): BaseReader {
     if (!options.mergeBase) {
       // (a `base-ref` that names no commit: each file would read as not at the base, and every
       // finding as new, without a word; a review)
+      // Refused, not warned: with `fail-on: new`, every finding of the base would fail the check.
       if (!git && (await apiLacksCommit(ref)))
-        note(
-          `The base ${ref} (\`base-ref\`) is a commit neither of the checkout nor of the repository on GitHub: every finding is counted as new. Name a branch, tag or commit that exists.`,
-          'warning',
+        throw new BaseRefError(
+          `Input \`base-ref\`: ${ref} is a commit neither of the checkout nor of the repository on GitHub; name a branch, tag or commit that exists (a branch of the checkout needs \`fetch-depth: 0\`, or its name as GitHub has it).`,
         );
       return { git, at: ref };
     }
