@@ -38,11 +38,13 @@ function noSuggestionLine(n) {
     const hole = n.placeholder === undefined ? 'a placeholder' : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n.placeholder);
     const why = n.why === 'outside-diff'
         ? "the change is outside this pull request's diff"
-        : n.why === 'placeholder'
-            ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
-            : n.why === 'too-long'
-                ? 'the change is too long for a review comment'
-                : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
+        : n.why === 'partly-outside'
+            ? "the change also rewrites lines outside this pull request's diff, and its part inside is not valid alone (`iam-baseline-audit fix` makes the whole of it)"
+            : n.why === 'placeholder'
+                ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
+                : n.why === 'too-long'
+                    ? 'the change is too long for a review comment'
+                    : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
     return `💡 No one-click suggestion for ${files}: ${why}.`;
 }
 /** The hidden marker that identifies our sticky comment for `key`. */

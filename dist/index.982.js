@@ -38842,11 +38842,13 @@ function noSuggestionLine(n) {
     const hole = n.placeholder === undefined ? 'a placeholder' : (0,core_escape/* escapeMarkdown */.FV)(n.placeholder);
     const why = n.why === 'outside-diff'
         ? "the change is outside this pull request's diff"
-        : n.why === 'placeholder'
-            ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
-            : n.why === 'too-long'
-                ? 'the change is too long for a review comment'
-                : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
+        : n.why === 'partly-outside'
+            ? "the change also rewrites lines outside this pull request's diff, and its part inside is not valid alone (`iam-baseline-audit fix` makes the whole of it)"
+            : n.why === 'placeholder'
+                ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
+                : n.why === 'too-long'
+                    ? 'the change is too long for a review comment'
+                    : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
     return `💡 No one-click suggestion for ${files}: ${why}.`;
 }
 /** The hidden marker that identifies our sticky comment for `key`. */
@@ -43492,8 +43494,9 @@ function planFile(input, file) {
             }
         }
     }
+    // (some of the fix inside the diff, but not valid alone: said so, not "outside the diff")
     if (chosen.length === 0)
-        return [];
+        return planned.some((s) => s.postable) ? 'partly-outside' : [];
     // Which findings each comment resolves: a policy's findings, each to the first of the policy's
     // changes that ends at or after the finding's line (a statement's change lies below its start).
     const byPolicy = policiesBySuggestion(input, fix, planned);
@@ -43557,13 +43560,14 @@ function planReview(input) {
     const comments = [];
     const placed = new Set();
     const tooLong = new Set();
+    const partly = new Set();
     for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
         if (!input.texts.has(file.path))
             continue;
         const planned = planFile(input, file);
-        if (planned === 'too-long') {
+        if (planned === 'too-long' || planned === 'partly-outside') {
             for (const p of file.policies)
-                tooLong.add(p);
+                (planned === 'too-long' ? tooLong : partly).add(p);
             continue;
         }
         for (const c of planned)
@@ -43587,17 +43591,17 @@ function planReview(input) {
     return {
         comments,
         outside: [...paths].filter((p) => !placed.has(p)).sort(),
-        noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong),
+        noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong, partly),
     };
 }
 /**
  * Why the new findings no comment resolves have none, by file: their policy's fix would write a
  * baseline placeholder, or cannot be made in the file, or is too long for a comment, or (the fix
- * is made) lies outside the pull request's diff. A finding the base had is not said again (the
+ * is made) lies outside the pull request's diff, or partly, its part inside not valid alone. A finding the base had is not said again (the
  * comment lists it apart), nor a file that has a comment. A file is listed once, for its first
  * reason in that order.
  */
-function noSuggestion(candidates, comments, files, notFixed, tooLong) {
+function noSuggestion(candidates, comments, files, notFixed, tooLong, partly) {
     // (a file some comment is for is not listed: its other findings' fixes are in the comment's list)
     const placed = new Set(comments.flatMap((c) => c.findings.map((f) => f.path)));
     const fixed = new Set(files.flatMap((f) => f.policies));
@@ -43606,7 +43610,13 @@ function noSuggestion(candidates, comments, files, notFixed, tooLong) {
         if (!refused.has(n.policy))
             refused.set(n.policy, n);
     const byKey = new Map();
-    const order = ['placeholder', 'not-rewritten', 'too-long', 'outside-diff'];
+    const order = [
+        'placeholder',
+        'not-rewritten',
+        'too-long',
+        'partly-outside',
+        'outside-diff',
+    ];
     const chosen = new Map();
     for (const f of candidates) {
         if (f.new === false || placed.has(f.path))
@@ -43618,9 +43628,11 @@ function noSuggestion(candidates, comments, files, notFixed, tooLong) {
                 : { why: 'not-rewritten' }
             : tooLong.has(f.policy)
                 ? { why: 'too-long' }
-                : fixed.has(f.policy)
-                    ? { why: 'outside-diff' }
-                    : undefined;
+                : partly.has(f.policy)
+                    ? { why: 'partly-outside' }
+                    : fixed.has(f.policy)
+                        ? { why: 'outside-diff' }
+                        : undefined;
         if (!why)
             continue;
         const was = chosen.get(f.path);

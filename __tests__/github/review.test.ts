@@ -470,10 +470,12 @@ describe('planReview', () => {
       },
     });
     expect(checked).toEqual(['iam/p.json']);
+    // (said as such: part of the fix is inside the diff; a review found "the change is outside this
+    // pull request's diff" said of a fix whose deletion of the added statement was inside it)
     expect(refused).toEqual({
       comments: [],
       outside: ['iam/p.json'],
-      noSuggestion: [{ why: 'outside-diff', paths: ['iam/p.json'] }],
+      noSuggestion: [{ why: 'partly-outside', paths: ['iam/p.json'] }],
     });
   });
 

@@ -634,10 +634,14 @@ describe('renderMarkdown: why the review has no suggested change for some files'
         { why: 'placeholder', placeholder: '<account-ID-without-hyphens>', paths: ['infra/sky.json'] },
         { why: 'outside-diff', paths: ['a.tf', 'b`c.json', 'd.json', 'e.json'] },
         { why: 'not-rewritten', paths: [HOSTILE.details] },
+        { why: 'partly-outside', paths: ['f.json'] },
       ],
     });
     const lines = out.split('\n').filter((l) => l.startsWith('💡 No one-click suggestion'));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe(
+      "💡 No one-click suggestion for `f.json`: the change also rewrites lines outside this pull request's diff, and its part inside is not valid alone (`iam-baseline-audit fix` makes the whole of it).",
+    );
     expect(lines[0]).toBe(
       `💡 No one-click suggestion for \`infra/sky.json\`: it would write the baseline's placeholder ${escapeMarkdown('<account-ID-without-hyphens>')} into the file: set \`account-id\` when it is the account ID, or narrow it by hand.`,
     );

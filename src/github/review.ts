@@ -384,7 +384,7 @@ function validPart(
  * outside the diff: the part inside, if applying it alone leaves a valid file; else the fixes of
  * the file's policies that lie wholly inside the diff (recomputed without the others).
  */
-function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long' {
+function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long' | 'partly-outside' {
   const { report, diff, prefix, mode, key } = input;
   const repoPath = prefix + file.path;
   const hunks = diff.get(repoPath) ?? [];
@@ -421,7 +421,8 @@ function planFile(input: PlanInput, file: FileFix): WantedComment[] | 'too-long'
       }
     }
   }
-  if (chosen.length === 0) return [];
+  // (some of the fix inside the diff, but not valid alone: said so, not "outside the diff")
+  if (chosen.length === 0) return planned.some((s) => s.postable) ? 'partly-outside' : [];
 
   // Which findings each comment resolves: a policy's findings, each to the first of the policy's
   // changes that ends at or after the finding's line (a statement's change lies below its start).
@@ -487,11 +488,12 @@ export function planReview(input: PlanInput): ReviewPlan {
   const comments: WantedComment[] = [];
   const placed = new Set<string>();
   const tooLong = new Set<string>();
+  const partly = new Set<string>();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (!input.texts.has(file.path)) continue;
     const planned = planFile(input, file);
-    if (planned === 'too-long') {
-      for (const p of file.policies) tooLong.add(p);
+    if (planned === 'too-long' || planned === 'partly-outside') {
+      for (const p of file.policies) (planned === 'too-long' ? tooLong : partly).add(p);
       continue;
     }
     for (const c of planned) for (const f of c.findings) placed.add(f.path);
@@ -514,14 +516,14 @@ export function planReview(input: PlanInput): ReviewPlan {
   return {
     comments,
     outside: [...paths].filter((p) => !placed.has(p)).sort(),
-    noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong),
+    noSuggestion: noSuggestion(candidates, comments, files, notFixed, tooLong, partly),
   };
 }
 
 /**
  * Why the new findings no comment resolves have none, by file: their policy's fix would write a
  * baseline placeholder, or cannot be made in the file, or is too long for a comment, or (the fix
- * is made) lies outside the pull request's diff. A finding the base had is not said again (the
+ * is made) lies outside the pull request's diff, or partly, its part inside not valid alone. A finding the base had is not said again (the
  * comment lists it apart), nor a file that has a comment. A file is listed once, for its first
  * reason in that order.
  */
@@ -531,6 +533,7 @@ function noSuggestion(
   files: readonly FileFix[],
   notFixed: FixPlan['notFixed'],
   tooLong: ReadonlySet<string>,
+  partly: ReadonlySet<string>,
 ): NoSuggestion[] {
   // (a file some comment is for is not listed: its other findings' fixes are in the comment's list)
   const placed = new Set(comments.flatMap((c) => c.findings.map((f) => f.path)));
@@ -538,7 +541,13 @@ function noSuggestion(
   const refused = new Map<string, (typeof notFixed)[number]>();
   for (const n of notFixed) if (!refused.has(n.policy)) refused.set(n.policy, n);
   const byKey = new Map<string, NoSuggestion & { paths: string[] }>();
-  const order: NoSuggestion['why'][] = ['placeholder', 'not-rewritten', 'too-long', 'outside-diff'];
+  const order: NoSuggestion['why'][] = [
+    'placeholder',
+    'not-rewritten',
+    'too-long',
+    'partly-outside',
+    'outside-diff',
+  ];
   const chosen = new Map<string, { why: NoSuggestion['why']; placeholder?: string }>();
   for (const f of candidates) {
     if (f.new === false || placed.has(f.path)) continue;
@@ -549,9 +558,11 @@ function noSuggestion(
         : { why: 'not-rewritten' }
       : tooLong.has(f.policy)
         ? { why: 'too-long' }
-        : fixed.has(f.policy)
-          ? { why: 'outside-diff' }
-          : undefined;
+        : partly.has(f.policy)
+          ? { why: 'partly-outside' }
+          : fixed.has(f.policy)
+            ? { why: 'outside-diff' }
+            : undefined;
     if (!why) continue;
     const was = chosen.get(f.path);
     if (!was || order.indexOf(why.why) < order.indexOf(was.why)) chosen.set(f.path, why);

@@ -98,11 +98,12 @@ export interface MarkdownOptions {
 /** Why the review has no one-click suggestion for the new findings of some files. */
 export interface NoSuggestion {
   /**
-   * `outside-diff`: the change lies outside the pull request's diff (or part of it, and the part
-   * inside is not valid alone); `placeholder`: it would write a baseline placeholder; `not-rewritten`:
-   * `fix` cannot rewrite the policy in its file; `too-long`: too long for a review comment.
+   * `outside-diff`: the change lies outside the pull request's diff; `partly-outside`: part of it
+   * does, and the part inside is not valid alone (one change of lines the pull request made and
+   * lines it did not); `placeholder`: it would write a baseline placeholder; `not-rewritten`: `fix`
+   * cannot rewrite the policy in its file; `too-long`: too long for a review comment.
    */
-  why: 'outside-diff' | 'placeholder' | 'not-rewritten' | 'too-long';
+  why: 'outside-diff' | 'partly-outside' | 'placeholder' | 'not-rewritten' | 'too-long';
   /** The files (report paths), sorted. */
   paths: readonly string[];
   /** With `placeholder`: the placeholder (`<account-ID-without-hyphens>`). */
@@ -120,11 +121,13 @@ export function noSuggestionLine(n: NoSuggestion): string {
   const why =
     n.why === 'outside-diff'
       ? "the change is outside this pull request's diff"
-      : n.why === 'placeholder'
-        ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
-        : n.why === 'too-long'
-          ? 'the change is too long for a review comment'
-          : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
+      : n.why === 'partly-outside'
+        ? "the change also rewrites lines outside this pull request's diff, and its part inside is not valid alone (`iam-baseline-audit fix` makes the whole of it)"
+        : n.why === 'placeholder'
+          ? `it would write the baseline's placeholder ${hole} into the file: ${n.placeholder !== undefined && /account/i.test(n.placeholder) ? 'set `account-id` when it is the account ID, or narrow it by hand' : 'narrow it to your own value by hand'}`
+          : n.why === 'too-long'
+            ? 'the change is too long for a review comment'
+            : 'the policy cannot be rewritten in its file (`iam-baseline-audit fix --dry-run` says why)';
   return `💡 No one-click suggestion for ${files}: ${why}.`;
 }
 
