@@ -34645,6 +34645,34 @@ function readsAsIam(doc) {
     };
     return list.some((x) => reads(x));
 }
+/** A policy's top-level element names, by their lower case. */
+const POLICY_KEYS = new Map([
+    ['version', 'Version'],
+    ['statement', 'Statement'],
+    ['id', 'Id'],
+]);
+/**
+ * What is wrong with a document that would be an IAM policy but for the case of its element names
+ * (`{"version": …, "statement": [{"effect": …}]}`): IAM's element names are case-sensitive, and AWS
+ * rejects it. Undefined for any other document (no `statement` of statements that read as IAM's).
+ * Reported as the file's error, not skipped as "not an IAM policy" (a review found one so skipped).
+ */
+function miscasedPolicy(json) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json) || 'Statement' in json)
+        return undefined;
+    const doc = json;
+    const key = Object.keys(doc).find((k) => k.toLowerCase() === 'statement');
+    if (key === undefined)
+        return undefined;
+    const st = doc[key];
+    if ((Array.isArray(st) && st.length === 0) || !readsAsIam({ Statement: st }))
+        return undefined;
+    const wrong = Object.keys(doc).filter((k) => POLICY_KEYS.has(k.toLowerCase()) && POLICY_KEYS.get(k.toLowerCase()) !== k);
+    return `IAM element names are case-sensitive: ${wrong
+        .slice(0, 3)
+        .map((k) => `"${k}" must be "${POLICY_KEYS.get(k.toLowerCase())}"`)
+        .join(', ')} (and so must each statement's: "Effect", "Action", "Resource"); AWS rejects the policy as written`;
+}
 const policyJsonParser = {
     kind: 'policy',
     detect(json) {
@@ -35477,6 +35505,22 @@ function classify(file, explicit, release) {
                 text: file.text,
             };
         }
+    }
+    const miscased = miscasedPolicy(parsed.value);
+    if (miscased) {
+        const at = file.text.search(/"statement"\s*:/i);
+        const line = at < 0 ? 1 : file.text.slice(0, at).split('\n').length;
+        return {
+            result: {
+                path: file.path,
+                kind: 'policy',
+                status: 'error',
+                reason: miscased,
+                policies: [],
+                errors: [{ path: file.path, line, message: miscased }],
+            },
+            text: file.text,
+        };
     }
     return {
         result: {

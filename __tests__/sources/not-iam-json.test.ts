@@ -39,3 +39,28 @@ describe('JSON with a Statement that is not an IAM policy', () => {
     expect(r.policies).toHaveLength(1);
   });
 });
+
+// (a review) `{"version": …, "statement": [{"effect": …}]}` was skipped as "not an IAM policy": IAM's
+// element names are case-sensitive and AWS rejects it. An error of the file, at its line, now; a
+// lower-case `statement` that is not IAM's is still skipped.
+describe('a policy whose element names are in the wrong case', () => {
+  it('is an error of the file, saying which names, at the statement line', () => {
+    const text =
+      '{\n  "version": "2012-10-17",\n  "statement": [\n    {"effect": "Allow", "action": "s3:GetObject", "resource": "*"}\n  ]\n}\n';
+    const r = parse(text);
+    expect(r.status).toBe('error');
+    expect(r.kind).toBe('policy');
+    const message =
+      'IAM element names are case-sensitive: "version" must be "Version", "statement" must be "Statement" (and so must each statement\'s: "Effect", "Action", "Resource"); AWS rejects the policy as written';
+    expect(r.reason).toBe(message);
+    expect(r.errors).toEqual([{ path: 'data.json', line: 3, message }]);
+  });
+
+  it.each([
+    ['a SQL statement', '{"statement": "select 1", "version": 2}'],
+    ['no statements', '{"statement": []}'],
+    ['objects without IAM keys', '{"statement": [{"id": 1, "sql": "select 1"}]}'],
+  ])('%s in lower case: still skipped', (_what, text) => {
+    expect(parse(text).status).toBe('skipped');
+  });
+});

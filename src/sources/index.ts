@@ -10,7 +10,13 @@ import { readRepoFile } from './safe-read.js';
 import type { SourceParser, TextSourceParser } from './parser.js';
 import { authorizationDetailsParser } from './auth-details.js';
 import { cloudFormationJsonParser, cloudFormationYamlParser } from './cloudformation/index.js';
-import { jsonOnceRendered, policyJsonParser, templateMarks, templateText } from './policy-json.js';
+import {
+  jsonOnceRendered,
+  miscasedPolicy,
+  policyJsonParser,
+  templateMarks,
+  templateText,
+} from './policy-json.js';
 import { terraformJsonParser } from './tf-json.js';
 import { terraformPlanParser } from './tf-plan.js';
 import { terraformStateParser } from './tf-state.js';
@@ -174,6 +180,22 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
         text: file.text,
       };
     }
+  }
+  const miscased = miscasedPolicy(parsed.value);
+  if (miscased) {
+    const at = file.text.search(/"statement"\s*:/i);
+    const line = at < 0 ? 1 : file.text.slice(0, at).split('\n').length;
+    return {
+      result: {
+        path: file.path,
+        kind: 'policy',
+        status: 'error',
+        reason: miscased,
+        policies: [],
+        errors: [{ path: file.path, line, message: miscased }],
+      },
+      text: file.text,
+    };
   }
   return {
     result: {

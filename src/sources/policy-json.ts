@@ -131,6 +131,38 @@ function readsAsIam(doc: Record<string, unknown>): boolean {
   return list.some((x) => reads(x));
 }
 
+/** A policy's top-level element names, by their lower case. */
+const POLICY_KEYS = new Map([
+  ['version', 'Version'],
+  ['statement', 'Statement'],
+  ['id', 'Id'],
+]);
+
+/**
+ * What is wrong with a document that would be an IAM policy but for the case of its element names
+ * (`{"version": …, "statement": [{"effect": …}]}`): IAM's element names are case-sensitive, and AWS
+ * rejects it. Undefined for any other document (no `statement` of statements that read as IAM's).
+ * Reported as the file's error, not skipped as "not an IAM policy" (a review found one so skipped).
+ */
+export function miscasedPolicy(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || 'Statement' in json)
+    return undefined;
+  const doc = json as Record<string, unknown>;
+  const key = Object.keys(doc).find((k) => k.toLowerCase() === 'statement');
+  if (key === undefined) return undefined;
+  const st = doc[key];
+  if ((Array.isArray(st) && st.length === 0) || !readsAsIam({ Statement: st })) return undefined;
+  const wrong = Object.keys(doc).filter(
+    (k) => POLICY_KEYS.has(k.toLowerCase()) && POLICY_KEYS.get(k.toLowerCase()) !== k,
+  );
+  return `IAM element names are case-sensitive: ${wrong
+    .slice(0, 3)
+    .map((k) => `"${k}" must be "${POLICY_KEYS.get(k.toLowerCase())}"`)
+    .join(
+      ', ',
+    )} (and so must each statement's: "Effect", "Action", "Resource"); AWS rejects the policy as written`;
+}
+
 export const policyJsonParser: SourceParser = {
   kind: 'policy',
   detect(json) {
