@@ -22130,7 +22130,12 @@ function analyzeModule(dir, resources) {
         : undefined;
     const ids = new Map();
     const prefix = `${synth}#`;
+    const readable = readableAliases(emitted.aliases);
     for (const rec of result.policies) {
+        if (rec.reason)
+            rec.reason = readable(rec.reason);
+        if (rec.approximate)
+            rec.approximate = rec.approximate.map(readable);
         const ev = rec.address ? (byAddress.get(rec.address) ?? mentioning(rec.address)) : undefined;
         const file = ev?.file ?? fallbackFile;
         const o = origin(rec.line);
@@ -22180,6 +22185,7 @@ function analyzeModule(dir, resources) {
         delete rec.statementIndexes;
     }
     for (const e of result.errors) {
+        e.message = readable(e.message);
         const o = origin(e.line);
         const ev = e.address ? byAddress.get(e.address) : undefined;
         e.path = o?.file ?? ev?.file ?? fallbackFile;
@@ -22193,6 +22199,56 @@ function analyzeModule(dir, resources) {
     }
     const principals = remapPrincipals(result.principals ?? [], byAddress, ids, fallbackFile);
     return { policies: result.policies, errors: result.errors, principals };
+}
+/**
+ * A reason or note with the aliases of references made from another module
+ * (`data.x.y--from-root`, Emitter's, internal) written as what they name: `data.x.y.json (of the
+ * root module)`, `module.net.data.x.y.json` (a review found the alias in a reason).
+ */
+function readableAliases(aliases) {
+    if (aliases.size === 0)
+        return (text) => text;
+    // (longest first: `x--from-root-2` before `x--from-root`)
+    const pairs = [...aliases].map(([absolute, alias]) => ({ absolute, alias }));
+    pairs.sort((a, b) => b.alias.length - a.alias.length);
+    return (text) => {
+        let out = text;
+        for (const { absolute, alias } of pairs) {
+            if (!out.includes(alias))
+                continue;
+            let result = '';
+            let from = 0;
+            for (let at = out.indexOf(alias); at >= 0; at = out.indexOf(alias, from)) {
+                // The rest of the reference: attributes and indexes (`.json`, `[0].json`).
+                let end = at + alias.length;
+                while (end < out.length) {
+                    const c = out[end];
+                    if (c === '.' && /[\w]/.test(out[end + 1] ?? '')) {
+                        end++;
+                        while (end < out.length && /[\w-]/.test(out[end]))
+                            end++;
+                    }
+                    else if (c === '[') {
+                        const close = out.indexOf(']', end);
+                        if (close < 0)
+                            break;
+                        end = close + 1;
+                    }
+                    else
+                        break;
+                }
+                const rest = out.slice(at + alias.length, end);
+                result +=
+                    out.slice(from, at) +
+                        absolute +
+                        rest +
+                        (absolute.startsWith('module.') ? '' : ' (of the root module)');
+                from = end;
+            }
+            out = result + out.slice(from);
+        }
+        return out;
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/policy/principal.ts

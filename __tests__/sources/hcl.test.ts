@@ -1713,6 +1713,33 @@ resource "aws_iam_role" "cross_account" {
     ]);
   });
 
+  // (a review: the reason named `data.databricks_aws_assume_role_policy.this--from-root.json`, the
+  // reader's own alias of a reference passed in from another module)
+  it("names a data source passed in from the calling module as it is written, not the reader's alias", () => {
+    const { results } = moduleOf({
+      'main.tf': `
+data "databricks_aws_assume_role_policy" "this" {
+  external_id = "abc"
+}
+module "infra" {
+  source      = "./modules/infra"
+  assume_role = data.databricks_aws_assume_role_policy.this.json
+}
+`,
+      'modules/infra/main.tf': `
+variable "assume_role" {}
+resource "aws_iam_role" "cross_account" {
+  name               = "databricks-cross-account"
+  assume_role_policy = var.assume_role
+}
+`,
+    });
+    const reasons = policies(results).map((p) => p.reason ?? '');
+    expect(reasons).toEqual([
+      'assume_role_policy is the value of data.databricks_aws_assume_role_policy.this.json (of the root module), which its provider computes when Terraform runs (only aws_iam_policy_document data sources are evaluated here): audit a plan (terraform show -json), which holds the policy it computed',
+    ]);
+  });
+
   it('says that aws_iam_policy_document declared as a resource is a data source (a review: maheshforce/rapyder_test_project)', () => {
     const { results } = moduleOf({
       'main.tf': `
