@@ -223,6 +223,8 @@ Conditions:
       ),
     );
     const p = rec(r, 'Role.Policies[0]');
+    // IsV2 true with the defaults ("2.0" is "2.0"); a stack given another value has the other
+    // branch, read with SchemaVersion not known.
     expect(statements(p)).toEqual([
       {
         Effect: 'Allow',
@@ -236,7 +238,22 @@ Conditions:
           },
         },
       },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::mybucket/*',
+        Condition: {
+          StringEquals: {
+            's3:ExistingObjectTag/schema': '*',
+            's3:ExistingObjectTag/minor': '1.10',
+            's3:max-keys': 10,
+          },
+        },
+      },
     ]);
+    expect(p.approximate?.[0]).toBe(
+      'condition IsV2 is true with the parameters at their defaults (SchemaVersion "2.0"), not with every value a stack may be deployed with: both of its branches audited (what a stack deployed with any values grants)',
+    );
   });
 });
 

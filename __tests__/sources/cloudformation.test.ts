@@ -91,19 +91,24 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       ['DatadogIntegrationRoleManagedPolicy3', 'identity', 'resolved'],
       ['DatadogIntegrationRoleManagedPolicy4', 'identity', 'resolved'],
     ]);
-    // BasePermissions defaults to Full: the standard policy (104 action patterns), not Core (6).
+    // BasePermissions defaults to Full, the standard policy (104 action patterns); a stack
+    // deployed with Core has the other branch (6): both audited, noted (the default's was read alone).
     const inline = rec(result, 'DatadogIntegrationRole.Policies[0]');
     expect(inline.name).toBe('DatadogAWSIntegrationPolicy');
-    const [st] = statements(inline);
-    expect(statements(inline)).toHaveLength(1);
+    const [st, core] = statements(inline);
+    expect(statements(inline)).toHaveLength(2);
     expect(st!.Resource).toBe('*');
     expect((st!.Action as string[]).length).toBe(104);
     expect((st!.Action as string[])[0]).toBe('account:GetAccountInformation');
-    expect(inline.approximate).toBeUndefined();
-    // The policy's line is its PolicyDocument; the statement's line the chosen branch of !If.
+    expect((core!.Action as string[]).length).toBe(6);
+    expect(inline.approximate).toEqual([
+      'condition GrantFullPermissions is true with the parameters at their defaults (BasePermissions "Full"), not with every value a stack may be deployed with: both of its branches audited (what a stack deployed with any values grants)',
+    ]);
+    // The policy's line is its PolicyDocument; each statement's line its branch of !If.
     expect(lineAt(text, inline.line!)).toContain('PolicyDocument:');
     expect(lineAt(text, inline.statementLines![0]!)).toContain('- Effect: Allow');
     expect(lineAt(text, inline.statementLines![0]! - 1)).toContain('- GrantFullPermissions');
+    expect(lineAt(text, inline.statementLines![1]!)).toContain('- Effect: Allow');
     // Condition: GrantFullPermissions holds with the defaults; names from !Sub with a variable map.
     const m1 = rec(result, 'DatadogIntegrationRoleManagedPolicy1');
     expect(m1.name).toBe('DatadogIntegrationRole-ManagedPolicy-1');
@@ -376,7 +381,7 @@ Mappings:
   Env:
     prod: {Table: orders}
 Conditions:
-  IsProd: !Equals [!Ref Stage, prod]
+  IsProd: !Equals [!Ref 'AWS::Partition', aws]
   IsDev: !Not [!Condition IsProd]
 `,
     );
@@ -1384,8 +1389,11 @@ Parameters:
 ${extra}Conditions:
   IsProd: !Equals [!Ref Env, prod]
   IsGold: !Equals [!Ref Tier, gold]
+  IsAws: !Equals [!Ref 'AWS::Partition', aws]
 Resources:
 ${roleWithPolicy(statements)}`;
+  const GOLD =
+    'condition IsGold is true with the parameters at their defaults (Tier "gold"), not with every value a stack may be deployed with: both of its branches audited (what a stack deployed with any values grants)';
   const ROLE = 'arn:aws:iam::123456789012:role/skypilot-v1';
   const PAIRED = `              - Effect: Allow
                 Action: !If [IsProd, 'iam:GetRole', 'iam:*']
@@ -1490,12 +1498,31 @@ ${roleWithPolicy(statements)}`;
     ]);
   });
 
-  it('a condition known offline (a parameter with a default) picks its branch, as before, with no note', () => {
+  it("a condition known offline only by a parameter's default is read both ways too, noted (it picked the default's branch in silence)", () => {
     const text = T(`              - Effect: Allow
                 Action: !If [IsGold, 'iam:GetRole', 'iam:*']
                 Resource: !If [IsGold, '${ROLE}', '*']
               - !If [IsGold, !Ref AWS::NoValue, {Effect: Deny, Action: '*', Resource: '*'}]
 `);
+    const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
+    expect(statements(p)).toEqual([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: ROLE },
+      { Effect: 'Allow', Action: 'iam:*', Resource: '*' },
+    ]);
+    expect(p.approximate).toEqual([
+      NOTE("a Deny chosen by a condition that is so only with the parameters' defaults"),
+      GOLD,
+    ]);
+  });
+
+  it('a condition known offline without a parameter (the partition) picks its branch, as before, with no note', () => {
+    const text = T(
+      `              - Effect: Allow
+                Action: !If [IsAws, 'iam:GetRole', 'iam:*']
+                Resource: !If [IsAws, '${ROLE}', '*']
+              - !If [IsAws, !Ref AWS::NoValue, {Effect: Deny, Action: '*', Resource: '*'}]
+`,
+    );
     const p = rec(parse('t.yaml', text), 'Role.Policies[0]');
     expect(statements(p)).toEqual([{ Effect: 'Allow', Action: 'iam:GetRole', Resource: ROLE }]);
     expect(p.approximate).toBeUndefined();
@@ -1623,10 +1650,16 @@ ${conds
 `,
     );
     const r = parse('t.yaml', text);
+    // (silver: when Tier is not gold, which the default is not, but a stack may be given)
     expect(r.policies.filter((p) => p.kind === 'identity').map((p) => p.address)).toEqual([
       'Role.Policies[0]',
       'Role.Policies[1]',
+      'Role.Policies[2]',
     ]);
+    expect(statements(rec(r, 'Role.Policies[2]'))).toEqual([
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    ]);
+    expect(rec(r, 'Role.Policies[2]').approximate).toEqual([GOLD]);
     const p = rec(r, 'Role.Policies[0]');
     expectBothAllows(text, p);
     // Its name is prod or dev: neither is said.
@@ -1690,8 +1723,8 @@ ${conds
       { Effect: 'Allow', Action: 's3:*', Resource: '*' },
     ]);
     expect(rec(r, 'Role.Policies[1]').approximate).toEqual([BOTH('IsProd')]);
-    // A condition known: the list it picks, named, as before.
-    const known = parse('t.yaml', text.replace('- IsProd\n', '- IsGold\n'));
+    // A condition known (the partition): the list it picks, named, as before.
+    const known = parse('t.yaml', text.replace('- IsProd\n', '- IsAws\n'));
     expect(known.policies.filter((x) => x.kind === 'identity').map((x) => [x.address, x.name])).toEqual([
       ['Role.Policies[0]', 'prod'],
     ]);
@@ -1787,6 +1820,7 @@ Conditions:
   CA: !Equals [!Ref A, x]
   IsProd: !Equals [!Ref Env, prod]
   IsUsEast1: !Equals [!Ref 'AWS::Region', us-east-1]
+  IsAws: !Equals [!Ref 'AWS::Partition', aws]
 Mappings:
   Same: {us-east-1: {Actions: 's3:GetObject'}, eu-west-1: {Actions: 's3:GetObject'}}
   Differs: {us-east-1: {Actions: 's3:GetObject'}, eu-west-1: {Actions: 's3:PutObject'}}
@@ -1860,7 +1894,7 @@ Resources:
     const text = `${HEAD}${ROLE(
       `              - {Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}
 `,
-      `        - !If [IsProd, {PolicyName: !Sub 'skypilot-\${AWS::StackName}', PolicyDocument: {Statement: [{Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}]}}, !Ref AWS::NoValue]
+      `        - !If [IsAws, {PolicyName: !Sub 'skypilot-\${AWS::StackName}', PolicyDocument: {Statement: [{Effect: Allow, Action: 'ec2:DescribeInstances', Resource: '*'}]}}, !Ref AWS::NoValue]
 `,
     )}`;
     const r = parse('t.yaml', text);
@@ -2116,10 +2150,17 @@ ${more}`;
     ]);
     expect(typed.approximate).toEqual([STAGE]);
     expect(lineAt(text, typed.line!).trim()).toBe('DeadLetterQueue:');
-    // A condition known (the alarm topic's default is empty): its branch, with no note.
+    // A condition known only by a parameter's default (the alarm topic's is empty): each branch, as
+    // a stack given a topic has the other (its ARN then not known: `*`), noted.
     const known = rec(r, 'AlarmOrder.DeadLetterQueue');
-    expect(statements(known)).toEqual([{ Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' }]);
-    expect(known.approximate).toBeUndefined();
+    expect(statements(known)).toEqual([
+      { Action: 'sns:Publish', Resource: '*', Effect: 'Allow' },
+      { Action: 'sqs:SendMessage', Resource: QUEUE, Effect: 'Allow' },
+    ]);
+    expect(known.approximate).toEqual([
+      'condition HasAlarmTopic is false with the parameters at their defaults (AlarmTopicArn ""), not with every value a stack may be deployed with: both of its branches audited (what a stack deployed with any values grants)',
+      'parameter AlarmTopicArn: another value than its default (condition HasAlarmTopic true)',
+    ]);
     // A Type not known: listed, with why.
     const unknownType = parse(
       't.yaml',

@@ -245,8 +245,12 @@ export class AnalyzerBase {
    * resource of `Condition: IsProd` grants nothing.
    */
   protected asCreated<T>(r: Resource, f: () => T): T {
-    const c = this.unknownCondition(r);
-    return this.ev.assuming(c ? new Map([[c.name, true]]) : undefined, f);
+    // (true with the parameters' defaults, on which it rests: assumed true too, as an Fn::If on a
+    // condition so known is read both ways in a document, and the resource exists only when true)
+    const name =
+      this.unknownCondition(r)?.name ??
+      (r.condition && this.ev.defaultsUnder(r.condition).length > 0 ? r.condition : undefined);
+    return this.ev.assuming(name !== undefined ? new Map([[name, true]]) : undefined, f);
   }
 
   /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */

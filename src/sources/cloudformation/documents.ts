@@ -101,8 +101,17 @@ export class DocumentAnalyzer extends AnalyzerBase {
     // (of the readings that consult it: the others do not give it a value)
     const taken = (name: string) =>
       new Set(variants.readings.flatMap((x) => (x.forced.has(name) ? [x.forced.get(name)] : [])));
-    const conditionNotes = [...variants.conditions].map(([name, why]) => {
+    const conditionNotes = [...variants.conditions].flatMap(([name, why]) => {
       const values = taken(name);
+      const byDefault = variants.byDefault.get(name);
+      if (byDefault) {
+        // (only the branch the defaults give can hold: read as it is, nothing to say)
+        if (!variants.partial && values.size === 1) return [];
+        const read = `condition ${name} is ${String(byDefault.value)} with the parameters at their defaults (${byDefault.defaults.join(', ')}), not with every value a stack may be deployed with`;
+        return variants.partial
+          ? `${read}: its branches audited with all the others true or all false only (${PARTIAL_WHY[variants.partial]}): an Allow that only some other combination gives is not audited`
+          : `${read}: both of its branches audited (what a stack deployed with any values grants)`;
+      }
       if (!variants.partial && values.size === 1)
         return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
       return variants.partial
@@ -137,6 +146,7 @@ export class DocumentAnalyzer extends AnalyzerBase {
     return {
       readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
       conditions: v.conditions,
+      byDefault: new Map([...this.ev.defaultIfConditions].filter(([n]) => v.conditions.has(n))),
       ...(v.partial ? { partial: v.partial } : {}),
     };
   }
@@ -343,6 +353,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
         unconditional.add(`${e.path ? formatJsonPath(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
     // (a reading with no document at all grants nothing either: a Deny need not be in it)
     const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
+    // (why a Deny not in every reading is left out: the conditions that choose it)
+    const denyChosen =
+      v.byDefault.size === 0
+        ? 'a Deny chosen by a condition that is not known'
+        : v.byDefault.size === v.conditions.size
+          ? "a Deny chosen by a condition that is so only with the parameters' defaults"
+          : "a Deny chosen by a condition that is not known, or is so only with the parameters' defaults";
     /** Denies kept though not written at one place in every reading: their texts (one copy each). */
     const keptByText = new Set<string>();
     for (const e of entries.values()) {
@@ -350,13 +367,13 @@ export class DocumentAnalyzer extends AnalyzerBase {
       // Read all true and all false only, a Deny the same in both may still differ in a reading
       // not made: one written with an Fn::If (or where that cannot be told) is left out.
       if (deny && v.partial && this.writtenWithIf(e.path)) {
-        leftOut.push('a Deny chosen by a condition that is not known');
+        leftOut.push(denyChosen);
         continue;
       }
       if (deny && e.in < withDocument) {
         const text = this.ev.sameText(e.statement);
         if (denyIn.get(text) !== withDocument) {
-          leftOut.push('a Deny chosen by a condition that is not known');
+          leftOut.push(denyChosen);
           continue;
         }
         if (keptByText.has(text)) continue;
@@ -465,6 +482,8 @@ interface Variants {
   conditions: ReadonlyMap<string, string>;
   /** Read all true and all false only (beyond a bound: which), not with every combination. */
   partial?: PartialReading;
+  /** Of `conditions`, those known offline only by the parameters' defaults (defaultIfConditions). */
+  byDefault: ReadonlyMap<string, { value: boolean; defaults: string[] }>;
 }
 
 export interface DocumentSpec {

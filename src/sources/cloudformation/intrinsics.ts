@@ -195,6 +195,9 @@ const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
 const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
 
+/** Why a parameter with a default is not known in a reading of a document (offDefault()). */
+const NOT_DEFAULT = 'another value than its default';
+
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
@@ -281,6 +284,13 @@ export class Evaluator {
    * branches (documents.ts), never one chosen silently.
    */
   readonly unknownIfConditions = new Map<string, string>();
+  /**
+   * Of those, the ones known offline only because the parameters they rest on are read with their
+   * defaults (name -> the value so read and those parameters, `EnableAdmin "false"`): a stack
+   * deployed with other values may have the other branch, so a document is read with both too,
+   * never the default's one silently. Kept from begin() on, through every reading (beginVariant).
+   */
+  readonly defaultIfConditions = new Map<string, { value: boolean; defaults: string[] }>();
   /** Conditions given a value for one reading of a document (each of their branches in turn). */
   private forced: ReadonlyMap<string, boolean> | undefined;
   /**
@@ -307,6 +317,7 @@ export class Evaluator {
     this.unknownParts = [];
     this.directNotes = new Set();
     this.unknownIfConditions.clear();
+    this.defaultIfConditions.clear();
     this.forced = undefined;
   }
 
@@ -398,7 +409,7 @@ export class Evaluator {
   oneValueOf(i: number): string | undefined {
     const r = this.unknownParts[i];
     if (r === undefined) return undefined;
-    const m = /^parameter ([A-Za-z0-9]+) has no default$/.exec(r);
+    const m = new RegExp(`^parameter ([A-Za-z0-9]+)(?: has no default|: ${NOT_DEFAULT} \\(.*\\))$`).exec(r);
     if (m) {
       const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
       const p = Object.hasOwn(params, m[1]!) ? params[m[1]!] : undefined;
@@ -649,6 +660,18 @@ export class Evaluator {
           } else this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
           return this.eval(a[1]);
         }
+        // In a document, a condition known only by the parameters' defaults is read both ways too
+        // (a stack deployed with other values has the other branch: `Effect: !If [IsProd, Deny,
+        // Allow]` is an Allow there); one the resource is created under, or given a value, is not.
+        if (inDocument && !this.forced?.has(name) && !this.assumed?.has(name)) {
+          const defaults = this.defaultsUnder(name);
+          if (defaults.length > 0) {
+            if (!this.unknownIfConditions.has(name))
+              this.unknownIfConditions.set(name, `${String(c)} with the parameters' defaults`);
+            if (!this.defaultIfConditions.has(name))
+              this.defaultIfConditions.set(name, { value: c, defaults });
+          }
+        }
         return this.eval(c ? a[1] : a[2]);
       }
       case 'Fn::Equals':
@@ -702,10 +725,30 @@ export class Evaluator {
     if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name];
     if (Object.hasOwn(UNKNOWN_PSEUDO, name)) return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
     const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
-    if (Object.hasOwn(params, name)) return this.parameter(name, params[name]);
+    if (Object.hasOwn(params, name)) {
+      // (in a reading with a condition given the value its default does not give: another value)
+      const off = this.offDefault(name);
+      if (off)
+        return new Unknown(`parameter ${name}: ${NOT_DEFAULT} (condition ${off[0]} ${String(off[1])})`);
+      return this.parameter(name, params[name]);
+    }
     const r = this.hooks.ref(name, this);
     if (r !== undefined) return r;
     return this.bad(`Ref ${name}: not a parameter, resource or pseudo-parameter of this template`, at);
+  }
+
+  /**
+   * A condition given a value (beginVariant) that the parameters' defaults do not give it and that
+   * rests on parameter `name`: that reading is of a stack deployed with another value of it, not
+   * known (read as `*` where it is a part of an Allow, left out of a Deny), never its default.
+   */
+  private offDefault(name: string): [string, boolean] | undefined {
+    if (!this.forced) return undefined;
+    for (const [c, b] of this.forced) {
+      const d = this.defaultIfConditions.get(c);
+      if (d && d.value !== b && this.conditionRefs(c).has(name)) return [c, b];
+    }
+    return undefined;
   }
 
   private parameter(name: string, p: unknown): unknown {
@@ -811,8 +854,9 @@ export class Evaluator {
   }
 
   /**
-   * Whether the stack can have these conditions (not known offline) so: some values of the
-   * parameters without a default they rest on (and of the stack's region and account) give each
+   * Whether the stack can have these conditions (not known offline, or known only by the
+   * parameters' defaults) so: some values of the parameters they rest on, with a default or
+   * without (a stack may be deployed with any), and of the stack's region and account, give each
    * its value. Each such parameter is tried with its AllowedValues, else with each literal the
    * conditions compare it (or a parameter linked to it) with and one other value per parameter
    * linked. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
@@ -847,6 +891,28 @@ export class Evaluator {
   /** possible() with the conditions assumed (their key first). */
   private readonly assumedPossible = new Map<string, boolean>();
   private readonly possibleCache = new Map<string, boolean>();
+
+  /**
+   * The parameters read with their default that a condition rests on (through the conditions it
+   * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
+   * (a NoEcho or SSM parameter, or one without a default, is not known: never among them).
+   */
+  defaultsUnder(name: string): string[] {
+    const params = isObject(this.template.Parameters) ? this.template.Parameters : {};
+    const out: string[] = [];
+    for (const r of this.conditionRefs(name)) {
+      if (!Object.hasOwn(params, r)) continue;
+      const v = this.parameter(r, params[r]);
+      if (v instanceof Unknown) continue;
+      const text = Array.isArray(v)
+        ? v.map((x) => this.str(x)).join(',')
+        : typeof v === 'string'
+          ? v
+          : describe(v);
+      out.push(`${r} ${JSON.stringify(clipText(text, 60))}`);
+    }
+    return out;
+  }
 
   /**
    * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
@@ -890,10 +956,9 @@ export class Evaluator {
     const seen = new Set<string>();
     const scalar = (x: unknown): x is string | number | boolean =>
       typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+    // (a parameter with a default too: a stack may be deployed with another value of it)
     const tried = (name: string): boolean =>
-      name === 'AWS::Region' ||
-      name === 'AWS::AccountId' ||
-      (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
+      name === 'AWS::Region' || name === 'AWS::AccountId' || Object.hasOwn(params, name);
     // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
     // key they check, nor for a list type, whose items they check).
     const allowedOf = (name: string): string[] | undefined => {
