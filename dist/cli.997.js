@@ -29925,6 +29925,8 @@ const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
 /** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
 const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
 const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
+/** Why a parameter with a default is not known in a reading of a document (offDefault()). */
+const NOT_DEFAULT = 'another value than its default';
 /** possible(): a value of a parameter other than every one its conditions compare it with. */
 const OTHER_VALUE = '\u0000another value';
 /** Most functions one condition is read through (conditionValue). */
@@ -30012,6 +30014,13 @@ class Evaluator {
      * branches (documents.ts), never one chosen silently.
      */
     unknownIfConditions = new Map();
+    /**
+     * Of those, the ones known offline only because the parameters they rest on are read with their
+     * defaults (name -> the value so read and those parameters, `EnableAdmin "false"`): a stack
+     * deployed with other values may have the other branch, so a document is read with both too,
+     * never the default's one silently. Kept from begin() on, through every reading (beginVariant).
+     */
+    defaultIfConditions = new Map();
     /** Conditions given a value for one reading of a document (each of their branches in turn). */
     forced;
     /**
@@ -30037,6 +30046,7 @@ class Evaluator {
         this.unknownParts = [];
         this.directNotes = new Set();
         this.unknownIfConditions.clear();
+        this.defaultIfConditions.clear();
         this.forced = undefined;
     }
     /**
@@ -30124,7 +30134,7 @@ class Evaluator {
         const r = this.unknownParts[i];
         if (r === undefined)
             return undefined;
-        const m = /^parameter ([A-Za-z0-9]+) has no default$/.exec(r);
+        const m = new RegExp(`^parameter ([A-Za-z0-9]+)(?: has no default|: ${NOT_DEFAULT} \\(.*\\))$`).exec(r);
         if (m) {
             const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
             const p = Object.hasOwn(params, m[1]) ? params[m[1]] : undefined;
@@ -30395,6 +30405,18 @@ class Evaluator {
                         this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
                     return this.eval(a[1]);
                 }
+                // In a document, a condition known only by the parameters' defaults is read both ways too
+                // (a stack deployed with other values has the other branch: `Effect: !If [IsProd, Deny,
+                // Allow]` is an Allow there); one the resource is created under, or given a value, is not.
+                if (inDocument && !this.forced?.has(name) && !this.assumed?.has(name)) {
+                    const defaults = this.defaultsUnder(name);
+                    if (defaults.length > 0) {
+                        if (!this.unknownIfConditions.has(name))
+                            this.unknownIfConditions.set(name, `${String(c)} with the parameters' defaults`);
+                        if (!this.defaultIfConditions.has(name))
+                            this.defaultIfConditions.set(name, { value: c, defaults });
+                    }
+                }
                 return this.eval(c ? a[1] : a[2]);
             }
             case 'Fn::Equals':
@@ -30449,12 +30471,32 @@ class Evaluator {
         if (Object.hasOwn(UNKNOWN_PSEUDO, name))
             return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
         const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
-        if (Object.hasOwn(params, name))
+        if (Object.hasOwn(params, name)) {
+            // (in a reading with a condition given the value its default does not give: another value)
+            const off = this.offDefault(name);
+            if (off)
+                return new Unknown(`parameter ${name}: ${NOT_DEFAULT} (condition ${off[0]} ${String(off[1])})`);
             return this.parameter(name, params[name]);
+        }
         const r = this.hooks.ref(name, this);
         if (r !== undefined)
             return r;
         return this.bad(`Ref ${name}: not a parameter, resource or pseudo-parameter of this template`, at);
+    }
+    /**
+     * A condition given a value (beginVariant) that the parameters' defaults do not give it and that
+     * rests on parameter `name`: that reading is of a stack deployed with another value of it, not
+     * known (read as `*` where it is a part of an Allow, left out of a Deny), never its default.
+     */
+    offDefault(name) {
+        if (!this.forced)
+            return undefined;
+        for (const [c, b] of this.forced) {
+            const d = this.defaultIfConditions.get(c);
+            if (d && d.value !== b && this.conditionRefs(c).has(name))
+                return [c, b];
+        }
+        return undefined;
     }
     parameter(name, p) {
         if (!(0,json_lines/* isObject */.Gv)(p) || p.Default === undefined || p.Default === null)
@@ -30565,8 +30607,9 @@ class Evaluator {
         return v;
     }
     /**
-     * Whether the stack can have these conditions (not known offline) so: some values of the
-     * parameters without a default they rest on (and of the stack's region and account) give each
+     * Whether the stack can have these conditions (not known offline, or known only by the
+     * parameters' defaults) so: some values of the parameters they rest on, with a default or
+     * without (a stack may be deployed with any), and of the stack's region and account, give each
      * its value. Each such parameter is tried with its AllowedValues, else with each literal the
      * conditions compare it (or a parameter linked to it) with and one other value per parameter
      * linked. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
@@ -30601,6 +30644,29 @@ class Evaluator {
     /** possible() with the conditions assumed (their key first). */
     assumedPossible = new Map();
     possibleCache = new Map();
+    /**
+     * The parameters read with their default that a condition rests on (through the conditions it
+     * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
+     * (a NoEcho or SSM parameter, or one without a default, is not known: never among them).
+     */
+    defaultsUnder(name) {
+        const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
+        const out = [];
+        for (const r of this.conditionRefs(name)) {
+            if (!Object.hasOwn(params, r))
+                continue;
+            const v = this.parameter(r, params[r]);
+            if (v instanceof Unknown)
+                continue;
+            const text = Array.isArray(v)
+                ? v.map((x) => this.str(x)).join(',')
+                : typeof v === 'string'
+                    ? v
+                    : describe(v);
+            out.push(`${r} ${JSON.stringify(clipText(text, 60))}`);
+        }
+        return out;
+    }
     /**
      * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
      * `Fn::GetAtt`), through the conditions it names: what possible() may find it linked by.
@@ -30649,9 +30715,8 @@ class Evaluator {
         const literals = new Map();
         const seen = new Set();
         const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-        const tried = (name) => name === 'AWS::Region' ||
-            name === 'AWS::AccountId' ||
-            (Object.hasOwn(params, name) && this.parameter(name, params[name]) instanceof Unknown);
+        // (a parameter with a default too: a stack may be deployed with another value of it)
+        const tried = (name) => name === 'AWS::Region' || name === 'AWS::AccountId' || Object.hasOwn(params, name);
         // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
         // key they check, nor for a list type, whose items they check).
         const allowedOf = (name) => {
@@ -32155,8 +32220,11 @@ class AnalyzerBase {
      * resource of `Condition: IsProd` grants nothing.
      */
     asCreated(r, f) {
-        const c = this.unknownCondition(r);
-        return this.ev.assuming(c ? new Map([[c.name, true]]) : undefined, f);
+        // (true with the parameters' defaults, on which it rests: assumed true too, as an Fn::If on a
+        // condition so known is read both ways in a document, and the resource exists only when true)
+        const name = this.unknownCondition(r)?.name ??
+            (r.condition && this.ev.defaultsUnder(r.condition).length > 0 ? r.condition : undefined);
+        return this.ev.assuming(name !== undefined ? new Map([[name, true]]) : undefined, f);
     }
     /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
     chosen(raw) {
@@ -32398,8 +32466,18 @@ class DocumentAnalyzer extends AnalyzerBase {
         // (a condition that takes one value in every combination the stack can have: that branch only)
         // (of the readings that consult it: the others do not give it a value)
         const taken = (name) => new Set(variants.readings.flatMap((x) => (x.forced.has(name) ? [x.forced.get(name)] : [])));
-        const conditionNotes = [...variants.conditions].map(([name, why]) => {
+        const conditionNotes = [...variants.conditions].flatMap(([name, why]) => {
             const values = taken(name);
+            const byDefault = variants.byDefault.get(name);
+            if (byDefault) {
+                // (only the branch the defaults give can hold: read as it is, nothing to say)
+                if (!variants.partial && values.size === 1)
+                    return [];
+                const read = `condition ${name} is ${String(byDefault.value)} with the parameters at their defaults (${byDefault.defaults.join(', ')}), not with every value a stack may be deployed with`;
+                return variants.partial
+                    ? `${read}: its branches audited with all the others true or all false only (${PARTIAL_WHY[variants.partial]}): an Allow that only some other combination gives is not audited`
+                    : `${read}: both of its branches audited (what a stack deployed with any values grants)`;
+            }
             if (!variants.partial && values.size === 1)
                 return `condition ${name} is not known (${why}), yet only its ${String([...values][0])} branch can hold with the parameters' possible values and the other conditions: that branch audited`;
             return variants.partial
@@ -32437,6 +32515,7 @@ class DocumentAnalyzer extends AnalyzerBase {
         return {
             readings: v.readings.map((x) => ({ forced: x.forced, reading: x.value })),
             conditions: v.conditions,
+            byDefault: new Map([...this.ev.defaultIfConditions].filter(([n]) => v.conditions.has(n))),
             ...(v.partial ? { partial: v.partial } : {}),
         };
     }
@@ -32638,6 +32717,12 @@ class DocumentAnalyzer extends AnalyzerBase {
                 unconditional.add(`${e.path ? (0,json_lines/* formatJsonPath */.pB)(e.path) : ''}\u0000${this.ev.sameText(e.statement)}`);
         // (a reading with no document at all grants nothing either: a Deny need not be in it)
         const withDocument = v.readings.filter((x) => x.reading.kind === 'read').length;
+        // (why a Deny not in every reading is left out: the conditions that choose it)
+        const denyChosen = v.byDefault.size === 0
+            ? 'a Deny chosen by a condition that is not known'
+            : v.byDefault.size === v.conditions.size
+                ? "a Deny chosen by a condition that is so only with the parameters' defaults"
+                : "a Deny chosen by a condition that is not known, or is so only with the parameters' defaults";
         /** Denies kept though not written at one place in every reading: their texts (one copy each). */
         const keptByText = new Set();
         for (const e of entries.values()) {
@@ -32645,13 +32730,13 @@ class DocumentAnalyzer extends AnalyzerBase {
             // Read all true and all false only, a Deny the same in both may still differ in a reading
             // not made: one written with an Fn::If (or where that cannot be told) is left out.
             if (deny && v.partial && this.writtenWithIf(e.path)) {
-                leftOut.push('a Deny chosen by a condition that is not known');
+                leftOut.push(denyChosen);
                 continue;
             }
             if (deny && e.in < withDocument) {
                 const text = this.ev.sameText(e.statement);
                 if (denyIn.get(text) !== withDocument) {
-                    leftOut.push('a Deny chosen by a condition that is not known');
+                    leftOut.push(denyChosen);
                     continue;
                 }
                 if (keptByText.has(text))
