@@ -787,6 +787,31 @@ Resources:
     expect(parse('broken.yaml', broken)).toMatchObject({ status: 'error' });
   });
 
+  // (a review: a serverless.yml with provider.iamRoleStatements and resources.Resources was "not a
+  // CloudFormation template", as if it held no policy)
+  it('a Serverless Framework configuration is skipped, saying what to audit instead', () => {
+    const sls = [
+      'service: jobs',
+      'provider:',
+      '  name: aws',
+      '  iamRoleStatements:',
+      '    - Effect: Allow',
+      '      Action: [dynamodb:Query]',
+      '      Resource: "*"',
+      'resources:',
+      '  Resources:',
+      '    Table:',
+      '      Type: AWS::DynamoDB::Table',
+      '',
+    ].join('\n');
+    expect(parse('serverless.yml', sls)).toMatchObject({
+      status: 'skipped',
+      errors: [],
+      reason:
+        'a Serverless Framework configuration, not read here: the template it packages holds its IAM statements (provider.iam, iamRoleStatements) and resources: run `serverless package` and audit .serverless/cloudformation-template-update-stack.json (name it: .serverless is usually git-ignored)',
+    });
+  });
+
   it('a YAML file that is not a template is skipped, never an error', () => {
     const workflow = 'name: ci\non: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n';
     expect(parse('.github/workflows/ci.yml', workflow)).toMatchObject({ status: 'skipped', errors: [] });

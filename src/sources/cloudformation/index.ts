@@ -57,6 +57,13 @@ export const cloudFormationYamlParser: TextSourceParser = {
       policies: [],
       errors: [],
     });
+    // A Serverless Framework configuration (serverless.yml): its IAM statements are not a template's,
+    // and what it deploys is the template it packages (a review: it was "not a CloudFormation
+    // template", as if it held no policy).
+    if (/^service\s*:/m.test(file.text) && /^provider\s*:/m.test(file.text))
+      return skipped(
+        'a Serverless Framework configuration, not read here: the template it packages holds its IAM statements (provider.iam, iamRoleStatements) and resources: run `serverless package` and audit .serverless/cloudformation-template-update-stack.json (name it: .serverless is usually git-ignored)',
+      );
     // Cheap test first: a template has a top-level Resources or AWSTemplateFormatVersion key (at
     // the start of a line, or after `{` or `,` in flow style).
     if (!/(?:^|[{,])\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
