@@ -11995,6 +11995,39 @@ function unjudgedAdminNotes(prepared, policies) {
         `${admin.length === 1 ? 'A policy' : `${admin.length} policies`} held to no vendor's baseline ${admin.length === 1 ? 'grants' : 'grant'} every action, or all but some, on every resource, with no condition: ${shown.join(', ')}${more}. This audit compares policies with vendors' baselines only, and judges ${admin.length === 1 ? 'it' : 'them'} not at all.`,
     ];
 }
+/** An IAM policy variable as written (`${aws:username}`, `${aws:PrincipalTag/team}`, `${*}`). */
+const POLICY_VARIABLE = /\$\{(?:[A-Za-z0-9.-]+:[^${}\s]+|[*?$])\}/;
+/**
+ * Policies with IAM policy variables but without `"Version": "2012-10-17"`: AWS reads such a policy
+ * as version 2008-10-17, where `${aws:username}` is the literal text, not the caller's name (a
+ * review found one read as the variable, in silence). Said once, with up to three of them; the
+ * audit reads them as variables (what the author meant), which is no narrower than the text.
+ */
+function literalVariableNotes(prepared, policies) {
+    const found = [];
+    let example;
+    for (const p of policies) {
+        const doc = prepared.get(p.id)?.doc;
+        if (!doc || doc.version === '2012-10-17')
+            continue;
+        const values = doc.statements.flatMap((s) => [
+            ...(s.resources ?? []),
+            ...(s.notResources ?? []),
+            ...Object.values(s.condition ?? {}).flatMap((byKey) => Object.values(byKey).flat()),
+        ]);
+        const hit = values.find((v) => POLICY_VARIABLE.test(v));
+        if (hit === undefined)
+            continue;
+        found.push(p.id);
+        example ??= POLICY_VARIABLE.exec(hit)[0];
+    }
+    if (found.length === 0)
+        return [];
+    const shown = found.slice(0, 3).join(', ') + (found.length > 3 ? ` and ${found.length - 3} more` : '');
+    return [
+        `Policy variables without "Version": "2012-10-17" (AWS then reads the policy as 2008-10-17, where a variable such as ${example} is literal text, not the caller's value): ${shown}. Add "Version": "2012-10-17"; the audit reads them as variables.`,
+    ];
+}
 
 ;// CONCATENATED MODULE: ./src/audit/run.ts
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
@@ -12436,6 +12469,7 @@ async function runAudit(req) {
     notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
     notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
     notes.push(...unjudgedAdminNotes(prepared, outcome.policies));
+    notes.push(...literalVariableNotes(prepared, outcome.policies));
     // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
     const heldTo = new Map();
     for (const p of outcome.policies)

@@ -33,6 +33,7 @@ import {
   retiredInManaged,
   retiredNotes,
   unjudgedAdminNotes,
+  literalVariableNotes,
 } from './notes.js';
 
 export { ConfigError, UsageError };
@@ -538,6 +539,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   notes.push(...wrongKindSetNotes(plan.assignments, outcome.policies));
   notes.push(...otherGranteeNotes(outcome.otherGrantees, outcome.policies, baselines));
   notes.push(...unjudgedAdminNotes(prepared, outcome.policies));
+  notes.push(...literalVariableNotes(prepared, outcome.policies));
 
   // The sets the policies were held to (alternatives chosen, features in use), else as assigned.
   const heldTo = new Map<string, string[]>();
