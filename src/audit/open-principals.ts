@@ -13,6 +13,9 @@
 //   `aws:SourceArn`...; not `aws:SecureTransport`), beside a Deny of the policy for every principal
 //   but some or under such a condition, or in a policy read with values not known as wildcards
 //   (its principal may be one): low and approximate, not compared with the vendor's principal.
+// What an unconditional Deny for everyone (`"Principal": "*"`, `{"AWS": "*"}`) denies on every
+// resource of the statement is granted to no one: not reported (a review: a public GetObject
+// denied to everyone was critical).
 // A statement that names other principals (another account, a role, a service) is not held to
 // the vendor's baseline at all (grantees.ts), so it is not reported here. Pure: no I/O.
 import type { Baseline, Finding, PolicyRecord } from '../core/types.js';
@@ -143,7 +146,7 @@ function keptToVendor(s: Statement, accounts: readonly string[]): boolean {
 
 /**
  * Whether a Deny covers an Allow's grant: its actions (on its resources) hold every action the
- * Allow opens, and its resources every one of the Allow's (`*`, the same, or a prefix and `*`).
+ * Allow opens, and its resources every one of the Allow's (onEvery).
  */
 function covers(
   deny: Statement,
@@ -153,6 +156,11 @@ function covers(
 ): boolean {
   const has = new Set(denied);
   if (!allowActions.every((a) => has.has(a))) return false;
+  return onEvery(deny, allow);
+}
+
+/** Whether a Deny's resources hold every one of an Allow's (`*`, the same, or a prefix and `*`). */
+function onEvery(deny: Statement, allow: Statement): boolean {
   const on = deny.resources;
   if (!on) return false;
   return (allow.resources ?? ['*']).every((r) =>
@@ -208,13 +216,25 @@ export function openPrincipalFindings(input: OpenPrincipalInput): Finding[] {
         s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)),
     );
     const deniedBy = new Map(denies.map((d) => [d, input.actionsOf(d)]));
+    // A Deny of the policy for everyone (`"Principal": "*"`, `{"AWS": "*"}`), under no condition: what
+    // it denies on every resource of a statement, the statement grants no one.
+    const forEveryone = all
+      .filter(
+        (s) =>
+          s.effect === 'Deny' &&
+          s.notPrincipal === undefined &&
+          toAnyone(s) &&
+          Object.keys(s.condition ?? {}).length === 0,
+      )
+      .map((s) => ({ stmt: s, actions: input.actionsOf(s) }));
     // (the `*` may be a value read as one: a principal passed as a variable)
     const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
     for (const stmt of doc.statements) {
       if (stmt.effect !== 'Allow') continue;
       const not = stmt.notPrincipal !== undefined;
       if (!not && !toAnyone(stmt)) continue;
-      const actions = input.actionsOf(stmt);
+      const deniedToAll = new Set(forEveryone.filter((d) => onEvery(d.stmt, stmt)).flatMap((d) => d.actions));
+      const actions = input.actionsOf(stmt).filter((a) => !deniedToAll.has(a));
       if (!actions.length) continue;
       if (!not && keptToVendor(stmt, accounts)) continue;
       const keys = callerKeys(stmt);
