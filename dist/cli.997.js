@@ -5688,12 +5688,16 @@ function keptToVendor(s, accounts) {
 }
 /**
  * Whether a Deny covers an Allow's grant: its actions (on its resources) hold every action the
- * Allow opens, and its resources every one of the Allow's (`*`, the same, or a prefix and `*`).
+ * Allow opens, and its resources every one of the Allow's (onEvery).
  */
 function covers(deny, allow, allowActions, denied) {
     const has = new Set(denied);
     if (!allowActions.every((a) => has.has(a)))
         return false;
+    return onEvery(deny, allow);
+}
+/** Whether a Deny's resources hold every one of an Allow's (`*`, the same, or a prefix and `*`). */
+function onEvery(deny, allow) {
     const on = deny.resources;
     if (!on)
         return false;
@@ -5740,6 +5744,14 @@ function openPrincipalFindings(input) {
         // (NotPrincipal), or for `*` under a condition on the caller (not the TLS-only Deny).
         const denies = all.filter((s) => s.effect === 'Deny' && (s.notPrincipal !== undefined || (toAnyone(s) && callerKeys(s).length > 0)));
         const deniedBy = new Map(denies.map((d) => [d, input.actionsOf(d)]));
+        // A Deny of the policy for everyone (`"Principal": "*"`, `{"AWS": "*"}`), under no condition: what
+        // it denies on every resource of a statement, the statement grants no one.
+        const forEveryone = all
+            .filter((s) => s.effect === 'Deny' &&
+            s.notPrincipal === undefined &&
+            toAnyone(s) &&
+            Object.keys(s.condition ?? {}).length === 0)
+            .map((s) => ({ stmt: s, actions: input.actionsOf(s) }));
         // (the `*` may be a value read as one: a principal passed as a variable)
         const maybeRead = (record.approximate ?? []).some((n) => READ_AS_WILDCARD.test(n));
         for (const stmt of doc.statements) {
@@ -5748,7 +5760,8 @@ function openPrincipalFindings(input) {
             const not = stmt.notPrincipal !== undefined;
             if (!not && !toAnyone(stmt))
                 continue;
-            const actions = input.actionsOf(stmt);
+            const deniedToAll = new Set(forEveryone.filter((d) => onEvery(d.stmt, stmt)).flatMap((d) => d.actions));
+            const actions = input.actionsOf(stmt).filter((a) => !deniedToAll.has(a));
             if (!actions.length)
                 continue;
             if (!not && keptToVendor(stmt, accounts))
@@ -10605,6 +10618,7 @@ function ignoreCoverage(rule, finding, now) {
 ;// CONCATENATED MODULE: ./src/audit/trust.ts
 
 
+
 /** The STS actions that start or add to a role session: what a trust policy allows. */
 const SESSION_ACTIONS = /^sts:(AssumeRole|AssumeRoleWithSAML|AssumeRoleWithWebIdentity|TagSession|SetSourceIdentity|SetContext)$/i;
 /**
@@ -10821,13 +10835,14 @@ const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\{[A-Za-z_][\w-]*\}/;
 function denyGuards(doc, catalog) {
     const out = [];
     for (const s of doc.statements) {
-        if (s.effect !== 'Deny' || s.notPrincipal !== undefined)
+        if (s.effect !== 'Deny')
             continue;
         const starts = new Set(sessionActions(s, catalog).filter((a) => START_ACTIONS.test(a)));
         if (starts.size === 0)
             continue;
-        const aws = trust_principalsOf(s.principal).aws;
-        if (aws.length === 0)
+        const not = s.notPrincipal !== undefined;
+        const aws = trust_principalsOf(not ? s.notPrincipal : s.principal).aws;
+        if (aws.length === 0 && !not)
             continue;
         const entries = Object.entries(s.condition ?? {}).flatMap(([op, keys]) => Object.entries(keys).map(([k, v]) => ({ op, k: k.toLowerCase(), v })));
         if (entries.length !== 1)
@@ -10842,7 +10857,9 @@ function denyGuards(doc, catalog) {
             key: k,
             values: v,
             starts,
-            principals: aws.some((x) => x.trim() === '*') ? 'any' : aws.map(readAws),
+            ...(not
+                ? { principals: [], except: aws.map(readAws) }
+                : { principals: aws.some((x) => x.trim() === '*') ? 'any' : aws.map(readAws) }),
         });
     }
     return out;
@@ -10852,8 +10869,171 @@ function deniesPrincipal(guard, text) {
     if (guard.principals === 'any')
         return true;
     const p = readAws(text);
+    if (guard.except)
+        return outside(p, guard.except);
     return guard.principals.some((d) => d.text === p.text ||
         (d.kind === 'account' && d.root && p.kind === 'account' && d.account === p.account));
+}
+/**
+ * Whether an AWS principal an Allow names is certainly none of `listed` (a NotPrincipal's): it is
+ * an account's (or one of its principals) and no principal listed is of that account. A listed
+ * value not read as an account (a value not known here) may be any: then none is certainly outside.
+ */
+function outside(p, listed) {
+    if (p.kind !== 'account' || !/^\d{12}$/.test(p.account))
+        return false;
+    return listed.every((x) => x.kind === 'account' && /^\d{12}$/.test(x.account) && x.account !== p.account);
+}
+/** The keys of a statement's condition, as written, each once. */
+function conditionKeys(s) {
+    return [...new Set(Object.values(s.condition ?? {}).flatMap((b) => Object.keys(b ?? {})))];
+}
+/** `a`, `a and b`, `a, b and c`. */
+function words(xs) {
+    return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+/** Whether a condition names only sts:ExternalId: a Deny guard (denyGuards), or a Deny missingCondition weighs. */
+function externalIdOnly(c) {
+    const keys = Object.values(c ?? {}).flatMap((b) => Object.keys(b ?? {}));
+    return keys.length > 0 && keys.every((k) => k.toLowerCase() === 'sts:externalid');
+}
+/** What a Deny's condition lets through, when it says exactly (CertainDeny `except`); null when it does not. */
+function exceptOf(c) {
+    const entries = Object.entries(c ?? {}).flatMap(([op, keys]) => Object.entries(keys ?? {}).map(([k, v]) => ({ op, k: k.toLowerCase(), v: strings(v) })));
+    if (entries.length === 0)
+        return undefined;
+    if (entries.length !== 1)
+        return null;
+    const { op, k, v } = entries[0];
+    const bare = op.replace(/IfExists$/i, '');
+    if (!v.length)
+        return null;
+    if (k === 'aws:principalaccount') {
+        // (a `*` or `?` in StringNotLike lets through accounts not listed: not read)
+        if (!/^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike)$/i.test(bare))
+            return null;
+        return v.every((x) => /^\d{12}$/.test(x.trim())) ? v.map(readAws) : null;
+    }
+    if (k === 'aws:principalarn') {
+        if (!/^(StringNotEquals|StringNotEqualsIgnoreCase|StringNotLike|ArnNotEquals|ArnNotLike)$/i.test(bare))
+            return null;
+        // (a wildcard in the name lets through more principals of the same account: the account is what
+        // is compared; one in the account, or in a value that is no principal's ARN, is not read)
+        const read = v.map(readAws);
+        return read.every((p) => p.kind === 'account' && /^\d{12}$/.test(p.account)) &&
+            v.every((x) => /^arn:/.test(x.trim()))
+            ? read
+            : null;
+    }
+    return null;
+}
+/** The Deny statements of role sessions of a trust policy: those read exactly, and the others (not the external ID's). */
+function sessionDenies(doc, catalog) {
+    const certain = [];
+    const unread = [];
+    for (const s of doc.statements) {
+        if (s.effect !== 'Deny')
+            continue;
+        const starts = new Set(sessionActions(s, catalog).filter((a) => START_ACTIONS.test(a)));
+        if (starts.size === 0)
+            continue;
+        // (a condition on the external ID only: missingCondition weighs it, and it keeps no one out)
+        if (externalIdOnly(s.condition))
+            continue;
+        const not = s.notPrincipal !== undefined;
+        const written = not ? s.notPrincipal : s.principal;
+        const { aws, service, federated } = trust_principalsOf(written);
+        const except = exceptOf(s.condition);
+        if (except === null || s.notResources !== undefined) {
+            unread.push({ stmt: s, starts, keys: conditionKeys(s) });
+            continue;
+        }
+        certain.push({
+            stmt: s,
+            starts,
+            not,
+            aws: aws.some((x) => x.trim() === '*') ? 'any' : aws.map(readAws),
+            everyone: written === '*',
+            services: service.map((x) => x.trim().toLowerCase()),
+            federated: federated.map((x) => x.trim().toLowerCase()),
+            ...(except ? { except } : {}),
+        });
+    }
+    return { certain, unread };
+}
+/** Whether a Deny denies every one of `need` (the sessions a principal can start under the Allow). */
+function deniesAll(deny, need) {
+    return need.every((a) => deny.starts.has(a));
+}
+/** Whether a certain Deny keeps out every caller of an AWS principal (an account's, or not known here) an Allow names. */
+function keepsOut(deny, p) {
+    if (deny.except && !outside(p, deny.except))
+        return false;
+    if (deny.not)
+        return deny.aws !== 'any' && outside(p, deny.aws);
+    if (deny.aws === 'any')
+        return true;
+    return deny.aws.some((x) => x.text === p.text ||
+        (x.kind === 'account' && x.root && p.kind === 'account' && x.account === p.account));
+}
+/** Whether a certain Deny keeps out a service or identity provider an Allow names (lower case): unconditional only. */
+function keepsOutOther(deny, value, type) {
+    if (deny.except)
+        return false;
+    if (deny.not)
+        return !deny[type].includes(value);
+    return deny.everyone || deny[type].includes(value);
+}
+/**
+ * Who is left of `"AWS": "*"` after the certain Denies that reach it: at most the principals one
+ * lets through (its NotPrincipal's, or its condition's), of an account each of the others lets
+ * through too (an account's principals are compared by account: what is left may be more, never
+ * less); undefined where no Deny reaches it.
+ */
+function leftOfAny(denies) {
+    let left;
+    for (const d of denies) {
+        let through;
+        if (d.not) {
+            if (d.aws === 'any')
+                continue;
+            through = [...d.aws, ...(d.except ?? [])];
+        }
+        else if (d.aws === 'any')
+            through = d.except ?? [];
+        else
+            continue;
+        if (!left)
+            left = through;
+        else {
+            const accounts = new Set(through.flatMap((p) => (p.kind === 'account' ? [p.account] : [])));
+            const unknown = through.some((p) => p.kind !== 'account');
+            left = left.filter((p) => unknown || p.kind !== 'account' || accounts.has(p.account));
+        }
+    }
+    return left;
+}
+/**
+ * Whether a Deny may reach some of the principals a finding names (as written, `*` for any
+ * account): a NotPrincipal, or `*`, may reach any; otherwise a principal it names, of the same
+ * text or account, or any where the finding's are not all accounts.
+ */
+function mayReach(deny, principals) {
+    if (deny.notPrincipal !== undefined || deny.principal === '*')
+        return true;
+    const { aws, service, federated } = trust_principalsOf(deny.principal);
+    const written = aws.map(readAws);
+    if (written.some((x) => x.kind === 'any'))
+        return true;
+    const named = new Set([...service, ...federated].map((x) => x.trim().toLowerCase()));
+    return principals.some((text) => {
+        if (named.has(text.trim().toLowerCase()))
+            return true;
+        const p = readAws(text);
+        if (p.kind !== 'account')
+            return written.length > 0;
+        return written.some((x) => x.text === p.text || x.kind !== 'account' || x.account === p.account);
+    });
 }
 /**
  * What is missing of the vendor's documented condition in a statement's: the documented
@@ -10945,6 +11125,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
     const vendor = baseline.name;
     const named = documentedText(trust);
     const guards = denyGuards(doc, catalog);
+    const { certain, unread } = sessionDenies(doc, catalog);
     const out = [];
     for (const stmt of doc.statements) {
         if (stmt.effect !== 'Allow')
@@ -10952,7 +11133,31 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         const actions = sessionActions(stmt, catalog);
         if (!startsSession(actions))
             continue;
+        // The sessions a principal can start under the statement, that a Deny must deny to keep it out:
+        // an AWS principal's are AssumeRole (the SAML and web-identity forms are unsigned, a federated
+        // principal's), a service's or an identity provider's any the statement allows.
+        const starting = actions.filter((a) => START_ACTIONS.test(a));
+        const signedStarts = starting.filter((a) => /^sts:AssumeRole$/i.test(a));
+        const awsNeed = signedStarts.length ? signedStarts : starting;
+        const awsDenies = certain.filter((x) => deniesAll(x, awsNeed));
+        const otherDenies = certain.filter((x) => deniesAll(x, starting));
+        const keptOut = (p) => awsDenies.some((x) => keepsOut(x, p));
+        const { aws, service, federated } = trust_principalsOf(stmt.principal);
+        const nonAwsNamed = new Set([...service, ...federated].map((x) => x.trim()));
         const add = (kind, severity, resources, message, approximate) => {
+            const notes = approximate ? [approximate] : [];
+            // A Deny of these sessions under a condition not read here may keep some of them out: the
+            // finding stands, said to be approximate.
+            // (so is one read only for AWS principals, on a service or an identity provider)
+            const nonAws = resources.filter((r) => nonAwsNamed.has(r));
+            const maybe = unread.filter((u) => starting.some((a) => u.starts.has(a)) && mayReach(u.stmt, resources));
+            const forAws = certain.filter((c) => c.except && nonAws.length && starting.some((a) => c.starts.has(a)) && mayReach(c.stmt, nonAws));
+            if (forAws.length)
+                notes.push(`the policy's Deny ${words(forAws.map((c) => (0,policy_document/* statementLabel */.OQ)(c.stmt)))} may deny these sessions to ${words(nonAws)}: its condition on ${words([...new Set(forAws.flatMap((c) => conditionKeys(c.stmt)))])} is read here only for AWS principals`);
+            if (maybe.length)
+                notes.push(`the policy's Deny ${words(maybe.map((u) => (0,policy_document/* statementLabel */.OQ)(u.stmt)))} may deny some of these sessions: ${maybe.every((u) => u.keys.length)
+                    ? `its condition on ${words([...new Set(maybe.flatMap((u) => u.keys))])} is not read here`
+                    : 'it is not read here'}`);
             // (a document read with values not known as wildcards: every finding of it says so)
             out.push(statementFinding(record, stmt, {
                 kind,
@@ -10961,13 +11166,12 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
                 resources: [...new Set(resources)].sort(),
                 baseline: baseline.id,
                 message,
-            }, approximate ? [approximate] : []));
+            }, notes));
         };
         if (stmt.notPrincipal !== undefined) {
             add('broader-trust', 'critical', ['*'], `NotPrincipal in an Allow lets every principal but the ones it names assume the role; ${vendor} documents only ${named}`);
             continue;
         }
-        const { aws, service, federated } = trust_principalsOf(stmt.principal);
         const scope = callerScope(stmt, signedOnly(actions));
         // Who the condition on the caller admits, where it says: only the vendor, only yours, or more.
         const admitted = scope.admitted?.map((p) => standing(p, d, ownAccount, roleName));
@@ -10976,10 +11180,19 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         const unknown = [];
         const vendorPrincipals = [];
         let any = false;
-        for (const v of aws) {
+        // `"AWS": "*"` where the policy's Deny statements keep out all but some: what is left of it, as
+        // if the statement named those.
+        const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(awsDenies) : undefined;
+        const principals = left
+            ? [...aws.filter((v) => readAws(v).kind !== 'any'), ...left.map((p) => p.text)]
+            : aws;
+        for (const v of principals) {
             const p = readAws(v);
             const st = standing(p, d, ownAccount, roleName);
             if (st === 'own')
+                continue;
+            // (denied by a Deny of the policy that keeps out every caller of it: it cannot assume the role)
+            if (keptOut(p))
                 continue;
             if (st === 'vendor')
                 vendorPrincipals.push(p.text);
@@ -10995,11 +11208,14 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             else
                 others.push(p.text);
         }
-        for (const x of service)
-            if (!d.services.has(x.trim().toLowerCase()))
+        for (const x of service) {
+            const v = x.trim().toLowerCase();
+            if (!d.services.has(v) && !otherDenies.some((y) => keepsOutOther(y, v, 'services')))
                 others.push(x.trim());
+        }
         for (const x of federated)
-            others.push(x.trim());
+            if (!otherDenies.some((y) => keepsOutOther(y, x.trim().toLowerCase(), 'federated')))
+                others.push(x.trim());
         const narrowed = scope.keys.length
             ? `the condition on the caller (${scope.keys.join(', ')}) is not compared with ${trust_possessive(vendor)} principals`
             : undefined;
