@@ -276,7 +276,7 @@ function verdict(report, check) {
         return `${passes ? '⚠️' : '❌'} **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
     }
     if (audited === 0 && report.findings.length === 0) {
-        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.inputs.length, 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .inputFiles */ .ul)(report), 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
     // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
     // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.

@@ -13794,7 +13794,7 @@ function summaryLine(report) {
     // (said, as the JSON report's summary counts only the policies read: a review found the two
     // numbers apart with nothing to tell why)
     const notRead = unread ? ` (${unread} could not be read)` : '';
-    summary += ` in ${within}${(0,group/* plural */.LS)(read, 'policy', 'policies')}${notRead} from ${(0,group/* plural */.LS)(report.inputs.length, 'input')}`;
+    summary += ` in ${within}${(0,group/* plural */.LS)(read, 'policy', 'policies')}${notRead} from ${(0,group/* plural */.LS)((0,group/* inputFiles */.ul)(report), 'input')}`;
     if (b.hasBase)
         summary += `; ${b.current.filter(group/* isExcess */.YY).length} new`;
     // Not counted above: informational findings (missing permissions) and ignored ones.
@@ -23500,6 +23500,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
 /* harmony export */   qs: () => (/* binding */ severityRank),
+/* harmony export */   ul: () => (/* binding */ inputFiles),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
 /* harmony export */   vr: () => (/* binding */ featuresLeftOut),
 /* harmony export */   xh: () => (/* reexport safe */ _core_labels_js__WEBPACK_IMPORTED_MODULE_3__.x),
@@ -23662,6 +23663,13 @@ function severityCounts(findings) {
         .filter((s) => counts.has(s))
         .map((s) => `${counts.get(s)} ${s}`)
         .join(', ');
+}
+/**
+ * The files an audit read (its inputs, less the entries of one policy of a file: a Terraform
+ * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
+ */
+function inputFiles(report) {
+    return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;

@@ -38840,6 +38840,13 @@ function severityCounts(findings) {
         .map((s) => `${counts.get(s)} ${s}`)
         .join(', ');
 }
+/**
+ * The files an audit read (its inputs, less the entries of one policy of a file: a Terraform
+ * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
+ */
+function inputFiles(report) {
+    return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
+}
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
@@ -39520,7 +39527,7 @@ function verdict(report, check) {
         return `${passes ? '⚠️' : '❌'} **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
     }
     if (audited === 0 && report.findings.length === 0) {
-        return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
+        return `⚠️ **No IAM policy was audited** (${plural(inputFiles(report), 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
     }
     // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
     // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
@@ -45400,7 +45407,7 @@ function summaryLine(report) {
     // (said, as the JSON report's summary counts only the policies read: a review found the two
     // numbers apart with nothing to tell why)
     const notRead = unread ? ` (${unread} could not be read)` : '';
-    summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(report.inputs.length, 'input')}`;
+    summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(inputFiles(report), 'input')}`;
     if (b.hasBase)
         summary += `; ${b.current.filter(isExcess).length} new`;
     // Not counted above: informational findings (missing permissions) and ignored ones.

@@ -58,6 +58,22 @@ describe('renderText', () => {
     );
   });
 
+  // (a review: three .tf files made "from 904 inputs", each block with no instance listed as one)
+  it('counts the files read, not the blocks of one listed as skipped', () => {
+    const report = cleanReport();
+    report.inputs = [
+      ...report.inputs,
+      ...[1, 2, 3].map((n) => ({
+        path: `infra/main.tf.json#aws_iam_policy.unused[${n}]`,
+        kind: 'terraform-json' as const,
+        status: 'skipped' as const,
+        reason: 'has no instance',
+        policies: [],
+      })),
+    ];
+    expect(renderText(report).trimEnd().split('\n').pop()).toBe('0 findings in 3 policies from 3 inputs');
+  });
+
   it('colours only when asked', () => {
     expect(renderText(pullRequestReport())).not.toContain('\u001B');
     const colored = renderText(pullRequestReport(), { color: true });

@@ -207,6 +207,14 @@ export function severityCounts(findings: readonly Finding[]): string {
     .join(', ');
 }
 
+/**
+ * The files an audit read (its inputs, less the entries of one policy of a file: a Terraform
+ * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
+ */
+export function inputFiles(report: Pick<Report, 'inputs'>): number {
+  return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

@@ -36,6 +36,7 @@ import {
   isExcess,
   KIND_INFO,
   featureSets,
+  inputFiles,
   featuresLeftOut,
   leftoverWords,
   MAX_CLEAN_SHOWN,
@@ -380,7 +381,7 @@ function verdict(report: Report, check?: MarkdownOptions['check']): string {
     return `${passes ? '⚠️' : '❌'} **${n}** in ${plural(distinctPolicies(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
   }
   if (audited === 0 && report.findings.length === 0) {
-    return `⚠️ **No IAM policy was audited** (${plural(report.inputs.length, 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
+    return `⚠️ **No IAM policy was audited** (${plural(inputFiles(report), 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
   }
   // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
   // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.

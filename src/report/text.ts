@@ -24,6 +24,7 @@ import {
   isExcess,
   KIND_INFO,
   featureSets,
+  inputFiles,
   leftoverWords,
   MAX_CLEAN_SHOWN,
   approximateText,
@@ -273,7 +274,7 @@ export function summaryLine(report: Report): { text: string; tone: 'findings' | 
   // (said, as the JSON report's summary counts only the policies read: a review found the two
   // numbers apart with nothing to tell why)
   const notRead = unread ? ` (${unread} could not be read)` : '';
-  summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(report.inputs.length, 'input')}`;
+  summary += ` in ${within}${plural(read, 'policy', 'policies')}${notRead} from ${plural(inputFiles(report), 'input')}`;
   if (b.hasBase) summary += `; ${b.current.filter(isExcess).length} new`;
   // Not counted above: informational findings (missing permissions) and ignored ones.
   const informational = [...b.current, ...b.preexisting].length - counted.length;
