@@ -188,6 +188,28 @@ describe('conditions written another way', () => {
     expect(await both(like('coil*'), base)).toEqual(['ec2:StopInstances', 'ec2:TerminateInstances']);
   });
 
+  // (a later review: `StringLike ${aws:username}` for the baseline's `StringEquals ${aws:username}`
+  // was a HIGH missing-condition; an aws: variable's values hold no wildcard, so the two are one)
+  test('a StringLike whose only ${…} are aws: variables is the same StringEquals; another variable is not known', async () => {
+    const owner = (op: string, v: string) => [
+      allow(['ec2:TerminateInstances', 'ec2:StopInstances'], { [op]: { 'ec2:ResourceTag/owner': v } }),
+    ];
+    const byUser = owner('StringEquals', 'team-${aws:username}');
+    expect(await both(owner('StringLike', 'team-${aws:username}'), byUser)).toEqual([]);
+    expect(await both(owner('StringLike', 'team-${aws:PrincipalTag/team}'), byUser)).toEqual([
+      'ec2:StopInstances',
+      'ec2:TerminateInstances',
+    ]);
+    expect(await both(owner('StringLike', 'team-${aws:username}*'), byUser)).toEqual([
+      'ec2:StopInstances',
+      'ec2:TerminateInstances',
+    ]);
+    expect(await both(owner('StringLike', 'team-${saml:sub}'), byUser)).toEqual([
+      'ec2:StopInstances (approximate)',
+      'ec2:TerminateInstances (approximate)',
+    ]);
+  });
+
   test("a StringNotEquals that excludes the baseline's value, or more, is the baseline's (the review's F10b)", async () => {
     const not = (op: string, ...v: string[]) => [
       allow('ec2:RebootInstances', { [op]: { 'aws:ResourceTag/env': v } }),

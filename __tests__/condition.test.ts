@@ -261,8 +261,17 @@ describe('String operators', () => {
     expect(implies(c('StringLike', 's3:prefix', 'home/*'), need)).toBe('no');
     expect(implies(c('StringLike', 's3:prefix', 'home/alic?'), need)).toBe('no');
     expect(implies(c('StringLike', 's3:prefix', 'home/alice', 'home/a*'), need)).toBe('no');
-    // A policy variable may be any value: not compared exactly.
-    expect(implies(c('StringLike', 's3:prefix', 'home/${aws:username}'), need)).toBe('unknown');
+    // An aws: policy variable (its values hold no wildcard) is compared as its text, as under
+    // StringEquals: the same variable is the same condition, another text is not (the user alice
+    // aside, any other user passes); another variable may be any value: not compared exactly.
+    expect(implies(c('StringLike', 's3:prefix', 'home/${aws:username}'), need)).toBe('no');
+    expect(
+      implies(
+        c('StringLike', 's3:prefix', 'home/${aws:username}'),
+        c('StringEquals', 's3:prefix', 'home/${aws:username}'),
+      ),
+    ).toBe('yes');
+    expect(implies(c('StringLike', 's3:prefix', 'home/${saml:sub}'), need)).toBe('unknown');
     // With IfExists and set qualifiers as for other operators.
     expect(
       implies(

@@ -20960,7 +20960,13 @@ function valueTest(nBase, hBase, need) {
         // A StringLike value (compared with StringEquals and StringEqualsIgnoreCase only): without a
         // wildcard it is its text, case and all; with `*` or `?` it allows values past any list of
         // them; a policy variable or a `${*}` may be anything, as far as this tool reads.
-        return (v) => (/\$\{|<[^<>]*>/.test(v) ? 'unknown' : /[*?]/.test(v) ? 'no' : exact(v));
+        // An `${aws:…}` variable is text the same way in both (its values hold no `*` or `?`: user
+        // names, ids, tag values, accounts), so `StringLike ${aws:username}` is `StringEquals
+        // ${aws:username}` (a review found it reported as a missing condition).
+        return (v) => {
+            const t = withoutAwsVariables(v);
+            return /\$\{|<[^<>]*>/.test(t) ? 'unknown' : /[*?]/.test(t) ? 'no' : exact(v);
+        };
     }
     // A StringEquals value is literal text; ArnEquals and ArnLike values, like StringLike ones, are
     // patterns (IAM User Guide: ArnEquals and ArnLike both take * and ? in each component).
@@ -21068,14 +21074,23 @@ function valuesImply(nBase, hBase, have, need) {
     return unknown ? 'unknown' : 'yes';
 }
 /**
+ * A value with its `${aws:…}` policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`) set
+ * aside: their values hold no `*` or `?` (IAM names and ids, tag values, account IDs), so under
+ * StringLike they match as text, as under StringEquals. Other variables (`${saml:sub}`, a web
+ * identity's claims) and the escapes `${*}`, `${?}` stay as they are.
+ */
+function withoutAwsVariables(v) {
+    return v.includes('${aws:') ? v.replace(/\$\{aws:[A-Za-z0-9/_.:+=@-]+\}/g, 'x') : v;
+}
+/**
  * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,
- * `?`, policy variable or placeholder) as StringEquals or StringNotEquals, which it then is (both
- * case-sensitive); any other operator as it is.
+ * `?`, placeholder or policy variable other than an `${aws:…}` one) as StringEquals or
+ * StringNotEquals, which it then is (both case-sensitive); any other operator as it is.
  */
 function plainOp(op, values) {
     if (op.base !== 'stringlike' && op.base !== 'stringnotlike')
         return op;
-    if (values.length === 0 || values.some((v) => /[*?]|\$\{|<[^<>]*>/.test(v)))
+    if (values.length === 0 || values.some((v) => /[*?]|\$\{|<[^<>]*>/.test(withoutAwsVariables(v))))
         return op;
     return { ...op, base: op.base === 'stringlike' ? 'stringequals' : 'stringnotequals' };
 }
