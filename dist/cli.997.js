@@ -9423,6 +9423,7 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
 // principals), read before the audit: evidence for detection and the grantees of each policy. Pure.
 
 
+
 /** Vendor account IDs named in trust policies, per file (evidence for detection). */
 function trustAccounts(inputs) {
     const out = new Map();
@@ -9703,12 +9704,19 @@ function principalFit(baseline, services, accounts, whose, others = false) {
         unsure: `unsure: ${whose} trust policies name both a service (${services.join(', ')}) and AWS accounts (${accounts.join(', ')}); ${baseline.id} describes the policy of a ${described}`,
     };
 }
-/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
-function serviceOnlyReason(grantees, baseline) {
+/**
+ * Vendors are granted access as an account, a role or a user, never as an AWS service. Of a policy
+ * read in part (statements or documents left out as not known), said as read (a review: a left-out
+ * statement granted an account, and the reason said "only AWS services").
+ */
+function serviceOnlyReason(grantees, baseline, approximate) {
     const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
         ? 'AWS services'
         : 'AWS services and accounts AWS owns';
-    return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+    const partial = approximate?.some((n) => n.startsWith(records/* LEFT_OUT_STATEMENTS */.o8) || n.startsWith(records/* LEFT_OUT_DOCUMENTS */.e9))
+        ? ', as read (what was left out as not known may grant others)'
+        : '';
+    return `a resource policy that grants only ${what} (${grantees.join(', ')})${partial}, and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
 }
 /**
  * The AWS services a resource policy grants, when they are all it grants: every Allow statement
@@ -11697,7 +11705,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (grantees) {
                 plan.notAudited.set(p.record.id, {
                     status: 'not-matched',
-                    reason: serviceOnlyReason(grantees, baseline),
+                    reason: serviceOnlyReason(grantees, baseline, p.record.approximate),
                 });
                 continue;
             }
@@ -11813,7 +11821,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             // policy), and then only to leave it out as an instance role's, or say it may be one.
             const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
             const fit = grantees
-                ? { exclude: serviceOnlyReason(grantees, baseline) }
+                ? { exclude: serviceOnlyReason(grantees, baseline, r.approximate) }
                 : r.kind !== 'identity'
                     ? {}
                     : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)

@@ -501,7 +501,7 @@ export function planAudit(
       if (grantees) {
         plan.notAudited.set(p.record.id, {
           status: 'not-matched',
-          reason: serviceOnlyReason(grantees, baseline),
+          reason: serviceOnlyReason(grantees, baseline, p.record.approximate),
         });
         continue;
       }
@@ -641,7 +641,7 @@ export function planAudit(
       // policy), and then only to leave it out as an instance role's, or say it may be one.
       const grantees = r.kind === 'resource' ? serviceOnlyGrantees(p.raw) : undefined;
       const fit: { exclude?: string; unsure?: string } = grantees
-        ? { exclude: serviceOnlyReason(grantees, baseline) }
+        ? { exclude: serviceOnlyReason(grantees, baseline, r.approximate) }
         : r.kind !== 'identity'
           ? {}
           : held?.alsoOther || r.heldByPeople || roles.unknown.has(r.id)

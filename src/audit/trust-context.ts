@@ -4,6 +4,7 @@ import { ACCOUNT_PLACEHOLDER } from '../policy/arn.js';
 import { awsServiceAccount } from '../policy/principal.js';
 import type { Baseline, InputResult, LoadedInput, PolicyRecord, PrincipalRecord } from '../core/types.js';
 import type { GranteeContext } from './grantees.js';
+import { LEFT_OUT_DOCUMENTS, LEFT_OUT_STATEMENTS } from '../sources/records.js';
 
 /** Vendor account IDs named in trust policies, per file (evidence for detection). */
 export function trustAccounts(inputs: LoadedInput[]): Map<string, string[]> {
@@ -269,12 +270,25 @@ export function principalFit(
   };
 }
 
-/** Vendors are granted access as an account, a role or a user, never as an AWS service. */
-export function serviceOnlyReason(grantees: string[], baseline: Baseline): string {
+/**
+ * Vendors are granted access as an account, a role or a user, never as an AWS service. Of a policy
+ * read in part (statements or documents left out as not known), said as read (a review: a left-out
+ * statement granted an account, and the reason said "only AWS services").
+ */
+export function serviceOnlyReason(
+  grantees: string[],
+  baseline: Baseline,
+  approximate?: readonly string[],
+): string {
   const what = grantees.every((g) => g.endsWith('.amazonaws.com'))
     ? 'AWS services'
     : 'AWS services and accounts AWS owns';
-  return `a resource policy that grants only ${what} (${grantees.join(', ')}), and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
+  const partial = approximate?.some(
+    (n) => n.startsWith(LEFT_OUT_STATEMENTS) || n.startsWith(LEFT_OUT_DOCUMENTS),
+  )
+    ? ', as read (what was left out as not known may grant others)'
+    : '';
+  return `a resource policy that grants only ${what} (${grantees.join(', ')})${partial}, and ${baseline.id} describes access granted to ${baseline.name}: not audited against it`;
 }
 
 /**
