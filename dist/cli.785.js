@@ -39,8 +39,8 @@ var json_lines = __webpack_require__(531);
 var policy_document = __webpack_require__(1561);
 // EXTERNAL MODULE: ./src/policy/raw.ts
 var policy_raw = __webpack_require__(420);
-// EXTERNAL MODULE: ./src/sources/index.ts + 17 modules
-var sources = __webpack_require__(3989);
+// EXTERNAL MODULE: ./src/sources/index.ts + 10 modules
+var sources = __webpack_require__(403);
 // EXTERNAL MODULE: ./src/audit/report-model.ts
 var report_model = __webpack_require__(2649);
 // EXTERNAL MODULE: ./src/policy/glob.ts

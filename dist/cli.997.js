@@ -3907,8 +3907,10 @@ function wouldDiscover(root, paths, rels) {
     });
 }
 
-// EXTERNAL MODULE: ./src/sources/index.ts + 17 modules
-var sources = __webpack_require__(3989);
+// EXTERNAL MODULE: ./src/sources/cloudformation/analyzer-base.ts
+var analyzer_base = __webpack_require__(9691);
+// EXTERNAL MODULE: ./src/sources/index.ts + 10 modules
+var sources = __webpack_require__(403);
 // EXTERNAL MODULE: ./src/sources/hcl/index.ts + 7 modules
 var sources_hcl = __webpack_require__(1196);
 ;// CONCATENATED MODULE: ./src/sources/hcl/plan-lines.ts
@@ -12281,6 +12283,7 @@ function literalVariableNotes(prepared, policies) {
 
 
 
+
 const DEFAULT_MAX_POLICIES = 200_000;
 /**
  * Inputs whose files add up to this many bytes are large enough that the heap is collected
@@ -12559,6 +12562,7 @@ async function runAudit(req) {
             ? 'no file there that could hold IAM policies'
             : `${looked === 1 ? 'the one candidate file is' : `all ${looked} candidate files are`} skipped: ${why}${looked > 3 ? '; …' : ''}`}; name the files or directories that hold your IAM policies`);
     }
+    nestedTemplatesRead(inputs);
     const prepared = preparePolicies(inputs);
     // (the policies of JSON policy files: unfilledPlaceholderNotes)
     const policyFiles = new Set(inputs.filter((i) => i.result.kind === 'policy').flatMap((i) => i.result.policies.map((p) => p.id)));
@@ -12765,6 +12769,25 @@ async function runAudit(req) {
         (0,memory/* collectGarbage */.i)();
     phase('assemble report');
     return report;
+}
+/**
+ * A nested stack's template that this audit reads too (`TemplateURL: ./nested.yaml`): its reason
+ * says so, not "audit it on its own" (a review found that said of a template audited beside it).
+ */
+function nestedTemplatesRead(inputs) {
+    const read = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
+    for (const { result } of inputs)
+        for (const rec of result.policies) {
+            if (rec.status !== 'unresolved' || !rec.reason?.endsWith(analyzer_base/* AUDIT_ON_ITS_OWN */.WX))
+                continue;
+            const at = /^AWS::\S+ deploys the template at (\S+): /.exec(rec.reason)?.[1];
+            if (!at || /^[a-z][\w+.-]*:/i.test(at))
+                continue;
+            const path = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(rec.path), at));
+            if (!read.has(path))
+                continue;
+            rec.reason = `${rec.reason.slice(0, -analyzer_base/* AUDIT_ON_ITS_OWN */.WX.length)}${path} is read on its own in this audit, with its parameters' defaults (not the values this stack passes)`;
+        }
 }
 
 
@@ -23937,6 +23960,3101 @@ function decide(report, failOn, threshold) {
 
 /***/ }),
 
+/***/ 9691:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   WX: () => (/* binding */ AUDIT_ON_ITS_OWN),
+/* harmony export */   qh: () => (/* binding */ AnalyzerBase)
+/* harmony export */ });
+/* unused harmony export transforms */
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(531);
+/* harmony import */ var _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(55);
+/* harmony import */ var _resources_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4602);
+/* harmony import */ var _sam_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7695);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5618);
+
+
+
+
+
+
+class AnalyzerBase {
+    file;
+    tpl;
+    root;
+    policies = [];
+    errors = [];
+    errorKeys = new Set();
+    resources = new Map();
+    principals = new Map();
+    recordsOf = new Map();
+    managed = new Map();
+    linePaths = [];
+    cycles = new Set();
+    ev;
+    constructor(file, tpl, root) {
+        this.file = file;
+        this.tpl = tpl;
+        this.root = root;
+        for (const e of tpl.errors)
+            this.errors.push(e);
+        const res = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(root.Resources) ? root.Resources : {};
+        for (const [id, r] of Object.entries(res)) {
+            if (id.length > _types_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_LOGICAL_ID */ .zm) {
+                this.error(`a logical id of ${id.length} characters (${id.slice(0, 40)}…): CloudFormation allows ${_types_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_LOGICAL_ID */ .zm}; the resource is not read`, ['Resources', id], undefined, false);
+                continue;
+            }
+            if (id.startsWith('Fn::ForEach::')) {
+                this.notRead(id, ['Resources', id], 'Fn::ForEach (AWS::LanguageExtensions) is not expanded: the resources it makes, and any IAM policy they hold, are not read');
+                continue;
+            }
+            // (`Fn::Transform: {Name: AWS::Include, ...}` in place of resources: they come from elsewhere)
+            if (id.startsWith('Fn::')) {
+                this.notRead(id, ['Resources', id], `${id}${macroOf(r)} makes resources at deploy time: they, and any IAM policy they hold, are not read`);
+                continue;
+            }
+            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(r) || typeof r.Type !== 'string') {
+                this.error(`resource ${id} has no Type`, ['Resources', id]);
+                continue;
+            }
+            const props = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(r.Properties) ? r.Properties : {};
+            const resource = { logicalId: id, type: r.Type, props, path: ['Resources', id] };
+            if (typeof r.Condition === 'string')
+                resource.condition = r.Condition;
+            this.resources.set(id, resource);
+            // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
+            // main.yaml deploys its integration role so, and was said to hold no IAM policy).
+            // A stack set deploys one into the accounts of its stack instances (a review: CloudZero's
+            // member-account role so, said to hold none).
+            const nested = Object.hasOwn(NESTED_STACKS, r.Type) ? NESTED_STACKS[r.Type] : undefined;
+            if (nested)
+                this.notRead(id, ['Resources', id], `${r.Type} deploys ${r.Type === STACK_SET && props.TemplateURL === undefined && props.TemplateBody !== undefined
+                    ? 'the template written in its TemplateBody'
+                    : nestedTemplate(props[nested])}${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; ${AUDIT_ON_ITS_OWN}`);
+        }
+        for (const r of [...this.resources.values()]) {
+            const roleId = `${r.logicalId}Role`;
+            // (also for a Role an Fn::If may leave out: `!If [C, arn, !Ref AWS::NoValue]`; samPolicies
+            // tells whether it does)
+            if (_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SAM_FUNCTIONS */ .Ei.has(r.type) && mayHaveNoRole(r.props.Role) && !this.resources.has(roleId)) {
+                const implicit = {
+                    logicalId: roleId,
+                    type: 'AWS::IAM::Role',
+                    props: {},
+                    path: r.path,
+                    implicitFor: r.logicalId,
+                };
+                if (r.condition)
+                    implicit.condition = r.condition;
+                this.resources.set(roleId, implicit);
+            }
+        }
+        // A macro of the template's own Transform (other than SAM's and AWS::LanguageExtensions, which
+        // are read) processes the whole template at deploy time.
+        for (const name of transforms(root))
+            if (!READ_TRANSFORMS.has(name))
+                this.notRead(`Transform ${name}`, ['Transform'], `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`);
+        if (transforms(root).includes('AWS::Serverless-2016-10-31'))
+            for (const r of samGenerated([...this.resources.values()], (x, name) => this.samMerged(x, name)?.value))
+                if (!this.resources.has(r.logicalId))
+                    this.resources.set(r.logicalId, r);
+        this.ev = new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Evaluator */ .oi(root, (0,_resources_js__WEBPACK_IMPORTED_MODULE_1__/* .resourceHooks */ .lb)(this.resources, (chain) => this.cycle(chain), (message, at) => this.error(message, at)), (v) => tpl.originOf(v));
+    }
+    /**
+     * Parts of the template that make resources the tool cannot read (Fn::ForEach, AWS::Include, a
+     * macro): each an unresolved record at its place (run()), never dropped silently nor reported as
+     * an invalid policy.
+     */
+    unread = [];
+    notRead(address, path, reason) {
+        this.unread.push({ address: (0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .clipText */ .gL)(address, 120), path, reason: (0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .clipText */ .gL)(reason) });
+    }
+    error(full, at, address, showPath = true) {
+        const message = (0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .clipText */ .gL)(full);
+        // The same value can be evaluated more than once (a name used by several policies): said once.
+        const key = `${message}\u0000${at ? (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .formatJsonPath */ .pB)(at) : ''}`;
+        if (this.errorKeys.has(key))
+            return;
+        this.errorKeys.add(key);
+        const e = { path: this.file.path, message };
+        if (at && showPath)
+            e.jsonPath = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .formatJsonPath */ .pB)(at);
+        if (address)
+            e.address = address;
+        this.errors.push(e);
+        this.linePaths.push({ set: (l) => l !== undefined && (e.line = l), path: at });
+    }
+    cycle(chain) {
+        const key = [...chain.slice(0, -1)].sort().join(' ');
+        if (this.cycles.has(key))
+            return;
+        this.cycles.add(key);
+        const first = this.resources.get(chain[0]);
+        const at = first
+            ? first.path
+            : chain[0].startsWith('Conditions.')
+                ? ['Conditions', chain[0].slice(11)]
+                : undefined;
+        this.error(`circular reference: ${chain.join(' -> ')}; the values on the cycle are read as unknown`, at);
+    }
+    /**
+     * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
+     * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
+     * where it is written (its own, else the Globals one). Undefined when neither is given.
+     */
+    samMerged(r, name) {
+        const globals = r.type === 'AWS::Serverless::Function' ? this.samGlobals(r, 'Function')[name] : undefined;
+        const value = (0,_sam_js__WEBPACK_IMPORTED_MODULE_2__/* .samMerge */ .sD)(globals, r.props[name], this.languageExtensions());
+        if (value === undefined)
+            return undefined;
+        const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
+        return { value, path };
+    }
+    /**
+     * The template's Globals of a section (`Function`, `Api`) as SAM merges them into `r`
+     * (globals.py get_template_globals): with the resource attribute `IgnoreGlobals: '*'` none, with
+     * a list of property names all but those. SAM rejects any other IgnoreGlobals, and a listed
+     * name the section does not have: an error, the Globals then read as merged. The resources SAM
+     * makes (an implicit API) have none.
+     */
+    samGlobals(r, section) {
+        const all = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(this.root.Globals) && (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(this.root.Globals[section]) ? this.root.Globals[section] : {};
+        const own = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(this.root.Resources) && !r.implicitFor ? this.root.Resources[r.logicalId] : undefined;
+        const ignore = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(own) ? own.IgnoreGlobals : undefined;
+        // (Python's `if not ignore_globals`: not given, '' or [] ignore nothing)
+        if (ignore === undefined ||
+            ignore === null ||
+            ignore === '' ||
+            (Array.isArray(ignore) && ignore.length === 0))
+            return all;
+        if (ignore === '*')
+            return {};
+        const at = [...r.path, 'IgnoreGlobals'];
+        if (!Array.isArray(ignore)) {
+            this.error(`IgnoreGlobals is ${(0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .describe */ .q0)(ignore)}: SAM accepts only '*' or a list of Globals property names, and fails to transform the template; read with the Globals merged`, at, r.logicalId);
+            return all;
+        }
+        const bad = ignore.filter((k) => typeof k !== 'string' || !Object.hasOwn(all, k));
+        if (bad.length > 0 && (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(this.root.Globals) && (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(this.root.Globals[section]))
+            this.error(`IgnoreGlobals names ${bad.map((k) => (typeof k === 'string' ? k : (0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .describe */ .q0)(k))).join(', ')}, not a property of Globals.${section}: SAM fails to transform the template`, at, r.logicalId);
+        const out = {};
+        for (const [k, v] of Object.entries(all))
+            // (own properties, `__proto__` included, are defined, never assigned)
+            if (!ignore.includes(k))
+                Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        return out;
+    }
+    /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
+    languageExtensions() {
+        return transforms(this.root).includes('AWS::LanguageExtensions');
+    }
+    /** True unless the resource's Condition is false with the parameters' defaults. */
+    exists(r) {
+        if (!r.condition)
+            return true;
+        const c = this.ownCondition(r.condition, r);
+        return c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? true : c;
+    }
+    /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
+    unknownCondition(r) {
+        if (!r.condition)
+            return undefined;
+        const c = this.ownCondition(r.condition, r);
+        return c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? { name: r.condition, why: c.reason } : undefined;
+    }
+    /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
+    ownCondition(name, r) {
+        return this.ev.assuming(undefined, () => this.ev.condition(name, [...r.path, 'Condition']));
+    }
+    /**
+     * Runs `f` (the reading of what `r` holds or attaches) with its Condition, when not known
+     * offline, true: `r` exists only then, so `!If [IsProd, !Ref AWS::NoValue, {…iam:*…}]` in a
+     * resource of `Condition: IsProd` grants nothing.
+     */
+    asCreated(r, f) {
+        // (true with the parameters' defaults, on which it rests: assumed true too, as an Fn::If on a
+        // condition so known is read both ways in a document, and the resource exists only when true)
+        const name = this.unknownCondition(r)?.name ??
+            (r.condition && this.ev.defaultsUnder(r.condition).length > 0 ? r.condition : undefined);
+        return this.ev.assuming(name !== undefined ? new Map([[name, true]]) : undefined, f);
+    }
+    /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
+    chosen(raw) {
+        let v = raw;
+        for (let i = 0; i < 64; i++) {
+            if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue')
+                return _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_VALUE */ .GY;
+            const args = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+            if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+                return v;
+            const c = this.ev.condition(args[0], undefined);
+            if (c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r)
+                return v;
+            v = c ? args[1] : args[2];
+        }
+        return v;
+    }
+    /**
+     * The values `raw` may be, each with where it is written (a few levels deep) and the conditions
+     * that choose it: both branches of an Fn::If whose condition is not known offline, else the
+     * branch chosen (chosen()), AWS::NoValue included. For what a role is given (its managed
+     * policies, its Policies), so that neither branch is read as the one silently.
+     */
+    alternatives(raw, path = [], depth = 0) {
+        const v = this.chosen(raw);
+        const args = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+        if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
+            return [{ value: v, path, conditions: [] }];
+        const name = args[0];
+        return [
+            ...this.alternatives(args[1], [...path, 'Fn::If', 1], depth + 1),
+            ...this.alternatives(args[2], [...path, 'Fn::If', 2], depth + 1),
+        ].map((a) => ({
+            ...a,
+            conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
+        }));
+    }
+    /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */
+    roleGiven(r) {
+        return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_VALUE */ .GY);
+    }
+    /** The lists a list property may be (alternatives() but AWS::NoValue): items of each by items(). */
+    listsOf(raw, path) {
+        return this.alternatives(raw, path).filter((l) => l.value !== _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_VALUE */ .GY);
+    }
+    /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
+    items(raw, path) {
+        if (raw === undefined)
+            return [];
+        if (Array.isArray(raw))
+            return raw.map((value, i) => ({ value, path: [...path, i] }));
+        if ((0,_intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .isIntrinsic */ .I9)(raw)) {
+            const v = this.ev.eval(raw);
+            if (v === _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_VALUE */ .GY)
+                return [];
+            if (Array.isArray(v))
+                return v.map((value, i) => ({ value, path: [...path, i] }));
+            return [{ value: v, path }];
+        }
+        return [{ value: raw, path }];
+    }
+    lineOf(rec, path) {
+        this.linePaths.push({ set: (l) => l !== undefined && (rec.line = l), path });
+    }
+    addRecord(owner, rec) {
+        this.policies.push(rec);
+        const list = this.recordsOf.get(owner) ?? [];
+        list.push(rec);
+        this.recordsOf.set(owner, list);
+    }
+}
+/** Whether a SAM function's Role may be absent: not given, or an Fn::If with a branch of AWS::NoValue. */
+function mayHaveNoRole(role, depth = 0) {
+    if (role === undefined)
+        return true;
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(role) || Object.keys(role).length !== 1)
+        return false;
+    if (role.Ref === 'AWS::NoValue')
+        return true;
+    const args = role['Fn::If'];
+    return (depth < 4 &&
+        Array.isArray(args) &&
+        args.length === 3 &&
+        (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1)));
+}
+/** The template Transforms whose work the tool does itself (SAM's, in sam.ts; the language extensions' Fn:: functions). */
+const READ_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
+/** ` (the macro X, from Location)` of an `Fn::Transform` in place of resources. */
+function macroOf(v) {
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(v) || typeof v.Name !== 'string')
+        return '';
+    const at = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(v.Parameters) ? v.Parameters.Location : undefined;
+    return ` (the macro ${v.Name}${typeof at === 'string' ? ` of ${at}` : ''})`;
+}
+/** The macros a template's `Transform` names (one or a list; a macro with parameters by its Name). */
+function transforms(root) {
+    const t = root.Transform;
+    return (Array.isArray(t) ? t : t === undefined ? [] : [t]).map((x) => typeof x === 'string' ? x : (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(x) && typeof x.Name === 'string' ? x.Name : String(x));
+}
+/**
+ * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
+ * of its functions' `Api` and `HttpApi` events and its state machines' `Api` events without an API
+ * of their own (`ServerlessRestApi`, `ServerlessHttpApi`), and a function's alias and version with
+ * `AutoPublishAlias`, its own or its Globals one (`MyFn.Alias`, `MyFn.Version`, and the alias's own
+ * id `MyFnAlias<name>`).
+ */
+function samGenerated(resources, 
+/** A function's property merged with its Globals one, as SAM reads it (samMerged). */
+merged) {
+    const out = [];
+    const made = (logicalId, type, r, props = {}) => out.push({
+        logicalId,
+        type,
+        props,
+        path: r.path,
+        implicitFor: r.logicalId,
+        // (a function's own alias and version: under its Condition; the API, shared, is not)
+        ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
+    });
+    for (const r of resources) {
+        if (!_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SAM_FUNCTIONS */ .Ei.has(r.type))
+            continue;
+        // (a state machine's Api event too, stepfunctions/events.py Api; it has no HttpApi event)
+        const events = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(r.props.Events) ? Object.values(r.props.Events) : [];
+        for (const e of events) {
+            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(e))
+                continue;
+            const own = (0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(e.Properties) ? e.Properties : {};
+            if (e.Type === 'Api' && own.RestApiId === undefined)
+                made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
+            if (e.Type === 'HttpApi' && own.ApiId === undefined && r.type === 'AWS::Serverless::Function')
+                made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
+        }
+        if (r.type !== 'AWS::Serverless::Function')
+            continue;
+        // (its own, else the Globals one: globals.py)
+        const alias = merged(r, 'AutoPublishAlias');
+        if (alias === undefined)
+            continue;
+        const fn = { FunctionName: { Ref: r.logicalId } };
+        made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+        if (typeof alias === 'string')
+            made(`${r.logicalId}Alias${alias}`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
+        made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
+    }
+    return out;
+}
+/** Resource types that deploy another template, and the property that names it. */
+const NESTED_STACKS = {
+    'AWS::CloudFormation::Stack': 'TemplateURL',
+    'AWS::Serverless::Application': 'Location',
+    'AWS::CloudFormation::StackSet': 'TemplateURL',
+};
+const STACK_SET = 'AWS::CloudFormation::StackSet';
+/** The template a nested stack names, as a message shows it. */
+/** The end of a nested stack's reason: what to do (run.ts says instead where the audit did it). */
+const AUDIT_ON_ITS_OWN = 'audit it on its own (the parameters this stack passes are then not applied)';
+function nestedTemplate(location) {
+    if (typeof location === 'string')
+        return `the template at ${location}`;
+    if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_4__/* .isObject */ .Gv)(location) && typeof location.ApplicationId === 'string')
+        return `the Serverless Application Repository application ${location.ApplicationId}`;
+    return 'a template given by a value not written here';
+}
+
+
+/***/ }),
+
+/***/ 55:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $r: () => (/* binding */ Unknown),
+/* harmony export */   GY: () => (/* binding */ NO_VALUE),
+/* harmony export */   I9: () => (/* binding */ isIntrinsic),
+/* harmony export */   Uk: () => (/* binding */ hasUnknownPart),
+/* harmony export */   X$: () => (/* binding */ INTRINSICS),
+/* harmony export */   ZV: () => (/* binding */ subNames),
+/* harmony export */   a7: () => (/* reexport safe */ _policy_arn_js__WEBPACK_IMPORTED_MODULE_1__.a7),
+/* harmony export */   cX: () => (/* binding */ unknownPartsAsWildcards),
+/* harmony export */   gL: () => (/* binding */ clipText),
+/* harmony export */   go: () => (/* binding */ MAX_EVAL_DEPTH),
+/* harmony export */   oi: () => (/* binding */ Evaluator),
+/* harmony export */   p_: () => (/* binding */ asUnknown),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   xl: () => (/* binding */ getAttTarget)
+/* harmony export */ });
+/* unused harmony exports MAX_MESSAGE_LENGTH, mayMatchWildcard, MAX_EVAL_VALUES, MAX_TEMPLATE_EVAL_VALUES */
+/* harmony import */ var _policy_document_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1561);
+/* harmony import */ var _policy_arn_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6185);
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(531);
+/* harmony import */ var _template_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9933);
+// Evaluating CloudFormation intrinsic functions offline, with what the template itself says:
+// parameter defaults, Mappings, Conditions, pseudo-parameters, and the names and ARNs of the
+// template's own resources (src/sources/cloudformation/resources.ts). What cannot be known here
+// (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
+// string it reads as `*` (only that part of the string), and the reason is noted as approximate.
+// While a policy document is read, that `*` is a marker first (UNKNOWN_PART): a Deny is never read
+// broader than written, so its unknown parts are left out, not read as `*` (documents.ts).
+
+
+
+
+
+/** Longest reason or message kept (names in them come from the template, whatever their length). */
+const MAX_MESSAGE_LENGTH = 300;
+/** Text cut to `max` characters (with an ellipsis). */
+function clipText(s, max = MAX_MESSAGE_LENGTH) {
+    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+/**
+ * Stands for an unknown part of a string while a policy document is read (private-use characters
+ * around the index of its reason in Evaluator.unknownParts); read as `*` in the end.
+ */
+const UNKNOWN_PART = /\uE000(\d+)\uE001/g;
+const HAS_UNKNOWN_PART = /\uE000\d+\uE001/;
+/** True when a string (or any string or key in a value) holds an unknown part. */
+function hasUnknownPart(v, depth = 0) {
+    if (typeof v === 'string')
+        return v.includes('\uE000') && HAS_UNKNOWN_PART.test(v);
+    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return false;
+    if (Array.isArray(v))
+        return v.some((x) => hasUnknownPart(x, depth + 1));
+    return Object.entries(v).some(([k, x]) => hasUnknownPart(k) || hasUnknownPart(x, depth + 1));
+}
+/** A string with its unknown parts read as `*`; `seen` gets the index of each. */
+function unknownPartsAsWildcards(s, seen) {
+    if (!s.includes('\uE000'))
+        return s;
+    return s.replace(UNKNOWN_PART, (_m, i) => {
+        seen?.add(Number(i));
+        return '*';
+    });
+}
+/** A value not known offline, with why. */
+/**
+ * Whether a parameter's AllowedPattern may let it hold `*` or `?` (an IAM wildcard), read from the
+ * pattern's text, never run: a repository's regular expression run by a backtracking engine can
+ * take minutes on one character (a review: `(?:\*?|\*?){28}x` stalled an audit for 6 minutes), and
+ * testing it against `*` alone misses `[a-z-]+\*`, which admits `prod-*`. It may when it writes a
+ * `*` or `?` as a character (escaped, or in a class), a `.`, a negated class, `\W`, `\S`, `\D`, an
+ * escape of a code (`\x2a`, `\u002a`, `\p{…}`), or a class range over `*` (0x2A) or `?` (0x3F); a
+ * pattern of letters, digits, `-`, `_`, classes of them, `\d`, `\w`, `\s`, groups, anchors,
+ * alternatives and quantifiers may not. Conservative: what it cannot read may.
+ */
+/**
+ * Escapes that may stand for `*` or `?` (CloudFormation reads AllowedPattern as Java does): the
+ * characters themselves, the negated classes (`\W`, `\S`, `\D`, `\H`, `\V`), any grapheme or
+ * line break (`\X`, `\R`), a character by name or code (`\N{…}`, `\x2a`, `\u002a`, `\0…`,
+ * `\c`), a property (`\p{Punct}`, `\P{…}`), a back-reference (`\k`, `\1`), quoting (`\Q*\E`).
+ */
+const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
+/** Escapes of control characters, as the characters they stand for. */
+const CONTROL_ESCAPES = {
+    t: '\t',
+    n: '\n',
+    r: '\r',
+    f: '\f',
+    e: '\u001b',
+    a: '\u0007',
+};
+function mayMatchWildcard(pattern) {
+    if (pattern.length > 1000)
+        return true;
+    const wild = (c) => c === 0x2a || c === 0x3f;
+    let i = 0;
+    while (i < pattern.length) {
+        const ch = pattern[i];
+        if (ch === '\\') {
+            const e = pattern[i + 1];
+            if (e === undefined || WIDE_ESCAPE.test(e))
+                return true;
+            i += 2;
+            continue;
+        }
+        if (ch === '.')
+            return true;
+        if (ch === '[') {
+            i++;
+            if (pattern[i] === '^')
+                return true;
+            let prev = -1;
+            let closed = false;
+            while (i < pattern.length) {
+                let c = pattern[i];
+                if (c === ']') {
+                    closed = true;
+                    i++;
+                    break;
+                }
+                let escaped = false;
+                if (c === '\\') {
+                    const e = pattern[i + 1];
+                    if (e === undefined || WIDE_ESCAPE.test(e))
+                        return true;
+                    // (`\t` is a tab, not a `t`: a range from it may reach `*`)
+                    c = /[dwshv]/.test(e) ? '' : (CONTROL_ESCAPES[e] ?? e);
+                    escaped = true;
+                    i += 2;
+                }
+                else
+                    i++;
+                // (Java's classes nest: `[a[^b]]`)
+                if (c === '[' && !escaped)
+                    return true;
+                if (c === '') {
+                    prev = -1;
+                    continue;
+                }
+                const code = c.codePointAt(0);
+                if (wild(code))
+                    return true;
+                // A range `a-b`: an unescaped `-` between two characters.
+                if (c === '-' && !escaped && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
+                    let to = pattern[i];
+                    if (to === '\\') {
+                        const e = pattern[i + 1];
+                        if (e === undefined || !/[-\]\\^\[]/.test(e))
+                            return true;
+                        to = e;
+                        i += 2;
+                    }
+                    else
+                        i++;
+                    const hi = to.codePointAt(0);
+                    if ((prev <= 0x2a && hi >= 0x2a) || (prev <= 0x3f && hi >= 0x3f))
+                        return true;
+                    prev = -1;
+                    continue;
+                }
+                prev = code;
+            }
+            if (!closed)
+                return true;
+            continue;
+        }
+        i++;
+    }
+    return false;
+}
+class Unknown {
+    reason;
+    constructor(reason) {
+        this.reason = clipText(unknownPartsAsWildcards(reason));
+    }
+}
+/** `Ref: AWS::NoValue`: the property or list item is left out. */
+const NO_VALUE = Symbol('AWS::NoValue');
+/** Deepest nesting of intrinsic functions and values evaluated. */
+const MAX_EVAL_DEPTH = 256;
+/**
+ * Most values evaluated for one policy, and for a whole template. YAML aliases can make a small
+ * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these. (A
+ * review: 40 policies of 10 KB of aliases, each at the first bound, took 31 s under the second at
+ * ten million; at two million, a template's evaluation stops within seconds.)
+ */
+const MAX_EVAL_VALUES = 100_000;
+const MAX_TEMPLATE_EVAL_VALUES = 2_000_000;
+const PSEUDO = {
+    'AWS::AccountId': _policy_arn_js__WEBPACK_IMPORTED_MODULE_1__/* .ACCOUNT_PLACEHOLDER */ .a7,
+    'AWS::Partition': 'aws',
+    'AWS::Region': '*',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::NoValue': NO_VALUE,
+};
+/**
+ * The stack's region, in a policy document: one of any, read as `*` in an Allow (as everywhere,
+ * without a note: that is what a region in an ARN of a template means), and left out of a Deny,
+ * which is never read broader than written (a Deny in its region, read in every one, would hide
+ * what the policy grants elsewhere).
+ */
+const REGION_REASON = "AWS::Region: the stack's region";
+/** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
+const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
+/** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
+const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
+/** Why a parameter with a default is not known in a reading of a document (offDefault()). */
+const NOT_DEFAULT = 'another value than its default';
+/** possible(): a value of a parameter other than every one its conditions compare it with. */
+const OTHER_VALUE = '\u0000another value';
+/** Most functions one condition is read through (conditionValue). */
+const MAX_CONDITION_STEPS = 100_000;
+const CONDITION_BUDGET = 'the condition stands for more than';
+/** possible(): at most so many functions of conditions are read in all. */
+const MAX_TRY_STEPS = 1_000_000;
+/** possible(): at most so many combinations of parameter values are tried. */
+const MAX_VALUATIONS = 1024;
+const UNKNOWN_PSEUDO = {
+    'AWS::StackName': 'the stack name is chosen at deploy time',
+    'AWS::StackId': 'the stack id is made at deploy time',
+    'AWS::NotificationARNs': 'the stack notification ARNs are chosen at deploy time',
+};
+const INTRINSICS = new Set([
+    'Ref',
+    'Fn::Sub',
+    'Fn::GetAtt',
+    'Fn::Join',
+    'Fn::If',
+    'Fn::Select',
+    'Fn::Split',
+    'Fn::FindInMap',
+    'Fn::ImportValue',
+    'Fn::Equals',
+    'Fn::Not',
+    'Fn::And',
+    'Fn::Or',
+    'Fn::Base64',
+    'Fn::Cidr',
+    'Fn::GetAZs',
+    'Fn::Transform',
+    'Fn::Length',
+    'Fn::ToJsonString',
+    'Condition',
+]);
+function intrinsicOf(v) {
+    const keys = Object.keys(v);
+    if (keys.length !== 1)
+        return undefined;
+    const k = keys[0];
+    // Any other `Fn::` (Fn::ForEach, Fn::Contains of Rules, a typo) is said to be unsupported.
+    return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
+}
+/** Conditions given values as a text that is the same for the same values (a cache's key). */
+function sortedKey(values) {
+    return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/** A value written as an intrinsic function: an object of one key, `Ref` or `Fn::…`. */
+function isIntrinsic(v) {
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(v))
+        return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && /^(Fn::|Ref$)/.test(keys[0]);
+}
+/** The Unknown inside a value, if it is one (or an unknown tag). */
+function asUnknown(v) {
+    if (v instanceof Unknown)
+        return v;
+    if (v instanceof _template_js__WEBPACK_IMPORTED_MODULE_2__/* .UnknownTag */ .xj)
+        return new Unknown(`unknown tag ${v.tag}${v.line ? ` (line ${v.line})` : ''}`);
+    return undefined;
+}
+class Evaluator {
+    template;
+    hooks;
+    originOf;
+    madeFrom;
+    /** Reasons the values evaluated since the last reset are approximate. */
+    approximations = new Set();
+    /**
+     * While a policy document is read (begin(true)): unknown parts are markers (UNKNOWN_PART), the
+     * reason of each at its index here, so that a Deny can leave them out and the notes say only
+     * what is read as `*`.
+     */
+    marking = false;
+    unknownParts = [];
+    /** Approximations noted other than by a marker (kept whatever is left out). */
+    directNotes = new Set();
+    inProgress = [];
+    conditionCache = new Map();
+    /**
+     * While a policy document is read: the conditions not known offline that an `Fn::If` of it
+     * consulted (name -> why it is not known), so that the document can be read with each of their
+     * branches (documents.ts), never one chosen silently.
+     */
+    unknownIfConditions = new Map();
+    /**
+     * Of those, the ones known offline only because the parameters they rest on are read with their
+     * defaults (name -> the value so read and those parameters, `EnableAdmin "false"`): a stack
+     * deployed with other values may have the other branch, so a document is read with both too,
+     * never the default's one silently. Kept from begin() on, through every reading (beginVariant).
+     */
+    defaultIfConditions = new Map();
+    /** Conditions given a value for one reading of a document (each of their branches in turn). */
+    forced;
+    /**
+     * The conditions the resource whose policies are read is created under, not known offline: true
+     * then (it exists only when they are), whatever is begun meanwhile (assuming()).
+     */
+    assumed;
+    /** Parameters (and the stack's region) given a value while possible() tries them. */
+    overrides;
+    /** While possible() tries values: no problem or cycle reported (they were, when first met). */
+    quiet = false;
+    depth = 0;
+    evaluated = 0;
+    evaluatedInTemplate = 0;
+    /**
+     * Starts the evaluation of one value: no approximations yet, a fresh budget. `markUnknownParts`
+     * (a policy document): unknown text is a marker, not `*`, until endMarking().
+     */
+    begin(markUnknownParts = false) {
+        this.approximations = new Set();
+        this.evaluated = 0;
+        this.marking = markUnknownParts;
+        this.unknownParts = [];
+        this.directNotes = new Set();
+        this.unknownIfConditions.clear();
+        this.defaultIfConditions.clear();
+        this.forced = undefined;
+    }
+    /**
+     * Starts one more reading of the same document (begin(true) first) with these conditions taken
+     * as true or false: a fresh budget; its unknown parts and notes add to those of the others.
+     */
+    beginVariant(forced) {
+        this.evaluated = 0;
+        this.forced = forced;
+        this.unknownIfConditions.clear();
+    }
+    /**
+     * Runs `f` with these conditions (a resource's own, not known offline) read as the values given,
+     * and possible() only with them so (`!If [IsProd, …]` in a resource of `Condition: IsProd` is
+     * read true; a condition that excludes IsProd, false); with none (undefined), as they are.
+     */
+    assuming(assumed, f) {
+        const was = { assumed: this.assumed, cache: this.assumedCache, key: this.assumedKey };
+        this.assumed = assumed;
+        this.assumedCache = new Map();
+        this.assumedKey = assumed ? sortedKey(assumed) : '';
+        try {
+            return f();
+        }
+        finally {
+            this.assumed = was.assumed;
+            this.assumedCache = was.cache;
+            this.assumedKey = was.key;
+        }
+    }
+    /** The conditions read with the conditions assumed (and none forced): assuming(). */
+    assumedCache = new Map();
+    /** The conditions assumed as a key of possibleCache. */
+    assumedKey = '';
+    /** Unknown text reads as `*` again. */
+    endMarking() {
+        this.marking = false;
+        this.unknownParts = [];
+        this.forced = undefined;
+    }
+    /** Runs `f` with unknown text marked (unknown parts of a condition's operands: not known, never `*`). */
+    marked(f) {
+        return this.withMarking(true, f);
+    }
+    /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
+    unmarked(f) {
+        return this.withMarking(false, f);
+    }
+    withMarking(marking, f) {
+        const was = this.marking;
+        this.marking = marking;
+        try {
+            return f();
+        }
+        finally {
+            this.marking = was;
+        }
+    }
+    /** Notes why the value is approximate (not an unknown part: kept whatever is left out). */
+    note(reason) {
+        this.approximations.add(reason);
+        this.directNotes.add(reason);
+    }
+    /**
+     * Of a policy read with markers: `kept` holds the indexes of the markers still in the document
+     * read (each read as `*`); the reasons of the others, left out, are no longer approximations.
+     */
+    keepNotesOf(kept) {
+        const read = new Set();
+        for (const i of kept)
+            if (this.unknownParts[i] !== undefined)
+                read.add(this.unknownParts[i]);
+        for (const r of this.unknownParts)
+            if (!read.has(r) && !this.directNotes.has(r))
+                this.approximations.delete(r);
+    }
+    /**
+     * The one value an unknown part (its marker's index) stands for, as the placeholder a resource
+     * is read with, or undefined: a String or Number parameter without a default (`<BucketName>`),
+     * the stack's name or id (or a part of one: `<AWS::StackId>`). Each is one value the stack is
+     * given or made with, not every value (a review: CloudZero's CUR bucket, a parameter, and the
+     * bucket it names after the stack's id, were told "narrow the resources").
+     */
+    oneValueOf(i) {
+        const r = this.unknownParts[i];
+        if (r === undefined)
+            return undefined;
+        const m = new RegExp(`^parameter ([A-Za-z0-9]+)(?: has no default|: ${NOT_DEFAULT} \\(.*\\))$`).exec(r);
+        if (m) {
+            const params = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Parameters) ? this.template.Parameters : {};
+            const p = Object.hasOwn(params, m[1]) ? params[m[1]] : undefined;
+            const type = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p) && typeof p.Type === 'string' ? p.Type : 'String';
+            if (!/^(String|Number|AWS::SSM::Parameter::Value<String>)$/.test(type))
+                return undefined;
+            // (a parameter whose AllowedValues or AllowedPattern let it hold a wildcard: not one value)
+            if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p) &&
+                Array.isArray(p.AllowedValues) &&
+                p.AllowedValues.some((v) => /[*?]/.test(String(v))))
+                return undefined;
+            if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p) && p.AllowedPattern !== undefined && mayMatchWildcard(String(p.AllowedPattern)))
+                return undefined;
+            return `<${m[1]}>`;
+        }
+        for (const name of ['AWS::StackName', 'AWS::StackId'])
+            if (r === `${name}: ${UNKNOWN_PSEUDO[name]}`)
+                return `<${name}>`;
+        return undefined;
+    }
+    /** The reason of an unknown part (its marker's index). */
+    reasonOf(i) {
+        return this.unknownParts[i];
+    }
+    /**
+     * A value as JSON with each unknown part written with its reason (two readings of a document
+     * give the same text for the same value, whatever the markers' indexes).
+     */
+    sameText(v) {
+        const s = JSON.stringify(v) ?? '';
+        return s.includes('\uE000')
+            ? s.replace(UNKNOWN_PART, (_m, i) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`)
+            : s;
+    }
+    constructor(template, hooks, 
+    /** Source paths of the template's objects and lists (for lines of problems and of statements). */
+    originOf, 
+    /** Evaluated objects and lists -> the source path they came from. */
+    madeFrom = new WeakMap()) {
+        this.template = template;
+        this.hooks = hooks;
+        this.originOf = originOf;
+        this.madeFrom = madeFrom;
+    }
+    where(v) {
+        return typeof v === 'object' && v !== null ? (this.originOf(v) ?? this.madeFrom.get(v)) : undefined;
+    }
+    /** Runs `f` as the evaluation of `key` (a resource or condition), reporting a cycle instead of looping. */
+    guard(key, f, onCycle) {
+        const at = this.inProgress.indexOf(key);
+        if (at >= 0) {
+            if (!this.quiet)
+                this.hooks.cycle([...this.inProgress.slice(at), key]);
+            return onCycle();
+        }
+        this.inProgress.push(key);
+        try {
+            return f();
+        }
+        finally {
+            this.inProgress.pop();
+        }
+    }
+    /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
+    eval(v) {
+        if (typeof v === 'string')
+            return v.includes('{{resolve:') ? this.dynamicReferences(v) : v;
+        if (v === null || typeof v !== 'object')
+            return v;
+        if (v instanceof Unknown)
+            return v;
+        if (v instanceof _template_js__WEBPACK_IMPORTED_MODULE_2__/* .UnknownTag */ .xj)
+            return asUnknown(v);
+        if (++this.evaluated > MAX_EVAL_VALUES)
+            return new Unknown(`the value stands for more than ${MAX_EVAL_VALUES} values (YAML aliases?): not read`);
+        if (++this.evaluatedInTemplate > MAX_TEMPLATE_EVAL_VALUES)
+            return new Unknown(`the template stands for more than ${MAX_TEMPLATE_EVAL_VALUES} values: the rest is not read`);
+        if (++this.depth > MAX_EVAL_DEPTH) {
+            this.depth--;
+            return new Unknown(`values nested more than ${MAX_EVAL_DEPTH} levels deep`);
+        }
+        try {
+            if (Array.isArray(v)) {
+                const out = [];
+                for (const x of v) {
+                    const e = this.eval(x);
+                    if (e !== NO_VALUE)
+                        out.push(e);
+                }
+                const from = this.where(v);
+                if (from)
+                    this.madeFrom.set(out, from);
+                return out;
+            }
+            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(v))
+                return v;
+            const fn = intrinsicOf(v);
+            if (fn)
+                return this.intrinsic(fn, v[fn], this.where(v));
+            const out = {};
+            for (const [k, x] of Object.entries(v)) {
+                const e = this.eval(x);
+                if (e !== NO_VALUE)
+                    out[k] = e;
+            }
+            const from = this.where(v);
+            if (from)
+                this.madeFrom.set(out, from);
+            return out;
+        }
+        finally {
+            this.depth--;
+        }
+    }
+    /**
+     * Text with dynamic references (`{{resolve:ssm:/app/bucket}}`, `secretsmanager`, `ssm-secure`),
+     * which CloudFormation resolves at deploy time: each not known (a part read as `*`, noted), the
+     * whole text when it is one.
+     */
+    dynamicReferences(text) {
+        const unknown = (ref) => new Unknown(`dynamic reference ${clipText(ref, 120)}: resolved at deploy time`);
+        const whole = DYNAMIC_REFERENCE_WHOLE.exec(text);
+        if (whole)
+            return unknown(text.trim());
+        return text.replace(DYNAMIC_REFERENCE, (ref) => this.str(unknown(ref)));
+    }
+    /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
+    str(v) {
+        const u = asUnknown(v);
+        if (u) {
+            if (u.reason !== REGION_REASON)
+                this.approximations.add(u.reason);
+            if (!this.marking) {
+                this.directNotes.add(u.reason);
+                return '*';
+            }
+            this.unknownParts.push(u.reason);
+            return `\uE000${this.unknownParts.length - 1}\uE001`;
+        }
+        if (typeof v === 'string')
+            return v;
+        if (typeof v === 'number' || typeof v === 'boolean')
+            return String(v);
+        if (Array.isArray(v)) {
+            // (lists of lists through YAML aliases: bounded as Fn::Join is, never built past it)
+            const parts = [];
+            let size = 0;
+            for (const x of v) {
+                const s = this.str(x);
+                size += s.length + 1;
+                if (size > MAX_VALUE_CHARS)
+                    return this.str(tooLong('a list as text'));
+                parts.push(s);
+            }
+            return parts.join(',');
+        }
+        if (v === NO_VALUE || v === null || v === undefined)
+            return '';
+        return this.str(new Unknown('an object where text was expected'));
+    }
+    bad(full, at) {
+        const message = unknownPartsAsWildcards(full);
+        if (!this.quiet)
+            this.hooks.problem(message, at);
+        return new Unknown(message);
+    }
+    args(arg, n, fn, at) {
+        if (!Array.isArray(arg) || arg.length < n)
+            return this.bad(`${fn} expects a list of ${n} arguments, got ${describe(arg)}`, at);
+        return arg;
+    }
+    intrinsic(fn, arg, at) {
+        switch (fn) {
+            case 'Ref':
+                return typeof arg === 'string'
+                    ? this.ref(arg, at)
+                    : this.bad(`Ref expects a name, got ${describe(arg)}`, at);
+            case 'Fn::GetAtt': {
+                let parts;
+                if (typeof arg === 'string') {
+                    const dot = arg.indexOf('.');
+                    parts = dot < 0 ? [arg] : [arg.slice(0, dot), arg.slice(dot + 1)];
+                }
+                else if (Array.isArray(arg))
+                    parts = arg.map((x) => this.eval(x));
+                else
+                    parts = [];
+                if (parts.length !== 2 || typeof parts[0] !== 'string')
+                    return this.bad(`Fn::GetAtt expects a resource and an attribute, got ${describe(arg)}`, at);
+                const attr = parts[1];
+                if (typeof attr !== 'string')
+                    return new Unknown(`Fn::GetAtt ${parts[0]} with an attribute not known here`);
+                const r = this.hooks.getAtt(parts[0], attr, this);
+                return r === undefined
+                    ? this.bad(`Fn::GetAtt ${parts[0]}.${attr}: ${parts[0]} is not a resource of this template`, at)
+                    : r;
+            }
+            case 'Fn::Sub':
+                return this.sub(arg, at);
+            case 'Fn::Join': {
+                const a = this.args(arg, 2, fn, at);
+                if (a instanceof Unknown)
+                    return a;
+                const delim = this.eval(a[0]);
+                const list = this.eval(a[1]);
+                const lu = asUnknown(list);
+                if (lu)
+                    return lu;
+                if (!Array.isArray(list))
+                    return this.bad(`Fn::Join expects a list to join, got ${describe(list)}`, at);
+                const sep = this.str(delim);
+                const parts = [];
+                let size = 0;
+                for (const x of list) {
+                    const s = this.str(x);
+                    size += s.length + sep.length;
+                    if (size > MAX_VALUE_CHARS)
+                        return tooLong('Fn::Join');
+                    parts.push(s);
+                }
+                return parts.join(sep);
+            }
+            case 'Fn::Select': {
+                const a = this.args(arg, 2, fn, at);
+                if (a instanceof Unknown)
+                    return a;
+                const idx = this.eval(a[0]);
+                const list = this.eval(a[1]);
+                const u = asUnknown(list) ?? asUnknown(idx);
+                if (u)
+                    return u;
+                const i = Number(idx);
+                if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length)
+                    return this.bad(`Fn::Select index ${String(idx)} is not in the list ${describe(list)}`, at);
+                return list[i];
+            }
+            case 'Fn::Split': {
+                const a = this.args(arg, 2, fn, at);
+                if (a instanceof Unknown)
+                    return a;
+                const delim = this.eval(a[0]);
+                const s = this.eval(a[1]);
+                const u = asUnknown(s);
+                if (u)
+                    return u;
+                if (typeof delim !== 'string' || typeof s !== 'string')
+                    return this.bad(`Fn::Split expects a delimiter and a string, got ${describe(arg)}`, at);
+                return s.split(delim);
+            }
+            case 'Fn::FindInMap':
+                return this.findInMap(arg, at);
+            case 'Fn::If': {
+                const a = this.args(arg, 3, fn, at);
+                if (a instanceof Unknown)
+                    return a;
+                if (typeof a[0] !== 'string')
+                    return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
+                const name = a[0];
+                const inDocument = this.marking;
+                const c = this.unmarked(() => this.condition(name, at));
+                if (c instanceof Unknown) {
+                    // (in a document, read again with each branch: readings() in documents.ts notes that)
+                    if (inDocument) {
+                        if (!this.unknownIfConditions.has(name))
+                            this.unknownIfConditions.set(name, c.reason);
+                    }
+                    else
+                        this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
+                    return this.eval(a[1]);
+                }
+                // In a document, a condition known only by the parameters' defaults is read both ways too
+                // (a stack deployed with other values has the other branch: `Effect: !If [IsProd, Deny,
+                // Allow]` is an Allow there); one the resource is created under, or given a value, is not.
+                if (inDocument && !this.forced?.has(name) && !this.assumed?.has(name)) {
+                    const defaults = this.defaultsUnder(name);
+                    if (defaults.length > 0) {
+                        if (!this.unknownIfConditions.has(name))
+                            this.unknownIfConditions.set(name, `${String(c)} with the parameters' defaults`);
+                        if (!this.defaultIfConditions.has(name))
+                            this.defaultIfConditions.set(name, { value: c, defaults });
+                    }
+                }
+                return this.eval(c ? a[1] : a[2]);
+            }
+            case 'Fn::Equals':
+            case 'Fn::Not':
+            case 'Fn::And':
+            case 'Fn::Or':
+                return this.unmarked(() => this.conditionValue({ [fn]: arg }, at));
+            case 'Condition':
+                return typeof arg === 'string'
+                    ? this.unmarked(() => this.condition(arg, at))
+                    : this.bad('Condition expects a name', at);
+            case 'Fn::ImportValue': {
+                const name = this.unmarked(() => this.str(this.eval(arg)));
+                return new Unknown(`Fn::ImportValue ${name}: another stack's output`);
+            }
+            case 'Fn::Base64':
+                return this.eval(arg);
+            case 'Fn::GetAZs':
+                return new Unknown('Fn::GetAZs: the availability zones are known at deploy time');
+            case 'Fn::Cidr':
+                return new Unknown('Fn::Cidr: address blocks are not evaluated');
+            case 'Fn::Length': {
+                const l = this.eval(arg);
+                return Array.isArray(l) ? l.length : (asUnknown(l) ?? this.bad('Fn::Length expects a list', at));
+            }
+            case 'Fn::ToJsonString': {
+                const v = this.eval(arg);
+                const u = asUnknown(v);
+                return u ?? JSON.stringify(v, (_k, x) => (x instanceof Unknown ? this.str(x) : x));
+            }
+            case 'Fn::Transform': {
+                const name = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(arg)
+                    ? arg.Name
+                    : Array.isArray(arg) && (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(arg[0])
+                        ? arg[0].Name
+                        : undefined;
+                return new Unknown(`Fn::Transform: the macro ${typeof name === 'string' ? name : '(unnamed)'} makes this value at deploy time; it is not evaluated`);
+            }
+        }
+        return this.bad(`${fn} is not supported`, at);
+    }
+    /** `Ref` to a pseudo-parameter, parameter or resource. */
+    ref(name, at) {
+        const given = this.overrides?.get(name);
+        if (given !== undefined)
+            return given;
+        // (not known offline: a condition on it is not known either, and is read both ways in a policy)
+        if (name === 'AWS::Region')
+            return new Unknown(REGION_REASON);
+        if (Object.hasOwn(PSEUDO, name))
+            return PSEUDO[name];
+        if (Object.hasOwn(UNKNOWN_PSEUDO, name))
+            return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
+        const params = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Parameters) ? this.template.Parameters : {};
+        if (Object.hasOwn(params, name)) {
+            // (in a reading with a condition given the value its default does not give: another value)
+            const off = this.offDefault(name);
+            if (off)
+                return new Unknown(`parameter ${name}: ${NOT_DEFAULT} (condition ${off[0]} ${String(off[1])})`);
+            return this.parameter(name, params[name]);
+        }
+        const r = this.hooks.ref(name, this);
+        if (r !== undefined)
+            return r;
+        return this.bad(`Ref ${name}: not a parameter, resource or pseudo-parameter of this template`, at);
+    }
+    /**
+     * A condition given a value (beginVariant) that the parameters' defaults do not give it and that
+     * rests on parameter `name`: that reading is of a stack deployed with another value of it, not
+     * known (read as `*` where it is a part of an Allow, left out of a Deny), never its default.
+     */
+    offDefault(name) {
+        if (!this.forced)
+            return undefined;
+        for (const [c, b] of this.forced) {
+            const d = this.defaultIfConditions.get(c);
+            if (d && d.value !== b && this.conditionRefs(c).has(name))
+                return [c, b];
+        }
+        return undefined;
+    }
+    parameter(name, p) {
+        if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p) || p.Default === undefined || p.Default === null)
+            return new Unknown(`parameter ${name} has no default`);
+        // A NoEcho parameter holds a secret: its default never reaches a document, a finding or a message.
+        if (p.NoEcho === true || p.NoEcho === 'true')
+            return new Unknown(`parameter ${name} is NoEcho (a secret)`);
+        const type = typeof p.Type === 'string' ? p.Type : 'String';
+        const d = p.Default;
+        if (/^(List<|CommaDelimitedList)/.test(type)) {
+            if (Array.isArray(d))
+                return d.map((x) => this.str(x));
+            return String(d)
+                .split(',')
+                .map((s) => s.trim());
+        }
+        if (type.startsWith('AWS::SSM::Parameter::Value'))
+            return new Unknown(`parameter ${name} is read from SSM parameter ${String(d)} at deploy time`);
+        return typeof d === 'object' ? d : String(d);
+    }
+    findInMap(arg, at) {
+        const a = this.args(arg, 3, 'Fn::FindInMap', at);
+        if (a instanceof Unknown)
+            return a;
+        const keys = a.slice(0, 3).map((x) => this.eval(x));
+        const options = a.length > 3 && (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(a[3]) ? a[3] : undefined;
+        const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
+        // A key not known: the value is one of the entries (or the default when none has the key), not
+        // known; by region (or by the stack's account, a placeholder here), at either level, the one
+        // value every such entry holds (and the default, if any).
+        const byStack = keys.map((k) => stackKey(k));
+        const chosen = (by) => new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${by}`);
+        // (any other key not known first: its reason is the one noted)
+        const other = keys.find((k, i) => asUnknown(k) && byStack[i] === undefined);
+        if (other !== undefined)
+            return other;
+        const by = byStack.find((x) => x !== undefined);
+        if (by !== undefined) {
+            if (byStack[0] !== undefined)
+                return chosen(by);
+            const same = this.sameInEveryEntry(keys, byStack);
+            const d = options?.DefaultValue;
+            if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
+                return this.eval(same);
+            return chosen(by);
+        }
+        const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
+        const maps = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Mappings) ? this.template.Mappings : {};
+        const top = maps[m];
+        const mid = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(top) ? top[k1] : undefined;
+        const v = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(mid) ? mid[k2] : undefined;
+        if (v === undefined) {
+            const d = fallback();
+            if (d !== undefined)
+                return d;
+            return this.bad(`Fn::FindInMap ${m}.${k1}.${k2}: no such entry in Mappings`, at);
+        }
+        return this.eval(v);
+    }
+    /**
+     * Of Fn::FindInMap keys, some chosen by the stack's region or account (`byStack`; the others
+     * known): the value every entry they may choose holds, when they are all the same; else undefined.
+     */
+    sameInEveryEntry(keys, byStack) {
+        const maps = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Mappings) ? this.template.Mappings : {};
+        const top = maps[this.unmarked(() => this.str(keys[0]))];
+        // (each level: every entry when its key is the stack's, else the one the key names)
+        const entries = (of, i) => {
+            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(of))
+                return [undefined];
+            if (byStack[i] !== undefined)
+                return Object.values(of);
+            return [of[this.unmarked(() => this.str(keys[i]))]];
+        };
+        const values = entries(top, 1).flatMap((e) => entries(e, 2));
+        if (values.length === 0 || values.some((v) => v === undefined))
+            return undefined;
+        const text = JSON.stringify(values[0]);
+        return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
+    }
+    /** A named condition of the template: true, false or unknown. */
+    condition(name, at) {
+        const f = this.forced?.get(name) ?? this.assumed?.get(name);
+        if (f !== undefined)
+            return f;
+        const given = this.forced !== undefined || this.assumed !== undefined;
+        const cached = this.overrides ? this.overrideCache.get(name) : this.conditionCache.get(name);
+        // A condition not known may be known from the conditions given a value (beginVariant, assuming).
+        if (cached !== undefined && !(given && cached instanceof Unknown))
+            return cached;
+        const assumedOnly = !this.overrides && !this.forced && this.assumed !== undefined;
+        const had = assumedOnly ? this.assumedCache.get(name) : undefined;
+        if (had !== undefined)
+            return had;
+        const conds = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Conditions) ? this.template.Conditions : {};
+        if (!Object.hasOwn(conds, name))
+            return this.bad(`condition ${name} is not defined in Conditions`, at);
+        const v = this.guard(`Conditions.${name}`, () => this.conditionValue(conds[name], ['Conditions', name]), () => new Unknown(`condition ${name} refers to itself`));
+        // (an Unknown from the budget of a condition read around this one is not its own: not kept)
+        if (this.conditionDepth > 0 && v instanceof Unknown && v.reason.startsWith(CONDITION_BUDGET))
+            return v;
+        if (this.overrides)
+            this.overrideCache.set(name, v);
+        else if (!given)
+            this.conditionCache.set(name, v);
+        else if (assumedOnly)
+            this.assumedCache.set(name, v);
+        return v;
+    }
+    /**
+     * Whether the stack can have these conditions (not known offline, or known only by the
+     * parameters' defaults) so: some values of the parameters they rest on, with a default or
+     * without (a stack may be deployed with any), and of the stack's region and account, give each
+     * its value. Each such parameter is tried with its AllowedValues, else with each literal the
+     * conditions compare it (or a parameter linked to it) with and one other value per parameter
+     * linked. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
+     * true is not possible. True when it cannot tell (a condition resting on another value not known,
+     * or more than MAX_VALUATIONS values to try).
+     */
+    possible(given) {
+        const key = sortedKey(given);
+        if (!this.assumed)
+            return this.possibleAs(key, given);
+        // With the conditions assumed (assuming()) that refer to a name these do: one that does not
+        // cannot exclude any of their values, and left out, the answer is shared with every resource.
+        // (One linked through another resource's value is left out: nothing is excluded that way.)
+        const asked = `${this.assumedKey}\u0000${key}`;
+        let known = this.assumedPossible.get(asked);
+        if (known === undefined) {
+            const names = new Set([...given.keys()].flatMap((n) => [...this.conditionRefs(n)]));
+            const related = [...this.assumed].filter(([n]) => [...this.conditionRefs(n)].some((x) => names.has(x)));
+            const forced = related.length > 0 ? new Map([...related, ...given]) : given;
+            known = this.possibleAs(forced === given ? key : sortedKey(forced), forced);
+            this.assumedPossible.set(asked, known);
+        }
+        return known;
+    }
+    /** possible() of these conditions (their sortedKey), the same for every document of the template. */
+    possibleAs(key, forced) {
+        let known = this.possibleCache.get(key);
+        if (known === undefined)
+            this.possibleCache.set(key, (known = this.tryValues(forced)));
+        return known;
+    }
+    /** possible() with the conditions assumed (their key first). */
+    assumedPossible = new Map();
+    possibleCache = new Map();
+    /**
+     * The parameters read with their default that a condition rests on (through the conditions it
+     * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
+     * (a NoEcho or SSM parameter, or one without a default, is not known: never among them).
+     */
+    defaultsUnder(name) {
+        const params = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Parameters) ? this.template.Parameters : {};
+        const out = [];
+        for (const r of this.conditionRefs(name)) {
+            if (!Object.hasOwn(params, r))
+                continue;
+            const v = this.parameter(r, params[r]);
+            if (v instanceof Unknown)
+                continue;
+            const text = Array.isArray(v)
+                ? v.map((x) => this.str(x)).join(',')
+                : typeof v === 'string'
+                    ? v
+                    : describe(v);
+            out.push(`${r} ${JSON.stringify(clipText(text, 60))}`);
+        }
+        return out;
+    }
+    /**
+     * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
+     * `Fn::GetAtt`), through the conditions it names: what possible() may find it linked by.
+     */
+    conditionRefs(name) {
+        let refs = this.refsCache.get(name);
+        if (refs)
+            return refs;
+        refs = new Set();
+        this.refsCache.set(name, refs);
+        const conds = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Conditions) ? this.template.Conditions : {};
+        const seen = new Set();
+        const walk = (v, depth) => {
+            if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null || seen.has(v))
+                return;
+            seen.add(v);
+            if (Array.isArray(v))
+                return v.forEach((x) => walk(x, depth + 1));
+            for (const [k, x] of Object.entries(v)) {
+                if (k === 'Condition' && typeof x === 'string' && Object.hasOwn(conds, x)) {
+                    for (const r of this.conditionRefs(x))
+                        refs.add(r);
+                    continue;
+                }
+                if (k === 'Fn::Sub')
+                    for (const n of subNames(x))
+                        refs.add(n);
+                if (k === 'Ref' && typeof x === 'string')
+                    refs.add(x);
+                const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
+                if (att !== undefined)
+                    refs.add(att);
+                walk(x, depth + 1);
+            }
+        };
+        if (Object.hasOwn(conds, name))
+            walk(conds[name], 0);
+        return refs;
+    }
+    refsCache = new Map();
+    /** The conditions evaluated with the parameter values possible() tries now. */
+    overrideCache = new Map();
+    tryValues(forced) {
+        const conds = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Conditions) ? this.template.Conditions : {};
+        const params = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Parameters) ? this.template.Parameters : {};
+        const literals = new Map();
+        const seen = new Set();
+        const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+        // (a parameter with a default too: a stack may be deployed with another value of it)
+        const tried = (name) => name === 'AWS::Region' || name === 'AWS::AccountId' || Object.hasOwn(params, name);
+        // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
+        // key they check, nor for a list type, whose items they check).
+        const allowedOf = (name) => {
+            const p = params[name];
+            if (name === 'AWS::Region' || name === 'AWS::AccountId' || !(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p))
+                return undefined;
+            const type = typeof p.Type === 'string' ? p.Type : 'String';
+            if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type))
+                return undefined;
+            // (strings only: YAML reads `1.0` as a number, which its text may not be)
+            const allowed = p.AllowedValues;
+            return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
+                ? allowed
+                : undefined;
+        };
+        // (a list parameter is never compared as a literal's text: nothing is excluded)
+        const listType = (name) => {
+            const p = params[name];
+            return (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(p) && typeof p.Type === 'string' && /^(List<|CommaDelimitedList)/.test(p.Type);
+        };
+        // Only what compares such a parameter with a literal or with another is tried: one used in any
+        // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
+        let simple = true;
+        const pairs = [];
+        const resources = (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(this.template.Resources) ? this.template.Resources : {};
+        const triedRef = (x) => (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
+            ? x.Ref
+            : undefined;
+        const visited = new WeakSet();
+        const walk = (v, depth) => {
+            if (!simple)
+                return;
+            // (deeper than the walk goes: what is compared there is not known here, nothing excluded)
+            if (depth > MAX_EVAL_DEPTH) {
+                simple = false;
+                return;
+            }
+            // (a YAML alias makes one object stand in many places: walked once)
+            if (typeof v === 'object' && v !== null) {
+                if (visited.has(v))
+                    return;
+                visited.add(v);
+            }
+            if (Array.isArray(v)) {
+                for (const x of v)
+                    walk(x, depth + 1);
+                return;
+            }
+            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(v))
+                return;
+            const keys = Object.keys(v);
+            if (keys.length === 1 && keys[0] === 'Condition' && typeof v.Condition === 'string') {
+                if (!seen.has(v.Condition) && Object.hasOwn(conds, v.Condition)) {
+                    seen.add(v.Condition);
+                    walk(conds[v.Condition], depth + 1);
+                }
+                return;
+            }
+            if (triedRef(v) !== undefined) {
+                simple = false;
+                return;
+            }
+            // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
+            // is excluded.
+            const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
+            const attName = keys.length === 1 ? getAttTarget(v['Fn::GetAtt'])?.resource : undefined;
+            if ((refName !== undefined && Object.hasOwn(resources, refName)) ||
+                (attName !== undefined && Object.hasOwn(resources, attName))) {
+                simple = false;
+                return;
+            }
+            // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
+            if (keys.length === 1 && subNames(v['Fn::Sub']).some((n) => tried(n))) {
+                simple = false;
+                return;
+            }
+            const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
+            if (Array.isArray(eq) && eq.length === 2) {
+                eq.forEach((x, i) => {
+                    const name = triedRef(x);
+                    if (name === undefined)
+                        return walk(x, depth + 1);
+                    if (listType(name)) {
+                        simple = false;
+                        return;
+                    }
+                    // (its AllowedValues, compared with another parameter, are values that one may take)
+                    if (!literals.has(name))
+                        literals.set(name, new Set(allowedOf(name)));
+                    const other = eq[1 - i];
+                    // (a number or boolean YAML read, `1.10` or `True`, may not be the text CloudFormation
+                    // compares: nothing excluded)
+                    if (typeof other === 'string')
+                        literals.get(name).add(other);
+                    else if (scalar(other))
+                        simple = false;
+                    else if (triedRef(other) !== undefined)
+                        pairs.push([name, triedRef(other)]);
+                    else
+                        simple = false;
+                });
+                return;
+            }
+            for (const x of Object.values(v))
+                walk(x, depth + 1);
+        };
+        for (const n of forced.keys())
+            if (Object.hasOwn(conds, n) && !seen.has(n)) {
+                seen.add(n);
+                walk(conds[n], 0);
+            }
+        if (!simple)
+            return true;
+        // Parameters linked by comparisons with each other: each takes the literals of all of them, and
+        // as many values no literal names as they are (they may split into that many groups of equal
+        // values).
+        const linked = new Map();
+        for (const p of literals.keys())
+            linked.set(p, new Set([p]));
+        for (const [x, y] of pairs) {
+            const a = linked.get(x);
+            const b = linked.get(y);
+            if (a === b)
+                continue;
+            for (const q of b) {
+                a.add(q);
+                linked.set(q, a);
+            }
+        }
+        for (const group of new Set(linked.values())) {
+            const all = new Set([...group].flatMap((q) => [...literals.get(q)]));
+            for (const q of group)
+                literals.set(q, all);
+        }
+        const names = [...literals.keys()];
+        const options = names.map((p) => {
+            const allowed = allowedOf(p);
+            if (allowed)
+                return allowed;
+            // (the region is one of the partition `aws`, as AWS::Partition is read)
+            const own = [...literals.get(p)].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
+            return [...own, ...Array.from({ length: linked.get(p).size }, (_, i) => `${OTHER_VALUE} ${i}`)];
+        });
+        let count = 1;
+        for (const o of options)
+            if ((count *= o.length) > MAX_VALUATIONS)
+                return true;
+        const was = {
+            forced: this.forced,
+            assumed: this.assumed,
+            overrides: this.overrides,
+            quiet: this.quiet,
+            marking: this.marking,
+            evaluated: this.evaluated,
+            evaluatedInTemplate: this.evaluatedInTemplate,
+        };
+        let spent = 0;
+        this.forced = undefined;
+        this.assumed = undefined;
+        this.quiet = true;
+        this.marking = false;
+        try {
+            for (let i = 0; i < count; i++) {
+                const given = new Map();
+                let rest = i;
+                names.forEach((p, k) => {
+                    const o = options[k];
+                    given.set(p, o[rest % o.length]);
+                    rest = Math.floor(rest / o.length);
+                });
+                this.overrides = given;
+                this.overrideCache.clear();
+                let fits = true;
+                for (const [n, b] of forced) {
+                    const c = this.condition(n, undefined);
+                    // (beyond MAX_TRY_STEPS functions read in all: cannot tell, nothing excluded)
+                    if ((spent += this.conditionSteps) > MAX_TRY_STEPS)
+                        return true;
+                    if (typeof c === 'boolean' && c !== b) {
+                        fits = false;
+                        break;
+                    }
+                }
+                if (fits)
+                    return true;
+            }
+            return false;
+        }
+        finally {
+            this.forced = was.forced;
+            this.assumed = was.assumed;
+            this.overrides = was.overrides;
+            this.overrideCache.clear();
+            this.quiet = was.quiet;
+            this.marking = was.marking;
+            this.evaluated = was.evaluated;
+            this.evaluatedInTemplate = was.evaluatedInTemplate;
+        }
+    }
+    /**
+     * A condition's value, within a budget of MAX_CONDITION_STEPS functions for one condition read
+     * from the top (YAML aliases can make a short `Fn::Or` of `Fn::Or`s stand for millions).
+     */
+    conditionValue(v, at) {
+        if (this.conditionDepth === 0)
+            this.conditionSteps = 0;
+        if (++this.conditionSteps > MAX_CONDITION_STEPS)
+            return new Unknown(`${CONDITION_BUDGET} ${MAX_CONDITION_STEPS} functions (YAML aliases?)`);
+        this.conditionDepth++;
+        try {
+            return this.conditionFunction(v, at);
+        }
+        finally {
+            this.conditionDepth--;
+        }
+    }
+    conditionSteps = 0;
+    conditionDepth = 0;
+    conditionFunction(v, at) {
+        if (typeof v === 'boolean')
+            return v;
+        if (v === 'true' || v === 'false')
+            return v === 'true';
+        if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(v))
+            return this.bad(`a condition must be a function, got ${describe(v)}`, at);
+        const keys = Object.keys(v);
+        const fn = keys[0];
+        const arg = fn === undefined ? undefined : v[fn];
+        const here = this.where(v) ?? at;
+        if (keys.length !== 1)
+            return this.bad('a condition must be one function', here);
+        if (fn === 'Condition')
+            return typeof arg === 'string' ? this.condition(arg, here) : this.bad('Condition expects a name', here);
+        if (fn === 'Fn::Equals') {
+            const a = this.args(arg, 2, fn, here);
+            if (a instanceof Unknown)
+                return a;
+            // (with unknown parts marked: `!Join ['', [!Ref Env]]` of an Env not known is not known,
+            // never `*`, which equals no literal)
+            const [x, y] = this.marked(() => [this.eval(a[0]), this.eval(a[1])]);
+            const partly = (v) => {
+                if (asUnknown(v))
+                    return undefined;
+                if (typeof v === 'object' && v !== null) {
+                    const inner = unknownWithin(v);
+                    if (inner)
+                        return inner;
+                }
+                if (!hasUnknownPart(v))
+                    return undefined;
+                const m = /\uE000(\d+)\uE001/.exec(JSON.stringify(v) ?? '');
+                return new Unknown((m && this.unknownParts[Number(m[1])]) || 'a value that is not known');
+            };
+            const p = partly(x) ?? partly(y);
+            if (p)
+                return p;
+            // The stack's account is a placeholder here: a condition on it is not known, never false.
+            const account = (v) => typeof v === 'string' && v.includes(_policy_arn_js__WEBPACK_IMPORTED_MODULE_1__/* .ACCOUNT_PLACEHOLDER */ .a7);
+            if (account(x) || account(y))
+                return new Unknown("AWS::AccountId: the stack's account");
+            // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
+            // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
+            const region = (v, other) => asUnknown(v)?.reason === REGION_REASON &&
+                typeof other === 'string' &&
+                OTHER_PARTITION_REGION.test(other);
+            if (region(x, y) || region(y, x))
+                return false;
+            const u = asUnknown(x) ?? asUnknown(y);
+            if (u)
+                return u;
+            return canonical(x) === canonical(y);
+        }
+        if (fn === 'Fn::Not') {
+            const a = this.args(arg, 1, fn, here);
+            if (a instanceof Unknown)
+                return a;
+            const c = this.conditionValue(a[0], here);
+            return c instanceof Unknown ? c : !c;
+        }
+        if (fn === 'Fn::And' || fn === 'Fn::Or') {
+            const a = this.args(arg, 1, fn, here);
+            if (a instanceof Unknown)
+                return a;
+            let unknown;
+            for (const x of a) {
+                const c = this.conditionValue(x, here);
+                if (c instanceof Unknown)
+                    unknown ??= c;
+                else if (fn === 'Fn::And' && !c)
+                    return false;
+                else if (fn === 'Fn::Or' && c)
+                    return true;
+            }
+            return unknown ?? fn === 'Fn::And';
+        }
+        // Any other function (Fn::If, Ref...) evaluated to its value, read as a condition.
+        const e = this.eval(v);
+        const u = asUnknown(e);
+        if (u)
+            return u;
+        if (typeof e === 'boolean')
+            return e;
+        if (e === 'true' || e === 'false')
+            return e === 'true';
+        return this.bad(`a condition evaluated to ${describe(e)}, not true or false`, here);
+    }
+    sub(arg, at) {
+        let text = arg;
+        let vars = {};
+        if (Array.isArray(arg)) {
+            text = arg[0];
+            if (arg.length > 1) {
+                if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(arg[1]))
+                    return this.bad('Fn::Sub expects a string and a map of variables', at);
+                vars = arg[1];
+            }
+        }
+        if (typeof text !== 'string')
+            return this.bad(`Fn::Sub expects a string, got ${describe(text)}`, at);
+        let out = '';
+        let i = 0;
+        while (i < text.length) {
+            const open = text.indexOf('${', i);
+            if (open < 0) {
+                out += this.str(this.eval(text.slice(i)));
+                break;
+            }
+            out += this.str(this.eval(text.slice(i, open)));
+            const close = text.indexOf('}', open + 2);
+            if (close < 0) {
+                out += text.slice(open);
+                break;
+            }
+            const body = text.slice(open + 2, close);
+            i = close + 1;
+            if (body.startsWith('!')) {
+                out += `\${${body.slice(1)}}`;
+                continue;
+            }
+            const name = body.trim();
+            let v;
+            if (Object.hasOwn(vars, name))
+                v = this.eval(vars[name]);
+            else if (name.includes('.') && !name.startsWith('AWS::')) {
+                const dot = name.indexOf('.');
+                v = this.intrinsic('Fn::GetAtt', [name.slice(0, dot), name.slice(dot + 1)], at);
+            }
+            else
+                v = this.ref(name, at);
+            out += this.str(v);
+            if (out.length > MAX_VALUE_CHARS)
+                return tooLong('Fn::Sub');
+        }
+        return out.length > MAX_VALUE_CHARS ? tooLong('Fn::Sub') : out;
+    }
+}
+/**
+ * The longest text Fn::Join or Fn::Sub makes: four policies' worth (AWS takes a document of at most
+ * 6,144 to 131,072 characters). A value made past it is not known (read broadly, said), not built
+ * (a review: a 1 KB template of YAML aliases joined 400 MB of text, 1.4 GB of memory).
+ */
+const MAX_VALUE_CHARS = 4 * _policy_document_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_DOCUMENT_CHARS */ .LJ;
+function tooLong(fn) {
+    return new Unknown(`${fn}: a value longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters, not built`);
+}
+/** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
+function stackKey(k) {
+    if (asUnknown(k)?.reason === REGION_REASON)
+        return 'region';
+    return typeof k === 'string' && k.includes(_policy_arn_js__WEBPACK_IMPORTED_MODULE_1__/* .ACCOUNT_PLACEHOLDER */ .a7) ? 'account' : undefined;
+}
+/** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
+function unknownWithin(v, depth = 0) {
+    if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null)
+        return undefined;
+    const u = asUnknown(v);
+    if (u)
+        return u;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+        const w = unknownWithin(x, depth + 1);
+        if (w)
+            return w;
+    }
+    return undefined;
+}
+function canonical(v) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    return JSON.stringify(v) ?? '';
+}
+/**
+ * The names an `Fn::Sub` refers to, as sub() reads it: each `${Name}` of its text (`${Res.Attr}`:
+ * the resource Res; `${AWS::Region}`: the pseudo parameter), but a key of its variable map (a name
+ * of its own, not a reference) and a `${!Literal}` (text).
+ */
+function subNames(arg) {
+    const text = Array.isArray(arg) ? arg[0] : arg;
+    if (typeof text !== 'string')
+        return [];
+    const vars = Array.isArray(arg) && (0,_parser_js__WEBPACK_IMPORTED_MODULE_3__/* .isObject */ .Gv)(arg[1]) ? arg[1] : {};
+    const out = [];
+    for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
+        const body = m[1];
+        const name = body.trim();
+        if (body.startsWith('!') || name === '' || Object.hasOwn(vars, name))
+            continue;
+        const dot = name.includes('.') && !name.startsWith('AWS::') ? name.indexOf('.') : -1;
+        out.push(dot >= 0 ? name.slice(0, dot) : name);
+    }
+    return out;
+}
+/**
+ * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
+ * the attribute undefined when it is not literal text; undefined when it names no resource.
+ */
+function getAttTarget(arg) {
+    if (typeof arg === 'string') {
+        const dot = arg.indexOf('.');
+        return dot < 0 ? { resource: arg } : { resource: arg.slice(0, dot), attribute: arg.slice(dot + 1) };
+    }
+    if (!Array.isArray(arg) || typeof arg[0] !== 'string')
+        return undefined;
+    return typeof arg[1] === 'string' ? { resource: arg[0], attribute: arg[1] } : { resource: arg[0] };
+}
+function describe(v) {
+    if (v === undefined)
+        return 'nothing';
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return `a list of ${v.length}`;
+    if (v instanceof Unknown)
+        return `an unknown value (${v.reason})`;
+    if (typeof v === 'object')
+        return 'an object';
+    const s = String(v);
+    return JSON.stringify(s.length > 40 ? `${s.slice(0, 39)}…` : s);
+}
+
+
+/***/ }),
+
+/***/ 4602:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Iy: () => (/* binding */ resourceName),
+/* harmony export */   gO: () => (/* binding */ generated),
+/* harmony export */   lb: () => (/* binding */ resourceHooks),
+/* harmony export */   oB: () => (/* binding */ TYPE_MODELS)
+/* harmony export */ });
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(531);
+/* harmony import */ var _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(55);
+// What a template's resources stand for when another value refers to them: `Ref X` and
+// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name or id the
+// template does not set (CloudFormation makes one up at deploy time) is one value: a placeholder
+// (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
+
+
+const A = _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .ACCOUNT_PLACEHOLDER */ .a7;
+/**
+ * What CloudFormation makes up at deploy time for a resource (`name`, `key id`): one value, as a
+ * placeholder named after the resource (`<name of MyRole>`), which a policy's audit reads as one
+ * value (PassRole on `…:role/<name of MyRole>` is PassRole on one role), not as `*`.
+ */
+function generated(what, logicalId) {
+    return `<${what} of ${logicalId.replace(/[<>{}$]/g, '')}>`;
+}
+function iamPath(props, ev) {
+    const p = props.Path === undefined ? '/' : ev.str(ev.eval(props.Path));
+    return p.startsWith('/') ? p : `/${p}`;
+}
+const lambdaArn = (n) => `arn:aws:lambda:*:${A}:function:${n}`;
+const stateMachineArn = (n) => `arn:aws:states:*:${A}:stateMachine:${n}`;
+/** Resource types whose references are modelled. */
+const TYPE_MODELS = {
+    'AWS::IAM::Role': {
+        name: 'RoleName',
+        ref: 'name',
+        arn: (n, p, ev) => `arn:aws:iam::${A}:role${iamPath(p, ev)}${n}`,
+        atts: { RoleId: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('a role id is made at deploy time') },
+    },
+    'AWS::IAM::User': {
+        name: 'UserName',
+        ref: 'name',
+        arn: (n, p, ev) => `arn:aws:iam::${A}:user${iamPath(p, ev)}${n}`,
+    },
+    'AWS::IAM::Group': {
+        name: 'GroupName',
+        ref: 'name',
+        arn: (n, p, ev) => `arn:aws:iam::${A}:group${iamPath(p, ev)}${n}`,
+    },
+    'AWS::IAM::ManagedPolicy': {
+        name: 'ManagedPolicyName',
+        ref: 'arn',
+        arn: (n, p, ev) => `arn:aws:iam::${A}:policy${iamPath(p, ev)}${n}`,
+        atts: { PolicyArn: 'arn' },
+    },
+    'AWS::IAM::InstanceProfile': {
+        name: 'InstanceProfileName',
+        ref: 'name',
+        arn: (n, p, ev) => `arn:aws:iam::${A}:instance-profile${iamPath(p, ev)}${n}`,
+    },
+    'AWS::S3::Bucket': {
+        name: 'BucketName',
+        ref: 'name',
+        arn: (n) => `arn:aws:s3:::${n}`,
+        atts: {
+            DomainName: (n) => `${n()}.s3.amazonaws.com`,
+            RegionalDomainName: (n) => `${n()}.s3.*.amazonaws.com`,
+            WebsiteURL: (n) => `http://${n()}.s3-website-*.amazonaws.com`,
+        },
+    },
+    'AWS::SQS::Queue': {
+        name: 'QueueName',
+        ref: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}`,
+        arn: (n) => `arn:aws:sqs:*:${A}:${n}`,
+        atts: { QueueName: 'name', QueueUrl: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}` },
+    },
+    'AWS::SNS::Topic': {
+        name: 'TopicName',
+        ref: 'arn',
+        arn: (n) => `arn:aws:sns:*:${A}:${n}`,
+        atts: { TopicArn: 'arn', TopicName: 'name' },
+    },
+    'AWS::Lambda::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
+    'AWS::Serverless::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
+    'AWS::DynamoDB::Table': {
+        name: 'TableName',
+        ref: 'name',
+        arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
+        atts: { StreamArn: (n) => `arn:aws:dynamodb:*:${A}:table/${n()}/stream/*` },
+    },
+    'AWS::Serverless::SimpleTable': {
+        name: 'TableName',
+        ref: 'name',
+        arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
+    },
+    'AWS::KMS::Key': {
+        ref: (_n, _p, _ev, id) => generated('key id', id),
+        arn: (_n, _p, _ev, id) => `arn:aws:kms:*:${A}:key/${generated('key id', id)}`,
+        atts: { KeyId: (_n, _p, _ev, id) => generated('key id', id) },
+    },
+    'AWS::KMS::Alias': { name: 'AliasName', ref: 'name' },
+    'AWS::Logs::LogGroup': {
+        name: 'LogGroupName',
+        ref: 'name',
+        arn: (n) => `arn:aws:logs:*:${A}:log-group:${n}:*`,
+    },
+    'AWS::Kinesis::Stream': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:kinesis:*:${A}:stream/${n}` },
+    'AWS::KinesisFirehose::DeliveryStream': {
+        name: 'DeliveryStreamName',
+        ref: 'name',
+        arn: (n) => `arn:aws:firehose:*:${A}:deliverystream/${n}`,
+    },
+    'AWS::StepFunctions::StateMachine': {
+        name: 'StateMachineName',
+        ref: 'arn',
+        arn: stateMachineArn,
+        atts: { Name: 'name' },
+    },
+    'AWS::Serverless::StateMachine': { name: 'Name', ref: 'arn', arn: stateMachineArn, atts: { Name: 'name' } },
+    'AWS::ECR::Repository': {
+        name: 'RepositoryName',
+        ref: 'name',
+        arn: (n) => `arn:aws:ecr:*:${A}:repository/${n}`,
+    },
+    'AWS::SecretsManager::Secret': {
+        name: 'Name',
+        ref: 'arn',
+        arn: (n) => `arn:aws:secretsmanager:*:${A}:secret:${n}-*`,
+    },
+    'AWS::Events::EventBus': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:event-bus/${n}` },
+    'AWS::Events::Rule': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:rule/${n}` },
+    'AWS::SSM::Parameter': {
+        name: 'Name',
+        ref: 'name',
+        atts: { Value: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('an SSM parameter value') },
+    },
+    'AWS::ECS::Cluster': { name: 'ClusterName', ref: 'name', arn: (n) => `arn:aws:ecs:*:${A}:cluster/${n}` },
+    'AWS::Glue::Database': { name: 'DatabaseInput.Name', ref: 'name' },
+    'AWS::Athena::WorkGroup': { name: 'Name', ref: 'name' },
+    'AWS::CodeBuild::Project': {
+        name: 'Name',
+        ref: 'name',
+        arn: (n) => `arn:aws:codebuild:*:${A}:project/${n}`,
+    },
+    'AWS::EFS::FileSystem': {
+        ref: (_n, _p, _ev, id) => generated('file system id', id),
+        arn: (_n, _p, _ev, id) => `arn:aws:elasticfilesystem:*:${A}:file-system/${generated('file system id', id)}`,
+    },
+    'AWS::ApiGateway::RestApi': {
+        ref: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('a REST API id is made at deploy time'),
+        atts: { RootResourceId: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('a resource id is made at deploy time') },
+    },
+    'AWS::ApiGatewayV2::Api': {
+        ref: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('an HTTP API id is made at deploy time'),
+        atts: { ApiId: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('an HTTP API id is made at deploy time') },
+    },
+    'AWS::Lambda::Alias': {
+        name: 'Name',
+        ref: 'arn',
+        arn: (n, p, ev) => `${functionArn(p, ev)}:${n}`,
+    },
+    'AWS::Lambda::Version': {
+        ref: 'arn',
+        arn: (_n, p, ev) => `${functionArn(p, ev)}:${ev.str(new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('a Lambda version number is made at deploy time'))}`,
+        atts: { Version: () => new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r('a Lambda version number is made at deploy time') },
+    },
+};
+/** The ARN of the function a Lambda alias or version is of (its `FunctionName`: a name or an ARN). */
+function functionArn(props, ev) {
+    const f = ev.str(ev.eval(props.FunctionName));
+    return f.startsWith('arn:') ? f : lambdaArn(f);
+}
+function propAt(props, dotted) {
+    let v = props;
+    for (const k of dotted.split('.'))
+        v = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v) ? v[k] : undefined;
+    return v;
+}
+/** The name a resource gets: its name property evaluated, or one CloudFormation makes up (generated). */
+function resourceName(r, ev) {
+    const model = TYPE_MODELS[r.type];
+    const prop = model?.name;
+    if (!prop)
+        return generated('id', r.logicalId);
+    const raw = propAt(r.props, prop);
+    if (raw === undefined)
+        return generated('name', r.logicalId);
+    return ev.guard(r.logicalId, () => {
+        // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
+        const v = ev.eval(raw);
+        return v === _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .NO_VALUE */ .GY ? generated('name', r.logicalId) : ev.str(v);
+    }, () => ev.str(new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(`${r.logicalId}'s name refers to itself`)));
+}
+/** Hooks that let the evaluator see the template's resources. */
+function resourceHooks(resources, onCycle, onProblem) {
+    return {
+        ref(id, ev) {
+            const r = resources.get(id);
+            if (!r)
+                return undefined;
+            const model = TYPE_MODELS[r.type];
+            if (!model)
+                return new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(`Ref ${id}: what a ${r.type} reference stands for is not modelled`);
+            if (model.ref === 'name')
+                return resourceName(r, ev);
+            if (model.ref === 'arn')
+                return model.arn ? model.arn(resourceName(r, ev), r.props, ev, r.logicalId) : undefined;
+            return model.ref(() => resourceName(r, ev), r.props, ev, r.logicalId);
+        },
+        getAtt(id, attr, ev) {
+            const r = resources.get(id);
+            if (!r)
+                return undefined;
+            const model = TYPE_MODELS[r.type];
+            const how = attr === 'Arn' ? 'arn' : model?.atts?.[attr];
+            if (!model || how === undefined)
+                return new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(`Fn::GetAtt ${id}.${attr}: that attribute of a ${r.type} is not modelled`);
+            if (how === 'arn') {
+                if (!model.arn)
+                    return new _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r(`Fn::GetAtt ${id}.${attr}: the ARN of a ${r.type} is not modelled`);
+                return model.arn(resourceName(r, ev), r.props, ev, r.logicalId);
+            }
+            if (how === 'name')
+                return resourceName(r, ev);
+            return how(() => resourceName(r, ev), r.props, ev, r.logicalId);
+        },
+        cycle: onCycle,
+        problem: onProblem,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Ex: () => (/* binding */ SAM_BASIC_POLICY_ARN),
+  $7: () => (/* binding */ SAM_DESTINATION_TYPES),
+  Rf: () => (/* binding */ SAM_DURABLE_POLICY_ARN),
+  uH: () => (/* binding */ SAM_EVENT_DESTINATION_TYPES),
+  FR: () => (/* binding */ SAM_EVENT_INLINE_TYPES),
+  Z3: () => (/* binding */ SAM_EVENT_POLICY_ARNS),
+  $e: () => (/* binding */ SAM_PULL_EVENT_TYPES),
+  i6: () => (/* binding */ SAM_TRUSTED_SERVICE),
+  lz: () => (/* binding */ SAM_VPC_POLICY_ARN),
+  Uj: () => (/* binding */ SAM_XRAY_POLICY_ARN),
+  yC: () => (/* binding */ samDeadLetterPolicy),
+  si: () => (/* binding */ samDestinationPolicy),
+  uX: () => (/* binding */ samEventDestinationPolicy),
+  Ym: () => (/* binding */ samEventPolicy),
+  vl: () => (/* binding */ samEventPolicyName),
+  jK: () => (/* binding */ samIntrinsic),
+  sD: () => (/* binding */ samMerge),
+  Iu: () => (/* binding */ samPolicyEntry),
+  AU: () => (/* binding */ samTracesXray),
+  c3: () => (/* binding */ samTruthy)
+});
+
+// UNUSED EXPORTS: MAX_SAM_MERGE_VALUES, SAM_POLICY_TEMPLATES_SOURCE
+
+// EXTERNAL MODULE: ./src/core/json-lines.ts
+var json_lines = __webpack_require__(531);
+;// CONCATENATED MODULE: ./src/generated/sam-policy-templates-data.ts
+// Generated by scripts/build-sam-policy-templates.mjs from data/sam/policy_templates.json: do not edit.
+const SAM_POLICY_TEMPLATES_SOURCE = "aws-sam-translator 1.110.0, samtranslator/policy_templates_data/policy_templates.json";
+const SAM_POLICY_TEMPLATES_VERSION = "0.0.1";
+const SAM_POLICY_TEMPLATES = { "AMIDescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:DescribeImages"], "Effect": "Allow", "Resource": "*" }] } }, "AWSSecretsManagerGetSecretValuePolicy": { "parameters": ["SecretArn"], "definition": { "Statement": [{ "Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow", "Resource": { "Fn::Sub": ["${secretArn}", { "secretArn": { "Ref": "SecretArn" } }] } }] } }, "AWSSecretsManagerRotationPolicy": { "parameters": ["FunctionName"], "definition": { "Statement": [{ "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"], "Condition": { "StringEquals": { "secretsmanager:resource/AllowRotationLambdaArn": { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}", { "functionName": { "Ref": "FunctionName" } }] } } }, "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*" } }, { "Action": ["secretsmanager:GetRandomPassword"], "Effect": "Allow", "Resource": "*" }] } }, "AcmGetCertificatePolicy": { "parameters": ["CertificateArn"], "definition": { "Statement": [{ "Action": ["acm:GetCertificate"], "Effect": "Allow", "Resource": { "Fn::Sub": ["${certificateArn}", { "certificateArn": { "Ref": "CertificateArn" } }] } }] } }, "AthenaQueryPolicy": { "parameters": ["WorkGroupName"], "definition": { "Statement": [{ "Action": ["athena:ListWorkGroups", "athena:GetExecutionEngine", "athena:GetExecutionEngines", "athena:GetNamespace", "athena:GetCatalogs", "athena:GetNamespaces", "athena:GetTables", "athena:GetTable"], "Effect": "Allow", "Resource": "*" }, { "Action": ["athena:StartQueryExecution", "athena:GetQueryResults", "athena:DeleteNamedQuery", "athena:GetNamedQuery", "athena:ListQueryExecutions", "athena:StopQueryExecution", "athena:GetQueryResultsStream", "athena:ListNamedQueries", "athena:CreateNamedQuery", "athena:GetQueryExecution", "athena:BatchGetNamedQuery", "athena:BatchGetQueryExecution", "athena:GetWorkGroup"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${workgroupName}", { "workgroupName": { "Ref": "WorkGroupName" } }] } }] } }, "CloudFormationDescribeStacksPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudformation:DescribeStacks"], "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*" } }] } }, "CloudWatchDashboardPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:GetDashboard", "cloudwatch:ListDashboards", "cloudwatch:PutDashboard", "cloudwatch:ListMetrics"], "Effect": "Allow", "Resource": "*" }] } }, "CloudWatchDescribeAlarmHistoryPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:DescribeAlarmHistory"], "Effect": "Allow", "Resource": "*" }] } }, "CloudWatchPutMetricPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:PutMetricData"], "Effect": "Allow", "Resource": "*" }] } }, "CodeCommitCrudPolicy": { "parameters": ["RepositoryName"], "definition": { "Statement": [{ "Action": ["codecommit:GitPull", "codecommit:GitPush", "codecommit:CreateBranch", "codecommit:DeleteBranch", "codecommit:GetBranch", "codecommit:ListBranches", "codecommit:MergeBranchesByFastForward", "codecommit:MergeBranchesBySquash", "codecommit:MergeBranchesByThreeWay", "codecommit:UpdateDefaultBranch", "codecommit:BatchDescribeMergeConflicts", "codecommit:CreateUnreferencedMergeCommit", "codecommit:DescribeMergeConflicts", "codecommit:GetMergeCommit", "codecommit:GetMergeOptions", "codecommit:BatchGetPullRequests", "codecommit:CreatePullRequest", "codecommit:DescribePullRequestEvents", "codecommit:GetCommentsForPullRequest", "codecommit:GetCommitsFromMergeBase", "codecommit:GetMergeConflicts", "codecommit:GetPullRequest", "codecommit:ListPullRequests", "codecommit:MergePullRequestByFastForward", "codecommit:MergePullRequestBySquash", "codecommit:MergePullRequestByThreeWay", "codecommit:PostCommentForPullRequest", "codecommit:UpdatePullRequestDescription", "codecommit:UpdatePullRequestStatus", "codecommit:UpdatePullRequestTitle", "codecommit:DeleteFile", "codecommit:GetBlob", "codecommit:GetFile", "codecommit:GetFolder", "codecommit:PutFile", "codecommit:DeleteCommentContent", "codecommit:GetComment", "codecommit:GetCommentsForComparedCommit", "codecommit:PostCommentForComparedCommit", "codecommit:PostCommentReply", "codecommit:UpdateComment", "codecommit:BatchGetCommits", "codecommit:CreateCommit", "codecommit:GetCommit", "codecommit:GetCommitHistory", "codecommit:GetDifferences", "codecommit:GetObjectIdentifier", "codecommit:GetReferences", "codecommit:GetTree", "codecommit:GetRepository", "codecommit:UpdateRepositoryDescription", "codecommit:ListTagsForResource", "codecommit:TagResource", "codecommit:UntagResource", "codecommit:GetRepositoryTriggers", "codecommit:PutRepositoryTriggers", "codecommit:TestRepositoryTriggers", "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}", { "repositoryName": { "Ref": "RepositoryName" } }] } }] } }, "CodeCommitReadPolicy": { "parameters": ["RepositoryName"], "definition": { "Statement": [{ "Action": ["codecommit:GitPull", "codecommit:GetBranch", "codecommit:ListBranches", "codecommit:BatchDescribeMergeConflicts", "codecommit:DescribeMergeConflicts", "codecommit:GetMergeCommit", "codecommit:GetMergeOptions", "codecommit:BatchGetPullRequests", "codecommit:DescribePullRequestEvents", "codecommit:GetCommentsForPullRequest", "codecommit:GetCommitsFromMergeBase", "codecommit:GetMergeConflicts", "codecommit:GetPullRequest", "codecommit:ListPullRequests", "codecommit:GetBlob", "codecommit:GetFile", "codecommit:GetFolder", "codecommit:GetComment", "codecommit:GetCommentsForComparedCommit", "codecommit:BatchGetCommits", "codecommit:GetCommit", "codecommit:GetCommitHistory", "codecommit:GetDifferences", "codecommit:GetObjectIdentifier", "codecommit:GetReferences", "codecommit:GetTree", "codecommit:GetRepository", "codecommit:ListTagsForResource", "codecommit:GetRepositoryTriggers", "codecommit:TestRepositoryTriggers", "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetUploadArchiveStatus"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}", { "repositoryName": { "Ref": "RepositoryName" } }] } }] } }, "CodePipelineLambdaExecutionPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"], "Effect": "Allow", "Resource": "*" }] } }, "CodePipelineReadOnlyPolicy": { "parameters": ["PipelineName"], "definition": { "Statement": [{ "Action": ["codepipeline:ListPipelineExecutions"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${pipelinename}", { "pipelinename": { "Ref": "PipelineName" } }] } }] } }, "ComprehendBasicAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["comprehend:BatchDetectKeyPhrases", "comprehend:DetectDominantLanguage", "comprehend:DetectEntities", "comprehend:BatchDetectEntities", "comprehend:DetectKeyPhrases", "comprehend:DetectSentiment", "comprehend:BatchDetectDominantLanguage", "comprehend:BatchDetectSentiment"], "Effect": "Allow", "Resource": "*" }] } }, "CostExplorerReadOnlyPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ce:GetCostAndUsage", "ce:GetDimensionValues", "ce:GetReservationCoverage", "ce:GetReservationPurchaseRecommendation", "ce:GetReservationUtilization", "ce:GetTags"], "Effect": "Allow", "Resource": "*" }] } }, "DynamoDBBackupFullAccessPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:CreateBackup", "dynamodb:DescribeContinuousBackups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:DeleteBackup", "dynamodb:DescribeBackup", "dynamodb:ListBackups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBCrudPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "DynamoDBReadPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "DynamoDBReconfigurePolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:UpdateTable"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBRestoreFromBackupPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:RestoreTableFromBackup"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*", { "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchWriteItem"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBStreamReadPolicy": { "parameters": ["StreamName", "TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}", { "streamName": { "Ref": "StreamName" }, "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:ListStreams"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/*", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBWritePolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "EC2CopyImagePolicy": { "parameters": ["ImageId"], "definition": { "Statement": [{ "Action": ["ec2:CopyImage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:image/${imageId}", { "imageId": { "Ref": "ImageId" } }] } }] } }, "EC2DescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:DescribeRegions", "ec2:DescribeInstances"], "Effect": "Allow", "Resource": "*" }] } }, "EFSWriteAccessPolicy": { "parameters": ["AccessPoint", "FileSystem"], "definition": { "Statement": [{ "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": { "Fn::Sub": ["arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:access-point/${AccessPoint}", { "AccessPoint": { "Ref": "AccessPoint" } }] } } }, "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${FileSystem}", { "FileSystem": { "Ref": "FileSystem" } }] } }] } }, "EKSDescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["eks:DescribeCluster", "eks:ListClusters"], "Effect": "Allow", "Resource": "*" }] } }, "EcsRunTaskPolicy": { "parameters": ["TaskDefinition"], "definition": { "Statement": [{ "Action": ["ecs:RunTask"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${taskDefinition}", { "taskDefinition": { "Ref": "TaskDefinition" } }] } }] } }, "ElasticMapReduceAddJobFlowStepsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:AddJobFlowSteps", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceCancelStepsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:CancelSteps", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceModifyInstanceFleetPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": ["elasticmapreduce:ModifyInstanceFleet", "elasticmapreduce:ListInstanceFleets"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceModifyInstanceGroupsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": ["elasticmapreduce:ModifyInstanceGroups", "elasticmapreduce:ListInstanceGroups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceSetTerminationProtectionPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:SetTerminationProtection", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceTerminateJobFlowsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:TerminateJobFlows", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticsearchHttpPostPolicy": { "parameters": ["DomainName"], "definition": { "Statement": [{ "Action": ["es:ESHttpPost", "es:ESHttpPut"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${domainName}/*", { "domainName": { "Ref": "DomainName" } }] } }] } }, "EventBridgePutEventsPolicy": { "parameters": ["EventBusName"], "definition": { "Statement": [{ "Action": "events:PutEvents", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}", { "eventBusName": { "Ref": "EventBusName" } }] } }] } }, "FilterLogEventsPolicy": { "parameters": ["LogGroupName"], "definition": { "Statement": [{ "Action": ["logs:FilterLogEvents"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${logGroupName}:log-stream:*", { "logGroupName": { "Ref": "LogGroupName" } }] } }] } }, "FirehoseCrudPolicy": { "parameters": ["DeliveryStreamName"], "definition": { "Statement": [{ "Action": ["firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:DescribeDeliveryStream", "firehose:PutRecord", "firehose:PutRecordBatch", "firehose:UpdateDestination"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}", { "deliveryStreamName": { "Ref": "DeliveryStreamName" } }] } }] } }, "FirehoseWritePolicy": { "parameters": ["DeliveryStreamName"], "definition": { "Statement": [{ "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}", { "deliveryStreamName": { "Ref": "DeliveryStreamName" } }] } }] } }, "KMSDecryptPolicy": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": "kms:Decrypt", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KMSEncryptPolicy": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": "kms:Encrypt", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KMSEncryptPolicy_v2": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KinesisCrudPolicy": { "parameters": ["StreamName"], "definition": { "Statement": [{ "Action": ["kinesis:AddTagsToStream", "kinesis:CreateStream", "kinesis:DecreaseStreamRetentionPeriod", "kinesis:DeleteStream", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:IncreaseStreamRetentionPeriod", "kinesis:ListTagsForStream", "kinesis:MergeShards", "kinesis:PutRecord", "kinesis:PutRecords", "kinesis:SplitShard", "kinesis:RemoveTagsFromStream"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}", { "streamName": { "Ref": "StreamName" } }] } }] } }, "KinesisStreamReadPolicy": { "parameters": ["StreamName"], "definition": { "Statement": [{ "Action": ["kinesis:ListStreams", "kinesis:DescribeLimits"], "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/*" } }, { "Action": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}", { "streamName": { "Ref": "StreamName" } }] } }] } }, "LambdaInvokePolicy": { "parameters": ["FunctionName"], "definition": { "Statement": [{ "Action": ["lambda:InvokeFunction"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*", { "functionName": { "Ref": "FunctionName" } }] } }] } }, "MobileAnalyticsWriteOnlyAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["mobileanalytics:PutEvents"], "Effect": "Allow", "Resource": "*" }] } }, "OrganizationsListAccountsPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["organizations:ListAccounts"], "Effect": "Allow", "Resource": "*" }] } }, "PinpointEndpointAccessPolicy": { "parameters": ["PinpointApplicationId"], "definition": { "Statement": [{ "Action": ["mobiletargeting:GetEndpoint", "mobiletargeting:UpdateEndpoint", "mobiletargeting:UpdateEndpointsBatch"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:mobiletargeting:${AWS::Region}:${AWS::AccountId}:apps/${pinpointApplicationId}/endpoints/*", { "pinpointApplicationId": { "Ref": "PinpointApplicationId" } }] } }] } }, "PollyFullAccessPolicy": { "parameters": ["LexiconName"], "definition": { "Statement": [{ "Action": ["polly:GetLexicon", "polly:DeleteLexicon"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/${lexiconName}", { "lexiconName": { "Ref": "LexiconName" } }] }] }, { "Action": ["polly:DescribeVoices", "polly:ListLexicons", "polly:PutLexicon", "polly:SynthesizeSpeech"], "Effect": "Allow", "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/*" }] }] } }, "RekognitionDetectOnlyPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:DetectFaces", "rekognition:DetectLabels", "rekognition:DetectModerationLabels", "rekognition:DetectText"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionFacesManagementPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:IndexFaces", "rekognition:DeleteFaces", "rekognition:SearchFaces", "rekognition:SearchFacesByImage", "rekognition:ListFaces"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionFacesPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:CompareFaces", "rekognition:DetectFaces"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionLabelsPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:DetectLabels", "rekognition:DetectModerationLabels"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionNoDataAccessPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:CompareFaces", "rekognition:DetectFaces", "rekognition:DetectLabels", "rekognition:DetectModerationLabels"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionReadPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:ListCollections", "rekognition:ListFaces", "rekognition:SearchFaces", "rekognition:SearchFacesByImage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionWriteOnlyAccessPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:CreateCollection", "rekognition:IndexFaces"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "Route53ChangeResourceRecordSetsPolicy": { "parameters": ["HostedZoneId"], "definition": { "Statement": [{ "Action": ["route53:ChangeResourceRecordSets"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}", { "HostedZoneId": { "Ref": "HostedZoneId" } }] } }] } }, "S3CrudPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3FullAccessPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }, { "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3ReadPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3WritePolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "SESBulkTemplatedCrudPolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SESBulkTemplatedCrudPolicy_v2": { "parameters": ["IdentityName", "TemplateName"], "definition": { "Statement": [{ "Action": ["ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:template/${templateName}", { "templateName": { "Ref": "TemplateName" } }] }] }, { "Action": ["ses:GetIdentityVerificationAttributes", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": "*" }] } }, "SESCrudPolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SESEmailTemplateCrudPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ses:CreateTemplate", "ses:GetTemplate", "ses:ListTemplates", "ses:UpdateTemplate", "ses:DeleteTemplate", "ses:TestRenderTemplate"], "Effect": "Allow", "Resource": "*" }] } }, "SESSendBouncePolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:SendBounce"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SNSCrudPolicy": { "parameters": ["TopicName"], "definition": { "Statement": [{ "Action": ["sns:ListSubscriptionsByTopic", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}*", { "topicName": { "Ref": "TopicName" } }] } }] } }, "SNSPublishMessagePolicy": { "parameters": ["TopicName"], "definition": { "Statement": [{ "Action": ["sns:Publish"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}", { "topicName": { "Ref": "TopicName" } }] } }] } }, "SQSPollerPolicy": { "parameters": ["QueueName"], "definition": { "Statement": [{ "Action": ["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", { "queueName": { "Ref": "QueueName" } }] } }] } }, "SQSSendMessagePolicy": { "parameters": ["QueueName"], "definition": { "Statement": [{ "Action": ["sqs:SendMessage*"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", { "queueName": { "Ref": "QueueName" } }] } }] } }, "SSMParameterReadPolicy": { "parameters": ["ParameterName"], "definition": { "Statement": [{ "Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*" }, { "Action": ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}", { "parameterName": { "Ref": "ParameterName" } }] } }] } }, "SSMParameterWithSlashPrefixReadPolicy": { "parameters": ["ParameterName"], "definition": { "Statement": [{ "Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*" }, { "Action": ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${parameterName}", { "parameterName": { "Ref": "ParameterName" } }] } }] } }, "SageMakerCreateEndpointConfigPolicy": { "parameters": ["EndpointConfigName"], "definition": { "Statement": [{ "Action": ["sagemaker:CreateEndpointConfig"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/${endpointConfigName}", { "endpointConfigName": { "Ref": "EndpointConfigName" } }] } }] } }, "SageMakerCreateEndpointPolicy": { "parameters": ["EndpointName"], "definition": { "Statement": [{ "Action": ["sagemaker:CreateEndpoint"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${endpointName}", { "endpointName": { "Ref": "EndpointName" } }] } }] } }, "ServerlessRepoReadWriteAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["serverlessrepo:CreateApplication", "serverlessrepo:CreateApplicationVersion", "serverlessrepo:UpdateApplication", "serverlessrepo:GetApplication", "serverlessrepo:ListApplications", "serverlessrepo:ListApplicationVersions", "serverlessrepo:ListApplicationDependencies"], "Effect": "Allow", "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:serverlessrepo:${AWS::Region}:${AWS::AccountId}:applications/*" }] }] } }, "StepFunctionsCallbackPolicy": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "StepFunctionsExecutionPolicy": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:StartExecution"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "StepFunctionsExecutionPolicy_v2": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:StartExecution", "states:StartSyncExecution"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "TextractDetectAnalyzePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:DetectDocumentText", "textract:StartDocumentTextDetection", "textract:StartDocumentAnalysis", "textract:AnalyzeDocument"], "Effect": "Allow", "Resource": "*" }] } }, "TextractGetResultPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:GetDocumentTextDetection", "textract:GetDocumentAnalysis"], "Effect": "Allow", "Resource": "*" }] } }, "TextractPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:*"], "Effect": "Allow", "Resource": "*" }] } }, "VPCAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"], "Effect": "Allow", "Resource": "*" }] } } };
+
+// EXTERNAL MODULE: ./src/sources/cloudformation/intrinsics.ts
+var intrinsics = __webpack_require__(55);
+;// CONCATENATED MODULE: ./src/sources/cloudformation/sam.ts
+// AWS SAM: the `Policies` of an `AWS::Serverless::Function` (or `StateMachine`), read the way SAM's
+// translator reads them: a managed policy name or ARN, an inline policy document, or a SAM policy
+// template (`S3ReadPolicy: {BucketName: x}`) expanded from the published template list
+// (data/sam/policy_templates.json, compiled into src/generated/sam-policy-templates-data.ts).
+
+
+
+
+/** Classifies one entry (raw or evaluated) of a SAM function's `Policies`. */
+function samPolicyEntry(item) {
+    if (!(0,json_lines/* isObject */.Gv)(item))
+        return { kind: 'managed', value: item };
+    const keys = Object.keys(item);
+    if (item.Statement !== undefined)
+        return { kind: 'inline', document: item };
+    if (keys.length === 1 && intrinsics/* INTRINSICS */.X$.has(keys[0]))
+        return { kind: 'expression', value: item };
+    if (keys.length === 1) {
+        const name = keys[0];
+        const t = Object.hasOwn(SAM_POLICY_TEMPLATES, name) ? SAM_POLICY_TEMPLATES[name] : undefined;
+        if (!t)
+            return {
+                kind: 'error',
+                name,
+                reason: `${name} is not a SAM policy template (aws-sam-translator's list)`,
+            };
+        const given = item[name];
+        const params = (0,json_lines/* isObject */.Gv)(given) ? given : {};
+        const missing = t.parameters.filter((p) => params[p] === undefined);
+        if (missing.length > 0)
+            return { kind: 'error', name, reason: `SAM policy template ${name} needs ${missing.join(', ')}` };
+        return {
+            kind: 'template',
+            name,
+            document: { Version: '2012-10-17', ...substitute(t.definition, params) },
+        };
+    }
+    return { kind: 'error', reason: 'neither a policy document, a managed policy nor a SAM policy template' };
+}
+/** The template's Definition with each `{Ref: Parameter}` replaced by the value given for it. */
+function substitute(def, params) {
+    const walk = (v) => {
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (!(0,json_lines/* isObject */.Gv)(v))
+            return v;
+        const keys = Object.keys(v);
+        if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string' && Object.hasOwn(params, v.Ref))
+            return params[v.Ref];
+        const out = {};
+        for (const [k, x] of Object.entries(v))
+            out[k] = walk(x);
+        return out;
+    };
+    return walk(def);
+}
+/** The managed policy SAM attaches for a function's Tracing (in the partition `aws`). */
+const SAM_XRAY_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
+/**
+ * Whether SAM adds X-Ray for a function's Tracing as it reads it (samTracings): unless it is
+ * none or 'Disabled' (an expression it does not resolve, or a value not known here, may trace).
+ */
+function samTracesXray(tracing) {
+    return tracing !== undefined && tracing !== null && tracing !== intrinsics/* NO_VALUE */.GY && tracing !== 'Disabled';
+}
+/**
+ * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
+ * `_construct_role`): basic execution, or durable execution with a DurableConfig; X-Ray
+ * (samTracesXray); VPC access with a VpcConfig (each set as samTruthy tells).
+ */
+const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const SAM_DURABLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
+const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+/**
+ * The service the role SAM makes trusts when no AssumeRolePolicyDocument is given: a function's
+ * (sam_resources.py `_construct_role`: IAMRolePolicies.lambda_assume_role_policy), a state
+ * machine's (stepfunctions/generators.py `_construct_role`: stepfunctions_assume_role_policy,
+ * always).
+ */
+const SAM_TRUSTED_SERVICE = {
+    'AWS::Serverless::Function': 'lambda.amazonaws.com',
+    'AWS::Serverless::StateMachine': 'states.amazonaws.com',
+};
+/**
+ * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
+ * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
+ * a map); an Unknown when it or its Type (`what`) is not known.
+ */
+function withType(v, what) {
+    if (v === intrinsics/* NO_VALUE */.GY)
+        return intrinsics/* NO_VALUE */.GY;
+    const u = (0,intrinsics/* asUnknown */.p_)(v);
+    if (u)
+        return u;
+    if (!(0,json_lines/* isObject */.Gv)(v))
+        return intrinsics/* NO_VALUE */.GY;
+    const tu = (0,intrinsics/* asUnknown */.p_)(v.Type);
+    if (tu || (0,intrinsics/* hasUnknownPart */.Uk)(v.Type))
+        return new intrinsics/* Unknown */.$r(`${what} is not known${tu ? ` (${tu.reason})` : ''}`);
+    return v;
+}
+/**
+ * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
+ * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
+ * Unknown when its Type is not known.
+ */
+function samDeadLetterPolicy(value) {
+    const dlq = withType(value, "the DeadLetterQueue's Type");
+    if (dlq === intrinsics/* NO_VALUE */.GY || dlq instanceof intrinsics/* Unknown */.$r)
+        return dlq;
+    const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
+    if (!action)
+        return intrinsics/* NO_VALUE */.GY;
+    return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
+}
+/** Whether SAM reads a value as an intrinsic function (is_intrinsic: one key, Ref, Condition or Fn::…). */
+function samIntrinsic(v) {
+    if (!(0,json_lines/* isObject */.Gv)(v))
+        return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+const NO_VALUE_REF = { Ref: 'AWS::NoValue' };
+function isNoValueRef(v) {
+    return (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue';
+}
+function ifArguments(v) {
+    const a = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
+    return Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' ? [a[0], a[1], a[2]] : undefined;
+}
+/** Most values samMerge merges in one property (YAML aliases may make a map stand for very many). */
+const MAX_SAM_MERGE_VALUES = 10_000;
+/**
+ * A function property merged with the template's `Globals.Function` one as SAM merges them
+ * (plugins/globals/globals.py): maps key by key, lists joined (the Globals' items first), anything
+ * else, an intrinsic function included, the function's own. `resolvesIfs` (AWS::LanguageExtensions
+ * first, which resolves an Fn::If before SAM merges): an Fn::If of either merged branch by branch
+ * with the other side, AWS::NoValue leaving the other side's value. Undefined when neither is given;
+ * an Unknown beyond MAX_SAM_MERGE_VALUES.
+ */
+function samMerge(globals, own, resolvesIfs) {
+    let budget = MAX_SAM_MERGE_VALUES;
+    const merge = (g, o) => {
+        if (--budget < 0)
+            return undefined;
+        if (resolvesIfs) {
+            if (isNoValueRef(o))
+                o = undefined;
+            if (isNoValueRef(g))
+                g = undefined;
+            const branch = (gb, ob) => merge(gb, ob) ?? NO_VALUE_REF;
+            const oi = ifArguments(o);
+            if (oi)
+                return { 'Fn::If': [oi[0], branch(g, oi[1]), branch(g, oi[2])] };
+            const gi = ifArguments(g);
+            if (gi && o !== undefined)
+                return { 'Fn::If': [gi[0], branch(gi[1], o), branch(gi[2], o)] };
+        }
+        if (o === undefined)
+            return g;
+        if (g === undefined)
+            return o;
+        if (Array.isArray(g) && Array.isArray(o))
+            return [...g, ...o];
+        if (!(0,json_lines/* isObject */.Gv)(g) || !(0,json_lines/* isObject */.Gv)(o) || samIntrinsic(g) || samIntrinsic(o))
+            return o;
+        // (own properties, `__proto__` included, are defined, never assigned)
+        return Object.fromEntries([
+            ...Object.entries(g).map(([k, v]) => [k, Object.hasOwn(o, k) ? (merge(v, o[k]) ?? NO_VALUE_REF) : v]),
+            ...Object.entries(o).filter(([k]) => !Object.hasOwn(g, k)),
+        ]);
+    };
+    const out = merge(globals, own);
+    return budget < 0
+        ? new intrinsics/* Unknown */.$r(`the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`)
+        : out;
+}
+/**
+ * Whether SAM finds a property set (`if self.VpcConfig:`): Python's truth of the value as SAM
+ * reads it (none, an empty map, list or text, false and 0 are not; an intrinsic function, or a
+ * value not known here, is).
+ */
+function samTruthy(v) {
+    if ((0,intrinsics/* asUnknown */.p_)(v))
+        return true;
+    if (v === undefined || v === null || v === intrinsics/* NO_VALUE */.GY || v === false || v === 0 || v === '')
+        return false;
+    if (Array.isArray(v))
+        return v.length > 0;
+    if ((0,json_lines/* isObject */.Gv)(v))
+        return Object.keys(v).length > 0;
+    return true;
+}
+/** The destination Types SAM takes in an EventInvokeConfig, each with its part of the policy's name. */
+const SAM_DESTINATION_TYPES = {
+    SQS: 'SQS',
+    SNS: 'SNS',
+    EventBridge: 'EventBridge',
+    Lambda: 'Lambda',
+    S3Bucket: 'S3',
+};
+/**
+ * The inline policy SAM adds for one destination of a function's EventInvokeConfig
+ * (`DestinationConfig.OnSuccess|OnFailure: {Type, Destination}`; aws-sam-translator
+ * `_validate_and_inject_resource`), of its value evaluated: NO_VALUE when it gives none (left out,
+ * a Type SAM does not take, no Destination where SAM needs one: SAM rejects those), an Unknown when
+ * its Type is not known. An SQS or SNS destination without a Destination is the queue or topic SAM
+ * makes (`made`); an S3 bucket's objects are its ARN and `/*` (`text`: a value as text, as Fn::Join
+ * reads it).
+ */
+function samDestinationPolicy(dest, made, text) {
+    const typed = withType(dest, "the destination's Type");
+    if (typed === intrinsics/* NO_VALUE */.GY || typed instanceof intrinsics/* Unknown */.$r)
+        return typed;
+    const type = typed.Type;
+    if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type))
+        return intrinsics/* NO_VALUE */.GY;
+    let arn = typed.Destination;
+    if (arn === undefined || arn === null) {
+        if (type !== 'SQS' && type !== 'SNS')
+            return intrinsics/* NO_VALUE */.GY;
+        arn = made(type);
+    }
+    const allow = (Action, Resource) => ({ Action, Effect: 'Allow', Resource });
+    const statements = type === 'SQS'
+        ? [allow('sqs:SendMessage', arn)]
+        : type === 'SNS'
+            ? [allow('sns:publish', arn)]
+            : type === 'EventBridge'
+                ? [allow('events:PutEvents', arn)]
+                : type === 'Lambda'
+                    ? [allow('lambda:InvokeFunction', arn)]
+                    : [allow('s3:PutObject', `${text(arn)}/*`), allow('s3:ListBucket', arn)];
+    return { Statement: statements };
+}
+/**
+ * The managed policy SAM attaches to a function's generated role for an event of each Type
+ * (aws-sam-translator model/eventsources/pull.py, get_policy_arn of Kinesis, DynamoDB, SQS, MSK);
+ * an SNS event with an SqsSubscription gets the SQS one (push.py SNS._inject_sqs_event_source_mapping).
+ */
+const SAM_EVENT_POLICY_ARNS = {
+    SQS: 'arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole',
+    Kinesis: 'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole',
+    DynamoDB: 'arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole',
+    MSK: 'arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole',
+};
+/** The event Types SAM gives an inline policy of their own (pull.py get_policy_statements). */
+const SAM_EVENT_INLINE_TYPES = new Set([
+    'MSK',
+    'MQ',
+    'SelfManagedKafka',
+    'DocumentDB',
+]);
+/** The event Types that take a DestinationConfig whose OnFailure SAM makes a policy for (PullEventSource). */
+const SAM_PULL_EVENT_TYPES = new Set([
+    'SQS',
+    'Kinesis',
+    'DynamoDB',
+    ...SAM_EVENT_INLINE_TYPES,
+]);
+/** The name of the inline policy SAM gives an event of a Type (`id`: the function's and event's ids joined). */
+function samEventPolicyName(type, props, id) {
+    return type === 'MQ'
+        ? props.DynamicPolicyName === true
+            ? `${id}AMQPolicy`
+            : 'SamAutoGeneratedAMQPolicy'
+        : type === 'MSK'
+            ? 'MSKExecutionRolePolicy'
+            : type === 'DocumentDB'
+                ? 'SamAutoGeneratedDocumentDBPolicy'
+                : 'SelfManagedKafkaExecutionRolePolicy';
+}
+const allowed = (Action, Resource) => ({ Action, Effect: 'Allow', Resource });
+const ENI_ACTIONS = [
+    'ec2:CreateNetworkInterface',
+    'ec2:DescribeNetworkInterfaces',
+    'ec2:DeleteNetworkInterface',
+    'ec2:DescribeVpcs',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeSecurityGroups',
+];
+/** Python's truth of a value SAM reads as written (an intrinsic function is a map: true). */
+function truthy(v) {
+    return samTruthy(v === intrinsics/* NO_VALUE */.GY ? undefined : v);
+}
+/**
+ * The inline policy SAM adds for an event of a Type (pull.py get_policy_statements of MSK, MQ,
+ * SelfManagedKafka, DocumentDB), built from its Properties as SAM reads them (intrinsic functions
+ * left as written: the document is evaluated as CloudFormation would): NO_VALUE when it adds none
+ * (another Type, no statement, or Properties SAM rejects), an Unknown when a value that decides it
+ * is not known. `notes`: what SAM may add that is not read.
+ */
+function samEventPolicy(type, props, notes) {
+    const sac = props.SourceAccessConfigurations;
+    const kmsId = props.SecretsManagerKmsKeyId;
+    for (const v of [sac, kmsId]) {
+        const u = (0,intrinsics/* asUnknown */.p_)(v);
+        if (u)
+            return u;
+    }
+    // (SAM takes the key id as text only: _get_kms_decrypt_policy, validate_secrets_manager_kms_key_id)
+    if (truthy(kmsId) && typeof kmsId !== 'string')
+        return intrinsics/* NO_VALUE */.GY;
+    const kmsArn = {
+        'Fn::Sub': `arn:\${AWS::Partition}:kms:\${AWS::Region}:\${AWS::AccountId}:key/${String(kmsId)}`,
+    };
+    const kms = (action) => (truthy(kmsId) ? [allowed(action, kmsArn)] : []);
+    let statements;
+    if (type === 'MQ' || type === 'DocumentDB') {
+        const uri = basicAuthUri(sac, type === 'MQ' ? ['BASIC_AUTH', 'VIRTUAL_HOST'] : ['BASIC_AUTH']);
+        if (uri === intrinsics/* NO_VALUE */.GY || uri instanceof intrinsics/* Unknown */.$r)
+            return uri;
+        const secret = allowed(['secretsmanager:GetSecretValue'], uri);
+        if (type === 'MQ')
+            statements = [secret, allowed(['mq:DescribeBroker'], props.Broker), ...kms('kms:Decrypt')];
+        else {
+            const rds = (what) => ({
+                'Fn::Sub': `arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${what}:*`,
+            });
+            statements = [
+                secret,
+                allowed(['rds:DescribeDBClusterParameters'], rds('cluster-pg')),
+                allowed(['rds:DescribeDBSubnetGroups'], rds('subgrp')),
+                allowed(['rds:DescribeDBClusters'], props.Cluster),
+                allowed(ENI_ACTIONS, '*'),
+                ...kms(['kms:Decrypt']),
+            ];
+        }
+    }
+    else if (type === 'MSK') {
+        const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
+        if (registry === intrinsics/* NO_VALUE */.GY || registry instanceof intrinsics/* Unknown */.$r)
+            return registry;
+        statements = [...registry];
+        // (each CLIENT_CERTIFICATE_TLS_AUTH with a URI; a list SAM cannot read gives none)
+        if (Array.isArray(sac))
+            for (const conf of sac) {
+                if (!(0,json_lines/* isObject */.Gv)(conf))
+                    continue;
+                const u = (0,intrinsics/* asUnknown */.p_)(conf.Type) ?? (0,intrinsics/* asUnknown */.p_)(conf.URI);
+                if (u)
+                    return u;
+                if (conf.Type === 'CLIENT_CERTIFICATE_TLS_AUTH' && truthy(conf.URI))
+                    statements.push(allowed(['secretsmanager:GetSecretValue'], conf.URI));
+            }
+        if (statements.length === 0)
+            return intrinsics/* NO_VALUE */.GY;
+    }
+    else if (type === 'SelfManagedKafka') {
+        // (pull.py SelfManagedKafka.get_policy_statements: `len(self.Topics) != 1` of the value as
+        // written, so an intrinsic function, a map of one key, is one topic: `Topics: !Ref Param`)
+        const topics = props.Topics;
+        const one = Array.isArray(topics) ? topics.length === 1 : samIntrinsic(topics);
+        if (!truthy(props.KafkaBootstrapServers) || !one || !truthy(sac))
+            return intrinsics/* NO_VALUE */.GY;
+        const auth = kafkaAuth(sac);
+        if (auth === intrinsics/* NO_VALUE */.GY || auth instanceof intrinsics/* Unknown */.$r)
+            return auth;
+        const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
+        if (registry === intrinsics/* NO_VALUE */.GY || registry instanceof intrinsics/* Unknown */.$r)
+            return registry;
+        const secret = auth.uri === undefined ? [] : [allowed(['secretsmanager:GetSecretValue'], auth.uri)];
+        statements = [
+            ...secret,
+            // (a SERVER_ROOT_CA_CERTIFICATE gives the auth mechanism's secret again: generate_policy_document
+            // passes authentication_uri for it; with none, a statement without a Resource IAM rejects)
+            ...(auth.rootCa ? secret : []),
+            ...(auth.vpc ? [allowed(ENI_ACTIONS, '*')] : []),
+            ...kms(['kms:Decrypt']),
+            ...registry,
+        ];
+    }
+    else
+        return intrinsics/* NO_VALUE */.GY;
+    return { Version: '2012-10-17', Statement: statements };
+}
+/**
+ * The BASIC_AUTH URI of an MQ or DocumentDB event's SourceAccessConfigurations
+ * (_validate_source_access_configurations): NO_VALUE where SAM rejects them.
+ */
+function basicAuthUri(sac, types) {
+    if (!Array.isArray(sac) || sac.length === 0)
+        return intrinsics/* NO_VALUE */.GY;
+    let uri;
+    for (const conf of sac) {
+        if (!(0,json_lines/* isObject */.Gv)(conf))
+            return intrinsics/* NO_VALUE */.GY;
+        const u = (0,intrinsics/* asUnknown */.p_)(conf.Type);
+        if (u)
+            return u;
+        if (typeof conf.Type !== 'string' || !types.includes(conf.Type))
+            return intrinsics/* NO_VALUE */.GY;
+        if (conf.Type !== 'BASIC_AUTH')
+            continue;
+        if (uri !== undefined || !truthy(conf.URI))
+            return intrinsics/* NO_VALUE */.GY;
+        uri = conf.URI;
+    }
+    return uri ?? intrinsics/* NO_VALUE */.GY;
+}
+const KAFKA_AUTH = [
+    'SASL_SCRAM_256_AUTH',
+    'SASL_SCRAM_512_AUTH',
+    'BASIC_AUTH',
+    'CLIENT_CERTIFICATE_TLS_AUTH',
+];
+/** A SelfManagedKafka event's SourceAccessConfigurations as SAM reads them (get_secret_key): NO_VALUE where it rejects them. */
+function kafkaAuth(sac) {
+    if (!Array.isArray(sac))
+        return intrinsics/* NO_VALUE */.GY;
+    let uri;
+    let rootCa = false;
+    let subnet = false;
+    let group = false;
+    for (const conf of sac) {
+        if (!(0,json_lines/* isObject */.Gv)(conf))
+            return intrinsics/* NO_VALUE */.GY;
+        const u = (0,intrinsics/* asUnknown */.p_)(conf.Type);
+        if (u)
+            return u;
+        // (validate_uri: set, and text or an intrinsic function)
+        const good = truthy(conf.URI) && (typeof conf.URI === 'string' || (0,json_lines/* isObject */.Gv)(conf.URI) || (0,intrinsics/* asUnknown */.p_)(conf.URI));
+        if (!good)
+            return intrinsics/* NO_VALUE */.GY;
+        if (conf.Type === 'VPC_SUBNET')
+            subnet = true;
+        else if (conf.Type === 'VPC_SECURITY_GROUP')
+            group = true;
+        else if (typeof conf.Type === 'string' && KAFKA_AUTH.includes(conf.Type)) {
+            if (uri !== undefined)
+                return intrinsics/* NO_VALUE */.GY;
+            uri = conf.URI;
+        }
+        else if (conf.Type === 'SERVER_ROOT_CA_CERTIFICATE')
+            rootCa = true;
+        else
+            return intrinsics/* NO_VALUE */.GY;
+    }
+    if (subnet !== group)
+        return intrinsics/* NO_VALUE */.GY;
+    return { ...(uri !== undefined ? { uri } : {}), rootCa: rootCa && uri !== undefined, vpc: subnet };
+}
+/**
+ * The statements SAM adds for an MSK or SelfManagedKafka event's SchemaRegistryConfig
+ * (get_schema_registry_permissions): its AccessConfigs' secrets, and the registry and its schemas
+ * when it reads the registry's name from SchemaRegistryURI (an ARN as text, or an Fn::Sub's text:
+ * get_registry_name). NO_VALUE where SAM rejects it.
+ */
+function schemaRegistryStatements(config, notes) {
+    if (!truthy(config))
+        return [];
+    const u = (0,intrinsics/* asUnknown */.p_)(config);
+    if (u)
+        return u;
+    if (!(0,json_lines/* isObject */.Gv)(config))
+        return intrinsics/* NO_VALUE */.GY;
+    for (const k of ['SchemaRegistryURI', 'EventRecordFormat', 'SchemaValidationConfigs'])
+        if (!Object.hasOwn(config, k))
+            return intrinsics/* NO_VALUE */.GY;
+    if (config.EventRecordFormat !== 'JSON' && config.EventRecordFormat !== 'SOURCE')
+        return intrinsics/* NO_VALUE */.GY;
+    if (!Array.isArray(config.SchemaValidationConfigs))
+        return intrinsics/* NO_VALUE */.GY;
+    const access = config.AccessConfigs ?? [];
+    if (truthy(access) && !Array.isArray(access))
+        return intrinsics/* NO_VALUE */.GY;
+    const out = [];
+    for (const c of Array.isArray(access) ? access : []) {
+        if (!(0,json_lines/* isObject */.Gv)(c) || !Object.hasOwn(c, 'Type') || !Object.hasOwn(c, 'URI'))
+            return intrinsics/* NO_VALUE */.GY;
+        out.push(allowed(['secretsmanager:GetSecretValue'], c.URI));
+    }
+    const uri = config.SchemaRegistryURI;
+    // (SAM resolves an Fn::Sub's Refs to parameters first, AWS::Region and AWS::Partition included,
+    // each without a colon; another pseudo parameter's `${AWS::…}` splits the ARN where it reads
+    // the name, unless SAM is given its value: not known here)
+    const sub = (0,json_lines/* isObject */.Gv)(uri) && typeof uri['Fn::Sub'] === 'string' ? uri['Fn::Sub'] : undefined;
+    const text = (typeof uri === 'string' ? uri : (sub ?? '')).replace(/\$\{AWS::(Region|Partition)\}/g, 'x');
+    const parts = text.split(':');
+    const name = text.startsWith('arn') && parts.length >= 6 && parts[5].startsWith('registry/')
+        ? parts[5].slice('registry/'.length)
+        : undefined;
+    if (name === undefined && sub !== undefined && text.includes('${AWS::'))
+        notes.push("the schema registry's name SAM may read from its SchemaRegistryURI (an Fn::Sub of a pseudo parameter) is not read: the glue:GetRegistry and glue:GetSchemaVersion it would grant are not audited");
+    if (name !== undefined)
+        out.push(allowed(['glue:GetRegistry'], uri), allowed(['glue:GetSchemaVersion'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:schema/${name}/*` }]));
+    return out;
+}
+/**
+ * The inline policy SAM adds for an event's `DestinationConfig.OnFailure` (pull.py to_cloudformation:
+ * Type SQS, SNS or S3; Kafka, or none, gives none): NO_VALUE when it adds none, an Unknown when its
+ * Type is not known.
+ */
+function samEventDestinationPolicy(props) {
+    const config = props.DestinationConfig;
+    const u = (0,intrinsics/* asUnknown */.p_)(config);
+    if (u)
+        return u;
+    if (!truthy(config) || !(0,json_lines/* isObject */.Gv)(config))
+        return intrinsics/* NO_VALUE */.GY;
+    const failure = withType(config.OnFailure, "the OnFailure destination's Type");
+    if (failure === intrinsics/* NO_VALUE */.GY || failure instanceof intrinsics/* Unknown */.$r)
+        return failure;
+    const arn = failure.Destination;
+    const statements = failure.Type === 'SQS'
+        ? [allowed('sqs:SendMessage', arn)]
+        : failure.Type === 'SNS'
+            ? [allowed('sns:publish', arn)]
+            : failure.Type === 'S3'
+                ? [allowed('s3:PutObject', { 'Fn::Join': ['/', [arn, '*']] }), allowed('s3:ListBucket', arn)]
+                : undefined;
+    return statements ? { Statement: statements } : intrinsics/* NO_VALUE */.GY;
+}
+/** The part of the OnFailure policy's name SAM gives each destination Type (IAMRolePolicies). */
+const SAM_EVENT_DESTINATION_TYPES = {
+    SQS: 'SQS',
+    SNS: 'SNS',
+    S3: 'S3',
+};
+
+
+/***/ }),
+
+/***/ 9933:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fl: () => (/* binding */ isTemplate),
+/* harmony export */   Mx: () => (/* binding */ yamlTemplate),
+/* harmony export */   bR: () => (/* binding */ jsonTemplate),
+/* harmony export */   xj: () => (/* binding */ UnknownTag)
+/* harmony export */ });
+/* unused harmony exports SHORT_FORMS, CLOUDFORMATION_TAGS, MAX_YAML_NODES */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _parser_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(531);
+// Reading a CloudFormation template (JSON or YAML) into plain values, keeping where each value came
+// from: the 1-based line of every map entry and list item, and the source path of every object and
+// list (so an evaluated statement can be traced back to its line even when it came out of an
+// `Fn::If`). YAML short forms (`!Ref`, `!Sub`, ...) become their long forms (`{Ref: x}`,
+// `{"Fn::Sub": x}`), the way CloudFormation reads them; an unknown tag is an error with its line.
+
+
+
+/** YAML short-form tags and the long form each stands for. */
+const SHORT_FORMS = {
+    '!Ref': 'Ref',
+    '!Condition': 'Condition',
+    '!Sub': 'Fn::Sub',
+    '!GetAtt': 'Fn::GetAtt',
+    '!Join': 'Fn::Join',
+    '!If': 'Fn::If',
+    '!Select': 'Fn::Select',
+    '!Split': 'Fn::Split',
+    '!FindInMap': 'Fn::FindInMap',
+    '!ImportValue': 'Fn::ImportValue',
+    '!Equals': 'Fn::Equals',
+    '!Not': 'Fn::Not',
+    '!And': 'Fn::And',
+    '!Or': 'Fn::Or',
+    '!Base64': 'Fn::Base64',
+    '!Cidr': 'Fn::Cidr',
+    '!GetAZs': 'Fn::GetAZs',
+    '!Transform': 'Fn::Transform',
+    '!Length': 'Fn::Length',
+    '!ToJsonString': 'Fn::ToJsonString',
+};
+/** A value written with a tag CloudFormation does not know (read as unknown; the error names the line). */
+class UnknownTag {
+    tag;
+    line;
+    constructor(tag, line) {
+        this.tag = tag;
+        this.line = line;
+    }
+}
+/** The `yaml` package's custom tags for the short forms, as scalars, sequences and maps. */
+const CLOUDFORMATION_TAGS = Object.keys(SHORT_FORMS).flatMap((tag) => [
+    { tag, resolve: (s) => s },
+    { tag, collection: 'seq', resolve: (v) => v },
+    { tag, collection: 'map', resolve: (v) => v },
+]);
+/** Most YAML nodes converted (an alias is not converted again: it shares its anchor's value). */
+const MAX_YAML_NODES = 2_000_000;
+function pathKey(p) {
+    return p.map((s) => (typeof s === 'number' ? `#${s}` : `.${s}`)).join('\u0000');
+}
+function recordOrigins(value, origins) {
+    const stack = [[value, []]];
+    while (stack.length > 0) {
+        const [v, p] = stack.pop();
+        if (Array.isArray(v)) {
+            origins.set(v, p);
+            v.forEach((x, i) => {
+                if (typeof x === 'object' && x !== null)
+                    stack.push([x, [...p, i]]);
+            });
+        }
+        else if ((0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v)) {
+            origins.set(v, p);
+            for (const [k, x] of Object.entries(v))
+                if (typeof x === 'object' && x !== null)
+                    stack.push([x, [...p, k]]);
+        }
+    }
+}
+/** A template already parsed as JSON: lines are found in the text when asked for. */
+function jsonTemplate(text, value) {
+    const origins = new WeakMap();
+    recordOrigins(value, origins);
+    return {
+        format: 'json',
+        value,
+        errors: [],
+        originOf: (v) => origins.get(v),
+        linesOf: (paths) => {
+            const wanted = paths.filter((p) => p !== undefined);
+            const found = (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .locateLines */ .AU)(text, wanted);
+            let i = 0;
+            return paths.map((p) => (p === undefined ? undefined : found[i++]));
+        },
+    };
+}
+/** Parses YAML text (the whole document) into a Template; `ok: false` when the text is not YAML. */
+function yamlTemplate(text, path) {
+    const lc = new yaml__WEBPACK_IMPORTED_MODULE_0__.LineCounter();
+    let doc;
+    try {
+        doc = yaml__WEBPACK_IMPORTED_MODULE_0__.parseDocument(text, {
+            lineCounter: lc,
+            customTags: CLOUDFORMATION_TAGS,
+            prettyErrors: false,
+            // (its warnings quote the template: never printed; escape.ts, core/warnings.ts)
+            logLevel: 'error',
+            // Checked below with a set per map: the library's own check compares each key with every
+            // earlier one (quadratic: 61 s for a 10 MB template's Resources, 2 s without it).
+            uniqueKeys: false,
+        });
+    }
+    catch (e) {
+        return { ok: false, line: 1, message: e.message };
+    }
+    const lineAt = (offset) => offset === undefined ? undefined : lc.linePos(offset).line;
+    if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        return { ok: false, line: lineAt(e.pos[0]) ?? 1, message: e.message.split('\n')[0] };
+    }
+    const errors = [];
+    const lines = new Map();
+    const origins = new WeakMap();
+    let count = 0;
+    let tooBig = false;
+    const anchored = new Map();
+    let root = null;
+    const jobs = [{ node: doc.contents, path: [], set: (v) => (root = v) }];
+    while (jobs.length > 0) {
+        const { node: n0, path: p, set, after } = jobs.pop();
+        if (after) {
+            after();
+            continue;
+        }
+        if (++count > MAX_YAML_NODES) {
+            tooBig = true;
+            set(null);
+            continue;
+        }
+        const node = n0;
+        if (node && (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isAlias)(node)) {
+            // An alias shares the value of its anchor, converted once (anchors come first in the text,
+            // and a node's whole subtree is converted before the next one starts).
+            const target = node.resolve(doc);
+            set(target && anchored.has(target) ? anchored.get(target) : null);
+            continue;
+        }
+        if (!node) {
+            set(null);
+            continue;
+        }
+        const tag = node.tag;
+        const line = lineAt(node.range?.[0]);
+        let inner = p;
+        let wrap;
+        if (tag && tag.startsWith('!')) {
+            const long = SHORT_FORMS[tag];
+            if (long) {
+                inner = [...p, long];
+                wrap = (v) => {
+                    const o = { [long]: v };
+                    origins.set(o, p);
+                    return o;
+                };
+                if (line !== undefined && !lines.has(pathKey(inner)))
+                    lines.set(pathKey(inner), line);
+            }
+            else {
+                errors.push({
+                    path,
+                    ...(line !== undefined ? { line } : {}),
+                    jsonPath: (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .formatJsonPath */ .pB)(p),
+                    message: `unknown tag ${tag}: CloudFormation knows ${Object.keys(SHORT_FORMS).slice(0, 14).join(', ')} and the other Fn:: short forms; the value is read as unknown`,
+                });
+                set(new UnknownTag(tag, line));
+                continue;
+            }
+        }
+        const anchor = node.anchor ? node : undefined;
+        const out = (v) => {
+            const w = wrap ? wrap(v) : v;
+            if (anchor)
+                anchored.set(anchor, w);
+            set(w);
+        };
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isMap)(node)) {
+            const obj = {};
+            origins.set(obj, inner);
+            out(obj);
+            // Keys in the order written; the jobs pushed last to first, so they run first to last.
+            const pending = [];
+            const seen = new Set();
+            // YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`), which `sam deploy` and `aws
+            // cloudformation package` expand: their maps' entries where this map has no such key (the
+            // first map's before a later one's), once the map is read.
+            const merged = [];
+            for (const pair of node.items) {
+                if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(pair.key) && pair.key.type === 'PLAIN' && pair.key.value === '<<') {
+                    const from = pair.value;
+                    const sources = from && (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(from) ? from.items : [from];
+                    sources.forEach((n, i) => {
+                        merged.push(null);
+                        pending.push({ node: n, path: [...inner, '<<', i], set: (v) => (merged[i] = v) });
+                    });
+                    continue;
+                }
+                // (a key is text as written, as a scalar value is: `061190967865:` keeps its leading zero)
+                const k = (0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(pair.key)
+                    ? typeof pair.key.value === 'number' && pair.key.source !== undefined
+                        ? String(numberText(pair.key.source, pair.key.value))
+                        : String(pair.key.value)
+                    : String(pair.key);
+                if (seen.has(k)) {
+                    const at = lineAt(pair.key?.range?.[0]) ?? 1;
+                    return {
+                        ok: false,
+                        line: at,
+                        message: `Map keys must be unique: ${JSON.stringify(k.slice(0, 200))} is written twice`,
+                    };
+                }
+                seen.add(k);
+                const kp = [...inner, k];
+                const kl = lineAt(pair.key?.range?.[0]);
+                if (kl !== undefined)
+                    lines.set(pathKey(kp), kl);
+                obj[k] = null;
+                pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v) });
+            }
+            if (merged.length > 0) {
+                const at = line;
+                jobs.push({
+                    node: null,
+                    path: inner,
+                    set: () => undefined,
+                    after: () => {
+                        for (const m of merged) {
+                            if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(m)) {
+                                errors.push({
+                                    path,
+                                    ...(at !== undefined ? { line: at } : {}),
+                                    jsonPath: (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .formatJsonPath */ .pB)(inner),
+                                    message: 'a YAML merge key (<<) must name a map or a list of maps: not merged',
+                                });
+                                continue;
+                            }
+                            for (const [k, v] of Object.entries(m))
+                                if (!Object.hasOwn(obj, k))
+                                    obj[k] = v;
+                        }
+                    },
+                });
+            }
+            for (let i = pending.length - 1; i >= 0; i--)
+                jobs.push(pending[i]);
+        }
+        else if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isSeq)(node)) {
+            const arr = new Array(node.items.length).fill(null);
+            origins.set(arr, inner);
+            out(arr);
+            for (let i = node.items.length - 1; i >= 0; i--) {
+                const item = node.items[i];
+                const ip = [...inner, i];
+                const il = lineAt(item?.range?.[0]);
+                if (il !== undefined)
+                    lines.set(pathKey(ip), il);
+                jobs.push({ node: item, path: ip, set: (v) => (arr[i] = v) });
+            }
+        }
+        else if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__.isScalar)(node)) {
+            let v = node.value;
+            // CloudFormation reads every scalar as text; a number keeps the digits written (012, 1e3, 464622532012).
+            if (typeof v === 'number' && node.source !== undefined && !wrap)
+                v = numberText(node.source, v);
+            out(v === undefined ? null : v);
+        }
+        else
+            out(null);
+    }
+    if (tooBig)
+        errors.push({
+            path,
+            line: 1,
+            message: `more than ${MAX_YAML_NODES} values: only the first ones are read`,
+        });
+    for (const w of doc.warnings) {
+        if (w.code === 'TAG_RESOLVE_FAILED')
+            continue; // reported above, with the value's path
+        const line = lineAt(w.pos[0]);
+        errors.push({ path, ...(line !== undefined ? { line } : {}), message: w.message.split('\n')[0] });
+    }
+    if (root !== null && typeof root === 'object')
+        origins.set(root, []);
+    return {
+        ok: true,
+        template: {
+            format: 'yaml',
+            value: root,
+            errors,
+            originOf: (v) => origins.get(v),
+            linesOf: (paths) => paths.map((p) => (p === undefined ? undefined : lineOfPath(lines, p))),
+        },
+    };
+}
+/** The line of a path, or of its nearest ancestor that has one. */
+function lineOfPath(lines, p) {
+    for (let n = p.length; n >= 0; n--) {
+        const l = lines.get(pathKey(p.slice(0, n)));
+        if (l !== undefined)
+            return l;
+    }
+    return undefined;
+}
+/**
+ * Keeps a YAML number as a number only when it reads as the text written; else the text (`2.0`,
+ * `1e3`, leading zeros, big ids: CloudFormation compares `2.0` with "2.0", never with "2").
+ */
+function numberText(source, v) {
+    const s = source.trim();
+    return String(v) === s ? v : s;
+}
+/** True for a parsed value that is a CloudFormation template (content decides, not the name). */
+function isTemplate(v) {
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v))
+        return false;
+    if (v.AWSTemplateFormatVersion !== undefined && ((0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v.Resources) || v.Resources === undefined))
+        return true;
+    if (!(0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(v.Resources))
+        return false;
+    return Object.values(v.Resources).some((r) => (0,_parser_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(r) && typeof r.Type === 'string' && /^(AWS|Alexa)::\w+::\w+/.test(r.Type));
+}
+
+
+/***/ }),
+
+/***/ 5618:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ei: () => (/* binding */ SAM_FUNCTIONS),
+/* harmony export */   Jr: () => (/* binding */ PRINCIPAL_TYPES),
+/* harmony export */   VB: () => (/* binding */ holdsPolicies),
+/* harmony export */   Ww: () => (/* binding */ NOT_IAM),
+/* harmony export */   Zo: () => (/* binding */ RESOURCE_POLICY_SERVICES),
+/* harmony export */   jk: () => (/* binding */ MAX_NOTES),
+/* harmony export */   wj: () => (/* binding */ RESOURCE_POLICY_PROPERTIES),
+/* harmony export */   zm: () => (/* binding */ MAX_LOGICAL_ID)
+/* harmony export */ });
+/**
+ * Resource types holding a resource policy, and the property (dotted) that holds it, or the
+ * properties when it has more than one (`[]`: each item of a list, a global table's `Replicas`).
+ */
+const RESOURCE_POLICY_PROPERTIES = {
+    'AWS::S3::BucketPolicy': 'PolicyDocument',
+    'AWS::S3Express::BucketPolicy': 'PolicyDocument',
+    'AWS::S3Outposts::BucketPolicy': 'PolicyDocument',
+    'AWS::S3::AccessPoint': 'Policy',
+    'AWS::S3Outposts::AccessPoint': 'Policy',
+    'AWS::S3Express::AccessPoint': 'Policy',
+    'AWS::S3::MultiRegionAccessPointPolicy': 'Policy',
+    'AWS::S3ObjectLambda::AccessPointPolicy': 'PolicyDocument',
+    'AWS::SQS::QueuePolicy': 'PolicyDocument',
+    'AWS::SNS::TopicPolicy': 'PolicyDocument',
+    'AWS::SQS::QueueInlinePolicy': 'PolicyDocument',
+    'AWS::SNS::TopicInlinePolicy': 'PolicyDocument',
+    'AWS::KMS::Key': 'KeyPolicy',
+    'AWS::KMS::ReplicaKey': 'KeyPolicy',
+    'AWS::ECR::Repository': 'RepositoryPolicyText',
+    'AWS::ECR::RegistryPolicy': 'PolicyText',
+    'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
+    'AWS::SecretsManager::ResourcePolicy': 'ResourcePolicy',
+    'AWS::Logs::ResourcePolicy': 'PolicyDocument',
+    'AWS::Logs::Destination': 'DestinationPolicy',
+    'AWS::OpenSearchService::Domain': 'AccessPolicies',
+    'AWS::Elasticsearch::Domain': 'AccessPolicies',
+    // (its own, and one its OpenAPI definition gives: the x-amazon-apigateway-policy extension)
+    'AWS::ApiGateway::RestApi': ['Policy', 'Body.x-amazon-apigateway-policy'],
+    'AWS::EFS::FileSystem': 'FileSystemPolicy',
+    'AWS::Backup::BackupVault': 'AccessPolicy',
+    'AWS::EC2::VPCEndpoint': 'PolicyDocument',
+    // (the table's own, and its stream's)
+    'AWS::DynamoDB::Table': [
+        'ResourcePolicy.PolicyDocument',
+        'StreamSpecification.ResourcePolicy.PolicyDocument',
+    ],
+    'AWS::DynamoDB::GlobalTable': [
+        'Replicas[].ResourcePolicy.PolicyDocument',
+        'Replicas[].ReplicaStreamSpecification.ResourcePolicy.PolicyDocument',
+    ],
+    'AWS::Kinesis::ResourcePolicy': 'ResourcePolicy',
+    'AWS::Lambda::LayerVersionPermission': '',
+    'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
+    'AWS::CodeArtifact::Repository': 'PermissionsPolicyDocument',
+    'AWS::Glue::ResourcePolicy': 'Policy',
+    // (one statement, not a document: policiesOf)
+    'AWS::Events::EventBusPolicy': 'Statement',
+    'AWS::Events::EventBus': 'Policy',
+};
+/**
+ * Resource policy types -> the services whose actions the policy can grant: AWS applies it to its
+ * own resource only (a bucket policy's `Action: "*"` is S3 actions on that bucket and its objects).
+ * A type not listed here (a VPC endpoint's policy, which governs the endpoint's service, or a
+ * `PolicyDocument` of a type not known) is read as naming any action.
+ */
+const RESOURCE_POLICY_SERVICES = {
+    'AWS::S3::BucketPolicy': ['s3'],
+    'AWS::S3Express::BucketPolicy': ['s3express'],
+    'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
+    'AWS::S3::AccessPoint': ['s3'],
+    'AWS::S3Outposts::AccessPoint': ['s3-outposts'],
+    'AWS::S3Express::AccessPoint': ['s3express'],
+    'AWS::S3::MultiRegionAccessPointPolicy': ['s3'],
+    'AWS::S3ObjectLambda::AccessPointPolicy': ['s3-object-lambda'],
+    'AWS::SQS::QueuePolicy': ['sqs'],
+    'AWS::SNS::TopicPolicy': ['sns'],
+    'AWS::SQS::QueueInlinePolicy': ['sqs'],
+    'AWS::SNS::TopicInlinePolicy': ['sns'],
+    'AWS::KMS::Key': ['kms'],
+    'AWS::KMS::ReplicaKey': ['kms'],
+    'AWS::ECR::Repository': ['ecr'],
+    'AWS::ECR::RegistryPolicy': ['ecr'],
+    'AWS::ECR::PublicRepository': ['ecr-public'],
+    'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
+    'AWS::Logs::ResourcePolicy': ['logs'],
+    'AWS::Logs::Destination': ['logs'],
+    'AWS::OpenSearchService::Domain': ['es'],
+    'AWS::Elasticsearch::Domain': ['es'],
+    'AWS::ApiGateway::RestApi': ['execute-api'],
+    'AWS::Serverless::Api': ['execute-api'],
+    'AWS::EFS::FileSystem': ['elasticfilesystem'],
+    'AWS::Backup::BackupVault': ['backup'],
+    'AWS::DynamoDB::Table': ['dynamodb'],
+    'AWS::DynamoDB::GlobalTable': ['dynamodb'],
+    'AWS::Kinesis::ResourcePolicy': ['kinesis'],
+    'AWS::CodeArtifact::Domain': ['codeartifact'],
+    'AWS::CodeArtifact::Repository': ['codeartifact'],
+    'AWS::Glue::ResourcePolicy': ['glue'],
+    'AWS::Events::EventBusPolicy': ['events'],
+    'AWS::Events::EventBus': ['events'],
+};
+/** Types with a `PolicyDocument` that is not an IAM policy. */
+const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
+const PRINCIPAL_TYPES = {
+    'AWS::IAM::Role': 'role',
+    'AWS::IAM::User': 'user',
+    'AWS::IAM::Group': 'group',
+};
+const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+/** Whether a resource of this type holds policies the audit reads (identity, SAM, or a resource policy). */
+function holdsPolicies(type) {
+    return (/^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
+        SAM_FUNCTIONS.has(type) ||
+        type === 'AWS::Serverless::Api' ||
+        type === 'AWS::SSO::PermissionSet' ||
+        Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type));
+}
+/** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
+const MAX_LOGICAL_ID = 255;
+/** Most approximation notes kept on one record. */
+const MAX_NOTES = 8;
+
+
+/***/ }),
+
 /***/ 6159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -28994,7 +32112,7 @@ function fromPlain(v, depth = 0) {
 
 /***/ }),
 
-/***/ 3989:
+/***/ 403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -29692,2983 +32810,18 @@ const authorizationDetailsParser = {
     },
 };
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./src/sources/cloudformation/template.ts
-// Reading a CloudFormation template (JSON or YAML) into plain values, keeping where each value came
-// from: the 1-based line of every map entry and list item, and the source path of every object and
-// list (so an evaluated statement can be traced back to its line even when it came out of an
-// `Fn::If`). YAML short forms (`!Ref`, `!Sub`, ...) become their long forms (`{Ref: x}`,
-// `{"Fn::Sub": x}`), the way CloudFormation reads them; an unknown tag is an error with its line.
-
-
-
-/** YAML short-form tags and the long form each stands for. */
-const SHORT_FORMS = {
-    '!Ref': 'Ref',
-    '!Condition': 'Condition',
-    '!Sub': 'Fn::Sub',
-    '!GetAtt': 'Fn::GetAtt',
-    '!Join': 'Fn::Join',
-    '!If': 'Fn::If',
-    '!Select': 'Fn::Select',
-    '!Split': 'Fn::Split',
-    '!FindInMap': 'Fn::FindInMap',
-    '!ImportValue': 'Fn::ImportValue',
-    '!Equals': 'Fn::Equals',
-    '!Not': 'Fn::Not',
-    '!And': 'Fn::And',
-    '!Or': 'Fn::Or',
-    '!Base64': 'Fn::Base64',
-    '!Cidr': 'Fn::Cidr',
-    '!GetAZs': 'Fn::GetAZs',
-    '!Transform': 'Fn::Transform',
-    '!Length': 'Fn::Length',
-    '!ToJsonString': 'Fn::ToJsonString',
-};
-/** A value written with a tag CloudFormation does not know (read as unknown; the error names the line). */
-class UnknownTag {
-    tag;
-    line;
-    constructor(tag, line) {
-        this.tag = tag;
-        this.line = line;
-    }
-}
-/** The `yaml` package's custom tags for the short forms, as scalars, sequences and maps. */
-const CLOUDFORMATION_TAGS = Object.keys(SHORT_FORMS).flatMap((tag) => [
-    { tag, resolve: (s) => s },
-    { tag, collection: 'seq', resolve: (v) => v },
-    { tag, collection: 'map', resolve: (v) => v },
-]);
-/** Most YAML nodes converted (an alias is not converted again: it shares its anchor's value). */
-const MAX_YAML_NODES = 2_000_000;
-function pathKey(p) {
-    return p.map((s) => (typeof s === 'number' ? `#${s}` : `.${s}`)).join('\u0000');
-}
-function recordOrigins(value, origins) {
-    const stack = [[value, []]];
-    while (stack.length > 0) {
-        const [v, p] = stack.pop();
-        if (Array.isArray(v)) {
-            origins.set(v, p);
-            v.forEach((x, i) => {
-                if (typeof x === 'object' && x !== null)
-                    stack.push([x, [...p, i]]);
-            });
-        }
-        else if ((0,json_lines/* isObject */.Gv)(v)) {
-            origins.set(v, p);
-            for (const [k, x] of Object.entries(v))
-                if (typeof x === 'object' && x !== null)
-                    stack.push([x, [...p, k]]);
-        }
-    }
-}
-/** A template already parsed as JSON: lines are found in the text when asked for. */
-function jsonTemplate(text, value) {
-    const origins = new WeakMap();
-    recordOrigins(value, origins);
-    return {
-        format: 'json',
-        value,
-        errors: [],
-        originOf: (v) => origins.get(v),
-        linesOf: (paths) => {
-            const wanted = paths.filter((p) => p !== undefined);
-            const found = (0,json_lines/* locateLines */.AU)(text, wanted);
-            let i = 0;
-            return paths.map((p) => (p === undefined ? undefined : found[i++]));
-        },
-    };
-}
-/** Parses YAML text (the whole document) into a Template; `ok: false` when the text is not YAML. */
-function yamlTemplate(text, path) {
-    const lc = new dist.LineCounter();
-    let doc;
-    try {
-        doc = dist.parseDocument(text, {
-            lineCounter: lc,
-            customTags: CLOUDFORMATION_TAGS,
-            prettyErrors: false,
-            // (its warnings quote the template: never printed; escape.ts, core/warnings.ts)
-            logLevel: 'error',
-            // Checked below with a set per map: the library's own check compares each key with every
-            // earlier one (quadratic: 61 s for a 10 MB template's Resources, 2 s without it).
-            uniqueKeys: false,
-        });
-    }
-    catch (e) {
-        return { ok: false, line: 1, message: e.message };
-    }
-    const lineAt = (offset) => offset === undefined ? undefined : lc.linePos(offset).line;
-    if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        return { ok: false, line: lineAt(e.pos[0]) ?? 1, message: e.message.split('\n')[0] };
-    }
-    const errors = [];
-    const lines = new Map();
-    const origins = new WeakMap();
-    let count = 0;
-    let tooBig = false;
-    const anchored = new Map();
-    let root = null;
-    const jobs = [{ node: doc.contents, path: [], set: (v) => (root = v) }];
-    while (jobs.length > 0) {
-        const { node: n0, path: p, set, after } = jobs.pop();
-        if (after) {
-            after();
-            continue;
-        }
-        if (++count > MAX_YAML_NODES) {
-            tooBig = true;
-            set(null);
-            continue;
-        }
-        const node = n0;
-        if (node && (0,dist.isAlias)(node)) {
-            // An alias shares the value of its anchor, converted once (anchors come first in the text,
-            // and a node's whole subtree is converted before the next one starts).
-            const target = node.resolve(doc);
-            set(target && anchored.has(target) ? anchored.get(target) : null);
-            continue;
-        }
-        if (!node) {
-            set(null);
-            continue;
-        }
-        const tag = node.tag;
-        const line = lineAt(node.range?.[0]);
-        let inner = p;
-        let wrap;
-        if (tag && tag.startsWith('!')) {
-            const long = SHORT_FORMS[tag];
-            if (long) {
-                inner = [...p, long];
-                wrap = (v) => {
-                    const o = { [long]: v };
-                    origins.set(o, p);
-                    return o;
-                };
-                if (line !== undefined && !lines.has(pathKey(inner)))
-                    lines.set(pathKey(inner), line);
-            }
-            else {
-                errors.push({
-                    path,
-                    ...(line !== undefined ? { line } : {}),
-                    jsonPath: (0,json_lines/* formatJsonPath */.pB)(p),
-                    message: `unknown tag ${tag}: CloudFormation knows ${Object.keys(SHORT_FORMS).slice(0, 14).join(', ')} and the other Fn:: short forms; the value is read as unknown`,
-                });
-                set(new UnknownTag(tag, line));
-                continue;
-            }
-        }
-        const anchor = node.anchor ? node : undefined;
-        const out = (v) => {
-            const w = wrap ? wrap(v) : v;
-            if (anchor)
-                anchored.set(anchor, w);
-            set(w);
-        };
-        if ((0,dist.isMap)(node)) {
-            const obj = {};
-            origins.set(obj, inner);
-            out(obj);
-            // Keys in the order written; the jobs pushed last to first, so they run first to last.
-            const pending = [];
-            const seen = new Set();
-            // YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`), which `sam deploy` and `aws
-            // cloudformation package` expand: their maps' entries where this map has no such key (the
-            // first map's before a later one's), once the map is read.
-            const merged = [];
-            for (const pair of node.items) {
-                if ((0,dist.isScalar)(pair.key) && pair.key.type === 'PLAIN' && pair.key.value === '<<') {
-                    const from = pair.value;
-                    const sources = from && (0,dist.isSeq)(from) ? from.items : [from];
-                    sources.forEach((n, i) => {
-                        merged.push(null);
-                        pending.push({ node: n, path: [...inner, '<<', i], set: (v) => (merged[i] = v) });
-                    });
-                    continue;
-                }
-                // (a key is text as written, as a scalar value is: `061190967865:` keeps its leading zero)
-                const k = (0,dist.isScalar)(pair.key)
-                    ? typeof pair.key.value === 'number' && pair.key.source !== undefined
-                        ? String(numberText(pair.key.source, pair.key.value))
-                        : String(pair.key.value)
-                    : String(pair.key);
-                if (seen.has(k)) {
-                    const at = lineAt(pair.key?.range?.[0]) ?? 1;
-                    return {
-                        ok: false,
-                        line: at,
-                        message: `Map keys must be unique: ${JSON.stringify(k.slice(0, 200))} is written twice`,
-                    };
-                }
-                seen.add(k);
-                const kp = [...inner, k];
-                const kl = lineAt(pair.key?.range?.[0]);
-                if (kl !== undefined)
-                    lines.set(pathKey(kp), kl);
-                obj[k] = null;
-                pending.push({ node: pair.value, path: kp, set: (v) => (obj[k] = v) });
-            }
-            if (merged.length > 0) {
-                const at = line;
-                jobs.push({
-                    node: null,
-                    path: inner,
-                    set: () => undefined,
-                    after: () => {
-                        for (const m of merged) {
-                            if (!(0,json_lines/* isObject */.Gv)(m)) {
-                                errors.push({
-                                    path,
-                                    ...(at !== undefined ? { line: at } : {}),
-                                    jsonPath: (0,json_lines/* formatJsonPath */.pB)(inner),
-                                    message: 'a YAML merge key (<<) must name a map or a list of maps: not merged',
-                                });
-                                continue;
-                            }
-                            for (const [k, v] of Object.entries(m))
-                                if (!Object.hasOwn(obj, k))
-                                    obj[k] = v;
-                        }
-                    },
-                });
-            }
-            for (let i = pending.length - 1; i >= 0; i--)
-                jobs.push(pending[i]);
-        }
-        else if ((0,dist.isSeq)(node)) {
-            const arr = new Array(node.items.length).fill(null);
-            origins.set(arr, inner);
-            out(arr);
-            for (let i = node.items.length - 1; i >= 0; i--) {
-                const item = node.items[i];
-                const ip = [...inner, i];
-                const il = lineAt(item?.range?.[0]);
-                if (il !== undefined)
-                    lines.set(pathKey(ip), il);
-                jobs.push({ node: item, path: ip, set: (v) => (arr[i] = v) });
-            }
-        }
-        else if ((0,dist.isScalar)(node)) {
-            let v = node.value;
-            // CloudFormation reads every scalar as text; a number keeps the digits written (012, 1e3, 464622532012).
-            if (typeof v === 'number' && node.source !== undefined && !wrap)
-                v = numberText(node.source, v);
-            out(v === undefined ? null : v);
-        }
-        else
-            out(null);
-    }
-    if (tooBig)
-        errors.push({
-            path,
-            line: 1,
-            message: `more than ${MAX_YAML_NODES} values: only the first ones are read`,
-        });
-    for (const w of doc.warnings) {
-        if (w.code === 'TAG_RESOLVE_FAILED')
-            continue; // reported above, with the value's path
-        const line = lineAt(w.pos[0]);
-        errors.push({ path, ...(line !== undefined ? { line } : {}), message: w.message.split('\n')[0] });
-    }
-    if (root !== null && typeof root === 'object')
-        origins.set(root, []);
-    return {
-        ok: true,
-        template: {
-            format: 'yaml',
-            value: root,
-            errors,
-            originOf: (v) => origins.get(v),
-            linesOf: (paths) => paths.map((p) => (p === undefined ? undefined : lineOfPath(lines, p))),
-        },
-    };
-}
-/** The line of a path, or of its nearest ancestor that has one. */
-function lineOfPath(lines, p) {
-    for (let n = p.length; n >= 0; n--) {
-        const l = lines.get(pathKey(p.slice(0, n)));
-        if (l !== undefined)
-            return l;
-    }
-    return undefined;
-}
-/**
- * Keeps a YAML number as a number only when it reads as the text written; else the text (`2.0`,
- * `1e3`, leading zeros, big ids: CloudFormation compares `2.0` with "2.0", never with "2").
- */
-function numberText(source, v) {
-    const s = source.trim();
-    return String(v) === s ? v : s;
-}
-/** True for a parsed value that is a CloudFormation template (content decides, not the name). */
-function isTemplate(v) {
-    if (!(0,json_lines/* isObject */.Gv)(v))
-        return false;
-    if (v.AWSTemplateFormatVersion !== undefined && ((0,json_lines/* isObject */.Gv)(v.Resources) || v.Resources === undefined))
-        return true;
-    if (!(0,json_lines/* isObject */.Gv)(v.Resources))
-        return false;
-    return Object.values(v.Resources).some((r) => (0,json_lines/* isObject */.Gv)(r) && typeof r.Type === 'string' && /^(AWS|Alexa)::\w+::\w+/.test(r.Type));
-}
-
-// EXTERNAL MODULE: ./src/policy/arn.ts
-var arn = __webpack_require__(6185);
-;// CONCATENATED MODULE: ./src/sources/cloudformation/intrinsics.ts
-// Evaluating CloudFormation intrinsic functions offline, with what the template itself says:
-// parameter defaults, Mappings, Conditions, pseudo-parameters, and the names and ARNs of the
-// template's own resources (src/sources/cloudformation/resources.ts). What cannot be known here
-// (a parameter without a default, Fn::ImportValue, a macro) is an Unknown with its reason; inside a
-// string it reads as `*` (only that part of the string), and the reason is noted as approximate.
-// While a policy document is read, that `*` is a marker first (UNKNOWN_PART): a Deny is never read
-// broader than written, so its unknown parts are left out, not read as `*` (documents.ts).
-
-
-
-
-
-/** Longest reason or message kept (names in them come from the template, whatever their length). */
-const MAX_MESSAGE_LENGTH = 300;
-/** Text cut to `max` characters (with an ellipsis). */
-function clipText(s, max = MAX_MESSAGE_LENGTH) {
-    return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-/**
- * Stands for an unknown part of a string while a policy document is read (private-use characters
- * around the index of its reason in Evaluator.unknownParts); read as `*` in the end.
- */
-const UNKNOWN_PART = /\uE000(\d+)\uE001/g;
-const HAS_UNKNOWN_PART = /\uE000\d+\uE001/;
-/** True when a string (or any string or key in a value) holds an unknown part. */
-function hasUnknownPart(v, depth = 0) {
-    if (typeof v === 'string')
-        return v.includes('\uE000') && HAS_UNKNOWN_PART.test(v);
-    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
-        return false;
-    if (Array.isArray(v))
-        return v.some((x) => hasUnknownPart(x, depth + 1));
-    return Object.entries(v).some(([k, x]) => hasUnknownPart(k) || hasUnknownPart(x, depth + 1));
-}
-/** A string with its unknown parts read as `*`; `seen` gets the index of each. */
-function unknownPartsAsWildcards(s, seen) {
-    if (!s.includes('\uE000'))
-        return s;
-    return s.replace(UNKNOWN_PART, (_m, i) => {
-        seen?.add(Number(i));
-        return '*';
-    });
-}
-/** A value not known offline, with why. */
-/**
- * Whether a parameter's AllowedPattern may let it hold `*` or `?` (an IAM wildcard), read from the
- * pattern's text, never run: a repository's regular expression run by a backtracking engine can
- * take minutes on one character (a review: `(?:\*?|\*?){28}x` stalled an audit for 6 minutes), and
- * testing it against `*` alone misses `[a-z-]+\*`, which admits `prod-*`. It may when it writes a
- * `*` or `?` as a character (escaped, or in a class), a `.`, a negated class, `\W`, `\S`, `\D`, an
- * escape of a code (`\x2a`, `\u002a`, `\p{…}`), or a class range over `*` (0x2A) or `?` (0x3F); a
- * pattern of letters, digits, `-`, `_`, classes of them, `\d`, `\w`, `\s`, groups, anchors,
- * alternatives and quantifiers may not. Conservative: what it cannot read may.
- */
-/**
- * Escapes that may stand for `*` or `?` (CloudFormation reads AllowedPattern as Java does): the
- * characters themselves, the negated classes (`\W`, `\S`, `\D`, `\H`, `\V`), any grapheme or
- * line break (`\X`, `\R`), a character by name or code (`\N{…}`, `\x2a`, `\u002a`, `\0…`,
- * `\c`), a property (`\p{Punct}`, `\P{…}`), a back-reference (`\k`, `\1`), quoting (`\Q*\E`).
- */
-const WIDE_ESCAPE = /[*?WSDHVXRNxupPckQ0-9]/;
-/** Escapes of control characters, as the characters they stand for. */
-const CONTROL_ESCAPES = {
-    t: '\t',
-    n: '\n',
-    r: '\r',
-    f: '\f',
-    e: '\u001b',
-    a: '\u0007',
-};
-function mayMatchWildcard(pattern) {
-    if (pattern.length > 1000)
-        return true;
-    const wild = (c) => c === 0x2a || c === 0x3f;
-    let i = 0;
-    while (i < pattern.length) {
-        const ch = pattern[i];
-        if (ch === '\\') {
-            const e = pattern[i + 1];
-            if (e === undefined || WIDE_ESCAPE.test(e))
-                return true;
-            i += 2;
-            continue;
-        }
-        if (ch === '.')
-            return true;
-        if (ch === '[') {
-            i++;
-            if (pattern[i] === '^')
-                return true;
-            let prev = -1;
-            let closed = false;
-            while (i < pattern.length) {
-                let c = pattern[i];
-                if (c === ']') {
-                    closed = true;
-                    i++;
-                    break;
-                }
-                let escaped = false;
-                if (c === '\\') {
-                    const e = pattern[i + 1];
-                    if (e === undefined || WIDE_ESCAPE.test(e))
-                        return true;
-                    // (`\t` is a tab, not a `t`: a range from it may reach `*`)
-                    c = /[dwshv]/.test(e) ? '' : (CONTROL_ESCAPES[e] ?? e);
-                    escaped = true;
-                    i += 2;
-                }
-                else
-                    i++;
-                // (Java's classes nest: `[a[^b]]`)
-                if (c === '[' && !escaped)
-                    return true;
-                if (c === '') {
-                    prev = -1;
-                    continue;
-                }
-                const code = c.codePointAt(0);
-                if (wild(code))
-                    return true;
-                // A range `a-b`: an unescaped `-` between two characters.
-                if (c === '-' && !escaped && prev >= 0 && pattern[i] !== undefined && pattern[i] !== ']') {
-                    let to = pattern[i];
-                    if (to === '\\') {
-                        const e = pattern[i + 1];
-                        if (e === undefined || !/[-\]\\^\[]/.test(e))
-                            return true;
-                        to = e;
-                        i += 2;
-                    }
-                    else
-                        i++;
-                    const hi = to.codePointAt(0);
-                    if ((prev <= 0x2a && hi >= 0x2a) || (prev <= 0x3f && hi >= 0x3f))
-                        return true;
-                    prev = -1;
-                    continue;
-                }
-                prev = code;
-            }
-            if (!closed)
-                return true;
-            continue;
-        }
-        i++;
-    }
-    return false;
-}
-class Unknown {
-    reason;
-    constructor(reason) {
-        this.reason = clipText(unknownPartsAsWildcards(reason));
-    }
-}
-/** `Ref: AWS::NoValue`: the property or list item is left out. */
-const NO_VALUE = Symbol('AWS::NoValue');
-/** Deepest nesting of intrinsic functions and values evaluated. */
-const MAX_EVAL_DEPTH = 256;
-/**
- * Most values evaluated for one policy, and for a whole template. YAML aliases can make a small
- * file stand for a huge value; AWS caps a policy at a few tens of kilobytes, far below these. (A
- * review: 40 policies of 10 KB of aliases, each at the first bound, took 31 s under the second at
- * ten million; at two million, a template's evaluation stops within seconds.)
- */
-const MAX_EVAL_VALUES = 100_000;
-const MAX_TEMPLATE_EVAL_VALUES = 2_000_000;
-const PSEUDO = {
-    'AWS::AccountId': arn/* ACCOUNT_PLACEHOLDER */.a7,
-    'AWS::Partition': 'aws',
-    'AWS::Region': '*',
-    'AWS::URLSuffix': 'amazonaws.com',
-    'AWS::NoValue': NO_VALUE,
-};
-/**
- * The stack's region, in a policy document: one of any, read as `*` in an Allow (as everywhere,
- * without a note: that is what a region in an ARN of a template means), and left out of a Deny,
- * which is never read broader than written (a Deny in its region, read in every one, would hide
- * what the policy grants elsewhere).
- */
-const REGION_REASON = "AWS::Region: the stack's region";
-/** Regions of another partition than `aws` (GovCloud, China, the isolated ones). */
-const OTHER_PARTITION_REGION = /^(?:us-gov-|cn-|us-iso[a-z]?-|eu-isoe-)/;
-/** A CloudFormation dynamic reference (resolved at deploy time) in text, and text that is one. */
-const DYNAMIC_REFERENCE = /\{\{resolve:[^{}]*\}\}/g;
-const DYNAMIC_REFERENCE_WHOLE = /^\s*\{\{resolve:[^{}]*\}\}\s*$/;
-/** Why a parameter with a default is not known in a reading of a document (offDefault()). */
-const NOT_DEFAULT = 'another value than its default';
-/** possible(): a value of a parameter other than every one its conditions compare it with. */
-const OTHER_VALUE = '\u0000another value';
-/** Most functions one condition is read through (conditionValue). */
-const MAX_CONDITION_STEPS = 100_000;
-const CONDITION_BUDGET = 'the condition stands for more than';
-/** possible(): at most so many functions of conditions are read in all. */
-const MAX_TRY_STEPS = 1_000_000;
-/** possible(): at most so many combinations of parameter values are tried. */
-const MAX_VALUATIONS = 1024;
-const UNKNOWN_PSEUDO = {
-    'AWS::StackName': 'the stack name is chosen at deploy time',
-    'AWS::StackId': 'the stack id is made at deploy time',
-    'AWS::NotificationARNs': 'the stack notification ARNs are chosen at deploy time',
-};
-const INTRINSICS = new Set([
-    'Ref',
-    'Fn::Sub',
-    'Fn::GetAtt',
-    'Fn::Join',
-    'Fn::If',
-    'Fn::Select',
-    'Fn::Split',
-    'Fn::FindInMap',
-    'Fn::ImportValue',
-    'Fn::Equals',
-    'Fn::Not',
-    'Fn::And',
-    'Fn::Or',
-    'Fn::Base64',
-    'Fn::Cidr',
-    'Fn::GetAZs',
-    'Fn::Transform',
-    'Fn::Length',
-    'Fn::ToJsonString',
-    'Condition',
-]);
-function intrinsicOf(v) {
-    const keys = Object.keys(v);
-    if (keys.length !== 1)
-        return undefined;
-    const k = keys[0];
-    // Any other `Fn::` (Fn::ForEach, Fn::Contains of Rules, a typo) is said to be unsupported.
-    return (INTRINSICS.has(k) && k !== 'Condition') || k.startsWith('Fn::') ? k : undefined;
-}
-/** Conditions given values as a text that is the same for the same values (a cache's key). */
-function sortedKey(values) {
-    return JSON.stringify([...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-/** A value written as an intrinsic function: an object of one key, `Ref` or `Fn::…`. */
-function isIntrinsic(v) {
-    if (!(0,json_lines/* isObject */.Gv)(v))
-        return false;
-    const keys = Object.keys(v);
-    return keys.length === 1 && /^(Fn::|Ref$)/.test(keys[0]);
-}
-/** The Unknown inside a value, if it is one (or an unknown tag). */
-function asUnknown(v) {
-    if (v instanceof Unknown)
-        return v;
-    if (v instanceof UnknownTag)
-        return new Unknown(`unknown tag ${v.tag}${v.line ? ` (line ${v.line})` : ''}`);
-    return undefined;
-}
-class Evaluator {
-    template;
-    hooks;
-    originOf;
-    madeFrom;
-    /** Reasons the values evaluated since the last reset are approximate. */
-    approximations = new Set();
-    /**
-     * While a policy document is read (begin(true)): unknown parts are markers (UNKNOWN_PART), the
-     * reason of each at its index here, so that a Deny can leave them out and the notes say only
-     * what is read as `*`.
-     */
-    marking = false;
-    unknownParts = [];
-    /** Approximations noted other than by a marker (kept whatever is left out). */
-    directNotes = new Set();
-    inProgress = [];
-    conditionCache = new Map();
-    /**
-     * While a policy document is read: the conditions not known offline that an `Fn::If` of it
-     * consulted (name -> why it is not known), so that the document can be read with each of their
-     * branches (documents.ts), never one chosen silently.
-     */
-    unknownIfConditions = new Map();
-    /**
-     * Of those, the ones known offline only because the parameters they rest on are read with their
-     * defaults (name -> the value so read and those parameters, `EnableAdmin "false"`): a stack
-     * deployed with other values may have the other branch, so a document is read with both too,
-     * never the default's one silently. Kept from begin() on, through every reading (beginVariant).
-     */
-    defaultIfConditions = new Map();
-    /** Conditions given a value for one reading of a document (each of their branches in turn). */
-    forced;
-    /**
-     * The conditions the resource whose policies are read is created under, not known offline: true
-     * then (it exists only when they are), whatever is begun meanwhile (assuming()).
-     */
-    assumed;
-    /** Parameters (and the stack's region) given a value while possible() tries them. */
-    overrides;
-    /** While possible() tries values: no problem or cycle reported (they were, when first met). */
-    quiet = false;
-    depth = 0;
-    evaluated = 0;
-    evaluatedInTemplate = 0;
-    /**
-     * Starts the evaluation of one value: no approximations yet, a fresh budget. `markUnknownParts`
-     * (a policy document): unknown text is a marker, not `*`, until endMarking().
-     */
-    begin(markUnknownParts = false) {
-        this.approximations = new Set();
-        this.evaluated = 0;
-        this.marking = markUnknownParts;
-        this.unknownParts = [];
-        this.directNotes = new Set();
-        this.unknownIfConditions.clear();
-        this.defaultIfConditions.clear();
-        this.forced = undefined;
-    }
-    /**
-     * Starts one more reading of the same document (begin(true) first) with these conditions taken
-     * as true or false: a fresh budget; its unknown parts and notes add to those of the others.
-     */
-    beginVariant(forced) {
-        this.evaluated = 0;
-        this.forced = forced;
-        this.unknownIfConditions.clear();
-    }
-    /**
-     * Runs `f` with these conditions (a resource's own, not known offline) read as the values given,
-     * and possible() only with them so (`!If [IsProd, …]` in a resource of `Condition: IsProd` is
-     * read true; a condition that excludes IsProd, false); with none (undefined), as they are.
-     */
-    assuming(assumed, f) {
-        const was = { assumed: this.assumed, cache: this.assumedCache, key: this.assumedKey };
-        this.assumed = assumed;
-        this.assumedCache = new Map();
-        this.assumedKey = assumed ? sortedKey(assumed) : '';
-        try {
-            return f();
-        }
-        finally {
-            this.assumed = was.assumed;
-            this.assumedCache = was.cache;
-            this.assumedKey = was.key;
-        }
-    }
-    /** The conditions read with the conditions assumed (and none forced): assuming(). */
-    assumedCache = new Map();
-    /** The conditions assumed as a key of possibleCache. */
-    assumedKey = '';
-    /** Unknown text reads as `*` again. */
-    endMarking() {
-        this.marking = false;
-        this.unknownParts = [];
-        this.forced = undefined;
-    }
-    /** Runs `f` with unknown text marked (unknown parts of a condition's operands: not known, never `*`). */
-    marked(f) {
-        return this.withMarking(true, f);
-    }
-    /** Runs `f` with unknown text read as `*` (a value that is not part of the document: a name, a condition). */
-    unmarked(f) {
-        return this.withMarking(false, f);
-    }
-    withMarking(marking, f) {
-        const was = this.marking;
-        this.marking = marking;
-        try {
-            return f();
-        }
-        finally {
-            this.marking = was;
-        }
-    }
-    /** Notes why the value is approximate (not an unknown part: kept whatever is left out). */
-    note(reason) {
-        this.approximations.add(reason);
-        this.directNotes.add(reason);
-    }
-    /**
-     * Of a policy read with markers: `kept` holds the indexes of the markers still in the document
-     * read (each read as `*`); the reasons of the others, left out, are no longer approximations.
-     */
-    keepNotesOf(kept) {
-        const read = new Set();
-        for (const i of kept)
-            if (this.unknownParts[i] !== undefined)
-                read.add(this.unknownParts[i]);
-        for (const r of this.unknownParts)
-            if (!read.has(r) && !this.directNotes.has(r))
-                this.approximations.delete(r);
-    }
-    /**
-     * The one value an unknown part (its marker's index) stands for, as the placeholder a resource
-     * is read with, or undefined: a String or Number parameter without a default (`<BucketName>`),
-     * the stack's name or id (or a part of one: `<AWS::StackId>`). Each is one value the stack is
-     * given or made with, not every value (a review: CloudZero's CUR bucket, a parameter, and the
-     * bucket it names after the stack's id, were told "narrow the resources").
-     */
-    oneValueOf(i) {
-        const r = this.unknownParts[i];
-        if (r === undefined)
-            return undefined;
-        const m = new RegExp(`^parameter ([A-Za-z0-9]+)(?: has no default|: ${NOT_DEFAULT} \\(.*\\))$`).exec(r);
-        if (m) {
-            const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
-            const p = Object.hasOwn(params, m[1]) ? params[m[1]] : undefined;
-            const type = (0,json_lines/* isObject */.Gv)(p) && typeof p.Type === 'string' ? p.Type : 'String';
-            if (!/^(String|Number|AWS::SSM::Parameter::Value<String>)$/.test(type))
-                return undefined;
-            // (a parameter whose AllowedValues or AllowedPattern let it hold a wildcard: not one value)
-            if ((0,json_lines/* isObject */.Gv)(p) &&
-                Array.isArray(p.AllowedValues) &&
-                p.AllowedValues.some((v) => /[*?]/.test(String(v))))
-                return undefined;
-            if ((0,json_lines/* isObject */.Gv)(p) && p.AllowedPattern !== undefined && mayMatchWildcard(String(p.AllowedPattern)))
-                return undefined;
-            return `<${m[1]}>`;
-        }
-        for (const name of ['AWS::StackName', 'AWS::StackId'])
-            if (r === `${name}: ${UNKNOWN_PSEUDO[name]}`)
-                return `<${name}>`;
-        return undefined;
-    }
-    /** The reason of an unknown part (its marker's index). */
-    reasonOf(i) {
-        return this.unknownParts[i];
-    }
-    /**
-     * A value as JSON with each unknown part written with its reason (two readings of a document
-     * give the same text for the same value, whatever the markers' indexes).
-     */
-    sameText(v) {
-        const s = JSON.stringify(v) ?? '';
-        return s.includes('\uE000')
-            ? s.replace(UNKNOWN_PART, (_m, i) => `\uE000${this.unknownParts[Number(i)] ?? ''}\uE001`)
-            : s;
-    }
-    constructor(template, hooks, 
-    /** Source paths of the template's objects and lists (for lines of problems and of statements). */
-    originOf, 
-    /** Evaluated objects and lists -> the source path they came from. */
-    madeFrom = new WeakMap()) {
-        this.template = template;
-        this.hooks = hooks;
-        this.originOf = originOf;
-        this.madeFrom = madeFrom;
-    }
-    where(v) {
-        return typeof v === 'object' && v !== null ? (this.originOf(v) ?? this.madeFrom.get(v)) : undefined;
-    }
-    /** Runs `f` as the evaluation of `key` (a resource or condition), reporting a cycle instead of looping. */
-    guard(key, f, onCycle) {
-        const at = this.inProgress.indexOf(key);
-        if (at >= 0) {
-            if (!this.quiet)
-                this.hooks.cycle([...this.inProgress.slice(at), key]);
-            return onCycle();
-        }
-        this.inProgress.push(key);
-        try {
-            return f();
-        }
-        finally {
-            this.inProgress.pop();
-        }
-    }
-    /** Evaluates a value: intrinsic functions replaced by what they stand for, NoValue dropped. */
-    eval(v) {
-        if (typeof v === 'string')
-            return v.includes('{{resolve:') ? this.dynamicReferences(v) : v;
-        if (v === null || typeof v !== 'object')
-            return v;
-        if (v instanceof Unknown)
-            return v;
-        if (v instanceof UnknownTag)
-            return asUnknown(v);
-        if (++this.evaluated > MAX_EVAL_VALUES)
-            return new Unknown(`the value stands for more than ${MAX_EVAL_VALUES} values (YAML aliases?): not read`);
-        if (++this.evaluatedInTemplate > MAX_TEMPLATE_EVAL_VALUES)
-            return new Unknown(`the template stands for more than ${MAX_TEMPLATE_EVAL_VALUES} values: the rest is not read`);
-        if (++this.depth > MAX_EVAL_DEPTH) {
-            this.depth--;
-            return new Unknown(`values nested more than ${MAX_EVAL_DEPTH} levels deep`);
-        }
-        try {
-            if (Array.isArray(v)) {
-                const out = [];
-                for (const x of v) {
-                    const e = this.eval(x);
-                    if (e !== NO_VALUE)
-                        out.push(e);
-                }
-                const from = this.where(v);
-                if (from)
-                    this.madeFrom.set(out, from);
-                return out;
-            }
-            if (!(0,json_lines/* isObject */.Gv)(v))
-                return v;
-            const fn = intrinsicOf(v);
-            if (fn)
-                return this.intrinsic(fn, v[fn], this.where(v));
-            const out = {};
-            for (const [k, x] of Object.entries(v)) {
-                const e = this.eval(x);
-                if (e !== NO_VALUE)
-                    out[k] = e;
-            }
-            const from = this.where(v);
-            if (from)
-                this.madeFrom.set(out, from);
-            return out;
-        }
-        finally {
-            this.depth--;
-        }
-    }
-    /**
-     * Text with dynamic references (`{{resolve:ssm:/app/bucket}}`, `secretsmanager`, `ssm-secure`),
-     * which CloudFormation resolves at deploy time: each not known (a part read as `*`, noted), the
-     * whole text when it is one.
-     */
-    dynamicReferences(text) {
-        const unknown = (ref) => new Unknown(`dynamic reference ${clipText(ref, 120)}: resolved at deploy time`);
-        const whole = DYNAMIC_REFERENCE_WHOLE.exec(text);
-        if (whole)
-            return unknown(text.trim());
-        return text.replace(DYNAMIC_REFERENCE, (ref) => this.str(unknown(ref)));
-    }
-    /** A value as text: unknown parts become `*` (noted; a marker while marking); lists are joined with commas. */
-    str(v) {
-        const u = asUnknown(v);
-        if (u) {
-            if (u.reason !== REGION_REASON)
-                this.approximations.add(u.reason);
-            if (!this.marking) {
-                this.directNotes.add(u.reason);
-                return '*';
-            }
-            this.unknownParts.push(u.reason);
-            return `\uE000${this.unknownParts.length - 1}\uE001`;
-        }
-        if (typeof v === 'string')
-            return v;
-        if (typeof v === 'number' || typeof v === 'boolean')
-            return String(v);
-        if (Array.isArray(v)) {
-            // (lists of lists through YAML aliases: bounded as Fn::Join is, never built past it)
-            const parts = [];
-            let size = 0;
-            for (const x of v) {
-                const s = this.str(x);
-                size += s.length + 1;
-                if (size > MAX_VALUE_CHARS)
-                    return this.str(tooLong('a list as text'));
-                parts.push(s);
-            }
-            return parts.join(',');
-        }
-        if (v === NO_VALUE || v === null || v === undefined)
-            return '';
-        return this.str(new Unknown('an object where text was expected'));
-    }
-    bad(full, at) {
-        const message = unknownPartsAsWildcards(full);
-        if (!this.quiet)
-            this.hooks.problem(message, at);
-        return new Unknown(message);
-    }
-    args(arg, n, fn, at) {
-        if (!Array.isArray(arg) || arg.length < n)
-            return this.bad(`${fn} expects a list of ${n} arguments, got ${describe(arg)}`, at);
-        return arg;
-    }
-    intrinsic(fn, arg, at) {
-        switch (fn) {
-            case 'Ref':
-                return typeof arg === 'string'
-                    ? this.ref(arg, at)
-                    : this.bad(`Ref expects a name, got ${describe(arg)}`, at);
-            case 'Fn::GetAtt': {
-                let parts;
-                if (typeof arg === 'string') {
-                    const dot = arg.indexOf('.');
-                    parts = dot < 0 ? [arg] : [arg.slice(0, dot), arg.slice(dot + 1)];
-                }
-                else if (Array.isArray(arg))
-                    parts = arg.map((x) => this.eval(x));
-                else
-                    parts = [];
-                if (parts.length !== 2 || typeof parts[0] !== 'string')
-                    return this.bad(`Fn::GetAtt expects a resource and an attribute, got ${describe(arg)}`, at);
-                const attr = parts[1];
-                if (typeof attr !== 'string')
-                    return new Unknown(`Fn::GetAtt ${parts[0]} with an attribute not known here`);
-                const r = this.hooks.getAtt(parts[0], attr, this);
-                return r === undefined
-                    ? this.bad(`Fn::GetAtt ${parts[0]}.${attr}: ${parts[0]} is not a resource of this template`, at)
-                    : r;
-            }
-            case 'Fn::Sub':
-                return this.sub(arg, at);
-            case 'Fn::Join': {
-                const a = this.args(arg, 2, fn, at);
-                if (a instanceof Unknown)
-                    return a;
-                const delim = this.eval(a[0]);
-                const list = this.eval(a[1]);
-                const lu = asUnknown(list);
-                if (lu)
-                    return lu;
-                if (!Array.isArray(list))
-                    return this.bad(`Fn::Join expects a list to join, got ${describe(list)}`, at);
-                const sep = this.str(delim);
-                const parts = [];
-                let size = 0;
-                for (const x of list) {
-                    const s = this.str(x);
-                    size += s.length + sep.length;
-                    if (size > MAX_VALUE_CHARS)
-                        return tooLong('Fn::Join');
-                    parts.push(s);
-                }
-                return parts.join(sep);
-            }
-            case 'Fn::Select': {
-                const a = this.args(arg, 2, fn, at);
-                if (a instanceof Unknown)
-                    return a;
-                const idx = this.eval(a[0]);
-                const list = this.eval(a[1]);
-                const u = asUnknown(list) ?? asUnknown(idx);
-                if (u)
-                    return u;
-                const i = Number(idx);
-                if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length)
-                    return this.bad(`Fn::Select index ${String(idx)} is not in the list ${describe(list)}`, at);
-                return list[i];
-            }
-            case 'Fn::Split': {
-                const a = this.args(arg, 2, fn, at);
-                if (a instanceof Unknown)
-                    return a;
-                const delim = this.eval(a[0]);
-                const s = this.eval(a[1]);
-                const u = asUnknown(s);
-                if (u)
-                    return u;
-                if (typeof delim !== 'string' || typeof s !== 'string')
-                    return this.bad(`Fn::Split expects a delimiter and a string, got ${describe(arg)}`, at);
-                return s.split(delim);
-            }
-            case 'Fn::FindInMap':
-                return this.findInMap(arg, at);
-            case 'Fn::If': {
-                const a = this.args(arg, 3, fn, at);
-                if (a instanceof Unknown)
-                    return a;
-                if (typeof a[0] !== 'string')
-                    return this.bad(`Fn::If expects a condition name, got ${describe(a[0])}`, at);
-                const name = a[0];
-                const inDocument = this.marking;
-                const c = this.unmarked(() => this.condition(name, at));
-                if (c instanceof Unknown) {
-                    // (in a document, read again with each branch: readings() in documents.ts notes that)
-                    if (inDocument) {
-                        if (!this.unknownIfConditions.has(name))
-                            this.unknownIfConditions.set(name, c.reason);
-                    }
-                    else
-                        this.note(`condition ${a[0]} is not known (${c.reason}): read as true`);
-                    return this.eval(a[1]);
-                }
-                // In a document, a condition known only by the parameters' defaults is read both ways too
-                // (a stack deployed with other values has the other branch: `Effect: !If [IsProd, Deny,
-                // Allow]` is an Allow there); one the resource is created under, or given a value, is not.
-                if (inDocument && !this.forced?.has(name) && !this.assumed?.has(name)) {
-                    const defaults = this.defaultsUnder(name);
-                    if (defaults.length > 0) {
-                        if (!this.unknownIfConditions.has(name))
-                            this.unknownIfConditions.set(name, `${String(c)} with the parameters' defaults`);
-                        if (!this.defaultIfConditions.has(name))
-                            this.defaultIfConditions.set(name, { value: c, defaults });
-                    }
-                }
-                return this.eval(c ? a[1] : a[2]);
-            }
-            case 'Fn::Equals':
-            case 'Fn::Not':
-            case 'Fn::And':
-            case 'Fn::Or':
-                return this.unmarked(() => this.conditionValue({ [fn]: arg }, at));
-            case 'Condition':
-                return typeof arg === 'string'
-                    ? this.unmarked(() => this.condition(arg, at))
-                    : this.bad('Condition expects a name', at);
-            case 'Fn::ImportValue': {
-                const name = this.unmarked(() => this.str(this.eval(arg)));
-                return new Unknown(`Fn::ImportValue ${name}: another stack's output`);
-            }
-            case 'Fn::Base64':
-                return this.eval(arg);
-            case 'Fn::GetAZs':
-                return new Unknown('Fn::GetAZs: the availability zones are known at deploy time');
-            case 'Fn::Cidr':
-                return new Unknown('Fn::Cidr: address blocks are not evaluated');
-            case 'Fn::Length': {
-                const l = this.eval(arg);
-                return Array.isArray(l) ? l.length : (asUnknown(l) ?? this.bad('Fn::Length expects a list', at));
-            }
-            case 'Fn::ToJsonString': {
-                const v = this.eval(arg);
-                const u = asUnknown(v);
-                return u ?? JSON.stringify(v, (_k, x) => (x instanceof Unknown ? this.str(x) : x));
-            }
-            case 'Fn::Transform': {
-                const name = (0,json_lines/* isObject */.Gv)(arg)
-                    ? arg.Name
-                    : Array.isArray(arg) && (0,json_lines/* isObject */.Gv)(arg[0])
-                        ? arg[0].Name
-                        : undefined;
-                return new Unknown(`Fn::Transform: the macro ${typeof name === 'string' ? name : '(unnamed)'} makes this value at deploy time; it is not evaluated`);
-            }
-        }
-        return this.bad(`${fn} is not supported`, at);
-    }
-    /** `Ref` to a pseudo-parameter, parameter or resource. */
-    ref(name, at) {
-        const given = this.overrides?.get(name);
-        if (given !== undefined)
-            return given;
-        // (not known offline: a condition on it is not known either, and is read both ways in a policy)
-        if (name === 'AWS::Region')
-            return new Unknown(REGION_REASON);
-        if (Object.hasOwn(PSEUDO, name))
-            return PSEUDO[name];
-        if (Object.hasOwn(UNKNOWN_PSEUDO, name))
-            return new Unknown(`${name}: ${UNKNOWN_PSEUDO[name]}`);
-        const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
-        if (Object.hasOwn(params, name)) {
-            // (in a reading with a condition given the value its default does not give: another value)
-            const off = this.offDefault(name);
-            if (off)
-                return new Unknown(`parameter ${name}: ${NOT_DEFAULT} (condition ${off[0]} ${String(off[1])})`);
-            return this.parameter(name, params[name]);
-        }
-        const r = this.hooks.ref(name, this);
-        if (r !== undefined)
-            return r;
-        return this.bad(`Ref ${name}: not a parameter, resource or pseudo-parameter of this template`, at);
-    }
-    /**
-     * A condition given a value (beginVariant) that the parameters' defaults do not give it and that
-     * rests on parameter `name`: that reading is of a stack deployed with another value of it, not
-     * known (read as `*` where it is a part of an Allow, left out of a Deny), never its default.
-     */
-    offDefault(name) {
-        if (!this.forced)
-            return undefined;
-        for (const [c, b] of this.forced) {
-            const d = this.defaultIfConditions.get(c);
-            if (d && d.value !== b && this.conditionRefs(c).has(name))
-                return [c, b];
-        }
-        return undefined;
-    }
-    parameter(name, p) {
-        if (!(0,json_lines/* isObject */.Gv)(p) || p.Default === undefined || p.Default === null)
-            return new Unknown(`parameter ${name} has no default`);
-        // A NoEcho parameter holds a secret: its default never reaches a document, a finding or a message.
-        if (p.NoEcho === true || p.NoEcho === 'true')
-            return new Unknown(`parameter ${name} is NoEcho (a secret)`);
-        const type = typeof p.Type === 'string' ? p.Type : 'String';
-        const d = p.Default;
-        if (/^(List<|CommaDelimitedList)/.test(type)) {
-            if (Array.isArray(d))
-                return d.map((x) => this.str(x));
-            return String(d)
-                .split(',')
-                .map((s) => s.trim());
-        }
-        if (type.startsWith('AWS::SSM::Parameter::Value'))
-            return new Unknown(`parameter ${name} is read from SSM parameter ${String(d)} at deploy time`);
-        return typeof d === 'object' ? d : String(d);
-    }
-    findInMap(arg, at) {
-        const a = this.args(arg, 3, 'Fn::FindInMap', at);
-        if (a instanceof Unknown)
-            return a;
-        const keys = a.slice(0, 3).map((x) => this.eval(x));
-        const options = a.length > 3 && (0,json_lines/* isObject */.Gv)(a[3]) ? a[3] : undefined;
-        const fallback = () => options && options.DefaultValue !== undefined ? this.eval(options.DefaultValue) : undefined;
-        // A key not known: the value is one of the entries (or the default when none has the key), not
-        // known; by region (or by the stack's account, a placeholder here), at either level, the one
-        // value every such entry holds (and the default, if any).
-        const byStack = keys.map((k) => stackKey(k));
-        const chosen = (by) => new Unknown(`Fn::FindInMap ${describe(a[0])}: its entry is chosen by the stack's ${by}`);
-        // (any other key not known first: its reason is the one noted)
-        const other = keys.find((k, i) => asUnknown(k) && byStack[i] === undefined);
-        if (other !== undefined)
-            return other;
-        const by = byStack.find((x) => x !== undefined);
-        if (by !== undefined) {
-            if (byStack[0] !== undefined)
-                return chosen(by);
-            const same = this.sameInEveryEntry(keys, byStack);
-            const d = options?.DefaultValue;
-            if (same !== undefined && (d === undefined || JSON.stringify(d) === JSON.stringify(same)))
-                return this.eval(same);
-            return chosen(by);
-        }
-        const [m, k1, k2] = this.unmarked(() => keys.map((k) => this.str(k)));
-        const maps = (0,json_lines/* isObject */.Gv)(this.template.Mappings) ? this.template.Mappings : {};
-        const top = maps[m];
-        const mid = (0,json_lines/* isObject */.Gv)(top) ? top[k1] : undefined;
-        const v = (0,json_lines/* isObject */.Gv)(mid) ? mid[k2] : undefined;
-        if (v === undefined) {
-            const d = fallback();
-            if (d !== undefined)
-                return d;
-            return this.bad(`Fn::FindInMap ${m}.${k1}.${k2}: no such entry in Mappings`, at);
-        }
-        return this.eval(v);
-    }
-    /**
-     * Of Fn::FindInMap keys, some chosen by the stack's region or account (`byStack`; the others
-     * known): the value every entry they may choose holds, when they are all the same; else undefined.
-     */
-    sameInEveryEntry(keys, byStack) {
-        const maps = (0,json_lines/* isObject */.Gv)(this.template.Mappings) ? this.template.Mappings : {};
-        const top = maps[this.unmarked(() => this.str(keys[0]))];
-        // (each level: every entry when its key is the stack's, else the one the key names)
-        const entries = (of, i) => {
-            if (!(0,json_lines/* isObject */.Gv)(of))
-                return [undefined];
-            if (byStack[i] !== undefined)
-                return Object.values(of);
-            return [of[this.unmarked(() => this.str(keys[i]))]];
-        };
-        const values = entries(top, 1).flatMap((e) => entries(e, 2));
-        if (values.length === 0 || values.some((v) => v === undefined))
-            return undefined;
-        const text = JSON.stringify(values[0]);
-        return values.every((v) => JSON.stringify(v) === text) ? values[0] : undefined;
-    }
-    /** A named condition of the template: true, false or unknown. */
-    condition(name, at) {
-        const f = this.forced?.get(name) ?? this.assumed?.get(name);
-        if (f !== undefined)
-            return f;
-        const given = this.forced !== undefined || this.assumed !== undefined;
-        const cached = this.overrides ? this.overrideCache.get(name) : this.conditionCache.get(name);
-        // A condition not known may be known from the conditions given a value (beginVariant, assuming).
-        if (cached !== undefined && !(given && cached instanceof Unknown))
-            return cached;
-        const assumedOnly = !this.overrides && !this.forced && this.assumed !== undefined;
-        const had = assumedOnly ? this.assumedCache.get(name) : undefined;
-        if (had !== undefined)
-            return had;
-        const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
-        if (!Object.hasOwn(conds, name))
-            return this.bad(`condition ${name} is not defined in Conditions`, at);
-        const v = this.guard(`Conditions.${name}`, () => this.conditionValue(conds[name], ['Conditions', name]), () => new Unknown(`condition ${name} refers to itself`));
-        // (an Unknown from the budget of a condition read around this one is not its own: not kept)
-        if (this.conditionDepth > 0 && v instanceof Unknown && v.reason.startsWith(CONDITION_BUDGET))
-            return v;
-        if (this.overrides)
-            this.overrideCache.set(name, v);
-        else if (!given)
-            this.conditionCache.set(name, v);
-        else if (assumedOnly)
-            this.assumedCache.set(name, v);
-        return v;
-    }
-    /**
-     * Whether the stack can have these conditions (not known offline, or known only by the
-     * parameters' defaults) so: some values of the parameters they rest on, with a default or
-     * without (a stack may be deployed with any), and of the stack's region and account, give each
-     * its value. Each such parameter is tried with its AllowedValues, else with each literal the
-     * conditions compare it (or a parameter linked to it) with and one other value per parameter
-     * linked. IsProd true with IsNotProd (`!Not [Condition: IsProd]`)
-     * true is not possible. True when it cannot tell (a condition resting on another value not known,
-     * or more than MAX_VALUATIONS values to try).
-     */
-    possible(given) {
-        const key = sortedKey(given);
-        if (!this.assumed)
-            return this.possibleAs(key, given);
-        // With the conditions assumed (assuming()) that refer to a name these do: one that does not
-        // cannot exclude any of their values, and left out, the answer is shared with every resource.
-        // (One linked through another resource's value is left out: nothing is excluded that way.)
-        const asked = `${this.assumedKey}\u0000${key}`;
-        let known = this.assumedPossible.get(asked);
-        if (known === undefined) {
-            const names = new Set([...given.keys()].flatMap((n) => [...this.conditionRefs(n)]));
-            const related = [...this.assumed].filter(([n]) => [...this.conditionRefs(n)].some((x) => names.has(x)));
-            const forced = related.length > 0 ? new Map([...related, ...given]) : given;
-            known = this.possibleAs(forced === given ? key : sortedKey(forced), forced);
-            this.assumedPossible.set(asked, known);
-        }
-        return known;
-    }
-    /** possible() of these conditions (their sortedKey), the same for every document of the template. */
-    possibleAs(key, forced) {
-        let known = this.possibleCache.get(key);
-        if (known === undefined)
-            this.possibleCache.set(key, (known = this.tryValues(forced)));
-        return known;
-    }
-    /** possible() with the conditions assumed (their key first). */
-    assumedPossible = new Map();
-    possibleCache = new Map();
-    /**
-     * The parameters read with their default that a condition rests on (through the conditions it
-     * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
-     * (a NoEcho or SSM parameter, or one without a default, is not known: never among them).
-     */
-    defaultsUnder(name) {
-        const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
-        const out = [];
-        for (const r of this.conditionRefs(name)) {
-            if (!Object.hasOwn(params, r))
-                continue;
-            const v = this.parameter(r, params[r]);
-            if (v instanceof Unknown)
-                continue;
-            const text = Array.isArray(v)
-                ? v.map((x) => this.str(x)).join(',')
-                : typeof v === 'string'
-                    ? v
-                    : describe(v);
-            out.push(`${r} ${JSON.stringify(clipText(text, 60))}`);
-        }
-        return out;
-    }
-    /**
-     * The names a condition refers to (`Ref`, `${X}` of an `Fn::Sub`, the resource of an
-     * `Fn::GetAtt`), through the conditions it names: what possible() may find it linked by.
-     */
-    conditionRefs(name) {
-        let refs = this.refsCache.get(name);
-        if (refs)
-            return refs;
-        refs = new Set();
-        this.refsCache.set(name, refs);
-        const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
-        const seen = new Set();
-        const walk = (v, depth) => {
-            if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null || seen.has(v))
-                return;
-            seen.add(v);
-            if (Array.isArray(v))
-                return v.forEach((x) => walk(x, depth + 1));
-            for (const [k, x] of Object.entries(v)) {
-                if (k === 'Condition' && typeof x === 'string' && Object.hasOwn(conds, x)) {
-                    for (const r of this.conditionRefs(x))
-                        refs.add(r);
-                    continue;
-                }
-                if (k === 'Fn::Sub')
-                    for (const n of subNames(x))
-                        refs.add(n);
-                if (k === 'Ref' && typeof x === 'string')
-                    refs.add(x);
-                const att = k === 'Fn::GetAtt' ? getAttTarget(x)?.resource : undefined;
-                if (att !== undefined)
-                    refs.add(att);
-                walk(x, depth + 1);
-            }
-        };
-        if (Object.hasOwn(conds, name))
-            walk(conds[name], 0);
-        return refs;
-    }
-    refsCache = new Map();
-    /** The conditions evaluated with the parameter values possible() tries now. */
-    overrideCache = new Map();
-    tryValues(forced) {
-        const conds = (0,json_lines/* isObject */.Gv)(this.template.Conditions) ? this.template.Conditions : {};
-        const params = (0,json_lines/* isObject */.Gv)(this.template.Parameters) ? this.template.Parameters : {};
-        const literals = new Map();
-        const seen = new Set();
-        const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
-        // (a parameter with a default too: a stack may be deployed with another value of it)
-        const tried = (name) => name === 'AWS::Region' || name === 'AWS::AccountId' || Object.hasOwn(params, name);
-        // A parameter's AllowedValues, where they limit its value (not for an SSM parameter type, whose
-        // key they check, nor for a list type, whose items they check).
-        const allowedOf = (name) => {
-            const p = params[name];
-            if (name === 'AWS::Region' || name === 'AWS::AccountId' || !(0,json_lines/* isObject */.Gv)(p))
-                return undefined;
-            const type = typeof p.Type === 'string' ? p.Type : 'String';
-            if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type))
-                return undefined;
-            // (strings only: YAML reads `1.0` as a number, which its text may not be)
-            const allowed = p.AllowedValues;
-            return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
-                ? allowed
-                : undefined;
-        };
-        // (a list parameter is never compared as a literal's text: nothing is excluded)
-        const listType = (name) => {
-            const p = params[name];
-            return (0,json_lines/* isObject */.Gv)(p) && typeof p.Type === 'string' && /^(List<|CommaDelimitedList)/.test(p.Type);
-        };
-        // Only what compares such a parameter with a literal or with another is tried: one used in any
-        // other way (Fn::Select of it...) may take values no literal names, and then nothing is excluded.
-        let simple = true;
-        const pairs = [];
-        const resources = (0,json_lines/* isObject */.Gv)(this.template.Resources) ? this.template.Resources : {};
-        const triedRef = (x) => (0,json_lines/* isObject */.Gv)(x) && Object.keys(x).length === 1 && typeof x.Ref === 'string' && tried(x.Ref)
-            ? x.Ref
-            : undefined;
-        const visited = new WeakSet();
-        const walk = (v, depth) => {
-            if (!simple)
-                return;
-            // (deeper than the walk goes: what is compared there is not known here, nothing excluded)
-            if (depth > MAX_EVAL_DEPTH) {
-                simple = false;
-                return;
-            }
-            // (a YAML alias makes one object stand in many places: walked once)
-            if (typeof v === 'object' && v !== null) {
-                if (visited.has(v))
-                    return;
-                visited.add(v);
-            }
-            if (Array.isArray(v)) {
-                for (const x of v)
-                    walk(x, depth + 1);
-                return;
-            }
-            if (!(0,json_lines/* isObject */.Gv)(v))
-                return;
-            const keys = Object.keys(v);
-            if (keys.length === 1 && keys[0] === 'Condition' && typeof v.Condition === 'string') {
-                if (!seen.has(v.Condition) && Object.hasOwn(conds, v.Condition)) {
-                    seen.add(v.Condition);
-                    walk(conds[v.Condition], depth + 1);
-                }
-                return;
-            }
-            if (triedRef(v) !== undefined) {
-                simple = false;
-                return;
-            }
-            // A resource's value (its name may be made of a parameter, `!Sub '${Env}-bucket'`): nothing
-            // is excluded.
-            const refName = keys.length === 1 && typeof v.Ref === 'string' ? v.Ref : undefined;
-            const attName = keys.length === 1 ? getAttTarget(v['Fn::GetAtt'])?.resource : undefined;
-            if ((refName !== undefined && Object.hasOwn(resources, refName)) ||
-                (attName !== undefined && Object.hasOwn(resources, attName))) {
-                simple = false;
-                return;
-            }
-            // `${Env}` in an Fn::Sub text is a use of Env too (and `${AWS::Region}` of the region).
-            if (keys.length === 1 && subNames(v['Fn::Sub']).some((n) => tried(n))) {
-                simple = false;
-                return;
-            }
-            const eq = keys.length === 1 ? v['Fn::Equals'] : undefined;
-            if (Array.isArray(eq) && eq.length === 2) {
-                eq.forEach((x, i) => {
-                    const name = triedRef(x);
-                    if (name === undefined)
-                        return walk(x, depth + 1);
-                    if (listType(name)) {
-                        simple = false;
-                        return;
-                    }
-                    // (its AllowedValues, compared with another parameter, are values that one may take)
-                    if (!literals.has(name))
-                        literals.set(name, new Set(allowedOf(name)));
-                    const other = eq[1 - i];
-                    // (a number or boolean YAML read, `1.10` or `True`, may not be the text CloudFormation
-                    // compares: nothing excluded)
-                    if (typeof other === 'string')
-                        literals.get(name).add(other);
-                    else if (scalar(other))
-                        simple = false;
-                    else if (triedRef(other) !== undefined)
-                        pairs.push([name, triedRef(other)]);
-                    else
-                        simple = false;
-                });
-                return;
-            }
-            for (const x of Object.values(v))
-                walk(x, depth + 1);
-        };
-        for (const n of forced.keys())
-            if (Object.hasOwn(conds, n) && !seen.has(n)) {
-                seen.add(n);
-                walk(conds[n], 0);
-            }
-        if (!simple)
-            return true;
-        // Parameters linked by comparisons with each other: each takes the literals of all of them, and
-        // as many values no literal names as they are (they may split into that many groups of equal
-        // values).
-        const linked = new Map();
-        for (const p of literals.keys())
-            linked.set(p, new Set([p]));
-        for (const [x, y] of pairs) {
-            const a = linked.get(x);
-            const b = linked.get(y);
-            if (a === b)
-                continue;
-            for (const q of b) {
-                a.add(q);
-                linked.set(q, a);
-            }
-        }
-        for (const group of new Set(linked.values())) {
-            const all = new Set([...group].flatMap((q) => [...literals.get(q)]));
-            for (const q of group)
-                literals.set(q, all);
-        }
-        const names = [...literals.keys()];
-        const options = names.map((p) => {
-            const allowed = allowedOf(p);
-            if (allowed)
-                return allowed;
-            // (the region is one of the partition `aws`, as AWS::Partition is read)
-            const own = [...literals.get(p)].filter((x) => p !== 'AWS::Region' || !OTHER_PARTITION_REGION.test(x));
-            return [...own, ...Array.from({ length: linked.get(p).size }, (_, i) => `${OTHER_VALUE} ${i}`)];
-        });
-        let count = 1;
-        for (const o of options)
-            if ((count *= o.length) > MAX_VALUATIONS)
-                return true;
-        const was = {
-            forced: this.forced,
-            assumed: this.assumed,
-            overrides: this.overrides,
-            quiet: this.quiet,
-            marking: this.marking,
-            evaluated: this.evaluated,
-            evaluatedInTemplate: this.evaluatedInTemplate,
-        };
-        let spent = 0;
-        this.forced = undefined;
-        this.assumed = undefined;
-        this.quiet = true;
-        this.marking = false;
-        try {
-            for (let i = 0; i < count; i++) {
-                const given = new Map();
-                let rest = i;
-                names.forEach((p, k) => {
-                    const o = options[k];
-                    given.set(p, o[rest % o.length]);
-                    rest = Math.floor(rest / o.length);
-                });
-                this.overrides = given;
-                this.overrideCache.clear();
-                let fits = true;
-                for (const [n, b] of forced) {
-                    const c = this.condition(n, undefined);
-                    // (beyond MAX_TRY_STEPS functions read in all: cannot tell, nothing excluded)
-                    if ((spent += this.conditionSteps) > MAX_TRY_STEPS)
-                        return true;
-                    if (typeof c === 'boolean' && c !== b) {
-                        fits = false;
-                        break;
-                    }
-                }
-                if (fits)
-                    return true;
-            }
-            return false;
-        }
-        finally {
-            this.forced = was.forced;
-            this.assumed = was.assumed;
-            this.overrides = was.overrides;
-            this.overrideCache.clear();
-            this.quiet = was.quiet;
-            this.marking = was.marking;
-            this.evaluated = was.evaluated;
-            this.evaluatedInTemplate = was.evaluatedInTemplate;
-        }
-    }
-    /**
-     * A condition's value, within a budget of MAX_CONDITION_STEPS functions for one condition read
-     * from the top (YAML aliases can make a short `Fn::Or` of `Fn::Or`s stand for millions).
-     */
-    conditionValue(v, at) {
-        if (this.conditionDepth === 0)
-            this.conditionSteps = 0;
-        if (++this.conditionSteps > MAX_CONDITION_STEPS)
-            return new Unknown(`${CONDITION_BUDGET} ${MAX_CONDITION_STEPS} functions (YAML aliases?)`);
-        this.conditionDepth++;
-        try {
-            return this.conditionFunction(v, at);
-        }
-        finally {
-            this.conditionDepth--;
-        }
-    }
-    conditionSteps = 0;
-    conditionDepth = 0;
-    conditionFunction(v, at) {
-        if (typeof v === 'boolean')
-            return v;
-        if (v === 'true' || v === 'false')
-            return v === 'true';
-        if (!(0,json_lines/* isObject */.Gv)(v))
-            return this.bad(`a condition must be a function, got ${describe(v)}`, at);
-        const keys = Object.keys(v);
-        const fn = keys[0];
-        const arg = fn === undefined ? undefined : v[fn];
-        const here = this.where(v) ?? at;
-        if (keys.length !== 1)
-            return this.bad('a condition must be one function', here);
-        if (fn === 'Condition')
-            return typeof arg === 'string' ? this.condition(arg, here) : this.bad('Condition expects a name', here);
-        if (fn === 'Fn::Equals') {
-            const a = this.args(arg, 2, fn, here);
-            if (a instanceof Unknown)
-                return a;
-            // (with unknown parts marked: `!Join ['', [!Ref Env]]` of an Env not known is not known,
-            // never `*`, which equals no literal)
-            const [x, y] = this.marked(() => [this.eval(a[0]), this.eval(a[1])]);
-            const partly = (v) => {
-                if (asUnknown(v))
-                    return undefined;
-                if (typeof v === 'object' && v !== null) {
-                    const inner = unknownWithin(v);
-                    if (inner)
-                        return inner;
-                }
-                if (!hasUnknownPart(v))
-                    return undefined;
-                const m = /\uE000(\d+)\uE001/.exec(JSON.stringify(v) ?? '');
-                return new Unknown((m && this.unknownParts[Number(m[1])]) || 'a value that is not known');
-            };
-            const p = partly(x) ?? partly(y);
-            if (p)
-                return p;
-            // The stack's account is a placeholder here: a condition on it is not known, never false.
-            const account = (v) => typeof v === 'string' && v.includes(arn/* ACCOUNT_PLACEHOLDER */.a7);
-            if (account(x) || account(y))
-                return new Unknown("AWS::AccountId: the stack's account");
-            // The stack's region is one of the partition `aws` (as AWS::Partition is read): never a
-            // GovCloud, China or isolated region (IsGov choosing `aws-us-gov` is false, not unknown).
-            const region = (v, other) => asUnknown(v)?.reason === REGION_REASON &&
-                typeof other === 'string' &&
-                OTHER_PARTITION_REGION.test(other);
-            if (region(x, y) || region(y, x))
-                return false;
-            const u = asUnknown(x) ?? asUnknown(y);
-            if (u)
-                return u;
-            return canonical(x) === canonical(y);
-        }
-        if (fn === 'Fn::Not') {
-            const a = this.args(arg, 1, fn, here);
-            if (a instanceof Unknown)
-                return a;
-            const c = this.conditionValue(a[0], here);
-            return c instanceof Unknown ? c : !c;
-        }
-        if (fn === 'Fn::And' || fn === 'Fn::Or') {
-            const a = this.args(arg, 1, fn, here);
-            if (a instanceof Unknown)
-                return a;
-            let unknown;
-            for (const x of a) {
-                const c = this.conditionValue(x, here);
-                if (c instanceof Unknown)
-                    unknown ??= c;
-                else if (fn === 'Fn::And' && !c)
-                    return false;
-                else if (fn === 'Fn::Or' && c)
-                    return true;
-            }
-            return unknown ?? fn === 'Fn::And';
-        }
-        // Any other function (Fn::If, Ref...) evaluated to its value, read as a condition.
-        const e = this.eval(v);
-        const u = asUnknown(e);
-        if (u)
-            return u;
-        if (typeof e === 'boolean')
-            return e;
-        if (e === 'true' || e === 'false')
-            return e === 'true';
-        return this.bad(`a condition evaluated to ${describe(e)}, not true or false`, here);
-    }
-    sub(arg, at) {
-        let text = arg;
-        let vars = {};
-        if (Array.isArray(arg)) {
-            text = arg[0];
-            if (arg.length > 1) {
-                if (!(0,json_lines/* isObject */.Gv)(arg[1]))
-                    return this.bad('Fn::Sub expects a string and a map of variables', at);
-                vars = arg[1];
-            }
-        }
-        if (typeof text !== 'string')
-            return this.bad(`Fn::Sub expects a string, got ${describe(text)}`, at);
-        let out = '';
-        let i = 0;
-        while (i < text.length) {
-            const open = text.indexOf('${', i);
-            if (open < 0) {
-                out += this.str(this.eval(text.slice(i)));
-                break;
-            }
-            out += this.str(this.eval(text.slice(i, open)));
-            const close = text.indexOf('}', open + 2);
-            if (close < 0) {
-                out += text.slice(open);
-                break;
-            }
-            const body = text.slice(open + 2, close);
-            i = close + 1;
-            if (body.startsWith('!')) {
-                out += `\${${body.slice(1)}}`;
-                continue;
-            }
-            const name = body.trim();
-            let v;
-            if (Object.hasOwn(vars, name))
-                v = this.eval(vars[name]);
-            else if (name.includes('.') && !name.startsWith('AWS::')) {
-                const dot = name.indexOf('.');
-                v = this.intrinsic('Fn::GetAtt', [name.slice(0, dot), name.slice(dot + 1)], at);
-            }
-            else
-                v = this.ref(name, at);
-            out += this.str(v);
-            if (out.length > MAX_VALUE_CHARS)
-                return tooLong('Fn::Sub');
-        }
-        return out.length > MAX_VALUE_CHARS ? tooLong('Fn::Sub') : out;
-    }
-}
-/**
- * The longest text Fn::Join or Fn::Sub makes: four policies' worth (AWS takes a document of at most
- * 6,144 to 131,072 characters). A value made past it is not known (read broadly, said), not built
- * (a review: a 1 KB template of YAML aliases joined 400 MB of text, 1.4 GB of memory).
- */
-const MAX_VALUE_CHARS = 4 * policy_document/* MAX_DOCUMENT_CHARS */.LJ;
-function tooLong(fn) {
-    return new Unknown(`${fn}: a value longer than ${MAX_VALUE_CHARS.toLocaleString('en-US')} characters, not built`);
-}
-/** Whether an Fn::FindInMap key is the stack's region or account (a placeholder here), else undefined. */
-function stackKey(k) {
-    if (asUnknown(k)?.reason === REGION_REASON)
-        return 'region';
-    return typeof k === 'string' && k.includes(arn/* ACCOUNT_PLACEHOLDER */.a7) ? 'account' : undefined;
-}
-/** An Unknown inside a list or map (an operand of Fn::Equals), if any. */
-function unknownWithin(v, depth = 0) {
-    if (depth > MAX_EVAL_DEPTH || typeof v !== 'object' || v === null)
-        return undefined;
-    const u = asUnknown(v);
-    if (u)
-        return u;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) {
-        const w = unknownWithin(x, depth + 1);
-        if (w)
-            return w;
-    }
-    return undefined;
-}
-function canonical(v) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-        return String(v);
-    return JSON.stringify(v) ?? '';
-}
-/**
- * The names an `Fn::Sub` refers to, as sub() reads it: each `${Name}` of its text (`${Res.Attr}`:
- * the resource Res; `${AWS::Region}`: the pseudo parameter), but a key of its variable map (a name
- * of its own, not a reference) and a `${!Literal}` (text).
- */
-function subNames(arg) {
-    const text = Array.isArray(arg) ? arg[0] : arg;
-    if (typeof text !== 'string')
-        return [];
-    const vars = Array.isArray(arg) && (0,json_lines/* isObject */.Gv)(arg[1]) ? arg[1] : {};
-    const out = [];
-    for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
-        const body = m[1];
-        const name = body.trim();
-        if (body.startsWith('!') || name === '' || Object.hasOwn(vars, name))
-            continue;
-        const dot = name.includes('.') && !name.startsWith('AWS::') ? name.indexOf('.') : -1;
-        out.push(dot >= 0 ? name.slice(0, dot) : name);
-    }
-    return out;
-}
-/**
- * The resource and attribute an `Fn::GetAtt` argument names as written (`[R, Arn]` or `R.Arn`),
- * the attribute undefined when it is not literal text; undefined when it names no resource.
- */
-function getAttTarget(arg) {
-    if (typeof arg === 'string') {
-        const dot = arg.indexOf('.');
-        return dot < 0 ? { resource: arg } : { resource: arg.slice(0, dot), attribute: arg.slice(dot + 1) };
-    }
-    if (!Array.isArray(arg) || typeof arg[0] !== 'string')
-        return undefined;
-    return typeof arg[1] === 'string' ? { resource: arg[0], attribute: arg[1] } : { resource: arg[0] };
-}
-function describe(v) {
-    if (v === undefined)
-        return 'nothing';
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return `a list of ${v.length}`;
-    if (v instanceof Unknown)
-        return `an unknown value (${v.reason})`;
-    if (typeof v === 'object')
-        return 'an object';
-    const s = String(v);
-    return JSON.stringify(s.length > 40 ? `${s.slice(0, 39)}…` : s);
-}
-
-;// CONCATENATED MODULE: ./src/sources/cloudformation/resources.ts
-// What a template's resources stand for when another value refers to them: `Ref X` and
-// `Fn::GetAtt X.Arn` as names and ARN patterns built from X's own properties. A name or id the
-// template does not set (CloudFormation makes one up at deploy time) is one value: a placeholder
-// (`<name of X>`), which the audit reads as one value, not as every name (GeneratedName).
-
-
-const A = arn/* ACCOUNT_PLACEHOLDER */.a7;
-/**
- * What CloudFormation makes up at deploy time for a resource (`name`, `key id`): one value, as a
- * placeholder named after the resource (`<name of MyRole>`), which a policy's audit reads as one
- * value (PassRole on `…:role/<name of MyRole>` is PassRole on one role), not as `*`.
- */
-function generated(what, logicalId) {
-    return `<${what} of ${logicalId.replace(/[<>{}$]/g, '')}>`;
-}
-function iamPath(props, ev) {
-    const p = props.Path === undefined ? '/' : ev.str(ev.eval(props.Path));
-    return p.startsWith('/') ? p : `/${p}`;
-}
-const lambdaArn = (n) => `arn:aws:lambda:*:${A}:function:${n}`;
-const stateMachineArn = (n) => `arn:aws:states:*:${A}:stateMachine:${n}`;
-/** Resource types whose references are modelled. */
-const TYPE_MODELS = {
-    'AWS::IAM::Role': {
-        name: 'RoleName',
-        ref: 'name',
-        arn: (n, p, ev) => `arn:aws:iam::${A}:role${iamPath(p, ev)}${n}`,
-        atts: { RoleId: () => new Unknown('a role id is made at deploy time') },
-    },
-    'AWS::IAM::User': {
-        name: 'UserName',
-        ref: 'name',
-        arn: (n, p, ev) => `arn:aws:iam::${A}:user${iamPath(p, ev)}${n}`,
-    },
-    'AWS::IAM::Group': {
-        name: 'GroupName',
-        ref: 'name',
-        arn: (n, p, ev) => `arn:aws:iam::${A}:group${iamPath(p, ev)}${n}`,
-    },
-    'AWS::IAM::ManagedPolicy': {
-        name: 'ManagedPolicyName',
-        ref: 'arn',
-        arn: (n, p, ev) => `arn:aws:iam::${A}:policy${iamPath(p, ev)}${n}`,
-        atts: { PolicyArn: 'arn' },
-    },
-    'AWS::IAM::InstanceProfile': {
-        name: 'InstanceProfileName',
-        ref: 'name',
-        arn: (n, p, ev) => `arn:aws:iam::${A}:instance-profile${iamPath(p, ev)}${n}`,
-    },
-    'AWS::S3::Bucket': {
-        name: 'BucketName',
-        ref: 'name',
-        arn: (n) => `arn:aws:s3:::${n}`,
-        atts: {
-            DomainName: (n) => `${n()}.s3.amazonaws.com`,
-            RegionalDomainName: (n) => `${n()}.s3.*.amazonaws.com`,
-            WebsiteURL: (n) => `http://${n()}.s3-website-*.amazonaws.com`,
-        },
-    },
-    'AWS::SQS::Queue': {
-        name: 'QueueName',
-        ref: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}`,
-        arn: (n) => `arn:aws:sqs:*:${A}:${n}`,
-        atts: { QueueName: 'name', QueueUrl: (n) => `https://sqs.*.amazonaws.com/${A}/${n()}` },
-    },
-    'AWS::SNS::Topic': {
-        name: 'TopicName',
-        ref: 'arn',
-        arn: (n) => `arn:aws:sns:*:${A}:${n}`,
-        atts: { TopicArn: 'arn', TopicName: 'name' },
-    },
-    'AWS::Lambda::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
-    'AWS::Serverless::Function': { name: 'FunctionName', ref: 'name', arn: lambdaArn },
-    'AWS::DynamoDB::Table': {
-        name: 'TableName',
-        ref: 'name',
-        arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
-        atts: { StreamArn: (n) => `arn:aws:dynamodb:*:${A}:table/${n()}/stream/*` },
-    },
-    'AWS::Serverless::SimpleTable': {
-        name: 'TableName',
-        ref: 'name',
-        arn: (n) => `arn:aws:dynamodb:*:${A}:table/${n}`,
-    },
-    'AWS::KMS::Key': {
-        ref: (_n, _p, _ev, id) => generated('key id', id),
-        arn: (_n, _p, _ev, id) => `arn:aws:kms:*:${A}:key/${generated('key id', id)}`,
-        atts: { KeyId: (_n, _p, _ev, id) => generated('key id', id) },
-    },
-    'AWS::KMS::Alias': { name: 'AliasName', ref: 'name' },
-    'AWS::Logs::LogGroup': {
-        name: 'LogGroupName',
-        ref: 'name',
-        arn: (n) => `arn:aws:logs:*:${A}:log-group:${n}:*`,
-    },
-    'AWS::Kinesis::Stream': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:kinesis:*:${A}:stream/${n}` },
-    'AWS::KinesisFirehose::DeliveryStream': {
-        name: 'DeliveryStreamName',
-        ref: 'name',
-        arn: (n) => `arn:aws:firehose:*:${A}:deliverystream/${n}`,
-    },
-    'AWS::StepFunctions::StateMachine': {
-        name: 'StateMachineName',
-        ref: 'arn',
-        arn: stateMachineArn,
-        atts: { Name: 'name' },
-    },
-    'AWS::Serverless::StateMachine': { name: 'Name', ref: 'arn', arn: stateMachineArn, atts: { Name: 'name' } },
-    'AWS::ECR::Repository': {
-        name: 'RepositoryName',
-        ref: 'name',
-        arn: (n) => `arn:aws:ecr:*:${A}:repository/${n}`,
-    },
-    'AWS::SecretsManager::Secret': {
-        name: 'Name',
-        ref: 'arn',
-        arn: (n) => `arn:aws:secretsmanager:*:${A}:secret:${n}-*`,
-    },
-    'AWS::Events::EventBus': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:event-bus/${n}` },
-    'AWS::Events::Rule': { name: 'Name', ref: 'name', arn: (n) => `arn:aws:events:*:${A}:rule/${n}` },
-    'AWS::SSM::Parameter': {
-        name: 'Name',
-        ref: 'name',
-        atts: { Value: () => new Unknown('an SSM parameter value') },
-    },
-    'AWS::ECS::Cluster': { name: 'ClusterName', ref: 'name', arn: (n) => `arn:aws:ecs:*:${A}:cluster/${n}` },
-    'AWS::Glue::Database': { name: 'DatabaseInput.Name', ref: 'name' },
-    'AWS::Athena::WorkGroup': { name: 'Name', ref: 'name' },
-    'AWS::CodeBuild::Project': {
-        name: 'Name',
-        ref: 'name',
-        arn: (n) => `arn:aws:codebuild:*:${A}:project/${n}`,
-    },
-    'AWS::EFS::FileSystem': {
-        ref: (_n, _p, _ev, id) => generated('file system id', id),
-        arn: (_n, _p, _ev, id) => `arn:aws:elasticfilesystem:*:${A}:file-system/${generated('file system id', id)}`,
-    },
-    'AWS::ApiGateway::RestApi': {
-        ref: () => new Unknown('a REST API id is made at deploy time'),
-        atts: { RootResourceId: () => new Unknown('a resource id is made at deploy time') },
-    },
-    'AWS::ApiGatewayV2::Api': {
-        ref: () => new Unknown('an HTTP API id is made at deploy time'),
-        atts: { ApiId: () => new Unknown('an HTTP API id is made at deploy time') },
-    },
-    'AWS::Lambda::Alias': {
-        name: 'Name',
-        ref: 'arn',
-        arn: (n, p, ev) => `${functionArn(p, ev)}:${n}`,
-    },
-    'AWS::Lambda::Version': {
-        ref: 'arn',
-        arn: (_n, p, ev) => `${functionArn(p, ev)}:${ev.str(new Unknown('a Lambda version number is made at deploy time'))}`,
-        atts: { Version: () => new Unknown('a Lambda version number is made at deploy time') },
-    },
-};
-/** The ARN of the function a Lambda alias or version is of (its `FunctionName`: a name or an ARN). */
-function functionArn(props, ev) {
-    const f = ev.str(ev.eval(props.FunctionName));
-    return f.startsWith('arn:') ? f : lambdaArn(f);
-}
-function propAt(props, dotted) {
-    let v = props;
-    for (const k of dotted.split('.'))
-        v = (0,json_lines/* isObject */.Gv)(v) ? v[k] : undefined;
-    return v;
-}
-/** The name a resource gets: its name property evaluated, or one CloudFormation makes up (generated). */
-function resourceName(r, ev) {
-    const model = TYPE_MODELS[r.type];
-    const prop = model?.name;
-    if (!prop)
-        return generated('id', r.logicalId);
-    const raw = propAt(r.props, prop);
-    if (raw === undefined)
-        return generated('name', r.logicalId);
-    return ev.guard(r.logicalId, () => {
-        // `RoleName: !If [HasName, !Ref Name, !Ref AWS::NoValue]`: not set, so made up.
-        const v = ev.eval(raw);
-        return v === NO_VALUE ? generated('name', r.logicalId) : ev.str(v);
-    }, () => ev.str(new Unknown(`${r.logicalId}'s name refers to itself`)));
-}
-/** Hooks that let the evaluator see the template's resources. */
-function resourceHooks(resources, onCycle, onProblem) {
-    return {
-        ref(id, ev) {
-            const r = resources.get(id);
-            if (!r)
-                return undefined;
-            const model = TYPE_MODELS[r.type];
-            if (!model)
-                return new Unknown(`Ref ${id}: what a ${r.type} reference stands for is not modelled`);
-            if (model.ref === 'name')
-                return resourceName(r, ev);
-            if (model.ref === 'arn')
-                return model.arn ? model.arn(resourceName(r, ev), r.props, ev, r.logicalId) : undefined;
-            return model.ref(() => resourceName(r, ev), r.props, ev, r.logicalId);
-        },
-        getAtt(id, attr, ev) {
-            const r = resources.get(id);
-            if (!r)
-                return undefined;
-            const model = TYPE_MODELS[r.type];
-            const how = attr === 'Arn' ? 'arn' : model?.atts?.[attr];
-            if (!model || how === undefined)
-                return new Unknown(`Fn::GetAtt ${id}.${attr}: that attribute of a ${r.type} is not modelled`);
-            if (how === 'arn') {
-                if (!model.arn)
-                    return new Unknown(`Fn::GetAtt ${id}.${attr}: the ARN of a ${r.type} is not modelled`);
-                return model.arn(resourceName(r, ev), r.props, ev, r.logicalId);
-            }
-            if (how === 'name')
-                return resourceName(r, ev);
-            return how(() => resourceName(r, ev), r.props, ev, r.logicalId);
-        },
-        cycle: onCycle,
-        problem: onProblem,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/generated/sam-policy-templates-data.ts
-// Generated by scripts/build-sam-policy-templates.mjs from data/sam/policy_templates.json: do not edit.
-const SAM_POLICY_TEMPLATES_SOURCE = "aws-sam-translator 1.110.0, samtranslator/policy_templates_data/policy_templates.json";
-const SAM_POLICY_TEMPLATES_VERSION = "0.0.1";
-const SAM_POLICY_TEMPLATES = { "AMIDescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:DescribeImages"], "Effect": "Allow", "Resource": "*" }] } }, "AWSSecretsManagerGetSecretValuePolicy": { "parameters": ["SecretArn"], "definition": { "Statement": [{ "Action": ["secretsmanager:GetSecretValue"], "Effect": "Allow", "Resource": { "Fn::Sub": ["${secretArn}", { "secretArn": { "Ref": "SecretArn" } }] } }] } }, "AWSSecretsManagerRotationPolicy": { "parameters": ["FunctionName"], "definition": { "Statement": [{ "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"], "Condition": { "StringEquals": { "secretsmanager:resource/AllowRotationLambdaArn": { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}", { "functionName": { "Ref": "FunctionName" } }] } } }, "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*" } }, { "Action": ["secretsmanager:GetRandomPassword"], "Effect": "Allow", "Resource": "*" }] } }, "AcmGetCertificatePolicy": { "parameters": ["CertificateArn"], "definition": { "Statement": [{ "Action": ["acm:GetCertificate"], "Effect": "Allow", "Resource": { "Fn::Sub": ["${certificateArn}", { "certificateArn": { "Ref": "CertificateArn" } }] } }] } }, "AthenaQueryPolicy": { "parameters": ["WorkGroupName"], "definition": { "Statement": [{ "Action": ["athena:ListWorkGroups", "athena:GetExecutionEngine", "athena:GetExecutionEngines", "athena:GetNamespace", "athena:GetCatalogs", "athena:GetNamespaces", "athena:GetTables", "athena:GetTable"], "Effect": "Allow", "Resource": "*" }, { "Action": ["athena:StartQueryExecution", "athena:GetQueryResults", "athena:DeleteNamedQuery", "athena:GetNamedQuery", "athena:ListQueryExecutions", "athena:StopQueryExecution", "athena:GetQueryResultsStream", "athena:ListNamedQueries", "athena:CreateNamedQuery", "athena:GetQueryExecution", "athena:BatchGetNamedQuery", "athena:BatchGetQueryExecution", "athena:GetWorkGroup"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${workgroupName}", { "workgroupName": { "Ref": "WorkGroupName" } }] } }] } }, "CloudFormationDescribeStacksPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudformation:DescribeStacks"], "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*" } }] } }, "CloudWatchDashboardPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:GetDashboard", "cloudwatch:ListDashboards", "cloudwatch:PutDashboard", "cloudwatch:ListMetrics"], "Effect": "Allow", "Resource": "*" }] } }, "CloudWatchDescribeAlarmHistoryPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:DescribeAlarmHistory"], "Effect": "Allow", "Resource": "*" }] } }, "CloudWatchPutMetricPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["cloudwatch:PutMetricData"], "Effect": "Allow", "Resource": "*" }] } }, "CodeCommitCrudPolicy": { "parameters": ["RepositoryName"], "definition": { "Statement": [{ "Action": ["codecommit:GitPull", "codecommit:GitPush", "codecommit:CreateBranch", "codecommit:DeleteBranch", "codecommit:GetBranch", "codecommit:ListBranches", "codecommit:MergeBranchesByFastForward", "codecommit:MergeBranchesBySquash", "codecommit:MergeBranchesByThreeWay", "codecommit:UpdateDefaultBranch", "codecommit:BatchDescribeMergeConflicts", "codecommit:CreateUnreferencedMergeCommit", "codecommit:DescribeMergeConflicts", "codecommit:GetMergeCommit", "codecommit:GetMergeOptions", "codecommit:BatchGetPullRequests", "codecommit:CreatePullRequest", "codecommit:DescribePullRequestEvents", "codecommit:GetCommentsForPullRequest", "codecommit:GetCommitsFromMergeBase", "codecommit:GetMergeConflicts", "codecommit:GetPullRequest", "codecommit:ListPullRequests", "codecommit:MergePullRequestByFastForward", "codecommit:MergePullRequestBySquash", "codecommit:MergePullRequestByThreeWay", "codecommit:PostCommentForPullRequest", "codecommit:UpdatePullRequestDescription", "codecommit:UpdatePullRequestStatus", "codecommit:UpdatePullRequestTitle", "codecommit:DeleteFile", "codecommit:GetBlob", "codecommit:GetFile", "codecommit:GetFolder", "codecommit:PutFile", "codecommit:DeleteCommentContent", "codecommit:GetComment", "codecommit:GetCommentsForComparedCommit", "codecommit:PostCommentForComparedCommit", "codecommit:PostCommentReply", "codecommit:UpdateComment", "codecommit:BatchGetCommits", "codecommit:CreateCommit", "codecommit:GetCommit", "codecommit:GetCommitHistory", "codecommit:GetDifferences", "codecommit:GetObjectIdentifier", "codecommit:GetReferences", "codecommit:GetTree", "codecommit:GetRepository", "codecommit:UpdateRepositoryDescription", "codecommit:ListTagsForResource", "codecommit:TagResource", "codecommit:UntagResource", "codecommit:GetRepositoryTriggers", "codecommit:PutRepositoryTriggers", "codecommit:TestRepositoryTriggers", "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}", { "repositoryName": { "Ref": "RepositoryName" } }] } }] } }, "CodeCommitReadPolicy": { "parameters": ["RepositoryName"], "definition": { "Statement": [{ "Action": ["codecommit:GitPull", "codecommit:GetBranch", "codecommit:ListBranches", "codecommit:BatchDescribeMergeConflicts", "codecommit:DescribeMergeConflicts", "codecommit:GetMergeCommit", "codecommit:GetMergeOptions", "codecommit:BatchGetPullRequests", "codecommit:DescribePullRequestEvents", "codecommit:GetCommentsForPullRequest", "codecommit:GetCommitsFromMergeBase", "codecommit:GetMergeConflicts", "codecommit:GetPullRequest", "codecommit:ListPullRequests", "codecommit:GetBlob", "codecommit:GetFile", "codecommit:GetFolder", "codecommit:GetComment", "codecommit:GetCommentsForComparedCommit", "codecommit:BatchGetCommits", "codecommit:GetCommit", "codecommit:GetCommitHistory", "codecommit:GetDifferences", "codecommit:GetObjectIdentifier", "codecommit:GetReferences", "codecommit:GetTree", "codecommit:GetRepository", "codecommit:ListTagsForResource", "codecommit:GetRepositoryTriggers", "codecommit:TestRepositoryTriggers", "codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetUploadArchiveStatus"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codecommit:${AWS::Region}:${AWS::AccountId}:${repositoryName}", { "repositoryName": { "Ref": "RepositoryName" } }] } }] } }, "CodePipelineLambdaExecutionPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"], "Effect": "Allow", "Resource": "*" }] } }, "CodePipelineReadOnlyPolicy": { "parameters": ["PipelineName"], "definition": { "Statement": [{ "Action": ["codepipeline:ListPipelineExecutions"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${pipelinename}", { "pipelinename": { "Ref": "PipelineName" } }] } }] } }, "ComprehendBasicAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["comprehend:BatchDetectKeyPhrases", "comprehend:DetectDominantLanguage", "comprehend:DetectEntities", "comprehend:BatchDetectEntities", "comprehend:DetectKeyPhrases", "comprehend:DetectSentiment", "comprehend:BatchDetectDominantLanguage", "comprehend:BatchDetectSentiment"], "Effect": "Allow", "Resource": "*" }] } }, "CostExplorerReadOnlyPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ce:GetCostAndUsage", "ce:GetDimensionValues", "ce:GetReservationCoverage", "ce:GetReservationPurchaseRecommendation", "ce:GetReservationUtilization", "ce:GetTags"], "Effect": "Allow", "Resource": "*" }] } }, "DynamoDBBackupFullAccessPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:CreateBackup", "dynamodb:DescribeContinuousBackups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:DeleteBackup", "dynamodb:DescribeBackup", "dynamodb:ListBackups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBCrudPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "DynamoDBReadPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "DynamoDBReconfigurePolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:UpdateTable"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBRestoreFromBackupPolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:RestoreTableFromBackup"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/backup/*", { "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchWriteItem"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBStreamReadPolicy": { "parameters": ["StreamName", "TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}", { "streamName": { "Ref": "StreamName" }, "tableName": { "Ref": "TableName" } }] } }, { "Action": ["dynamodb:ListStreams"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/*", { "tableName": { "Ref": "TableName" } }] } }] } }, "DynamoDBWritePolicy": { "parameters": ["TableName"], "definition": { "Statement": [{ "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", { "tableName": { "Ref": "TableName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", { "tableName": { "Ref": "TableName" } }] }] }] } }, "EC2CopyImagePolicy": { "parameters": ["ImageId"], "definition": { "Statement": [{ "Action": ["ec2:CopyImage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:image/${imageId}", { "imageId": { "Ref": "ImageId" } }] } }] } }, "EC2DescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:DescribeRegions", "ec2:DescribeInstances"], "Effect": "Allow", "Resource": "*" }] } }, "EFSWriteAccessPolicy": { "parameters": ["AccessPoint", "FileSystem"], "definition": { "Statement": [{ "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], "Condition": { "StringEquals": { "elasticfilesystem:AccessPointArn": { "Fn::Sub": ["arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:access-point/${AccessPoint}", { "AccessPoint": { "Ref": "AccessPoint" } }] } } }, "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/${FileSystem}", { "FileSystem": { "Ref": "FileSystem" } }] } }] } }, "EKSDescribePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["eks:DescribeCluster", "eks:ListClusters"], "Effect": "Allow", "Resource": "*" }] } }, "EcsRunTaskPolicy": { "parameters": ["TaskDefinition"], "definition": { "Statement": [{ "Action": ["ecs:RunTask"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${taskDefinition}", { "taskDefinition": { "Ref": "TaskDefinition" } }] } }] } }, "ElasticMapReduceAddJobFlowStepsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:AddJobFlowSteps", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceCancelStepsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:CancelSteps", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceModifyInstanceFleetPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": ["elasticmapreduce:ModifyInstanceFleet", "elasticmapreduce:ListInstanceFleets"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceModifyInstanceGroupsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": ["elasticmapreduce:ModifyInstanceGroups", "elasticmapreduce:ListInstanceGroups"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceSetTerminationProtectionPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:SetTerminationProtection", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticMapReduceTerminateJobFlowsPolicy": { "parameters": ["ClusterId"], "definition": { "Statement": [{ "Action": "elasticmapreduce:TerminateJobFlows", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:elasticmapreduce:${AWS::Region}:${AWS::AccountId}:cluster/${clusterId}", { "clusterId": { "Ref": "ClusterId" } }] } }] } }, "ElasticsearchHttpPostPolicy": { "parameters": ["DomainName"], "definition": { "Statement": [{ "Action": ["es:ESHttpPost", "es:ESHttpPut"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${domainName}/*", { "domainName": { "Ref": "DomainName" } }] } }] } }, "EventBridgePutEventsPolicy": { "parameters": ["EventBusName"], "definition": { "Statement": [{ "Action": "events:PutEvents", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}", { "eventBusName": { "Ref": "EventBusName" } }] } }] } }, "FilterLogEventsPolicy": { "parameters": ["LogGroupName"], "definition": { "Statement": [{ "Action": ["logs:FilterLogEvents"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${logGroupName}:log-stream:*", { "logGroupName": { "Ref": "LogGroupName" } }] } }] } }, "FirehoseCrudPolicy": { "parameters": ["DeliveryStreamName"], "definition": { "Statement": [{ "Action": ["firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:DescribeDeliveryStream", "firehose:PutRecord", "firehose:PutRecordBatch", "firehose:UpdateDestination"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}", { "deliveryStreamName": { "Ref": "DeliveryStreamName" } }] } }] } }, "FirehoseWritePolicy": { "parameters": ["DeliveryStreamName"], "definition": { "Statement": [{ "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/${deliveryStreamName}", { "deliveryStreamName": { "Ref": "DeliveryStreamName" } }] } }] } }, "KMSDecryptPolicy": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": "kms:Decrypt", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KMSEncryptPolicy": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": "kms:Encrypt", "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KMSEncryptPolicy_v2": { "parameters": ["KeyId"], "definition": { "Statement": [{ "Action": ["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", { "keyId": { "Ref": "KeyId" } }] } }] } }, "KinesisCrudPolicy": { "parameters": ["StreamName"], "definition": { "Statement": [{ "Action": ["kinesis:AddTagsToStream", "kinesis:CreateStream", "kinesis:DecreaseStreamRetentionPeriod", "kinesis:DeleteStream", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:IncreaseStreamRetentionPeriod", "kinesis:ListTagsForStream", "kinesis:MergeShards", "kinesis:PutRecord", "kinesis:PutRecords", "kinesis:SplitShard", "kinesis:RemoveTagsFromStream"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}", { "streamName": { "Ref": "StreamName" } }] } }] } }, "KinesisStreamReadPolicy": { "parameters": ["StreamName"], "definition": { "Statement": [{ "Action": ["kinesis:ListStreams", "kinesis:DescribeLimits"], "Effect": "Allow", "Resource": { "Fn::Sub": "arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/*" } }, { "Action": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/${streamName}", { "streamName": { "Ref": "StreamName" } }] } }] } }, "LambdaInvokePolicy": { "parameters": ["FunctionName"], "definition": { "Statement": [{ "Action": ["lambda:InvokeFunction"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*", { "functionName": { "Ref": "FunctionName" } }] } }] } }, "MobileAnalyticsWriteOnlyAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["mobileanalytics:PutEvents"], "Effect": "Allow", "Resource": "*" }] } }, "OrganizationsListAccountsPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["organizations:ListAccounts"], "Effect": "Allow", "Resource": "*" }] } }, "PinpointEndpointAccessPolicy": { "parameters": ["PinpointApplicationId"], "definition": { "Statement": [{ "Action": ["mobiletargeting:GetEndpoint", "mobiletargeting:UpdateEndpoint", "mobiletargeting:UpdateEndpointsBatch"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:mobiletargeting:${AWS::Region}:${AWS::AccountId}:apps/${pinpointApplicationId}/endpoints/*", { "pinpointApplicationId": { "Ref": "PinpointApplicationId" } }] } }] } }, "PollyFullAccessPolicy": { "parameters": ["LexiconName"], "definition": { "Statement": [{ "Action": ["polly:GetLexicon", "polly:DeleteLexicon"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/${lexiconName}", { "lexiconName": { "Ref": "LexiconName" } }] }] }, { "Action": ["polly:DescribeVoices", "polly:ListLexicons", "polly:PutLexicon", "polly:SynthesizeSpeech"], "Effect": "Allow", "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:polly:${AWS::Region}:${AWS::AccountId}:lexicon/*" }] }] } }, "RekognitionDetectOnlyPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:DetectFaces", "rekognition:DetectLabels", "rekognition:DetectModerationLabels", "rekognition:DetectText"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionFacesManagementPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:IndexFaces", "rekognition:DeleteFaces", "rekognition:SearchFaces", "rekognition:SearchFacesByImage", "rekognition:ListFaces"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionFacesPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:CompareFaces", "rekognition:DetectFaces"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionLabelsPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["rekognition:DetectLabels", "rekognition:DetectModerationLabels"], "Effect": "Allow", "Resource": "*" }] } }, "RekognitionNoDataAccessPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:CompareFaces", "rekognition:DetectFaces", "rekognition:DetectLabels", "rekognition:DetectModerationLabels"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionReadPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:ListCollections", "rekognition:ListFaces", "rekognition:SearchFaces", "rekognition:SearchFacesByImage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "RekognitionWriteOnlyAccessPolicy": { "parameters": ["CollectionId"], "definition": { "Statement": [{ "Action": ["rekognition:CreateCollection", "rekognition:IndexFaces"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:rekognition:${AWS::Region}:${AWS::AccountId}:collection/${collectionId}", { "collectionId": { "Ref": "CollectionId" } }] } }] } }, "Route53ChangeResourceRecordSetsPolicy": { "parameters": ["HostedZoneId"], "definition": { "Statement": [{ "Action": ["route53:ChangeResourceRecordSets"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:route53:::hostedzone/${HostedZoneId}", { "HostedZoneId": { "Ref": "HostedZoneId" } }] } }] } }, "S3CrudPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3FullAccessPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }, { "Action": ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3ReadPolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "S3WritePolicy": { "parameters": ["BucketName"], "definition": { "Statement": [{ "Action": ["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}", { "bucketName": { "Ref": "BucketName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:s3:::${bucketName}/*", { "bucketName": { "Ref": "BucketName" } }] }] }] } }, "SESBulkTemplatedCrudPolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SESBulkTemplatedCrudPolicy_v2": { "parameters": ["IdentityName", "TemplateName"], "definition": { "Statement": [{ "Action": ["ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail"], "Effect": "Allow", "Resource": [{ "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] }, { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:template/${templateName}", { "templateName": { "Ref": "TemplateName" } }] }] }, { "Action": ["ses:GetIdentityVerificationAttributes", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": "*" }] } }, "SESCrudPolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:GetIdentityVerificationAttributes", "ses:SendEmail", "ses:SendRawEmail", "ses:VerifyEmailIdentity"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SESEmailTemplateCrudPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ses:CreateTemplate", "ses:GetTemplate", "ses:ListTemplates", "ses:UpdateTemplate", "ses:DeleteTemplate", "ses:TestRenderTemplate"], "Effect": "Allow", "Resource": "*" }] } }, "SESSendBouncePolicy": { "parameters": ["IdentityName"], "definition": { "Statement": [{ "Action": ["ses:SendBounce"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${identityName}", { "identityName": { "Ref": "IdentityName" } }] } }] } }, "SNSCrudPolicy": { "parameters": ["TopicName"], "definition": { "Statement": [{ "Action": ["sns:ListSubscriptionsByTopic", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}*", { "topicName": { "Ref": "TopicName" } }] } }] } }, "SNSPublishMessagePolicy": { "parameters": ["TopicName"], "definition": { "Statement": [{ "Action": ["sns:Publish"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${topicName}", { "topicName": { "Ref": "TopicName" } }] } }] } }, "SQSPollerPolicy": { "parameters": ["QueueName"], "definition": { "Statement": [{ "Action": ["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", { "queueName": { "Ref": "QueueName" } }] } }] } }, "SQSSendMessagePolicy": { "parameters": ["QueueName"], "definition": { "Statement": [{ "Action": ["sqs:SendMessage*"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", { "queueName": { "Ref": "QueueName" } }] } }] } }, "SSMParameterReadPolicy": { "parameters": ["ParameterName"], "definition": { "Statement": [{ "Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*" }, { "Action": ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}", { "parameterName": { "Ref": "ParameterName" } }] } }] } }, "SSMParameterWithSlashPrefixReadPolicy": { "parameters": ["ParameterName"], "definition": { "Statement": [{ "Action": ["ssm:DescribeParameters"], "Effect": "Allow", "Resource": "*" }, { "Action": ["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${parameterName}", { "parameterName": { "Ref": "ParameterName" } }] } }] } }, "SageMakerCreateEndpointConfigPolicy": { "parameters": ["EndpointConfigName"], "definition": { "Statement": [{ "Action": ["sagemaker:CreateEndpointConfig"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint-config/${endpointConfigName}", { "endpointConfigName": { "Ref": "EndpointConfigName" } }] } }] } }, "SageMakerCreateEndpointPolicy": { "parameters": ["EndpointName"], "definition": { "Statement": [{ "Action": ["sagemaker:CreateEndpoint"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/${endpointName}", { "endpointName": { "Ref": "EndpointName" } }] } }] } }, "ServerlessRepoReadWriteAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["serverlessrepo:CreateApplication", "serverlessrepo:CreateApplicationVersion", "serverlessrepo:UpdateApplication", "serverlessrepo:GetApplication", "serverlessrepo:ListApplications", "serverlessrepo:ListApplicationVersions", "serverlessrepo:ListApplicationDependencies"], "Effect": "Allow", "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:serverlessrepo:${AWS::Region}:${AWS::AccountId}:applications/*" }] }] } }, "StepFunctionsCallbackPolicy": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "StepFunctionsExecutionPolicy": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:StartExecution"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "StepFunctionsExecutionPolicy_v2": { "parameters": ["StateMachineName"], "definition": { "Statement": [{ "Action": ["states:StartExecution", "states:StartSyncExecution"], "Effect": "Allow", "Resource": { "Fn::Sub": ["arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", { "stateMachineName": { "Ref": "StateMachineName" } }] } }] } }, "TextractDetectAnalyzePolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:DetectDocumentText", "textract:StartDocumentTextDetection", "textract:StartDocumentAnalysis", "textract:AnalyzeDocument"], "Effect": "Allow", "Resource": "*" }] } }, "TextractGetResultPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:GetDocumentTextDetection", "textract:GetDocumentAnalysis"], "Effect": "Allow", "Resource": "*" }] } }, "TextractPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["textract:*"], "Effect": "Allow", "Resource": "*" }] } }, "VPCAccessPolicy": { "parameters": [], "definition": { "Statement": [{ "Action": ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"], "Effect": "Allow", "Resource": "*" }] } } };
-
-;// CONCATENATED MODULE: ./src/sources/cloudformation/sam.ts
-// AWS SAM: the `Policies` of an `AWS::Serverless::Function` (or `StateMachine`), read the way SAM's
-// translator reads them: a managed policy name or ARN, an inline policy document, or a SAM policy
-// template (`S3ReadPolicy: {BucketName: x}`) expanded from the published template list
-// (data/sam/policy_templates.json, compiled into src/generated/sam-policy-templates-data.ts).
-
-
-
-
-/** Classifies one entry (raw or evaluated) of a SAM function's `Policies`. */
-function samPolicyEntry(item) {
-    if (!(0,json_lines/* isObject */.Gv)(item))
-        return { kind: 'managed', value: item };
-    const keys = Object.keys(item);
-    if (item.Statement !== undefined)
-        return { kind: 'inline', document: item };
-    if (keys.length === 1 && INTRINSICS.has(keys[0]))
-        return { kind: 'expression', value: item };
-    if (keys.length === 1) {
-        const name = keys[0];
-        const t = Object.hasOwn(SAM_POLICY_TEMPLATES, name) ? SAM_POLICY_TEMPLATES[name] : undefined;
-        if (!t)
-            return {
-                kind: 'error',
-                name,
-                reason: `${name} is not a SAM policy template (aws-sam-translator's list)`,
-            };
-        const given = item[name];
-        const params = (0,json_lines/* isObject */.Gv)(given) ? given : {};
-        const missing = t.parameters.filter((p) => params[p] === undefined);
-        if (missing.length > 0)
-            return { kind: 'error', name, reason: `SAM policy template ${name} needs ${missing.join(', ')}` };
-        return {
-            kind: 'template',
-            name,
-            document: { Version: '2012-10-17', ...substitute(t.definition, params) },
-        };
-    }
-    return { kind: 'error', reason: 'neither a policy document, a managed policy nor a SAM policy template' };
-}
-/** The template's Definition with each `{Ref: Parameter}` replaced by the value given for it. */
-function substitute(def, params) {
-    const walk = (v) => {
-        if (Array.isArray(v))
-            return v.map(walk);
-        if (!(0,json_lines/* isObject */.Gv)(v))
-            return v;
-        const keys = Object.keys(v);
-        if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string' && Object.hasOwn(params, v.Ref))
-            return params[v.Ref];
-        const out = {};
-        for (const [k, x] of Object.entries(v))
-            out[k] = walk(x);
-        return out;
-    };
-    return walk(def);
-}
-/** The managed policy SAM attaches for a function's Tracing (in the partition `aws`). */
-const SAM_XRAY_POLICY_ARN = 'arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess';
-/**
- * Whether SAM adds X-Ray for a function's Tracing as it reads it (samTracings): unless it is
- * none or 'Disabled' (an expression it does not resolve, or a value not known here, may trace).
- */
-function samTracesXray(tracing) {
-    return tracing !== undefined && tracing !== null && tracing !== NO_VALUE && tracing !== 'Disabled';
-}
-/**
- * The managed policies SAM attaches to a function's generated role on its own (aws-sam-translator
- * `_construct_role`): basic execution, or durable execution with a DurableConfig; X-Ray
- * (samTracesXray); VPC access with a VpcConfig (each set as samTruthy tells).
- */
-const SAM_BASIC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
-const SAM_DURABLE_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicDurableExecutionRolePolicy';
-const SAM_VPC_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
-/**
- * The service the role SAM makes trusts when no AssumeRolePolicyDocument is given: a function's
- * (sam_resources.py `_construct_role`: IAMRolePolicies.lambda_assume_role_policy), a state
- * machine's (stepfunctions/generators.py `_construct_role`: stepfunctions_assume_role_policy,
- * always).
- */
-const SAM_TRUSTED_SERVICE = {
-    'AWS::Serverless::Function': 'lambda.amazonaws.com',
-    'AWS::Serverless::StateMachine': 'states.amazonaws.com',
-};
-/**
- * A SAM map whose `Type` chooses the policy SAM generates (a DeadLetterQueue, a destination), as
- * evaluated: itself when it is a map with a known Type; NO_VALUE when it gives none (left out, not
- * a map); an Unknown when it or its Type (`what`) is not known.
- */
-function withType(v, what) {
-    if (v === NO_VALUE)
-        return NO_VALUE;
-    const u = asUnknown(v);
-    if (u)
-        return u;
-    if (!(0,json_lines/* isObject */.Gv)(v))
-        return NO_VALUE;
-    const tu = asUnknown(v.Type);
-    if (tu || hasUnknownPart(v.Type))
-        return new Unknown(`${what} is not known${tu ? ` (${tu.reason})` : ''}`);
-    return v;
-}
-/**
- * The inline policy SAM adds for a function's DeadLetterQueue (`{Type: SQS|SNS, TargetArn}`), of
- * its value evaluated: NO_VALUE when it gives none (left out, or a Type SAM does not take), an
- * Unknown when its Type is not known.
- */
-function samDeadLetterPolicy(value) {
-    const dlq = withType(value, "the DeadLetterQueue's Type");
-    if (dlq === NO_VALUE || dlq instanceof Unknown)
-        return dlq;
-    const action = dlq.Type === 'SQS' ? 'sqs:SendMessage' : dlq.Type === 'SNS' ? 'sns:Publish' : undefined;
-    if (!action)
-        return NO_VALUE;
-    return { Version: '2012-10-17', Statement: [{ Action: action, Resource: dlq.TargetArn, Effect: 'Allow' }] };
-}
-/** Whether SAM reads a value as an intrinsic function (is_intrinsic: one key, Ref, Condition or Fn::…). */
-function samIntrinsic(v) {
-    if (!(0,json_lines/* isObject */.Gv)(v))
-        return false;
-    const keys = Object.keys(v);
-    return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
-}
-const NO_VALUE_REF = { Ref: 'AWS::NoValue' };
-function isNoValueRef(v) {
-    return (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue';
-}
-function ifArguments(v) {
-    const a = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
-    return Array.isArray(a) && a.length === 3 && typeof a[0] === 'string' ? [a[0], a[1], a[2]] : undefined;
-}
-/** Most values samMerge merges in one property (YAML aliases may make a map stand for very many). */
-const MAX_SAM_MERGE_VALUES = 10_000;
-/**
- * A function property merged with the template's `Globals.Function` one as SAM merges them
- * (plugins/globals/globals.py): maps key by key, lists joined (the Globals' items first), anything
- * else, an intrinsic function included, the function's own. `resolvesIfs` (AWS::LanguageExtensions
- * first, which resolves an Fn::If before SAM merges): an Fn::If of either merged branch by branch
- * with the other side, AWS::NoValue leaving the other side's value. Undefined when neither is given;
- * an Unknown beyond MAX_SAM_MERGE_VALUES.
- */
-function samMerge(globals, own, resolvesIfs) {
-    let budget = MAX_SAM_MERGE_VALUES;
-    const merge = (g, o) => {
-        if (--budget < 0)
-            return undefined;
-        if (resolvesIfs) {
-            if (isNoValueRef(o))
-                o = undefined;
-            if (isNoValueRef(g))
-                g = undefined;
-            const branch = (gb, ob) => merge(gb, ob) ?? NO_VALUE_REF;
-            const oi = ifArguments(o);
-            if (oi)
-                return { 'Fn::If': [oi[0], branch(g, oi[1]), branch(g, oi[2])] };
-            const gi = ifArguments(g);
-            if (gi && o !== undefined)
-                return { 'Fn::If': [gi[0], branch(gi[1], o), branch(gi[2], o)] };
-        }
-        if (o === undefined)
-            return g;
-        if (g === undefined)
-            return o;
-        if (Array.isArray(g) && Array.isArray(o))
-            return [...g, ...o];
-        if (!(0,json_lines/* isObject */.Gv)(g) || !(0,json_lines/* isObject */.Gv)(o) || samIntrinsic(g) || samIntrinsic(o))
-            return o;
-        // (own properties, `__proto__` included, are defined, never assigned)
-        return Object.fromEntries([
-            ...Object.entries(g).map(([k, v]) => [k, Object.hasOwn(o, k) ? (merge(v, o[k]) ?? NO_VALUE_REF) : v]),
-            ...Object.entries(o).filter(([k]) => !Object.hasOwn(g, k)),
-        ]);
-    };
-    const out = merge(globals, own);
-    return budget < 0
-        ? new Unknown(`the function's value merged with the Globals one stands for more than ${MAX_SAM_MERGE_VALUES} values (YAML aliases?): not read`)
-        : out;
-}
-/**
- * Whether SAM finds a property set (`if self.VpcConfig:`): Python's truth of the value as SAM
- * reads it (none, an empty map, list or text, false and 0 are not; an intrinsic function, or a
- * value not known here, is).
- */
-function samTruthy(v) {
-    if (asUnknown(v))
-        return true;
-    if (v === undefined || v === null || v === NO_VALUE || v === false || v === 0 || v === '')
-        return false;
-    if (Array.isArray(v))
-        return v.length > 0;
-    if ((0,json_lines/* isObject */.Gv)(v))
-        return Object.keys(v).length > 0;
-    return true;
-}
-/** The destination Types SAM takes in an EventInvokeConfig, each with its part of the policy's name. */
-const SAM_DESTINATION_TYPES = {
-    SQS: 'SQS',
-    SNS: 'SNS',
-    EventBridge: 'EventBridge',
-    Lambda: 'Lambda',
-    S3Bucket: 'S3',
-};
-/**
- * The inline policy SAM adds for one destination of a function's EventInvokeConfig
- * (`DestinationConfig.OnSuccess|OnFailure: {Type, Destination}`; aws-sam-translator
- * `_validate_and_inject_resource`), of its value evaluated: NO_VALUE when it gives none (left out,
- * a Type SAM does not take, no Destination where SAM needs one: SAM rejects those), an Unknown when
- * its Type is not known. An SQS or SNS destination without a Destination is the queue or topic SAM
- * makes (`made`); an S3 bucket's objects are its ARN and `/*` (`text`: a value as text, as Fn::Join
- * reads it).
- */
-function samDestinationPolicy(dest, made, text) {
-    const typed = withType(dest, "the destination's Type");
-    if (typed === NO_VALUE || typed instanceof Unknown)
-        return typed;
-    const type = typed.Type;
-    if (typeof type !== 'string' || !Object.hasOwn(SAM_DESTINATION_TYPES, type))
-        return NO_VALUE;
-    let arn = typed.Destination;
-    if (arn === undefined || arn === null) {
-        if (type !== 'SQS' && type !== 'SNS')
-            return NO_VALUE;
-        arn = made(type);
-    }
-    const allow = (Action, Resource) => ({ Action, Effect: 'Allow', Resource });
-    const statements = type === 'SQS'
-        ? [allow('sqs:SendMessage', arn)]
-        : type === 'SNS'
-            ? [allow('sns:publish', arn)]
-            : type === 'EventBridge'
-                ? [allow('events:PutEvents', arn)]
-                : type === 'Lambda'
-                    ? [allow('lambda:InvokeFunction', arn)]
-                    : [allow('s3:PutObject', `${text(arn)}/*`), allow('s3:ListBucket', arn)];
-    return { Statement: statements };
-}
-/**
- * The managed policy SAM attaches to a function's generated role for an event of each Type
- * (aws-sam-translator model/eventsources/pull.py, get_policy_arn of Kinesis, DynamoDB, SQS, MSK);
- * an SNS event with an SqsSubscription gets the SQS one (push.py SNS._inject_sqs_event_source_mapping).
- */
-const SAM_EVENT_POLICY_ARNS = {
-    SQS: 'arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole',
-    Kinesis: 'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole',
-    DynamoDB: 'arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole',
-    MSK: 'arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole',
-};
-/** The event Types SAM gives an inline policy of their own (pull.py get_policy_statements). */
-const SAM_EVENT_INLINE_TYPES = new Set([
-    'MSK',
-    'MQ',
-    'SelfManagedKafka',
-    'DocumentDB',
-]);
-/** The event Types that take a DestinationConfig whose OnFailure SAM makes a policy for (PullEventSource). */
-const SAM_PULL_EVENT_TYPES = new Set([
-    'SQS',
-    'Kinesis',
-    'DynamoDB',
-    ...SAM_EVENT_INLINE_TYPES,
-]);
-/** The name of the inline policy SAM gives an event of a Type (`id`: the function's and event's ids joined). */
-function samEventPolicyName(type, props, id) {
-    return type === 'MQ'
-        ? props.DynamicPolicyName === true
-            ? `${id}AMQPolicy`
-            : 'SamAutoGeneratedAMQPolicy'
-        : type === 'MSK'
-            ? 'MSKExecutionRolePolicy'
-            : type === 'DocumentDB'
-                ? 'SamAutoGeneratedDocumentDBPolicy'
-                : 'SelfManagedKafkaExecutionRolePolicy';
-}
-const allowed = (Action, Resource) => ({ Action, Effect: 'Allow', Resource });
-const ENI_ACTIONS = [
-    'ec2:CreateNetworkInterface',
-    'ec2:DescribeNetworkInterfaces',
-    'ec2:DeleteNetworkInterface',
-    'ec2:DescribeVpcs',
-    'ec2:DescribeSubnets',
-    'ec2:DescribeSecurityGroups',
-];
-/** Python's truth of a value SAM reads as written (an intrinsic function is a map: true). */
-function truthy(v) {
-    return samTruthy(v === NO_VALUE ? undefined : v);
-}
-/**
- * The inline policy SAM adds for an event of a Type (pull.py get_policy_statements of MSK, MQ,
- * SelfManagedKafka, DocumentDB), built from its Properties as SAM reads them (intrinsic functions
- * left as written: the document is evaluated as CloudFormation would): NO_VALUE when it adds none
- * (another Type, no statement, or Properties SAM rejects), an Unknown when a value that decides it
- * is not known. `notes`: what SAM may add that is not read.
- */
-function samEventPolicy(type, props, notes) {
-    const sac = props.SourceAccessConfigurations;
-    const kmsId = props.SecretsManagerKmsKeyId;
-    for (const v of [sac, kmsId]) {
-        const u = asUnknown(v);
-        if (u)
-            return u;
-    }
-    // (SAM takes the key id as text only: _get_kms_decrypt_policy, validate_secrets_manager_kms_key_id)
-    if (truthy(kmsId) && typeof kmsId !== 'string')
-        return NO_VALUE;
-    const kmsArn = {
-        'Fn::Sub': `arn:\${AWS::Partition}:kms:\${AWS::Region}:\${AWS::AccountId}:key/${String(kmsId)}`,
-    };
-    const kms = (action) => (truthy(kmsId) ? [allowed(action, kmsArn)] : []);
-    let statements;
-    if (type === 'MQ' || type === 'DocumentDB') {
-        const uri = basicAuthUri(sac, type === 'MQ' ? ['BASIC_AUTH', 'VIRTUAL_HOST'] : ['BASIC_AUTH']);
-        if (uri === NO_VALUE || uri instanceof Unknown)
-            return uri;
-        const secret = allowed(['secretsmanager:GetSecretValue'], uri);
-        if (type === 'MQ')
-            statements = [secret, allowed(['mq:DescribeBroker'], props.Broker), ...kms('kms:Decrypt')];
-        else {
-            const rds = (what) => ({
-                'Fn::Sub': `arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${what}:*`,
-            });
-            statements = [
-                secret,
-                allowed(['rds:DescribeDBClusterParameters'], rds('cluster-pg')),
-                allowed(['rds:DescribeDBSubnetGroups'], rds('subgrp')),
-                allowed(['rds:DescribeDBClusters'], props.Cluster),
-                allowed(ENI_ACTIONS, '*'),
-                ...kms(['kms:Decrypt']),
-            ];
-        }
-    }
-    else if (type === 'MSK') {
-        const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
-        if (registry === NO_VALUE || registry instanceof Unknown)
-            return registry;
-        statements = [...registry];
-        // (each CLIENT_CERTIFICATE_TLS_AUTH with a URI; a list SAM cannot read gives none)
-        if (Array.isArray(sac))
-            for (const conf of sac) {
-                if (!(0,json_lines/* isObject */.Gv)(conf))
-                    continue;
-                const u = asUnknown(conf.Type) ?? asUnknown(conf.URI);
-                if (u)
-                    return u;
-                if (conf.Type === 'CLIENT_CERTIFICATE_TLS_AUTH' && truthy(conf.URI))
-                    statements.push(allowed(['secretsmanager:GetSecretValue'], conf.URI));
-            }
-        if (statements.length === 0)
-            return NO_VALUE;
-    }
-    else if (type === 'SelfManagedKafka') {
-        // (pull.py SelfManagedKafka.get_policy_statements: `len(self.Topics) != 1` of the value as
-        // written, so an intrinsic function, a map of one key, is one topic: `Topics: !Ref Param`)
-        const topics = props.Topics;
-        const one = Array.isArray(topics) ? topics.length === 1 : samIntrinsic(topics);
-        if (!truthy(props.KafkaBootstrapServers) || !one || !truthy(sac))
-            return NO_VALUE;
-        const auth = kafkaAuth(sac);
-        if (auth === NO_VALUE || auth instanceof Unknown)
-            return auth;
-        const registry = schemaRegistryStatements(props.SchemaRegistryConfig, notes);
-        if (registry === NO_VALUE || registry instanceof Unknown)
-            return registry;
-        const secret = auth.uri === undefined ? [] : [allowed(['secretsmanager:GetSecretValue'], auth.uri)];
-        statements = [
-            ...secret,
-            // (a SERVER_ROOT_CA_CERTIFICATE gives the auth mechanism's secret again: generate_policy_document
-            // passes authentication_uri for it; with none, a statement without a Resource IAM rejects)
-            ...(auth.rootCa ? secret : []),
-            ...(auth.vpc ? [allowed(ENI_ACTIONS, '*')] : []),
-            ...kms(['kms:Decrypt']),
-            ...registry,
-        ];
-    }
-    else
-        return NO_VALUE;
-    return { Version: '2012-10-17', Statement: statements };
-}
-/**
- * The BASIC_AUTH URI of an MQ or DocumentDB event's SourceAccessConfigurations
- * (_validate_source_access_configurations): NO_VALUE where SAM rejects them.
- */
-function basicAuthUri(sac, types) {
-    if (!Array.isArray(sac) || sac.length === 0)
-        return NO_VALUE;
-    let uri;
-    for (const conf of sac) {
-        if (!(0,json_lines/* isObject */.Gv)(conf))
-            return NO_VALUE;
-        const u = asUnknown(conf.Type);
-        if (u)
-            return u;
-        if (typeof conf.Type !== 'string' || !types.includes(conf.Type))
-            return NO_VALUE;
-        if (conf.Type !== 'BASIC_AUTH')
-            continue;
-        if (uri !== undefined || !truthy(conf.URI))
-            return NO_VALUE;
-        uri = conf.URI;
-    }
-    return uri ?? NO_VALUE;
-}
-const KAFKA_AUTH = [
-    'SASL_SCRAM_256_AUTH',
-    'SASL_SCRAM_512_AUTH',
-    'BASIC_AUTH',
-    'CLIENT_CERTIFICATE_TLS_AUTH',
-];
-/** A SelfManagedKafka event's SourceAccessConfigurations as SAM reads them (get_secret_key): NO_VALUE where it rejects them. */
-function kafkaAuth(sac) {
-    if (!Array.isArray(sac))
-        return NO_VALUE;
-    let uri;
-    let rootCa = false;
-    let subnet = false;
-    let group = false;
-    for (const conf of sac) {
-        if (!(0,json_lines/* isObject */.Gv)(conf))
-            return NO_VALUE;
-        const u = asUnknown(conf.Type);
-        if (u)
-            return u;
-        // (validate_uri: set, and text or an intrinsic function)
-        const good = truthy(conf.URI) && (typeof conf.URI === 'string' || (0,json_lines/* isObject */.Gv)(conf.URI) || asUnknown(conf.URI));
-        if (!good)
-            return NO_VALUE;
-        if (conf.Type === 'VPC_SUBNET')
-            subnet = true;
-        else if (conf.Type === 'VPC_SECURITY_GROUP')
-            group = true;
-        else if (typeof conf.Type === 'string' && KAFKA_AUTH.includes(conf.Type)) {
-            if (uri !== undefined)
-                return NO_VALUE;
-            uri = conf.URI;
-        }
-        else if (conf.Type === 'SERVER_ROOT_CA_CERTIFICATE')
-            rootCa = true;
-        else
-            return NO_VALUE;
-    }
-    if (subnet !== group)
-        return NO_VALUE;
-    return { ...(uri !== undefined ? { uri } : {}), rootCa: rootCa && uri !== undefined, vpc: subnet };
-}
-/**
- * The statements SAM adds for an MSK or SelfManagedKafka event's SchemaRegistryConfig
- * (get_schema_registry_permissions): its AccessConfigs' secrets, and the registry and its schemas
- * when it reads the registry's name from SchemaRegistryURI (an ARN as text, or an Fn::Sub's text:
- * get_registry_name). NO_VALUE where SAM rejects it.
- */
-function schemaRegistryStatements(config, notes) {
-    if (!truthy(config))
-        return [];
-    const u = asUnknown(config);
-    if (u)
-        return u;
-    if (!(0,json_lines/* isObject */.Gv)(config))
-        return NO_VALUE;
-    for (const k of ['SchemaRegistryURI', 'EventRecordFormat', 'SchemaValidationConfigs'])
-        if (!Object.hasOwn(config, k))
-            return NO_VALUE;
-    if (config.EventRecordFormat !== 'JSON' && config.EventRecordFormat !== 'SOURCE')
-        return NO_VALUE;
-    if (!Array.isArray(config.SchemaValidationConfigs))
-        return NO_VALUE;
-    const access = config.AccessConfigs ?? [];
-    if (truthy(access) && !Array.isArray(access))
-        return NO_VALUE;
-    const out = [];
-    for (const c of Array.isArray(access) ? access : []) {
-        if (!(0,json_lines/* isObject */.Gv)(c) || !Object.hasOwn(c, 'Type') || !Object.hasOwn(c, 'URI'))
-            return NO_VALUE;
-        out.push(allowed(['secretsmanager:GetSecretValue'], c.URI));
-    }
-    const uri = config.SchemaRegistryURI;
-    // (SAM resolves an Fn::Sub's Refs to parameters first, AWS::Region and AWS::Partition included,
-    // each without a colon; another pseudo parameter's `${AWS::…}` splits the ARN where it reads
-    // the name, unless SAM is given its value: not known here)
-    const sub = (0,json_lines/* isObject */.Gv)(uri) && typeof uri['Fn::Sub'] === 'string' ? uri['Fn::Sub'] : undefined;
-    const text = (typeof uri === 'string' ? uri : (sub ?? '')).replace(/\$\{AWS::(Region|Partition)\}/g, 'x');
-    const parts = text.split(':');
-    const name = text.startsWith('arn') && parts.length >= 6 && parts[5].startsWith('registry/')
-        ? parts[5].slice('registry/'.length)
-        : undefined;
-    if (name === undefined && sub !== undefined && text.includes('${AWS::'))
-        notes.push("the schema registry's name SAM may read from its SchemaRegistryURI (an Fn::Sub of a pseudo parameter) is not read: the glue:GetRegistry and glue:GetSchemaVersion it would grant are not audited");
-    if (name !== undefined)
-        out.push(allowed(['glue:GetRegistry'], uri), allowed(['glue:GetSchemaVersion'], [{ 'Fn::Sub': `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:schema/${name}/*` }]));
-    return out;
-}
-/**
- * The inline policy SAM adds for an event's `DestinationConfig.OnFailure` (pull.py to_cloudformation:
- * Type SQS, SNS or S3; Kafka, or none, gives none): NO_VALUE when it adds none, an Unknown when its
- * Type is not known.
- */
-function samEventDestinationPolicy(props) {
-    const config = props.DestinationConfig;
-    const u = asUnknown(config);
-    if (u)
-        return u;
-    if (!truthy(config) || !(0,json_lines/* isObject */.Gv)(config))
-        return NO_VALUE;
-    const failure = withType(config.OnFailure, "the OnFailure destination's Type");
-    if (failure === NO_VALUE || failure instanceof Unknown)
-        return failure;
-    const arn = failure.Destination;
-    const statements = failure.Type === 'SQS'
-        ? [allowed('sqs:SendMessage', arn)]
-        : failure.Type === 'SNS'
-            ? [allowed('sns:publish', arn)]
-            : failure.Type === 'S3'
-                ? [allowed('s3:PutObject', { 'Fn::Join': ['/', [arn, '*']] }), allowed('s3:ListBucket', arn)]
-                : undefined;
-    return statements ? { Statement: statements } : NO_VALUE;
-}
-/** The part of the OnFailure policy's name SAM gives each destination Type (IAMRolePolicies). */
-const SAM_EVENT_DESTINATION_TYPES = {
-    SQS: 'SQS',
-    SNS: 'SNS',
-    S3: 'S3',
-};
-
-;// CONCATENATED MODULE: ./src/sources/cloudformation/types.ts
-/**
- * Resource types holding a resource policy, and the property (dotted) that holds it, or the
- * properties when it has more than one (`[]`: each item of a list, a global table's `Replicas`).
- */
-const RESOURCE_POLICY_PROPERTIES = {
-    'AWS::S3::BucketPolicy': 'PolicyDocument',
-    'AWS::S3Express::BucketPolicy': 'PolicyDocument',
-    'AWS::S3Outposts::BucketPolicy': 'PolicyDocument',
-    'AWS::S3::AccessPoint': 'Policy',
-    'AWS::S3Outposts::AccessPoint': 'Policy',
-    'AWS::S3Express::AccessPoint': 'Policy',
-    'AWS::S3::MultiRegionAccessPointPolicy': 'Policy',
-    'AWS::S3ObjectLambda::AccessPointPolicy': 'PolicyDocument',
-    'AWS::SQS::QueuePolicy': 'PolicyDocument',
-    'AWS::SNS::TopicPolicy': 'PolicyDocument',
-    'AWS::SQS::QueueInlinePolicy': 'PolicyDocument',
-    'AWS::SNS::TopicInlinePolicy': 'PolicyDocument',
-    'AWS::KMS::Key': 'KeyPolicy',
-    'AWS::KMS::ReplicaKey': 'KeyPolicy',
-    'AWS::ECR::Repository': 'RepositoryPolicyText',
-    'AWS::ECR::RegistryPolicy': 'PolicyText',
-    'AWS::ECR::PublicRepository': 'RepositoryPolicyText',
-    'AWS::SecretsManager::ResourcePolicy': 'ResourcePolicy',
-    'AWS::Logs::ResourcePolicy': 'PolicyDocument',
-    'AWS::Logs::Destination': 'DestinationPolicy',
-    'AWS::OpenSearchService::Domain': 'AccessPolicies',
-    'AWS::Elasticsearch::Domain': 'AccessPolicies',
-    // (its own, and one its OpenAPI definition gives: the x-amazon-apigateway-policy extension)
-    'AWS::ApiGateway::RestApi': ['Policy', 'Body.x-amazon-apigateway-policy'],
-    'AWS::EFS::FileSystem': 'FileSystemPolicy',
-    'AWS::Backup::BackupVault': 'AccessPolicy',
-    'AWS::EC2::VPCEndpoint': 'PolicyDocument',
-    // (the table's own, and its stream's)
-    'AWS::DynamoDB::Table': [
-        'ResourcePolicy.PolicyDocument',
-        'StreamSpecification.ResourcePolicy.PolicyDocument',
-    ],
-    'AWS::DynamoDB::GlobalTable': [
-        'Replicas[].ResourcePolicy.PolicyDocument',
-        'Replicas[].ReplicaStreamSpecification.ResourcePolicy.PolicyDocument',
-    ],
-    'AWS::Kinesis::ResourcePolicy': 'ResourcePolicy',
-    'AWS::Lambda::LayerVersionPermission': '',
-    'AWS::CodeArtifact::Domain': 'PermissionsPolicyDocument',
-    'AWS::CodeArtifact::Repository': 'PermissionsPolicyDocument',
-    'AWS::Glue::ResourcePolicy': 'Policy',
-    // (one statement, not a document: policiesOf)
-    'AWS::Events::EventBusPolicy': 'Statement',
-    'AWS::Events::EventBus': 'Policy',
-};
-/**
- * Resource policy types -> the services whose actions the policy can grant: AWS applies it to its
- * own resource only (a bucket policy's `Action: "*"` is S3 actions on that bucket and its objects).
- * A type not listed here (a VPC endpoint's policy, which governs the endpoint's service, or a
- * `PolicyDocument` of a type not known) is read as naming any action.
- */
-const RESOURCE_POLICY_SERVICES = {
-    'AWS::S3::BucketPolicy': ['s3'],
-    'AWS::S3Express::BucketPolicy': ['s3express'],
-    'AWS::S3Outposts::BucketPolicy': ['s3-outposts'],
-    'AWS::S3::AccessPoint': ['s3'],
-    'AWS::S3Outposts::AccessPoint': ['s3-outposts'],
-    'AWS::S3Express::AccessPoint': ['s3express'],
-    'AWS::S3::MultiRegionAccessPointPolicy': ['s3'],
-    'AWS::S3ObjectLambda::AccessPointPolicy': ['s3-object-lambda'],
-    'AWS::SQS::QueuePolicy': ['sqs'],
-    'AWS::SNS::TopicPolicy': ['sns'],
-    'AWS::SQS::QueueInlinePolicy': ['sqs'],
-    'AWS::SNS::TopicInlinePolicy': ['sns'],
-    'AWS::KMS::Key': ['kms'],
-    'AWS::KMS::ReplicaKey': ['kms'],
-    'AWS::ECR::Repository': ['ecr'],
-    'AWS::ECR::RegistryPolicy': ['ecr'],
-    'AWS::ECR::PublicRepository': ['ecr-public'],
-    'AWS::SecretsManager::ResourcePolicy': ['secretsmanager'],
-    'AWS::Logs::ResourcePolicy': ['logs'],
-    'AWS::Logs::Destination': ['logs'],
-    'AWS::OpenSearchService::Domain': ['es'],
-    'AWS::Elasticsearch::Domain': ['es'],
-    'AWS::ApiGateway::RestApi': ['execute-api'],
-    'AWS::Serverless::Api': ['execute-api'],
-    'AWS::EFS::FileSystem': ['elasticfilesystem'],
-    'AWS::Backup::BackupVault': ['backup'],
-    'AWS::DynamoDB::Table': ['dynamodb'],
-    'AWS::DynamoDB::GlobalTable': ['dynamodb'],
-    'AWS::Kinesis::ResourcePolicy': ['kinesis'],
-    'AWS::CodeArtifact::Domain': ['codeartifact'],
-    'AWS::CodeArtifact::Repository': ['codeartifact'],
-    'AWS::Glue::ResourcePolicy': ['glue'],
-    'AWS::Events::EventBusPolicy': ['events'],
-    'AWS::Events::EventBus': ['events'],
-};
-/** Types with a `PolicyDocument` that is not an IAM policy. */
-const NOT_IAM = new Set(['AWS::IoT::Policy', 'AWS::IoT::PolicyPrincipalAttachment']);
-const PRINCIPAL_TYPES = {
-    'AWS::IAM::Role': 'role',
-    'AWS::IAM::User': 'user',
-    'AWS::IAM::Group': 'group',
-};
-const SAM_FUNCTIONS = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
-/** Whether a resource of this type holds policies the audit reads (identity, SAM, or a resource policy). */
-function holdsPolicies(type) {
-    return (/^AWS::IAM::(Role|User|Group|Policy|ManagedPolicy|RolePolicy|UserPolicy|GroupPolicy)$/.test(type) ||
-        SAM_FUNCTIONS.has(type) ||
-        type === 'AWS::Serverless::Api' ||
-        type === 'AWS::SSO::PermissionSet' ||
-        Object.hasOwn(RESOURCE_POLICY_PROPERTIES, type));
-}
-/** Longest logical id read (CloudFormation's limit); longer ones would make unbounded ids and messages. */
-const MAX_LOGICAL_ID = 255;
-/** Most approximation notes kept on one record. */
-const MAX_NOTES = 8;
-
-;// CONCATENATED MODULE: ./src/sources/cloudformation/analyzer-base.ts
-
-
-
-
-
-
-class AnalyzerBase {
-    file;
-    tpl;
-    root;
-    policies = [];
-    errors = [];
-    errorKeys = new Set();
-    resources = new Map();
-    principals = new Map();
-    recordsOf = new Map();
-    managed = new Map();
-    linePaths = [];
-    cycles = new Set();
-    ev;
-    constructor(file, tpl, root) {
-        this.file = file;
-        this.tpl = tpl;
-        this.root = root;
-        for (const e of tpl.errors)
-            this.errors.push(e);
-        const res = (0,json_lines/* isObject */.Gv)(root.Resources) ? root.Resources : {};
-        for (const [id, r] of Object.entries(res)) {
-            if (id.length > MAX_LOGICAL_ID) {
-                this.error(`a logical id of ${id.length} characters (${id.slice(0, 40)}…): CloudFormation allows ${MAX_LOGICAL_ID}; the resource is not read`, ['Resources', id], undefined, false);
-                continue;
-            }
-            if (id.startsWith('Fn::ForEach::')) {
-                this.notRead(id, ['Resources', id], 'Fn::ForEach (AWS::LanguageExtensions) is not expanded: the resources it makes, and any IAM policy they hold, are not read');
-                continue;
-            }
-            // (`Fn::Transform: {Name: AWS::Include, ...}` in place of resources: they come from elsewhere)
-            if (id.startsWith('Fn::')) {
-                this.notRead(id, ['Resources', id], `${id}${macroOf(r)} makes resources at deploy time: they, and any IAM policy they hold, are not read`);
-                continue;
-            }
-            if (!(0,json_lines/* isObject */.Gv)(r) || typeof r.Type !== 'string') {
-                this.error(`resource ${id} has no Type`, ['Resources', id]);
-                continue;
-            }
-            const props = (0,json_lines/* isObject */.Gv)(r.Properties) ? r.Properties : {};
-            const resource = { logicalId: id, type: r.Type, props, path: ['Resources', id] };
-            if (typeof r.Condition === 'string')
-                resource.condition = r.Condition;
-            this.resources.set(id, resource);
-            // A nested stack deploys another template: its IAM is there, not here (a review: Datadog's
-            // main.yaml deploys its integration role so, and was said to hold no IAM policy).
-            // A stack set deploys one into the accounts of its stack instances (a review: CloudZero's
-            // member-account role so, said to hold none).
-            const nested = Object.hasOwn(NESTED_STACKS, r.Type) ? NESTED_STACKS[r.Type] : undefined;
-            if (nested)
-                this.notRead(id, ['Resources', id], `${r.Type} deploys ${r.Type === STACK_SET && props.TemplateURL === undefined && props.TemplateBody !== undefined
-                    ? 'the template written in its TemplateBody'
-                    : nestedTemplate(props[nested])}${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`);
-        }
-        for (const r of [...this.resources.values()]) {
-            const roleId = `${r.logicalId}Role`;
-            // (also for a Role an Fn::If may leave out: `!If [C, arn, !Ref AWS::NoValue]`; samPolicies
-            // tells whether it does)
-            if (SAM_FUNCTIONS.has(r.type) && mayHaveNoRole(r.props.Role) && !this.resources.has(roleId)) {
-                const implicit = {
-                    logicalId: roleId,
-                    type: 'AWS::IAM::Role',
-                    props: {},
-                    path: r.path,
-                    implicitFor: r.logicalId,
-                };
-                if (r.condition)
-                    implicit.condition = r.condition;
-                this.resources.set(roleId, implicit);
-            }
-        }
-        // A macro of the template's own Transform (other than SAM's and AWS::LanguageExtensions, which
-        // are read) processes the whole template at deploy time.
-        for (const name of transforms(root))
-            if (!READ_TRANSFORMS.has(name))
-                this.notRead(`Transform ${name}`, ['Transform'], `the macro ${name} processes the template at deploy time: what it adds or changes, IAM policies included, is not read (the template is read as written)`);
-        if (transforms(root).includes('AWS::Serverless-2016-10-31'))
-            for (const r of samGenerated([...this.resources.values()], (x, name) => this.samMerged(x, name)?.value))
-                if (!this.resources.has(r.logicalId))
-                    this.resources.set(r.logicalId, r);
-        this.ev = new Evaluator(root, resourceHooks(this.resources, (chain) => this.cycle(chain), (message, at) => this.error(message, at)), (v) => tpl.originOf(v));
-    }
-    /**
-     * Parts of the template that make resources the tool cannot read (Fn::ForEach, AWS::Include, a
-     * macro): each an unresolved record at its place (run()), never dropped silently nor reported as
-     * an invalid policy.
-     */
-    unread = [];
-    notRead(address, path, reason) {
-        this.unread.push({ address: clipText(address, 120), path, reason: clipText(reason) });
-    }
-    error(full, at, address, showPath = true) {
-        const message = clipText(full);
-        // The same value can be evaluated more than once (a name used by several policies): said once.
-        const key = `${message}\u0000${at ? (0,json_lines/* formatJsonPath */.pB)(at) : ''}`;
-        if (this.errorKeys.has(key))
-            return;
-        this.errorKeys.add(key);
-        const e = { path: this.file.path, message };
-        if (at && showPath)
-            e.jsonPath = (0,json_lines/* formatJsonPath */.pB)(at);
-        if (address)
-            e.address = address;
-        this.errors.push(e);
-        this.linePaths.push({ set: (l) => l !== undefined && (e.line = l), path: at });
-    }
-    cycle(chain) {
-        const key = [...chain.slice(0, -1)].sort().join(' ');
-        if (this.cycles.has(key))
-            return;
-        this.cycles.add(key);
-        const first = this.resources.get(chain[0]);
-        const at = first
-            ? first.path
-            : chain[0].startsWith('Conditions.')
-                ? ['Conditions', chain[0].slice(11)]
-                : undefined;
-        this.error(`circular reference: ${chain.join(' -> ')}; the values on the cycle are read as unknown`, at);
-    }
-    /**
-     * A SAM function property as SAM reads it: its own merged with the template's `Globals.Function`
-     * one (samMerge; with AWS::LanguageExtensions, an Fn::If of either merged branch by branch), with
-     * where it is written (its own, else the Globals one). Undefined when neither is given.
-     */
-    samMerged(r, name) {
-        const globals = r.type === 'AWS::Serverless::Function' ? this.samGlobals(r, 'Function')[name] : undefined;
-        const value = samMerge(globals, r.props[name], this.languageExtensions());
-        if (value === undefined)
-            return undefined;
-        const path = r.props[name] !== undefined ? [...r.path, 'Properties', name] : ['Globals', 'Function', name];
-        return { value, path };
-    }
-    /**
-     * The template's Globals of a section (`Function`, `Api`) as SAM merges them into `r`
-     * (globals.py get_template_globals): with the resource attribute `IgnoreGlobals: '*'` none, with
-     * a list of property names all but those. SAM rejects any other IgnoreGlobals, and a listed
-     * name the section does not have: an error, the Globals then read as merged. The resources SAM
-     * makes (an implicit API) have none.
-     */
-    samGlobals(r, section) {
-        const all = (0,json_lines/* isObject */.Gv)(this.root.Globals) && (0,json_lines/* isObject */.Gv)(this.root.Globals[section]) ? this.root.Globals[section] : {};
-        const own = (0,json_lines/* isObject */.Gv)(this.root.Resources) && !r.implicitFor ? this.root.Resources[r.logicalId] : undefined;
-        const ignore = (0,json_lines/* isObject */.Gv)(own) ? own.IgnoreGlobals : undefined;
-        // (Python's `if not ignore_globals`: not given, '' or [] ignore nothing)
-        if (ignore === undefined ||
-            ignore === null ||
-            ignore === '' ||
-            (Array.isArray(ignore) && ignore.length === 0))
-            return all;
-        if (ignore === '*')
-            return {};
-        const at = [...r.path, 'IgnoreGlobals'];
-        if (!Array.isArray(ignore)) {
-            this.error(`IgnoreGlobals is ${describe(ignore)}: SAM accepts only '*' or a list of Globals property names, and fails to transform the template; read with the Globals merged`, at, r.logicalId);
-            return all;
-        }
-        const bad = ignore.filter((k) => typeof k !== 'string' || !Object.hasOwn(all, k));
-        if (bad.length > 0 && (0,json_lines/* isObject */.Gv)(this.root.Globals) && (0,json_lines/* isObject */.Gv)(this.root.Globals[section]))
-            this.error(`IgnoreGlobals names ${bad.map((k) => (typeof k === 'string' ? k : describe(k))).join(', ')}, not a property of Globals.${section}: SAM fails to transform the template`, at, r.logicalId);
-        const out = {};
-        for (const [k, v] of Object.entries(all))
-            // (own properties, `__proto__` included, are defined, never assigned)
-            if (!ignore.includes(k))
-                Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-        return out;
-    }
-    /** Whether the template's Transform runs AWS::LanguageExtensions (before SAM's). */
-    languageExtensions() {
-        return transforms(this.root).includes('AWS::LanguageExtensions');
-    }
-    /** True unless the resource's Condition is false with the parameters' defaults. */
-    exists(r) {
-        if (!r.condition)
-            return true;
-        const c = this.ownCondition(r.condition, r);
-        return c instanceof Unknown ? true : c;
-    }
-    /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
-    unknownCondition(r) {
-        if (!r.condition)
-            return undefined;
-        const c = this.ownCondition(r.condition, r);
-        return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
-    }
-    /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
-    ownCondition(name, r) {
-        return this.ev.assuming(undefined, () => this.ev.condition(name, [...r.path, 'Condition']));
-    }
-    /**
-     * Runs `f` (the reading of what `r` holds or attaches) with its Condition, when not known
-     * offline, true: `r` exists only then, so `!If [IsProd, !Ref AWS::NoValue, {…iam:*…}]` in a
-     * resource of `Condition: IsProd` grants nothing.
-     */
-    asCreated(r, f) {
-        // (true with the parameters' defaults, on which it rests: assumed true too, as an Fn::If on a
-        // condition so known is read both ways in a document, and the resource exists only when true)
-        const name = this.unknownCondition(r)?.name ??
-            (r.condition && this.ev.defaultsUnder(r.condition).length > 0 ? r.condition : undefined);
-        return this.ev.assuming(name !== undefined ? new Map([[name, true]]) : undefined, f);
-    }
-    /** The branch an `Fn::If` takes (itself again, as long as it is one), unevaluated; `NO_VALUE` for `Ref: AWS::NoValue`. */
-    chosen(raw) {
-        let v = raw;
-        for (let i = 0; i < 64; i++) {
-            if ((0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 && v.Ref === 'AWS::NoValue')
-                return NO_VALUE;
-            const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
-            if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-                return v;
-            const c = this.ev.condition(args[0], undefined);
-            if (c instanceof Unknown)
-                return v;
-            v = c ? args[1] : args[2];
-        }
-        return v;
-    }
-    /**
-     * The values `raw` may be, each with where it is written (a few levels deep) and the conditions
-     * that choose it: both branches of an Fn::If whose condition is not known offline, else the
-     * branch chosen (chosen()), AWS::NoValue included. For what a role is given (its managed
-     * policies, its Policies), so that neither branch is read as the one silently.
-     */
-    alternatives(raw, path = [], depth = 0) {
-        const v = this.chosen(raw);
-        const args = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
-        if (depth >= 4 || !Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
-            return [{ value: v, path, conditions: [] }];
-        const name = args[0];
-        return [
-            ...this.alternatives(args[1], [...path, 'Fn::If', 1], depth + 1),
-            ...this.alternatives(args[2], [...path, 'Fn::If', 2], depth + 1),
-        ].map((a) => ({
-            ...a,
-            conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
-        }));
-    }
-    /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */
-    roleGiven(r) {
-        return r.props.Role !== undefined && !this.alternatives(r.props.Role).some((x) => x.value === NO_VALUE);
-    }
-    /** The lists a list property may be (alternatives() but AWS::NoValue): items of each by items(). */
-    listsOf(raw, path) {
-        return this.alternatives(raw, path).filter((l) => l.value !== NO_VALUE);
-    }
-    /** Items of a list property: each raw item with its path, or the evaluated items of an expression. */
-    items(raw, path) {
-        if (raw === undefined)
-            return [];
-        if (Array.isArray(raw))
-            return raw.map((value, i) => ({ value, path: [...path, i] }));
-        if (isIntrinsic(raw)) {
-            const v = this.ev.eval(raw);
-            if (v === NO_VALUE)
-                return [];
-            if (Array.isArray(v))
-                return v.map((value, i) => ({ value, path: [...path, i] }));
-            return [{ value: v, path }];
-        }
-        return [{ value: raw, path }];
-    }
-    lineOf(rec, path) {
-        this.linePaths.push({ set: (l) => l !== undefined && (rec.line = l), path });
-    }
-    addRecord(owner, rec) {
-        this.policies.push(rec);
-        const list = this.recordsOf.get(owner) ?? [];
-        list.push(rec);
-        this.recordsOf.set(owner, list);
-    }
-}
-/** Whether a SAM function's Role may be absent: not given, or an Fn::If with a branch of AWS::NoValue. */
-function mayHaveNoRole(role, depth = 0) {
-    if (role === undefined)
-        return true;
-    if (!(0,json_lines/* isObject */.Gv)(role) || Object.keys(role).length !== 1)
-        return false;
-    if (role.Ref === 'AWS::NoValue')
-        return true;
-    const args = role['Fn::If'];
-    return (depth < 4 &&
-        Array.isArray(args) &&
-        args.length === 3 &&
-        (mayHaveNoRole(args[1], depth + 1) || mayHaveNoRole(args[2], depth + 1)));
-}
-/** The template Transforms whose work the tool does itself (SAM's, in sam.ts; the language extensions' Fn:: functions). */
-const READ_TRANSFORMS = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
-/** ` (the macro X, from Location)` of an `Fn::Transform` in place of resources. */
-function macroOf(v) {
-    if (!(0,json_lines/* isObject */.Gv)(v) || typeof v.Name !== 'string')
-        return '';
-    const at = (0,json_lines/* isObject */.Gv)(v.Parameters) ? v.Parameters.Location : undefined;
-    return ` (the macro ${v.Name}${typeof at === 'string' ? ` of ${at}` : ''})`;
-}
-/** The macros a template's `Transform` names (one or a list; a macro with parameters by its Name). */
-function transforms(root) {
-    const t = root.Transform;
-    return (Array.isArray(t) ? t : t === undefined ? [] : [t]).map((x) => typeof x === 'string' ? x : (0,json_lines/* isObject */.Gv)(x) && typeof x.Name === 'string' ? x.Name : String(x));
-}
-/**
- * Resources SAM makes that a template may refer to (what they stand for: resources.ts): the API
- * of its functions' `Api` and `HttpApi` events and its state machines' `Api` events without an API
- * of their own (`ServerlessRestApi`, `ServerlessHttpApi`), and a function's alias and version with
- * `AutoPublishAlias`, its own or its Globals one (`MyFn.Alias`, `MyFn.Version`, and the alias's own
- * id `MyFnAlias<name>`).
- */
-function samGenerated(resources, 
-/** A function's property merged with its Globals one, as SAM reads it (samMerged). */
-merged) {
-    const out = [];
-    const made = (logicalId, type, r, props = {}) => out.push({
-        logicalId,
-        type,
-        props,
-        path: r.path,
-        implicitFor: r.logicalId,
-        // (a function's own alias and version: under its Condition; the API, shared, is not)
-        ...(r.condition && logicalId.startsWith(r.logicalId) ? { condition: r.condition } : {}),
-    });
-    for (const r of resources) {
-        if (!SAM_FUNCTIONS.has(r.type))
-            continue;
-        // (a state machine's Api event too, stepfunctions/events.py Api; it has no HttpApi event)
-        const events = (0,json_lines/* isObject */.Gv)(r.props.Events) ? Object.values(r.props.Events) : [];
-        for (const e of events) {
-            if (!(0,json_lines/* isObject */.Gv)(e))
-                continue;
-            const own = (0,json_lines/* isObject */.Gv)(e.Properties) ? e.Properties : {};
-            if (e.Type === 'Api' && own.RestApiId === undefined)
-                made('ServerlessRestApi', 'AWS::ApiGateway::RestApi', r);
-            if (e.Type === 'HttpApi' && own.ApiId === undefined && r.type === 'AWS::Serverless::Function')
-                made('ServerlessHttpApi', 'AWS::ApiGatewayV2::Api', r);
-        }
-        if (r.type !== 'AWS::Serverless::Function')
-            continue;
-        // (its own, else the Globals one: globals.py)
-        const alias = merged(r, 'AutoPublishAlias');
-        if (alias === undefined)
-            continue;
-        const fn = { FunctionName: { Ref: r.logicalId } };
-        made(`${r.logicalId}.Alias`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
-        if (typeof alias === 'string')
-            made(`${r.logicalId}Alias${alias}`, 'AWS::Lambda::Alias', r, { ...fn, Name: alias });
-        made(`${r.logicalId}.Version`, 'AWS::Lambda::Version', r, fn);
-    }
-    return out;
-}
-/** Resource types that deploy another template, and the property that names it. */
-const NESTED_STACKS = {
-    'AWS::CloudFormation::Stack': 'TemplateURL',
-    'AWS::Serverless::Application': 'Location',
-    'AWS::CloudFormation::StackSet': 'TemplateURL',
-};
-const STACK_SET = 'AWS::CloudFormation::StackSet';
-/** The template a nested stack names, as a message shows it. */
-function nestedTemplate(location) {
-    if (typeof location === 'string')
-        return `the template at ${location}`;
-    if ((0,json_lines/* isObject */.Gv)(location) && typeof location.ApplicationId === 'string')
-        return `the Serverless Application Repository application ${location.ApplicationId}`;
-    return 'a template given by a value not written here';
-}
-
+// EXTERNAL MODULE: ./src/sources/cloudformation/template.ts
+var template = __webpack_require__(9933);
+// EXTERNAL MODULE: ./src/sources/cloudformation/intrinsics.ts
+var intrinsics = __webpack_require__(55);
+// EXTERNAL MODULE: ./src/sources/cloudformation/resources.ts
+var resources = __webpack_require__(4602);
+// EXTERNAL MODULE: ./src/sources/cloudformation/sam.ts + 1 modules
+var sam = __webpack_require__(7695);
+// EXTERNAL MODULE: ./src/sources/cloudformation/types.ts
+var types = __webpack_require__(5618);
+// EXTERNAL MODULE: ./src/sources/cloudformation/analyzer-base.ts
+var analyzer_base = __webpack_require__(9691);
 ;// CONCATENATED MODULE: ./src/sources/cloudformation/documents.ts
 
 
@@ -32678,7 +32831,7 @@ function nestedTemplate(location) {
 
 
 
-class DocumentAnalyzer extends AnalyzerBase {
+class DocumentAnalyzer extends analyzer_base/* AnalyzerBase */.qh {
     /**
      * One policy document: evaluated, its unknown parts read as `*` (noted), except a Deny's
      * (left out: denyNotBroader), its statements' lines kept.
@@ -32711,7 +32864,7 @@ class DocumentAnalyzer extends AnalyzerBase {
             rec.name = o.name;
         this.lineOf(rec, o.path);
         if (reading.kind === 'failed') {
-            rec.reason = clipText(unknownPartsAsWildcards(reading.reason));
+            rec.reason = (0,intrinsics/* clipText */.gL)((0,intrinsics/* unknownPartsAsWildcards */.cX)(reading.reason));
             this.addRecord(o.owner, rec);
             return rec;
         }
@@ -32774,8 +32927,8 @@ class DocumentAnalyzer extends AnalyzerBase {
             notes.unshift((0,records/* denyLeftOutNote */.M2)(leftOut));
         if (notes.length > 0)
             rec.approximate =
-                notes.length > MAX_NOTES
-                    ? [...notes.slice(0, MAX_NOTES), `and ${notes.length - MAX_NOTES} more`]
+                notes.length > types/* MAX_NOTES */.jk
+                    ? [...notes.slice(0, types/* MAX_NOTES */.jk), `and ${notes.length - types/* MAX_NOTES */.jk} more`]
                     : notes;
         const lines = new Array(statementPaths.length);
         statementPaths.forEach((p, i) => this.linePaths.push({ set: (l) => (lines[i] = l), path: p ?? o.path }));
@@ -32907,20 +33060,20 @@ class DocumentAnalyzer extends AnalyzerBase {
     /** One reading of the document (the evaluator's conditions as they are: beginVariant). */
     readOnce(o) {
         let doc = o.evaluate ? o.evaluate() : this.ev.eval(o.raw);
-        if (doc === NO_VALUE)
+        if (doc === intrinsics/* NO_VALUE */.GY)
             return { kind: 'none' };
         const fail = (reason) => ({ kind: 'failed', reason });
         if (o.entry) {
-            const eu = asUnknown(doc);
+            const eu = (0,intrinsics/* asUnknown */.p_)(doc);
             if (eu)
                 return fail(eu.reason);
             if (!(0,json_lines/* isObject */.Gv)(doc))
-                return fail(`a policy entry that is ${describe(doc)}`);
+                return fail(`a policy entry that is ${(0,intrinsics/* describe */.q0)(doc)}`);
             if (doc.PolicyDocument === undefined)
                 return fail('the entry has no PolicyDocument');
             doc = doc.PolicyDocument;
         }
-        const u = asUnknown(doc);
+        const u = (0,intrinsics/* asUnknown */.p_)(doc);
         if (u)
             return fail(u.reason);
         if (typeof doc === 'string') {
@@ -32932,16 +33085,16 @@ class DocumentAnalyzer extends AnalyzerBase {
             }
         }
         if (!(0,json_lines/* isObject */.Gv)(doc))
-            return fail(`the policy is ${describe(doc)}, not a policy document`);
+            return fail(`the policy is ${(0,intrinsics/* describe */.q0)(doc)}, not a policy document`);
         if ((0,policy_document/* textSize */.xP)(doc, policy_document/* MAX_DOCUMENT_CHARS */.LJ) > policy_document/* MAX_DOCUMENT_CHARS */.LJ)
             return fail(`the policy holds more than ${policy_document/* MAX_DOCUMENT_CHARS */.LJ} characters, more than AWS accepts (YAML aliases?): not read`);
         const st = doc.Statement;
-        const su = asUnknown(st);
+        const su = (0,intrinsics/* asUnknown */.p_)(st);
         if (su)
             return fail(`its Statement is not known: ${su.reason}`);
         const list = (0,raw/* statementsOf */.GX)(doc);
         for (let i = 0; i < list.length; i++) {
-            const x = asUnknown(list[i]);
+            const x = (0,intrinsics/* asUnknown */.p_)(list[i]);
             if (x)
                 return fail(`statement ${i} is not known: ${x.reason}`);
         }
@@ -33064,9 +33217,9 @@ class DocumentAnalyzer extends AnalyzerBase {
      * with their reasons noted (deeper than any policy: left as is).
      */
     finalize(v, depth = 0) {
-        if (asUnknown(v))
+        if ((0,intrinsics/* asUnknown */.p_)(v))
             return this.ev.str(v);
-        if (depth > MAX_EVAL_DEPTH)
+        if (depth > intrinsics/* MAX_EVAL_DEPTH */.go)
             return v;
         if (Array.isArray(v))
             return v.map((x) => this.finalize(x, depth + 1));
@@ -33085,7 +33238,7 @@ class DocumentAnalyzer extends AnalyzerBase {
         this.ev.begin();
         const v = this.ev.eval(raw);
         // (a value evaluated while a document was read may hold markers: read as `*` here too)
-        return v === NO_VALUE ? undefined : unknownPartsAsWildcards(this.ev.str(v));
+        return v === intrinsics/* NO_VALUE */.GY ? undefined : (0,intrinsics/* unknownPartsAsWildcards */.cX)(this.ev.str(v));
     }
 }
 /**
@@ -33118,14 +33271,14 @@ function denyNotBroader(doc) {
     const leftOut = [];
     const statements = (0,raw/* statementsOf */.GX)(doc);
     if (!statements.some((s) => (0,json_lines/* isObject */.Gv)(s) &&
-        (s.Effect === 'Deny' ? hasUnknownPart(s) : hasUnknownPart(s.NotAction) || hasUnknownPart(s.Effect))))
+        (s.Effect === 'Deny' ? (0,intrinsics/* hasUnknownPart */.Uk)(s) : (0,intrinsics/* hasUnknownPart */.Uk)(s.NotAction) || (0,intrinsics/* hasUnknownPart */.Uk)(s.Effect))))
         return { document: doc, leftOut };
     const out = [];
     const kept = [];
     statements.forEach((st, i) => {
         // An Effect not known: read as an Allow (what it may grant is audited, said so).
         let read = st;
-        if ((0,json_lines/* isObject */.Gv)(st) && hasUnknownPart(st.Effect)) {
+        if ((0,json_lines/* isObject */.Gv)(st) && (0,intrinsics/* hasUnknownPart */.Uk)(st.Effect)) {
             leftOut.push(EFFECT_AS_ALLOW);
             read = { ...st, Effect: 'Allow' };
         }
@@ -33133,7 +33286,7 @@ function denyNotBroader(doc) {
             ? read
             : read.Effect === 'Deny'
                 ? denyStatement(read, leftOut)
-                : hasUnknownPart(read.NotAction)
+                : (0,intrinsics/* hasUnknownPart */.Uk)(read.NotAction)
                     ? allowNotBroader(read, leftOut)
                     : read;
         if (s === undefined)
@@ -33151,7 +33304,7 @@ function denyNotBroader(doc) {
  */
 function allowNotBroader(st, leftOut) {
     const all = Array.isArray(st.NotAction) ? st.NotAction : [st.NotAction];
-    const known = all.filter((x) => !hasUnknownPart(x));
+    const known = all.filter((x) => !(0,intrinsics/* hasUnknownPart */.Uk)(x));
     leftOut.push(NOT_ACTION_LEFT_OUT);
     const s = { ...st };
     if (known.length === 0) {
@@ -33168,11 +33321,11 @@ const NOT_ACTION_LEFT_OUT = '\u0000not-action';
 const EFFECT_AS_ALLOW = '\u0000effect';
 /** A Deny statement never read broader than written, or undefined when it is left out (denyNotBroader). */
 function denyStatement(st, leftOut) {
-    if (hasUnknownPart(st.NotAction) || hasUnknownPart(st.NotResource)) {
+    if ((0,intrinsics/* hasUnknownPart */.Uk)(st.NotAction) || (0,intrinsics/* hasUnknownPart */.Uk)(st.NotResource)) {
         leftOut.push('a Deny whose NotAction or NotResource is not known');
         return undefined;
     }
-    if (hasUnknownPart(st.Principal) || hasUnknownPart(st.NotPrincipal)) {
+    if ((0,intrinsics/* hasUnknownPart */.Uk)(st.Principal) || (0,intrinsics/* hasUnknownPart */.Uk)(st.NotPrincipal)) {
         leftOut.push("a Deny's principals that are not known");
         return undefined;
     }
@@ -33182,10 +33335,10 @@ function denyStatement(st, leftOut) {
     }
     let s = st;
     for (const k of ['Action', 'Resource']) {
-        if (s[k] === undefined || !hasUnknownPart(s[k]))
+        if (s[k] === undefined || !(0,intrinsics/* hasUnknownPart */.Uk)(s[k]))
             continue;
         const all = Array.isArray(s[k]) ? s[k] : [s[k]];
-        const known = all.filter((x) => !hasUnknownPart(x));
+        const known = all.filter((x) => !(0,intrinsics/* hasUnknownPart */.Uk)(x));
         leftOut.push(`a Deny's ${k === 'Action' ? 'actions' : 'resources'} that are not known`);
         if (known.length === 0)
             return undefined;
@@ -33198,8 +33351,8 @@ function unknownConditionKey(c) {
     if (c === undefined)
         return false;
     if (!(0,json_lines/* isObject */.Gv)(c))
-        return hasUnknownPart(c);
-    return Object.entries(c).some(([op, m]) => hasUnknownPart(op) || ((0,json_lines/* isObject */.Gv)(m) ? Object.keys(m).some((k) => hasUnknownPart(k)) : hasUnknownPart(m)));
+        return (0,intrinsics/* hasUnknownPart */.Uk)(c);
+    return Object.entries(c).some(([op, m]) => (0,intrinsics/* hasUnknownPart */.Uk)(op) || ((0,json_lines/* isObject */.Gv)(m) ? Object.keys(m).some((k) => (0,intrinsics/* hasUnknownPart */.Uk)(k)) : (0,intrinsics/* hasUnknownPart */.Uk)(m)));
 }
 /**
  * A value with each unknown part written as the `*` it is read as (in keys too); `seen` gets the
@@ -33207,14 +33360,14 @@ function unknownConditionKey(c) {
  */
 function wildcards(v, seen, depth = 0) {
     if (typeof v === 'string')
-        return unknownPartsAsWildcards(v, seen);
-    if (depth > MAX_EVAL_DEPTH || v === null || typeof v !== 'object')
+        return (0,intrinsics/* unknownPartsAsWildcards */.cX)(v, seen);
+    if (depth > intrinsics/* MAX_EVAL_DEPTH */.go || v === null || typeof v !== 'object')
         return v;
     if (Array.isArray(v))
         return v.map((x) => wildcards(x, seen, depth + 1));
     const o = {};
     for (const [k, x] of Object.entries(v))
-        Object.defineProperty(o, unknownPartsAsWildcards(k, seen), {
+        Object.defineProperty(o, (0,intrinsics/* unknownPartsAsWildcards */.cX)(k, seen), {
             value: wildcards(x, seen, depth + 1),
             enumerable: true,
             writable: true,
@@ -33231,7 +33384,7 @@ function oneValued(doc, placeholder, used) {
     if (!(0,json_lines/* isObject */.Gv)(doc) || doc.Statement === undefined)
         return doc;
     const one = (x) => {
-        if (typeof x !== 'string' || !hasUnknownPart(x) || /^\uE000\d+\uE001$/.test(x))
+        if (typeof x !== 'string' || !(0,intrinsics/* hasUnknownPart */.Uk)(x) || /^\uE000\d+\uE001$/.test(x))
             return x;
         return x.replace(/\uE000(\d+)\uE001/g, (m, i, at, all) => {
             const p = placeholder(Number(i));
@@ -33246,7 +33399,7 @@ function oneValued(doc, placeholder, used) {
             return st;
         let out = st;
         for (const k of ['Resource', 'NotResource'])
-            if (out[k] !== undefined && hasUnknownPart(out[k]))
+            if (out[k] !== undefined && (0,intrinsics/* hasUnknownPart */.Uk)(out[k]))
                 out = { ...out, [k]: Array.isArray(out[k]) ? out[k].map(one) : one(out[k]) };
         return out;
     };
@@ -33293,7 +33446,7 @@ const SAM_API_POLICY_FIELDS = [
 ];
 class PolicyAnalyzer extends DocumentAnalyzer {
     principal(r) {
-        const type = PRINCIPAL_TYPES[r.type];
+        const type = types/* PRINCIPAL_TYPES */.Jr[r.type];
         if (!type)
             return undefined;
         let p = this.principals.get(r.logicalId);
@@ -33305,7 +33458,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 policyIds: [],
                 unresolved: [],
             };
-            const name = resourceName(r, this.ev);
+            const name = (0,resources/* resourceName */.Iy)(r, this.ev);
             if (name !== '*')
                 record.name = name;
             this.lineOf(record, r.path);
@@ -33318,12 +33471,12 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     inlinePolicies(r) {
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
-        if (isIntrinsic(raw))
+        if ((0,intrinsics/* isIntrinsic */.I9)(raw))
             return this.policiesExpression(r, raw, base);
         this.items(raw, base).forEach((it, i) => {
             const address = `${r.logicalId}.Policies[${i}]`;
             const item = it.value;
-            if (isIntrinsic(item)) {
+            if ((0,intrinsics/* isIntrinsic */.I9)(item)) {
                 // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
                 // read as a document, so that a condition not known is read both ways (docRecord).
                 this.ev.begin(true);
@@ -33343,9 +33496,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 });
                 return;
             }
-            const u = asUnknown(item);
+            const u = (0,intrinsics/* asUnknown */.p_)(item);
             if (u || !(0,json_lines/* isObject */.Gv)(item)) {
-                this.unresolved(r.logicalId, address, 'identity', it.path, u ? u.reason : `a policy entry that is ${describe(item)}`);
+                this.unresolved(r.logicalId, address, 'identity', it.path, u ? u.reason : `a policy entry that is ${(0,intrinsics/* describe */.q0)(item)}`);
                 return;
             }
             const name = this.text(item.PolicyName);
@@ -33371,7 +33524,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         this.ev.begin(true);
         const lists = this.readings(() => this.ev.eval(raw));
         this.ev.endMarking();
-        const count = (l) => (Array.isArray(l) ? l.length : l === NO_VALUE ? 0 : 1);
+        const count = (l) => (Array.isArray(l) ? l.length : l === intrinsics/* NO_VALUE */.GY ? 0 : 1);
         const n = Math.max(0, ...lists.readings.map((x) => count(x.value)));
         const first = lists.readings[0].value;
         for (let i = 0; i < n; i++) {
@@ -33387,13 +33540,13 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 entry: true,
                 evaluate: () => {
                     const l = this.ev.eval(raw);
-                    return Array.isArray(l) ? (i < l.length ? l[i] : NO_VALUE) : i === 0 ? l : NO_VALUE;
+                    return Array.isArray(l) ? (i < l.length ? l[i] : intrinsics/* NO_VALUE */.GY) : i === 0 ? l : intrinsics/* NO_VALUE */.GY;
                 },
             });
         }
     }
     unresolved(owner, address, kind, path, full) {
-        const reason = clipText(full);
+        const reason = (0,intrinsics/* clipText */.gL)(full);
         const rec = {
             id: `${this.file.path}#${address}`,
             path: this.file.path,
@@ -33443,7 +33596,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         if (t === 'AWS::Serverless::Connector')
             return;
         if (t === 'AWS::IAM::Role') {
-            const name = resourceName(r, this.ev);
+            const name = (0,resources/* resourceName */.Iy)(r, this.ev);
             if (r.props.AssumeRolePolicyDocument !== undefined)
                 this.docRecord({
                     owner: r.logicalId,
@@ -33486,7 +33639,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                     path: [...P, 'InlinePolicy'],
                 });
         }
-        else if (SAM_FUNCTIONS.has(t)) {
+        else if (types/* SAM_FUNCTIONS */.Ei.has(t)) {
             this.samPolicies(r);
             this.samEventApiPolicies(r);
         }
@@ -33494,14 +33647,14 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             // (its Auth merged with the Globals one, as SAM merges them, unless IgnoreGlobals leaves it
             // out: globals.py, samGlobals)
             const globals = this.samGlobals(r, 'Api').Auth;
-            const auth = samMerge(globals, r.props.Auth, this.languageExtensions());
+            const auth = (0,sam/* samMerge */.sD)(globals, r.props.Auth, this.languageExtensions());
             const at = r.props.Auth !== undefined ? [...P, 'Auth'] : ['Globals', 'Api', 'Auth'];
             this.samApiResourcePolicy(r, `${r.logicalId}.Auth.ResourcePolicy`, auth, at);
             // (a policy its OpenAPI definition gives, which SAM keeps, adding Auth's statements to it)
             this.resourcePolicyAt(r, ['DefinitionBody', 'x-amazon-apigateway-policy'], r.props, P, []);
         }
-        else if (!NOT_IAM.has(t) && !t.startsWith('AWS::IAM::')) {
-            const own = Object.hasOwn(RESOURCE_POLICY_PROPERTIES, t) ? RESOURCE_POLICY_PROPERTIES[t] : undefined;
+        else if (!types/* NOT_IAM */.Ww.has(t) && !t.startsWith('AWS::IAM::')) {
+            const own = Object.hasOwn(types/* RESOURCE_POLICY_PROPERTIES */.wj, t) ? types/* RESOURCE_POLICY_PROPERTIES */.wj[t] : undefined;
             const props = own !== undefined ? (Array.isArray(own) ? own : [own]) : [];
             if (own === undefined && r.props.PolicyDocument !== undefined)
                 props.push('PolicyDocument');
@@ -33538,9 +33691,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 continue;
             if (POLICY_PROPERTY_NAME.test(k))
                 check([k], v);
-            else if (((0,json_lines/* isObject */.Gv)(v) || Array.isArray(v)) && !isIntrinsic(v))
+            else if (((0,json_lines/* isObject */.Gv)(v) || Array.isArray(v)) && !(0,intrinsics/* isIntrinsic */.I9)(v))
                 (Array.isArray(v) ? v : [v]).forEach((b, i) => {
-                    if (!(0,json_lines/* isObject */.Gv)(b) || isIntrinsic(b))
+                    if (!(0,json_lines/* isObject */.Gv)(b) || (0,intrinsics/* isIntrinsic */.I9)(b))
                         return;
                     for (const [j, w] of Object.entries(b))
                         if (POLICY_PROPERTY_NAME.test(j))
@@ -33567,10 +33720,10 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const address = (ks) => ks.length === 1 && ['PolicyDocument', 'ResourcePolicy', 'Statement'].includes(ks[0])
             ? r.logicalId
             : `${r.logicalId}.${ks.join('.')}`;
-        const unknown = asUnknown(raw);
+        const unknown = (0,intrinsics/* asUnknown */.p_)(raw);
         if (unknown)
             return this.unresolved(r.logicalId, address([...walked, ...keys]), 'resource', path, unknown.reason);
-        const intrinsic = isIntrinsic(raw);
+        const intrinsic = (0,intrinsics/* isIntrinsic */.I9)(raw);
         // (`X[]` as two steps for what an expression gives: X, then each item of it)
         const steps = (ks) => ks.flatMap((k) => (k.endsWith('[]') ? [k.slice(0, -2), '[]'] : [k]));
         if (keys.length > 0 && intrinsic)
@@ -33584,7 +33737,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 return this.resourcePolicyAt(r, rest, raw[k], [...path, k], [...walked, k]);
             const items = raw[list];
             // (a list an expression makes, `Replicas: !If [C, [...], [...]]`: each branch's items)
-            if (isIntrinsic(items))
+            if ((0,intrinsics/* isIntrinsic */.I9)(items))
                 return this.resourcePoliciesGiven(r, ['[]', ...steps(rest)], items, [...path, list], [...walked, list], address);
             return void this.items(items, [...path, list]).forEach((it, i) => this.resourcePolicyAt(r, rest, it.value, it.path, [...walked, `${list}[${i}]`]));
         }
@@ -33610,17 +33763,17 @@ class PolicyAnalyzer extends DocumentAnalyzer {
      * unresolved, naming them.
      */
     samApiResourcePolicy(r, address, auth, at) {
-        if (auth === undefined || auth === NO_VALUE)
+        if (auth === undefined || auth === intrinsics/* NO_VALUE */.GY)
             return;
-        const u = asUnknown(auth);
+        const u = (0,intrinsics/* asUnknown */.p_)(auth);
         if (u)
             return this.unresolved(r.logicalId, address, 'resource', at, u.reason);
-        if (!(0,json_lines/* isObject */.Gv)(auth) || samIntrinsic(auth) || auth.ResourcePolicy === undefined)
+        if (!(0,json_lines/* isObject */.Gv)(auth) || (0,sam/* samIntrinsic */.jK)(auth) || auth.ResourcePolicy === undefined)
             return;
         const rp = auth.ResourcePolicy;
         const rpAt = [...at, 'ResourcePolicy'];
-        if (!(0,json_lines/* isObject */.Gv)(rp) || samIntrinsic(rp))
-            return this.unresolved(r.logicalId, address, 'resource', rpAt, `an Auth.ResourcePolicy that is ${describe(rp)}: SAM reads only a map there`);
+        if (!(0,json_lines/* isObject */.Gv)(rp) || (0,sam/* samIntrinsic */.jK)(rp))
+            return this.unresolved(r.logicalId, address, 'resource', rpAt, `an Auth.ResourcePolicy that is ${(0,intrinsics/* describe */.q0)(rp)}: SAM reads only a map there`);
         const others = SAM_API_POLICY_FIELDS.filter((k) => rp[k] !== undefined);
         const notRead = `the statements SAM generates for its ${others.join(', ')} (on the API's methods) are not read`;
         const custom = rp.CustomStatements;
@@ -33670,15 +33823,15 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const pick = (v, at) => {
             let n = 0;
             for (const k of steps) {
-                if (v === NO_VALUE || asUnknown(v))
+                if (v === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(v))
                     return v;
                 if (k === '[]') {
                     const i = at[n++];
-                    v = Array.isArray(v) ? (i < v.length ? v[i] : NO_VALUE) : i === 0 ? v : NO_VALUE;
+                    v = Array.isArray(v) ? (i < v.length ? v[i] : intrinsics/* NO_VALUE */.GY) : i === 0 ? v : intrinsics/* NO_VALUE */.GY;
                     continue;
                 }
                 if (!(0,json_lines/* isObject */.Gv)(v) || v[k] === undefined)
-                    return NO_VALUE;
+                    return intrinsics/* NO_VALUE */.GY;
                 v = v[k];
             }
             return v;
@@ -33686,9 +33839,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         // The indices each `[]` may take in a value (a list's items, past which the way goes on).
         const places = (v, from, at, out) => {
             for (let s = from; s < steps.length; s++) {
-                if (v === NO_VALUE)
+                if (v === intrinsics/* NO_VALUE */.GY)
                     return;
-                if (asUnknown(v))
+                if ((0,intrinsics/* asUnknown */.p_)(v))
                     break;
                 const k = steps[s];
                 if (k === '[]') {
@@ -33738,17 +33891,17 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     /** Statements (one, or a list) as the document that holds them; a value not known as it is. */
     statementsAsDocument(raw) {
         const s = this.ev.eval(raw);
-        return s === NO_VALUE || asUnknown(s) ? s : { Version: '2012-10-17', Statement: s };
+        return s === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(s) ? s : { Version: '2012-10-17', Statement: s };
     }
     /** The services a resource policy of this type can grant actions of, when the type is known. */
     resourceScope(t) {
-        const services = Object.hasOwn(RESOURCE_POLICY_SERVICES, t) ? RESOURCE_POLICY_SERVICES[t] : undefined;
+        const services = Object.hasOwn(types/* RESOURCE_POLICY_SERVICES */.Zo, t) ? types/* RESOURCE_POLICY_SERVICES */.Zo[t] : undefined;
         return services ? { grantScope: { resourceType: t, services: [...services] } } : {};
     }
     /** One entry of a SAM function's Policies, as a record (a managed policy: linkPrincipals). */
     samEntry(r, it, i) {
         const address = `${r.logicalId}.Policies[${i}]`;
-        let e = samPolicyEntry(it.value);
+        let e = (0,sam/* samPolicyEntry */.Iu)(it.value);
         // An entry chosen by an Fn::If whose condition is not known: read with each branch, as a
         // document is (an inline policy or a SAM policy template of either; a managed policy of
         // either is attached in linkPrincipals).
@@ -33762,30 +33915,30 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 path: it.path,
                 evaluate: () => {
                     const v = this.ev.eval(expr);
-                    if (v === NO_VALUE || asUnknown(v))
+                    if (v === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(v))
                         return v;
-                    const x = samPolicyEntry(v);
+                    const x = (0,sam/* samPolicyEntry */.Iu)(v);
                     // (a SAM policy template's document holds intrinsic functions of its own; a branch that
                     // is not a policy makes the entry unresolved, saying which)
                     if (x.kind === 'error')
-                        return new Unknown(x.reason);
+                        return new intrinsics/* Unknown */.$r(x.reason);
                     return x.kind === 'template'
                         ? this.ev.eval(x.document)
                         : x.kind === 'inline'
                             ? x.document
-                            : NO_VALUE;
+                            : intrinsics/* NO_VALUE */.GY;
                 },
             });
         }
         if (e.kind === 'expression') {
             this.ev.begin();
             const v = this.ev.eval(e.value);
-            if (v === NO_VALUE)
+            if (v === intrinsics/* NO_VALUE */.GY)
                 return;
-            const u = asUnknown(v);
+            const u = (0,intrinsics/* asUnknown */.p_)(v);
             if (u)
                 return this.unresolved(r.logicalId, address, 'identity', it.path, u.reason);
-            e = samPolicyEntry(v);
+            e = (0,sam/* samPolicyEntry */.Iu)(v);
             if (e.kind === 'expression')
                 return;
         }
@@ -33817,7 +33970,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         let noRole = [];
         if (r.props.Role !== undefined) {
             const roles = this.alternatives(r.props.Role);
-            noRole = roles.some((x) => x.value === NO_VALUE)
+            noRole = roles.some((x) => x.value === intrinsics/* NO_VALUE */.GY)
                 ? [...new Set(roles.flatMap((x) => x.conditions))]
                 : undefined;
             if (!noRole)
@@ -33858,7 +34011,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 raw: dlq.value,
                 path: dlq.path,
                 statementsAt: dlq.path,
-                evaluate: () => samDeadLetterPolicy(this.ev.eval(dlq.value)),
+                evaluate: () => (0,sam/* samDeadLetterPolicy */.yC)(this.ev.eval(dlq.value)),
             });
         }
         if (r.type === 'AWS::Serverless::Function') {
@@ -33892,7 +34045,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         if (!config)
             return;
         const v = config.value;
-        if (!this.languageExtensions() && (samIntrinsic(v) || ((0,json_lines/* isObject */.Gv)(v) && samIntrinsic(v.DestinationConfig))))
+        if (!this.languageExtensions() && ((0,sam/* samIntrinsic */.jK)(v) || ((0,json_lines/* isObject */.Gv)(v) && (0,sam/* samIntrinsic */.jK)(v.DestinationConfig))))
             return;
         for (const on of ['OnSuccess', 'OnFailure']) {
             const keys = ['DestinationConfig', on];
@@ -33901,11 +34054,11 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             this.ev.begin(true);
             const types = new Set(this.readings(() => this.samPick(v, [...keys, 'Type']))
                 .readings.map((x) => x.value)
-                .filter((x) => x !== NO_VALUE));
+                .filter((x) => x !== intrinsics/* NO_VALUE */.GY));
             this.ev.endMarking();
             const [type] = types;
-            const part = types.size === 1 && typeof type === 'string' && Object.hasOwn(SAM_DESTINATION_TYPES, type)
-                ? SAM_DESTINATION_TYPES[type]
+            const part = types.size === 1 && typeof type === 'string' && Object.hasOwn(sam/* SAM_DESTINATION_TYPES */.$7, type)
+                ? sam/* SAM_DESTINATION_TYPES */.$7[type]
                 : undefined;
             const prefix = `${r.logicalId}EventInvokeConfig${on}`;
             this.docRecord({
@@ -33916,10 +34069,10 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 raw: v,
                 path: at,
                 statementsAt: at,
-                evaluate: () => samDestinationPolicy(this.samPick(v, keys), (t) => {
+                evaluate: () => (0,sam/* samDestinationPolicy */.si)(this.samPick(v, keys), (t) => {
                     const id = `${prefix}${t === 'SQS' ? 'Queue' : 'Topic'}`;
-                    const model = TYPE_MODELS[t === 'SQS' ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic'];
-                    return model.arn(generated('name', id), {}, this.ev, id);
+                    const model = resources/* TYPE_MODELS */.oB[t === 'SQS' ? 'AWS::SQS::Queue' : 'AWS::SNS::Topic'];
+                    return model.arn((0,resources/* generated */.gO)('name', id), {}, this.ev, id);
                 }, (x) => this.ev.str(x)),
             });
         }
@@ -33940,42 +34093,42 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             const id = `${r.logicalId}${e.name}`;
             const types = new Set(e.ways.flatMap((w) => (w.type === undefined ? [] : [w.type])));
             const [type] = types;
-            if ([...types].some((t) => SAM_EVENT_INLINE_TYPES.has(t))) {
+            if ([...types].some((t) => sam/* SAM_EVENT_INLINE_TYPES */.FR.has(t))) {
                 const notes = [];
                 const props = e.ways.find((w) => w.type === type)?.props ?? {};
                 const rec = this.docRecord({
                     owner: r.logicalId,
                     address: `${r.logicalId}.Events.${e.name}`,
                     kind: 'identity',
-                    ...(types.size === 1 ? { name: samEventPolicyName(type, props, id) } : {}),
+                    ...(types.size === 1 ? { name: (0,sam/* samEventPolicyName */.vl)(type, props, id) } : {}),
                     raw: r.props.Events,
                     path: at,
                     statementsAt: at,
                     evaluate: () => {
                         const now = this.samEventNow(r, e.name);
                         if (!now)
-                            return NO_VALUE;
-                        const doc = samEventPolicy(now.type, now.props, notes);
-                        return doc === NO_VALUE || asUnknown(doc) ? doc : this.ev.eval(doc);
+                            return intrinsics/* NO_VALUE */.GY;
+                        const doc = (0,sam/* samEventPolicy */.Ym)(now.type, now.props, notes);
+                        return doc === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(doc) ? doc : this.ev.eval(doc);
                     },
                 });
                 if (rec)
                     for (const n of new Set(notes))
                         (rec.approximate ??= []).push(n);
             }
-            if (![...types].some((t) => SAM_PULL_EVENT_TYPES.has(t)))
+            if (![...types].some((t) => sam/* SAM_PULL_EVENT_TYPES */.$e.has(t)))
                 continue;
             if (!e.ways.some((w) => w.props.DestinationConfig !== undefined))
                 continue;
             const failure = e.ways.map((w) => w.props.DestinationConfig).find(json_lines/* isObject */.Gv)?.OnFailure;
             const part = (0,json_lines/* isObject */.Gv)(failure) &&
                 typeof failure.Type === 'string' &&
-                Object.hasOwn(SAM_EVENT_DESTINATION_TYPES, failure.Type)
-                ? SAM_EVENT_DESTINATION_TYPES[failure.Type]
+                Object.hasOwn(sam/* SAM_EVENT_DESTINATION_TYPES */.uH, failure.Type)
+                ? sam/* SAM_EVENT_DESTINATION_TYPES */.uH[failure.Type]
                 : undefined;
             const written = (0,json_lines/* isObject */.Gv)(failure) ? [...at, 'Properties', 'DestinationConfig', 'OnFailure'] : at;
             const written1 = e.ways.length === 1 && e.ways[0].conditions.length === 0 ? e.ways[0].props : undefined;
-            const doc = written1 ? samEventDestinationPolicy(written1) : undefined;
+            const doc = written1 ? (0,sam/* samEventDestinationPolicy */.uX)(written1) : undefined;
             if ((0,json_lines/* isObject */.Gv)(doc)) {
                 const text = JSON.stringify(doc);
                 if (linked.has(text))
@@ -33992,10 +34145,10 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 statementsAt: written,
                 evaluate: () => {
                     const now = this.samEventNow(r, e.name);
-                    if (!now || !SAM_PULL_EVENT_TYPES.has(now.type))
-                        return NO_VALUE;
-                    const doc = samEventDestinationPolicy(now.props);
-                    return doc === NO_VALUE || asUnknown(doc) ? doc : this.ev.eval(doc);
+                    if (!now || !sam/* SAM_PULL_EVENT_TYPES */.$e.has(now.type))
+                        return intrinsics/* NO_VALUE */.GY;
+                    const doc = (0,sam/* samEventDestinationPolicy */.uX)(now.props);
+                    return doc === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(doc) ? doc : this.ev.eval(doc);
                 },
             });
         }
@@ -34012,7 +34165,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const alts = (v) => (le ? this.alternatives(v) : [{ value: v, conditions: [] }]);
         const out = new Map();
         for (const events of alts(r.props.Events)) {
-            if (!(0,json_lines/* isObject */.Gv)(events.value) || samIntrinsic(events.value))
+            if (!(0,json_lines/* isObject */.Gv)(events.value) || (0,sam/* samIntrinsic */.jK)(events.value))
                 continue;
             for (const [name, raw] of Object.entries(events.value)) {
                 const e = out.get(name) ?? { name, ways: [] };
@@ -34029,17 +34182,17 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                         }
                         const t = type.value;
                         if (t !== 'SNS') {
-                            const arn = Object.hasOwn(SAM_EVENT_POLICY_ARNS, t) ? SAM_EVENT_POLICY_ARNS[t] : undefined;
+                            const arn = Object.hasOwn(sam/* SAM_EVENT_POLICY_ARNS */.Z3, t) ? sam/* SAM_EVENT_POLICY_ARNS */.Z3[t] : undefined;
                             e.ways.push({ type: t, props, ...(arn ? { arn } : {}), conditions });
                             continue;
                         }
                         // (an SNS event with an SqsSubscription reads the queue SAM subscribes as an SQS event does)
                         for (const sub of alts(props.SqsSubscription)) {
-                            const set = sub.value !== NO_VALUE && samTruthy(sub.value);
+                            const set = sub.value !== intrinsics/* NO_VALUE */.GY && (0,sam/* samTruthy */.c3)(sub.value);
                             e.ways.push({
                                 type: t,
                                 props,
-                                ...(set ? { arn: SAM_EVENT_POLICY_ARNS.SQS } : {}),
+                                ...(set ? { arn: sam/* SAM_EVENT_POLICY_ARNS */.Z3.SQS } : {}),
                                 conditions: [...new Set([...conditions, ...sub.conditions])],
                             });
                         }
@@ -34056,7 +34209,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     samEventNow(r, name) {
         const le = this.languageExtensions();
         const events = le ? this.samResolveIfs(r.props.Events) : r.props.Events;
-        if (!(0,json_lines/* isObject */.Gv)(events) || samIntrinsic(events) || !Object.hasOwn(events, name))
+        if (!(0,json_lines/* isObject */.Gv)(events) || (0,sam/* samIntrinsic */.jK)(events) || !Object.hasOwn(events, name))
             return undefined;
         const event = events[name];
         if (!(0,json_lines/* isObject */.Gv)(event) || typeof event.Type !== 'string')
@@ -34070,15 +34223,15 @@ class PolicyAnalyzer extends DocumentAnalyzer {
      * functions are left as written.
      */
     samResolveIfs(v, depth = 0) {
-        if (depth > MAX_EVAL_DEPTH)
+        if (depth > intrinsics/* MAX_EVAL_DEPTH */.go)
             return v;
         if (Array.isArray(v))
-            return v.map((x) => this.samResolveIfs(x, depth + 1)).filter((x) => x !== NO_VALUE);
+            return v.map((x) => this.samResolveIfs(x, depth + 1)).filter((x) => x !== intrinsics/* NO_VALUE */.GY);
         if (!(0,json_lines/* isObject */.Gv)(v))
             return v;
         const keys = Object.keys(v);
         if (keys.length === 1 && v.Ref === 'AWS::NoValue')
-            return NO_VALUE;
+            return intrinsics/* NO_VALUE */.GY;
         const args = keys.length === 1 ? v['Fn::If'] : undefined;
         if (Array.isArray(args) && args.length === 3 && typeof args[0] === 'string') {
             const taken = this.ev.eval({ 'Fn::If': [args[0], true, false] });
@@ -34088,7 +34241,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         for (const [k, x] of Object.entries(v)) {
             const y = this.samResolveIfs(x, depth + 1);
             // (own properties, `__proto__` included, are defined, never assigned)
-            if (y !== NO_VALUE)
+            if (y !== intrinsics/* NO_VALUE */.GY)
                 Object.defineProperty(out, k, { value: y, enumerable: true, writable: true, configurable: true });
         }
         return out;
@@ -34101,14 +34254,14 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         let v = raw;
         let evaluated = false;
         for (const k of keys) {
-            if (!evaluated && samIntrinsic(v)) {
+            if (!evaluated && (0,sam/* samIntrinsic */.jK)(v)) {
                 v = this.ev.eval(v);
                 evaluated = true;
             }
-            if (v === NO_VALUE || asUnknown(v))
+            if (v === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(v))
                 return v;
             if (!(0,json_lines/* isObject */.Gv)(v) || v[k] === undefined)
-                return NO_VALUE;
+                return intrinsics/* NO_VALUE */.GY;
             v = v[k];
         }
         return evaluated ? v : this.ev.eval(v);
@@ -34121,7 +34274,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const globals = this.samGlobals(r, 'Function');
         const has = (v) => {
             for (const k of keys) {
-                if (!(0,json_lines/* isObject */.Gv)(v) || samIntrinsic(v) || v[k] === undefined)
+                if (!(0,json_lines/* isObject */.Gv)(v) || (0,sam/* samIntrinsic */.jK)(v) || v[k] === undefined)
                     return false;
                 v = v[k];
             }
@@ -34143,12 +34296,12 @@ class PolicyAnalyzer extends DocumentAnalyzer {
     samSet(r, name) {
         const raw = this.samMerged(r, name)?.value;
         if (!this.languageExtensions())
-            return [{ set: samTruthy(raw), conditions: [] }];
+            return [{ set: (0,sam/* samTruthy */.c3)(raw), conditions: [] }];
         return this.alternatives(raw).map((a) => {
-            if (a.value === NO_VALUE || a.value === undefined)
+            if (a.value === intrinsics/* NO_VALUE */.GY || a.value === undefined)
                 return { set: false, conditions: a.conditions };
             this.ev.begin();
-            return { set: samTruthy(this.ev.eval(a.value)), conditions: a.conditions };
+            return { set: (0,sam/* samTruthy */.c3)(this.ev.eval(a.value)), conditions: a.conditions };
         });
     }
     /**
@@ -34168,13 +34321,13 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             this.ev.begin();
             const x = this.ev.eval(v);
             return typeof x === 'string' && this.ev.approximations.size > 0
-                ? new Unknown([...this.ev.approximations].join('; '))
+                ? new intrinsics/* Unknown */.$r([...this.ev.approximations].join('; '))
                 : x;
         };
         if (!this.languageExtensions())
             return [{ value: this.parameterRef(raw) ? read(raw) : raw, conditions: [] }];
         return this.alternatives(raw).map((a) => ({
-            value: a.value === NO_VALUE ? NO_VALUE : read(a.value),
+            value: a.value === intrinsics/* NO_VALUE */.GY ? intrinsics/* NO_VALUE */.GY : read(a.value),
             conditions: a.conditions,
         }));
     }
@@ -34199,7 +34352,7 @@ const POLICY_PROPERTY_NAME = /Policy(Document|Text)?$/;
  * names a Statement and an Effect: a resource policy when it names a Principal.
  */
 function unreadPolicyKind(v) {
-    if (isIntrinsic(v)) {
+    if ((0,intrinsics/* isIntrinsic */.I9)(v)) {
         const text = JSON.stringify(v);
         if (!/Statement/.test(text) || !/Effect/.test(text))
             return undefined;
@@ -34224,7 +34377,7 @@ class Analyzer extends PolicyAnalyzer {
     managedIds(raw, path) {
         // `Ref: X` to a managed policy of this template (also as a branch of Fn::If): its record, whatever its name.
         raw = this.chosen(raw);
-        if (raw === NO_VALUE)
+        if (raw === intrinsics/* NO_VALUE */.GY)
             return { ids: [], unresolved: [] };
         if ((0,json_lines/* isObject */.Gv)(raw) && typeof raw.Ref === 'string' && Object.keys(raw).length === 1) {
             const target = this.resources.get(raw.Ref);
@@ -34236,9 +34389,9 @@ class Analyzer extends PolicyAnalyzer {
         }
         this.ev.begin();
         const v = raw === undefined ? undefined : this.ev.eval(raw);
-        if (v === NO_VALUE || v === undefined)
+        if (v === intrinsics/* NO_VALUE */.GY || v === undefined)
             return { ids: [], unresolved: [] };
-        const u = asUnknown(v);
+        const u = (0,intrinsics/* asUnknown */.p_)(v);
         if (u)
             return { ids: [], unresolved: [{ ref: (0,json_lines/* formatJsonPath */.pB)(path), reason: u.reason }] };
         if (Array.isArray(v)) {
@@ -34253,7 +34406,7 @@ class Analyzer extends PolicyAnalyzer {
         if (typeof v !== 'string')
             return {
                 ids: [],
-                unresolved: [{ ref: (0,json_lines/* formatJsonPath */.pB)(path), reason: `${describe(v)} is not a policy ARN` }],
+                unresolved: [{ ref: (0,json_lines/* formatJsonPath */.pB)(path), reason: `${(0,intrinsics/* describe */.q0)(v)} is not a policy ARN` }],
             };
         let arn = v.trim();
         if (!arn.startsWith('arn:')) {
@@ -34300,7 +34453,7 @@ class Analyzer extends PolicyAnalyzer {
         if (!mm)
             return { ids: [], unresolved: [{ ref: arn, reason: 'not a policy ARN' }] };
         const name = mm[1];
-        const hits = [...this.resources.values()].filter((x) => x.type === 'AWS::IAM::ManagedPolicy' && !name.includes('*') && resourceName(x, this.ev) === name);
+        const hits = [...this.resources.values()].filter((x) => x.type === 'AWS::IAM::ManagedPolicy' && !name.includes('*') && (0,resources/* resourceName */.Iy)(x, this.ev) === name);
         const ids = hits.flatMap((h) => (this.recordsOf.get(h.logicalId) ?? []).map((x) => x.id));
         if (ids.length > 0)
             return { ids, unresolved: [] };
@@ -34314,15 +34467,15 @@ class Analyzer extends PolicyAnalyzer {
         const out = [];
         for (const it of this.items(raw, path)) {
             const v = this.chosen(it.value);
-            if (v === NO_VALUE)
+            if (v === intrinsics/* NO_VALUE */.GY)
                 continue;
             // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
             const one = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1;
-            const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
+            const att = one ? (0,intrinsics/* getAttTarget */.xl)(v['Fn::GetAtt']) : undefined;
             const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
             if (id !== undefined) {
                 const r = this.resources.get(id);
-                if (r && PRINCIPAL_TYPES[r.type] === type) {
+                if (r && types/* PRINCIPAL_TYPES */.Jr[r.type] === type) {
                     if (this.exists(r))
                         out.push(this.principal(r));
                     continue;
@@ -34332,7 +34485,7 @@ class Analyzer extends PolicyAnalyzer {
             if (!name || name.includes('*'))
                 continue;
             for (const r of this.resources.values())
-                if (PRINCIPAL_TYPES[r.type] === type && this.exists(r) && resourceName(r, this.ev) === name)
+                if (types/* PRINCIPAL_TYPES */.Jr[r.type] === type && this.exists(r) && (0,resources/* resourceName */.Iy)(r, this.ev) === name)
                     out.push(this.principal(r));
         }
         return out;
@@ -34356,7 +34509,7 @@ class Analyzer extends PolicyAnalyzer {
             notes.push(`attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`);
         this.noteAttached(got.ids, notes);
         for (const u of got.unresolved)
-            p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+            p.record.unresolved.push({ ref: (0,intrinsics/* clipText */.gL)(u.ref, 200), reason: (0,intrinsics/* clipText */.gL)(u.reason) });
     }
     /**
      * The notes of one attachment of these policies, when it may not be made (empty: it surely is).
@@ -34423,17 +34576,17 @@ class Analyzer extends PolicyAnalyzer {
         // (VpcConfig and DurableConfig as SAM reads them, samSet; one an Fn::If whose condition is
         // not known may leave out with AWS::LanguageExtensions: attached, said so)
         const durable = this.samSet(r, 'DurableConfig');
-        this.samAttach(role, SAM_BASIC_POLICY_ARN, durable.map((d) => ({ ...d, set: !d.set })), P);
-        this.samAttach(role, SAM_DURABLE_POLICY_ARN, durable, P);
+        this.samAttach(role, sam/* SAM_BASIC_POLICY_ARN */.Ex, durable.map((d) => ({ ...d, set: !d.set })), P);
+        this.samAttach(role, sam/* SAM_DURABLE_POLICY_ARN */.Rf, durable, P);
         // (X-Ray for a Tracing that may not trace, chosen by a condition not known or not known
         // itself: attached, said so)
         const tracings = this.samTracings(r);
-        const traced = tracings.filter((t) => samTracesXray(t.value));
+        const traced = tracings.filter((t) => (0,sam/* samTracesXray */.AU)(t.value));
         if (traced.length > 0) {
-            const unknown = traced.flatMap((t) => asUnknown(t.value)?.reason ?? []);
-            this.attach(role, this.managedIds(SAM_XRAY_POLICY_ARN, [...P]), traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [], [...new Set(unknown)].map((why) => `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`));
+            const unknown = traced.flatMap((t) => (0,intrinsics/* asUnknown */.p_)(t.value)?.reason ?? []);
+            this.attach(role, this.managedIds(sam/* SAM_XRAY_POLICY_ARN */.Uj, [...P]), traced.length < tracings.length ? tracings.flatMap((t) => t.conditions) : [], [...new Set(unknown)].map((why) => `attached to ${this.shortId(role)} by SAM for its Tracing, which is not known (${why}): audited as attached`));
         }
-        this.samAttach(role, SAM_VPC_POLICY_ARN, this.samSet(r, 'VpcConfig'), P);
+        this.samAttach(role, sam/* SAM_VPC_POLICY_ARN */.lz, this.samSet(r, 'VpcConfig'), P);
         // (the one of each event's Type, once: pull.py _link_policy; an event whose Type an Fn::If
         // whose condition is not known chooses: attached, said so)
         for (const e of this.samEvents(r))
@@ -34448,13 +34601,13 @@ class Analyzer extends PolicyAnalyzer {
      */
     samStateMachineTracing(r, role) {
         const alts = (v) => this.languageExtensions() ? this.alternatives(v) : [{ value: v, conditions: [] }];
-        const ways = alts(r.props.Tracing).flatMap((t) => (0,json_lines/* isObject */.Gv)(t.value) && !samIntrinsic(t.value)
+        const ways = alts(r.props.Tracing).flatMap((t) => (0,json_lines/* isObject */.Gv)(t.value) && !(0,sam/* samIntrinsic */.jK)(t.value)
             ? alts(t.value.Enabled).map((e) => ({
                 set: e.value === true,
                 conditions: [...new Set([...t.conditions, ...e.conditions])],
             }))
             : [{ set: false, conditions: t.conditions }]);
-        this.samAttach(role, SAM_XRAY_POLICY_ARN, ways, [...r.path, 'Properties', 'Tracing']);
+        this.samAttach(role, sam/* SAM_XRAY_POLICY_ARN */.Uj, ways, [...r.path, 'Properties', 'Tracing']);
     }
     /**
      * A managed policy SAM attaches to a function's generated role for a property set in some of the
@@ -34491,7 +34644,7 @@ class Analyzer extends PolicyAnalyzer {
      */
     boundary(p, raw) {
         raw = this.chosen(raw);
-        if (raw === undefined || raw === NO_VALUE)
+        if (raw === undefined || raw === intrinsics/* NO_VALUE */.GY)
             return;
         let shown;
         const ref = (0,json_lines/* isObject */.Gv)(raw) && typeof raw.Ref === 'string' ? this.resources.get(raw.Ref) : undefined;
@@ -34502,9 +34655,9 @@ class Analyzer extends PolicyAnalyzer {
         else {
             this.ev.begin();
             const v = this.ev.eval(raw);
-            if (v === NO_VALUE)
+            if (v === intrinsics/* NO_VALUE */.GY)
                 return;
-            shown = typeof v === 'string' ? clipText(v) : clipText(JSON.stringify(raw) ?? '');
+            shown = typeof v === 'string' ? (0,intrinsics/* clipText */.gL)(v) : (0,intrinsics/* clipText */.gL)(JSON.stringify(raw) ?? '');
         }
         p.record.permissionsBoundary = shown;
     }
@@ -34512,7 +34665,7 @@ class Analyzer extends PolicyAnalyzer {
     linkOne(r) {
         const P = [...r.path, 'Properties'];
         const own = (this.recordsOf.get(r.logicalId) ?? []).filter((x) => x.kind === 'identity');
-        if (PRINCIPAL_TYPES[r.type]) {
+        if (types/* PRINCIPAL_TYPES */.Jr[r.type]) {
             const p = this.principal(r);
             p.record.policyIds.push(...own.map((x) => x.id));
             this.linkTrust(p, r.logicalId);
@@ -34527,7 +34680,7 @@ class Analyzer extends PolicyAnalyzer {
                 for (const g of this.targets(r.props.Groups, [...P, 'Groups'], 'group'))
                     this.member(p, g);
         }
-        if (SAM_FUNCTIONS.has(r.type)) {
+        if (types/* SAM_FUNCTIONS */.Ei.has(r.type)) {
             const roleRes = this.resources.get(`${r.logicalId}Role`);
             let role;
             if (roleRes?.implicitFor === r.logicalId) {
@@ -34552,7 +34705,7 @@ class Analyzer extends PolicyAnalyzer {
                 // one SAM writes)
                 this.linkTrust(role, r.logicalId);
                 if (!role.record.trustIds)
-                    role.record.trustServices = [SAM_TRUSTED_SERVICE[r.type]];
+                    role.record.trustServices = [sam/* SAM_TRUSTED_SERVICE */.i6[r.type]];
                 // (SAM sets the function's or state machine's PermissionsBoundary, a function's merged with
                 // the Globals one, on the role it makes, and on no role the template gives)
                 this.boundary(role, this.samMerged(r, 'PermissionsBoundary')?.value);
@@ -34567,7 +34720,7 @@ class Analyzer extends PolicyAnalyzer {
                     ? [{ value: raw, path: [...P, 'Policies'], conditions: [] }]
                     : this.listsOf(raw, [...P, 'Policies']).flatMap((l) => this.items(l.value, l.path).map((it) => ({ ...it, conditions: l.conditions })));
                 for (const it of entries) {
-                    const first = samPolicyEntry(it.value);
+                    const first = (0,sam/* samPolicyEntry */.Iu)(it.value);
                     const values = first.kind === 'expression'
                         ? this.alternatives(first.value).map((a) => ({
                             value: a.value,
@@ -34575,12 +34728,12 @@ class Analyzer extends PolicyAnalyzer {
                         }))
                         : [{ value: it.value, conditions: it.conditions }];
                     for (const { value, conditions } of values) {
-                        let e = first.kind === 'expression' ? samPolicyEntry(value) : first;
+                        let e = first.kind === 'expression' ? (0,sam/* samPolicyEntry */.Iu)(value) : first;
                         if (e.kind === 'expression') {
                             const v = this.ev.eval(e.value);
-                            if (v === NO_VALUE || asUnknown(v))
+                            if (v === intrinsics/* NO_VALUE */.GY || (0,intrinsics/* asUnknown */.p_)(v))
                                 continue;
-                            e = samPolicyEntry(v);
+                            e = (0,sam/* samPolicyEntry */.Iu)(v);
                         }
                         if (e.kind === 'managed')
                             this.attach(role, this.managedIds(e.value, it.path), conditions);
@@ -34605,7 +34758,7 @@ class Analyzer extends PolicyAnalyzer {
             const raw = r.props[prop];
             // (a user or a group it names that is not in the template, made elsewhere: still people's)
             if (type !== 'role' &&
-                this.items(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop]).some((it) => this.chosen(it.value) !== NO_VALUE && this.targets([it.value], [...P, prop], type).length === 0))
+                this.items(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop]).some((it) => this.chosen(it.value) !== intrinsics/* NO_VALUE */.GY && this.targets([it.value], [...P, prop], type).length === 0))
                 for (const x of own)
                     x.heldByPeople = true;
             for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
@@ -34624,12 +34777,12 @@ class Analyzer extends PolicyAnalyzer {
         // (a SAM connector not read: held by its source's role, the one SAM makes or an IAM role)
         for (const c of this.samConnectors(r)) {
             const source = c.source === undefined ? undefined : this.resources.get(c.source);
-            const made = source && SAM_FUNCTIONS.has(source.type) ? this.resources.get(`${source.logicalId}Role`) : undefined;
+            const made = source && types/* SAM_FUNCTIONS */.Ei.has(source.type) ? this.resources.get(`${source.logicalId}Role`) : undefined;
             const holder = made?.implicitFor === source?.logicalId ? made : source;
             // (a source with a role of its own, a function's Role or a state machine's RoleArn: that
             // role, as the translator attaches the connector's policy to it)
             const own = source && holder === source ? (source.props.Role ?? source.props.RoleArn) : undefined;
-            const p = holder && PRINCIPAL_TYPES[holder.type] === 'role' && this.exists(holder)
+            const p = holder && types/* PRINCIPAL_TYPES */.Jr[holder.type] === 'role' && this.exists(holder)
                 ? this.principal(holder)
                 : own !== undefined
                     ? this.targets([own], [...source.path, 'Properties'], 'role')[0]
@@ -34710,8 +34863,8 @@ class Analyzer extends PolicyAnalyzer {
         // A resource that holds policies but is not created with the parameters' defaults is said so
         // (a stack deployed with other values has it), never left out in silence.
         for (const r of this.resources.values())
-            if (r.condition && !r.implicitFor && !live.includes(r) && holdsPolicies(r.type))
-                this.unresolved(r.logicalId, r.logicalId, r.type.startsWith('AWS::IAM::') || SAM_FUNCTIONS.has(r.type) || r.type === 'AWS::SSO::PermissionSet'
+            if (r.condition && !r.implicitFor && !live.includes(r) && (0,types/* holdsPolicies */.VB)(r.type))
+                this.unresolved(r.logicalId, r.logicalId, r.type.startsWith('AWS::IAM::') || types/* SAM_FUNCTIONS */.Ei.has(r.type) || r.type === 'AWS::SSO::PermissionSet'
                     ? 'identity'
                     : 'resource', r.path, `created only when its condition ${r.condition} is true, which it is not as read (the parameters at their defaults, the partition aws): its policies are not audited (a stack deployed with other values has them)`);
         // Every record first (in the template's order): principals and attachments refer to them.
@@ -34764,7 +34917,7 @@ class Analyzer extends PolicyAnalyzer {
                         else if (k === 'Fn::GetAtt')
                             out.add(typeof x === 'string' ? x.split('.')[0] : Array.isArray(x) ? String(x[0]) : '');
                         else if (k === 'Fn::Sub')
-                            for (const n of subNames(x))
+                            for (const n of (0,intrinsics/* subNames */.ZV)(x))
                                 out.add(n);
                         else if (k === 'DependsOn' && v === def)
                             for (const d of Array.isArray(x) ? x : [x])
@@ -34849,8 +35002,8 @@ function analyzeTemplate(file, tpl) {
 /** CloudFormation templates in JSON (and CDK's `cdk.out/*.template.json`). */
 const cloudFormationJsonParser = {
     kind: 'cloudformation',
-    detect: (json) => isTemplate(json),
-    parse: (file, json) => analyzeTemplate(file, jsonTemplate(file.text, json)),
+    detect: (json) => (0,template/* isTemplate */.Fl)(json),
+    parse: (file, json) => analyzeTemplate(file, (0,template/* jsonTemplate */.bR)(file.text, json)),
 };
 const YAML_PATH = /\.(ya?ml|template)$/i;
 /** CloudFormation and SAM templates in YAML; any other YAML file is skipped. */
@@ -34865,7 +35018,7 @@ const cloudFormationYamlParser = {
         const first = /^\uFEFF?\s*(\S)/.exec(file.text)?.[1];
         if (first !== '{' && first !== '[')
             return true;
-        return !(0,json_lines/* parseJson */.qF)(file.text).ok && yamlTemplate(file.text, file.path).ok;
+        return !(0,json_lines/* parseJson */.qF)(file.text).ok && (0,template/* yamlTemplate */.Mx)(file.text, file.path).ok;
     },
     parse(file) {
         const skipped = (reason) => ({
@@ -34885,7 +35038,7 @@ const cloudFormationYamlParser = {
         // the start of a line, or after `{` or `,` in flow style).
         if (!/(?:^|[{,])\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m.test(file.text))
             return skipped('a YAML file that is not a CloudFormation template');
-        const read = yamlTemplate(file.text, file.path);
+        const read = (0,template/* yamlTemplate */.Mx)(file.text, file.path);
         if (!read.ok) {
             // Only what looks like a template is an error: other YAML (several documents, Helm templates) is skipped.
             const looksLikeTemplate = /(?:^|[{,])\s*["']?AWSTemplateFormatVersion["']?\s*:/m.test(file.text) ||
@@ -34896,7 +35049,7 @@ const cloudFormationYamlParser = {
             // are filled. Not a template as written: skipped with what to audit, never an error.
             const slots = templateSlots(file.text);
             if (slots.length > 0 &&
-                (slotOnLine(file.text, read.line) || yamlTemplate(withoutSlots(file.text), file.path).ok))
+                (slotOnLine(file.text, read.line) || (0,template/* yamlTemplate */.Mx)(withoutSlots(file.text), file.path).ok))
                 return skipped(`a template (${slots
                     .slice(0, 3)
                     .map((x) => (x.length > 40 ? `${x.slice(0, 40)}…` : x))
@@ -34911,7 +35064,7 @@ const cloudFormationYamlParser = {
                 errors: [{ path: file.path, line: read.line, message }],
             };
         }
-        if (!isTemplate(read.template.value))
+        if (!(0,template/* isTemplate */.Fl)(read.template.value))
             return skipped('a YAML file that is not a CloudFormation template');
         return analyzeTemplate(file, read.template);
     },

@@ -1,11 +1,12 @@
 // The one audit call shared by the CLI (src/cli.ts) and the action (src/main.ts).
 // It reads files (the thin I/O shell) and hands them to the pure pipeline.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { discover, wouldDiscover } from '../sources/discover.js';
+import { AUDIT_ON_ITS_OWN } from '../sources/cloudformation/analyzer-base.js';
 import { readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { HCL_FILE, initHcl } from '../sources/hcl/index.js';
@@ -392,6 +393,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
       }; name the files or directories that hold your IAM policies`,
     );
   }
+  nestedTemplatesRead(inputs);
   const prepared = preparePolicies(inputs);
   // (the policies of JSON policy files: unfilledPlaceholderNotes)
   const policyFiles = new Set(
@@ -610,4 +612,21 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   if (large) collectGarbage();
   phase('assemble report');
   return report;
+}
+
+/**
+ * A nested stack's template that this audit reads too (`TemplateURL: ./nested.yaml`): its reason
+ * says so, not "audit it on its own" (a review found that said of a template audited beside it).
+ */
+function nestedTemplatesRead(inputs: readonly LoadedInput[]): void {
+  const read = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
+  for (const { result } of inputs)
+    for (const rec of result.policies) {
+      if (rec.status !== 'unresolved' || !rec.reason?.endsWith(AUDIT_ON_ITS_OWN)) continue;
+      const at = /^AWS::\S+ deploys the template at (\S+): /.exec(rec.reason)?.[1];
+      if (!at || /^[a-z][\w+.-]*:/i.test(at)) continue;
+      const path = posix.normalize(posix.join(posix.dirname(rec.path), at));
+      if (!read.has(path)) continue;
+      rec.reason = `${rec.reason.slice(0, -AUDIT_ON_ITS_OWN.length)}${path} is read on its own in this audit, with its parameters' defaults (not the values this stack passes)`;
+    }
 }

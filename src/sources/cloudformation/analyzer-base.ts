@@ -76,7 +76,7 @@ export class AnalyzerBase {
             r.Type === STACK_SET && props.TemplateURL === undefined && props.TemplateBody !== undefined
               ? 'the template written in its TemplateBody'
               : nestedTemplate(props[nested])
-          }${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; audit it on its own (the parameters this stack passes are then not applied)`,
+          }${r.Type === STACK_SET ? " into its stack instances' accounts" : ''}: the resources of that template, and any IAM policy they hold, are not read with this one; ${AUDIT_ON_ITS_OWN}`,
         );
     }
     for (const r of [...this.resources.values()]) {
@@ -419,6 +419,9 @@ const NESTED_STACKS: Record<string, string> = {
 const STACK_SET = 'AWS::CloudFormation::StackSet';
 
 /** The template a nested stack names, as a message shows it. */
+/** The end of a nested stack's reason: what to do (run.ts says instead where the audit did it). */
+export const AUDIT_ON_ITS_OWN = 'audit it on its own (the parameters this stack passes are then not applied)';
+
 function nestedTemplate(location: unknown): string {
   if (typeof location === 'string') return `the template at ${location}`;
   if (isObject(location) && typeof location.ApplicationId === 'string')
