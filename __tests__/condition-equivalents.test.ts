@@ -204,6 +204,12 @@ describe('conditions written another way', () => {
       'ec2:StopInstances',
       'ec2:TerminateInstances',
     ]);
+    // (a variable whose value may hold a wildcard: a caller's user agent, not compared exactly)
+    const byAgent = owner('StringEquals', 'team-${aws:UserAgent}');
+    expect(await both(owner('StringLike', 'team-${aws:UserAgent}'), byAgent)).toEqual([
+      'ec2:StopInstances (approximate)',
+      'ec2:TerminateInstances (approximate)',
+    ]);
     expect(await both(owner('StringLike', 'team-${saml:sub}'), byUser)).toEqual([
       'ec2:StopInstances (approximate)',
       'ec2:TerminateInstances (approximate)',

@@ -52,6 +52,18 @@ test.each([
   );
 });
 
+// (a review of the above: deleting a settings file under `paths`, no policy at the base, passed)
+test('a change that deletes only files that held no policy at the base: still "no inputs found"', async () => {
+  const { root, readBase } = pullRequest(
+    'pr-deleted-last-',
+    { 'cfg/settings.json': '{"a": 1}', 'cfg/main.tf': 'locals {\n  a = 1\n}\n', 'README.md': 'x' },
+    { 'README.md': 'x' },
+  );
+  await expect(runAudit({ root, paths: ['.'], baseline: 'coiled', readBase })).rejects.toThrow(
+    /no inputs found in \./,
+  );
+});
+
 test('a change that deletes no file the audit would read: still "no inputs found"', async () => {
   const { root, readBase } = pullRequest(
     'pr-deleted-last-',
@@ -60,5 +72,24 @@ test('a change that deletes no file the audit would read: still "no inputs found
   );
   await expect(runAudit({ root, paths: ['.'], baseline: 'coiled', readBase })).rejects.toThrow(
     /no inputs found in \./,
+  );
+});
+
+test('the last .tf policy deleted: its findings removed', async () => {
+  const tf = `resource "aws_iam_policy" "coiled" {
+  name   = "coiled"
+  policy = ${JSON.stringify(POLICY)}
+}
+`;
+  const { root, readBase } = pullRequest(
+    'pr-deleted-last-tf-',
+    { 'iam/main.tf': tf, 'README.md': 'x' },
+    { 'README.md': 'x' },
+  );
+  const r = await runAudit({ root, paths: ['.'], baseline: 'coiled', readBase });
+  expect(r.findings.length).toBeGreaterThan(0);
+  expect(r.findings.every((f) => f.removed === true)).toBe(true);
+  expect(r.notes).toContainEqual(
+    'No policy is left to audit: this change deletes iam/main.tf; what the base granted there is counted as removed.',
   );
 });

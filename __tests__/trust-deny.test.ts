@@ -57,6 +57,23 @@ describe("a trust policy's Deny statements that keep principals out", () => {
     ).toEqual([]);
   });
 
+  // (a review of the above) `"Principal": "*"` lets in federated callers, who start sessions with
+  // AssumeRoleWithWebIdentity, unsigned: a Deny of AssumeRole alone leaves them in; one of every
+  // start the statement allows keeps the role to the vendor.
+  it('`*` allowed AssumeRole and AssumeRoleWithWebIdentity, denied AssumeRole only: still critical', async () => {
+    const both = { ...allow('*', EXTERNAL_ID), Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'] };
+    const onAccount = { StringNotEquals: { 'aws:PrincipalAccount': '916419735646' } };
+    expect(await trust(both, deny({ Principal: '*' }, onAccount))).toEqual([
+      ['broader-trust', 'critical', ['*'], null],
+    ]);
+    expect(await trust(both, deny({ Principal: '*' }))).toEqual([['broader-trust', 'critical', ['*'], null]]);
+    const denyBoth = {
+      ...deny({ Principal: '*' }),
+      Action: ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'],
+    };
+    expect(await trust(both, denyBoth)).toEqual([]);
+  });
+
   // (before: broader-trust critical `*`)
   it("`*` with the external ID, denied by a NotPrincipal of the vendor's account: no finding", async () => {
     expect(await trust(allow({ AWS: '*' }, EXTERNAL_ID), deny({ NotPrincipal: { AWS: [LIGHTLY] } }))).toEqual(

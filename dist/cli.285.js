@@ -18,8 +18,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _core_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4536);
 /* harmony import */ var _audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2649);
 /* harmony import */ var _sources_records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1872);
-/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9493);
-/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6349);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(687);
+/* harmony import */ var _actions_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9493);
+/* harmony import */ var _group_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6349);
+
 
 
 
@@ -34,7 +36,7 @@ const MAX_NO_SUGGESTION_PATHS = 3;
 function noSuggestionLine(n) {
     const shown = n.paths.slice(0, MAX_NO_SUGGESTION_PATHS).map((p) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p));
     const more = n.paths.length - shown.length;
-    const files = shown.join(', ') + (more > 0 ? ` and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(more, 'more file')}` : '');
+    const files = shown.join(', ') + (more > 0 ? ` and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(more, 'more file')}` : '');
     const hole = n.placeholder === undefined ? 'a placeholder' : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(n.placeholder);
     const why = n.why === 'outside-diff'
         ? "the change is outside this pull request's diff"
@@ -84,8 +86,8 @@ function list(values, max) {
     return shown.join(', ') + more;
 }
 /** A finding's actions: listed when few, else `**N actions**: patterns except patterns`, bounded. */
-const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
-const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
+const actionsShown = (f) => (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .actionsText */ .$2)(f, (v) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(v), (v) => `**${v}**`);
+const message = (f) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .clipShown */ .SM)(f.message, _actions_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_MESSAGE_SHOWN */ .FZ), 'text');
 function location(f) {
     const parts = [];
     if (f.statement !== undefined)
@@ -104,11 +106,11 @@ const SEVERITY_ICON = {
 function findingItem(f, policyAddress, shared, wholeListsAt) {
     // A trailing backslash is a hard line break in CommonMark: short lines everywhere.
     const lines = [];
-    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f);
-    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_ACTIONS */ .H3;
+    const shown = (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .shownActions */ .vJ)(f);
+    const many = !shown.listed || shown.count > _actions_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ACTIONS */ .H3;
     const what = shown.count === 0 ? message(f) : actionsShown(f);
     // (shortened: said where the whole list is, once per finding)
-    const whole = (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownIsCut */ .an)(shown)) || f.resources.length > MAX_RESOURCES
+    const whole = (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .shownIsCut */ .an)(shown)) || f.resources.length > MAX_RESOURCES
         ? ` (every one in ${wholeListsAt})`
         : '';
     lines.push(`- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${what}${whole}`);
@@ -117,17 +119,17 @@ function findingItem(f, policyAddress, shared, wholeListsAt) {
     if (f.resources.length > 0 && (!wideOnly || f.kind === 'broader-resource')) {
         lines.push(`on ${list(f.resources, MAX_RESOURCES)}`);
     }
-    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .messageAddsToActions */ .Ax)(f, many))
+    if (shown.count > 0 && (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .messageAddsToActions */ .Ax)(f, many))
         lines.push(message(f));
     // The policy's shared note is shown once under its heading (sharedApproximate).
-    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
+    const note = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .approximateText */ .eR)(f, shared, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'));
     if (note)
         lines.push(`⚠️ approximate: ${note}`);
     return lines.join('\\\n  ');
 }
 function policyHeading(g, shared) {
     const parts = [`##### 📄 ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.path)}`];
-    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(g);
+    const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .addressLabel */ .xh)(g);
     if (label)
         parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
@@ -143,7 +145,7 @@ function policyHeading(g, shared) {
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
     if (shared)
-        line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
+        line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
 }
 /** The notes of the findings' own sets; for a report without them, the baselines' notes. */
@@ -164,7 +166,7 @@ function topSeverity(g) {
     let top = 0;
     for (const k of g.kinds)
         for (const f of k.findings)
-            top = Math.max(top, (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .severityRank */ .qs)(f.severity));
+            top = Math.max(top, (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .severityRank */ .qs)(f.severity));
     return top;
 }
 /**
@@ -174,17 +176,17 @@ function topSeverity(g) {
  */
 function groupChunks(report, findings, wholeListsAt) {
     const chunks = [];
-    const groups = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .groupFindings */ .kG)(findings, report)
+    const groups = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .groupFindings */ .kG)(findings, report)
         .map((g, i) => ({ g, i, top: topSeverity(g) }))
         .sort((a, b) => b.top - a.top || a.i - b.i)
         .map((x) => x.g);
     for (const g of groups) {
         // Found when the group's heading or a finding is first made (not for a group past the limit).
         let found;
-        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .sharedApproximate */ .cm)(g) }).note;
+        const shared = () => (found ??= { note: (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .sharedApproximate */ .cm)(g) }).note;
         chunks.push(new LazyChunk(() => policyHeading(g, shared()), 0));
         for (const { kind, findings: ofKind } of g.kinds) {
-            const info = _group_js__WEBPACK_IMPORTED_MODULE_4__/* .KIND_INFO */ .Kw[kind];
+            const info = _group_js__WEBPACK_IMPORTED_MODULE_5__/* .KIND_INFO */ .Kw[kind];
             if (kind !== 'leftover-set') {
                 chunks.push({ text: `**${info.title}** (${ofKind.length}): ${info.advice}.`, findings: 0 });
                 for (const f of ofKind)
@@ -192,14 +194,14 @@ function groupChunks(report, findings, wholeListsAt) {
                 continue;
             }
             // Setup sets and unchosen alternatives are over: delete; optional sets are features: keep if used.
-            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .splitLeftovers */ .bl)(ofKind)) {
+            for (const part of (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .splitLeftovers */ .bl)(ofKind)) {
                 const sets = [...new Set(part.map((f) => f.set).filter((s) => !!s))];
                 const named = sets.length > 0 ? ` ${sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}` : '';
-                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .leftoverWords */ .BF)(part[0], info);
+                const words = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .leftoverWords */ .BF)(part[0], info);
                 let head = `**${words.title}**${named} (${part.length}): ${words.advice}.`;
                 for (const r of remediationFor(report, part))
                     head += `\\\n${r}`;
-                const inUse = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .featureSets */ .c5)(part, g);
+                const inUse = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .featureSets */ .c5)(part, g);
                 if (inUse !== undefined)
                     head += `\\\nIn use? Hold the policy to it too, ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`sets: [${inUse.replace(/,/g, ', ')}]`)} in its audit of the configuration (or ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(`--baseline ${g.policy.baseline}:${inUse}`)}), and audit again: what the feature allows then passes, and what goes beyond it is still reported.`;
                 chunks.push({ text: head, findings: 0 });
@@ -236,17 +238,17 @@ function details(summaryHtml, body) {
     return `<details>\n<summary>${summaryHtml}</summary>\n\n${body}\n\n</details>`;
 }
 function verdict(report, check) {
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
-    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .bucketFindings */ .zT)(report.findings);
+    const counted = b.current.filter(_group_js__WEBPACK_IMPORTED_MODULE_5__/* .isExcess */ .YY);
     // The same counts as the collapsed pre-existing section below (preexistingTitle): what is
     // informational (missing permissions) is told apart, as the outputs and the text report do.
-    const before = b.preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY).length;
+    const before = b.preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_5__/* .isExcess */ .YY).length;
     const newInfo = b.current.length - counted.length;
     // New excess an ignore rule hides (one the change may add itself): said, never only collapsed.
-    const newIgnored = b.ignored.filter((f) => f.new === true && (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY)(f)).length;
+    const newIgnored = b.ignored.filter((f) => f.new === true && (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .isExcess */ .YY)(f)).length;
     const audited = report.policies.filter((p) => p.status === 'audited').length;
     if (counted.length > 0) {
-        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(counted.length, 'finding');
+        const n = b.hasBase ? `${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(counted.length, 'new finding')}` : (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(counted.length, 'finding');
         const more = [
             ...(b.hasBase && before > 0 ? [`${before} pre-existing`] : []),
             ...(b.hasBase && newInfo > 0 ? [`${newInfo} new informational`] : []),
@@ -273,22 +275,38 @@ function verdict(report, check) {
                 ? ' (`fail-on: none`: the check passes)'
                 : ` (none that fails the check: below the \`severity-threshold\` of ${check.threshold})`
             : '';
-        return `${passes ? '⚠️' : '❌'} **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
+        return `${passes ? '⚠️' : '❌'} **${n}** in ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .distinctPolicies */ .XI)(counted), 'policy', 'policies')}: ${what}${extra}${passes}`;
     }
     if (audited === 0 && report.findings.length === 0) {
-        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .inputFiles */ .ul)(report), 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
+        return `⚠️ **No IAM policy was audited** (${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)((0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .inputFiles */ .ul)(report), 'input')}, ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(report.policies.length, 'policy', 'policies')} found)`;
     }
-    // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
-    // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
-    const infoFails = check?.result === 'fail'
-        ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
-        : '';
+    // Nothing new counted, yet the check fails: informational findings at or above a
+    // `severity-threshold` of info (the fail rule counts them there, as the CLI does), or the base's
+    // findings under `fail-on: any`. Said, or ✅/⚠️ beside a red check.
+    // (or `fail-on: any`: the findings the base had; said which, from the fail rule itself)
+    let infoFails = '';
+    if (check?.result === 'fail') {
+        const failing = (0,_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .decide */ .L)(report, check.failOn, check.threshold).failing;
+        const preexisting = failing.filter(_group_js__WEBPACK_IMPORTED_MODULE_5__/* .isExcess */ .YY).length;
+        const informational = failing.length - preexisting;
+        const why = [
+            ...(preexisting
+                ? [`${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(preexisting, 'pre-existing finding')} (\`fail-on: ${check.failOn}\`)`]
+                : []),
+            ...(informational
+                ? [
+                    `${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(informational, 'informational finding')} (\`severity-threshold: ${check.threshold}\` counts them)`,
+                ]
+                : []),
+        ];
+        infoFails = `, but the check fails${why.length ? ` on ${why.join(' and ')}` : ''}`;
+    }
     if (b.hasBase) {
-        const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
+        const extra = (before > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(before, 'pre-existing finding')}` : '') +
             (newInfo > 0
-                ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newInfo, 'new informational finding')} (vendor permissions this change takes away)`
+                ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(newInfo, 'new informational finding')} (vendor permissions this change takes away)`
                 : '') +
-            (newIgnored > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(newIgnored, 'new finding')} ignored by the configuration` : '');
+            (newIgnored > 0 ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(newIgnored, 'new finding')} ignored by the configuration` : '');
         // (a change that takes away what a vendor needs passes, but may break the integration)
         return `${infoFails ? '❌' : newInfo > 0 ? '⚠️' : '✅'} **No new IAM permissions beyond the vendor baselines**${infoFails}${extra}`;
     }
@@ -296,11 +314,11 @@ function verdict(report, check) {
 }
 /** The pre-existing section's title: its findings, the informational ones told apart. */
 function preexistingTitle(preexisting) {
-    const excess = preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_4__/* .isExcess */ .YY).length;
+    const excess = preexisting.filter(_group_js__WEBPACK_IMPORTED_MODULE_5__/* .isExcess */ .YY).length;
     const info = preexisting.length - excess;
     if (excess === 0)
-        return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(info, 'pre-existing informational finding')} (already in the base)`;
-    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(excess, 'pre-existing finding')}${info > 0 ? ` and ${info} informational` : ''} (already in the base)`;
+        return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(info, 'pre-existing informational finding')} (already in the base)`;
+    return `${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(excess, 'pre-existing finding')}${info > 0 ? ` and ${info} informational` : ''} (already in the base)`;
 }
 function removedSection(removed) {
     // (each item a finding, the place of what it was: of the policy before the change)
@@ -308,17 +326,17 @@ function removedSection(removed) {
     // and line as the finding still there, which names the narrower resources.
     const items = removed.map((f) => {
         const on = f.resources.length > 0 ? ` · on ${list(f.resources, MAX_RESOURCES)}` : '';
-        return `- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${actionsShown(f)} · ${location(f)}${on} (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .removedNote */ .bi)(f), 'text')})`;
+        return `- ${SEVERITY_ICON[f.severity] ?? ''} **${f.severity}** · ${actionsShown(f)} · ${location(f)}${on} (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)((0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .removedNote */ .bi)(f), 'text')})`;
     });
-    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(removed.length, 'finding')} removed by this change`, items.join('\n'));
+    return details(`🗑️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(removed.length, 'finding')} removed by this change`, items.join('\n'));
 }
 function ignoredSection(ignored) {
     const items = ignored.map((f) => {
         const why = f.ignored;
         const until = why.expires ? ` (until ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.expires)})` : '';
-        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
+        return `- **${f.severity}** · ${(0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .shownActions */ .vJ)(f).count > 0 ? actionsShown(f) : (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(f.kind)} · ${location(f)}\\\n  ignored: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(why.reason, 'text')}${until}`;
     });
-    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
+    return details(`🙈 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(ignored.length, 'ignored finding')} (not counted)`, items.join('\n'));
 }
 /** A suggestion's diff in a block, with a line under it when the block shows `<!--` otherwise. */
 function diffBlock(diff) {
@@ -333,7 +351,7 @@ function suggestionSections(report) {
     const order = new Map(report.policies.map((p, i) => [p.id, i]));
     const kept = (0,_audit_report_model_js__WEBPACK_IMPORTED_MODULE_1__/* .keptByIgnore */ .Yk)(report);
     const inFile = new Set(report.policies.filter((p) => p.address).map((p) => p.id));
-    const featuresOf = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .featuresLeftOut */ .vr)(report.findings);
+    const featuresOf = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .featuresLeftOut */ .vr)(report.findings);
     return [...report.suggestions]
         .sort((a, b) => (order.get(a.policy) ?? Infinity) - (order.get(b.policy) ?? Infinity) ||
         a.policy.localeCompare(b.policy))
@@ -341,9 +359,9 @@ function suggestionSections(report) {
         if (s.diff.trim() === '')
             return '';
         // A diff over the bounds (a policy of thousands of lines) is summarised, not shown.
-        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .omittedDiff */ .sO)(s);
+        const omitted = (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .omittedDiff */ .sO)(s);
         const body = omitted
-            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
+            ? `The diff is ${omitted.lines.toLocaleString('en-US')} lines (${omitted.bytes.toLocaleString('en-US')} bytes), over the ${_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_DIFF_LINES */ .l.toLocaleString('en-US')} lines or ${_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_DIFF_BYTES */ .J.toLocaleString('en-US')} bytes shown here: the minimal policy is in the JSON report (\`suggestions[].minimal\`).`
             : diffBlock(s.diff);
         // Nothing of the policy is kept: the advice is to delete it, as `fix` says.
         const ignored = kept.get(s.policy);
@@ -388,20 +406,20 @@ function keepsNothing(minimal) {
 }
 /** The audited policies with no finding, named (a bounded list), so that a check is seen to be made. */
 function cleanSection(report) {
-    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .cleanPolicies */ .aY)(report);
+    const clean = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .cleanPolicies */ .aY)(report);
     if (clean.length === 0)
         return undefined;
-    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
-        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
+    const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         const against = p.baseline
             ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}`
             : '';
         return `- ${where.join(' · ')}${against}`;
     });
-    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu)
-        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_CLEAN_SHOWN */ .hu} more`);
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
+    if (clean.length > _group_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_CLEAN_SHOWN */ .hu)
+        items.push(`- … and ${clean.length - _group_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_CLEAN_SHOWN */ .hu} more`);
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(clean.length, 'policy', 'policies')} audited with no findings`, items.join('\n'));
 }
 /** Files skipped for one reason listed one by one, at most; past it, a count and these first. */
 const SKIPPED_LISTED = 3;
@@ -410,7 +428,7 @@ function notAuditedSection(report, wholeListsAt) {
     for (const p of report.policies) {
         if (p.status === 'audited')
             continue;
-        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .addressLabel */ .xh)(p);
+        const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
         items.push(`- ${where.join(' · ')}: ${p.status}${p.reason ? ` (${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.reason, 'text')})` : ''}`);
     }
@@ -425,7 +443,7 @@ function notAuditedSection(report, wholeListsAt) {
         }
     let count = items.length;
     for (const i of report.inputs) {
-        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .heldNothing */ .fq)(i)) {
+        if ((0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .heldNothing */ .fq)(i)) {
             items.push(`- ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.path)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(i.reason, 'text')}`);
             count++;
         }
@@ -447,7 +465,7 @@ function notAuditedSection(report, wholeListsAt) {
     }
     if (items.length === 0)
         return undefined;
-    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
+    return details(`${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(count, 'policy or input', 'policies and inputs')} not audited`, items.join('\n'));
 }
 /**
  * A note as Markdown text, its commands (`--baseline skypilot@2023`) in code spans: copied as they
@@ -539,7 +557,7 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     while (kept.length > 0 && kept[kept.length - 1].findings === 0)
         kept.pop();
     const shown = kept.reduce((n, c) => n + c.findings, 0);
-    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
+    const more = `**… and ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(total - shown, 'more finding')} not shown.**`;
     const out = assemble([head, joinChunks(kept), more, pointer, tail]);
     if (measure(out) < limit)
         return out;
@@ -550,11 +568,11 @@ function fitToLimit(head, findings, rest, tail, limit, measure, pointer) {
     return cut.slice(0, cut.lastIndexOf('\n') + 1);
 }
 function renderMarkdown(report, options = {}) {
-    (0,_actions_js__WEBPACK_IMPORTED_MODULE_3__/* .requireSuggestions */ .zd)(report, 'a Markdown');
+    (0,_actions_js__WEBPACK_IMPORTED_MODULE_4__/* .requireSuggestions */ .zd)(report, 'a Markdown');
     const mode = options.mode ?? 'summary';
     const limit = options.maxLength ?? (mode === 'summary' ? SUMMARY_LIMIT : COMMENT_LIMIT);
     const measure = mode === 'summary' ? (s) => Buffer.byteLength(s, 'utf8') : (s) => s.length;
-    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .bucketFindings */ .zT)(report.findings);
+    const b = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .bucketFindings */ .zT)(report.findings);
     const wholeListsAt = options.wholeListsAt ?? 'the JSON report';
     const headParts = [];
     if (mode === 'comment')
@@ -573,7 +591,7 @@ function renderMarkdown(report, options = {}) {
     const rest = [];
     if (options.moreSuggestions && options.moreSuggestions > 0) {
         const n = options.moreSuggestions;
-        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
+        rest.push(() => `💡 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(n, 'more suggested change')} ${n === 1 ? 'was' : 'were'} not posted in the review (at most 20 a run): the suggested minimal policies below have them all, or run \`iam-baseline-audit fix\` locally.`);
     }
     for (const n of options.noSuggestion ?? [])
         if (n.paths.length > 0)

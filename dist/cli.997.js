@@ -9419,6 +9419,37 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
         },
     };
 }
+/**
+ * The files of the base the change deleted that the audit would have read (`paths`) and that held
+ * an IAM policy there: a change that leaves nothing to audit passes only where it deleted such a
+ * file (a review: deleting a settings file, or any file under `paths`, made "no inputs found" pass).
+ */
+async function deletedPolicyFiles(readBase, root, paths) {
+    const candidates = wouldDiscover(root, paths, (await readBase.deleted?.()) ?? []);
+    const out = [];
+    const hcl = [];
+    for (const path of candidates) {
+        const text = await readBase(path);
+        if (text === undefined)
+            continue;
+        if (sources_hcl/* HCL_FILE */.zK.test(path))
+            hcl.push({ path, text });
+        else {
+            const { result } = (0,sources/* parseSource */.PJ)({ path, text });
+            if (result.status !== 'skipped' && result.policies.length > 0)
+                out.push(path);
+        }
+    }
+    if (hcl.length) {
+        await (0,sources_hcl/* initHcl */.ez)();
+        const held = new Set();
+        for (const result of await readBaseModules(hcl, readBase, root))
+            for (const p of result.policies)
+                held.add(p.path);
+        out.push(...hcl.map((f) => f.path).filter((p) => held.has(p)));
+    }
+    return out.sort();
+}
 
 ;// CONCATENATED MODULE: ./src/audit/trust-context.ts
 // What the inputs' trust policies say about who assumes each role (accounts, services, other
@@ -11151,7 +11182,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         const awsNeed = signedStarts.length ? signedStarts : starting;
         const awsDenies = certain.filter((x) => deniesAll(x, awsNeed));
         const otherDenies = certain.filter((x) => deniesAll(x, starting));
-        const keptOut = (p) => awsDenies.some((x) => keepsOut(x, p));
+        // (`*` lets in federated callers too, who start sessions unsigned: a Deny keeps it to some only
+        // where it denies every start the statement allows; a review found a Deny of AssumeRole alone
+        // taken to close a `*` that AssumeRoleWithWebIdentity left open)
+        const keptOut = (p) => (p.kind === 'any' ? otherDenies : awsDenies).some((x) => keepsOut(x, p));
         const { aws, service, federated } = trust_principalsOf(stmt.principal);
         const nonAwsNamed = new Set([...service, ...federated].map((x) => x.trim()));
         const add = (kind, severity, resources, message, approximate) => {
@@ -11192,7 +11226,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         let any = false;
         // `"AWS": "*"` where the policy's Deny statements keep out all but some: what is left of it, as
         // if the statement named those.
-        const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(awsDenies) : undefined;
+        const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(otherDenies) : undefined;
         const principals = left
             ? [...aws.filter((v) => readAws(v).kind !== 'any'), ...left.map((p) => p.text)]
             : aws;
@@ -12541,7 +12575,7 @@ async function runAudit(req) {
     // file of the paths, every one of the repository), and what they granted is counted as removed,
     // not a failed step (a review: the check failed, and the comment kept saying ❌).
     if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
-        const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+        const gone = await deletedPolicyFiles(req.readBase, root, req.paths);
         if (gone.length > 0) {
             notes.push(`No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0] : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`);
             deletedNamed = true;
@@ -21105,14 +21139,21 @@ function valuesImply(nBase, hBase, have, need) {
     return unknown ? 'unknown' : 'yes';
 }
 /**
- * A value with its `${aws:…}` policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`) set
- * aside: their values hold no `*` or `?` (IAM names and ids, tag values, account IDs), so under
- * StringLike they match as text, as under StringEquals. Other variables (`${saml:sub}`, a web
- * identity's claims) and the escapes `${*}`, `${?}` stay as they are.
+ * A value with its `${aws:…}` policy variables whose values hold no wildcard (NO_WILDCARD_VARIABLE:
+ * `${aws:username}`, `${aws:PrincipalTag/team}`) set aside: under StringLike they match as text, as
+ * under StringEquals. Other variables (`${aws:UserAgent}`, `${saml:sub}`, a web identity's claims)
+ * and the escapes `${*}`, `${?}` stay as they are.
  */
 function withoutAwsVariables(v) {
-    return v.includes('${aws:') ? v.replace(/\$\{aws:[A-Za-z0-9/_.:+=@-]+\}/g, 'x') : v;
+    return v.includes('${aws:') ? v.replace(NO_WILDCARD_VARIABLE, 'x') : v;
 }
+/**
+ * The `${aws:…}` variables whose values hold no `*` or `?`: IAM user names and ids, account and
+ * organization IDs, IAM principal tags (letters, digits, spaces and `_.:/=+-@`), a source identity.
+ * Not a caller's own text (aws:UserAgent, aws:Referer) nor a resource's or request's tag (an EC2
+ * tag may hold any character): a review.
+ */
+const NO_WILDCARD_VARIABLE = /\$\{aws:(?:username|userid|PrincipalAccount|PrincipalOrgID|SourceIdentity|SourceAccount|PrincipalTag\/[A-Za-z0-9 _.:/=+@-]+)\}/gi;
 /**
  * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,
  * `?`, placeholder or policy variable other than an `${aws:…}` one) as StringEquals or
@@ -23715,7 +23756,15 @@ function severityCounts(findings) {
  * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
  */
 function inputFiles(report) {
-    return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
+    const paths = new Set(report.inputs.map((i) => i.path));
+    // (an entry `file#address` whose file is an input itself; a file named `p#1.json` is one)
+    const ofAFile = (p) => {
+        for (let at = p.indexOf('#'); at > 0; at = p.indexOf('#', at + 1))
+            if (paths.has(p.slice(0, at)))
+                return true;
+        return false;
+    };
+    return [...paths].filter((p) => !ofAFile(p)).length;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -36386,7 +36435,8 @@ function inVersionControl(root, p) {
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 function realOrResolved(p) {
     try {
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(p);
+        // (native: the file system's own spelling, so `IAM/p.json` is `iam/p.json` where case is folded)
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(p);
     }
     catch {
         return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(p);

@@ -6071,14 +6071,21 @@ function valuesImply(nBase, hBase, have, need) {
     return unknown ? 'unknown' : 'yes';
 }
 /**
- * A value with its `${aws:…}` policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`) set
- * aside: their values hold no `*` or `?` (IAM names and ids, tag values, account IDs), so under
- * StringLike they match as text, as under StringEquals. Other variables (`${saml:sub}`, a web
- * identity's claims) and the escapes `${*}`, `${?}` stay as they are.
+ * A value with its `${aws:…}` policy variables whose values hold no wildcard (NO_WILDCARD_VARIABLE:
+ * `${aws:username}`, `${aws:PrincipalTag/team}`) set aside: under StringLike they match as text, as
+ * under StringEquals. Other variables (`${aws:UserAgent}`, `${saml:sub}`, a web identity's claims)
+ * and the escapes `${*}`, `${?}` stay as they are.
  */
 function withoutAwsVariables(v) {
-    return v.includes('${aws:') ? v.replace(/\$\{aws:[A-Za-z0-9/_.:+=@-]+\}/g, 'x') : v;
+    return v.includes('${aws:') ? v.replace(NO_WILDCARD_VARIABLE, 'x') : v;
 }
+/**
+ * The `${aws:…}` variables whose values hold no `*` or `?`: IAM user names and ids, account and
+ * organization IDs, IAM principal tags (letters, digits, spaces and `_.:/=+-@`), a source identity.
+ * Not a caller's own text (aws:UserAgent, aws:Referer) nor a resource's or request's tag (an EC2
+ * tag may hold any character): a review.
+ */
+const NO_WILDCARD_VARIABLE = /\$\{aws:(?:username|userid|PrincipalAccount|PrincipalOrgID|SourceIdentity|SourceAccount|PrincipalTag\/[A-Za-z0-9 _.:/=+@-]+)\}/gi;
 /**
  * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,
  * `?`, placeholder or policy variable other than an `${aws:…}` one) as StringEquals or
@@ -7666,7 +7673,8 @@ function inVersionControl(root, p) {
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 function realOrResolved(p) {
     try {
-        return (0,external_node_fs_.realpathSync)(p);
+        // (native: the file system's own spelling, so `IAM/p.json` is `iam/p.json` where case is folded)
+        return external_node_fs_.realpathSync.native(p);
     }
     catch {
         return (0,external_node_path_.resolve)(p);
@@ -34534,6 +34542,37 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
         },
     };
 }
+/**
+ * The files of the base the change deleted that the audit would have read (`paths`) and that held
+ * an IAM policy there: a change that leaves nothing to audit passes only where it deleted such a
+ * file (a review: deleting a settings file, or any file under `paths`, made "no inputs found" pass).
+ */
+async function deletedPolicyFiles(readBase, root, paths) {
+    const candidates = wouldDiscover(root, paths, (await readBase.deleted?.()) ?? []);
+    const out = [];
+    const hcl = [];
+    for (const path of candidates) {
+        const text = await readBase(path);
+        if (text === undefined)
+            continue;
+        if (HCL_FILE.test(path))
+            hcl.push({ path, text });
+        else {
+            const { result } = parseSource({ path, text });
+            if (result.status !== 'skipped' && result.policies.length > 0)
+                out.push(path);
+        }
+    }
+    if (hcl.length) {
+        await initHcl();
+        const held = new Set();
+        for (const result of await readBaseModules(hcl, readBase, root))
+            for (const p of result.policies)
+                held.add(p.path);
+        out.push(...hcl.map((f) => f.path).filter((p) => held.has(p)));
+    }
+    return out.sort();
+}
 
 ;// CONCATENATED MODULE: ./src/audit/trust-context.ts
 // What the inputs' trust policies say about who assumes each role (accounts, services, other
@@ -36355,7 +36394,10 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         const awsNeed = signedStarts.length ? signedStarts : starting;
         const awsDenies = certain.filter((x) => deniesAll(x, awsNeed));
         const otherDenies = certain.filter((x) => deniesAll(x, starting));
-        const keptOut = (p) => awsDenies.some((x) => keepsOut(x, p));
+        // (`*` lets in federated callers too, who start sessions unsigned: a Deny keeps it to some only
+        // where it denies every start the statement allows; a review found a Deny of AssumeRole alone
+        // taken to close a `*` that AssumeRoleWithWebIdentity left open)
+        const keptOut = (p) => (p.kind === 'any' ? otherDenies : awsDenies).some((x) => keepsOut(x, p));
         const { aws, service, federated } = trust_principalsOf(stmt.principal);
         const nonAwsNamed = new Set([...service, ...federated].map((x) => x.trim()));
         const add = (kind, severity, resources, message, approximate) => {
@@ -36396,7 +36438,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
         let any = false;
         // `"AWS": "*"` where the policy's Deny statements keep out all but some: what is left of it, as
         // if the statement named those.
-        const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(awsDenies) : undefined;
+        const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(otherDenies) : undefined;
         const principals = left
             ? [...aws.filter((v) => readAws(v).kind !== 'any'), ...left.map((p) => p.text)]
             : aws;
@@ -37743,7 +37785,7 @@ async function runAudit(req) {
     // file of the paths, every one of the repository), and what they granted is counted as removed,
     // not a failed step (a review: the check failed, and the comment kept saying ❌).
     if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
-        const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+        const gone = await deletedPolicyFiles(req.readBase, root, req.paths);
         if (gone.length > 0) {
             notes.push(`No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0] : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`);
             deletedNamed = true;
@@ -38891,7 +38933,15 @@ function severityCounts(findings) {
  * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
  */
 function inputFiles(report) {
-    return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
+    const paths = new Set(report.inputs.map((i) => i.path));
+    // (an entry `file#address` whose file is an input itself; a file named `p#1.json` is one)
+    const ofAFile = (p) => {
+        for (let at = p.indexOf('#'); at > 0; at = p.indexOf('#', at + 1))
+            if (paths.has(p.slice(0, at)))
+                return true;
+        return false;
+    };
+    return [...paths].filter((p) => !ofAFile(p)).length;
 }
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -39103,6 +39153,24 @@ function whyNoneAudited(policies) {
     if (invalid)
         parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
     return parts.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+const FAIL_ON = ['none', 'new', 'any'];
+/**
+ * The result, from `fail-on` and the severity threshold only: findings at or above the
+ * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
+ * bucketFindings: those with `new === true`, those not compared (no base for their file), or
+ * every finding when the audit had no base at all.
+ */
+function decide(report, failOn, threshold) {
+    const b = bucketFindings(report.findings);
+    const excessCount = [...b.current, ...b.preexisting].filter(isExcess).length;
+    const newExcessCount = b.current.filter(isExcess).length;
+    const pool = failOn === 'none' ? [] : failOn === 'any' ? [...b.current, ...b.preexisting] : b.current;
+    const failing = pool.filter((f) => atLeast(f.severity, threshold));
+    return { excessCount, newExcessCount, failing, result: failing.length > 0 ? 'fail' : 'pass' };
 }
 
 ;// CONCATENATED MODULE: ./src/report/actions.ts
@@ -39317,6 +39385,7 @@ function messageAddsToActions(f, many) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -39575,11 +39644,27 @@ function verdict(report, check) {
     if (audited === 0 && report.findings.length === 0) {
         return `⚠️ **No IAM policy was audited** (${plural(inputFiles(report), 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
     }
-    // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
-    // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
-    const infoFails = check?.result === 'fail'
-        ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
-        : '';
+    // Nothing new counted, yet the check fails: informational findings at or above a
+    // `severity-threshold` of info (the fail rule counts them there, as the CLI does), or the base's
+    // findings under `fail-on: any`. Said, or ✅/⚠️ beside a red check.
+    // (or `fail-on: any`: the findings the base had; said which, from the fail rule itself)
+    let infoFails = '';
+    if (check?.result === 'fail') {
+        const failing = decide(report, check.failOn, check.threshold).failing;
+        const preexisting = failing.filter(isExcess).length;
+        const informational = failing.length - preexisting;
+        const why = [
+            ...(preexisting
+                ? [`${plural(preexisting, 'pre-existing finding')} (\`fail-on: ${check.failOn}\`)`]
+                : []),
+            ...(informational
+                ? [
+                    `${plural(informational, 'informational finding')} (\`severity-threshold: ${check.threshold}\` counts them)`,
+                ]
+                : []),
+        ];
+        infoFails = `, but the check fails${why.length ? ` on ${why.join(' and ')}` : ''}`;
+    }
     if (b.hasBase) {
         const extra = (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +
             (newInfo > 0
@@ -44422,7 +44507,6 @@ async function publishReview(pub, plan = planFixes) {
 
 
 
-
 /** Where the action's shortened lists are whole: its JSON report, which the workflow can upload. */
 const WHOLE_LISTS_AT = "the JSON report, the step's `findings-file` output";
 function safeName(key) {
@@ -44463,17 +44547,15 @@ async function publishAnnotations({ inputs, report, verdict }) {
             log.log.info(`${counts.dropped} more findings were not annotated (GitHub shows 10 per level and step).`);
     });
 }
+/** Where `sarif-file` writes: relative to the repository root, or absolute. */
+function sarifPathOf(root, file) {
+    return (0,external_node_path_.isAbsolute)(file) ? file : (0,external_node_path_.join)(root, file);
+}
 /** The SARIF file, when `sarif-file` names one (output `sarif-file`). */
 async function publishSarif({ root, inputs, report }) {
     if (!inputs.sarifFile)
         return;
-    const sarifPath = (0,external_node_path_.isAbsolute)(inputs.sarifFile) ? inputs.sarifFile : (0,external_node_path_.join)(root, inputs.sarifFile);
-    // (the CLI refuses an --output that names an input alike: the policy would be replaced by SARIF)
-    const input = inputAt(sarifPath, root, report.inputs);
-    if (input) {
-        log.log.fail(`Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${input.path}); the SARIF file is not written over it: name another file.`);
-        return;
-    }
+    const sarifPath = sarifPathOf(root, inputs.sarifFile);
     await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
         const server = github/* context */._.serverUrl || 'https://github.com';
         const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;
@@ -44675,24 +44757,6 @@ async function publishNotAudited(message, inputs, context) {
         }, forbiddenHint('comment', isFork));
     }
     log.log.fail(message);
-}
-
-;// CONCATENATED MODULE: ./src/report/verdict.ts
-
-const FAIL_ON = ['none', 'new', 'any'];
-/**
- * The result, from `fail-on` and the severity threshold only: findings at or above the
- * threshold, not ignored and not removed; for `fail-on: new`, only the current ones of
- * bucketFindings: those with `new === true`, those not compared (no base for their file), or
- * every finding when the audit had no base at all.
- */
-function decide(report, failOn, threshold) {
-    const b = bucketFindings(report.findings);
-    const excessCount = [...b.current, ...b.preexisting].filter(isExcess).length;
-    const newExcessCount = b.current.filter(isExcess).length;
-    const pool = failOn === 'none' ? [] : failOn === 'any' ? [...b.current, ...b.preexisting] : b.current;
-    const failing = pool.filter((f) => atLeast(f.severity, threshold));
-    return { excessCount, newExcessCount, failing, result: failing.length > 0 ? 'fail' : 'pass' };
 }
 
 ;// CONCATENATED MODULE: ./src/github/verify-pr.ts
@@ -45529,6 +45593,7 @@ function renderText(report, options = {}) {
 
 
 
+
 /** The base, for `new` on each finding (pull-request mode only). */
 function baseReader(root, inputs, context) {
     if (context.mode !== 'pull-request' || inputs.report)
@@ -45612,9 +45677,20 @@ async function main_run() {
     const report = await obtainReport(root, inputs, context);
     if (!report)
         return;
+    // (the CLI refuses an --output that names an input alike: the policy would be replaced by
+    // SARIF; refused before anything is published, a comment included)
+    const sarifOver = inputs.sarifFile && !inputs.report
+        ? inputAt(sarifPathOf(root, inputs.sarifFile), root, report.inputs)
+        : undefined;
+    if (sarifOver) {
+        log.log.fail(`Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${sarifOver.path}); the SARIF file is not written over it: name another file.`);
+        return;
+    }
     const verdict = decide(report, inputs.failOn, inputs.threshold);
     log.log.untrusted(renderText(report, { color: true }));
-    warnNothingAudited(report);
+    // (a saved report's notes are the fork's: not made warnings of this run)
+    if (!inputs.report)
+        warnNothingAudited(report);
     const title = context.mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
     // One publication for all: the review publisher notes there what the comment then counts.
     const publication = { root, inputs, context, report, verdict, title };

@@ -12,7 +12,8 @@ import { notThePullRequest, publishNotAudited } from './github/head-check.js';
 import { readInputs, workspace, type Inputs } from './github/inputs.js';
 import { log, setResult } from './github/log.js';
 import { guardWarnings } from './core/warnings.js';
-import { PUBLISHERS } from './github/publish.js';
+import { PUBLISHERS, sarifPathOf } from './github/publish.js';
+import { inputAt } from './sources/inside.js';
 import { readSavedReport } from './github/saved-report.js';
 import { decide } from './report/verdict.js';
 import { renderText } from './report/text.js';
@@ -110,9 +111,22 @@ export async function run(): Promise<void> {
   const report = await obtainReport(root, inputs, context);
   if (!report) return;
 
+  // (the CLI refuses an --output that names an input alike: the policy would be replaced by
+  // SARIF; refused before anything is published, a comment included)
+  const sarifOver =
+    inputs.sarifFile && !inputs.report
+      ? inputAt(sarifPathOf(root, inputs.sarifFile), root, report.inputs)
+      : undefined;
+  if (sarifOver) {
+    log.fail(
+      `Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${sarifOver.path}); the SARIF file is not written over it: name another file.`,
+    );
+    return;
+  }
   const verdict = decide(report, inputs.failOn, inputs.threshold);
   log.untrusted(renderText(report, { color: true }));
-  warnNothingAudited(report);
+  // (a saved report's notes are the fork's: not made warnings of this run)
+  if (!inputs.report) warnNothingAudited(report);
   const title = context.mode === 'drift' ? 'IAM baseline drift' : 'IAM baseline audit';
   // One publication for all: the review publisher notes there what the comment then counts.
   const publication = { root, inputs, context, report, verdict, title };

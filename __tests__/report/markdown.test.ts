@@ -239,14 +239,24 @@ describe('renderMarkdown: content', () => {
     const head = (r: typeof report, check: { result: 'pass' | 'fail'; failOn: string; threshold: 'info' }) =>
       renderMarkdown(r, { check }).split('\n')[2];
     expect(head(report, { result: 'fail', failOn: 'new', threshold: 'info' })).toMatch(
-      /^❌ \*\*No new IAM permissions beyond the vendor baselines\*\*, but the check fails: informational findings are at or above the `severity-threshold` of info · .*new informational finding/,
+      /^❌ \*\*No new IAM permissions beyond the vendor baselines\*\*, but the check fails on 1 informational finding \(`severity-threshold: info` counts them\) · .*new informational finding/,
     );
     expect(head(report, { result: 'pass', failOn: 'new', threshold: 'info' })).toMatch(
       /^⚠️ \*\*No new IAM permissions beyond the vendor baselines\*\* · /,
     );
-    const clean = cleanReport();
-    expect(renderMarkdown(clean, { check: { result: 'fail', failOn: 'any', threshold: 'info' } })).toContain(
-      '❌ **No IAM permissions beyond the vendor baselines**, but the check fails: informational findings are at or above the `severity-threshold` of info',
+    // (a review: `fail-on: any` failing on the base's findings was said to fail on informational ones)
+    const old = pullRequestReport();
+    old.findings = old.findings.filter(
+      (f) => f.new !== true && !f.ignored && f.kind !== 'missing-permission',
+    );
+    expect(old.findings.length).toBeGreaterThan(0);
+    const n = old.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).length;
+    expect(
+      renderMarkdown(old, { check: { result: 'fail', failOn: 'any', threshold: 'medium' } }).split('\n')[2],
+    ).toMatch(
+      new RegExp(
+        `^❌ \\*\\*No new IAM permissions beyond the vendor baselines\\*\\*, but the check fails on ${n} pre-existing findings? \\(\`fail-on: any\`\\) · `,
+      ),
     );
   });
 

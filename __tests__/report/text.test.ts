@@ -72,6 +72,9 @@ describe('renderText', () => {
       })),
     ];
     expect(renderText(report).trimEnd().split('\n').pop()).toBe('0 findings in 3 policies from 3 inputs');
+    // (a file whose name holds `#` is a file: a review)
+    report.inputs.push({ path: 'iam/p#1.json', kind: 'policy', status: 'audited', policies: [] });
+    expect(renderText(report).trimEnd().split('\n').pop()).toBe('0 findings in 3 policies from 4 inputs');
   });
 
   it('colours only when asked', () => {

@@ -474,3 +474,35 @@ export async function deletedAtBase(
     },
   };
 }
+
+/**
+ * The files of the base the change deleted that the audit would have read (`paths`) and that held
+ * an IAM policy there: a change that leaves nothing to audit passes only where it deleted such a
+ * file (a review: deleting a settings file, or any file under `paths`, made "no inputs found" pass).
+ */
+export async function deletedPolicyFiles(
+  readBase: BaseRead,
+  root: string,
+  paths: string[],
+): Promise<string[]> {
+  const candidates = wouldDiscover(root, paths, (await readBase.deleted?.()) ?? []);
+  const out: string[] = [];
+  const hcl: { path: string; text: string }[] = [];
+  for (const path of candidates) {
+    const text = await readBase(path);
+    if (text === undefined) continue;
+    if (HCL_FILE.test(path)) hcl.push({ path, text });
+    else {
+      const { result } = parseSource({ path, text });
+      if (result.status !== 'skipped' && result.policies.length > 0) out.push(path);
+    }
+  }
+  if (hcl.length) {
+    await initHcl();
+    const held = new Set<string>();
+    for (const result of await readBaseModules(hcl, readBase, root))
+      for (const p of result.policies) held.add(p.path);
+    out.push(...hcl.map((f) => f.path).filter((p) => held.has(p)));
+  }
+  return out.sort();
+}

@@ -5,7 +5,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
-import { discover, wouldDiscover } from '../sources/discover.js';
+import { discover } from '../sources/discover.js';
 import { AUDIT_ON_ITS_OWN } from '../sources/cloudformation/analyzer-base.js';
 import { readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
@@ -21,7 +21,14 @@ import { Auditor, preparePolicies } from './audit.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { collectGarbage } from '../core/memory.js';
 import { sortFindings, summarize } from './report-model.js';
-import { collectPrincipals, deletedAtBase, readBaseDocs, unreadAtBase, type BaseRead } from './base-read.js';
+import {
+  collectPrincipals,
+  deletedAtBase,
+  deletedPolicyFiles,
+  readBaseDocs,
+  unreadAtBase,
+  type BaseRead,
+} from './base-read.js';
 import { granteeContext } from './trust-context.js';
 import { auditTrust, earlierVersionNotes, planAudit, principalsNotAudited } from './assign.js';
 import { applyIgnores } from './ignores.js';
@@ -366,7 +373,7 @@ export async function runAudit(req: AuditRequest): Promise<Report> {
   // file of the paths, every one of the repository), and what they granted is counted as removed,
   // not a failed step (a review: the check failed, and the comment kept saying ❌).
   if (recognised.length === 0 && !deletedNamed && req.readBase?.deleted) {
-    const gone = wouldDiscover(root, req.paths, await req.readBase.deleted());
+    const gone = await deletedPolicyFiles(req.readBase, root, req.paths);
     if (gone.length > 0) {
       notes.push(
         `No policy is left to audit: this change deletes ${gone.length === 1 ? gone[0]! : `${gone.length} files (${gone.slice(0, 3).join(', ')}${gone.length > 3 ? ', …' : ''})`}; what the base granted there is counted as removed.`,

@@ -665,7 +665,11 @@ export function trustFindings({
     const awsNeed = signedStarts.length ? signedStarts : starting;
     const awsDenies = certain.filter((x) => deniesAll(x, awsNeed));
     const otherDenies = certain.filter((x) => deniesAll(x, starting));
-    const keptOut = (p: AwsPrincipal) => awsDenies.some((x) => keepsOut(x, p));
+    // (`*` lets in federated callers too, who start sessions unsigned: a Deny keeps it to some only
+    // where it denies every start the statement allows; a review found a Deny of AssumeRole alone
+    // taken to close a `*` that AssumeRoleWithWebIdentity left open)
+    const keptOut = (p: AwsPrincipal) =>
+      (p.kind === 'any' ? otherDenies : awsDenies).some((x) => keepsOut(x, p));
     const { aws, service, federated } = principalsOf(stmt.principal);
     const nonAwsNamed = new Set([...service, ...federated].map((x) => x.trim()));
     const add = (
@@ -734,7 +738,7 @@ export function trustFindings({
     let any = false;
     // `"AWS": "*"` where the policy's Deny statements keep out all but some: what is left of it, as
     // if the statement named those.
-    const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(awsDenies) : undefined;
+    const left = aws.some((v) => readAws(v).kind === 'any') ? leftOfAny(otherDenies) : undefined;
     const principals = left
       ? [...aws.filter((v) => readAws(v).kind !== 'any'), ...left.map((p) => p.text)]
       : aws;

@@ -12,7 +12,6 @@ import { renderMarkdown, type NoSuggestion } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { isExcess } from '../report/group.js';
 import type { Verdict } from '../report/verdict.js';
-import { inputAt } from '../sources/inside.js';
 import { annotate } from './annotations.js';
 import { upsertComment, type CommentResult } from './comment.js';
 import { attempt, forbiddenHint, runUrl, stableReportUrl, type RunContext } from './context.js';
@@ -85,18 +84,15 @@ export async function publishAnnotations({ inputs, report, verdict }: Publicatio
   });
 }
 
+/** Where `sarif-file` writes: relative to the repository root, or absolute. */
+export function sarifPathOf(root: string, file: string): string {
+  return isAbsolute(file) ? file : join(root, file);
+}
+
 /** The SARIF file, when `sarif-file` names one (output `sarif-file`). */
 export async function publishSarif({ root, inputs, report }: Publication): Promise<void> {
   if (!inputs.sarifFile) return;
-  const sarifPath = isAbsolute(inputs.sarifFile) ? inputs.sarifFile : join(root, inputs.sarifFile);
-  // (the CLI refuses an --output that names an input alike: the policy would be replaced by SARIF)
-  const input = inputAt(sarifPath, root, report.inputs);
-  if (input) {
-    log.fail(
-      `Input \`sarif-file\`: ${inputs.sarifFile} is one of the audit's inputs (${input.path}); the SARIF file is not written over it: name another file.`,
-    );
-    return;
-  }
+  const sarifPath = sarifPathOf(root, inputs.sarifFile);
   await attempt(`write the SARIF file ${inputs.sarifFile}`, async () => {
     const server = github.context.serverUrl || 'https://github.com';
     const actionRepo = process.env.GITHUB_ACTION_REPOSITORY;

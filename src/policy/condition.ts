@@ -351,14 +351,23 @@ function valuesImply(nBase: string, hBase: string, have: string[], need: string[
 }
 
 /**
- * A value with its `${aws:…}` policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`) set
- * aside: their values hold no `*` or `?` (IAM names and ids, tag values, account IDs), so under
- * StringLike they match as text, as under StringEquals. Other variables (`${saml:sub}`, a web
- * identity's claims) and the escapes `${*}`, `${?}` stay as they are.
+ * A value with its `${aws:…}` policy variables whose values hold no wildcard (NO_WILDCARD_VARIABLE:
+ * `${aws:username}`, `${aws:PrincipalTag/team}`) set aside: under StringLike they match as text, as
+ * under StringEquals. Other variables (`${aws:UserAgent}`, `${saml:sub}`, a web identity's claims)
+ * and the escapes `${*}`, `${?}` stay as they are.
  */
 function withoutAwsVariables(v: string): string {
-  return v.includes('${aws:') ? v.replace(/\$\{aws:[A-Za-z0-9/_.:+=@-]+\}/g, 'x') : v;
+  return v.includes('${aws:') ? v.replace(NO_WILDCARD_VARIABLE, 'x') : v;
 }
+
+/**
+ * The `${aws:…}` variables whose values hold no `*` or `?`: IAM user names and ids, account and
+ * organization IDs, IAM principal tags (letters, digits, spaces and `_.:/=+-@`), a source identity.
+ * Not a caller's own text (aws:UserAgent, aws:Referer) nor a resource's or request's tag (an EC2
+ * tag may hold any character): a review.
+ */
+const NO_WILDCARD_VARIABLE =
+  /\$\{aws:(?:username|userid|PrincipalAccount|PrincipalOrgID|SourceIdentity|SourceAccount|PrincipalTag\/[A-Za-z0-9 _.:/=+@-]+)\}/gi;
 
 /**
  * A StringLike or StringNotLike operator whose values are all text without a wildcard (no `*`,

@@ -212,7 +212,14 @@ export function severityCounts(findings: readonly Finding[]): string {
  * block with no instance, `file.tf#address`, listed as skipped): "from 3 inputs", not 904 (a review).
  */
 export function inputFiles(report: Pick<Report, 'inputs'>): number {
-  return new Set(report.inputs.map((i) => i.path.split('#')[0])).size;
+  const paths = new Set(report.inputs.map((i) => i.path));
+  // (an entry `file#address` whose file is an input itself; a file named `p#1.json` is one)
+  const ofAFile = (p: string) => {
+    for (let at = p.indexOf('#'); at > 0; at = p.indexOf('#', at + 1))
+      if (paths.has(p.slice(0, at))) return true;
+    return false;
+  };
+  return [...paths].filter((p) => !ofAFile(p)).length;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

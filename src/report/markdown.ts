@@ -14,6 +14,7 @@ import {
 } from '../core/escape.js';
 import { keptByIgnore } from '../audit/report-model.js';
 import { denyWasLeftOut } from '../sources/records.js';
+import { decide, type FailOn } from './verdict.js';
 import {
   actionsText,
   MAX_ACTIONS,
@@ -383,12 +384,27 @@ function verdict(report: Report, check?: MarkdownOptions['check']): string {
   if (audited === 0 && report.findings.length === 0) {
     return `⚠️ **No IAM policy was audited** (${plural(inputFiles(report), 'input')}, ${plural(report.policies.length, 'policy', 'policies')} found)`;
   }
-  // Nothing counted, yet the check fails: informational findings at or above a `severity-threshold`
-  // of info (the fail rule counts them there, as the CLI does). Said, or ✅/⚠️ beside a red check.
-  const infoFails =
-    check?.result === 'fail'
-      ? `, but the check fails: informational findings are at or above the \`severity-threshold\` of ${check.threshold}`
-      : '';
+  // Nothing new counted, yet the check fails: informational findings at or above a
+  // `severity-threshold` of info (the fail rule counts them there, as the CLI does), or the base's
+  // findings under `fail-on: any`. Said, or ✅/⚠️ beside a red check.
+  // (or `fail-on: any`: the findings the base had; said which, from the fail rule itself)
+  let infoFails = '';
+  if (check?.result === 'fail') {
+    const failing = decide(report, check.failOn as FailOn, check.threshold).failing;
+    const preexisting = failing.filter(isExcess).length;
+    const informational = failing.length - preexisting;
+    const why = [
+      ...(preexisting
+        ? [`${plural(preexisting, 'pre-existing finding')} (\`fail-on: ${check.failOn}\`)`]
+        : []),
+      ...(informational
+        ? [
+            `${plural(informational, 'informational finding')} (\`severity-threshold: ${check.threshold}\` counts them)`,
+          ]
+        : []),
+    ];
+    infoFails = `, but the check fails${why.length ? ` on ${why.join(' and ')}` : ''}`;
+  }
   if (b.hasBase) {
     const extra =
       (before > 0 ? ` · ${plural(before, 'pre-existing finding')}` : '') +

@@ -65,7 +65,8 @@ export function inVersionControl(root: string, p: string): string | undefined {
 /** The real path of `p`, or `p` resolved where it does not exist yet. */
 export function realOrResolved(p: string): string {
   try {
-    return realpathSync(p);
+    // (native: the file system's own spelling, so `IAM/p.json` is `iam/p.json` where case is folded)
+    return realpathSync.native(p);
   } catch {
     return resolve(p);
   }
