@@ -83,6 +83,62 @@ resource "aws_iam_policy" "tmpl" {
     );
   });
 
+  // A template that is one `${jsonencode({...})}` (zdeniacz/awstraining-monitoring
+  // policies/ecs-task-role-policy.tpl): its text renders on one line, and its statements are
+  // pointed at where each object is written in the template, as a jsonencode() in a .tf file is.
+  const JSONENCODE_TEMPLATE = `\${jsonencode(
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "First",
+      "Effect": "Allow",
+      "Action": "ec2:RunInstances",
+      "Resource": "*"
+    },
+    {
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "arn:aws:s3:::\${bucket}/*"
+    }
+  ]
+}
+)
+}
+`;
+
+  test('a template that is one jsonencode(): each statement at the line of its object in the template', async () => {
+    const root = repo({
+      'main.tf': 'module "app" {\n  source = "./modules/app"\n}\n',
+      'modules/app/main.tf': `resource "aws_iam_policy" "tmpl" {
+  name   = "skypilot-t"
+  policy = templatefile("\${path.module}/task.tpl", { bucket = "data" })
+}
+`,
+      'modules/app/task.tpl': JSONENCODE_TEMPLATE,
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(places(report, 'module.app.aws_iam_policy.tmpl')).toEqual(
+      new Set(['First modules/app/task.tpl:5', '#1 modules/app/task.tpl:11']),
+    );
+  });
+
+  test('a template that is one jsonencode() of a value not known: the same lines', async () => {
+    const root = repo({
+      'main.tf': `variable "bucket" {
+  type = string
+}
+resource "aws_iam_policy" "tmpl" {
+  name   = "skypilot-t"
+  policy = templatefile("\${path.module}/task.tpl", { bucket = var.bucket })
+}
+`,
+      'task.tpl': JSONENCODE_TEMPLATE.trimEnd(),
+    });
+    const report = await runAudit({ root, paths: ['.'], baseline: 'skypilot:minimal', now: NOW });
+    expect(places(report, 'aws_iam_policy.tmpl')).toEqual(new Set(['First task.tpl:5', '#1 task.tpl:11']));
+  });
+
   test('a root module in a directory: the path from the audit root', async () => {
     const root = repo({
       'infra/main.tf': `resource "aws_iam_policy" "plain" {

@@ -44,6 +44,8 @@ export interface Scope {
   resolve(root: string, steps: Step[], text: string, scope: Scope): { value: Value; used: number };
   /** A template file read as a heredoc (templatefile()): its own heredoc's lines are not the file's. */
   template?: boolean;
+  /** A template file's: told of each jsonencode() value put into its text (renderTemplate). */
+  interpolated?: (v: Json) => void;
 }
 
 const MAX_DEPTH = 200;
@@ -56,7 +58,8 @@ export function withIter(scope: Scope, vars: Record<string, Value>): Scope {
 }
 
 function origin(scope: Scope, n: Node) {
-  return { file: scope.file.path, line: lineOf(n) };
+  // (a template file's lines are read one below its own: renderTemplate)
+  return { file: scope.file.path, line: lineOf(n) - (scope.template ? 1 : 0) };
 }
 
 export function textOf(n: Node): string {
@@ -361,6 +364,7 @@ function templatePart(c: Node, scope: Scope, depth: number, src: string): Piece 
     if (v === null) return new Unknown(textOf(e));
     if (Array.isArray(v) || isObj(v))
       throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
+    if (v instanceof Json) scope.interpolated?.(v);
     return asStringPiece(v, textOf(e));
   }
   // template_directive: template_if / template_for

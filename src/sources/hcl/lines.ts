@@ -54,9 +54,55 @@ export function setTextOrigin(v: string | Tmpl, o: Origin): void {
   );
 }
 
+/**
+ * The statements of a policy a template file renders from one `${jsonencode({...})}`: each where
+ * its object is written in the template (its text's lines are not the file's). A string by its
+ * content (with the file it was rendered from, told apart as `texts` does), a template by identity.
+ */
+const textStatements = new Map<string, { file: string; lines: (Origin | undefined)[] } | null>();
+const tmplStatements = new WeakMap<Tmpl, (Origin | undefined)[]>();
+
+export function setTextStatements(v: string | Tmpl, file: string, lines: (Origin | undefined)[]): void {
+  if (typeof v !== 'string') {
+    tmplStatements.set(v, lines);
+    return;
+  }
+  if (textStatements.size >= MAX_TEXTS) textStatements.clear();
+  const had = textStatements.get(v);
+  const same =
+    had !== undefined &&
+    had !== null &&
+    had.file === file &&
+    had.lines.length === lines.length &&
+    had.lines.every((o, i) => o?.file === lines[i]?.file && o?.line === lines[i]?.line);
+  textStatements.set(v, had === undefined || same ? { file, lines } : null);
+}
+
+/** The statement origins set for a text (setTextStatements), if its place is known. */
+function textStatementsOf(v: string | Tmpl): (Origin | undefined)[] | undefined {
+  if (typeof v !== 'string') return tmplStatements.get(v);
+  const o = texts.get(v);
+  const st = textStatements.get(v);
+  return o && st && st.file === o.file ? st.lines : undefined;
+}
+
 /** Forgets the heredoc texts of earlier modules. */
 export function clearTextOrigins(): void {
   texts.clear();
+  textStatements.clear();
+}
+
+/**
+ * The origin of each statement of a policy document's structure (jsonencode()): where each
+ * statement object is written; undefined when it has no `Statement` list or object.
+ */
+export function statementOrigins(doc: { [k: string]: Value }): (Origin | undefined)[] | undefined {
+  const st = doc.Statement;
+  if (Array.isArray(st)) return st.map((s, i) => originOf(s) ?? entryOriginOf(st, i));
+  // concat() of statements and a list not known: each known statement where it is written.
+  if (st instanceof PartialList) return st.items.map((s) => originOf(s));
+  if (isObj(st)) return [originOf(st) ?? entryOriginOf(doc, 'Statement')];
+  return undefined;
 }
 
 /** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
@@ -347,7 +393,7 @@ export class Emitter {
     if (v instanceof Unknown || v instanceof Tmpl) {
       const s = v instanceof Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
       this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
-      if (v instanceof Tmpl && mode === 'policy') this.noteHeredoc(s, originOf(v), abs);
+      if (v instanceof Tmpl && mode === 'policy') this.noteHeredoc(s, originOf(v), abs, textStatementsOf(v));
       return s;
     }
     if (Array.isArray(v)) {
@@ -386,31 +432,29 @@ export class Emitter {
     const s = typeof v === 'string' ? escapeTemplate(v) : v;
     this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
     if (typeof v === 'string' && mode === 'policy')
-      this.noteHeredoc(s as string, texts.get(v) ?? undefined, abs);
+      this.noteHeredoc(s as string, texts.get(v) ?? undefined, abs, textStatementsOf(v));
     return s;
   }
 
-  private noteHeredoc(text: string, o: Origin | undefined, abs: JsonPath): void {
-    if (!o || !text.includes('Statement')) return;
+  private noteHeredoc(
+    text: string,
+    o: Origin | undefined,
+    abs: JsonPath,
+    statements?: (Origin | undefined)[],
+  ): void {
+    if (!text.includes('Statement')) return;
+    if (statements) {
+      this.statements.set(formatJsonPath(abs), statements);
+      return;
+    }
+    if (!o) return;
     const lines = heredocStatements(text, o);
     if (lines) this.statements.set(formatJsonPath(abs), lines);
   }
 
   private noteStatements(doc: { [k: string]: Value }, abs: JsonPath): void {
-    const st = doc.Statement;
-    if (Array.isArray(st))
-      this.statements.set(
-        formatJsonPath(abs),
-        st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)),
-      );
-    else if (st instanceof PartialList)
-      // concat() of statements and a list not known: each known statement where it is written.
-      this.statements.set(
-        formatJsonPath(abs),
-        st.items.map((s) => originOf(s)),
-      );
-    else if (isObj(st))
-      this.statements.set(formatJsonPath(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
+    const lines = statementOrigins(doc);
+    if (lines) this.statements.set(formatJsonPath(abs), lines);
   }
 }
 

@@ -7,13 +7,24 @@
 import { posix } from 'node:path';
 import { HclEvalError, evaluate, evaluateBody, textOf, type Scope, type Step } from './evaluator.js';
 import { EVAL_BUDGET, type FileRead, type FnCtx } from './functions.js';
-import { setOrigin, setTextOrigin, type Origin } from './lines.js';
+import { setOrigin, setTextOrigin, setTextStatements, statementOrigins, type Origin } from './lines.js';
 import { kids, lineOf, parseHcl, type Node, type ParsedHcl } from './parse.js';
 import { ACCOUNT_PLACEHOLDER } from '../../policy/arn.js';
 import { AWS_SERVICE_ACCOUNTS } from '../../policy/principal.js';
 import { PARTITION, resourceAttribute } from './resources.js';
 import { POLICY_DOCUMENT_DATA_SOURCE, TERRAFORM_POLICY_ATTRIBUTES } from '../terraform/resource-types.js';
-import { Absent, isObj, newObj, primitiveString, shortText, Tmpl, Unknown, type Value } from './values.js';
+import {
+  Absent,
+  isObj,
+  Json,
+  jsonText,
+  newObj,
+  primitiveString,
+  shortText,
+  Tmpl,
+  Unknown,
+  type Value,
+} from './values.js';
 import { convert, converts, typeOf, type TypeSpec } from './types.js';
 import { validMove } from './moves.js';
 
@@ -72,6 +83,17 @@ export { readTfvars } from './tfvars.js';
 const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
 /** Ends the reference of a resource instance that is not known (instanceRef). */
 const ANY_INSTANCE = '[*]';
+
+/** The jsonencode() values a template's text is compared with (renderTemplate). */
+const MAX_TEMPLATE_JSONS = 16;
+
+/** A text to compare with another: a template's unknowns by their text. */
+function textKey(v: string | Tmpl): string {
+  return typeof v === 'string'
+    ? v
+    : v.parts.map((p) => (typeof p === 'string' ? p : `\0${p.text}\0`)).join('');
+}
+
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 
@@ -155,9 +177,13 @@ export class Instance {
     const iter: Record<string, Value> = {};
     if (isObj(vars)) for (const k of Object.keys(vars)) iter[k] = vars[k]!;
     // Inside a template only its variables are visible.
+    const jsons: Json[] = [];
     const scope: Scope = {
       file: parsed,
       template: true,
+      interpolated: (j) => {
+        if (jsons.length < MAX_TEMPLATE_JSONS) jsons.push(j);
+      },
       fn: this.fn,
       iter: new Map(Object.entries(iter)),
       resolve: (root, _steps, t) => {
@@ -192,6 +218,14 @@ export class Instance {
           ? { file: path, line: 1 }
           : { file: path, line: 1, flat: true },
       );
+    // A template that is one `${jsonencode({...})}` (maybe with blank lines around): its policy's
+    // statements each where their object is written in it, as in a `.tf` file.
+    if (typeof v === 'string' || v instanceof Tmpl) {
+      const whole = textKey(v).trim();
+      const doc = jsons.find((j) => isObj(j.value) && textKey(jsonText(j.value)) === whole);
+      const lines = doc && isObj(doc.value) ? statementOrigins(doc.value) : undefined;
+      if (lines) setTextStatements(v, path, lines);
+    }
     return v;
   }
 
