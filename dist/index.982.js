@@ -19212,9 +19212,55 @@ function setTextOrigin(v, o) {
         ? o
         : null);
 }
+/**
+ * The statements of a policy a template file renders from one `${jsonencode({...})}`: each where
+ * its object is written in the template (its text's lines are not the file's). A string by its
+ * content (with the file it was rendered from, told apart as `texts` does), a template by identity.
+ */
+const textStatements = new Map();
+const tmplStatements = new WeakMap();
+function setTextStatements(v, file, lines) {
+    if (typeof v !== 'string') {
+        tmplStatements.set(v, lines);
+        return;
+    }
+    if (textStatements.size >= MAX_TEXTS)
+        textStatements.clear();
+    const had = textStatements.get(v);
+    const same = had !== undefined &&
+        had !== null &&
+        had.file === file &&
+        had.lines.length === lines.length &&
+        had.lines.every((o, i) => o?.file === lines[i]?.file && o?.line === lines[i]?.line);
+    textStatements.set(v, had === undefined || same ? { file, lines } : null);
+}
+/** The statement origins set for a text (setTextStatements), if its place is known. */
+function textStatementsOf(v) {
+    if (typeof v !== 'string')
+        return tmplStatements.get(v);
+    const o = texts.get(v);
+    const st = textStatements.get(v);
+    return o && st && st.file === o.file ? st.lines : undefined;
+}
 /** Forgets the heredoc texts of earlier modules. */
 function clearTextOrigins() {
     texts.clear();
+    textStatements.clear();
+}
+/**
+ * The origin of each statement of a policy document's structure (jsonencode()): where each
+ * statement object is written; undefined when it has no `Statement` list or object.
+ */
+function statementOrigins(doc) {
+    const st = doc.Statement;
+    if (Array.isArray(st))
+        return st.map((s, i) => originOf(s) ?? entryOriginOf(st, i));
+    // concat() of statements and a list not known: each known statement where it is written.
+    if (st instanceof PartialList)
+        return st.items.map((s) => originOf(s));
+    if (isObj(st))
+        return [originOf(st) ?? entryOriginOf(doc, 'Statement')];
+    return undefined;
 }
 /** The lines of a JSON policy's statements inside a heredoc that starts at `o`. */
 function heredocStatements(text, o) {
@@ -19432,7 +19478,7 @@ class Emitter {
             const s = v instanceof values_Unknown ? unknownString(v, mode, this.seen) : tmplString(v, mode, this.seen);
             this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
             if (v instanceof Tmpl && mode === 'policy')
-                this.noteHeredoc(s, originOf(v), abs);
+                this.noteHeredoc(s, originOf(v), abs, textStatementsOf(v));
             return s;
         }
         if (Array.isArray(v)) {
@@ -19462,25 +19508,26 @@ class Emitter {
         const s = typeof v === 'string' ? escapeTemplate(v) : v;
         this.line(`${prefix}${JSON.stringify(s)}${comma}`, here);
         if (typeof v === 'string' && mode === 'policy')
-            this.noteHeredoc(s, texts.get(v) ?? undefined, abs);
+            this.noteHeredoc(s, texts.get(v) ?? undefined, abs, textStatementsOf(v));
         return s;
     }
-    noteHeredoc(text, o, abs) {
-        if (!o || !text.includes('Statement'))
+    noteHeredoc(text, o, abs, statements) {
+        if (!text.includes('Statement'))
+            return;
+        if (statements) {
+            this.statements.set(formatJsonPath(abs), statements);
+            return;
+        }
+        if (!o)
             return;
         const lines = heredocStatements(text, o);
         if (lines)
             this.statements.set(formatJsonPath(abs), lines);
     }
     noteStatements(doc, abs) {
-        const st = doc.Statement;
-        if (Array.isArray(st))
-            this.statements.set(formatJsonPath(abs), st.map((s, i) => originOf(s) ?? entryOriginOf(st, i)));
-        else if (st instanceof PartialList)
-            // concat() of statements and a list not known: each known statement where it is written.
-            this.statements.set(formatJsonPath(abs), st.items.map((s) => originOf(s)));
-        else if (isObj(st))
-            this.statements.set(formatJsonPath(abs), [originOf(st) ?? entryOriginOf(doc, 'Statement')]);
+        const lines = statementOrigins(doc);
+        if (lines)
+            this.statements.set(formatJsonPath(abs), lines);
     }
 }
 function hasUnknown(v, depth = 0) {
@@ -20280,7 +20327,8 @@ function withIter(scope, vars) {
     return { ...scope, iter };
 }
 function origin(scope, n) {
-    return { file: scope.file.path, line: lineOf(n) };
+    // (a template file's lines are read one below its own: renderTemplate)
+    return { file: scope.file.path, line: lineOf(n) - (scope.template ? 1 : 0) };
 }
 function textOf(n) {
     return shortText(n.text);
@@ -20603,6 +20651,8 @@ function templatePart(c, scope, depth, src) {
             return new values_Unknown(textOf(e));
         if (Array.isArray(v) || isObj(v))
             throw new HclEvalError(`${textOf(e)} is not a string: a list or an object inside a template`);
+        if (v instanceof Json)
+            scope.interpolated?.(v);
         return asStringPiece(v, textOf(e));
     }
     // template_directive: template_if / template_for
@@ -23068,6 +23118,14 @@ function variableType(d) {
 const OTHER_AWS_PROVIDER = /(?:^|[{\s,])"?aws"?\s*=\s*aws\.([\w-]+)/;
 /** Ends the reference of a resource instance that is not known (instanceRef). */
 const ANY_INSTANCE = '[*]';
+/** The jsonencode() values a template's text is compared with (renderTemplate). */
+const MAX_TEMPLATE_JSONS = 16;
+/** A text to compare with another: a template's unknowns by their text. */
+function textKey(v) {
+    return typeof v === 'string'
+        ? v
+        : v.parts.map((p) => (typeof p === 'string' ? p : `\0${p.text}\0`)).join('');
+}
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
@@ -23158,9 +23216,14 @@ class Instance {
             for (const k of Object.keys(vars))
                 iter[k] = vars[k];
         // Inside a template only its variables are visible.
+        const jsons = [];
         const scope = {
             file: parsed,
             template: true,
+            interpolated: (j) => {
+                if (jsons.length < MAX_TEMPLATE_JSONS)
+                    jsons.push(j);
+            },
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
@@ -23191,6 +23254,15 @@ class Instance {
             setTextOrigin(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
                 ? { file: path, line: 1 }
                 : { file: path, line: 1, flat: true });
+        // A template that is one `${jsonencode({...})}` (maybe with blank lines around): its policy's
+        // statements each where their object is written in it, as in a `.tf` file.
+        if (typeof v === 'string' || v instanceof Tmpl) {
+            const whole = textKey(v).trim();
+            const doc = jsons.find((j) => isObj(j.value) && textKey(jsonText(j.value)) === whole);
+            const lines = doc && isObj(doc.value) ? statementOrigins(doc.value) : undefined;
+            if (lines)
+                setTextStatements(v, path, lines);
+        }
         return v;
     }
     variable(name) {
