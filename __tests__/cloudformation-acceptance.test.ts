@@ -54,6 +54,8 @@ describe("Datadog's CloudFormation role, end to end", () => {
       DatadogIntegrationRoleManagedPolicy2: ['audited', 'datadog@2022'],
       DatadogIntegrationRoleManagedPolicy3: ['audited', 'datadog@2022'],
       DatadogIntegrationRoleManagedPolicy4: ['audited', 'datadog@2022'],
+      // (attached when CloudSecurityPostureManagementPermissions is true, not its default: audited)
+      'arn:aws:iam::aws:policy/SecurityAudit': ['audited', 'datadog@2022'],
     });
     expect(report.policies.find((p) => p.address === 'DatadogIntegrationRole.Policies[1]')!.reason).toBe(
       'Fn::Transform: the macro DatadogPolicy makes this value at deploy time; it is not evaluated',
@@ -67,7 +69,9 @@ describe("Datadog's CloudFormation role, end to end", () => {
       expect(f.line).toBeGreaterThanOrEqual(60);
       // A statement's line: the `- Effect: Allow` item (or the !If branch holding it); a finding
       // on no statement (a permission missing from the union) the line of the policy.
-      if (f.statement !== undefined) expect(lines[f.line! - 1]).toMatch(/^\s*- (Effect: Allow|!If)/);
+      // (an AWS managed policy's: the line that attaches it, its ARN)
+      if (f.address?.startsWith('arn:aws:iam::aws:policy/')) expect(lines[f.line! - 1]).toContain(f.address);
+      else if (f.statement !== undefined) expect(lines[f.line! - 1]).toMatch(/^\s*- (Effect: Allow|!If)/);
       else expect(lines[f.line! - 1]).toMatch(/^\s*PolicyDocument:/);
     }
     // The resource-collection managed policies grant far more than the core integration policy.

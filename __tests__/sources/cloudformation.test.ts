@@ -90,6 +90,12 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       ['DatadogIntegrationRoleManagedPolicy2', 'identity', 'resolved'],
       ['DatadogIntegrationRoleManagedPolicy3', 'identity', 'resolved'],
       ['DatadogIntegrationRoleManagedPolicy4', 'identity', 'resolved'],
+      // (CloudSecurityPostureManagementPermissions defaults to false, but may be true: SecurityAudit
+      // attached, noted; it was left out in silence)
+      ['arn:aws:iam::aws:policy/SecurityAudit', 'identity', 'resolved'],
+    ]);
+    expect(rec(result, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([
+      'attached to DatadogIntegrationRole by an Fn::If whose condition ShouldInstallCSPMPolicy is false with the parameters at their defaults (CloudSecurityPostureManagementPermissions "false"), not with every value a stack may be deployed with: audited as attached',
     ]);
     // BasePermissions defaults to Full, the standard policy (104 action patterns); a stack
     // deployed with Core has the other branch (6): both audited, noted (the default's was read alone).
@@ -122,7 +128,7 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       Condition: { StringEquals: { 'sts:ExternalId': '*' } },
     });
     expect(trust.approximate).toEqual(['parameter ExternalId has no default']);
-    // The role holds all of them; SecurityAudit is attached only when CSPM is on (off by default).
+    // The role holds all of them, SecurityAudit too: attached when CSPM is on (off by default only).
     const role = principal(result, 'DatadogIntegrationRole');
     expect(role.name).toBe('DatadogIntegrationRole');
     expect(role.policies.sort()).toEqual([
@@ -133,6 +139,7 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       'DatadogIntegrationRoleManagedPolicy2',
       'DatadogIntegrationRoleManagedPolicy3',
       'DatadogIntegrationRoleManagedPolicy4',
+      'arn:aws:iam::aws:policy/SecurityAudit',
     ]);
     expect(lineAt(text, role.line!)).toBe('  DatadogIntegrationRole:');
   });
@@ -336,10 +343,10 @@ describe('real templates: every IAM policy with its logical id, kind and status'
     ];
     const permission = files.flatMap((f) => load(f).result.policies.filter((p) => p.kind !== 'trust'));
     const read = permission.filter((p) => p.status === 'resolved');
-    // Datadog role 7, macro 1, agentless 4 (one not created with the defaults), custom IAM 2,
-    // Config 4, users and groups 2, CDK 3, SAM 58.
-    expect(permission.length).toBe(81);
-    expect(read.length).toBe(77);
+    // Datadog role 8 (SecurityAudit when CSPM is enabled), macro 1, agentless 4 (one not created
+    // with the defaults), custom IAM 2, Config 4, users and groups 2, CDK 3, SAM 58.
+    expect(permission.length).toBe(82);
+    expect(read.length).toBe(78);
     expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
     for (const p of permission.filter((x) => x.status === 'unresolved')) expect(p.reason).toMatch(/^\S.*\S$/);
   });
@@ -1692,7 +1699,8 @@ ${conds
     expect(statements(rec(r, 'Role.Policies[1]'))).toEqual([
       { Effect: 'Allow', Action: 's3:*', Resource: '*' },
     ]);
-    expect(rec(r, 'Role.Policies[1]').name).toBeUndefined();
+    // (an entry there or not: when it is, it is dev2)
+    expect(rec(r, 'Role.Policies[1]').name).toBe('dev2');
   });
 
   it('a name a policy uses, chosen by the condition: the policy is read with each (a Deny of it left out)', () => {
@@ -2107,13 +2115,26 @@ Resources:
       expect(rec(r, address).approximate).toEqual(p.approximate);
     // A Role surely given: its Policies are not used by SAM, as before.
     expect(r.policies.some((x) => x.address?.startsWith('Given.'))).toBe(false);
-    // A Role an Fn::If of a known condition gives: no role of SAM's, nothing attached to one.
+    // A Role an Fn::If gives on a condition known only by RoleArn's default: a stack deployed with
+    // RoleArn '' has SAM's role, so its policies are audited, noted with the default.
+    const byDefault = parse(
+      't.yaml',
+      text.replace(
+        'RoleArn: {Type: String}',
+        "RoleArn: {Type: String, Default: 'arn:aws:iam::123456789012:role/r'}",
+      ),
+    );
+    expect(rec(byDefault, 'Fn.Policies[0]').approximate).toEqual([
+      `used only when the function's Role is not given, which an Fn::If whose condition HasRole is true with the parameters at their defaults (RoleArn "arn:aws:iam::123456789012:role/r"), not with every value a stack may be deployed with decides: audited as used`,
+    ]);
+    // A Role an Fn::If of a known condition (AllowedValues leave only the default) gives: no role
+    // of SAM's, nothing attached to one.
     const known = parse(
       't.yaml',
       text
         .replace(
           'RoleArn: {Type: String}',
-          "RoleArn: {Type: String, Default: 'arn:aws:iam::123456789012:role/r'}",
+          "RoleArn: {Type: String, Default: 'arn:aws:iam::123456789012:role/r', AllowedValues: ['arn:aws:iam::123456789012:role/r']}",
         )
         .replace(
           "Statement: [{Effect: Allow, Action: 'iam:*', Resource: '*'}]",
@@ -2225,12 +2246,18 @@ ${more}`;
     const le = parse('t.yaml', globals(LE) + functions);
     expect(traced(le, 'ProcessOrderRole')).toBe(true);
     expect(traced(le, 'NotifyOrderRole')).toBe(true);
+    // (HasAlarmTopic is false only with AlarmTopicArn's default: its Active branch is read too)
     expect(rec(le, XRAY).approximate).toEqual([
-      'attached to ProcessOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
+      'attached to ProcessOrderRole by an Fn::If whose condition is not known (IsProd), and whose condition HasAlarmTopic is false with the parameters at their defaults (AlarmTopicArn ""), not with every value a stack may be deployed with: audited as attached',
       'attached to NotifyOrderRole by an Fn::If whose condition is not known (IsProd): audited as attached',
     ]);
-    // Without Globals, its Fn::If leaving Tracing out gives no X-Ray.
-    expect(traced(parse('t.yaml', LE + functions), 'ProcessOrderRole')).toBe(false);
+    // Without Globals, its Fn::If leaves Tracing out only with AlarmTopicArn's default: a stack
+    // given a topic has X-Ray (it was read as none, in silence).
+    const alone = parse('t.yaml', LE + functions);
+    expect(traced(alone, 'ProcessOrderRole')).toBe(true);
+    expect(rec(alone, XRAY).approximate).toEqual([
+      'attached to ProcessOrderRole by an Fn::If whose condition HasAlarmTopic is false with the parameters at their defaults (AlarmTopicArn ""), not with every value a stack may be deployed with: audited as attached',
+    ]);
     // Both branches tracing: attached, with no note.
     const both = parse('t.yaml', LE + fn('Fn', '      Tracing: !If [IsProd, Active, PassThrough]\n'));
     expect(traced(both, 'FnRole')).toBe(true);
@@ -2421,12 +2448,28 @@ ${more}`;
     expect(inVpc(sam, 'ListOrdersRole')).toBe(true);
     expect(inVpc(sam, 'CheckoutRole')).toBe(true);
     expect(rec(sam, VPC).approximate).toBeUndefined();
-    // AWS::LanguageExtensions first resolves the Fn::If: left out where InVpc (known) is false; for
-    // Checkout, its own VpcConfig when IsProd (not known), else the Globals' one (left out).
+    // AWS::LanguageExtensions first resolves the Fn::If: InVpc is false only with UseVpc's default
+    // (its AllowedValues have 'true' too), so both branches (VPC access attached, noted with the
+    // default); for Checkout, its own VpcConfig when IsProd (not known), else the Globals' one.
     const le = parse('template.yaml', head(LE, globals) + functions);
-    expect(inVpc(le, 'ListOrdersRole')).toBe(false);
+    const IN_VPC =
+      'whose condition InVpc is false with the parameters at their defaults (UseVpc "false"), not with every value a stack may be deployed with';
+    expect(inVpc(le, 'ListOrdersRole')).toBe(true);
     expect(inVpc(le, 'CheckoutRole')).toBe(true);
     expect(rec(le, VPC).approximate).toEqual([
+      `attached to ListOrdersRole by an Fn::If ${IN_VPC}: audited as attached`,
+      `attached to CheckoutRole by an Fn::If whose condition is not known (IsProd), and ${IN_VPC}: audited as attached`,
+    ]);
+    expect(principal(le, 'ListOrdersRole').approximate).toEqual([
+      `holds what either branch of an Fn::If attaches (${IN_VPC}): both audited as held`,
+    ]);
+    // Where UseVpc's AllowedValues leave only its default: InVpc false, the Globals' one left out.
+    const exact = parse(
+      'template.yaml',
+      head(LE, globals).replace("AllowedValues: ['true', 'false']", "AllowedValues: ['false']") + functions,
+    );
+    expect(inVpc(exact, 'ListOrdersRole')).toBe(false);
+    expect(rec(exact, VPC).approximate).toEqual([
       'attached to CheckoutRole by an Fn::If whose condition is not known (IsProd): audited as attached',
     ]);
     // An empty VpcConfig is none to SAM.

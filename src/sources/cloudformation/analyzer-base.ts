@@ -261,7 +261,9 @@ export class AnalyzerBase {
       const args = isObject(v) && Object.keys(v).length === 1 ? v['Fn::If'] : undefined;
       if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') return v;
       const c = this.ev.condition(args[0], undefined);
-      if (c instanceof Unknown) return v;
+      // (known only by the parameters' defaults: a stack deployed with other values has the other
+      // branch, so neither is chosen, as for a condition not known)
+      if (c instanceof Unknown || this.ev.knownByDefault(args[0])) return v;
       v = c ? args[1] : args[2];
     }
     return v;
@@ -290,6 +292,27 @@ export class AnalyzerBase {
       ...a,
       conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
     }));
+  }
+
+  /**
+   * How an Fn::If on these conditions (alternatives()) chose what it did, for a note: `whose
+   * condition is not known (A, B)`, and for each known only by the parameters' defaults `whose
+   * condition C is false with the parameters at their defaults (P "v"), not with every value a
+   * stack may be deployed with`.
+   */
+  protected ifChoice(conditions: string[]): string {
+    const names = [...new Set(conditions)];
+    const parts: string[] = [];
+    const unknown = names.filter((n) => !this.ev.knownByDefault(n));
+    if (unknown.length > 0) parts.push(`whose condition is not known (${unknown.join(', ')})`);
+    for (const n of names) {
+      const d = this.ev.knownByDefault(n);
+      if (d)
+        parts.push(
+          `whose condition ${n} is ${String(d.value)} with the parameters at their defaults (${d.defaults.join(', ')}), not with every value a stack may be deployed with`,
+        );
+    }
+    return parts.join(', and ');
   }
 
   /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */

@@ -893,6 +893,22 @@ export class Evaluator {
   private readonly possibleCache = new Map<string, boolean>();
 
   /**
+   * A condition known offline only because the parameters it rests on are read with their
+   * defaults, and that a stack deployed with other values (their AllowedValues permitting) can
+   * have the other way: its value so read and those defaults. None when it is not known, is
+   * given or assumed a value, rests on no such parameter, or only the default's branch can hold.
+   * An Fn::If on it outside a document (what a role is given) is read with both branches.
+   */
+  knownByDefault(name: string): { value: boolean; defaults: string[] } | undefined {
+    if (this.forced?.has(name) || this.assumed?.has(name)) return undefined;
+    const c = this.condition(name, undefined);
+    if (typeof c !== 'boolean') return undefined;
+    const defaults = this.defaultsUnder(name);
+    if (defaults.length === 0 || !this.possible(new Map([[name, !c]]))) return undefined;
+    return { value: c, defaults };
+  }
+
+  /**
    * The parameters read with their default that a condition rests on (through the conditions it
    * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
    * (a NoEcho or SSM parameter, or one without a default, is not known: never among them).

@@ -91,11 +91,11 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
         // read as a document, so that a condition not known is read both ways (docRecord).
         this.ev.begin(true);
-        const v = this.ev.eval(item);
-        // Named only when the name is the same whatever the conditions not known.
-        const known = this.ev.unknownIfConditions.size === 0;
+        const all = this.readings(() => this.ev.eval(item));
         this.ev.endMarking();
-        const name = known && isObject(v) ? this.text(v.PolicyName) : undefined;
+        // Named only when the name is the same whatever the conditions not known (or known only
+        // by the parameters' defaults) choose.
+        const name = this.sameName(all.readings.map((x) => x.value));
         this.docRecord({
           owner: r.logicalId,
           address,
@@ -145,9 +145,9 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     const count = (l: unknown) => (Array.isArray(l) ? l.length : l === NO_VALUE ? 0 : 1);
     const n = Math.max(0, ...lists.readings.map((x) => count(x.value)));
     const first = lists.readings[0]!.value;
+    const nth = (l: unknown, i: number) => (Array.isArray(l) ? l[i] : i === 0 ? l : undefined);
     for (let i = 0; i < n; i++) {
-      const entry = Array.isArray(first) ? first[i] : first;
-      const name = lists.conditions.size === 0 && isObject(entry) ? this.text(entry.PolicyName) : undefined;
+      const name = this.sameName(lists.readings.map((x) => nth(x.value, i)));
       this.docRecord({
         owner: r.logicalId,
         address: `${r.logicalId}.Policies[${i}]`,
@@ -162,6 +162,20 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
         },
       });
     }
+  }
+
+  /**
+   * The PolicyName of a `Policies` entry read in each of these readings (those with no entry
+   * there, or AWS::NoValue, left out), when it is one and the same; else none.
+   */
+  private sameName(entries: unknown[]): string | undefined {
+    const names = new Set<string | undefined>();
+    for (const e of entries) {
+      if (e === undefined || e === NO_VALUE) continue;
+      names.add(isObject(e) ? this.text(e.PolicyName) : undefined);
+    }
+    const [name] = names;
+    return names.size === 1 ? name : undefined;
   }
 
   protected unresolved(owner: string, address: string, kind: PolicyKind, path: JsonPath, full: string): void {
@@ -630,7 +644,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
     }
     const roleNote =
       noRole.length > 0
-        ? `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`
+        ? `used only when the function's Role is not given, which an Fn::If ${this.ifChoice(noRole)} decides: audited as used`
         : undefined;
     const base = [...r.path, 'Properties', 'Policies'];
     const raw = r.props.Policies;
@@ -647,7 +661,7 @@ export class PolicyAnalyzer extends DocumentAnalyzer {
       const notes: string[] = [];
       if (it.conditions.length > 0)
         notes.push(
-          `in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`,
+          `in a Policies list chosen by an Fn::If ${this.ifChoice(it.conditions)}: audited as given`,
         );
       if (roleNote) notes.push(roleNote);
       if (notes.length)

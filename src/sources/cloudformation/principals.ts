@@ -123,28 +123,54 @@ export class Analyzer extends PolicyAnalyzer {
 
   /** Principals of a type named by a list property (`Roles: [!Ref MyRole, name]`). */
   protected targets(raw: unknown, path: JsonPath, type: PrincipalRecord['type']): PrincipalEntry[] {
-    const out: PrincipalEntry[] = [];
-    for (const it of this.items(raw, path)) {
-      const v = this.chosen(it.value);
-      if (v === NO_VALUE) continue;
-      // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
-      const one = isObject(v) && Object.keys(v).length === 1;
-      const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
-      const id =
-        one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
-      if (id !== undefined) {
-        const r = this.resources.get(id);
-        if (r && PRINCIPAL_TYPES[r.type] === type) {
-          if (this.exists(r)) out.push(this.principal(r)!);
-          continue;
+    return this.targetsWith(raw, path, type).map((x) => x.p);
+  }
+
+  /**
+   * targets(), each with the conditions of the Fn::Ifs that choose it: both branches of one whose
+   * condition is not known offline, or is known only by the parameters' defaults (`Roles: !If
+   * [C, [!Ref A], [!Ref B]]`: A and B), never one chosen silently (alternatives()).
+   */
+  protected targetsWith(
+    raw: unknown,
+    path: JsonPath,
+    type: PrincipalRecord['type'],
+    depth = 0,
+  ): { p: PrincipalEntry; conditions: string[] }[] {
+    const out: { p: PrincipalEntry; conditions: string[] }[] = [];
+    for (const whole of this.alternatives(raw, path)) {
+      if (whole.value === NO_VALUE) continue;
+      for (const it of this.items(whole.value, whole.path))
+        for (const a of this.alternatives(it.value, it.path)) {
+          const conditions = [...whole.conditions, ...a.conditions];
+          if (Array.isArray(a.value) && depth < 4) {
+            for (const x of this.targetsWith(a.value, a.path, type, depth + 1))
+              out.push({ p: x.p, conditions: [...conditions, ...x.conditions] });
+            continue;
+          }
+          for (const p of this.targetsOf(a.value, type)) out.push({ p, conditions });
         }
-      }
-      const name = this.text(v);
-      if (!name || name.includes('*')) continue;
-      for (const r of this.resources.values())
-        if (PRINCIPAL_TYPES[r.type] === type && this.exists(r) && resourceName(r, this.ev) === name)
-          out.push(this.principal(r)!);
     }
+    return out;
+  }
+
+  /** The principals of a type one item names (a Ref, an Fn::GetAtt of its Arn, or its name). */
+  private targetsOf(v: unknown, type: PrincipalRecord['type']): PrincipalEntry[] {
+    if (v === NO_VALUE) return [];
+    // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
+    const one = isObject(v) && Object.keys(v).length === 1;
+    const att = one ? getAttTarget(v['Fn::GetAtt']) : undefined;
+    const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
+    if (id !== undefined) {
+      const r = this.resources.get(id);
+      if (r && PRINCIPAL_TYPES[r.type] === type) return this.exists(r) ? [this.principal(r)!] : [];
+    }
+    const name = this.text(v);
+    if (!name || name.includes('*')) return [];
+    const out: PrincipalEntry[] = [];
+    for (const r of this.resources.values())
+      if (PRINCIPAL_TYPES[r.type] === type && this.exists(r) && resourceName(r, this.ev) === name)
+        out.push(this.principal(r)!);
     return out;
   }
 
@@ -159,12 +185,11 @@ export class Analyzer extends PolicyAnalyzer {
     p.record.policyIds.push(...got.ids);
     const notes = [
       ...(conditions.length > 0
-        ? [
-            `attached to ${this.shortId(p)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`,
-          ]
+        ? [`attached to ${this.shortId(p)} by an Fn::If ${this.ifChoice(conditions)}: audited as attached`]
         : []),
       ...more,
     ];
+    this.noteHolder(p, conditions);
     const c = this.unknownCondition(p.resource);
     if (c)
       notes.push(
@@ -173,6 +198,17 @@ export class Analyzer extends PolicyAnalyzer {
     this.noteAttached(got.ids, notes);
     for (const u of got.unresolved)
       p.record.unresolved.push({ ref: clipText(u.ref, 200), reason: clipText(u.reason) });
+  }
+
+  /**
+   * On the principal, where an Fn::If on a condition known only by the parameters' defaults chose
+   * what it holds: both branches' are audited, which no one stack with the defaults holds.
+   */
+  private noteHolder(p: PrincipalEntry, conditions: string[]): void {
+    const byDefault = [...new Set(conditions)].filter((n) => this.ev.knownByDefault(n));
+    if (byDefault.length === 0) return;
+    const note = `holds what either branch of an Fn::If attaches (${this.ifChoice(byDefault)}): both audited as held`;
+    if (!p.record.approximate?.includes(note)) (p.record.approximate ??= []).push(note);
   }
 
   /**
@@ -205,9 +241,7 @@ export class Analyzer extends PolicyAnalyzer {
           const conditions = [...new Set([...whole.conditions, ...one.conditions])];
           this.noteAttached(got.ids, [
             ...(conditions.length > 0
-              ? [
-                  `held by ${r.logicalId} by an Fn::If whose condition is not known (${conditions.join(', ')}): audited as held`,
-                ]
+              ? [`held by ${r.logicalId} by an Fn::If ${this.ifChoice(conditions)}: audited as held`]
               : []),
             ...(c
               ? [
@@ -462,12 +496,19 @@ export class Analyzer extends PolicyAnalyzer {
         )
       )
         for (const x of own) x.heldByPeople = true;
-      for (const p of this.targets(
+      for (const { p, conditions } of this.targetsWith(
         Array.isArray(raw) || raw === undefined ? raw : [raw],
         [...P, prop],
         type,
       )) {
         p.record.policyIds.push(...own.map((x) => x.id));
+        // (to a principal both branches of an Fn::If name, neither chosen: noted as such)
+        this.noteHolder(p, conditions);
+        if (conditions.length > 0)
+          this.noteAttached(
+            own.map((x) => x.id),
+            [`attached to ${this.shortId(p)} by an Fn::If ${this.ifChoice(conditions)}: audited as attached`],
+          );
         // (surely attached, when neither may not be created: no note that it may not be)
         // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
         if (
