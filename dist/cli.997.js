@@ -24238,7 +24238,9 @@ class AnalyzerBase {
             if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string')
                 return v;
             const c = this.ev.condition(args[0], undefined);
-            if (c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r)
+            // (known only by the parameters' defaults: a stack deployed with other values has the other
+            // branch, so neither is chosen, as for a condition not known)
+            if (c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r || this.ev.knownByDefault(args[0]))
                 return v;
             v = c ? args[1] : args[2];
         }
@@ -24263,6 +24265,25 @@ class AnalyzerBase {
             ...a,
             conditions: a.conditions.includes(name) ? a.conditions : [name, ...a.conditions],
         }));
+    }
+    /**
+     * How an Fn::If on these conditions (alternatives()) chose what it did, for a note: `whose
+     * condition is not known (A, B)`, and for each known only by the parameters' defaults `whose
+     * condition C is false with the parameters at their defaults (P "v"), not with every value a
+     * stack may be deployed with`.
+     */
+    ifChoice(conditions) {
+        const names = [...new Set(conditions)];
+        const parts = [];
+        const unknown = names.filter((n) => !this.ev.knownByDefault(n));
+        if (unknown.length > 0)
+            parts.push(`whose condition is not known (${unknown.join(', ')})`);
+        for (const n of names) {
+            const d = this.ev.knownByDefault(n);
+            if (d)
+                parts.push(`whose condition ${n} is ${String(d.value)} with the parameters at their defaults (${d.defaults.join(', ')}), not with every value a stack may be deployed with`);
+        }
+        return parts.join(', and ');
     }
     /** Whether a SAM function surely names its own Role (no Fn::If not known leaves it out). */
     roleGiven(r) {
@@ -25324,6 +25345,24 @@ class Evaluator {
     /** possible() with the conditions assumed (their key first). */
     assumedPossible = new Map();
     possibleCache = new Map();
+    /**
+     * A condition known offline only because the parameters it rests on are read with their
+     * defaults, and that a stack deployed with other values (their AllowedValues permitting) can
+     * have the other way: its value so read and those defaults. None when it is not known, is
+     * given or assumed a value, rests on no such parameter, or only the default's branch can hold.
+     * An Fn::If on it outside a document (what a role is given) is read with both branches.
+     */
+    knownByDefault(name) {
+        if (this.forced?.has(name) || this.assumed?.has(name))
+            return undefined;
+        const c = this.condition(name, undefined);
+        if (typeof c !== 'boolean')
+            return undefined;
+        const defaults = this.defaultsUnder(name);
+        if (defaults.length === 0 || !this.possible(new Map([[name, !c]])))
+            return undefined;
+        return { value: c, defaults };
+    }
     /**
      * The parameters read with their default that a condition rests on (through the conditions it
      * names), each as `Name "default"` (a list's items joined by commas); none when it rests on none
@@ -33603,11 +33642,11 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 // An entry an expression makes (`!If [C, {PolicyName, PolicyDocument}, !Ref AWS::NoValue]`):
                 // read as a document, so that a condition not known is read both ways (docRecord).
                 this.ev.begin(true);
-                const v = this.ev.eval(item);
-                // Named only when the name is the same whatever the conditions not known.
-                const known = this.ev.unknownIfConditions.size === 0;
+                const all = this.readings(() => this.ev.eval(item));
                 this.ev.endMarking();
-                const name = known && (0,json_lines/* isObject */.Gv)(v) ? this.text(v.PolicyName) : undefined;
+                // Named only when the name is the same whatever the conditions not known (or known only
+                // by the parameters' defaults) choose.
+                const name = this.sameName(all.readings.map((x) => x.value));
                 this.docRecord({
                     owner: r.logicalId,
                     address,
@@ -33650,9 +33689,9 @@ class PolicyAnalyzer extends DocumentAnalyzer {
         const count = (l) => (Array.isArray(l) ? l.length : l === intrinsics/* NO_VALUE */.GY ? 0 : 1);
         const n = Math.max(0, ...lists.readings.map((x) => count(x.value)));
         const first = lists.readings[0].value;
+        const nth = (l, i) => (Array.isArray(l) ? l[i] : i === 0 ? l : undefined);
         for (let i = 0; i < n; i++) {
-            const entry = Array.isArray(first) ? first[i] : first;
-            const name = lists.conditions.size === 0 && (0,json_lines/* isObject */.Gv)(entry) ? this.text(entry.PolicyName) : undefined;
+            const name = this.sameName(lists.readings.map((x) => nth(x.value, i)));
             this.docRecord({
                 owner: r.logicalId,
                 address: `${r.logicalId}.Policies[${i}]`,
@@ -33667,6 +33706,20 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 },
             });
         }
+    }
+    /**
+     * The PolicyName of a `Policies` entry read in each of these readings (those with no entry
+     * there, or AWS::NoValue, left out), when it is one and the same; else none.
+     */
+    sameName(entries) {
+        const names = new Set();
+        for (const e of entries) {
+            if (e === undefined || e === intrinsics/* NO_VALUE */.GY)
+                continue;
+            names.add((0,json_lines/* isObject */.Gv)(e) ? this.text(e.PolicyName) : undefined);
+        }
+        const [name] = names;
+        return names.size === 1 ? name : undefined;
     }
     unresolved(owner, address, kind, path, full) {
         const reason = (0,intrinsics/* clipText */.gL)(full);
@@ -34100,7 +34153,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
                 return;
         }
         const roleNote = noRole.length > 0
-            ? `used only when the function's Role is not given, which an Fn::If whose condition is not known (${noRole.join(', ')}) decides: audited as used`
+            ? `used only when the function's Role is not given, which an Fn::If ${this.ifChoice(noRole)} decides: audited as used`
             : undefined;
         const base = [...r.path, 'Properties', 'Policies'];
         const raw = r.props.Policies;
@@ -34113,7 +34166,7 @@ class PolicyAnalyzer extends DocumentAnalyzer {
             this.samEntry(r, it, i);
             const notes = [];
             if (it.conditions.length > 0)
-                notes.push(`in a Policies list chosen by an Fn::If whose condition is not known (${it.conditions.join(', ')}): audited as given`);
+                notes.push(`in a Policies list chosen by an Fn::If ${this.ifChoice(it.conditions)}: audited as given`);
             if (roleNote)
                 notes.push(roleNote);
             if (notes.length)
@@ -34587,30 +34640,52 @@ class Analyzer extends PolicyAnalyzer {
     }
     /** Principals of a type named by a list property (`Roles: [!Ref MyRole, name]`). */
     targets(raw, path, type) {
+        return this.targetsWith(raw, path, type).map((x) => x.p);
+    }
+    /**
+     * targets(), each with the conditions of the Fn::Ifs that choose it: both branches of one whose
+     * condition is not known offline, or is known only by the parameters' defaults (`Roles: !If
+     * [C, [!Ref A], [!Ref B]]`: A and B), never one chosen silently (alternatives()).
+     */
+    targetsWith(raw, path, type, depth = 0) {
         const out = [];
-        for (const it of this.items(raw, path)) {
-            const v = this.chosen(it.value);
-            if (v === intrinsics/* NO_VALUE */.GY)
+        for (const whole of this.alternatives(raw, path)) {
+            if (whole.value === intrinsics/* NO_VALUE */.GY)
                 continue;
-            // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
-            const one = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1;
-            const att = one ? (0,intrinsics/* getAttTarget */.xl)(v['Fn::GetAtt']) : undefined;
-            const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
-            if (id !== undefined) {
-                const r = this.resources.get(id);
-                if (r && types/* PRINCIPAL_TYPES */.Jr[r.type] === type) {
-                    if (this.exists(r))
-                        out.push(this.principal(r));
-                    continue;
+            for (const it of this.items(whole.value, whole.path))
+                for (const a of this.alternatives(it.value, it.path)) {
+                    const conditions = [...whole.conditions, ...a.conditions];
+                    if (Array.isArray(a.value) && depth < 4) {
+                        for (const x of this.targetsWith(a.value, a.path, type, depth + 1))
+                            out.push({ p: x.p, conditions: [...conditions, ...x.conditions] });
+                        continue;
+                    }
+                    for (const p of this.targetsOf(a.value, type))
+                        out.push({ p, conditions });
                 }
-            }
-            const name = this.text(v);
-            if (!name || name.includes('*'))
-                continue;
-            for (const r of this.resources.values())
-                if (types/* PRINCIPAL_TYPES */.Jr[r.type] === type && this.exists(r) && (0,resources/* resourceName */.Iy)(r, this.ev) === name)
-                    out.push(this.principal(r));
         }
+        return out;
+    }
+    /** The principals of a type one item names (a Ref, an Fn::GetAtt of its Arn, or its name). */
+    targetsOf(v, type) {
+        if (v === intrinsics/* NO_VALUE */.GY)
+            return [];
+        // (a Ref, or an Fn::GetAtt of its Arn: `Role: !GetAtt R.Arn`, as a function names its role)
+        const one = (0,json_lines/* isObject */.Gv)(v) && Object.keys(v).length === 1;
+        const att = one ? (0,intrinsics/* getAttTarget */.xl)(v['Fn::GetAtt']) : undefined;
+        const id = one && typeof v.Ref === 'string' ? v.Ref : att?.attribute === 'Arn' ? att.resource : undefined;
+        if (id !== undefined) {
+            const r = this.resources.get(id);
+            if (r && types/* PRINCIPAL_TYPES */.Jr[r.type] === type)
+                return this.exists(r) ? [this.principal(r)] : [];
+        }
+        const name = this.text(v);
+        if (!name || name.includes('*'))
+            return [];
+        const out = [];
+        for (const r of this.resources.values())
+            if (types/* PRINCIPAL_TYPES */.Jr[r.type] === type && this.exists(r) && (0,resources/* resourceName */.Iy)(r, this.ev) === name)
+                out.push(this.principal(r));
         return out;
     }
     attach(p, got, 
@@ -34621,18 +34696,29 @@ class Analyzer extends PolicyAnalyzer {
         p.record.policyIds.push(...got.ids);
         const notes = [
             ...(conditions.length > 0
-                ? [
-                    `attached to ${this.shortId(p)} by an Fn::If whose condition is not known (${[...new Set(conditions)].join(', ')}): audited as attached`,
-                ]
+                ? [`attached to ${this.shortId(p)} by an Fn::If ${this.ifChoice(conditions)}: audited as attached`]
                 : []),
             ...more,
         ];
+        this.noteHolder(p, conditions);
         const c = this.unknownCondition(p.resource);
         if (c)
             notes.push(`attached to ${this.shortId(p)}, created only when its condition ${c.name} is true, which is not known (${c.why}): audited as attached`);
         this.noteAttached(got.ids, notes);
         for (const u of got.unresolved)
             p.record.unresolved.push({ ref: (0,intrinsics/* clipText */.gL)(u.ref, 200), reason: (0,intrinsics/* clipText */.gL)(u.reason) });
+    }
+    /**
+     * On the principal, where an Fn::If on a condition known only by the parameters' defaults chose
+     * what it holds: both branches' are audited, which no one stack with the defaults holds.
+     */
+    noteHolder(p, conditions) {
+        const byDefault = [...new Set(conditions)].filter((n) => this.ev.knownByDefault(n));
+        if (byDefault.length === 0)
+            return;
+        const note = `holds what either branch of an Fn::If attaches (${this.ifChoice(byDefault)}): both audited as held`;
+        if (!p.record.approximate?.includes(note))
+            (p.record.approximate ??= []).push(note);
     }
     /**
      * The notes of one attachment of these policies, when it may not be made (empty: it surely is).
@@ -34666,9 +34752,7 @@ class Analyzer extends PolicyAnalyzer {
                     const conditions = [...new Set([...whole.conditions, ...one.conditions])];
                     this.noteAttached(got.ids, [
                         ...(conditions.length > 0
-                            ? [
-                                `held by ${r.logicalId} by an Fn::If whose condition is not known (${conditions.join(', ')}): audited as held`,
-                            ]
+                            ? [`held by ${r.logicalId} by an Fn::If ${this.ifChoice(conditions)}: audited as held`]
                             : []),
                         ...(c
                             ? [
@@ -34884,8 +34968,12 @@ class Analyzer extends PolicyAnalyzer {
                 this.items(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop]).some((it) => this.chosen(it.value) !== intrinsics/* NO_VALUE */.GY && this.targets([it.value], [...P, prop], type).length === 0))
                 for (const x of own)
                     x.heldByPeople = true;
-            for (const p of this.targets(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
+            for (const { p, conditions } of this.targetsWith(Array.isArray(raw) || raw === undefined ? raw : [raw], [...P, prop], type)) {
                 p.record.policyIds.push(...own.map((x) => x.id));
+                // (to a principal both branches of an Fn::If name, neither chosen: noted as such)
+                this.noteHolder(p, conditions);
+                if (conditions.length > 0)
+                    this.noteAttached(own.map((x) => x.id), [`attached to ${this.shortId(p)} by an Fn::If ${this.ifChoice(conditions)}: audited as attached`]);
                 // (surely attached, when neither may not be created: no note that it may not be)
                 // (an item chosen by an Fn::If, whose condition may not be known, is not surely attached)
                 if (!this.unknownCondition(r) &&
