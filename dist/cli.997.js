@@ -11639,6 +11639,8 @@ function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) 
         }
     }
 }
+/** The note of an audit of the configuration whose `policies` select none (main.ts warns of it). */
+const SELECTS_NO_POLICY = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
 const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 /**
  * A role's trust policy that its own principals did not tie to a vendor (`"AWS": "*"`, a principal
@@ -12812,10 +12814,8 @@ function nestedTemplatesRead(inputs) {
     const read = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
     for (const { result } of inputs)
         for (const rec of result.policies) {
-            if (rec.status !== 'unresolved' || !rec.reason?.endsWith(analyzer_base/* AUDIT_ON_ITS_OWN */.WX))
-                continue;
-            const at = /^AWS::\S+ deploys the template at (\S+): /.exec(rec.reason)?.[1];
-            if (!at || /^[a-z][\w+.-]*:/i.test(at))
+            const at = rec.status === 'unresolved' && rec.reason ? (0,analyzer_base/* nestedTemplateFile */.ib)(rec.reason) : undefined;
+            if (!at)
                 continue;
             const path = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(rec.path), at));
             if (!read.has(path))
@@ -24014,6 +24014,7 @@ function decide(report, failOn, threshold) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   WX: () => (/* binding */ AUDIT_ON_ITS_OWN),
+/* harmony export */   ib: () => (/* binding */ nestedTemplateFile),
 /* harmony export */   qh: () => (/* binding */ AnalyzerBase)
 /* harmony export */ });
 /* unused harmony export transforms */
@@ -24405,6 +24406,16 @@ const STACK_SET = 'AWS::CloudFormation::StackSet';
 /** The template a nested stack names, as a message shows it. */
 /** The end of a nested stack's reason: what to do (run.ts says instead where the audit did it). */
 const AUDIT_ON_ITS_OWN = 'audit it on its own (the parameters this stack passes are then not applied)';
+/**
+ * The template file a nested stack's reason (as written above) names, relative to the template
+ * that deploys it (`./nested.yaml`); undefined for a URL, an application or a value not written.
+ */
+function nestedTemplateFile(reason) {
+    if (!reason.endsWith(AUDIT_ON_ITS_OWN))
+        return undefined;
+    const at = /^AWS::\S+ deploys the template at (\S+): /.exec(reason)?.[1];
+    return at && !/^[a-z][\w+.-]*:/i.test(at) ? at : undefined;
+}
 function nestedTemplate(location) {
     if (typeof location === 'string')
         return `the template at ${location}`;

@@ -11199,6 +11199,16 @@ const STACK_SET = 'AWS::CloudFormation::StackSet';
 /** The template a nested stack names, as a message shows it. */
 /** The end of a nested stack's reason: what to do (run.ts says instead where the audit did it). */
 const AUDIT_ON_ITS_OWN = 'audit it on its own (the parameters this stack passes are then not applied)';
+/**
+ * The template file a nested stack's reason (as written above) names, relative to the template
+ * that deploys it (`./nested.yaml`); undefined for a URL, an application or a value not written.
+ */
+function nestedTemplateFile(reason) {
+    if (!reason.endsWith(AUDIT_ON_ITS_OWN))
+        return undefined;
+    const at = /^AWS::\S+ deploys the template at (\S+): /.exec(reason)?.[1];
+    return at && !/^[a-z][\w+.-]*:/i.test(at) ? at : undefined;
+}
 function nestedTemplate(location) {
     if (typeof location === 'string')
         return `the template at ${location}`;
@@ -37011,6 +37021,8 @@ function auditTrust(list, inputs, prepared, outcome, catalog, base, ownAccount) 
         }
     }
 }
+/** The note of an audit of the configuration whose `policies` select none (main.ts warns of it). */
+const SELECTS_NO_POLICY = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
 const TRUST_REASON = 'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 /**
  * A role's trust policy that its own principals did not tie to a vendor (`"AWS": "*"`, a principal
@@ -38182,10 +38194,8 @@ function nestedTemplatesRead(inputs) {
     const read = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
     for (const { result } of inputs)
         for (const rec of result.policies) {
-            if (rec.status !== 'unresolved' || !rec.reason?.endsWith(AUDIT_ON_ITS_OWN))
-                continue;
-            const at = /^AWS::\S+ deploys the template at (\S+): /.exec(rec.reason)?.[1];
-            if (!at || /^[a-z][\w+.-]*:/i.test(at))
+            const at = rec.status === 'unresolved' && rec.reason ? nestedTemplateFile(rec.reason) : undefined;
+            if (!at)
                 continue;
             const path = external_node_path_.posix.normalize(external_node_path_.posix.join(external_node_path_.posix.dirname(rec.path), at));
             if (!read.has(path))
@@ -45754,6 +45764,7 @@ function renderText(report, options = {}) {
 
 
 
+
 /** The base, for `new` on each finding (pull-request mode only). */
 function baseReader(root, inputs, context) {
     if (context.mode !== 'pull-request' || inputs.report)
@@ -45801,8 +45812,6 @@ async function obtainReport(root, inputs, context) {
         return undefined;
     }
 }
-/** An audit of the configuration that selects nothing (a moved folder). */
-const SELECTS_NOTHING = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
 /**
  * A warning (an annotation on the run) when the audit held no policy to a baseline, or an audit of
  * the configuration selects none: a required check that audits nothing passes green, and a moved
@@ -45810,7 +45819,7 @@ const SELECTS_NOTHING = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
  */
 function warnNothingAudited(report) {
     for (const note of report.notes ?? [])
-        if (SELECTS_NOTHING.test(note))
+        if (SELECTS_NO_POLICY.test(note))
             log.log.warning(`${note} (check its \`policies\`).`);
     if (report.policies.length > 0 && !report.policies.some((p) => p.status === 'audited'))
         log.log.warning(`No IAM policy was held to a baseline (${report.policies.length} found): name their baseline (the \`baseline\` input, or an audit in the configuration), or this check passes without auditing anything.`);

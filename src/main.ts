@@ -5,6 +5,7 @@
 // or annotate is a warning, never a failed step.
 import * as core from '@actions/core';
 import { ConfigError, runAudit, UsageError } from './audit/run.js';
+import { SELECTS_NO_POLICY } from './audit/assign.js';
 import type { Report } from './core/types.js';
 import { BaseRefError, makeBaseReader, type BaseReader } from './github/base.js';
 import { message, registerToken, runContext, type RunContext } from './github/context.js';
@@ -73,9 +74,6 @@ async function obtainReport(root: string, inputs: Inputs, context: RunContext): 
   }
 }
 
-/** An audit of the configuration that selects nothing (a moved folder). */
-const SELECTS_NOTHING = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
-
 /**
  * A warning (an annotation on the run) when the audit held no policy to a baseline, or an audit of
  * the configuration selects none: a required check that audits nothing passes green, and a moved
@@ -83,7 +81,7 @@ const SELECTS_NOTHING = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
  */
 function warnNothingAudited(report: Report): void {
   for (const note of report.notes ?? [])
-    if (SELECTS_NOTHING.test(note)) log.warning(`${note} (check its \`policies\`).`);
+    if (SELECTS_NO_POLICY.test(note)) log.warning(`${note} (check its \`policies\`).`);
   if (report.policies.length > 0 && !report.policies.some((p) => p.status === 'audited'))
     log.warning(
       `No IAM policy was held to a baseline (${report.policies.length} found): name their baseline (the \`baseline\` input, or an audit in the configuration), or this check passes without auditing anything.`,

@@ -380,6 +380,9 @@ export function auditTrust(
   }
 }
 
+/** The note of an audit of the configuration whose `policies` select none (main.ts warns of it). */
+export const SELECTS_NO_POLICY = /^Audit #\d+ \(baseline [^)]*\) selects no policy: /;
+
 export const TRUST_REASON =
   'trust policy: it says who may assume the role, not what the role may do; used as evidence for detection';
 

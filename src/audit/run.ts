@@ -6,7 +6,7 @@ import { builtinBaselines, parseBaselineYaml } from '../baselines/load.js';
 import { CONFIG_PATH, loadConfig, type AuditConfig } from '../config/config.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { discover } from '../sources/discover.js';
-import { AUDIT_ON_ITS_OWN } from '../sources/cloudformation/analyzer-base.js';
+import { AUDIT_ON_ITS_OWN, nestedTemplateFile } from '../sources/cloudformation/analyzer-base.js';
 import { readInputs } from '../sources/index.js';
 import { readRepoFile } from '../sources/safe-read.js';
 import { HCL_FILE, initHcl } from '../sources/hcl/index.js';
@@ -629,11 +629,10 @@ function nestedTemplatesRead(inputs: readonly LoadedInput[]): void {
   const read = new Set(inputs.filter((i) => i.result.status === 'audited').map((i) => i.result.path));
   for (const { result } of inputs)
     for (const rec of result.policies) {
-      if (rec.status !== 'unresolved' || !rec.reason?.endsWith(AUDIT_ON_ITS_OWN)) continue;
-      const at = /^AWS::\S+ deploys the template at (\S+): /.exec(rec.reason)?.[1];
-      if (!at || /^[a-z][\w+.-]*:/i.test(at)) continue;
+      const at = rec.status === 'unresolved' && rec.reason ? nestedTemplateFile(rec.reason) : undefined;
+      if (!at) continue;
       const path = posix.normalize(posix.join(posix.dirname(rec.path), at));
       if (!read.has(path)) continue;
-      rec.reason = `${rec.reason.slice(0, -AUDIT_ON_ITS_OWN.length)}${path} is read on its own in this audit, with its parameters' defaults (not the values this stack passes)`;
+      rec.reason = `${rec.reason!.slice(0, -AUDIT_ON_ITS_OWN.length)}${path} is read on its own in this audit, with its parameters' defaults (not the values this stack passes)`;
     }
 }

@@ -445,6 +445,16 @@ const STACK_SET = 'AWS::CloudFormation::StackSet';
 /** The end of a nested stack's reason: what to do (run.ts says instead where the audit did it). */
 export const AUDIT_ON_ITS_OWN = 'audit it on its own (the parameters this stack passes are then not applied)';
 
+/**
+ * The template file a nested stack's reason (as written above) names, relative to the template
+ * that deploys it (`./nested.yaml`); undefined for a URL, an application or a value not written.
+ */
+export function nestedTemplateFile(reason: string): string | undefined {
+  if (!reason.endsWith(AUDIT_ON_ITS_OWN)) return undefined;
+  const at = /^AWS::\S+ deploys the template at (\S+): /.exec(reason)?.[1];
+  return at && !/^[a-z][\w+.-]*:/i.test(at) ? at : undefined;
+}
+
 function nestedTemplate(location: unknown): string {
   if (typeof location === 'string') return `the template at ${location}`;
   if (isObject(location) && typeof location.ApplicationId === 'string')
