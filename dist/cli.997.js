@@ -24204,14 +24204,34 @@ class AnalyzerBase {
         if (!r.condition)
             return true;
         const c = this.ownCondition(r.condition, r);
-        return c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? true : c;
+        // (false only with the parameters at their defaults: a stack deployed with other values has
+        // it, as an Fn::If on that condition is read both ways; a review found an `iam:*` policy of
+        // `Condition: Admin` left out where `!If [Admin, …]` beside it was audited)
+        return c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? true : c || this.offByDefault(r) !== undefined;
+    }
+    /** A resource's Condition that is false with the parameters' defaults only (knownByDefault), with them. */
+    offByDefault(r) {
+        if (!r.condition)
+            return undefined;
+        const name = r.condition;
+        const k = this.ev.assuming(undefined, () => this.ev.knownByDefault(name));
+        return k && !k.value ? { name, defaults: k.defaults } : undefined;
     }
     /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
     unknownCondition(r) {
         if (!r.condition)
             return undefined;
         const c = this.ownCondition(r.condition, r);
-        return c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r ? { name: r.condition, why: c.reason } : undefined;
+        if (c instanceof _intrinsics_js__WEBPACK_IMPORTED_MODULE_0__/* .Unknown */ .$r)
+            return { name: r.condition, why: c.reason };
+        // (false only with the parameters' defaults: not known either, for what a stack may have)
+        const off = c ? undefined : this.offByDefault(r);
+        return off
+            ? {
+                name: off.name,
+                why: `false only with the parameters at their defaults: ${off.defaults.join(', ')}`,
+            }
+            : undefined;
     }
     /** A resource's Condition as the template has it, not as assumed while another's policies are read. */
     ownCondition(name, r) {
@@ -25456,11 +25476,17 @@ class Evaluator {
             const type = typeof p.Type === 'string' ? p.Type : 'String';
             if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type))
                 return undefined;
-            // (strings only: YAML reads `1.0` as a number, which its text may not be)
+            // (strings, and what YAML reads as true, false or a whole number, whose text CloudFormation
+            // takes: `AllowedValues: [false]` is "false"; not `1.0`, whose text may not be that; a review
+            // found an unquoted list ignored, and a branch it rules out audited)
             const allowed = p.AllowedValues;
-            return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
-                ? allowed
-                : undefined;
+            const text = (x) => typeof x === 'string'
+                ? x
+                : typeof x === 'boolean' || (typeof x === 'number' && Number.isSafeInteger(x))
+                    ? String(x)
+                    : undefined;
+            const texts = Array.isArray(allowed) ? allowed.map(text) : [];
+            return texts.length > 0 && texts.every((x) => x !== undefined) ? texts : undefined;
         };
         // (a list parameter is never compared as a literal's text: nothing is excluded)
         const listType = (name) => {
@@ -34559,6 +34585,8 @@ function unreadPolicyKind(v) {
 
 
 
+/** The notes of one policy's attachments that may not be made, at most (then a count). */
+const MAX_ATTACH_NOTES = 5;
 class Analyzer extends PolicyAnalyzer {
     /** A managed policy (an ARN or a SAM managed policy name) -> record ids, or why not. */
     managedIds(raw, path) {
@@ -34861,8 +34889,16 @@ class Analyzer extends PolicyAnalyzer {
      * template so named is noted (finish: one no principal holds grants nothing).
      */
     boundary(p, raw) {
-        raw = this.chosen(raw);
-        if (raw === undefined || raw === intrinsics/* NO_VALUE */.GY)
+        // (each value an Fn::If may give, as alternatives() reads it: a policy named in either branch is
+        // a boundary, never a grant; a review found one under an Fn::If on a default audited as granted)
+        const values = this.alternatives(raw).filter((a) => a.value !== undefined && a.value !== intrinsics/* NO_VALUE */.GY);
+        if (values.length > 1) {
+            for (const a of values)
+                this.boundary(p, a.value);
+            return;
+        }
+        raw = values[0]?.value;
+        if (raw === undefined)
             return;
         let shown;
         const ref = (0,json_lines/* isObject */.Gv)(raw) && typeof raw.Ref === 'string' ? this.resources.get(raw.Ref) : undefined;
@@ -35030,14 +35066,21 @@ class Analyzer extends PolicyAnalyzer {
         this.memberships.push([u, g]);
     }
     finish() {
+        const byId = new Map(this.policies.map((x) => [x.id, x]));
         for (const [id, notes] of this.attachNotes) {
             if (!notes)
                 continue;
-            const rec = this.policies.find((x) => x.id === id);
-            if (rec)
-                for (const note of notes)
-                    if (!rec.approximate?.includes(note))
-                        (rec.approximate ??= []).push(note);
+            const rec = byId.get(id);
+            if (!rec)
+                continue;
+            // (a policy attached to thousands of roles so: a few notes and a count, not one per role; a
+            // review found 560 KB of notes on each finding of such a policy)
+            const distinct = [...new Set(notes)].filter((n) => !rec.approximate?.includes(n));
+            const shown = distinct.slice(0, MAX_ATTACH_NOTES);
+            if (distinct.length > shown.length)
+                shown.push(`and ${distinct.length - shown.length} more attachments that may not be made, read likewise`);
+            if (shown.length)
+                (rec.approximate ??= []).push(...shown);
         }
         for (const [u, g] of this.memberships) {
             u.record.policyIds.push(...g.record.policyIds);

@@ -584,7 +584,7 @@ Resources:
 });
 
 describe('a resource whose Condition is false with the parameters at their defaults', () => {
-  test('is listed, not left out in silence (a stack deployed with other values has it)', () => {
+  test('is audited as created, said so (a stack deployed with other values has it)', () => {
     const r = parse(`AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
   Env: {Type: String, Default: dev, AllowedValues: [dev, prod]}
@@ -603,13 +603,20 @@ Resources:
     Type: AWS::SQS::Queue
     Condition: IsProd
 `);
-    const b = rec(r, 'BreakGlass');
-    expect(b.status).toBe('unresolved');
-    expect(b.kind).toBe('identity');
-    expect(b.line).toBe(7);
-    expect(b.reason).toMatch(/created only when its condition IsProd is true, which it is not as read/);
+    // (it was listed, not audited: a review found such a role's policies left out beside an Fn::If on
+    // the same condition audited both ways)
+    const why = 'false only with the parameters at their defaults: Env "dev"';
+    expect(rec(r, 'BreakGlass.AssumeRolePolicyDocument').approximate).toEqual([
+      `BreakGlass is created only when its condition IsProd is true, which is not known (${why}): audited as created`,
+    ]);
+    expect(rec(r, 'arn:aws:iam::aws:policy/AdministratorAccess').approximate).toEqual([
+      `attached to BreakGlass, created only when its condition IsProd is true, which is not known (${why}): audited as attached`,
+    ]);
     // (a resource that holds no policy is not listed)
-    expect(r.policies.map((p) => p.address)).toEqual(['BreakGlass']);
+    expect(r.policies.map((p) => p.address)).toEqual([
+      'BreakGlass.AssumeRolePolicyDocument',
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
     expect(r.reason).toBeUndefined();
   });
 });

@@ -153,12 +153,12 @@ describe('real templates: every IAM policy with its logical id, kind and status'
   it("Datadog's agentless delegate role: managed policies by !Ref, a false condition, a list parameter", () => {
     const { result } = load('datadog__datadog_agentless_delegate_role.yaml');
     expect(result.errors).toEqual([]);
-    // ScannerDelegateRoleWorkerDSPMPolicy has Condition DSPMEnabled, false by default: not
-    // created with the defaults, listed (a stack deployed with it on has it).
+    // ScannerDelegateRoleWorkerDSPMPolicy has Condition DSPMEnabled, false by default only: a stack
+    // deployed with it on has it, so it is audited as created, said so (it was listed, not audited).
     expect(summary(result)).toEqual([
-      ['ScannerDelegateRoleWorkerDSPMPolicy', 'identity', 'unresolved', notCreated('DSPMEnabled')],
       ['ScannerDelegateRoleOrchestratorPolicy', 'identity', 'resolved'],
       ['ScannerDelegateRoleWorkerPolicy', 'identity', 'resolved'],
+      ['ScannerDelegateRoleWorkerDSPMPolicy', 'identity', 'resolved'],
       ['ScannerDelegateRole.AssumeRolePolicyDocument', 'trust', 'resolved'],
       ['LambdaExecutionRoleDatadogAgentlessAPICall.AssumeRolePolicyDocument', 'trust', 'resolved'],
       [MANAGED_BASIC, 'identity', 'resolved'],
@@ -174,9 +174,14 @@ describe('real templates: every IAM policy with its logical id, kind and status'
       'aws:PrincipalArn': '*',
     });
     expect(trust.approximate).toEqual(['parameter ScannerInstanceRoleARN has no default']);
-    // `!If [DSPMEnabled, !Ref X, !Ref AWS::NoValue]` drops out of ManagedPolicyArns.
+    // `!If [DSPMEnabled, !Ref X, !Ref AWS::NoValue]`: DSPMEnabled is false by default only, so the
+    // role holds X too, noted (it dropped out of ManagedPolicyArns).
     expect(principal(result, 'ScannerDelegateRole')).toMatchObject({
-      policies: ['ScannerDelegateRoleOrchestratorPolicy', 'ScannerDelegateRoleWorkerPolicy'],
+      policies: [
+        'ScannerDelegateRoleOrchestratorPolicy',
+        'ScannerDelegateRoleWorkerPolicy',
+        'ScannerDelegateRoleWorkerDSPMPolicy',
+      ],
       unresolved: [],
     });
     // !Sub "arn:${AWS::Partition}:iam::aws:policy/..." is the bundled managed policy.
@@ -346,7 +351,7 @@ describe('real templates: every IAM policy with its logical id, kind and status'
     // Datadog role 8 (SecurityAudit when CSPM is enabled), macro 1, agentless 4 (one not created
     // with the defaults), custom IAM 2, Config 4, users and groups 2, CDK 3, SAM 58.
     expect(permission.length).toBe(82);
-    expect(read.length).toBe(78);
+    expect(read.length).toBe(79);
     expect(read.length / permission.length).toBeGreaterThanOrEqual(0.9);
     for (const p of permission.filter((x) => x.status === 'unresolved')) expect(p.reason).toMatch(/^\S.*\S$/);
   });
@@ -470,7 +475,7 @@ Conditions:
         - !If [Never, !Ref Off, !Sub 'arn:\${AWS::Partition}:iam::aws:policy/ReadOnlyAccess']
 `,
       `Parameters:
-  Mode: {Type: String, Default: 'yes'}
+  Mode: {Type: String, Default: 'yes', AllowedValues: ['yes']}
 Conditions:
   On: !Equals [!Ref Mode, 'yes']
   Never: !Not [!Condition On]
@@ -2336,18 +2341,21 @@ Resources:
     expect(rec(r, 'arn:aws:iam::aws:policy/SecurityAudit').approximate).toEqual([attached('AuditRole')]);
     expect(rec(r, MANAGED_BASIC).approximate).toEqual([attached('ExporterRole')]);
     expect(principal(r, 'AuditRole').policies).toContain('AuditRole.Policies[0]');
-    // A condition known false (the alarm email's default is empty): the resource is not audited,
-    // and said so.
+    // A condition false with the defaults only (the alarm email's default is empty; a stack given
+    // an address has it): audited as created, said so (it was listed, not audited).
     expect(rec(r, 'AlarmsPolicy')).toMatchObject({
-      status: 'unresolved',
-      reason: notCreated('HasAlarmEmail'),
+      status: 'resolved',
+      approximate: [
+        'AlarmsPolicy is created only when its condition HasAlarmEmail is true, which is not known (false only with the parameters at their defaults: AlarmEmail ""): audited as created',
+      ],
     });
     // Known true: no note.
     const known = parse(
       't.yaml',
       text.replace('EnableAudit: {Type: String,', "EnableAudit: {Type: String, Default: 'true',"),
     );
-    expect(known.policies.filter((p) => p.approximate)).toEqual([]);
+    // (the alarm policy, false by default only, is still said so)
+    expect(known.policies.filter((p) => p.approximate).map((p) => p.address)).toEqual(['AlarmsPolicy']);
   });
 });
 

@@ -224,14 +224,33 @@ export class AnalyzerBase {
   protected exists(r: Resource): boolean {
     if (!r.condition) return true;
     const c = this.ownCondition(r.condition, r);
-    return c instanceof Unknown ? true : c;
+    // (false only with the parameters at their defaults: a stack deployed with other values has
+    // it, as an Fn::If on that condition is read both ways; a review found an `iam:*` policy of
+    // `Condition: Admin` left out where `!If [Admin, …]` beside it was audited)
+    return c instanceof Unknown ? true : c || this.offByDefault(r) !== undefined;
+  }
+
+  /** A resource's Condition that is false with the parameters' defaults only (knownByDefault), with them. */
+  private offByDefault(r: Resource): { name: string; defaults: string[] } | undefined {
+    if (!r.condition) return undefined;
+    const name = r.condition;
+    const k = this.ev.assuming(undefined, () => this.ev.knownByDefault(name));
+    return k && !k.value ? { name, defaults: k.defaults } : undefined;
   }
 
   /** The resource's Condition when it is not known offline (exists() reads it as true), with why. */
   protected unknownCondition(r: Resource): { name: string; why: string } | undefined {
     if (!r.condition) return undefined;
     const c = this.ownCondition(r.condition, r);
-    return c instanceof Unknown ? { name: r.condition, why: c.reason } : undefined;
+    if (c instanceof Unknown) return { name: r.condition, why: c.reason };
+    // (false only with the parameters' defaults: not known either, for what a stack may have)
+    const off = c ? undefined : this.offByDefault(r);
+    return off
+      ? {
+          name: off.name,
+          why: `false only with the parameters at their defaults: ${off.defaults.join(', ')}`,
+        }
+      : undefined;
   }
 
   /** A resource's Condition as the template has it, not as assumed while another's policies are read. */

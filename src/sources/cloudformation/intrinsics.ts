@@ -982,11 +982,18 @@ export class Evaluator {
       if (name === 'AWS::Region' || name === 'AWS::AccountId' || !isObject(p)) return undefined;
       const type = typeof p.Type === 'string' ? p.Type : 'String';
       if (/^(List<|CommaDelimitedList|AWS::SSM::)/.test(type)) return undefined;
-      // (strings only: YAML reads `1.0` as a number, which its text may not be)
+      // (strings, and what YAML reads as true, false or a whole number, whose text CloudFormation
+      // takes: `AllowedValues: [false]` is "false"; not `1.0`, whose text may not be that; a review
+      // found an unquoted list ignored, and a branch it rules out audited)
       const allowed = p.AllowedValues;
-      return Array.isArray(allowed) && allowed.length > 0 && allowed.every((x) => typeof x === 'string')
-        ? (allowed as string[])
-        : undefined;
+      const text = (x: unknown): string | undefined =>
+        typeof x === 'string'
+          ? x
+          : typeof x === 'boolean' || (typeof x === 'number' && Number.isSafeInteger(x))
+            ? String(x)
+            : undefined;
+      const texts = Array.isArray(allowed) ? allowed.map(text) : [];
+      return texts.length > 0 && texts.every((x) => x !== undefined) ? (texts as string[]) : undefined;
     };
     // (a list parameter is never compared as a literal's text: nothing is excluded)
     const listType = (name: string): boolean => {

@@ -31,6 +31,9 @@ import {
 } from './types.js';
 import { PolicyAnalyzer } from './policies.js';
 
+/** The notes of one policy's attachments that may not be made, at most (then a count). */
+const MAX_ATTACH_NOTES = 5;
+
 export class Analyzer extends PolicyAnalyzer {
   /** A managed policy (an ARN or a SAM managed policy name) -> record ids, or why not. */
   protected managedIds(
@@ -381,8 +384,15 @@ export class Analyzer extends PolicyAnalyzer {
    * template so named is noted (finish: one no principal holds grants nothing).
    */
   private boundary(p: PrincipalEntry, raw: unknown): void {
-    raw = this.chosen(raw);
-    if (raw === undefined || raw === NO_VALUE) return;
+    // (each value an Fn::If may give, as alternatives() reads it: a policy named in either branch is
+    // a boundary, never a grant; a review found one under an Fn::If on a default audited as granted)
+    const values = this.alternatives(raw).filter((a) => a.value !== undefined && a.value !== NO_VALUE);
+    if (values.length > 1) {
+      for (const a of values) this.boundary(p, a.value);
+      return;
+    }
+    raw = values[0]?.value;
+    if (raw === undefined) return;
     let shown: string;
     const ref = isObject(raw) && typeof raw.Ref === 'string' ? this.resources.get(raw.Ref) : undefined;
     if (ref?.type === 'AWS::IAM::ManagedPolicy') {
@@ -557,11 +567,20 @@ export class Analyzer extends PolicyAnalyzer {
   }
 
   finish(): InputResult {
+    const byId = new Map(this.policies.map((x) => [x.id, x]));
     for (const [id, notes] of this.attachNotes) {
       if (!notes) continue;
-      const rec = this.policies.find((x) => x.id === id);
-      if (rec)
-        for (const note of notes) if (!rec.approximate?.includes(note)) (rec.approximate ??= []).push(note);
+      const rec = byId.get(id);
+      if (!rec) continue;
+      // (a policy attached to thousands of roles so: a few notes and a count, not one per role; a
+      // review found 560 KB of notes on each finding of such a policy)
+      const distinct = [...new Set(notes)].filter((n) => !rec.approximate?.includes(n));
+      const shown = distinct.slice(0, MAX_ATTACH_NOTES);
+      if (distinct.length > shown.length)
+        shown.push(
+          `and ${distinct.length - shown.length} more attachments that may not be made, read likewise`,
+        );
+      if (shown.length) (rec.approximate ??= []).push(...shown);
     }
     for (const [u, g] of this.memberships) {
       u.record.policyIds.push(...g.record.policyIds);
