@@ -183,3 +183,65 @@ ${statement}`;
     expect(dev.approximate).toBeUndefined();
   });
 });
+
+// (a review of the above)
+describe('Fn::If on defaults: a boundary, and AllowedValues YAML reads as booleans or numbers', () => {
+  it('a permissions boundary chosen by such an Fn::If stays a boundary, never a grant', async () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  UseBoundary:
+    Type: String
+    Default: 'true'
+Conditions:
+  HasBoundary: !Equals [!Ref UseBoundary, 'true']
+Resources:
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Action: ['s3:*', 'ec2:*', 'iam:*'], Resource: '*' }
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      PermissionsBoundary: !If [HasBoundary, !Ref Boundary, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - { Effect: Allow, Action: 's3:GetObject', Resource: '*' }
+`;
+    const r = parse(text);
+    expect(rec(r, 'Boundary').grantsNothing).toMatch(/boundary/);
+    expect((await findings(text)).get('Boundary')).toBeUndefined();
+  });
+
+  it('AllowedValues written as numbers or booleans limit the branches read', async () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  NumP: {Type: Number, Default: 1, AllowedValues: [1, 2]}
+  BoolP: {Type: String, Default: true, AllowedValues: [true]}
+Conditions:
+  NumThree: !Equals [!Ref NumP, '3']
+  BoolOff: !Equals [!Ref BoolP, 'false']
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - {Effect: Allow, Action: 's3:DeleteObject', Resource: '*'}
+          - !If [NumThree, {Effect: Allow, Action: 'kms:*', Resource: '*'}, !Ref AWS::NoValue]
+          - !If [BoolOff, {Effect: Allow, Action: 'iam:*', Resource: '*'}, !Ref AWS::NoValue]
+`;
+    // (NumP is never 3, BoolP never false: neither branch can hold, and none is read or noted)
+    expect((await findings(text)).get('P')).toEqual(['s3:DeleteObject']);
+    expect(rec(parse(text), 'P').approximate).toBeUndefined();
+  });
+});
