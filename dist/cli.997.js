@@ -10925,9 +10925,9 @@ function outside(p, listed) {
         return false;
     return listed.every((x) => x.kind === 'account' && /^\d{12}$/.test(x.account) && x.account !== p.account);
 }
-/** The keys of a statement's condition, as written, each once. */
-function conditionKeys(s) {
-    return [...new Set(Object.values(s.condition ?? {}).flatMap((b) => Object.keys(b ?? {})))];
+/** The keys of a condition, as written, each once. */
+function conditionKeys(c) {
+    return [...new Set(Object.values(c ?? {}).flatMap((b) => Object.keys(b ?? {})))];
 }
 /** `a`, `a and b`, `a, b and c`. */
 function words(xs) {
@@ -10935,7 +10935,7 @@ function words(xs) {
 }
 /** Whether a condition names only sts:ExternalId: a Deny guard (denyGuards), or a Deny missingCondition weighs. */
 function externalIdOnly(c) {
-    const keys = Object.values(c ?? {}).flatMap((b) => Object.keys(b ?? {}));
+    const keys = conditionKeys(c);
     return keys.length > 0 && keys.every((k) => k.toLowerCase() === 'sts:externalid');
 }
 /** What a Deny's condition lets through, when it says exactly (CertainDeny `except`); null when it does not. */
@@ -10986,7 +10986,7 @@ function sessionDenies(doc, catalog) {
         const { aws, service, federated } = trust_principalsOf(written);
         const except = exceptOf(s.condition);
         if (except === null || s.notResources !== undefined) {
-            unread.push({ stmt: s, starts, keys: conditionKeys(s) });
+            unread.push({ stmt: s, starts, keys: conditionKeys(s.condition) });
             continue;
         }
         certain.push({
@@ -11197,7 +11197,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
             const maybe = unread.filter((u) => starting.some((a) => u.starts.has(a)) && mayReach(u.stmt, resources));
             const forAws = certain.filter((c) => c.except && nonAws.length && starting.some((a) => c.starts.has(a)) && mayReach(c.stmt, nonAws));
             if (forAws.length)
-                notes.push(`the policy's Deny ${words(forAws.map((c) => (0,policy_document/* statementLabel */.OQ)(c.stmt)))} may deny these sessions to ${words(nonAws)}: its condition on ${words([...new Set(forAws.flatMap((c) => conditionKeys(c.stmt)))])} is read here only for AWS principals`);
+                notes.push(`the policy's Deny ${words(forAws.map((c) => (0,policy_document/* statementLabel */.OQ)(c.stmt)))} may deny these sessions to ${words(nonAws)}: its condition on ${words([...new Set(forAws.flatMap((c) => conditionKeys(c.stmt.condition)))])} is read here only for AWS principals`);
             if (maybe.length)
                 notes.push(`the policy's Deny ${words(maybe.map((u) => (0,policy_document/* statementLabel */.OQ)(u.stmt)))} may deny some of these sessions: ${maybe.every((u) => u.keys.length)
                     ? `its condition on ${words([...new Set(maybe.flatMap((u) => u.keys))])} is not read here`

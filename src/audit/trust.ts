@@ -385,9 +385,9 @@ interface Unread {
   keys: string[];
 }
 
-/** The keys of a statement's condition, as written, each once. */
-function conditionKeys(s: Statement): string[] {
-  return [...new Set(Object.values(s.condition ?? {}).flatMap((b) => Object.keys(b ?? {})))];
+/** The keys of a condition, as written, each once. */
+function conditionKeys(c: Condition | undefined): string[] {
+  return [...new Set(Object.values(c ?? {}).flatMap((b) => Object.keys(b ?? {})))];
 }
 
 /** `a`, `a and b`, `a, b and c`. */
@@ -397,7 +397,7 @@ function words(xs: readonly string[]): string {
 
 /** Whether a condition names only sts:ExternalId: a Deny guard (denyGuards), or a Deny missingCondition weighs. */
 function externalIdOnly(c: Condition | undefined): boolean {
-  const keys = Object.values(c ?? {}).flatMap((b) => Object.keys(b ?? {}));
+  const keys = conditionKeys(c);
   return keys.length > 0 && keys.every((k) => k.toLowerCase() === 'sts:externalid');
 }
 
@@ -445,7 +445,7 @@ function sessionDenies(doc: PolicyDocument, catalog: Catalog): { certain: Certai
     const { aws, service, federated } = principalsOf(written);
     const except = exceptOf(s.condition);
     if (except === null || s.notResources !== undefined) {
-      unread.push({ stmt: s, starts, keys: conditionKeys(s) });
+      unread.push({ stmt: s, starts, keys: conditionKeys(s.condition) });
       continue;
     }
     certain.push({
@@ -692,7 +692,7 @@ export function trustFindings({
       );
       if (forAws.length)
         notes.push(
-          `the policy's Deny ${words(forAws.map((c) => statementLabel(c.stmt)))} may deny these sessions to ${words(nonAws)}: its condition on ${words([...new Set(forAws.flatMap((c) => conditionKeys(c.stmt)))])} is read here only for AWS principals`,
+          `the policy's Deny ${words(forAws.map((c) => statementLabel(c.stmt)))} may deny these sessions to ${words(nonAws)}: its condition on ${words([...new Set(forAws.flatMap((c) => conditionKeys(c.stmt.condition)))])} is read here only for AWS principals`,
         );
       if (maybe.length)
         notes.push(
