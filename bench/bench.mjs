@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --runs N] [-- --sizes 1,2,4] [-- --scale X] [-- --seed N]
-//               [-- --only repo,plan,diverse,memory,conditions,arns,cold] [-- --json FILE]
+//               [-- --only repo,plan,diverse,detect,memory,conditions,arns,cold] [-- --json FILE]
 //               [-- --diverse 5000,20000] [-- --timeout S] [-- --mem-limit MB] [-- --cli DIR]
 // --quick: one size, 0.05x (500 files, a 6 MB plan), a diverse plan of 300 policies (also the
 // memory-limited run), the pathological policies at a tenth of their size, one run each, 3 cold
@@ -14,7 +14,9 @@
 //         across nested modules among non-IAM resources (no configuration: detection).
 //   diverse  the held-out corpus (bench/diverse.mjs): a plan of N policies (5,000 and 20,000) in
 //         which no statement repeats, audited with --baseline skypilot:minimal; also its JSON
-//         report's size, and (memory) 10,000 policies under node --max-old-space-size=1792.
+//         report's size, and (memory) 10,000 policies under node --max-old-space-size=1792;
+//   detect  the same plans without --baseline: every policy scored against every built-in
+//         baseline (detection), as a repository without a configuration runs.
 //   conditions, arns  one policy with 10,000 condition keys; one with 1,800 ARNs under ec2:*.
 // For each input and size (1x, 2x, 4x): wall time, throughput and peak memory (maxRSS, from
 // /usr/bin/time -v when present, else a wrapper reporting process.resourceUsage().maxRSS), and the
@@ -607,6 +609,18 @@ async function main() {
         `  diverse ${n}: audit ${fmt(r.ms)} ms, floor ${fmt(r.floorMs)} ms${r.failures.length ? `; ${r.failures.join('; ')}` : ''}\n`,
       );
     }
+  // The same plans without --baseline: each policy scored against every built-in baseline, what a
+  // repository without a configuration runs (detection; no policy of the corpus is a vendor's).
+  const detect = [];
+  if (wants('detect'))
+    for (const n of diverseSizes) {
+      const input = ensure('diverse', n);
+      const r = await measure({ kind: 'detect', size: n, policies: n, ...input, json: false });
+      detect.push(r);
+      process.stderr.write(
+        `  detect ${n}: audit ${fmt(r.ms)} ms, floor ${fmt(r.floorMs)} ms${r.failures.length ? `; ${r.failures.join('; ')}` : ''}\n`,
+      );
+    }
   let memory;
   if (wants('memory')) {
     const n = MEMORY_CASE.policies;
@@ -784,6 +798,36 @@ async function main() {
         ],
       )}`,
     );
+  if (detect.length)
+    console.log(
+      `\nThe diverse corpus without --baseline (detection against every built-in baseline, text report):\n\n${tableOf(
+        detect,
+        [
+          'policies',
+          'audit ms',
+          'assign baselines ms',
+          'floor ms',
+          'audit/floor',
+          'µs/policy',
+          'policies/s',
+          'peak RSS MB',
+          'RSS limit MB',
+          'status',
+        ],
+        (r) => [
+          r.policies,
+          fmt(r.ms),
+          fmt(r.steps?.['assign baselines']),
+          fmt(r.floorMs),
+          fmt(r.ratio, 2),
+          fmt(r.perPolicyUs, 1),
+          fmt(r.policiesPerS),
+          fmt(r.rssMB ?? r.failedRssMB),
+          fmt(r.memLimitMB),
+          status(r),
+        ],
+      )}`,
+    );
   if (memory)
     console.log(
       `\nMemory-limited run (NODE_OPTIONS=--max-old-space-size=${MEMORY_CASE.limitMB}), diverse ${memory.policies} policies: text ${fmt(memory.ms)} ms, peak RSS ${fmt(memory.rssMB ?? memory.failedRssMB)} MB; JSON ${fmt(memory.jsonMs)} ms, peak RSS ${fmt(memory.jsonRssMB)} MB; ${memory.completed ? 'completed' : `did not complete: ${status(memory)}`}`,
@@ -876,6 +920,21 @@ async function main() {
       `JSON report ≤ ${DIVERSE_TARGETS.jsonPerInput} × input: diverse ${r.policies} ${fmt(r.reportBytes / MB, 1)} MB for ${fmt(r.bytes / MB, 1)} MB (${fmt(r.reportBytes / r.bytes, 2)}×)${why}`,
     );
   }
+  for (const r of detect) {
+    const why = r.failures.length ? ` (${r.failures.join('; ')})` : '';
+    say(
+      r.ratio <= DIVERSE_TARGETS.ratio,
+      `audit/floor ≤ ${DIVERSE_TARGETS.ratio}: diverse ${r.policies} without --baseline ${fmt(r.ratio, 2)}${why}`,
+    );
+    say(
+      r.policiesPerS >= DIVERSE_TARGETS.policiesPerS,
+      `≥ ${DIVERSE_TARGETS.policiesPerS} policies/s: diverse ${r.policies} without --baseline ${fmt(r.policiesPerS)}${why}`,
+    );
+    say(
+      r.rssMB <= r.memLimitMB,
+      `peak memory ≤ 2 × input + ${TARGETS.memSlackMB} MB: diverse ${r.policies} without --baseline ${fmt(r.rssMB)} MB (limit ${fmt(r.memLimitMB)} MB)${why}`,
+    );
+  }
   if (diverse.length >= 2) {
     const lo = diverse[0];
     const hi = diverse[diverse.length - 1];
@@ -896,7 +955,7 @@ async function main() {
     writeFileSync(
       opts.json,
       JSON.stringify(
-        { machine: m, seed, scale, sizes, runs, rows, diverse, memory, odd, cold, verdicts },
+        { machine: m, seed, scale, sizes, runs, rows, diverse, detect, memory, odd, cold, verdicts },
         null,
         2,
       ),

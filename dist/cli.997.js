@@ -5333,24 +5333,33 @@ notFor = NO_SETS) {
 // exclusions written with a leading `!`. Spot's `*spotinst*` (Spotinst, the company's old name)
 // would name every `SpotInstances` Sid of an EC2 policy; `!*spotinstance*` takes those out.
 
+/** One object per list of globs: a vendor's versions write the same names. */
+const made = new Map();
 function vendorNames(globs) {
+    const key = globs.join('\n');
+    let names = made.get(key);
+    if (!names)
+        made.set(key, (names = compile(globs)));
+    return names;
+}
+function compile(globs) {
+    // Compiled on lower-cased globs and matched on lower-cased text: the same as case-insensitive
+    // globs, which lower the text once per glob.
     const include = [];
     const exclude = [];
     for (const g of globs) {
         if (g.startsWith('!')) {
             if (g.length > 1)
-                exclude.push((0,policy_glob/* compileGlob */.SO)(g.slice(1), { caseInsensitive: true }));
+                exclude.push((0,policy_glob/* compileGlob */.SO)(g.slice(1).toLowerCase()));
         }
         else
-            include.push({ glob: g, m: (0,policy_glob/* compileGlob */.SO)(g, { caseInsensitive: true }) });
+            include.push({ glob: g, m: (0,policy_glob/* compileGlob */.SO)(g.toLowerCase()) });
     }
-    return {
-        size: include.length,
-        match(text) {
-            const hit = include.find((x) => x.m.matches(text));
-            return hit && !exclude.some((x) => x.matches(text)) ? hit.glob : undefined;
-        },
+    const matchLower = (lower) => {
+        const g = include.find((x) => x.m.matches(lower));
+        return g && !exclude.some((x) => x.matches(lower)) ? g.glob : undefined;
     };
+    return { size: include.length, match: (text) => matchLower(text.toLowerCase()), matchLower };
 }
 
 ;// CONCATENATED MODULE: ./src/audit/grantees.ts
@@ -9930,6 +9939,9 @@ function statementsOf(doc) {
 }
 /** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
 const patternKeys = new WeakMap();
+/** The patterns made so far, per catalog and text: one object per text, shared, never changed. */
+const interned = new WeakMap();
+let patternCount = 0;
 /**
  * The built-in baselines' `Action` patterns with the keys they expand to, as expanded at build
  * time (scripts/build-baselines.mjs), when the catalog is the one they were expanded with (else
@@ -9955,7 +9967,11 @@ function allowPatterns(statements) {
     let keysOf = patternKeys.get(catalog);
     if (!keysOf)
         patternKeys.set(catalog, (keysOf = prebuiltPatternKeys(catalog.version)));
-    const seen = new Map();
+    let made = interned.get(catalog);
+    if (!made)
+        interned.set(catalog, (made = new Map()));
+    const seen = new Set();
+    const out = [];
     for (const s of statements) {
         const st = s;
         if (st.Effect !== 'Allow')
@@ -9966,13 +9982,18 @@ function allowPatterns(statements) {
             const text = a.trim().toLowerCase();
             if (!text || seen.has(text))
                 continue;
-            let keys = keysOf.get(text);
-            if (!keys)
-                keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
-            seen.set(text, { text, keys });
+            seen.add(text);
+            let p = made.get(text);
+            if (!p) {
+                let keys = keysOf.get(text);
+                if (!keys)
+                    keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
+                made.set(text, (p = { text, keys, id: patternCount++, evidence: [], touches: [] }));
+            }
+            out.push(p);
         }
     }
-    return [...seen.values()];
+    return out;
 }
 function sidsOf(statements) {
     const out = [];
@@ -10020,6 +10041,17 @@ function arnNames(arn) {
     // Drop the resource type (`role/`, `instance-profile/`) except for S3, whose ARNs start with the bucket.
     return parts[2] === 's3' ? tokens : tokens.slice(tokens.length > 1 ? 1 : 0);
 }
+/** The names a policy carries that a vendor's globs match, as evidence shows them (per VendorNames). */
+function nameHitsOf(names, globs, lower) {
+    const hits = [];
+    for (let i = 0; i < names.length; i++) {
+        const n = names[i];
+        const g = globs.matchLower(lower[i]);
+        if (g && !hits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
+            hits.push(`${n.where} "${n.text}" matches ${g}`);
+    }
+    return hits;
+}
 function nameSources(policy, statements) {
     const out = [];
     if (policy.name)
@@ -10058,6 +10090,7 @@ function nameSources(policy, statements) {
     return out;
 }
 const prepared = new WeakMap();
+let preparedCount = 0;
 /**
  * The baseline's references for a policy of this kind: its sets that kind holds (`policy-kinds`),
  * so that an identity policy is not scored against a bucket policy's set (Databricks' root-bucket
@@ -10130,6 +10163,7 @@ function prepare(whole, kind = 'identity') {
     if (defaults.length > 1 && defaults.length < core.length)
         refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
     p = {
+        index: preparedCount++,
         union,
         specificity,
         texts,
@@ -10137,10 +10171,8 @@ function prepare(whole, kind = 'identity') {
         sids,
         names: vendorNames(b.detect?.names ?? []),
         accounts: new Set(b.detect?.accounts ?? []),
-        byPattern: new Map(),
         byPolicy: new Map(),
         patternsByKey: new Map(),
-        nameMatches: new Map(),
     };
     const indexed = new Set();
     for (const r of p.refs)
@@ -10200,24 +10232,31 @@ function coverage(p, otherTexts, otherSpecificity) {
         n += otherSpecificity.get(k) ?? 0;
     return n / p.keys.length;
 }
-function policyPatterns(patterns) {
+const policyPatterns = (patterns) => ({ patterns });
+function policyKey(pp) {
+    return (pp.key ??= pp.patterns.map((p) => p.text).join('\n'));
+}
+function policySides(pp) {
+    if (pp.sides)
+        return pp.sides;
     const texts = new Set();
     const specificity = new Map();
-    for (const p of patterns) {
+    for (const p of pp.patterns) {
         texts.add(p.text);
         const sp = patternSpecificity(p);
         for (const k of p.keys)
             if ((specificity.get(k) ?? 0) < sp)
                 specificity.set(k, sp);
     }
-    return { patterns, texts, specificity, key: patterns.map((p) => p.text).join('\n') };
+    return (pp.sides = { texts, specificity });
 }
+const NONE = [];
 /**
  * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
  * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
  */
 function patternEvidence(p, b) {
-    let e = b.byPattern.get(p.text);
+    let e = p.evidence[b.index];
     if (!e) {
         const c = coverage(p, b.texts, b.specificity);
         let d = 1;
@@ -10225,28 +10264,24 @@ function patternEvidence(p, b) {
             for (const k of p.keys)
                 if (b.union.has(k))
                     d = Math.min(d, distinctiveness(k));
-        e = { c, d };
-        b.byPattern.set(p.text, e);
+        p.evidence[b.index] = e = { c, d };
     }
     return e;
 }
-/**
- * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
- * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
- */
-function actionScore(pp, b, scoreOnly = false) {
-    // A function of the policy's patterns (in order) and the baseline: policies repeat their action
-    // lists (one module per team), so it is computed once per list.
-    const key = `${scoreOnly ? 1 : 0}\u0000${pp.key}`;
-    let hit = b.byPolicy.get(key);
-    if (!hit)
-        b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
-    return hit;
+/** The baseline's patterns that grant one of a policy pattern's actions, once per pattern and baseline. */
+function touchedBy(p, b) {
+    let t = p.touches[b.index];
+    if (!t) {
+        const touched = new Set();
+        for (const k of p.keys)
+            for (const q of b.patternsByKey.get(k) ?? NONE)
+                touched.add(q);
+        p.touches[b.index] = t = touched.size > 0 ? [...touched] : NONE;
+    }
+    return t;
 }
-function computeActionScore(pp, b, scoreOnly) {
-    const pats = pp.patterns;
-    if (pats.length === 0)
-        return { precision: 0, recall: 0, mass: 0, score: 0 };
+/** The precision and the distinctive mass of a policy's patterns against a baseline (see ActionScore). */
+function precisionAndMass(pats, b) {
     let covered = 0;
     let mass = 0;
     for (const p of pats) {
@@ -10256,31 +10291,53 @@ function computeActionScore(pp, b, scoreOnly) {
         covered += c;
         mass += c * d;
     }
-    const precision = covered / pats.length;
+    return { precision: pats.length === 0 ? 0 : covered / pats.length, mass };
+}
+/**
+ * The action evidence of a policy's patterns against a prepared baseline. With `scoreOnly`, the
+ * recall is not computed when the score is 0 anyway (no pattern covered, or no mass).
+ */
+function actionScore(pp, b, scoreOnly = false) {
+    // A function of the policy's patterns (in order) and the baseline: policies repeat their action
+    // lists (one module per team), so it is computed once per list.
+    const key = `${scoreOnly ? 1 : 0}\u0000${policyKey(pp)}`;
+    let hit = b.byPolicy.get(key);
+    if (!hit)
+        b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
+    return hit;
+}
+/** Per pattern id, the coverage by the policy of a baseline pattern the policy touches (else -1). */
+let coverageOf = new Float64Array(0);
+function computeActionScore(pp, b, scoreOnly) {
+    const pats = pp.patterns;
+    if (pats.length === 0)
+        return { precision: 0, recall: 0, mass: 0, score: 0 };
+    const { precision, mass } = precisionAndMass(pats, b);
     if (scoreOnly && (precision === 0 || mass === 0))
         return { precision, recall: 0, mass, score: 0 };
+    // A baseline pattern none of whose actions the policy grants has coverage 0 (one the policy
+    // writes the same way is the policy's own pattern: it grants its actions): only the others are
+    // computed, once each, and each reference sums them in its own order.
+    if (coverageOf.length < patternCount)
+        coverageOf = new Float64Array(patternCount * 2).fill(-1);
+    const { texts, specificity } = policySides(pp);
+    const touched = [];
+    for (const p of pats)
+        for (const q of touchedBy(p, b))
+            if (coverageOf[q.id] < 0) {
+                coverageOf[q.id] = coverage(q, texts, specificity);
+                touched.push(q);
+            }
     let recall = 0;
     let best = 0;
     let reference;
-    // A baseline pattern none of whose actions the policy grants, and that the policy does not write
-    // the same way, has coverage 0: only the others are computed (and summed in the same order).
-    const touched = new Set();
-    if (pp.specificity.size <= b.patternsByKey.size) {
-        for (const k of pp.specificity.keys())
-            for (const q of b.patternsByKey.get(k) ?? [])
-                touched.add(q);
-    }
-    else {
-        for (const [k, qs] of b.patternsByKey)
-            if (pp.specificity.has(k))
-                for (const q of qs)
-                    touched.add(q);
-    }
     for (const r of b.refs) {
         let sum = 0;
-        for (const q of r.patterns)
-            if (touched.has(q) || pp.texts.has(q.text))
-                sum += coverage(q, pp.texts, pp.specificity);
+        for (const q of r.patterns) {
+            const c = coverageOf[q.id];
+            if (c >= 0)
+                sum += c;
+        }
         const rec = sum / r.patterns.length;
         if (rec * r.weight > best) {
             best = rec * r.weight;
@@ -10288,64 +10345,80 @@ function computeActionScore(pp, b, scoreOnly) {
             reference = r.label;
         }
     }
+    for (const q of touched)
+        coverageOf[q.id] = -1;
     const score = precision * best * Math.min(1, mass / MASS_FOR_FULL_WEIGHT);
     return { precision, recall, ...(reference ? { reference } : {}), mass, score };
 }
 const pct = (x) => `${Math.round(x * 100)}%`;
 const round = (x) => Math.round(x * 1000) / 1000;
-function score(b, pp, sids, names, selfAccounts, trustAccounts, kind) {
-    const pb = prepare(b, kind);
+function cluesOf(b, p) {
+    const pb = prepare(b, p.kind);
+    const { precision, mass } = precisionAndMass(p.pp.patterns, pb);
+    let nameHits = p.nameHits.get(pb.names);
+    if (!nameHits)
+        p.nameHits.set(pb.names, (nameHits = nameHitsOf(p.names, pb.names, p.lowerNames)));
+    const sidHits = p.sids.length > 0 && pb.sids.size > 0 ? p.sids.filter((s) => pb.sids.has(s.toLowerCase())) : [];
+    const self = p.selfAccounts.filter((x) => pb.accounts.has(x));
+    const trust = self.length > 0 ? [] : p.trustAccounts.filter((x) => pb.accounts.has(x));
+    return { baseline: b, pb, precision, mass, nameHits, sidHits, self, trust };
+}
+/** The evidence of the names, Sids and accounts, in the order they combine (after the actions'). */
+function otherSignals(c, sids, backed) {
+    const signals = [];
+    if (c.nameHits.length > 0)
+        signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+    if (c.sidHits.length > 0)
+        signals.push(SID_WEIGHT * (c.sidHits.length / sids));
+    if (c.self.length > 0)
+        signals.push(SELF_ACCOUNT_WEIGHT);
+    else if (c.trust.length > 0)
+        signals.push(TRUST_ACCOUNT_WEIGHT);
+    return signals;
+}
+function combine(signals) {
+    let rest = 1;
+    for (const s of signals)
+        rest *= 1 - Math.min(1, Math.max(0, s));
+    return round(1 - rest);
+}
+/**
+ * A confidence the baseline's cannot exceed: its score with a recall of 1 (the most it can be),
+ * the rest exact. Combining is monotone in each signal, and so is the rounding.
+ */
+function confidenceBound(c, p) {
+    const acted = c.precision > 0 && c.mass > 0;
+    const bound = acted ? c.precision * Math.min(1, c.mass / MASS_FOR_FULL_WEIGHT) : 0;
+    const others = otherSignals(c, p.sids.length, acted && c.precision >= NAME_MIN_PRECISION);
+    return combine(acted ? [bound, ...others] : others) + 1e-9;
+}
+function score(c, p) {
+    const { baseline: b, pb } = c;
     const evidence = [];
     const signals = [];
-    const a = actionScore(pp, pb, true);
+    const a = actionScore(p.pp, pb, true);
     if (a.score > 0) {
         signals.push(a.score);
         evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
     }
-    const nameHits = [];
     let unbackedName = false;
-    for (const n of names) {
-        let g = pb.nameMatches.get(n.text);
-        if (g === undefined) {
-            g = pb.names.match(n.text) ?? null;
-            pb.nameMatches.set(n.text, g);
-        }
-        if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-            nameHits.push(`${n.where} "${n.text}" matches ${g}`);
-    }
-    if (nameHits.length > 0) {
-        // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
-        // name with a sliver of them (another component of the vendor's), or alone, is not.
-        const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+    // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
+    // name with a sliver of them (another component of the vendor's), or alone, is not.
+    const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+    if (c.nameHits.length > 0) {
         unbackedName = !backed && a.precision > 0;
-        signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
-        evidence.push(`name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${backed || a.precision === 0
+        evidence.push(`name: ${c.nameHits.slice(0, 3).join('; ')}${c.nameHits.length > 3 ? ` (+${c.nameHits.length - 3} more)` : ''}${backed || a.precision === 0
             ? ''
             : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`}`);
     }
-    if (sids.length > 0 && pb.sids.size > 0) {
-        const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
-        if (hits.length > 0) {
-            signals.push(SID_WEIGHT * (hits.length / sids.length));
-            evidence.push(`Sids: ${hits.length}/${sids.length} are ${b.id}'s (${hits.slice(0, 4).join(', ')}${hits.length > 4 ? ', ...' : ''})`);
-        }
-    }
-    const self = selfAccounts.filter((x) => pb.accounts.has(x));
-    if (self.length > 0) {
-        signals.push(SELF_ACCOUNT_WEIGHT);
-        evidence.push(`account: the principal ${self.join(', ')} is ${b.name}'s AWS account`);
-    }
-    else {
-        const trust = trustAccounts.filter((x) => pb.accounts.has(x));
-        if (trust.length > 0) {
-            signals.push(TRUST_ACCOUNT_WEIGHT);
-            evidence.push(`account: a trust policy of the same role or file lets ${b.name}'s AWS account (${trust.join(', ')}) assume it`);
-        }
-    }
-    let rest = 1;
-    for (const s of signals)
-        rest *= 1 - Math.min(1, Math.max(0, s));
-    let confidence = round(1 - rest);
+    if (c.sidHits.length > 0)
+        evidence.push(`Sids: ${c.sidHits.length}/${p.sids.length} are ${b.id}'s (${c.sidHits.slice(0, 4).join(', ')}${c.sidHits.length > 4 ? ', ...' : ''})`);
+    if (c.self.length > 0)
+        evidence.push(`account: the principal ${c.self.join(', ')} is ${b.name}'s AWS account`);
+    else if (c.trust.length > 0)
+        evidence.push(`account: a trust policy of the same role or file lets ${b.name}'s AWS account (${c.trust.join(', ')}) assume it`);
+    signals.push(...otherSignals(c, p.sids.length, backed));
+    let confidence = combine(signals);
     // A baseline whose actions are a generic shape: without a name, a Sid or the vendor's account
     // beside them, the actions are no match (a review: every S3 read-write policy was Unity Catalog's).
     if (b.detect?.actionsAlone === false &&
@@ -10370,12 +10443,18 @@ function isLatest(b, group) {
  */
 function detectBaseline(policy, baselines, options) {
     const statements = statementsOf(policy.document);
-    // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
-    const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
-    const sids = policy.kind === 'trust' ? [] : sidsOf(statements);
     const names = nameSources(policy, statements);
-    const selfAccounts = policy.kind === 'identity' ? [] : principalAccounts(statements);
-    const trustAccounts = options?.trustAccounts ?? [];
+    const clues = {
+        // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
+        pp: policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements)),
+        sids: policy.kind === 'trust' ? [] : sidsOf(statements),
+        names,
+        lowerNames: names.map((n) => n.text.toLowerCase()),
+        nameHits: new Map(),
+        selfAccounts: policy.kind === 'identity' ? [] : principalAccounts(statements),
+        trustAccounts: options?.trustAccounts ?? [],
+        kind: policy.kind,
+    };
     const groups = new Map();
     for (const b of baselines) {
         const v = (0,load/* vendorOf */.AK)(b.id);
@@ -10390,8 +10469,21 @@ function detectBaseline(policy, baselines, options) {
     const closer = new Map();
     /** Per candidate in closer: the latest version's own confidence. */
     const scoredLatest = new Map();
-    for (const group of groups.values()) {
-        const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts, policy.kind));
+    // Every vendor's confidence has a bound computed without the action recall, the costly part
+    // (a walk of the baseline's patterns the policy touches). Vendors are scored exactly from the
+    // highest bound down, until a bound is below the best confidence found: no vendor left can be
+    // the top one (nor tie with it). The outcome is the one of scoring them all.
+    const byBound = [...groups.values()]
+        .map((group) => {
+        const cl = group.map((b) => cluesOf(b, clues));
+        return { group, cl, bound: Math.max(...cl.map((c) => confidenceBound(c, clues))) };
+    })
+        .sort((x, y) => y.bound - x.bound);
+    let top;
+    for (const { group, cl, bound } of byBound) {
+        if (!options?.exhaustive && (bound <= 0 || (top && bound < top.confidence)))
+            break;
+        const scored = cl.map((c) => score(c, clues));
         const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0];
         let older;
         for (const c of scored)
@@ -10401,6 +10493,7 @@ function detectBaseline(policy, baselines, options) {
                 older = c;
         if (!older) {
             chosen.push(latest);
+            top = topCandidate(chosen);
             continue;
         }
         // The vendor's, as sure as its best version says; audited against the latest.
@@ -10421,8 +10514,8 @@ function detectBaseline(policy, baselines, options) {
         closer.set(pick, older);
         scoredLatest.set(pick, latest.confidence);
         chosen.push(pick);
+        top = topCandidate(chosen);
     }
-    const top = topCandidate(chosen);
     if (!top)
         return {};
     const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };

@@ -445,3 +445,65 @@ describe('topCandidate', () => {
     );
   });
 });
+
+describe('detectBaseline: vendors left out by their bound', () => {
+  // Vendors are scored in full only while their bound (the confidence with a recall of 1) can
+  // reach the best found; the outcome must be the one of scoring every vendor.
+  const statements = baselines.flatMap((b) =>
+    b.sets.flatMap((s) => s.statements as Record<string, unknown>[]),
+  );
+  const actions = [
+    ...new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).map(String)),
+  ];
+  const sids = [...new Set(statements.map((s) => s.Sid).filter((s): s is string => typeof s === 'string'))];
+  const catalogKeys = loadCatalog()
+    .all()
+    .map((a) => a.full);
+  const accounts = baselines.flatMap((b) => b.detect?.accounts ?? []);
+  const action = fc.oneof(
+    fc.constantFrom(...actions),
+    fc.constantFrom(...catalogKeys),
+    fc.constantFrom('s3:*', 'ec2:Describe*', 'iam:*Role*', 'logs:*', '*', 'sts:AssumeRole'),
+  );
+  const statement = fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...statements) },
+    {
+      weight: 3,
+      arbitrary: fc.record(
+        {
+          Sid: fc.constantFrom(...sids, 'Mine'),
+          Effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+          Action: fc.array(action, { minLength: 1, maxLength: 12 }),
+          Resource: fc.constantFrom('*', 'arn:aws:s3:::coiled-data/*', 'arn:aws:iam::1:role/skypilot-v1'),
+          Principal: fc.constantFrom(
+            { AWS: '*' },
+            ...accounts.map((a) => ({ AWS: `arn:aws:iam::${a}:root` })),
+          ),
+        },
+        { requiredKeys: ['Effect', 'Action'] },
+      ),
+    },
+  );
+  it('gives the outcome of scoring every vendor', () => {
+    fc.assert(
+      fc.property(
+        fc.array(statement, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<'identity' | 'resource' | 'trust'>('identity', 'identity', 'resource', 'trust'),
+        fc.constantFrom(
+          'infra/policy.json',
+          'infra/datadog/role.json',
+          'skypilot/minimal.json',
+          'a/unity-catalog.tf',
+        ),
+        fc.subarray(accounts, { maxLength: 2 }),
+        (list, kind, path, trustAccounts) => {
+          const input = { path, kind, document: { Version: '2012-10-17', Statement: list } };
+          const pruned = detectBaseline(input, baselines, { trustAccounts });
+          const all = detectBaseline(input, baselines, { trustAccounts, exhaustive: true });
+          expect(pruned).toEqual(all);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});

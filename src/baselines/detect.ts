@@ -78,6 +78,8 @@ export interface DetectInput {
 export interface DetectOptions {
   /** Vendor account IDs seen in the trust policies of the roles that hold the policy (a trust policy: of its file). */
   trustAccounts?: string[];
+  /** Score every vendor in full, none left out by its bound (for the test that the bound changes nothing). */
+  exhaustive?: boolean;
 }
 
 /** Confidence at or above which a policy is taken as the vendor's. */
@@ -153,6 +155,20 @@ export function distinctiveness(key: string): number {
 interface Pattern {
   text: string;
   keys: readonly string[];
+  /** A number of its own among the patterns of the process (interned: one object per text). */
+  id: number;
+  /** Its evidence against each prepared baseline (by PreparedBaseline.index), once computed. */
+  evidence: (PatternEvidence | undefined)[];
+  /** The patterns of each prepared baseline (by PreparedBaseline.index) that grant one of its actions, once computed. */
+  touches: (readonly Pattern[] | undefined)[];
+}
+
+/** What a policy's pattern says of a prepared baseline (patternEvidence). */
+interface PatternEvidence {
+  /** Its coverage by the baseline. */
+  c: number;
+  /** The distinctiveness of its most generic covered action (1 when not covered). */
+  d: number;
 }
 
 const asList = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
@@ -174,6 +190,9 @@ function statementsOf(doc: unknown): Record<string, unknown>[] {
 
 /** The action keys a pattern (lower case, trimmed) expands to, per pattern: shared, never changed. */
 const patternKeys = new WeakMap<object, Map<string, readonly string[]>>();
+/** The patterns made so far, per catalog and text: one object per text, shared, never changed. */
+const interned = new WeakMap<object, Map<string, Pattern>>();
+let patternCount = 0;
 
 /**
  * The built-in baselines' `Action` patterns with the keys they expand to, as expanded at build
@@ -198,7 +217,10 @@ function allowPatterns(statements: unknown[]): Pattern[] {
   const catalog = loadCatalog();
   let keysOf = patternKeys.get(catalog);
   if (!keysOf) patternKeys.set(catalog, (keysOf = prebuiltPatternKeys(catalog.version)));
-  const seen = new Map<string, Pattern>();
+  let made = interned.get(catalog);
+  if (!made) interned.set(catalog, (made = new Map()));
+  const seen = new Set<string>();
+  const out: Pattern[] = [];
   for (const s of statements) {
     const st = s as Record<string, unknown>;
     if (st.Effect !== 'Allow') continue;
@@ -206,12 +228,17 @@ function allowPatterns(statements: unknown[]): Pattern[] {
       if (typeof a !== 'string') continue;
       const text = a.trim().toLowerCase();
       if (!text || seen.has(text)) continue;
-      let keys = keysOf.get(text);
-      if (!keys) keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
-      seen.set(text, { text, keys });
+      seen.add(text);
+      let p = made.get(text);
+      if (!p) {
+        let keys = keysOf.get(text);
+        if (!keys) keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
+        made.set(text, (p = { text, keys, id: patternCount++, evidence: [], touches: [] }));
+      }
+      out.push(p);
     }
   }
-  return [...seen.values()];
+  return out;
 }
 
 function sidsOf(statements: unknown[]): string[] {
@@ -263,6 +290,18 @@ interface NameSource {
   where: string;
 }
 
+/** The names a policy carries that a vendor's globs match, as evidence shows them (per VendorNames). */
+function nameHitsOf(names: readonly NameSource[], globs: VendorNames, lower: readonly string[]): string[] {
+  const hits: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    const g = globs.matchLower(lower[i]!);
+    if (g && !hits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
+      hits.push(`${n.where} "${n.text}" matches ${g}`);
+  }
+  return hits;
+}
+
 function nameSources(policy: DetectInput, statements: Record<string, unknown>[]): NameSource[] {
   const out: NameSource[] = [];
   if (policy.name) out.push({ text: policy.name, where: 'policy name' });
@@ -306,6 +345,8 @@ interface Reference {
 }
 
 interface PreparedBaseline {
+  /** A number of its own among the prepared baselines of the process (Pattern.evidence's index). */
+  index: number;
   union: Set<string>;
   /** Per action: the specificity of the most specific baseline pattern granting it. */
   specificity: Map<string, number>;
@@ -315,17 +356,14 @@ interface PreparedBaseline {
   sids: Set<string>;
   names: VendorNames;
   accounts: Set<string>;
-  /** patternEvidence per policy pattern text. */
-  byPattern: Map<string, { c: number; d: number }>;
   /** actionScore per policy pattern list (see PolicyPatterns.key) and scoreOnly. */
   byPolicy: Map<string, ActionScore>;
   /** The patterns of refs that grant each action key. */
   patternsByKey: Map<string, Pattern[]>;
-  /** The first names glob that matches a text, per text (null: none). */
-  nameMatches: Map<string, string | null>;
 }
 
 const prepared = new WeakMap<Baseline, Map<string, PreparedBaseline>>();
+let preparedCount = 0;
 
 /**
  * The baseline's references for a policy of this kind: its sets that kind holds (`policy-kinds`),
@@ -396,6 +434,7 @@ function prepare(whole: Baseline, kind: PolicyKind = 'identity'): PreparedBaseli
   if (defaults.length > 1 && defaults.length < core.length)
     refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
   p = {
+    index: preparedCount++,
     union,
     specificity,
     texts,
@@ -403,10 +442,8 @@ function prepare(whole: Baseline, kind: PolicyKind = 'identity'): PreparedBaseli
     sids,
     names: vendorNames(b.detect?.names ?? []),
     accounts: new Set(b.detect?.accounts ?? []),
-    byPattern: new Map(),
     byPolicy: new Map(),
     patternsByKey: new Map(),
-    nameMatches: new Map(),
   };
   const indexed = new Set<Pattern>();
   for (const r of p.refs) indexPatterns(r.patterns, indexed, p.patternsByKey);
@@ -487,37 +524,72 @@ function coverage(p: Pattern, otherTexts: Set<string>, otherSpecificity: Map<str
 
 interface PolicyPatterns {
   patterns: Pattern[];
-  /** The patterns' texts in order, joined: the key of actionScore's cache. */
-  key: string;
-  texts: Set<string>;
-  specificity: Map<string, number>;
+  /** The patterns' texts in order, joined: the key of actionScore's cache (made on first use). */
+  key?: string;
+  /** The patterns' texts, and per action the most specific pattern's specificity (made on first use). */
+  sides?: { texts: Set<string>; specificity: Map<string, number> };
 }
 
-function policyPatterns(patterns: Pattern[]): PolicyPatterns {
+const policyPatterns = (patterns: Pattern[]): PolicyPatterns => ({ patterns });
+
+function policyKey(pp: PolicyPatterns): string {
+  return (pp.key ??= pp.patterns.map((p) => p.text).join('\n'));
+}
+
+function policySides(pp: PolicyPatterns): { texts: Set<string>; specificity: Map<string, number> } {
+  if (pp.sides) return pp.sides;
   const texts = new Set<string>();
   const specificity = new Map<string, number>();
-  for (const p of patterns) {
+  for (const p of pp.patterns) {
     texts.add(p.text);
     const sp = patternSpecificity(p);
     for (const k of p.keys) if ((specificity.get(k) ?? 0) < sp) specificity.set(k, sp);
   }
-  return { patterns, texts, specificity, key: patterns.map((p) => p.text).join('\n') };
+  return (pp.sides = { texts, specificity });
 }
+
+const NONE: readonly Pattern[] = [];
 
 /**
  * A policy pattern's coverage by the baseline and the distinctiveness of its most generic covered
  * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
  */
-function patternEvidence(p: Pattern, b: PreparedBaseline): { c: number; d: number } {
-  let e = b.byPattern.get(p.text);
+function patternEvidence(p: Pattern, b: PreparedBaseline): PatternEvidence {
+  let e = p.evidence[b.index];
   if (!e) {
     const c = coverage(p, b.texts, b.specificity);
     let d = 1;
     if (c !== 0) for (const k of p.keys) if (b.union.has(k)) d = Math.min(d, distinctiveness(k));
-    e = { c, d };
-    b.byPattern.set(p.text, e);
+    p.evidence[b.index] = e = { c, d };
   }
   return e;
+}
+
+/** The baseline's patterns that grant one of a policy pattern's actions, once per pattern and baseline. */
+function touchedBy(p: Pattern, b: PreparedBaseline): readonly Pattern[] {
+  let t = p.touches[b.index];
+  if (!t) {
+    const touched = new Set<Pattern>();
+    for (const k of p.keys) for (const q of b.patternsByKey.get(k) ?? NONE) touched.add(q);
+    p.touches[b.index] = t = touched.size > 0 ? [...touched] : NONE;
+  }
+  return t;
+}
+
+/** The precision and the distinctive mass of a policy's patterns against a baseline (see ActionScore). */
+function precisionAndMass(
+  pats: readonly Pattern[],
+  b: PreparedBaseline,
+): { precision: number; mass: number } {
+  let covered = 0;
+  let mass = 0;
+  for (const p of pats) {
+    const { c, d } = patternEvidence(p, b);
+    if (c === 0) continue;
+    covered += c;
+    mass += c * d;
+  }
+  return { precision: pats.length === 0 ? 0 : covered / pats.length, mass };
 }
 
 /**
@@ -527,40 +599,41 @@ function patternEvidence(p: Pattern, b: PreparedBaseline): { c: number; d: numbe
 function actionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly = false): ActionScore {
   // A function of the policy's patterns (in order) and the baseline: policies repeat their action
   // lists (one module per team), so it is computed once per list.
-  const key = `${scoreOnly ? 1 : 0}\u0000${pp.key}`;
+  const key = `${scoreOnly ? 1 : 0}\u0000${policyKey(pp)}`;
   let hit = b.byPolicy.get(key);
   if (!hit) b.byPolicy.set(key, (hit = computeActionScore(pp, b, scoreOnly)));
   return hit;
 }
 
+/** Per pattern id, the coverage by the policy of a baseline pattern the policy touches (else -1). */
+let coverageOf = new Float64Array(0);
+
 function computeActionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly: boolean): ActionScore {
   const pats = pp.patterns;
   if (pats.length === 0) return { precision: 0, recall: 0, mass: 0, score: 0 };
-  let covered = 0;
-  let mass = 0;
-  for (const p of pats) {
-    const { c, d } = patternEvidence(p, b);
-    if (c === 0) continue;
-    covered += c;
-    mass += c * d;
-  }
-  const precision = covered / pats.length;
+  const { precision, mass } = precisionAndMass(pats, b);
   if (scoreOnly && (precision === 0 || mass === 0)) return { precision, recall: 0, mass, score: 0 };
+  // A baseline pattern none of whose actions the policy grants has coverage 0 (one the policy
+  // writes the same way is the policy's own pattern: it grants its actions): only the others are
+  // computed, once each, and each reference sums them in its own order.
+  if (coverageOf.length < patternCount) coverageOf = new Float64Array(patternCount * 2).fill(-1);
+  const { texts, specificity } = policySides(pp);
+  const touched: Pattern[] = [];
+  for (const p of pats)
+    for (const q of touchedBy(p, b))
+      if (coverageOf[q.id]! < 0) {
+        coverageOf[q.id] = coverage(q, texts, specificity);
+        touched.push(q);
+      }
   let recall = 0;
   let best = 0;
   let reference: string | undefined;
-  // A baseline pattern none of whose actions the policy grants, and that the policy does not write
-  // the same way, has coverage 0: only the others are computed (and summed in the same order).
-  const touched = new Set<Pattern>();
-  if (pp.specificity.size <= b.patternsByKey.size) {
-    for (const k of pp.specificity.keys()) for (const q of b.patternsByKey.get(k) ?? []) touched.add(q);
-  } else {
-    for (const [k, qs] of b.patternsByKey) if (pp.specificity.has(k)) for (const q of qs) touched.add(q);
-  }
   for (const r of b.refs) {
     let sum = 0;
-    for (const q of r.patterns)
-      if (touched.has(q) || pp.texts.has(q.text)) sum += coverage(q, pp.texts, pp.specificity);
+    for (const q of r.patterns) {
+      const c = coverageOf[q.id]!;
+      if (c >= 0) sum += c;
+    }
     const rec = sum / r.patterns.length;
     if (rec * r.weight > best) {
       best = rec * r.weight;
@@ -568,6 +641,7 @@ function computeActionScore(pp: PolicyPatterns, b: PreparedBaseline, scoreOnly: 
       reference = r.label;
     }
   }
+  for (const q of touched) coverageOf[q.id] = -1;
   const score = precision * best * Math.min(1, mass / MASS_FOR_FULL_WEIGHT);
   return { precision, recall, ...(reference ? { reference } : {}), mass, score };
 }
@@ -583,20 +657,76 @@ interface Candidate {
   unbackedName?: boolean;
 }
 
-function score(
-  b: Baseline,
-  pp: PolicyPatterns,
-  sids: string[],
-  names: NameSource[],
-  selfAccounts: string[],
-  trustAccounts: string[],
-  kind: PolicyKind,
-): Candidate {
-  const pb = prepare(b, kind);
+/** What a policy shows of one baseline before its action recall: all but the recall is exact. */
+interface Clues {
+  baseline: Baseline;
+  pb: PreparedBaseline;
+  precision: number;
+  mass: number;
+  nameHits: string[];
+  sidHits: string[];
+  self: string[];
+  trust: string[];
+}
+
+interface PolicyClues {
+  pp: PolicyPatterns;
+  sids: string[];
+  names: NameSource[];
+  /** The names' texts in lower case. */
+  lowerNames: string[];
+  /** The names that match, per vendor's globs (versions share them). */
+  nameHits: Map<VendorNames, string[]>;
+  selfAccounts: string[];
+  trustAccounts: string[];
+  kind: PolicyKind;
+}
+
+function cluesOf(b: Baseline, p: PolicyClues): Clues {
+  const pb = prepare(b, p.kind);
+  const { precision, mass } = precisionAndMass(p.pp.patterns, pb);
+  let nameHits = p.nameHits.get(pb.names);
+  if (!nameHits) p.nameHits.set(pb.names, (nameHits = nameHitsOf(p.names, pb.names, p.lowerNames)));
+  const sidHits =
+    p.sids.length > 0 && pb.sids.size > 0 ? p.sids.filter((s) => pb.sids.has(s.toLowerCase())) : [];
+  const self = p.selfAccounts.filter((x) => pb.accounts.has(x));
+  const trust = self.length > 0 ? [] : p.trustAccounts.filter((x) => pb.accounts.has(x));
+  return { baseline: b, pb, precision, mass, nameHits, sidHits, self, trust };
+}
+
+/** The evidence of the names, Sids and accounts, in the order they combine (after the actions'). */
+function otherSignals(c: Clues, sids: number, backed: boolean): number[] {
+  const signals: number[] = [];
+  if (c.nameHits.length > 0) signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+  if (c.sidHits.length > 0) signals.push(SID_WEIGHT * (c.sidHits.length / sids));
+  if (c.self.length > 0) signals.push(SELF_ACCOUNT_WEIGHT);
+  else if (c.trust.length > 0) signals.push(TRUST_ACCOUNT_WEIGHT);
+  return signals;
+}
+
+function combine(signals: readonly number[]): number {
+  let rest = 1;
+  for (const s of signals) rest *= 1 - Math.min(1, Math.max(0, s));
+  return round(1 - rest);
+}
+
+/**
+ * A confidence the baseline's cannot exceed: its score with a recall of 1 (the most it can be),
+ * the rest exact. Combining is monotone in each signal, and so is the rounding.
+ */
+function confidenceBound(c: Clues, p: PolicyClues): number {
+  const acted = c.precision > 0 && c.mass > 0;
+  const bound = acted ? c.precision * Math.min(1, c.mass / MASS_FOR_FULL_WEIGHT) : 0;
+  const others = otherSignals(c, p.sids.length, acted && c.precision >= NAME_MIN_PRECISION);
+  return combine(acted ? [bound, ...others] : others) + 1e-9;
+}
+
+function score(c: Clues, p: PolicyClues): Candidate {
+  const { baseline: b, pb } = c;
   const evidence: string[] = [];
   const signals: number[] = [];
 
-  const a = actionScore(pp, pb, true);
+  const a = actionScore(p.pp, pb, true);
   if (a.score > 0) {
     signals.push(a.score);
     evidence.push(
@@ -604,59 +734,33 @@ function score(
     );
   }
 
-  const nameHits: string[] = [];
   let unbackedName = false;
-  for (const n of names) {
-    let g = pb.nameMatches.get(n.text);
-    if (g === undefined) {
-      g = pb.names.match(n.text) ?? null;
-      pb.nameMatches.set(n.text, g);
-    }
-    if (g && !nameHits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-      nameHits.push(`${n.where} "${n.text}" matches ${g}`);
-  }
-  if (nameHits.length > 0) {
-    // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
-    // name with a sliver of them (another component of the vendor's), or alone, is not.
-    const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+  // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
+  // name with a sliver of them (another component of the vendor's), or alone, is not.
+  const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
+  if (c.nameHits.length > 0) {
     unbackedName = !backed && a.precision > 0;
-    signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
     evidence.push(
-      `name: ${nameHits.slice(0, 3).join('; ')}${nameHits.length > 3 ? ` (+${nameHits.length - 3} more)` : ''}${
+      `name: ${c.nameHits.slice(0, 3).join('; ')}${c.nameHits.length > 3 ? ` (+${c.nameHits.length - 3} more)` : ''}${
         backed || a.precision === 0
           ? ''
           : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`
       }`,
     );
   }
+  if (c.sidHits.length > 0)
+    evidence.push(
+      `Sids: ${c.sidHits.length}/${p.sids.length} are ${b.id}'s (${c.sidHits.slice(0, 4).join(', ')}${c.sidHits.length > 4 ? ', ...' : ''})`,
+    );
+  if (c.self.length > 0)
+    evidence.push(`account: the principal ${c.self.join(', ')} is ${b.name}'s AWS account`);
+  else if (c.trust.length > 0)
+    evidence.push(
+      `account: a trust policy of the same role or file lets ${b.name}'s AWS account (${c.trust.join(', ')}) assume it`,
+    );
+  signals.push(...otherSignals(c, p.sids.length, backed));
 
-  if (sids.length > 0 && pb.sids.size > 0) {
-    const hits = sids.filter((s) => pb.sids.has(s.toLowerCase()));
-    if (hits.length > 0) {
-      signals.push(SID_WEIGHT * (hits.length / sids.length));
-      evidence.push(
-        `Sids: ${hits.length}/${sids.length} are ${b.id}'s (${hits.slice(0, 4).join(', ')}${hits.length > 4 ? ', ...' : ''})`,
-      );
-    }
-  }
-
-  const self = selfAccounts.filter((x) => pb.accounts.has(x));
-  if (self.length > 0) {
-    signals.push(SELF_ACCOUNT_WEIGHT);
-    evidence.push(`account: the principal ${self.join(', ')} is ${b.name}'s AWS account`);
-  } else {
-    const trust = trustAccounts.filter((x) => pb.accounts.has(x));
-    if (trust.length > 0) {
-      signals.push(TRUST_ACCOUNT_WEIGHT);
-      evidence.push(
-        `account: a trust policy of the same role or file lets ${b.name}'s AWS account (${trust.join(', ')}) assume it`,
-      );
-    }
-  }
-
-  let rest = 1;
-  for (const s of signals) rest *= 1 - Math.min(1, Math.max(0, s));
-  let confidence = round(1 - rest);
+  let confidence = combine(signals);
   // A baseline whose actions are a generic shape: without a name, a Sid or the vendor's account
   // beside them, the actions are no match (a review: every S3 read-write policy was Unity Catalog's).
   if (
@@ -707,12 +811,18 @@ export function detectBaseline(
   nameWithoutActions?: true;
 } {
   const statements = statementsOf(policy.document);
-  // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
-  const pp = policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements));
-  const sids = policy.kind === 'trust' ? [] : sidsOf(statements);
   const names = nameSources(policy, statements);
-  const selfAccounts = policy.kind === 'identity' ? [] : principalAccounts(statements);
-  const trustAccounts = options?.trustAccounts ?? [];
+  const clues: PolicyClues = {
+    // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
+    pp: policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements)),
+    sids: policy.kind === 'trust' ? [] : sidsOf(statements),
+    names,
+    lowerNames: names.map((n) => n.text.toLowerCase()),
+    nameHits: new Map(),
+    selfAccounts: policy.kind === 'identity' ? [] : principalAccounts(statements),
+    trustAccounts: options?.trustAccounts ?? [],
+    kind: policy.kind,
+  };
 
   const groups = new Map<string, Baseline[]>();
   for (const b of baselines) {
@@ -726,8 +836,20 @@ export function detectBaseline(
   const closer = new Map<Candidate, Candidate>();
   /** Per candidate in closer: the latest version's own confidence. */
   const scoredLatest = new Map<Candidate, number>();
-  for (const group of groups.values()) {
-    const scored = group.map((b) => score(b, pp, sids, names, selfAccounts, trustAccounts, policy.kind));
+  // Every vendor's confidence has a bound computed without the action recall, the costly part
+  // (a walk of the baseline's patterns the policy touches). Vendors are scored exactly from the
+  // highest bound down, until a bound is below the best confidence found: no vendor left can be
+  // the top one (nor tie with it). The outcome is the one of scoring them all.
+  const byBound = [...groups.values()]
+    .map((group) => {
+      const cl = group.map((b) => cluesOf(b, clues));
+      return { group, cl, bound: Math.max(...cl.map((c) => confidenceBound(c, clues))) };
+    })
+    .sort((x, y) => y.bound - x.bound);
+  let top: Candidate | undefined;
+  for (const { group, cl, bound } of byBound) {
+    if (!options?.exhaustive && (bound <= 0 || (top && bound < top.confidence))) break;
+    const scored = cl.map((c) => score(c, clues));
     const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
     let older: Candidate | undefined;
     for (const c of scored)
@@ -739,6 +861,7 @@ export function detectBaseline(
         older = c;
     if (!older) {
       chosen.push(latest);
+      top = topCandidate(chosen);
       continue;
     }
     // The vendor's, as sure as its best version says; audited against the latest.
@@ -757,8 +880,8 @@ export function detectBaseline(
     closer.set(pick, older);
     scoredLatest.set(pick, latest.confidence);
     chosen.push(pick);
+    top = topCandidate(chosen);
   }
-  const top = topCandidate(chosen);
   if (!top) return {};
   const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
   if (top.confidence < DETECTION_THRESHOLD)
