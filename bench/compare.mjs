@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// npm run bench:compare -- [--runs N] [--policies N] [--format text|json] [--seed N] REV [REV...]
+// npm run bench:compare -- [--runs N] [--policies N] [--format text|json] [--seed N] [--detect] REV [REV...]
 //
 // Builds side by side on the held-out diverse plan (bench/diverse.mjs), run alternately so that
 // each sees the same minutes of a noisy machine: the only way to see a change of 5% or so here,
 // where one bench run can move by 20%. REV is a git revision, whose committed dist/ is taken
 // (`git archive REV dist package.json` into .bench/builds/, no build needed), or `.` for the
-// working tree's dist/. The floor (bench/floor.mjs) runs between them.
+// working tree's dist/. The floor (bench/floor.mjs) runs between them. The plan is audited with
+// --baseline skypilot:minimal, or with --detect without it: every policy scored against every
+// built-in baseline, as a repository without a configuration runs (the phase timed is then
+// `assign baselines`, where detection is, rather than `evaluate`).
 //
 // For each build: the median wall and CPU time, the median of `evaluate` (from
 // IAM_BASELINE_AUDIT_TIMINGS), the range of peak RSS (/usr/bin/time, when present), audit/floor,
@@ -31,13 +34,14 @@ const { values: opts, positionals: revs } = parseArgs({
     policies: { type: 'string', default: '5000' },
     format: { type: 'string', default: 'text' },
     seed: { type: 'string', default: '20260115' },
+    detect: { type: 'boolean', default: false },
   },
 });
 const runs = Number(opts.runs);
 const policies = Number(opts.policies);
 if (revs.length === 0 || !(runs >= 1) || !(policies >= 1) || !['text', 'json'].includes(opts.format)) {
   console.error(
-    'usage: node bench/compare.mjs [--runs N] [--policies N] [--format text|json] [--seed N] REV [REV...]',
+    'usage: node bench/compare.mjs [--runs N] [--policies N] [--format text|json] [--seed N] [--detect] REV [REV...]',
   );
   process.exit(2);
 }
@@ -98,7 +102,7 @@ function run(args, cwd) {
       const ms = performance.now() - t0;
       if (code !== 0) return fail(new Error(`compare: node ${args.join(' ')} exited ${code}\n${stderr}`));
       const t = /@time (\S+) (\S+) (\d+)/.exec(stderr);
-      const evaluate = /evaluate ([\d.]+) ms/.exec(stderr);
+      const evaluate = new RegExp(`${PHASE} ([\\d.]+) ms`).exec(stderr);
       done({
         ms,
         cpu: t ? Number(t[1]) + Number(t[2]) : NaN,
@@ -118,6 +122,8 @@ const median = (xs) => {
 const fmt = (x, d = 0) =>
   Number.isNaN(x) ? 'n/a' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
+/** The phase of runAudit timed (IAM_BASELINE_AUDIT_TIMINGS). */
+const PHASE = opts.detect ? 'assign baselines' : 'evaluate';
 const builds = revs.map((rev) => ({ rev, dir: buildDir(rev), results: [] }));
 const input = plan();
 const floor = [];
@@ -125,8 +131,7 @@ const auditArgs = (dir) => [
   join(dir, 'dist', 'cli.js'),
   'audit',
   'plan.json',
-  '--baseline',
-  'skypilot:minimal',
+  ...(opts.detect ? [] : ['--baseline', 'skypilot:minimal']),
   '--fail-on',
   'none',
   '--max-file-size',
@@ -155,9 +160,9 @@ const rows = builds.map((b) => {
 });
 console.log(
   [
-    `Diverse plan of ${policies} policies (seed ${opts.seed}, generator d${DIVERSE_VERSION}), ${opts.format} report, ${runs} alternated runs per build; floor ${fmt(floorMs)} ms (median of ${floor.length}).`,
+    `Diverse plan of ${policies} policies (seed ${opts.seed}, generator d${DIVERSE_VERSION}), ${opts.detect ? 'without --baseline' : '--baseline skypilot:minimal'}, ${opts.format} report, ${runs} alternated runs per build; floor ${fmt(floorMs)} ms (median of ${floor.length}).`,
     '',
-    '| build | wall ms | CPU s | evaluate ms | peak RSS MB | audit/floor | same report as the first |',
+    `| build | wall ms | CPU s | ${PHASE} ms | peak RSS MB | audit/floor | same report as the first |`,
     '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n'),
