@@ -4,7 +4,7 @@
 // the vendor's account. Before, every user and group policy of an export with Datadog's role in it
 // was audited against Datadog (a review saw lambda:* of a developers' group reported as Datadog's
 // CRITICAL excess, and a user's AdministratorAccess "granting" Datadog's missing permissions).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAudit } from '../../src/audit/run.js';
@@ -124,4 +124,36 @@ test("an AWS managed policy Datadog documents is audited on Coiled's role, which
   expect(report.notes).toContain(
     "authorization-details.json arn:aws:iam::aws:policy/SecurityAudit: an AWS managed policy that Datadog documents attaching (Cloud Security Management, optional): not held to the datadog baseline's own statements; it is audited against Coiled where Coiled's principals hold it: detach it from those only.",
   );
+});
+
+// An AWS managed policy is AWS's: the folder of the module that attaches it, and its own names
+// and Sids, say nothing of a vendor. A first-contact review ran Anyscale's IAM module (its EKS
+// files; the cluster role's trust template left out): AmazonEKSClusterPolicy on the EKS cluster
+// role was held to Anyscale's baseline on the folder's name and the EC2 and load balancer actions
+// they share (0.60), with HIGH "delete them" findings on a policy no one can edit. Written by hand
+// in the module's shape.
+test("an AWS managed policy attached in a vendor's folder is not the vendor's for that", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'detect-holders-managed-'));
+  const dir = join(root, 'modules', 'aws-anyscale-iam');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'eks.tf'),
+    [
+      'variable "cluster_trust" { type = string }',
+      'resource "aws_iam_role" "anyscale_eks_cluster_role" {',
+      '  name               = "anyscale-eks-cluster-role"',
+      '  assume_role_policy = var.cluster_trust',
+      '}',
+      'resource "aws_iam_role_policy_attachment" "cluster" {',
+      '  role       = aws_iam_role.anyscale_eks_cluster_role.name',
+      '  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const report = await runAudit({ root, paths: ['.'], now: NOW });
+  const eks = report.policies.find((p) => p.address === 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy')!;
+  expect(eks.status).toBe('not-matched');
+  expect(eks.baseline).toBeUndefined();
+  expect(report.findings).toEqual([]);
 });

@@ -186,6 +186,47 @@ describe('detectBaseline: generic policies match no vendor', () => {
     );
   });
 
+  // Any tool that launches EC2 instances asks for SkyPilot's minimal actions. A review found a
+  // data platform's compute policy (this list, written here by hand from its reproducer) held to
+  // SkyPilot at 0.51 on its actions alone, with a CRITICAL and a HIGH finding failing the check.
+  // SkyPilot's own policies carry its name (PassRole and GetInstanceProfile on skypilot-v1).
+  it("an EC2 cluster launcher's policy is not SkyPilot's without SkyPilot's name", () => {
+    const launcher = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: [
+            'ec2:AuthorizeSecurityGroupEgress',
+            'ec2:AuthorizeSecurityGroupIngress',
+            'ec2:CancelSpotInstanceRequests',
+            'ec2:CreateSecurityGroup',
+            'ec2:CreateTags',
+            'ec2:DeleteSecurityGroup',
+            'ec2:DeleteTags',
+            'ec2:Describe*',
+            'ec2:ImportKeyPair',
+            'ec2:ModifyInstanceAttribute',
+            'ec2:RequestSpotInstances',
+            'ec2:RunInstances',
+            'ec2:StartInstances',
+            'ec2:StopInstances',
+            'ec2:TerminateInstances',
+          ],
+          Resource: ['*'],
+        },
+      ],
+    };
+    const r = detect(launcher);
+    expect(r.match).toBeUndefined();
+    expect(r.best?.baseline).toBe('skypilot');
+    expect(r.best!.evidence.join(' ')).toMatch(/actions alone are not skypilot's/);
+    // With SkyPilot's name beside the same actions, it is SkyPilot's.
+    expect(detect(launcher, 'identity', { name: 'minimal-skypilot-policy' }).match?.baseline).toBe(
+      'skypilot',
+    );
+  });
+
   it('reports the best candidate and its score when nothing matches', () => {
     const r = detect(fixture('generic-cloudsplaining__explicit-actions.json'));
     expect(r.best?.baseline).toBe('coiled'); // ECR push/pull: Coiled's optional ecr set, counted at half weight
@@ -505,5 +546,64 @@ describe('detectBaseline: vendors left out by their bound', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('detectBaseline: what the bound and the caches must not change (a review)', () => {
+  const yaml = (id: string, extra: string, actions: string[]) =>
+    parseBaselineYaml(
+      `id: ${id}\n${extra}sets:\n  - name: run\n    kind: ongoing\n    statements:\n      - Effect: Allow\n        Action: [${actions.join(', ')}]\n        Resource: "*"\n`,
+      `${id}.yml`,
+    );
+  const sns = ['sns:Publish', 'sns:Subscribe', 'sns:GetTopicAttributes', 'sns:ListTopics'];
+  const sqs = ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+  it('two baselines whose name globs join alike keep their own globs', () => {
+    const one = yaml('one', 'detect:\n  names: ["foo\\nbar"]\n', sqs);
+    const two = yaml('two', 'detect:\n  names: ["foo", "bar"]\n', sns);
+    const doc = { Statement: [{ Effect: 'Allow', Action: sns, Resource: '*' }] };
+    for (const list of [
+      [one, two],
+      [two, one],
+    ]) {
+      const r = detectBaseline(
+        { path: 'infra/foo.json', name: 'foo', kind: 'identity', document: doc },
+        list,
+      );
+      expect(r.match?.baseline).toBe('two');
+      expect(r.match!.evidence.join(' ')).toMatch(/policy name "foo" matches foo/);
+    }
+  });
+
+  it('a tie that localeCompare cannot break goes to the first listed, as when every vendor is scored', () => {
+    // Ids the schema refuses, as a configured baseline without an id has (its path): NFC and NFD.
+    const nfc = { ...yaml('a', "detect:\n  accounts: ['222233334444']\n", ['sns:Publish']), id: '\u00e9' };
+    // Every sqs action (20), of which the policy grants 19: an action score of 0.95, as the account's.
+    const twenty = loadCatalog()
+      .expand('sqs:*')
+      .map((a) => a.full);
+    expect(twenty).toHaveLength(20);
+    const nfd = { ...yaml('b', '', twenty), id: 'e\u0301' };
+    expect(nfc.id.localeCompare(nfd.id)).toBe(0);
+    const doc = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::222233334444:root' },
+          Action: twenty.slice(0, 19),
+          Resource: '*',
+        },
+      ],
+    };
+    for (const list of [
+      [nfc, nfd],
+      [nfd, nfc],
+    ]) {
+      const input = { path: 'infra/queue-policy.json', kind: 'resource' as const, document: doc };
+      const all = detectBaseline(input, list, { exhaustive: true });
+      expect(detectBaseline(input, list)).toEqual(all);
+      expect(all.match?.baseline).toBe(list[0]!.id);
+      expect(all.match?.confidence).toBe(0.95);
+    }
   });
 });

@@ -622,7 +622,14 @@ export function planAudit(
     // evidence shown on it.)
     const held = roles.byPolicy.get(r.id);
     const d = detectBaseline(
-      { name: r.name, address: r.address, path: r.path, kind: r.kind, document: p.raw },
+      {
+        name: r.name,
+        address: r.address,
+        path: r.path,
+        kind: r.kind,
+        document: p.raw,
+        ...(managedName(p) !== undefined ? { awsManaged: true } : {}),
+      },
       baselines,
       {
         trustAccounts:

@@ -73,6 +73,14 @@ export interface DetectInput {
   path: string;
   kind: PolicyKind;
   document?: unknown;
+  /**
+   * An AWS managed policy: AWS wrote it, under AWS's names and Sids, and the file that attaches it
+   * is not its. Only its actions and the trust of the roles that hold it tell a vendor's (a review:
+   * AmazonEKSClusterPolicy, attached in Anyscale's module to the EKS cluster role, was held to
+   * Anyscale's baseline on the module's folder name and the EC2 and load balancer actions they
+   * share, with HIGH findings).
+   */
+  awsManaged?: boolean;
 }
 
 export interface DetectOptions {
@@ -157,10 +165,6 @@ interface Pattern {
   keys: readonly string[];
   /** A number of its own among the patterns of the process (interned: one object per text). */
   id: number;
-  /** Its evidence against each prepared baseline (by PreparedBaseline.index), once computed. */
-  evidence: (PatternEvidence | undefined)[];
-  /** The patterns of each prepared baseline (by PreparedBaseline.index) that grant one of its actions, once computed. */
-  touches: (readonly Pattern[] | undefined)[];
 }
 
 /** What a policy's pattern says of a prepared baseline (patternEvidence). */
@@ -233,7 +237,7 @@ function allowPatterns(statements: unknown[]): Pattern[] {
       if (!p) {
         let keys = keysOf.get(text);
         if (!keys) keysOf.set(text, (keys = catalog.expand(text).map((x) => x.key)));
-        made.set(text, (p = { text, keys, id: patternCount++, evidence: [], touches: [] }));
+        made.set(text, (p = { text, keys, id: patternCount++ }));
       }
       out.push(p);
     }
@@ -345,8 +349,13 @@ interface Reference {
 }
 
 interface PreparedBaseline {
-  /** A number of its own among the prepared baselines of the process (Pattern.evidence's index). */
-  index: number;
+  /**
+   * patternEvidence per policy pattern, by Pattern.id (held by the baseline, not the pattern: a
+   * configured baseline is parsed again on each run, and goes with its run).
+   */
+  evidence: Map<number, PatternEvidence>;
+  /** touchedBy per policy pattern, by Pattern.id. */
+  touches: Map<number, readonly Pattern[]>;
   union: Set<string>;
   /** Per action: the specificity of the most specific baseline pattern granting it. */
   specificity: Map<string, number>;
@@ -363,7 +372,6 @@ interface PreparedBaseline {
 }
 
 const prepared = new WeakMap<Baseline, Map<string, PreparedBaseline>>();
-let preparedCount = 0;
 
 /**
  * The baseline's references for a policy of this kind: its sets that kind holds (`policy-kinds`),
@@ -434,7 +442,8 @@ function prepare(whole: Baseline, kind: PolicyKind = 'identity'): PreparedBaseli
   if (defaults.length > 1 && defaults.length < core.length)
     refs.push({ label: `sets ${defaults.join('+')}`, patterns: merge(defaults), weight: 1 });
   p = {
-    index: preparedCount++,
+    evidence: new Map(),
+    touches: new Map(),
     union,
     specificity,
     texts,
@@ -555,23 +564,23 @@ const NONE: readonly Pattern[] = [];
  * action: they depend on the pattern alone, so they are computed once per pattern and baseline.
  */
 function patternEvidence(p: Pattern, b: PreparedBaseline): PatternEvidence {
-  let e = p.evidence[b.index];
+  let e = b.evidence.get(p.id);
   if (!e) {
     const c = coverage(p, b.texts, b.specificity);
     let d = 1;
     if (c !== 0) for (const k of p.keys) if (b.union.has(k)) d = Math.min(d, distinctiveness(k));
-    p.evidence[b.index] = e = { c, d };
+    b.evidence.set(p.id, (e = { c, d }));
   }
   return e;
 }
 
 /** The baseline's patterns that grant one of a policy pattern's actions, once per pattern and baseline. */
 function touchedBy(p: Pattern, b: PreparedBaseline): readonly Pattern[] {
-  let t = p.touches[b.index];
+  let t = b.touches.get(p.id);
   if (!t) {
     const touched = new Set<Pattern>();
     for (const k of p.keys) for (const q of b.patternsByKey.get(k) ?? NONE) touched.add(q);
-    p.touches[b.index] = t = touched.size > 0 ? [...touched] : NONE;
+    b.touches.set(p.id, (t = touched.size > 0 ? [...touched] : NONE));
   }
   return t;
 }
@@ -710,15 +719,19 @@ function combine(signals: readonly number[]): number {
   return round(1 - rest);
 }
 
+/** How far above its bound a confidence may be taken to be, for rounding's sake. */
+const BOUND_SLACK = 1e-9;
+
 /**
- * A confidence the baseline's cannot exceed: its score with a recall of 1 (the most it can be),
- * the rest exact. Combining is monotone in each signal, and so is the rounding.
+ * A confidence the baseline's cannot exceed (by more than BOUND_SLACK): its score with a recall
+ * of 1 (the most it can be), the rest exact. Combining is monotone in each signal, and so is the
+ * rounding.
  */
 function confidenceBound(c: Clues, p: PolicyClues): number {
   const acted = c.precision > 0 && c.mass > 0;
   const bound = acted ? c.precision * Math.min(1, c.mass / MASS_FOR_FULL_WEIGHT) : 0;
   const others = otherSignals(c, p.sids.length, acted && c.precision >= NAME_MIN_PRECISION);
-  return combine(acted ? [bound, ...others] : others) + 1e-9;
+  return combine(acted ? [bound, ...others] : others);
 }
 
 function score(c: Clues, p: PolicyClues): Candidate {
@@ -811,11 +824,11 @@ export function detectBaseline(
   nameWithoutActions?: true;
 } {
   const statements = statementsOf(policy.document);
-  const names = nameSources(policy, statements);
+  const names = policy.awsManaged ? [] : nameSources(policy, statements);
   const clues: PolicyClues = {
     // A trust policy grants sts:AssumeRole, not the vendor's actions: only names and accounts count.
     pp: policyPatterns(policy.kind === 'trust' ? [] : allowPatterns(statements)),
-    sids: policy.kind === 'trust' ? [] : sidsOf(statements),
+    sids: policy.kind === 'trust' || policy.awsManaged ? [] : sidsOf(statements),
     names,
     lowerNames: names.map((n) => n.text.toLowerCase()),
     nameHits: new Map(),
@@ -831,6 +844,7 @@ export function detectBaseline(
     if (g) g.push(b);
     else groups.set(v, [b]);
   }
+  /** Each vendor's candidate, by the vendor's place in the list of baselines. */
   const chosen: Candidate[] = [];
   /** Per chosen candidate (a latest version): the earlier version that fits better. */
   const closer = new Map<Candidate, Candidate>();
@@ -839,16 +853,19 @@ export function detectBaseline(
   // Every vendor's confidence has a bound computed without the action recall, the costly part
   // (a walk of the baseline's patterns the policy touches). Vendors are scored exactly from the
   // highest bound down, until a bound is below the best confidence found: no vendor left can be
-  // the top one (nor tie with it). The outcome is the one of scoring them all.
+  // the top one (nor tie with it). The outcome is the one of scoring them all: the candidates are
+  // compared in the list's order, as when all were scored (topCandidate keeps the first of a tie
+  // that localeCompare cannot break, such as two paths of configured baselines with no id, one
+  // NFC and one NFD).
   const byBound = [...groups.values()]
-    .map((group) => {
+    .map((group, order) => {
       const cl = group.map((b) => cluesOf(b, clues));
-      return { group, cl, bound: Math.max(...cl.map((c) => confidenceBound(c, clues))) };
+      return { group, order, cl, bound: Math.max(...cl.map((c) => confidenceBound(c, clues))) };
     })
     .sort((x, y) => y.bound - x.bound);
   let top: Candidate | undefined;
-  for (const { group, cl, bound } of byBound) {
-    if (!options?.exhaustive && (bound <= 0 || (top && bound < top.confidence))) break;
+  for (const { group, order, cl, bound } of byBound) {
+    if (!options?.exhaustive && (bound <= 0 || (top && bound + BOUND_SLACK < top.confidence))) break;
     const scored = cl.map((c) => score(c, clues));
     const latest = scored.find((c) => isLatest(c.baseline, group)) ?? scored[0]!;
     let older: Candidate | undefined;
@@ -860,8 +877,8 @@ export function detectBaseline(
       )
         older = c;
     if (!older) {
-      chosen.push(latest);
-      top = topCandidate(chosen);
+      chosen[order] = latest;
+      top = topCandidate(chosen.filter((c) => c !== undefined));
       continue;
     }
     // The vendor's, as sure as its best version says; audited against the latest.
@@ -879,8 +896,8 @@ export function detectBaseline(
     else delete pick.unbackedName;
     closer.set(pick, older);
     scoredLatest.set(pick, latest.confidence);
-    chosen.push(pick);
-    top = topCandidate(chosen);
+    chosen[order] = pick;
+    top = topCandidate(chosen.filter((c) => c !== undefined));
   }
   if (!top) return {};
   const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };

@@ -16,7 +16,7 @@ export interface VendorNames {
 const made = new Map<string, VendorNames>();
 
 export function vendorNames(globs: readonly string[]): VendorNames {
-  const key = globs.join('\n');
+  const key = JSON.stringify(globs);
   let names = made.get(key);
   if (!names) made.set(key, (names = compile(globs)));
   return names;
