@@ -76,3 +76,42 @@ describe("a policy file that still holds the vendor's placeholder", () => {
     ]);
   });
 });
+
+// Not matched on what was read: the documents left out may be the vendor's (Databricks' own
+// cross-account policy, a data source of its provider, beside a PassRole statement: a
+// first-contact review saw "best candidate: databricks, score 0.04", and the data source named
+// nowhere). The reason says what was read without. Written in the shape of Databricks' examples.
+it('a policy not matched says what it was read without', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'left-out-docs-unmatched-'));
+  writeFileSync(
+    join(root, 'workspace.tf'),
+    `
+variable "roles_to_assume" { type = list(string) }
+data "databricks_aws_crossaccount_policy" "this" {}
+data "aws_iam_policy_document" "cross_account" {
+  source_policy_documents = [data.databricks_aws_crossaccount_policy.this.json]
+  statement {
+    sid       = "allowPassCrossServiceRole"
+    effect    = "Allow"
+    actions   = ["iam:PassRole"]
+    resources = var.roles_to_assume
+  }
+}
+resource "aws_iam_role" "cross_account_role" {
+  name               = "cross-account"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role_policy" "cross_account" {
+  name   = "cross-account-policy"
+  role   = aws_iam_role.cross_account_role.id
+  policy = data.aws_iam_policy_document.cross_account.json
+}
+`,
+  );
+  const r = await runAudit({ root, paths: ['.'], now: new Date('2026-12-07T00:00:00Z') });
+  const p = r.policies.find((x) => x.address === 'aws_iam_role_policy.cross_account')!;
+  expect(p.status).toBe('not-matched');
+  expect(p.reason).toMatch(
+    /^matches no known vendor baseline.*, as read: left out: documents that are not known \(\$\{data\.databricks_aws_crossaccount_policy\.this\.json\} in source_policy_documents\); what they would add or override is not audited$/,
+  );
+});

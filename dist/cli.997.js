@@ -11428,6 +11428,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
 
 
 
+
 /**
  * The notes on the detected policies that an earlier version of their vendor's baseline fits
  * better than the current one (Coiled's 2022 template, with the ECS backend's permissions): each
@@ -12014,9 +12015,13 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                     ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
                     : ''})`
                 : '';
+            // Matched on what was read: parts not known (a provider's data source among its source
+            // documents, as Databricks' cross-account policy is) may be the vendor's, and are said (a
+            // first-contact review: the reason named only the PassRole statement's score).
+            const partial = r.approximate?.find((n) => n.startsWith(records/* LEFT_OUT_DOCUMENTS */.e9) || n.startsWith(records/* LEFT_OUT_STATEMENTS */.o8));
             const entry = {
                 status: 'not-matched',
-                reason: `matches no known vendor baseline${best}`,
+                reason: `matches no known vendor baseline${best}${partial ? `, as read: ${partial}` : ''}`,
             };
             if (d.best)
                 entry.detection = d.best;
@@ -14467,12 +14472,13 @@ async function runCommand(command, rest) {
 
 /** `--fail-on none|any` and `--severity-threshold LEVEL`. */
 function failOptions(values) {
-    const failOn = values['fail-on'] ?? 'any';
+    // In any case, as the action's inputs are (`--severity-threshold HIGH`).
+    const failOn = (values['fail-on'] ?? 'any').toLowerCase();
     if (failOn !== 'none' && failOn !== 'any')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--fail-on must be none or any, not "${failOn}"`);
-    const threshold = (values['severity-threshold'] ?? 'medium');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--fail-on must be none or any, not "${values['fail-on']}"`);
+    const threshold = (values['severity-threshold'] ?? 'medium').toLowerCase();
     if (!_core_types_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.includes(threshold))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.join(', ')}, not "${threshold}"`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .e(`--severity-threshold must be one of ${_core_types_js__WEBPACK_IMPORTED_MODULE_4__/* .SEVERITIES */ .o.join(', ')}, not "${values['severity-threshold']}"`);
     return { failOn, threshold };
 }
 /** `--max-file-size MB` in bytes, or undefined when not given. */

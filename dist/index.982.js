@@ -36853,6 +36853,7 @@ function trustFindings({ record, doc, baseline, catalog, ownAccount, roleName, b
 
 
 
+
 /**
  * The notes on the detected policies that an earlier version of their vendor's baseline fits
  * better than the current one (Coiled's 2022 template, with the ECS backend's permissions): each
@@ -37439,9 +37440,13 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                     ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
                     : ''})`
                 : '';
+            // Matched on what was read: parts not known (a provider's data source among its source
+            // documents, as Databricks' cross-account policy is) may be the vendor's, and are said (a
+            // first-contact review: the reason named only the PassRole statement's score).
+            const partial = r.approximate?.find((n) => n.startsWith(LEFT_OUT_DOCUMENTS) || n.startsWith(LEFT_OUT_STATEMENTS));
             const entry = {
                 status: 'not-matched',
-                reason: `matches no known vendor baseline${best}`,
+                reason: `matches no known vendor baseline${best}${partial ? `, as read: ${partial}` : ''}`,
             };
             if (d.best)
                 entry.detection = d.best;

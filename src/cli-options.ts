@@ -11,12 +11,15 @@ export function failOptions(values: { 'fail-on'?: string; 'severity-threshold'?:
   failOn: 'none' | 'any';
   threshold: Severity;
 } {
-  const failOn = values['fail-on'] ?? 'any';
+  // In any case, as the action's inputs are (`--severity-threshold HIGH`).
+  const failOn = (values['fail-on'] ?? 'any').toLowerCase();
   if (failOn !== 'none' && failOn !== 'any')
-    throw new UsageError(`--fail-on must be none or any, not "${failOn}"`);
-  const threshold = (values['severity-threshold'] ?? 'medium') as Severity;
+    throw new UsageError(`--fail-on must be none or any, not "${values['fail-on']}"`);
+  const threshold = (values['severity-threshold'] ?? 'medium').toLowerCase() as Severity;
   if (!SEVERITIES.includes(threshold))
-    throw new UsageError(`--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${threshold}"`);
+    throw new UsageError(
+      `--severity-threshold must be one of ${SEVERITIES.join(', ')}, not "${values['severity-threshold']}"`,
+    );
   return { failOn, threshold };
 }
 

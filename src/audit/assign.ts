@@ -7,6 +7,7 @@ import { CONFIG_PATH, type AuditConfig } from '../config/config.js';
 import { matchesSelector } from '../config/select.js';
 import { loadCatalog, type Catalog } from '../policy/catalog.js';
 import { asList, list } from '../sources/terraform/values.js';
+import { LEFT_OUT_DOCUMENTS, LEFT_OUT_STATEMENTS } from '../sources/records.js';
 import type {
   Baseline,
   Finding,
@@ -710,10 +711,16 @@ export function planAudit(
                 : ''
             })`
           : '';
+      // Matched on what was read: parts not known (a provider's data source among its source
+      // documents, as Databricks' cross-account policy is) may be the vendor's, and are said (a
+      // first-contact review: the reason named only the PassRole statement's score).
+      const partial = r.approximate?.find(
+        (n) => n.startsWith(LEFT_OUT_DOCUMENTS) || n.startsWith(LEFT_OUT_STATEMENTS),
+      );
       const entry: { status: ReportPolicy['status']; reason: string; detection?: ReportPolicy['detection'] } =
         {
           status: 'not-matched',
-          reason: `matches no known vendor baseline${best}`,
+          reason: `matches no known vendor baseline${best}${partial ? `, as read: ${partial}` : ''}`,
         };
       if (d.best) entry.detection = d.best;
       plan.notAudited.set(r.id, entry);
