@@ -35373,16 +35373,19 @@ function arnNames(arn) {
     // Drop the resource type (`role/`, `instance-profile/`) except for S3, whose ARNs start with the bucket.
     return parts[2] === 's3' ? tokens : tokens.slice(tokens.length > 1 ? 1 : 0);
 }
-/** The names a policy carries that a vendor's globs match, as evidence shows them (per VendorNames). */
 function nameHitsOf(names, globs, lower) {
-    const hits = [];
+    const said = [];
+    let first;
     for (let i = 0; i < names.length; i++) {
         const n = names[i];
         const g = globs.matchLower(lower[i]);
-        if (g && !hits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-            hits.push(`${n.where} "${n.text}" matches ${g}`);
+        const name = `${n.where} "${n.text}"`;
+        if (g && !said.some((h) => h.startsWith(name))) {
+            said.push(`${name} matches ${g}`);
+            first ??= name;
+        }
     }
-    return hits;
+    return first === undefined ? { said } : { said, first };
 }
 function nameSources(policy, statements) {
     const out = [];
@@ -35698,7 +35701,7 @@ function cluesOf(b, p) {
 /** The evidence of the names, Sids and accounts, in the order they combine (after the actions'). */
 function otherSignals(c, sids, backed) {
     const signals = [];
-    if (c.nameHits.length > 0)
+    if (c.nameHits.said.length > 0)
         signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
     if (c.sidHits.length > 0)
         signals.push(SID_WEIGHT * (c.sidHits.length / sids));
@@ -35736,13 +35739,15 @@ function score(c, p) {
         signals.push(a.score);
         evidence.push(`actions: ${pct(a.precision)} of the policy's action patterns are in ${b.id}; it has ${pct(a.recall)} of ${a.reference ?? 'the baseline'}; distinctive overlap ${a.mass.toFixed(1)} (score ${a.score.toFixed(2)})`);
     }
-    let unbackedName = false;
+    let unbackedName;
     // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
     // name with a sliver of them (another component of the vendor's), or alone, is not.
     const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
-    if (c.nameHits.length > 0) {
-        unbackedName = !backed && a.precision > 0;
-        evidence.push(`name: ${c.nameHits.slice(0, 3).join('; ')}${c.nameHits.length > 3 ? ` (+${c.nameHits.length - 3} more)` : ''}${backed || a.precision === 0
+    const hits = c.nameHits.said;
+    if (hits.length > 0) {
+        if (!backed && a.precision > 0)
+            unbackedName = c.nameHits.first;
+        evidence.push(`name: ${hits.slice(0, 3).join('; ')}${hits.length > 3 ? ` (+${hits.length - 3} more)` : ''}${backed || a.precision === 0
             ? ''
             : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`}`);
     }
@@ -35762,7 +35767,7 @@ function score(c, p) {
         confidence = round(DETECTION_THRESHOLD - 0.01);
         evidence.push(`actions alone are not ${b.id}'s (a generic shape): a name, a Sid or its account must back them`);
     }
-    return { baseline: b, confidence, evidence, ...(unbackedName ? { unbackedName } : {}) };
+    return { baseline: b, confidence, evidence, ...(unbackedName !== undefined ? { unbackedName } : {}) };
 }
 function isLatest(b, group) {
     const plain = group.find((x) => !x.id.includes('@'));
@@ -35846,8 +35851,8 @@ function detectBaseline(policy, baselines, options) {
                 `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
             ],
         };
-        if (older.unbackedName)
-            pick.unbackedName = true;
+        if (older.unbackedName !== undefined)
+            pick.unbackedName = older.unbackedName;
         else
             delete pick.unbackedName;
         closer.set(pick, older);
@@ -35859,7 +35864,7 @@ function detectBaseline(policy, baselines, options) {
         return {};
     const best = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
     if (top.confidence < DETECTION_THRESHOLD)
-        return top.unbackedName ? { best, nameWithoutActions: true } : { best };
+        return top.unbackedName !== undefined ? { best, nameWithoutActions: top.unbackedName } : { best };
     const older = closer.get(top);
     if (!older)
         return { match: best, best };
@@ -37437,7 +37442,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             const score = d.best?.confidence.toFixed(2);
             const best = d.best && score !== '0.00'
                 ? ` (best candidate: ${d.best.baseline}, score ${score}${d.nameWithoutActions
-                    ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
+                    ? `: ${d.nameWithoutActions} names ${d.best.baseline}, but most of its actions are not ${d.best.baseline}'s, as in another component of the vendor's`
                     : ''})`
                 : '';
             // Matched on what was read: parts not known (a provider's data source among its source

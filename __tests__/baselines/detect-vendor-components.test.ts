@@ -30,7 +30,7 @@ test("Datadog's Forwarder and Agent policies under infra/datadog are not matched
     const p = byPath(name);
     expect([name, p.status, p.baseline]).toEqual([name, 'not-matched', undefined]);
     expect(p.reason).toMatch(
-      /^matches no known vendor baseline \(best candidate: datadog, score 0\.4\d: its name is datadog's, but most of its actions are not/,
+      /^matches no known vendor baseline \(best candidate: datadog, score 0\.4\d: path "datadog" names datadog, but most of its actions are not datadog's/,
     );
     expect(p.detection?.baseline).toBe('datadog');
   }

@@ -707,7 +707,7 @@ export function planAudit(
         d.best && score !== '0.00'
           ? ` (best candidate: ${d.best.baseline}, score ${score}${
               d.nameWithoutActions
-                ? `: its name is ${d.best.baseline}'s, but most of its actions are not, as in another component of the vendor's`
+                ? `: ${d.nameWithoutActions} names ${d.best.baseline}, but most of its actions are not ${d.best.baseline}'s, as in another component of the vendor's`
                 : ''
             })`
           : '';

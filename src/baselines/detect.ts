@@ -294,16 +294,27 @@ interface NameSource {
   where: string;
 }
 
-/** The names a policy carries that a vendor's globs match, as evidence shows them (per VendorNames). */
-function nameHitsOf(names: readonly NameSource[], globs: VendorNames, lower: readonly string[]): string[] {
-  const hits: string[] = [];
+/** The names a policy carries that a vendor's globs match (per VendorNames). */
+interface NameHits {
+  /** As evidence shows them: `path "skypilot" matches *skypilot*`. */
+  said: string[];
+  /** The first: `path "skypilot"`. */
+  first?: string;
+}
+
+function nameHitsOf(names: readonly NameSource[], globs: VendorNames, lower: readonly string[]): NameHits {
+  const said: string[] = [];
+  let first: string | undefined;
   for (let i = 0; i < names.length; i++) {
     const n = names[i]!;
     const g = globs.matchLower(lower[i]!);
-    if (g && !hits.some((h) => h.startsWith(`${n.where} "${n.text}"`)))
-      hits.push(`${n.where} "${n.text}" matches ${g}`);
+    const name = `${n.where} "${n.text}"`;
+    if (g && !said.some((h) => h.startsWith(name))) {
+      said.push(`${name} matches ${g}`);
+      first ??= name;
+    }
   }
-  return hits;
+  return first === undefined ? { said } : { said, first };
 }
 
 function nameSources(policy: DetectInput, statements: Record<string, unknown>[]): NameSource[] {
@@ -662,8 +673,8 @@ interface Candidate {
   baseline: Baseline;
   confidence: number;
   evidence: string[];
-  /** A vendor name matched, without the vendor's actions to back it (see NAME_MIN_PRECISION). */
-  unbackedName?: boolean;
+  /** A vendor name matched (`path "datadog"`), without the vendor's actions to back it (see NAME_MIN_PRECISION). */
+  unbackedName?: string;
 }
 
 /** What a policy shows of one baseline before its action recall: all but the recall is exact. */
@@ -672,7 +683,7 @@ interface Clues {
   pb: PreparedBaseline;
   precision: number;
   mass: number;
-  nameHits: string[];
+  nameHits: NameHits;
   sidHits: string[];
   self: string[];
   trust: string[];
@@ -685,7 +696,7 @@ interface PolicyClues {
   /** The names' texts in lower case. */
   lowerNames: string[];
   /** The names that match, per vendor's globs (versions share them). */
-  nameHits: Map<VendorNames, string[]>;
+  nameHits: Map<VendorNames, NameHits>;
   selfAccounts: string[];
   trustAccounts: string[];
   kind: PolicyKind;
@@ -706,7 +717,7 @@ function cluesOf(b: Baseline, p: PolicyClues): Clues {
 /** The evidence of the names, Sids and accounts, in the order they combine (after the actions'). */
 function otherSignals(c: Clues, sids: number, backed: boolean): number[] {
   const signals: number[] = [];
-  if (c.nameHits.length > 0) signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
+  if (c.nameHits.said.length > 0) signals.push(backed ? NAME_WEIGHT : NAME_ONLY_WEIGHT);
   if (c.sidHits.length > 0) signals.push(SID_WEIGHT * (c.sidHits.length / sids));
   if (c.self.length > 0) signals.push(SELF_ACCOUNT_WEIGHT);
   else if (c.trust.length > 0) signals.push(TRUST_ACCOUNT_WEIGHT);
@@ -747,14 +758,15 @@ function score(c: Clues, p: PolicyClues): Candidate {
     );
   }
 
-  let unbackedName = false;
+  let unbackedName: string | undefined;
   // A vendor name backed by the vendor's actions (most of the policy is theirs) is a match; a
   // name with a sliver of them (another component of the vendor's), or alone, is not.
   const backed = a.score > 0 && a.precision >= NAME_MIN_PRECISION;
-  if (c.nameHits.length > 0) {
-    unbackedName = !backed && a.precision > 0;
+  const hits = c.nameHits.said;
+  if (hits.length > 0) {
+    if (!backed && a.precision > 0) unbackedName = c.nameHits.first;
     evidence.push(
-      `name: ${c.nameHits.slice(0, 3).join('; ')}${c.nameHits.length > 3 ? ` (+${c.nameHits.length - 3} more)` : ''}${
+      `name: ${hits.slice(0, 3).join('; ')}${hits.length > 3 ? ` (+${hits.length - 3} more)` : ''}${
         backed || a.precision === 0
           ? ''
           : ` (but ${pct(1 - a.precision)} of the policy's action patterns are not the vendor's: a name is a match only for a policy made mostly of ${b.id}'s actions)`
@@ -786,7 +798,7 @@ function score(c: Clues, p: PolicyClues): Candidate {
       `actions alone are not ${b.id}'s (a generic shape): a name, a Sid or its account must back them`,
     );
   }
-  return { baseline: b, confidence, evidence, ...(unbackedName ? { unbackedName } : {}) };
+  return { baseline: b, confidence, evidence, ...(unbackedName !== undefined ? { unbackedName } : {}) };
 }
 
 function isLatest(b: Baseline, group: Baseline[]): boolean {
@@ -818,10 +830,11 @@ export function detectBaseline(
    */
   earlier?: { baseline: string; confidence: number; currentConfidence: number };
   /**
-   * Without a match: the best candidate's name matched the policy, with too few of its actions
-   * (a vendor's other component, under its name). A report says why it is not that vendor's.
+   * Without a match: the best candidate's name matched the policy (the name: `path "datadog"`),
+   * with too few of its actions (a vendor's other component, under its name). A report says why
+   * it is not that vendor's.
    */
-  nameWithoutActions?: true;
+  nameWithoutActions?: string;
 } {
   const statements = statementsOf(policy.document);
   const names = policy.awsManaged ? [] : nameSources(policy, statements);
@@ -892,7 +905,7 @@ export function detectBaseline(
         `an earlier version: ${older.baseline.id} fits it better (${older.confidence.toFixed(2)}) than the current ${latest.baseline.id} (${latest.confidence.toFixed(2)}); audited against the current one`,
       ],
     };
-    if (older.unbackedName) pick.unbackedName = true;
+    if (older.unbackedName !== undefined) pick.unbackedName = older.unbackedName;
     else delete pick.unbackedName;
     closer.set(pick, older);
     scoredLatest.set(pick, latest.confidence);
@@ -902,7 +915,7 @@ export function detectBaseline(
   if (!top) return {};
   const best: Detection = { baseline: top.baseline.id, confidence: top.confidence, evidence: top.evidence };
   if (top.confidence < DETECTION_THRESHOLD)
-    return top.unbackedName ? { best, nameWithoutActions: true } : { best };
+    return top.unbackedName !== undefined ? { best, nameWithoutActions: top.unbackedName } : { best };
   const older = closer.get(top);
   if (!older) return { match: best, best };
   const current = scoredLatest.get(top)!;
