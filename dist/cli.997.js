@@ -28003,6 +28003,7 @@ function canonical(v) {
 }
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
 function evaluateBody(body, outer, opts = {}, depth = 0) {
+    const around = depth === 0 ? opts.around : undefined;
     const out = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .newObj */ .AC)();
     if (!body)
         return out;
@@ -28020,7 +28021,7 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
                 continue;
             (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, name, origin(scope, item));
             try {
-                out[name] = evaluate(expr, scope);
+                out[name] = around ? around(name, () => evaluate(expr, scope)) : evaluate(expr, scope);
             }
             catch (e) {
                 if (!(e instanceof _functions_js__WEBPACK_IMPORTED_MODULE_0__/* .HclEvalError */ .cD))
@@ -28038,7 +28039,10 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
         const inner = parts.find((p) => p.type === 'body');
         if (type === 'dynamic' && labels[0]) {
             const name = labelText(labels[0]);
-            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
+            if (around)
+                around(name, () => expandDynamicBlock(name, inner, item, out, scope, opts, depth));
+            else
+                expandDynamicBlock(name, inner, item, out, scope, opts, depth);
             continue;
         }
         if (opts.skip?.has(type) && depth === 0)
@@ -28046,7 +28050,9 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
         const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
         if (!Object.hasOwn(out, type) || list.length === 0)
             (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(out, type, origin(scope, item));
-        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
+        const child = around
+            ? around(type, () => evaluateBody(inner, scope, { onError: opts.onError }, depth + 1))
+            : evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
         (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setOrigin */ .vB)(child, origin(scope, item));
         (0,_lines_js__WEBPACK_IMPORTED_MODULE_1__/* .setEntryOrigin */ .XM)(list, list.length, origin(scope, item));
         list.push(child);
@@ -29695,6 +29701,25 @@ function textKey(v) {
 }
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
+/**
+ * A resource's attributes and blocks that name nothing: no ARN, id or name is made of them (tags,
+ * a description, the documents of a policy, a role's trust policy and inline policies). Their
+ * notes go only where they are read themselves (attributeNotes).
+ */
+const NOT_NAMING = new Set([
+    'tags',
+    'tags_all',
+    'description',
+    'policy',
+    'assume_role_policy',
+    'inline_policy',
+    'managed_policy_arns',
+    'permissions_boundary',
+    'max_session_duration',
+    'force_detach_policies',
+    'force_destroy',
+    'timeouts',
+]);
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -29707,6 +29732,8 @@ class Instance {
     localCache = new Map();
     localBusy = new Set();
     valuesCache = new Map();
+    /** The notes of each resource instance's values (valuesCache), per attribute or block. */
+    valuesNotes = new Map();
     valuesBusy = new Set();
     children = new Map();
     /** Where notes on approximations go while a resource is evaluated. */
@@ -30100,7 +30127,7 @@ class Instance {
                     : new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix),
                 used: at + 1,
             };
-        const values = this.instanceValues(decl, key, keyKnown, absent);
+        const values = this.instanceValues(decl, key, keyKnown, absent, attribute);
         const u = resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl));
         return { value: absent ? new hcl_values/* Absent */.UV(u.text, u.pattern, u.scope) : u, used: at + 1 };
     }
@@ -30143,14 +30170,14 @@ class Instance {
             if (data)
                 return [new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix)];
             return [
-                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, this.instanceRef(local, undefined, true), this.prefix, this.otherProviderOf(decl)),
+                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false, false, a.name), a.name, canonical, this.instanceRef(local, undefined, true), this.prefix, this.otherProviderOf(decl)),
             ];
         }
         return insts.map((i) => {
             const canonical = `${local}${(0,module_def/* keyText */.Pu)(i.key)}.${a.name}`;
             if (data)
                 return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
-            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
+            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true, false, a.name), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
         });
     }
     /**
@@ -30184,13 +30211,35 @@ class Instance {
     /** The configured values of one instance (for the attributes of references), evaluated once. */
     instanceValues(decl, key, keyKnown, 
     /** The instance does not exist with the variables as read: its key as written, its value unknown. */
-    absent = false) {
+    absent = false, 
+    /** The attribute read of it (its notes are given: attributeNotes), or undefined for the whole. */
+    attribute) {
         const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? (0,module_def/* keyText */.Pu)(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
-        if (this.valuesCache.has(id))
+        if (this.valuesCache.has(id)) {
+            this.attributeNotes(this.valuesNotes.get(id), attribute);
             return this.valuesCache.get(id);
+        }
         if (this.valuesBusy.has(id))
             return (0,hcl_values/* newObj */.AC)();
         this.valuesBusy.add(id);
+        // Each attribute's notes kept apart, and given wherever the attribute is read: a policy that
+        // names its role's id is not approximate for what the role's tags or trust policy leave
+        // unknown (a first-contact review), and a second policy reading the role hears what the
+        // first did (before, every note went to whichever read the resource first).
+        const notes = new Map();
+        const around = (name, f) => {
+            const outer = this.sink;
+            const mine = [];
+            this.sink = mine;
+            try {
+                return f();
+            }
+            finally {
+                this.sink = outer;
+                if (mine.length > 0)
+                    notes.set(name, [...(notes.get(name) ?? []), ...mine]);
+            }
+        };
         try {
             let iter = {};
             if (decl.attrs.has('count'))
@@ -30214,18 +30263,38 @@ class Instance {
             }
             const v = (0,evaluator/* evaluateBody */.ME)(decl.body, this.scope(decl.file, iter), {
                 skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
+                around,
             });
             this.valuesCache.set(id, v);
+            this.valuesNotes.set(id, notes);
+            this.attributeNotes(notes, attribute);
             return v;
         }
         catch (e) {
             if (!(e instanceof evaluator/* HclEvalError */.cD))
                 throw e;
+            this.attributeNotes(notes, undefined);
             return (0,hcl_values/* newObj */.AC)();
         }
         finally {
             this.valuesBusy.delete(id);
         }
+    }
+    /**
+     * Gives the notes of a resource's attributes that its `attribute` rests on: the attribute's own
+     * where it is one of those that name nothing (NOT_NAMING: tags, a policy document, a trust
+     * policy), else those of every attribute but them (an ARN, an id or a name is made of the
+     * resource's naming attributes); every note for the whole resource.
+     */
+    attributeNotes(notes, attribute) {
+        if (!notes)
+            return;
+        for (const [name, list] of notes)
+            if (attribute === undefined ||
+                name === attribute ||
+                (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name)))
+                for (const n of list)
+                    this.fn.note?.(n);
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);

@@ -21137,6 +21137,7 @@ function evaluator_canonical(v) {
 }
 /** A block body as an object: attributes, and nested blocks as lists of objects (dynamic blocks expanded). */
 function evaluateBody(body, outer, opts = {}, depth = 0) {
+    const around = depth === 0 ? opts.around : undefined;
     const out = newObj();
     if (!body)
         return out;
@@ -21154,7 +21155,7 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
                 continue;
             setEntryOrigin(out, name, origin(scope, item));
             try {
-                out[name] = evaluate(expr, scope);
+                out[name] = around ? around(name, () => evaluate(expr, scope)) : evaluate(expr, scope);
             }
             catch (e) {
                 if (!(e instanceof HclEvalError))
@@ -21172,7 +21173,10 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
         const inner = parts.find((p) => p.type === 'body');
         if (type === 'dynamic' && labels[0]) {
             const name = labelText(labels[0]);
-            expandDynamicBlock(name, inner, item, out, scope, opts, depth);
+            if (around)
+                around(name, () => expandDynamicBlock(name, inner, item, out, scope, opts, depth));
+            else
+                expandDynamicBlock(name, inner, item, out, scope, opts, depth);
             continue;
         }
         if (opts.skip?.has(type) && depth === 0)
@@ -21180,7 +21184,9 @@ function evaluateBody(body, outer, opts = {}, depth = 0) {
         const list = (Array.isArray(out[type]) ? out[type] : (out[type] = []));
         if (!Object.hasOwn(out, type) || list.length === 0)
             setEntryOrigin(out, type, origin(scope, item));
-        const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
+        const child = around
+            ? around(type, () => evaluateBody(inner, scope, { onError: opts.onError }, depth + 1))
+            : evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
         setOrigin(child, origin(scope, item));
         setEntryOrigin(list, list.length, origin(scope, item));
         list.push(child);
@@ -23269,6 +23275,25 @@ function textKey(v) {
 }
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
+/**
+ * A resource's attributes and blocks that name nothing: no ARN, id or name is made of them (tags,
+ * a description, the documents of a policy, a role's trust policy and inline policies). Their
+ * notes go only where they are read themselves (attributeNotes).
+ */
+const NOT_NAMING = new Set([
+    'tags',
+    'tags_all',
+    'description',
+    'policy',
+    'assume_role_policy',
+    'inline_policy',
+    'managed_policy_arns',
+    'permissions_boundary',
+    'max_session_duration',
+    'force_detach_policies',
+    'force_destroy',
+    'timeouts',
+]);
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -23281,6 +23306,8 @@ class Instance {
     localCache = new Map();
     localBusy = new Set();
     valuesCache = new Map();
+    /** The notes of each resource instance's values (valuesCache), per attribute or block. */
+    valuesNotes = new Map();
     valuesBusy = new Set();
     children = new Map();
     /** Where notes on approximations go while a resource is evaluated. */
@@ -23674,7 +23701,7 @@ class Instance {
                     : new values_Unknown(canonical, undefined, this.prefix),
                 used: at + 1,
             };
-        const values = this.instanceValues(decl, key, keyKnown, absent);
+        const values = this.instanceValues(decl, key, keyKnown, absent, attribute);
         const u = resourceAttribute(type, values, attribute, canonical, this.instanceRef(local, counted ? key : undefined, counted && !keyKnown), this.prefix, this.otherProviderOf(decl));
         return { value: absent ? new Absent(u.text, u.pattern, u.scope) : u, used: at + 1 };
     }
@@ -23717,14 +23744,14 @@ class Instance {
             if (data)
                 return [new values_Unknown(canonical, undefined, this.prefix)];
             return [
-                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false), a.name, canonical, this.instanceRef(local, undefined, true), this.prefix, this.otherProviderOf(decl)),
+                resourceAttribute(decl.type, this.instanceValues(decl, undefined, false, false, a.name), a.name, canonical, this.instanceRef(local, undefined, true), this.prefix, this.otherProviderOf(decl)),
             ];
         }
         return insts.map((i) => {
             const canonical = `${local}${module_def_keyText(i.key)}.${a.name}`;
             if (data)
                 return new values_Unknown(canonical, undefined, this.prefix);
-            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
+            return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true, false, a.name), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
         });
     }
     /**
@@ -23758,13 +23785,35 @@ class Instance {
     /** The configured values of one instance (for the attributes of references), evaluated once. */
     instanceValues(decl, key, keyKnown, 
     /** The instance does not exist with the variables as read: its key as written, its value unknown. */
-    absent = false) {
+    absent = false, 
+    /** The attribute read of it (its notes are given: attributeNotes), or undefined for the whole. */
+    attribute) {
         const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? module_def_keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
-        if (this.valuesCache.has(id))
+        if (this.valuesCache.has(id)) {
+            this.attributeNotes(this.valuesNotes.get(id), attribute);
             return this.valuesCache.get(id);
+        }
         if (this.valuesBusy.has(id))
             return newObj();
         this.valuesBusy.add(id);
+        // Each attribute's notes kept apart, and given wherever the attribute is read: a policy that
+        // names its role's id is not approximate for what the role's tags or trust policy leave
+        // unknown (a first-contact review), and a second policy reading the role hears what the
+        // first did (before, every note went to whichever read the resource first).
+        const notes = new Map();
+        const around = (name, f) => {
+            const outer = this.sink;
+            const mine = [];
+            this.sink = mine;
+            try {
+                return f();
+            }
+            finally {
+                this.sink = outer;
+                if (mine.length > 0)
+                    notes.set(name, [...(notes.get(name) ?? []), ...mine]);
+            }
+        };
         try {
             let iter = {};
             if (decl.attrs.has('count'))
@@ -23788,18 +23837,38 @@ class Instance {
             }
             const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
                 skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
+                around,
             });
             this.valuesCache.set(id, v);
+            this.valuesNotes.set(id, notes);
+            this.attributeNotes(notes, attribute);
             return v;
         }
         catch (e) {
             if (!(e instanceof HclEvalError))
                 throw e;
+            this.attributeNotes(notes, undefined);
             return newObj();
         }
         finally {
             this.valuesBusy.delete(id);
         }
+    }
+    /**
+     * Gives the notes of a resource's attributes that its `attribute` rests on: the attribute's own
+     * where it is one of those that name nothing (NOT_NAMING: tags, a policy document, a trust
+     * policy), else those of every attribute but them (an ARN, an id or a name is made of the
+     * resource's naming attributes); every note for the whole resource.
+     */
+    attributeNotes(notes, attribute) {
+        if (!notes)
+            return;
+        for (const [name, list] of notes)
+            if (attribute === undefined ||
+                name === attribute ||
+                (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name)))
+                for (const n of list)
+                    this.fn.note?.(n);
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);

@@ -678,9 +678,15 @@ function canonical(v: unknown): string {
 export function evaluateBody(
   body: Node | readonly { node: Node; file: ParsedHcl }[] | undefined,
   outer: Scope,
-  opts: { skip?: ReadonlySet<string>; onError?: (name: string, e: HclEvalError, at: Node) => void } = {},
+  opts: {
+    skip?: ReadonlySet<string>;
+    onError?: (name: string, e: HclEvalError, at: Node) => void;
+    /** Runs the evaluation of each attribute and block of the body's own (not nested), by name. */
+    around?: <T>(name: string, f: () => T) => T;
+  } = {},
   depth = 0,
 ): { [k: string]: Value } {
+  const around = depth === 0 ? opts.around : undefined;
   const out = newObj();
   if (!body) return out;
   if (depth > 32) throw new HclEvalError('blocks nested too deeply');
@@ -695,7 +701,7 @@ export function evaluateBody(
       if (opts.skip?.has(name) || !expr) continue;
       setEntryOrigin(out, name, origin(scope, item));
       try {
-        out[name] = evaluate(expr, scope);
+        out[name] = around ? around(name, () => evaluate(expr, scope)) : evaluate(expr, scope);
       } catch (e) {
         if (!(e instanceof HclEvalError)) throw e;
         opts.onError?.(name, e, item);
@@ -712,13 +718,16 @@ export function evaluateBody(
     const inner = parts.find((p) => p.type === 'body');
     if (type === 'dynamic' && labels[0]) {
       const name = labelText(labels[0]);
-      expandDynamicBlock(name, inner, item, out, scope, opts, depth);
+      if (around) around(name, () => expandDynamicBlock(name, inner, item, out, scope, opts, depth));
+      else expandDynamicBlock(name, inner, item, out, scope, opts, depth);
       continue;
     }
     if (opts.skip?.has(type) && depth === 0) continue;
     const list = (Array.isArray(out[type]) ? out[type] : (out[type] = [])) as Value[];
     if (!Object.hasOwn(out, type) || list.length === 0) setEntryOrigin(out, type, origin(scope, item));
-    const child = evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
+    const child = around
+      ? around(type, () => evaluateBody(inner, scope, { onError: opts.onError }, depth + 1))
+      : evaluateBody(inner, scope, { onError: opts.onError }, depth + 1);
     setOrigin(child, origin(scope, item));
     setEntryOrigin(list, list.length, origin(scope, item));
     list.push(child);

@@ -97,11 +97,33 @@ function textKey(v: string | Tmpl): string {
 /** A resource's `provider = aws.x`: the alias. */
 const AWS_ALIAS = /^\s*aws\.([\w-]+)\s*$/;
 
+/**
+ * A resource's attributes and blocks that name nothing: no ARN, id or name is made of them (tags,
+ * a description, the documents of a policy, a role's trust policy and inline policies). Their
+ * notes go only where they are read themselves (attributeNotes).
+ */
+const NOT_NAMING: ReadonlySet<string> = new Set([
+  'tags',
+  'tags_all',
+  'description',
+  'policy',
+  'assume_role_policy',
+  'inline_policy',
+  'managed_policy_arns',
+  'permissions_boundary',
+  'max_session_duration',
+  'force_detach_policies',
+  'force_destroy',
+  'timeouts',
+]);
+
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 export class Instance {
   private readonly localCache = new Map<string, Value>();
   private readonly localBusy = new Set<string>();
   private readonly valuesCache = new Map<string, Value>();
+  /** The notes of each resource instance's values (valuesCache), per attribute or block. */
+  private readonly valuesNotes = new Map<string, Map<string, string[]>>();
   private readonly valuesBusy = new Set<string>();
   private readonly children = new Map<string, Instance | { unknown: string }>();
   /** Where notes on approximations go while a resource is evaluated. */
@@ -486,7 +508,7 @@ export class Instance {
           : new Unknown(canonical, undefined, this.prefix),
         used: at + 1,
       };
-    const values = this.instanceValues(decl, key, keyKnown, absent);
+    const values = this.instanceValues(decl, key, keyKnown, absent, attribute);
     const u = resourceAttribute(
       type,
       values,
@@ -543,7 +565,7 @@ export class Instance {
       return [
         resourceAttribute(
           decl.type,
-          this.instanceValues(decl, undefined, false),
+          this.instanceValues(decl, undefined, false, false, a.name),
           a.name,
           canonical,
           this.instanceRef(local, undefined, true),
@@ -557,7 +579,7 @@ export class Instance {
       if (data) return new Unknown(canonical, undefined, this.prefix);
       return resourceAttribute(
         decl.type,
-        this.instanceValues(decl, i.key, true),
+        this.instanceValues(decl, i.key, true, false, a.name),
         a.name,
         canonical,
         this.instanceRef(local, i.key, false),
@@ -604,11 +626,32 @@ export class Instance {
     keyKnown: boolean,
     /** The instance does not exist with the variables as read: its key as written, its value unknown. */
     absent = false,
+    /** The attribute read of it (its notes are given: attributeNotes), or undefined for the whole. */
+    attribute?: string,
   ): Value {
     const id = `${decl.type}.${decl.name}${keyKnown && key !== undefined ? keyText(key) : keyKnown ? '' : '[?]'}${absent ? '(absent)' : ''}`;
-    if (this.valuesCache.has(id)) return this.valuesCache.get(id)!;
+    if (this.valuesCache.has(id)) {
+      this.attributeNotes(this.valuesNotes.get(id), attribute);
+      return this.valuesCache.get(id)!;
+    }
     if (this.valuesBusy.has(id)) return newObj();
     this.valuesBusy.add(id);
+    // Each attribute's notes kept apart, and given wherever the attribute is read: a policy that
+    // names its role's id is not approximate for what the role's tags or trust policy leave
+    // unknown (a first-contact review), and a second policy reading the role hears what the
+    // first did (before, every note went to whichever read the resource first).
+    const notes = new Map<string, string[]>();
+    const around = <T>(name: string, f: () => T): T => {
+      const outer = this.sink;
+      const mine: string[] = [];
+      this.sink = mine;
+      try {
+        return f();
+      } finally {
+        this.sink = outer;
+        if (mine.length > 0) notes.set(name, [...(notes.get(name) ?? []), ...mine]);
+      }
+    };
     try {
       let iter: Record<string, Value> = {};
       if (decl.attrs.has('count'))
@@ -633,15 +676,36 @@ export class Instance {
       }
       const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
         skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
+        around,
       });
       this.valuesCache.set(id, v);
+      this.valuesNotes.set(id, notes);
+      this.attributeNotes(notes, attribute);
       return v;
     } catch (e) {
       if (!(e instanceof HclEvalError)) throw e;
+      this.attributeNotes(notes, undefined);
       return newObj();
     } finally {
       this.valuesBusy.delete(id);
     }
+  }
+
+  /**
+   * Gives the notes of a resource's attributes that its `attribute` rests on: the attribute's own
+   * where it is one of those that name nothing (NOT_NAMING: tags, a policy document, a trust
+   * policy), else those of every attribute but them (an ARN, an id or a name is made of the
+   * resource's naming attributes); every note for the whole resource.
+   */
+  private attributeNotes(notes: Map<string, string[]> | undefined, attribute: string | undefined): void {
+    if (!notes) return;
+    for (const [name, list] of notes)
+      if (
+        attribute === undefined ||
+        name === attribute ||
+        (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name))
+      )
+        for (const n of list) this.fn.note?.(n);
   }
 
   private moduleRef(name: string, rest: Step[], text: string): { value: Value; used: number } {
