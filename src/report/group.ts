@@ -458,3 +458,85 @@ export function whyNoneAudited(policies: readonly ReportPolicy[]): string {
     parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
   return parts.join('; ');
 }
+
+/**
+ * The detection behind a policy's baseline, when the baseline was detected (neither a
+ * configuration's audit nor `--baseline` named it): the record's detection, where it is of the
+ * baseline shown (`baseline`, default the record's) and the policy was audited against it.
+ * Undefined for a named baseline, and for a policy not audited (its detection is the best
+ * candidate, which its reason already gives).
+ */
+export function detectedBaseline(
+  p: ReportPolicy | undefined,
+  baseline: string | undefined = p?.baseline,
+): NonNullable<ReportPolicy['detection']> | undefined {
+  const d = p?.detection;
+  if (!d || p.status !== 'audited' || baseline === undefined || d.baseline !== baseline) return undefined;
+  return d;
+}
+
+/** Characters of a detection's evidence a heading shows at most (the JSON report has it whole). */
+export const MAX_EVIDENCE_SHOWN = 160;
+
+/** `value` cut to `max` characters and `…` (not inside a surrogate pair). */
+function clipped(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let end = max - 1;
+  const c = value.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${value.slice(0, end)}…`;
+}
+
+/**
+ * The kinds of detection evidence (src/baselines/detect.ts), strongest first: the vendor's AWS
+ * account, a vendor's name, the policy's actions, its Sids. An item of an earlier version's
+ * evidence starts with that version's id (`coiled@2022: actions: …`).
+ */
+const CLUE_KINDS = ['account', 'name', 'actions', 'Sids'] as const;
+const CLUE = /^(?:[^\s:]+@[^\s:]+: )?(account|name|actions|Sids): /;
+
+/**
+ * How a heading says its baseline was detected, with `esc` the renderer's escaping (every
+ * evidence string goes through it): `detected, confidence 0.51`, and with `evidence` its strongest
+ * item (CLUE_KINDS; else its first) up to its first `; ` (`actions: 73% of the policy's action
+ * patterns are in skypilot`), clipped, then the other kinds of clue it has (`; also name, Sids`):
+ * a match on actions alone says no more. The JSON report has the evidence whole. One wording for
+ * text and Markdown.
+ */
+export function detectedText(
+  d: NonNullable<ReportPolicy['detection']>,
+  esc: (s: string) => string,
+  evidence = true,
+): string {
+  const out = `detected, confidence ${d.confidence.toFixed(2)}`;
+  if (!evidence || d.evidence.length === 0) return out;
+  const kinds = new Map<string, string>();
+  for (const e of d.evidence) {
+    const kind = CLUE.exec(e)?.[1];
+    if (kind !== undefined && !kinds.has(kind)) kinds.set(kind, e);
+  }
+  const strongest = CLUE_KINDS.find((k) => kinds.has(k));
+  const shown = strongest === undefined ? d.evidence[0]! : kinds.get(strongest)!;
+  if (shown === '') return out;
+  const cut = shown.indexOf('; ');
+  const also = CLUE_KINDS.filter((k) => k !== strongest && kinds.has(k));
+  return `${out} — ${esc(clipped(cut > 0 ? shown.slice(0, cut) : shown, MAX_EVIDENCE_SHOWN))}${also.length ? `; also ${also.join(', ')}` : ''}`;
+}
+
+/** Whether a report has a policy audited against a detected baseline (detectedBaseline). */
+export function anyDetected(report: Pick<Report, 'policies'>): boolean {
+  return report.policies.some((p) => detectedBaseline(p) !== undefined);
+}
+
+/**
+ * The line a report gives once, under the policies, where a baseline was detected: what
+ * "detected" means and how to name the baseline instead (README, Configuration). Words of ours
+ * only; `code` sets a name in the renderer's code style; `action`: the Markdown report, read in a
+ * workflow, names the action's `baseline` input beside `--baseline`.
+ */
+export function detectedOverride(code: (s: string) => string, action = false): string {
+  const every = action
+    ? `the action's ${code('baseline')} input (${code('--baseline ID')})`
+    : code('--baseline ID');
+  return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}), or give every policy one with ${every}.`;
+}

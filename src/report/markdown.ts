@@ -29,7 +29,11 @@ import {
 } from './actions.js';
 import {
   addressLabel,
+  anyDetected,
   bucketFindings,
+  detectedBaseline,
+  detectedOverride,
+  detectedText,
   cleanPolicies,
   heldNothing,
   distinctPolicies,
@@ -239,10 +243,14 @@ function policyHeading(g: PolicyGroup, shared: SharedNote | undefined): string {
   if (label) parts.push(md(label));
   let line = parts.join(' · ');
   const p = g.policy;
-  if (g.baseline) line += `\nBaseline ${md(g.baseline)}`;
+  // (a detected baseline says so, with its confidence and strongest evidence: detectedText)
+  const detected = detectedBaseline(p, g.baseline ?? p?.baseline);
+  const guess = detected ? ` · ${detectedText(detected, (s) => md(s, 'text'))}` : '';
+  if (g.baseline) line += `\nBaseline ${md(g.baseline)}${guess}`;
   else if (p?.baseline) {
     line += `\nBaseline ${md(p.baseline)}`;
     if (p.sets && p.sets.length > 0) line += ` (${p.sets.map((s) => md(s)).join(', ')})`;
+    line += guess;
     if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
   // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
@@ -532,8 +540,9 @@ function cleanSection(report: Report): string | undefined {
     const where = [md(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? md(label) : ''].filter(
       Boolean,
     );
+    const detected = detectedBaseline(p);
     const against = p.baseline
-      ? `: baseline ${md(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => md(s)).join(', ')})` : ''}`
+      ? `: baseline ${md(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => md(s)).join(', ')})` : ''}${detected ? ` · ${detectedText(detected, (s) => md(s, 'text'), false)}` : ''}`
       : '';
     return `- ${where.join(' · ')}${against}`;
   });
@@ -723,6 +732,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     );
   }
   for (const n of options.noSuggestion ?? []) if (n.paths.length > 0) rest.push(() => noSuggestionLine(n));
+  // Once, under the findings: what "detected" means, and how to name a baseline instead.
+  if (anyDetected(report)) rest.push(() => `🔎 ${detectedOverride((s) => md(s), true)}`);
   if (b.preexisting.length > 0) {
     rest.push(() =>
       details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting, wholeListsAt))),

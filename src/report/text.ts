@@ -16,8 +16,12 @@ import {
 } from './actions.js';
 import {
   addressLabel,
+  anyDetected,
   bucketFindings,
   cleanPolicies,
+  detectedBaseline,
+  detectedOverride,
+  detectedText,
   distinctPolicies,
   heldNothing,
   groupFindings,
@@ -127,11 +131,14 @@ function* groups(
     let head = `${indent}${paint('1', t(g.path))}`;
     const label = addressLabel(g);
     if (label) head += ` ${t(label)}`;
-    if (g.baseline) head += paint('2', ` (baseline ${t(g.baseline)})`);
+    // (a detected baseline says so, with its confidence and strongest evidence: detectedText)
+    const detected = detectedBaseline(g.policy, g.baseline ?? g.policy?.baseline);
+    const guess = detected ? `; ${detectedText(detected, t)}` : '';
+    if (g.baseline) head += paint('2', ` (baseline ${t(g.baseline)}${guess})`);
     else if (g.policy?.baseline)
       head += paint(
         '2',
-        ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
+        ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${guess}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
     out.push(head);
     if (shared) out.push(`${indent}  ${sharedNoteLead(shared)}: ${t(shared.text)}`);
@@ -202,10 +209,18 @@ function* reportLines(report: Report, options: TextOptions): Generator<string> {
     yield paint('1', `Audited, no findings (${clean.length}):`);
     for (const p of clean.slice(0, MAX_CLEAN_SHOWN)) {
       const label = addressLabel(p);
-      yield `  ${t(p.path)}${label ? ` ${t(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${t(p.baseline)}${p.sets?.length ? `: ${p.sets.map(t).join(', ')}` : ''})`) : ''}`;
+      const detected = detectedBaseline(p);
+      const guess = detected ? `; ${detectedText(detected, t, false)}` : '';
+      yield `  ${t(p.path)}${label ? ` ${t(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${t(p.baseline)}${p.sets?.length ? `: ${p.sets.map(t).join(', ')}` : ''}${guess})`) : ''}`;
     }
     if (clean.length > MAX_CLEAN_SHOWN) yield `  … and ${clean.length - MAX_CLEAN_SHOWN} more`;
   }
+  // Once, under the policies: what "detected" means, and how to name a baseline instead.
+  if (anyDetected(report))
+    yield paint(
+      '2',
+      detectedOverride((s) => s),
+    );
   const notAudited = [
     ...report.policies
       .filter((p) => p.status !== 'audited')
