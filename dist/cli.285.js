@@ -134,16 +134,23 @@ function policyHeading(g, shared) {
         parts.push((0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label));
     let line = parts.join(' · ');
     const p = g.policy;
+    // (a detected baseline says so, with its confidence and strongest evidence: detectedText)
+    const detected = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .detectedBaseline */ .K0)(p, g.baseline ?? p?.baseline);
+    const guess = detected ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .detectedText */ .mO)(detected, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'))}` : '';
     if (g.baseline)
-        line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.baseline)}`;
+        line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(g.baseline)}${guess}`;
     else if (p?.baseline) {
         line += `\nBaseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}`;
         if (p.sets && p.sets.length > 0)
             line += ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})`;
+        line += guess;
         if (p.features?.length)
             line += ` · optional features in use: ${p.features.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')}`;
     }
     // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+    const managed = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .managedPolicyAdvice */ .Ky)(g);
+    if (managed)
+        line += `${g.baseline || p?.baseline ? '\\' : ''}\n🔧 ${managed}`;
     if (shared)
         line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .sharedNoteLead */ .Mc)(shared)}: ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(shared.text, 'text')}`;
     return line;
@@ -412,8 +419,9 @@ function cleanSection(report) {
     const items = clean.slice(0, _group_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_CLEAN_SHOWN */ .hu).map((p) => {
         const label = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .addressLabel */ .xh)(p);
         const where = [(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.line !== undefined ? `${p.path}:${p.line}` : p.path), label ? (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(label) : ''].filter(Boolean);
+        const detected = (0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .detectedBaseline */ .K0)(p);
         const against = p.baseline
-            ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}`
+            ? `: baseline ${(0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(p.baseline)}${p.sets?.length ? ` (${p.sets.map((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s)).join(', ')})` : ''}${detected ? ` · ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .detectedText */ .mO)(detected, (s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s, 'text'), false)}` : ''}`
             : '';
         return `- ${where.join(' · ')}${against}`;
     });
@@ -596,6 +604,9 @@ function renderMarkdown(report, options = {}) {
     for (const n of options.noSuggestion ?? [])
         if (n.paths.length > 0)
             rest.push(() => noSuggestionLine(n));
+    // Once, under the findings: what "detected" means, and how to name a baseline instead.
+    if ((0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .anyDetected */ .BP)(report))
+        rest.push(() => `🔎 ${(0,_group_js__WEBPACK_IMPORTED_MODULE_5__/* .detectedOverride */ .JT)((s) => (0,_core_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(s), true)}`);
     if (b.preexisting.length > 0) {
         rest.push(() => details(preexistingTitle(b.preexisting), joinChunks(groupChunks(report, b.preexisting, wholeListsAt))));
     }

@@ -13831,11 +13831,17 @@ function* groups(report, findings, paint, indent, cut) {
         const label = (0,group/* addressLabel */.xh)(g);
         if (label)
             head += ` ${terminalText(label)}`;
+        // (a detected baseline says so, with its confidence and strongest evidence: detectedText)
+        const detected = (0,group/* detectedBaseline */.K0)(g.policy, g.baseline ?? g.policy?.baseline);
+        const guess = detected ? `; ${(0,group/* detectedText */.mO)(detected, terminalText)}` : '';
         if (g.baseline)
-            head += paint('2', ` (baseline ${terminalText(g.baseline)})`);
+            head += paint('2', ` (baseline ${terminalText(g.baseline)}${guess})`);
         else if (g.policy?.baseline)
-            head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
+            head += paint('2', ` (baseline ${terminalText(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(terminalText).join(', ')}` : ''}${guess}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(terminalText).join(', ')}` : ''})`);
         out.push(head);
+        const managed = (0,group/* managedPolicyAdvice */.Ky)(g);
+        if (managed)
+            out.push(`${indent}  ${managed}`);
         if (shared)
             out.push(`${indent}  ${(0,group/* sharedNoteLead */.Mc)(shared)}: ${terminalText(shared.text)}`);
         for (const { kind, findings: ofKind } of g.kinds) {
@@ -13909,11 +13915,16 @@ function* reportLines(report, options) {
         yield paint('1', `Audited, no findings (${clean.length}):`);
         for (const p of clean.slice(0, group/* MAX_CLEAN_SHOWN */.hu)) {
             const label = (0,group/* addressLabel */.xh)(p);
-            yield `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${terminalText(p.baseline)}${p.sets?.length ? `: ${p.sets.map(terminalText).join(', ')}` : ''})`) : ''}`;
+            const detected = (0,group/* detectedBaseline */.K0)(p);
+            const guess = detected ? `; ${(0,group/* detectedText */.mO)(detected, terminalText, false)}` : '';
+            yield `  ${terminalText(p.path)}${label ? ` ${terminalText(label)}` : ''}${p.baseline ? paint('2', ` (baseline ${terminalText(p.baseline)}${p.sets?.length ? `: ${p.sets.map(terminalText).join(', ')}` : ''}${guess})`) : ''}`;
         }
         if (clean.length > group/* MAX_CLEAN_SHOWN */.hu)
             yield `  … and ${clean.length - group/* MAX_CLEAN_SHOWN */.hu} more`;
     }
+    // Once, under the policies: what "detected" means, and how to name a baseline instead.
+    if ((0,group/* anyDetected */.BP)(report))
+        yield paint('2', (0,group/* detectedOverride */.JT)((s) => s));
     const notAudited = [
         ...report.policies
             .filter((p) => p.status !== 'audited')
@@ -23688,7 +23699,11 @@ function messageAddsToActions(f, many) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $W: () => (/* binding */ whyNoneAudited),
 /* harmony export */   BF: () => (/* binding */ leftoverWords),
+/* harmony export */   BP: () => (/* binding */ anyDetected),
+/* harmony export */   JT: () => (/* binding */ detectedOverride),
+/* harmony export */   K0: () => (/* binding */ detectedBaseline),
 /* harmony export */   Kw: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.Kw),
+/* harmony export */   Ky: () => (/* binding */ managedPolicyAdvice),
 /* harmony export */   LS: () => (/* binding */ plural),
 /* harmony export */   ML: () => (/* reexport safe */ _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__.ML),
 /* harmony export */   Mc: () => (/* binding */ sharedNoteLead),
@@ -23704,6 +23719,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   hu: () => (/* binding */ MAX_CLEAN_SHOWN),
 /* harmony export */   jZ: () => (/* binding */ atLeast),
 /* harmony export */   kG: () => (/* binding */ groupFindings),
+/* harmony export */   mO: () => (/* binding */ detectedText),
 /* harmony export */   qs: () => (/* binding */ severityRank),
 /* harmony export */   ul: () => (/* binding */ inputFiles),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
@@ -23711,7 +23727,7 @@ function messageAddsToActions(f, many) {
 /* harmony export */   xh: () => (/* reexport safe */ _core_labels_js__WEBPACK_IMPORTED_MODULE_3__.x),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
-/* unused harmony export ownApproximate */
+/* unused harmony exports ownApproximate, MAX_EVIDENCE_SHOWN */
 /* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3054);
 /* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
 /* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
@@ -24094,6 +24110,95 @@ function whyNoneAudited(policies) {
     if (invalid)
         parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
     return parts.join('; ');
+}
+/** An AWS managed policy's ARN (any partition). */
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+/**
+ * What to do with an AWS managed policy's findings, said once above them: it cannot be edited (a
+ * first-contact review: "delete them" under SecurityAudit, which no one can). None where the
+ * group has only missing permissions.
+ */
+function managedPolicyAdvice(g) {
+    const address = g.address ?? g.policy?.address;
+    if (!address || !AWS_MANAGED_POLICY.test(address))
+        return undefined;
+    if (g.kinds.every((k) => k.kind === 'missing-permission'))
+        return undefined;
+    return 'An AWS managed policy cannot be edited: to remove what it grants beyond the baseline, detach it and attach a policy of your own with what the baseline needs (the suggested minimal policy, in the Markdown and JSON reports).';
+}
+/**
+ * The detection behind a policy's baseline, when the baseline was detected (neither a
+ * configuration's audit nor `--baseline` named it): the record's detection, where it is of the
+ * baseline shown (`baseline`, default the record's) and the policy was audited against it.
+ * Undefined for a named baseline, and for a policy not audited (its detection is the best
+ * candidate, which its reason already gives).
+ */
+function detectedBaseline(p, baseline = p?.baseline) {
+    const d = p?.detection;
+    if (!d || p.status !== 'audited' || baseline === undefined || d.baseline !== baseline)
+        return undefined;
+    return d;
+}
+/** Characters of a detection's evidence a heading shows at most (the JSON report has it whole). */
+const MAX_EVIDENCE_SHOWN = 160;
+/** `value` cut to `max` characters and `…` (not inside a surrogate pair). */
+function clipped(value, max) {
+    if (value.length <= max)
+        return value;
+    let end = max - 1;
+    const c = value.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        end--;
+    return `${value.slice(0, end)}…`;
+}
+/**
+ * The kinds of detection evidence (src/baselines/detect.ts), strongest first: the vendor's AWS
+ * account, a vendor's name, the policy's actions, its Sids. An item of an earlier version's
+ * evidence starts with that version's id (`coiled@2022: actions: …`).
+ */
+const CLUE_KINDS = ['account', 'name', 'actions', 'Sids'];
+const CLUE = /^(?:[^\s:]+@[^\s:]+: )?(account|name|actions|Sids): /;
+/**
+ * How a heading says its baseline was detected, with `esc` the renderer's escaping (every
+ * evidence string goes through it): `detected, confidence 0.51`, and with `evidence` its strongest
+ * item (CLUE_KINDS; else its first) up to its first `; ` (`actions: 73% of the policy's action
+ * patterns are in skypilot`), clipped, then the other kinds of clue it has (`; also name, Sids`):
+ * a match on actions alone says no more. The JSON report has the evidence whole. One wording for
+ * text and Markdown.
+ */
+function detectedText(d, esc, evidence = true) {
+    const out = `detected, confidence ${d.confidence.toFixed(2)}`;
+    if (!evidence || d.evidence.length === 0)
+        return out;
+    const kinds = new Map();
+    for (const e of d.evidence) {
+        const kind = CLUE.exec(e)?.[1];
+        if (kind !== undefined && !kinds.has(kind))
+            kinds.set(kind, e);
+    }
+    const strongest = CLUE_KINDS.find((k) => kinds.has(k));
+    const shown = strongest === undefined ? d.evidence[0] : kinds.get(strongest);
+    if (shown === '')
+        return out;
+    const cut = shown.indexOf('; ');
+    const also = CLUE_KINDS.filter((k) => k !== strongest && kinds.has(k));
+    return `${out} — ${esc(clipped(cut > 0 ? shown.slice(0, cut) : shown, MAX_EVIDENCE_SHOWN))}${also.length ? `; also ${also.join(', ')}` : ''}`;
+}
+/** Whether a report has a policy audited against a detected baseline (detectedBaseline). */
+function anyDetected(report) {
+    return report.policies.some((p) => detectedBaseline(p) !== undefined);
+}
+/**
+ * The line a report gives once, under the policies, where a baseline was detected: what
+ * "detected" means and how to name the baseline instead (README, Configuration). Words of ours
+ * only; `code` sets a name in the renderer's code style; `action`: the Markdown report, read in a
+ * workflow, names the action's `baseline` input beside `--baseline`.
+ */
+function detectedOverride(code, action = false) {
+    const every = action
+        ? `the action's ${code('baseline')} input (${code('--baseline ID')})`
+        : code('--baseline ID');
+    return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}), or give every policy one with ${every}.`;
 }
 
 

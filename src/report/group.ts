@@ -459,6 +459,21 @@ export function whyNoneAudited(policies: readonly ReportPolicy[]): string {
   return parts.join('; ');
 }
 
+/** An AWS managed policy's ARN (any partition). */
+const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
+
+/**
+ * What to do with an AWS managed policy's findings, said once above them: it cannot be edited (a
+ * first-contact review: "delete them" under SecurityAudit, which no one can). None where the
+ * group has only missing permissions.
+ */
+export function managedPolicyAdvice(g: PolicyGroup): string | undefined {
+  const address = g.address ?? g.policy?.address;
+  if (!address || !AWS_MANAGED_POLICY.test(address)) return undefined;
+  if (g.kinds.every((k) => k.kind === 'missing-permission')) return undefined;
+  return 'An AWS managed policy cannot be edited: to remove what it grants beyond the baseline, detach it and attach a policy of your own with what the baseline needs (the suggested minimal policy, in the Markdown and JSON reports).';
+}
+
 /**
  * The detection behind a policy's baseline, when the baseline was detected (neither a
  * configuration's audit nor `--baseline` named it): the record's detection, where it is of the

@@ -29,6 +29,7 @@ import {
 } from './actions.js';
 import {
   addressLabel,
+  managedPolicyAdvice,
   anyDetected,
   bucketFindings,
   detectedBaseline,
@@ -254,6 +255,8 @@ function policyHeading(g: PolicyGroup, shared: SharedNote | undefined): string {
     if (p.features?.length) line += ` · optional features in use: ${p.features.map((s) => md(s)).join(', ')}`;
   }
   // Under the baseline's line, a hard line break (a trailing backslash); else a paragraph of its own.
+  const managed = managedPolicyAdvice(g);
+  if (managed) line += `${g.baseline || p?.baseline ? '\\' : ''}\n🔧 ${managed}`;
   if (shared)
     line += `${g.baseline || p?.baseline ? '\\' : ''}\n⚠️ ${sharedNoteLead(shared)}: ${md(shared.text, 'text')}`;
   return line;

@@ -30,6 +30,7 @@ import {
   featureSets,
   inputFiles,
   leftoverWords,
+  managedPolicyAdvice,
   MAX_CLEAN_SHOWN,
   approximateText,
   plural,
@@ -141,6 +142,8 @@ function* groups(
         ` (baseline ${t(g.policy.baseline)}${g.policy.sets?.length ? `: ${g.policy.sets.map(t).join(', ')}` : ''}${guess}${g.policy.features?.length ? `; optional features in use: ${g.policy.features.map(t).join(', ')}` : ''})`,
       );
     out.push(head);
+    const managed = managedPolicyAdvice(g);
+    if (managed) out.push(`${indent}  ${managed}`);
     if (shared) out.push(`${indent}  ${sharedNoteLead(shared)}: ${t(shared.text)}`);
     for (const { kind, findings: ofKind } of g.kinds) {
       const info = KIND_INFO[kind];
