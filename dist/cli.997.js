@@ -39201,10 +39201,16 @@ class DocumentAnalyzer extends AnalyzerBase {
                 // The interpolation that makes it unknown, when there is one (`${var.policy}`).
                 const raw = (0,terraform_values/* asList */.DD)(a.value).find((x) => typeof x === 'string' && (0,evaluator/* hasTemplate */.rJ)(x));
                 const first = raw ? (0,evaluator/* scanTemplate */.WH)(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
+                // A value that could not be made carries why (`${local.body (templatefile(…): …)}`,
+                // evaluated with an error): the value named, then why, each clipped on its own (a
+                // first-contact review saw the two clipped as one, the cause cut off).
+                const failed = first === undefined ? null : /^\$\{([\w.[\]"-]+) \((.+)\)\}$/s.exec(first);
                 return {
-                    reason: first
-                        ? `${label} depends on ${(0,terraform_values/* clip */.$Q)(first)}, which is not known in this file`
-                        : `${label} has no value in this file`,
+                    reason: failed
+                        ? `${label} depends on ${(0,terraform_values/* clip */.$Q)(failed[1])}, which could not be read: ${(0,terraform_values/* clip */.$Q)(failed[2], 160)}`
+                        : first
+                            ? `${label} depends on ${(0,terraform_values/* clip */.$Q)(first)}, which is not known in this file`
+                            : `${label} has no value in this file`,
                 };
             }
             const others = (0,terraform_values/* uniq */.sb)(a.refs.map((r) => r.text));

@@ -13952,10 +13952,16 @@ class DocumentAnalyzer extends analyzer_base_AnalyzerBase {
                 // The interpolation that makes it unknown, when there is one (`${var.policy}`).
                 const raw = asList(a.value).find((x) => typeof x === 'string' && hasTemplate(x));
                 const first = raw ? scanTemplate(raw).parts.find((p) => p.raw !== undefined)?.raw : undefined;
+                // A value that could not be made carries why (`${local.body (templatefile(…): …)}`,
+                // evaluated with an error): the value named, then why, each clipped on its own (a
+                // first-contact review saw the two clipped as one, the cause cut off).
+                const failed = first === undefined ? null : /^\$\{([\w.[\]"-]+) \((.+)\)\}$/s.exec(first);
                 return {
-                    reason: first
-                        ? `${label} depends on ${clip(first)}, which is not known in this file`
-                        : `${label} has no value in this file`,
+                    reason: failed
+                        ? `${label} depends on ${clip(failed[1])}, which could not be read: ${clip(failed[2], 160)}`
+                        : first
+                            ? `${label} depends on ${clip(first)}, which is not known in this file`
+                            : `${label} has no value in this file`,
                 };
             }
             const others = uniq(a.refs.map((r) => r.text));

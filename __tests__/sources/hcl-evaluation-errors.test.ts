@@ -100,3 +100,24 @@ resource "aws_iam_policy" "p" {
     'resources could not be evaluated: local.buckets[1]: index out of range (main.tf:7): read as not known',
   );
 });
+
+// Through a local (a first-contact review, on Anyscale's IAM module with one template missing):
+// the reason had the local's name and the cause clipped as one, the cause cut off.
+test('a source document through a local that could not be made: the local, then why', () => {
+  const r = reasons({
+    'main.tf': `locals {
+  body = templatefile("\${path.module}/cluster_assumerole.tmpl", {})
+}
+data "aws_iam_policy_document" "assume" {
+  source_policy_documents = [local.body]
+}
+resource "aws_iam_role" "cluster" {
+  name               = "cluster"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+`,
+  });
+  expect(Object.values(r).find((x) => x?.includes('local.body'))).toMatch(
+    /source_policy_documents depends on local\.body, which could not be read: templatefile\('\.\/cluster_assumerole\.tmpl'\): the file is not in the repository\)\)?$/,
+  );
+});
