@@ -280,9 +280,10 @@ function readHcl(
  * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
  * that module's policy: audited there, once, and listed here as skipped with the reason. Only
  * where a `.tf` policy that read the file (by its path) is the same document; a file read for
- * another purpose stays. A template read with templatefile() is skipped the same way when every
- * templatefile() of it was rendered and one of them into a `.tf` policy (read as it renders, the
- * file's `${...}` are no policy's); a use not rendered, or none, leaves it audited on its own.
+ * another purpose stays. A template read with templatefile() (or as a `data "template_file"`'s
+ * template, FileRead.via) is skipped the same way when every templatefile() of it was rendered
+ * and one of them into a `.tf` policy (read as it renders, the file's `${...}` are no policy's);
+ * a use not rendered, or none, leaves it audited on its own.
  */
 function readThrough(
   loaded: LoadedInput[],
@@ -298,14 +299,15 @@ function readThrough(
   );
   if (read.length === 0) return;
   // The `.tf` policies whose values read each file, and how (by the path the function read).
-  const readers = new Map<string, { rec: PolicyRecord; fn: FileRead['fn'] }[]>();
+  const readers = new Map<string, { rec: PolicyRecord; fn: FileRead['fn']; via?: string }[]>();
   const byDocument = new Map<string, PolicyRecord>();
   for (const l of loaded)
     if (l.result.kind === 'terraform-hcl')
       for (const p of l.result.policies) {
         for (const r of readsOf(p)) {
           const by = readers.get(r.path) ?? readers.set(r.path, []).get(r.path)!;
-          if (!by.some((b) => b.rec === p && b.fn === r.fn)) by.push({ rec: p, fn: r.fn });
+          if (!by.some((b) => b.rec === p && b.fn === r.fn))
+            by.push(r.via ? { rec: p, fn: r.fn, via: r.via } : { rec: p, fn: r.fn });
         }
         const key = p.document === undefined ? undefined : canonicalKey(p.document);
         if (key !== undefined && !byDocument.has(key)) byDocument.set(key, p);
@@ -334,7 +336,8 @@ function readThrough(
       return hit !== undefined;
     });
     const templates = uses.filter((u) => u.fn === 'templatefile');
-    const rendered = by.filter((b) => b.fn === 'templatefile').map((b) => b.rec);
+    const renderers = by.filter((b) => b.fn === 'templatefile');
+    const rendered = renderers.map((b) => b.rec);
     const asTemplate =
       templates.length > 0 &&
       templates.every((u) => u.rendered) &&
@@ -343,7 +346,8 @@ function readThrough(
       (asFile || uses.every((u) => u.fn === 'templatefile'));
     if (asTemplate) {
       const t = rendered[0]!;
-      r.reason = `rendered by ${t.path} ${t.address ?? t.id} with templatefile()${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
+      const via = renderers[0]!.via;
+      r.reason = `rendered by ${t.path} ${t.address ?? t.id} with ${via ?? 'templatefile()'}${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
     } else if (asFile && same) {
       r.reason = `read by ${same.path} ${same.address ?? same.id} with file(): its policy is audited there`;
     } else continue;

@@ -83,12 +83,15 @@ export function spend(ctx: FnCtx, n = 1): void {
 
 /**
  * A file read by file() or templatefile(), by its path from the audit root; `rendered`: whether
- * templatefile() rendered it (false when its template or its variables failed).
+ * templatefile() rendered it (false when its template or its variables failed). A file read as the
+ * `template` of a `data "template_file"` (the hashicorp/template provider's templatefile()) is a
+ * templatefile() read, `via` that data source (`data.template_file.x`).
  */
 export interface FileRead {
   path: string;
   fn: 'file' | 'templatefile';
   rendered?: boolean;
+  via?: string;
 }
 
 type Fn = (args: Value[], text: string, ctx: FnCtx) => Value;

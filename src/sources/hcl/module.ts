@@ -117,6 +117,19 @@ const NOT_NAMING: ReadonlySet<string> = new Set([
   'timeouts',
 ]);
 
+/** The hashicorp/template provider's data source, rendered where `.rendered` is used (templateFile()). */
+const TEMPLATE_FILE = 'template_file';
+
+/** A nested block of a declaration (`vars { … }`), and the file it is written in. */
+function blockOf(decl: Decl, type: string): { node: Node; file: ParsedHcl } | undefined {
+  const items = Array.isArray(decl.body)
+    ? decl.body
+    : decl.body
+      ? kids(decl.body).map((node) => ({ node, file: decl.file }))
+      : [];
+  return items.find((i) => i.node.type === 'block' && kids(i.node)[0]?.text === type);
+}
+
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 export class Instance {
   private readonly localCache = new Map<string, Value>();
@@ -131,6 +144,11 @@ export class Instance {
   private readonly localNotes = new Map<string, string[]>();
   /** The files each local read with file() or templatefile() (given again wherever it is used). */
   private readonly localReads = new Map<string, FileRead[]>();
+  /**
+   * Above 0 while a `data "template_file"`'s template is evaluated: the files file() reads there
+   * are not told to the host as file() reads (templateFile() tells them as templates).
+   */
+  private quiet = 0;
   readonly fn: FnCtx;
   /**
    * Notes every resource of this instance carries: its module call's (or a caller's) count or
@@ -166,7 +184,8 @@ export class Instance {
         if (this.sink && !this.sink.includes(m)) this.sink.push(m);
       },
       read: (r) => {
-        ctx.host.fileRead?.(r);
+        // (a data "template_file"'s template: told as its read once rendered, templateFile())
+        if (this.quiet === 0) ctx.host.fileRead?.(r);
         this.reread(r);
       },
     };
@@ -181,7 +200,13 @@ export class Instance {
     };
   }
 
-  private renderTemplate(text: string, vars: Value, path: string): Value {
+  /**
+   * Renders a template's text with `vars`: a file's (`path`, templatefile()), or, with `by`, what
+   * `by` names (`data.template_file.x`, whose template is that file's text, or, `inline`, a string
+   * written in the `.tf`: its statements are pointed at the data source, not at lines of a file).
+   */
+  private renderTemplate(text: string, vars: Value, path: string, by?: string, inline = false): Value {
+    const what = by ?? `templatefile("${path}")`;
     const marker = 'EOT_IAM_BASELINE_AUDIT_TEMPLATE';
     const endsNl = text.endsWith('\n');
     const wrapped = `x = <<${marker}\n${text}${endsNl ? '' : '\n'}${marker}\n`;
@@ -189,13 +214,13 @@ export class Instance {
     if (parsed.problems.length) {
       const p = parsed.problems[0]!;
       throw new HclEvalError(
-        `templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`,
+        `${what}: not a valid template${inline ? '' : ` (line ${p.line - 1}: ${p.message})`}`,
       );
     }
     const body = kids(parsed.root).find((k) => k.type === 'body');
     const attr = body ? kids(body).find((k) => k.type === 'attribute') : undefined;
     const expr = attr ? kids(attr)[1] : undefined;
-    if (!expr) throw new HclEvalError(`templatefile("${path}"): not a valid template`);
+    if (!expr) throw new HclEvalError(`${what}: not a valid template`);
     const iter: Record<string, Value> = {};
     if (isObj(vars)) for (const k of Object.keys(vars)) iter[k] = vars[k]!;
     // Inside a template only its variables are visible.
@@ -210,7 +235,7 @@ export class Instance {
       iter: new Map(Object.entries(iter)),
       resolve: (root, _steps, t) => {
         throw new HclEvalError(
-          `templatefile("${path}"): ${root} is not one of the template's variables (${shortText(t, 40)})`,
+          `${what}: ${root} is not one of the template's variables (${shortText(t, 40)})`,
         );
       },
     };
@@ -232,6 +257,8 @@ export class Instance {
         : v instanceof Tmpl
           ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
           : undefined;
+    // (an inline template: no file; its statements are the data source's, as written in the .tf)
+    if (inline) return v;
     // Else every statement is pointed at the file's first line (the file, where its policy is).
     if (typeof v === 'string' || v instanceof Tmpl)
       setTextOrigin(
@@ -501,6 +528,17 @@ export class Instance {
       return { value: absent ? new Absent(text) : new Unknown(text), used: rest.length };
     const attribute = attrStep.name;
     const canonical = `${local}${key !== undefined ? keyText(key) : ''}.${attribute}`;
+    // The hashicorp/template provider's template_file: rendered here, as templatefile() is.
+    if (data && type === TEMPLATE_FILE && attribute === 'rendered' && !absent)
+      return {
+        value: this.templateFile(
+          decl,
+          key,
+          keyKnown,
+          `${this.prefix}${local}${key !== undefined ? keyText(key) : ''}`,
+        ),
+        used: at + 1,
+      };
     if (data)
       return {
         value: absent
@@ -576,6 +614,8 @@ export class Instance {
     }
     return insts.map((i) => {
       const canonical = `${local}${keyText(i.key!)}.${a.name}`;
+      if (data && decl.type === TEMPLATE_FILE && a.name === 'rendered')
+        return this.templateFile(decl, i.key, true, `${this.prefix}${local}${keyText(i.key!)}`);
       if (data) return new Unknown(canonical, undefined, this.prefix);
       return resourceAttribute(
         decl.type,
@@ -653,27 +693,7 @@ export class Instance {
       }
     };
     try {
-      let iter: Record<string, Value> = {};
-      if (decl.attrs.has('count'))
-        iter = {
-          count: { index: typeof key === 'number' ? key : new Unknown('count.index') } as {
-            [k: string]: Value;
-          },
-        };
-      else if (decl.attrs.has('for_each')) {
-        let each: { [k: string]: Value } = { key: new Unknown('each.key'), value: new Unknown('each.value') };
-        if (keyKnown && key !== undefined) {
-          const inst = absent ? undefined : this.instanceOf(decl, key);
-          if (inst) each = inst.iter.each as { [k: string]: Value };
-          // for_each not known, the key written: that key, and its one value.
-          else
-            each = {
-              key: String(key),
-              value: new Unknown(`each.value of ${decl.type}.${decl.name}${keyText(key)}`),
-            };
-        }
-        iter = { each };
-      }
+      const iter = this.instanceIter(decl, key, keyKnown, absent);
       const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
         skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
         around,
@@ -706,6 +726,144 @@ export class Instance {
         (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name))
       )
         for (const n of list) this.fn.note?.(n);
+  }
+
+  /** The `count` or `each` of one instance (instanceValues). */
+  private instanceIter(
+    decl: Decl,
+    key: string | number | undefined,
+    keyKnown: boolean,
+    absent = false,
+  ): Record<string, Value> {
+    if (decl.attrs.has('count'))
+      return {
+        count: { index: typeof key === 'number' ? key : new Unknown('count.index') } as {
+          [k: string]: Value;
+        },
+      };
+    if (!decl.attrs.has('for_each')) return {};
+    let each: { [k: string]: Value } = { key: new Unknown('each.key'), value: new Unknown('each.value') };
+    if (keyKnown && key !== undefined) {
+      const inst = absent ? undefined : this.instanceOf(decl, key);
+      if (inst) each = inst.iter.each as { [k: string]: Value };
+      // for_each not known, the key written: that key, and its one value.
+      else
+        each = {
+          key: String(key),
+          value: new Unknown(`each.value of ${decl.type}.${decl.name}${keyText(key)}`),
+        };
+    }
+    return { each };
+  }
+
+  /**
+   * `data.template_file.x.rendered` (the hashicorp/template provider, deprecated for templatefile()
+   * and still common): its `template` (a file read with file(), or a string written in the `.tf`;
+   * the provider's old `filename` too) rendered with its `vars`, as templatefile() renders. The
+   * file is told as a templatefile() read `via` the data source (so that a policy rendered from it
+   * is audited here, once, and the file is "rendered by" it); a template or vars that are not known
+   * leave the value unknown, said (an HclEvalError: the policy is unresolved with the reason).
+   */
+  private templateFile(
+    decl: Decl,
+    key: string | number | undefined,
+    keyKnown: boolean,
+    address: string,
+  ): Value {
+    const iter = this.instanceIter(decl, key, keyKnown);
+    const fileOf = (name: string) => attrFile(decl, name);
+    const tExpr = decl.attrs.get('template');
+    const fExpr = tExpr ? undefined : decl.attrs.get('filename');
+    if (!tExpr && !fExpr) throw new HclEvalError(`${address} has no template argument`);
+    // The template, its file() reads kept apart (told below, as a template's).
+    const reads: FileRead[] = [];
+    const outerReads = this.ctx.reads;
+    this.ctx.reads = reads;
+    this.quiet++;
+    let text: Value;
+    try {
+      text = evaluate((tExpr ?? fExpr)!, this.scope(fileOf(tExpr ? 'template' : 'filename'), iter));
+      if (fExpr && typeof text === 'string') {
+        const name = text;
+        const read = this.fn.readFile(name);
+        if (read === undefined)
+          throw new HclEvalError(
+            `${address}: its filename "${name}" is not read (${this.fn.whyNotRead?.(name) ?? 'not in the repository'})`,
+          );
+        this.fn.read?.({ path: this.fn.filePath?.(name) ?? name, fn: 'file' });
+        text = read;
+      }
+    } finally {
+      this.quiet--;
+      this.ctx.reads = outerReads;
+    }
+    const files = [...new Set(reads.filter((r) => r.fn === 'file').map((r) => r.path))];
+    for (const r of reads) if (r.fn !== 'file') this.fn.read?.(r);
+    // (an error said at the argument's place)
+    const at = (n: Node, name: string, message: string) => {
+      const e = new HclEvalError(message);
+      e.at = { file: fileOf(name).path, line: lineOf(n) };
+      return e;
+    };
+    const told = (rendered: boolean) => {
+      for (const path of files) this.fn.read?.({ path, fn: 'templatefile', rendered, via: address });
+    };
+    // One file, the template as read: its lines are the file's. Else (a string in the .tf, or
+    // made of more than one file) no file's.
+    const path = files.length === 1 && typeof text === 'string' ? files[0]! : undefined;
+    const by = path ? `${address} (template ${path})` : address;
+    if (typeof text !== 'string') {
+      told(false);
+      throw at(
+        tExpr ?? fExpr!,
+        tExpr ? 'template' : 'filename',
+        `${address}: its template is not known here (${text instanceof Unknown ? shortText(text.text, 100) : 'not a string'})`,
+      );
+    }
+    const vExpr = decl.attrs.get('vars');
+    let vars: Value = newObj();
+    // (Terraform 0.11's `vars { a = "..." }`, a block, as old configurations still write it)
+    const vBlock = vExpr ? undefined : blockOf(decl, 'vars');
+    if (vBlock) {
+      const body = kids(vBlock.node).find((k) => k.type === 'body');
+      vars = evaluateBody(body, this.scope(vBlock.file, iter), {
+        onError: (name, e) => {
+          told(false);
+          e.message = `${address}: its vars could not be evaluated: ${name}: ${e.message}`;
+          throw e;
+        },
+      });
+    } else if (vExpr) {
+      try {
+        vars = evaluate(vExpr, this.scope(fileOf('vars'), iter));
+      } catch (e) {
+        told(false);
+        if (e instanceof HclEvalError)
+          e.message = `${address}: its vars could not be evaluated: ${e.message}`;
+        throw e;
+      }
+      if (!isObj(vars)) {
+        told(false);
+        throw at(
+          vExpr,
+          'vars',
+          `${address}: its vars are not known here (${vars instanceof Unknown ? shortText(vars.text, 100) : 'not a map'})`,
+        );
+      }
+    }
+    let v: Value;
+    try {
+      v = this.renderTemplate(text, vars, path ?? decl.file.path, by, path === undefined);
+    } catch (e) {
+      told(false);
+      if (e instanceof HclEvalError && path === undefined) {
+        const at = tExpr ?? fExpr!;
+        e.at = { file: fileOf(tExpr ? 'template' : 'filename').path, line: lineOf(at) };
+      }
+      throw e;
+    }
+    told(!(v instanceof Unknown));
+    return v;
   }
 
   private moduleRef(name: string, rest: Step[], text: string): { value: Value; used: number } {
@@ -1014,6 +1172,9 @@ export class Instance {
         this.ctx.reads = reads;
         let values: { [k: string]: Value };
         const errors: { attribute: string; message: string }[] = [];
+        // (a data "template_file"'s file is told where its `rendered` is used: templateFile())
+        const quiet = mode === 'data' && decl.type === TEMPLATE_FILE;
+        if (quiet) this.quiet++;
         try {
           values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
             skip: SKIPPED,
@@ -1027,6 +1188,7 @@ export class Instance {
             },
           });
         } finally {
+          if (quiet) this.quiet--;
           this.sink = undefined;
           this.ctx.reads = undefined;
         }
