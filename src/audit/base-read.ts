@@ -3,8 +3,8 @@
 // through the caller's BaseRead (git, the API, or a test's map), and the working tree for what a
 // `.tf` module reads that the base read has not brought yet.
 import { posix } from 'node:path';
-import { wouldDiscover } from '../sources/discover.js';
-import { parseSource } from '../sources/index.js';
+import { byContent, wouldDiscover } from '../sources/discover.js';
+import { parseSource, templateIsInput } from '../sources/index.js';
 import { pushAll } from '../sources/records.js';
 import {
   fsHost,
@@ -395,7 +395,8 @@ export async function deletedAtBase(
     const text = await readBase(path);
     if (text === undefined) continue;
     if (HCL_FILE.test(path)) hcl.push({ path, text });
-    else more.push(parseSource({ path, text }));
+    // (a template whose name does not say JSON: an input by its content only, as discover reads it)
+    else if (!byContent(path) || templateIsInput(text)) more.push(parseSource({ path, text }));
   }
   if (hcl.length) {
     await initHcl();

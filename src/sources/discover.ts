@@ -13,9 +13,14 @@ const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.s
  * Extensions of files a directory walk considers (content then decides what they are). A JSON
  * template (`policy.json.tftpl`, Terraform's documented name for a templatefile() input;
  * `.json.tpl`, `.json.tmpl`) is one: a policy that is audited where a `.tf` renders it, and on its
- * own where none does (a review found Spot's eco policy template read nowhere).
+ * own where none does (a review found Spot's eco policy template read nowhere). So is any other
+ * template (`instancecombined_policy.tpl`, read by templatefile() or a `data "template_file"`: a
+ * review found such a policy in no list), read as an input only when its text is JSON or holds an
+ * IAM policy's keys (TEMPLATE_BY_CONTENT): most are scripts and manifests, which are not inputs.
  */
-const CANDIDATE = /\.(json|tfstate|ya?ml|template|json\.(tftpl|tpl|tmpl))$/i;
+const CANDIDATE = /\.(json|tfstate|ya?ml|template|tftpl|tpl|tmpl)$/i;
+/** Templates that are inputs by their content only (Discovered.byContent): not `*.json.tpl`. */
+const TEMPLATE_BY_CONTENT = /^(?!.*\.json\.(tftpl|tpl|tmpl)$).*\.(tftpl|tpl|tmpl)$/i;
 /** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 
@@ -26,6 +31,12 @@ export interface Discovered {
   size: number;
   /** Named on the command line (kept whatever its extension). */
   explicit: boolean;
+  /**
+   * A template met on the walk whose name does not say JSON (`policy.tpl`, `user-data.sh.tftpl`):
+   * an input only if its text is JSON or holds an IAM policy's keys (sources/index.ts
+   * templateIsInput), else passed over as a file of another kind is.
+   */
+  byContent?: true;
 }
 
 export interface DiscoverResult {
@@ -81,6 +92,11 @@ const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 
 function candidate(name: string): boolean {
   return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
+}
+
+/** Whether a file met on the walk is an input by its content only (Discovered.byContent). */
+export function byContent(rel: string): boolean {
+  return TEMPLATE_BY_CONTENT.test(rel);
 }
 
 export function toPosix(p: string): string {
@@ -216,7 +232,9 @@ export function discover(root: string, paths: string[]): DiscoverResult {
     const rel = toPosix(relative(root, abs)) || '.';
     if (seen.has(rel)) return;
     seen.add(rel);
-    files.push({ path: rel, abs, size, explicit });
+    const f: Discovered = { path: rel, abs, size, explicit };
+    if (!explicit && TEMPLATE_BY_CONTENT.test(rel)) f.byContent = true;
+    files.push(f);
   };
   const skip = (rel: string, reason: string) => {
     if (seen.has(rel)) return;
@@ -354,6 +372,8 @@ export function discover(root: string, paths: string[]): DiscoverResult {
  * base's audit read a tracked file whatever the .gitignore said.
  */
 export function wouldDiscover(root: string, paths: string[], rels: readonly string[]): string[] {
+  // (a template whose name does not say JSON is one by its content: the caller reads it so,
+  // byContent)
   const at = (paths.length ? paths : ['.']).map((p) => toPosix(relative(root, resolve(root, p))));
   return rels.filter((rel) => {
     const segments = rel.split('/');

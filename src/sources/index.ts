@@ -58,6 +58,15 @@ export function looksLikeIam(text: string): boolean {
   );
 }
 
+/**
+ * Whether a template whose name does not say JSON (`policy.tpl`, Discovered.byContent) is an input:
+ * its text is JSON, or holds an IAM policy's keys (maybe with `${...}`, `%{ if }`). Scripts,
+ * manifests and Helm helpers are not, and are passed over as a `.sh` file is.
+ */
+export function templateIsInput(text: string): boolean {
+  return looksLikeIam(text) || parseJson(text).ok;
+}
+
 /** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
 const BINARY_SAMPLE = 8000;
 
@@ -357,7 +366,10 @@ function readThrough(
 }
 
 function readEach(root: string, files: Discovered[], maxFileBytes: number, textOnly = false): LoadedInput[] {
-  return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+  return files.flatMap((f) => {
+    const loaded = readOne(root, f, maxFileBytes, textOnly);
+    return loaded ? withSkippedParts(loaded) : [];
+  });
 }
 
 /** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
@@ -380,7 +392,13 @@ function withSkippedParts(loaded: LoadedInput): LoadedInput[] {
   ];
 }
 
-function readOne(root: string, f: Discovered, maxFileBytes: number, textOnly: boolean): LoadedInput {
+/** One file read and parsed; undefined for a template that is not an input (Discovered.byContent). */
+function readOne(
+  root: string,
+  f: Discovered,
+  maxFileBytes: number,
+  textOnly: boolean,
+): LoadedInput | undefined {
   const read = readRepoFile(root, f.abs, maxFileBytes);
   if (!read.ok) {
     const reason = read.code === 'too-large' ? `${read.reason} (raise it with --max-file-size)` : read.reason;
@@ -401,6 +419,7 @@ function readOne(root: string, f: Discovered, maxFileBytes: number, textOnly: bo
       result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
       text: read.text,
     };
+  if (f.byContent && !templateIsInput(read.text)) return undefined;
   const large = read.size >= LARGE_FILE;
   // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
   // collection frees them: done now, so that the file is not parsed on top of a second copy.
