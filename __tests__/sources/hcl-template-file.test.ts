@@ -33,8 +33,7 @@ function repo(files: Record<string, string>, fixture?: string): string {
   return root;
 }
 
-const audit = (root: string, paths = ['.']) =>
-  runAudit({ root, paths, baseline: 'skypilot', now: NOW, failOn: 'none' });
+const audit = (root: string, paths = ['.']) => runAudit({ root, paths, baseline: 'skypilot', now: NOW });
 const inputs = (r: Report) => r.inputs.map((i) => [i.path, i.status, i.reason]);
 const policy = (r: Report, id: string) => r.policies.find((p) => p.id === id);
 /** The policies as read (their documents), by id. */
