@@ -255,6 +255,14 @@ describe('data "template_file"', () => {
           '  name   = "c"',
           '  policy = data.template_file.unknown_template.rendered',
           '}',
+          'data "template_file" "cycle" {',
+          '  template = file("${path.module}/policy.json.tpl")',
+          '  vars     = { bucket = data.template_file.cycle.rendered }',
+          '}',
+          'resource "aws_iam_policy" "d" {',
+          '  name   = "d"',
+          '  policy = data.template_file.cycle.rendered',
+          '}',
           '',
         ].join('\n'),
         'policy.json.tpl': POLICY,
@@ -275,6 +283,10 @@ describe('data "template_file"', () => {
       status: 'unresolved',
       reason:
         'policy could not be evaluated: data.template_file.unknown_template: its template is not known here (var.template) (main.tf:12)',
+    });
+    expect(policy(r, 'main.tf#aws_iam_policy.d')).toMatchObject({
+      status: 'unresolved',
+      reason: expect.stringContaining('data.template_file.cycle refers to itself'),
     });
     // Not rendered: the template is audited on its own, as for a templatefile() not rendered.
     expect(inputs(r)).toContainEqual(['policy.json.tpl', 'audited', undefined]);

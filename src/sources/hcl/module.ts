@@ -770,6 +770,25 @@ export class Instance {
     keyKnown: boolean,
     address: string,
   ): Value {
+    // (its vars naming its own rendering: a cycle, which Terraform refuses)
+    if (this.templatesBusy.has(address)) throw new HclEvalError(`${address} refers to itself`);
+    this.templatesBusy.add(address);
+    try {
+      return this.renderTemplateFile(decl, key, keyKnown, address);
+    } finally {
+      this.templatesBusy.delete(address);
+    }
+  }
+
+  /** The data "template_file"s being rendered (templateFile()). */
+  private readonly templatesBusy = new Set<string>();
+
+  private renderTemplateFile(
+    decl: Decl,
+    key: string | number | undefined,
+    keyKnown: boolean,
+    address: string,
+  ): Value {
     const iter = this.instanceIter(decl, key, keyKnown);
     const fileOf = (name: string) => attrFile(decl, name);
     const tExpr = decl.attrs.get('template');
