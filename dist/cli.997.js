@@ -3578,9 +3578,14 @@ const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.s
  * Extensions of files a directory walk considers (content then decides what they are). A JSON
  * template (`policy.json.tftpl`, Terraform's documented name for a templatefile() input;
  * `.json.tpl`, `.json.tmpl`) is one: a policy that is audited where a `.tf` renders it, and on its
- * own where none does (a review found Spot's eco policy template read nowhere).
+ * own where none does (a review found Spot's eco policy template read nowhere). So is any other
+ * template (`instancecombined_policy.tpl`, read by templatefile() or a `data "template_file"`: a
+ * review found such a policy in no list), read as an input only when its text is JSON or holds an
+ * IAM policy's keys (TEMPLATE_BY_CONTENT): most are scripts and manifests, which are not inputs.
  */
-const CANDIDATE = /\.(json|tfstate|ya?ml|template|json\.(tftpl|tpl|tmpl))$/i;
+const CANDIDATE = /\.(json|tfstate|ya?ml|template|tftpl|tpl|tmpl)$/i;
+/** Templates that are inputs by their content only (Discovered.byContent): not `*.json.tpl`. */
+const TEMPLATE_BY_CONTENT = /^(?!.*\.json\.(tftpl|tpl|tmpl)$).*\.(tftpl|tpl|tmpl)$/i;
 /** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 /** Largest .gitignore read (a real one is a few kilobytes). */
@@ -3623,6 +3628,10 @@ function leadsOutside(root, link) {
 const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 function candidate(name) {
     return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
+}
+/** Whether a file met on the walk is an input by its content only (Discovered.byContent). */
+function byContent(rel) {
+    return TEMPLATE_BY_CONTENT.test(rel);
 }
 function toPosix(p) {
     return external_node_path_.sep === '/' ? p : p.split(external_node_path_.sep).join('/');
@@ -3757,7 +3766,10 @@ function discover(root, paths) {
         if (seen.has(rel))
             return;
         seen.add(rel);
-        files.push({ path: rel, abs, size, explicit });
+        const f = { path: rel, abs, size, explicit };
+        if (!explicit && TEMPLATE_BY_CONTENT.test(rel))
+            f.byContent = true;
+        files.push(f);
     };
     const skip = (rel, reason) => {
         if (seen.has(rel))
@@ -3897,6 +3909,8 @@ function discover(root, paths) {
  * base's audit read a tracked file whatever the .gitignore said.
  */
 function wouldDiscover(root, paths, rels) {
+    // (a template whose name does not say JSON is one by its content: the caller reads it so,
+    // byContent)
     const at = (paths.length ? paths : ['.']).map((p) => toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p))));
     return rels.filter((rel) => {
         const segments = rel.split('/');
@@ -9345,7 +9359,8 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
             continue;
         if (sources_hcl/* HCL_FILE */.zK.test(path))
             hcl.push({ path, text });
-        else
+        // (a template whose name does not say JSON: an input by its content only, as discover reads it)
+        else if (!byContent(path) || (0,sources/* templateIsInput */.lc)(text))
             more.push((0,sources/* parseSource */.PJ)({ path, text }));
     }
     if (hcl.length) {
@@ -29825,6 +29840,17 @@ const NOT_NAMING = new Set([
     'force_destroy',
     'timeouts',
 ]);
+/** The hashicorp/template provider's data source, rendered where `.rendered` is used (templateFile()). */
+const TEMPLATE_FILE = 'template_file';
+/** A nested block of a declaration (`vars { … }`), and the file it is written in. */
+function blockOf(decl, type) {
+    const items = Array.isArray(decl.body)
+        ? decl.body
+        : decl.body
+            ? (0,parse/* kids */.aw)(decl.body).map((node) => ({ node, file: decl.file }))
+            : [];
+    return items.find((i) => i.node.type === 'block' && (0,parse/* kids */.aw)(i.node)[0]?.text === type);
+}
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -29846,6 +29872,11 @@ class Instance {
     localNotes = new Map();
     /** The files each local read with file() or templatefile() (given again wherever it is used). */
     localReads = new Map();
+    /**
+     * Above 0 while a `data "template_file"`'s template is evaluated: the files file() reads there
+     * are not told to the host as file() reads (templateFile() tells them as templates).
+     */
+    quiet = 0;
     fn;
     /**
      * Notes every resource of this instance carries: its module call's (or a caller's) count or
@@ -29883,7 +29914,9 @@ class Instance {
                     this.sink.push(m);
             },
             read: (r) => {
-                ctx.host.fileRead?.(r);
+                // (a data "template_file"'s template: told as its read once rendered, templateFile())
+                if (this.quiet === 0)
+                    ctx.host.fileRead?.(r);
                 this.reread(r);
             },
         };
@@ -29896,20 +29929,26 @@ class Instance {
             resolve: (root, steps, text, sc) => this.resolve(root, steps, text, sc),
         };
     }
-    renderTemplate(text, vars, path) {
+    /**
+     * Renders a template's text with `vars`: a file's (`path`, templatefile()), or, with `by`, what
+     * `by` names (`data.template_file.x`, whose template is that file's text, or, `inline`, a string
+     * written in the `.tf`: its statements are pointed at the data source, not at lines of a file).
+     */
+    renderTemplate(text, vars, path, by, inline = false) {
+        const what = by ?? `templatefile("${path}")`;
         const marker = 'EOT_IAM_BASELINE_AUDIT_TEMPLATE';
         const endsNl = text.endsWith('\n');
         const wrapped = `x = <<${marker}\n${text}${endsNl ? '' : '\n'}${marker}\n`;
         const parsed = (0,parse/* parseHcl */.z4)(path, wrapped);
         if (parsed.problems.length) {
             const p = parsed.problems[0];
-            throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`);
+            throw new evaluator/* HclEvalError */.cD(`${what}: not a valid template${inline ? '' : ` (line ${p.line - 1}: ${p.message})`}`);
         }
         const body = (0,parse/* kids */.aw)(parsed.root).find((k) => k.type === 'body');
         const attr = body ? (0,parse/* kids */.aw)(body).find((k) => k.type === 'attribute') : undefined;
         const expr = attr ? (0,parse/* kids */.aw)(attr)[1] : undefined;
         if (!expr)
-            throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): not a valid template`);
+            throw new evaluator/* HclEvalError */.cD(`${what}: not a valid template`);
         const iter = {};
         if ((0,hcl_values/* isObj */.sA)(vars))
             for (const k of Object.keys(vars))
@@ -29926,7 +29965,7 @@ class Instance {
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
-                throw new evaluator/* HclEvalError */.cD(`templatefile("${path}"): ${root} is not one of the template's variables (${(0,hcl_values/* shortText */.os)(t, 40)})`);
+                throw new evaluator/* HclEvalError */.cD(`${what}: ${root} is not one of the template's variables (${(0,hcl_values/* shortText */.os)(t, 40)})`);
             },
         };
         let v = (0,evaluator/* evaluate */._3)(expr, scope);
@@ -29948,6 +29987,9 @@ class Instance {
             : v instanceof hcl_values/* Tmpl */.C5
                 ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
                 : undefined;
+        // (an inline template: no file; its statements are the data source's, as written in the .tf)
+        if (inline)
+            return v;
         // Else every statement is pointed at the file's first line (the file, where its policy is).
         if (typeof v === 'string' || v instanceof hcl_values/* Tmpl */.C5)
             (0,hcl_lines/* setTextOrigin */.oI)(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
@@ -30225,6 +30267,12 @@ class Instance {
             return { value: absent ? new hcl_values/* Absent */.UV(text) : new hcl_values/* Unknown */.$r(text), used: rest.length };
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}.${attribute}`;
+        // The hashicorp/template provider's template_file: rendered here, as templatefile() is.
+        if (data && type === TEMPLATE_FILE && attribute === 'rendered' && !absent)
+            return {
+                value: this.templateFile(decl, key, keyKnown, `${this.prefix}${local}${key !== undefined ? (0,module_def/* keyText */.Pu)(key) : ''}`),
+                used: at + 1,
+            };
         if (data)
             return {
                 value: absent
@@ -30280,6 +30328,8 @@ class Instance {
         }
         return insts.map((i) => {
             const canonical = `${local}${(0,module_def/* keyText */.Pu)(i.key)}.${a.name}`;
+            if (data && decl.type === TEMPLATE_FILE && a.name === 'rendered')
+                return this.templateFile(decl, i.key, true, `${this.prefix}${local}${(0,module_def/* keyText */.Pu)(i.key)}`);
             if (data)
                 return new hcl_values/* Unknown */.$r(canonical, undefined, this.prefix);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true, false, a.name), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
@@ -30346,26 +30396,7 @@ class Instance {
             }
         };
         try {
-            let iter = {};
-            if (decl.attrs.has('count'))
-                iter = {
-                    count: { index: typeof key === 'number' ? key : new hcl_values/* Unknown */.$r('count.index') },
-                };
-            else if (decl.attrs.has('for_each')) {
-                let each = { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') };
-                if (keyKnown && key !== undefined) {
-                    const inst = absent ? undefined : this.instanceOf(decl, key);
-                    if (inst)
-                        each = inst.iter.each;
-                    // for_each not known, the key written: that key, and its one value.
-                    else
-                        each = {
-                            key: String(key),
-                            value: new hcl_values/* Unknown */.$r(`each.value of ${decl.type}.${decl.name}${(0,module_def/* keyText */.Pu)(key)}`),
-                        };
-                }
-                iter = { each };
-            }
+            const iter = this.instanceIter(decl, key, keyKnown, absent);
             const v = (0,evaluator/* evaluateBody */.ME)(decl.body, this.scope(decl.file, iter), {
                 skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
                 around,
@@ -30400,6 +30431,144 @@ class Instance {
                 (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name)))
                 for (const n of list)
                     this.fn.note?.(n);
+    }
+    /** The `count` or `each` of one instance (instanceValues). */
+    instanceIter(decl, key, keyKnown, absent = false) {
+        if (decl.attrs.has('count'))
+            return {
+                count: { index: typeof key === 'number' ? key : new hcl_values/* Unknown */.$r('count.index') },
+            };
+        if (!decl.attrs.has('for_each'))
+            return {};
+        let each = { key: new hcl_values/* Unknown */.$r('each.key'), value: new hcl_values/* Unknown */.$r('each.value') };
+        if (keyKnown && key !== undefined) {
+            const inst = absent ? undefined : this.instanceOf(decl, key);
+            if (inst)
+                each = inst.iter.each;
+            // for_each not known, the key written: that key, and its one value.
+            else
+                each = {
+                    key: String(key),
+                    value: new hcl_values/* Unknown */.$r(`each.value of ${decl.type}.${decl.name}${(0,module_def/* keyText */.Pu)(key)}`),
+                };
+        }
+        return { each };
+    }
+    /**
+     * `data.template_file.x.rendered` (the hashicorp/template provider, deprecated for templatefile()
+     * and still common): its `template` (a file read with file(), or a string written in the `.tf`;
+     * the provider's old `filename` too) rendered with its `vars`, as templatefile() renders. The
+     * file is told as a templatefile() read `via` the data source (so that a policy rendered from it
+     * is audited here, once, and the file is "rendered by" it); a template or vars that are not known
+     * leave the value unknown, said (an HclEvalError: the policy is unresolved with the reason).
+     */
+    templateFile(decl, key, keyKnown, address) {
+        // (its vars naming its own rendering: a cycle, which Terraform refuses)
+        if (this.templatesBusy.has(address))
+            throw new evaluator/* HclEvalError */.cD(`${address} refers to itself`);
+        this.templatesBusy.add(address);
+        try {
+            return this.renderTemplateFile(decl, key, keyKnown, address);
+        }
+        finally {
+            this.templatesBusy.delete(address);
+        }
+    }
+    /** The data "template_file"s being rendered (templateFile()). */
+    templatesBusy = new Set();
+    renderTemplateFile(decl, key, keyKnown, address) {
+        const iter = this.instanceIter(decl, key, keyKnown);
+        const fileOf = (name) => (0,module_def/* attrFile */.OM)(decl, name);
+        const tExpr = decl.attrs.get('template');
+        const fExpr = tExpr ? undefined : decl.attrs.get('filename');
+        if (!tExpr && !fExpr)
+            throw new evaluator/* HclEvalError */.cD(`${address} has no template argument`);
+        // The template, its file() reads kept apart (told below, as a template's).
+        const reads = [];
+        const outerReads = this.ctx.reads;
+        this.ctx.reads = reads;
+        this.quiet++;
+        let text;
+        try {
+            text = (0,evaluator/* evaluate */._3)((tExpr ?? fExpr), this.scope(fileOf(tExpr ? 'template' : 'filename'), iter));
+            if (fExpr && typeof text === 'string') {
+                const name = text;
+                const read = this.fn.readFile(name);
+                if (read === undefined)
+                    throw new evaluator/* HclEvalError */.cD(`${address}: its filename "${name}" is not read (${this.fn.whyNotRead?.(name) ?? 'not in the repository'})`);
+                this.fn.read?.({ path: this.fn.filePath?.(name) ?? name, fn: 'file' });
+                text = read;
+            }
+        }
+        finally {
+            this.quiet--;
+            this.ctx.reads = outerReads;
+        }
+        const files = [...new Set(reads.filter((r) => r.fn === 'file').map((r) => r.path))];
+        for (const r of reads)
+            if (r.fn !== 'file')
+                this.fn.read?.(r);
+        // (an error said at the argument's place)
+        const at = (n, name, message) => {
+            const e = new evaluator/* HclEvalError */.cD(message);
+            e.at = { file: fileOf(name).path, line: (0,parse/* lineOf */.cA)(n) };
+            return e;
+        };
+        const told = (rendered) => {
+            for (const path of files)
+                this.fn.read?.({ path, fn: 'templatefile', rendered, via: address });
+        };
+        // One file, the template as read: its lines are the file's. Else (a string in the .tf, or
+        // made of more than one file) no file's.
+        const path = files.length === 1 && typeof text === 'string' ? files[0] : undefined;
+        const by = path ? `${address} (template ${path})` : address;
+        if (typeof text !== 'string') {
+            told(false);
+            throw at(tExpr ?? fExpr, tExpr ? 'template' : 'filename', `${address}: its template is not known here (${text instanceof hcl_values/* Unknown */.$r ? (0,hcl_values/* shortText */.os)(text.text, 100) : 'not a string'})`);
+        }
+        const vExpr = decl.attrs.get('vars');
+        let vars = (0,hcl_values/* newObj */.AC)();
+        // (Terraform 0.11's `vars { a = "..." }`, a block, as old configurations still write it)
+        const vBlock = vExpr ? undefined : blockOf(decl, 'vars');
+        if (vBlock) {
+            const body = (0,parse/* kids */.aw)(vBlock.node).find((k) => k.type === 'body');
+            vars = (0,evaluator/* evaluateBody */.ME)(body, this.scope(vBlock.file, iter), {
+                onError: (name, e) => {
+                    told(false);
+                    e.message = `${address}: its vars could not be evaluated: ${name}: ${e.message}`;
+                    throw e;
+                },
+            });
+        }
+        else if (vExpr) {
+            try {
+                vars = (0,evaluator/* evaluate */._3)(vExpr, this.scope(fileOf('vars'), iter));
+            }
+            catch (e) {
+                told(false);
+                if (e instanceof evaluator/* HclEvalError */.cD)
+                    e.message = `${address}: its vars could not be evaluated: ${e.message}`;
+                throw e;
+            }
+            if (!(0,hcl_values/* isObj */.sA)(vars)) {
+                told(false);
+                throw at(vExpr, 'vars', `${address}: its vars are not known here (${vars instanceof hcl_values/* Unknown */.$r ? (0,hcl_values/* shortText */.os)(vars.text, 100) : 'not a map'})`);
+            }
+        }
+        let v;
+        try {
+            v = this.renderTemplate(text, vars, path ?? decl.file.path, by, path === undefined);
+        }
+        catch (e) {
+            told(false);
+            if (e instanceof evaluator/* HclEvalError */.cD && path === undefined) {
+                const at = tExpr ?? fExpr;
+                e.at = { file: fileOf(tExpr ? 'template' : 'filename').path, line: (0,parse/* lineOf */.cA)(at) };
+            }
+            throw e;
+        }
+        told(!(v instanceof hcl_values/* Unknown */.$r));
+        return v;
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);
@@ -30707,6 +30876,10 @@ class Instance {
                 this.ctx.reads = reads;
                 let values;
                 const errors = [];
+                // (a data "template_file"'s file is told where its `rendered` is used: templateFile())
+                const quiet = mode === 'data' && decl.type === TEMPLATE_FILE;
+                if (quiet)
+                    this.quiet++;
                 try {
                     values = (0,evaluator/* evaluateBody */.ME)(decl.body, this.scope(decl.file, inst.iter), {
                         skip: module_def/* SKIPPED */.$O,
@@ -30721,6 +30894,8 @@ class Instance {
                     });
                 }
                 finally {
+                    if (quiet)
+                        this.quiet--;
                     this.sink = undefined;
                     this.ctx.reads = undefined;
                 }
@@ -32611,7 +32786,8 @@ function fromPlain(v, depth = 0) {
 __webpack_require__.d(__webpack_exports__, {
   CR: () => (/* binding */ DEFAULT_MAX_FILE_BYTES),
   PJ: () => (/* binding */ parseSource),
-  Ko: () => (/* binding */ readInputs)
+  Ko: () => (/* binding */ readInputs),
+  lc: () => (/* binding */ templateIsInput)
 });
 
 // UNUSED EXPORTS: LARGE_FILE, PARSERS, TEXT_PARSERS, isBinary, looksLikeIam
@@ -36514,6 +36690,14 @@ function looksLikeIam(text) {
     // NULs dropped first: a UTF-16 policy is still a policy (in an encoding we say we cannot read).
     return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 }
+/**
+ * Whether a template whose name does not say JSON (`policy.tpl`, Discovered.byContent) is an input:
+ * its text is JSON, or holds an IAM policy's keys (maybe with `${...}`, `%{ if }`). Scripts,
+ * manifests and Helm helpers are not, and are passed over as a `.sh` file is.
+ */
+function templateIsInput(text) {
+    return looksLikeIam(text) || (0,json_lines/* parseJson */.qF)(text).ok;
+}
 /** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
 const BINARY_SAMPLE = 8000;
 /**
@@ -36731,9 +36915,10 @@ function readHcl(files, maxFileBytes, root, host) {
  * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
  * that module's policy: audited there, once, and listed here as skipped with the reason. Only
  * where a `.tf` policy that read the file (by its path) is the same document; a file read for
- * another purpose stays. A template read with templatefile() is skipped the same way when every
- * templatefile() of it was rendered and one of them into a `.tf` policy (read as it renders, the
- * file's `${...}` are no policy's); a use not rendered, or none, leaves it audited on its own.
+ * another purpose stays. A template read with templatefile() (or as a `data "template_file"`'s
+ * template, FileRead.via) is skipped the same way when every templatefile() of it was rendered
+ * and one of them into a `.tf` policy (read as it renders, the file's `${...}` are no policy's);
+ * a use not rendered, or none, leaves it audited on its own.
  */
 function readThrough(loaded, host) {
     // The inputs read through a module: usually none, and then no document is keyed.
@@ -36752,7 +36937,7 @@ function readThrough(loaded, host) {
                 for (const r of (0,sources_hcl/* readsOf */.JP)(p)) {
                     const by = readers.get(r.path) ?? readers.set(r.path, []).get(r.path);
                     if (!by.some((b) => b.rec === p && b.fn === r.fn))
-                        by.push({ rec: p, fn: r.fn });
+                        by.push(r.via ? { rec: p, fn: r.fn, via: r.via } : { rec: p, fn: r.fn });
                 }
                 const key = p.document === undefined ? undefined : (0,values/* canonicalKey */.yk)(p.document);
                 if (key !== undefined && !byDocument.has(key))
@@ -36783,7 +36968,8 @@ function readThrough(loaded, host) {
             return hit !== undefined;
         });
         const templates = uses.filter((u) => u.fn === 'templatefile');
-        const rendered = by.filter((b) => b.fn === 'templatefile').map((b) => b.rec);
+        const renderers = by.filter((b) => b.fn === 'templatefile');
+        const rendered = renderers.map((b) => b.rec);
         const asTemplate = templates.length > 0 &&
             templates.every((u) => u.rendered) &&
             rendered.length > 0 &&
@@ -36791,7 +36977,8 @@ function readThrough(loaded, host) {
             (asFile || uses.every((u) => u.fn === 'templatefile'));
         if (asTemplate) {
             const t = rendered[0];
-            r.reason = `rendered by ${t.path} ${t.address ?? t.id} with templatefile()${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
+            const via = renderers[0].via;
+            r.reason = `rendered by ${t.path} ${t.address ?? t.id} with ${via ?? 'templatefile()'}${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
         }
         else if (asFile && same) {
             r.reason = `read by ${same.path} ${same.address ?? same.id} with file(): its policy is audited there`;
@@ -36803,7 +36990,10 @@ function readThrough(loaded, host) {
     }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
-    return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+    return files.flatMap((f) => {
+        const loaded = readOne(root, f, maxFileBytes, textOnly);
+        return loaded ? withSkippedParts(loaded) : [];
+    });
 }
 /** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
 function withSkippedParts(loaded) {
@@ -36825,6 +37015,7 @@ function withSkippedParts(loaded) {
         })),
     ];
 }
+/** One file read and parsed; undefined for a template that is not an input (Discovered.byContent). */
 function readOne(root, f, maxFileBytes, textOnly) {
     const read = (0,safe_read/* readRepoFile */.v6)(root, f.abs, maxFileBytes);
     if (!read.ok) {
@@ -36845,6 +37036,8 @@ function readOne(root, f, maxFileBytes, textOnly) {
             result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
             text: read.text,
         };
+    if (f.byContent && !templateIsInput(read.text))
+        return undefined;
     const large = read.size >= LARGE_FILE;
     // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
     // collection frees them: done now, so that the file is not parsed on top of a second copy.

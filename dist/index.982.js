@@ -7864,9 +7864,14 @@ const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.s
  * Extensions of files a directory walk considers (content then decides what they are). A JSON
  * template (`policy.json.tftpl`, Terraform's documented name for a templatefile() input;
  * `.json.tpl`, `.json.tmpl`) is one: a policy that is audited where a `.tf` renders it, and on its
- * own where none does (a review found Spot's eco policy template read nowhere).
+ * own where none does (a review found Spot's eco policy template read nowhere). So is any other
+ * template (`instancecombined_policy.tpl`, read by templatefile() or a `data "template_file"`: a
+ * review found such a policy in no list), read as an input only when its text is JSON or holds an
+ * IAM policy's keys (TEMPLATE_BY_CONTENT): most are scripts and manifests, which are not inputs.
  */
-const CANDIDATE = /\.(json|tfstate|ya?ml|template|json\.(tftpl|tpl|tmpl))$/i;
+const CANDIDATE = /\.(json|tfstate|ya?ml|template|tftpl|tpl|tmpl)$/i;
+/** Templates that are inputs by their content only (Discovered.byContent): not `*.json.tpl`. */
+const TEMPLATE_BY_CONTENT = /^(?!.*\.json\.(tftpl|tpl|tmpl)$).*\.(tftpl|tpl|tmpl)$/i;
 /** Terraform configurations and variable files: read as modules (a directory), by src/sources/hcl. */
 const HCL_CANDIDATE = /\.(tf|tfvars)$/i;
 /** Largest .gitignore read (a real one is a few kilobytes). */
@@ -7909,6 +7914,10 @@ function leadsOutside(root, link) {
 const MAX_TRACKED_BYTES = 64 * 1024 * 1024;
 function candidate(name) {
     return CANDIDATE.test(name) || HCL_CANDIDATE.test(name);
+}
+/** Whether a file met on the walk is an input by its content only (Discovered.byContent). */
+function byContent(rel) {
+    return TEMPLATE_BY_CONTENT.test(rel);
 }
 function toPosix(p) {
     return external_node_path_.sep === '/' ? p : p.split(external_node_path_.sep).join('/');
@@ -8043,7 +8052,10 @@ function discover(root, paths) {
         if (seen.has(rel))
             return;
         seen.add(rel);
-        files.push({ path: rel, abs, size, explicit });
+        const f = { path: rel, abs, size, explicit };
+        if (!explicit && TEMPLATE_BY_CONTENT.test(rel))
+            f.byContent = true;
+        files.push(f);
     };
     const skip = (rel, reason) => {
         if (seen.has(rel))
@@ -8183,6 +8195,8 @@ function discover(root, paths) {
  * base's audit read a tracked file whatever the .gitignore said.
  */
 function wouldDiscover(root, paths, rels) {
+    // (a template whose name does not say JSON is one by its content: the caller reads it so,
+    // byContent)
     const at = (paths.length ? paths : ['.']).map((p) => toPosix((0,external_node_path_.relative)(root, (0,external_node_path_.resolve)(root, p))));
     return rels.filter((rel) => {
         const segments = rel.split('/');
@@ -23300,6 +23314,17 @@ const NOT_NAMING = new Set([
     'force_destroy',
     'timeouts',
 ]);
+/** The hashicorp/template provider's data source, rendered where `.rendered` is used (templateFile()). */
+const TEMPLATE_FILE = 'template_file';
+/** A nested block of a declaration (`vars { … }`), and the file it is written in. */
+function blockOf(decl, type) {
+    const items = Array.isArray(decl.body)
+        ? decl.body
+        : decl.body
+            ? kids(decl.body).map((node) => ({ node, file: decl.file }))
+            : [];
+    return items.find((i) => i.node.type === 'block' && kids(i.node)[0]?.text === type);
+}
 /** A module in one place of the tree (the root, or `module.x["k"]`), with its variables bound. */
 class Instance {
     def;
@@ -23321,6 +23346,11 @@ class Instance {
     localNotes = new Map();
     /** The files each local read with file() or templatefile() (given again wherever it is used). */
     localReads = new Map();
+    /**
+     * Above 0 while a `data "template_file"`'s template is evaluated: the files file() reads there
+     * are not told to the host as file() reads (templateFile() tells them as templates).
+     */
+    quiet = 0;
     fn;
     /**
      * Notes every resource of this instance carries: its module call's (or a caller's) count or
@@ -23358,7 +23388,9 @@ class Instance {
                     this.sink.push(m);
             },
             read: (r) => {
-                ctx.host.fileRead?.(r);
+                // (a data "template_file"'s template: told as its read once rendered, templateFile())
+                if (this.quiet === 0)
+                    ctx.host.fileRead?.(r);
                 this.reread(r);
             },
         };
@@ -23371,20 +23403,26 @@ class Instance {
             resolve: (root, steps, text, sc) => this.resolve(root, steps, text, sc),
         };
     }
-    renderTemplate(text, vars, path) {
+    /**
+     * Renders a template's text with `vars`: a file's (`path`, templatefile()), or, with `by`, what
+     * `by` names (`data.template_file.x`, whose template is that file's text, or, `inline`, a string
+     * written in the `.tf`: its statements are pointed at the data source, not at lines of a file).
+     */
+    renderTemplate(text, vars, path, by, inline = false) {
+        const what = by ?? `templatefile("${path}")`;
         const marker = 'EOT_IAM_BASELINE_AUDIT_TEMPLATE';
         const endsNl = text.endsWith('\n');
         const wrapped = `x = <<${marker}\n${text}${endsNl ? '' : '\n'}${marker}\n`;
         const parsed = parseHcl(path, wrapped);
         if (parsed.problems.length) {
             const p = parsed.problems[0];
-            throw new HclEvalError(`templatefile("${path}"): not a valid template (line ${p.line - 1}: ${p.message})`);
+            throw new HclEvalError(`${what}: not a valid template${inline ? '' : ` (line ${p.line - 1}: ${p.message})`}`);
         }
         const body = kids(parsed.root).find((k) => k.type === 'body');
         const attr = body ? kids(body).find((k) => k.type === 'attribute') : undefined;
         const expr = attr ? kids(attr)[1] : undefined;
         if (!expr)
-            throw new HclEvalError(`templatefile("${path}"): not a valid template`);
+            throw new HclEvalError(`${what}: not a valid template`);
         const iter = {};
         if (isObj(vars))
             for (const k of Object.keys(vars))
@@ -23401,7 +23439,7 @@ class Instance {
             fn: this.fn,
             iter: new Map(Object.entries(iter)),
             resolve: (root, _steps, t) => {
-                throw new HclEvalError(`templatefile("${path}"): ${root} is not one of the template's variables (${shortText(t, 40)})`);
+                throw new HclEvalError(`${what}: ${root} is not one of the template's variables (${shortText(t, 40)})`);
             },
         };
         let v = evaluate(expr, scope);
@@ -23423,6 +23461,9 @@ class Instance {
             : v instanceof Tmpl
                 ? v.parts.map((x) => (typeof x === 'string' ? x : '')).join('')
                 : undefined;
+        // (an inline template: no file; its statements are the data source's, as written in the .tf)
+        if (inline)
+            return v;
         // Else every statement is pointed at the file's first line (the file, where its policy is).
         if (typeof v === 'string' || v instanceof Tmpl)
             setTextOrigin(v, !text.includes('%{') && rendered !== undefined && lines(rendered) === lines(text)
@@ -23700,6 +23741,12 @@ class Instance {
             return { value: absent ? new Absent(text) : new values_Unknown(text), used: rest.length };
         const attribute = attrStep.name;
         const canonical = `${local}${key !== undefined ? module_def_keyText(key) : ''}.${attribute}`;
+        // The hashicorp/template provider's template_file: rendered here, as templatefile() is.
+        if (data && type === TEMPLATE_FILE && attribute === 'rendered' && !absent)
+            return {
+                value: this.templateFile(decl, key, keyKnown, `${this.prefix}${local}${key !== undefined ? module_def_keyText(key) : ''}`),
+                used: at + 1,
+            };
         if (data)
             return {
                 value: absent
@@ -23755,6 +23802,8 @@ class Instance {
         }
         return insts.map((i) => {
             const canonical = `${local}${module_def_keyText(i.key)}.${a.name}`;
+            if (data && decl.type === TEMPLATE_FILE && a.name === 'rendered')
+                return this.templateFile(decl, i.key, true, `${this.prefix}${local}${module_def_keyText(i.key)}`);
             if (data)
                 return new values_Unknown(canonical, undefined, this.prefix);
             return resourceAttribute(decl.type, this.instanceValues(decl, i.key, true, false, a.name), a.name, canonical, this.instanceRef(local, i.key, false), this.prefix, this.otherProviderOf(decl));
@@ -23821,26 +23870,7 @@ class Instance {
             }
         };
         try {
-            let iter = {};
-            if (decl.attrs.has('count'))
-                iter = {
-                    count: { index: typeof key === 'number' ? key : new values_Unknown('count.index') },
-                };
-            else if (decl.attrs.has('for_each')) {
-                let each = { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') };
-                if (keyKnown && key !== undefined) {
-                    const inst = absent ? undefined : this.instanceOf(decl, key);
-                    if (inst)
-                        each = inst.iter.each;
-                    // for_each not known, the key written: that key, and its one value.
-                    else
-                        each = {
-                            key: String(key),
-                            value: new values_Unknown(`each.value of ${decl.type}.${decl.name}${module_def_keyText(key)}`),
-                        };
-                }
-                iter = { each };
-            }
+            const iter = this.instanceIter(decl, key, keyKnown, absent);
             const v = evaluateBody(decl.body, this.scope(decl.file, iter), {
                 skip: new Set(['count', 'for_each', 'depends_on', 'lifecycle', 'provider']),
                 around,
@@ -23875,6 +23905,144 @@ class Instance {
                 (!NOT_NAMING.has(attribute) && !NOT_NAMING.has(name)))
                 for (const n of list)
                     this.fn.note?.(n);
+    }
+    /** The `count` or `each` of one instance (instanceValues). */
+    instanceIter(decl, key, keyKnown, absent = false) {
+        if (decl.attrs.has('count'))
+            return {
+                count: { index: typeof key === 'number' ? key : new values_Unknown('count.index') },
+            };
+        if (!decl.attrs.has('for_each'))
+            return {};
+        let each = { key: new values_Unknown('each.key'), value: new values_Unknown('each.value') };
+        if (keyKnown && key !== undefined) {
+            const inst = absent ? undefined : this.instanceOf(decl, key);
+            if (inst)
+                each = inst.iter.each;
+            // for_each not known, the key written: that key, and its one value.
+            else
+                each = {
+                    key: String(key),
+                    value: new values_Unknown(`each.value of ${decl.type}.${decl.name}${module_def_keyText(key)}`),
+                };
+        }
+        return { each };
+    }
+    /**
+     * `data.template_file.x.rendered` (the hashicorp/template provider, deprecated for templatefile()
+     * and still common): its `template` (a file read with file(), or a string written in the `.tf`;
+     * the provider's old `filename` too) rendered with its `vars`, as templatefile() renders. The
+     * file is told as a templatefile() read `via` the data source (so that a policy rendered from it
+     * is audited here, once, and the file is "rendered by" it); a template or vars that are not known
+     * leave the value unknown, said (an HclEvalError: the policy is unresolved with the reason).
+     */
+    templateFile(decl, key, keyKnown, address) {
+        // (its vars naming its own rendering: a cycle, which Terraform refuses)
+        if (this.templatesBusy.has(address))
+            throw new HclEvalError(`${address} refers to itself`);
+        this.templatesBusy.add(address);
+        try {
+            return this.renderTemplateFile(decl, key, keyKnown, address);
+        }
+        finally {
+            this.templatesBusy.delete(address);
+        }
+    }
+    /** The data "template_file"s being rendered (templateFile()). */
+    templatesBusy = new Set();
+    renderTemplateFile(decl, key, keyKnown, address) {
+        const iter = this.instanceIter(decl, key, keyKnown);
+        const fileOf = (name) => attrFile(decl, name);
+        const tExpr = decl.attrs.get('template');
+        const fExpr = tExpr ? undefined : decl.attrs.get('filename');
+        if (!tExpr && !fExpr)
+            throw new HclEvalError(`${address} has no template argument`);
+        // The template, its file() reads kept apart (told below, as a template's).
+        const reads = [];
+        const outerReads = this.ctx.reads;
+        this.ctx.reads = reads;
+        this.quiet++;
+        let text;
+        try {
+            text = evaluate((tExpr ?? fExpr), this.scope(fileOf(tExpr ? 'template' : 'filename'), iter));
+            if (fExpr && typeof text === 'string') {
+                const name = text;
+                const read = this.fn.readFile(name);
+                if (read === undefined)
+                    throw new HclEvalError(`${address}: its filename "${name}" is not read (${this.fn.whyNotRead?.(name) ?? 'not in the repository'})`);
+                this.fn.read?.({ path: this.fn.filePath?.(name) ?? name, fn: 'file' });
+                text = read;
+            }
+        }
+        finally {
+            this.quiet--;
+            this.ctx.reads = outerReads;
+        }
+        const files = [...new Set(reads.filter((r) => r.fn === 'file').map((r) => r.path))];
+        for (const r of reads)
+            if (r.fn !== 'file')
+                this.fn.read?.(r);
+        // (an error said at the argument's place)
+        const at = (n, name, message) => {
+            const e = new HclEvalError(message);
+            e.at = { file: fileOf(name).path, line: lineOf(n) };
+            return e;
+        };
+        const told = (rendered) => {
+            for (const path of files)
+                this.fn.read?.({ path, fn: 'templatefile', rendered, via: address });
+        };
+        // One file, the template as read: its lines are the file's. Else (a string in the .tf, or
+        // made of more than one file) no file's.
+        const path = files.length === 1 && typeof text === 'string' ? files[0] : undefined;
+        const by = path ? `${address} (template ${path})` : address;
+        if (typeof text !== 'string') {
+            told(false);
+            throw at(tExpr ?? fExpr, tExpr ? 'template' : 'filename', `${address}: its template is not known here (${text instanceof values_Unknown ? shortText(text.text, 100) : 'not a string'})`);
+        }
+        const vExpr = decl.attrs.get('vars');
+        let vars = newObj();
+        // (Terraform 0.11's `vars { a = "..." }`, a block, as old configurations still write it)
+        const vBlock = vExpr ? undefined : blockOf(decl, 'vars');
+        if (vBlock) {
+            const body = kids(vBlock.node).find((k) => k.type === 'body');
+            vars = evaluateBody(body, this.scope(vBlock.file, iter), {
+                onError: (name, e) => {
+                    told(false);
+                    e.message = `${address}: its vars could not be evaluated: ${name}: ${e.message}`;
+                    throw e;
+                },
+            });
+        }
+        else if (vExpr) {
+            try {
+                vars = evaluate(vExpr, this.scope(fileOf('vars'), iter));
+            }
+            catch (e) {
+                told(false);
+                if (e instanceof HclEvalError)
+                    e.message = `${address}: its vars could not be evaluated: ${e.message}`;
+                throw e;
+            }
+            if (!isObj(vars)) {
+                told(false);
+                throw at(vExpr, 'vars', `${address}: its vars are not known here (${vars instanceof values_Unknown ? shortText(vars.text, 100) : 'not a map'})`);
+            }
+        }
+        let v;
+        try {
+            v = this.renderTemplate(text, vars, path ?? decl.file.path, by, path === undefined);
+        }
+        catch (e) {
+            told(false);
+            if (e instanceof HclEvalError && path === undefined) {
+                const at = tExpr ?? fExpr;
+                e.at = { file: fileOf(tExpr ? 'template' : 'filename').path, line: lineOf(at) };
+            }
+            throw e;
+        }
+        told(!(v instanceof values_Unknown));
+        return v;
     }
     moduleRef(name, rest, text) {
         const decl = this.def.byAddress.get(`module.${name}`);
@@ -24182,6 +24350,10 @@ class Instance {
                 this.ctx.reads = reads;
                 let values;
                 const errors = [];
+                // (a data "template_file"'s file is told where its `rendered` is used: templateFile())
+                const quiet = mode === 'data' && decl.type === TEMPLATE_FILE;
+                if (quiet)
+                    this.quiet++;
                 try {
                     values = evaluateBody(decl.body, this.scope(decl.file, inst.iter), {
                         skip: SKIPPED,
@@ -24196,6 +24368,8 @@ class Instance {
                     });
                 }
                 finally {
+                    if (quiet)
+                        this.quiet--;
                     this.sink = undefined;
                     this.ctx.reads = undefined;
                 }
@@ -24697,6 +24871,14 @@ function looksLikeIam(text) {
     // NULs dropped first: a UTF-16 policy is still a policy (in an encoding we say we cannot read).
     return /"(?:Statement|Effect|NotAction|NotResource|resource_changes|planned_values|terraform_version|RoleDetailList|UserDetailList|GroupDetailList)"\s*:/.test(text.includes('\u0000') ? text.replace(/\u0000/g, '') : text);
 }
+/**
+ * Whether a template whose name does not say JSON (`policy.tpl`, Discovered.byContent) is an input:
+ * its text is JSON, or holds an IAM policy's keys (maybe with `${...}`, `%{ if }`). Scripts,
+ * manifests and Helm helpers are not, and are passed over as a `.sh` file is.
+ */
+function templateIsInput(text) {
+    return looksLikeIam(text) || parseJson(text).ok;
+}
 /** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
 const BINARY_SAMPLE = 8000;
 /**
@@ -24914,9 +25096,10 @@ function readHcl(files, maxFileBytes, root, host) {
  * A policy file a `.tf` module reads with file() (`policy = file("coiled-permissions.json")`) is
  * that module's policy: audited there, once, and listed here as skipped with the reason. Only
  * where a `.tf` policy that read the file (by its path) is the same document; a file read for
- * another purpose stays. A template read with templatefile() is skipped the same way when every
- * templatefile() of it was rendered and one of them into a `.tf` policy (read as it renders, the
- * file's `${...}` are no policy's); a use not rendered, or none, leaves it audited on its own.
+ * another purpose stays. A template read with templatefile() (or as a `data "template_file"`'s
+ * template, FileRead.via) is skipped the same way when every templatefile() of it was rendered
+ * and one of them into a `.tf` policy (read as it renders, the file's `${...}` are no policy's);
+ * a use not rendered, or none, leaves it audited on its own.
  */
 function readThrough(loaded, host) {
     // The inputs read through a module: usually none, and then no document is keyed.
@@ -24935,7 +25118,7 @@ function readThrough(loaded, host) {
                 for (const r of readsOf(p)) {
                     const by = readers.get(r.path) ?? readers.set(r.path, []).get(r.path);
                     if (!by.some((b) => b.rec === p && b.fn === r.fn))
-                        by.push({ rec: p, fn: r.fn });
+                        by.push(r.via ? { rec: p, fn: r.fn, via: r.via } : { rec: p, fn: r.fn });
                 }
                 const key = p.document === undefined ? undefined : canonicalKey(p.document);
                 if (key !== undefined && !byDocument.has(key))
@@ -24966,7 +25149,8 @@ function readThrough(loaded, host) {
             return hit !== undefined;
         });
         const templates = uses.filter((u) => u.fn === 'templatefile');
-        const rendered = by.filter((b) => b.fn === 'templatefile').map((b) => b.rec);
+        const renderers = by.filter((b) => b.fn === 'templatefile');
+        const rendered = renderers.map((b) => b.rec);
         const asTemplate = templates.length > 0 &&
             templates.every((u) => u.rendered) &&
             rendered.length > 0 &&
@@ -24974,7 +25158,8 @@ function readThrough(loaded, host) {
             (asFile || uses.every((u) => u.fn === 'templatefile'));
         if (asTemplate) {
             const t = rendered[0];
-            r.reason = `rendered by ${t.path} ${t.address ?? t.id} with templatefile()${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
+            const via = renderers[0].via;
+            r.reason = `rendered by ${t.path} ${t.address ?? t.id} with ${via ?? 'templatefile()'}${templates.length > 1 || rendered.length > 1 ? ' (as every use of it)' : ''}: its policy is audited there, as rendered`;
         }
         else if (asFile && same) {
             r.reason = `read by ${same.path} ${same.address ?? same.id} with file(): its policy is audited there`;
@@ -24986,7 +25171,10 @@ function readThrough(loaded, host) {
     }
 }
 function readEach(root, files, maxFileBytes, textOnly = false) {
-    return files.flatMap((f) => withSkippedParts(readOne(root, f, maxFileBytes, textOnly)));
+    return files.flatMap((f) => {
+        const loaded = readOne(root, f, maxFileBytes, textOnly);
+        return loaded ? withSkippedParts(loaded) : [];
+    });
 }
 /** An input and, listed apart, the parts of it that are skipped (InputResult.skippedParts). */
 function withSkippedParts(loaded) {
@@ -25008,6 +25196,7 @@ function withSkippedParts(loaded) {
         })),
     ];
 }
+/** One file read and parsed; undefined for a template that is not an input (Discovered.byContent). */
 function readOne(root, f, maxFileBytes, textOnly) {
     const read = readRepoFile(root, f.abs, maxFileBytes);
     if (!read.ok) {
@@ -25028,6 +25217,8 @@ function readOne(root, f, maxFileBytes, textOnly) {
             result: { path: f.path, kind: 'terraform-hcl', status: 'audited', policies: [], errors: [] },
             text: read.text,
         };
+    if (f.byContent && !templateIsInput(read.text))
+        return undefined;
     const large = read.size >= LARGE_FILE;
     // A large file's bytes (a buffer outside the heap) are garbage once decoded, but only a full
     // collection frees them: done now, so that the file is not parsed on top of a second copy.
@@ -34756,7 +34947,8 @@ async function deletedAtBase(readBase, base, inputs, prepared, principals, how) 
             continue;
         if (HCL_FILE.test(path))
             hcl.push({ path, text });
-        else
+        // (a template whose name does not say JSON: an input by its content only, as discover reads it)
+        else if (!byContent(path) || templateIsInput(text))
             more.push(parseSource({ path, text }));
     }
     if (hcl.length) {
