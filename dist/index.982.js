@@ -815,9 +815,9 @@ function ucs2length(str) {
     return length;
 }
 const validateConfig = validate10;
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "principal": { "description": "A principal accepted in a role's trust policy, as written there, with `*` and `?` wildcards (`arn:aws:iam::111122223333:*`; `arn:aws:iam::464622532012:root` for the vendor's own, to accept it without the external ID). The rule then hides only the findings of trust policies (`broader-trust`, and `missing-condition` of a trust policy) all of whose principals it matches, with `action` `sts:AssumeRole` or a pattern covering it; a rule without `principal` hides no trust finding.", "type": "string", "minLength": 1 } } } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "iam-baseline-audit configuration (.github/iam-baseline-audit.yml)", "description": "Which policies of the repository are audited against which vendor baseline and sets, and which findings are accepted.", "type": "object", "additionalProperties": false, "required": ["version"], "properties": { "version": { "description": "Version of this file's format: 1.", "const": 1 }, "account-id": { "description": "Your 12-digit AWS account ID, quoted (\"123456789012\"); replaces placeholders such as <account-ID-without-hyphens> in the baselines.", "type": "string", "pattern": "^[0-9]{12}$" }, "audits": { "description": "Each entry audits the selected policies against one baseline. Policies no entry selects are matched by detection.", "type": "array", "items": { "$ref": "#/definitions/audit" } }, "baselines": { "description": "User-defined baseline files (same format as the built-in ones) to load, relative to the repository root; they can then be named by id in `audits`.", "type": "array", "items": { "description": "Path to a baseline YAML file, e.g. ./iam/baselines/my-vendor.yml.", "type": "string", "minLength": 1 } }, "ignore": { "description": "Accepted findings: an action (IAM wildcard) in the selected policies, with the reason and an optional expiry date.", "type": "array", "items": { "$ref": "#/definitions/ignore" } } }, "definitions": { "selectors": { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } }, "audit": { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, a path to a baseline YAML or policy JSON file, or `none`: the selected policies are no vendor's, not detected as one.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } }, "ignore": { "description": "An accepted finding. A rule without a reason is an error; an expired rule no longer hides findings and is reported.", "type": "object", "additionalProperties": false, "required": ["action", "reason"], "properties": { "action": { "description": "The action accepted, an IAM pattern matched case-insensitively (`ec2:DescribeRegions`, `logs:*`).", "type": "string", "minLength": 1 }, "policies": { "$ref": "#/definitions/selectors" }, "reason": { "description": "Why the permission is kept (shown in the report). Required.", "type": "string", "minLength": 1 }, "expires": { "description": "Last day (YYYY-MM-DD, UTC) the rule applies; after it, the finding shows again and the rule is reported as expired.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" }, "principal": { "description": "A principal accepted in a role's trust policy, as written there, with `*` and `?` wildcards (`arn:aws:iam::111122223333:*`; `arn:aws:iam::464622532012:root` for the vendor's own, to accept it without the external ID). The rule then hides only the findings of trust policies (`broader-trust`, and `missing-condition` of a trust policy) all of whose principals it matches, with `action` `sts:AssumeRole` or a pattern covering it; a rule without `principal` hides no trust finding.", "type": "string", "minLength": 1 } } } } };
 const pattern0 = new RegExp("^[0-9]{12}$", "u");
-const schema12 = { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, or a path to a baseline YAML or policy JSON file.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } };
+const schema12 = { "description": "One baseline applied to the selected policies.", "type": "object", "additionalProperties": false, "required": ["baseline", "policies"], "properties": { "baseline": { "description": "A built-in baseline id (`coiled`, `coiled@2022`), the id of a baseline listed under `baselines`, a path to a baseline YAML or policy JSON file, or `none`: the selected policies are no vendor's, not detected as one.", "type": "string", "minLength": 1 }, "sets": { "description": "The baseline's sets treated as needed, e.g. [ongoing] once onboarding is done (the Setup permissions are then excess). Default: the baseline's default-sets.", "type": "array", "minItems": 1, "uniqueItems": true, "items": { "description": "A set name of the baseline.", "type": "string", "minLength": 1 } }, "policies": { "$ref": "#/definitions/selectors" } } };
 const schema13 = { "description": "Path globs relative to the repository root (`*` within a path segment, `**` across segments, `?` one character; a directory matches everything below it), `terraform:` followed by a glob on the Terraform address (`terraform:module.coiled.aws_iam_role_policy.*`, `terraform:aws_iam_role.coiled`), or `cloudformation:` followed by a template path glob, `#` and a glob on the logical id (`cloudformation:infra/datadog.yaml#DatadogIntegrationRole`, `cloudformation:**#Datadog*`).", "type": "array", "minItems": 1, "items": { "description": "A path glob (`infra/coiled/*.json`), `terraform:<address glob>` or `cloudformation:<path glob>#<logical id glob>`.", "type": "string", "minLength": 1 } };
 const func2 = ucs2length;
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) { let vErrors = null; let errors = 0; if (data && typeof data == "object" && !Array.isArray(data)) {
@@ -37239,6 +37239,8 @@ function principalsNotAudited(plan, principals, prepared) {
         };
     });
 }
+/** The baseline of an audit that holds the policies it selects to no baseline (no vendor's). */
+const NO_BASELINE = 'none';
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 /** An AWS managed policy's name after `policy/` (`job-function/ViewOnlyAccess`), from its address. */
@@ -37557,8 +37559,34 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
     let toDetect = auditable;
     if (config && config.audits.length > 0) {
         const covered = new Set();
+        /** Policies an audit with `baseline: none` selects, by id: the first such audit's index. */
+        const heldToNone = new Map();
         config.audits.forEach((audit, i) => {
             const at = (line, field) => `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
+            // `baseline: none`: the policies it selects are no vendor's (a detection that took one for a
+            // vendor's, a policy of your own beside a vendor's): left to no detection, and audited only
+            // by the audits that name a baseline for them.
+            if (audit.baseline === NO_BASELINE) {
+                if (audit.sets?.length)
+                    throw new ConfigError(`${at(audit.setLines?.[0] ?? audit.line, 'sets')}: baseline none has no sets`);
+                let selected = 0;
+                const select = (id) => {
+                    if (!heldToNone.has(id))
+                        heldToNone.set(id, i);
+                    selected++;
+                };
+                for (const principal of principals.values())
+                    if (audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+                        principal.id,
+                    ])))
+                        principal.policyIds.forEach(select);
+                for (const p of [...auditable, ...unreadable])
+                    if (audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                        select(p.record.id);
+                if (selected === 0)
+                    notes.push(`Audit #${i + 1} (baseline none) selects no policy: ${audit.policies.join(', ')}`);
+                return;
+            }
             let resolved;
             try {
                 resolved = resolveBaselineSpec(audit.baseline, readFile, baselines);
@@ -37626,6 +37654,17 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             if (matched === 0)
                 notes.push(`Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`);
         });
+        // Held to no baseline, and audited by no other audit: said so, not detected.
+        for (const p of auditable) {
+            const i = heldToNone.get(p.record.id);
+            if (i === undefined || covered.has(p.record.id) || plan.notAudited.has(p.record.id))
+                continue;
+            covered.add(p.record.id);
+            plan.notAudited.set(p.record.id, {
+                status: 'not-matched',
+                reason: `held to no baseline by the configuration (audits[${i}]: baseline none)`,
+            });
+        }
         // The policies no audit selects are left to detection, as the schema says.
         toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
     }
@@ -39838,7 +39877,7 @@ function detectedOverride(code, action = false) {
     const every = action
         ? `the action's ${code('baseline')} input (${code('--baseline ID')})`
         : code('--baseline ID');
-    return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}), or give every policy one with ${every}.`;
+    return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}; ${code('baseline: none')} for a policy that is no vendor's), or give every policy one with ${every}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts

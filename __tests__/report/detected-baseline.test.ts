@@ -98,7 +98,7 @@ describe('a detected baseline in the text report', () => {
   it('says how to name a baseline instead, once', () => {
     expect(count(text, 'Detected baselines are inferred')).toBe(1);
     expect(lineWith(text, 'Detected baselines are inferred')).toEqual([
-      'Detected baselines are inferred from the policies: to name one instead, add an audit to .github/iam-baseline-audit.yml (audits: [{baseline: ID, policies: [PATH]}]), or give every policy one with --baseline ID.',
+      "Detected baselines are inferred from the policies: to name one instead, add an audit to .github/iam-baseline-audit.yml (audits: [{baseline: ID, policies: [PATH]}]; baseline: none for a policy that is no vendor's), or give every policy one with --baseline ID.",
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('a detected baseline in the Markdown report', () => {
 
   it('says how to name a baseline instead, once, with the action input', () => {
     expect(lineWith(md, 'Detected baselines are inferred')).toEqual([
-      "🔎 Detected baselines are inferred from the policies: to name one instead, add an audit to `.github/iam-baseline-audit.yml` (`audits: [{baseline: ID, policies: [PATH]}]`), or give every policy one with the action's `baseline` input (`--baseline ID`).",
+      "🔎 Detected baselines are inferred from the policies: to name one instead, add an audit to `.github/iam-baseline-audit.yml` (`audits: [{baseline: ID, policies: [PATH]}]`; `baseline: none` for a policy that is no vendor's), or give every policy one with the action's `baseline` input (`--baseline ID`).",
     ]);
   });
 

@@ -162,6 +162,9 @@ export function principalsNotAudited(
   });
 }
 
+/** The baseline of an audit that holds the policies it selects to no baseline (no vendor's). */
+export const NO_BASELINE = 'none';
+
 /** `arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` -> `job-function/ViewOnlyAccess`. */
 export const MANAGED_NAME = /^arn:aws[a-z-]*:iam::aws:policy\/(.+)$/;
 
@@ -521,9 +524,44 @@ export function planAudit(
   let toDetect = auditable;
   if (config && config.audits.length > 0) {
     const covered = new Set<string>();
+    /** Policies an audit with `baseline: none` selects, by id: the first such audit's index. */
+    const heldToNone = new Map<string, number>();
     config.audits.forEach((audit, i) => {
       const at = (line: number | undefined, field: string) =>
         `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
+      // `baseline: none`: the policies it selects are no vendor's (a detection that took one for a
+      // vendor's, a policy of your own beside a vendor's): left to no detection, and audited only
+      // by the audits that name a baseline for them.
+      if (audit.baseline === NO_BASELINE) {
+        if (audit.sets?.length)
+          throw new ConfigError(
+            `${at(audit.setLines?.[0] ?? audit.line, 'sets')}: baseline none has no sets`,
+          );
+        let selected = 0;
+        const select = (id: string) => {
+          if (!heldToNone.has(id)) heldToNone.set(id, i);
+          selected++;
+        };
+        for (const principal of principals.values())
+          if (
+            audit.policies.some((sel) =>
+              matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+                principal.id,
+              ]),
+            )
+          )
+            principal.policyIds.forEach(select);
+        for (const p of [...auditable, ...unreadable])
+          if (
+            audit.policies.some((sel) =>
+              matchesSelector(sel, { path: p.record.path, address: p.record.address }),
+            )
+          )
+            select(p.record.id);
+        if (selected === 0)
+          notes.push(`Audit #${i + 1} (baseline none) selects no policy: ${audit.policies.join(', ')}`);
+        return;
+      }
       let resolved: ReturnType<typeof resolveBaselineSpec>;
       try {
         resolved = resolveBaselineSpec(audit.baseline, readFile, baselines);
@@ -604,6 +642,16 @@ export function planAudit(
           `Audit #${i + 1} (baseline ${audit.baseline}) selects no policy: ${audit.policies.join(', ')}`,
         );
     });
+    // Held to no baseline, and audited by no other audit: said so, not detected.
+    for (const p of auditable) {
+      const i = heldToNone.get(p.record.id);
+      if (i === undefined || covered.has(p.record.id) || plan.notAudited.has(p.record.id)) continue;
+      covered.add(p.record.id);
+      plan.notAudited.set(p.record.id, {
+        status: 'not-matched',
+        reason: `held to no baseline by the configuration (audits[${i}]: baseline none)`,
+      });
+    }
     // The policies no audit selects are left to detection, as the schema says.
     toDetect = auditable.filter((p) => !covered.has(p.record.id) && !plan.notAudited.has(p.record.id));
   }

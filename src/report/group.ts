@@ -553,5 +553,5 @@ export function detectedOverride(code: (s: string) => string, action = false): s
   const every = action
     ? `the action's ${code('baseline')} input (${code('--baseline ID')})`
     : code('--baseline ID');
-  return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}), or give every policy one with ${every}.`;
+  return `Detected baselines are inferred from the policies: to name one instead, add an audit to ${code('.github/iam-baseline-audit.yml')} (${code('audits: [{baseline: ID, policies: [PATH]}]')}; ${code('baseline: none')} for a policy that is no vendor's), or give every policy one with ${every}.`;
 }
