@@ -86,6 +86,12 @@ describe('a policy template named .tpl, .tftpl or .tmpl', () => {
       'nginx.conf.tmpl': 'server {\n  listen ${port};\n  %{ if tls }ssl on;%{ endif }\n}\n',
       'containers.tpl': '[{"name": "app", "image": "${image}"}]',
       'policy.tpl': POLICY,
+      // Holding a policy's keys, yet no JSON document: a script that writes a policy, a Helm
+      // helper that renders one (a review: each failed the check as JSON that does not parse).
+      'userdata.sh.tpl':
+        '#!/bin/bash\ncat > /tmp/p.json <<JSON\n{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${bucket}/*"}]}\nJSON\naws iam put-role-policy --role-name x --policy-name y --policy-document file:///tmp/p.json\n',
+      'chart/templates/_policy.tpl':
+        '{{- define "chart.policy" -}}\n{ "Version": "2012-10-17", "Statement": [ {"Effect": "Allow", "Action": {{ .Values.actions | toJson }}, "Resource": "arn:aws:s3:::{{ .Values.bucket }}/*"} ] }\n{{- end -}}\n',
     });
     const r = await audit(root);
     expect(inputs(r)).toEqual([
@@ -96,6 +102,24 @@ describe('a policy template named .tpl, .tftpl or .tmpl', () => {
       ],
       ['policy.tpl', 'audited', undefined],
     ]);
+  });
+
+  // No policy until rendered (a `%{ if }` directive): told as rendered where a `.tf` renders it,
+  // not "audit what it renders" beside the policy it renders, audited (a review).
+  it('no JSON until rendered, and rendered by a .tf policy: said so', async () => {
+    const root = repo({
+      'main.tf':
+        'resource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = templatefile("${path.module}/policy.tmpl", { extra = true })\n}\n',
+      'policy.tmpl':
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}%{ if extra },\n    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}%{ endif }\n  ]\n}\n',
+    });
+    const r = await audit(root);
+    expect(inputs(r)).toContainEqual([
+      'policy.tmpl',
+      'skipped',
+      'rendered by main.tf aws_iam_policy.p with templatefile(): its policy is audited there, as rendered',
+    ]);
+    expect(policy(r, 'main.tf#aws_iam_policy.p')?.status).toBe('audited');
   });
 
   it('is skipped as rendered where a templatefile() of it renders a .tf policy, not audited twice', async () => {

@@ -60,11 +60,16 @@ export function looksLikeIam(text: string): boolean {
 
 /**
  * Whether a template whose name does not say JSON (`policy.tpl`, Discovered.byContent) is an input:
- * its text is JSON, or holds an IAM policy's keys (maybe with `${...}`, `%{ if }`). Scripts,
- * manifests and Helm helpers are not, and are passed over as a `.sh` file is.
+ * a JSON document as written (it begins with `{` or `[`, or is one `${jsonencode(…)}`) that is JSON,
+ * or holds an IAM policy's keys (maybe with `${...}`, `%{ if }`). Scripts, manifests and Helm or Go
+ * templates are not, though they hold a policy's keys (a user-data script writing a policy, a Helm
+ * helper beginning `{{- define`): passed over as a `.sh` file is (a review: they failed the check
+ * as JSON that does not parse).
  */
 export function templateIsInput(text: string): boolean {
-  return looksLikeIam(text) || parseJson(text).ok;
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  const shaped = /^(?:\{(?!\{)|\[|\$\{\s*jsonencode\s*\()/.test(start);
+  return shaped && (looksLikeIam(text) || parseJson(text).ok);
 }
 
 /** Characters of a file's start read to tell binary data from text (as git does, 8,000). */
@@ -124,7 +129,7 @@ function classify(file: SourceFile, explicit: boolean, release: boolean): Loaded
           path: file.path,
           kind: 'unknown',
           status: 'skipped',
-          reason: `${templateText(marks)}, not a policy as written (not valid JSON at line ${parsed.line} until rendered): audit what it renders, such as the .tf file that calls templatefile() or the rendered JSON`,
+          reason: `${templateText(marks)}, ${NOT_A_POLICY_AS_WRITTEN} (not valid JSON at line ${parsed.line} until rendered): audit what it renders, such as the .tf file that calls templatefile() or the rendered JSON`,
           policies: [],
           errors: [],
         },
@@ -294,16 +299,21 @@ function readHcl(
  * and one of them into a `.tf` policy (read as it renders, the file's `${...}` are no policy's);
  * a use not rendered, or none, leaves it audited on its own.
  */
+/** How the reason of a template that is JSON only once rendered says so (parseSource). */
+const NOT_A_POLICY_AS_WRITTEN = 'not a policy as written';
+
 function readThrough(
   loaded: LoadedInput[],
   host: { filesRead: ReadonlySet<string>; reads: readonly FileRead[] },
 ): void {
-  // The inputs read through a module: usually none, and then no document is keyed.
+  // The inputs read through a module: usually none, and then no document is keyed. (With the
+  // templates that are no policy until rendered, skipped: where a `.tf` renders them, that says
+  // so, not "audit what it renders" beside the policy it renders, audited; a review.)
   const read = loaded.filter(
     ({ result: r }) =>
       r.kind !== 'terraform-hcl' &&
-      r.status === 'audited' &&
-      r.policies.length > 0 &&
+      ((r.status === 'audited' && r.policies.length > 0) ||
+        (r.status === 'skipped' && r.policies.length === 0 && r.reason?.includes(NOT_A_POLICY_AS_WRITTEN))) &&
       host.filesRead.has(posix.normalize(r.path)),
   );
   if (read.length === 0) return;
