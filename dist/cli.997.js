@@ -30635,6 +30635,11 @@ class Instance {
         if (!o || !ov)
             return { value: new hcl_values/* Unknown */.$r(text), used: rest.length + 1 };
         let v;
+        // What the output's value leaves unknown in the module is told here, where it is read (a
+        // review: a policy on `module.m.arn`, a role's ARN whose name is not known, was told nothing).
+        const heard = [];
+        const outer = child.sink;
+        child.sink = heard;
         try {
             v = (0,evaluator/* evaluate */._3)(ov, child.scope((0,module_def/* attrFile */.OM)(o, 'value')));
         }
@@ -30643,6 +30648,11 @@ class Instance {
                 throw e;
             v = new hcl_values/* Unknown */.$r(text);
         }
+        finally {
+            child.sink = outer;
+        }
+        for (const h of heard)
+            this.fn.note?.(`in module.${decl.name}: ${h}`);
         return { value: v, used: i + 2 };
     }
     /** The child instance of a module call (created once), or why it is not followed. */

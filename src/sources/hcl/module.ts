@@ -908,12 +908,20 @@ export class Instance {
     const ov = o?.attrs.get('value');
     if (!o || !ov) return { value: new Unknown(text), used: rest.length + 1 };
     let v: Value;
+    // What the output's value leaves unknown in the module is told here, where it is read (a
+    // review: a policy on `module.m.arn`, a role's ARN whose name is not known, was told nothing).
+    const heard: string[] = [];
+    const outer = child.sink;
+    child.sink = heard;
     try {
       v = evaluate(ov, child.scope(attrFile(o, 'value')));
     } catch (e) {
       if (!(e instanceof HclEvalError)) throw e;
       v = new Unknown(text);
+    } finally {
+      child.sink = outer;
     }
+    for (const h of heard) this.fn.note?.(`in module.${decl.name}: ${h}`);
     return { value: v, used: i + 2 };
   }
 
