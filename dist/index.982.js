@@ -37580,6 +37580,11 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
         const covered = new Set();
         /** Policies an audit with `baseline: none` selects, by id: the first such audit's index. */
         const heldToNone = new Map();
+        // What an audit's selectors select: a principal (by its path, address or id), a policy.
+        const selectsPrincipal = (audit, principal) => audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+            principal.id,
+        ]));
+        const selectsPolicy = (audit, p) => audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address }));
         config.audits.forEach((audit, i) => {
             const at = (line, field) => `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
             // `baseline: none`: the policies it selects are no vendor's (a detection that took one for a
@@ -37595,12 +37600,10 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                     selected++;
                 };
                 for (const principal of principals.values())
-                    if (audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
-                        principal.id,
-                    ])))
+                    if (selectsPrincipal(audit, principal))
                         principal.policyIds.forEach(select);
                 for (const p of [...auditable, ...unreadable])
-                    if (audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                    if (selectsPolicy(audit, p))
                         select(p.record.id);
                 if (selected === 0)
                     notes.push(`Audit #${i + 1} (baseline none) selects no policy: ${audit.policies.join(', ')}`);
@@ -37630,9 +37633,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             let matched = 0;
             // Principals first: a selector naming a role audits the union of its policies.
             for (const principal of principals.values()) {
-                if (!audit.policies.some((sel) => matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
-                    principal.id,
-                ])))
+                if (!selectsPrincipal(audit, principal))
                     continue;
                 plan.assignments.push({
                     target: principal.id,
@@ -37648,7 +37649,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
             for (const p of auditable) {
                 if (covered.has(`${i}:${p.record.id}`))
                     continue;
-                if (!audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                if (!selectsPolicy(audit, p))
                     continue;
                 covered.add(p.record.id);
                 if (p.record.kind === 'trust') {
@@ -37665,8 +37666,7 @@ function planAudit(prepared, principals, inputs, baselines, config, baselineSpec
                 matched++;
             }
             const unread = unreadable
-                .filter((p) => p.record.kind !== 'trust' &&
-                audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address })))
+                .filter((p) => p.record.kind !== 'trust' && selectsPolicy(audit, p))
                 .map((p) => p.record.id);
             if (unread.length)
                 (plan.unread ??= new Map()).set(`audit-${i}`, unread);

@@ -526,6 +526,15 @@ export function planAudit(
     const covered = new Set<string>();
     /** Policies an audit with `baseline: none` selects, by id: the first such audit's index. */
     const heldToNone = new Map<string, number>();
+    // What an audit's selectors select: a principal (by its path, address or id), a policy.
+    const selectsPrincipal = (audit: { policies: string[] }, principal: PrincipalRecord) =>
+      audit.policies.some((sel) =>
+        matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
+          principal.id,
+        ]),
+      );
+    const selectsPolicy = (audit: { policies: string[] }, p: PreparedPolicy) =>
+      audit.policies.some((sel) => matchesSelector(sel, { path: p.record.path, address: p.record.address }));
     config.audits.forEach((audit, i) => {
       const at = (line: number | undefined, field: string) =>
         `${config.path ?? CONFIG_PATH}${line ? `, line ${line}` : ''}: audits[${i}].${field}`;
@@ -543,21 +552,8 @@ export function planAudit(
           selected++;
         };
         for (const principal of principals.values())
-          if (
-            audit.policies.some((sel) =>
-              matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
-                principal.id,
-              ]),
-            )
-          )
-            principal.policyIds.forEach(select);
-        for (const p of [...auditable, ...unreadable])
-          if (
-            audit.policies.some((sel) =>
-              matchesSelector(sel, { path: p.record.path, address: p.record.address }),
-            )
-          )
-            select(p.record.id);
+          if (selectsPrincipal(audit, principal)) principal.policyIds.forEach(select);
+        for (const p of [...auditable, ...unreadable]) if (selectsPolicy(audit, p)) select(p.record.id);
         if (selected === 0)
           notes.push(`Audit #${i + 1} (baseline none) selects no policy: ${audit.policies.join(', ')}`);
         return;
@@ -586,14 +582,7 @@ export function planAudit(
       let matched = 0;
       // Principals first: a selector naming a role audits the union of its policies.
       for (const principal of principals.values()) {
-        if (
-          !audit.policies.some((sel) =>
-            matchesSelector(sel, { path: principal.path, address: principal.address ?? principal.id }, [
-              principal.id,
-            ]),
-          )
-        )
-          continue;
+        if (!selectsPrincipal(audit, principal)) continue;
         plan.assignments.push({
           target: principal.id,
           baseline,
@@ -607,12 +596,7 @@ export function planAudit(
       }
       for (const p of auditable) {
         if (covered.has(`${i}:${p.record.id}`)) continue;
-        if (
-          !audit.policies.some((sel) =>
-            matchesSelector(sel, { path: p.record.path, address: p.record.address }),
-          )
-        )
-          continue;
+        if (!selectsPolicy(audit, p)) continue;
         covered.add(p.record.id);
         if (p.record.kind === 'trust') {
           trustPolicy(p, baseline);
@@ -628,13 +612,7 @@ export function planAudit(
         matched++;
       }
       const unread = unreadable
-        .filter(
-          (p) =>
-            p.record.kind !== 'trust' &&
-            audit.policies.some((sel) =>
-              matchesSelector(sel, { path: p.record.path, address: p.record.address }),
-            ),
-        )
+        .filter((p) => p.record.kind !== 'trust' && selectsPolicy(audit, p))
         .map((p) => p.record.id);
       if (unread.length) (plan.unread ??= new Map()).set(`audit-${i}`, unread);
       if (matched === 0)
