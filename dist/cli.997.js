@@ -23778,21 +23778,23 @@ function messageAddsToActions(f, many) {
 /* harmony export */   ul: () => (/* binding */ inputFiles),
 /* harmony export */   ur: () => (/* binding */ severityCounts),
 /* harmony export */   vr: () => (/* binding */ featuresLeftOut),
-/* harmony export */   xh: () => (/* reexport safe */ _core_labels_js__WEBPACK_IMPORTED_MODULE_3__.x),
+/* harmony export */   xh: () => (/* reexport safe */ _core_labels_js__WEBPACK_IMPORTED_MODULE_4__.x),
 /* harmony export */   zT: () => (/* binding */ bucketFindings)
 /* harmony export */ });
 /* unused harmony exports ownApproximate, MAX_EVIDENCE_SHOWN */
-/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3054);
+/* harmony import */ var _core_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3054);
 /* harmony import */ var _audit_finding_set_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(183);
 /* harmony import */ var _audit_kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5960);
-/* harmony import */ var _core_labels_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6236);
+/* harmony import */ var _sources_managed_policies_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9037);
+/* harmony import */ var _core_labels_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6236);
 // The report model shared by the renderers (Markdown, text, SARIF) and the action: which findings
 // count, which are new, how they are grouped and ordered. Pure: no I/O.
 
 
 
 
-const SEVERITY_RANK = new Map(_core_types_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .o.map((s, i) => [s, i]));
+
+const SEVERITY_RANK = new Map(_core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o.map((s, i) => [s, i]));
 function severityRank(s) {
     return SEVERITY_RANK.get(s) ?? -1;
 }
@@ -23933,7 +23935,7 @@ function severityCounts(findings) {
     const counts = new Map();
     for (const f of findings)
         counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    return [..._core_types_js__WEBPACK_IMPORTED_MODULE_2__/* .SEVERITIES */ .o]
+    return [..._core_types_js__WEBPACK_IMPORTED_MODULE_3__/* .SEVERITIES */ .o]
         .reverse()
         .filter((s) => counts.has(s))
         .map((s) => `${counts.get(s)} ${s}`)
@@ -24165,8 +24167,6 @@ function whyNoneAudited(policies) {
         parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
     return parts.join('; ');
 }
-/** An AWS managed policy's ARN (any partition). */
-const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
 /**
  * What to do with an AWS managed policy's findings, said once above them: it cannot be edited (a
  * first-contact review: "delete them" under SecurityAudit, which no one can). None where the
@@ -24174,7 +24174,7 @@ const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
  */
 function managedPolicyAdvice(g) {
     const address = g.address ?? g.policy?.address;
-    if (!address || !AWS_MANAGED_POLICY.test(address))
+    if (!address || !(0,_sources_managed_policies_js__WEBPACK_IMPORTED_MODULE_2__/* .isAwsManagedPolicyArn */ .i6)(address))
         return undefined;
     if (g.kinds.every((k) => k.kind === 'missing-permission'))
         return undefined;

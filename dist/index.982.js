@@ -39436,6 +39436,7 @@ function stableReportUrl(prNumber) {
 
 
 
+
 const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
 function severityRank(s) {
     return SEVERITY_RANK.get(s) ?? -1;
@@ -39809,8 +39810,6 @@ function whyNoneAudited(policies) {
         parts.push(`${plural(invalid, 'policy', 'policies')} ${invalid === 1 ? 'is' : 'are'} not valid`);
     return parts.join('; ');
 }
-/** An AWS managed policy's ARN (any partition). */
-const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
 /**
  * What to do with an AWS managed policy's findings, said once above them: it cannot be edited (a
  * first-contact review: "delete them" under SecurityAudit, which no one can). None where the
@@ -39818,7 +39817,7 @@ const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
  */
 function managedPolicyAdvice(g) {
     const address = g.address ?? g.policy?.address;
-    if (!address || !AWS_MANAGED_POLICY.test(address))
+    if (!address || !isAwsManagedPolicyArn(address))
         return undefined;
     if (g.kinds.every((k) => k.kind === 'missing-permission'))
         return undefined;

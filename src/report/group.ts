@@ -11,6 +11,7 @@ import {
 } from '../core/types.js';
 import { findingActionSet } from '../audit/finding-set.js';
 import { isExcess, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
+import { isAwsManagedPolicyArn } from '../sources/managed-policies.js';
 
 export { isExcess, KIND_INFO, KIND_ORDER, type KindInfo } from '../audit/kinds.js';
 
@@ -459,9 +460,6 @@ export function whyNoneAudited(policies: readonly ReportPolicy[]): string {
   return parts.join('; ');
 }
 
-/** An AWS managed policy's ARN (any partition). */
-const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
-
 /**
  * What to do with an AWS managed policy's findings, said once above them: it cannot be edited (a
  * first-contact review: "delete them" under SecurityAudit, which no one can). None where the
@@ -469,7 +467,7 @@ const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\//;
  */
 export function managedPolicyAdvice(g: PolicyGroup): string | undefined {
   const address = g.address ?? g.policy?.address;
-  if (!address || !AWS_MANAGED_POLICY.test(address)) return undefined;
+  if (!address || !isAwsManagedPolicyArn(address)) return undefined;
   if (g.kinds.every((k) => k.kind === 'missing-permission')) return undefined;
   return 'An AWS managed policy cannot be edited: to remove what it grants beyond the baseline, detach it and attach a policy of your own with what the baseline needs (the suggested minimal policy, in the Markdown and JSON reports).';
 }
